@@ -1,0 +1,3 @@
+"""Models of the analysis app."""
+
+from __future__ import annotations

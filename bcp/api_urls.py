@@ -1,0 +1,9 @@
+"""API v1: each app contributes its endpoints here."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("analysis/", include("analysis.api_urls")),
+]

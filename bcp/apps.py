@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class BcpConfig(AppConfig):
+    name = "bcp"
+    verbose_name = "Continuity planning"
+
+    def ready(self) -> None:
+        from bcp import history  # noqa: F401  (connects the change-context handler)
+        from bcp.celery import ensure_broker_folders
+
+        ensure_broker_folders()

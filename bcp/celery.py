@@ -1,0 +1,64 @@
+"""The Celery application and the worker's heartbeat."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from celery import Celery, bootsteps
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+
+logger = logging.getLogger(__name__)
+
+app = Celery("continuity")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+class Heartbeat(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Write a heartbeat row from the worker's main process every few seconds."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.tref: Any = None
+
+    def start(self, worker: Any) -> None:
+        from django.conf import settings
+
+        self._beat(worker)
+        self.tref = worker.timer.call_repeatedly(
+            settings.WORKER_HEARTBEAT_SECONDS, self._beat, (worker,), priority=10
+        )
+
+    def stop(self, worker: Any) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+
+    def _beat(self, worker: Any) -> None:
+        from django.db import close_old_connections
+
+        from bcp.jobs import worker_heartbeat_record
+
+        try:
+            close_old_connections()
+            worker_heartbeat_record(worker.hostname)
+        except Exception:
+            logger.exception("Could not record worker heartbeat")
+
+
+app.steps["worker"].add(Heartbeat)
+
+
+def ensure_broker_folders() -> None:
+    """The filesystem transport needs its folders before the first message."""
+    from django.conf import settings
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        folder = options.get(key)
+        if isinstance(folder, str):
+            os.makedirs(folder, exist_ok=True)

@@ -1,0 +1,113 @@
+"""Forms for plans, members and users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from bcp.models import Membership, Plan, Role
+
+
+class ChangeReasonMixin(forms.Form):
+    """Every edit form asks why; the answer goes into change history."""
+
+    reason = forms.CharField(
+        label="Reason for change",
+        required=False,
+        max_length=500,
+        help_text="Optional. Recorded in the change history with your name.",
+    )
+    ticket = forms.CharField(
+        label="Ticket",
+        required=False,
+        max_length=64,
+        help_text="Optional change ticket id (e.g. CHG-1042).",
+    )
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version the user started from, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[misc]
+    class Meta:
+        model = Plan
+        fields = ["name", "organisation", "scope", "classification"]
+        widgets = {"scope": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, submit_label: str = "Save", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label))
+
+
+class MemberAddForm(ChangeReasonMixin):
+    username = forms.CharField(
+        label="Username or email", max_length=254, help_text="An existing Continuity login."
+    )
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Add member"))
+
+    def clean_username(self) -> Any:
+        value = self.cleaned_data["username"].strip()
+        user_model = get_user_model()
+        user = (
+            user_model.objects.filter(username__iexact=value).first()
+            or user_model.objects.filter(email__iexact=value).first()
+        )
+        if user is None:
+            raise forms.ValidationError(
+                f"No user '{value}'. Ask a staff member to create the login first."
+            )
+        if Membership.objects.filter(plan=self.plan, user=user).exists():
+            raise forms.ValidationError(f"{user} is already a member of this plan.")
+        self.cleaned_data["member"] = user
+        return value
+
+
+class MemberRoleForm(VersionedFormMixin, ChangeReasonMixin):
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Change role"))
+
+
+class ReasonOnlyForm(ChangeReasonMixin):
+    def __init__(self, *args: Any, submit_label: str = "Confirm", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label, css_class="btn-danger"))
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    is_staff = forms.BooleanField(required=False, label="Staff (administers users)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Create user and email a set-password link"))
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken.")
+        return username

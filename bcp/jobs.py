@@ -1,0 +1,223 @@
+"""Background jobs: one way to enqueue, claim, report progress and finish.
+
+Job status lives in :class:`~bcp.models.Job`, not in a Celery result backend.
+
+Lifecycle, in order:
+1. :func:`job_enqueue` creates the row (status *queued*) and sends the Celery
+   message only after the surrounding transaction commits, so a worker never
+   sees a job id that is not yet in the database.
+2. If the broker cannot be reached the row becomes *could not queue*; the page
+   offers :func:`job_retry`. The request never waits more than the broker's
+   connect timeout (a few seconds).
+3. The task calls :func:`job_claim`. The claim is a conditional UPDATE, so of
+   two deliveries of one message only one proceeds; a finished job is never
+   run again. A job left *running* by a worker process that died (the message
+   is redelivered because of ``acks_late`` + ``reject_on_worker_lost``) can be
+   claimed again once its claimant is gone.
+4. Progress and the final result are written with the claim token, so a late
+   write from a superseded attempt changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from celery import Task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from bcp.models import Job, Plan, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+# A running job whose claimant has not reported for this long may be taken over.
+CLAIM_LEASE = timedelta(minutes=15)
+
+
+def _worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _send(job_id: uuid.UUID) -> None:
+    job = Job.objects.get(pk=job_id)
+    from bcp.celery import app
+
+    try:
+        app.send_task(job.task_name, args=[str(job.pk)], retry=False)
+    except Exception as exc:  # any broker failure: refused, timeout, DNS, auth
+        logger.warning("Could not queue job %s: %s", job.pk, exc)
+        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.COULD_NOT_QUEUE,
+            message="Queued work is unavailable: the task queue could not be reached.",
+            error=f"{type(exc).__name__}: {exc}",
+        )
+
+
+def job_enqueue(
+    *,
+    kind: str,
+    task_name: str,
+    user: Any | None,
+    plan: Plan | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> Job:
+    """Create a job and queue its task once the current transaction commits."""
+    job = Job.objects.create(
+        kind=kind,
+        task_name=task_name,
+        plan=plan,
+        parameters=parameters or {},
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        queued_at=timezone.now(),
+        message="Waiting for a worker…",
+    )
+    transaction.on_commit(lambda: _send(job.pk))
+    return job
+
+
+def job_retry(*, job: Job) -> Job:
+    """Queue a job again after the broker was unreachable or the job failed."""
+    if job.status not in (Job.Status.COULD_NOT_QUEUE, Job.Status.FAILED):
+        return job
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.QUEUED,
+        progress=0,
+        error="",
+        message="Waiting for a worker…",
+        queued_at=timezone.now(),
+        claim_token=None,
+        claimed_by="",
+    )
+    transaction.on_commit(lambda: _send(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _claimant_is_gone(claimed_by: str) -> bool:
+    host, _, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def job_claim(job_id: str | uuid.UUID) -> uuid.UUID | None:
+    """Claim a job for this process; return the claim token, or None if not ours to run."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    me = _worker_identity()
+    claimable = Q(status=Job.Status.QUEUED) | Q(
+        status=Job.Status.RUNNING, heartbeat_at__lt=now - CLAIM_LEASE
+    )
+    job = Job.objects.filter(pk=job_id).only("status", "claimed_by").first()
+    if job is None:
+        return None
+    if job.status == Job.Status.RUNNING and job.claimed_by and _claimant_is_gone(job.claimed_by):
+        # The process that held it died mid-task and its message came back to us.
+        claimable |= Q(status=Job.Status.RUNNING, claimed_by=job.claimed_by)
+    updated = Job.objects.filter(claimable, pk=job_id).update(
+        status=Job.Status.RUNNING,
+        claim_token=token,
+        claimed_by=me,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        message="Started",
+    )
+    return token if updated == 1 else None
+
+
+def job_progress(job_id: str | uuid.UUID, token: uuid.UUID, progress: int, message: str) -> None:
+    Job.objects.filter(pk=job_id, claim_token=token, status=Job.Status.RUNNING).update(
+        progress=max(0, min(100, progress)),
+        message=message[:300],
+        heartbeat_at=timezone.now(),
+    )
+
+
+def job_succeed(job_id: str | uuid.UUID, token: uuid.UUID, result: dict[str, Any]) -> bool:
+    """Record the result; True only for the attempt that still holds the claim."""
+    updated = Job.objects.filter(pk=job_id, claim_token=token, status=Job.Status.RUNNING).update(
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        message="Done",
+        result=result,
+        finished_at=timezone.now(),
+    )
+    return updated == 1
+
+
+def job_fail(job_id: str | uuid.UUID, token: uuid.UUID, error: str) -> None:
+    Job.objects.filter(pk=job_id, claim_token=token, status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED,
+        message="Failed",
+        error=error[:5000],
+        finished_at=timezone.now(),
+    )
+
+
+ProgressFn = Callable[[int, str], None]
+
+
+def run_job(job_id: str, work: Callable[[Job, ProgressFn], dict[str, Any]]) -> str:
+    """Run ``work`` for a job at most once; the adapter every Celery task uses.
+
+    Returns the outcome ("skipped", "succeeded", "failed") for logging and tests.
+    """
+    token = job_claim(job_id)
+    if token is None:
+        logger.info("Job %s is not claimable (finished or held by another worker)", job_id)
+        return "skipped"
+    job = Job.objects.get(pk=job_id)
+
+    def progress(percent: int, message: str) -> None:
+        job_progress(job_id, token, percent, message)
+
+    try:
+        result = work(job, progress)
+    except Exception as exc:
+        logger.exception("Job %s failed", job_id)
+        job_fail(job_id, token, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    job_succeed(job_id, token, result)
+    return "succeeded"
+
+
+def worker_heartbeat_record(hostname: str) -> None:
+    """Called periodically by every worker so /health/ can see it is alive."""
+    WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname,
+        defaults={"last_seen": timezone.now(), "pid": os.getpid()},
+    )
+
+
+def worker_is_alive() -> tuple[bool, str]:
+    window = timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS * 3)
+    latest = WorkerHeartbeat.objects.order_by("-last_seen").first()
+    if latest is None:
+        return False, "no worker has reported yet"
+    age = timezone.now() - latest.last_seen
+    if age > window:
+        return False, f"last heartbeat {int(age.total_seconds())} s ago from {latest.hostname}"
+    return True, f"heartbeat {int(age.total_seconds())} s ago from {latest.hostname}"
+
+
+class JobTask(Task):  # type: ignore[misc]
+    """Base class for job tasks: explicit limits, never retried by Celery itself."""
+
+    acks_late = True
+    reject_on_worker_lost = True
+    max_retries = 0

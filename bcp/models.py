@@ -1,0 +1,156 @@
+"""The planning programme: plans, their members and roles, and background jobs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from bcp.history import TrackedModel, tracked_history
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", "Manager"
+    STAKEHOLDER = "stakeholder", "Stakeholder"
+    AUDITOR = "auditor", "Auditor"
+
+
+class Plan(TrackedModel):
+    """One continuity programme: an organisation or a scope within one."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(
+        max_length=200, help_text="Organisation or part of it that this plan covers."
+    )
+    scope = models.TextField(blank=True, help_text="What is in and out of scope.")
+    classification = models.CharField(
+        max_length=60,
+        default="Internal",
+        help_text="Label printed on every page of the plan's documents.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", kwargs={"plan_pk": self.pk})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+
+class Membership(TrackedModel):
+    """A person's single role on one plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["plan", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "user"], name="one_role_per_plan_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.plan}"
+
+
+class Job(models.Model):
+    """A unit of background work and its live status.
+
+    Status lives here rather than in a Celery result backend so that pages can
+    show progress with one query and a redelivered task can tell that its work
+    is already done. Jobs are operational records, not planning data, so they
+    are not part of change history.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        COULD_NOT_QUEUE = "could_not_queue", "Could not queue"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=60, db_index=True)
+    task_name = models.CharField(max_length=200)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="jobs", null=True, blank=True
+    )
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["plan", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    def get_absolute_url(self) -> str:
+        return reverse("job_status", kwargs={"job_pk": self.pk})
+
+    def result_value(self, key: str, default: Any = None) -> Any:
+        return (self.result or {}).get(key, default)
+
+
+class WorkerHeartbeat(models.Model):
+    """Last sign of life from each Celery worker, read by /health/."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    pid = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

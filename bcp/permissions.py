@@ -1,0 +1,125 @@
+"""The one permission mechanism for every page and API endpoint.
+
+A user's rights on a plan come from their single :class:`~bcp.models.Membership`
+role there. Views declare the capability they need with :func:`plan_required`;
+API views use :class:`PlanCapabilityPermission`. Both call :func:`plan_capabilities`.
+
+Order of checks, so that answers never leak whether a plan exists:
+1. anonymous users are sent to the login page (pages) or get 401/403 (API);
+2. an unknown plan id is a 404;
+3. a signed-in user who is not a member gets 403;
+4. a member whose role lacks the capability gets 403.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from bcp.models import Membership, Plan, Role
+
+
+class Capability(enum.StrEnum):
+    VIEW = "view"  # see the plan and its pages
+    EDIT = "edit"  # change planning data
+    ANSWER = "answer"  # answer BIAs and sign off what is assigned to you
+    AUDIT = "audit"  # read change history and evidence
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.MANAGER: frozenset(
+        {Capability.VIEW, Capability.EDIT, Capability.ANSWER, Capability.AUDIT}
+    ),
+    Role.STAKEHOLDER: frozenset({Capability.VIEW, Capability.ANSWER}),
+    Role.AUDITOR: frozenset({Capability.VIEW, Capability.AUDIT}),
+}
+
+# Archived plans are read-only: editing requires restoring them first.
+ARCHIVED_CAPABILITIES = frozenset({Capability.VIEW, Capability.AUDIT})
+
+
+def membership_for(user: Any, plan: Plan) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(plan=plan, user=user).first()
+
+
+def plan_capabilities(membership: Membership | None, plan: Plan) -> frozenset[Capability]:
+    if membership is None:
+        return frozenset()
+    capabilities = ROLE_CAPABILITIES[membership.role]
+    if plan.is_archived:
+        capabilities = capabilities & ARCHIVED_CAPABILITIES
+    return capabilities
+
+
+def check_plan_capability(user: Any, plan: Plan, capability: Capability) -> Membership:
+    """Return the user's membership or raise :class:`PermissionDenied`."""
+    membership = membership_for(user, plan)
+    if membership is None:
+        raise PermissionDenied("You are not a member of this plan.")
+    if capability not in plan_capabilities(membership, plan):
+        if plan.is_archived and capability in ROLE_CAPABILITIES[membership.role]:
+            raise PermissionDenied("This plan is archived; restore it before making changes.")
+        raise PermissionDenied(
+            f"Your role on this plan ({membership.get_role_display()}) does not allow this."
+        )
+    return membership
+
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponse)
+
+
+def plan_required(
+    capability: Capability, *, allow_archived: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view taking ``plan_pk``; sets ``request.plan`` and ``request.membership``.
+
+    ``allow_archived`` lets a manager reach the one view that restores an archived plan.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, plan_pk: int, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            plan = get_object_or_404(Plan, pk=plan_pk)
+            if allow_archived:
+                membership = membership_for(request.user, plan)
+                if membership is None:
+                    raise PermissionDenied("You are not a member of this plan.")
+                if capability not in ROLE_CAPABILITIES[membership.role]:
+                    raise PermissionDenied("Your role on this plan does not allow this.")
+            else:
+                membership = check_plan_capability(request.user, plan, capability)
+            request.plan = plan  # type: ignore[attr-defined]
+            request.membership = membership  # type: ignore[attr-defined]
+            request.capabilities = plan_capabilities(membership, plan)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = capability  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages for administering users: staff only."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied("Only staff can administer users.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

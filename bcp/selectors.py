@@ -1,0 +1,87 @@
+"""Reads for plans, members and jobs, shaped for the pages that show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from bcp.models import Job, Membership, Plan
+
+
+def plans_for_user(user: Any, *, include_archived: bool = False) -> QuerySet[Plan]:
+    plans = Plan.objects.filter(memberships__user=user)
+    if not include_archived:
+        plans = plans.filter(status=Plan.Status.ACTIVE)
+    return plans.annotate(
+        member_count=Count("memberships", distinct=True),
+    ).order_by("status", "name", "pk")
+
+
+def plan_members(plan: Plan) -> QuerySet[Membership]:
+    return plan.memberships.select_related("user").order_by("role", "user__username")
+
+
+def plan_history(plan: Plan, *, limit: int = 50) -> list[Any]:
+    """The plan's own history and its memberships' history, newest first."""
+    plan_records = list(
+        Plan.history.filter(id=plan.pk).select_related("history_user").order_by("-history_id")[
+            :limit
+        ]
+    )
+    member_records = list(
+        Membership.history.filter(plan_id=plan.pk)
+        .select_related("history_user")
+        .order_by("-history_id")[:limit]
+    )
+    records = sorted(
+        plan_records + member_records, key=lambda r: r.history_date, reverse=True
+    )[:limit]
+    return records
+
+
+def history_changes(record: Any) -> list[tuple[str, Any, Any]]:
+    """Field-level old → new for one historical record."""
+    previous = record.prev_record
+    if previous is None:
+        return []
+    delta = record.diff_against(previous)
+    return [(change.field, change.old, change.new) for change in delta.changes]
+
+
+def latest_job(plan: Plan, kind: str) -> Job | None:
+    return Job.objects.filter(plan=plan, kind=kind).order_by("-created_at").first()
+
+
+def plan_statistics(plan: Plan, progress: Any = None) -> dict[str, Any]:
+    """Count the plan's members by role and its records in every app.
+
+    Any model with a ``plan`` foreign key counts, so new planning data shows up
+    here without this function changing.
+    """
+    from django.apps import apps
+
+    members = plan.memberships.aggregate(
+        managers=Count("pk", filter=Q(role="manager")),
+        stakeholders=Count("pk", filter=Q(role="stakeholder")),
+        auditors=Count("pk", filter=Q(role="auditor")),
+    )
+    counted = [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in PLANNING_APPS
+        and not model.__name__.startswith("Historical")
+        and any(f.name == "plan" and f.is_relation for f in model._meta.get_fields())
+        and model not in (Membership, Job)
+    ]
+    records: dict[str, int] = {}
+    for index, model in enumerate(sorted(counted, key=lambda m: m._meta.label)):
+        records[str(model._meta.verbose_name_plural)] = model._default_manager.filter(
+            plan=plan
+        ).count()
+        if progress is not None:
+            progress(10 + int(85 * (index + 1) / len(counted)), f"Counted {model._meta.verbose_name_plural}")
+    return {"members": members, "records": records}
+
+
+PLANNING_APPS = ("bcp", "bia", "inventory", "analysis", "documents", "audit")

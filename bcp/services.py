@@ -1,0 +1,142 @@
+"""Writes to plans and memberships. Every function records who acted and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bcp.models import Membership, Plan, Role
+
+PLAN_EDITABLE_FIELDS = ("name", "organisation", "scope", "classification")
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user: Any,
+    name: str,
+    organisation: str,
+    scope: str = "",
+    classification: str = "Internal",
+    reason: str = "",
+    ticket: str = "",
+) -> Plan:
+    """Create a plan and make its creator the first manager."""
+    with change_context(user=user, reason=reason or "Plan created", ticket=ticket):
+        plan = Plan(name=name, organisation=organisation, scope=scope, classification=classification)
+        plan.full_clean()
+        plan.save()
+        Membership.objects.create(plan=plan, user=user, role=Role.MANAGER)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: Plan,
+    user: Any,
+    expected_version: int | None,
+    reason: str = "",
+    ticket: str = "",
+    **changes: Any,
+) -> Plan:
+    unknown = set(changes) - set(PLAN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with change_context(user=user, reason=reason, ticket=ticket):
+        updated = save_if_current(plan, expected_version=expected_version, changes=changes)
+    assert isinstance(updated, Plan)
+    return updated
+
+
+@transaction.atomic
+def plan_archive(*, plan: Plan, user: Any, reason: str = "") -> Plan:
+    with change_context(user=user, reason=reason or "Plan archived"):
+        updated = save_if_current(
+            plan, expected_version=None, changes={"status": Plan.Status.ARCHIVED}
+        )
+    assert isinstance(updated, Plan)
+    return updated
+
+
+@transaction.atomic
+def plan_restore(*, plan: Plan, user: Any, reason: str = "") -> Plan:
+    with change_context(user=user, reason=reason or "Plan restored from archive"):
+        updated = save_if_current(
+            plan, expected_version=None, changes={"status": Plan.Status.ACTIVE}
+        )
+    assert isinstance(updated, Plan)
+    return updated
+
+
+@transaction.atomic
+def membership_add(
+    *, plan: Plan, user: Any, member: AbstractBaseUser, role: str, reason: str = ""
+) -> Membership:
+    if Membership.objects.filter(plan=plan, user=member).exists():
+        raise ValidationError({"user": f"{member} is already a member of this plan."})
+    with change_context(user=user, reason=reason or f"Added as {role}"):
+        return Membership.objects.create(plan=plan, user=member, role=role)
+
+
+def _ensure_a_manager_remains(plan: Plan, leaving: Membership) -> None:
+    others = Membership.objects.filter(plan=plan, role=Role.MANAGER).exclude(pk=leaving.pk)
+    if leaving.role == Role.MANAGER and not others.exists():
+        raise ValidationError("A plan must keep at least one manager.")
+
+
+@transaction.atomic
+def membership_change_role(
+    *,
+    membership: Membership,
+    user: Any,
+    role: str,
+    expected_version: int | None,
+    reason: str = "",
+) -> Membership:
+    if role != Role.MANAGER:
+        _ensure_a_manager_remains(membership.plan, membership)
+    with change_context(user=user, reason=reason or f"Role changed to {role}"):
+        updated = save_if_current(
+            membership, expected_version=expected_version, changes={"role": role}
+        )
+    assert isinstance(updated, Membership)
+    return updated
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, user: Any, reason: str = "") -> None:
+    _ensure_a_manager_remains(membership.plan, membership)
+    with change_context(user=user, reason=reason or "Removed from plan"):
+        membership.delete()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    is_staff: bool = False,
+) -> AbstractBaseUser:
+    """Create a login. Without a password the user sets one via the reset email."""
+    user_model = get_user_model()
+    user = user_model(
+        username=username, email=email, first_name=first_name, last_name=last_name
+    )
+    user.is_staff = is_staff  # type: ignore[attr-defined]
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user

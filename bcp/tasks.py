@@ -1,0 +1,27 @@
+"""Celery tasks of the planning domain: ids in, one service call, status recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.models import Job
+
+PLAN_STATISTICS_TASK = "bcp.tasks.plan_statistics_recompute"
+
+
+def _recompute(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    from bcp.selectors import plan_statistics
+
+    assert job.plan is not None
+    progress(5, "Counting members")
+    return plan_statistics(job.plan, progress)
+
+
+@shared_task(
+    base=JobTask, name=PLAN_STATISTICS_TASK, soft_time_limit=60, time_limit=90, ignore_result=True
+)
+def plan_statistics_recompute(job_id: str) -> str:
+    return run_job(job_id, _recompute)

@@ -1,0 +1,81 @@
+"""URL map. Plan pages live under /plans/<plan_pk>/ so one decorator guards them all."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bcp import views
+from bcp.auth import ThrottledLoginView
+
+plan_patterns = [
+    path("", views.plan_detail, name="plan_detail"),
+    path("edit/", views.plan_edit, name="plan_edit"),
+    path("archive/", views.plan_archive, name="plan_archive"),
+    path("restore/", views.plan_restore, name="plan_restore"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/add/", views.member_add, name="member_add"),
+    path("members/<int:member_pk>/", views.member_edit, name="member_edit"),
+    path("members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
+    path("history/", views.plan_history, name="plan_history"),
+    path("statistics/", views.plan_statistics_start, name="plan_statistics_start"),
+    path("jobs/<uuid:job_pk>/", views.job_status, name="job_status"),
+    path("jobs/<uuid:job_pk>/retry/", views.job_retry, name="job_retry"),
+    path("bia/", include("bia.urls")),
+    path("inventory/", include("inventory.urls")),
+    path("analysis/", include("analysis.urls")),
+    path("documents/", include("documents.urls")),
+    path("audit/", include("audit.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password-change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:plan_pk>/", include(plan_patterns)),
+    path("staff/users/", views.user_list, name="user_list"),
+    path("api/v1/", include("bcp.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "bcp.views.error_400"
+handler403 = "bcp.views.error_403"
+handler404 = "bcp.views.error_404"
+handler500 = "bcp.views.error_500"

@@ -1,0 +1,274 @@
+"""Pages for plans, members, jobs and staff user administration. Thin: form → service → render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from bcp import jobs, selectors, services
+from bcp.concurrency import EditConflict
+from bcp.forms import MemberAddForm, MemberRoleForm, PlanForm, ReasonOnlyForm, UserCreateForm
+from bcp.health import health_report
+from bcp.models import Job, Membership
+from bcp.permissions import Capability, plan_required, staff_required
+from bcp.tasks import PLAN_STATISTICS_TASK
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    show_archived = request.GET.get("archived") == "1"
+    plans = selectors.plans_for_user(request.user, include_archived=show_archived)
+    roles = dict(
+        Membership.objects.filter(user=request.user).values_list("plan_id", "role")
+    )
+    rows = [(plan, roles.get(plan.pk, "")) for plan in plans]
+    return render(
+        request, "bcp/plan_list.html", {"rows": rows, "show_archived": show_archived}
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, submit_label="Create plan")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = services.plan_create(
+            user=request.user,
+            name=data["name"],
+            organisation=data["organisation"],
+            scope=data["scope"],
+            classification=data["classification"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+        messages.success(request, f"Plan “{plan.name}” created. You are its manager.")
+        return redirect(plan)
+    return render(request, "bcp/plan_form.html", {"form": form, "creating": True})
+
+
+@plan_required(Capability.VIEW, allow_archived=True)
+def plan_detail(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    context = {
+        "members": selectors.plan_members(plan),
+        "statistics_job": selectors.latest_job(plan, "plan_statistics"),
+    }
+    return render(request, "bcp/plan_detail.html", context)
+
+
+@plan_required(Capability.EDIT)
+def plan_edit(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    form = PlanForm(request.POST or None, instance=plan)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_update(
+                plan=plan,
+                user=request.user,
+                expected_version=data["version"],
+                reason=data["reason"],
+                ticket=data["ticket"],
+                **{field: data[field] for field in services.PLAN_EDITABLE_FIELDS},
+            )
+        except EditConflict as exc:
+            conflict = exc
+            # Keep what the user typed; the next save is against the current version.
+            form.data = form.data.copy()
+            form.data["version"] = str(exc.current_version)
+        else:
+            messages.success(request, "Plan saved.")
+            return redirect(plan)
+    return render(request, "bcp/plan_form.html", {"form": form, "conflict": conflict})
+
+
+@plan_required(Capability.EDIT)
+def plan_archive(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    form = ReasonOnlyForm(request.POST or None, submit_label="Archive plan")
+    if request.method == "POST" and form.is_valid():
+        services.plan_archive(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Plan “{plan.name}” archived. It is now read-only.")
+        return redirect("plan_list")
+    return render(request, "bcp/plan_archive.html", {"form": form})
+
+
+@require_POST
+@plan_required(Capability.EDIT, allow_archived=True)
+def plan_restore(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    services.plan_restore(plan=plan, user=request.user)
+    messages.success(request, f"Plan “{plan.name}” restored.")
+    return redirect(plan)
+
+
+@plan_required(Capability.VIEW, allow_archived=True)
+def member_list(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    form = MemberAddForm(plan=plan)
+    return render(
+        request, "bcp/member_list.html", {"members": selectors.plan_members(plan), "form": form}
+    )
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def member_add(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    form = MemberAddForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        membership = services.membership_add(
+            plan=plan, user=request.user, member=data["member"], role=data["role"],
+            reason=data["reason"],
+        )
+        messages.success(request, f"{membership.user} added as {membership.get_role_display()}.")
+        return redirect("member_list", plan_pk=plan.pk)
+    return render(
+        request,
+        "bcp/member_list.html",
+        {"members": selectors.plan_members(plan), "form": form},
+        status=400,
+    )
+
+
+@plan_required(Capability.EDIT)
+def member_edit(request: HttpRequest, member_pk: int) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    membership = get_object_or_404(Membership, pk=member_pk, plan=plan)
+    form = MemberRoleForm(
+        request.POST or None, initial={"role": membership.role, "version": membership.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_change_role(
+                membership=membership, user=request.user, role=data["role"],
+                expected_version=data["version"], reason=data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error("role", exc)
+        except EditConflict as exc:
+            form.add_error(None, str(exc) + " Review the current role and save again.")
+        else:
+            messages.success(request, "Role changed.")
+            return redirect("member_list", plan_pk=plan.pk)
+    return render(request, "bcp/member_edit.html", {"form": form, "membership": membership})
+
+
+@plan_required(Capability.EDIT)
+def member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    membership = get_object_or_404(Membership, pk=member_pk, plan=plan)
+    form = ReasonOnlyForm(request.POST or None, submit_label="Remove from plan")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_remove(
+                membership=membership, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{membership.user} removed from the plan.")
+            return redirect("member_list", plan_pk=plan.pk)
+    return render(request, "bcp/member_remove.html", {"form": form, "membership": membership})
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def plan_history(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    records = selectors.plan_history(plan, limit=200)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    rows = [(record, selectors.history_changes(record)) for record in page]
+    return render(request, "bcp/plan_history.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def plan_statistics_start(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    job = jobs.job_enqueue(
+        kind="plan_statistics", task_name=PLAN_STATISTICS_TASK, user=request.user, plan=plan
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "bcp/_job.html", {"job": job, "plan": plan})
+    return redirect(plan)
+
+
+@plan_required(Capability.VIEW, allow_archived=True)
+def job_status(request: HttpRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    job = get_object_or_404(Job, pk=job_pk, plan=plan)
+    return render(request, "bcp/_job.html", {"job": job, "plan": plan})
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def job_retry(request: HttpRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    job = get_object_or_404(Job, pk=job_pk, plan=plan)
+    job = jobs.job_retry(job=job)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "bcp/_job.html", {"job": job, "plan": plan})
+    return redirect(plan)
+
+
+@staff_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = get_user_model().objects.order_by("username")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_create(
+            username=data["username"], email=data["email"], first_name=data["first_name"],
+            last_name=data["last_name"], is_staff=data["is_staff"],
+        )
+        reset = PasswordResetForm({"email": user.email})  # type: ignore[attr-defined]
+        if reset.is_valid():
+            reset.save(request=request, use_https=request.is_secure())
+        messages.success(request, f"User {user} created; a set-password link was emailed.")
+        return redirect("user_list")
+    return render(request, "bcp/user_list.html", {"page": page, "form": form})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("plan_list")
+    return redirect("login")
+
+
+def render_error(request: HttpRequest, template: str, status: int, **extra: Any) -> HttpResponse:
+    return render(request, template, extra, status=status)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, "400.html", 400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else ""
+    return render_error(request, "403.html", 403, message=message)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, "404.html", 404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

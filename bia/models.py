@@ -1,0 +1,3 @@
+"""Models of the bia app."""
+
+from __future__ import annotations

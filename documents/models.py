@@ -1,0 +1,3 @@
+"""Models of the documents app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the inventory app."""
+
+from __future__ import annotations
