@@ -1,0 +1,271 @@
+"""A small reduced ordered binary decision diagram (ROBDD) for monotone structure functions.
+
+Nodes are integers. 0 is FALSE, 1 is TRUE; every other node ``n`` tests the variable at
+``level[n]`` and continues to ``low[n]`` when it is down and ``high[n]`` when it is up.
+Nodes are hash-consed (one node per (level, low, high) triple, never low == high), so two
+equal functions are the same integer. Children are always created before their parents,
+so node ids are a topological order: probabilities can be filled in by one pass in id order.
+
+Only AND and OR are needed: the structure functions are monotone, and a k-of-n threshold
+is built by the recurrence
+
+    T(j, c) = T(j+1, c) ∨ (m_j ∧ T(j+1, c−1)),   T(·, 0) = TRUE,   T(n+1, c>0) = FALSE
+
+("at least c of members j..n are up"), which needs no negation because T(j+1, c) implies
+T(j+1, c−1).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+FALSE = 0
+TRUE = 1
+_TERMINAL_LEVEL = 1 << 60
+
+
+class NodeLimitExceeded(RuntimeError):
+    """Raised when a build creates more nodes than its budget allows."""
+
+
+@contextmanager
+def deep_recursion(depth: int) -> Iterator[None]:
+    """Temporarily allow recursion ``depth`` frames deeper than now (restored afterwards).
+
+    Apply recurses once per variable level, so a service over thousands of variables needs
+    more than Python's default 1 000 frames. Pure-Python frames do not use the C stack on
+    Python 3.11, so raising the limit is safe.
+    """
+    old = sys.getrecursionlimit()
+    wanted = depth + 1_000
+    if wanted > old:
+        sys.setrecursionlimit(wanted)
+    try:
+        yield
+    finally:
+        if wanted > old:
+            sys.setrecursionlimit(old)
+
+
+class BDD:
+    """Hash-consed ROBDD manager with memoised AND/OR and probability passes."""
+
+    def __init__(self) -> None:
+        self.level: list[int] = [_TERMINAL_LEVEL, _TERMINAL_LEVEL]
+        self.low: list[int] = [FALSE, TRUE]
+        self.high: list[int] = [FALSE, TRUE]
+        self._unique: dict[tuple[int, int, int], int] = {}
+        self._and: dict[int, int] = {}
+        self._or: dict[int, int] = {}
+        self._budget: int | None = None
+        # Probability of each node being TRUE and FALSE, filled lazily in id order.
+        self.p_true: list[float] = [0.0, 1.0]
+        self.p_false: list[float] = [1.0, 0.0]
+        self._up: list[float] = []
+        self._down: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.level)
+
+    def set_probabilities(self, up: Sequence[float], down: Sequence[float]) -> None:
+        """Probability that the variable at each level is up / down (down given directly)."""
+        self._up = list(up)
+        self._down = list(down)
+
+    def add_level(self, up: float, down: float) -> int:
+        """Declare a new variable below all existing ones; return its level."""
+        self._up.append(up)
+        self._down.append(down)
+        return len(self._up) - 1
+
+    @property
+    def levels(self) -> int:
+        return len(self._up)
+
+    def set_budget(self, nodes: int | None) -> None:
+        """Allow at most ``nodes`` new nodes from now on (``None`` = no limit)."""
+        self._budget = nodes
+
+    def mk(self, level: int, low: int, high: int) -> int:
+        """The unique node for (level, low, high), created if needed."""
+        if low == high:
+            return low
+        key = (level, low, high)
+        node = self._unique.get(key)
+        if node is not None:
+            return node
+        if self._budget is not None:
+            if self._budget <= 0:
+                raise NodeLimitExceeded("BDD node limit reached")
+            self._budget -= 1
+        node = len(self.level)
+        self.level.append(level)
+        self.low.append(low)
+        self.high.append(high)
+        self._unique[key] = node
+        return node
+
+    def var(self, level: int) -> int:
+        """The function that is TRUE exactly when the variable at ``level`` is up."""
+        return self.mk(level, FALSE, TRUE)
+
+    def and_(self, f: int, g: int) -> int:
+        """f ∧ g (memoised Shannon expansion on the top variable)."""
+        if f == g:
+            return f
+        if f <= TRUE or g <= TRUE:
+            if f == FALSE or g == FALSE:
+                return FALSE
+            return g if f == TRUE else f
+        if f > g:
+            f, g = g, f
+        key = (f << 32) | g
+        cached = self._and.get(key)
+        if cached is not None:
+            return cached
+        lf = self.level[f]
+        lg = self.level[g]
+        if lf == lg:
+            result = self.mk(
+                lf, self.and_(self.low[f], self.low[g]), self.and_(self.high[f], self.high[g])
+            )
+        elif lf < lg:
+            result = self.mk(lf, self.and_(self.low[f], g), self.and_(self.high[f], g))
+        else:
+            result = self.mk(lg, self.and_(f, self.low[g]), self.and_(f, self.high[g]))
+        self._and[key] = result
+        return result
+
+    def or_(self, f: int, g: int) -> int:
+        """f ∨ g (memoised Shannon expansion on the top variable)."""
+        if f == g:
+            return f
+        if f <= TRUE or g <= TRUE:
+            if f == TRUE or g == TRUE:
+                return TRUE
+            return g if f == FALSE else f
+        if f > g:
+            f, g = g, f
+        key = (f << 32) | g
+        cached = self._or.get(key)
+        if cached is not None:
+            return cached
+        lf = self.level[f]
+        lg = self.level[g]
+        if lf == lg:
+            result = self.mk(
+                lf, self.or_(self.low[f], self.low[g]), self.or_(self.high[f], self.high[g])
+            )
+        elif lf < lg:
+            result = self.mk(lf, self.or_(self.low[f], g), self.or_(self.high[f], g))
+        else:
+            result = self.mk(lg, self.or_(f, self.low[g]), self.or_(f, self.high[g]))
+        self._or[key] = result
+        return result
+
+    def conjunction(self, nodes: Sequence[int]) -> int:
+        """⋀ nodes (TRUE for none); stops early at FALSE."""
+        result = TRUE
+        for node in nodes:
+            result = self.and_(result, node)
+            if result == FALSE:
+                break
+        return result
+
+    def at_least(self, k: int, members: Sequence[int]) -> int:
+        """TRUE when at least ``k`` of ``members`` are TRUE (dynamic programme, O(n·k) ops).
+
+        Example: k = 2 of (a, b, c) → (a ∧ b) ∨ (a ∧ c) ∨ (b ∧ c).
+        """
+        n = len(members)
+        if k <= 0:
+            return TRUE
+        if k > n:
+            return FALSE
+        if k == 1:
+            result = FALSE
+            for m in members:
+                result = self.or_(result, m)
+            return result
+        if k == n:
+            return self.conjunction(members)
+        # row[c] = T(j+1, c) for c = 0..k, swept from the last member to the first.
+        row = [TRUE] + [FALSE] * k
+        for j in range(n - 1, -1, -1):
+            m = members[j]
+            # Only counts still reachable with members j..n-1 matter.
+            top = min(k, n - j)
+            for c in range(top, 0, -1):
+                row[c] = self.or_(row[c], self.and_(m, row[c - 1]))
+        return row[k]
+
+    def _fill_probabilities(self) -> None:
+        up, down = self._up, self._down
+        lev, lo, hi = self.level, self.low, self.high
+        pt, pf = self.p_true, self.p_false
+        for node in range(len(pt), len(lev)):
+            level = lev[node]
+            p = up[level]
+            q = down[level]
+            # Both sums have only non-negative terms: no cancellation even near 1.
+            pt.append(q * pt[lo[node]] + p * pt[hi[node]])
+            pf.append(q * pf[lo[node]] + p * pf[hi[node]])
+
+    def probability(self, node: int) -> tuple[float, float]:
+        """(P(node is TRUE), P(node is FALSE)), each computed from non-negative sums."""
+        if len(self.p_true) < len(self.level):
+            self._fill_probabilities()
+        return self.p_true[node], self.p_false[node]
+
+    def reachable(self, root: int) -> list[int]:
+        """Internal nodes reachable from ``root``, parents before children."""
+        seen = {root} if root > TRUE else set()
+        stack = [root] if root > TRUE else []
+        lo, hi = self.low, self.high
+        while stack:
+            node = stack.pop()
+            for child in (lo[node], hi[node]):
+                if child > TRUE and child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        # Children always have smaller ids than their parents.
+        return sorted(seen, reverse=True)
+
+    def birnbaum(self, root: int) -> tuple[dict[int, float], int]:
+        """Birnbaum importance of every level in ``root``'s support, in one backward pass.
+
+        I_B(i) = P(f | x_i up) − P(f | x_i down) = ∂P(f)/∂p_i. With R(n) the probability
+        of reaching node n from the root, I_B(i) = Σ_{n at level i} R(n)·(P(high) − P(low)).
+        The difference is taken from whichever of P(TRUE) or P(FALSE) is smaller, so it keeps
+        its digits when both children are almost surely up.
+
+        Example: f = a ∧ (b ∨ c) with p = 0.9 each: I_B(a) = P(b ∨ c) = 0.99,
+        I_B(b) = p_a·(1 − p_c) = 0.09.
+
+        Returns the importance by level and the number of internal nodes visited.
+        """
+        self.probability(root)
+        order = self.reachable(root)
+        reach: dict[int, float] = {root: 1.0}
+        importance: dict[int, float] = {}
+        pt, pf = self.p_true, self.p_false
+        lev, lo, hi = self.level, self.low, self.high
+        up, down = self._up, self._down
+        for node in order:
+            r = reach.pop(node)
+            level = lev[node]
+            low, high = lo[node], hi[node]
+            small_true = pt[high] + pt[low] < 1.0
+            diff = pt[high] - pt[low] if small_true else pf[low] - pf[high]
+            importance[level] = importance.get(level, 0.0) + r * diff
+            if low > TRUE:
+                reach[low] = reach.get(low, 0.0) + r * down[level]
+            if high > TRUE:
+                reach[high] = reach.get(high, 0.0) + r * up[level]
+        return importance, len(order)
+
+    def size(self, root: int) -> int:
+        """Number of internal nodes in ``root``'s diagram."""
+        return len(self.reachable(root))
