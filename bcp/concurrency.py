@@ -74,7 +74,7 @@ def save_if_current(
         for name, yours in changes.items():
             theirs = getattr(current, name)
             if theirs != yours:
-                label = str(model._meta.get_field(name).verbose_name)
+                label = str(getattr(model._meta.get_field(name), "verbose_name", name))
                 differences.append(FieldDifference(name, label, theirs, yours))
         changed_by, changed_at = _last_change(current)
         raise EditConflict(

@@ -22,7 +22,7 @@ from bcp.models import Membership, Plan, Role
 
 DEMO_PLAN_NAME = "Print service continuity"
 DEMO_ORGANISATION = "Northbridge College"
-DEMO_PASSWORD = "continuity-demo"
+DEMO_PASSWORD = "continuity-demo"  # noqa: S105  (printed for the demo logins)
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,10 @@ def demo_load() -> dict[str, Any]:
                 classification="Internal",
             )
         for spec in DEMO_USERS:
-            if spec.role and not Membership.objects.filter(
-                plan=plan, user=users[spec.username]
-            ).exists():
+            if (
+                spec.role
+                and not Membership.objects.filter(plan=plan, user=users[spec.username]).exists()
+            ):
                 Membership.objects.create(plan=plan, user=users[spec.username], role=spec.role)
         for module_name in APP_DEMO_MODULES:
             try:

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 
 from bcp.models import Membership, Plan, Role
 
@@ -35,7 +36,7 @@ class VersionedFormMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[misc]
+class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     class Meta:
         model = Plan
         fields = ["name", "organisation", "scope", "classification"]
@@ -92,6 +93,17 @@ class ReasonOnlyForm(ChangeReasonMixin):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", submit_label, css_class="btn-danger"))
+
+
+class InvitationForm(PasswordResetForm):
+    """The password-reset email, sent to a new user who has no password yet."""
+
+    def __init__(self, *args: Any, invitee: Any, **kwargs: Any) -> None:
+        super().__init__({"email": invitee.email}, *args, **kwargs)
+        self.invitee = invitee
+
+    def get_users(self, email: str) -> Any:
+        return [self.invitee] if self.invitee.is_active else []
 
 
 class UserCreateForm(forms.Form):

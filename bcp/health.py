@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,14 +25,16 @@ def broker_reachable(timeout: float = 2.0) -> tuple[bool, str]:
     if url.startswith("filesystem"):
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
         folder = str(options.get("data_folder_in", ""))
-        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK):
+        if folder and Path(folder).is_dir() and os.access(folder, os.W_OK):
             return True, f"filesystem queue at {folder}"
         return False, f"filesystem queue folder {folder!r} is missing or not writable"
     from kombu import Connection
 
     try:
-        with Connection(url, connect_timeout=timeout, transport_options={"socket_timeout": timeout}) as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
+        with Connection(
+            url, connect_timeout=timeout, transport_options={"socket_timeout": timeout}
+        ) as conn:
+            conn.ensure_connection(max_retries=1, timeout=int(timeout))
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"
     return True, url.split("@")[-1]

@@ -38,6 +38,9 @@ from bcp.models import Job, Plan, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
+# Seconds a request may wait for the broker before the job is "could not queue".
+BROKER_CONNECT_TIMEOUT = 2.0
+
 # A running job whose claimant has not reported for this long may be taken over.
 CLAIM_LEASE = timedelta(minutes=15)
 
@@ -51,7 +54,10 @@ def _send(job_id: uuid.UUID) -> None:
     from bcp.celery import app
 
     try:
-        app.send_task(job.task_name, args=[str(job.pk)], retry=False)
+        with app.connection_for_write() as connection:
+            # Fail fast: one connection attempt bounded in time, then give up.
+            connection.ensure_connection(max_retries=1, timeout=BROKER_CONNECT_TIMEOUT)  # type: ignore[arg-type]
+            app.send_task(job.task_name, args=[str(job.pk)], connection=connection, retry=False)
     except Exception as exc:  # any broker failure: refused, timeout, DNS, auth
         logger.warning("Could not queue job %s: %s", job.pk, exc)
         Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
@@ -215,7 +221,7 @@ def worker_is_alive() -> tuple[bool, str]:
     return True, f"heartbeat {int(age.total_seconds())} s ago from {latest.hostname}"
 
 
-class JobTask(Task):  # type: ignore[misc]
+class JobTask(Task):  # type: ignore[type-arg,unused-ignore]
     """Base class for job tasks: explicit limits, never retried by Celery itself."""
 
     acks_late = True

@@ -138,9 +138,6 @@ class Job(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
-    def get_absolute_url(self) -> str:
-        return reverse("job_status", kwargs={"job_pk": self.pk})
-
     def result_value(self, key: str, default: Any = None) -> Any:
         return (self.result or {}).get(key, default)
 

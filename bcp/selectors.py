@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from bcp.models import Job, Membership, Plan
@@ -25,18 +26,30 @@ def plan_members(plan: Plan) -> QuerySet[Membership]:
 def plan_history(plan: Plan, *, limit: int = 50) -> list[Any]:
     """The plan's own history and its memberships' history, newest first."""
     plan_records = list(
-        Plan.history.filter(id=plan.pk).select_related("history_user").order_by("-history_id")[
-            :limit
-        ]
+        Plan.history.filter(id=plan.pk)
+        .select_related("history_user")
+        .order_by("-history_id")[:limit]
     )
     member_records = list(
         Membership.history.filter(plan_id=plan.pk)
         .select_related("history_user")
         .order_by("-history_id")[:limit]
     )
-    records = sorted(
-        plan_records + member_records, key=lambda r: r.history_date, reverse=True
-    )[:limit]
+    records = sorted(plan_records + member_records, key=lambda r: r.history_date, reverse=True)[
+        :limit
+    ]
+    user_model = get_user_model()
+    user_ids = {r.user_id for r in member_records}
+    names = {
+        u.pk: u.get_full_name() or u.get_username()
+        for u in user_model.objects.filter(pk__in=user_ids)
+    }
+    for record in records:
+        if isinstance(record, Membership.history.model):
+            who = names.get(record.user_id, f"user #{record.user_id}")
+            record.label = f"Member {who} ({record.role})"
+        else:
+            record.label = f"Plan “{record.name}”"
     return records
 
 
@@ -80,7 +93,10 @@ def plan_statistics(plan: Plan, progress: Any = None) -> dict[str, Any]:
             plan=plan
         ).count()
         if progress is not None:
-            progress(10 + int(85 * (index + 1) / len(counted)), f"Counted {model._meta.verbose_name_plural}")
+            progress(
+                10 + int(85 * (index + 1) / len(counted)),
+                f"Counted {model._meta.verbose_name_plural}",
+            )
     return {"members": members, "records": records}
 
 

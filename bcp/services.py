@@ -29,7 +29,9 @@ def plan_create(
 ) -> Plan:
     """Create a plan and make its creator the first manager."""
     with change_context(user=user, reason=reason or "Plan created", ticket=ticket):
-        plan = Plan(name=name, organisation=organisation, scope=scope, classification=classification)
+        plan = Plan(
+            name=name, organisation=organisation, scope=scope, classification=classification
+        )
         plan.full_clean()
         plan.save()
         Membership.objects.create(plan=plan, user=user, role=Role.MANAGER)
@@ -77,7 +79,7 @@ def plan_restore(*, plan: Plan, user: Any, reason: str = "") -> Plan:
 
 @transaction.atomic
 def membership_add(
-    *, plan: Plan, user: Any, member: AbstractBaseUser, role: str, reason: str = ""
+    *, plan: Plan, user: Any, member: Any, role: str, reason: str = ""
 ) -> Membership:
     if Membership.objects.filter(plan=plan, user=member).exists():
         raise ValidationError({"user": f"{member} is already a member of this plan."})
@@ -129,10 +131,8 @@ def user_create(
 ) -> AbstractBaseUser:
     """Create a login. Without a password the user sets one via the reset email."""
     user_model = get_user_model()
-    user = user_model(
-        username=username, email=email, first_name=first_name, last_name=last_name
-    )
-    user.is_staff = is_staff  # type: ignore[attr-defined]
+    user = user_model(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.is_staff = is_staff
     if password:
         user.set_password(password)
     else:

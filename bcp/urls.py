@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bcp import views
 from bcp.auth import ThrottledLoginView
 
-plan_patterns = [
+plan_patterns: list[URLPattern | URLResolver] = [
     path("", views.plan_detail, name="plan_detail"),
     path("edit/", views.plan_edit, name="plan_edit"),
     path("archive/", views.plan_archive, name="plan_archive"),

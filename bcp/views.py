@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +15,14 @@ from django.views.decorators.http import require_POST
 
 from bcp import jobs, selectors, services
 from bcp.concurrency import EditConflict
-from bcp.forms import MemberAddForm, MemberRoleForm, PlanForm, ReasonOnlyForm, UserCreateForm
+from bcp.forms import (
+    InvitationForm,
+    MemberAddForm,
+    MemberRoleForm,
+    PlanForm,
+    ReasonOnlyForm,
+    UserCreateForm,
+)
 from bcp.health import health_report
 from bcp.models import Job, Membership
 from bcp.permissions import Capability, plan_required, staff_required
@@ -28,12 +34,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     plans = selectors.plans_for_user(request.user, include_archived=show_archived)
     roles = dict(
-        Membership.objects.filter(user=request.user).values_list("plan_id", "role")
+        Membership.objects.filter(user_id=request.user.pk or 0).values_list("plan_id", "role")
     )
     rows = [(plan, roles.get(plan.pk, "")) for plan in plans]
-    return render(
-        request, "bcp/plan_list.html", {"rows": rows, "show_archived": show_archived}
-    )
+    return render(request, "bcp/plan_list.html", {"rows": rows, "show_archived": show_archived})
 
 
 @login_required
@@ -84,8 +88,9 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
         except EditConflict as exc:
             conflict = exc
             # Keep what the user typed; the next save is against the current version.
-            form.data = form.data.copy()
-            form.data["version"] = str(exc.current_version)
+            data_copy = request.POST.copy()
+            data_copy["version"] = str(exc.current_version)
+            form.data = data_copy
         else:
             messages.success(request, "Plan saved.")
             return redirect(plan)
@@ -129,7 +134,10 @@ def member_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         membership = services.membership_add(
-            plan=plan, user=request.user, member=data["member"], role=data["role"],
+            plan=plan,
+            user=request.user,
+            member=data["member"],
+            role=data["role"],
             reason=data["reason"],
         )
         messages.success(request, f"{membership.user} added as {membership.get_role_display()}.")
@@ -153,8 +161,11 @@ def member_edit(request: HttpRequest, member_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.membership_change_role(
-                membership=membership, user=request.user, role=data["role"],
-                expected_version=data["version"], reason=data["reason"],
+                membership=membership,
+                user=request.user,
+                role=data["role"],
+                expected_version=data["version"],
+                reason=data["reason"],
             )
         except ValidationError as exc:
             form.add_error("role", exc)
@@ -231,10 +242,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_create(
-            username=data["username"], email=data["email"], first_name=data["first_name"],
-            last_name=data["last_name"], is_staff=data["is_staff"],
+            username=data["username"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            is_staff=data["is_staff"],
         )
-        reset = PasswordResetForm({"email": user.email})  # type: ignore[attr-defined]
+        reset = InvitationForm(invitee=user)
         if reset.is_valid():
             reset.save(request=request, use_https=request.is_secure())
         messages.success(request, f"User {user} created; a set-password link was emailed.")

@@ -22,7 +22,9 @@ def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
     return source.get(name)
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str:
     value = _raw(name, environ)
     if value is None:
         if default is None:

@@ -112,6 +112,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+for _folder in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
+    # whitenoise warns on a missing STATIC_ROOT; the broker and media need theirs.
+    _folder.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -146,8 +149,14 @@ else:
         # Well above the longest hard time limit (PDF rendering, 10 min) so a
         # slow task is not redelivered to a second worker while still running.
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 3,
+        "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        # A web request that publishes gives up fast: the job is marked
+        # "could not queue" and the user gets a retry button (DESIGN: never hang).
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 0.5,
     }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "continuity")
 CELERY_TASK_ACKS_LATE = True

@@ -10,7 +10,8 @@ from .base import SECRET_KEY, env_bool, env_int
 DEBUG = False
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
-        "Environment variable SECRET_KEY must be set to a random value of 50+ characters in production."
+        "Environment variable SECRET_KEY must be set to a random value of 50+ characters "
+        "in production."
     )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         result = demo_load()
         plan = result["plan"]
         self.stdout.write(self.style.SUCCESS(f"Demo plan ready: {plan.name} (id {plan.pk})"))
-        self.stdout.write("Demo logins (password for all: %s):" % result["password"])
+        self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for spec in DEMO_USERS:
             role = spec.role.label if spec.role else "staff (administers users)"  # type: ignore[attr-defined]
             self.stdout.write(f"  {spec.username:<12} {role}")

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Install everything Continuity needs on this machine: system packages (when
+# root on Debian), the locked Python dependencies in .venv, the database schema.
+# Usage: scripts/setup.sh [--no-db]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  graphviz poppler-utils qpdf chromium)
+NEEDED_COMMANDS=(dot pdftoppm qpdf chromium)
+
+missing_commands() {
+  local missing=()
+  for cmd in "${NEEDED_COMMANDS[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
+  if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then missing+=("libpango"); fi
+  echo "${missing[@]:-}"
+}
+
+missing="$(missing_commands)"
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installing system packages: ${APT_PACKAGES[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+  else
+    echo "Missing system tools: $missing" >&2
+    echo "Install them with:" >&2
+    echo "  sudo apt-get install -y ${APT_PACKAGES[*]}" >&2
+    exit 1
+  fi
+fi
+
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
+  echo "Continuity needs Python 3.11 (found: $("$PYTHON" --version 2>&1))." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.requirements.lock.sha256
+want="$(sha256sum requirements.lock | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "==> Installing locked Python dependencies"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+  echo "$want" > "$stamp"
+fi
+
+if [ "${1:-}" != "--no-db" ]; then
+  echo "==> Preparing the database"
+  mkdir -p var
+  .venv/bin/python manage.py migrate --noinput -v0
+  .venv/bin/python manage.py createcachetable
+fi

@@ -1,0 +1,158 @@
+"""Background jobs against a real Celery worker process and a real broker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from bcp.celery import app as celery_app
+from bcp.jobs import job_claim, job_enqueue, run_job
+from bcp.models import Job
+from bcp.tasks import PLAN_STATISTICS_TASK
+from tests.conftest import PlanPeople, client_for
+
+
+def _wait_for(job: Job, statuses: tuple[str, ...], timeout: float = 60) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in statuses:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job stayed {job.status}: {job.message} {job.error}")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_job_started_from_the_page_completes_in_the_worker(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    client = client_for(people.manager)
+    response = client.post(
+        reverse("plan_statistics_start", kwargs={"plan_pk": people.plan.pk}),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    job = Job.objects.get(plan=people.plan, kind="plan_statistics")
+    assert 'hx-trigger="every 1s"' in response.content.decode()
+    job = _wait_for(job, ("succeeded", "failed"))
+    assert job.status == "succeeded", job.error
+    assert job.progress == 100
+    assert job.result["members"] == {"managers": 1, "stakeholders": 1, "auditors": 1}
+    fragment = client.get(
+        reverse("job_status", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk})
+    )
+    assert "Stakeholders" in fragment.content.decode()
+    assert "every 1s" not in fragment.content.decode()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_message_delivered_twice_does_its_work_once(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    job = job_enqueue(
+        kind="plan_statistics",
+        task_name=PLAN_STATISTICS_TASK,
+        user=people.manager,
+        plan=people.plan,
+    )
+    job = _wait_for(job, ("succeeded", "failed"))
+    finished_at = job.finished_at
+    celery_app.send_task(PLAN_STATISTICS_TASK, args=[str(job.pk)])
+    time.sleep(3)
+    job.refresh_from_db()
+    assert job.attempts == 1
+    assert job.finished_at == finished_at
+
+
+@pytest.mark.django_db
+def test_second_claim_of_a_running_job_is_refused(people: PlanPeople) -> None:
+    job = Job.objects.create(kind="x", task_name="x", plan=people.plan)
+    assert job_claim(job.pk) is not None
+    assert job_claim(job.pk) is None
+
+
+@pytest.mark.django_db
+def test_finished_job_is_skipped_on_redelivery(people: PlanPeople) -> None:
+    job = Job.objects.create(kind="x", task_name="x", plan=people.plan)
+    calls: list[str] = []
+
+    def work(job: Job, progress: Any) -> dict[str, Any]:
+        calls.append(str(job.pk))
+        return {"ok": True}
+
+    assert run_job(str(job.pk), work) == "succeeded"
+    assert run_job(str(job.pk), work) == "skipped"
+    assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_failed_work_is_recorded_with_the_error(people: PlanPeople) -> None:
+    job = Job.objects.create(kind="x", task_name="x", plan=people.plan)
+
+    def work(job: Job, progress: Any) -> dict[str, Any]:
+        raise ValueError("inventory has a cycle")
+
+    assert run_job(str(job.pk), work) == "failed"
+    job.refresh_from_db()
+    assert job.status == "failed" and "inventory has a cycle" in job.error
+
+
+def _point_celery_at(url: str) -> None:
+    app: Any = celery_app  # private pool attributes: reset so the new URL is used
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
+@pytest.fixture
+def unreachable_broker() -> Iterator[None]:
+    """A real fault: a broker URL on a port where nothing listens."""
+    original = celery_app.conf.broker_url
+    _point_celery_at("redis://127.0.0.1:1/0")
+    try:
+        yield
+    finally:
+        _point_celery_at(original)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unreachable_broker_marks_job_could_not_queue_quickly(
+    people: PlanPeople, unreachable_broker: None
+) -> None:
+    client = client_for(people.manager)
+    started = time.monotonic()
+    response = client.post(
+        reverse("plan_statistics_start", kwargs={"plan_pk": people.plan.pk}),
+        HTTP_HX_REQUEST="true",
+    )
+    elapsed = time.monotonic() - started
+    job = Job.objects.get(plan=people.plan)
+    assert job.status == "could_not_queue"
+    assert elapsed < 5
+    page = client.get(reverse("job_status", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk}))
+    body = page.content.decode()
+    assert "Queued work unavailable" in body and "Retry" in body
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retry_after_the_broker_returns_queues_the_job(people: PlanPeople) -> None:
+    job = Job.objects.create(
+        kind="plan_statistics",
+        task_name=PLAN_STATISTICS_TASK,
+        plan=people.plan,
+        status=Job.Status.COULD_NOT_QUEUE,
+    )
+    response = client_for(people.manager).post(
+        reverse("job_retry", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk})
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status in ("queued", "running", "succeeded")

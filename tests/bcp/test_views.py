@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from bcp.models import Membership, Plan, Role
+from tests.conftest import PlanPeople, client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders() -> None:
+    response = client_for(None).get(reverse("login"))
+    assert response.status_code == 200
+    assert b"Sign in to Continuity" in response.content
+
+
+def test_plan_list_shows_only_the_users_plans(people: PlanPeople, manager_client: Any) -> None:
+    response = manager_client.get(reverse("plan_list"))
+    assert people.plan.name in response.content.decode()
+    other = Plan.objects.exclude(pk=people.plan.pk).first()
+    assert other is not None and other.name not in response.content.decode()
+
+
+def test_invalid_plan_form_shows_field_errors_and_keeps_input(manager_client: Any) -> None:
+    response = manager_client.post(
+        reverse("plan_create"), {"name": "", "organisation": "Kept Org", "scope": "kept scope"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "This field is required" in body
+    assert "Kept Org" in body and "kept scope" in body
+
+
+def test_edit_with_reason_appears_in_history(people: PlanPeople, manager_client: Any) -> None:
+    plan = people.plan
+    manager_client.post(
+        reverse("plan_edit", kwargs={"plan_pk": plan.pk}),
+        {
+            "name": "Renamed plan",
+            "organisation": plan.organisation,
+            "scope": plan.scope,
+            "classification": "Confidential",
+            "version": plan.version,
+            "reason": "Board asked for a clearer name",
+            "ticket": "CHG-42",
+        },
+    )
+    response = manager_client.get(reverse("plan_history", kwargs={"plan_pk": plan.pk}))
+    body = response.content.decode()
+    assert "Board asked for a clearer name" in body
+    assert "CHG-42" in body
+    assert "Renamed plan" in body
+
+
+def test_stale_edit_shows_who_changed_it_and_keeps_typed_values(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    plan = people.plan
+    stale_version = plan.version
+    from bcp import services
+
+    services.plan_update(
+        plan=plan, user=people.manager, expected_version=stale_version, name="Changed meanwhile"
+    )
+    response = manager_client.post(
+        reverse("plan_edit", kwargs={"plan_pk": plan.pk}),
+        {
+            "name": "My typed name",
+            "organisation": plan.organisation,
+            "scope": plan.scope,
+            "classification": plan.classification,
+            "version": stale_version,
+        },
+    )
+    body = response.content.decode()
+    assert "Not saved" in body and "Changed meanwhile" in body and "My typed name" in body
+    assert Plan.objects.get(pk=plan.pk).name == "Changed meanwhile"
+
+
+def test_auditor_sees_no_edit_controls(people: PlanPeople, auditor_client: Any) -> None:
+    body = auditor_client.get(reverse("plan_detail", kwargs={"plan_pk": people.plan.pk})).content
+    assert b"Edit plan" not in body and b"Recompute" not in body
+    members = auditor_client.get(reverse("member_list", kwargs={"plan_pk": people.plan.pk}))
+    assert b"Add a member" not in members.content and b"Change role" not in members.content
+
+
+def test_adding_an_unknown_user_names_the_problem(people: PlanPeople, manager_client: Any) -> None:
+    response = manager_client.post(
+        reverse("member_add", kwargs={"plan_pk": people.plan.pk}),
+        {"username": "nobody-here", "role": Role.STAKEHOLDER},
+    )
+    assert response.status_code == 400
+    assert "No user &#x27;nobody-here&#x27;" in response.content.decode()
+
+
+def test_manager_adds_a_stakeholder(people: PlanPeople, manager_client: Any) -> None:
+    newcomer = UserFactory.create(username="newcomer")
+    manager_client.post(
+        reverse("member_add", kwargs={"plan_pk": people.plan.pk}),
+        {"username": "newcomer", "role": Role.STAKEHOLDER, "reason": "Owns printing"},
+    )
+    assert Membership.objects.get(plan=people.plan, user=newcomer).role == Role.STAKEHOLDER
+
+
+def test_staff_page_is_refused_to_non_staff(manager_client: Any) -> None:
+    assert manager_client.get(reverse("user_list")).status_code == 403
+
+
+def test_staff_creates_a_user_and_a_set_password_email_is_sent(mailoutbox: list[Any]) -> None:
+    staff = UserFactory.create(username="root-admin", is_staff=True)
+    response = client_for(staff).post(
+        reverse("user_list"), {"username": "nina", "email": "nina@example.org"}
+    )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and "nina" in mailoutbox[0].body
+
+
+def test_password_reset_sends_an_email(people: PlanPeople, mailoutbox: list[Any]) -> None:
+    client_for(None).post(reverse("password_reset"), {"email": people.manager.email})
+    assert len(mailoutbox) == 1
+
+
+def test_repeated_failed_logins_are_throttled(people: PlanPeople) -> None:
+    client = client_for(None)
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "maya", "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": "maya", "password": "correct-horse-battery"}
+    )
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_responses_carry_a_content_security_policy() -> None:
+    response = client_for(None).get(reverse("login"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_plan_list_query_count_does_not_grow_with_plans(
+    django_assert_max_num_queries: Any,
+) -> None:
+    from tests.factories import MembershipFactory
+
+    user = UserFactory.create()
+    for _ in range(30):
+        MembershipFactory.create(user=user, role=Role.STAKEHOLDER)
+    client = client_for(user)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("plan_list"))

@@ -1,0 +1,159 @@
+"""Shared fixtures: people in each role on one plan, a real Celery worker, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from bcp.models import Plan, Role, WorkerHeartbeat
+from tests.factories import MembershipFactory, PlanFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class PlanPeople:
+    plan: Plan
+    manager: Any
+    stakeholder: Any
+    auditor: Any
+    outsider: Any
+
+    def user_for(self, who: str) -> Any:
+        return getattr(self, who)
+
+
+@pytest.fixture
+def people(db: None) -> PlanPeople:
+    plan = PlanFactory.create()
+    manager = MembershipFactory.create(plan=plan, role=Role.MANAGER, user__username="maya").user
+    stakeholder = MembershipFactory.create(
+        plan=plan, role=Role.STAKEHOLDER, user__username="sam"
+    ).user
+    auditor = MembershipFactory.create(plan=plan, role=Role.AUDITOR, user__username="alex").user
+    outsider = UserFactory.create(username="olly")
+    MembershipFactory.create(user=outsider, role=Role.MANAGER)  # manager elsewhere, not here
+    return PlanPeople(plan, manager, stakeholder, auditor, outsider)
+
+
+def client_for(user: Any | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(people: PlanPeople) -> Client:
+    return client_for(people.manager)
+
+
+@pytest.fixture
+def auditor_client(people: PlanPeople) -> Client:
+    return client_for(people.auditor)
+
+
+# --- a real Celery worker ---------------------------------------------------
+
+
+def _database_url_for_worker() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ``celery worker`` as a separate process against the test database.
+
+    The worker is a real process on the configured broker (Redis in CI, the
+    filesystem transport locally). It fails the test, never skips, if the worker
+    does not report a heartbeat within 60 s.
+    """
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bcp.settings.test",
+            "DATABASE_URL": _database_url_for_worker(),
+            "WORKER_HEARTBEAT_SECONDS": "1",
+        }
+    )
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "bcp",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    with django_db_blocker.unblock():
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early:\n{log_path.read_text()}")
+            if WorkerHeartbeat.objects.filter(hostname__startswith=f"test-{os.getpid()}@").exists():
+                break
+            time.sleep(0.3)
+        else:
+            process.terminate()
+            raise RuntimeError(f"Celery worker did not start in 60 s:\n{log_path.read_text()}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+# --- browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Drive Debian's Chromium; Playwright's own browser download cannot work here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
