@@ -1,0 +1,181 @@
+"""Turn a plan's inventory into the analysis engine's ``Topology``.
+
+Ids are ``"site:<pk>"``, ``"component:<pk>"``, ``"group:<pk>"`` and ``"function:<pk>"``;
+each business function becomes a ``Service`` that requires what it needs *fully*.
+Dependencies needed only for degraded service are kept on the side
+(``degraded_requires``): the engine's availability and SPOF figures describe the full
+service, and pages say so.
+
+:class:`PlanTopology` keeps maps back to the model objects, so results can be shown
+with names and links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.engine.topology import Component as EngineComponent
+from analysis.engine.topology import Group as EngineGroup
+from analysis.engine.topology import Service as EngineService
+from analysis.engine.topology import Site as EngineSite
+from analysis.engine.topology import Topology, TopologyError, topology_errors
+from bcp.models import Plan
+from inventory import graph as g
+from inventory.models import Component, Dependency, Need, RedundancyGroup, Site
+
+
+@dataclass
+class PlanTopology:
+    topology: Topology
+    sites: dict[str, Site] = field(default_factory=dict)
+    components: dict[str, Component] = field(default_factory=dict)
+    groups: dict[str, RedundancyGroup] = field(default_factory=dict)
+    functions: dict[str, Any] = field(default_factory=dict)
+    degraded_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def name(self, element_id: str) -> str:
+        for table in (self.components, self.groups, self.sites, self.functions):
+            if element_id in table:
+                return str(table[element_id])
+        return element_id
+
+    def object(self, element_id: str) -> Any:
+        for table in (self.components, self.groups, self.sites, self.functions):
+            if element_id in table:
+                return table[element_id]
+        return None
+
+    def errors(self) -> tuple[TopologyError, ...]:
+        return topology_errors(self.topology)
+
+    def error_messages(self) -> list[str]:
+        """The engine's findings with every id replaced by the element's name."""
+        messages = []
+        names = {key: self.name(key) for key in self.all_ids()}
+        for error in self.errors():
+            text = error.message
+            for key in sorted(names, key=len, reverse=True):
+                text = text.replace(f"'{key}'", f"“{names[key]}”").replace(key, names[key])
+            messages.append(text)
+        return messages
+
+    def all_ids(self) -> list[str]:
+        return [*self.sites, *self.components, *self.groups, *self.functions]
+
+
+def _fraction(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100.0
+
+
+def plan_topology(plan: Plan) -> PlanTopology:
+    """Build the engine inputs for ``plan`` (a fixed number of queries)."""
+    from bia.models import BusinessFunction
+
+    sites = {g.site_key(s.pk): s for s in Site.objects.filter(plan=plan).order_by("pk")}
+    components = {
+        g.component_key(c.pk): c for c in Component.objects.filter(plan=plan).order_by("pk")
+    }
+    groups = {
+        g.group_key(x.pk): x for x in RedundancyGroup.objects.filter(plan=plan).order_by("pk")
+    }
+    functions = {
+        g.function_key(f.pk): f for f in BusinessFunction.objects.filter(plan=plan).order_by("pk")
+    }
+    plan_graph = g.load_plan_graph(plan)
+
+    engine_sites = tuple(
+        EngineSite(
+            id=key,
+            availability=1.0 if site.availability_percent is None else site.availability_percent / 100,
+            parent=g.site_key(site.parent_id) if site.parent_id else None,
+            restore_hours=site.restore_hours,
+        )
+        for key, site in sites.items()
+    )
+    engine_components = tuple(
+        EngineComponent(
+            id=key,
+            availability=_fraction(c.availability_percent),
+            mtbf_hours=c.mtbf_hours,
+            mttr_hours=c.mttr_hours,
+            runs_on=tuple(plan_graph.edges.get(key, ())),
+            site=g.site_key(c.site_id) if c.site_id else None,
+            kind=c.kind,
+            holds_data=c.holds_data,
+            failover_seconds=c.failover_seconds,
+            restore_hours=c.restore_hours,
+            backup_interval_hours=c.backup_interval_hours,
+            replication=c.replication,  # type: ignore[arg-type]
+            replication_lag_seconds=c.replication_lag_seconds,
+        )
+        for key, c in components.items()
+    )
+    engine_groups = tuple(
+        EngineGroup(
+            id=key,
+            mode=group.mode,  # type: ignore[arg-type]
+            members=tuple(plan_graph.edges.get(key, ())),
+            k=group.k,
+            failover_seconds=group.failover_seconds,
+        )
+        for key, group in groups.items()
+    )
+    full: dict[str, list[str]] = {key: [] for key in functions}
+    degraded: dict[str, list[str]] = {key: [] for key in functions}
+    for function_id, comp, grp, need in (
+        Dependency.objects.filter(plan=plan)
+        .order_by("pk")
+        .values_list("function_id", "component_id", "group_id", "need")
+    ):
+        target = g.component_key(comp) if comp else g.group_key(grp)
+        (full if need == Need.FULL else degraded)[g.function_key(function_id)].append(target)
+    engine_services = tuple(
+        EngineService(id=key, requires=tuple(full[key])) for key in functions
+    )
+    topology = Topology(
+        components=engine_components,
+        groups=engine_groups,
+        services=engine_services,
+        sites=engine_sites,
+    )
+    return PlanTopology(
+        topology=topology,
+        sites=sites,
+        components=components,
+        groups=groups,
+        functions=functions,
+        degraded_requires={key: tuple(v) for key, v in degraded.items()},
+    )
+
+
+def single_points_of_failure(plan_topology: PlanTopology, service_id: str) -> tuple[str, ...]:
+    """SPOF candidates of one function's full service, most important first.
+
+    Empty when the function needs nothing fully or the topology is invalid (the page
+    shows the validation errors instead).
+    """
+    from analysis.engine.availability import single_points_of_failure as engine_spofs
+
+    if plan_topology.errors():
+        return ()
+    services = {s.id: s for s in plan_topology.topology.services}
+    if service_id not in services or not services[service_id].requires:
+        return ()
+    return engine_spofs(plan_topology.topology, service_id)
+
+
+def fails_with(plan_topology: PlanTopology, element_id: str) -> set[str]:
+    """Every element that goes down when ``element_id`` (a component or site) alone fails."""
+    from analysis.engine.structure import Model
+
+    if plan_topology.errors():
+        return set()
+    model = Model(plan_topology.topology, validate=False)
+    down: set[str] = set()
+    for other in plan_topology.all_ids():
+        if other == element_id:
+            continue
+        if element_id in model.necessary(other):
+            down.add(other)
+    return down
