@@ -15,20 +15,25 @@ chain, then what it runs on), and reads off in one pass each:
 * single points of failure: variables whose failure alone brings the service down
   (exact for these monotone structures; see ``Model.necessary``), ordered by I_B.
 
-Active/passive failover (approximation, stated in every affected result): each failure of
-the active member interrupts the service for the group's failover time. The active
-member fails once per MTBF + MTTR hours on average, so
+Active/passive failover (an approximation, stated in every affected result): when the
+active (first) member of an active/passive group fails, the group is interrupted for its
+failover time. The active member fails once per MTBF + MTTR hours on average, and a
+failover slower than repairing the member in place would not be used, so the group is in
+a failover window for the fraction
 
-    A = A_structural − Σ_groups failover_hours / (MTBF + MTTR)_active      (clamped at 0)
+    f = min(failover_hours, MTTR) / (MTBF + MTTR)
 
-This charges every failover even when the rest of the service happens to be down already,
-so it errs on the safe side by at most the product of two small probabilities.
+of the time. The engine models that window as one more independent element in series with
+the group (up with probability 1 − f). The window then costs the service only when the
+service has no other way round the group, and nested groups are not charged twice. The
+approximation is treating the window as independent of the rest of the estate.
 
 Worked example: two application servers (MTBF 4 380 h, MTTR 8 h) in an active/passive pair
 with 60 s failover, both on one SAN with A = 0.9999. Each server is down with probability
-8/4 388 = 0.001 823, so structural A = 0.9999 × (1 − 0.001 823²) = 0.999 896 676; the
-failover charge is 60/3 600/4 388 = 3.80e-6 (about 2 failovers a year), so A = 0.999 892 878,
-56 m 20 s of downtime a year — and the SAN is the single point of failure.
+8/4 388 = 0.001 823, so the structural A = 0.9999 × (1 − 0.001 823²) = 0.999 896 676; the
+failover window is f = (60/3 600)/4 388 = 3.80e-6 (about 2 failovers a year), so
+A = 0.999 896 676 × (1 − 3.80e-6) = 0.999 892 878, 56 m 20 s of downtime a year — and the
+SAN is the single point of failure.
 
 "auto" uses the BDD unless building it would exceed ``node_limit`` new nodes, in which
 case that service is estimated by Monte Carlo and a note says why.
@@ -72,7 +77,8 @@ class ServiceAvailability:
     """Availability of one service and where its risk comes from.
 
     ``ci95_low``/``ci95_high``, ``samples`` and ``seed`` are set for Monte Carlo results
-    and ``None`` for exact ones. ``structural_availability`` is before the failover charge.
+    and ``None`` for exact ones. ``structural_availability`` leaves failover windows out
+    (``None`` for Monte Carlo results that include failover windows).
     """
 
     service_id: str
@@ -87,7 +93,7 @@ class ServiceAvailability:
     single_points_of_failure: tuple[str, ...]
     importance: tuple[ComponentImportance, ...]
     notes: tuple[str, ...]
-    structural_availability: float
+    structural_availability: float | None
     failover_losses: tuple[FailoverLoss, ...] = ()
     bdd_nodes: int | None = None
     variables: int = 0
@@ -148,6 +154,7 @@ class AvailabilityAnalyzer:
         self._level: dict[str, int] = {}
         self._var_at: list[str] = []
         self._node: dict[str, int] = {}
+        self._windows: dict[int, str] = {}
         self._results: dict[str, ServiceAvailability] = {}
 
     def _level_of(self, variable: str) -> int:
@@ -157,6 +164,16 @@ class AvailabilityAnalyzer:
             level = self.bdd.add_level(p, q)
             self._level[variable] = level
             self._var_at.append(variable)
+        return level
+
+    def _window_level(self, group_id: str, fraction: float) -> int:
+        key = f"{group_id}\x00failover-window"
+        level = self._level.get(key)
+        if level is None:
+            level = self.bdd.add_level(1.0 - fraction, fraction)
+            self._level[key] = level
+            self._var_at.append(key)
+            self._windows[level] = group_id
         return level
 
     def _build(self, element: str) -> int:
@@ -173,6 +190,10 @@ class AvailabilityAnalyzer:
         elif kind == "group":
             group = model.groups[element]
             node = bdd.at_least(group.k, [self._build(m) for m in group.members])
+            loss = model.failover_loss(element)
+            if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
+                window = self._window_level(element, loss.lost_fraction)
+                node = bdd.and_(node, bdd.var(window))
         else:
             node = TRUE
             for child in model.children(element):
@@ -229,26 +250,20 @@ class AvailabilityAnalyzer:
     def _finish(
         self,
         service_id: str,
-        a_struct: float,
-        u_struct: float,
+        unavailability: float,
         birnbaum: dict[str, float],
         notes: list[str],
-    ) -> tuple[
-        float, float, tuple[FailoverLoss, ...], tuple[str, ...], tuple[ComponentImportance, ...]
-    ]:
+    ) -> tuple[tuple[FailoverLoss, ...], tuple[str, ...], tuple[ComponentImportance, ...]]:
         model = self.model
         losses, loss_notes = model.failover_losses(service_id)
         notes.extend(loss_notes)
-        charge = sum(loss.lost_fraction for loss in losses)
         for loss in losses:
             notes.append(
                 f"approximation: group '{loss.group_id}' fails over about "
                 f"{loss.failovers_per_year:.3g} times a year ({loss.failover_seconds:g} s each, "
-                f"from 1/(MTBF+MTTR) of '{loss.active_member}'); that time is subtracted "
-                "from the structural availability"
+                f"from 1/(MTBF+MTTR) of '{loss.active_member}'); each failover window is "
+                "modelled as an independent element in series with the group"
             )
-        availability = max(0.0, a_struct - charge)
-        unavailability = min(1.0, u_struct + charge)
         spof_set = model.necessary(service_id)
         spofs = tuple(sorted(spof_set, key=lambda v: (-birnbaum.get(v, 0.0), v)))
         ranked = []
@@ -264,20 +279,22 @@ class AvailabilityAnalyzer:
                     element_kind=kind,
                     availability=p,
                     birnbaum=ib,
-                    criticality=ib * q / u_struct if u_struct > 0.0 else 0.0,
+                    criticality=ib * q / unavailability if unavailability > 0.0 else 0.0,
                     is_spof=variable in spof_set,
                 )
             )
         ranked.sort(key=lambda item: (-item.birnbaum, item.element_id))
-        return availability, unavailability, losses, spofs, tuple(ranked)
+        return losses, spofs, tuple(ranked)
 
     def _exact(self, service_id: str, root: int, notes: list[str]) -> ServiceAvailability:
-        a_struct, u_struct = self.bdd.probability(root)
+        availability, unavailability = self.bdd.probability(root)
         by_level, size = self.bdd.birnbaum(root)
         birnbaum = {self._var_at[level]: value for level, value in by_level.items()}
-        availability, unavailability, losses, spofs, ranked = self._finish(
-            service_id, a_struct, u_struct, birnbaum, notes
-        )
+        windows = [level for level in by_level if level in self._windows]
+        structural = availability
+        if windows:
+            structural = self.bdd.probability_with(root, {w: (1.0, 0.0) for w in windows})[0]
+        losses, spofs, ranked = self._finish(service_id, unavailability, birnbaum, notes)
         notes.insert(0, f"exact: reduced ordered BDD of {size} nodes over {len(ranked)} variables")
         return ServiceAvailability(
             service_id=service_id,
@@ -292,7 +309,7 @@ class AvailabilityAnalyzer:
             single_points_of_failure=spofs,
             importance=ranked,
             notes=tuple(notes),
-            structural_availability=a_struct,
+            structural_availability=structural,
             failover_losses=losses,
             bdd_nodes=size,
             variables=len(ranked),
@@ -306,10 +323,9 @@ class AvailabilityAnalyzer:
             seed=self.seed,
             importance_samples=self.importance_samples,
         )
-        availability, unavailability, losses, spofs, ranked = self._finish(
-            service_id, estimate.availability, estimate.unavailability, estimate.importance, notes
+        losses, spofs, ranked = self._finish(
+            service_id, estimate.unavailability, estimate.importance, notes
         )
-        charge = sum(loss.lost_fraction for loss in losses)
         notes.insert(
             0,
             f"Monte Carlo: {estimate.samples:,} samples, seed {estimate.seed}, "
@@ -318,18 +334,20 @@ class AvailabilityAnalyzer:
         )
         return ServiceAvailability(
             service_id=service_id,
-            availability=availability,
-            unavailability=unavailability,
-            downtime_seconds_per_year=unavailability * self.topology.year_days * SECONDS_PER_DAY,
+            availability=estimate.availability,
+            unavailability=estimate.unavailability,
+            downtime_seconds_per_year=estimate.unavailability
+            * self.topology.year_days
+            * SECONDS_PER_DAY,
             method="monte_carlo",
-            ci95_low=max(0.0, estimate.ci95_low - charge),
-            ci95_high=max(0.0, estimate.ci95_high - charge),
+            ci95_low=estimate.ci95_low,
+            ci95_high=estimate.ci95_high,
             samples=estimate.samples,
             seed=estimate.seed,
             single_points_of_failure=spofs,
             importance=ranked,
             notes=tuple(notes),
-            structural_availability=estimate.availability,
+            structural_availability=None if losses else estimate.availability,
             failover_losses=losses,
             bdd_nodes=None,
             variables=len(ranked),

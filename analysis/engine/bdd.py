@@ -219,6 +219,23 @@ class BDD:
             self._fill_probabilities()
         return self.p_true[node], self.p_false[node]
 
+    def probability_with(
+        self, root: int, overrides: dict[int, tuple[float, float]]
+    ) -> tuple[float, float]:
+        """(P(TRUE), P(FALSE)) of ``root`` with some levels' (up, down) probabilities replaced.
+
+        One pass over ``root``'s nodes, children first; the shared caches are untouched.
+        """
+        pt: dict[int, float] = {FALSE: 0.0, TRUE: 1.0}
+        pf: dict[int, float] = {FALSE: 1.0, TRUE: 0.0}
+        for node in reversed(self.reachable(root)):
+            level = self.level[node]
+            p, q = overrides.get(level, (self._up[level], self._down[level]))
+            lo, hi = self.low[node], self.high[node]
+            pt[node] = q * pt[lo] + p * pt[hi]
+            pf[node] = q * pf[lo] + p * pf[hi]
+        return pt[root], pf[root]
+
     def reachable(self, root: int) -> list[int]:
         """Internal nodes reachable from ``root``, parents before children."""
         seen = {root} if root > TRUE else set()

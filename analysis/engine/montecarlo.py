@@ -21,7 +21,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from analysis.engine.structure import Model
+from analysis.engine.structure import FailoverLoss, Model
 
 DEFAULT_SEED: Final = 20_240_611
 DEFAULT_SAMPLES: Final = 1_000_000
@@ -73,8 +73,8 @@ class _Program:
         position = {node: i for i, node in enumerate(order)}
         self.variables = [node for node in order if model.is_variable(node)]
         var_index = {node: i for i, node in enumerate(self.variables)}
-        self.p = np.array([model.pq(v)[0] for v in self.variables], dtype=np.float64)
-        # (kind, variable row or -1, child positions, k)
+        up = [model.pq(v)[0] for v in self.variables]
+        # (kind, variable row or -1, child positions, k); a group's row is its failover window.
         self.ops: list[tuple[str, int, tuple[int, ...], int]] = []
         for node in order:
             kids = tuple(position[c] for c in model.children(node))
@@ -84,7 +84,13 @@ class _Program:
             elif kind == "service":
                 self.ops.append(("and", -1, kids, 0))
             else:
-                self.ops.append(("k_of_n", -1, kids, model.groups[node].k))
+                row = -1
+                loss = model.failover_loss(node)
+                if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
+                    row = len(up)
+                    up.append(1.0 - loss.lost_fraction)
+                self.ops.append(("k_of_n", row, kids, model.groups[node].k))
+        self.p = np.array(up, dtype=np.float64)
 
     def evaluate(self, states: BoolArray) -> BoolArray:
         """Root state for each column of ``states`` (variables × samples)."""
@@ -115,6 +121,8 @@ class _Program:
                     for kid in kids:
                         np.add(counts, values[kid], out=counts)
                     value = np.greater_equal(counts, k)
+                if row >= 0:
+                    np.logical_and(value, states[row], out=value)
             values.append(value)
         return values[-1]
 
@@ -144,7 +152,7 @@ def simulate(
     if samples <= 0:
         raise ValueError("samples must be a positive whole number")
     program = _Program(model, root)
-    nvars = len(program.variables)
+    nvars = len(program.p)
     p_column = program.p[:, None]
     rng = _generator(seed, root, 0)
     ups = 0
@@ -159,7 +167,7 @@ def simulate(
 
     importance: dict[str, float] = {}
     n_imp = min(samples, importance_samples)
-    if n_imp > 0 and nvars > 0:
+    if n_imp > 0 and program.variables:
         base = _generator(seed, root, 1).random((nvars, n_imp)) < p_column
         for i, variable in enumerate(program.variables):
             row = base[i].copy()

@@ -27,18 +27,21 @@ from analysis.engine.topology import (
     Topology,
     TopologyError,
     availability_pair,
-    validate_topology,
 )
+from analysis.engine.validation import validate_topology
 
 ElementKind = Literal["site", "component", "group", "service"]
 
 
 @dataclass(frozen=True, slots=True)
 class FailoverLoss:
-    """Interruption charged to an active/passive group for failovers of its active member.
+    """The failover window of an active/passive group: how often and for how long.
 
     failovers_per_hour = 1 / (MTBF + MTTR) of the active member (it fails once per cycle);
-    lost_fraction = failovers_per_hour × failover_seconds / 3 600.
+    lost_fraction = failovers_per_hour × min(failover_seconds / 3 600, MTTR): a failover
+    slower than repairing the active member in place would not be used (a cold standby
+    site does not help with a single server fault). The availability calculation treats
+    the window as an independent element in series with the group.
     """
 
     group_id: str
@@ -181,43 +184,47 @@ class Model:
                 done[node] = frozenset(acc)
         return done[element_id]
 
-    def failover_losses(self, root: str) -> tuple[tuple[FailoverLoss, ...], tuple[str, ...]]:
-        """Failover interruptions of the active/passive groups under ``root``.
-
-        Returns the losses that can be computed and a note for each group whose active
-        member has no known MTBF (so its failover rate is unknown and nothing is charged).
+    def failover_loss(self, group_id: str) -> FailoverLoss | str | None:
+        """Failover window of one group: a ``FailoverLoss``, a note why none can be charged,
+        or ``None`` when the group pays no failover (active/active or zero failover time).
 
         Example: active member MTBF 4 380 h, MTTR 8 h, failover 60 s → 1/4 388 failovers per
         hour ≈ 1.997 per 365.2425-day year; lost fraction = 60 / 3 600 / 4 388 ≈ 3.8e-6
         (about 2 minutes a year).
         """
+        group = self.groups[group_id]
+        if group.mode != "active_passive" or group.failover_seconds <= 0 or not group.members:
+            return None
+        active = group.members[0]
+        comp = self.components.get(active)
+        if comp is None or comp.mtbf_hours is None or comp.mttr_hours is None:
+            return (
+                f"failover time of group '{group_id}' not charged: its active member "
+                f"'{active}' has no MTBF/MTTR, so how often it fails over is unknown"
+            )
+        rate = 1.0 / (float(comp.mtbf_hours) + float(comp.mttr_hours))
+        return FailoverLoss(
+            group_id=group_id,
+            active_member=active,
+            failovers_per_year=rate * self.topology.year_days * 24.0,
+            failover_seconds=float(group.failover_seconds),
+            lost_fraction=rate
+            * min(float(group.failover_seconds) / 3600.0, float(comp.mttr_hours)),
+        )
+
+    def failover_losses(self, root: str) -> tuple[tuple[FailoverLoss, ...], tuple[str, ...]]:
+        """Failover windows of the active/passive groups under ``root``, and a note for each
+        group whose failover rate is unknown (nothing is charged for those)."""
         losses: list[FailoverLoss] = []
         notes: list[str] = []
-        hours_per_year = self.topology.year_days * 24.0
         for node in self.closure(root):
             if self._kind[node] != "group":
                 continue
-            group = self.groups[node]
-            if group.mode != "active_passive" or group.failover_seconds <= 0 or not group.members:
-                continue
-            active = group.members[0]
-            comp = self.components.get(active)
-            if comp is None or comp.mtbf_hours is None or comp.mttr_hours is None:
-                notes.append(
-                    f"failover time of group '{node}' not charged: its active member "
-                    f"'{active}' has no MTBF/MTTR, so how often it fails over is unknown"
-                )
-                continue
-            rate = 1.0 / (float(comp.mtbf_hours) + float(comp.mttr_hours))
-            losses.append(
-                FailoverLoss(
-                    group_id=node,
-                    active_member=active,
-                    failovers_per_year=rate * hours_per_year,
-                    failover_seconds=float(group.failover_seconds),
-                    lost_fraction=rate * float(group.failover_seconds) / 3600.0,
-                )
-            )
+            loss = self.failover_loss(node)
+            if isinstance(loss, FailoverLoss):
+                losses.append(loss)
+            elif loss is not None:
+                notes.append(loss)
         return tuple(losses), tuple(notes)
 
     def users_of_components(self, roots: Iterable[str] | None = None) -> dict[str, set[str]]:

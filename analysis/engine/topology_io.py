@@ -32,8 +32,8 @@ from analysis.engine.topology import (
     Site,
     Topology,
     TopologyError,
-    validate_topology,
 )
+from analysis.engine.validation import validate_topology
 
 _TOP_KEYS: Final = frozenset({"year_days", "method", "sites", "components", "groups", "services"})
 _SITE_KEYS: Final = frozenset({"id", "availability", "parent", "restore_hours"})

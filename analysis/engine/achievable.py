@@ -1,0 +1,273 @@
+"""Recovery objectives the inventory can actually achieve, and which element sets each.
+
+Achievable RTO — the worst single failure. For every component and site x the service
+depends on, the engine works out how long the service is down when x alone fails:
+
+* x itself comes back after its ``restore_hours`` (unknown when not recorded);
+* a component or site is down as long as the worst of x's effects on what it needs;
+* a k-of-n group is down until k members are up again: the k-th shortest member outage.
+  When at least k members are untouched it stays up but pays a failover: the
+  interruption is min(member outage, failover time), where the failover time is the
+  larger of the group's ``failover_seconds`` and the failing component's own. In an
+  active/passive group only a failure of the active (first) member causes a failover;
+* a service is down as long as the worst of its requirements.
+
+The achievable RTO is the largest of these outages. If any is unknown, the RTO is
+unknown and the components without a restore time are named. A site's loss counts only
+when the service survives it or the site has ``restore_hours``; otherwise it is listed as
+not assessed (site loss is usually a disaster-recovery scenario assessed on its own).
+
+Achievable RPO — the worst data loss. Each data-holding component's loss window is the
+best of its protections: 0 for synchronous replication, the replication lag for
+asynchronous, the backup interval for backups. The service's RPO is the worst of its
+data components; an unprotected one makes it unknown (named).
+
+Example (print service at the head office): losing the SAN stops both application
+servers and the database until the SAN is restored (24 h), while losing app-server-1
+costs the pair's 60 s failover → achievable RTO 24 h, set by ``san``. The database and
+SAN are backed up every 24 h → achievable RPO 24 h, set by ``print-db`` (first by id).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from analysis.engine.availability import AvailabilityAnalyzer
+from analysis.engine.structure import Model, sub_topology
+from analysis.engine.topology import Topology
+
+Mechanism = Literal["restore", "failover", "unaffected"]
+
+
+@dataclass(frozen=True, slots=True)
+class ElementOutage:
+    """How long the service is down when one component or site fails on its own."""
+
+    element_id: str
+    element_kind: Literal["component", "site"]
+    hours: float | None
+    mechanism: Mechanism
+    via: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataProtection:
+    """Worst-case data loss of one data-holding component."""
+
+    component_id: str
+    rpo_hours: float | None
+    protection: str
+
+
+@dataclass(frozen=True, slots=True)
+class AchievableObjectives:
+    """What the inventory achieves for one service, and which element sets each figure."""
+
+    service_id: str
+    rto_hours: float | None
+    rto_set_by: str | None
+    rto_unknown: tuple[str, ...]
+    rpo_hours: float | None
+    rpo_set_by: str | None
+    rpo_unprotected: tuple[str, ...]
+    rpo_applicable: bool
+    availability: float
+    availability_method: str
+    single_points_of_failure: tuple[str, ...]
+    outages: tuple[ElementOutage, ...]
+    data_protection: tuple[DataProtection, ...]
+    sites_not_assessed: tuple[str, ...]
+    reasoning: tuple[str, ...]
+
+
+# (hours, mechanism, via); hours = inf for unknown.
+_Out = tuple[float, Mechanism, str]
+_NONE: _Out = (0.0, "unaffected", "")
+
+
+def _restore(model: Model, element: str) -> _Out:
+    hours = (
+        model.sites[element].restore_hours
+        if model.kind(element) == "site"
+        else model.components[element].restore_hours
+    )
+    return (math.inf if hours is None else float(hours), "restore", element)
+
+
+def _outage(
+    model: Model, service_id: str, failing: str, support: dict[str, frozenset[str]]
+) -> _Out:
+    out: dict[str, _Out] = {}
+    for node in model.closure(service_id):
+        if failing not in support[node]:
+            out[node] = _NONE
+            continue
+        kind = model.kind(node)
+        if node == failing:
+            out[node] = _restore(model, node)
+        elif kind == "group":
+            out[node] = _group_outage(model, node, failing, out)
+        else:
+            out[node] = max((out[c] for c in model.children(node)), key=lambda o: o[0])
+    return out[service_id]
+
+
+def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out]) -> _Out:
+    group = model.groups[group_id]
+    member_out = sorted((out[m] for m in group.members), key=lambda o: o[0])
+    kth = member_out[group.k - 1]
+    if kth[0] > 0.0:
+        return kth
+    affected = [m for m in group.members if out[m][0] > 0.0]
+    if group.mode == "active_passive":
+        affected = [m for m in affected if m == group.members[0]]
+    if not affected:
+        return _NONE
+    failing_comp = model.components.get(failing)
+    own = failing_comp.failover_seconds if failing_comp is not None else None
+    failover_hours = max(group.failover_seconds, own or 0.0) / 3600.0
+    worst = max(out[m][0] for m in affected)
+    if worst <= failover_hours:
+        return max((out[m] for m in affected), key=lambda o: o[0])
+    return (failover_hours, "failover", group_id)
+
+
+def _support_sets(model: Model, service_id: str) -> dict[str, frozenset[str]]:
+    support: dict[str, frozenset[str]] = {}
+    for node in model.closure(service_id):
+        acc: set[str] = {node} if model.is_variable(node) else set()
+        for child in model.children(node):
+            acc.update(support[child])
+        support[node] = frozenset(acc)
+    return support
+
+
+def _protection(model: Model, component_id: str) -> DataProtection:
+    c = model.components[component_id]
+    options: list[tuple[float, str]] = []
+    if c.replication == "sync":
+        options.append((0.0, "synchronous replication (no loss)"))
+    elif c.replication == "async" and c.replication_lag_seconds is not None:
+        lag = float(c.replication_lag_seconds)
+        options.append((lag / 3600.0, f"asynchronous replication ({lag:g} s lag)"))
+    if c.backup_interval_hours is not None:
+        hours = float(c.backup_interval_hours)
+        options.append((hours, f"backup every {hours:g} h"))
+    if not options:
+        reason = (
+            "asynchronous replication with unknown lag and no backup"
+            if c.replication == "async"
+            else "no replication or backup recorded"
+        )
+        return DataProtection(component_id, None, reason)
+    best = min(options)
+    return DataProtection(component_id, best[0], best[1])
+
+
+def achievable_objectives(
+    topology: Topology,
+    service_id: str,
+    *,
+    analyzer: AvailabilityAnalyzer | None = None,
+) -> AchievableObjectives:
+    """Achievable RTO, RPO, availability and SPOFs of ``service_id`` from the inventory.
+
+    Pass an ``analyzer`` built on the same topology to reuse its work; otherwise only the
+    part of the topology the service needs is analysed. See the module docstring for the
+    rules and a worked example.
+    """
+    if analyzer is None:
+        analyzer = AvailabilityAnalyzer(sub_topology(topology, [service_id]))
+    model = analyzer.model
+    availability = analyzer.service(service_id)
+    support = _support_sets(model, service_id)
+    reasoning: list[str] = []
+
+    outages: list[ElementOutage] = []
+    not_assessed: list[str] = []
+    for variable in model.variables(service_id):
+        kind: Literal["component", "site"] = (
+            "site" if model.kind(variable) == "site" else "component"
+        )
+        hours, mechanism, via = _outage(model, service_id, variable, support)
+        if kind == "site" and math.isinf(hours) and model.sites[variable].restore_hours is None:
+            # Losing a whole site with no recorded rebuild time is a disaster-recovery
+            # question, reported on its own rather than making every RTO unknown.
+            not_assessed.append(variable)
+        if mechanism == "restore":
+            text = f"losing '{variable}' stops the service until '{via}' is restored" + (
+                " (restore time unknown)" if math.isinf(hours) else f" ({hours:g} h)"
+            )
+        elif mechanism == "failover":
+            text = f"losing '{variable}' costs the failover of '{via}' ({hours * 3600:g} s)"
+        else:
+            text = f"losing '{variable}' does not interrupt the service"
+        outages.append(
+            ElementOutage(
+                variable, kind, None if math.isinf(hours) else hours, mechanism, via, text
+            )
+        )
+
+    assessed = [o for o in outages if o.element_id not in not_assessed]
+    unknown = tuple(sorted({o.via for o in assessed if o.hours is None}))
+    rto: float | None = None
+    rto_by: str | None = None
+    if unknown:
+        reasoning.append(
+            "achievable RTO unknown: no restore time recorded for "
+            + ", ".join(f"'{u}'" for u in unknown)
+        )
+    elif assessed:
+        worst = min(assessed, key=lambda o: (-(o.hours or 0.0), o.element_id))
+        rto, rto_by = worst.hours, worst.element_id
+        reasoning.append(
+            f"achievable RTO {rto:g} h: the worst single failure — {worst.explanation}"
+        )
+    else:
+        rto = 0.0
+        reasoning.append("achievable RTO 0 h: nothing whose failure could be assessed")
+    if not_assessed:
+        reasoning.append(
+            "site loss not assessed (no restore time): " + ", ".join(f"'{s}'" for s in not_assessed)
+        )
+
+    data = [
+        n
+        for n in model.closure(service_id)
+        if n in model.components and model.components[n].holds_data
+    ]
+    protections = tuple(_protection(model, d) for d in sorted(data))
+    unprotected = tuple(p.component_id for p in protections if p.rpo_hours is None)
+    rpo: float | None = None
+    rpo_by: str | None = None
+    if not protections:
+        reasoning.append("achievable RPO not applicable: no data-holding component recorded")
+    elif unprotected:
+        reasoning.append(
+            "achievable RPO unknown: unprotected data on "
+            + ", ".join(f"'{u}'" for u in unprotected)
+        )
+    else:
+        worst_p = min(protections, key=lambda p: (-(p.rpo_hours or 0.0), p.component_id))
+        rpo, rpo_by = worst_p.rpo_hours, worst_p.component_id
+        reasoning.append(f"achievable RPO {rpo:g} h: set by '{rpo_by}' ({worst_p.protection})")
+    return AchievableObjectives(
+        service_id=service_id,
+        rto_hours=rto,
+        rto_set_by=rto_by,
+        rto_unknown=unknown,
+        rpo_hours=rpo,
+        rpo_set_by=rpo_by,
+        rpo_unprotected=unprotected,
+        rpo_applicable=bool(protections),
+        availability=availability.availability,
+        availability_method=availability.method,
+        single_points_of_failure=availability.single_points_of_failure,
+        outages=tuple(outages),
+        data_protection=protections,
+        sites_not_assessed=tuple(not_assessed),
+        reasoning=tuple(reasoning),
+    )

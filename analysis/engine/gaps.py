@@ -1,0 +1,467 @@
+"""Gap analysis: what the BIA requires against what the inventory achieves, and what to do.
+
+Gaps and their severity (RTO and MTPD are the function's recommended figures):
+
+* **rto** — achievable RTO above the recommended RTO. critical: above the MTPD;
+  high: unknown (a restore time is missing) or more than twice the RTO; medium: more
+  than 10% over; low: within 10%.
+* **rpo** — achievable RPO above the recommended RPO. critical: data unprotected or
+  more than 4× the RPO; high: more than 2× (or any loss when none is tolerated);
+  medium: more than 10% over; low: within 10%.
+* **availability** — achieved below required; by the ratio of unavailabilities
+  r = (1 − A_achieved) / (1 − A_required): critical r ≥ 10, high r ≥ 3, medium r ≥ 1.5,
+  low otherwise.
+* **spof** — one per single point of failure; by how long its loss stops the function:
+  critical when unknown or beyond the MTPD, high when beyond the RTO, medium otherwise.
+
+Each gap lists remediation options from the technique catalogue. Every option is
+evaluated by re-running the engine on the changed topology (what-if) and reports the
+availability, RTO, RPO and SPOFs it leads to. ``gap_closed`` is the share of the gap it
+closes: (before − after) / (before − required), clamped to [0, 1] (1 when after meets the
+requirement; 0.5 for going from unknown to known but still short). A SPOF counts as
+closed when the element is no longer a SPOF and its loss is recovered within the RTO,
+half closed when it is no longer a SPOF but recovery still takes longer than the RTO.
+Options are ordered "start light": gap_closed / (cost_class × complexity), highest first.
+A gap that no option closes fully becomes an action-plan item with milestones (assess,
+design, fund, implement, test), in the manner of a NIST plan of action and milestones.
+
+Example (print service, head office): the SAN is a critical SPOF (its 24 h restore is
+beyond the 8 h MTPD, and it defeats the redundancy of ``app-pair``); the first option is
+replicated storage in the branch (closes it fully, cost 4 × complexity 3), ahead of a cold
+site (half closed, 2 × 4), a warm site and a hot site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from analysis.engine.achievable import AchievableObjectives, achievable_objectives
+from analysis.engine.availability import AvailabilityAnalyzer, ServiceAvailability
+from analysis.engine.budgets import format_duration, tier_label
+from analysis.engine.objectives import RecoveryRecommendation
+from analysis.engine.structure import Model, sub_topology
+from analysis.engine.techniques import DEFAULT_TECHNIQUES, GapKind, Technique, changes_for
+from analysis.engine.topology import Method, Topology, TopologyError
+from analysis.engine.whatif import ChangeSet, apply_changes
+
+Severity = Literal["critical", "high", "medium", "low"]
+SEVERITY_ORDER: Final[dict[str, int]] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+MILESTONES: Final = ("assess", "design", "fund", "implement", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class RemediationOption:
+    """One technique applied to one element, with the engine's verdict on it."""
+
+    technique_key: str
+    technique_name: str
+    target: str
+    changes: ChangeSet
+    gap_closed: float
+    closes_gap: bool
+    cost_class: int
+    complexity: int
+    score: float
+    availability_after: float
+    rto_hours_after: float | None
+    rpo_hours_after: float | None
+    spofs_after: tuple[str, ...]
+    assumptions: str
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A shortfall of one kind, with evidence and remediation options (best first)."""
+
+    kind: GapKind
+    severity: Severity
+    required: float | None
+    achievable: float | None
+    evidence: str
+    remediation: tuple[RemediationOption, ...]
+    element: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    name: str
+    description: str
+    due_week: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlanItem:
+    """A gap that no single catalogue option closes: a plan of action with milestones."""
+
+    gap_kind: GapKind
+    element: str | None
+    severity: Severity
+    title: str
+    best_option: RemediationOption | None
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapReport:
+    function_id: str
+    service_id: str
+    required: RecoveryRecommendation
+    achievable: AchievableObjectives
+    gaps: tuple[Gap, ...]
+    action_plan: tuple[ActionPlanItem, ...]
+    notes: tuple[str, ...]
+
+
+def _ratio_severity(ratio: float, *, critical: float, high: float) -> Severity:
+    if ratio >= critical:
+        return "critical"
+    if ratio >= high:
+        return "high"
+    return "medium" if ratio > 1.1 else "low"
+
+
+def _fraction(before: float | None, after: float | None, required: float) -> float:
+    if after is None:
+        return 0.0
+    if after <= required:
+        return 1.0
+    if before is None:
+        return 0.5
+    if before <= required:
+        return 1.0
+    return max(0.0, min(1.0, (before - after) / (before - required)))
+
+
+@dataclass(frozen=True, slots=True)
+class _After:
+    availability: ServiceAvailability
+    objectives: AchievableObjectives
+
+
+class _Evaluator:
+    """Runs what-if for each (technique, target) once, however many gaps ask for it."""
+
+    def __init__(self, part: Topology, service_id: str, method: Method | None) -> None:
+        self.part = part
+        self.model = Model(part, validate=False)
+        self.service_id = service_id
+        self.method = method
+        self.cache: dict[tuple[str, str], tuple[ChangeSet, _After] | None] = {}
+
+    def run(self, technique: Technique, target: str) -> tuple[ChangeSet, _After] | None:
+        key = (technique.key, target)
+        if key not in self.cache:
+            changes = changes_for(technique, self.model, target, self.service_id)
+            try:
+                changed = apply_changes(self.part, changes)
+            except (TopologyError, ValueError):
+                self.cache[key] = None
+            else:
+                analyzer = AvailabilityAnalyzer(changed, method=self.method)
+                self.cache[key] = (
+                    changes,
+                    _After(
+                        analyzer.service(self.service_id),
+                        achievable_objectives(changed, self.service_id, analyzer=analyzer),
+                    ),
+                )
+        return self.cache[key]
+
+
+def _outage_of(objectives: AchievableObjectives, element: str) -> tuple[bool, float | None]:
+    for outage in objectives.outages:
+        if outage.element_id == element:
+            return True, outage.hours
+    return False, None
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What one gap measures: the function's figure before, the requirement, the element
+    it is about, and for RTO/RPO each target element's own figure before the change."""
+
+    kind: GapKind
+    before: float | None
+    required: float | None
+    element: str | None = None
+    element_before: tuple[tuple[str, float | None], ...] = ()
+
+
+def _protection_of(objectives: AchievableObjectives, component: str) -> float | None:
+    for protection in objectives.data_protection:
+        if protection.component_id == component:
+            return protection.rpo_hours
+    return None
+
+
+def _closure(gap: _Target, after: _After, target: str) -> float:
+    """Share of the gap that changing ``target`` closes.
+
+    RTO and RPO credit the element that was changed (its own outage or data-loss window),
+    since another element may still hold the function's figure back; the function-level
+    figures after the change are reported with every option.
+    """
+    if gap.kind == "spof":
+        if gap.element in after.availability.single_points_of_failure:
+            return 0.0
+        if gap.required is None or gap.element is None:
+            return 1.0
+        hours = _outage_of(after.objectives, gap.element)[1]
+        return 1.0 if hours is not None and hours <= gap.required else 0.5
+    if gap.required is None:
+        return 0.0
+    before = dict(gap.element_before).get(target, gap.before)
+    if gap.kind == "rto":
+        return _fraction(before, _outage_of(after.objectives, target)[1], gap.required)
+    if gap.kind == "rpo":
+        return _fraction(before, _protection_of(after.objectives, target), gap.required)
+    return _fraction(gap.before, after.availability.unavailability, gap.required)
+
+
+def _options(
+    evaluator: _Evaluator,
+    gap: _Target,
+    targets: list[str],
+    techniques: tuple[Technique, ...],
+    max_options: int,
+) -> tuple[RemediationOption, ...]:
+    model = evaluator.model
+    found: list[RemediationOption] = []
+    for target in targets:
+        is_site = model.kind(target) == "site"
+        target_kind = None if is_site else model.components[target].kind
+        for technique in techniques:
+            if not technique.applies(gap.kind, target_kind, is_site=is_site):
+                continue
+            outcome = evaluator.run(technique, target)
+            if outcome is None:
+                continue
+            changes, after = outcome
+            closed = _closure(gap, after, target)
+            if closed <= 0.0:
+                continue
+            weight = technique.cost_class * technique.complexity
+            found.append(
+                RemediationOption(
+                    technique_key=technique.key,
+                    technique_name=technique.name,
+                    target=target,
+                    changes=changes,
+                    gap_closed=closed,
+                    closes_gap=closed >= 1.0 - 1e-9,
+                    cost_class=technique.cost_class,
+                    complexity=technique.complexity,
+                    score=closed / weight,
+                    availability_after=after.availability.availability,
+                    rto_hours_after=after.objectives.rto_hours,
+                    rpo_hours_after=after.objectives.rpo_hours,
+                    spofs_after=after.availability.single_points_of_failure,
+                    assumptions=technique.assumptions,
+                )
+            )
+    found.sort(
+        key=lambda o: (-o.score, -o.gap_closed, o.cost_class * o.complexity, o.technique_key)
+    )
+    return tuple(found[:max_options])
+
+
+def _defeated_groups(model: Model, service_id: str, element: str) -> list[str]:
+    """Redundancy groups whose every member needs ``element`` (redundancy in name only)."""
+    return [
+        node
+        for node in model.closure(service_id)
+        if model.kind(node) == "group"
+        and len(model.groups[node].members) > 1
+        and all(element in model.necessary(m) for m in model.groups[node].members)
+    ]
+
+
+def _plan(gap: Gap, service_id: str) -> ActionPlanItem:
+    best = gap.remediation[0] if gap.remediation else None
+    cost = best.cost_class if best else 3
+    complexity = best.complexity if best else 3
+    subject = f"'{gap.element}'" if gap.element else f"'{service_id}'"
+    weeks = [2, 2 + 2 * complexity, 2 + 2 * complexity + 2 * cost]
+    weeks += [weeks[-1] + 3 * complexity, weeks[-1] + 3 * complexity + 2]
+    texts = (
+        f"confirm the {gap.kind} gap on {subject} and the business need behind it",
+        "choose a design" + (f", starting from {best.technique_name}" if best else ""),
+        f"secure budget (cost class {cost} of 5) and an owner",
+        "build it under change control with a rollback plan",
+        "test failover and restore, then re-run this analysis to confirm the gap is closed",
+    )
+    return ActionPlanItem(
+        gap_kind=gap.kind,
+        element=gap.element,
+        severity=gap.severity,
+        title=f"Close the {gap.kind} gap on {subject}",
+        best_option=best,
+        milestones=tuple(
+            Milestone(name, text, week)
+            for name, text, week in zip(MILESTONES, texts, weeks, strict=True)
+        ),
+    )
+
+
+def analyse_gaps(
+    topology: Topology,
+    service_id: str,
+    required: RecoveryRecommendation,
+    *,
+    function_id: str | None = None,
+    techniques: tuple[Technique, ...] = DEFAULT_TECHNIQUES,
+    max_options: int = 5,
+    method: Method | None = None,
+) -> GapReport:
+    """Gaps of one function (carried by ``service_id``) with ranked, engine-checked remedies.
+
+    See the module docstring for severities, how options are scored and an example.
+    """
+    part = sub_topology(topology, [service_id])
+    analyzer = AvailabilityAnalyzer(part, method=method)
+    model = analyzer.model
+    achieved = analyzer.service(service_id)
+    ach = achievable_objectives(part, service_id, analyzer=analyzer)
+    evaluator = _Evaluator(part, service_id, method)
+    rto, rpo, mtpd = (
+        required.recommended_rto_hours,
+        required.recommended_rpo_hours,
+        required.mtpd_hours,
+    )
+    gaps: list[Gap] = []
+    notes: list[str] = [f"required inputs missing: {m}" for m in required.missing]
+
+    def add(gap: _Target, severity: Severity, evidence: str, targets: list[str]) -> None:
+        options = _options(evaluator, gap, targets, techniques, max_options)
+        gaps.append(
+            Gap(gap.kind, severity, gap.required, gap.before, evidence, options, gap.element)
+        )
+
+    if rto is not None and (ach.rto_hours is None or ach.rto_hours > rto):
+        slow = sorted(
+            (
+                o
+                for o in ach.outages
+                if o.element_id not in ach.sites_not_assessed and (o.hours is None or o.hours > rto)
+            ),
+            key=lambda o: (-(o.hours if o.hours is not None else float("inf")), o.element_id),
+        )
+        targets = [o.element_id for o in slow[:3]]
+        per_element = tuple((o.element_id, o.hours) for o in slow)
+        if ach.rto_hours is None:
+            severity: Severity = "high"
+            evidence = (
+                f"achievable RTO unknown: no restore time for {', '.join(ach.rto_unknown)}; "
+                f"required RTO {rto:g} h"
+            )
+        else:
+            ratio = ach.rto_hours / rto
+            severity = (
+                "critical"
+                if mtpd is not None and ach.rto_hours > mtpd
+                else _ratio_severity(ratio, critical=float("inf"), high=2.0)
+            )
+            worst = next(o for o in ach.outages if o.element_id == ach.rto_set_by)
+            evidence = f"worst single failure: {worst.explanation}; required RTO {rto:g} h" + (
+                f" (MTPD {mtpd:g} h)" if mtpd is not None else ""
+            )
+        add(
+            _Target("rto", ach.rto_hours, rto, targets[0] if targets else None, per_element),
+            severity,
+            evidence,
+            targets,
+        )
+    if rto is None:
+        notes.append("RTO not compared: no recommended RTO")
+
+    if rpo is not None and ach.rpo_applicable and (ach.rpo_hours is None or ach.rpo_hours > rpo):
+        exposed = sorted(
+            (p for p in ach.data_protection if p.rpo_hours is None or p.rpo_hours > rpo),
+            key=lambda p: (
+                -(p.rpo_hours if p.rpo_hours is not None else float("inf")),
+                p.component_id,
+            ),
+        )
+        targets = [p.component_id for p in exposed[:3]]
+        per_element = tuple((p.component_id, p.rpo_hours) for p in exposed)
+        if ach.rpo_hours is None:
+            severity = "critical"
+            evidence = (
+                f"unprotected data on {', '.join(ach.rpo_unprotected)}; required RPO {rpo:g} h"
+            )
+        else:
+            ratio = ach.rpo_hours / rpo if rpo > 0 else float("inf")
+            severity = "high" if rpo == 0 else _ratio_severity(ratio, critical=4.0, high=2.0)
+            protection = next(p for p in ach.data_protection if p.component_id == ach.rpo_set_by)
+            evidence = (
+                f"'{ach.rpo_set_by}' is protected by {protection.protection}: up to "
+                f"{ach.rpo_hours:g} h of data lost against a required RPO of {rpo:g} h"
+            )
+        add(
+            _Target("rpo", ach.rpo_hours, rpo, targets[0] if targets else None, per_element),
+            severity,
+            evidence,
+            targets,
+        )
+
+    need = required.required_availability
+    if need is not None and achieved.availability < need:
+        u_need = 1.0 - need
+        ratio = achieved.unavailability / u_need if u_need > 0 else float("inf")
+        severity = _ratio_severity(ratio, critical=10.0, high=3.0)
+        movers = [i for i in achieved.importance if i.criticality > 0]
+        movers.sort(key=lambda i: (-i.criticality, i.element_id))
+        year = topology.year_days * 86_400.0
+        down_text = format_duration(achieved.unavailability * year)
+        evidence = (
+            f"achieved {achieved.availability:.5%} ({down_text} a year) against "
+            f"{tier_label(need)} ({format_duration(u_need * year)})"
+        )
+        if movers:
+            top = movers[0]
+            evidence += f"; '{top.element_id}' accounts for {top.criticality:.0%} of the downtime"
+        add(
+            _Target(
+                "availability",
+                achieved.unavailability,
+                u_need,
+                movers[0].element_id if movers else None,
+            ),
+            severity,
+            evidence,
+            [m.element_id for m in movers[:3]],
+        )
+
+    for spof in achieved.single_points_of_failure:
+        assessed, hours = _outage_of(ach, spof)
+        if not assessed or hours is None or (mtpd is not None and hours > mtpd):
+            severity = "critical"
+        elif rto is None or hours > rto:
+            severity = "high"
+        else:
+            severity = "medium"
+        defeated = _defeated_groups(model, service_id, spof)
+        recovery = (
+            f"recovery after its loss takes {hours:g} h"
+            if assessed and hours is not None
+            else "recovery time after its loss is unknown"
+        )
+        evidence = f"losing '{spof}' alone stops '{service_id}'; {recovery}"
+        if defeated:
+            evidence += "; hidden: it sits under every member of " + ", ".join(
+                f"'{g}'" for g in defeated
+            )
+        add(_Target("spof", None, rto, spof), severity, evidence, [spof])
+
+    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.kind, g.element or ""))
+    plan = tuple(_plan(g, service_id) for g in gaps if not any(o.closes_gap for o in g.remediation))
+    return GapReport(
+        function_id=function_id or service_id,
+        service_id=service_id,
+        required=required,
+        achievable=ach,
+        gaps=tuple(gaps),
+        action_plan=plan,
+        notes=tuple(notes),
+    )
