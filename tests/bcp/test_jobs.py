@@ -109,12 +109,13 @@ def _point_celery_at(url: str) -> None:
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url
+    app.conf.broker_write_url = url
 
 
 @pytest.fixture
 def unreachable_broker() -> Iterator[None]:
     """A real fault: a broker URL on a port where nothing listens."""
-    original = celery_app.conf.broker_url
+    original = celery_app.conf.broker_write_url or celery_app.conf.broker_url
     _point_celery_at("redis://127.0.0.1:1/0")
     try:
         yield
