@@ -67,10 +67,14 @@ class Need(models.TextChoices):
     DEGRADED = "degraded", "Needed only for degraded service"
 
 
-class Level(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+class Level(models.IntegerChoices):
+    """Cost class and complexity, as the engine's technique catalogue rates them."""
+
+    VERY_LOW = 1, "1 — very low"
+    LOW = 2, "2 — low"
+    MEDIUM = 3, "3 — medium"
+    HIGH = 4, "4 — high"
+    VERY_HIGH = 5, "5 — very high"
 
 
 class Site(TrackedModel):
@@ -142,8 +146,8 @@ class Technique(TrackedModel):
     backup_interval_hours = models.FloatField(null=True, blank=True)
     replication = models.CharField(max_length=10, choices=Replication.choices, blank=True)
     replication_lag_seconds = models.FloatField(null=True, blank=True)
-    cost_class = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
-    complexity = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    cost_class = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
+    complexity = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
 
     history = tracked_history()
 
