@@ -1,5 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from analysis import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("availability", api.AvailabilityView.as_view(), name="api_availability"),
+    path("budget", api.BudgetView.as_view(), name="api_budget"),
+]

@@ -1,0 +1,215 @@
+"""Stateless REST endpoints for automation and for checking our arithmetic.
+
+Nothing here reads or writes the database: a topology goes in, numbers come out.
+Errors are RFC 9457 problem details naming the exact problem.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analysis.engine import (
+    YEAR_CONVENTIONS,
+    TopologyError,
+    allowed_downtime,
+    composite_availability,
+    parse_topology,
+)
+from analysis.engine.availability import ServiceAvailability
+from bcp.api import problem_response
+
+PROBLEM_BASE = "/api/problems/"
+MAX_MONTE_CARLO_SAMPLES = 2_000_000
+
+
+class TopologySerializer(serializers.Serializer[dict[str, Any]]):
+    """Documents the request shape; the engine's parser does the validation."""
+
+    year_days = serializers.FloatField(required=False, default=365.2425)
+    components = serializers.ListField(child=serializers.DictField())
+    groups = serializers.ListField(child=serializers.DictField(), required=False)
+    services = serializers.ListField(child=serializers.DictField())
+    sites = serializers.ListField(child=serializers.DictField(), required=False)
+    method = serializers.ChoiceField(
+        choices=["auto", "exact", "monte_carlo"], required=False, default="auto"
+    )
+    samples = serializers.IntegerField(required=False)
+    seed = serializers.IntegerField(required=False)
+
+
+def topology_problem(error: TopologyError) -> Response:
+    return problem_response(
+        status=400,
+        title="Invalid topology",
+        detail=error.message,
+        type_=f"{PROBLEM_BASE}topology-{error.code.replace('_', '-')}",
+        code=error.code,
+        path=error.path,
+    )
+
+
+def _service_payload(result: ServiceAvailability) -> dict[str, Any]:
+    return {
+        "id": result.service_id,
+        "availability": result.availability,
+        "unavailability": result.unavailability,
+        "downtime_seconds_per_year": result.downtime_seconds_per_year,
+        "method": result.method,
+        "confidence_interval_95": (
+            None if result.ci95_low is None else {"low": result.ci95_low, "high": result.ci95_high}
+        ),
+        "samples": result.samples,
+        "seed": result.seed,
+        "single_points_of_failure": list(result.single_points_of_failure),
+        "importance": [
+            {
+                "id": item.element_id,
+                "kind": item.element_kind,
+                "birnbaum": item.birnbaum,
+                "criticality": item.criticality,
+                "is_single_point_of_failure": item.is_spof,
+            }
+            for item in result.importance
+        ],
+        "notes": list(result.notes),
+    }
+
+
+class AvailabilityView(APIView):
+    """Composite availability of every service in a posted topology."""
+
+    @extend_schema(
+        request=TopologySerializer,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Two servers on one SAN",
+                value={
+                    "components": [
+                        {"id": "san", "availability": 0.999},
+                        {"id": "app1", "availability": 0.99, "runs_on": ["san"]},
+                        {"id": "app2", "availability": 0.99, "runs_on": ["san"]},
+                    ],
+                    "groups": [
+                        {"id": "pair", "mode": "active_active", "k": 1, "members": ["app1", "app2"]}
+                    ],
+                    "services": [{"id": "printing", "requires": ["pair"]}],
+                },
+                request_only=True,
+            )
+        ],
+        summary="Composite availability, downtime, SPOFs and importance per service",
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data
+        if not isinstance(data, dict):
+            return problem_response(
+                status=400,
+                title="Invalid topology",
+                detail="Send a JSON object.",
+                type_=f"{PROBLEM_BASE}topology-invalid",
+                code="invalid",
+                path="",
+            )
+        options = {key: data[key] for key in ("samples", "seed") if key in data}
+        for key, value in options.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                return problem_response(
+                    status=400,
+                    title="Invalid topology",
+                    detail=f"{key} must be a non-negative integer.",
+                    type_=f"{PROBLEM_BASE}topology-invalid",
+                    code="invalid",
+                    path=key,
+                )
+        if options.get("samples", 0) > MAX_MONTE_CARLO_SAMPLES:
+            return problem_response(
+                status=400,
+                title="Invalid topology",
+                detail=f"samples may be at most {MAX_MONTE_CARLO_SAMPLES}.",
+                type_=f"{PROBLEM_BASE}topology-invalid",
+                code="invalid",
+                path="samples",
+            )
+        topology_data = {k: v for k, v in data.items() if k not in ("samples", "seed")}
+        try:
+            topology = parse_topology(topology_data)
+            report = composite_availability(topology, **options)
+        except TopologyError as error:
+            return topology_problem(error)
+        return Response(
+            {
+                "year_days": report.year_days,
+                "year_convention": report.year_convention,
+                "method_requested": report.method_requested,
+                "services": [_service_payload(result) for result in report.services],
+            }
+        )
+
+
+class BudgetView(APIView):
+    """Allowed downtime for an availability, per period."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("availability", float, description="Percent, e.g. 99.95"),
+            OpenApiParameter(
+                "year_days",
+                float,
+                required=False,
+                description="365.2425 (default, Gregorian mean year), 365 or 365.25",
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        summary="Downtime budget in seconds per period",
+    )
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("availability")
+        raw_year = request.query_params.get("year_days", "365.2425")
+        try:
+            percent = float(raw) if raw is not None else math.nan
+            year_days = float(raw_year)
+        except ValueError:
+            percent, year_days = math.nan, math.nan
+        if not math.isfinite(percent) or not 0 <= percent <= 100:
+            return problem_response(
+                status=400,
+                title="Invalid availability",
+                detail="availability must be a percentage between 0 and 100, e.g. 99.95.",
+                type_=f"{PROBLEM_BASE}budget-availability",
+                code="availability_out_of_range",
+            )
+        if year_days not in YEAR_CONVENTIONS:
+            allowed = ", ".join(str(days) for days in YEAR_CONVENTIONS)
+            return problem_response(
+                status=400,
+                title="Invalid year length",
+                detail=f"year_days must be one of {allowed}.",
+                type_=f"{PROBLEM_BASE}budget-year-days",
+                code="invalid_year_days",
+            )
+        budget = allowed_downtime(percent / 100, year_days=year_days)
+        return Response(
+            {
+                "availability_percent": percent,
+                "year_days": budget.year_days,
+                "year_convention": budget.year_convention,
+                "periods": {
+                    item.period: {
+                        "period_seconds": item.period_seconds,
+                        "downtime_seconds": item.allowed_seconds,
+                        "downtime_whole_seconds": item.allowed_whole_seconds,
+                        "label": item.label,
+                    }
+                    for item in budget.periods
+                },
+            }
+        )
