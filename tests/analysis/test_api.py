@@ -35,7 +35,7 @@ def _c(
 
 
 def _print_chain_without_failover() -> dict[str, Any]:
-    data = topology_to_dict(print_service_topology())
+    data: dict[str, Any] = topology_to_dict(print_service_topology())
     for group in data.get("groups", []):  # brute force has no failover windows
         group["failover_seconds"] = 0
     return data
