@@ -5,3 +5,29 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     name = "audit"
+    verbose_name = "Change control and audit"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_migrate, pre_delete
+        from simple_history.signals import (
+            post_create_historical_record,
+            pre_create_historical_record,
+        )
+
+        from audit import protection, signals
+
+        pre_create_historical_record.connect(
+            signals.fill_in_actor, dispatch_uid="audit_fill_in_actor"
+        )
+        post_create_historical_record.connect(
+            signals.chain_new_history_row, dispatch_uid="audit_chain_new_history_row"
+        )
+        pre_delete.connect(
+            signals.protect_users_in_history,
+            sender=get_user_model(),
+            dispatch_uid="audit_protect_users_in_history",
+        )
+        post_migrate.connect(
+            protection.install_after_migrate, sender=self, dispatch_uid="audit_protection"
+        )

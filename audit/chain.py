@@ -1,0 +1,486 @@
+"""Appending historical rows to the hash chain, and verifying the chain.
+
+Canonical content of a historical row: a JSON object of its columns (attnames)
+with keys sorted, no whitespace, UTF-8, and values normalised so that the same
+row read back from the database always hashes the same:
+
+- datetimes → ISO 8601 in UTC (``2026-03-01T09:30:00.123456+00:00``), dates and
+  times → ISO 8601;
+- decimals, floats (``repr``), UUIDs and durations (seconds) → strings;
+- bytes → hex; JSON values as they are (their keys sorted by the encoder);
+- everything else that is not a JSON scalar → ``str()``.
+
+The content is always read back from the database before hashing (at append
+time and at verify time), so an in-memory value such as the string ``"1.5"``
+for a decimal column cannot make the two disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import connections, models, router, transaction
+
+from audit.models import GENESIS_HASH, ChainEntry
+from audit.tracking import history_models, plan_id_of, tracked_model_for
+
+# Arbitrary constant naming the chain's PostgreSQL advisory lock.
+CHAIN_LOCK_KEY = 7_220_415_001
+VERIFY_CHUNK = 2000
+
+
+# --- canonical form and hashes ----------------------------------------------
+
+
+def canonical_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value.total_seconds())
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict):
+        return {str(k): canonical_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(v) for v in value]
+    return str(value)
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_of(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    return {name: canonical_value(row[name]) for name in fields}
+
+
+def content_hash_of(content: dict[str, Any]) -> str:
+    return sha256_hex(canonical_json(content))
+
+
+def entry_hash_of(
+    *,
+    seq: int,
+    prev_hash: str,
+    content_hash: str,
+    model_label: str,
+    history_id: int,
+    object_id: str,
+    plan_id: int | None,
+    object_repr: str,
+) -> str:
+    return sha256_hex(
+        canonical_json(
+            {
+                "seq": seq,
+                "prev_hash": prev_hash,
+                "content_hash": content_hash,
+                "model": model_label,
+                "history_id": history_id,
+                "object_id": object_id,
+                "plan_id": plan_id,
+                "object_repr": object_repr,
+            }
+        )
+    )
+
+
+def recomputed_entry_hash(entry: ChainEntry) -> str:
+    return entry_hash_of(
+        seq=entry.seq,
+        prev_hash=entry.prev_hash,
+        content_hash=entry.content_hash,
+        model_label=entry.model_label,
+        history_id=entry.history_id,
+        object_id=entry.object_id,
+        plan_id=entry.plan_id,
+        object_repr=entry.object_repr,
+    )
+
+
+def column_names(history_model: type[models.Model]) -> list[str]:
+    return [f.attname for f in history_model._meta.concrete_fields]
+
+
+# --- appending ----------------------------------------------------------------
+
+
+def _lock_chain(alias: str) -> None:
+    """Serialise appends so that each entry links to the one written just before it.
+
+    PostgreSQL: a transaction-scoped advisory lock, released at commit. SQLite
+    serialises writers itself (our settings open write transactions IMMEDIATE).
+    """
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def _describe(instance: Any, label: str, object_id: str) -> str:
+    try:
+        text = str(instance)
+    except Exception:
+        text = ""
+    return (text or f"{label} #{object_id}")[:200]
+
+
+def _make_entry(
+    *, history_row: models.Model, row: dict[str, Any], instance: Any, seq: int, prev_hash: str
+) -> ChainEntry:
+    history_model = type(history_row)
+    model = history_model.instance_type  # type: ignore[attr-defined]
+    label: str = model._meta.label
+    fields = list(row)
+    content_hash = content_hash_of(content_of(row, fields))
+    object_id = str(row[model._meta.pk.attname])
+    plan_id = plan_id_of(model, history_row)
+    described = instance if instance is not None else history_row.instance  # type: ignore[attr-defined]
+    object_repr = _describe(described, label, object_id)
+    return ChainEntry(
+        seq=seq,
+        model_label=label,
+        history_id=row["history_id"],
+        object_id=object_id,
+        object_repr=object_repr,
+        plan_id=plan_id,
+        history_type=row["history_type"],
+        history_date=row["history_date"],
+        user_id=row["history_user_id"],
+        reason=row["history_change_reason"] or "",
+        ticket=row.get("history_ticket") or "",
+        batch=row.get("history_batch"),
+        content_fields=",".join(fields),
+        content_hash=content_hash,
+        prev_hash=prev_hash,
+        entry_hash=entry_hash_of(
+            seq=seq,
+            prev_hash=prev_hash,
+            content_hash=content_hash,
+            model_label=label,
+            history_id=row["history_id"],
+            object_id=object_id,
+            plan_id=plan_id,
+            object_repr=object_repr,
+        ),
+    )
+
+
+def _chain_head(alias: str) -> tuple[int, str]:
+    last = ChainEntry.objects.using(alias).order_by("-seq").values_list("seq", "entry_hash").first()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+
+
+def append_history_row(
+    history_row: models.Model, *, instance: Any = None, using: str | None = None
+) -> ChainEntry:
+    """Add one just-written historical row to the end of the chain."""
+    history_model = type(history_row)
+    alias = using or router.db_for_write(ChainEntry)
+    with transaction.atomic(using=alias):
+        _lock_chain(alias)
+        row = (
+            history_model._default_manager.using(alias)
+            .filter(pk=history_row.pk)
+            .values(*column_names(history_model))
+            .get()
+        )
+        last_seq, prev_hash = _chain_head(alias)
+        entry = _make_entry(
+            history_row=history_row,
+            row=row,
+            instance=instance,
+            seq=last_seq + 1,
+            prev_hash=prev_hash,
+        )
+        entry.save(force_insert=True, using=alias)
+    return entry
+
+
+def append_history_rows(history_rows: list[models.Model], *, batch_size: int = 1000) -> int:
+    """Append many existing historical rows, in the given order, with few queries.
+
+    Used to adopt history written before the audit app was installed, and by
+    the benchmarks to build a large chain quickly. Each row is read back from
+    the database, exactly as :func:`append_history_row` does.
+    """
+    alias = router.db_for_write(ChainEntry)
+    appended = 0
+    with transaction.atomic(using=alias):
+        _lock_chain(alias)
+        last_seq, prev_hash = _chain_head(alias)
+        for start in range(0, len(history_rows), batch_size):
+            batch = history_rows[start : start + batch_size]
+            by_model: dict[type[models.Model], list[int]] = defaultdict(list)
+            for record in batch:
+                by_model[type(record)].append(record.pk)
+            stored: dict[tuple[type[models.Model], int], dict[str, Any]] = {}
+            for history_model, ids in by_model.items():
+                for row in (
+                    history_model._default_manager.using(alias)
+                    .filter(pk__in=ids)
+                    .values(*column_names(history_model))
+                ):
+                    stored[(history_model, row["history_id"])] = row
+            entries = []
+            for record in batch:
+                last_seq += 1
+                entry = _make_entry(
+                    history_row=record,
+                    row=stored[(type(record), record.pk)],
+                    instance=None,
+                    seq=last_seq,
+                    prev_hash=prev_hash,
+                )
+                prev_hash = entry.entry_hash
+                entries.append(entry)
+            ChainEntry.objects.using(alias).bulk_create(entries)
+            appended += len(entries)
+    return appended
+
+
+# --- verifying ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: str
+    detail: str
+    model_label: str = ""
+    history_id: int | None = None
+    seq: int | None = None
+    plan_id: int | None = None
+    # For a row that is not in the chain: the last entry written before its date.
+    after_seq: int | None = None
+
+    @property
+    def position(self) -> int:
+        """Where the chain stops being trustworthy: the entry before this problem."""
+        if self.seq is not None:
+            return self.seq - 1
+        return self.after_seq or 0
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    last_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    problems: list[ChainProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_problem(self) -> ChainProblem | None:
+        return min(self.problems, key=lambda p: p.position, default=None)
+
+    @property
+    def intact_up_to(self) -> int:
+        first = self.first_problem
+        return self.last_seq if first is None else first.position
+
+    @property
+    def summary(self) -> str:
+        first = self.first_problem
+        if first is None:
+            return (
+                f"History intact up to entry {self.last_seq} "
+                f"({self.checked} entries checked; head hash {self.head_hash})."
+            )
+        where = f"entry {first.seq}" if first.seq is not None else "a row outside the chain"
+        return (
+            f"History intact up to entry {self.intact_up_to}. First broken: {where} — "
+            f"{first.detail} ({len(self.problems)} problem(s) in all)."
+        )
+
+
+def _chunks(iterable: Iterable[ChainEntry], size: int) -> Iterator[list[ChainEntry]]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _rows_for(
+    chunk: list[ChainEntry],
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """The chunk's historical rows, one query per history table involved."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for entry in chunk:
+        wanted[entry.model_label].append(entry.history_id)
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    for label, ids in wanted.items():
+        model = tracked_model_for(label)
+        if model is None:
+            rows[label] = {}
+            continue
+        history_model = model.history.model  # type: ignore[attr-defined]
+        fields = column_names(history_model)
+        rows[label] = {
+            row["history_id"]: row
+            for row in history_model._default_manager.filter(history_id__in=ids).values(*fields)
+        }
+    return rows
+
+
+def _index_differences(entry: ChainEntry, row: dict[str, Any]) -> list[str]:
+    """Columns the entry copies from its row for filtering, which must still agree."""
+    model = tracked_model_for(entry.model_label)
+    assert model is not None
+    pairs = {
+        "object id": (entry.object_id, str(row[model._meta.pk.attname])),
+        "type": (entry.history_type, row["history_type"]),
+        "date": (entry.history_date, row["history_date"]),
+        "user": (entry.user_id, row["history_user_id"]),
+        "reason": (entry.reason, row["history_change_reason"] or ""),
+        "ticket": (entry.ticket, row.get("history_ticket") or ""),
+        "batch": (entry.batch, row.get("history_batch")),
+    }
+    return [name for name, (copied, actual) in pairs.items() if copied != actual]
+
+
+def _problem(entry: ChainEntry, kind: str, detail: str, *, seq: int | None = None) -> ChainProblem:
+    return ChainProblem(
+        kind,
+        detail,
+        model_label=entry.model_label,
+        history_id=entry.history_id,
+        seq=entry.seq if seq is None else seq,
+        plan_id=entry.plan_id,
+    )
+
+
+def _check_entry(
+    entry: ChainEntry, expected_seq: int, prev_hash: str, row: dict[str, Any] | None
+) -> list[ChainProblem]:
+    name = f"{entry.model_label} history #{entry.history_id}"
+    problems: list[ChainProblem] = []
+    if entry.seq != expected_seq:
+        detail = f"chain entries {expected_seq}–{entry.seq - 1} are missing (deleted)"
+        problems.append(_problem(entry, "entries missing", detail, seq=expected_seq))
+    if entry.prev_hash != prev_hash:
+        detail = f"its previous-hash does not match entry {entry.seq - 1}"
+        problems.append(_problem(entry, "link broken", detail))
+    if recomputed_entry_hash(entry) != entry.entry_hash:
+        problems.append(_problem(entry, "entry altered", "the chain entry itself was altered"))
+    if row is None:
+        detail = f"{name} was deleted from the history table"
+        problems.append(_problem(entry, "row missing", detail))
+        return problems
+    fields = entry.content_fields.split(",")
+    lost = [column for column in fields if column not in row]
+    if lost:
+        detail = f"{name} lost column(s) {', '.join(lost)} since it was recorded"
+        problems.append(_problem(entry, "column missing", detail))
+    elif content_hash_of(content_of(row, fields)) != entry.content_hash:
+        detail = f"{name} was edited after it was recorded"
+        problems.append(_problem(entry, "content changed", detail))
+    differing = _index_differences(entry, row)
+    if differing:
+        detail = f"the chain's copy of {', '.join(differing)} differs from {name}"
+        problems.append(_problem(entry, "index altered", detail))
+    return problems
+
+
+def _unchained_rows(seen: dict[str, set[int]], limit: int) -> list[ChainProblem]:
+    """Historical rows that no chain entry covers: inserted behind the chain's back."""
+    problems: list[ChainProblem] = []
+    # A model whose migration has not been applied yet has no rows to check.
+    tables = set(connections[router.db_for_read(ChainEntry)].introspection.table_names())
+    for history_model in history_models():
+        if history_model._meta.db_table not in tables:
+            continue
+        label = history_model.instance_type._meta.label  # type: ignore[attr-defined]
+        known = seen.get(label, set())
+        candidates = [
+            history_id
+            for history_id in history_model._default_manager.values_list(
+                "history_id", flat=True
+            ).iterator(chunk_size=VERIFY_CHUNK)
+            if history_id not in known
+        ]
+        if not candidates:
+            continue
+        # Rows written while we were verifying have entries after the walked head.
+        chained_since = set(
+            ChainEntry.objects.filter(
+                model_label=label, history_id__in=candidates[:limit]
+            ).values_list("history_id", flat=True)
+        )
+        for history_id in candidates[:limit]:
+            if history_id in chained_since:
+                continue
+            row = history_model._default_manager.filter(history_id=history_id).values(
+                "history_date"
+            )[0]
+            after = (
+                ChainEntry.objects.filter(history_date__lte=row["history_date"])
+                .order_by("-seq")
+                .values_list("seq", flat=True)
+                .first()
+            )
+            problems.append(
+                ChainProblem(
+                    "row not in chain",
+                    f"{label} history #{history_id} "
+                    f"(dated {row['history_date']:%Y-%m-%d %H:%M:%S}) is not in the chain: "
+                    "it was inserted outside the application",
+                    model_label=label,
+                    history_id=history_id,
+                    after_seq=after or 0,
+                )
+            )
+    return problems
+
+
+def verify_chain(*, max_unchained: int = 100) -> VerifyReport:
+    """Walk the whole chain in order and check every link, hash and row.
+
+    Streams the chain in chunks and fetches each chunk's rows with one query per
+    history table, so memory and query count grow with the chunk, not the chain.
+    """
+    report = VerifyReport()
+    seen: dict[str, set[int]] = defaultdict(set)
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    entries = ChainEntry.objects.order_by("seq").iterator(chunk_size=VERIFY_CHUNK)
+    for chunk in _chunks(entries, VERIFY_CHUNK):
+        rows = _rows_for(chunk)
+        for entry in chunk:
+            row = rows.get(entry.model_label, {}).get(entry.history_id)
+            report.problems.extend(_check_entry(entry, expected_seq, prev_hash, row))
+            seen[entry.model_label].add(entry.history_id)
+            # Continue from the stored hash so one break is reported once, not at every later link.
+            prev_hash = entry.entry_hash
+            expected_seq = entry.seq + 1
+            report.checked += 1
+            report.last_seq = entry.seq
+            report.head_hash = entry.entry_hash
+    report.problems.extend(_unchained_rows(seen, max_unchained))
+    return report
