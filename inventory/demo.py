@@ -391,7 +391,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             reason=REASON,
         )
 
-    existing = set(
+    existing: set[tuple[int, int | None, int | None]] = set(
         Dependency.objects.filter(plan=plan).values_list("function_id", "component_id", "group_id")
     )
     for function in BusinessFunction.objects.filter(plan=plan).order_by("name"):

@@ -65,7 +65,9 @@ def load_plan_graph(plan: Plan) -> PlanGraph:
     for pk, name in RedundancyGroup.objects.filter(plan=plan).values_list("pk", "name"):
         graph.names[group_key(pk)] = name
         graph.edges[group_key(pk)] = []
-    for pk, name, parent_id in Site.objects.filter(plan=plan).values_list("pk", "name", "parent_id"):
+    for pk, name, parent_id in Site.objects.filter(plan=plan).values_list(
+        "pk", "name", "parent_id"
+    ):
         graph.names[site_key(pk)] = name
         if parent_id is not None:
             graph.site_parent[site_key(pk)] = site_key(parent_id)

@@ -115,7 +115,9 @@ class Site(TrackedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("inventory:site_detail", kwargs={"plan_pk": self.plan_id, "site_pk": self.pk})
+        return reverse(
+            "inventory_site_detail", kwargs={"plan_pk": self.plan_id, "site_pk": self.pk}
+        )
 
 
 class Technique(TrackedModel):
@@ -215,7 +217,7 @@ class Component(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "inventory:component_detail",
+            "inventory_component_detail",
             kwargs={"plan_pk": self.plan_id, "component_pk": self.pk},
         )
 
@@ -256,7 +258,7 @@ class RedundancyGroup(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "inventory:group_detail", kwargs={"plan_pk": self.plan_id, "group_pk": self.pk}
+            "inventory_group_detail", kwargs={"plan_pk": self.plan_id, "group_pk": self.pk}
         )
 
     @property

@@ -117,7 +117,10 @@ def _check_no_cycle(plan: Plan, key: str, new_edges: list[str], field: str) -> N
     cycle = g.find_cycle(plan_graph.edges, start=key)
     if cycle:
         raise ValidationError(
-            {field: "This would make a dependency cycle: " + g.describe_cycle(cycle, plan_graph.names)}
+            {
+                field: "This would make a dependency cycle: "
+                + g.describe_cycle(cycle, plan_graph.names)
+            }
         )
 
 
@@ -129,7 +132,7 @@ def _check_site(plan: Plan, values: dict[str, Any], site: Site | None) -> None:
     name = values.get("name", "").strip()
     if not name:
         errors["name"] = "Give the site a name."
-    elif Site.objects.filter(plan=plan, name=name).exclude(pk=getattr(site, "pk", None)).exists():
+    elif Site.objects.filter(plan=plan, name=name).exclude(pk=site.pk if site else 0).exists():
         errors["name"] = f"A site named “{name}” already exists in this plan."
     parent = values.get("parent")
     if parent is not None:
@@ -295,7 +298,9 @@ def component_update(
 
 
 @transaction.atomic
-def component_delete(*, component: Component, user: Any, reason: str = "", ticket: str = "") -> None:
+def component_delete(
+    *, component: Component, user: Any, reason: str = "", ticket: str = ""
+) -> None:
     with change_context(user=user, reason=reason or "Component removed", ticket=ticket):
         component.delete()
 
@@ -340,7 +345,9 @@ def _set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
         key = node_key(target)
         if key in existing:
             if existing[key].position != position:
-                save_if_current(existing[key], expected_version=None, changes={"position": position})
+                save_if_current(
+                    existing[key], expected_version=None, changes={"position": position}
+                )
         elif isinstance(target, Component):
             GroupMember.objects.create(group=group, component=target, position=position)
         else:
@@ -498,7 +505,7 @@ def _check_technique(plan: Plan, values: dict[str, Any], technique: Technique | 
         errors["key"] = "Give the technique a short key."
     elif (
         Technique.objects.filter(plan=plan, key=key)
-        .exclude(pk=getattr(technique, "pk", None))
+        .exclude(pk=technique.pk if technique else 0)
         .exists()
     ):
         errors["key"] = f"A technique with key “{key}” already exists."

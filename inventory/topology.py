@@ -87,7 +87,9 @@ def plan_topology(plan: Plan) -> PlanTopology:
     engine_sites = tuple(
         EngineSite(
             id=key,
-            availability=1.0 if site.availability_percent is None else site.availability_percent / 100,
+            availability=1.0
+            if site.availability_percent is None
+            else site.availability_percent / 100,
             parent=g.site_key(site.parent_id) if site.parent_id else None,
             restore_hours=site.restore_hours,
         )
@@ -130,9 +132,7 @@ def plan_topology(plan: Plan) -> PlanTopology:
     ):
         target = g.component_key(comp) if comp else g.group_key(grp)
         (full if need == Need.FULL else degraded)[g.function_key(function_id)].append(target)
-    engine_services = tuple(
-        EngineService(id=key, requires=tuple(full[key])) for key in functions
-    )
+    engine_services = tuple(EngineService(id=key, requires=tuple(full[key])) for key in functions)
     topology = Topology(
         components=engine_components,
         groups=engine_groups,

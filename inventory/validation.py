@@ -76,7 +76,9 @@ def component_value_errors(values: Mapping[str, Any]) -> dict[str, str]:
             errors.setdefault("mttr_hours", "Give the MTTR too: MTBF alone does not say how long.")
     _non_negative(errors, "failover_seconds", values.get("failover_seconds"), "Failover time")
     _non_negative(errors, "restore_hours", values.get("restore_hours"), "Restore time")
-    _positive(errors, "backup_interval_hours", values.get("backup_interval_hours"), "Backup interval")
+    _positive(
+        errors, "backup_interval_hours", values.get("backup_interval_hours"), "Backup interval"
+    )
     _non_negative(
         errors, "replication_lag_seconds", values.get("replication_lag_seconds"), "Replication lag"
     )

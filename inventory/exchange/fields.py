@@ -1,0 +1,221 @@
+"""Columns of the inventory's import/export formats and how a cell becomes a value.
+
+The same specs serve spreadsheets (every cell is text, or an XLSX number) and inventory
+as code (JSON/YAML values), so a bad value gets the same message in both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from inventory.models import ComponentKind, GroupMode, Level, Need, Replication, SiteKind
+
+LIST_SEPARATOR = ";"
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says what was expected."""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def text(value: Any) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise CellError("expected text")
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
+def required_text(value: Any) -> str:
+    result = text(value)
+    if not result:
+        raise CellError("is required")
+    return result
+
+
+def optional_float(value: Any) -> float | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("expected a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        cleaned = value.strip().removesuffix("%").strip().replace(",", "")
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise CellError(f"“{value}” is not a number") from None
+    else:
+        raise CellError("expected a number")
+    if not math.isfinite(number):
+        raise CellError("must be a finite number")
+    return number
+
+
+def float_or_zero(value: Any) -> float:
+    number = optional_float(value)
+    return 0.0 if number is None else number
+
+
+def whole_number(value: Any) -> int:
+    number = optional_float(value)
+    if number is None:
+        raise CellError("is required")
+    if number != int(number):
+        raise CellError(f"{number:g} is not a whole number")
+    return int(number)
+
+
+def optional_decimal(value: Any) -> Decimal | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("expected an amount")
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise CellError(f"“{value}” is not an amount") from None
+    if not amount.is_finite():
+        raise CellError("must be a finite amount")
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise CellError("has more than two decimal places")
+    if abs(amount) >= Decimal("1e12"):
+        raise CellError("is too large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def boolean(value: Any) -> bool:
+    if _blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    lowered = str(value).strip().lower()
+    if lowered in ("yes", "y", "true", "1", "x"):
+        return True
+    if lowered in ("no", "n", "false", "0"):
+        return False
+    raise CellError(f"“{value}” is not yes or no")
+
+
+def name_list(value: Any) -> list[str]:
+    if _blank(value):
+        return []
+    if isinstance(value, list):
+        names = []
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise CellError("expected a list of names")
+            names.append(item.strip())
+        return names
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+    raise CellError("expected names separated by “;”")
+
+
+def choice(options: Any, *, blank: str | None = None) -> Callable[[Any], Any]:
+    """Accept the stored value or its label, in any letter case."""
+
+    def parse(value: Any) -> Any:
+        if _blank(value):
+            if blank is not None:
+                return blank
+            raise CellError("is required; one of " + ", ".join(str(v) for v in options.values))
+        wanted = str(value).strip().lower()
+        for stored, label in options.choices:
+            if wanted in (str(stored).lower(), str(label).lower()):
+                return stored
+        raise CellError(f"“{value}” is not one of " + ", ".join(str(v) for v in options.values))
+
+    return parse
+
+
+def level(value: Any) -> int:
+    number = whole_number(value)
+    if number not in Level.values:
+        raise CellError("is rated 1 (least) to 5 (most)")
+    return number
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+
+
+SITE_COLUMNS = (
+    Column("name", required_text, required=True),
+    Column("kind", choice(SiteKind)),
+    Column("parent", text),
+    Column("availability_percent", optional_float),
+    Column("availability_source", text),
+    Column("restore_hours", optional_float),
+    Column("description", text),
+)
+COMPONENT_COLUMNS = (
+    Column("name", required_text, required=True),
+    Column("kind", choice(ComponentKind)),
+    Column("owner", text),
+    Column("site", text),
+    Column("runs_on", name_list),
+    Column("availability_percent", optional_float),
+    Column("mtbf_hours", optional_float),
+    Column("mttr_hours", optional_float),
+    Column("availability_source", text),
+    Column("holds_data", boolean),
+    Column("failover_seconds", optional_float),
+    Column("restore_hours", optional_float),
+    Column("backup_interval_hours", optional_float),
+    Column("replication", choice(Replication, blank="none")),
+    Column("replication_lag_seconds", optional_float),
+    Column("technique", text),
+    Column("cost_per_year", optional_decimal),
+    Column("notes", text),
+)
+GROUP_COLUMNS = (
+    Column("name", required_text, required=True),
+    Column("mode", choice(GroupMode)),
+    Column("k", whole_number),
+    Column("failover_seconds", float_or_zero),
+    Column("technique", text),
+    Column("members", name_list),
+    Column("notes", text),
+)
+TECHNIQUE_COLUMNS = (
+    Column("key", required_text, required=True),
+    Column("name", required_text),
+    Column("description", text),
+    Column("group_mode", choice(GroupMode, blank="")),
+    Column("failover_seconds", optional_float),
+    Column("restore_hours", optional_float),
+    Column("data_loss_seconds", optional_float),
+    Column("backup_interval_hours", optional_float),
+    Column("replication", choice(Replication, blank="")),
+    Column("replication_lag_seconds", optional_float),
+    Column("cost_class", level),
+    Column("complexity", level),
+)
+DEPENDENCY_COLUMNS = (
+    Column("function", required_text, required=True),
+    Column("needs", required_text, required=True),
+    Column("need", choice(Need, blank="full")),
+    Column("notes", text),
+)
+
+SECTIONS: dict[str, tuple[Column, ...]] = {
+    "sites": SITE_COLUMNS,
+    "techniques": TECHNIQUE_COLUMNS,
+    "components": COMPONENT_COLUMNS,
+    "groups": GROUP_COLUMNS,
+    "dependencies": DEPENDENCY_COLUMNS,
+}

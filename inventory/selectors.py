@@ -1,0 +1,149 @@
+"""Reads of the inventory for pages, documents and the analysis app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from bcp.models import Plan
+from inventory import graph as g
+from inventory.models import (
+    Component,
+    Dependency,
+    GroupMember,
+    RedundancyGroup,
+    Site,
+    Technique,
+)
+
+SNAPSHOT_SCHEMA = "continuity.inventory-snapshot/v1"
+
+
+def component_list(plan: Plan) -> QuerySet[Component]:
+    """Components with what the list shows, in one query per page."""
+    return Component.objects.filter(plan=plan).select_related("site", "technique")
+
+
+def sites_in_order(plan: Plan) -> list[tuple[Site, int]]:
+    """Sites as a tree walk (parents before children) with their depth."""
+    sites = list(Site.objects.filter(plan=plan).order_by("name", "pk"))
+    children: dict[int | None, list[Site]] = {}
+    for site in sites:
+        children.setdefault(site.parent_id, []).append(site)
+    ordered: list[tuple[Site, int]] = []
+    stack: list[tuple[Site, int]] = [(s, 0) for s in reversed(children.get(None, []))]
+    while stack:
+        site, depth = stack.pop()
+        ordered.append((site, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(site.pk, [])))
+    return ordered
+
+
+def site_subtree_ids(plan: Plan, site: Site) -> list[int]:
+    parents = dict(Site.objects.filter(plan=plan).values_list("pk", "parent_id"))
+    inside = [site.pk]
+    changed = True
+    while changed:
+        changed = False
+        for pk, parent in parents.items():
+            if parent in inside and pk not in inside:
+                inside.append(pk)
+                changed = True
+    return inside
+
+
+def groups_with_members(plan: Plan) -> list[RedundancyGroup]:
+    return list(
+        RedundancyGroup.objects.filter(plan=plan)
+        .select_related("technique")
+        .prefetch_related("members__component", "members__member_group")
+        .annotate(member_count=Count("members"))
+    )
+
+
+def function_dependencies(function: Any) -> list[Dependency]:
+    return list(Dependency.objects.filter(function=function).select_related("component", "group"))
+
+
+@dataclass
+class Related:
+    """One element reached through dependencies, with how far away it is."""
+
+    key: str
+    name: str
+    kind: str
+    url: str
+    direct: bool
+
+
+@dataclass
+class Relations:
+    depends_on: list[Related] = field(default_factory=list)
+    used_by: list[Related] = field(default_factory=list)
+    functions: list[Related] = field(default_factory=list)
+
+
+def _urls(plan: Plan) -> dict[str, str]:
+    from django.urls import reverse
+
+    def url(name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={"plan_pk": plan.pk, **kwargs})
+
+    base = {
+        "component": url("inventory_component_detail", component_pk=0),
+        "group": url("inventory_group_detail", group_pk=0),
+        "function": url("inventory_function_detail", function_pk=0),
+        "site": url("inventory_site_detail", site_pk=0),
+    }
+    return base
+
+
+def _related(
+    plan_graph: g.PlanGraph, keys: list[str], direct: set[str], urls: dict[str, str]
+) -> list[Related]:
+    items = []
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        url = urls[kind].replace("/0/", f"/{pk}/")
+        items.append(Related(key, plan_graph.name(key), kind, url, key in direct))
+    return sorted(items, key=lambda r: (not r.direct, r.kind, r.name.lower()))
+
+
+def element_relations(plan: Plan, key: str) -> Relations:
+    """What ``key`` (a component or group) needs, and what needs it, transitively."""
+    plan_graph = g.load_plan_graph(plan)
+    urls = _urls(plan)
+    down = g.reachable(plan_graph.edges, key)
+    up = g.reachable(plan_graph.reverse(), key)
+    direct_down = set(plan_graph.edges.get(key, ()))
+    direct_up = set(plan_graph.reverse().get(key, ()))
+    relations = Relations()
+    relations.depends_on = _related(plan_graph, down, direct_down, urls)
+    above = _related(plan_graph, up, direct_up, urls)
+    relations.used_by = [r for r in above if r.kind != "function"]
+    relations.functions = [r for r in above if r.kind == "function"]
+    return relations
+
+
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    """The plan's inventory as plain data for documents, ordered by name throughout.
+
+    Availability is given as entered (a percentage); MTBF/MTTR in hours.
+    """
+    from inventory.exchange.document import export_document
+
+    document = export_document(plan)
+    document["schema"] = SNAPSHOT_SCHEMA
+    return document
+
+
+def technique_catalogue(plan: Plan) -> list[Technique]:
+    return list(Technique.objects.filter(plan=plan).order_by("name", "pk"))
+
+
+def group_members(group: RedundancyGroup) -> list[GroupMember]:
+    return list(
+        group.members.select_related("component", "member_group").order_by("position", "pk")
+    )
