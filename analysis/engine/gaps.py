@@ -18,11 +18,14 @@ Each gap lists remediation options from the technique catalogue. Every option is
 evaluated by re-running the engine on the changed topology (what-if) and reports the
 availability, RTO, RPO and SPOFs it leads to. ``gap_closed`` is the share of the gap it
 closes: (before − after) / (before − required), clamped to [0, 1] (1 when after meets the
-requirement; 0.5 for going from unknown to known but still short). A SPOF counts as
-closed when the element is no longer a SPOF and its loss is recovered within the RTO,
-half closed when it is no longer a SPOF but recovery still takes longer than the RTO.
+requirement; 0.5 for going from unknown to known but still short). For RTO and RPO the
+figures are those of the element the option changes (its outage, its data-loss window),
+because several elements may each hold the function back. A SPOF counts as closed when
+the element is no longer a SPOF and its loss is recovered within the RTO, half closed when
+it is no longer a SPOF but recovery still takes longer than the RTO. ``closes_gap`` is
+true only when the function itself meets the requirement after the change.
 Options are ordered "start light": gap_closed / (cost_class × complexity), highest first.
-A gap that no option closes fully becomes an action-plan item with milestones (assess,
+A gap that no single option closes becomes an action-plan item with milestones (assess,
 design, fund, implement, test), in the manner of a NIST plan of action and milestones.
 
 Example (print service, head office): the SAN is a critical SPOF (its 24 h restore is
@@ -33,7 +36,7 @@ site (half closed, 2 × 4), a warm site and a hot site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from analysis.engine.achievable import AchievableObjectives, achievable_objectives
@@ -219,6 +222,19 @@ def _closure(gap: _Target, after: _After, target: str) -> float:
     return _fraction(gap.before, after.availability.unavailability, gap.required)
 
 
+def _closes(gap: _Target, after: _After, closed: float) -> bool:
+    """Whether the function meets the requirement after the change (not just the target)."""
+    if gap.kind == "spof" or gap.required is None:
+        return closed >= 1.0 - 1e-9
+    if gap.kind == "rto":
+        figure = after.objectives.rto_hours
+    elif gap.kind == "rpo":
+        figure = after.objectives.rpo_hours
+    else:
+        figure = after.availability.unavailability
+    return figure is not None and figure <= gap.required
+
+
 def _options(
     evaluator: _Evaluator,
     gap: _Target,
@@ -249,7 +265,7 @@ def _options(
                     target=target,
                     changes=changes,
                     gap_closed=closed,
-                    closes_gap=closed >= 1.0 - 1e-9,
+                    closes_gap=_closes(gap, after, closed),
                     cost_class=technique.cost_class,
                     complexity=technique.complexity,
                     score=closed / weight,
@@ -318,7 +334,8 @@ def analyse_gaps(
 
     See the module docstring for severities, how options are scored and an example.
     """
-    part = sub_topology(topology, [service_id])
+    # Keep every site: a remedy may place a peer in a site this service does not use yet.
+    part = replace(sub_topology(topology, [service_id]), sites=topology.sites)
     analyzer = AvailabilityAnalyzer(part, method=method)
     model = analyzer.model
     achieved = analyzer.service(service_id)

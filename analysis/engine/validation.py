@@ -242,13 +242,18 @@ class _Checker:
                 current = parents[current]
 
     def _dependency_cycles(self) -> None:
+        # Only the first definition of an id counts; duplicates are reported already.
         edges: dict[str, tuple[str, ...]] = {}
-        for c in self.t.components:
-            edges[c.id] = tuple(r for r in c.runs_on if r != c.id)
-        for g in self.t.groups:
-            edges[g.id] = g.members
-        for s in self.t.services:
-            edges[s.id] = s.requires
+        fields: dict[str, str] = {}
+        owners: list[tuple[str, tuple[str, ...], str]] = [
+            *((c.id, c.runs_on, "runs_on") for c in self.t.components),
+            *((g.id, g.members, "members") for g in self.t.groups),
+            *((s.id, s.requires, "requires") for s in self.t.services),
+        ]
+        for owner, refs, field in owners:
+            if owner not in edges:
+                edges[owner] = refs
+                fields[owner] = field
         state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
         for start in edges:
             if state.get(start):
@@ -262,15 +267,17 @@ class _Checker:
                     state[path.pop()] = 2
                     iters.pop()
                     continue
-                if nxt not in edges:
-                    continue
+                if nxt not in edges or (nxt == path[-1] and fields[nxt] == "runs_on"):
+                    continue  # unknown ids and runs_on-itself have their own errors
                 mark = state.get(nxt)
                 if mark == 1:
                     loop = [*path[path.index(nxt) :], nxt]
+                    owner = loop[-2]
+                    position = edges[owner].index(nxt)
                     self.add(
                         "cycle",
                         f"dependency cycle: {' → '.join(loop)}",
-                        self._edge_path(loop[-2], nxt),
+                        f"{self._base(owner)}.{fields[owner]}[{position}]",
                     )
                     return
                 if mark is None:
@@ -280,22 +287,6 @@ class _Checker:
 
     def _base(self, element_id: str) -> str:
         return self.where.get(element_id, "").removesuffix(".id")
-
-    def _edge_path(self, owner: str, ref: str) -> str:
-        base = self._base(owner)
-        field = {"component": "runs_on", "group": "members", "service": "requires"}[
-            self.kind.get(owner, "service")
-        ]
-        for c in self.t.components:
-            if c.id == owner:
-                return f"{base}.{field}[{c.runs_on.index(ref)}]"
-        for g in self.t.groups:
-            if g.id == owner:
-                return f"{base}.{field}[{g.members.index(ref)}]"
-        for s in self.t.services:
-            if s.id == owner:
-                return f"{base}.{field}[{s.requires.index(ref)}]"
-        return base
 
 
 def topology_errors(topology: Topology) -> tuple[TopologyError, ...]:

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import pytest
+
+from analysis.engine.achievable import achievable_objectives
+from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
+from analysis.engine.topology import Component, Group, Service, Site, Topology
+
+
+def _web(**changes: object) -> Topology:
+    base = {
+        "lb": Component("lb", 0.9999, restore_hours=2.0),
+        "web-1": Component("web-1", 0.99, restore_hours=4.0, failover_seconds=30.0),
+        "web-2": Component("web-2", 0.99, restore_hours=4.0, failover_seconds=30.0),
+        "db": Component(
+            "db", 0.999, restore_hours=6.0, holds_data=True, backup_interval_hours=24.0
+        ),
+    }
+    base.update(changes)  # type: ignore[arg-type]
+    return Topology(
+        components=tuple(base.values()),
+        groups=(Group("web", "active_active", ("web-1", "web-2"), failover_seconds=10.0),),
+        services=(Service("svc", ("lb", "web", "db")),),
+    )
+
+
+def test_an_uncovered_component_costs_its_restore_time():
+    result = achievable_objectives(_web(), "svc")
+    assert (result.rto_hours, result.rto_set_by) == (6.0, "db")
+
+
+def test_a_covered_component_costs_only_the_failover():
+    result = achievable_objectives(_web(), "svc")
+    outage = next(o for o in result.outages if o.element_id == "web-1")
+    assert outage.mechanism == "failover"
+    assert outage.hours == pytest.approx(30 / 3600)
+    assert outage.via == "web"
+
+
+def test_an_unknown_restore_time_makes_the_rto_unknown_and_names_the_component():
+    result = achievable_objectives(_web(db=Component("db", 0.999, holds_data=True)), "svc")
+    assert result.rto_hours is None
+    assert result.rto_unknown == ("db",)
+    assert "'db'" in result.reasoning[0]
+
+
+def test_a_redundant_component_without_restore_time_does_not_make_the_rto_unknown():
+    result = achievable_objectives(_web(**{"web-2": Component("web-2", 0.99)}), "svc")
+    assert result.rto_hours == 6.0
+
+
+def test_a_group_that_loses_too_many_members_waits_for_a_restore():
+    t = Topology(
+        sites=(Site("room", restore_hours=48.0),),
+        components=(
+            Component("a", 0.99, site="room", restore_hours=4.0),
+            Component("b", 0.99, site="room", restore_hours=4.0),
+        ),
+        groups=(Group("pair", "active_active", ("a", "b")),),
+        services=(Service("svc", ("pair",)),),
+    )
+    result = achievable_objectives(t, "svc")
+    assert (result.rto_hours, result.rto_set_by) == (48.0, "room")
+
+
+def test_a_site_without_restore_time_is_listed_as_not_assessed():
+    result = achievable_objectives(print_service_topology(), HEAD_OFFICE_SERVICE)
+    assert set(result.sites_not_assessed) == {"head-office", "hq-data-centre"}
+    assert result.rto_hours == 24.0
+
+
+def test_the_shared_san_sets_the_head_office_rto():
+    result = achievable_objectives(print_service_topology(), HEAD_OFFICE_SERVICE)
+    assert result.rto_set_by == "san"
+
+
+def test_the_site_server_covers_the_branch_when_head_office_is_lost():
+    result = achievable_objectives(print_service_topology(), BRANCH_SERVICE)
+    san = next(o for o in result.outages if o.element_id == "san")
+    assert (san.mechanism, san.via) == ("failover", "branch-app-role")
+
+
+def test_the_rpo_is_the_worst_data_component_and_names_it():
+    t = _web(
+        db=Component("db", 0.999, restore_hours=6.0, holds_data=True, backup_interval_hours=4.0)
+    )
+    t = Topology(
+        components=(
+            *t.components,
+            Component("files", 0.999, holds_data=True, backup_interval_hours=12.0),
+        ),
+        groups=t.groups,
+        services=(Service("svc", ("lb", "web", "db", "files")),),
+    )
+    result = achievable_objectives(t, "svc")
+    assert (result.rpo_hours, result.rpo_set_by) == (12.0, "files")
+
+
+@pytest.mark.parametrize(
+    ("replication", "lag", "expected"),
+    [("sync", None, 0.0), ("async", 120.0, 120 / 3600), ("none", None, 24.0)],
+)
+def test_a_data_component_is_protected_by_its_best_mechanism(replication, lag, expected):
+    db = Component(
+        "db",
+        0.999,
+        restore_hours=6.0,
+        holds_data=True,
+        backup_interval_hours=24.0,
+        replication=replication,
+        replication_lag_seconds=lag,
+    )
+    assert achievable_objectives(_web(db=db), "svc").rpo_hours == pytest.approx(expected)
+
+
+def test_unprotected_data_makes_the_rpo_unknown_and_names_it():
+    result = achievable_objectives(
+        _web(db=Component("db", 0.999, restore_hours=6.0, holds_data=True)), "svc"
+    )
+    assert result.rpo_hours is None
+    assert result.rpo_unprotected == ("db",)
+
+
+def test_a_service_without_data_has_no_rpo_to_meet():
+    result = achievable_objectives(_web(db=Component("db", 0.999, restore_hours=1.0)), "svc")
+    assert not result.rpo_applicable
+    assert result.rpo_hours is None
+
+
+def test_achievable_objectives_carry_availability_and_spofs():
+    result = achievable_objectives(print_service_topology(), HEAD_OFFICE_SERVICE)
+    assert "san" in result.single_points_of_failure
+    assert 0.999 < result.availability < 1.0

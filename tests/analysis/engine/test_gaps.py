@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from analysis.engine.examples import (
+    BRANCH_SERVICE,
+    HEAD_OFFICE_SERVICE,
+    print_branch_assessment,
+    print_service_assessment,
+    print_service_topology,
+)
+from analysis.engine.gaps import MILESTONES, analyse_gaps
+from analysis.engine.objectives import ImpactAssessment, recommend_objectives
+from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
+from analysis.engine.topology import Component, Service, Topology
+from analysis.engine.whatif import what_if
+
+
+@pytest.fixture(scope="module")
+def head_office():
+    required = recommend_objectives(print_service_assessment())
+    return analyse_gaps(
+        print_service_topology(), HEAD_OFFICE_SERVICE, required, function_id="printing"
+    )
+
+
+def _gap(report, kind, element=None):
+    return next(
+        g for g in report.gaps if g.kind == kind and (element is None or g.element == element)
+    )
+
+
+def test_the_shared_san_is_reported_as_a_hidden_critical_spof(head_office):
+    gap = _gap(head_office, "spof", "san")
+    assert gap.severity == "critical"
+    assert "hidden" in gap.evidence and "'app-pair'" in gap.evidence
+
+
+def test_the_top_remediation_for_the_san_is_replicated_storage_in_another_site(head_office):
+    best = _gap(head_office, "spof", "san").remediation[0]
+    assert best.technique_key == "storage-replication"
+    assert best.closes_gap
+    assert "san" not in best.spofs_after
+
+
+def test_applying_the_top_san_remediation_removes_the_san_spof(head_office):
+    best = _gap(head_office, "spof", "san").remediation[0]
+    result = what_if(print_service_topology(), best.changes, service_ids=[HEAD_OFFICE_SERVICE])
+    assert "san" not in result.after.by_id(HEAD_OFFICE_SERVICE).single_points_of_failure
+    peer = next(c for c in result.topology_after.components if c.id.startswith("san-"))
+    assert peer.site == "branch"
+
+
+def test_options_are_ordered_start_light(head_office):
+    for gap in head_office.gaps:
+        scores = [o.score for o in gap.remediation]
+        assert scores == sorted(scores, reverse=True)
+        for option in gap.remediation:
+            assert option.score == pytest.approx(
+                option.gap_closed / (option.cost_class * option.complexity)
+            )
+
+
+def test_a_cheap_partial_fix_ranks_above_a_costly_full_one_for_the_rto(head_office):
+    gap = _gap(head_office, "rto")
+    assert gap.element == "san"
+    assert gap.remediation[0].technique_key == "backup-restore"
+    assert not gap.remediation[0].closes_gap
+
+
+def test_the_rpo_gap_names_the_data_component_and_its_protection(head_office):
+    gap = _gap(head_office, "rpo")
+    assert (gap.required, gap.achievable) == (4.0, 24.0)
+    assert "'print-db' is protected by backup every 24 h" in gap.evidence
+    assert gap.remediation[0].technique_key == "log-shipping"
+
+
+def test_gaps_are_sorted_by_severity(head_office):
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    ranks = [order[g.severity] for g in head_office.gaps]
+    assert ranks == sorted(ranks)
+
+
+def test_every_remediation_option_was_checked_by_re_running_the_engine(head_office):
+    for gap in head_office.gaps:
+        for option in gap.remediation:
+            after = what_if(
+                print_service_topology(), option.changes, service_ids=[HEAD_OFFICE_SERVICE]
+            ).after.by_id(HEAD_OFFICE_SERVICE)
+            assert option.availability_after == pytest.approx(after.availability, abs=1e-12)
+
+
+def test_a_gap_no_option_closes_becomes_an_action_plan_with_milestones(head_office):
+    item = next(i for i in head_office.action_plan if i.gap_kind == "rto")
+    assert [m.name for m in item.milestones] == list(MILESTONES)
+    weeks = [m.due_week for m in item.milestones]
+    assert weeks == sorted(weeks)
+    assert item.best_option is not None
+
+
+def test_gaps_closed_by_an_option_are_not_in_the_action_plan(head_office):
+    planned = {(i.gap_kind, i.element) for i in head_office.action_plan}
+    assert ("spof", "san") not in planned
+
+
+def test_an_availability_gap_appears_when_the_tier_is_not_met():
+    required = replace(
+        recommend_objectives(print_service_assessment()), required_availability=0.9999
+    )
+    report = analyse_gaps(print_service_topology(), HEAD_OFFICE_SERVICE, required)
+    gap = _gap(report, "availability")
+    assert gap.severity in ("high", "critical")
+    assert "accounts for" in gap.evidence
+    assert gap.remediation
+
+
+def test_no_gap_when_the_inventory_meets_the_requirement():
+    t = Topology(
+        components=(
+            Component("a", 0.9999, restore_hours=1.0),
+            Component("b", 0.9999, restore_hours=1.0),
+        ),
+        services=(Service("svc", ("a",)),),
+    )
+    required = recommend_objectives(
+        ImpactAssessment(
+            horizons_hours=(24.0, 72.0),
+            impacts={"operational": (1, 3)},
+            data_loss_tolerance_hours=24.0,
+            minimum_service_level_percent=50.0,
+        )
+    )
+    report = analyse_gaps(t, "svc", required)
+    assert [g.kind for g in report.gaps] == ["spof"]
+    assert report.gaps[0].severity == "medium"
+
+
+def test_missing_bia_inputs_are_noted_and_only_spofs_are_assessed():
+    report = analyse_gaps(
+        print_service_topology(), HEAD_OFFICE_SERVICE, recommend_objectives(ImpactAssessment())
+    )
+    assert {g.kind for g in report.gaps} == {"spof"}
+    assert any("impact grid" in note for note in report.notes)
+
+
+def test_the_branch_is_protected_from_the_san_by_its_site_server():
+    report = analyse_gaps(
+        print_service_topology(), BRANCH_SERVICE, recommend_objectives(print_branch_assessment())
+    )
+    assert all(g.element != "san" for g in report.gaps)
+
+
+def test_a_custom_catalogue_is_used_instead_of_the_default():
+    only = Technique(
+        "mirror",
+        "Mirror everything",
+        1,
+        0,
+        1,
+        1,
+        ("spof",),
+        "add_redundant_peer",
+        peer_site="other",
+    )
+    report = analyse_gaps(
+        print_service_topology(),
+        HEAD_OFFICE_SERVICE,
+        recommend_objectives(print_service_assessment()),
+        techniques=(only,),
+    )
+    keys = {o.technique_key for g in report.gaps for o in g.remediation}
+    assert keys == {"mirror"}
+
+
+def test_the_default_catalogue_covers_the_whitepaper_techniques():
+    keys = {t.key for t in DEFAULT_TECHNIQUES}
+    assert {
+        "nlb-active-passive",
+        "nlb-active-active",
+        "os-clustering",
+        "vm-ha",
+        "backup-restore",
+        "db-sync-replication",
+        "db-async-replication",
+        "log-shipping",
+        "site-server",
+        "find-me-pool",
+        "hot-site",
+        "warm-site",
+        "cold-site",
+    } <= keys
