@@ -1,5 +1,22 @@
+"""Auditor pages under /plans/<plan_pk>/audit/."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from audit import views
+
+RECORD = "records/<str:model_label>/<str:object_id>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.timeline, name="audit_timeline"),
+    path("entries/<int:seq>/", views.entry_detail, name="audit_entry"),
+    path(RECORD, views.object_history, name="audit_object"),
+    path(RECORD + "compare/", views.compare, name="audit_compare"),
+    path(RECORD + "restore/<int:history_id>/", views.rollback_view, name="audit_rollback"),
+    path("as-of/", views.as_of, name="audit_as_of"),
+    path("verify/", views.verify, name="audit_verify"),
+    path("export.csv", views.export_csv, name="audit_export_csv"),
+    path("export.json", views.export_json, name="audit_export_json"),
+    path("report.pdf", views.export_pdf, name="audit_export_pdf"),
+]

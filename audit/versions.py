@@ -34,7 +34,9 @@ def data_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in BOOKKEEPING and f.attname in recorded
+        if not f.primary_key
+        and not (f.name in BOOKKEEPING and not f.is_relation)
+        and f.attname in recorded
     ]
 
 

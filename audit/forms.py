@@ -1,0 +1,114 @@
+"""Filters and forms of the auditor pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from audit import selectors
+from audit.models import ChainEntry
+from bcp.forms import ChangeReasonMixin
+from bcp.models import Plan
+
+ACTIONS = [("+", "Created"), ("~", "Changed"), ("-", "Deleted")]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class HistoryFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class HistoryFilter(django_filters.FilterSet):
+    """Who, what, when and why: every filter the timeline and the exports share."""
+
+    user = django_filters.ModelChoiceFilter(queryset=None, label="Changed by", empty_label="Anyone")
+    model = django_filters.ChoiceFilter(
+        field_name="model_label", label="Kind of record", empty_label="Any"
+    )
+    object = django_filters.CharFilter(field_name="object_id", label="Record id")
+    action = django_filters.ChoiceFilter(
+        field_name="history_type", choices=ACTIONS, label="Action", empty_label="Any"
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_date_from", label="From", widget=DATE_WIDGET
+    )
+    date_to = django_filters.DateFilter(method="filter_date_to", label="To", widget=DATE_WIDGET)
+    reason = django_filters.CharFilter(
+        field_name="reason", lookup_expr="icontains", label="Reason contains"
+    )
+    ticket = django_filters.CharFilter(field_name="ticket", lookup_expr="iexact", label="Ticket")
+    batch = django_filters.UUIDFilter(field_name="batch", label="Batch id")
+
+    class Meta:
+        model = ChainEntry
+        fields: list[str] = []
+        form = HistoryFilterForm
+
+    def __init__(self, data: Any = None, *, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(data, queryset=selectors.plan_entries(plan), **kwargs)
+        self.filters["user"].queryset = selectors.history_users(plan)
+        self.filters["model"].extra["choices"] = selectors.model_choices()
+
+    def filter_date_from(
+        self, queryset: QuerySet[ChainEntry], name: str, value: dt.date
+    ) -> QuerySet[ChainEntry]:
+        return queryset.filter(history_date__gte=start_of(value))
+
+    def filter_date_to(
+        self, queryset: QuerySet[ChainEntry], name: str, value: dt.date
+    ) -> QuerySet[ChainEntry]:
+        # Inclusive: everything before the start of the next day.
+        return queryset.filter(history_date__lt=start_of(value + dt.timedelta(days=1)))
+
+
+class AsOfForm(forms.Form):
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    time = forms.TimeField(
+        label="Time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Optional; without it, the end of the day.",
+    )
+
+    def moment(self) -> dt.datetime:
+        day: dt.date = self.cleaned_data["day"]
+        at: dt.time | None = self.cleaned_data.get("time")
+        if at is None:
+            return start_of(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
+        return timezone.make_aware(dt.datetime.combine(day, at))
+
+
+class CompareForm(forms.Form):
+    a = forms.IntegerField(label="Older version", min_value=1)
+    b = forms.IntegerField(label="Newer version", min_value=1)
+
+
+class RollbackForm(ChangeReasonMixin):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    restore_missing = forms.BooleanField(
+        required=False,
+        label="Also restore the deleted records this version refers to",
+    )
+
+    def __init__(self, *args: Any, offer_restore: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not offer_restore:
+            self.fields["restore_missing"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Restore this version", css_class="btn-warning"))

@@ -1,0 +1,321 @@
+"""Reads for the auditor pages and exports.
+
+The chain table doubles as a cross-model index of history (plan, model, object,
+user, date, reason, ticket, batch), so a filtered timeline is one indexed query
+on it plus, per page, one query per history table involved and one per model
+whose names are shown — never one per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.urls import reverse
+
+from audit.chain import column_names
+from audit.models import ChainEntry
+from audit.tracking import history_model, plan_path, tracked_model_for, tracked_models
+from audit.versions import FieldChange, Names, data_fields, differences, display
+from bcp.models import Plan
+
+
+@dataclass
+class EntryView:
+    """One history entry as the pages show it: the entry, its row and what changed."""
+
+    entry: ChainEntry
+    model: type[models.Model] | None
+    row: dict[str, Any] | None
+    previous: dict[str, Any] | None
+    changes: list[FieldChange]
+
+    @property
+    def model_name(self) -> str:
+        if self.model is None:
+            return self.entry.model_label
+        return str(self.model._meta.verbose_name).capitalize()
+
+    @property
+    def version(self) -> Any:
+        if self.row is None:
+            return None
+        value = self.row.get("version")
+        return value if isinstance(value, int) else None
+
+    @property
+    def actor(self) -> str:
+        user = self.entry.user
+        if user is None:
+            return "unknown"
+        return user.get_full_name() or user.get_username()
+
+
+def plan_models() -> list[type[models.Model]]:
+    """Tracked models whose rows belong to a plan, for the model filter."""
+    return [model for model in tracked_models() if plan_path(model) is not None]
+
+
+def model_choices() -> list[tuple[str, str]]:
+    return sorted(
+        (
+            (
+                model._meta.label,
+                f"{str(model._meta.verbose_name).capitalize()} ({model._meta.app_label})",
+            )
+            for model in plan_models()
+        ),
+        key=lambda choice: choice[1],
+    )
+
+
+def plan_entries(plan: Plan) -> QuerySet[ChainEntry]:
+    return ChainEntry.objects.filter(plan_id=plan.pk)
+
+
+def history_users(plan: Plan) -> QuerySet[Any]:
+    """Everyone who has changed something in the plan, members or not any more."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=plan_entries(plan).values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def with_previous(entries: QuerySet[ChainEntry]) -> QuerySet[ChainEntry]:
+    """Newest first, each annotated with the history id of the same object's previous entry."""
+    previous = ChainEntry.objects.filter(
+        model_label=OuterRef("model_label"),
+        object_id=OuterRef("object_id"),
+        seq__lt=OuterRef("seq"),
+    ).order_by("-seq")
+    return (
+        entries.select_related("user")
+        .annotate(previous_history_id=Subquery(previous.values("history_id")[:1]))
+        .order_by("-seq")
+    )
+
+
+def _rows(wanted: dict[str, set[int]]) -> dict[str, dict[int, dict[str, Any]]]:
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    for label, ids in wanted.items():
+        model = tracked_model_for(label)
+        if model is None or not ids:
+            rows[label] = {}
+            continue
+        table = history_model(model)
+        rows[label] = {
+            row["history_id"]: row
+            for row in table._default_manager.filter(history_id__in=ids).values(
+                *column_names(table)
+            )
+        }
+    return rows
+
+
+def describe_entries(entries: list[ChainEntry]) -> list[EntryView]:
+    """Attach each entry's row, its previous row and the field changes, batched."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        wanted[entry.model_label].add(entry.history_id)
+        previous_id = getattr(entry, "previous_history_id", None)
+        if previous_id is not None:
+            wanted[entry.model_label].add(previous_id)
+    rows = _rows(wanted)
+    names = Names()
+    views = []
+    for entry in entries:
+        model = tracked_model_for(entry.model_label)
+        row = rows.get(entry.model_label, {}).get(entry.history_id)
+        previous_id = getattr(entry, "previous_history_id", None)
+        previous = rows.get(entry.model_label, {}).get(previous_id) if previous_id else None
+        if model is not None:
+            names.want(model, [row, previous])
+        views.append(EntryView(entry, model, row, previous, []))
+    names.resolve()
+    for view in views:
+        if view.model is None or view.row is None or view.entry.history_type == "-":
+            continue
+        before = view.previous if view.entry.history_type == "~" else None
+        view.changes = differences(view.model, before, view.row, names)
+    return views
+
+
+def entry_for(plan: Plan, seq: int) -> EntryView:
+    entry = with_previous(plan_entries(plan).filter(seq=seq)).first()
+    if entry is None:
+        raise Http404("No such history entry in this plan.")
+    return describe_entries([entry])[0]
+
+
+def object_model(label: str) -> type[models.Model]:
+    model = tracked_model_for(label)
+    if model is None or plan_path(model) is None:
+        raise Http404("No history for that kind of record.")
+    return model
+
+
+def object_entries(plan: Plan, model: type[models.Model], object_id: str) -> QuerySet[ChainEntry]:
+    return with_previous(
+        plan_entries(plan).filter(model_label=model._meta.label, object_id=object_id)
+    )
+
+
+def object_title(plan: Plan, model: type[models.Model], object_id: str) -> str:
+    latest = (
+        plan_entries(plan)
+        .filter(model_label=model._meta.label, object_id=object_id)
+        .order_by("-seq")
+        .values_list("object_repr", flat=True)
+        .first()
+    )
+    if latest is None:
+        raise Http404("No history for that record in this plan.")
+    return latest
+
+
+@dataclass
+class VersionComparison:
+    model: type[models.Model]
+    older: EntryView
+    newer: EntryView
+    fields: list[FieldChange]
+
+    @property
+    def changed(self) -> list[FieldChange]:
+        return [f for f in self.fields if f.old != f.new]
+
+
+def compare_versions(
+    plan: Plan, model: type[models.Model], object_id: str, first: int, second: int
+) -> VersionComparison:
+    """Field-by-field comparison of any two versions (history ids) of one object."""
+    entries = list(
+        plan_entries(plan)
+        .filter(model_label=model._meta.label, object_id=object_id, history_id__in=[first, second])
+        .select_related("user")
+        .order_by("seq")
+    )
+    if len({e.history_id for e in entries}) != len({first, second}):
+        raise Http404("Those versions are not versions of this record.")
+    views = describe_entries(entries)
+    older, newer = views[0], views[-1]
+    names = Names()
+    names.want(model, [older.row, newer.row])
+    names.resolve()
+    fields = differences(model, older.row, newer.row, names, include_unchanged=True)
+    return VersionComparison(model, older, newer, fields)
+
+
+# --- the plan as it was ------------------------------------------------------------
+
+
+@dataclass
+class ModelState:
+    model: type[models.Model]
+    columns: list[str]
+    rows: list[list[str]]
+    total: int
+
+    @property
+    def name(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+
+def plan_as_of(plan: Plan, moment: dt.datetime, *, limit_per_model: int = 200) -> list[ModelState]:
+    """Every record of the plan as it stood at ``moment``: its latest version then, unless deleted.
+
+    One aggregate over the chain finds each object's last entry before the
+    moment; then one query per model reads those rows.
+    """
+    last_entries = (
+        plan_entries(plan)
+        .filter(history_date__lte=moment)
+        .values("model_label", "object_id")
+        .annotate(last_seq=Max("seq"))
+        .values("last_seq")
+    )
+    alive = (
+        ChainEntry.objects.filter(seq__in=Subquery(last_entries))
+        .exclude(history_type="-")
+        .order_by("model_label", "seq")
+        .values_list("model_label", "history_id")
+    )
+    by_model: dict[str, list[int]] = defaultdict(list)
+    for label, history_id in alive:
+        by_model[label].append(history_id)
+    states = []
+    names = Names()
+    pending: list[tuple[type[models.Model], list[dict[str, Any]], int]] = []
+    for label in sorted(by_model):
+        model = tracked_model_for(label)
+        if model is None:
+            continue
+        ids = by_model[label]
+        table = history_model(model)
+        rows = list(
+            table._default_manager.filter(history_id__in=ids[:limit_per_model]).values(
+                *column_names(table)
+            )
+        )
+        names.want(model, list(rows))
+        pending.append((model, rows, len(ids)))
+    names.resolve()
+    for model, rows, total in pending:
+        fields = data_fields(model)
+
+        states.append(
+            ModelState(
+                model=model,
+                columns=[str(f.verbose_name).capitalize() for f in fields],
+                rows=[
+                    [display(f, row.get(f.attname), names) for f in fields]
+                    for row in sorted(rows, key=lambda r: str(r.get("name", r["history_id"])))
+                ],
+                total=total,
+            )
+        )
+    return states
+
+
+# --- for other apps ------------------------------------------------------------------
+
+
+def entry_url(plan_id: int, seq: int) -> str:
+    return reverse("audit_entry", kwargs={"plan_pk": plan_id, "seq": seq})
+
+
+def plan_change_log(
+    plan: Plan, *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """The plan's changes in a period, oldest first, for a document's change-log appendix.
+
+    JSON-serialisable; each item carries the chain ``seq`` and the auditor-page
+    ``url`` of the entry so a published plan can link to its evidence.
+    """
+    entries = plan_entries(plan).select_related("user").order_by("seq")
+    if since is not None:
+        entries = entries.filter(history_date__gt=since)
+    if until is not None:
+        entries = entries.filter(history_date__lte=until)
+    return [
+        {
+            "seq": entry.seq,
+            "date": entry.history_date.isoformat(),
+            "user": (entry.user.get_full_name() or entry.user.get_username()) if entry.user else "",
+            "action": entry.get_history_type_display(),
+            "model": entry.model_label,
+            "object": entry.object_repr,
+            "reason": entry.reason,
+            "ticket": entry.ticket,
+            "entry_hash": entry.entry_hash,
+            "url": entry_url(plan.pk, entry.seq),
+        }
+        for entry in entries
+    ]

@@ -1,0 +1,269 @@
+"""Auditor pages: timeline, record history, comparison, the plan as of a date, chain
+verification, evidence exports; and the manager's rollback. Thin: parse, read or call
+one service, render.
+
+Everything except rollback needs only ``Capability.AUDIT`` (managers and auditors)
+and works on archived plans; nothing here but rollback writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from audit import export, rollback, selectors
+from audit.chain import verify_chain
+from audit.forms import AsOfForm, CompareForm, HistoryFilter, RollbackForm
+from audit.models import ChainEntry
+from bcp.permissions import Capability, plan_required
+
+PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> HistoryFilter:
+    return HistoryFilter(request.GET or None, plan=request.plan)  # type: ignore[attr-defined]
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def timeline(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    if filters.is_bound and not filters.is_valid():
+        return render(
+            request,
+            "audit/timeline.html",
+            {"filters": filters, "page": None, "rows": []},
+            status=400,
+        )
+    entries = selectors.with_previous(filters.qs)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": selectors.describe_entries(list(page)),
+        "query": _query_without_page(request),
+    }
+    return render(request, "audit/timeline.html", context)
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    view = selectors.entry_for(request.plan, seq)  # type: ignore[attr-defined]
+    return render(request, "audit/entry.html", {"view": view})
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def object_history(request: HttpRequest, model_label: str, object_id: str) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    model = selectors.object_model(model_label)
+    title = selectors.object_title(plan, model, object_id)
+    entries = selectors.object_entries(plan, model, object_id)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.describe_entries(list(page))
+    context = {
+        "model": model,
+        "model_label": model._meta.label,
+        "model_name": str(model._meta.verbose_name).capitalize(),
+        "object_id": object_id,
+        "title": title,
+        "page": page,
+        "rows": rows,
+        "compare_form": CompareForm(),
+    }
+    return render(request, "audit/object.html", context)
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def compare(request: HttpRequest, model_label: str, object_id: str) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    model = selectors.object_model(model_label)
+    title = selectors.object_title(plan, model, object_id)
+    form = CompareForm(request.GET)
+    context: dict[str, Any] = {
+        "model_label": model._meta.label,
+        "model_name": str(model._meta.verbose_name).capitalize(),
+        "object_id": object_id,
+        "title": title,
+        "form": form,
+    }
+    if not form.is_valid():
+        return render(request, "audit/compare.html", context, status=400)
+    first, second = sorted((form.cleaned_data["a"], form.cleaned_data["b"]))
+    context["comparison"] = selectors.compare_versions(plan, model, object_id, first, second)
+    return render(request, "audit/compare.html", context)
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def as_of(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    form = AsOfForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "states": None}
+    if form.is_bound:
+        if not form.is_valid():
+            return render(request, "audit/as_of.html", context, status=400)
+        context["moment"] = form.moment()
+        context["states"] = selectors.plan_as_of(plan, form.moment())
+    return render(request, "audit/as_of.html", context)
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def verify(request: HttpRequest) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"report": None}
+    if request.GET.get("check") == "1":
+        report = verify_chain()
+        context["report"] = report
+        context["plan_problems"] = [p for p in report.problems if p.plan_id == plan.pk]
+        context["other_problems"] = len(report.problems) - len(context["plan_problems"])
+        context["checked_at"] = timezone.now()
+    return render(request, "audit/verify.html", context)
+
+
+def _export_or_error(request: HttpRequest) -> HistoryFilter | HttpResponse:
+    """The filters, or the timeline page with field errors (400) when they are malformed."""
+    filters = _filters(request)
+    if filters.is_bound and not filters.is_valid():
+        return render(
+            request,
+            "audit/timeline.html",
+            {"filters": filters, "page": None, "rows": []},
+            status=400,
+        )
+    return filters
+
+
+def _stamp() -> str:
+    return timezone.now().strftime("%Y%m%d-%H%M%S")
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    filters = _export_or_error(request)
+    if isinstance(filters, HttpResponse):
+        return filters
+    plan = request.plan  # type: ignore[attr-defined]
+    response = StreamingHttpResponse(
+        export.csv_rows(filters.qs), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{plan.pk}-history-{_stamp()}.csv"'
+    )
+    return response  # type: ignore[return-value]  # streamed: the export can be large
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def export_json(request: HttpRequest) -> HttpResponse:
+    filters = _export_or_error(request)
+    if isinstance(filters, HttpResponse):
+        return filters
+    plan = request.plan  # type: ignore[attr-defined]
+    head: dict[str, Any] = dict(
+        ChainEntry.objects.order_by("-seq").values("seq", "entry_hash").first() or {}
+    )
+    chunks = export.json_chunks(
+        filters.qs,
+        plan_id=plan.pk,
+        filters={key: str(value) for key, value in request.GET.items() if value},
+        head=head,
+    )
+    response = StreamingHttpResponse(chunks, content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{plan.pk}-history-{_stamp()}.json"'
+    )
+    return response  # type: ignore[return-value]  # streamed: the export can be large
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    filters = _export_or_error(request)
+    if isinstance(filters, HttpResponse):
+        return filters
+    plan = request.plan  # type: ignore[attr-defined]
+    data = filters.form.cleaned_data if filters.is_bound else {}
+    start, end = data.get("date_from"), data.get("date_to")
+    period = f"{start or 'the beginning'} to {end or timezone.localdate()}"
+    shown = [
+        (str(filters.form.fields[name].label), str(value))
+        for name, value in data.items()
+        if value not in (None, "")
+    ]
+    pdf = export.pdf_report(plan=plan, entries=filters.qs, period=period, filters=shown)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{plan.pk}-history-report-{_stamp()}.pdf"'
+    )
+    return response
+
+
+@plan_required(Capability.EDIT)
+def rollback_view(
+    request: HttpRequest, model_label: str, object_id: str, history_id: int
+) -> HttpResponse:
+    plan = request.plan  # type: ignore[attr-defined]
+    model = selectors.object_model(model_label)
+    preview = rollback.rollback_preview(plan=plan, model=model, history_id=history_id)
+    if str(getattr(preview.target, model._meta.pk.attname)) != object_id:
+        raise Http404("That version is not a version of this record.")
+    form = RollbackForm(
+        request.POST or None,
+        initial={"expected_version": preview.expected_version},
+        offer_restore=bool(preview.missing),
+    )
+    context: dict[str, Any] = {
+        "preview": preview,
+        "form": form,
+        "model_label": model._meta.label,
+        "model_name": str(model._meta.verbose_name).capitalize(),
+        "object_id": object_id,
+        "refusal": None,
+        "conflict": None,
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rollback.object_rollback(
+                plan=plan,
+                user=request.user,
+                model=model,
+                history_id=history_id,
+                expected_version=data["expected_version"],
+                reason=data["reason"],
+                ticket=data["ticket"],
+                restore_missing=data["restore_missing"],
+            )
+        except rollback.RollbackRefused as exc:
+            context["refusal"] = exc
+        except rollback.RollbackConflict as exc:
+            # Ask again against what is there now, keeping the reason typed.
+            context["conflict"] = exc
+            fresh = request.POST.copy()
+            fresh["expected_version"] = str(preview.expected_version)
+            form.data = fresh
+        else:
+            messages.success(request, f"Restored {preview.version_label}. The restore is recorded.")
+            return redirect(
+                reverse(
+                    "audit_object",
+                    kwargs={"plan_pk": plan.pk, "model_label": model_label, "object_id": object_id},
+                )
+            )
+        return render(
+            request, "audit/rollback.html", context, status=409 if context["conflict"] else 400
+        )
+    return render(request, "audit/rollback.html", context)
