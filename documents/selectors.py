@@ -1,0 +1,195 @@
+"""Reads of the documents app, shaped for its pages and for other apps."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from bcp.models import Plan
+from documents import presentation
+from documents.models import (
+    CallTreeEntry,
+    Contact,
+    Exercise,
+    PlanVersion,
+    RecoveryProcedure,
+    SignOffRequest,
+    Vendor,
+)
+from documents.snapshot import documents_snapshot, plan_inputs, sha256_of
+
+
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    """This app's planning data, for anyone who freezes a plan (see conventions)."""
+    return documents_snapshot(plan)
+
+
+def current_inputs_sha256(plan: Plan) -> str:
+    """Hash of the plan's inputs as they are now; differs from a version's → superseded."""
+    return sha256_of(plan_inputs(plan))
+
+
+@dataclass(frozen=True)
+class VersionState:
+    version: PlanVersion
+    superseded_by_changes: bool
+    superseded_by_version: int | None
+    pending: int
+    approved: int
+    rejected: int
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_changes or self.superseded_by_version is not None
+
+
+def versions_with_state(plan: Plan, *, current_sha256: str | None = None) -> list[VersionState]:
+    """Every version of the plan, newest first, with sign-off counts and supersession."""
+    current = current_sha256 if current_sha256 is not None else current_inputs_sha256(plan)
+    versions = list(
+        PlanVersion.objects.filter(plan=plan)
+        .defer("snapshot")
+        .select_related("published_by")
+        .annotate(
+            pending=Count("signoffs", filter=Q(signoffs__status=SignOffRequest.Status.PENDING)),
+            approved=Count("signoffs", filter=Q(signoffs__status=SignOffRequest.Status.APPROVED)),
+            rejected=Count("signoffs", filter=Q(signoffs__status=SignOffRequest.Status.REJECTED)),
+        )
+        .order_by("-number")
+    )
+    newest = versions[0].number if versions else None
+    return [
+        VersionState(
+            version=v,
+            superseded_by_changes=v.snapshot_sha256 != current,
+            superseded_by_version=newest if newest is not None and v.number < newest else None,
+            pending=v.pending,  # type: ignore[attr-defined]
+            approved=v.approved,  # type: ignore[attr-defined]
+            rejected=v.rejected,  # type: ignore[attr-defined]
+        )
+        for v in versions
+    ]
+
+
+def version_state(version: PlanVersion) -> VersionState:
+    states = versions_with_state(version.plan)
+    return next(s for s in states if s.version.pk == version.pk)
+
+
+def signoffs_for_version(version: PlanVersion) -> QuerySet[SignOffRequest]:
+    return version.signoffs.select_related("stakeholder", "requested_by").order_by(
+        "status", "stakeholder__username"
+    )
+
+
+def signoffs_awaiting(user: Any, plan: Plan) -> QuerySet[SignOffRequest]:
+    return (
+        SignOffRequest.objects.filter(
+            stakeholder=user, plan_version__plan=plan, status=SignOffRequest.Status.PENDING
+        )
+        .select_related("plan_version")
+        .order_by("due_date", "pk")
+    )
+
+
+def contacts(plan: Plan) -> QuerySet[Contact]:
+    return Contact.objects.filter(plan=plan).order_by("name", "pk")
+
+
+def vendors(plan: Plan) -> QuerySet[Vendor]:
+    return Vendor.objects.filter(plan=plan).order_by("name", "pk")
+
+
+def exercises(plan: Plan) -> QuerySet[Exercise]:
+    return (
+        Exercise.objects.filter(plan=plan)
+        .select_related("function")
+        .order_by("scheduled_for", "pk")
+    )
+
+
+def call_tree(plan: Plan) -> list[tuple[int, CallTreeEntry]]:
+    entries = list(
+        CallTreeEntry.objects.filter(plan=plan).select_related("contact", "parent__contact")
+    )
+    by_id = {e.pk: e for e in entries}
+    ordered = presentation.call_tree(
+        [{"id": e.pk, "parent_id": e.parent_id, "position": e.position} for e in entries]
+    )
+    return [(depth, by_id[item["id"]]) for depth, item in ordered]
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    procedure: RecoveryProcedure
+    total_minutes: int
+    rto_minutes: float | None
+    check: str
+    within_rto: bool | None
+
+
+def procedures_with_checks(plan: Plan) -> list[ProcedureRow]:
+    """Runbooks with their summed step durations checked against the function's RTO."""
+    rtos = presentation.rto_minutes_by_function(plan_inputs(plan))
+    rows = []
+    for procedure in (
+        RecoveryProcedure.objects.filter(plan=plan)
+        .select_related("function")
+        .prefetch_related("steps")
+        .order_by("phase", "function__name", "position", "pk")
+    ):
+        total = sum(step.expected_minutes for step in procedure.steps.all())
+        rto = rtos.get(procedure.function.name) if procedure.function else None
+        check, within = presentation.procedure_check(total, rto)
+        rows.append(ProcedureRow(procedure, total, rto, check, within))
+    return rows
+
+
+def procedure_row(procedure: RecoveryProcedure) -> ProcedureRow:
+    return next(r for r in procedures_with_checks(procedure.plan) if r.procedure.pk == procedure.pk)
+
+
+@dataclass(frozen=True)
+class Verification:
+    sha256: str
+    version: PlanVersion | None
+    variant: str  # "pdf" or "pdfa"
+    signoffs: list[SignOffRequest]
+    superseded_by_changes: bool = False
+    superseded_by_version: int | None = None
+
+
+def sha256_of_upload(chunks: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def document_lookup(sha256: str) -> PlanVersion | None:
+    sha256 = sha256.strip().lower()
+    return (
+        PlanVersion.objects.filter(Q(pdf_sha256=sha256) | Q(pdfa_sha256=sha256))
+        .defer("snapshot")
+        .select_related("plan", "published_by")
+        .first()
+    )
+
+
+def verify_document(sha256: str) -> Verification:
+    sha256 = sha256.strip().lower()
+    version = document_lookup(sha256)
+    if version is None:
+        return Verification(sha256=sha256, version=None, variant="", signoffs=[])
+    state = version_state(version)
+    return Verification(
+        sha256=sha256,
+        version=version,
+        variant="pdfa" if version.pdfa_sha256 == sha256 else "pdf",
+        signoffs=list(signoffs_for_version(version)),
+        superseded_by_changes=state.superseded_by_changes,
+        superseded_by_version=state.superseded_by_version,
+    )

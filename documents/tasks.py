@@ -1,0 +1,70 @@
+"""Celery tasks of the documents app: ids in, one service call, status recorded.
+
+Rendering is the slowest work the product does, so its limits are explicit:
+the soft limit raises inside WeasyPrint and the job is marked failed with a
+clear message; the hard limit kills the child process. Workers are recycled by
+memory (``--max-memory-per-child`` / ``CELERY_WORKER_MAX_MEMORY_PER_CHILD``),
+because a large layout can leave a process much bigger than it started.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.models import Job
+
+RENDER_SOFT_LIMIT = 240
+RENDER_HARD_LIMIT = 300
+
+# WeasyPrint logs every laid-out page at INFO; the job's progress says enough.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def _render_version(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    from documents.models import PlanVersion
+    from documents.services import version_render
+
+    version = PlanVersion.objects.get(pk=job.parameters["version"])
+    progress(2, f"Rendering version {version.number}")
+    return version_render(version=version, progress=progress)
+
+
+def _render_draft(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    from documents.services import draft_render
+
+    return draft_render(job=job, progress=progress)
+
+
+@shared_task(
+    base=JobTask,
+    name="documents.tasks.version_render",
+    soft_time_limit=RENDER_SOFT_LIMIT,
+    time_limit=RENDER_HARD_LIMIT,
+    ignore_result=True,
+)
+def version_render(job_id: str) -> str:
+    return run_job(job_id, _render_version)
+
+
+@shared_task(
+    base=JobTask,
+    name="documents.tasks.draft_render",
+    soft_time_limit=RENDER_SOFT_LIMIT,
+    time_limit=RENDER_HARD_LIMIT,
+    ignore_result=True,
+)
+def draft_render(job_id: str) -> str:
+    return run_job(job_id, _render_draft)
+
+
+@shared_task(
+    name="documents.tasks.signoff_reminders", soft_time_limit=60, time_limit=90, ignore_result=True
+)
+def signoff_reminders() -> int:
+    from documents.services import signoff_send_reminders
+
+    return signoff_send_reminders()

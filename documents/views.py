@@ -1,0 +1,676 @@
+"""Pages of the documents app. Thin: form → one service → render."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bcp.concurrency import EditConflict
+from bcp.models import Job
+from bcp.permissions import Capability, plan_required
+from documents import forms, selectors, services
+from documents.models import (
+    CallTreeEntry,
+    Contact,
+    Exercise,
+    PlanVersion,
+    ProcedureStep,
+    RecoveryProcedure,
+    SignOffRequest,
+    Vendor,
+)
+
+
+def _plan(request: HttpRequest) -> Any:
+    return request.plan  # type: ignore[attr-defined]
+
+
+def _add_validation_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- home: versions, draft export, publishing ------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def documents_home(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    current = selectors.current_inputs_sha256(plan)
+    states = selectors.versions_with_state(plan, current_sha256=current)
+    context = {
+        "states": states,
+        "latest": states[0] if states else None,
+        "current_sha256": current,
+        "awaiting": selectors.signoffs_awaiting(request.user, plan),
+        "publish_form": forms.PublishForm(),
+        "today": timezone.localdate(),
+        "draft_job": Job.objects.filter(plan=plan, kind=services.RENDER_DRAFT_KIND).first(),
+        "render_job": Job.objects.filter(plan=plan, kind=services.RENDER_VERSION_KIND)
+        .exclude(status=Job.Status.SUCCEEDED)
+        .first(),
+    }
+    return render(request, "documents/home.html", context)
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def draft_export_start(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    job = services.draft_export(plan=plan, user=request.user)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "documents/_job.html", {"job": job})
+    return redirect("documents_home", plan_pk=plan.pk)
+
+
+@plan_required(Capability.VIEW)
+def documents_job(request: HttpRequest, job_pk: str) -> HttpResponse:
+    plan = _plan(request)
+    job = get_object_or_404(Job, pk=job_pk, plan=plan, kind__startswith="documents_")
+    response = render(request, "documents/_job.html", {"job": job})
+    if job.kind == services.RENDER_VERSION_KIND and job.is_finished and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"  # the version list changes: show it whole
+    return response
+
+
+@plan_required(Capability.VIEW)
+def draft_download(request: HttpRequest, job_pk: str) -> HttpResponse:
+    plan = _plan(request)
+    job = get_object_or_404(
+        Job, pk=job_pk, plan=plan, kind=services.RENDER_DRAFT_KIND, status=Job.Status.SUCCEEDED
+    )
+    name = str(job.result_value("file", ""))
+    if not name.startswith(
+        f"{services.DRAFTS_FOLDER}/plan-{plan.pk}/"
+    ) or not default_storage.exists(name):
+        raise Http404("This draft is no longer available; export a new one.")
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"plan-{plan.pk}-DRAFT-{job.created_at:%Y%m%d-%H%M}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def version_publish(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = forms.PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            version, _job = services.version_publish(
+                plan=plan, user=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} published: its data is frozen and the PDF is being "
+                "rendered.",
+            )
+    else:
+        messages.error(request, "The note is too long.")
+    return redirect("documents_home", plan_pk=plan.pk)
+
+
+@plan_required(Capability.VIEW)
+def version_detail(request: HttpRequest, version_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
+    state = selectors.version_state(version)
+    form = forms.SignOffRequestForm(plan=plan)
+    if request.method == "POST":
+        if "edit" not in request.capabilities:  # type: ignore[attr-defined]
+            raise PermissionDenied("Only managers can request sign-off.")
+        form = forms.SignOffRequestForm(request.POST, plan=plan)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.signoff_request(
+                    version=version,
+                    user=request.user,
+                    stakeholders=data["stakeholders"],
+                    due_date=data["due_date"],
+                    message=data["message"],
+                    current_inputs_sha256=selectors.current_inputs_sha256(plan),
+                )
+            except ValidationError as exc:
+                _add_validation_errors(form, exc)
+            else:
+                messages.success(request, f"Sign-off requested from {len(created)} people.")
+                return redirect(version)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "documents/version_detail.html",
+        {
+            "version": version,
+            "state": state,
+            "signoffs": selectors.signoffs_for_version(version),
+            "form": form,
+            "today": timezone.localdate(),
+            "job": Job.objects.filter(
+                plan=plan, kind=services.RENDER_VERSION_KIND, parameters__version=version.pk
+            ).first(),
+        },
+        status=status,
+    )
+
+
+def _serve_artifact(version: PlanVersion, *, variant: str) -> HttpResponse:
+    field = version.pdf if variant == "pdf" else version.pdfa
+    expected = version.pdf_sha256 if variant == "pdf" else version.pdfa_sha256
+    if not expected or not field:
+        raise Http404("This version has not been rendered yet.")
+    with field.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != expected:
+        # Never hand out a file that is not the one that was signed.
+        return HttpResponse(
+            "The stored file no longer matches its recorded sha256; contact the administrator.",
+            status=409,
+            content_type="text/plain",
+        )
+    suffix = "" if variant == "pdf" else "-pdfa"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{version.plan_id}-v{version.number}{suffix}.pdf"'
+    )
+    response["X-Document-SHA256"] = expected
+    return response
+
+
+@plan_required(Capability.VIEW)
+def version_download(request: HttpRequest, version_pk: int) -> HttpResponse:
+    version = get_object_or_404(
+        PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=_plan(request)
+    )
+    return _serve_artifact(version, variant="pdf")
+
+
+@plan_required(Capability.VIEW)
+def version_download_pdfa(request: HttpRequest, version_pk: int) -> HttpResponse:
+    version = get_object_or_404(
+        PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=_plan(request)
+    )
+    return _serve_artifact(version, variant="pdfa")
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def signoff_remind(request: HttpRequest, version_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
+    sent = services.signoff_send_reminders(plan=plan)
+    messages.info(request, f"{sent} reminder(s) sent for overdue signatures.")
+    return redirect(version)
+
+
+@plan_required(Capability.VIEW)
+def signoff_detail(request: HttpRequest, signoff_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    signoff = get_object_or_404(
+        SignOffRequest.objects.select_related("plan_version", "stakeholder", "requested_by"),
+        pk=signoff_pk,
+        plan_version__plan=plan,
+    )
+    form = None
+    if signoff.is_pending and signoff.stakeholder_id == request.user.pk:
+        form = forms.DecisionForm(
+            initial={"version": signoff.version, "document_sha256": signoff.plan_version.pdf_sha256}
+        )
+    return render(request, "documents/signoff_detail.html", _signoff_context(signoff, form))
+
+
+def _signoff_context(signoff: SignOffRequest, form: Any) -> dict[str, Any]:
+    return {
+        "signoff": signoff,
+        "version": signoff.plan_version,
+        "state": selectors.version_state(signoff.plan_version),
+        "form": form,
+    }
+
+
+@require_POST
+@plan_required(Capability.ANSWER)
+def signoff_decide(request: HttpRequest, signoff_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    signoff = get_object_or_404(
+        SignOffRequest.objects.select_related("plan_version"),
+        pk=signoff_pk,
+        plan_version__plan=plan,
+    )
+    if signoff.stakeholder_id != request.user.pk:
+        raise PermissionDenied("This sign-off was requested from someone else.")
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.signoff_decide(
+                signoff=signoff,
+                user=request.user,
+                approve=data["decision"] == "approve",
+                comment=data["comment"],
+                document_sha256=data["document_sha256"],
+                expected_version=data["version"],
+            )
+        except ValidationError as exc:
+            _add_validation_errors(form, exc)
+        except EditConflict as exc:
+            form.add_error(None, f"{exc} Reload the page to see the current state.")
+        else:
+            messages.success(request, "Your decision is recorded.")
+            return redirect("signoff_detail", plan_pk=plan.pk, signoff_pk=signoff.pk)
+    return render(
+        request, "documents/signoff_detail.html", _signoff_context(signoff, form), status=400
+    )
+
+
+@plan_required(Capability.VIEW)
+def documents_verify(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = forms.VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data.get("document")
+            sha = (
+                selectors.sha256_of_upload(upload.chunks())
+                if upload
+                else form.cleaned_data["sha256"]
+            )
+            result = selectors.verify_document(sha)
+        else:
+            status = 400
+    member_plan_ids = set(request.user.memberships.values_list("plan_id", flat=True))  # type: ignore[union-attr]
+    return render(
+        request,
+        "documents/verify.html",
+        {"form": form, "result": result, "member_plan_ids": member_plan_ids, "this_plan": plan},
+        status=status,
+    )
+
+
+# --- plan data pages: contacts, call tree, vendors, runbooks, exercises ----------
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """How one kind of plan record is listed, created, edited and deleted."""
+
+    model: type[models.Model]
+    form: type[forms.RecordForm]
+    noun: str
+    list_url: str
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    kwarg: str  # the service's keyword for the record
+
+
+CONTACTS = RecordPages(
+    Contact,
+    forms.ContactForm,
+    "contact",
+    "contact_list",
+    services.contact_create,
+    services.contact_update,
+    services.contact_delete,
+    "contact",
+)
+CALL_TREE = RecordPages(
+    CallTreeEntry,
+    forms.CallTreeEntryForm,
+    "call tree entry",
+    "calltree_list",
+    services.calltree_entry_create,
+    services.calltree_entry_update,
+    services.calltree_entry_delete,
+    "entry",
+)
+VENDORS = RecordPages(
+    Vendor,
+    forms.VendorForm,
+    "vendor",
+    "vendor_list",
+    services.vendor_create,
+    services.vendor_update,
+    services.vendor_delete,
+    "vendor",
+)
+PROCEDURES = RecordPages(
+    RecoveryProcedure,
+    forms.ProcedureForm,
+    "recovery procedure",
+    "procedure_list",
+    services.procedure_create,
+    services.procedure_update,
+    services.procedure_delete,
+    "procedure",
+)
+EXERCISES = RecordPages(
+    Exercise,
+    forms.ExerciseForm,
+    "exercise",
+    "exercise_list",
+    services.exercise_create,
+    services.exercise_update,
+    services.exercise_delete,
+    "exercise",
+)
+
+
+def _record_create(request: HttpRequest, pages: RecordPages) -> HttpResponse:
+    plan = _plan(request)
+    form = pages.form(request.POST or None, plan=plan, submit_label=f"Add {pages.noun}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = pages.create(
+                plan=plan,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                ticket=form.cleaned_data["ticket"],
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            _add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"{pages.noun.capitalize()} “{record}” added.")
+            if isinstance(record, RecoveryProcedure):
+                return redirect(record)
+            return redirect(pages.list_url, plan_pk=plan.pk)
+    return render(
+        request,
+        "documents/record_form.html",
+        {"form": form, "noun": pages.noun, "list_url": pages.list_url, "creating": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _record_edit(request: HttpRequest, pages: RecordPages, pk: int) -> HttpResponse:
+    plan = _plan(request)
+    record = get_object_or_404(pages.model, pk=pk, plan=plan)
+    form = pages.form(request.POST or None, instance=record, plan=plan)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            pages.update(
+                **{pages.kwarg: record},
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                ticket=form.cleaned_data["ticket"],
+                **form.changes(),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            data = request.POST.copy()
+            data["version"] = str(exc.current_version)
+            form.data = data
+        except ValidationError as exc:
+            _add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"{pages.noun.capitalize()} saved.")
+            if isinstance(record, RecoveryProcedure):
+                return redirect(record)
+            return redirect(pages.list_url, plan_pk=plan.pk)
+    return render(
+        request,
+        "documents/record_form.html",
+        {
+            "form": form,
+            "noun": pages.noun,
+            "list_url": pages.list_url,
+            "record": record,
+            "conflict": conflict,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _record_delete(request: HttpRequest, pages: RecordPages, pk: int) -> HttpResponse:
+    plan = _plan(request)
+    record = get_object_or_404(pages.model, pk=pk, plan=plan)
+    form = forms.DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pages.delete(
+            **{pages.kwarg: record},
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            ticket=form.cleaned_data["ticket"],
+        )
+        messages.success(request, f"{pages.noun.capitalize()} “{record}” deleted.")
+        return redirect(pages.list_url, plan_pk=plan.pk)
+    return render(
+        request,
+        "documents/record_delete.html",
+        {"form": form, "noun": pages.noun, "record": record, "list_url": pages.list_url},
+    )
+
+
+@plan_required(Capability.VIEW)
+def contact_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "documents/contact_list.html", {"contacts": selectors.contacts(_plan(request))}
+    )
+
+
+@plan_required(Capability.EDIT)
+def contact_create(request: HttpRequest) -> HttpResponse:
+    return _record_create(request, CONTACTS)
+
+
+@plan_required(Capability.EDIT)
+def contact_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    return _record_edit(request, CONTACTS, contact_pk)
+
+
+@plan_required(Capability.EDIT)
+def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    return _record_delete(request, CONTACTS, contact_pk)
+
+
+@plan_required(Capability.VIEW)
+def calltree_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "documents/calltree_list.html", {"tree": selectors.call_tree(_plan(request))}
+    )
+
+
+@plan_required(Capability.EDIT)
+def calltree_create(request: HttpRequest) -> HttpResponse:
+    return _record_create(request, CALL_TREE)
+
+
+@plan_required(Capability.EDIT)
+def calltree_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    return _record_edit(request, CALL_TREE, entry_pk)
+
+
+@plan_required(Capability.EDIT)
+def calltree_delete(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    return _record_delete(request, CALL_TREE, entry_pk)
+
+
+@plan_required(Capability.VIEW)
+def vendor_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "documents/vendor_list.html", {"vendors": selectors.vendors(_plan(request))}
+    )
+
+
+@plan_required(Capability.EDIT)
+def vendor_create(request: HttpRequest) -> HttpResponse:
+    return _record_create(request, VENDORS)
+
+
+@plan_required(Capability.EDIT)
+def vendor_edit(request: HttpRequest, vendor_pk: int) -> HttpResponse:
+    return _record_edit(request, VENDORS, vendor_pk)
+
+
+@plan_required(Capability.EDIT)
+def vendor_delete(request: HttpRequest, vendor_pk: int) -> HttpResponse:
+    return _record_delete(request, VENDORS, vendor_pk)
+
+
+@plan_required(Capability.VIEW)
+def exercise_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "documents/exercise_list.html", {"exercises": selectors.exercises(_plan(request))}
+    )
+
+
+@plan_required(Capability.EDIT)
+def exercise_create(request: HttpRequest) -> HttpResponse:
+    return _record_create(request, EXERCISES)
+
+
+@plan_required(Capability.EDIT)
+def exercise_edit(request: HttpRequest, exercise_pk: int) -> HttpResponse:
+    return _record_edit(request, EXERCISES, exercise_pk)
+
+
+@plan_required(Capability.EDIT)
+def exercise_delete(request: HttpRequest, exercise_pk: int) -> HttpResponse:
+    return _record_delete(request, EXERCISES, exercise_pk)
+
+
+@plan_required(Capability.VIEW)
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "documents/procedure_list.html",
+        {"rows": selectors.procedures_with_checks(_plan(request))},
+    )
+
+
+@plan_required(Capability.EDIT)
+def procedure_create(request: HttpRequest) -> HttpResponse:
+    return _record_create(request, PROCEDURES)
+
+
+@plan_required(Capability.VIEW)
+def procedure_detail(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=plan)
+    return render(
+        request,
+        "documents/procedure_detail.html",
+        {
+            "row": selectors.procedure_row(procedure),
+            "procedure": procedure,
+            "steps": procedure.steps.order_by("position", "pk"),
+        },
+    )
+
+
+@plan_required(Capability.EDIT)
+def procedure_edit(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+    return _record_edit(request, PROCEDURES, procedure_pk)
+
+
+@plan_required(Capability.EDIT)
+def procedure_delete(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+    return _record_delete(request, PROCEDURES, procedure_pk)
+
+
+def _step_form_page(
+    request: HttpRequest, procedure: RecoveryProcedure, step: ProcedureStep | None
+) -> HttpResponse:
+    plan = _plan(request)
+    form = forms.StepForm(
+        request.POST or None,
+        instance=step,
+        plan=plan,
+        submit_label="Save step" if step else "Add step",
+        initial=None if step else {"position": procedure.steps.count() + 1},
+    )
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if step is None:
+                services.step_create(
+                    procedure=procedure,
+                    user=request.user,
+                    reason=data["reason"],
+                    ticket=data["ticket"],
+                    **form.changes(),
+                )
+            else:
+                services.step_update(
+                    step=step,
+                    user=request.user,
+                    expected_version=data["version"],
+                    reason=data["reason"],
+                    ticket=data["ticket"],
+                    **form.changes(),
+                )
+        except EditConflict as exc:
+            conflict = exc
+            copy = request.POST.copy()
+            copy["version"] = str(exc.current_version)
+            form.data = copy
+        except ValidationError as exc:
+            _add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Step saved.")
+            return redirect(procedure)
+    return render(
+        request,
+        "documents/step_form.html",
+        {"form": form, "procedure": procedure, "step": step, "conflict": conflict},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@plan_required(Capability.EDIT)
+def step_create(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+    procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=_plan(request))
+    return _step_form_page(request, procedure, None)
+
+
+@plan_required(Capability.EDIT)
+def step_edit(request: HttpRequest, procedure_pk: int, step_pk: int) -> HttpResponse:
+    procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=_plan(request))
+    step = get_object_or_404(ProcedureStep, pk=step_pk, procedure=procedure)
+    return _step_form_page(request, procedure, step)
+
+
+@plan_required(Capability.EDIT)
+def step_delete(request: HttpRequest, procedure_pk: int, step_pk: int) -> HttpResponse:
+    procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=_plan(request))
+    step = get_object_or_404(ProcedureStep, pk=step_pk, procedure=procedure)
+    form = forms.DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.step_delete(
+            step=step,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            ticket=form.cleaned_data["ticket"],
+        )
+        messages.success(request, "Step deleted.")
+        return redirect(procedure)
+    return render(
+        request,
+        "documents/record_delete.html",
+        {"form": form, "noun": "step", "record": step, "back": procedure.get_absolute_url()},
+    )
