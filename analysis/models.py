@@ -1,3 +1,144 @@
-"""Models of the analysis app."""
+"""Analysis settings, runs of the engine over a plan, and recorded incidents."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from bcp.history import TrackedModel, tracked_history
+from bcp.models import Job, Plan
+
+
+class YearConvention(models.TextChoices):
+    GREGORIAN = "365.2425", "Gregorian mean year (365.2425 days)"
+    CALENDAR = "365", "Calendar year (365 days)"
+    JULIAN = "365.25", "Julian year (365.25 days)"
+
+
+class Method(models.TextChoices):
+    AUTO = "auto", "Exact, Monte Carlo only when exact is too costly"
+    EXACT = "exact", "Exact (binary decision diagram)"
+    MONTE_CARLO = "monte_carlo", "Monte Carlo simulation"
+
+
+class BudgetPeriod(models.TextChoices):
+    MONTH = "month", "Calendar month"
+    QUARTER = "quarter", "Calendar quarter"
+    YEAR = "year", "Calendar year"
+    ROLLING_30 = "rolling_30d", "Rolling 30 days"
+    ROLLING_28 = "rolling_28d", "Rolling 28 days"
+
+
+class AnalysisSettings(TrackedModel):
+    """How the plan's numbers are computed. Changes are part of change history."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="analysis_settings")
+    year_convention = models.CharField(
+        max_length=10, choices=YearConvention.choices, default=YearConvention.GREGORIAN
+    )
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.AUTO)
+    monte_carlo_samples = models.PositiveIntegerField(default=200_000)
+    monte_carlo_seed = models.PositiveIntegerField(default=20_260_101)
+    rto_margin_percent = models.FloatField(
+        default=10.0,
+        help_text="Safety margin kept between the recommended RTO and the MTPD, in % of MTPD.",
+    )
+    expected_incidents_per_year = models.FloatField(
+        default=1.0,
+        help_text="Disruptions a year the availability requirement should absorb at full RTO.",
+    )
+    budget_period = models.CharField(
+        max_length=20, choices=BudgetPeriod.choices, default=BudgetPeriod.MONTH
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "analysis settings"
+        verbose_name_plural = "analysis settings"
+
+    def __str__(self) -> str:
+        return f"Analysis settings of {self.plan}"
+
+    @property
+    def year_days(self) -> float:
+        return float(self.year_convention)
+
+
+class AnalysisRun(models.Model):
+    """One execution of the engine over a plan (or one function of it).
+
+    Results are derived data, reproducible from the recorded inputs hash, so runs are
+    not part of change history; the settings and inputs that produced them are.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="analysis_runs")
+    function = models.ForeignKey(
+        "bia.BusinessFunction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="analysis_runs",
+        help_text="Set when only this function was recomputed.",
+    )
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="analysis_run")
+    inputs_hash = models.CharField(max_length=64, blank=True)
+    results = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["plan", "-created_at"])]
+
+    def __str__(self) -> str:
+        scope = self.function.name if self.function_id else "whole plan"  # type: ignore[union-attr]
+        return f"Analysis of {self.plan} ({scope}) {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Incident(TrackedModel):
+    """A recorded outage, maintenance window or exercise: it spends downtime budget and
+    gives actual recovery figures to compare with the objectives."""
+
+    class Kind(models.TextChoices):
+        INCIDENT = "incident", "Unplanned incident"
+        MAINTENANCE = "maintenance", "Planned maintenance"
+        EXERCISE = "exercise", "Exercise or test"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="incidents")
+    function = models.ForeignKey(
+        "bia.BusinessFunction", on_delete=models.CASCADE, related_name="incidents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INCIDENT)
+    title = models.CharField(max_length=200)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    data_lost_minutes = models.FloatField(
+        null=True, blank=True, help_text="Work that had to be redone, in minutes of data."
+    )
+    counts_against_budget = models.BooleanField(
+        default=True, help_text="Exercises in a test environment usually do not."
+    )
+    notes = models.TextField(blank=True)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_at__gte=models.F("started_at")),
+                name="incident_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.started_at:%Y-%m-%d})"
+
+    @property
+    def duration_seconds(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds()
