@@ -4,8 +4,9 @@ Method
 ------
 Every component and site is an independent up/down variable (see ``structure``). For
 each service the engine builds the reduced ordered BDD of its structure function, with
-variables ordered by a depth-first walk of the structure (a component, then its site
-chain, then what it runs on), and reads off in one pass each:
+variables in depth-first post-order of the structure (what a component needs — its site
+chain and what it runs on — before the component itself, so shared infrastructure sits
+above the parts that use it and the diagram stays small), and reads off in one pass each:
 
 * A = P(service up) and U = P(service down), both as sums of non-negative terms, so a
   tiny U keeps its digits instead of being computed as 1 − 0.99999…;
@@ -183,10 +184,12 @@ class AvailabilityAnalyzer:
         model, bdd = self.model, self.bdd
         kind = model.kind(element)
         if kind in ("site", "component"):
-            # Own variable first: a depth-first, pre-order variable order.
+            # What it depends on first, its own variable last: a depth-first post-order,
+            # which puts shared infrastructure above the parts that use it.
+            below = [self._build(child) for child in model.children(element)]
             node = bdd.var(self._level_of(element))
-            for child in model.children(element):
-                node = bdd.and_(node, self._build(child))
+            for child_node in below:
+                node = bdd.and_(node, child_node)
         elif kind == "group":
             group = model.groups[element]
             node = bdd.at_least(group.k, [self._build(m) for m in group.members])
@@ -390,7 +393,11 @@ def service_availability(
     """Availability of one service, touching only what it depends on.
 
     The part of the topology the service needs is cut out and validated on its own, so the
-    cost follows the size of the service, not of the estate.
+    cost follows the size of the service, not of the estate (a few milliseconds for a
+    50-variable service in a 10 000-component estate).
+
+    Example: ``service_availability(print_service_topology(), "print-branch")`` → exact
+    A ≈ 0.997 66 (20 h 28 m a year), SPOFs ("branch-print-server", "branch").
     """
     part = sub_topology(topology, [service_id])
     analyzer = AvailabilityAnalyzer(
@@ -404,5 +411,7 @@ def single_points_of_failure(topology: Topology, service_id: str) -> tuple[str, 
 
     Hidden ones count: two "redundant" servers on one SAN make the SAN a SPOF, and two
     servers in one room make the room one.
+
+    Example: app-1 and app-2 in a 1-of-2 group, both running on ``san`` → ("san",).
     """
     return service_availability(topology, service_id).single_points_of_failure

@@ -55,7 +55,7 @@ def _server(
 
 
 def print_service_topology() -> Topology:
-    """The whitepaper's print estate: 19 components, 3 sites, 6 groups, 4 services."""
+    """The whitepaper's print estate: 18 components, 3 sites, 6 groups, 4 services."""
     sites = (
         Site("head-office", availability=0.9999),
         Site("hq-data-centre", availability=0.99995, parent="head-office"),
@@ -72,8 +72,17 @@ def print_service_topology() -> Topology:
             backup_interval_hours=24.0,
             restore_hours=24.0,
         ),
-        Component("nlb-1", availability=0.99995, site="hq-data-centre", kind="network"),
-        Component("nlb-2", availability=0.99995, site="hq-data-centre", kind="network"),
+        *(
+            Component(
+                f"nlb-{i}",
+                mtbf_hours=43_800.0,
+                mttr_hours=2.0,
+                site="hq-data-centre",
+                kind="network",
+                restore_hours=2.0,
+            )
+            for i in (1, 2)
+        ),
         _server(
             "app-server-1",
             "hq-data-centre",

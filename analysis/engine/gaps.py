@@ -332,7 +332,11 @@ def analyse_gaps(
 ) -> GapReport:
     """Gaps of one function (carried by ``service_id``) with ranked, engine-checked remedies.
 
-    See the module docstring for severities, how options are scored and an example.
+    See the module docstring for severities and scoring. Example (print service at the
+    head office, RTO 5.2 h, RPO 4 h, MTPD 8 h): an RPO gap (print-db backed up every 24 h;
+    log shipping first, score 1/(2×2) = 0.25), an RTO gap (SAN restore 24 h; backup and
+    restore first, 85% closed for cost 1×1), and critical SPOFs — the SAN, whose first
+    remedy is replicated storage at the branch (score 1/(4×3) ≈ 0.083), and both sites.
     """
     # Keep every site: a remedy may place a peer in a site this service does not use yet.
     part = replace(sub_topology(topology, [service_id]), sites=topology.sites)

@@ -114,7 +114,10 @@ def _hours(value: float) -> str:
 
 def check_assessment(a: ImpactAssessment) -> None:
     """Raise ``ValueError`` for a malformed assessment (an empty grid is allowed: it is
-    reported as missing, not as an error)."""
+    reported as missing, not as an error).
+
+    Example: horizons (1, 4) h with a category scored (0, 5) raises, because levels run 0–4.
+    """
     hours = a.horizons_hours
     if any(not h > 0 or math.isnan(h) for h in hours):
         raise ValueError("horizons_hours must all be greater than 0")

@@ -135,7 +135,7 @@ class Model:
         return result
 
     def variables(self, root: str) -> tuple[str, ...]:
-        """Components and sites ``root`` depends on, in DFS pre-order (a good BDD order)."""
+        """Components and sites ``root`` depends on, in depth-first pre-order."""
         order: list[str] = []
         seen: set[str] = set()
         stack = [root]
@@ -252,6 +252,9 @@ def sub_topology(topology: Topology, roots: Iterable[str]) -> Topology:
     Analysing one service in a large estate then costs in proportion to that service, not
     to the estate. References to unknown ids are kept so that validation still reports
     them. Raises ``TopologyError`` (unknown_id) when a root does not exist.
+
+    Example: cutting "print-head-office" out of the print example keeps the SAN, the
+    application pair and the head-office sites, and drops the branch and its site server.
     """
     children: dict[str, tuple[str, ...]] = {}
     for site in topology.sites:

@@ -279,6 +279,8 @@ def other_site(model: Model, site_id: str | None) -> tuple[str, tuple[Change, ..
     Picks the first site (in topology order) whose top-level domain differs from the
     target's; otherwise adds "<domain>-recovery" with the same availability as the
     target's top-level domain.
+
+    Example: for "hq-data-centre" (inside "head-office") in the print example → "branch".
     """
     root = _root_site(model, site_id)
     for site in model.topology.sites:
@@ -314,6 +316,10 @@ def changes_for(technique: Technique, model: Model, target: str, service_id: str
 
     A standby site on a site target gives every component of ``service_id`` located in
     that site (or inside it) a peer in another site.
+
+    Example: "storage-replication" on ``san`` → AddRedundantPeer("san", site="branch",
+    failover 900 s, peer "san-storage-replication") and asynchronous replication with a
+    30 s lag on both copies.
     """
     description = f"{technique.name} for '{target}'"
     if model.kind(target) == "site":

@@ -185,6 +185,10 @@ def parse_topology(data: Mapping[str, object], *, validate: bool = True) -> Topo
 
     Raises ``TopologyError`` (code ``invalid``) naming the path of the first malformed
     field, e.g. ``components[1].mtbf_hours: must be a number``.
+
+    Example: ``{"components": [{"id": "a", "availability": 0.999}],
+    "services": [{"id": "s", "requires": ["a"]}]}`` → a one-component topology whose
+    service has A = 0.999.
     """
     root = _mapping(data, "")
     _keys(root, _TOP_KEYS, "")

@@ -216,6 +216,9 @@ def apply_changes(topology: Topology, changes: ChangeSet | Iterable[Change]) -> 
 
     Raises ``TopologyError`` when a change names an unknown element or the result is
     not a valid topology.
+
+    Example: ``apply_changes(t, [SetBackup("print-db", 0.25)])`` returns a copy in which
+    print-db is backed up every 15 minutes; ``t`` still says 24 hours.
     """
     items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
     result = topology

@@ -26,10 +26,13 @@ import json
 import os
 import platform
 import random
+import resource
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -225,7 +228,10 @@ def fifty_component_service() -> tuple[Topology, str]:
     return topology, "svc"
 
 
-def timed(fn):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def timed(fn: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     value = fn()
     return value, time.perf_counter() - start
@@ -281,6 +287,7 @@ def run_scale(scale: int) -> dict[str, object]:
         "one_service_ms_max": round(max(one_times) * 1000, 2),
         "one_service_recompute_after_edit_ms": round(recompute_s * 1000, 2),
         "one_service_target_ms": TARGET_ONE_MS,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
