@@ -1,0 +1,26 @@
+"""Changing history behind the application's back, as an attacker with database access would.
+
+On PostgreSQL the history tables refuse UPDATE and DELETE through a trigger, so
+a tampering test first disables it on the one table, as the table owner (the
+test database's superuser) could; the test transaction's rollback restores it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+from audit.protection import TRIGGER_NAME
+
+
+def tamper(table: str, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> None:
+    quoted = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Deferred foreign-key checks must run first, or ALTER TABLE refuses.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER {TRIGGER_NAME}")
+        cursor.execute(sql.format(table=quoted), params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER {TRIGGER_NAME}")
