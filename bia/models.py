@@ -70,9 +70,7 @@ class DependencyKind(models.TextChoices):
 class FunctionDependency(TrackedModel):
     """What a function needs besides IT: another function, a supplier, or key people."""
 
-    function = models.ForeignKey(
-        BusinessFunction, on_delete=models.CASCADE, related_name="needs"
-    )
+    function = models.ForeignKey(BusinessFunction, on_delete=models.CASCADE, related_name="needs")
     kind = models.CharField(max_length=20, choices=DependencyKind.choices)
     depends_on = models.ForeignKey(
         BusinessFunction,
@@ -349,9 +347,7 @@ class Assessment(TrackedModel):
         return f"BIA of {self.function} (rev. {self.revision})"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "bia_assessment", kwargs={"plan_pk": self.plan_id, "assessment_pk": self.pk}
-        )
+        return reverse("bia_assessment", kwargs={"plan_pk": self.plan_id, "assessment_pk": self.pk})
 
     @property
     def is_editable(self) -> bool:
@@ -414,7 +410,9 @@ class WorkshopFunction(TrackedModel):
     class Meta:
         ordering = ["workshop", "function__name"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "function"], name="unique_workshop_function")
+            models.UniqueConstraint(
+                fields=["workshop", "function"], name="unique_workshop_function"
+            )
         ]
 
     def __str__(self) -> str:

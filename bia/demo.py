@@ -1,0 +1,286 @@
+"""BIA demo data: the print service's business functions, scales, questionnaire and answers.
+
+Idempotent: every object is looked up by its natural key first, and the answers are only
+written when the demo campaign is first created, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from bcp.models import Plan
+from bia import services
+from bia.models import (
+    Assessment,
+    BusinessFunction,
+    Campaign,
+    DependencyKind,
+    Interview,
+    Question,
+    QuestionnaireTemplate,
+    Workshop,
+)
+
+CAMPAIGN_NAME = "Annual print service BIA"
+WORKSHOP_TITLE = "Branch and staff printing workshop"
+
+# name, owner key, criticality, description, peak periods, workaround, workaround hours
+FUNCTIONS: tuple[tuple[str, str, str, str, str, str, float | None], ...] = (
+    (
+        "Student printing (head office)",
+        "stakeholder",
+        "high",
+        "Students print coursework, tickets and forms at the head office campus's "
+        "multi-function devices, paid from their print balance.",
+        "Term start, coursework deadlines, exam weeks",
+        "Students bring files on USB to the library's standalone printer; staff note "
+        "the pages for charging later.",
+        8.0,
+    ),
+    (
+        "Staff printing (head office)",
+        "stakeholder",
+        "medium",
+        "Teaching and office staff print and copy handouts, letters and reports.",
+        "Term start",
+        "Staff use the reprographics room's copier with a departmental code.",
+        24.0,
+    ),
+    (
+        "Secure print release (Find-Me)",
+        "stakeholder",
+        "high",
+        "Jobs wait in the Find-Me queue until their owner badges in at any device, so a "
+        "failed device never strands a job and confidential pages are not left in trays.",
+        "Exam weeks",
+        "",
+        None,
+    ),
+    (
+        "Branch printing",
+        "stakeholder",
+        "medium",
+        "Printing and copying at the remote branch; the site server keeps it going when "
+        "the link to head office drops.",
+        "",
+        "Urgent jobs are emailed to head office and sent by the internal courier.",
+        48.0,
+    ),
+    (
+        "Print accounting and charging",
+        "finance",
+        "high",
+        "Tracks every page printed, copied or scanned, charges student balances and "
+        "bills departments each month.",
+        "Month-end billing, term start top-ups",
+        "Charges are written on paper forms against the student ID and entered after recovery.",
+        24.0,
+    ),
+    (
+        "Scanning to email and folders",
+        "finance",
+        "low",
+        "Staff scan invoices and signed forms to email and shared folders.",
+        "Month-end",
+        "Documents are photographed with a phone or posted internally.",
+        72.0,
+    ),
+)
+
+GRIDS: dict[str, dict[str, list[int]]] = {
+    "Print accounting and charging": {
+        "financial": [0, 0, 1, 2, 3, 3, 4],
+        "operational": [0, 1, 1, 2, 2, 3, 3],
+        "legal": [0, 0, 0, 1, 2, 2, 3],
+        "reputational": [0, 0, 1, 1, 2, 2, 3],
+        "customer": [0, 1, 1, 2, 2, 3, 3],
+        "safety": [0, 0, 0, 0, 0, 0, 0],
+    },
+    "Student printing (head office)": {
+        "financial": [0, 0, 0, 1, 1, 2, 2],
+        "operational": [1, 2, 2, 3, 3, 4, 4],
+        "legal": [0, 0, 0, 0, 1, 1, 2],
+        "reputational": [0, 1, 2, 2, 3, 3, 4],
+        "customer": [1, 2, 3, 3, 4, 4, 4],
+        "safety": [0, 0, 0, 0, 0, 0, 0],
+    },
+}
+
+ANSWERS: dict[str, dict[str, str | list[str]]] = {
+    "Print accounting and charging": {
+        "purpose": "Charges students and departments for every page; feeds month-end billing.",
+        "peak_periods": "Month-end billing run; term start when students top up.",
+        "affected": ["Students", "Staff"],
+        "mtpd": "3 d",
+        "data_loss": "4 h",
+        "minimum_service": "50",
+        "work_recovery": "4 h",
+        "workaround": "Paper charge forms against the student ID, keyed in after recovery.",
+        "workaround_hours": "24 h",
+        "it_services": "Print management application server\nPrint accounting database\n"
+        "Finance system export",
+        "dependencies": "Student printing; the finance office; card payment provider.",
+        "other_site": "yes",
+        "priority": "Within a day",
+    },
+    "Student printing (head office)": {
+        "purpose": "Students print coursework and forms at head office.",
+        "peak_periods": "Term start, coursework deadlines and exam weeks.",
+        "affected": ["Students"],
+        "mtpd": "1 d",
+        "data_loss": "1 h",
+        "minimum_service": "25",
+        "work_recovery": "1 h",
+        "workaround": "USB printing at the library's standalone printer.",
+        "workaround_hours": "8 h",
+        "it_services": "Print servers\nFind-Me print release\nPrint management application "
+        "server\nStudent card authentication",
+        "dependencies": "Secure print release; print accounting; the MFD service contract.",
+        "other_site": "no",
+        "priority": "First, within hours",
+    },
+    "Secure print release (Find-Me)": {
+        "purpose": "Holds jobs until their owner releases them at any device.",
+        "data_loss": "0 h",
+    },
+}
+
+
+def _grid(assessment: Assessment, user: Any, levels: dict[str, list[int]], **source: Any) -> None:
+    categories, horizons = services.grid_cells(assessment.plan)
+    question = Question.objects.get(section__template=assessment.template, key="impact_grid")
+    for category in categories:
+        for index, hours in enumerate(horizons):
+            services.answer_save(
+                assessment=assessment,
+                question=question,
+                cell=services.cell_key(category.key, hours),
+                raw=[str(levels[category.key][index])],
+                user=user,
+                expected_version=None,
+                reason="Demo answers",
+                **source,
+            )
+
+
+def _answer(
+    assessment: Assessment, user: Any, answers: dict[str, str | list[str]], **source: Any
+) -> None:
+    questions = {q.key: q for q in Question.objects.filter(section__template=assessment.template)}
+    for key, value in answers.items():
+        services.answer_save(
+            assessment=assessment,
+            question=questions[key],
+            raw=value if isinstance(value, list) else [value],
+            user=user,
+            expected_version=None,
+            reason="Demo answers",
+            **source,
+        )
+
+
+def load(plan: Plan, users: dict[str, Any]) -> None:
+    manager = users["manager"]
+    services.impact_scales_ensure(plan=plan, user=manager)
+    template = QuestionnaireTemplate.objects.filter(plan=plan).order_by("pk").first()
+    if template is None:
+        template = services.template_create_default(plan=plan, user=manager)
+    functions: dict[str, BusinessFunction] = {}
+    for name, owner, criticality, description, peaks, workaround, hours in FUNCTIONS:
+        function = BusinessFunction.objects.filter(plan=plan, name=name).first()
+        if function is None:
+            function = services.function_create(
+                plan=plan,
+                user=manager,
+                name=name,
+                description=description,
+                owner=users[owner],
+                criticality=criticality,
+                peak_periods=peaks,
+                workaround=workaround,
+                workaround_hours=hours,
+                reason="Demo data",
+            )
+        functions[name] = function
+    student = functions["Student printing (head office)"]
+    accounting = functions["Print accounting and charging"]
+    if not student.needs.exists():
+        services.dependency_add(
+            function=student,
+            user=manager,
+            kind=DependencyKind.FUNCTION,
+            depends_on=functions["Secure print release (Find-Me)"],
+        )
+        services.dependency_add(
+            function=student, user=manager, kind=DependencyKind.FUNCTION, depends_on=accounting
+        )
+        services.dependency_add(
+            function=student,
+            user=manager,
+            kind=DependencyKind.SUPPLIER,
+            name="MFD service contractor",
+            notes="Four-hour on-site response",
+        )
+    if not accounting.needs.exists():
+        services.dependency_add(
+            function=accounting,
+            user=manager,
+            kind=DependencyKind.STAFF,
+            name="Print administrator",
+            notes="Only person who runs the month-end export",
+        )
+        services.dependency_add(
+            function=accounting,
+            user=manager,
+            kind=DependencyKind.SUPPLIER,
+            name="Card payment provider",
+        )
+    interview = Interview.objects.filter(function=student).first()
+    if interview is None:
+        interview = services.interview_create(
+            plan=plan,
+            user=manager,
+            function=student,
+            interviewee="Head of Library Services",
+            held_at=timezone.now() - datetime.timedelta(days=3),
+            notes="Coursework deadlines bring queues of 40+ students; a morning without "
+            "printing in deadline week floods the help desk. The USB printer copes for a "
+            "day shift at most.",
+        )
+    if not Campaign.objects.filter(plan=plan, name=CAMPAIGN_NAME).exists():
+        campaign = services.campaign_send(
+            plan=plan,
+            user=manager,
+            name=CAMPAIGN_NAME,
+            template=template,
+            due_date=timezone.localdate() + datetime.timedelta(days=21),
+            functions=list(functions.values()),
+            message="Please tell us how a printing outage would affect your area.",
+            notify=False,
+        )
+        by_function = {a.function_id: a for a in campaign.assessments.all()}
+        finance = users["finance"]
+        stakeholder = users["stakeholder"]
+        paid = by_function[accounting.pk]
+        _grid(paid, finance, GRIDS[accounting.name])
+        _answer(paid, finance, ANSWERS[accounting.name])
+        paid = services.assessment_submit(assessment=paid, user=finance)
+        services.assessment_approve(assessment=paid, user=manager, reason="Demo review")
+        taught = by_function[student.pk]
+        _grid(taught, stakeholder, GRIDS[student.name], source_interview=interview)
+        _answer(taught, stakeholder, ANSWERS[student.name], source_interview=interview)
+        services.assessment_submit(assessment=taught, user=stakeholder)
+        release = by_function[functions["Secure print release (Find-Me)"].pk]
+        _answer(release, stakeholder, ANSWERS["Secure print release (Find-Me)"])
+    if not Workshop.objects.filter(plan=plan, title=WORKSHOP_TITLE).exists():
+        services.workshop_create(
+            plan=plan,
+            user=manager,
+            title=WORKSHOP_TITLE,
+            held_on=timezone.localdate(),
+            functions=[functions["Branch printing"], functions["Staff printing (head office)"]],
+            attendees="Branch office manager, reprographics lead, service desk lead",
+        )

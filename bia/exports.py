@@ -1,0 +1,130 @@
+"""BIA answers as a spreadsheet: one row per function, built with tablib.
+
+Text that a spreadsheet would read as a formula (=, +, -, @, tab, CR) is prefixed with an
+apostrophe, so an answer like ``=HYPERLINK(...)`` shows as text instead of running.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+
+from bcp.models import Plan
+from bia.durations import format_hours
+from bia.models import Answer, Assessment, Campaign, QuestionType
+from bia.selectors import answer_set, derive, format_value, impact_scales
+from bia.services import cell_key
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Make text safe to open in a spreadsheet; numbers and empty cells pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _assessments(plan: Plan, campaign: Campaign | None) -> list[Assessment]:
+    rows = Assessment.objects.filter(plan=plan).select_related(
+        "function", "function__owner", "template", "campaign"
+    )
+    rows = rows.filter(campaign=campaign) if campaign is not None else rows.filter(is_current=True)
+    latest: dict[int, Assessment] = {}
+    for a in rows.order_by("function__name", "function_id", "-revision"):
+        latest.setdefault(a.function_id, a)
+    return list(latest.values())
+
+
+def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Dataset:
+    impact_settings, categories = impact_scales(plan)
+    horizons = list(impact_settings.horizons_hours) if impact_settings else []
+    assessments = _assessments(plan, campaign)
+    answers: dict[int, list[Answer]] = {}
+    for answer in (
+        Answer.objects.filter(assessment__in=assessments)
+        .select_related("question", "question__section", "source_interview", "source_workshop")
+        .order_by("question__section__order", "question__order", "cell")
+    ):
+        answers.setdefault(answer.assessment_id, []).append(answer)
+    # Columns: every question key met, in questionnaire order; the grid spread into cells.
+    columns: dict[str, str] = {}
+    for assessment in assessments:
+        for answer in answers.get(assessment.pk, []):
+            q = answer.question
+            if q.qtype == QuestionType.IMPACT_GRID:
+                for c in categories:
+                    for h in horizons:
+                        columns.setdefault(
+                            f"{q.key}:{cell_key(c.key, h)}",
+                            f"Impact: {c.name} at {format_hours(h)}",
+                        )
+            else:
+                columns.setdefault(q.key, q.text)
+    headers = [
+        "Function",
+        "Owner",
+        "Criticality",
+        "BIA state",
+        "BIA revision",
+        "Questionnaire",
+        "Campaign",
+        *columns.values(),
+        "Derived MTPD (hours)",
+        "MTPD reasoning",
+        "RPO need (hours)",
+        "Sources",
+    ]
+    data = tablib.Dataset(headers=headers, title="BIA answers")
+    for assessment in assessments:
+        function = assessment.function
+        own = answers.get(assessment.pk, [])
+        values: dict[str, Any] = {}
+        sources: set[str] = set()
+        for answer in own:
+            q = answer.question
+            column = f"{q.key}:{answer.cell}" if answer.cell else q.key
+            if q.qtype == QuestionType.IMPACT_GRID or q.qtype in (
+                QuestionType.NUMBER,
+                QuestionType.DURATION,
+            ):
+                values[column] = answer.value
+            else:
+                values[column] = format_value(q, answer.value)
+            source = answer.source_interview or answer.source_workshop
+            if source is not None:
+                sources.add(str(source))
+        mtpd: Any = ""
+        reasoning = ""
+        rpo: Any = ""
+        if impact_settings is not None:
+            derived = derive(answer_set(assessment, own), impact_settings, categories)
+            mtpd = derived.mtpd_hours if derived.mtpd_hours is not None else ""
+            reasoning = derived.mtpd_reasoning
+            rpo = derived.rpo_hours if derived.rpo_hours is not None else ""
+        owner = function.owner
+        row = [
+            function.name,
+            (owner.get_full_name() or owner.get_username()) if owner else "",
+            function.get_criticality_display(),
+            assessment.get_state_display(),
+            assessment.revision,
+            str(assessment.template),
+            assessment.campaign.name if assessment.campaign else "",
+            *[values.get(key, "") for key in columns],
+            mtpd,
+            reasoning,
+            rpo,
+            "; ".join(sorted(sources)),
+        ]
+        data.append([neutralise(v) if v is not None else "" for v in row])
+    return data
+
+
+def export_bytes(data: tablib.Dataset, fmt: str) -> bytes:
+    if fmt == "xlsx":
+        content = data.export("xlsx")
+        return content if isinstance(content, bytes) else bytes(content)
+    text = data.export("csv")
+    return ("\ufeff" + text).encode("utf-8")  # a BOM so spreadsheet apps read UTF-8
