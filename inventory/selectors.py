@@ -147,3 +147,58 @@ def group_members(group: RedundancyGroup) -> list[GroupMember]:
     return list(
         group.members.select_related("component", "member_group").order_by("position", "pk")
     )
+
+
+def _related_for(plan: Plan, keys: list[str], names: dict[str, str]) -> list[Related]:
+    urls = _urls(plan)
+    items = []
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        items.append(
+            Related(key, names.get(key, key), kind, urls[kind].replace("/0/", f"/{pk}/"), True)
+        )
+    return sorted(items, key=lambda r: (r.kind, r.name.lower()))
+
+
+def site_impact(plan: Plan, site: Site) -> dict[str, Any]:
+    """What goes down when ``site`` is lost: components elsewhere, groups and functions.
+
+    Uses the engine's structure function, so a group survives when enough of its members
+    are outside the site. Returns ``valid=False`` when the inventory has errors.
+    """
+    from inventory.topology import fails_with, plan_topology
+
+    pt = plan_topology(plan)
+    if pt.errors():
+        return {"valid": False, "components": [], "groups": [], "functions": []}
+    down = fails_with(pt, g.site_key(site.pk))
+    inside = set(site_subtree_ids(plan, site))
+    names = {key: pt.name(key) for key in down}
+    outside = [
+        key
+        for key in down
+        if key.startswith("component:") and pt.components[key].site_id not in inside
+    ]
+    return {
+        "valid": True,
+        "components": _related_for(plan, outside, names),
+        "groups": _related_for(plan, [k for k in down if k.startswith("group:")], names),
+        "functions": _related_for(plan, [k for k in down if k.startswith("function:")], names),
+    }
+
+
+def function_spofs(function: Any) -> dict[str, Any]:
+    """SPOF candidates of a function's full service, with names and links."""
+    from inventory.topology import plan_topology, single_points_of_failure
+
+    pt = plan_topology(function.plan)
+    errors = pt.error_messages()
+    if errors:
+        return {"valid": False, "errors": errors, "items": []}
+    keys = list(single_points_of_failure(pt, g.function_key(function.pk)))
+    names = {key: pt.name(key) for key in keys}
+    return {
+        "valid": True,
+        "errors": [],
+        "items": _related_for(plan=function.plan, keys=keys, names=names),
+    }

@@ -1,5 +1,90 @@
+"""Inventory pages under /plans/<plan_pk>/inventory/."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from inventory import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.overview, name="inventory_overview"),
+    path("components/", views.component_list, name="inventory_component_list"),
+    path("components/new/", views.component_create, name="inventory_component_create"),
+    path(
+        "components/<int:component_pk>/",
+        views.component_detail,
+        name="inventory_component_detail",
+    ),
+    path(
+        "components/<int:component_pk>/edit/",
+        views.component_edit,
+        name="inventory_component_edit",
+    ),
+    path(
+        "components/<int:component_pk>/delete/",
+        views.component_delete,
+        name="inventory_component_delete",
+    ),
+    path(
+        "components/<int:component_pk>/technique/",
+        views.component_apply_technique,
+        name="inventory_component_apply_technique",
+    ),
+    path("sites/", views.site_list, name="inventory_site_list"),
+    path("sites/new/", views.site_create, name="inventory_site_create"),
+    path("sites/<int:site_pk>/", views.site_detail, name="inventory_site_detail"),
+    path("sites/<int:site_pk>/edit/", views.site_edit, name="inventory_site_edit"),
+    path("sites/<int:site_pk>/delete/", views.site_delete, name="inventory_site_delete"),
+    path("sites/<int:site_pk>/diagram.svg", views.site_diagram, name="inventory_site_diagram"),
+    path("groups/", views.group_list, name="inventory_group_list"),
+    path("groups/new/", views.group_create, name="inventory_group_create"),
+    path("groups/<int:group_pk>/", views.group_detail, name="inventory_group_detail"),
+    path("groups/<int:group_pk>/edit/", views.group_edit, name="inventory_group_edit"),
+    path("groups/<int:group_pk>/delete/", views.group_delete, name="inventory_group_delete"),
+    path(
+        "groups/<int:group_pk>/technique/",
+        views.group_apply_technique,
+        name="inventory_group_apply_technique",
+    ),
+    path(
+        "functions/<int:function_pk>/",
+        views.function_detail,
+        name="inventory_function_detail",
+    ),
+    path(
+        "functions/<int:function_pk>/diagram.svg",
+        views.function_diagram,
+        name="inventory_function_diagram",
+    ),
+    path(
+        "functions/<int:function_pk>/dependencies/add/",
+        views.dependency_add,
+        name="inventory_dependency_add",
+    ),
+    path(
+        "dependencies/<int:dependency_pk>/edit/",
+        views.dependency_edit,
+        name="inventory_dependency_edit",
+    ),
+    path(
+        "dependencies/<int:dependency_pk>/delete/",
+        views.dependency_delete,
+        name="inventory_dependency_delete",
+    ),
+    path("techniques/", views.technique_list, name="inventory_technique_list"),
+    path("techniques/seed/", views.technique_seed, name="inventory_technique_seed"),
+    path("techniques/new/", views.technique_create, name="inventory_technique_create"),
+    path(
+        "techniques/<int:technique_pk>/edit/",
+        views.technique_edit,
+        name="inventory_technique_edit",
+    ),
+    path(
+        "techniques/<int:technique_pk>/delete/",
+        views.technique_delete,
+        name="inventory_technique_delete",
+    ),
+    path("import/", views.import_upload, name="inventory_import"),
+    path("import/<uuid:token>/", views.import_preview, name="inventory_import_preview"),
+    path("export/<str:file_format>/", views.export, name="inventory_export"),
+]

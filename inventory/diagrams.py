@@ -1,0 +1,425 @@
+"""Dependency diagrams as SVG, laid out by Graphviz ``dot``.
+
+We write the DOT text ourselves (every label escaped), run ``dot -Tsvg`` with a time
+limit, and strip the result down to the ``<svg>`` element so pages can inline it.
+Redundancy groups are clusters (nested groups nest), and SPOF candidates — the
+components and sites whose loss alone stops the function, found by the analysis
+engine — have a thick red border. Edges needed only for degraded service are dashed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from inventory import graph as g
+from inventory.models import Component, ComponentKind, RedundancyGroup, Site
+from inventory.topology import PlanTopology, fails_with, plan_topology, single_points_of_failure
+
+DOT_TIMEOUT_SECONDS = 20
+SPOF_COLOUR = "#c0392b"
+KIND_LABELS = dict(ComponentKind.choices)
+
+
+class DiagramUnavailable(RuntimeError):
+    """Graphviz is missing or failed; the message says which."""
+
+
+def escape(text: str) -> str:
+    """Make ``text`` safe inside a double-quoted DOT string (no escape sequences survive)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _attrs(**values: Any) -> str:
+    parts = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        parts.append(f'{key}="{escape(str(value))}"')
+    return "[" + ", ".join(parts) + "]"
+
+
+def _figure(component: Component) -> str:
+    if component.availability_percent is not None:
+        return f"{component.availability_percent:g} %"
+    if component.mtbf_hours is not None and component.mttr_hours is not None:
+        return f"MTBF {component.mtbf_hours:g} h · MTTR {component.mttr_hours:g} h"
+    return "no figure"
+
+
+def _node_id(key: str) -> str:
+    return key.replace(":", "_")
+
+
+@dataclass
+class _Drawing:
+    pt: PlanTopology
+    plan_pk: int
+    spofs: set[str]
+    highlight: dict[str, str] = field(default_factory=dict)  # key → fill colour
+    lines: list[str] = field(default_factory=list)
+    placed: set[str] = field(default_factory=set)
+
+    def url(self, key: str) -> str:
+        kind, _, pk = key.partition(":")
+        name, arg = {
+            "component": ("inventory_component_detail", "component_pk"),
+            "group": ("inventory_group_detail", "group_pk"),
+            "site": ("inventory_site_detail", "site_pk"),
+            "function": ("inventory_function_detail", "function_pk"),
+        }[kind]
+        return reverse(name, kwargs={"plan_pk": self.plan_pk, arg: int(pk)})
+
+    def component_node(self, key: str, indent: str) -> None:
+        if key in self.placed:
+            return
+        self.placed.add(key)
+        c: Component = self.pt.components[key]
+        site = self.pt.sites.get(g.site_key(c.site_id)) if c.site_id else None
+        label = f"{c.name}\n{KIND_LABELS.get(c.kind, c.kind)}"
+        label += f" · {site.name}" if site else ""
+        label += f"\n{_figure(c)}"
+        spof = key in self.spofs
+        self.lines.append(
+            indent
+            + _node_id(key)
+            + " "
+            + _attrs(
+                label=("SPOF · " if spof else "") + label,
+                URL=self.url(key),
+                target="_top",
+                tooltip=c.name,
+                color=SPOF_COLOUR if spof else "#555555",
+                penwidth="3" if spof else "1",
+                fillcolor=self.highlight.get(key, "#ffffff"),
+            )
+            + ";"
+        )
+
+    def group_cluster(self, key: str, members: dict[str, list[str]], indent: str) -> None:
+        if key in self.placed:
+            return
+        self.placed.add(key)
+        group: RedundancyGroup = self.pt.groups[key]
+        inner = members.get(key, [])
+        if group.mode == "active_passive":
+            how = f"active/passive · failover {group.failover_seconds:g} s"
+        else:
+            how = f"active/active · {group.k} of {len(inner)} needed"
+        self.lines.append(f"{indent}subgraph cluster_{_node_id(key)} {{")
+        self.lines.append(
+            f"{indent}  "
+            + " ".join(
+                f"{k}={v};"
+                for k, v in (
+                    ("label", f'"{escape(group.name)}\\n{escape(how)}"'),
+                    ("URL", f'"{escape(self.url(key))}"'),
+                    ("target", '"_top"'),
+                    ("style", '"rounded,dashed"'),
+                    ("color", '"#2c6fbb"'),
+                    ("fontcolor", '"#2c6fbb"'),
+                    ("bgcolor", f'"{self.highlight.get(key, "#f4f8fd")}"'),
+                )
+            )
+        )
+        if not inner:
+            self.lines.append(
+                f"{indent}  {_node_id(key)}_empty "
+                + _attrs(label="no members", shape="plaintext", fontcolor="#888888")
+                + ";"
+            )
+        for member in inner:
+            if member.startswith("group:"):
+                self.group_cluster(member, members, indent + "  ")
+            else:
+                self.component_node(member, indent + "  ")
+        self.lines.append(f"{indent}}}")
+
+    def anchor(self, key: str, members: dict[str, list[str]]) -> str | None:
+        """A node inside group ``key``'s cluster that edges can aim at."""
+        seen: set[str] = set()
+        current = key
+        while current.startswith("group:") and current not in seen:
+            seen.add(current)
+            inner = members.get(current, [])
+            if not inner:
+                return f"{_node_id(current)}_empty"
+            current = inner[0]
+        return _node_id(current)
+
+    def edge(self, source: str, target: str, members: dict[str, list[str]], **extra: Any) -> None:
+        head = self.anchor(target, members) if target.startswith("group:") else _node_id(target)
+        tail = self.anchor(source, members) if source.startswith("group:") else _node_id(source)
+        attrs: dict[str, Any] = dict(extra)
+        if target.startswith("group:"):
+            attrs["lhead"] = f"cluster_{_node_id(target)}"
+        if source.startswith("group:"):
+            attrs["ltail"] = f"cluster_{_node_id(source)}"
+        self.lines.append(f"  {tail} -> {head} {_attrs(**attrs)};")
+
+
+HEADER = (
+    "digraph inventory {\n"
+    '  graph [compound=true, rankdir=TB, fontname="Helvetica", fontsize=11, nodesep=0.3, '
+    "ranksep=0.55, newrank=true, labelloc=t];\n"
+    '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
+    'margin="0.12,0.06"];\n'
+    '  edge [fontname="Helvetica", fontsize=9, color="#555555", arrowsize=0.7];\n'
+)
+
+
+def _legend(lines: list[str], *, degraded: bool, highlight: Iterable[tuple[str, str]] = ()) -> None:
+    lines.append("  subgraph cluster_legend {")
+    lines.append('    label="Legend"; style="rounded"; color="#bbbbbb"; fontcolor="#555555";')
+    lines.append(
+        "    legend_spof "
+        + _attrs(label="SPOF candidate", color=SPOF_COLOUR, penwidth="3", fillcolor="#ffffff")
+        + ";"
+    )
+    lines.append(
+        "    legend_group "
+        + _attrs(
+            label="dashed frame: redundancy group",
+            shape="plaintext",
+            fontcolor="#2c6fbb",
+            style="",
+        )
+        + ";"
+    )
+    if degraded:
+        lines.append(
+            "    legend_degraded "
+            + _attrs(label="dashed arrow: degraded need", shape="plaintext", style="")
+            + ";"
+        )
+    for index, (label, colour) in enumerate(highlight):
+        lines.append(f"    legend_h{index} " + _attrs(label=label, fillcolor=colour) + ";")
+    lines.append("  }")
+
+
+def _closure(pt: PlanTopology, roots: Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
+    plan_graph_edges: dict[str, list[str]] = {}
+    for component in pt.topology.components:
+        plan_graph_edges[component.id] = list(component.runs_on)
+    for group in pt.topology.groups:
+        plan_graph_edges[group.id] = list(group.members)
+    keep: list[str] = []
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node in seen or node not in plan_graph_edges:
+            continue
+        seen.add(node)
+        keep.append(node)
+        stack.extend(plan_graph_edges[node])
+    members = {key: plan_graph_edges[key] for key in keep if key.startswith("group:")}
+    return keep, members
+
+
+def _draw(drawing: _Drawing, keep: list[str], members: dict[str, list[str]]) -> None:
+    inside_groups = {m for inner in members.values() for m in inner}
+    for key in sorted(keep, key=drawing.pt.name):
+        if key in inside_groups:
+            continue
+        if key.startswith("group:"):
+            drawing.group_cluster(key, members, "  ")
+        else:
+            drawing.component_node(key, "  ")
+    for key in keep:
+        if key.startswith("group:"):
+            drawing.group_cluster(key, members, "  ")
+        else:
+            drawing.component_node(key, "  ")
+    for key in sorted(keep):
+        if key.startswith("component:"):
+            component = next(c for c in drawing.pt.topology.components if c.id == key)
+            for target in component.runs_on:
+                drawing.edge(key, target, members, label="runs on")
+
+
+def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
+    """DOT for one business function, or None when it has no dependencies."""
+    pt = pt or plan_topology(function.plan)
+    service_id = g.function_key(function.pk)
+    service = next((s for s in pt.topology.services if s.id == service_id), None)
+    full = list(service.requires) if service else []
+    degraded = list(pt.degraded_requires.get(service_id, ()))
+    if not full and not degraded:
+        return None
+    spofs = set(single_points_of_failure(pt, service_id))
+    drawing = _Drawing(pt=pt, plan_pk=function.plan_id, spofs=spofs)
+    keep, members = _closure(pt, [*full, *degraded])
+    lines = drawing.lines
+    spof_sites = sorted(pt.name(s) for s in spofs if s.startswith("site:"))
+    title = f"{function.name}: what it runs on"
+    if spof_sites:
+        title += "\nSites whose loss alone stops it: " + ", ".join(spof_sites)
+    lines.append(f'  label="{escape(title)}"; fontsize=13;')
+    lines.append(
+        f"  {_node_id(service_id)} "
+        + _attrs(
+            label=f"{function.name}\nbusiness function",
+            shape="box",
+            style="rounded,filled,bold",
+            fillcolor="#dbe9f8",
+            URL=drawing.url(service_id),
+            target="_top",
+        )
+        + ";"
+    )
+    _draw(drawing, keep, members)
+    for target in full:
+        drawing.edge(service_id, target, members, label="needs", penwidth="1.4")
+    for target in degraded:
+        drawing.edge(service_id, target, members, label="degraded", style="dashed")
+    _legend(lines, degraded=bool(degraded))
+    return HEADER + "\n".join(lines) + "\n}\n"
+
+
+def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
+    """DOT for everything that fails with ``site``; None when nothing does."""
+    pt = pt or plan_topology(site.plan)
+    site_id = g.site_key(site.pk)
+    down = fails_with(pt, site_id)
+    inside = {
+        key
+        for key, c in pt.components.items()
+        if c.site_id and _within(pt, g.site_key(c.site_id), site_id)
+    }
+    affected = (down | inside) - set(pt.sites)
+    if not affected:
+        return None
+    spofs: set[str] = set()
+    for service in pt.topology.services:
+        spofs.update(single_points_of_failure(pt, service.id))
+    drawing = _Drawing(
+        pt=pt,
+        plan_pk=site.plan_id,
+        spofs=spofs,
+        highlight={
+            **{key: "#fde2cf" for key in affected if not key.startswith("function:")},
+            **{key: "#f8d0cc" for key in inside},
+        },
+    )
+    element_ids = [k for k in affected if not k.startswith("function:")]
+    keep, members = _closure(pt, element_ids)
+    lines = drawing.lines
+    lines.append(f'  label="{escape(f"Lost with {site.name}")}"; fontsize=13;')
+    lines.append(
+        f"  {_node_id(site_id)} "
+        + _attrs(
+            label=f"{site.name}\n{site.get_kind_display()}",
+            shape="folder",
+            fillcolor="#f8d0cc",
+            color=SPOF_COLOUR,
+        )
+        + ";"
+    )
+    _draw(drawing, keep, members)
+    for key in sorted(inside):
+        drawing.edge(key, site_id, members, style="dotted", arrowhead="none", color="#999999")
+    for function_key in sorted(k for k in affected if k.startswith("function:")):
+        function = pt.functions[function_key]
+        lines.append(
+            f"  {_node_id(function_key)} "
+            + _attrs(
+                label=f"{function.name}\nbusiness function · stops",
+                style="rounded,filled,bold",
+                fillcolor="#dbe9f8",
+                URL=drawing.url(function_key),
+                target="_top",
+            )
+            + ";"
+        )
+        service = next(s for s in pt.topology.services if s.id == function_key)
+        for target in service.requires:
+            if target in keep:
+                drawing.edge(function_key, target, members, label="needs")
+    _legend(
+        lines,
+        degraded=False,
+        highlight=(("in this site", "#f8d0cc"), ("fails with the site", "#fde2cf")),
+    )
+    return HEADER + "\n".join(lines) + "\n}\n"
+
+
+def _within(pt: PlanTopology, site_key: str, ancestor: str) -> bool:
+    current: str | None = site_key
+    seen: set[str] = set()
+    while current is not None and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        site = pt.sites.get(current)
+        current = g.site_key(site.parent_id) if site and site.parent_id else None
+    return False
+
+
+_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
+_UNSAFE = re.compile(r"<\s*(script|foreignObject)\b.*?</\s*\1\s*>", re.DOTALL | re.IGNORECASE)
+_EVENT_ATTRIBUTES = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+
+
+def sanitise_svg(svg: str) -> str:
+    """Keep only the ``<svg>`` element, without comments, scripts or event handlers.
+
+    The SVG comes from our own DOT with escaped labels, so this is a second line of
+    defence before the markup is inlined in a page.
+    """
+    svg = _PROLOGUE.sub("", svg, count=1)
+    svg = _COMMENTS.sub("", svg)
+    svg = _UNSAFE.sub("", svg)
+    svg = _EVENT_ATTRIBUTES.sub("", svg)
+    svg = re.sub(r'xlink:href="(?!/)[^"]*"', 'xlink:href="#"', svg)
+    svg = svg.replace("<svg ", '<svg role="img" class="inventory-diagram" ', 1)
+    return svg.strip()
+
+
+def render_svg(dot: str) -> str:
+    executable = shutil.which("dot")
+    if executable is None:
+        raise DiagramUnavailable(
+            "Graphviz is not installed on the server (the “dot” program is missing)."
+        )
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed executable, DOT on stdin
+            [executable, "-Tsvg"],
+            input=dot.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise DiagramUnavailable(
+            f"Graphviz took longer than {DOT_TIMEOUT_SECONDS} s to lay out this diagram."
+        ) from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
+        raise DiagramUnavailable("Graphviz could not draw this diagram: " + " ".join(message))
+    return sanitise_svg(result.stdout.decode("utf-8"))
+
+
+def function_diagram_svg(function: Any) -> str | None:
+    """SVG of a function's dependencies; None when it has none (the caller says so)."""
+    dot = function_dot(function)
+    return None if dot is None else render_svg(dot)
+
+
+def site_diagram_svg(site: Site) -> str | None:
+    """SVG of what fails with a site; None when nothing does."""
+    dot = site_dot(site)
+    return None if dot is None else render_svg(dot)

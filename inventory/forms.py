@@ -1,0 +1,256 @@
+"""Forms of the inventory pages. Links are typed as names, one per line, so the forms
+stay light with 10,000 components and read like the import files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bcp.models import Plan
+from inventory.models import (
+    Component,
+    Dependency,
+    Need,
+    RedundancyGroup,
+    Site,
+    Technique,
+)
+
+Node = Component | RedundancyGroup
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def resolve_names(plan: Plan, text: str) -> tuple[list[Node], list[str]]:
+    """Components or groups named on each line of ``text``; unknown names returned apart."""
+    names = [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
+    components = {c.name: c for c in Component.objects.filter(plan=plan, name__in=names)}
+    groups = {x.name: x for x in RedundancyGroup.objects.filter(plan=plan, name__in=names)}
+    found: list[Node] = []
+    unknown: list[str] = []
+    for name in names:
+        node = components.get(name) or groups.get(name)
+        if node is None:
+            unknown.append(name)
+        elif node not in found:
+            found.append(node)
+    return found, unknown
+
+
+class _NamesField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+
+class _PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper = _helper(submit_label)
+
+    def _resolve(self, field: str) -> list[Node]:
+        nodes, unknown = resolve_names(self.plan, self.cleaned_data.get(field, ""))
+        if unknown:
+            raise forms.ValidationError(
+                "No component or group named " + ", ".join(f"“{n}”" for n in unknown) + "."
+            )
+        return nodes
+
+    def validate_unique(self) -> None:
+        # Name clashes are checked by the services, which word them for people.
+        return None
+
+
+class SiteForm(_PlanForm):
+    class Meta:
+        model = Site
+        fields = [
+            "name",
+            "kind",
+            "parent",
+            "availability_percent",
+            "availability_source",
+            "restore_hours",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = Site.objects.filter(plan=self.plan).order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+
+class ComponentForm(_PlanForm):
+    runs_on = _NamesField(
+        label="Runs on",
+        help_text="Components or redundancy groups it needs underneath, one name per line "
+        "(e.g. the VM host, the SAN).",
+    )
+
+    class Meta:
+        model = Component
+        fields = [
+            "name",
+            "kind",
+            "owner",
+            "site",
+            "availability_percent",
+            "mtbf_hours",
+            "mttr_hours",
+            "availability_source",
+            "holds_data",
+            "failover_seconds",
+            "restore_hours",
+            "backup_interval_hours",
+            "replication",
+            "replication_lag_seconds",
+            "cost_per_year",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "availability_percent": "Give a percentage, or MTBF and MTTR below.",
+            "replication_lag_seconds": "For asynchronous replication: how far the copy trails.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(plan=self.plan).order_by("name")  # type: ignore[attr-defined]
+        if self.instance.pk and not self.is_bound:
+            self.initial["runs_on"] = "\n".join(
+                str(link.target)
+                for link in self.instance.runs_on_links.select_related("on_component", "on_group")
+            )
+
+    def clean_runs_on(self) -> list[Node]:
+        return self._resolve("runs_on")
+
+
+class GroupForm(_PlanForm):
+    members = _NamesField(
+        label="Members",
+        help_text="Components or other groups, one name per line. For active/passive the "
+        "first is the active member.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = RedundancyGroup
+        fields = ["name", "mode", "k", "failover_seconds", "technique", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technique"].queryset = Technique.objects.filter(plan=self.plan)  # type: ignore[attr-defined]
+        if self.instance.pk and not self.is_bound:
+            self.initial["members"] = "\n".join(
+                str(m.target)
+                for m in self.instance.members.select_related("component", "member_group")
+            )
+
+    def clean_members(self) -> list[Node]:
+        return self._resolve("members")
+
+
+class TechniqueForm(_PlanForm):
+    class Meta:
+        model = Technique
+        fields = [
+            "key",
+            "name",
+            "description",
+            "group_mode",
+            "failover_seconds",
+            "restore_hours",
+            "data_loss_seconds",
+            "backup_interval_hours",
+            "replication",
+            "replication_lag_seconds",
+            "cost_class",
+            "complexity",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DependencyForm(ChangeReasonMixin):
+    target = forms.CharField(
+        label="Needs",
+        max_length=200,
+        help_text="Name of a component or redundancy group.",
+        widget=forms.TextInput(attrs={"list": "inventory-node-names", "autocomplete": "off"}),
+    )
+    need = forms.ChoiceField(
+        choices=Need.choices,
+        initial=Need.FULL,
+        help_text="Availability and SPOF figures count only what is needed fully.",
+    )
+    notes = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.helper = _helper("Add dependency")
+
+    def clean_target(self) -> Node:
+        nodes, unknown = resolve_names(self.plan, self.cleaned_data["target"])
+        if unknown or not nodes:
+            raise forms.ValidationError(
+                f"No component or group named “{self.cleaned_data['target'].strip()}”."
+            )
+        return nodes[0]
+
+
+class DependencyEditForm(VersionedFormMixin, ChangeReasonMixin):
+    need = forms.ChoiceField(choices=Need.choices)
+    notes = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, dependency: Dependency, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"need": dependency.need, "notes": dependency.notes, "version": dependency.version},
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save")
+
+
+class ApplyTechniqueForm(ChangeReasonMixin):
+    technique = forms.ModelChoiceField(queryset=Technique.objects.none())
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technique"].queryset = Technique.objects.filter(plan=plan).order_by("name")  # type: ignore[attr-defined]
+        self.fields["technique"].widget.attrs["class"] = "form-select form-select-sm"
+        self.helper = _helper("Apply technique")
+
+
+class ImportForm(ChangeReasonMixin):
+    file = forms.FileField(
+        help_text="CSV or XLSX (components or sites, one row each, keyed by name), or a "
+        "JSON/YAML inventory-as-code file. Up to 10 MB, UTF-8.",
+    )
+    section = forms.ChoiceField(
+        label="The spreadsheet holds",
+        choices=(("components", "Components"), ("sites", "Sites")),
+        initial="components",
+        help_text="Workbooks with sheets named “sites” and “components” import both.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

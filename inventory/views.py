@@ -1,0 +1,797 @@
+"""Inventory pages. Thin: parse the form, call one service or selector, render."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bcp.concurrency import EditConflict
+from bcp.forms import ReasonOnlyForm
+from bcp.permissions import Capability, plan_required
+from bia.models import BusinessFunction
+from inventory import diagrams, selectors, services
+from inventory.exchange import document as code
+from inventory.exchange.exporting import export_csv, export_xlsx
+from inventory.exchange.importing import (
+    ImportFileError,
+    ImportRefused,
+    check_import,
+    inventory_import_apply,
+    read_file,
+)
+from inventory.filters import ComponentFilter
+from inventory.forms import (
+    ApplyTechniqueForm,
+    ComponentForm,
+    DependencyEditForm,
+    DependencyForm,
+    GroupForm,
+    ImportForm,
+    SiteForm,
+    TechniqueForm,
+)
+from inventory.graph import component_key, group_key
+from inventory.models import (
+    Component,
+    Dependency,
+    RedundancyGroup,
+    Site,
+    Technique,
+)
+from inventory.topology import plan_topology
+
+PAGE_SIZE = 50
+
+
+def _plan(request: HttpRequest) -> Any:
+    return request.plan  # type: ignore[attr-defined]
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _conflict_form(form: Any, request: HttpRequest, exc: EditConflict) -> None:
+    data = request.POST.copy()
+    data["version"] = str(exc.current_version)
+    form.data = data
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    conflict: Any = None,
+    back: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "title": title, "conflict": conflict, "back": back, **extra}
+    return render(request, "inventory/form.html", context, status=status)
+
+
+class _Reason(TypedDict):
+    reason: str
+    ticket: str
+
+
+def _reason(form: Any) -> _Reason:
+    return {"reason": form.cleaned_data["reason"], "ticket": form.cleaned_data["ticket"]}
+
+
+# --- overview ---------------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    pt = plan_topology(plan)
+    functions = BusinessFunction.objects.filter(plan=plan).annotate(
+        dependency_count=Count("dependencies")
+    )
+    context = {
+        "counts": {
+            "sites": len(pt.sites),
+            "components": len(pt.components),
+            "groups": len(pt.groups),
+            "techniques": Technique.objects.filter(plan=plan).count(),
+        },
+        "functions": functions.order_by("name"),
+        "problems": pt.error_messages(),
+    }
+    return render(request, "inventory/overview.html", context)
+
+
+# --- components -------------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def component_list(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    filterset = ComponentFilter(
+        request.GET or None, queryset=selectors.component_list(plan), plan=plan
+    )
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    if not queryset.ordered:
+        queryset = queryset.order_by("name", "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventory/component_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@plan_required(Capability.EDIT)
+def component_create(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = ComponentForm(request.POST or None, plan=plan, submit_label="Add component")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            component = services.component_create(
+                plan=plan,
+                user=request.user,
+                values={f: data[f] for f in ComponentForm.Meta.fields},
+                runs_on=data["runs_on"],
+                **_reason(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Component “{component}” added.")
+            return redirect(component)
+    return _form_page(request, form, title="New component")
+
+
+@plan_required(Capability.VIEW)
+def component_detail(request: HttpRequest, component_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    component = get_object_or_404(
+        Component.objects.select_related("site", "technique"), pk=component_pk, plan=plan
+    )
+    context = {
+        "component": component,
+        "relations": selectors.element_relations(plan, component_key(component.pk)),
+        "groups": RedundancyGroup.objects.filter(members__component=component),
+        "technique_form": ApplyTechniqueForm(plan=plan),
+    }
+    return render(request, "inventory/component_detail.html", context)
+
+
+@plan_required(Capability.EDIT)
+def component_edit(request: HttpRequest, component_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    component = get_object_or_404(Component, pk=component_pk, plan=plan)
+    form = ComponentForm(request.POST or None, instance=component, plan=plan)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.component_update(
+                component=Component.objects.get(pk=component.pk),
+                user=request.user,
+                expected_version=data["version"],
+                values={f: data[f] for f in ComponentForm.Meta.fields},
+                runs_on=data["runs_on"],
+                **_reason(form),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict_form(form, request, exc)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Component saved.")
+            return redirect(component)
+    return _form_page(
+        request,
+        form,
+        title=f"Edit {component.name}",
+        conflict=conflict,
+        back=component.get_absolute_url(),
+    )
+
+
+@plan_required(Capability.EDIT)
+def component_delete(request: HttpRequest, component_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    component = get_object_or_404(Component, pk=component_pk, plan=plan)
+    form = ReasonOnlyForm(request.POST or None, submit_label="Remove component")
+    if request.method == "POST" and form.is_valid():
+        services.component_delete(component=component, user=request.user, **_reason(form))
+        messages.success(request, f"Component “{component}” removed.")
+        return redirect("inventory_component_list", plan_pk=plan.pk)
+    return _form_page(
+        request,
+        form,
+        title=f"Remove {component.name}?",
+        warning="Its links (runs on, group memberships, function dependencies) go with it.",
+        back=component.get_absolute_url(),
+    )
+
+
+def _apply_technique(request: HttpRequest, target: Component | RedundancyGroup) -> HttpResponse:
+    plan = _plan(request)
+    form = ApplyTechniqueForm(request.POST, plan=plan)
+    if form.is_valid():
+        technique = form.cleaned_data["technique"]
+        try:
+            services.technique_apply(
+                technique=technique, target=target, user=request.user, **_reason(form)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Applied “{technique}”: its typical figures are filled in; adjust them if "
+                "yours differ.",
+            )
+    else:
+        messages.error(request, "Choose a technique to apply.")
+    return redirect(target)
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def component_apply_technique(request: HttpRequest, component_pk: int) -> HttpResponse:
+    component = get_object_or_404(Component, pk=component_pk, plan=_plan(request))
+    return _apply_technique(request, component)
+
+
+# --- sites ------------------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def site_list(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    counts = dict(
+        Component.objects.filter(plan=plan)
+        .values_list("site_id")
+        .annotate(n=Count("pk"))
+        .values_list("site_id", "n")
+    )
+    rows = [(site, depth, counts.get(site.pk, 0)) for site, depth in selectors.sites_in_order(plan)]
+    return render(request, "inventory/site_list.html", {"rows": rows})
+
+
+@plan_required(Capability.EDIT)
+def site_create(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = SiteForm(request.POST or None, plan=plan, submit_label="Add site")
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.site_create(
+                plan=plan,
+                user=request.user,
+                values={f: form.cleaned_data[f] for f in SiteForm.Meta.fields},
+                **_reason(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Site “{site}” added.")
+            return redirect(site)
+    return _form_page(request, form, title="New site")
+
+
+@plan_required(Capability.VIEW)
+def site_detail(request: HttpRequest, site_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    site = get_object_or_404(Site.objects.select_related("parent"), pk=site_pk, plan=plan)
+    inside = selectors.site_subtree_ids(plan, site)
+    components = Component.objects.filter(plan=plan, site_id__in=inside).select_related("site")
+    context = {
+        "site": site,
+        "children": site.children.order_by("name"),
+        "components": components.order_by("name"),
+        **_diagram(lambda: diagrams.site_diagram_svg(site)),
+        "impact": selectors.site_impact(plan, site),
+    }
+    return render(request, "inventory/site_detail.html", context)
+
+
+@plan_required(Capability.EDIT)
+def site_edit(request: HttpRequest, site_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    site = get_object_or_404(Site, pk=site_pk, plan=plan)
+    form = SiteForm(request.POST or None, instance=site, plan=plan)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_update(
+                site=Site.objects.get(pk=site.pk),
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                values={f: form.cleaned_data[f] for f in SiteForm.Meta.fields},
+                **_reason(form),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict_form(form, request, exc)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Site saved.")
+            return redirect(site)
+    return _form_page(
+        request, form, title=f"Edit {site.name}", conflict=conflict, back=site.get_absolute_url()
+    )
+
+
+@plan_required(Capability.EDIT)
+def site_delete(request: HttpRequest, site_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    site = get_object_or_404(Site, pk=site_pk, plan=plan)
+    form = ReasonOnlyForm(request.POST or None, submit_label="Remove site")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_delete(site=site, user=request.user, **_reason(form))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Site “{site}” removed.")
+            return redirect("inventory_site_list", plan_pk=plan.pk)
+    return _form_page(request, form, title=f"Remove {site.name}?", back=site.get_absolute_url())
+
+
+def _svg_response(svg: str | None, filename: str) -> HttpResponse:
+    if svg is None:
+        raise Http404("Nothing to draw.")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _diagram(draw: Any) -> dict[str, Any]:
+    try:
+        return {"svg": draw(), "diagram_error": ""}
+    except diagrams.DiagramUnavailable as exc:
+        return {"svg": None, "diagram_error": str(exc)}
+
+
+@plan_required(Capability.VIEW)
+def site_diagram(request: HttpRequest, site_pk: int) -> HttpResponse:
+    site = get_object_or_404(Site, pk=site_pk, plan=_plan(request))
+    return _svg_response(diagrams.site_diagram_svg(site), f"site-{site.pk}.svg")
+
+
+# --- groups -----------------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def group_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "inventory/group_list.html",
+        {"groups": selectors.groups_with_members(_plan(request))},
+    )
+
+
+@plan_required(Capability.EDIT)
+def group_create(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = GroupForm(request.POST or None, plan=plan, submit_label="Add group")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = services.group_create(
+                plan=plan,
+                user=request.user,
+                values={f: data[f] for f in GroupForm.Meta.fields},
+                members=data["members"],
+                **_reason(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Group “{group}” added.")
+            return redirect(group)
+    return _form_page(request, form, title="New redundancy group")
+
+
+@plan_required(Capability.VIEW)
+def group_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    group = get_object_or_404(
+        RedundancyGroup.objects.select_related("technique"), pk=group_pk, plan=plan
+    )
+    context = {
+        "group": group,
+        "members": selectors.group_members(group),
+        "relations": selectors.element_relations(plan, group_key(group.pk)),
+        "technique_form": ApplyTechniqueForm(plan=plan),
+    }
+    return render(request, "inventory/group_detail.html", context)
+
+
+@plan_required(Capability.EDIT)
+def group_edit(request: HttpRequest, group_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=plan)
+    form = GroupForm(request.POST or None, instance=group, plan=plan)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.group_update(
+                group=RedundancyGroup.objects.get(pk=group.pk),
+                user=request.user,
+                expected_version=data["version"],
+                values={f: data[f] for f in GroupForm.Meta.fields},
+                members=data["members"],
+                **_reason(form),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict_form(form, request, exc)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Group saved.")
+            return redirect(group)
+    return _form_page(
+        request, form, title=f"Edit {group.name}", conflict=conflict, back=group.get_absolute_url()
+    )
+
+
+@plan_required(Capability.EDIT)
+def group_delete(request: HttpRequest, group_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=plan)
+    form = ReasonOnlyForm(request.POST or None, submit_label="Remove group")
+    if request.method == "POST" and form.is_valid():
+        services.group_delete(group=group, user=request.user, **_reason(form))
+        messages.success(request, f"Group “{group}” removed; its members stay.")
+        return redirect("inventory_group_list", plan_pk=plan.pk)
+    return _form_page(request, form, title=f"Remove {group.name}?", back=group.get_absolute_url())
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def group_apply_technique(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=_plan(request))
+    return _apply_technique(request, group)
+
+
+# --- business functions and their dependencies --------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
+    context = {
+        "function": function,
+        "dependencies": selectors.function_dependencies(function),
+        "form": DependencyForm(plan=plan),
+        **_diagram(lambda: diagrams.function_diagram_svg(function)),
+        "spofs": selectors.function_spofs(function),
+    }
+    return render(request, "inventory/function_detail.html", context)
+
+
+@plan_required(Capability.VIEW)
+def function_diagram(request: HttpRequest, function_pk: int) -> HttpResponse:
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=_plan(request))
+    return _svg_response(diagrams.function_diagram_svg(function), f"function-{function.pk}.svg")
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def dependency_add(request: HttpRequest, function_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
+    form = DependencyForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dependency_create(
+                function=function,
+                target=data["target"],
+                need=data["need"],
+                notes=data["notes"],
+                user=request.user,
+                **_reason(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"“{function}” now depends on “{data['target']}”.")
+            return redirect("inventory_function_detail", plan_pk=plan.pk, function_pk=function.pk)
+    return _form_page(
+        request,
+        form,
+        title=f"Add a dependency of {function.name}",
+        back=reverse(
+            "inventory_function_detail", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}
+        ),
+    )
+
+
+@plan_required(Capability.EDIT)
+def dependency_edit(request: HttpRequest, dependency_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    dependency = get_object_or_404(
+        Dependency.objects.select_related("function", "component", "group"),
+        pk=dependency_pk,
+        plan=plan,
+    )
+    form = DependencyEditForm(request.POST or None, dependency=dependency)
+    back = reverse(
+        "inventory_function_detail",
+        kwargs={"plan_pk": plan.pk, "function_pk": dependency.function_id},
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dependency_update(
+                dependency=dependency,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                need=form.cleaned_data["need"],
+                notes=form.cleaned_data["notes"],
+                **_reason(form),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict_form(form, request, exc)
+        else:
+            messages.success(request, "Dependency saved.")
+            return redirect(back)
+    return _form_page(request, form, title=str(dependency), conflict=conflict, back=back)
+
+
+@plan_required(Capability.EDIT)
+def dependency_delete(request: HttpRequest, dependency_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    dependency = get_object_or_404(
+        Dependency.objects.select_related("function", "component", "group"),
+        pk=dependency_pk,
+        plan=plan,
+    )
+    back = reverse(
+        "inventory_function_detail",
+        kwargs={"plan_pk": plan.pk, "function_pk": dependency.function_id},
+    )
+    form = ReasonOnlyForm(request.POST or None, submit_label="Remove dependency")
+    if request.method == "POST" and form.is_valid():
+        services.dependency_delete(dependency=dependency, user=request.user, **_reason(form))
+        messages.success(request, "Dependency removed.")
+        return redirect(back)
+    return _form_page(request, form, title=f"Remove: {dependency}?", back=back)
+
+
+# --- HA techniques ---------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def technique_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "inventory/technique_list.html",
+        {"techniques": selectors.technique_catalogue(_plan(request))},
+    )
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def technique_seed(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    added = services.technique_catalogue_seed(plan=plan, user=request.user)
+    messages.success(request, f"{added} standard technique(s) added to the catalogue.")
+    return redirect("inventory_technique_list", plan_pk=plan.pk)
+
+
+@plan_required(Capability.EDIT)
+def technique_create(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = TechniqueForm(request.POST or None, plan=plan, submit_label="Add technique")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.technique_create(
+                plan=plan,
+                user=request.user,
+                values={f: form.cleaned_data[f] for f in TechniqueForm.Meta.fields},
+                **_reason(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Technique added.")
+            return redirect("inventory_technique_list", plan_pk=plan.pk)
+    return _form_page(request, form, title="New HA technique")
+
+
+@plan_required(Capability.EDIT)
+def technique_edit(request: HttpRequest, technique_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    technique = get_object_or_404(Technique, pk=technique_pk, plan=plan)
+    form = TechniqueForm(request.POST or None, instance=technique, plan=plan)
+    back = reverse("inventory_technique_list", kwargs={"plan_pk": plan.pk})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.technique_update(
+                technique=Technique.objects.get(pk=technique.pk),
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                values={f: form.cleaned_data[f] for f in TechniqueForm.Meta.fields},
+                **_reason(form),
+            )
+        except EditConflict as exc:
+            conflict = exc
+            _conflict_form(form, request, exc)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Technique saved.")
+            return redirect(back)
+    return _form_page(request, form, title=f"Edit {technique.name}", conflict=conflict, back=back)
+
+
+@plan_required(Capability.EDIT)
+def technique_delete(request: HttpRequest, technique_pk: int) -> HttpResponse:
+    plan = _plan(request)
+    technique = get_object_or_404(Technique, pk=technique_pk, plan=plan)
+    form = ReasonOnlyForm(request.POST or None, submit_label="Remove technique")
+    back = reverse("inventory_technique_list", kwargs={"plan_pk": plan.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.technique_delete(
+                technique=technique, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Technique removed.")
+            return redirect(back)
+    return _form_page(request, form, title=f"Remove {technique.name}?", back=back)
+
+
+# --- import and export -------------------------------------------------------------
+
+
+def _upload_dir(plan_pk: int) -> Path:
+    folder = Path(settings.VAR_DIR) / "inventory-imports" / str(plan_pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stored(plan_pk: int, token: uuid.UUID) -> tuple[dict[str, Any], bytes]:
+    folder = _upload_dir(plan_pk)
+    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
+    if not meta_path.exists() or not data_path.exists():
+        raise Http404("This import has expired or was already applied; upload the file again.")
+    return json.loads(meta_path.read_text()), data_path.read_bytes()
+
+
+@plan_required(Capability.EDIT)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        section = form.cleaned_data["section"]
+        data = upload.read(10 * 1024 * 1024 + 1)
+        try:
+            read_file(upload.name, data, section=section)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = uuid.uuid4()
+            folder = _upload_dir(plan.pk)
+            (folder / f"{token}.bin").write_bytes(data)
+            meta = {
+                "name": upload.name,
+                "section": section,
+                "user": request.user.pk,
+                "reason": form.cleaned_data["reason"],
+                "ticket": form.cleaned_data["ticket"],
+            }
+            (folder / f"{token}.json").write_text(json.dumps(meta))
+            return redirect("inventory_import_preview", plan_pk=plan.pk, token=token)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inventory/import.html", {"form": form}, status=status)
+
+
+@plan_required(Capability.EDIT)
+def import_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    plan = _plan(request)
+    meta, data = _stored(plan.pk, token)
+    if meta.get("user") != request.user.pk:
+        raise Http404("This import belongs to someone else.")
+    try:
+        parsed = read_file(meta["name"], data, section=meta["section"])
+    except ImportFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("inventory_import", plan_pk=plan.pk)
+    if request.method == "POST":
+        try:
+            result = inventory_import_apply(
+                plan=plan,
+                parsed=parsed,
+                user=request.user,
+                reason=meta.get("reason", ""),
+                ticket=meta.get("ticket", ""),
+            )
+        except ImportRefused as exc:
+            preview_problems = exc.problems
+        else:
+            for suffix in ("bin", "json"):
+                (_upload_dir(plan.pk) / f"{token}.{suffix}").unlink(missing_ok=True)
+            messages.success(
+                request,
+                f"Imported {meta['name']}: {result.created} created, {result.updated} changed, "
+                f"{result.unchanged} unchanged. Change batch {result.batch}.",
+            )
+            return redirect("inventory_overview", plan_pk=plan.pk)
+        preview = None
+    else:
+        preview = check_import(plan, parsed)
+        preview_problems = preview.problems
+    context = {
+        "meta": meta,
+        "token": token,
+        "preview": preview,
+        "problems": preview_problems,
+        "form": ImportForm(initial={"section": meta["section"]}),
+        "counts": {
+            action: preview.count(action) if preview else 0
+            for action in ("create", "update", "unchanged")
+        },
+    }
+    return render(
+        request, "inventory/import_preview.html", context, status=400 if preview_problems else 200
+    )
+
+
+EXPORT_TYPES = {
+    "json": ("application/json; charset=utf-8", "json"),
+    "yaml": ("application/yaml; charset=utf-8", "yaml"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+@plan_required(Capability.VIEW)
+def export(request: HttpRequest, file_format: str) -> HttpResponse:
+    plan = _plan(request)
+    if file_format not in EXPORT_TYPES:
+        raise Http404("Unknown export format.")
+    content_type, extension = EXPORT_TYPES[file_format]
+    body: str | bytes
+    section = "sites" if request.GET.get("sheet") == "sites" else "components"
+    name = f"inventory-plan-{plan.pk}"
+    if file_format == "json":
+        body = code.to_json(code.export_document(plan))
+    elif file_format == "yaml":
+        body = code.to_yaml(code.export_document(plan))
+    elif file_format == "csv":
+        body = export_csv(plan, section)
+        name = f"{name}-{section}"
+    else:
+        body = export_xlsx(plan)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
