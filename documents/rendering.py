@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,9 @@ from documents import presentation
 from documents.fetcher import RestrictedURLFetcher, base_url
 
 Progress = Callable[[int, str], None]
+
+# WeasyPrint logs every laid-out page at INFO; the job's progress says enough.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _no_progress(percent: int, message: str) -> None:

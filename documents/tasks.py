@@ -9,7 +9,6 @@ because a large layout can leave a process much bigger than it started.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from celery import shared_task
@@ -19,9 +18,6 @@ from bcp.models import Job
 
 RENDER_SOFT_LIMIT = 240
 RENDER_HARD_LIMIT = 300
-
-# WeasyPrint logs every laid-out page at INFO; the job's progress says enough.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _render_version(job: Job, progress: ProgressFn) -> dict[str, Any]:

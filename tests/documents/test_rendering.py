@@ -1,0 +1,162 @@
+"""The plan PDF: sections, table of contents, RTO table, headers, watermark, PDF/A."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from documents.pdfa import SNAPSHOT_ATTACHMENT_NAME, render_plan_pdfa
+from documents.rendering import render_plan
+from documents.snapshot import sha256_of
+from tests.documents.helpers import analysis_snapshot, page_texts, qpdf_check, snapshot_with
+
+SECTION_TITLES = [
+    "Introduction, scope and assumptions",
+    "Concept of operations, roles and call tree",
+    "Activation and notification",
+    "Recovery procedures",
+    "Reconstitution",
+    "Business impact analysis summary",
+    "Recovery objectives (RTO and RPO)",
+    "Availability and budgets",
+    "Dependency diagrams",
+    "Single points of failure, gaps and roadmap",
+    "Exercises and results",
+    "Appendix: contacts, vendors and inventory",
+    "Appendix: changes since the previous version",
+    "Sign-off",
+]
+
+
+@pytest.fixture(scope="module")
+def assessed_pdf() -> Any:
+    snapshot = snapshot_with(
+        analysis=analysis_snapshot({"Staff printing": 4, "Student printing": 8}),
+        documents={
+            "contacts": [{"name": "Priya Print", "role": "Print admin", "phone": "0101"}],
+            "call_tree": [{"id": 1, "contact": "Priya Print", "parent_id": None, "position": 1}],
+            "vendors": [{"name": "Stora Systems", "service": "SAN support"}],
+            "procedures": [
+                {
+                    "title": "Fail over the print provider",
+                    "phase": "recovery",
+                    "function": "Staff printing",
+                    "summary": "",
+                    "steps": [
+                        {"instruction": "Drain the pool", "owner": "Nina", "expected_minutes": 200},
+                        {"instruction": "Test release", "owner": "Priya", "expected_minutes": 100},
+                    ],
+                }
+            ],
+            "exercises": [],
+        },
+    )
+    return render_plan(snapshot, draft=False)
+
+
+@pytest.fixture(scope="module")
+def empty_draft_pdf() -> Any:
+    return render_plan(snapshot_with(), draft=True)
+
+
+def test_every_section_title_is_in_the_pdf(assessed_pdf: Any) -> None:
+    text = "\n".join(page_texts(assessed_pdf.content))
+    for title in SECTION_TITLES:
+        assert title in text, title
+
+
+def test_table_of_contents_page_numbers_match_the_pages_where_sections_start(
+    assessed_pdf: Any,
+) -> None:
+    pages = page_texts(assessed_pdf.content)
+    toc_page = next(i for i, text in enumerate(pages, start=1) if text.startswith("Contents"))
+    toc = pages[toc_page - 1]
+    for number, title in enumerate(SECTION_TITLES, start=1):
+        heading = f"{number}. {title}"
+        match = re.search(re.escape(heading) + r"[ .]*?(\d+)\s*$", toc, re.MULTILINE)
+        assert match, f"{heading} not in contents:\n{toc}"
+        actual = next(
+            index
+            for index, text in enumerate(pages, start=1)
+            if index > toc_page and heading in text.splitlines()
+        )
+        assert int(match.group(1)) == actual, (heading, match.group(1), actual)
+
+
+def test_rto_table_shows_each_functions_objectives(assessed_pdf: Any) -> None:
+    text = "\n".join(page_texts(assessed_pdf.content))
+    objectives = text[
+        text.index("7. Recovery objectives (RTO and RPO)", text.index("Contents") + 500) :
+    ]
+    assert re.search(r"Staff printing\s+8 h\s+4 h\s+1 h", objectives), objectives[:600]
+    assert re.search(r"Student printing\s+16 h\s+8 h\s+2 h", objectives), objectives[:600]
+
+
+def test_procedure_longer_than_the_rto_is_flagged(assessed_pdf: Any) -> None:
+    text = " ".join(" ".join(page_texts(assessed_pdf.content)).split())
+    assert "Steps take 5 h, longer than the RTO of 4 h by 1 h." in text
+
+
+def test_every_page_carries_plan_name_version_page_x_of_y_and_classification(
+    assessed_pdf: Any,
+) -> None:
+    pages = page_texts(assessed_pdf.content)
+    total = len(pages)
+    for number, text in enumerate(pages[1:], start=2):
+        assert "Print service continuity" in text
+        assert "Version 3" in text
+        assert f"Page {number} of {total}" in text
+        assert "CONFIDENTIAL" in text
+
+
+def test_missing_data_says_not_yet_assessed(empty_draft_pdf: Any) -> None:
+    text = "\n".join(page_texts(empty_draft_pdf.content))
+    assert text.count("Not yet assessed") >= 5
+
+
+def test_draft_export_carries_a_draft_watermark_and_a_published_one_does_not(
+    assessed_pdf: Any, empty_draft_pdf: Any
+) -> None:
+    assert "DRAFT" in page_texts(empty_draft_pdf.content)[5]
+    assert not any("DRAFT" in text for text in page_texts(assessed_pdf.content))
+
+
+def test_the_font_is_embedded_dejavu(assessed_pdf: Any) -> None:
+    reader = PdfReader(io.BytesIO(assessed_pdf.content))
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            descriptor = font.get_object()
+            fonts.add(str(descriptor["/BaseFont"]))
+            for descendant in descriptor.get("/DescendantFonts", []):
+                file_keys = descendant.get_object()["/FontDescriptor"].keys()
+                assert {"/FontFile2", "/FontFile3", "/FontFile"} & set(file_keys)
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
+
+
+def test_rendered_pdfs_pass_qpdf_check(
+    assessed_pdf: Any, empty_draft_pdf: Any, tmp_path: Path
+) -> None:
+    qpdf_check(assessed_pdf.content, tmp_path, "assessed.pdf")
+    qpdf_check(empty_draft_pdf.content, tmp_path, "draft.pdf")
+
+
+def test_pdfa_carries_the_snapshot_whose_inputs_hash_matches_the_cover(tmp_path: Path) -> None:
+    snapshot = snapshot_with(analysis=analysis_snapshot({"Staff printing": 4}))
+    snapshot["inputs_sha256"] = sha256_of(snapshot["inputs"])
+    pdfa = render_plan_pdfa(snapshot)
+    qpdf_check(pdfa.content, tmp_path)
+    reader = PdfReader(io.BytesIO(pdfa.content))
+    attached = json.loads(reader.attachments[SNAPSHOT_ATTACHMENT_NAME][0])
+    assert sha256_of(attached["inputs"]) == snapshot["inputs_sha256"]
+    assert snapshot["inputs_sha256"] in " ".join(page_texts(pdfa.content)[0].split()).replace(
+        " ", ""
+    )
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid" in xmp and re.search(rb"pdfaid:part(>|=\")3", xmp), xmp[:400]
