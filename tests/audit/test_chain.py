@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import itertools
 import uuid
 
 import pytest
@@ -46,7 +47,7 @@ def test_every_history_row_gets_a_chain_entry_linked_to_the_one_before(
     entries = list(ChainEntry.objects.order_by("seq"))
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert entries[0].prev_hash == GENESIS_HASH
-    for earlier, later in zip(entries, entries[1:], strict=False):
+    for earlier, later in itertools.pairwise(entries):
         assert later.prev_hash == earlier.entry_hash
     last = entries[-1]
     assert last.model_label == "bcp.Plan"
@@ -222,9 +223,12 @@ def test_postgresql_refuses_update_and_delete_on_history_tables(people: PlanPeop
         f"DELETE FROM {HISTORICAL_PLAN}",
         f"UPDATE {ChainEntry._meta.db_table} SET reason = 'x'",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
 
 
 def test_a_user_who_appears_in_history_cannot_be_deleted(people: PlanPeople) -> None:

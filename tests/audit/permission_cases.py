@@ -1,0 +1,41 @@
+"""Permission-matrix cases for the audit pages: managers and auditors read, managers restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit.models import ChainEntry
+from bcp.models import Plan
+from bcp.permissions import Capability
+from tests.permission_cases import UrlCase
+
+
+def _plan_record(people: Any) -> dict[str, Any]:
+    return {"model_label": "bcp.Plan", "object_id": str(people.plan.pk)}
+
+
+def _entry(people: Any) -> dict[str, Any]:
+    entry = ChainEntry.objects.filter(plan_id=people.plan.pk).order_by("-seq").first()
+    assert entry is not None
+    return {"seq": entry.seq}
+
+
+def _plan_version(people: Any) -> dict[str, Any]:
+    record = Plan.history.filter(id=people.plan.pk).order_by("history_id").first()  # type: ignore[attr-defined]
+    assert record is not None
+    return {**_plan_record(people), "history_id": record.history_id}
+
+
+CASES = [
+    UrlCase("audit_timeline", Capability.AUDIT),
+    UrlCase("audit_entry", Capability.AUDIT, kwargs=_entry),
+    UrlCase("audit_object", Capability.AUDIT, kwargs=_plan_record),
+    UrlCase("audit_compare", Capability.AUDIT, kwargs=_plan_record),
+    UrlCase("audit_as_of", Capability.AUDIT),
+    UrlCase("audit_verify", Capability.AUDIT),
+    UrlCase("audit_export_csv", Capability.AUDIT),
+    UrlCase("audit_export_json", Capability.AUDIT),
+    UrlCase("audit_export_pdf", Capability.AUDIT),
+    UrlCase("audit_rollback", Capability.EDIT, kwargs=_plan_version),
+    UrlCase("audit_rollback", Capability.EDIT, method="post", kwargs=_plan_version),
+]
