@@ -232,6 +232,13 @@ class AvailabilityAnalyzer:
                     f"exact calculation stopped: its decision diagram needed more than "
                     f"{limit:,} new nodes, so the figure is a Monte Carlo estimate"
                 )
+            except RecursionError:
+                if self.method == "exact":
+                    raise
+                notes.append(
+                    "exact calculation stopped: the structure is too deep to compile, so the "
+                    "figure is a Monte Carlo estimate"
+                )
             else:
                 result = self._exact(service_id, root, notes)
         if result is None:

@@ -32,21 +32,17 @@ class NodeLimitExceeded(RuntimeError):
 
 @contextmanager
 def deep_recursion(depth: int) -> Iterator[None]:
-    """Temporarily allow recursion ``depth`` frames deeper than now (restored afterwards).
+    """Make sure recursion ``depth`` frames deeper than usual is allowed.
 
     Apply recurses once per variable level, so a service over thousands of variables needs
     more than Python's default 1 000 frames. Pure-Python frames do not use the C stack on
-    Python 3.11, so raising the limit is safe.
+    Python 3.11, so raising the limit is safe. The limit is only ever raised, never put
+    back: lowering it could break a build running in another thread.
     """
-    old = sys.getrecursionlimit()
     wanted = depth + 1_000
-    if wanted > old:
+    if wanted > sys.getrecursionlimit():
         sys.setrecursionlimit(wanted)
-    try:
-        yield
-    finally:
-        if wanted > old:
-            sys.setrecursionlimit(old)
+    yield
 
 
 class BDD:

@@ -27,6 +27,7 @@ DEFAULT_SEED: Final = 20_240_611
 DEFAULT_SAMPLES: Final = 1_000_000
 DEFAULT_IMPORTANCE_SAMPLES: Final = 20_000
 CHUNK_SAMPLES: Final = 1 << 16
+IMPORTANCE_WORK: Final = 100_000_000  # sample-operations allowed for importance estimates
 Z95: Final = 1.959963984540054
 
 BoolArray = npt.NDArray[np.bool_]
@@ -92,38 +93,66 @@ class _Program:
                 self.ops.append(("k_of_n", row, kids, model.groups[node].k))
         self.p = np.array(up, dtype=np.float64)
 
-    def evaluate(self, states: BoolArray) -> BoolArray:
-        """Root state for each column of ``states`` (variables × samples)."""
+        # For each variable row, the ops whose value depends on it (for importance).
+        support: list[frozenset[int]] = []
+        dependents: list[list[int]] = [[] for _ in up]
+        for index, (_kind, row, kids, _k) in enumerate(self.ops):
+            rows: set[int] = {row} if row >= 0 else set()
+            for kid in kids:
+                rows.update(support[kid])
+            support.append(frozenset(rows))
+            for r in rows:
+                dependents[r].append(index)
+        self.affected = dependents
+
+    def _op(self, index: int, states: BoolArray, values: list[BoolArray]) -> BoolArray:
+        kind, row, kids, k = self.ops[index]
         width = states.shape[1]
-        values: list[BoolArray] = []
-        for kind, row, kids, k in self.ops:
-            if kind == "and":
-                if row >= 0:
-                    value = states[row]
-                    if kids:
-                        value = value.copy()
-                else:
-                    value = np.ones(width, dtype=np.bool_)
-                for kid in kids:
-                    np.logical_and(value, values[kid], out=value)
+        value: BoolArray
+        if kind == "and":
+            if row >= 0:
+                value = states[row]
+                if kids:
+                    value = value.copy()
             else:
-                n = len(kids)
-                if k == 1:
-                    value = values[kids[0]].copy()
-                    for kid in kids[1:]:
-                        np.logical_or(value, values[kid], out=value)
-                elif k == n:
-                    value = values[kids[0]].copy()
-                    for kid in kids[1:]:
-                        np.logical_and(value, values[kid], out=value)
-                else:
-                    counts: npt.NDArray[np.int32] = np.zeros(width, dtype=np.int32)
-                    for kid in kids:
-                        np.add(counts, values[kid], out=counts)
-                    value = np.greater_equal(counts, k)
-                if row >= 0:
-                    np.logical_and(value, states[row], out=value)
-            values.append(value)
+                value = np.ones(width, dtype=np.bool_)
+            for kid in kids:
+                np.logical_and(value, values[kid], out=value)
+            return value
+        n = len(kids)
+        if k == 1:
+            value = values[kids[0]].copy()
+            for kid in kids[1:]:
+                np.logical_or(value, values[kid], out=value)
+        elif k == n:
+            value = values[kids[0]].copy()
+            for kid in kids[1:]:
+                np.logical_and(value, values[kid], out=value)
+        else:
+            counts: npt.NDArray[np.int32] = np.zeros(width, dtype=np.int32)
+            for kid in kids:
+                np.add(counts, values[kid], out=counts)
+            value = np.greater_equal(counts, k)
+        if row >= 0:
+            np.logical_and(value, states[row], out=value)
+        return value
+
+    def values(self, states: BoolArray) -> list[BoolArray]:
+        """State of every node for each column of ``states`` (variables × samples)."""
+        values: list[BoolArray] = []
+        for index in range(len(self.ops)):
+            values.append(self._op(index, states, values))
+        return values
+
+    def evaluate(self, states: BoolArray) -> BoolArray:
+        """Root state for each column of ``states``."""
+        return self.values(states)[-1]
+
+    def reevaluate(self, states: BoolArray, base: list[BoolArray], row: int) -> BoolArray:
+        """Root state after ``states[row]`` changed, recomputing only what depends on it."""
+        values = list(base)
+        for index in self.affected[row]:
+            values[index] = self._op(index, states, values)
         return values[-1]
 
 
@@ -166,15 +195,18 @@ def simulate(
     low_u, high_u = wilson_interval(failures, samples)
 
     importance: dict[str, float] = {}
-    n_imp = min(samples, importance_samples)
-    if n_imp > 0 and program.variables:
+    # Keep the paired re-evaluations to a bounded amount of array work.
+    work = max(1, sum(len(program.affected[i]) for i in range(len(program.variables))))
+    n_imp = min(samples, importance_samples, max(1_000, IMPORTANCE_WORK // work))
+    if program.variables and n_imp > 0:
         base = _generator(seed, root, 1).random((nvars, n_imp)) < p_column
+        base_values = program.values(base)
         for i, variable in enumerate(program.variables):
             row = base[i].copy()
             base[i] = True
-            when_up = np.count_nonzero(program.evaluate(base))
+            when_up = np.count_nonzero(program.reevaluate(base, base_values, i))
             base[i] = False
-            when_down = np.count_nonzero(program.evaluate(base))
+            when_down = np.count_nonzero(program.reevaluate(base, base_values, i))
             base[i] = row
             importance[variable] = float(when_up - when_down) / n_imp
     return MonteCarloEstimate(

@@ -129,3 +129,9 @@ def test_the_wilson_interval_contains_the_observed_proportion():
     low, high = wilson_interval(50, 10_000)
     assert low < 0.005 < high
     assert (low, high) == pytest.approx((0.00380, 0.00658), abs=1e-5)
+
+
+def test_importance_estimates_can_be_switched_off():
+    result = _mc(pool(), "svc", samples=10_000, importance_samples=0)
+    assert all(i.birnbaum == 0.0 for i in result.importance)
+    assert "importance from 0 paired samples" in result.notes[0]
