@@ -140,11 +140,17 @@ class _Drawing:
                 + _attrs(label="no members", shape="plaintext", fontcolor="#888888")
                 + ";"
             )
+        placed_here = []
         for member in inner:
             if member.startswith("group:"):
                 self.group_cluster(member, members, indent + "  ")
-            else:
+            elif member not in self.placed:
                 self.component_node(member, indent + "  ")
+                placed_here.append(member)
+        if len(placed_here) > 1:
+            # Members side by side, so the frame reads as one block of alternatives.
+            ids = "; ".join(_node_id(m) for m in placed_here)
+            self.lines.append(f"{indent}  {{rank=same; {ids};}}")
         self.lines.append(f"{indent}}}")
 
     def anchor(self, key: str, members: dict[str, list[str]]) -> str | None:
@@ -172,7 +178,7 @@ class _Drawing:
 
 HEADER = (
     "digraph inventory {\n"
-    '  graph [compound=true, rankdir=TB, fontname="Helvetica", fontsize=11, nodesep=0.3, '
+    '  graph [compound=true, rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.3, '
     "ranksep=0.55, newrank=true, labelloc=t];\n"
     '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
     'margin="0.12,0.06"];\n'
@@ -317,20 +323,9 @@ def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
     element_ids = [k for k in affected if not k.startswith("function:")]
     keep, members = _closure(pt, element_ids)
     lines = drawing.lines
-    lines.append(f'  label="{escape(f"Lost with {site.name}")}"; fontsize=13;')
-    lines.append(
-        f"  {_node_id(site_id)} "
-        + _attrs(
-            label=f"{site.name}\n{site.get_kind_display()}",
-            shape="folder",
-            fillcolor="#f8d0cc",
-            color=SPOF_COLOUR,
-        )
-        + ";"
-    )
+    title = f"Lost with {site.name} ({site.get_kind_display().lower()})"
+    lines.append(f'  label="{escape(title)}"; fontsize=13;')
     _draw(drawing, keep, members)
-    for key in sorted(inside):
-        drawing.edge(key, site_id, members, style="dotted", arrowhead="none", color="#999999")
     for function_key in sorted(k for k in affected if k.startswith("function:")):
         function = pt.functions[function_key]
         lines.append(

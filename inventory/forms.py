@@ -137,6 +137,8 @@ class ComponentForm(_PlanForm):
                 for link in self.instance.runs_on_links.select_related("on_component", "on_group")
             )
 
+    field_order = ["name", "kind", "owner", "site", "runs_on"]
+
     def clean_runs_on(self) -> list[Node]:
         return self._resolve("runs_on")
 
@@ -162,6 +164,8 @@ class GroupForm(_PlanForm):
                 str(m.target)
                 for m in self.instance.members.select_related("component", "member_group")
             )
+
+    field_order = ["name", "mode", "members", "k"]
 
     def clean_members(self) -> list[Node]:
         return self._resolve("members")
@@ -201,6 +205,8 @@ class DependencyForm(ChangeReasonMixin):
     )
     notes = forms.CharField(max_length=300, required=False)
 
+    field_order = ["target", "need", "notes", "reason", "ticket"]
+
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
@@ -218,6 +224,8 @@ class DependencyForm(ChangeReasonMixin):
 class DependencyEditForm(VersionedFormMixin, ChangeReasonMixin):
     need = forms.ChoiceField(choices=Need.choices)
     notes = forms.CharField(max_length=300, required=False)
+
+    field_order = ["need", "notes", "reason", "ticket"]
 
     def __init__(self, *args: Any, dependency: Dependency, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -249,6 +257,8 @@ class ImportForm(ChangeReasonMixin):
         initial="components",
         help_text="Workbooks with sheets named “sites” and “components” import both.",
     )
+
+    field_order = ["file", "section", "reason", "ticket"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
