@@ -1,0 +1,297 @@
+"""Publishing, immutability, supersession, sign-off and verification against a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bcp.models import Job, Role
+from documents import selectors, services
+from documents.models import PlanVersion, SignOffRequest
+from documents.snapshot import sha256_of
+from tests.conftest import PlanPeople
+from tests.documents.factories import ContactFactory
+from tests.documents.helpers import qpdf_check
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
+def publish_and_render(people: PlanPeople, note: str = "") -> PlanVersion:
+    version, _job = services.version_publish(plan=people.plan, user=people.manager, note=note)
+    services.version_render(version=version, progress=_no_progress)
+    version.refresh_from_db()
+    return version
+
+
+def request_signoff(version: PlanVersion, people: PlanPeople, *stakeholders: Any) -> None:
+    services.signoff_request(
+        version=version,
+        user=people.manager,
+        stakeholders=stakeholders,
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+
+
+def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "") -> None:
+    signoff = SignOffRequest.objects.get(plan_version=version, stakeholder=user)
+    services.signoff_decide(
+        signoff=signoff,
+        user=user,
+        approve=approve,
+        comment=comment,
+        document_sha256=version.pdf_sha256,
+    )
+
+
+@pytest.fixture
+def finance(people: PlanPeople) -> Any:
+    return MembershipFactory.create(
+        plan=people.plan, role=Role.STAKEHOLDER, user__username="fiona"
+    ).user
+
+
+def test_publishing_freezes_the_inputs_and_hashes_them(people: PlanPeople) -> None:
+    ContactFactory.create(plan=people.plan, name="Priya Print")
+    version, job = services.version_publish(plan=people.plan, user=people.manager)
+    assert version.number == 1 and version.status == PlanVersion.Status.RENDERING
+    assert version.snapshot["inputs"]["documents"]["contacts"][0]["name"] == "Priya Print"
+    assert version.snapshot_sha256 == sha256_of(version.snapshot["inputs"])
+    assert job.kind == services.RENDER_VERSION_KIND and job.parameters == {"version": version.pk}
+
+
+def test_rendering_stores_pdf_and_pdfa_with_their_sha256(
+    people: PlanPeople, tmp_path: Path
+) -> None:
+    version = publish_and_render(people)
+    assert version.status == PlanVersion.Status.PUBLISHED
+    pdf = version.pdf.read()
+    assert hashlib.sha256(pdf).hexdigest() == version.pdf_sha256
+    version.pdfa.open("rb")
+    assert hashlib.sha256(version.pdfa.read()).hexdigest() == version.pdfa_sha256
+    assert version.page_count and version.page_count > 10
+    qpdf_check(pdf, tmp_path)
+
+
+def test_rendering_a_version_twice_creates_no_second_artifact(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    first = (version.pdf.name, version.pdf_sha256, version.version)
+    result = services.version_render(version=version, progress=_no_progress)
+    version.refresh_from_db()
+    assert result["skipped"] is True
+    assert (version.pdf.name, version.pdf_sha256, version.version) == first
+    folder = Path(version.pdf.path).parent
+    assert len(list(folder.glob(f"v{version.number}-*.pdf"))) == 2  # the PDF and its PDF/A
+
+
+def test_a_stale_copy_of_an_already_rendered_version_stores_nothing(people: PlanPeople) -> None:
+    version, _job = services.version_publish(plan=people.plan, user=people.manager)
+    stale = PlanVersion.objects.get(pk=version.pk)  # loaded before the first render finished
+    services.version_render(version=version, progress=_no_progress)
+    result = services.version_render(version=stale, progress=_no_progress)
+    assert result["skipped"] is True
+    assert PlanVersion.objects.get(pk=version.pk).version == 2  # created, then rendered once
+
+
+def test_publishing_unchanged_inputs_again_is_refused(people: PlanPeople) -> None:
+    publish_and_render(people)
+    with pytest.raises(ValidationError, match="Nothing has changed since version 1"):
+        services.version_publish(plan=people.plan, user=people.manager)
+
+
+def test_an_edit_marks_the_published_version_superseded_and_leaves_its_pdf_unchanged(
+    people: PlanPeople,
+) -> None:
+    version = publish_and_render(people)
+    before = version.pdf.read()
+    [state] = selectors.versions_with_state(people.plan)
+    assert not state.superseded_by_changes
+    contact = ContactFactory.create(plan=people.plan, name="Dan Database")
+    services.contact_update(
+        contact=contact, user=people.manager, expected_version=contact.version, phone="0103"
+    )
+    [state] = selectors.versions_with_state(people.plan)
+    assert state.superseded_by_changes
+    version.refresh_from_db()
+    version.pdf.open("rb")
+    assert version.pdf.read() == before
+    assert hashlib.sha256(before).hexdigest() == version.pdf_sha256
+
+
+def test_every_requested_approval_makes_the_version_approved(
+    people: PlanPeople, finance: Any
+) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder, finance)
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.IN_REVIEW
+    decide(version, people.stakeholder, approve=True, comment="Fine for student services")
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.IN_REVIEW
+    decide(version, finance, approve=True)
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.APPROVED
+
+
+def test_an_approval_records_who_when_which_version_and_the_documents_hash(
+    people: PlanPeople,
+) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder)
+    decide(version, people.stakeholder, approve=True, comment="Agreed")
+    signoff = SignOffRequest.objects.get(plan_version=version)
+    assert signoff.status == SignOffRequest.Status.APPROVED
+    assert signoff.document_sha256 == version.pdf_sha256
+    assert signoff.decided_at is not None
+    record = signoff.history.order_by("-history_id").first()
+    assert record.history_user == people.stakeholder
+    assert record.history_change_reason == "Agreed"
+    assert record.document_sha256 == version.pdf_sha256
+
+
+def test_one_rejection_returns_the_version_to_draft_with_the_comment(
+    people: PlanPeople, finance: Any
+) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder, finance)
+    decide(version, people.stakeholder, approve=False, comment="The branch is missing")
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.RETURNED
+    rejected = SignOffRequest.objects.get(plan_version=version, stakeholder=people.stakeholder)
+    assert rejected.comment == "The branch is missing"
+    other = SignOffRequest.objects.get(plan_version=version, stakeholder=finance)
+    assert other.status == SignOffRequest.Status.CLOSED
+
+
+def test_a_rejection_without_a_comment_is_refused(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder)
+    with pytest.raises(ValidationError):
+        decide(version, people.stakeholder, approve=False, comment=" ")
+
+
+def test_a_decision_on_a_different_document_hash_is_refused(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder)
+    signoff = SignOffRequest.objects.get(plan_version=version)
+    with pytest.raises(ValidationError, match="not this version's PDF"):
+        services.signoff_decide(
+            signoff=signoff,
+            user=people.stakeholder,
+            approve=True,
+            comment="",
+            document_sha256="f" * 64,
+        )
+
+
+def test_nobody_else_can_decide_on_a_stakeholders_sign_off(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder)
+    signoff = SignOffRequest.objects.get(plan_version=version)
+    with pytest.raises(ValidationError, match="Only the person asked"):
+        services.signoff_decide(
+            signoff=signoff,
+            user=people.manager,
+            approve=True,
+            comment="",
+            document_sha256=version.pdf_sha256,
+        )
+
+
+def test_sign_off_of_a_superseded_version_cannot_be_requested(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    ContactFactory.create(plan=people.plan)
+    with pytest.raises(ValidationError, match="changed since this version"):
+        services.signoff_request(
+            version=version,
+            user=people.manager,
+            stakeholders=[people.stakeholder],
+            due_date=timezone.localdate(),
+            current_inputs_sha256=selectors.current_inputs_sha256(people.plan),
+        )
+
+
+def test_an_auditor_cannot_be_asked_to_sign(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    with pytest.raises(ValidationError, match="not a stakeholder or manager"):
+        request_signoff(version, people, people.auditor)
+
+
+def test_overdue_signatures_get_one_reminder_per_day(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder)
+    mail.outbox.clear()
+    signoff = SignOffRequest.objects.get(plan_version=version)
+    later = timezone.now() + dt.timedelta(days=8)
+    assert services.signoff_send_reminders(now=later) == 1
+    assert services.signoff_send_reminders(now=later + dt.timedelta(hours=1)) == 0
+    assert services.signoff_send_reminders(now=later + dt.timedelta(days=1, hours=1)) == 1
+    assert len(mail.outbox) == 2
+    assert "Reminder" in mail.outbox[0].subject
+    assert version.pdf_sha256 in mail.outbox[0].body
+    signoff.refresh_from_db()
+    assert signoff.reminded_at is not None
+
+
+def test_the_request_emails_each_stakeholder_the_documents_hash(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    mail.outbox.clear()
+    request_signoff(version, people, people.stakeholder)
+    [message] = mail.outbox
+    assert message.to == [people.stakeholder.email]
+    assert version.pdf_sha256 in message.body
+
+
+def test_verifying_a_published_pdf_names_plan_version_and_signers(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    request_signoff(version, people, people.stakeholder)
+    decide(version, people.stakeholder, approve=True)
+    result = selectors.verify_document(hashlib.sha256(version.pdf.read()).hexdigest())
+    assert result.version == version and result.variant == "pdf"
+    assert [s.stakeholder for s in result.signoffs] == [people.stakeholder]
+    assert not result.superseded_by_changes
+    pdfa = selectors.verify_document(version.pdfa_sha256.upper())
+    assert pdfa.version == version and pdfa.variant == "pdfa"
+
+
+def test_verifying_an_unknown_hash_finds_nothing(people: PlanPeople) -> None:
+    assert selectors.verify_document("e" * 64).version is None
+
+
+def test_a_draft_export_renders_a_watermarked_file_without_publishing(people: PlanPeople) -> None:
+    job = services.draft_export(plan=people.plan, user=people.manager)
+    result = services.draft_render(job=Job.objects.get(pk=job.pk), progress=_no_progress)
+    assert result["file"].startswith(f"documents/drafts/plan-{people.plan.pk}/")
+    assert PlanVersion.objects.filter(plan=people.plan).count() == 0
+
+
+def test_a_second_version_lists_the_changes_since_the_first_with_who_and_why(
+    people: PlanPeople,
+) -> None:
+    publish_and_render(people)
+    services.contact_create(
+        plan=people.plan, user=people.manager, name="Nina Network", reason="New site engineer"
+    )
+    version, _ = services.version_publish(plan=people.plan, user=people.manager)
+    entries = version.snapshot["change_log"]["entries"]
+    assert [e["why"] for e in entries] == ["New site engineer"]
+    assert entries[0]["who"] == people.manager.get_full_name()
+    assert version.snapshot["version"]["previous_number"] == 1
+
+
+def test_publishing_as_someone_else_is_attributed_in_history(people: PlanPeople) -> None:
+    other = UserFactory.create(username="mo")
+    MembershipFactory.create(plan=people.plan, user=other, role=Role.MANAGER)
+    version, _ = services.version_publish(plan=people.plan, user=other, note="Term start")
+    assert version.history.first().history_user == other
