@@ -10,8 +10,8 @@ the web app, the API and Celery tasks alike. Modules:
 * ``objectives`` — MTPD, RTO, RPO, MBCO and availability tier from a BIA; inheritance of
   the strictest objective by shared components;
 * ``achievable`` — RTO and RPO the inventory can deliver, and what sets them;
-* ``techniques`` / ``gaps`` / ``whatif`` — gap analysis with engine-checked remediation,
-  action plans, and what-if changes;
+* ``techniques`` / ``remediation`` / ``gaps`` / ``whatif`` — gap analysis with
+  engine-checked remediation, action plans, and what-if changes;
 * ``examples`` — the whitepaper's print service, for demo data and tests.
 """
 
@@ -49,14 +49,7 @@ from analysis.engine.budgets import (
     nines_table,
     period_seconds,
 )
-from analysis.engine.gaps import (
-    ActionPlanItem,
-    Gap,
-    GapReport,
-    Milestone,
-    RemediationOption,
-    analyse_gaps,
-)
+from analysis.engine.gaps import ActionPlanItem, Gap, GapReport, Milestone, analyse_gaps
 from analysis.engine.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED, wilson_interval
 from analysis.engine.objectives import (
     ImpactAssessment,
@@ -68,6 +61,7 @@ from analysis.engine.objectives import (
     required_tier,
     strictest_objectives,
 )
+from analysis.engine.remediation import RemediationOption
 from analysis.engine.structure import FailoverLoss, components_used_by, sub_topology
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
 from analysis.engine.topology import (

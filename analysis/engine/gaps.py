@@ -14,24 +14,16 @@ Gaps and their severity (RTO and MTPD are the function's recommended figures):
 * **spof** — one per single point of failure; by how long its loss stops the function:
   critical when unknown or beyond the MTPD, high when beyond the RTO, medium otherwise.
 
-Each gap lists remediation options from the technique catalogue. Every option is
-evaluated by re-running the engine on the changed topology (what-if) and reports the
-availability, RTO, RPO and SPOFs it leads to. ``gap_closed`` is the share of the gap it
-closes: (before − after) / (before − required), clamped to [0, 1] (1 when after meets the
-requirement; 0.5 for going from unknown to known but still short). For RTO and RPO the
-figures are those of the element the option changes (its outage, its data-loss window),
-because several elements may each hold the function back. A SPOF counts as closed when
-the element is no longer a SPOF and its loss is recovered within the RTO, half closed when
-it is no longer a SPOF but recovery still takes longer than the RTO. ``closes_gap`` is
-true only when the function itself meets the requirement after the change.
-Options are ordered "start light": gap_closed / (cost_class × complexity), highest first.
-A gap that no single option closes becomes an action-plan item with milestones (assess,
-design, fund, implement, test), in the manner of a NIST plan of action and milestones.
+Each gap lists remediation options from the technique catalogue, each checked by
+re-running the engine on the changed topology and ranked "start light" (see
+``analysis.engine.remediation`` for how much of a gap an option closes). A gap that no
+single option closes becomes an action-plan item with milestones (assess, design, fund,
+implement, test), in the manner of a NIST plan of action and milestones.
 
 Example (print service, head office): the SAN is a critical SPOF (its 24 h restore is
 beyond the 8 h MTPD, and it defeats the redundancy of ``app-pair``); the first option is
 replicated storage in the branch (closes it fully, cost 4 × complexity 3), ahead of a cold
-site (half closed, 2 × 4), a warm site and a hot site.
+site (half closed, 2 × 4), a hot site and a warm site.
 """
 
 from __future__ import annotations
@@ -40,37 +32,23 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from analysis.engine.achievable import AchievableObjectives, achievable_objectives
-from analysis.engine.availability import AvailabilityAnalyzer, ServiceAvailability
+from analysis.engine.availability import AvailabilityAnalyzer
 from analysis.engine.budgets import format_duration, tier_label
 from analysis.engine.objectives import RecoveryRecommendation
+from analysis.engine.remediation import (
+    Evaluator,
+    GapTarget,
+    RemediationOption,
+    outage_of,
+    rank_options,
+)
 from analysis.engine.structure import Model, sub_topology
-from analysis.engine.techniques import DEFAULT_TECHNIQUES, GapKind, Technique, changes_for
-from analysis.engine.topology import Method, Topology, TopologyError
-from analysis.engine.whatif import ChangeSet, apply_changes
+from analysis.engine.techniques import DEFAULT_TECHNIQUES, GapKind, Technique
+from analysis.engine.topology import Method, Topology
 
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITY_ORDER: Final[dict[str, int]] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 MILESTONES: Final = ("assess", "design", "fund", "implement", "test")
-
-
-@dataclass(frozen=True, slots=True)
-class RemediationOption:
-    """One technique applied to one element, with the engine's verdict on it."""
-
-    technique_key: str
-    technique_name: str
-    target: str
-    changes: ChangeSet
-    gap_closed: float
-    closes_gap: bool
-    cost_class: int
-    complexity: int
-    score: float
-    availability_after: float
-    rto_hours_after: float | None
-    rpo_hours_after: float | None
-    spofs_after: tuple[str, ...]
-    assumptions: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,170 +94,12 @@ class GapReport:
     notes: tuple[str, ...]
 
 
-def _ratio_severity(ratio: float, *, critical: float, high: float) -> Severity:
+def _ratio_severity(ratio: float, *, critical: float, high: float, medium: float = 1.1) -> Severity:
     if ratio >= critical:
         return "critical"
     if ratio >= high:
         return "high"
-    return "medium" if ratio > 1.1 else "low"
-
-
-def _fraction(before: float | None, after: float | None, required: float) -> float:
-    if after is None:
-        return 0.0
-    if after <= required:
-        return 1.0
-    if before is None:
-        return 0.5
-    if before <= required:
-        return 1.0
-    return max(0.0, min(1.0, (before - after) / (before - required)))
-
-
-@dataclass(frozen=True, slots=True)
-class _After:
-    availability: ServiceAvailability
-    objectives: AchievableObjectives
-
-
-class _Evaluator:
-    """Runs what-if for each (technique, target) once, however many gaps ask for it."""
-
-    def __init__(self, part: Topology, service_id: str, method: Method | None) -> None:
-        self.part = part
-        self.model = Model(part, validate=False)
-        self.service_id = service_id
-        self.method = method
-        self.cache: dict[tuple[str, str], tuple[ChangeSet, _After] | None] = {}
-
-    def run(self, technique: Technique, target: str) -> tuple[ChangeSet, _After] | None:
-        key = (technique.key, target)
-        if key not in self.cache:
-            changes = changes_for(technique, self.model, target, self.service_id)
-            try:
-                changed = apply_changes(self.part, changes)
-            except (TopologyError, ValueError):
-                self.cache[key] = None
-            else:
-                analyzer = AvailabilityAnalyzer(changed, method=self.method)
-                self.cache[key] = (
-                    changes,
-                    _After(
-                        analyzer.service(self.service_id),
-                        achievable_objectives(changed, self.service_id, analyzer=analyzer),
-                    ),
-                )
-        return self.cache[key]
-
-
-def _outage_of(objectives: AchievableObjectives, element: str) -> tuple[bool, float | None]:
-    for outage in objectives.outages:
-        if outage.element_id == element:
-            return True, outage.hours
-    return False, None
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    """What one gap measures: the function's figure before, the requirement, the element
-    it is about, and for RTO/RPO each target element's own figure before the change."""
-
-    kind: GapKind
-    before: float | None
-    required: float | None
-    element: str | None = None
-    element_before: tuple[tuple[str, float | None], ...] = ()
-
-
-def _protection_of(objectives: AchievableObjectives, component: str) -> float | None:
-    for protection in objectives.data_protection:
-        if protection.component_id == component:
-            return protection.rpo_hours
-    return None
-
-
-def _closure(gap: _Target, after: _After, target: str) -> float:
-    """Share of the gap that changing ``target`` closes.
-
-    RTO and RPO credit the element that was changed (its own outage or data-loss window),
-    since another element may still hold the function's figure back; the function-level
-    figures after the change are reported with every option.
-    """
-    if gap.kind == "spof":
-        if gap.element in after.availability.single_points_of_failure:
-            return 0.0
-        if gap.required is None or gap.element is None:
-            return 1.0
-        hours = _outage_of(after.objectives, gap.element)[1]
-        return 1.0 if hours is not None and hours <= gap.required else 0.5
-    if gap.required is None:
-        return 0.0
-    before = dict(gap.element_before).get(target, gap.before)
-    if gap.kind == "rto":
-        return _fraction(before, _outage_of(after.objectives, target)[1], gap.required)
-    if gap.kind == "rpo":
-        return _fraction(before, _protection_of(after.objectives, target), gap.required)
-    return _fraction(gap.before, after.availability.unavailability, gap.required)
-
-
-def _closes(gap: _Target, after: _After, closed: float) -> bool:
-    """Whether the function meets the requirement after the change (not just the target)."""
-    if gap.kind == "spof" or gap.required is None:
-        return closed >= 1.0 - 1e-9
-    if gap.kind == "rto":
-        figure = after.objectives.rto_hours
-    elif gap.kind == "rpo":
-        figure = after.objectives.rpo_hours
-    else:
-        figure = after.availability.unavailability
-    return figure is not None and figure <= gap.required
-
-
-def _options(
-    evaluator: _Evaluator,
-    gap: _Target,
-    targets: list[str],
-    techniques: tuple[Technique, ...],
-    max_options: int,
-) -> tuple[RemediationOption, ...]:
-    model = evaluator.model
-    found: list[RemediationOption] = []
-    for target in targets:
-        is_site = model.kind(target) == "site"
-        target_kind = None if is_site else model.components[target].kind
-        for technique in techniques:
-            if not technique.applies(gap.kind, target_kind, is_site=is_site):
-                continue
-            outcome = evaluator.run(technique, target)
-            if outcome is None:
-                continue
-            changes, after = outcome
-            closed = _closure(gap, after, target)
-            if closed <= 0.0:
-                continue
-            weight = technique.cost_class * technique.complexity
-            found.append(
-                RemediationOption(
-                    technique_key=technique.key,
-                    technique_name=technique.name,
-                    target=target,
-                    changes=changes,
-                    gap_closed=closed,
-                    closes_gap=_closes(gap, after, closed),
-                    cost_class=technique.cost_class,
-                    complexity=technique.complexity,
-                    score=closed / weight,
-                    availability_after=after.availability.availability,
-                    rto_hours_after=after.objectives.rto_hours,
-                    rpo_hours_after=after.objectives.rpo_hours,
-                    spofs_after=after.availability.single_points_of_failure,
-                    assumptions=technique.assumptions,
-                )
-            )
-    found.sort(
-        key=lambda o: (-o.score, -o.gap_closed, o.cost_class * o.complexity, o.technique_key)
-    )
-    return tuple(found[:max_options])
+    return "medium" if ratio >= medium else "low"
 
 
 def _defeated_groups(model: Model, service_id: str, element: str) -> list[str]:
@@ -344,7 +164,7 @@ def analyse_gaps(
     model = analyzer.model
     achieved = analyzer.service(service_id)
     ach = achievable_objectives(part, service_id, analyzer=analyzer)
-    evaluator = _Evaluator(part, service_id, method)
+    evaluator = Evaluator(part, service_id, method)
     rto, rpo, mtpd = (
         required.recommended_rto_hours,
         required.recommended_rpo_hours,
@@ -353,8 +173,8 @@ def analyse_gaps(
     gaps: list[Gap] = []
     notes: list[str] = [f"required inputs missing: {m}" for m in required.missing]
 
-    def add(gap: _Target, severity: Severity, evidence: str, targets: list[str]) -> None:
-        options = _options(evaluator, gap, targets, techniques, max_options)
+    def add(gap: GapTarget, severity: Severity, evidence: str, targets: list[str]) -> None:
+        options = rank_options(evaluator, gap, targets, techniques, max_options)
         gaps.append(
             Gap(gap.kind, severity, gap.required, gap.before, evidence, options, gap.element)
         )
@@ -388,7 +208,7 @@ def analyse_gaps(
                 f" (MTPD {mtpd:g} h)" if mtpd is not None else ""
             )
         add(
-            _Target("rto", ach.rto_hours, rto, targets[0] if targets else None, per_element),
+            GapTarget("rto", ach.rto_hours, rto, targets[0] if targets else None, per_element),
             severity,
             evidence,
             targets,
@@ -420,7 +240,7 @@ def analyse_gaps(
                 f"{ach.rpo_hours:g} h of data lost against a required RPO of {rpo:g} h"
             )
         add(
-            _Target("rpo", ach.rpo_hours, rpo, targets[0] if targets else None, per_element),
+            GapTarget("rpo", ach.rpo_hours, rpo, targets[0] if targets else None, per_element),
             severity,
             evidence,
             targets,
@@ -430,7 +250,7 @@ def analyse_gaps(
     if need is not None and achieved.availability < need:
         u_need = 1.0 - need
         ratio = achieved.unavailability / u_need if u_need > 0 else float("inf")
-        severity = _ratio_severity(ratio, critical=10.0, high=3.0)
+        severity = _ratio_severity(ratio, critical=10.0, high=3.0, medium=1.5)
         movers = [i for i in achieved.importance if i.criticality > 0]
         movers.sort(key=lambda i: (-i.criticality, i.element_id))
         year = topology.year_days * 86_400.0
@@ -443,7 +263,7 @@ def analyse_gaps(
             top = movers[0]
             evidence += f"; '{top.element_id}' accounts for {top.criticality:.0%} of the downtime"
         add(
-            _Target(
+            GapTarget(
                 "availability",
                 achieved.unavailability,
                 u_need,
@@ -455,7 +275,7 @@ def analyse_gaps(
         )
 
     for spof in achieved.single_points_of_failure:
-        assessed, hours = _outage_of(ach, spof)
+        assessed, hours = outage_of(ach, spof)
         if not assessed or hours is None or (mtpd is not None and hours > mtpd):
             severity = "critical"
         elif rto is None or hours > rto:
@@ -473,7 +293,7 @@ def analyse_gaps(
             evidence += "; hidden: it sits under every member of " + ", ".join(
                 f"'{g}'" for g in defeated
             )
-        add(_Target("spof", None, rto, spof), severity, evidence, [spof])
+        add(GapTarget("spof", None, rto, spof), severity, evidence, [spof])
 
     gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.kind, g.element or ""))
     plan = tuple(_plan(g, service_id) for g in gaps if not any(o.closes_gap for o in g.remediation))

@@ -191,3 +191,39 @@ def test_the_default_catalogue_covers_the_whitepaper_techniques():
         "warm-site",
         "cold-site",
     } <= keys
+
+
+def _single(restore_hours: float) -> Topology:
+    return Topology(
+        components=(Component("app", 0.999, restore_hours=restore_hours),),
+        services=(Service("svc", ("app",)),),
+    )
+
+
+def _required(rto: float, mtpd: float, availability: float | None = None):
+    base = recommend_objectives(print_service_assessment())
+    return replace(
+        base,
+        recommended_rto_hours=rto,
+        mtpd_hours=mtpd,
+        recommended_rpo_hours=None,
+        required_availability=availability,
+    )
+
+
+@pytest.mark.parametrize(
+    ("restore", "severity"),
+    [(5.4, "low"), (7.0, "medium"), (11.0, "high"), (30.0, "critical")],
+)
+def test_rto_gap_severity_follows_the_ratio_to_rto_and_the_mtpd(restore, severity):
+    report = analyse_gaps(_single(restore), "svc", _required(rto=5.0, mtpd=24.0))
+    assert _gap(report, "rto").severity == severity
+
+
+@pytest.mark.parametrize(
+    ("required", "severity"),
+    [(0.99905, "low"), (0.9995, "medium"), (0.9998, "high"), (0.99995, "critical")],
+)
+def test_availability_gap_severity_follows_the_ratio_of_unavailabilities(required, severity):
+    report = analyse_gaps(_single(1.0), "svc", _required(rto=5.0, mtpd=24.0, availability=required))
+    assert _gap(report, "availability").severity == severity
