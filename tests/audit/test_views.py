@@ -1,0 +1,279 @@
+"""Auditor pages: filters, field errors, comparison, the plan as of a date, exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.export import CSV_HEADER, neutralise, verify_export
+from audit.models import ChainEntry
+from bcp import services
+from bcp.models import Plan
+from tests.audit import factories
+from tests.conftest import PlanPeople, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(people: PlanPeople, name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
+
+
+def _rescope(people: PlanPeople, scope: str, *, reason: str = "", ticket: str = "") -> Plan:
+    plan = Plan.objects.get(pk=people.plan.pk)
+    return services.plan_update(
+        plan=plan,
+        user=people.manager,
+        expected_version=plan.version,
+        reason=reason,
+        ticket=ticket,
+        scope=scope,
+    )
+
+
+def _rows(client: Client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return [f"#{e.seq}" for e in response.context["page"]]
+
+
+def test_the_timeline_filters_by_user_reason_ticket_and_date(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    _rescope(people, "Head office", reason="Branch closed", ticket="CHG-9")
+    entry = ChainEntry.objects.order_by("-seq").first()
+    assert entry is not None
+    today = timezone.localdate().isoformat()
+    url = _url(people, "audit_timeline")
+    assert _rows(auditor_client, f"{url}?user={people.manager.pk}") == [f"#{entry.seq}"]
+    assert _rows(auditor_client, f"{url}?reason=branch") == [f"#{entry.seq}"]
+    assert _rows(auditor_client, f"{url}?ticket=chg-9") == [f"#{entry.seq}"]
+    assert f"#{entry.seq}" in _rows(auditor_client, f"{url}?date_from={today}&date_to={today}")
+    assert _rows(auditor_client, f"{url}?date_to=2001-01-01") == []
+
+
+def test_the_timeline_shows_old_and_new_values_with_reason(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    _rescope(people, "Head office and branch", reason="Branch added after the workshop")
+    response = auditor_client.get(_url(people, "audit_timeline"))
+    assert b"Head office and branch" in response.content
+    assert b"Branch added after the workshop" in response.content
+    assert b"diff-old" in response.content
+
+
+def test_a_malformed_date_filter_is_a_field_error_not_a_500(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    response = auditor_client.get(_url(people, "audit_timeline") + "?date_from=1st+of+March")
+    assert response.status_code == 400
+    assert response.context["filters"].errors["date_from"] == ["Enter a valid date."]
+
+
+def test_an_end_date_before_the_start_is_a_field_error(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    url = _url(people, "audit_timeline") + "?date_from=2026-03-02&date_to=2026-03-01"
+    response = auditor_client.get(url)
+    assert response.status_code == 400
+    assert "before the start" in response.context["filters"].errors["date_to"][0]
+
+
+def test_the_auditor_sees_no_restore_links_and_the_manager_does(people: PlanPeople) -> None:
+    _rescope(people, "Head office")
+    url = _url(people, "audit_timeline")
+    assert b"Restore" not in client_for(people.auditor).get(url).content
+    assert b"Restore" in client_for(people.manager).get(url).content
+
+
+def test_compare_shows_any_two_versions_field_by_field(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    _rescope(people, "Head office")
+    _rescope(people, "Head office and branch")
+    versions = list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))  # type: ignore[attr-defined]
+    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    response = auditor_client.get(f"{url}?a={versions[0].history_id}&b={versions[2].history_id}")
+    assert response.status_code == 200
+    changed = response.context["comparison"].changed
+    assert [(c.label, c.old, c.new) for c in changed] == [
+        ("Scope", versions[0].scope or "—", "Head office and branch")
+    ]
+
+
+def test_compare_with_versions_of_another_record_is_a_404(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    first = Plan.history.filter(id=people.plan.pk).order_by("history_id")[0]  # type: ignore[attr-defined]
+    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    assert auditor_client.get(f"{url}?a={first.history_id}&b=999999").status_code == 404
+
+
+def test_the_object_page_lists_every_version(people: PlanPeople, auditor_client: Client) -> None:
+    _rescope(people, "Head office")
+    url = _url(people, "audit_object", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    response = auditor_client.get(url)
+    assert len(response.context["rows"]) == 2
+
+
+def test_an_unknown_model_or_another_plans_record_is_a_404(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    other = Plan.objects.exclude(pk=people.plan.pk).first()
+    assert other is not None
+    for label, object_id in (("auth.User", "1"), ("bcp.Job", "1"), ("bcp.Plan", str(other.pk))):
+        url = _url(people, "audit_object", model_label=label, object_id=object_id)
+        assert auditor_client.get(url).status_code == 404
+
+
+def test_the_plan_as_of_a_past_moment_shows_what_it_said_then(people: PlanPeople) -> None:
+    from audit.selectors import plan_as_of
+    from bcp.history import change_context
+
+    site = factories.site(people.plan, people.manager, name="Branch site server room")
+    before = timezone.now()
+    _rescope(people, "Changed later")
+    with change_context(user=people.manager, reason="Closed"):
+        site.delete()
+    then = {s.model._meta.label: s for s in plan_as_of(people.plan, before)}
+    assert ["Branch site server room" in row for row in then["inventory.Site"].rows] == [True]
+    assert not any("Changed later" in row for row in then["bcp.Plan"].rows)
+    now = {s.model._meta.label: s for s in plan_as_of(people.plan, timezone.now())}
+    assert "inventory.Site" not in now
+    assert any("Changed later" in row for row in now["bcp.Plan"].rows)
+
+
+def test_the_as_of_page_takes_a_day_and_shows_the_plan_then(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    response = auditor_client.get(
+        _url(people, "audit_as_of"), {"day": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 200
+    assert people.plan.name.encode() in response.content
+    empty = auditor_client.get(_url(people, "audit_as_of"), {"day": "2001-03-01"})
+    assert b"Nothing had been recorded" in empty.content
+
+
+def test_a_malformed_as_of_date_is_a_field_error(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    response = auditor_client.get(_url(people, "audit_as_of"), {"day": "yesterday"})
+    assert response.status_code == 400
+    assert "day" in response.context["form"].errors
+
+
+def test_the_verify_page_reports_the_chain_intact(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    response = auditor_client.get(_url(people, "audit_verify") + "?check=1")
+    assert b"History intact up to entry" in response.content
+
+
+def _csv(response: Any) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_export_neutralises_formulas(people: PlanPeople, auditor_client: Client) -> None:
+    _rescope(people, '=HYPERLINK("http://evil")', reason="+cmd|' /C calc'!A0", ticket="@SUM(1)")
+    response = auditor_client.get(_url(people, "audit_export_csv") + "?reason=cmd")
+    rows = _csv(response)
+    assert rows[0] == CSV_HEADER
+    record = dict(zip(CSV_HEADER, rows[1], strict=True))
+    assert record["reason"] == "'+cmd|' /C calc'!A0"
+    assert record["ticket"] == "'@SUM(1)"
+    assert "=HYPERLINK" in record["changes"] and not record["changes"].startswith("=")
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_prefix_is_neutralised(prefix: str) -> None:
+    assert neutralise(f"{prefix}1+1") == f"'{prefix}1+1"
+
+
+def test_an_empty_csv_export_is_just_the_header(people: PlanPeople, auditor_client: Client) -> None:
+    response = auditor_client.get(_url(people, "audit_export_csv") + "?ticket=NOPE-1")
+    assert response.status_code == 200
+    assert _csv(response) == [CSV_HEADER]
+
+
+def test_an_export_with_a_malformed_date_is_a_field_error(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    response = auditor_client.get(_url(people, "audit_export_csv") + "?date_to=31/02/2026")
+    assert response.status_code == 400
+    assert b"Enter a valid date." in response.content
+
+
+def test_json_export_carries_hashes_that_verify_outside_the_system(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    _rescope(people, "Head office", reason="Branch closed")
+    response = auditor_client.get(_url(people, "audit_export_json"))
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["entries"], "expected the plan's history"
+    assert verify_export(document) == []
+    assert document["chain_head"]["seq"] == ChainEntry.objects.order_by("-seq")[0].seq
+    document["entries"][-1]["content"]["scope"] = "Everything"
+    assert verify_export(document) == [
+        f"entry {document['entries'][-1]['seq']}: content does not match content_hash"
+    ]
+
+
+def test_an_empty_json_export_has_no_entries(people: PlanPeople, auditor_client: Client) -> None:
+    response = auditor_client.get(_url(people, "audit_export_json") + "?ticket=NOPE-1")
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["entries"] == []
+
+
+def test_the_pdf_report_covers_a_date_range(people: PlanPeople, auditor_client: Client) -> None:
+    from pypdf import PdfReader
+
+    _rescope(people, "Head office", reason="Branch closed")
+    today = timezone.localdate().isoformat()
+    response = auditor_client.get(
+        _url(people, "audit_export_pdf") + f"?date_from={today}&date_to={today}"
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "Branch closed" in text
+    assert f"period {today} to {today}" in text
+
+
+def test_the_timeline_query_count_does_not_grow_with_entries(
+    people: PlanPeople, auditor_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    url = _url(people, "audit_timeline")
+    _rescope(people, "v0")
+    with django_assert_max_num_queries(20) as few:
+        auditor_client.get(url)
+    for n in range(60):
+        _rescope(people, f"v{n + 1}")
+        factories.site(people.plan, people.manager, name=f"Site {n}")
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        response = auditor_client.get(url)
+    assert len(response.context["rows"]) == 50
+
+
+def test_entry_page_shows_hashes(people: PlanPeople, auditor_client: Client) -> None:
+    entry = ChainEntry.objects.filter(plan_id=people.plan.pk).order_by("-seq").first()
+    assert entry is not None
+    response = auditor_client.get(_url(people, "audit_entry", seq=entry.seq))
+    assert entry.entry_hash.encode() in response.content
+
+
+def test_plan_change_log_links_each_entry_to_its_page(people: PlanPeople) -> None:
+    from audit.selectors import plan_change_log
+
+    _rescope(people, "Head office", reason="Branch closed")
+    log = plan_change_log(people.plan, since=timezone.now() - dt.timedelta(hours=1))
+    assert log[-1]["reason"] == "Branch closed"
+    assert log[-1]["url"] == _url(people, "audit_entry", seq=log[-1]["seq"])
