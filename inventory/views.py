@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from pathlib import Path
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -31,6 +28,7 @@ from inventory.exchange.importing import (
     inventory_import_apply,
     read_file,
 )
+from inventory.exchange.uploads import UploadMissing, upload_discard, upload_load, upload_store
 from inventory.filters import ComponentFilter
 from inventory.forms import (
     ApplyTechniqueForm,
@@ -672,20 +670,6 @@ def technique_delete(request: HttpRequest, technique_pk: int) -> HttpResponse:
 # --- import and export -------------------------------------------------------------
 
 
-def _upload_dir(plan_pk: int) -> Path:
-    folder = Path(settings.VAR_DIR) / "inventory-imports" / str(plan_pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored(plan_pk: int, token: uuid.UUID) -> tuple[dict[str, Any], bytes]:
-    folder = _upload_dir(plan_pk)
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
-    if not meta_path.exists() or not data_path.exists():
-        raise Http404("This import has expired or was already applied; upload the file again.")
-    return json.loads(meta_path.read_text()), data_path.read_bytes()
-
-
 @plan_required(Capability.EDIT)
 def import_upload(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
@@ -699,17 +683,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            token = uuid.uuid4()
-            folder = _upload_dir(plan.pk)
-            (folder / f"{token}.bin").write_bytes(data)
-            meta = {
-                "name": upload.name,
-                "section": section,
-                "user": request.user.pk,
-                "reason": form.cleaned_data["reason"],
-                "ticket": form.cleaned_data["ticket"],
-            }
-            (folder / f"{token}.json").write_text(json.dumps(meta))
+            token = upload_store(
+                plan_pk=plan.pk,
+                user=request.user,
+                name=upload.name,
+                data=data,
+                section=section,
+                reason=form.cleaned_data["reason"],
+                ticket=form.cleaned_data["ticket"],
+            )
             return redirect("inventory_import_preview", plan_pk=plan.pk, token=token)
     status = 400 if request.method == "POST" else 200
     return render(request, "inventory/import.html", {"form": form}, status=status)
@@ -718,11 +700,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @plan_required(Capability.EDIT)
 def import_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     plan = _plan(request)
-    meta, data = _stored(plan.pk, token)
-    if meta.get("user") != request.user.pk:
-        raise Http404("This import belongs to someone else.")
     try:
-        parsed = read_file(meta["name"], data, section=meta["section"])
+        upload = upload_load(plan_pk=plan.pk, token=token, user=request.user)
+    except UploadMissing as exc:
+        raise Http404(str(exc)) from None
+    meta = {"name": upload.name, "section": upload.section}
+    try:
+        parsed = read_file(upload.name, upload.data, section=upload.section)
     except ImportFileError as exc:
         messages.error(request, str(exc))
         return redirect("inventory_import", plan_pk=plan.pk)
@@ -732,14 +716,13 @@ def import_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
                 plan=plan,
                 parsed=parsed,
                 user=request.user,
-                reason=meta.get("reason", ""),
-                ticket=meta.get("ticket", ""),
+                reason=upload.reason,
+                ticket=upload.ticket,
             )
         except ImportRefused as exc:
             preview_problems = exc.problems
         else:
-            for suffix in ("bin", "json"):
-                (_upload_dir(plan.pk) / f"{token}.{suffix}").unlink(missing_ok=True)
+            upload_discard(plan_pk=plan.pk, token=token)
             messages.success(
                 request,
                 f"Imported {meta['name']}: {result.created} created, {result.updated} changed, "

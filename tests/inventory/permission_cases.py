@@ -1,0 +1,137 @@
+"""Permission-matrix cases for every inventory page.
+
+Everyone on the plan may look at the inventory; only managers change it. Import
+previews belong to the person who uploaded the file, so the case uploads one as the
+manager and other roles are refused before ownership matters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bcp.permissions import Capability
+from inventory.exchange.uploads import upload_store
+from inventory.models import Dependency
+from tests.inventory.factories import (
+    ComponentFactory,
+    DependencyFactory,
+    FunctionFactory,
+    GroupFactory,
+    GroupMemberFactory,
+    SiteFactory,
+    TechniqueFactory,
+)
+from tests.permission_cases import UrlCase
+
+
+def _world(people: Any) -> dict[str, Any]:
+    plan = people.plan
+    existing = (
+        Dependency.objects.filter(plan=plan, notes="matrix")
+        .select_related("function", "component")
+        .first()
+    )
+    if existing is not None:
+        component = existing.component
+        assert component is not None
+        return {
+            "function": existing.function,
+            "component": component,
+            "site": component.site,
+            "group": component.memberships.get().group,
+            "dependency": existing,
+            "technique": component.technique,
+        }
+    site = SiteFactory.create(plan=plan, name="Matrix site")
+    technique = TechniqueFactory.create(plan=plan, key="matrix", name="Matrix technique")
+    component = ComponentFactory.create(
+        plan=plan, name="Matrix server", site=site, technique=technique
+    )
+    group = GroupFactory.create(plan=plan, name="Matrix pool")
+    GroupMemberFactory.create(group=group, component=component)
+    function = FunctionFactory.create(plan=plan, name="Matrix printing")
+    dependency = DependencyFactory.create(
+        plan=plan, function=function, component=component, notes="matrix"
+    )
+    return {
+        "function": function,
+        "component": component,
+        "site": site,
+        "group": group,
+        "dependency": dependency,
+        "technique": technique,
+    }
+
+
+def _component(people: Any) -> dict[str, Any]:
+    return {"component_pk": _world(people)["component"].pk}
+
+
+def _site(people: Any) -> dict[str, Any]:
+    return {"site_pk": _world(people)["site"].pk}
+
+
+def _group(people: Any) -> dict[str, Any]:
+    return {"group_pk": _world(people)["group"].pk}
+
+
+def _function(people: Any) -> dict[str, Any]:
+    return {"function_pk": _world(people)["function"].pk}
+
+
+def _dependency(people: Any) -> dict[str, Any]:
+    return {"dependency_pk": _world(people)["dependency"].pk}
+
+
+def _technique(people: Any) -> dict[str, Any]:
+    return {"technique_pk": _world(people)["technique"].pk}
+
+
+def _import_token(people: Any) -> dict[str, Any]:
+    # Uploaded by the manager; other roles are refused before ownership is looked at.
+    token = upload_store(
+        plan_pk=people.plan.pk,
+        user=people.manager,
+        name="components.csv",
+        data=b"name,kind,availability_percent\nMatrix printer,printer,98\n",
+        section="components",
+    )
+    return {"token": token}
+
+
+CASES = [
+    UrlCase("inventory_overview", Capability.VIEW),
+    UrlCase("inventory_component_list", Capability.VIEW),
+    UrlCase("inventory_component_create", Capability.EDIT),
+    UrlCase("inventory_component_detail", Capability.VIEW, kwargs=_component),
+    UrlCase("inventory_component_edit", Capability.EDIT, kwargs=_component),
+    UrlCase("inventory_component_delete", Capability.EDIT, kwargs=_component),
+    UrlCase(
+        "inventory_component_apply_technique", Capability.EDIT, method="post", kwargs=_component
+    ),
+    UrlCase("inventory_site_list", Capability.VIEW),
+    UrlCase("inventory_site_create", Capability.EDIT),
+    UrlCase("inventory_site_detail", Capability.VIEW, kwargs=_site),
+    UrlCase("inventory_site_edit", Capability.EDIT, kwargs=_site),
+    UrlCase("inventory_site_delete", Capability.EDIT, kwargs=_site),
+    UrlCase("inventory_site_diagram", Capability.VIEW, kwargs=_site),
+    UrlCase("inventory_group_list", Capability.VIEW),
+    UrlCase("inventory_group_create", Capability.EDIT),
+    UrlCase("inventory_group_detail", Capability.VIEW, kwargs=_group),
+    UrlCase("inventory_group_edit", Capability.EDIT, kwargs=_group),
+    UrlCase("inventory_group_delete", Capability.EDIT, kwargs=_group),
+    UrlCase("inventory_group_apply_technique", Capability.EDIT, method="post", kwargs=_group),
+    UrlCase("inventory_function_detail", Capability.VIEW, kwargs=_function),
+    UrlCase("inventory_function_diagram", Capability.VIEW, kwargs=_function),
+    UrlCase("inventory_dependency_add", Capability.EDIT, method="post", kwargs=_function),
+    UrlCase("inventory_dependency_edit", Capability.EDIT, kwargs=_dependency),
+    UrlCase("inventory_dependency_delete", Capability.EDIT, kwargs=_dependency),
+    UrlCase("inventory_technique_list", Capability.VIEW),
+    UrlCase("inventory_technique_seed", Capability.EDIT, method="post"),
+    UrlCase("inventory_technique_create", Capability.EDIT),
+    UrlCase("inventory_technique_edit", Capability.EDIT, kwargs=_technique),
+    UrlCase("inventory_technique_delete", Capability.EDIT, kwargs=_technique),
+    UrlCase("inventory_import", Capability.EDIT),
+    UrlCase("inventory_import_preview", Capability.EDIT, kwargs=_import_token),
+    UrlCase("inventory_export", Capability.VIEW, kwargs=lambda people: {"file_format": "json"}),
+]
