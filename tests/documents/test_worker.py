@@ -1,0 +1,85 @@
+"""Rendering through a real Celery worker process."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from bcp.celery import app as celery_app
+from bcp.models import Job
+from documents.models import PlanVersion
+from documents.services import RENDER_DRAFT_KIND, RENDER_VERSION_KIND, RENDER_VERSION_TASK
+from tests.conftest import PlanPeople, client_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _wait(job: Job, timeout: float = 120) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job stayed {job.status}: {job.message}")
+
+
+def test_publishing_from_the_page_renders_the_version_in_the_worker(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    client = client_for(people.manager)
+    response = client.post(
+        reverse("version_publish", kwargs={"plan_pk": people.plan.pk}), {"note": "First issue"}
+    )
+    assert response.status_code == 302
+    job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    version = PlanVersion.objects.get(plan=people.plan)
+    assert version.status == PlanVersion.Status.PUBLISHED
+    download = client.get(
+        reverse("version_download", kwargs={"plan_pk": people.plan.pk, "version_pk": version.pk})
+    )
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert hashlib.sha256(body).hexdigest() == version.pdf_sha256
+    assert body.startswith(b"%PDF-")
+
+
+def test_a_redelivered_render_message_creates_no_second_artifact(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    client = client_for(people.manager)
+    client.post(reverse("version_publish", kwargs={"plan_pk": people.plan.pk}))
+    job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
+    version = PlanVersion.objects.get(plan=people.plan)
+    rendered = (version.pdf.name, version.pdf_sha256, version.version, job.finished_at)
+    celery_app.send_task(RENDER_VERSION_TASK, args=[str(job.pk)])
+    time.sleep(3)
+    version.refresh_from_db()
+    job.refresh_from_db()
+    assert (version.pdf.name, version.pdf_sha256, version.version, job.finished_at) == rendered
+    assert job.attempts == 1
+
+
+def test_a_draft_export_shows_progress_and_then_a_download_link(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    client = client_for(people.manager)
+    response = client.post(
+        reverse("draft_export_start", kwargs={"plan_pk": people.plan.pk}), HTTP_HX_REQUEST="true"
+    )
+    assert 'hx-trigger="every 1s"' in response.content.decode()
+    job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_DRAFT_KIND))
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    fragment = client.get(
+        reverse("documents_job", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk}),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Download draft PDF" in fragment and "every 1s" not in fragment
+    pdf = client.get(
+        reverse("draft_download", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk})
+    )
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
