@@ -98,6 +98,12 @@ def load_inputs(plan: Plan) -> AnalysisInputs:
 
     settings = engine_settings(plan)
     topology = plan_topology(plan)
+    # The year convention and method chosen for the plan apply to every figure.
+    topology.topology = dataclasses.replace(
+        topology.topology,
+        year_days=settings.year_days,
+        method=settings.method,  # type: ignore[arg-type]
+    )
     assessments: dict[str, ImpactAssessment | None] = {}
     for key, function in topology.functions.items():
         assessment = function_impact_assessment(function)

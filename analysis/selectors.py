@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from analysis.engine import allowed_downtime, budget_remaining, format_duration
@@ -35,16 +35,11 @@ def latest_function_result(
     from inventory.graph import function_key
 
     key = function_key(function_pk)
-    runs = (
-        AnalysisRun.objects.filter(plan=plan, job__status=Job.Status.SUCCEEDED)
-        .filter(function__isnull=True)
-        .union(
-            AnalysisRun.objects.filter(
-                plan=plan, job__status=Job.Status.SUCCEEDED, function_id=function_pk
-            )
-        )
-        .order_by("-created_at")
-    )
+    runs = AnalysisRun.objects.filter(
+        Q(function__isnull=True) | Q(function_id=function_pk),
+        plan=plan,
+        job__status=Job.Status.SUCCEEDED,
+    ).order_by("-created_at")
     for run in runs[:1]:
         return run, run.results.get("functions", {}).get(key)
     return None, None

@@ -1,0 +1,36 @@
+"""The demo print service as a fixture, with business functions even before the BIA demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bcp.demo import demo_load
+from bcp.models import Plan
+from bia.models import BusinessFunction
+
+PRINTING = "Staff and student printing"
+
+
+@pytest.fixture
+def demo(db: None) -> dict[str, Any]:
+    """The whitepaper's print-service plan with its inventory, users and first analysis."""
+    result = demo_load()
+    plan: Plan = result["plan"]
+    if not BusinessFunction.objects.filter(plan=plan).exists():
+        # The BIA demo supplies the functions; without it, name them so the inventory
+        # demo can attach their dependencies.
+        for name in (PRINTING, "Branch printing"):
+            BusinessFunction.objects.create(plan=plan, name=name)
+        result = demo_load()
+    return result
+
+
+def printing_function(plan: Plan) -> BusinessFunction:
+    """The head-office printing function of the demo, whatever the BIA demo called it."""
+    candidates = BusinessFunction.objects.filter(plan=plan).order_by("pk")
+    for function in candidates:
+        if "print" in function.name.lower() and "branch" not in function.name.lower():
+            return function
+    raise AssertionError("the demo has no head-office printing function")

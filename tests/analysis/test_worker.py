@@ -1,0 +1,64 @@
+"""Analysis runs in a real Celery worker process."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from analysis.models import AnalysisRun
+from bcp.models import Job
+from tests.analysis.conftest import printing_function
+from tests.conftest import client_for
+
+
+def _wait(job: Job, timeout: float = 90) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"analysis job still {job.status}: {job.message}")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_plan_analysis_started_from_the_page_completes_in_the_worker(
+    demo: dict[str, Any], celery_worker_process: Any
+) -> None:
+    plan = demo["plan"]
+    client = client_for(demo["users"]["manager"])
+    response = client.post(
+        reverse("analysis_run_start", kwargs={"plan_pk": plan.pk}), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
+    assert run is not None
+    job = _wait(run.job)
+    assert job.status == "succeeded", job.error
+    run.refresh_from_db()
+    assert run.inputs_hash and run.results["functions"]
+    poll = client.get(
+        reverse("analysis_job_status", kwargs={"plan_pk": plan.pk, "job_pk": job.pk}),
+        HTTP_HX_REQUEST="true",
+    )
+    assert poll["HX-Refresh"] == "true"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_one_function_is_recomputed_alone(demo: dict[str, Any], celery_worker_process: Any) -> None:
+    plan = demo["plan"]
+    function = printing_function(plan)
+    client_for(demo["users"]["manager"]).post(
+        reverse(
+            "analysis_function_recompute", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}
+        )
+    )
+    run = AnalysisRun.objects.get(plan=plan, function=function)
+    assert _wait(run.job).status == "succeeded"
+    run.refresh_from_db()
+    assert list(run.results["functions"]) == [f"function:{function.pk}"]
