@@ -284,7 +284,7 @@ class CampaignForm(forms.Form):
     template = forms.ModelChoiceField(
         queryset=QuestionnaireTemplate.objects.none(), label="Questionnaire"
     )
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     functions = FunctionsChoiceField(
         queryset=BusinessFunction.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -317,7 +317,8 @@ class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
     function = forms.ModelChoiceField(queryset=BusinessFunction.objects.none())
     interviewee = forms.CharField(max_length=200, help_text="Name and role.")
     held_at = forms.DateTimeField(
-        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
@@ -329,7 +330,9 @@ class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
 
 class WorkshopForm(forms.Form):
     title = forms.CharField(max_length=200)
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    held_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Date"
+    )
     functions = FunctionsChoiceField(
         queryset=BusinessFunction.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -353,7 +356,9 @@ class ActionForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select", "id": "action-owner"}),
     )
     due_date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), required=False, label="Due"
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        label="Due",
     )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:

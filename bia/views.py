@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -689,11 +689,15 @@ def _parse_source(plan: Any, text: str) -> tuple[Interview | None, Workshop | No
 def answer_save(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """Autosave one answer or one grid cell; the fragment says saved, an error, or a conflict."""
     assessment = _assessment(request, assessment_pk)
-    question = get_object_or_404(
-        Question.objects.select_related("section"),
-        pk=_version(request.POST.get("question")) or 0,
-        section__template=assessment.template,
+    question = (
+        Question.objects.select_related("section")
+        .filter(
+            pk=_version(request.POST.get("question")) or 0, section__template=assessment.template
+        )
+        .first()
     )
+    if question is None:
+        return HttpResponseBadRequest("Say which question of this BIA you are answering.")
     cell = request.POST.get("cell", "")
     raw = request.POST.getlist("value")
     expected = _version(request.POST.get("version"))
@@ -1095,11 +1099,11 @@ def action_add(request: HttpRequest, workshop_pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
-            status = 422
+            status = 400
         else:
             form = ActionForm(plan=plan)
     else:
-        status = 422
+        status = 400
     return render(
         request,
         "bia/_actions.html",

@@ -1,10 +1,10 @@
 // BIA pages: let htmx show refusal fragments, and explain impact levels on focus.
 (function () {
   "use strict";
-  // Autosave answers 422 (field error) and 409 (edit conflict) with a fragment to show.
+  // Autosave answers 400/422 (field errors) and 409 (edit conflict) with a fragment to show.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    if (status === 409 || status === 422) {
+    if (status === 400 || status === 409 || status === 422) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

@@ -1,0 +1,175 @@
+"""Permission-matrix cases for every BIA page.
+
+Stakeholders reach only what belongs to the functions they own: the fixture's
+stakeholder owns "Student printing" and must get 403 on "Print accounting"'s BIA.
+Campaign, workshop and export pages show every owner's progress, so they are for
+managers and auditors only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bcp.permissions import Capability
+from bia.models import ActionItem, FunctionDependency, ImpactCategory
+from bia.services import action_add, dependency_add
+from tests.bia.factories import bia_world
+from tests.permission_cases import UrlCase
+
+
+def _own_function(people: Any) -> dict[str, Any]:
+    return {"function_pk": bia_world(people).own.pk}
+
+
+def _other_function(people: Any) -> dict[str, Any]:
+    return {"function_pk": bia_world(people).other.pk}
+
+
+def _own_assessment(people: Any) -> dict[str, Any]:
+    return {"assessment_pk": bia_world(people).own_assessment.pk}
+
+
+def _other_assessment(people: Any) -> dict[str, Any]:
+    return {"assessment_pk": bia_world(people).other_assessment.pk}
+
+
+def _dependency(people: Any) -> dict[str, Any]:
+    world = bia_world(people)
+    dependency = FunctionDependency.objects.filter(function=world.own).first()
+    if dependency is None:
+        dependency = dependency_add(
+            function=world.own, user=people.manager, kind="supplier", name="MFD contractor"
+        )
+    return {"dependency_pk": dependency.pk}
+
+
+def _category(people: Any) -> dict[str, Any]:
+    bia_world(people)
+    return {"category_pk": ImpactCategory.objects.filter(plan=people.plan).first().pk}  # type: ignore[union-attr]
+
+
+def _template(people: Any) -> dict[str, Any]:
+    return {"template_pk": bia_world(people).template.pk}
+
+
+def _question(people: Any) -> dict[str, Any]:
+    return {"template_pk": bia_world(people).template.pk, "key": "purpose"}
+
+
+def _campaign(people: Any) -> dict[str, Any]:
+    return {"campaign_pk": bia_world(people).campaign.pk}
+
+
+def _campaign_export(people: Any) -> dict[str, Any]:
+    return {"campaign_pk": bia_world(people).campaign.pk, "fmt": "csv"}
+
+
+def _interview(people: Any) -> dict[str, Any]:
+    return {"interview_pk": bia_world(people).interview.pk}
+
+
+def _workshop(people: Any) -> dict[str, Any]:
+    return {"workshop_pk": bia_world(people).workshop.pk}
+
+
+def _action(people: Any) -> dict[str, Any]:
+    world = bia_world(people)
+    action = ActionItem.objects.filter(workshop=world.workshop).first()
+    if action is None:
+        action = action_add(workshop=world.workshop, user=people.manager, text="Ring the vendor")
+    return {"action_pk": action.pk}
+
+
+def _answer_data(people: Any) -> dict[str, Any]:
+    return {}
+
+
+def _world(people: Any) -> dict[str, Any]:
+    bia_world(people)
+    return {}
+
+
+CASES = [
+    UrlCase("bia_function_list", Capability.VIEW, kwargs=_world),
+    UrlCase("bia_function_create", Capability.EDIT),
+    UrlCase("function_detail", Capability.VIEW, kwargs=_own_function),
+    UrlCase("function_detail", Capability.VIEW, kwargs=_other_function, stakeholder_allowed=False),
+    UrlCase("bia_function_edit", Capability.EDIT, kwargs=_own_function),
+    UrlCase("bia_dependency_add", Capability.EDIT, method="post", kwargs=_own_function),
+    UrlCase("bia_dependency_remove", Capability.EDIT, method="post", kwargs=_dependency),
+    UrlCase("bia_scales", Capability.VIEW, kwargs=_world),
+    UrlCase("bia_scales_defaults", Capability.EDIT, method="post"),
+    UrlCase("bia_settings_edit", Capability.EDIT, kwargs=_world),
+    UrlCase("bia_category_add", Capability.EDIT, kwargs=_world),
+    UrlCase("bia_category_edit", Capability.EDIT, kwargs=_category),
+    UrlCase("bia_template_list", Capability.VIEW, kwargs=_world),
+    UrlCase("bia_template_create", Capability.EDIT, method="post"),
+    UrlCase("bia_template_detail", Capability.VIEW, kwargs=_template),
+    UrlCase("bia_question_add", Capability.EDIT, kwargs=_template),
+    UrlCase("bia_question_edit", Capability.EDIT, kwargs=_question),
+    UrlCase("bia_question_remove", Capability.EDIT, method="post", kwargs=_question),
+    UrlCase("bia_section_add", Capability.EDIT, kwargs=_template),
+    UrlCase("bia_campaign_list", Capability.VIEW, kwargs=_world, stakeholder_allowed=False),
+    UrlCase("bia_campaign_create", Capability.EDIT, kwargs=_world),
+    UrlCase("bia_campaign_detail", Capability.VIEW, kwargs=_campaign, stakeholder_allowed=False),
+    UrlCase("bia_campaign_remind", Capability.EDIT, method="post", kwargs=_campaign),
+    UrlCase(
+        "bia_campaign_export", Capability.VIEW, kwargs=_campaign_export, stakeholder_allowed=False
+    ),
+    UrlCase(
+        "bia_plan_export",
+        Capability.VIEW,
+        kwargs=lambda people: {**_world(people), "fmt": "xlsx"},
+        stakeholder_allowed=False,
+    ),
+    UrlCase("bia_my", Capability.ANSWER, kwargs=_world),
+    UrlCase("bia_assessment", Capability.VIEW, kwargs=_own_assessment),
+    UrlCase("bia_assessment", Capability.VIEW, kwargs=_other_assessment, stakeholder_allowed=False),
+    UrlCase("bia_assessment_derived", Capability.VIEW, kwargs=_own_assessment),
+    UrlCase(
+        "bia_assessment_derived",
+        Capability.VIEW,
+        kwargs=_other_assessment,
+        stakeholder_allowed=False,
+    ),
+    UrlCase("bia_answer_save", Capability.ANSWER, method="post", kwargs=_own_assessment),
+    UrlCase(
+        "bia_answer_save",
+        Capability.ANSWER,
+        method="post",
+        kwargs=_other_assessment,
+        stakeholder_allowed=False,
+    ),
+    UrlCase("bia_assessment_submit", Capability.ANSWER, method="post", kwargs=_own_assessment),
+    UrlCase(
+        "bia_assessment_submit",
+        Capability.ANSWER,
+        method="post",
+        kwargs=_other_assessment,
+        stakeholder_allowed=False,
+    ),
+    UrlCase("bia_assessment_review", Capability.EDIT, method="post", kwargs=_own_assessment),
+    UrlCase("bia_assessment_revise", Capability.ANSWER, method="post", kwargs=_own_assessment),
+    UrlCase(
+        "bia_assessment_revise",
+        Capability.ANSWER,
+        method="post",
+        kwargs=_other_assessment,
+        stakeholder_allowed=False,
+    ),
+    UrlCase("bia_interview_list", Capability.VIEW, kwargs=_world),
+    UrlCase("bia_interview_create", Capability.EDIT, kwargs=_world),
+    UrlCase("bia_interview_edit", Capability.EDIT, kwargs=_interview),
+    UrlCase("bia_workshop_list", Capability.VIEW, kwargs=_world, stakeholder_allowed=False),
+    UrlCase("bia_workshop_create", Capability.EDIT, kwargs=_world),
+    UrlCase("bia_workshop", Capability.VIEW, kwargs=_workshop, stakeholder_allowed=False),
+    UrlCase(
+        "bia_workshop_field",
+        Capability.EDIT,
+        method="post",
+        kwargs=_workshop,
+        data={"field": "notes", "value": "From the matrix"},
+    ),
+    UrlCase("bia_action_add", Capability.EDIT, method="post", kwargs=_workshop),
+    UrlCase("bia_action_done", Capability.EDIT, method="post", kwargs=_action),
+]
