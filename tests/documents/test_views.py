@@ -1,0 +1,250 @@
+"""Pages of the documents app: editing plan data, sign-off pages and verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from bcp.models import Role
+from documents import services
+from documents.models import Contact, PlanVersion, ProcedureStep, SignOffRequest
+from tests.conftest import PlanPeople, client_for
+from tests.documents.factories import (
+    ContactFactory,
+    PlanVersionFactory,
+    RecoveryProcedureFactory,
+    SignOffRequestFactory,
+)
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, people: PlanPeople, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
+
+
+def published(people: PlanPeople) -> PlanVersion:
+    version, _ = services.version_publish(plan=people.plan, user=people.manager)
+    services.version_render(version=version, progress=lambda p, m: None)
+    version.refresh_from_db()
+    return version
+
+
+def test_manager_adds_a_contact_with_a_reason_recorded_in_history(people: PlanPeople) -> None:
+    response = client_for(people.manager).post(
+        url("contact_create", people),
+        {"name": "Priya Print", "phone": "0102", "reason": "New print admin"},
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(plan=people.plan)
+    assert contact.history.first().history_change_reason == "New print admin"
+
+
+def test_an_invalid_email_is_a_field_error_and_keeps_the_input(people: PlanPeople) -> None:
+    response = client_for(people.manager).post(
+        url("contact_create", people), {"name": "Priya Print", "email": "not-an-email"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter a valid email address" in body and 'value="Priya Print"' in body
+
+
+def test_a_stale_contact_edit_shows_the_conflict_and_keeps_what_was_typed(
+    people: PlanPeople,
+) -> None:
+    contact = ContactFactory.create(plan=people.plan, name="Dan", phone="1")
+    stale = contact.version
+    services.contact_update(contact=contact, user=people.manager, expected_version=stale, phone="2")
+    response = client_for(people.manager).post(
+        url("contact_edit", people, contact_pk=contact.pk),
+        {"name": "Dan", "phone": "3", "version": stale},
+    )
+    body = response.content.decode()
+    assert 'id="edit-conflict"' in body and 'value="3"' in body
+    contact.refresh_from_db()
+    assert contact.phone == "2"
+
+
+def test_a_call_tree_entry_cannot_be_called_by_someone_it_calls(people: PlanPeople) -> None:
+    top = services.calltree_entry_create(
+        plan=people.plan, user=people.manager, contact=ContactFactory.create(plan=people.plan)
+    )
+    below = services.calltree_entry_create(
+        plan=people.plan,
+        user=people.manager,
+        contact=ContactFactory.create(plan=people.plan),
+        parent=top,
+    )
+    response = client_for(people.manager).post(
+        url("calltree_edit", people, entry_pk=top.pk),
+        {"contact": top.contact_id, "parent": below.pk, "position": 1, "version": top.version},
+    )
+    assert response.status_code == 400
+    assert "cannot be called by themselves" in response.content.decode()
+
+
+def test_procedure_page_says_there_is_no_rto_to_check_against(people: PlanPeople) -> None:
+    procedure = RecoveryProcedureFactory.create(plan=people.plan, title="Fail over")
+    client = client_for(people.manager)
+    client.post(
+        url("step_create", people, procedure_pk=procedure.pk),
+        {"position": 1, "instruction": "Drain the pool", "owner": "Nina", "expected_minutes": 25},
+    )
+    assert ProcedureStep.objects.get(procedure=procedure).expected_minutes == 25
+    body = client.get(url("procedure_detail", people, procedure_pk=procedure.pk)).content.decode()
+    assert "No RTO from the analysis yet" in body and "25 min" in body
+
+
+def test_a_step_without_a_duration_is_refused_with_a_field_error(people: PlanPeople) -> None:
+    procedure = RecoveryProcedureFactory.create(plan=people.plan)
+    response = client_for(people.manager).post(
+        url("step_create", people, procedure_pk=procedure.pk),
+        {"position": 1, "instruction": "Drain", "owner": "Nina", "expected_minutes": "soon"},
+    )
+    assert response.status_code == 400 and "Enter a whole number" in response.content.decode()
+
+
+def test_an_exercise_outcome_needs_the_date_it_was_held(people: PlanPeople) -> None:
+    response = client_for(people.manager).post(
+        url("exercise_create", people),
+        {
+            "title": "Failover",
+            "kind": "failover",
+            "scheduled_for": "2026-01-10",
+            "outcome": "passed",
+        },
+    )
+    assert response.status_code == 400
+    assert "Say when the exercise was held" in response.content.decode()
+
+
+def test_stakeholder_sees_the_exact_document_hash_and_approves_it(people: PlanPeople) -> None:
+    version = published(people)
+    services.signoff_request(
+        version=version,
+        user=people.manager,
+        stakeholders=[people.stakeholder],
+        due_date=timezone.localdate(),
+    )
+    signoff = SignOffRequest.objects.get(plan_version=version)
+    client = client_for(people.stakeholder)
+    page = client.get(url("signoff_detail", people, signoff_pk=signoff.pk)).content.decode()
+    assert version.pdf_sha256 in page and "Record my decision" in page
+    response = client.post(
+        url("signoff_decide", people, signoff_pk=signoff.pk),
+        {"decision": "approve", "document_sha256": version.pdf_sha256, "version": signoff.version},
+    )
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.APPROVED
+
+
+def test_rejecting_without_a_comment_is_a_field_error(people: PlanPeople) -> None:
+    signoff = SignOffRequestFactory.create(
+        plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
+    )
+    response = client_for(people.stakeholder).post(
+        url("signoff_decide", people, signoff_pk=signoff.pk),
+        {"decision": "reject", "comment": "", "document_sha256": "0" * 64},
+    )
+    assert response.status_code == 400
+    assert "Say what must change" in response.content.decode()
+
+
+def test_managers_view_shows_who_is_still_missing_and_overdue(people: PlanPeople) -> None:
+    version = PlanVersionFactory.create(plan=people.plan, status=PlanVersion.Status.IN_REVIEW)
+    SignOffRequestFactory.create(
+        plan_version=version,
+        stakeholder=people.stakeholder,
+        due_date=timezone.localdate() - dt.timedelta(days=2),
+    )
+    body = client_for(people.manager).get(url("version_detail", people, version_pk=version.pk))
+    text = body.content.decode()
+    assert "signoff-missing" in text and "overdue" in text and "Send reminders" in text
+
+
+def test_a_stakeholder_of_another_plan_cannot_open_this_plans_sign_off(people: PlanPeople) -> None:
+    signoff = SignOffRequestFactory.create(
+        plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
+    )
+    elsewhere = MembershipFactory.create(role=Role.STAKEHOLDER).user
+    response = client_for(elsewhere).get(url("signoff_detail", people, signoff_pk=signoff.pk))
+    assert response.status_code == 403
+
+
+def test_documents_page_warns_that_the_published_version_is_superseded(people: PlanPeople) -> None:
+    published(people)
+    client = client_for(people.manager)
+    assert "Superseded by changes" not in client.get(url("documents_home", people)).content.decode()
+    ContactFactory.create(plan=people.plan)
+    body = client.get(url("documents_home", people)).content.decode()
+    assert "Superseded by changes" in body and 'id="plan-superseded"' in body
+
+
+def test_uploading_a_published_pdf_identifies_plan_version_and_signers(people: PlanPeople) -> None:
+    version = published(people)
+    version.pdf.open("rb")
+    upload = SimpleUploadedFile("plan.pdf", version.pdf.read(), content_type="application/pdf")
+    body = client_for(people.auditor).post(url("documents_verify", people), {"document": upload})
+    text = body.content.decode()
+    assert 'id="verify-match"' in text and f"version {version.number}" in text
+    assert people.plan.name in text
+
+
+def test_an_unknown_document_is_told_it_was_not_issued_here(people: PlanPeople) -> None:
+    upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4 made elsewhere", content_type="application/pdf")
+    text = (
+        client_for(people.manager)
+        .post(url("documents_verify", people), {"document": upload})
+        .content.decode()
+    )
+    assert "not issued by this Continuity installation" in text
+
+
+def test_a_non_pdf_upload_is_a_field_error(people: PlanPeople) -> None:
+    upload = SimpleUploadedFile("x.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    response = client_for(people.manager).post(
+        url("documents_verify", people), {"document": upload}
+    )
+    assert response.status_code == 400 and "This is not a PDF file." in response.content.decode()
+
+
+def test_a_malformed_hash_is_a_field_error(people: PlanPeople) -> None:
+    response = client_for(people.manager).post(url("documents_verify", people), {"sha256": "abc"})
+    assert response.status_code == 400 and "64 hexadecimal" in response.content.decode()
+
+
+def test_a_pasted_hash_verifies_the_same_as_an_upload(people: PlanPeople) -> None:
+    version = published(people)
+    text = (
+        client_for(people.manager)
+        .post(url("documents_verify", people), {"sha256": version.pdf_sha256.upper()})
+        .content.decode()
+    )
+    assert 'id="verify-match"' in text
+
+
+def test_a_tampered_stored_pdf_is_not_served(people: PlanPeople) -> None:
+    version = published(people)
+    with open(version.pdf.path, "ab") as handle:
+        handle.write(b"% changed")
+    response = client_for(people.manager).get(
+        url("version_download", people, version_pk=version.pk)
+    )
+    assert response.status_code == 409
+
+
+def test_documents_home_runs_a_bounded_number_of_queries(
+    people: PlanPeople, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(5):
+        PlanVersionFactory.create(plan=people.plan)
+    client = client_for(people.manager)
+    with django_assert_max_num_queries(40):
+        assert client.get(url("documents_home", people)).status_code == 200
