@@ -55,12 +55,9 @@ def test_what_if_second_san_elsewhere_removes_the_spof_and_saves_nothing(
     plan = demo["plan"]
     function = printing_function(plan)
     san = Component.objects.get(plan=plan, name="Head office SAN")
+    # A top-level site other than the SAN's: a separate failure domain.
     other_site = (
-        Site.objects.filter(plan=plan)
-        .exclude(pk=san.site_id)
-        .exclude(parent__isnull=False)
-        .exclude(pk__in=[san.site_id])
-        .last()
+        Site.objects.filter(plan=plan, parent__isnull=True).exclude(pk=san.site_id or 0).last()
     )
     assert other_site is not None
     components_before = Component.objects.count()
