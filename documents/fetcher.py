@@ -38,7 +38,7 @@ def base_url() -> str:
     return DOCUMENTS_STATIC.resolve().as_uri() + "/"
 
 
-class RestrictedURLFetcher(URLFetcher):  # type: ignore[misc]
+class RestrictedURLFetcher(URLFetcher):
     """Serve ``file://`` URLs inside :func:`allowed_roots`; refuse everything else."""
 
     def __init__(self, roots: tuple[Path, ...] | None = None) -> None:

@@ -301,8 +301,8 @@ def availability_rows(inputs: dict[str, Any]) -> Table | None:
     budgets = first(analysis, "budgets_year", default={}) or {}
     rows = []
     for entry in analysis_functions(inputs):
-        required = entry.get("required") if isinstance(entry.get("required"), dict) else {}
-        achieved = entry.get("availability") if isinstance(entry.get("availability"), dict) else {}
+        required: dict[str, Any] = entry.get("required") or {}
+        achieved: dict[str, Any] = entry.get("availability") or {}
         if not required and not achieved:
             continue
         allowed = budgets.get(entry.get("name")) if isinstance(budgets, dict) else None

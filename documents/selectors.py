@@ -66,9 +66,9 @@ def versions_with_state(plan: Plan, *, current_sha256: str | None = None) -> lis
             version=v,
             superseded_by_changes=v.snapshot_sha256 != current,
             superseded_by_version=newest if newest is not None and v.number < newest else None,
-            pending=v.pending,  # type: ignore[attr-defined]
-            approved=v.approved,  # type: ignore[attr-defined]
-            rejected=v.rejected,  # type: ignore[attr-defined]
+            pending=v.pending,
+            approved=v.approved,
+            rejected=v.rejected,
         )
         for v in versions
     ]

@@ -85,7 +85,7 @@ def _record_delete(record: models.Model, *, user: Any, reason: str, ticket: str)
 def contact_create(
     *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
 ) -> Contact:
-    return _record_create(  # type: ignore[no-any-return]
+    return _record_create(
         Contact, user=user, reason=reason or "Contact added", ticket=ticket, plan=plan, **fields
     )
 
@@ -100,7 +100,7 @@ def contact_update(
     ticket: str = "",
     **changes: Any,
 ) -> Contact:
-    return _record_update(  # type: ignore[no-any-return]
+    return _record_update(
         contact,
         user=user,
         expected_version=expected_version,
@@ -137,7 +137,7 @@ def calltree_entry_create(
     *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
 ) -> CallTreeEntry:
     _check_call_tree_parent(plan, None, fields.get("parent"))
-    return _record_create(  # type: ignore[no-any-return]
+    return _record_create(
         CallTreeEntry,
         user=user,
         reason=reason or "Call tree entry added",
@@ -158,7 +158,7 @@ def calltree_entry_update(
     **changes: Any,
 ) -> CallTreeEntry:
     _check_call_tree_parent(entry.plan, entry.pk, changes.get("parent", entry.parent))
-    return _record_update(  # type: ignore[no-any-return]
+    return _record_update(
         entry,
         user=user,
         expected_version=expected_version,
@@ -179,7 +179,7 @@ def calltree_entry_delete(
 def vendor_create(
     *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
 ) -> Vendor:
-    return _record_create(  # type: ignore[no-any-return]
+    return _record_create(
         Vendor, user=user, reason=reason or "Vendor added", ticket=ticket, plan=plan, **fields
     )
 
@@ -194,7 +194,7 @@ def vendor_update(
     ticket: str = "",
     **changes: Any,
 ) -> Vendor:
-    return _record_update(  # type: ignore[no-any-return]
+    return _record_update(
         vendor,
         user=user,
         expected_version=expected_version,
@@ -219,7 +219,7 @@ def procedure_create(
     *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
 ) -> RecoveryProcedure:
     _check_function(plan, fields.get("function"))
-    return _record_create(  # type: ignore[no-any-return]
+    return _record_create(
         RecoveryProcedure,
         user=user,
         reason=reason or "Recovery procedure added",
@@ -240,7 +240,7 @@ def procedure_update(
     **changes: Any,
 ) -> RecoveryProcedure:
     _check_function(procedure.plan, changes.get("function"))
-    return _record_update(  # type: ignore[no-any-return]
+    return _record_update(
         procedure,
         user=user,
         expected_version=expected_version,
@@ -265,7 +265,7 @@ def procedure_delete(
 def step_create(
     *, procedure: RecoveryProcedure, user: Any, reason: str = "", ticket: str = "", **fields: Any
 ) -> ProcedureStep:
-    return _record_create(  # type: ignore[no-any-return]
+    return _record_create(
         ProcedureStep,
         user=user,
         reason=reason or "Procedure step added",
@@ -285,7 +285,7 @@ def step_update(
     ticket: str = "",
     **changes: Any,
 ) -> ProcedureStep:
-    return _record_update(  # type: ignore[no-any-return]
+    return _record_update(
         step,
         user=user,
         expected_version=expected_version,
@@ -305,7 +305,7 @@ def exercise_create(
     *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
 ) -> Exercise:
     _check_function(plan, fields.get("function"))
-    return _record_create(  # type: ignore[no-any-return]
+    return _record_create(
         Exercise,
         user=user,
         reason=reason or "Exercise scheduled",
@@ -326,7 +326,7 @@ def exercise_update(
     **changes: Any,
 ) -> Exercise:
     _check_function(exercise.plan, changes.get("function"))
-    return _record_update(  # type: ignore[no-any-return]
+    return _record_update(
         exercise,
         user=user,
         expected_version=expected_version,

@@ -235,7 +235,7 @@ def plan_inputs(plan: Plan) -> dict[str, Any]:
     }
     for app in CONTRIBUTING_APPS:
         inputs[app] = app_snapshot(app, plan)
-    return normalise(inputs)  # type: ignore[no-any-return]
+    return normalise(inputs)
 
 
 def plan_diagrams(plan: Plan) -> list[dict[str, Any]]:
@@ -298,6 +298,7 @@ def change_log(plan: Plan, since: dt.datetime | None) -> dict[str, Any]:
         if since is not None:
             records = records.filter(history_date__gt=since)
         records = records.select_related("history_user").order_by("-history_date")
+        record: Any
         for record in records[:CHANGE_LOG_LIMIT]:
             instance_model = history_model.instance_type  # type: ignore[attr-defined]
             entries.append(
@@ -337,4 +338,4 @@ def build_snapshot(
         "change_log": change_log(plan, previous_published_at),
         "version": version_meta,
     }
-    return normalise(snapshot)  # type: ignore[no-any-return]
+    return normalise(snapshot)

@@ -98,12 +98,13 @@ def draft_download(request: HttpRequest, job_pk: str) -> HttpResponse:
         f"{services.DRAFTS_FOLDER}/plan-{plan.pk}/"
     ) or not default_storage.exists(name):
         raise Http404("This draft is no longer available; export a new one.")
-    return FileResponse(
+    response: Any = FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,
         filename=f"plan-{plan.pk}-DRAFT-{job.created_at:%Y%m%d-%H%M}.pdf",
         content_type="application/pdf",
     )
+    return response
 
 
 @require_POST

@@ -131,7 +131,8 @@ def test_the_font_is_embedded_dejavu(assessed_pdf: Any) -> None:
     reader = PdfReader(io.BytesIO(assessed_pdf.content))
     fonts = set()
     for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources: Any = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
             descriptor = font.get_object()
             fonts.add(str(descriptor["/BaseFont"]))
             for descendant in descriptor.get("/DescendantFonts", []):
@@ -158,5 +159,6 @@ def test_pdfa_carries_the_snapshot_whose_inputs_hash_matches_the_cover(tmp_path:
     assert snapshot["inputs_sha256"] in " ".join(page_texts(pdfa.content)[0].split()).replace(
         " ", ""
     )
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    root: Any = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfaid" in xmp and re.search(rb"pdfaid:part(>|=\")3", xmp), xmp[:400]
