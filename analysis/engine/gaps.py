@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from analysis.engine.achievable import AchievableObjectives, achievable_objectives
-from analysis.engine.availability import AvailabilityAnalyzer
+from analysis.engine.availability import AvailabilityAnalyzer, ServiceAvailability
 from analysis.engine.budgets import format_duration, tier_label
 from analysis.engine.objectives import RecoveryRecommendation
 from analysis.engine.remediation import (
@@ -140,6 +140,122 @@ def _plan(gap: Gap, service_id: str) -> ActionPlanItem:
     )
 
 
+_Finding = tuple[GapTarget, Severity, str, list[str]]
+
+
+def _rto_gap(ach: AchievableObjectives, rto: float, mtpd: float | None) -> _Finding | None:
+    if ach.rto_hours is not None and ach.rto_hours <= rto:
+        return None
+    slow = sorted(
+        (
+            o
+            for o in ach.outages
+            if o.element_id not in ach.sites_not_assessed and (o.hours is None or o.hours > rto)
+        ),
+        key=lambda o: (-(o.hours if o.hours is not None else float("inf")), o.element_id),
+    )
+    targets = [o.element_id for o in slow[:3]]
+    per_element = tuple((o.element_id, o.hours) for o in slow)
+    severity: Severity
+    if ach.rto_hours is None:
+        severity = "high"
+        evidence = (
+            f"achievable RTO unknown: no restore time for {', '.join(ach.rto_unknown)}; "
+            f"required RTO {rto:g} h"
+        )
+    else:
+        if mtpd is not None and ach.rto_hours > mtpd:
+            severity = "critical"
+        else:
+            severity = _ratio_severity(ach.rto_hours / rto, critical=float("inf"), high=2.0)
+        worst = next(o for o in ach.outages if o.element_id == ach.rto_set_by)
+        evidence = f"worst single failure: {worst.explanation}; required RTO {rto:g} h"
+        if mtpd is not None:
+            evidence += f" (MTPD {mtpd:g} h)"
+    element = targets[0] if targets else None
+    return GapTarget("rto", ach.rto_hours, rto, element, per_element), severity, evidence, targets
+
+
+def _rpo_gap(ach: AchievableObjectives, rpo: float) -> _Finding | None:
+    if not ach.rpo_applicable or (ach.rpo_hours is not None and ach.rpo_hours <= rpo):
+        return None
+    exposed = sorted(
+        (p for p in ach.data_protection if p.rpo_hours is None or p.rpo_hours > rpo),
+        key=lambda p: (-(p.rpo_hours if p.rpo_hours is not None else float("inf")), p.component_id),
+    )
+    targets = [p.component_id for p in exposed[:3]]
+    per_element = tuple((p.component_id, p.rpo_hours) for p in exposed)
+    severity: Severity
+    if ach.rpo_hours is None:
+        severity = "critical"
+        evidence = f"unprotected data on {', '.join(ach.rpo_unprotected)}; required RPO {rpo:g} h"
+    else:
+        ratio = ach.rpo_hours / rpo if rpo > 0 else float("inf")
+        severity = "high" if rpo == 0 else _ratio_severity(ratio, critical=4.0, high=2.0)
+        protection = next(p for p in ach.data_protection if p.component_id == ach.rpo_set_by)
+        evidence = (
+            f"'{ach.rpo_set_by}' is protected by {protection.protection}: up to "
+            f"{ach.rpo_hours:g} h of data lost against a required RPO of {rpo:g} h"
+        )
+    element = targets[0] if targets else None
+    return GapTarget("rpo", ach.rpo_hours, rpo, element, per_element), severity, evidence, targets
+
+
+def _availability_gap(
+    achieved: ServiceAvailability, need: float, year_days: float
+) -> _Finding | None:
+    if achieved.availability >= need:
+        return None
+    u_need = 1.0 - need
+    ratio = achieved.unavailability / u_need if u_need > 0 else float("inf")
+    severity = _ratio_severity(ratio, critical=10.0, high=3.0, medium=1.5)
+    movers = sorted(
+        (i for i in achieved.importance if i.criticality > 0),
+        key=lambda i: (-i.criticality, i.element_id),
+    )
+    year = year_days * 86_400.0
+    evidence = (
+        f"achieved {achieved.availability:.5%} "
+        f"({format_duration(achieved.unavailability * year)} a year) against "
+        f"{tier_label(need)} ({format_duration(u_need * year)})"
+    )
+    if movers:
+        top = movers[0]
+        evidence += f"; '{top.element_id}' accounts for {top.criticality:.0%} of the downtime"
+    element = movers[0].element_id if movers else None
+    target = GapTarget("availability", achieved.unavailability, u_need, element)
+    return target, severity, evidence, [m.element_id for m in movers[:3]]
+
+
+def _spof_gap(
+    model: Model,
+    ach: AchievableObjectives,
+    spof: str,
+    rto: float | None,
+    mtpd: float | None,
+) -> _Finding:
+    assessed, hours = outage_of(ach, spof)
+    severity: Severity
+    if not assessed or hours is None or (mtpd is not None and hours > mtpd):
+        severity = "critical"
+    elif rto is None or hours > rto:
+        severity = "high"
+    else:
+        severity = "medium"
+    recovery = (
+        f"recovery after its loss takes {hours:g} h"
+        if assessed and hours is not None
+        else "recovery time after its loss is unknown"
+    )
+    evidence = f"losing '{spof}' alone stops '{ach.service_id}'; {recovery}"
+    defeated = _defeated_groups(model, ach.service_id, spof)
+    if defeated:
+        evidence += "; hidden: it sits under every member of " + ", ".join(
+            f"'{g}'" for g in defeated
+        )
+    return GapTarget("spof", None, rto, spof), severity, evidence, [spof]
+
+
 def analyse_gaps(
     topology: Topology,
     service_id: str,
@@ -161,140 +277,36 @@ def analyse_gaps(
     # Keep every site: a remedy may place a peer in a site this service does not use yet.
     part = replace(sub_topology(topology, [service_id]), sites=topology.sites)
     analyzer = AvailabilityAnalyzer(part, method=method)
-    model = analyzer.model
     achieved = analyzer.service(service_id)
     ach = achievable_objectives(part, service_id, analyzer=analyzer)
     evaluator = Evaluator(part, service_id, method)
-    rto, rpo, mtpd = (
-        required.recommended_rto_hours,
-        required.recommended_rpo_hours,
-        required.mtpd_hours,
-    )
-    gaps: list[Gap] = []
-    notes: list[str] = [f"required inputs missing: {m}" for m in required.missing]
-
-    def add(gap: GapTarget, severity: Severity, evidence: str, targets: list[str]) -> None:
-        options = rank_options(evaluator, gap, targets, techniques, max_options)
-        gaps.append(
-            Gap(gap.kind, severity, gap.required, gap.before, evidence, options, gap.element)
-        )
-
-    if rto is not None and (ach.rto_hours is None or ach.rto_hours > rto):
-        slow = sorted(
-            (
-                o
-                for o in ach.outages
-                if o.element_id not in ach.sites_not_assessed and (o.hours is None or o.hours > rto)
-            ),
-            key=lambda o: (-(o.hours if o.hours is not None else float("inf")), o.element_id),
-        )
-        targets = [o.element_id for o in slow[:3]]
-        per_element = tuple((o.element_id, o.hours) for o in slow)
-        if ach.rto_hours is None:
-            severity: Severity = "high"
-            evidence = (
-                f"achievable RTO unknown: no restore time for {', '.join(ach.rto_unknown)}; "
-                f"required RTO {rto:g} h"
-            )
-        else:
-            ratio = ach.rto_hours / rto
-            severity = (
-                "critical"
-                if mtpd is not None and ach.rto_hours > mtpd
-                else _ratio_severity(ratio, critical=float("inf"), high=2.0)
-            )
-            worst = next(o for o in ach.outages if o.element_id == ach.rto_set_by)
-            evidence = f"worst single failure: {worst.explanation}; required RTO {rto:g} h" + (
-                f" (MTPD {mtpd:g} h)" if mtpd is not None else ""
-            )
-        add(
-            GapTarget("rto", ach.rto_hours, rto, targets[0] if targets else None, per_element),
-            severity,
-            evidence,
-            targets,
-        )
+    rto, rpo = required.recommended_rto_hours, required.recommended_rpo_hours
+    mtpd, need = required.mtpd_hours, required.required_availability
+    notes = [f"required inputs missing: {m}" for m in required.missing]
     if rto is None:
         notes.append("RTO not compared: no recommended RTO")
 
-    if rpo is not None and ach.rpo_applicable and (ach.rpo_hours is None or ach.rpo_hours > rpo):
-        exposed = sorted(
-            (p for p in ach.data_protection if p.rpo_hours is None or p.rpo_hours > rpo),
-            key=lambda p: (
-                -(p.rpo_hours if p.rpo_hours is not None else float("inf")),
-                p.component_id,
-            ),
+    findings: list[_Finding | None] = [
+        _rto_gap(ach, rto, mtpd) if rto is not None else None,
+        _rpo_gap(ach, rpo) if rpo is not None else None,
+        _availability_gap(achieved, need, topology.year_days) if need is not None else None,
+        *(
+            _spof_gap(analyzer.model, ach, spof, rto, mtpd)
+            for spof in achieved.single_points_of_failure
+        ),
+    ]
+    gaps = [
+        Gap(
+            kind=target.kind,
+            severity=severity,
+            required=target.required,
+            achievable=target.before,
+            evidence=evidence,
+            remediation=rank_options(evaluator, target, targets, techniques, max_options),
+            element=target.element,
         )
-        targets = [p.component_id for p in exposed[:3]]
-        per_element = tuple((p.component_id, p.rpo_hours) for p in exposed)
-        if ach.rpo_hours is None:
-            severity = "critical"
-            evidence = (
-                f"unprotected data on {', '.join(ach.rpo_unprotected)}; required RPO {rpo:g} h"
-            )
-        else:
-            ratio = ach.rpo_hours / rpo if rpo > 0 else float("inf")
-            severity = "high" if rpo == 0 else _ratio_severity(ratio, critical=4.0, high=2.0)
-            protection = next(p for p in ach.data_protection if p.component_id == ach.rpo_set_by)
-            evidence = (
-                f"'{ach.rpo_set_by}' is protected by {protection.protection}: up to "
-                f"{ach.rpo_hours:g} h of data lost against a required RPO of {rpo:g} h"
-            )
-        add(
-            GapTarget("rpo", ach.rpo_hours, rpo, targets[0] if targets else None, per_element),
-            severity,
-            evidence,
-            targets,
-        )
-
-    need = required.required_availability
-    if need is not None and achieved.availability < need:
-        u_need = 1.0 - need
-        ratio = achieved.unavailability / u_need if u_need > 0 else float("inf")
-        severity = _ratio_severity(ratio, critical=10.0, high=3.0, medium=1.5)
-        movers = [i for i in achieved.importance if i.criticality > 0]
-        movers.sort(key=lambda i: (-i.criticality, i.element_id))
-        year = topology.year_days * 86_400.0
-        down_text = format_duration(achieved.unavailability * year)
-        evidence = (
-            f"achieved {achieved.availability:.5%} ({down_text} a year) against "
-            f"{tier_label(need)} ({format_duration(u_need * year)})"
-        )
-        if movers:
-            top = movers[0]
-            evidence += f"; '{top.element_id}' accounts for {top.criticality:.0%} of the downtime"
-        add(
-            GapTarget(
-                "availability",
-                achieved.unavailability,
-                u_need,
-                movers[0].element_id if movers else None,
-            ),
-            severity,
-            evidence,
-            [m.element_id for m in movers[:3]],
-        )
-
-    for spof in achieved.single_points_of_failure:
-        assessed, hours = outage_of(ach, spof)
-        if not assessed or hours is None or (mtpd is not None and hours > mtpd):
-            severity = "critical"
-        elif rto is None or hours > rto:
-            severity = "high"
-        else:
-            severity = "medium"
-        defeated = _defeated_groups(model, service_id, spof)
-        recovery = (
-            f"recovery after its loss takes {hours:g} h"
-            if assessed and hours is not None
-            else "recovery time after its loss is unknown"
-        )
-        evidence = f"losing '{spof}' alone stops '{service_id}'; {recovery}"
-        if defeated:
-            evidence += "; hidden: it sits under every member of " + ", ".join(
-                f"'{g}'" for g in defeated
-            )
-        add(GapTarget("spof", None, rto, spof), severity, evidence, [spof])
-
+        for target, severity, evidence, targets in (f for f in findings if f is not None)
+    ]
     gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.kind, g.element or ""))
     plan = tuple(_plan(g, service_id) for g in gaps if not any(o.closes_gap for o in g.remediation))
     return GapReport(
