@@ -73,6 +73,8 @@ class Record:
     section: str
     where: str
     values: dict[str, Any]
+    # Columns whose cell could not be read (already reported); later checks skip them.
+    bad: set[str] = field(default_factory=set)
 
     @property
     def key(self) -> str:
@@ -119,7 +121,7 @@ def _parse_row(
 ) -> None:
     by_name = {column.name: column for column in columns}
     values: dict[str, Any] = {}
-    ok = True
+    bad: set[str] = set()
     for name, raw in row.items():
         column = by_name.get(name)
         if column is None:
@@ -128,9 +130,10 @@ def _parse_row(
             values[name] = column.parse(raw)
         except CellError as exc:
             parsed.problems.append(Problem(where, name, str(exc)))
-            ok = False
-    if ok:
-        parsed.records.setdefault(section, []).append(Record(section, where, values))
+            bad.add(name)
+    required = [c.name for c in columns if c.required]
+    if all(name in values for name in required):
+        parsed.records.setdefault(section, []).append(Record(section, where, values, bad))
 
 
 def _header_problems(section: str, headers: list[str], where: str) -> list[Problem]:
@@ -438,7 +441,8 @@ def check_import(plan: Plan, parsed: Parsed) -> Preview:
     changes: list[Change] = []
 
     def problem(record: Record, column: str, message: str) -> None:
-        problems.append(Problem(record.where, column, message))
+        if column not in record.bad:
+            problems.append(Problem(record.where, column, message))
 
     # Merge each record into the state, noting duplicates and what changes.
     tables: dict[str, dict[Any, dict[str, Any]]] = {
@@ -676,9 +680,11 @@ def inventory_import_apply(
             values = resolve({k: v for k, v in record.values.items() if k != "runs_on"})
             component = nodes.get(values["name"])
             if component is None:
-                defaults = {k: v for k, v in _NEW_DEFAULTS["components"].items() if k != "runs_on"}
+                defaults = resolve(
+                    {k: v for k, v in _NEW_DEFAULTS["components"].items() if k != "runs_on"}
+                )
                 nodes[values["name"]] = Component.objects.create(
-                    plan=plan, **resolve({**defaults, **values})
+                    plan=plan, **{**defaults, **values}
                 )
             else:
                 assert isinstance(component, Component)
@@ -687,9 +693,11 @@ def inventory_import_apply(
             values = resolve({k: v for k, v in record.values.items() if k != "members"})
             group = nodes.get(values["name"])
             if group is None:
-                defaults = {k: v for k, v in _NEW_DEFAULTS["groups"].items() if k != "members"}
+                defaults = resolve(
+                    {k: v for k, v in _NEW_DEFAULTS["groups"].items() if k != "members"}
+                )
                 nodes[values["name"]] = RedundancyGroup.objects.create(
-                    plan=plan, **resolve({**defaults, **values})
+                    plan=plan, **{**defaults, **values}
                 )
             else:
                 assert isinstance(group, RedundancyGroup)
