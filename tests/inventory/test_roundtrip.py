@@ -1,0 +1,171 @@
+"""Inventory as code round-trips exactly: export → import into an empty plan → export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bcp.models import Plan
+from inventory.exchange.document import SCHEMA, export_document, to_json, to_yaml
+from inventory.exchange.importing import check_import, inventory_import_apply, read_file
+from inventory.models import ComponentKind, SiteKind
+from tests.conftest import PlanPeople
+from tests.factories import PlanFactory
+from tests.inventory.factories import FunctionFactory
+
+pytestmark = pytest.mark.django_db
+
+FUNCTIONS = ("Printing at head office", "Printing at the branch")
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).map(
+    str.strip
+)
+names = text.filter(bool)
+numbers = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
+positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False)
+percent = st.floats(min_value=0.0, max_value=100.0, allow_nan=False, allow_infinity=False)
+money = st.decimals(min_value=0, max_value=10**9, places=2).map(lambda d: f"{d:.2f}")
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> dict[str, Any]:
+    site_names = draw(st.lists(names, max_size=4, unique=True))
+    sites = []
+    for index, name in enumerate(site_names):
+        sites.append(
+            {
+                "name": name,
+                "kind": draw(st.sampled_from(SiteKind.values)),
+                "parent": draw(st.sampled_from([None, *site_names[:index]])),
+                "availability_percent": draw(st.none() | percent),
+                "availability_source": draw(text),
+                "restore_hours": draw(st.none() | numbers),
+                "description": draw(text),
+            }
+        )
+    node_names = draw(st.lists(names, min_size=1, max_size=8, unique=True))
+    split = draw(st.integers(min_value=1, max_value=len(node_names)))
+    component_names, group_names = node_names[:split], node_names[split:]
+    components = []
+    for index, name in enumerate(component_names):
+        by_percent = draw(st.booleans())
+        components.append(
+            {
+                "name": name,
+                "kind": draw(st.sampled_from(ComponentKind.values)),
+                "owner": draw(text),
+                "site": draw(st.sampled_from([None, *site_names])),
+                "runs_on": sorted(
+                    draw(st.sets(st.sampled_from(component_names[:index] or [""]))) - {""}
+                ),
+                "availability_percent": draw(percent) if by_percent else None,
+                "mtbf_hours": draw(st.none() | positive) if by_percent else draw(positive),
+                "mttr_hours": draw(st.none() | positive) if by_percent else draw(positive),
+                "availability_source": draw(text),
+                "holds_data": draw(st.booleans()),
+                "failover_seconds": draw(st.none() | numbers),
+                "restore_hours": draw(st.none() | numbers),
+                "backup_interval_hours": draw(st.none() | positive),
+                "replication": draw(st.sampled_from(["none", "async", "sync"])),
+                "replication_lag_seconds": draw(st.none() | numbers),
+                "technique": None,
+                "cost_per_year": draw(st.none() | money),
+                "notes": draw(text),
+            }
+        )
+    groups = []
+    for index, name in enumerate(group_names):
+        pool = component_names + group_names[:index]
+        members = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4, unique=True))
+        mode = draw(st.sampled_from(["active_active", "active_passive"]))
+        k = 1 if mode == "active_passive" else draw(st.integers(1, len(members)))
+        groups.append(
+            {
+                "name": name,
+                "mode": mode,
+                "k": k,
+                "failover_seconds": draw(numbers),
+                "technique": None,
+                "members": members,
+                "notes": draw(text),
+            }
+        )
+    dependencies = []
+    for function in FUNCTIONS:
+        for needed in draw(st.sets(st.sampled_from(node_names), max_size=3)):
+            dependencies.append(
+                {
+                    "function": function,
+                    "needs": needed,
+                    "need": draw(st.sampled_from(["full", "degraded"])),
+                    "notes": draw(text),
+                }
+            )
+    return {
+        "schema": SCHEMA,
+        "sites": sites,
+        "techniques": [],
+        "components": components,
+        "groups": groups,
+        "dependencies": dependencies,
+    }
+
+
+def _empty_plan() -> Plan:
+    plan = PlanFactory.create()
+    for name in FUNCTIONS:
+        FunctionFactory.create(plan=plan, name=name)
+    return plan
+
+
+def _import(plan: Plan, filename: str, body: str, user: Any) -> None:
+    parsed = read_file(filename, body.encode("utf-8"))
+    preview = check_import(plan, parsed)
+    assert preview.is_clean, [str(p) for p in preview.problems]
+    inventory_import_apply(plan=plan, parsed=parsed, user=user)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=documents())
+def test_json_export_imported_into_an_empty_plan_exports_identically(
+    people: PlanPeople, document: dict[str, Any]
+) -> None:
+    first = _empty_plan()
+    _import(first, "generated.json", to_json(document), people.manager)
+    exported = export_document(first)
+    second = _empty_plan()
+    _import(second, "exported.json", to_json(exported), people.manager)
+    assert export_document(second) == exported
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=documents())
+def test_yaml_export_round_trips_exactly_too(people: PlanPeople, document: dict[str, Any]) -> None:
+    first = _empty_plan()
+    _import(first, "generated.json", to_json(document), people.manager)
+    exported = export_document(first)
+    second = _empty_plan()
+    _import(second, "exported.yaml", to_yaml(exported), people.manager)
+    assert export_document(second) == exported
+    assert to_yaml(export_document(second)) == to_yaml(exported)
+
+
+def test_the_demo_inventory_round_trips(people: PlanPeople) -> None:
+    from inventory import demo
+
+    for name in ("Printing at head office", "Printing at the Riverside branch"):
+        FunctionFactory.create(plan=people.plan, name=name)
+    demo.load(people.plan, {"manager": people.manager})
+    exported = export_document(people.plan)
+    target = PlanFactory.create()
+    for name in ("Printing at head office", "Printing at the Riverside branch"):
+        FunctionFactory.create(plan=target, name=name)
+    _import(target, "demo.yaml", to_yaml(exported), people.manager)
+    assert export_document(target) == exported
