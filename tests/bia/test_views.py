@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bia import services
+from bia.models import Answer, Assessment, AssessmentState, ImpactSettings
+from tests.bia.factories import BiaWorld, BusinessFunctionFactory, bia_world, fill_required
+from tests.conftest import PlanPeople, client_for
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, world: BiaWorld, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"plan_pk": world.plan.pk, **kwargs})
+
+
+def _save(client: Any, world: BiaWorld, assessment: Assessment, **data: Any) -> Any:
+    return client.post(
+        _url("bia_answer_save", world, assessment_pk=assessment.pk),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_my_bias_lists_only_the_functions_the_stakeholder_owns(people: PlanPeople) -> None:
+    world = bia_world(people)
+    body = client_for(people.stakeholder).get(_url("bia_my", world)).content.decode()
+    assert "Student printing" in body
+    assert "Print accounting" not in body
+
+
+def test_a_stakeholder_opening_another_owners_bia_gets_403(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = client_for(people.stakeholder).get(
+        _url("bia_assessment", world, assessment_pk=world.other_assessment.pk)
+    )
+    assert response.status_code == 403
+    assert b"belongs to another owner" in response.content
+
+
+def test_a_stakeholder_sees_only_their_functions_in_the_list(people: PlanPeople) -> None:
+    world = bia_world(people)
+    body = client_for(people.stakeholder).get(_url("bia_function_list", world)).content.decode()
+    assert "Student printing" in body and "Print accounting" not in body
+
+
+def test_autosave_says_saved_and_asks_the_page_to_refresh_the_derived_figures(
+    people: PlanPeople,
+) -> None:
+    world = bia_world(people)
+    response = _save(
+        client_for(people.stakeholder),
+        world,
+        world.own_assessment,
+        question=world.question("data_loss").pk,
+        value="4 h",
+        version="0",
+    )
+    assert response.status_code == 200
+    assert "Saved" in response.content.decode()
+    assert response["HX-Trigger"] == "bia-answer-saved"
+    assert 'hx-swap-oob="true"' in response.content.decode()
+
+
+def test_an_out_of_range_severity_gets_a_field_error_and_nothing_is_saved(
+    people: PlanPeople,
+) -> None:
+    world = bia_world(people)
+    response = _save(
+        client_for(people.stakeholder),
+        world,
+        world.own_assessment,
+        question=world.question("impact_grid").pk,
+        cell="financial@1",
+        value="9",
+        version="0",
+    )
+    assert response.status_code == 422
+    assert "Severity 9 is out of range" in response.content.decode()
+    assert not Answer.objects.filter(assessment=world.own_assessment).exists()
+
+
+def test_a_negative_duration_gets_a_field_error(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = _save(
+        client_for(people.stakeholder),
+        world,
+        world.own_assessment,
+        question=world.question("workaround_hours").pk,
+        value="-2 h",
+        version="0",
+    )
+    assert response.status_code == 422
+    assert "cannot be negative" in response.content.decode()
+
+
+def test_a_stale_answer_is_refused_with_who_when_and_both_values(people: PlanPeople) -> None:
+    world = bia_world(people)
+    question = world.question("purpose")
+    _save(
+        client_for(people.manager),
+        world,
+        world.own_assessment,
+        question=question.pk,
+        value="Theirs",
+        version="0",
+    )
+    response = _save(
+        client_for(people.stakeholder),
+        world,
+        world.own_assessment,
+        question=question.pk,
+        value="Mine",
+        version="0",
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert f"changed by {people.manager.get_full_name()}" in body
+    assert "Theirs" in body and "Mine" in body
+    assert "Keep theirs" in body and "Use mine" in body
+    assert Answer.objects.get(assessment=world.own_assessment).value == "Theirs"
+
+
+def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
+    world = bia_world(people)
+    question = world.question("purpose")
+    _save(
+        client_for(people.manager),
+        world,
+        world.own_assessment,
+        question=question.pk,
+        value="Theirs",
+        version="0",
+    )
+    current = Answer.objects.get(assessment=world.own_assessment).version
+    response = _save(
+        client_for(people.stakeholder),
+        world,
+        world.own_assessment,
+        question=question.pk,
+        value="Mine",
+        version=str(current),
+        resolve="1",
+    )
+    assert response.status_code == 200
+    assert 'id="answer-purpose"' in response.content.decode()
+    assert Answer.objects.get(assessment=world.own_assessment).value == "Mine"
+
+
+def test_submitting_with_required_answers_missing_names_them(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = client_for(people.stakeholder).post(
+        _url("bia_assessment_submit", world, assessment_pk=world.own_assessment.pk)
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "required questions have no answer yet" in body
+    assert "How much recent work could be lost" in body
+
+
+def test_the_manager_approves_a_submitted_bia(people: PlanPeople) -> None:
+    world = bia_world(people)
+    fill_required(world, world.own_assessment, people.stakeholder)
+    client_for(people.stakeholder).post(
+        _url("bia_assessment_submit", world, assessment_pk=world.own_assessment.pk)
+    )
+    response = client_for(people.manager).post(
+        _url("bia_assessment_review", world, assessment_pk=world.own_assessment.pk),
+        {"decision": "approve"},
+    )
+    assert response.status_code == 302
+    world.own_assessment.refresh_from_db()
+    assert world.own_assessment.state == AssessmentState.APPROVED
+
+
+def test_a_horizon_list_that_does_not_increase_gets_a_field_error(people: PlanPeople) -> None:
+    world = bia_world(people)
+    settings = ImpactSettings.objects.get(plan=world.plan)
+    response = client_for(people.manager).post(
+        _url("bia_settings_edit", world),
+        {
+            "horizons": "1 h, 1 d, 4 h",
+            "threshold": "3",
+            "peak_uplift": "1",
+            "currency": "GBP",
+            "version": settings.version,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Horizons must increase: 4 h comes after 1 d." in body
+    assert "1 h, 1 d, 4 h" in body
+
+
+def test_the_remind_action_emails_the_owner(people: PlanPeople) -> None:
+    world = bia_world(people)
+    mail.outbox.clear()
+    response = client_for(people.manager).post(
+        _url("bia_campaign_remind", world, campaign_pk=world.campaign.pk),
+        {"assessment": world.own_assessment.pk},
+    )
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[people.stakeholder.email]]
+
+
+def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople) -> None:
+    world = bia_world(people)
+    services.campaign_send(
+        plan=world.plan,
+        user=people.manager,
+        name="Overdue round",
+        template=world.template,
+        due_date=timezone.localdate(),
+        functions=[world.own],
+        notify=False,
+    )
+    campaign = world.plan.bia_campaigns.get(name="Overdue round")
+    assessment = campaign.assessments.get()
+    with change_context(user=people.manager, reason="Test: due yesterday"):
+        save_if_current(
+            assessment,
+            expected_version=None,
+            changes={"due_date": timezone.localdate() - datetime.timedelta(days=1)},
+        )
+    body = (
+        client_for(people.manager)
+        .get(_url("bia_campaign_detail", world, campaign_pk=campaign.pk))
+        .content.decode()
+    )
+    assert "1 overdue" in body
+
+
+def test_the_csv_export_is_a_download_with_one_row_per_function(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = client_for(people.auditor).get(
+        _url("bia_campaign_export", world, campaign_pk=world.campaign.pk, fmt="csv")
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.csv"')
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 3
+
+
+def _add_functions(world: BiaWorld, people: PlanPeople, count: int) -> None:
+    for index in range(count):
+        owner = MembershipFactory.create(plan=world.plan, role="stakeholder").user
+        function = BusinessFunctionFactory.create(
+            plan=world.plan, name=f"Extra function {index}", owner=owner
+        )
+        services.dependency_add(
+            function=function, user=people.manager, kind="supplier", name="Toner supplier"
+        )
+        services.campaign_send(
+            plan=world.plan,
+            user=people.manager,
+            name=f"Round {index}",
+            template=world.template,
+            due_date=timezone.localdate(),
+            functions=[function],
+            notify=False,
+        )
+
+
+@pytest.mark.parametrize("page", ["bia_function_list", "bia_campaign_detail"])
+def test_list_pages_keep_a_constant_query_count_as_rows_grow(
+    people: PlanPeople, page: str, django_assert_max_num_queries: Any
+) -> None:
+    world = bia_world(people)
+    client = client_for(people.manager)
+    kwargs = {"campaign_pk": world.campaign.pk} if page == "bia_campaign_detail" else {}
+    url = _url(page, world, **kwargs)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _add_functions(world, people, 12)
+    for assessment in Assessment.objects.filter(plan=world.plan).exclude(campaign=world.campaign):
+        # Bring the new functions into the measured campaign too.
+        with change_context(user=people.manager, reason="Test"):
+            save_if_current(assessment, expected_version=None, changes={"campaign": world.campaign})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("Extra function") >= 12
