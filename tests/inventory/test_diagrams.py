@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from inventory import demo
+from inventory.diagrams import (
+    escape,
+    function_diagram_svg,
+    function_dot,
+    sanitise_svg,
+    site_diagram_svg,
+)
+from inventory.models import Site
+from tests.conftest import PlanPeople
+from tests.inventory.factories import ComponentFactory, DependencyFactory, FunctionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_function_without_dependencies_has_no_diagram(people: PlanPeople) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    assert function_diagram_svg(function) is None
+
+
+def test_demo_function_diagram_marks_the_san_and_draws_groups_as_clusters(
+    people: PlanPeople,
+) -> None:
+    function = FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    svg = function_diagram_svg(function)
+    assert svg is not None and svg.startswith("<svg")
+    assert "SPOF · Head office SAN" in svg
+    assert "cluster_group_" in svg and "Application server pair" in svg
+    assert "<script" not in svg
+
+
+def test_site_diagram_shows_what_fails_with_it(people: PlanPeople) -> None:
+    FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    svg = site_diagram_svg(Site.objects.get(plan=people.plan, name="Rack A1"))
+    assert svg is not None
+    assert "Lost with Rack A1" in svg and "Printing at head office" in svg
+
+
+def test_labels_are_escaped_in_dot_and_svg(people: PlanPeople) -> None:
+    function = FunctionFactory.create(plan=people.plan, name='Print "A" <b>\\N</b>')
+    server = ComponentFactory.create(plan=people.plan, name="<script>alert(1)</script>")
+    DependencyFactory.create(plan=people.plan, function=function, component=server)
+    dot = function_dot(function)
+    assert dot is not None and '\\"A\\"' in dot and "\\\\N" in dot
+    svg = function_diagram_svg(function)
+    assert svg is not None
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_escape_leaves_no_raw_quote_or_newline() -> None:
+    assert escape('a"b\nc\\') == 'a\\"b\\nc\\\\'
+
+
+def test_sanitiser_drops_scripts_handlers_and_foreign_links() -> None:
+    raw = (
+        '<?xml version="1.0"?><!-- c --><svg width="1"><script>x()</script>'
+        '<g onclick="x()"><a xlink:href="https://evil.example/">t</a></g></svg>'
+    )
+    clean = sanitise_svg(raw)
+    assert clean.startswith('<svg role="img"')
+    assert "script" not in clean and "onclick" not in clean and "evil" not in clean

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bia.models import BusinessFunction
+from inventory import demo
+from inventory.models import Component, Site
+from tests.conftest import PlanPeople
+from tests.inventory.factories import ComponentFactory, FunctionFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(people: PlanPeople, name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
+
+
+def _list_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_component_list_query_count_does_not_grow_with_the_inventory(
+    people: PlanPeople, manager_client: Any, django_assert_max_num_queries: Any
+) -> None:
+    site = SiteFactory.create(plan=people.plan)
+    for _ in range(50):
+        ComponentFactory.create(plan=people.plan, site=site)
+    url = _url(people, "inventory_component_list") + "?sort=site&kind=server"
+    small = _list_queries(manager_client, url)
+    for _ in range(450):
+        ComponentFactory.create(plan=people.plan, site=site)
+    with django_assert_max_num_queries(small):
+        response = manager_client.get(url)
+    assert response.context["page"].paginator.count == 500
+
+
+def test_component_list_filters_and_searches(people: PlanPeople, manager_client: Any) -> None:
+    ComponentFactory.create(plan=people.plan, name="Head office SAN", kind="storage")
+    ComponentFactory.create(plan=people.plan, name="Print server 1", kind="print_provider")
+    response = manager_client.get(_url(people, "inventory_component_list") + "?q=san")
+    assert [c.name for c in response.context["page"]] == ["Head office SAN"]
+    response = manager_client.get(_url(people, "inventory_component_list") + "?kind=print_provider")
+    assert [c.name for c in response.context["page"]] == ["Print server 1"]
+
+
+def test_demo_pages_render(people: PlanPeople, manager_client: Any) -> None:
+    function = FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    san = Component.objects.get(plan=people.plan, name="Head office SAN")
+    rack = Site.objects.get(plan=people.plan, name="Rack A1")
+    pages = [
+        _url(people, "inventory_overview"),
+        _url(people, "inventory_component_detail", component_pk=san.pk),
+        _url(people, "inventory_site_detail", site_pk=rack.pk),
+        _url(people, "inventory_group_list"),
+        _url(people, "inventory_technique_list"),
+        _url(people, "inventory_function_detail", function_pk=function.pk),
+    ]
+    for url in pages:
+        assert manager_client.get(url).status_code == 200, url
+
+
+def test_component_detail_lists_dependents_transitively(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    san = Component.objects.get(plan=people.plan, name="Head office SAN")
+    response = manager_client.get(_url(people, "inventory_component_detail", component_pk=san.pk))
+    relations = response.context["relations"]
+    assert "Printing at head office" in [r.name for r in relations.functions]
+    assert "Application server pair" in [r.name for r in relations.used_by]
+    assert [r.name for r in relations.depends_on] == ["Data centre UPS"]
+
+
+def test_site_detail_names_the_functions_that_stop(people: PlanPeople, manager_client: Any) -> None:
+    FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    rack = Site.objects.get(plan=people.plan, name="Rack A1")
+    response = manager_client.get(_url(people, "inventory_site_detail", site_pk=rack.pk))
+    assert [r.name for r in response.context["impact"]["functions"]] == ["Printing at head office"]
+    assert b"<svg" in response.content
+
+
+def test_function_without_dependencies_says_so(people: PlanPeople, manager_client: Any) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    response = manager_client.get(
+        _url(people, "inventory_function_detail", function_pk=function.pk)
+    )
+    assert b"no dependencies yet, so there is nothing to draw" in response.content
+    diagram = manager_client.get(
+        _url(people, "inventory_function_diagram", function_pk=function.pk)
+    )
+    assert diagram.status_code == 404
+
+
+def test_adding_a_dependency_by_name(people: PlanPeople, manager_client: Any) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    ComponentFactory.create(plan=people.plan, name="User directory")
+    response = manager_client.post(
+        _url(people, "inventory_dependency_add", function_pk=function.pk),
+        {"target": "User directory", "need": "degraded", "notes": ""},
+    )
+    assert response.status_code == 302
+    assert BusinessFunction.objects.get(pk=function.pk).dependencies.get().need == "degraded"
+
+
+def test_unknown_dependency_name_is_a_field_error(people: PlanPeople, manager_client: Any) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    response = manager_client.post(
+        _url(people, "inventory_dependency_add", function_pk=function.pk),
+        {"target": "Mainframe", "need": "full"},
+    )
+    assert response.status_code == 400
+    assert "No component or group named “Mainframe”." in response.context["form"].errors["target"]
+
+
+def test_component_form_shows_availability_error_and_keeps_input(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    response = manager_client.post(
+        _url(people, "inventory_component_create"),
+        {"name": "SAN", "kind": "storage", "availability_percent": "150", "replication": "none"},
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["availability_percent"] == [
+        "Availability is a percentage between 0 and 100; got 150."
+    ]
+    assert form["name"].value() == "SAN"
+
+
+def test_import_upload_of_a_pdf_gets_a_clear_message(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    response = manager_client.post(
+        _url(people, "inventory_import"),
+        {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.7"), "section": "components"},
+    )
+    assert response.status_code == 400
+    assert "Only CSV or XLSX" in response.context["form"].errors["file"][0]
+
+
+def test_import_preview_then_apply(people: PlanPeople, manager_client: Any) -> None:
+    data = b"name,kind,availability_percent\nMFD Library,printer,98\n"
+    response = manager_client.post(
+        _url(people, "inventory_import"),
+        {"file": SimpleUploadedFile("c.csv", data), "section": "components", "reason": "Audit"},
+    )
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    assert manager_client.get(preview_url).status_code == 200
+    assert not Component.objects.filter(plan=people.plan).exists()
+    applied = manager_client.post(preview_url)
+    assert applied.status_code == 302
+    component = Component.objects.get(plan=people.plan)
+    assert component.history.earliest().history_change_reason == "Audit"
+    assert manager_client.get(preview_url).status_code == 404
+
+
+def test_someone_elses_import_preview_is_not_found(people: PlanPeople, manager_client: Any) -> None:
+    from inventory.exchange.uploads import upload_store
+
+    token = upload_store(
+        plan_pk=people.plan.pk, user=people.outsider, name="c.csv", data=b"", section="components"
+    )
+    response = manager_client.get(_url(people, "inventory_import_preview", token=token))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("file_format", ["json", "yaml", "csv", "xlsx"])
+def test_exports_download(people: PlanPeople, manager_client: Any, file_format: str) -> None:
+    ComponentFactory.create(plan=people.plan)
+    response = manager_client.get(_url(people, "inventory_export", file_format=file_format))
+    assert response.status_code == 200
+    assert f".{file_format}" in response["Content-Disposition"]
+
+
+def test_auditor_sees_no_edit_controls(people: PlanPeople, auditor_client: Any) -> None:
+    response = auditor_client.get(_url(people, "inventory_component_list"))
+    assert b"Add component" not in response.content
+
+
+def test_plan_snapshot_is_ordered_and_json_ready(people: PlanPeople) -> None:
+    import json
+
+    from inventory.selectors import plan_snapshot
+
+    ComponentFactory.create(plan=people.plan, name="b")
+    ComponentFactory.create(plan=people.plan, name="a")
+    snapshot = plan_snapshot(people.plan)
+    assert [c["name"] for c in snapshot["components"]] == ["a", "b"]
+    assert json.loads(json.dumps(snapshot)) == snapshot
