@@ -42,7 +42,9 @@ case that service is estimated by Monte Carlo and a note says why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -59,6 +61,7 @@ from analysis.engine.topology import METHODS, Method, Topology
 
 ResultMethod = Literal["exact_bdd", "monte_carlo"]
 DEFAULT_NODE_LIMIT: Final = 250_000
+MEMO_LIMIT: Final = 2_000_000  # apply-cache entries kept between services (bounds memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,23 @@ class AvailabilityReport:
             if result.service_id == service_id:
                 return result
         raise KeyError(service_id)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a whole estate is analysed.
+
+    The decision diagrams are millions of small, acyclic objects; generational scans of
+    them cost about a quarter of the run at ×4 size and reclaim nothing. Collection is
+    resumed afterwards (if it was on), so cycles made meanwhile elsewhere are still freed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _check_method(method: str) -> Method:
@@ -207,6 +227,7 @@ class AvailabilityAnalyzer:
     def bdd_root(self, service_id: str, *, node_limit: int | None = None) -> int:
         """BDD node of a service's structure function (built on first use)."""
         depth = 2 * len(self.model.closure(service_id)) + 64
+        self.bdd.trim_caches(MEMO_LIMIT)
         self.bdd.set_budget(node_limit)
         try:
             with deep_recursion(depth):
@@ -250,8 +271,10 @@ class AvailabilityAnalyzer:
         """Results for ``service_ids`` (default: every service, in topology order)."""
         ids = list(self.model.services) if service_ids is None else list(service_ids)
         year_days = self.topology.year_days
+        with _collector_paused():
+            results = tuple(self.service(sid) for sid in ids)
         return AvailabilityReport(
-            services=tuple(self.service(sid) for sid in ids),
+            services=results,
             method_requested=self.method,
             year_days=year_days,
             year_convention=YEAR_CONVENTIONS.get(year_days, f"{year_days} days"),

@@ -80,6 +80,15 @@ class BDD:
     def levels(self) -> int:
         return len(self._up)
 
+    def trim_caches(self, limit: int) -> None:
+        """Forget memoised AND/OR results once there are more than ``limit`` of them.
+
+        They are only a cache: the unique table, and so every node, stays valid.
+        """
+        if len(self._and) + len(self._or) > limit:
+            self._and.clear()
+            self._or.clear()
+
     def set_budget(self, nodes: int | None) -> None:
         """Allow at most ``nodes`` new nodes from now on (``None`` = no limit)."""
         self._budget = nodes
