@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connections, models, router, transaction
 
+from audit import tracking
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.tracking import history_models, plan_id_of, tracked_model_for
 
@@ -340,11 +341,11 @@ def _rows_for(
         if model is None:
             rows[label] = {}
             continue
-        history_model = model.history.model  # type: ignore[attr-defined]
-        fields = column_names(history_model)
+        table = tracking.history_model(model)
+        fields = column_names(table)
         rows[label] = {
             row["history_id"]: row
-            for row in history_model._default_manager.filter(history_id__in=ids).values(*fields)
+            for row in table._default_manager.filter(history_id__in=ids).values(*fields)
         }
     return rows
 

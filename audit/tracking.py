@@ -22,9 +22,19 @@ PLAN_LABEL = "bcp.Plan"
 MAX_PLAN_HOPS = 4
 
 
+_tracked: dict[type[models.Model], bool] = {}
+_history_models: dict[type[models.Model], type[models.Model]] = {}
+
+
 def is_tracked(model: type[models.Model]) -> bool:
-    """A model with simple-history's manager that is not itself a historical model."""
-    return hasattr(model, "history") and not hasattr(model, "instance_type")
+    """A model with simple-history's manager that is not itself a historical model.
+
+    Cached: reading ``model.history`` builds a new manager class each time, which
+    would dominate a verification of 100,000 entries.
+    """
+    if model not in _tracked:
+        _tracked[model] = hasattr(model, "history") and not hasattr(model, "instance_type")
+    return _tracked[model]
 
 
 def tracked_models() -> list[type[models.Model]]:
@@ -35,13 +45,16 @@ def tracked_models() -> list[type[models.Model]]:
 
 
 def history_model(model: type[models.Model]) -> type[models.Model]:
-    return model.history.model  # type: ignore[attr-defined]
+    if model not in _history_models:
+        _history_models[model] = model.history.model  # type: ignore[attr-defined]
+    return _history_models[model]
 
 
 def history_models() -> list[type[models.Model]]:
     return [history_model(model) for model in tracked_models()]
 
 
+@cache
 def tracked_model_for(label: str) -> type[models.Model] | None:
     """The tracked model named ``app_label.ModelName``, or None for anything else."""
     try:
