@@ -3,7 +3,8 @@
 Run from the repository root (it uses its own database under a temporary
 CONTINUITY_VAR_DIR unless DATABASE_URL is set):
 
-    python tests/benchmarks/bench_audit_pages.py [--entries 100000] [--out var/benchmarks/audit_pages.json]
+    python tests/benchmarks/bench_audit_pages.py [--entries 100000] \
+        [--out var/benchmarks/audit_pages.json]
 
 It builds ``--entries`` history rows on one plan (half edits of the plan, half
 of 500 sites, spread over 200 days, two users), chains them, then requests each
@@ -83,7 +84,9 @@ def main() -> None:
         "timeline": base,
         "timeline, deep page": f"{base}?page=1500",
         "timeline by user": f"{base}?user={editors[1].pk}",
-        "timeline by user and week": f"{base}?user={editors[0].pk}&date_from={week_ago}&date_to={today}",
+        "timeline by user and week": (
+            f"{base}?user={editors[0].pk}&date_from={week_ago}&date_to={today}"
+        ),
         "timeline by reason text": f"{base}?reason=review+9999",
         "timeline by ticket and model": f"{base}?ticket=CHG-42&model=inventory.Site",
         "record history": record,
@@ -132,9 +135,8 @@ def main() -> None:
     print(f"verify: {verify_seconds:.2f} s — {report.summary}")
     print(f"{'page':<32} {'median ms':>10} {'worst ms':>10} {'queries':>8}")
     for name, figures in results.items():
-        print(
-            f"{name:<32} {figures['median_ms']:>10} {figures['worst_ms']:>10} {figures['queries']:>8}"
-        )
+        median, worst, queries = figures["median_ms"], figures["worst_ms"], figures["queries"]
+        print(f"{name:<32} {median:>10} {worst:>10} {queries:>8}")
     print(f"written to {out}")
 
 
