@@ -1,0 +1,76 @@
+"""A manager imports a CSV with two bad rows, fixes them, imports, and opens the diagram."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bcp.models import Role
+from inventory.models import Component
+from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.inventory.factories import FunctionFactory, SiteFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"
+
+BAD = b"""name,kind,site,runs_on,availability_percent,mtbf_hours,mttr_hours,availability_source
+Head office SAN,storage,Rack A1,,,87600,12,vendor datasheet
+App server 1,server,Rack A1,Head office SAN,120,,,estimate
+App server 2,toaster,Rack A1,Head office SAN,99.9,,,estimate
+"""
+FIXED = BAD.replace(b",120,", b",99.9,").replace(b"toaster", b"server")
+
+
+def _upload(page: Page, content: bytes) -> None:
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "components.csv", "mimeType": "text/csv", "buffer": content}]
+    )
+    page.get_by_role("button", name="Check file").click()
+
+
+def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(page: Page, live_server: Any) -> None:
+    plan = PlanFactory.create(name="Print service continuity")
+    maya = UserFactory.create(username="maya", first_name="Maya", last_name="Manager")
+    MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
+    SiteFactory.create(plan=plan, name="Rack A1")
+    function = FunctionFactory.create(plan=plan, name="Printing at head office")
+    base = live_server.url
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill("maya")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+
+    page.goto(f"{base}/plans/{plan.pk}/inventory/")
+    page.get_by_role("link", name="Import").first.click()
+    _upload(page, BAD)
+
+    problems = page.locator("#import-problems")
+    expect(page.locator("#import-problems-summary")).to_contain_text("Nothing was imported")
+    expect(problems).to_contain_text("row 3")
+    expect(problems).to_contain_text("availability_percent")
+    expect(problems).to_contain_text("between 0 and 100")
+    expect(problems).to_contain_text("row 4")
+    expect(problems).to_contain_text("“toaster” is not one of")
+    assert not Component.objects.filter(plan=plan).exists()
+
+    _upload(page, FIXED)
+    expect(page.locator("#import-clean")).to_be_visible()
+    expect(page.locator("#import-counts")).to_contain_text("3 to create")
+    page.get_by_role("button", name="Apply import").click()
+    expect(page.get_by_text("3 created")).to_be_visible()
+    assert Component.objects.filter(plan=plan).count() == 3
+
+    page.get_by_role("link", name="Printing at head office").click()
+    expect(page.locator("#diagram-empty")).to_contain_text("nothing to draw")
+    page.get_by_label("Needs").fill("App server 1")
+    page.get_by_role("button", name="Add dependency").click()
+    expect(page.locator("#dependency-table")).to_contain_text("App server 1")
+    diagram = page.locator(".inventory-diagram-frame svg")
+    expect(diagram).to_be_visible()
+    expect(diagram).to_contain_text("SPOF · Head office SAN")
+    expect(page.locator("#spof-list")).to_contain_text("Head office SAN")
+    assert function.dependencies.count() == 1
