@@ -95,6 +95,7 @@ def celery_worker_process(
             "DJANGO_SETTINGS_MODULE": "bcp.settings.test",
             "DATABASE_URL": _database_url_for_worker(),
             "WORKER_HEARTBEAT_SECONDS": "1",
+            "PYTHONPATH": str(ROOT),
         }
     )
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
@@ -113,6 +114,8 @@ def celery_worker_process(
             "--without-mingle",
             "-n",
             f"test-{os.getpid()}@%h",
+            "--include",
+            "tests.bcp.slow_task",
         ],
         cwd=ROOT,
         env=env,

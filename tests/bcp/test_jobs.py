@@ -157,3 +157,39 @@ def test_retry_after_the_broker_returns_queues_the_job(people: PlanPeople) -> No
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status in ("queued", "running", "succeeded")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_job_survives_its_worker_process_being_killed_and_finishes_once(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    """SIGKILL the pool process mid-task: the message is redelivered (acks_late +
+    reject_on_worker_lost), the new process takes the job over because its claimant
+    is dead, and the result is written exactly once."""
+    import os
+    import signal
+
+    from tests.bcp.slow_task import SLOW_TASK
+
+    job = job_enqueue(
+        kind="slow",
+        task_name=SLOW_TASK,
+        user=people.manager,
+        plan=people.plan,
+        parameters={"steps": 24},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status == "running" and job.progress >= 10:
+            break
+        time.sleep(0.1)
+    assert job.status == "running", job.status
+    first_claimant = job.claimed_by
+    os.kill(int(first_claimant.rpartition(":")[2]), signal.SIGKILL)
+    job = _wait_for(job, ("succeeded", "failed"), timeout=90)
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 2
+    assert job.claimed_by != first_claimant
+    assert job.result == {"counted": 24}
