@@ -304,6 +304,9 @@ class CampaignForm(forms.Form):
         ).select_related("owner")
         if not self.is_bound:
             self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
+            first = self.fields["template"].queryset.order_by("name", "pk").first()  # type: ignore[attr-defined]
+            if first is not None:
+                self.initial.setdefault("template", first.pk)
         self.helper = _helper("Send to owners")
 
 

@@ -744,6 +744,7 @@ def answer_save(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         "workshop_id": in_workshop or "",
         "sources": _sources(assessment),
     }
+    retarget = ""
     if conflict is not None:
         base = {
             "question": question.pk,
@@ -765,14 +766,24 @@ def answer_save(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         category = key_to_category.get(category_key)
         if category is None:
             return render(request, "bia/_answer_status.html", context, status=status)
-        context["gridcell"] = selectors.GridCell(cell, category, float(hours), answer)
-        template = "bia/_grid_cell.html"
+        gridcell = selectors.GridCell(cell, category, float(hours), answer)
+        context["gridcell"] = gridcell
+        # A saved cell only updates its status and version, so keyboard focus and keys
+        # pressed meanwhile are untouched; errors and conflicts redraw the whole cell.
+        if status == 200 and not request.POST.get("resolve"):
+            template = "bia/_grid_cell_status.html"
+        else:
+            template = "bia/_grid_cell.html"
+            retarget = f"#{gridcell.dom_id}-{assessment.pk}"
     else:
         context["view"] = selectors.QuestionView(question, answer)
         template = (
             "bia/_answer_field.html" if request.POST.get("resolve") else "bia/_answer_status.html"
         )
     response = render(request, template, context, status=status)
+    if retarget:
+        response["HX-Retarget"] = retarget
+        response["HX-Reswap"] = "outerHTML"
     if status == 200:
         response["HX-Trigger"] = "bia-answer-saved"
     return response
