@@ -29,6 +29,7 @@ class ComponentFilter(django_filters.FilterSet):
             ("cost_per_year", "cost"),
         ),
         label="Sort by",
+        empty_label="Name",
     )
 
     class Meta:
