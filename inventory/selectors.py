@@ -202,3 +202,29 @@ def function_spofs(function: Any) -> dict[str, Any]:
         "errors": [],
         "items": _related_for(plan=function.plan, keys=keys, names=names),
     }
+
+
+def function_diagram_svg(function: Any) -> str | None:
+    """SVG of a function's dependency diagram for pages and PDF documents.
+
+    None when the function has no dependencies or Graphviz cannot draw (the inventory
+    pages show the reason; documents simply leave the diagram out).
+    """
+    from inventory.diagrams import DiagramUnavailable
+    from inventory.diagrams import function_diagram_svg as draw
+
+    try:
+        return draw(function)
+    except DiagramUnavailable:
+        return None
+
+
+def site_diagram_svg(site: Site) -> str | None:
+    """SVG of what fails with ``site``; None when nothing does or Graphviz cannot draw."""
+    from inventory.diagrams import DiagramUnavailable
+    from inventory.diagrams import site_diagram_svg as draw
+
+    try:
+        return draw(site)
+    except DiagramUnavailable:
+        return None
