@@ -25,6 +25,11 @@ def start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _person(user: Any) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
 class HistoryFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -64,6 +69,7 @@ class HistoryFilter(django_filters.FilterSet):
         super().__init__(data, queryset=selectors.plan_entries(plan), **kwargs)
         self.filters["user"].queryset = selectors.history_users(plan)
         self.filters["model"].extra["choices"] = selectors.model_choices()
+        self.form.fields["user"].label_from_instance = _person
 
     def filter_date_from(
         self, queryset: QuerySet[ChainEntry], name: str, value: dt.date
