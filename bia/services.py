@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import EditConflict, save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from bia import defaults
@@ -1058,9 +1058,35 @@ def workshop_update_field(
     if getattr(current, field) == value:
         return current
     with change_context(user=user, reason=f"Workshop {field} edited"):
-        updated = _saved(current, expected_version=expected_version, changes={field: value})
+        try:
+            updated = _saved(current, expected_version=expected_version, changes={field: value})
+        except EditConflict as exc:
+            # Name whoever wrote this field, not whoever last touched another one.
+            who, when = _who_set(exc.instance, field)
+            raise EditConflict(
+                instance=exc.instance,
+                changed_by=who,
+                changed_at=when,
+                differences=exc.differences,
+                current_version=exc.current_version,
+            ) from None
     assert isinstance(updated, Workshop)
     return updated
+
+
+def _who_set(instance: Any, field: str) -> tuple[str, datetime.datetime | None]:
+    """The user and time of the change that gave ``field`` its current value."""
+    current = getattr(instance, field)
+    setter = None
+    for record in instance.history.select_related("history_user").order_by("-history_id")[:50]:
+        if getattr(record, field) != current:
+            break
+        setter = record
+    if setter is None:
+        return "another user", None
+    person = setter.history_user
+    name = (person.get_full_name() or person.get_username()) if person else "the system"
+    return name, setter.history_date
 
 
 @transaction.atomic
