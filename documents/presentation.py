@@ -8,6 +8,7 @@ touches the database: a published version re-renders from its snapshot alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -594,8 +595,7 @@ def build_sections(snapshot: dict[str, Any]) -> list[Section]:
     ]
 
 
-ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
-ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+SVG_NS = "http://www.w3.org/2000/svg"
 _SVG_DROP = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video"}
 
 
@@ -625,4 +625,12 @@ def clean_svg(svg: Any) -> str | None:
             external_url = "url(" in value and "url(#" not in value
             if local.startswith("on") or external_link or external_url:
                 del parent.attrib[name]
-    return ElementTree.tostring(root, encoding="unicode")
+    text = ElementTree.tostring(root, encoding="unicode")
+    # ElementTree names the SVG namespace with a prefix (ns0:svg); the HTML parser only
+    # recognises bare <svg>, so drop the prefix again.
+    prefixed = re.search(r'xmlns:(\w+)="' + re.escape(SVG_NS) + '"', text)
+    if prefixed:
+        prefix = prefixed.group(1)
+        text = text.replace(f"xmlns:{prefix}=", "xmlns=", 1)
+        text = re.sub(rf"<(/?){prefix}:", r"<\1", text)
+    return text

@@ -141,3 +141,4 @@ def test_diagram_svg_loses_scripts_and_external_links() -> None:
     cleaned: Any = clean_svg(svg)
     assert "script" not in cleaned and "onclick" not in cleaned and "198.51.100.7" not in cleaned
     assert "url(#g)" in cleaned and "SAN" in cleaned and 'href="#n"' in cleaned
+    assert cleaned.startswith("<svg ") and "ns0:" not in cleaned
