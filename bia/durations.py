@@ -62,6 +62,8 @@ def format_hours(hours: float | None) -> str:
         count = hours / size
         if hours >= size and abs(count - round(count)) < 1e-9:
             return f"{round(count)} {unit}"
+    if hours == 0:
+        return "0 h"
     if hours < 1:
         return f"{hours * 60:g} min"
     return f"{hours:g} h"
