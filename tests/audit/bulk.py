@@ -23,8 +23,8 @@ SITES = 500
 
 def build_history(plan: Plan, users: list[Any], *, entries: int, days: int = 200) -> None:
     """``entries`` history rows on ``plan``: half edits of the plan, half of its sites."""
-    historical_plan = Plan.history.model  # type: ignore[attr-defined]
-    historical_site = Site.history.model  # type: ignore[attr-defined]
+    historical_plan = Plan.history.model
+    historical_site = Site.history.model
     start = timezone.now() - dt.timedelta(days=days)
     step = dt.timedelta(days=days) / entries
     plan_rows, site_rows = [], []

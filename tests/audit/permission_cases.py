@@ -21,7 +21,7 @@ def _entry(people: Any) -> dict[str, Any]:
 
 
 def _plan_version(people: Any) -> dict[str, Any]:
-    record = Plan.history.filter(id=people.plan.pk).order_by("history_id").first()  # type: ignore[attr-defined]
+    record = Plan.history.filter(id=people.plan.pk).order_by("history_id").first()
     assert record is not None
     return {**_plan_record(people), "history_id": record.history_id}
 

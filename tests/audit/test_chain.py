@@ -25,7 +25,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-HISTORICAL_PLAN = Plan.history.model._meta.db_table  # type: ignore[attr-defined]
+HISTORICAL_PLAN = Plan.history.model._meta.db_table
 
 
 def _edit_plan(people: PlanPeople, **changes: str) -> Plan:
@@ -107,7 +107,7 @@ def test_a_history_row_deleted_from_the_database_is_caught(people: PlanPeople) -
 
 
 def test_a_history_row_inserted_into_the_database_is_caught(people: PlanPeople) -> None:
-    historical = Plan.history.model  # type: ignore[attr-defined]
+    historical = Plan.history.model
     forged = historical(
         id=people.plan.pk,
         name="Forged",
@@ -174,7 +174,7 @@ def test_verify_history_command_fails_naming_the_first_broken_entry(people: Plan
     entry = ChainEntry.objects.filter(model_label="bcp.Membership").order_by("seq").first()
     assert entry is not None
     tamper(
-        Membership.history.model._meta.db_table,  # type: ignore[attr-defined]
+        Membership.history.model._meta.db_table,
         "UPDATE {table} SET role = %s WHERE history_id = %s",
         ["auditor", entry.history_id],
     )
@@ -184,7 +184,7 @@ def test_verify_history_command_fails_naming_the_first_broken_entry(people: Plan
 
 
 def test_adopting_rows_written_before_the_chain_makes_the_chain_whole(people: PlanPeople) -> None:
-    historical = Plan.history.model  # type: ignore[attr-defined]
+    historical = Plan.history.model
     tamper(ChainEntry._meta.db_table, "DELETE FROM {table}")
     assert not verify_chain().ok
     out = io.StringIO()
@@ -253,3 +253,29 @@ def test_a_change_by_a_named_user_keeps_that_user() -> None:
     with change_context(user=user, reason="Added"):
         plan = Plan.objects.create(name="Finance", organisation="Northbridge College")
     assert ChainEntry.objects.get(object_id=str(plan.pk), model_label="bcp.Plan").user == user
+
+
+def test_a_chain_archived_up_to_a_checkpoint_verifies_from_the_checkpoint(
+    people: PlanPeople,
+) -> None:
+    from audit.tracking import history_model, tracked_model_for
+
+    _edit_plan(people, scope="Printing at head office.")
+    cut = ChainEntry.objects.order_by("seq")[2]
+    for archived in ChainEntry.objects.filter(seq__lte=cut.seq):
+        model = tracked_model_for(archived.model_label)
+        assert model is not None
+        tamper(
+            history_model(model)._meta.db_table,
+            "DELETE FROM {table} WHERE history_id = %s",
+            [archived.history_id],
+        )
+    tamper(ChainEntry._meta.db_table, "DELETE FROM {table} WHERE seq <= %s", [cut.seq])
+    last = ChainEntry.objects.order_by("-seq").first()
+    assert last is not None
+    report = verify_chain(checkpoint=(cut.seq, cut.entry_hash))
+    assert report.ok, report.summary
+    assert report.intact_up_to == last.seq
+    forged = verify_chain(checkpoint=(cut.seq, "f" * 64))
+    assert forged.first_problem is not None
+    assert forged.first_problem.kind == "link broken"

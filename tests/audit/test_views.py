@@ -99,7 +99,7 @@ def test_compare_shows_any_two_versions_field_by_field(
 ) -> None:
     _rescope(people, "Head office")
     _rescope(people, "Head office and branch")
-    versions = list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))  # type: ignore[attr-defined]
+    versions = list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))
     url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
     response = auditor_client.get(f"{url}?a={versions[0].history_id}&b={versions[2].history_id}")
     assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_compare_shows_any_two_versions_field_by_field(
 def test_compare_with_versions_of_another_record_is_a_404(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    first = Plan.history.filter(id=people.plan.pk).order_by("history_id")[0]  # type: ignore[attr-defined]
+    first = Plan.history.filter(id=people.plan.pk).order_by("history_id")[0]
     url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
     assert auditor_client.get(f"{url}?a={first.history_id}&b=999999").status_code == 404
 
@@ -179,7 +179,7 @@ def test_the_verify_page_reports_the_chain_intact(
 
 
 def _csv(response: Any) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode()
+    text = response.getvalue().decode()
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -218,7 +218,7 @@ def test_json_export_carries_hashes_that_verify_outside_the_system(
 ) -> None:
     _rescope(people, "Head office", reason="Branch closed")
     response = auditor_client.get(_url(people, "audit_export_json"))
-    document = json.loads(b"".join(response.streaming_content))
+    document = json.loads(response.getvalue())
     assert document["entries"], "expected the plan's history"
     assert verify_export(document) == []
     assert document["chain_head"]["seq"] == ChainEntry.objects.order_by("-seq")[0].seq
@@ -230,7 +230,7 @@ def test_json_export_carries_hashes_that_verify_outside_the_system(
 
 def test_an_empty_json_export_has_no_entries(people: PlanPeople, auditor_client: Client) -> None:
     response = auditor_client.get(_url(people, "audit_export_json") + "?ticket=NOPE-1")
-    document = json.loads(b"".join(response.streaming_content))
+    document = json.loads(response.getvalue())
     assert document["entries"] == []
 
 

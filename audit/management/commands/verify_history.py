@@ -25,12 +25,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all", action="store_true", help="List every problem, not only the first."
         )
+        parser.add_argument(
+            "--checkpoint",
+            metavar="SEQ:HASH",
+            help="Entries up to SEQ were archived; the chain continues from entry hash HASH.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["adopt_unchained"]:
             adopted = chain_adopt_unchained()
             self.stdout.write(f"Appended {adopted} history row(s) to the chain.")
-        report = verify_chain()
+        checkpoint = None
+        if options["checkpoint"]:
+            seq, _, entry_hash = options["checkpoint"].partition(":")
+            if not seq.isdigit() or len(entry_hash) != 64:
+                raise CommandError("--checkpoint must be SEQ:HASH, a number and a sha256 hex.")
+            checkpoint = (int(seq), entry_hash.lower())
+        report = verify_chain(checkpoint=checkpoint)
         if report.ok:
             self.stdout.write(self.style.SUCCESS(report.summary))
             return
