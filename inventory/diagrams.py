@@ -309,8 +309,8 @@ def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
     if not affected:
         return None
     spofs: set[str] = set()
-    for service in pt.topology.services:
-        spofs.update(single_points_of_failure(pt, service.id))
+    for service_id in (key for key in affected if key.startswith("function:")):
+        spofs.update(single_points_of_failure(pt, service_id))
     drawing = _Drawing(
         pt=pt,
         plan_pk=site.plan_id,
@@ -408,13 +408,13 @@ def render_svg(dot: str) -> str:
     return sanitise_svg(result.stdout.decode("utf-8"))
 
 
-def function_diagram_svg(function: Any) -> str | None:
+def function_diagram_svg(function: Any, pt: PlanTopology | None = None) -> str | None:
     """SVG of a function's dependencies; None when it has none (the caller says so)."""
-    dot = function_dot(function)
+    dot = function_dot(function, pt)
     return None if dot is None else render_svg(dot)
 
 
-def site_diagram_svg(site: Site) -> str | None:
+def site_diagram_svg(site: Site, pt: PlanTopology | None = None) -> str | None:
     """SVG of what fails with a site; None when nothing does."""
-    dot = site_dot(site)
+    dot = site_dot(site, pt)
     return None if dot is None else render_svg(dot)

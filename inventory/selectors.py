@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from bcp.models import Plan
 from inventory import graph as g
@@ -14,6 +14,7 @@ from inventory.models import (
     Dependency,
     GroupMember,
     RedundancyGroup,
+    RunsOn,
     Site,
     Technique,
 )
@@ -100,28 +101,106 @@ def _urls(plan: Plan) -> dict[str, str]:
     return base
 
 
-def _related(
-    plan_graph: g.PlanGraph, keys: list[str], direct: set[str], urls: dict[str, str]
-) -> list[Related]:
-    items = []
-    for key in keys:
-        kind, _, pk = key.partition(":")
-        url = urls[kind].replace("/0/", f"/{pk}/")
-        items.append(Related(key, plan_graph.name(key), kind, url, key in direct))
-    return sorted(items, key=lambda r: (not r.direct, r.kind, r.name.lower()))
+def _walk(start: str, step: Any) -> tuple[list[str], set[str]]:
+    """Breadth-first walk with one ``step`` (a few queries) per level; returns the keys
+    reached in order and those reached at the first level."""
+    seen = {start}
+    order: list[str] = []
+    direct: set[str] = set()
+    frontier = [start]
+    level = 0
+    while frontier:
+        level += 1
+        found = [key for key in step(frontier) if key not in seen]
+        found = list(dict.fromkeys(found))
+        seen.update(found)
+        order.extend(found)
+        if level == 1:
+            direct.update(found)
+        frontier = [key for key in found if not key.startswith("function:")]
+    return order, direct
+
+
+def _ids(keys: list[str], kind: str) -> list[int]:
+    return [int(key.partition(":")[2]) for key in keys if key.startswith(kind + ":")]
+
+
+def _down(keys: list[str]) -> list[str]:
+    found: list[str] = []
+    for on_c, on_g in RunsOn.objects.filter(component_id__in=_ids(keys, "component")).values_list(
+        "on_component_id", "on_group_id"
+    ):
+        found.append(g.component_key(on_c) if on_c else g.group_key(on_g))
+    for comp, sub in (
+        GroupMember.objects.filter(group_id__in=_ids(keys, "group"))
+        .order_by("group_id", "position")
+        .values_list("component_id", "member_group_id")
+    ):
+        found.append(g.component_key(comp) if comp else g.group_key(sub))
+    return found
+
+
+def _up(keys: list[str]) -> list[str]:
+    components, groups = _ids(keys, "component"), _ids(keys, "group")
+    found = [
+        g.component_key(pk)
+        for pk in RunsOn.objects.filter(
+            Q(on_component_id__in=components) | Q(on_group_id__in=groups)
+        ).values_list("component_id", flat=True)
+    ]
+    found += [
+        g.group_key(pk)
+        for pk in GroupMember.objects.filter(
+            Q(component_id__in=components) | Q(member_group_id__in=groups)
+        ).values_list("group_id", flat=True)
+    ]
+    found += [
+        g.function_key(pk)
+        for pk in Dependency.objects.filter(
+            Q(component_id__in=components) | Q(group_id__in=groups)
+        ).values_list("function_id", flat=True)
+    ]
+    return found
+
+
+def _names(keys: list[str]) -> dict[str, str]:
+    from bia.models import BusinessFunction
+
+    names: dict[str, str] = {}
+    for model, kind in (
+        (Component, "component"),
+        (RedundancyGroup, "group"),
+        (BusinessFunction, "function"),
+    ):
+        ids = _ids(keys, kind)
+        if ids:
+            for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name"):
+                names[f"{kind}:{pk}"] = name
+    return names
 
 
 def element_relations(plan: Plan, key: str) -> Relations:
-    """What ``key`` (a component or group) needs, and what needs it, transitively."""
-    plan_graph = g.load_plan_graph(plan)
+    """What ``key`` (a component or group) needs, and what needs it, transitively.
+
+    Walks outwards level by level, so the cost follows the neighbourhood of the element,
+    not the size of the estate.
+    """
+    down, direct_down = _walk(key, _down)
+    up, direct_up = _walk(key, _up)
+    names = _names(down + up)
     urls = _urls(plan)
-    down = g.reachable(plan_graph.edges, key)
-    up = g.reachable(plan_graph.reverse(), key)
-    direct_down = set(plan_graph.edges.get(key, ()))
-    direct_up = set(plan_graph.reverse().get(key, ()))
+
+    def related(keys: list[str], direct: set[str]) -> list[Related]:
+        items = []
+        for item in keys:
+            kind, _, pk = item.partition(":")
+            url = urls[kind].replace("/0/", f"/{pk}/")
+            items.append(Related(item, names.get(item, item), kind, url, item in direct))
+        return sorted(items, key=lambda r: (not r.direct, r.kind, r.name.lower()))
+
     relations = Relations()
-    relations.depends_on = _related(plan_graph, down, direct_down, urls)
-    above = _related(plan_graph, up, direct_up, urls)
+    relations.depends_on = related(down, direct_down)
+    above = related(up, direct_up)
     relations.used_by = [r for r in above if r.kind != "function"]
     relations.functions = [r for r in above if r.kind == "function"]
     return relations
@@ -160,7 +239,7 @@ def _related_for(plan: Plan, keys: list[str], names: dict[str, str]) -> list[Rel
     return sorted(items, key=lambda r: (r.kind, r.name.lower()))
 
 
-def site_impact(plan: Plan, site: Site) -> dict[str, Any]:
+def site_impact(plan: Plan, site: Site, pt: Any = None) -> dict[str, Any]:
     """What goes down when ``site`` is lost: components elsewhere, groups and functions.
 
     Uses the engine's structure function, so a group survives when enough of its members
@@ -168,7 +247,7 @@ def site_impact(plan: Plan, site: Site) -> dict[str, Any]:
     """
     from inventory.topology import fails_with, plan_topology
 
-    pt = plan_topology(plan)
+    pt = pt or plan_topology(plan)
     if pt.errors():
         return {"valid": False, "components": [], "groups": [], "functions": []}
     down = fails_with(pt, g.site_key(site.pk))
@@ -187,11 +266,11 @@ def site_impact(plan: Plan, site: Site) -> dict[str, Any]:
     }
 
 
-def function_spofs(function: Any) -> dict[str, Any]:
+def function_spofs(function: Any, pt: Any = None) -> dict[str, Any]:
     """SPOF candidates of a function's full service, with names and links."""
     from inventory.topology import plan_topology, single_points_of_failure
 
-    pt = plan_topology(function.plan)
+    pt = pt or plan_topology(function.plan)
     errors = pt.error_messages()
     if errors:
         return {"valid": False, "errors": errors, "items": []}

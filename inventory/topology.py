@@ -33,6 +33,7 @@ class PlanTopology:
     groups: dict[str, RedundancyGroup] = field(default_factory=dict)
     functions: dict[str, Any] = field(default_factory=dict)
     degraded_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _errors: tuple[TopologyError, ...] | None = field(default=None, repr=False)
 
     def name(self, element_id: str) -> str:
         for table in (self.components, self.groups, self.sites, self.functions):
@@ -47,7 +48,10 @@ class PlanTopology:
         return None
 
     def errors(self) -> tuple[TopologyError, ...]:
-        return topology_errors(self.topology)
+        # Validation walks the whole estate; pages ask several times per request.
+        if self._errors is None:
+            self._errors = topology_errors(self.topology)
+        return self._errors
 
     def error_messages(self) -> list[str]:
         """The engine's findings with every id replaced by the element's name."""
@@ -165,17 +169,45 @@ def single_points_of_failure(plan_topology: PlanTopology, service_id: str) -> tu
     return engine_spofs(plan_topology.topology, service_id)
 
 
+def _dependents(topology: Topology) -> dict[str, list[str]]:
+    """Reverse edges: for each element, the elements whose state depends on it."""
+    up: dict[str, list[str]] = {}
+    for site in topology.sites:
+        if site.parent is not None:
+            up.setdefault(site.parent, []).append(site.id)
+    for component in topology.components:
+        for child in ((component.site,) if component.site else ()) + component.runs_on:
+            up.setdefault(child, []).append(component.id)
+    for group in topology.groups:
+        for member in group.members:
+            up.setdefault(member, []).append(group.id)
+    for service in topology.services:
+        for needed in service.requires:
+            up.setdefault(needed, []).append(service.id)
+    return up
+
+
 def fails_with(plan_topology: PlanTopology, element_id: str) -> set[str]:
-    """Every element that goes down when ``element_id`` (a component or site) alone fails."""
+    """Every element that goes down when ``element_id`` (a component or site) alone fails.
+
+    Only elements above ``element_id`` can be affected, so just those are tested with the
+    engine's single-failure analysis (a k-of-n group survives when enough members do not
+    depend on it).
+    """
     from analysis.engine.structure import Model
 
     if plan_topology.errors():
         return set()
+    up = _dependents(plan_topology.topology)
+    candidates: list[str] = []
+    seen = {element_id}
+    frontier = [element_id]
+    while frontier:
+        node = frontier.pop()
+        for parent in up.get(node, ()):
+            if parent not in seen:
+                seen.add(parent)
+                candidates.append(parent)
+                frontier.append(parent)
     model = Model(plan_topology.topology, validate=False)
-    down: set[str] = set()
-    for other in plan_topology.all_ids():
-        if other == element_id:
-            continue
-        if element_id in model.necessary(other):
-            down.add(other)
-    return down
+    return {other for other in candidates if element_id in model.necessary(other)}

@@ -299,12 +299,13 @@ def site_detail(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.select_related("parent"), pk=site_pk, plan=plan)
     inside = selectors.site_subtree_ids(plan, site)
     components = Component.objects.filter(plan=plan, site_id__in=inside).select_related("site")
+    pt = plan_topology(plan)
     context = {
         "site": site,
         "children": site.children.order_by("name"),
         "components": components.order_by("name"),
-        **_diagram(lambda: diagrams.site_diagram_svg(site)),
-        "impact": selectors.site_impact(plan, site),
+        **_diagram(lambda: diagrams.site_diagram_svg(site, pt)),
+        "impact": selectors.site_impact(plan, site, pt),
     }
     return render(request, "inventory/site_detail.html", context)
 
@@ -479,12 +480,13 @@ def group_apply_technique(request: HttpRequest, group_pk: int) -> HttpResponse:
 def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
+    pt = plan_topology(plan)
     context = {
         "function": function,
         "dependencies": selectors.function_dependencies(function),
         "form": DependencyForm(plan=plan),
-        **_diagram(lambda: diagrams.function_diagram_svg(function)),
-        "spofs": selectors.function_spofs(function),
+        **_diagram(lambda: diagrams.function_diagram_svg(function, pt)),
+        "spofs": selectors.function_spofs(function, pt),
     }
     return render(request, "inventory/function_detail.html", context)
 
