@@ -258,6 +258,16 @@ def objective_rows(inputs: dict[str, Any]) -> list[ObjectiveRow]:
     for entry in analysis_functions(inputs):
         required = entry.get("required")
         if not isinstance(required, dict):
+            missing = entry.get("missing") or []
+            rows.append(
+                ObjectiveRow(
+                    function=cell(entry.get("name")),
+                    mtpd=NOT_ASSESSED,
+                    rto=NOT_ASSESSED,
+                    rpo=NOT_ASSESSED,
+                    reasoning=("Missing: " + cell(missing)) if missing else "",
+                )
+            )
             continue
         rows.append(
             ObjectiveRow(

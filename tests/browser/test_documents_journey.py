@@ -1,0 +1,91 @@
+"""A manager publishes a plan and asks for sign-off; a stakeholder approves; an edit supersedes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from bcp.models import Role
+from tests.documents.factories import ContactFactory
+from tests.factories import MembershipFactory, PlanFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+
+
+def test_manager_publishes_stakeholder_approves_and_an_edit_supersedes_it(
+    page: Page, browser: Browser, live_server: Any, celery_worker_process: Any
+) -> None:
+    plan = PlanFactory.create(name="Print service continuity")
+    MembershipFactory.create(
+        plan=plan,
+        role=Role.MANAGER,
+        user=UserFactory.create(username="maya", first_name="Maya", last_name="Manager"),
+    )
+    MembershipFactory.create(
+        plan=plan,
+        role=Role.STAKEHOLDER,
+        user=UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder"),
+    )
+    ContactFactory.create(plan=plan, name="Priya Print", phone="0102")
+    base = live_server.url
+    documents = f"{base}/plans/{plan.pk}/documents/"
+
+    login(page, base, "maya")
+    page.goto(documents)
+    page.get_by_label("What changed in this version").fill("First issue")
+    page.get_by_role("button", name="Publish new version").click()
+    expect(page.get_by_text("Version 1 published")).to_be_visible()
+    # The page polls the render job and reloads itself when the worker is done.
+    expect(page.locator("#version-table .version-status")).to_have_text(
+        "Published", timeout=120_000
+    )
+    page.get_by_role("link", name="v1").click()
+    document_hash = page.locator("#document-sha256").inner_text()
+    assert len(document_hash) == 64
+    page.get_by_label("Sam Stakeholder").check()
+    due = timezone.localdate() + dt.timedelta(days=7)
+    page.get_by_label("Due date").fill(due.isoformat())
+    page.get_by_role("button", name="Request sign-off").click()
+    expect(page.get_by_text("Sign-off requested from 1 people.")).to_be_visible()
+    expect(page.locator("#signoff-table")).to_contain_text("Awaiting decision")
+
+    stakeholder_context = browser.new_context(viewport={"width": 390, "height": 844})
+    other = stakeholder_context.new_page()
+    login(other, base, "sam")
+    other.goto(documents)
+    other.locator("#awaiting-signoff a").first.click()
+    expect(other.locator("#document-sha256")).to_have_text(document_hash)
+    download_link = other.get_by_role("link", name="Download the document")
+    expect(download_link).to_be_visible()
+    other.get_by_label("Approve this version").check()
+    other.get_by_label("Comment").fill("Matches what student services agreed.")
+    other.get_by_role("button", name="Record my decision").click()
+    expect(other.locator("#decision-record")).to_contain_text("Approved")
+    expect(other.locator("#decision-record")).to_contain_text(document_hash)
+    stakeholder_context.close()
+
+    page.reload()
+    expect(page.locator("#version-facts .version-status")).to_have_text("Approved")
+    expect(page.locator("#signoff-table")).to_contain_text("Matches what student services agreed.")
+
+    page.goto(f"{documents}contacts/")
+    page.get_by_role("link", name="Edit").first.click()
+    page.get_by_label("Phone", exact=True).fill("+44 20 7946 0999")
+    page.get_by_label("Reason for change").fill("New mobile number")
+    page.get_by_role("button", name="Save").click()
+    page.goto(documents)
+    expect(page.locator("#version-table")).to_contain_text("Superseded by changes")
+    expect(page.locator("#plan-superseded")).to_be_visible()
