@@ -1,4 +1,4 @@
-"""A manager publishes a plan and asks for sign-off; a stakeholder approves; an edit supersedes it."""
+"""Publish, sign off in a second browser, approve; then an edit marks the version superseded."""
 
 from __future__ import annotations
 
