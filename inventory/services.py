@@ -564,6 +564,20 @@ def technique_delete(*, technique: Technique, user: Any, reason: str = "") -> No
         ) from None
 
 
+def inventory_import_enqueue(*, plan: Plan, user: Any, token: uuid.UUID) -> Any:
+    """Queue a checked upload to be applied by a worker; returns the job to watch."""
+    from bcp.jobs import job_enqueue
+    from inventory.tasks import INVENTORY_IMPORT_TASK
+
+    return job_enqueue(
+        kind="inventory_import",
+        task_name=INVENTORY_IMPORT_TASK,
+        user=user,
+        plan=plan,
+        parameters={"token": str(token), "user_id": user.pk},
+    )
+
+
 def technique_prefill(technique: Technique, target: Node) -> dict[str, Any]:
     """The values applying ``technique`` to ``target`` would set (nothing saved)."""
     changes: dict[str, Any] = {"technique": technique}

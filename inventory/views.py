@@ -51,6 +51,9 @@ from inventory.models import (
 from inventory.topology import plan_topology
 
 PAGE_SIZE = 50
+# Larger imports run in the worker: each record writes history rows, and thousands of
+# them would keep the request open for minutes.
+INLINE_IMPORT_LIMIT = 300
 
 
 def _plan(request: HttpRequest) -> Any:
@@ -712,7 +715,15 @@ def import_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     except ImportFileError as exc:
         messages.error(request, str(exc))
         return redirect("inventory_import", plan_pk=plan.pk)
-    if request.method == "POST":
+    job = None
+    large = sum(1 for _ in parsed.all_records()) > INLINE_IMPORT_LIMIT
+    if request.method == "POST" and large:
+        # Check in the request so problems show at once; the worker checks again.
+        preview = check_import(plan, parsed)
+        preview_problems = preview.problems
+        if preview.is_clean:
+            job = services.inventory_import_enqueue(plan=plan, user=request.user, token=token)
+    elif request.method == "POST":
         try:
             result = inventory_import_apply(
                 plan=plan,
@@ -737,6 +748,7 @@ def import_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         preview_problems = preview.problems
     context = {
         "meta": meta,
+        "job": job,
         "token": token,
         "preview": preview,
         "problems": preview_problems,
