@@ -147,7 +147,11 @@ def test_a_second_save_of_the_same_answer_from_a_stale_version_is_refused_with_b
 def test_saving_the_value_already_stored_never_conflicts(people: PlanPeople) -> None:
     world = bia_world(people)
     question = world.question("purpose")
-    kwargs = {"assessment": world.own_assessment, "question": question, "raw": ["Same"]}
+    kwargs: dict[str, Any] = {
+        "assessment": world.own_assessment,
+        "question": question,
+        "raw": ["Same"],
+    }
     services.answer_save(**kwargs, user=people.manager, expected_version=0)
     answer = services.answer_save(**kwargs, user=people.stakeholder, expected_version=0)
     assert answer.value == "Same" and answer.version == 1

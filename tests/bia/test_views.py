@@ -13,7 +13,7 @@ from django.utils import timezone
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bia import services
-from bia.models import Answer, Assessment, AssessmentState, ImpactSettings
+from bia.models import Answer, Assessment, AssessmentState, Campaign, ImpactSettings
 from tests.bia.factories import BiaWorld, BusinessFunctionFactory, bia_world, fill_required
 from tests.conftest import PlanPeople, client_for
 from tests.factories import MembershipFactory
@@ -225,7 +225,7 @@ def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople) -> None:
         functions=[world.own],
         notify=False,
     )
-    campaign = world.plan.bia_campaigns.get(name="Overdue round")
+    campaign = Campaign.objects.get(plan=world.plan, name="Overdue round")
     assessment = campaign.assessments.get()
     with change_context(user=people.manager, reason="Test: due yesterday"):
         save_if_current(
