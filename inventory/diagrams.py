@@ -23,12 +23,22 @@ from inventory.models import Component, ComponentKind, RedundancyGroup, Site
 from inventory.topology import PlanTopology, fails_with, plan_topology, single_points_of_failure
 
 DOT_TIMEOUT_SECONDS = 20
+# Beyond this many boxes a layered drawing is no longer readable; pages list them instead.
+MAX_DIAGRAM_ELEMENTS = 250
 SPOF_COLOUR = "#c0392b"
 KIND_LABELS = dict(ComponentKind.choices)
 
 
 class DiagramUnavailable(RuntimeError):
-    """Graphviz is missing or failed; the message says which."""
+    """Graphviz is missing or failed, or the diagram is too large; the message says which."""
+
+
+def _check_size(count: int) -> None:
+    if count > MAX_DIAGRAM_ELEMENTS:
+        raise DiagramUnavailable(
+            f"{count} elements are involved, too many for a readable diagram (the limit is "
+            f"{MAX_DIAGRAM_ELEMENTS}); the lists on this page name them all."
+        )
 
 
 def escape(text: str) -> str:
@@ -249,10 +259,10 @@ def _draw(drawing: _Drawing, keep: list[str], members: dict[str, list[str]]) -> 
             drawing.group_cluster(key, members, "  ")
         else:
             drawing.component_node(key, "  ")
+    engine_components = {c.id: c for c in drawing.pt.topology.components}
     for key in sorted(keep):
         if key.startswith("component:"):
-            component = next(c for c in drawing.pt.topology.components if c.id == key)
-            for target in component.runs_on:
+            for target in engine_components[key].runs_on:
                 drawing.edge(key, target, members, label="runs on")
 
 
@@ -268,6 +278,7 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
     spofs = set(single_points_of_failure(pt, service_id))
     drawing = _Drawing(pt=pt, plan_pk=function.plan_id, spofs=spofs)
     keep, members = _closure(pt, [*full, *degraded])
+    _check_size(len(keep))
     lines = drawing.lines
     spof_sites = sorted(pt.name(s) for s in spofs if s.startswith("site:"))
     title = f"{function.name}: what it runs on"
@@ -322,6 +333,7 @@ def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
     )
     element_ids = [k for k in affected if not k.startswith("function:")]
     keep, members = _closure(pt, element_ids)
+    _check_size(len(keep) + len(affected) - len(element_ids))
     lines = drawing.lines
     title = f"Lost with {site.name} ({site.get_kind_display().lower()})"
     lines.append(f'  label="{escape(title)}"; fontsize=13;')

@@ -54,6 +54,7 @@ PAGE_SIZE = 50
 # Larger imports run in the worker: each record writes history rows, and thousands of
 # them would keep the request open for minutes.
 INLINE_IMPORT_LIMIT = 300
+SITE_COMPONENT_ROWS = 200
 
 
 def _plan(request: HttpRequest) -> Any:
@@ -306,7 +307,8 @@ def site_detail(request: HttpRequest, site_pk: int) -> HttpResponse:
     context = {
         "site": site,
         "children": site.children.order_by("name"),
-        "components": components.order_by("name"),
+        "components": components.order_by("name")[:SITE_COMPONENT_ROWS],
+        "component_count": components.count(),
         **_diagram(lambda: diagrams.site_diagram_svg(site, pt)),
         "impact": selectors.site_impact(plan, site, pt),
     }
