@@ -10,14 +10,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from bcp.models import Plan, Role, WorkerHeartbeat
-from tests.factories import MembershipFactory, PlanFactory, UserFactory
+if TYPE_CHECKING:
+    from bcp.models import Plan
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,10 @@ class PlanPeople:
 
 @pytest.fixture
 def people(db: None) -> PlanPeople:
+    # Imported here so pure-engine tests can run with Django disabled.
+    from bcp.models import Role
+    from tests.factories import MembershipFactory, PlanFactory, UserFactory
+
     plan = PlanFactory.create()
     manager = MembershipFactory.create(plan=plan, role=Role.MANAGER, user__username="maya").user
     stakeholder = MembershipFactory.create(
@@ -88,6 +92,8 @@ def celery_worker_process(
     filesystem transport locally). It fails the test, never skips, if the worker
     does not report a heartbeat within 60 s.
     """
+    from bcp.models import WorkerHeartbeat
+
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     env = dict(os.environ)
     env.update(

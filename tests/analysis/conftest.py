@@ -1,14 +1,18 @@
-"""The demo print service as a fixture, with business functions even before the BIA demo."""
+"""The demo print service as a fixture, with business functions even before the BIA demo.
+
+Django imports stay inside the fixtures so the pure-engine tests below this folder can
+run with Django disabled (``pytest tests/analysis/engine -p no:django``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bcp.demo import demo_load
-from bcp.models import Plan
-from bia.models import BusinessFunction
+if TYPE_CHECKING:
+    from bcp.models import Plan
+    from bia.models import BusinessFunction
 
 PRINTING = "Staff and student printing"
 
@@ -16,8 +20,11 @@ PRINTING = "Staff and student printing"
 @pytest.fixture
 def demo(db: None) -> dict[str, Any]:
     """The whitepaper's print-service plan with its inventory, users and first analysis."""
+    from bcp.demo import demo_load
+    from bia.models import BusinessFunction
+
     result = demo_load()
-    plan: Plan = result["plan"]
+    plan = result["plan"]
     if not BusinessFunction.objects.filter(plan=plan).exists():
         # The BIA demo supplies the functions; without it, name them so the inventory
         # demo can attach their dependencies.
@@ -29,8 +36,9 @@ def demo(db: None) -> dict[str, Any]:
 
 def printing_function(plan: Plan) -> BusinessFunction:
     """The head-office printing function of the demo, whatever the BIA demo called it."""
-    candidates = BusinessFunction.objects.filter(plan=plan).order_by("pk")
-    for function in candidates:
+    from bia.models import BusinessFunction
+
+    for function in BusinessFunction.objects.filter(plan=plan).order_by("pk"):
         if "print" in function.name.lower() and "branch" not in function.name.lower():
             return function
     raise AssertionError("the demo has no head-office printing function")
