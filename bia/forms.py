@@ -319,6 +319,9 @@ class ReturnForm(forms.Form):
 class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
     function = forms.ModelChoiceField(queryset=BusinessFunction.objects.none())
     interviewee = forms.CharField(max_length=200, help_text="Name and role.")
+    interviewer = PersonChoiceField(
+        queryset=get_user_model().objects.none(), label="Interviewed by"
+    )
     held_at = forms.DateTimeField(
         label="When",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -328,6 +331,7 @@ class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["function"].queryset = BusinessFunction.objects.filter(plan=plan)  # type: ignore[attr-defined]
+        self.fields["interviewer"].queryset = plan_people(plan)  # type: ignore[attr-defined]
         self.helper = _helper("Save interview")
 
 

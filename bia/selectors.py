@@ -17,6 +17,7 @@ from bia.models import (
     AssessmentState,
     BusinessFunction,
     Campaign,
+    FunctionDependency,
     ImpactCategory,
     ImpactSettings,
     Question,
@@ -598,3 +599,41 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         "functions": function_rows,
         "campaigns": campaigns,
     }
+
+
+def function_history(function: BusinessFunction, *, limit: int = 100) -> list[Any]:
+    """Change history of a function, its dependencies, BIA revisions and answers, newest first.
+
+    Each record gets ``label`` (what changed) for the page.
+    """
+    assessment_ids = list(Assessment.objects.filter(function=function).values_list("pk", flat=True))
+    sources: list[tuple[Any, str]] = [
+        (BusinessFunction.history.filter(id=function.pk), "Function"),
+        (FunctionDependency.history.filter(function_id=function.pk), "Dependency"),
+        (Assessment.history.filter(function_id=function.pk), "BIA"),
+        (Answer.history.filter(assessment_id__in=assessment_ids), "Answer"),
+    ]
+    records: list[Any] = []
+    for queryset, kind in sources:
+        for record in queryset.select_related("history_user").order_by("-history_id")[:limit]:
+            record.kind = kind
+            records.append(record)
+    records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
+    records = records[:limit]
+    questions = {
+        q.pk: q.text
+        for q in Question.objects.filter(
+            pk__in={r.question_id for r in records if r.kind == "Answer"}
+        )
+    }
+    for record in records:
+        if record.kind == "Answer":
+            cell = f" [{record.cell}]" if record.cell else ""
+            record.label = f"Answer to “{questions.get(record.question_id, '?')}”{cell}"
+        elif record.kind == "BIA":
+            record.label = f"BIA revision {record.revision} ({record.state})"
+        elif record.kind == "Dependency":
+            record.label = f"Dependency: {record.name or 'function'}"
+        else:
+            record.label = f"Function “{record.name}”"
+    return records

@@ -52,7 +52,7 @@ FUNCTION_EDITABLE_FIELDS = (
     "workaround_hours",
 )
 WORKSHOP_AUTOSAVE_FIELDS = ("attendees", "notes", "decisions")
-INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "held_at", "notes")
+INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "interviewer", "held_at", "notes")
 
 
 class MissingAnswers(ValidationError):

@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("functions/<int:function_pk>/", views.function_detail, name="function_detail"),
     path("functions/<int:function_pk>/edit/", views.function_edit, name="bia_function_edit"),
     path(
+        "functions/<int:function_pk>/history/",
+        views.function_history,
+        name="bia_function_history",
+    ),
+    path(
         "functions/<int:function_pk>/dependencies/",
         views.dependency_add,
         name="bia_dependency_add",

@@ -161,6 +161,16 @@ def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
     return render(request, "bia/function_detail.html", context)
 
 
+@plan_required(Capability.AUDIT)
+def function_history(request: HttpRequest, function_pk: int) -> HttpResponse:
+    from bcp.selectors import history_changes
+
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=_plan(request))
+    records = selectors.function_history(function)
+    rows = [(record, history_changes(record)) for record in records]
+    return render(request, "bia/function_history.html", {"function": function, "rows": rows})
+
+
 @plan_required(Capability.EDIT)
 def function_edit(request: HttpRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
@@ -886,7 +896,11 @@ def interview_create(request: HttpRequest) -> HttpResponse:
     form = InterviewForm(
         request.POST or None,
         plan=plan,
-        initial={"function": request.GET.get("function"), "held_at": timezone.localtime()},
+        initial={
+            "function": request.GET.get("function"),
+            "held_at": timezone.localtime(),
+            "interviewer": request.user.pk,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -896,6 +910,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 function=data["function"],
                 interviewee=data["interviewee"],
+                interviewer=data["interviewer"] or request.user,
                 held_at=data["held_at"],
                 notes=data["notes"],
                 reason=data["reason"],
@@ -918,6 +933,7 @@ def interview_edit(request: HttpRequest, interview_pk: int) -> HttpResponse:
         initial={
             "function": interview.function_id,
             "interviewee": interview.interviewee,
+            "interviewer": interview.interviewer_id,
             "held_at": timezone.localtime(interview.held_at),
             "notes": interview.notes,
             "version": interview.version,
@@ -1002,7 +1018,9 @@ def workshop_detail(request: HttpRequest, workshop_pk: int) -> HttpResponse:
         if assessment is not None and question is not None:
             answers = {
                 (a.question_id, a.cell): a
-                for a in Answer.objects.filter(assessment=assessment, question=question)
+                for a in Answer.objects.filter(
+                    assessment=assessment, question=question
+                ).select_related("source_interview", "source_workshop")
             }
             grid = selectors.grid_rows(plan, question, answers, categories, horizons)
         panels.append(

@@ -95,6 +95,7 @@ CASES = [
     UrlCase("function_detail", Capability.VIEW, kwargs=_own_function),
     UrlCase("function_detail", Capability.VIEW, kwargs=_other_function, stakeholder_allowed=False),
     UrlCase("bia_function_edit", Capability.EDIT, kwargs=_own_function),
+    UrlCase("bia_function_history", Capability.AUDIT, kwargs=_own_function),
     UrlCase("bia_dependency_add", Capability.EDIT, method="post", kwargs=_own_function),
     UrlCase("bia_dependency_remove", Capability.EDIT, method="post", kwargs=_dependency),
     UrlCase("bia_scales", Capability.VIEW, kwargs=_world),

@@ -291,3 +291,23 @@ def test_list_pages_keep_a_constant_query_count_as_rows_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("Extra function") >= 12
+
+
+def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> None:
+    world = bia_world(people)
+    services.answer_save(
+        assessment=world.own_assessment,
+        question=world.question("data_loss"),
+        raw=["4 h"],
+        user=people.stakeholder,
+        expected_version=0,
+        reason="Agreed in the library interview",
+    )
+    body = (
+        client_for(people.auditor)
+        .get(_url("bia_function_history", world, function_pk=world.own.pk))
+        .content.decode()
+    )
+    assert "Agreed in the library interview" in body
+    assert people.stakeholder.get_full_name() in body
+    assert "How much recent work could be lost" in body
