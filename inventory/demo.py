@@ -138,6 +138,7 @@ COMPONENTS: tuple[dict[str, Any], ...] = (
         "restore_hours": 24.0,
         "cost_per_year": Decimal("38000.00"),
         "runs_on": ["Data centre UPS"],
+        "technique": "backup-restore",
         "notes": "Dual controllers, but one array in one room: both application servers "
         "and the print database keep their disks here.",
     },
@@ -206,6 +207,7 @@ COMPONENTS: tuple[dict[str, Any], ...] = (
         "replication_lag_seconds": 900.0,
         "restore_hours": 6.0,
         "runs_on": ["Head office SAN"],
+        "technique": "log-shipping",
         "cost_per_year": Decimal("6500.00"),
         "notes": "External SQL database: nightly backup, transaction logs shipped "
         "off-site every 15 minutes.",
@@ -245,6 +247,7 @@ COMPONENTS: tuple[dict[str, Any], ...] = (
         ComponentKind.SERVER,
         mttr_hours=24.0,
         failover_seconds=30.0,
+        technique="site-server",
         notes="Takes over the application role for the branch while head office "
         "cannot be reached, then hands back and merges its logs.",
     ),
@@ -371,6 +374,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             continue
         values = {k: v for k, v in spec.items() if k != "runs_on"}
         values["site"] = sites[spec["site"]] if spec.get("site") else None
+        values["technique"] = techniques.get(spec.get("technique") or "")
         nodes[spec["name"]] = services.component_create(
             plan=plan,
             user=user,

@@ -19,6 +19,7 @@ one is created. Nothing is deleted.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -600,7 +601,13 @@ def check_import(plan: Plan, parsed: Parsed) -> Preview:
                     "dependency cycle: " + " → ".join(cycle),
                 )
             )
+    problems.sort(key=lambda p: (_natural(p.where), p.column))
     return Preview(problems=problems, changes=changes if not problems else [])
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Sort key that puts "row 10" after "row 9"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
 # --- applying ------------------------------------------------------------------------
