@@ -1,0 +1,267 @@
+"""Benchmark of plan PDF rendering against bare WeasyPrint on the same HTML.
+
+Run from the repository root:
+
+    python tests/benchmarks/bench_pdf.py [--out var/benchmarks/pdf.json] [--pages 25,50,100]
+
+The plan data comes from the engine benchmark's synthetic organisation (same seed): its
+services become business functions with recovery objectives, availability and gaps, its
+components and sites the inventory appendix, and each function gets a four-step runbook.
+The number of functions and components is tuned until the plan has about the requested
+number of pages.
+
+For each size it measures, each run in a fresh process so peak memory is that run's own:
+
+* ``ours`` — snapshot → Django template → WeasyPrint with the restricted URL fetcher,
+  the path the render task takes;
+* ``bare`` — WeasyPrint's default fetcher rendering the same HTML string, with the same
+  base URL, straight to PDF.
+
+Target: at 100 pages ``ours`` within 10 % of ``bare``. Not a test: it never fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+os.environ.setdefault("CONTINUITY_VAR_DIR", tempfile.mkdtemp(prefix="bench-pdf-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from documents.fetcher import base_url  # noqa: E402
+from documents.rendering import plan_html, render_html_to_pdf  # noqa: E402
+from tests.benchmarks.bench_engine import synthetic_organisation  # noqa: E402
+
+REPEATS = 3
+TARGET_RATIO = 1.10
+
+
+def synthetic_snapshot(functions: int, components: int) -> dict[str, Any]:
+    """A plan snapshot shaped like the apps' plan_snapshot() output, from the synthetic estate."""
+    topology = synthetic_organisation(1)
+    services = list(topology.services)[:functions]
+    parts = list(topology.components)[:components]
+    names = [f"Service {s.id}" for s in services]
+    analysis_functions = {}
+    for index, name in enumerate(names):
+        rto = [1, 4, 8, 24, 72][index % 5]
+        analysis_functions[str(index)] = {
+            "name": name,
+            "required": {
+                "mtpd_hours": rto * 2,
+                "rto_hours": rto,
+                "rpo_hours": rto / 4,
+                "availability": 0.999,
+                "tier": "99.9 %",
+                "reasoning": [
+                    f"Operational impact reaches the tolerance at {rto * 2} h; "
+                    f"the work-recovery margin leaves an RTO of {rto} h."
+                ],
+            },
+            "availability": {
+                "availability": 0.9995,
+                "downtime_per_year": "4 h 22 min",
+                "method": "exact_bdd",
+            },
+            "gaps": [
+                {
+                    "kind": "rto",
+                    "severity": "high",
+                    "required": f"{rto} h",
+                    "achievable": f"{rto * 3} h",
+                    "element": f"{name} database",
+                    "evidence": "Restore from the nightly backup takes longer than the RTO.",
+                    "options": [{"technique": "Warm standby"}],
+                }
+            ]
+            if index % 3 == 0
+            else [],
+            "action_plan": [],
+        }
+    snapshot_inputs = {
+        "plan": {
+            "name": "Synthetic organisation continuity",
+            "organisation": "Synthetic organisation",
+            "scope": "Every service of the synthetic estate.",
+            "classification": "Internal",
+            "members": [{"name": "Maya Manager", "role": "manager", "username": "maya"}],
+        },
+        "documents": {
+            "contacts": [
+                {"name": f"Contact {i}", "role": "On call", "phone": f"0100 {i:04d}"}
+                for i in range(max(10, functions // 4))
+            ],
+            "call_tree": [],
+            "vendors": [],
+            "procedures": [
+                {
+                    "title": f"Restore {name}",
+                    "phase": "recovery",
+                    "function": name,
+                    "summary": "Bring the service back on its standby components.",
+                    "steps": [
+                        {
+                            "instruction": f"Step {k} for {name}",
+                            "owner": "On call",
+                            "expected_minutes": 15,
+                        }
+                        for k in range(1, 5)
+                    ],
+                }
+                for name in names
+            ],
+            "exercises": [],
+        },
+        "bia": {
+            "functions": [{"name": name, "criticality": "high", "owner": "Sam"} for name in names]
+        },
+        "inventory": {
+            "sites": [{"name": s.id, "kind": "room"} for s in list(topology.sites)[:50]],
+            "components": [
+                {
+                    "name": c.id,
+                    "kind": c.kind,
+                    "site": c.site,
+                    "availability_percent": 99.95,
+                    "runs_on": list(c.runs_on),
+                }
+                for c in parts
+            ],
+        },
+        "analysis": {
+            "status": "assessed",
+            "results": {
+                "functions": analysis_functions,
+                "heatmap": {
+                    "horizons": ["1 h", "4 h", "1 d", "3 d", "1 w"],
+                    "rows": [
+                        {"name": n, "levels": [i % 2, 1, 2, 3, 4]} for i, n in enumerate(names)
+                    ],
+                },
+            },
+            "budgets_year": dict.fromkeys(names, 31556),
+        },
+    }
+    return {
+        "inputs": snapshot_inputs,
+        "inputs_sha256": "0" * 64,
+        "diagrams": [],
+        "change_log": {"entries": [], "since": None, "truncated": False},
+        "version": {"number": 1, "published_by": "Maya Manager", "published_at": "2026-01-01"},
+    }
+
+
+def _ours(snapshot: dict[str, Any], queue: Any) -> None:
+    started = time.perf_counter()
+    html = plan_html(snapshot, draft=False)
+    rendered = render_html_to_pdf(html)
+    elapsed = time.perf_counter() - started
+    queue.put((elapsed, rendered.page_count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
+
+def _bare(html: str, queue: Any) -> None:
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    document = HTML(string=html, base_url=base_url()).render()
+    document.write_pdf()
+    elapsed = time.perf_counter() - started
+    queue.put((elapsed, len(document.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
+
+def _in_child(target: Any, argument: Any) -> tuple[float, int, int]:
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(argument, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result  # type: ignore[no-any-return]
+
+
+def _pages(functions: int, components: int) -> int:
+    return _in_child(_ours, synthetic_snapshot(functions, components))[1]
+
+
+def sized_snapshot(pages: int) -> tuple[dict[str, Any], int]:
+    """Scale functions and components until the plan has about ``pages`` pages."""
+    functions, components = max(4, pages // 4), pages * 6
+    for _ in range(4):
+        got = _pages(functions, components)
+        if abs(got - pages) <= max(1, pages // 20):
+            break
+        factor = pages / max(got, 1)
+        functions = max(2, round(functions * factor))
+        components = max(10, round(components * factor))
+    snapshot = synthetic_snapshot(functions, components)
+    return snapshot, _pages(functions, components)
+
+
+def measure(pages: int) -> dict[str, Any]:
+    snapshot, actual_pages = sized_snapshot(pages)
+    html = plan_html(snapshot, draft=False)
+    ours = [_in_child(_ours, snapshot) for _ in range(REPEATS)]
+    bare = [_in_child(_bare, html) for _ in range(REPEATS)]
+    ours_s = statistics.median(r[0] for r in ours)
+    bare_s = statistics.median(r[0] for r in bare)
+    return {
+        "requested_pages": pages,
+        "pages": actual_pages,
+        "html_bytes": len(html.encode()),
+        "ours_seconds": round(ours_s, 3),
+        "bare_seconds": round(bare_s, 3),
+        "ratio": round(ours_s / bare_s, 3),
+        "ours_peak_rss_mb": round(max(r[2] for r in ours) / 1024, 1),
+        "bare_peak_rss_mb": round(max(r[2] for r in bare) / 1024, 1),
+        "runs": {"ours": [round(r[0], 3) for r in ours], "bare": [round(r[0], 3) for r in bare]},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks" / "pdf.json"))
+    parser.add_argument("--pages", default="25,50,100")
+    args = parser.parse_args(argv)
+    results = [measure(int(p)) for p in args.pages.split(",")]
+    payload = {
+        "benchmark": "plan PDF rendering vs bare WeasyPrint",
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "target": f"ours ≤ {TARGET_RATIO:.2f} × bare at 100 pages",
+        "results": results,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"{'pages':>6} {'ours s':>8} {'bare s':>8} {'ratio':>6} {'ours MB':>8} {'bare MB':>8}")
+    for r in results:
+        print(
+            f"{r['pages']:>6} {r['ours_seconds']:>8.2f} {r['bare_seconds']:>8.2f} "
+            f"{r['ratio']:>6.2f} {r['ours_peak_rss_mb']:>8.1f} {r['bare_peak_rss_mb']:>8.1f}"
+        )
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
