@@ -200,3 +200,69 @@ def test_plan_snapshot_is_ordered_and_json_ready(people: PlanPeople) -> None:
     snapshot = plan_snapshot(people.plan)
     assert [c["name"] for c in snapshot["components"]] == ["a", "b"]
     assert json.loads(json.dumps(snapshot)) == snapshot
+
+
+def _component_form(component: Component, **changes: Any) -> dict[str, Any]:
+    data = {
+        "name": component.name,
+        "kind": component.kind,
+        "owner": component.owner,
+        "availability_percent": component.availability_percent,
+        "replication": component.replication,
+        "runs_on": "",
+        "version": component.version,
+    }
+    data.update(changes)
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def test_editing_runs_on_into_a_cycle_shows_the_loop_on_the_field(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    vm = ComponentFactory.create(plan=people.plan, name="VM")
+    host = ComponentFactory.create(plan=people.plan, name="Host")
+    from tests.inventory.factories import RunsOnFactory
+
+    RunsOnFactory.create(component=vm, on_component=host)
+    response = manager_client.post(
+        _url(people, "inventory_component_edit", component_pk=host.pk),
+        _component_form(host, runs_on="VM"),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["runs_on"] == [
+        "This would make a dependency cycle: Host → VM → Host"
+    ]
+
+
+def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    from inventory import services
+
+    san = ComponentFactory.create(plan=people.plan, name="SAN", owner="Infra")
+    stale = _component_form(san, owner="Mine")
+    services.component_update(
+        component=san, user=people.auditor, expected_version=san.version, values={"owner": "Theirs"}
+    )
+    response = manager_client.post(
+        _url(people, "inventory_component_edit", component_pk=san.pk), stale
+    )
+    assert response.status_code == 400
+    assert b"edit-conflict" in response.content
+    assert response.context["form"]["owner"].value() == "Mine"
+    assert Component.objects.get(pk=san.pk).owner == "Theirs"
+
+
+def test_editing_with_a_reason_records_it(people: PlanPeople, manager_client: Any) -> None:
+    san = ComponentFactory.create(plan=people.plan, name="SAN")
+    response = manager_client.post(
+        _url(people, "inventory_component_edit", component_pk=san.pk),
+        _component_form(san, owner="Storage team", reason="Handover", ticket="CHG-7"),
+    )
+    assert response.status_code == 302
+    record = Component.objects.get(pk=san.pk).history.latest()
+    assert (record.history_change_reason, record.history_ticket, record.history_user) == (
+        "Handover",
+        "CHG-7",
+        people.manager,
+    )
