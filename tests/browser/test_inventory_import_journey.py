@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from bcp.models import Role
 from inventory.models import Component
@@ -24,9 +24,8 @@ FIXED = BAD.replace(b",120,", b",99.9,").replace(b"toaster", b"server")
 
 
 def _upload(page: Page, content: bytes) -> None:
-    page.get_by_label("File").set_input_files(
-        files=[{"name": "components.csv", "mimeType": "text/csv", "buffer": content}]
-    )
+    payload: FilePayload = {"name": "components.csv", "mimeType": "text/csv", "buffer": content}
+    page.get_by_label("File").set_input_files(files=[payload])
     page.get_by_role("button", name="Check file").click()
 
 
