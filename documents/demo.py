@@ -106,7 +106,7 @@ VENDORS = (
 # (function name, title, summary, steps[(instruction, owner, minutes)])
 PROCEDURES = (
     (
-        "Staff printing (head office)",
+        "Student printing (head office)",
         "Move printing to the standby print provider",
         "When the primary print server or its site is down and the load balancer has not "
         "failed over.",
@@ -260,7 +260,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             plan=plan,
             title="Print server failover test",
             kind=Exercise.Kind.FAILOVER,
-            function=_function(plan, "Staff printing (head office)"),
+            function=_function(plan, "Student printing (head office)"),
             scheduled_for=today - dt.timedelta(days=30),
             held_on=today - dt.timedelta(days=30),
             scope="Switch off the primary print provider at head office during term time, 07:00.",

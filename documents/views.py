@@ -135,11 +135,12 @@ def version_detail(request: HttpRequest, version_pk: int) -> HttpResponse:
     plan = _plan(request)
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
     state = selectors.version_state(version)
-    form = forms.SignOffRequestForm(plan=plan)
+    asked = version.signoffs.values_list("stakeholder_id", flat=True)
+    form = forms.SignOffRequestForm(plan=plan, asked=asked)
     if request.method == "POST":
         if "edit" not in request.capabilities:  # type: ignore[attr-defined]
             raise PermissionDenied("Only managers can request sign-off.")
-        form = forms.SignOffRequestForm(request.POST, plan=plan)
+        form = forms.SignOffRequestForm(request.POST, plan=plan, asked=asked)
         if form.is_valid():
             data = form.cleaned_data
             try:

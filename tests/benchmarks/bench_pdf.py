@@ -193,7 +193,7 @@ def _in_child(target: Any, argument: Any) -> tuple[float, int, int]:
     process.start()
     result = queue.get()
     process.join()
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 def _pages(functions: int, components: int) -> int:

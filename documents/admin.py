@@ -1,0 +1,54 @@
+"""Admin views of the documents app: read-mostly, because edits belong in services.
+
+Published versions and sign-offs are evidence: the admin shows them but cannot
+change or delete them, so no write bypasses the history and hashing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from documents.models import (
+    CallTreeEntry,
+    Contact,
+    Exercise,
+    PlanVersion,
+    ProcedureStep,
+    RecoveryProcedure,
+    SignOffRequest,
+    Vendor,
+)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg,unused-ignore]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "number", "status", "published_by", "published_at", "pdf_sha256")
+    list_filter = ("status",)
+    search_fields = ("pdf_sha256", "pdfa_sha256", "snapshot_sha256", "plan__name")
+    exclude = ("snapshot",)
+
+
+@admin.register(SignOffRequest)
+class SignOffRequestAdmin(ReadOnlyAdmin):
+    list_display = ("plan_version", "stakeholder", "status", "due_date", "decided_at")
+    list_filter = ("status",)
+
+
+@admin.register(Contact, Vendor, Exercise, RecoveryProcedure, ProcedureStep, CallTreeEntry)
+class PlanDataAdmin(ReadOnlyAdmin):
+    """Edit these on the plan's pages, where the reason for the change is asked."""
