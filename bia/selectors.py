@@ -470,6 +470,48 @@ def assessment_derived(assessment: Assessment) -> Derived | None:
     return derive(answer_set(assessment), impact_settings, categories)
 
 
+def _reviewed_by_function(plan: Plan) -> dict[int, Assessment]:
+    """Each function's latest approved BIA, else its latest submitted one, in one query."""
+    reviewed: dict[int, Assessment] = {}
+    for a in (
+        Assessment.objects.filter(
+            plan=plan, state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED]
+        )
+        .select_related("template", "function")
+        .order_by("function_id", "-revision")
+    ):
+        best = reviewed.get(a.function_id)
+        if best is None or (
+            a.state == AssessmentState.APPROVED and best.state != AssessmentState.APPROVED
+        ):
+            reviewed[a.function_id] = a
+    return reviewed
+
+
+def plan_answer_sets(plan: Plan) -> dict[int, AnswerSet]:
+    """Answer sets of every function with a reviewed BIA, keyed by function id (3 queries)."""
+    reviewed = _reviewed_by_function(plan)
+    grouped = _answers_by_assessment([a.pk for a in reviewed.values()])
+    return {
+        function_id: answer_set(a, grouped.get(a.pk, [])) for function_id, a in reviewed.items()
+    }
+
+
+def plan_impact_assessments(plan: Plan) -> dict[int, ImpactAssessment]:
+    """The engine's input for every function with a reviewed BIA, keyed by function id.
+
+    The whole-plan counterpart of :func:`function_impact_assessment`, in a fixed number of
+    queries however many functions the plan has.
+    """
+    impact_settings, categories = impact_scales(plan)
+    if impact_settings is None:
+        return {}
+    return {
+        function_id: impact_assessment_from(answers, impact_settings, categories)
+        for function_id, answers in plan_answer_sets(plan).items()
+    }
+
+
 # --- snapshot for documents ---------------------------------------------------------------
 
 
@@ -494,19 +536,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         .prefetch_related("needs__depends_on")
         .order_by("name", "pk")
     )
-    reviewed: dict[int, Assessment] = {}
-    for a in (
-        Assessment.objects.filter(
-            plan=plan, state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED]
-        )
-        .select_related("template", "function")
-        .order_by("function_id", "-revision")
-    ):
-        best = reviewed.get(a.function_id)
-        if best is None or (
-            a.state == AssessmentState.APPROVED and best.state != AssessmentState.APPROVED
-        ):
-            reviewed[a.function_id] = a
+    reviewed = _reviewed_by_function(plan)
     grouped = _answers_by_assessment([a.pk for a in reviewed.values()])
     function_rows = []
     for function in functions:

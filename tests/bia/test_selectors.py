@@ -16,6 +16,7 @@ from bia.selectors import (
     assessment_derived,
     function_answer_set,
     function_impact_assessment,
+    plan_impact_assessments,
     plan_snapshot,
 )
 from tests.bia.factories import BiaWorld, bia_world, fill_required
@@ -173,3 +174,18 @@ def test_the_demo_has_mtpd_and_rpo_figures(db: None) -> None:
     assert maximum_tolerable_period(accounting_input).hours == 72
     assert maximum_tolerable_period(printing_input).hours == 8
     assert printing_input.data_loss_tolerance_hours == 1
+
+
+def test_the_whole_plan_reads_in_a_fixed_number_of_queries(
+    people: PlanPeople, django_assert_max_num_queries: Any
+) -> None:
+    world = bia_world(people)
+    _approved_with_operational_3_at_a_day(world, people)
+    fill_required(world, world.other_assessment, people.manager, grid=2)
+    services.assessment_submit(assessment=world.other_assessment, user=people.manager)
+    with django_assert_max_num_queries(5):
+        inputs = plan_impact_assessments(people.plan)
+    assert inputs == {
+        world.own.pk: function_impact_assessment(world.own),
+        world.other.pk: function_impact_assessment(world.other),
+    }
