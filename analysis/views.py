@@ -19,7 +19,7 @@ from bia.models import BusinessFunction
 
 def _function_diagram(function: BusinessFunction) -> str | None:
     try:
-        from inventory.selectors import function_diagram_svg  # type: ignore[attr-defined]
+        from inventory.selectors import function_diagram_svg
     except ImportError:
         return None
     svg: str | None = function_diagram_svg(function)

@@ -32,6 +32,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -145,9 +146,9 @@ def synthetic_organisation(scale: int = 1, seed: int = SEED) -> Topology:
         vm_counts[i] += 1
     platform_services = [f"svc-{i}" for i in range(20 * scale)]
     for i in range(n_services):
-        campus = i % n_campus
-        core = core_by_campus[campus]
-        clusters = rng.sample(clusters_by_campus[campus], 2)
+        home = i % n_campus
+        core = core_by_campus[home]
+        clusters = rng.sample(clusters_by_campus[home], 2)
         vms = []
         for v in range(vm_counts[i]):
             vm = f"svc-{i}-vm{v}"
@@ -174,7 +175,7 @@ def synthetic_organisation(scale: int = 1, seed: int = SEED) -> Topology:
             groups.append(Group(gid, "active_active", members, k=k))
             requires.append(gid)
         requires.extend(vms[cursor:])
-        requires.append(rng.choice(dbs_by_campus[campus]))
+        requires.append(rng.choice(dbs_by_campus[home]))
         if i >= len(platform_services) and rng.random() < 0.3:
             requires.extend(rng.sample(platform_services, rng.randint(1, 2)))
         services.append(Service(f"svc-{i}", tuple(requires)))
@@ -272,7 +273,7 @@ def run_scale(scale: int) -> dict[str, object]:
     sample = service_ids[:: max(1, len(service_ids) // 20)]
     one_times = []
     for sid in sample:
-        _, seconds = timed(lambda sid=sid: service_availability(topology, sid))
+        _, seconds = timed(partial(service_availability, topology, sid))
         one_times.append(seconds)
     # A recompute after an edit: one VM of one service changes availability.
     victim = topology.services[len(topology.services) // 2]

@@ -96,7 +96,8 @@ def _is_up(index: dict[str, tuple[str, object]], node: str, state: dict[str, boo
     if kind in ("site", "component"):
         return state[node] and all(_is_up(index, ref, state) for ref in _refs(kind, item))
     if kind == "group":
-        alive = sum(1 for m in item.members if _is_up(index, m, state))  # type: ignore[attr-defined]
+        members: tuple[str, ...] = item.members  # type: ignore[attr-defined]
+        alive = sum(1 for m in members if _is_up(index, m, state))
         return alive >= item.k  # type: ignore[attr-defined]
     return all(_is_up(index, ref, state) for ref in item.requires)  # type: ignore[attr-defined]
 

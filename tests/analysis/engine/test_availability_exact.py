@@ -290,6 +290,7 @@ def test_an_active_passive_failover_window_costs_availability():
     result = composite_availability(slow).by_id("svc")
     window = (60 / 3600) / 4_388
     assert result.structural_availability == pytest.approx(0.9999 * (1 - (8 / 4_388) ** 2), abs=TOL)
+    assert result.structural_availability is not None
     assert result.availability == pytest.approx(
         result.structural_availability * (1 - window), abs=TOL
     )

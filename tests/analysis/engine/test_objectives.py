@@ -99,6 +99,7 @@ def test_rto_is_a_stated_fraction_of_mtpd_when_wrt_uses_it_all_up():
 
 def test_rto_never_exceeds_mtpd():
     r = recommend_objectives(grid(operational=(0, 3, 4, 4, 4)))
+    assert r.recommended_rto_hours is not None and r.mtpd_hours is not None
     assert 0 < r.recommended_rto_hours <= r.mtpd_hours
 
 

@@ -47,6 +47,7 @@ def test_a_second_san_elsewhere_removes_the_san_spof():
     delta = result.deltas[0]
     assert "san" in delta.spofs_removed
     assert delta.availability_after > delta.availability_before
+    assert delta.rto_hours_after is not None and delta.rto_hours_before is not None
     assert delta.rto_hours_after < delta.rto_hours_before
 
 
@@ -96,7 +97,10 @@ def test_a_restore_time_can_be_set_for_a_site():
 
 
 def test_a_new_site_can_host_a_peer():
-    changes = [AddSite(Site("dr", 0.9999)), AddRedundantPeer("print-db", site="dr")]
+    changes: list[AddSite | AddRedundantPeer] = [
+        AddSite(Site("dr", 0.9999)),
+        AddRedundantPeer("print-db", site="dr"),
+    ]
     delta = what_if(print_service_topology(), changes, service_ids=[HEAD_OFFICE_SERVICE]).deltas[0]
     assert "print-db" in delta.spofs_removed
 
