@@ -35,7 +35,35 @@ def plan_people(plan: Plan) -> QuerySet[Any]:
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+MAX_ID = 2**63 - 1
+
+
+def _check_ids(field: forms.Field, values: Any) -> None:
+    """Refuse ids the database cannot hold before they reach a query (SQLite overflows)."""
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value in field.empty_values:
+            continue
+        text = str(value)
+        if not text.isdigit() or int(text) > MAX_ID:
+            raise forms.ValidationError(
+                "Select a valid choice; that is not one of the available choices.",
+                code="invalid_choice",
+            )
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        _check_ids(self, value)
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        _check_ids(self, value)
+        return super().clean(value)
+
+
+class PersonChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
 
@@ -104,7 +132,7 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 
 class DependencyForm(forms.Form):
     kind = forms.ChoiceField(choices=DependencyKind.choices)
-    depends_on = forms.ModelChoiceField(
+    depends_on = SafeModelChoiceField(
         queryset=BusinessFunction.objects.none(), required=False, label="Function"
     )
     name = forms.CharField(max_length=200, required=False, label="Supplier, person or skill")
@@ -273,7 +301,7 @@ class SectionForm(VersionedFormMixin):
         self.helper = _helper("Add section (new revision)")
 
 
-class FunctionsChoiceField(forms.ModelMultipleChoiceField):
+class FunctionsChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         owner = obj.owner.get_full_name() or obj.owner.username if obj.owner else "no owner"
         return f"{obj.name} ({owner})"
@@ -281,7 +309,7 @@ class FunctionsChoiceField(forms.ModelMultipleChoiceField):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=200)
-    template = forms.ModelChoiceField(
+    template = SafeModelChoiceField(
         queryset=QuestionnaireTemplate.objects.none(), label="Questionnaire"
     )
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -317,7 +345,7 @@ class ReturnForm(forms.Form):
 
 
 class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
-    function = forms.ModelChoiceField(queryset=BusinessFunction.objects.none())
+    function = SafeModelChoiceField(queryset=BusinessFunction.objects.none())
     interviewee = forms.CharField(max_length=200, help_text="Name and role.")
     interviewer = PersonChoiceField(
         queryset=get_user_model().objects.none(), label="Interviewed by"

@@ -80,11 +80,16 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+MAX_ID = 2**63 - 1  # anything larger would overflow the database's integer columns
+
+
 def _version(value: str | None) -> int | None:
+    """A non-negative integer from a form value (a version or an id), or None."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    return number if number is not None and 0 <= number <= MAX_ID else None
 
 
 def _with_conflict(form: Any, exc: EditConflict) -> None:
@@ -569,7 +574,7 @@ def campaign_remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     assessments = Assessment.objects.filter(campaign=campaign, is_current=True).select_related(
         "function__owner", "plan"
     )
-    ids = [int(i) for i in request.POST.getlist("assessment") if i.isdigit()]
+    ids = [i for i in (_version(v) for v in request.POST.getlist("assessment")) if i]
     if ids:
         assessments = assessments.filter(pk__in=ids)
     elif request.POST.get("only") == "overdue":
@@ -684,13 +689,14 @@ def assessment_derived(request: HttpRequest, assessment_pk: int) -> HttpResponse
 
 
 def _parse_source(plan: Any, text: str) -> tuple[Interview | None, Workshop | None]:
-    kind, _, pk = (text or "").partition(":")
-    if not pk.isdigit():
+    kind, _, text_pk = (text or "").partition(":")
+    pk = _version(text_pk)
+    if not pk:
         return None, None
     if kind == "interview":
-        return get_object_or_404(Interview, pk=int(pk), plan=plan), None
+        return get_object_or_404(Interview, pk=pk, plan=plan), None
     if kind == "workshop":
-        return None, get_object_or_404(Workshop, pk=int(pk), plan=plan)
+        return None, get_object_or_404(Workshop, pk=pk, plan=plan)
     return None, None
 
 
