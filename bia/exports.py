@@ -12,7 +12,7 @@ import tablib
 
 from bcp.models import Plan
 from bia.durations import format_hours
-from bia.models import Answer, Assessment, Campaign, QuestionType
+from bia.models import Answer, Assessment, BusinessFunction, Campaign, QuestionType
 from bia.selectors import answer_set, derive, format_value, impact_scales
 from bia.services import cell_key
 
@@ -26,7 +26,11 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _assessments(plan: Plan, campaign: Campaign | None) -> list[Assessment]:
+Row = tuple[BusinessFunction, Assessment | None]
+
+
+def _rows(plan: Plan, campaign: Campaign | None) -> list[Row]:
+    """A campaign's functions with their BIA there, or every function with its current BIA."""
     rows = Assessment.objects.filter(plan=plan).select_related(
         "function", "function__owner", "template", "campaign"
     )
@@ -34,13 +38,17 @@ def _assessments(plan: Plan, campaign: Campaign | None) -> list[Assessment]:
     latest: dict[int, Assessment] = {}
     for a in rows.order_by("function__name", "function_id", "-revision"):
         latest.setdefault(a.function_id, a)
-    return list(latest.values())
+    if campaign is not None:
+        return [(a.function, a) for a in latest.values()]
+    functions = BusinessFunction.objects.filter(plan=plan).select_related("owner")
+    return [(f, latest.get(f.pk)) for f in functions.order_by("name", "pk")]
 
 
 def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Dataset:
     impact_settings, categories = impact_scales(plan)
     horizons = list(impact_settings.horizons_hours) if impact_settings else []
-    assessments = _assessments(plan, campaign)
+    rows = _rows(plan, campaign)
+    assessments = [a for _, a in rows if a is not None]
     answers: dict[int, list[Answer]] = {}
     for answer in (
         Answer.objects.filter(assessment__in=assessments)
@@ -50,8 +58,8 @@ def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Data
         answers.setdefault(answer.assessment_id, []).append(answer)
     # Columns: every question key met, in questionnaire order; the grid spread into cells.
     columns: dict[str, str] = {}
-    for assessment in assessments:
-        for answer in answers.get(assessment.pk, []):
+    for item in assessments:
+        for answer in answers.get(item.pk, []):
             q = answer.question
             if q.qtype == QuestionType.IMPACT_GRID:
                 for c in categories:
@@ -77,18 +85,14 @@ def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Data
         "Sources",
     ]
     data = tablib.Dataset(headers=headers, title="BIA answers")
-    for assessment in assessments:
-        function = assessment.function
-        own = answers.get(assessment.pk, [])
+    for function, assessment in rows:
+        own = answers.get(assessment.pk, []) if assessment else []
         values: dict[str, Any] = {}
         sources: set[str] = set()
         for answer in own:
             q = answer.question
             column = f"{q.key}:{answer.cell}" if answer.cell else q.key
-            if q.qtype == QuestionType.IMPACT_GRID or q.qtype in (
-                QuestionType.NUMBER,
-                QuestionType.DURATION,
-            ):
+            if q.qtype in (QuestionType.IMPACT_GRID, QuestionType.NUMBER, QuestionType.DURATION):
                 values[column] = answer.value
             else:
                 values[column] = format_value(q, answer.value)
@@ -98,7 +102,7 @@ def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Data
         mtpd: Any = ""
         reasoning = ""
         rpo: Any = ""
-        if impact_settings is not None:
+        if impact_settings is not None and assessment is not None:
             derived = derive(answer_set(assessment, own), impact_settings, categories)
             mtpd = derived.mtpd_hours if derived.mtpd_hours is not None else ""
             reasoning = derived.mtpd_reasoning
@@ -108,10 +112,10 @@ def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Data
             function.name,
             (owner.get_full_name() or owner.get_username()) if owner else "",
             function.get_criticality_display(),
-            assessment.get_state_display(),
-            assessment.revision,
-            str(assessment.template),
-            assessment.campaign.name if assessment.campaign else "",
+            assessment.get_state_display() if assessment else "No BIA yet",
+            assessment.revision if assessment else "",
+            str(assessment.template) if assessment else "",
+            assessment.campaign.name if assessment and assessment.campaign else "",
             *[values.get(key, "") for key in columns],
             mtpd,
             reasoning,

@@ -189,3 +189,12 @@ def test_the_whole_plan_reads_in_a_fixed_number_of_queries(
         world.own.pk: function_impact_assessment(world.own),
         world.other.pk: function_impact_assessment(world.other),
     }
+
+
+def test_the_plan_export_lists_functions_without_a_bia_too(people: PlanPeople) -> None:
+    world = bia_world(people)
+    services.function_create(plan=people.plan, user=people.manager, name="Scanning")
+    data = answers_dataset(people.plan)
+    assert [row[0] for row in data] == ["Print accounting", "Scanning", "Student printing"]
+    assert data[1][3] == "No BIA yet"
+    assert world.campaign.assessments.count() == 2
