@@ -23,7 +23,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -322,6 +322,30 @@ class VerifyReport:
         )
 
 
+def report_as_dict(report: VerifyReport, *, limit: int = 100) -> dict[str, Any]:
+    """JSON-serialisable report, for a job's result."""
+    ordered = sorted(report.problems, key=lambda p: p.position)
+    return {
+        "ok": report.ok,
+        "summary": report.summary,
+        "checked": report.checked,
+        "last_seq": report.last_seq,
+        "intact_up_to": report.intact_up_to,
+        "head_hash": report.head_hash,
+        "problem_count": len(report.problems),
+        "problems": [
+            {
+                "kind": p.kind,
+                "detail": p.detail,
+                "seq": p.seq,
+                "after_seq": p.after_seq,
+                "plan_id": p.plan_id,
+            }
+            for p in ordered[:limit]
+        ],
+    }
+
+
 def _chunks(iterable: Iterable[ChainEntry], size: int) -> Iterator[list[ChainEntry]]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
@@ -461,14 +485,18 @@ def _unchained_rows(seen: dict[str, set[int]], limit: int) -> list[ChainProblem]
 
 
 def verify_chain(
-    *, max_unchained: int = 100, checkpoint: tuple[int, str] | None = None
+    *,
+    max_unchained: int = 100,
+    checkpoint: tuple[int, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> VerifyReport:
     """Walk the whole chain in order and check every link, hash and row.
 
     Streams the chain in chunks and fetches each chunk's rows with one query per
     history table, so memory and query count grow with the chunk, not the chain.
     ``checkpoint`` (seq, entry hash) starts the walk after entries archived up to
-    that seq (see docs/history-retention.md).
+    that seq (see docs/history-retention.md). ``progress(done, total)`` is called
+    after each chunk.
     """
     report = VerifyReport()
     seen: dict[str, set[int]] = defaultdict(set)
@@ -478,6 +506,7 @@ def verify_chain(
         expected_seq, prev_hash = checkpoint[0] + 1, checkpoint[1]
         report.last_seq, report.head_hash = checkpoint
         entries = entries.filter(seq__gt=checkpoint[0])
+    total = entries.count() if progress is not None else 0
     for chunk in _chunks(entries.iterator(chunk_size=VERIFY_CHUNK), VERIFY_CHUNK):
         rows = _rows_for(chunk)
         for entry in chunk:
@@ -490,5 +519,7 @@ def verify_chain(
             report.checked += 1
             report.last_seq = entry.seq
             report.head_hash = entry.entry_hash
+        if progress is not None:
+            progress(report.checked, total)
     report.problems.extend(_unchained_rows(seen, max_unchained))
     return report

@@ -23,7 +23,7 @@ from audit.chain import column_names
 from audit.models import ChainEntry
 from audit.tracking import history_model, plan_path, tracked_model_for, tracked_models
 from audit.versions import FieldChange, Names, data_fields, differences, display
-from bcp.models import Plan
+from bcp.models import Job, Plan
 
 
 @dataclass
@@ -282,6 +282,12 @@ def plan_as_of(plan: Plan, moment: dt.datetime, *, limit_per_model: int = 200) -
             )
         )
     return states
+
+
+def latest_verification(plan: Plan) -> Job | None:
+    from audit.tasks import HISTORY_VERIFY_KIND
+
+    return Job.objects.filter(plan=plan, kind=HISTORY_VERIFY_KIND).order_by("-created_at").first()
 
 
 # --- for other apps ------------------------------------------------------------------

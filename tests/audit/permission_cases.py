@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from audit.models import ChainEntry
+from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
+from bcp.jobs import job_enqueue
 from bcp.models import Plan
 from bcp.permissions import Capability
 from tests.permission_cases import UrlCase
@@ -26,6 +28,16 @@ def _plan_version(people: Any) -> dict[str, Any]:
     return {**_plan_record(people), "history_id": record.history_id}
 
 
+def _verification(people: Any) -> dict[str, Any]:
+    job = job_enqueue(
+        kind=HISTORY_VERIFY_KIND,
+        task_name=HISTORY_VERIFY_TASK,
+        user=people.auditor,
+        plan=people.plan,
+    )
+    return {"job_pk": job.pk}
+
+
 CASES = [
     UrlCase("audit_timeline", Capability.AUDIT),
     UrlCase("audit_entry", Capability.AUDIT, kwargs=_entry),
@@ -33,6 +45,8 @@ CASES = [
     UrlCase("audit_compare", Capability.AUDIT, kwargs=_plan_record),
     UrlCase("audit_as_of", Capability.AUDIT),
     UrlCase("audit_verify", Capability.AUDIT),
+    UrlCase("audit_verify_start", Capability.AUDIT, method="post"),
+    UrlCase("audit_verify_status", Capability.AUDIT, kwargs=_verification),
     UrlCase("audit_export_csv", Capability.AUDIT),
     UrlCase("audit_export_json", Capability.AUDIT),
     UrlCase("audit_export_pdf", Capability.AUDIT),

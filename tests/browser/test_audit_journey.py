@@ -37,7 +37,9 @@ def expect_no_edit_controls(page: Page) -> None:
     expect(page.get_by_text("Restore the older version")).to_have_count(0)
 
 
-def test_auditor_reviews_history_and_sees_a_managers_rollback(page: Page, live_server: Any) -> None:
+def test_auditor_reviews_history_and_sees_a_managers_rollback(
+    page: Page, live_server: Any, celery_worker_process: Any
+) -> None:
     demo = demo_load()
     plan, manager = demo["plan"], demo["users"]["manager"]
     component = Component.objects.filter(plan=plan).order_by("name").first()
@@ -93,7 +95,9 @@ def test_auditor_reviews_history_and_sees_a_managers_rollback(page: Page, live_s
         page.get_by_role("link", name=link).click()
         expect_no_edit_controls(page)
     page.get_by_role("button", name="Verify now").click()
-    expect(page.locator("#verify-result")).to_contain_text("History intact up to entry")
+    expect(page.locator("#verify-result")).to_contain_text(
+        "History intact up to entry", timeout=60_000
+    )
     logout(page)
 
     # The manager restores the component's previous owner after previewing the change.
