@@ -329,6 +329,15 @@ ACCOUNTING_NEEDS: tuple[tuple[str, str], ...] = (
     ("Core network, head office", Need.FULL),
 )
 
+SCANNING_NEEDS: tuple[tuple[str, str], ...] = (
+    ("Core network, head office", Need.FULL),
+    ("Load balancer pair", Need.FULL),
+    ("Application server pair", Need.FULL),
+    ("User directory", Need.FULL),
+    ("Find-Me pool, head office", Need.FULL),
+    ("Print database", Need.DEGRADED),
+)
+
 
 def needs_for_function(name: str) -> tuple[tuple[str, str], ...]:
     """Which demo dependencies a BIA function gets, judged by words in its name."""
@@ -337,6 +346,9 @@ def needs_for_function(name: str) -> tuple[tuple[str, str], ...]:
         return BRANCH_NEEDS
     if any(word in lowered for word in ("account", "charg", "billing", "quota")):
         return ACCOUNTING_NEEDS
+    if "scan" in lowered:
+        # Scans go from the devices to mail and folders: no print servers involved.
+        return SCANNING_NEEDS
     if any(word in lowered for word in ("print", "copy", "copying", "scan", "release")):
         return HEAD_OFFICE_NEEDS
     return ()
