@@ -311,3 +311,39 @@ def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> N
     assert "Agreed in the library interview" in body
     assert people.stakeholder.get_full_name() in body
     assert "How much recent work could be lost" in body
+
+
+def test_adding_a_question_saves_a_new_questionnaire_revision(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = client_for(people.manager).post(
+        _url("bia_question_add", world, template_pk=world.template.pk),
+        {
+            "section": "4",
+            "key": "backup_owner",
+            "text": "Who restores the print database?",
+            "qtype": "text",
+            "version": world.template.version,
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Saved as revision 2" in body
+    assert "Who restores the print database?" in body
+
+
+def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = client_for(people.manager).post(
+        _url("bia_question_add", world, template_pk=world.template.pk),
+        {
+            "section": "0",
+            "key": "site",
+            "text": "Which site?",
+            "qtype": "single",
+            "version": world.template.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "needs at least two choices" in response.content.decode()
+    world.template.refresh_from_db()
+    assert world.template.is_latest
