@@ -175,13 +175,14 @@ class SignOffRequestForm(forms.Form):
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Plan, asked: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         users = (
             get_user_model()
             .objects.filter(
                 memberships__plan=plan, memberships__role__in=(Role.STAKEHOLDER, Role.MANAGER)
             )
+            .exclude(pk__in=list(asked))
             .order_by("username")
         )
         field = self.fields["stakeholders"]
