@@ -25,6 +25,8 @@ from audit.tracking import history_model, plan_path, tracked_model_for, tracked_
 from audit.versions import FieldChange, Names, data_fields, differences, display
 from bcp.models import Job, Plan
 
+PLAN_COLUMN = frozenset({"plan_id"})
+
 
 @dataclass
 class EntryView:
@@ -143,7 +145,8 @@ def describe_entries(entries: list[ChainEntry]) -> list[EntryView]:
         if view.model is None or view.row is None or view.entry.history_type == "-":
             continue
         before = view.previous if view.entry.history_type == "~" else None
-        view.changes = differences(view.model, before, view.row, names)
+        # Every record of the page belongs to this plan; saying so on each creation is noise.
+        view.changes = differences(view.model, before, view.row, names, skip=PLAN_COLUMN)
     return views
 
 

@@ -115,10 +115,13 @@ def differences(
     names: Names | None = None,
     *,
     include_unchanged: bool = False,
+    skip: frozenset[str] = frozenset(),
 ) -> list[FieldChange]:
     """Field-by-field old → new between two historical rows (either may be absent)."""
     changes = []
     for field in data_fields(model):
+        if field.attname in skip:
+            continue
         before = old.get(field.attname) if old is not None else None
         after = new.get(field.attname) if new is not None else None
         if before == after and not include_unchanged:
