@@ -307,3 +307,26 @@ def site_diagram_svg(site: Site) -> str | None:
         return draw(site)
     except DiagramUnavailable:
         return None
+
+
+def spof_names_by_function(pt: Any) -> dict[int, list[str]]:
+    """Names of each function's SPOF candidates (components before sites), for overviews.
+
+    Uses the engine's structural single-failure test, which needs no probabilities, so it
+    stays cheap with many functions; empty when the inventory has errors.
+    """
+    from analysis.engine.structure import Model
+
+    if pt.errors():
+        return {}
+    model = Model(pt.topology, validate=False)
+    summary: dict[int, list[str]] = {}
+    for key, function in pt.functions.items():
+        service = model.services[key]
+        if not service.requires:
+            summary[function.pk] = []
+            continue
+        found = model.necessary(key)
+        summary[function.pk] = sorted(pt.name(x) for x in found if x.startswith("component:"))
+        summary[function.pk] += sorted(pt.name(x) for x in found if x.startswith("site:"))
+    return summary

@@ -108,6 +108,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     functions = BusinessFunction.objects.filter(plan=plan).annotate(
         dependency_count=Count("dependencies")
     )
+    spofs = selectors.spof_names_by_function(pt)
     context = {
         "counts": {
             "sites": len(pt.sites),
@@ -115,7 +116,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "groups": len(pt.groups),
             "techniques": Technique.objects.filter(plan=plan).count(),
         },
-        "functions": functions.order_by("name"),
+        "rows": [(f, spofs.get(f.pk, [])) for f in functions.order_by("name")],
         "problems": pt.error_messages(),
     }
     return render(request, "inventory/overview.html", context)

@@ -266,3 +266,14 @@ def test_editing_with_a_reason_records_it(people: PlanPeople, manager_client: An
         "CHG-7",
         people.manager,
     )
+
+
+def test_overview_names_each_functions_spof_candidates(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    response = manager_client.get(_url(people, "inventory_overview"))
+    ((function, names),) = response.context["rows"]
+    assert function.name == "Printing at head office"
+    assert "Head office SAN" in names and "Application server (primary)" not in names
