@@ -371,13 +371,14 @@ def gap_table(inputs: dict[str, Any]) -> Table | None:
                 continue
             options = [o for o in gap.get("options") or [] if isinstance(o, dict)]
             best = cell(options[0].get("technique")) if options else "—"
+            kind = cell(gap.get("kind"))
             rows.append(
                 [
                     cell(entry.get("name")),
-                    cell(gap.get("kind")),
+                    kind,
                     cell(gap.get("severity")),
-                    cell(gap.get("required")),
-                    cell(gap.get("achievable")),
+                    _gap_value(kind, gap.get("required")),
+                    _gap_value(kind, gap.get("achievable")),
                     cell(gap.get("evidence")),
                     best,
                 ]
@@ -396,6 +397,16 @@ def gap_table(inputs: dict[str, Any]) -> Table | None:
         ],
         rows=rows,
     )
+
+
+def _gap_value(kind: str, value: Any) -> str:
+    """Gap figures are hours for RTO/RPO and fractions for availability."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if kind in ("rto", "rpo"):
+            return format_minutes(value * 60)
+        if kind == "availability":
+            return _percent(value)
+    return cell(value)
 
 
 def roadmap_table(inputs: dict[str, Any]) -> Table | None:

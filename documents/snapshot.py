@@ -284,6 +284,14 @@ def _history_models_with_plan() -> list[tuple[type[models.Model], str]]:
     return found
 
 
+def _record_label(record: Any) -> str:
+    """The record as it was, without simple-history's "as of <timestamp>" suffix."""
+    try:
+        return str(record.history_object)
+    except Exception:  # a label that cannot be built must not stop publishing
+        return f"#{getattr(record, 'id', '?')}"
+
+
 def change_log(plan: Plan, since: dt.datetime | None) -> dict[str, Any]:
     """Changes to the plan's inputs after ``since``: who, when, what and why."""
     from documents.models import RecoveryProcedure
@@ -308,7 +316,7 @@ def change_log(plan: Plan, since: dt.datetime | None) -> dict[str, Any]:
                     "action": {"+": "created", "~": "changed", "-": "deleted"}.get(
                         record.history_type, record.history_type
                     ),
-                    "what": f"{instance_model._meta.verbose_name}: {record}"[:200],
+                    "what": f"{instance_model._meta.verbose_name}: {_record_label(record)}"[:200],
                     "why": record.history_change_reason or "",
                     "ticket": getattr(record, "history_ticket", "") or "",
                 }

@@ -248,3 +248,14 @@ def test_documents_home_runs_a_bounded_number_of_queries(
     client = client_for(people.manager)
     with django_assert_max_num_queries(40):
         assert client.get(url("documents_home", people)).status_code == 200
+
+
+def test_the_plan_status_tag_says_superseded_after_an_edit(people: PlanPeople) -> None:
+    from django.template import Context, Template
+
+    published(people)
+    ContactFactory.create(plan=people.plan)
+    html = Template("{% load documents_tags %}{% plan_document_status plan %}").render(
+        Context({"plan": people.plan})
+    )
+    assert "Superseded by changes" in html and "Version 1" in html
