@@ -694,10 +694,10 @@ def missing_required(assessment: Assessment) -> list[Question]:
             "section__order", "order", "pk"
         )
     )
-    answers = list(Answer.objects.filter(assessment=assessment).exclude(value=None))
+    answers = list(Answer.objects.filter(assessment=assessment, value__isnull=False))
     answered: dict[int, set[str]] = {}
     for answer in answers:
-        if answer.value not in ("", []):
+        if answer.value not in (None, "", []):
             answered.setdefault(answer.question_id, set()).add(answer.cell)
     categories, horizons = grid_cells(assessment.plan)
     missing = []

@@ -380,3 +380,18 @@ def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> 
     assert record.history_user == people.stakeholder
     assert "Answered" in record.history_change_reason
     assert answer.source_interview == world.interview
+
+
+def test_a_cleared_answer_counts_as_missing(people: PlanPeople) -> None:
+    world = bia_world(people)
+    fill_required(world, world.own_assessment, people.stakeholder)
+    services.answer_save(
+        assessment=world.own_assessment,
+        question=world.question("data_loss"),
+        raw=[""],
+        user=people.stakeholder,
+        expected_version=None,
+    )
+    with pytest.raises(services.MissingAnswers) as excinfo:
+        services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assert [q.key for q in excinfo.value.questions] == ["data_loss"]
