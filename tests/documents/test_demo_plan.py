@@ -1,4 +1,4 @@
-"""The demo plan, built by every app's demo loader, renders with real BIA, inventory and analysis."""
+"""The demo plan, built by every app's demo loader, renders with real data from each app."""
 
 from __future__ import annotations
 
