@@ -68,6 +68,14 @@ def _saved(instance: Any, *, expected_version: int | None, changes: dict[str, An
     return save_if_current(instance, expected_version=expected_version, changes=changes)
 
 
+def check_text(text: str, *, field: str | None = None) -> str:
+    """Refuse NUL characters, which PostgreSQL cannot store in text columns."""
+    if "\x00" in (text or ""):
+        message = "The text contains a NUL character, which cannot be stored; remove it."
+        raise ValidationError({field: message} if field else message)
+    return text
+
+
 def cell_key(category_key: str, hours: float) -> str:
     """The identifier of one impact-grid cell, stable while the horizon exists."""
     return f"{category_key}@{hours:g}"
@@ -341,6 +349,7 @@ def template_create_default(
     *, plan: Plan, user: Any, name: str = defaults.DEFAULT_TEMPLATE_NAME
 ) -> QuestionnaireTemplate:
     """Create revision 1 of the default BIA questionnaire for the plan."""
+    check_text(name, field="name")
     with change_context(user=user, reason=f"Questionnaire “{name}” created from the default"):
         template = QuestionnaireTemplate.objects.create(
             plan=plan, name=name, description=defaults.DEFAULT_TEMPLATE_DESCRIPTION
@@ -545,7 +554,7 @@ def clean_answer(question: Question, raw: Sequence[str], *, cell: str = "") -> A
 
     An empty submission clears the answer (``None``).
     """
-    values = [v.strip() for v in raw if v is not None and v.strip() != ""]
+    values = [check_text(v).strip() for v in raw if v is not None and v.strip() != ""]
     qtype = question.qtype
     if qtype == QuestionType.MULTIPLE:
         unknown = [v for v in values if v not in question.choices]
@@ -762,7 +771,7 @@ def assessment_return(
 ) -> Assessment:
     if assessment.state != AssessmentState.SUBMITTED:
         raise ValidationError("Only a submitted BIA can be returned.")
-    if not comment.strip():
+    if not check_text(comment, field="comment").strip():
         raise ValidationError({"comment": "Say what needs to change, for the owner."})
     with change_context(user=user, reason=f"BIA returned: {comment.strip()[:200]}"):
         updated = _saved(
@@ -825,6 +834,7 @@ def _start(
 @transaction.atomic
 def assessment_revise(*, assessment: Assessment, user: Any, reason: str = "") -> Assessment:
     """Open a new revision of an approved BIA; the approved one stays as it was, in history."""
+    check_text(reason, field="reason")
     if not assessment.is_current:
         raise ValidationError("Only the current revision can be revised.")
     if assessment.state != AssessmentState.APPROVED:
@@ -1047,6 +1057,7 @@ def workshop_update_field(
     """
     if field not in WORKSHOP_AUTOSAVE_FIELDS:
         raise ValueError(f"Not an autosaved field: {field}")
+    check_text(value, field=field)
     current = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if (
         expected_version is not None

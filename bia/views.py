@@ -374,8 +374,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @plan_required(Capability.EDIT)
 def template_create(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
-    name = (request.POST.get("name") or "").strip() or "Business impact analysis"
-    template = services.template_create_default(plan=plan, user=request.user, name=name[:200])
+    name = (request.POST.get("name") or "").replace("\x00", "").strip()
+    template = services.template_create_default(
+        plan=plan, user=request.user, name=(name or "Business impact analysis")[:200]
+    )
     messages.success(request, f"Questionnaire “{template.name}” created from the default.")
     return redirect("bia_template_detail", plan_pk=plan.pk, template_pk=template.pk)
 
@@ -714,7 +716,7 @@ def answer_save(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     )
     if question is None:
         return HttpResponseBadRequest("Say which question of this BIA you are answering.")
-    cell = request.POST.get("cell", "")
+    cell = request.POST.get("cell", "").replace("\x00", "")
     raw = request.POST.getlist("value")
     expected = _version(request.POST.get("version"))
     cite = "source" in request.POST
@@ -1086,6 +1088,13 @@ def workshop_field(request: HttpRequest, workshop_pk: int) -> HttpResponse:
     except EditConflict as exc:
         conflict, status = exc, 409
         workshop = exc.instance  # type: ignore[assignment]
+    except ValidationError as exc:
+        return render(
+            request,
+            "bia/_workshop_error.html",
+            {"name": name, "error": " ".join(exc.messages)},
+            status=422,
+        )
     context = {
         "workshop": workshop,
         "name": name,
