@@ -223,12 +223,44 @@ def analyse_function(
         )
         entry["achievable"] = _achievable(report.achievable, namer)
         entry["gaps"], entry["action_plan"] = _gaps(report, namer)
+        hidden = hidden_spofs(inputs, key, report.achievable.single_points_of_failure)
         entry["gaps"].sort(key=lambda g: SEVERITY_ORDER.get(g["severity"], 9))
         entry["notes"] = [namer.text(n) for n in report.notes]
     else:
         ach = achievable_objectives(sub_topology(inputs.topology.topology, [key]), key)
         entry["achievable"] = _achievable(ach, namer)
+        hidden = hidden_spofs(inputs, key, ach.single_points_of_failure)
+    entry["hidden_spofs"] = [
+        {"name": namer.name(element), "behind": namer.name(group)}
+        for element, group in hidden.items()
+    ]
     return entry, recommendation
+
+
+def hidden_spofs(inputs: AnalysisInputs, key: str, spofs: Iterable[str]) -> dict[str, str]:
+    """SPOFs that redundancy hides: every member of a "redundant" group needs them.
+
+    Returns {element id: group id}. Example: two application servers in an
+    active/passive pair that both run on one SAN — the pair looks redundant, the SAN is
+    a single point of failure all the same.
+    """
+    from analysis.engine.structure import Model
+
+    spof_set = set(spofs)
+    if not spof_set:
+        return {}
+    model = Model(inputs.topology.topology, validate=False)
+    found: dict[str, str] = {}
+    for element in model.closure(key):
+        if model.kind(element) != "group":
+            continue
+        members = model.children(element)
+        if len(members) < 2:
+            continue
+        shared = frozenset.intersection(*(model.necessary(m) for m in members))
+        for spof in sorted(shared & spof_set):
+            found.setdefault(spof, element)
+    return found
 
 
 def _heatmap(inputs: AnalysisInputs) -> dict[str, Any]:
@@ -304,13 +336,21 @@ def analyse_plan(
         report(5 + int(85 * index / max(1, len(keys))), f"Analysed {entry['name']}")
 
     spof_count: dict[str, list[str]] = {}
+    hidden_behind: dict[str, str] = {}
     for entry in results["functions"].values():
         achievable = entry.get("achievable") or {}
         for element_id in achievable.get("single_point_ids", []):
             spof_count.setdefault(element_id, []).append(entry["name"])
+        for hidden in entry.get("hidden_spofs", []):
+            hidden_behind.setdefault(hidden["name"], hidden["behind"])
     results["spof_ranking"] = sorted(
         (
-            {"id": element, "name": namer.name(element), "functions": sorted(names)}
+            {
+                "id": element,
+                "name": namer.name(element),
+                "functions": sorted(names),
+                "hidden_behind": hidden_behind.get(namer.name(element) or ""),
+            }
             for element, names in spof_count.items()
         ),
         key=lambda row: (-len(row["functions"]), row["name"]),

@@ -143,3 +143,13 @@ def test_settings_change_the_year_used_for_downtime(demo: dict[str, Any]) -> Non
     assert entry["availability"]["downtime_seconds_per_year"] == pytest.approx(
         unavailability * 365 * 86400
     )
+
+
+def test_san_is_flagged_as_hidden_behind_the_application_server_pair(
+    demo: dict[str, Any],
+) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    hidden = analyse_plan(inputs, only=key)["functions"][key]["hidden_spofs"]
+    san = [h for h in hidden if h["name"] == "Head office SAN"]
+    assert san, hidden
+    assert "server" in san[0]["behind"].lower()
