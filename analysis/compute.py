@@ -135,6 +135,7 @@ def _gaps(report: GapReport, namer: _Namer) -> tuple[list[dict[str, Any]], list[
                     "target": namer.name(option.target),
                     "closes_gap": option.closes_gap,
                     "gap_closed": option.gap_closed,
+                    "gap_closed_percent": round(100 * option.gap_closed),
                     "cost_class": option.cost_class,
                     "complexity": option.complexity,
                     "score": option.score,

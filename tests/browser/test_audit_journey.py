@@ -28,6 +28,7 @@ def login(page: Page, base: str, username: str) -> None:
 
 
 def logout(page: Page) -> None:
+    page.locator("#user-menu").click()
     page.get_by_role("button", name="Sign out").click()
 
 
