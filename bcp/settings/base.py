@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "bcp",
     "bia",
@@ -192,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Automation and arithmetic checks for Continuity.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files: no CDN, works air-gapped.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Failed logins per username+address allowed in LOGIN_THROTTLE_WINDOW seconds.

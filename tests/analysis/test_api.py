@@ -209,3 +209,11 @@ def test_api_refuses_anonymous_callers_with_problem_details() -> None:
 def test_openapi_schema_documents_both_endpoints(api: APIClient) -> None:
     schema = api.get(reverse("api_schema"), {"format": "json"}).content.decode()
     assert "/api/v1/analysis/availability" in schema and "/api/v1/analysis/budget" in schema
+
+
+def test_api_docs_page_uses_no_external_assets(api: APIClient) -> None:
+    response = api.get(reverse("api_docs"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "swagger-ui" in body
+    assert "https://" not in body and "http://" not in body.replace("http://testserver", "")
