@@ -434,7 +434,11 @@ def roadmap_table(inputs: dict[str, Any]) -> Table | None:
     return Table(columns=["Function", "Action", "Severity", "Technique", "Milestones"], rows=rows)
 
 
-def procedure_check(total_minutes: int, rto_minutes: float | None) -> tuple[str, bool | None]:
+def procedure_check(
+    total_minutes: int, rto_minutes: float | None, *, has_function: bool = True
+) -> tuple[str, bool | None]:
+    if not has_function:
+        return ("Plan-wide procedure: not tied to one function's RTO.", None)
     if rto_minutes is None:
         return (
             "No RTO from the analysis yet, so these steps are not checked against one.",
@@ -462,7 +466,7 @@ def procedures(inputs: dict[str, Any], phase: str) -> list[ProcedureView]:
         steps = p.get("steps") or []
         total = sum(int(s.get("expected_minutes") or 0) for s in steps)
         rto = rtos.get(p["function"]) if p.get("function") else None
-        check, within = procedure_check(total, rto)
+        check, within = procedure_check(total, rto, has_function=bool(p.get("function")))
         views.append(
             ProcedureView(
                 title=p.get("title", ""),

@@ -143,7 +143,9 @@ def procedures_with_checks(plan: Plan) -> list[ProcedureRow]:
     ):
         total = sum(step.expected_minutes for step in procedure.steps.all())
         rto = rtos.get(procedure.function.name) if procedure.function else None
-        check, within = presentation.procedure_check(total, rto)
+        check, within = presentation.procedure_check(
+            total, rto, has_function=procedure.function is not None
+        )
         rows.append(ProcedureRow(procedure, total, rto, check, within))
     return rows
 

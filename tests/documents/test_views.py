@@ -90,7 +90,12 @@ def test_a_call_tree_entry_cannot_be_called_by_someone_it_calls(people: PlanPeop
 
 
 def test_procedure_page_says_there_is_no_rto_to_check_against(people: PlanPeople) -> None:
-    procedure = RecoveryProcedureFactory.create(plan=people.plan, title="Fail over")
+    from bia.models import BusinessFunction
+
+    function = BusinessFunction.objects.create(plan=people.plan, name="Staff printing")
+    procedure = RecoveryProcedureFactory.create(
+        plan=people.plan, title="Fail over", function=function
+    )
     client = client_for(people.manager)
     client.post(
         url("step_create", people, procedure_pk=procedure.pk),
@@ -99,6 +104,14 @@ def test_procedure_page_says_there_is_no_rto_to_check_against(people: PlanPeople
     assert ProcedureStep.objects.get(procedure=procedure).expected_minutes == 25
     body = client.get(url("procedure_detail", people, procedure_pk=procedure.pk)).content.decode()
     assert "No RTO from the analysis yet" in body and "25 min" in body
+
+
+def test_a_plan_wide_procedure_is_not_checked_against_an_rto(people: PlanPeople) -> None:
+    procedure = RecoveryProcedureFactory.create(plan=people.plan, title="Return to normal")
+    body = client_for(people.manager).get(
+        url("procedure_detail", people, procedure_pk=procedure.pk)
+    )
+    assert "Plan-wide procedure" in body.content.decode()
 
 
 def test_a_step_without_a_duration_is_refused_with_a_field_error(people: PlanPeople) -> None:
