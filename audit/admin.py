@@ -11,7 +11,7 @@ from audit.models import ChainEntry
 
 
 @admin.register(ChainEntry)
-class ChainEntryAdmin(admin.ModelAdmin[ChainEntry]):
+class ChainEntryAdmin(admin.ModelAdmin):
     list_display = ("seq", "history_date", "model_label", "object_repr", "user", "history_type")
     list_filter = ("history_type", "model_label")
     search_fields = ("object_repr", "reason", "ticket")
