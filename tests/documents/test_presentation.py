@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from documents import presentation
 from documents.snapshot import canonical_json, sha256_of
 from tests.documents.helpers import analysis_snapshot
@@ -58,7 +60,7 @@ def test_canonical_json_hashes_equal_values_equally() -> None:
 
 
 def test_call_tree_is_ordered_depth_first_by_position() -> None:
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"id": 1, "parent_id": None, "position": 1},
         {"id": 2, "parent_id": 1, "position": 2},
         {"id": 3, "parent_id": 1, "position": 1},
