@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("draft/", views.draft_export_start, name="draft_export_start"),
     path("draft/<uuid:job_pk>/download/", views.draft_download, name="draft_download"),
     path("jobs/<uuid:job_pk>/", views.documents_job, name="documents_job"),
+    path("jobs/<uuid:job_pk>/retry/", views.documents_job_retry, name="documents_job_retry"),
     path("publish/", views.version_publish, name="version_publish"),
     path("versions/<int:version_pk>/", views.version_detail, name="version_detail"),
     path("versions/<int:version_pk>/pdf/", views.version_download, name="version_download"),

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bcp import jobs
 from bcp.concurrency import EditConflict
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
@@ -85,6 +86,17 @@ def documents_job(request: HttpRequest, job_pk: str) -> HttpResponse:
     if job.kind == services.RENDER_VERSION_KIND and job.is_finished and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"  # the version list changes: show it whole
     return response
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def documents_job_retry(request: HttpRequest, job_pk: str) -> HttpResponse:
+    plan = _plan(request)
+    job = get_object_or_404(Job, pk=job_pk, plan=plan, kind__startswith="documents_")
+    job = jobs.job_retry(job=job)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "documents/_job.html", {"job": job})
+    return redirect("documents_home", plan_pk=plan.pk)
 
 
 @plan_required(Capability.VIEW)

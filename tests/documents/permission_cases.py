@@ -105,6 +105,7 @@ CASES = [
     UrlCase("documents_home", Capability.VIEW),
     UrlCase("draft_export_start", Capability.EDIT, method="post"),
     UrlCase("documents_job", Capability.VIEW, kwargs=_draft_job),
+    UrlCase("documents_job_retry", Capability.EDIT, method="post", kwargs=_draft_job),
     UrlCase("draft_download", Capability.VIEW, kwargs=_finished_draft),
     UrlCase("version_publish", Capability.EDIT, method="post"),
     UrlCase("version_detail", Capability.VIEW, kwargs=_version),

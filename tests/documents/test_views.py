@@ -272,3 +272,24 @@ def test_the_plan_status_tag_says_superseded_after_an_edit(people: PlanPeople) -
         Context({"plan": people.plan})
     )
     assert "Superseded by changes" in html and "Version 1" in html
+
+
+def test_a_failed_render_can_be_retried_from_the_documents_page(people: PlanPeople) -> None:
+    from bcp.models import Job
+
+    job = Job.objects.create(
+        kind=services.RENDER_DRAFT_KIND,
+        task_name=services.RENDER_DRAFT_TASK,
+        plan=people.plan,
+        status=Job.Status.FAILED,
+        error="SoftTimeLimitExceeded: rendering took longer than 240 s",
+    )
+    client = client_for(people.manager)
+    page = client.get(url("documents_home", people)).content.decode()
+    assert "SoftTimeLimitExceeded" in page and "Retry" in page
+    response = client.post(
+        url("documents_job_retry", people, job_pk=job.pk), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    job.refresh_from_db()
+    assert job.status in (Job.Status.QUEUED, Job.Status.COULD_NOT_QUEUE, Job.Status.RUNNING)
