@@ -24,7 +24,7 @@ def load(*, plan: Plan, users: dict[str, Any]) -> None:
         .first()
     )
     if latest is not None and latest.inputs_hash == inputs_hash(load_inputs(plan)):
-        return
+        return  # the latest analysis already used exactly these inputs
     job = Job.objects.create(
         kind="analysis",
         task_name="analysis.tasks.analysis_run_execute",

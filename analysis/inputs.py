@@ -12,6 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
+from django.db.models import Max, Model
+
 from analysis.engine import DEFAULT_TECHNIQUES, ImpactAssessment, Technique, topology_to_dict
 from analysis.models import AnalysisSettings
 from bcp.models import Plan
@@ -116,6 +119,34 @@ def load_inputs(plan: Plan) -> AnalysisInputs:
         assessments[key] = assessment
     techniques, notes = plan_techniques(plan)
     return AnalysisInputs(plan.pk, topology, assessments, techniques, settings, notes)
+
+
+INPUT_APPS = ("bia", "inventory")
+
+
+def _input_history_models() -> list[type[Model]]:
+    from analysis.models import AnalysisSettings
+
+    found: list[type[Model]] = [AnalysisSettings.history.model]
+    for model in apps.get_models():
+        if model._meta.app_label in INPUT_APPS and hasattr(model, "history"):
+            found.append(model.history.model)
+    return sorted(found, key=lambda m: m._meta.label)
+
+
+def input_watermark(plan: Plan) -> dict[str, int]:
+    """Newest history id per input table for ``plan`` (one query per table).
+
+    Every write to an input leaves a history row, so a run is stale exactly when one of
+    these numbers has moved since it read its inputs.
+    """
+    marks: dict[str, int] = {}
+    for history_model in _input_history_models():
+        rows = history_model._default_manager.all()
+        if any(f.name == "plan" for f in history_model._meta.fields):
+            rows = rows.filter(plan_id=plan.pk)
+        marks[history_model._meta.label] = rows.aggregate(newest=Max("history_id"))["newest"] or 0
+    return marks
 
 
 def _jsonable(value: Any) -> Any:

@@ -83,6 +83,11 @@ class AnalysisRun(models.Model):
     )
     job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="analysis_run")
     inputs_hash = models.CharField(max_length=64, blank=True)
+    inputs_watermark = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Newest history id of each input table when the run read its inputs.",
+    )
     results = models.JSONField(default=dict, blank=True)
     timings = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(

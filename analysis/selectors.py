@@ -45,16 +45,11 @@ def latest_function_result(
     return None, None
 
 
-def current_inputs_hash(plan: Plan) -> str:
-    from analysis.inputs import inputs_hash, load_inputs
+def run_is_stale(run: AnalysisRun) -> bool:
+    """True as soon as any input the run used has changed (a constant number of queries)."""
+    from analysis.inputs import input_watermark
 
-    return inputs_hash(load_inputs(plan))
-
-
-def run_is_stale(run: AnalysisRun, current_hash: str | None = None) -> bool:
-    """True as soon as any input the run used has changed."""
-    digest = current_hash if current_hash is not None else current_inputs_hash(run.plan)
-    return run.inputs_hash != digest
+    return run.inputs_watermark != input_watermark(run.plan)
 
 
 def active_job(plan: Plan) -> Job | None:

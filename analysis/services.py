@@ -90,17 +90,20 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     results are written in one statement at the end.
     """
     from analysis.compute import analyse_plan
-    from analysis.inputs import inputs_hash, load_inputs
+    from analysis.inputs import input_watermark, inputs_hash, load_inputs
     from inventory.graph import function_key
 
     run = AnalysisRun.objects.select_related("plan", "function").get(job=job)
     progress(2, "Loading BIA answers and inventory")
+    # Taken before reading, so a change made while loading marks this run stale.
+    watermark = input_watermark(run.plan)
     inputs = load_inputs(run.plan)
     digest = inputs_hash(inputs)
     only = function_key(run.function_id) if run.function_id else None
     results = analyse_plan(inputs, only=only, progress=progress)
     AnalysisRun.objects.filter(pk=run.pk).update(
         inputs_hash=digest,
+        inputs_watermark=watermark,
         results=results,
         timings=results.get("timings", {}),
         finished_at=timezone.now(),

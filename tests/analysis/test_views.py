@@ -171,3 +171,12 @@ def test_dashboard_query_count_does_not_grow_with_runs(
     assert AnalysisRun.objects.filter(plan=plan).exists()
     with django_assert_max_num_queries(60):
         client.get(url)
+
+
+def test_fresh_analysis_is_not_reported_stale(demo: dict[str, Any]) -> None:
+    body = (
+        client_for(demo["users"]["manager"])
+        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
+        .content.decode()
+    )
+    assert "Out of date" not in body
