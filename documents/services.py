@@ -112,7 +112,12 @@ def contact_update(
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, user: Any, reason: str = "", ticket: str = "") -> None:
-    _record_delete(contact, user=user, reason=reason or "Contact removed", ticket=ticket)
+    """Remove a contact and their places in the call tree, keeping the people they called."""
+    with change_context(user=user, reason=reason or "Contact removed", ticket=ticket):
+        for entry in CallTreeEntry.objects.filter(contact=contact):
+            _lift_children(entry)
+            entry.delete()
+        contact.delete()
 
 
 def _check_call_tree_parent(plan: Plan, entry_pk: int | None, parent: CallTreeEntry | None) -> None:
@@ -168,11 +173,19 @@ def calltree_entry_update(
     )
 
 
+def _lift_children(entry: CallTreeEntry) -> None:
+    """The people this entry called are called by its caller instead, not dropped with it."""
+    for child in CallTreeEntry.objects.filter(parent=entry):
+        save_if_current(child, expected_version=None, changes={"parent": entry.parent})
+
+
 @transaction.atomic
 def calltree_entry_delete(
     *, entry: CallTreeEntry, user: Any, reason: str = "", ticket: str = ""
 ) -> None:
-    _record_delete(entry, user=user, reason=reason or "Call tree entry removed", ticket=ticket)
+    with change_context(user=user, reason=reason or "Call tree entry removed", ticket=ticket):
+        _lift_children(entry)
+        entry.delete()
 
 
 @transaction.atomic

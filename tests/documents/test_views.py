@@ -293,3 +293,23 @@ def test_a_failed_render_can_be_retried_from_the_documents_page(people: PlanPeop
     assert response.status_code == 200
     job.refresh_from_db()
     assert job.status in (Job.Status.QUEUED, Job.Status.COULD_NOT_QUEUE, Job.Status.RUNNING)
+
+
+def test_removing_someone_from_the_call_tree_keeps_the_people_they_called(
+    people: PlanPeople,
+) -> None:
+    def add(name: str, parent: Any = None) -> Any:
+        contact = ContactFactory.create(plan=people.plan, name=name)
+        return services.calltree_entry_create(
+            plan=people.plan, user=people.manager, contact=contact, parent=parent
+        )
+
+    top = add("Maya")
+    middle = add("Priya", top)
+    bottom = add("Dan", middle)
+    response = client_for(people.manager).post(
+        url("contact_delete", people, contact_pk=middle.contact_id), {"reason": "Left"}
+    )
+    assert response.status_code == 302
+    bottom.refresh_from_db()
+    assert bottom.parent == top
