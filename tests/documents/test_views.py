@@ -313,3 +313,10 @@ def test_removing_someone_from_the_call_tree_keeps_the_people_they_called(
     assert response.status_code == 302
     bottom.refresh_from_db()
     assert bottom.parent == top
+
+
+def test_an_auditor_sees_versions_but_no_publish_or_export_controls(people: PlanPeople) -> None:
+    PlanVersionFactory.create(plan=people.plan)
+    body = client_for(people.auditor).get(url("documents_home", people)).content.decode()
+    assert 'id="version-table"' in body
+    assert "Publish new version" not in body and "Export draft PDF" not in body
