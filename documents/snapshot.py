@@ -219,12 +219,20 @@ def _app_function(app: str, module: str, name: str) -> Callable[..., Any] | None
     return function if callable(function) else None
 
 
+# Keys that change when work is merely redone (re-running an unchanged analysis) and
+# so must not make a published version look superseded.
+VOLATILE_KEYS: dict[str, tuple[str, ...]] = {"analysis": ("run_at",)}
+
+
 def app_snapshot(app: str, plan: Plan) -> dict[str, Any] | None:
     function = _app_function(app, "selectors", "plan_snapshot")
     if function is None:
         return None
     result = function(plan)
-    return normalise(result) if result else None
+    if not result:
+        return None
+    result = {k: v for k, v in result.items() if k not in VOLATILE_KEYS.get(app, ())}
+    return normalise(result)
 
 
 def plan_inputs(plan: Plan) -> dict[str, Any]:

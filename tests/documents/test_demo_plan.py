@@ -48,3 +48,22 @@ def test_rendering_tasks_declare_their_time_limits() -> None:
         assert task.soft_time_limit == RENDER_SOFT_LIMIT == 240
         assert task.time_limit == RENDER_HARD_LIMIT == 300
         assert task.acks_late and task.reject_on_worker_lost
+
+
+def test_re_running_an_unchanged_analysis_does_not_supersede_the_version() -> None:
+    from analysis.services import analysis_run_execute, analysis_run_start
+    from bcp.jobs import run_job
+    from documents import selectors
+
+    demo = demo_load()
+    plan, manager = demo["plan"], demo["users"]["manager"]
+    services.version_publish(plan=plan, user=manager)
+    run = analysis_run_start(plan=plan, user=manager)
+    assert (
+        run_job(
+            str(run.job_id), lambda job, progress: analysis_run_execute(job=job, progress=progress)
+        )
+        == "succeeded"
+    )
+    [state] = selectors.versions_with_state(plan)
+    assert not state.superseded_by_changes
