@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bcp.concurrency import save_if_current
-from bcp.history import change_context
 from bcp.models import Role
 from bia import services
 from bia.models import Answer, Assessment, AssessmentState, ImpactSettings
@@ -44,8 +42,16 @@ def _plan_with_three_functions() -> Any:
     MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
     MembershipFactory.create(plan=plan, user=sam, role=Role.STAKEHOLDER)
     settings = services.impact_scales_ensure(plan=plan, user=maya)
-    with change_context(user=maya, reason="Three horizons keep the journey short"):
-        save_if_current(settings, expected_version=None, changes={"horizons_hours": [1, 4, 24]})
+    services.impact_settings_update(
+        impact_settings=settings,
+        user=maya,
+        expected_version=settings.version,
+        horizons_hours=[1, 4, 24],
+        threshold=3,
+        peak_uplift=1,
+        currency="GBP",
+        reason="Three horizons keep the journey short",
+    )
     services.template_create_default(plan=plan, user=maya)
     for name in ("Student printing", "Secure print release", "Branch printing"):
         services.function_create(plan=plan, user=maya, name=name, owner=sam)
