@@ -509,6 +509,7 @@ def signoff_request(
     due_date: dt.date,
     message: str = "",
     current_inputs_sha256: str | None = None,
+    site: str = "",
 ) -> list[SignOffRequest]:
     """Ask named plan members to approve exactly this version's PDF by ``due_date``."""
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
@@ -557,7 +558,7 @@ def signoff_request(
                 version, expected_version=None, changes={"status": PlanVersion.Status.IN_REVIEW}
             )
     for request in created:
-        _notify(request, kind="request")
+        _notify(request, kind="request", site=site)
     return created
 
 
@@ -632,18 +633,20 @@ def signoff_decide(
     return decided
 
 
-def _absolute(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "") or ""
+def _absolute(path: str, site: str) -> str:
+    """A link that works in an email: the requesting page's site, else SITE_URL if set."""
+    base = site or getattr(settings, "SITE_URL", "") or ""
     return f"{base.rstrip('/')}{path}"
 
 
-def _notify(signoff: SignOffRequest, *, kind: str) -> None:
+def _notify(signoff: SignOffRequest, *, kind: str, site: str = "") -> None:
     version = signoff.plan_version
     recipient = signoff.stakeholder.email
     if not recipient:
         return
     link = _absolute(
-        reverse("signoff_detail", kwargs={"plan_pk": version.plan_id, "signoff_pk": signoff.pk})
+        reverse("signoff_detail", kwargs={"plan_pk": version.plan_id, "signoff_pk": signoff.pk}),
+        site,
     )
     if kind == "reminder":
         subject = (
@@ -664,7 +667,9 @@ def _notify(signoff: SignOffRequest, *, kind: str) -> None:
 
 
 @transaction.atomic
-def signoff_send_reminders(*, plan: Plan | None = None, now: dt.datetime | None = None) -> int:
+def signoff_send_reminders(
+    *, plan: Plan | None = None, now: dt.datetime | None = None, site: str = ""
+) -> int:
     """Email everyone whose signature is overdue, at most once per interval; return how many."""
     now = now or timezone.now()
     overdue = (
@@ -678,7 +683,7 @@ def signoff_send_reminders(*, plan: Plan | None = None, now: dt.datetime | None 
     for signoff in overdue:
         if signoff.reminded_at and now - signoff.reminded_at < REMINDER_INTERVAL:
             continue
-        _notify(signoff, kind="reminder")
+        _notify(signoff, kind="reminder", site=site)
         with change_context(reason="Overdue sign-off reminder sent"):
             save_if_current(signoff, expected_version=None, changes={"reminded_at": now})
         sent += 1

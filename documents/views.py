@@ -163,6 +163,7 @@ def version_detail(request: HttpRequest, version_pk: int) -> HttpResponse:
                     due_date=data["due_date"],
                     message=data["message"],
                     current_inputs_sha256=selectors.current_inputs_sha256(plan),
+                    site=request.build_absolute_uri("/"),
                 )
             except ValidationError as exc:
                 _add_validation_errors(form, exc)
@@ -231,7 +232,7 @@ def version_download_pdfa(request: HttpRequest, version_pk: int) -> HttpResponse
 def signoff_remind(request: HttpRequest, version_pk: int) -> HttpResponse:
     plan = _plan(request)
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
-    sent = services.signoff_send_reminders(plan=plan)
+    sent = services.signoff_send_reminders(plan=plan, site=request.build_absolute_uri("/"))
     messages.info(request, f"{sent} reminder(s) sent for overdue signatures.")
     return redirect(version)
 
