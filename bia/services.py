@@ -895,6 +895,7 @@ def campaign_send(
         raise ValidationError({"template": "Choose a questionnaire of this plan."})
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date is in the past."})
+    impact_scales_ensure(plan=plan, user=user)
     with change_context(user=user, reason=reason or f"BIA campaign “{name}” sent"):
         campaign = Campaign.objects.create(
             plan=plan,
@@ -1028,6 +1029,7 @@ def workshop_create(
     )
     if template is None:
         raise ValidationError("Create a questionnaire before running a workshop.")
+    impact_scales_ensure(plan=plan, user=user)
     with change_context(user=user, reason=reason or f"Workshop “{title}” planned"):
         workshop = Workshop.objects.create(
             plan=plan, title=title.strip(), held_on=held_on, facilitator=user, attendees=attendees

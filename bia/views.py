@@ -542,7 +542,10 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 request, f"Campaign “{campaign.name}” sent to the owners of the chosen functions."
             )
             return redirect("bia_campaign_detail", plan_pk=plan.pk, campaign_pk=campaign.pk)
-    return _form_page(request, form, "New BIA campaign")
+    note = ""
+    if not selectors.latest_templates(plan).exists():
+        note = "No questionnaire yet: create one from the default under Questionnaires."
+    return _form_page(request, form, "New BIA campaign", note=note)
 
 
 @plan_required(Capability.VIEW)
