@@ -68,7 +68,11 @@ class PersonChoiceField(SafeModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-def _helper(label: str) -> FormHelper:
+def _helper(label: str, form: forms.BaseForm | None = None) -> FormHelper:
+    """A submit button; the reason and ticket fields, when present, move to the end."""
+    if form is not None:
+        last: list[str] = [name for name in ("reason", "ticket") if name in form.fields]
+        form.order_fields([name for name in form.fields if name not in last] + last)
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
     return helper
@@ -123,7 +127,7 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
         self.fields["criticality"].choices = Criticality.choices  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
-        self.helper = _helper(submit_label)
+        self.helper = _helper(submit_label, self)
 
     def _post_clean(self) -> None:
         # Uniqueness and ranges are the service's job; skip the model's own checks here.
@@ -143,7 +147,7 @@ class DependencyForm(forms.Form):
         self.fields["depends_on"].queryset = BusinessFunction.objects.filter(  # type: ignore[attr-defined]
             plan_id=function.plan_id
         ).exclude(pk=function.pk)
-        self.helper = _helper("Add dependency")
+        self.helper = _helper("Add dependency", self)
 
 
 class ImpactSettingsForm(VersionedFormMixin, ChangeReasonMixin):
@@ -176,7 +180,7 @@ class ImpactSettingsForm(VersionedFormMixin, ChangeReasonMixin):
             },
         )
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save settings")
+        self.helper = _helper("Save settings", self)
 
     def clean_horizons(self) -> list[float]:
         try:
@@ -228,7 +232,7 @@ class CategoryForm(VersionedFormMixin, ChangeReasonMixin):
         for level in range(5):
             order += [f"level_{level}", f"amount_{level}"]
         self.order_fields([*order, "reason", "ticket"])
-        self.helper = _helper("Save scale" if not self.creating else "Add category")
+        self.helper = _helper("Save scale" if not self.creating else "Add category", self)
 
     def descriptions(self) -> list[str]:
         return [self.cleaned_data[f"level_{i}"] for i in range(5)]
@@ -266,7 +270,7 @@ class QuestionForm(VersionedFormMixin, ChangeReasonMixin):
         ]
         if not self.is_bound:
             self.initial.setdefault("version", template.version)
-        self.helper = _helper("Save as new revision")
+        self.helper = _helper("Save as new revision", self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -298,7 +302,7 @@ class SectionForm(VersionedFormMixin):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("version", template.version)
-        self.helper = _helper("Add section (new revision)")
+        self.helper = _helper("Add section (new revision)", self)
 
 
 class FunctionsChoiceField(SafeModelMultipleChoiceField):
@@ -335,7 +339,7 @@ class CampaignForm(forms.Form):
             first = self.fields["template"].queryset.order_by("name", "pk").first()  # type: ignore[attr-defined]
             if first is not None:
                 self.initial.setdefault("template", first.pk)
-        self.helper = _helper("Send to owners")
+        self.helper = _helper("Send to owners", self)
 
 
 class ReturnForm(forms.Form):
@@ -360,7 +364,7 @@ class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
         super().__init__(*args, **kwargs)
         self.fields["function"].queryset = BusinessFunction.objects.filter(plan=plan)  # type: ignore[attr-defined]
         self.fields["interviewer"].queryset = plan_people(plan)  # type: ignore[attr-defined]
-        self.helper = _helper("Save interview")
+        self.helper = _helper("Save interview", self)
 
 
 class WorkshopForm(forms.Form):
@@ -380,7 +384,7 @@ class WorkshopForm(forms.Form):
         ).select_related("owner")
         if not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())
-        self.helper = _helper("Start workshop")
+        self.helper = _helper("Start workshop", self)
 
 
 class ActionForm(forms.Form):
