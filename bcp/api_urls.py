@@ -6,4 +6,5 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("analysis/", include("analysis.api_urls")),
+    path("plans/<int:plan_pk>/inventory/", include("inventory.api_urls")),
 ]
