@@ -103,24 +103,25 @@ def test_failed_work_is_recorded_with_the_error(people: PlanPeople) -> None:
     assert job.status == "failed" and "inventory has a cycle" in job.error
 
 
-def _point_celery_at(url: str) -> None:
-    app: Any = celery_app  # private pool attributes: reset so the new URL is used
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.broker_url = url
-    app.conf.broker_write_url = url
-
-
 @pytest.fixture
 def unreachable_broker() -> Iterator[None]:
-    """A real fault: a broker URL on a port where nothing listens."""
-    original = celery_app.conf.broker_write_url or celery_app.conf.broker_url
-    _point_celery_at("redis://127.0.0.1:1/0")
+    """A real fault: a broker URL on a port where nothing listens.
+
+    The app's pools are set aside (not closed) and put back afterwards: kombu keeps
+    producer pools in a global registry keyed by URL, so closing the real ones would
+    break every later test that publishes.
+    """
+    app: Any = celery_app
+    saved = (app.conf.broker_url, app.conf.broker_write_url, app._pool, app.amqp._producer_pool)
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         yield
     finally:
-        _point_celery_at(original)
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app.conf.broker_write_url, app._pool, app.amqp._producer_pool = saved
 
 
 @pytest.mark.django_db(transaction=True)
