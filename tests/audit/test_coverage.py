@@ -105,3 +105,29 @@ def test_changes_made_in_one_batch_share_its_batch_id(people: PlanPeople) -> Non
         [str(first.pk), str(second.pk)]
     )
     assert set(batched.values_list("ticket", flat=True)) == {"CHG-7"}
+
+
+@pytest.mark.django_db
+def test_an_import_records_one_entry_per_changed_object_under_one_batch(
+    people: PlanPeople,
+) -> None:
+    from inventory.exchange.exporting import export_xlsx
+    from inventory.exchange.importing import inventory_import_apply, read_file
+    from tests.audit import factories
+
+    source = Plan.objects.create(name="Source", organisation="Northbridge College")
+    site = factories.site(source, people.manager, name="Head office data centre")
+    for name in ("Print server A", "Print server B"):
+        factories.component(source, people.manager, name=name, site=site, availability_percent=99.5)
+    parsed = read_file("inventory.xlsx", export_xlsx(source))
+    before = ChainEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    result = inventory_import_apply(
+        plan=people.plan, parsed=parsed, user=people.manager, ticket="CHG-88"
+    )
+    imported = ChainEntry.objects.filter(seq__gt=before)
+    assert imported.count() == result.created + result.updated >= 3
+    assert set(imported.values_list("batch", flat=True)) == {result.batch}
+    assert set(imported.values_list("user_id", "ticket", "plan_id")) == {
+        (people.manager.pk, "CHG-88", people.plan.pk)
+    }
+    assert imported.filter(model_label="inventory.Component").count() == 2
