@@ -95,9 +95,8 @@ def plan_techniques(plan: Plan) -> tuple[tuple[Technique, ...], list[str]]:
 
 
 def load_inputs(plan: Plan) -> AnalysisInputs:
-    """Everything the engine needs for ``plan``, read in a bounded number of queries
-    per function (the BIA adapter reads each function's reviewed answers)."""
-    from bia.selectors import function_impact_assessment
+    """Everything the engine needs for ``plan``, in a fixed number of queries."""
+    from bia.selectors import plan_impact_assessments
 
     settings = engine_settings(plan)
     topology = plan_topology(plan)
@@ -108,8 +107,9 @@ def load_inputs(plan: Plan) -> AnalysisInputs:
         method=settings.method,  # type: ignore[arg-type]
     )
     assessments: dict[str, ImpactAssessment | None] = {}
+    reviewed = plan_impact_assessments(plan)  # a fixed number of queries for the plan
     for key, function in topology.functions.items():
-        assessment = function_impact_assessment(function)
+        assessment = reviewed.get(function.pk)
         if assessment is not None:
             assessment = dataclasses.replace(
                 assessment,

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 UNTRACKED = {
     "bcp.Job": "status of background work; its effects are tracked where they land",
     "bcp.WorkerHeartbeat": "liveness signal for /health/",
+    "analysis.AnalysisRun": "derived results, reproducible from the recorded inputs hash",
+    "audit.ChainEntry": "the hash chain over history itself; append-only and verified",
 }
 
 
