@@ -300,6 +300,25 @@ def entry_url(plan_id: int, seq: int) -> str:
     return reverse("audit_entry", kwargs={"plan_pk": plan_id, "seq": seq})
 
 
+def entry_seqs(rows: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """Chain entry numbers of historical rows given as (model label, history id).
+
+    For another app that lists history itself (a published plan's change-log
+    appendix) and wants to link each line to its auditor page with
+    :func:`entry_url`: one query per model involved.
+    """
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for label, history_id in rows:
+        wanted[label].append(history_id)
+    found: dict[tuple[str, int], int] = {}
+    for label, ids in wanted.items():
+        for history_id, seq in ChainEntry.objects.filter(
+            model_label=label, history_id__in=ids
+        ).values_list("history_id", "seq"):
+            found[(label, history_id)] = seq
+    return found
+
+
 def plan_change_log(
     plan: Plan, *, since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> list[dict[str, Any]]:

@@ -323,3 +323,14 @@ def test_plan_change_log_links_each_entry_to_its_page(people: PlanPeople) -> Non
     log = plan_change_log(people.plan, since=timezone.now() - dt.timedelta(hours=1))
     assert log[-1]["reason"] == "Branch closed"
     assert log[-1]["url"] == _url(people, "audit_entry", seq=log[-1]["seq"])
+
+
+def test_entry_seqs_maps_history_rows_to_their_chain_entries(people: PlanPeople) -> None:
+    from audit.selectors import entry_seqs
+
+    plan = _rescope(people, "Head office")
+    record = Plan.history.filter(id=plan.pk).order_by("-history_id")[0]
+    entry = ChainEntry.objects.get(model_label="bcp.Plan", history_id=record.history_id)
+    assert entry_seqs([("bcp.Plan", record.history_id), ("bcp.Plan", 999999)]) == {
+        ("bcp.Plan", record.history_id): entry.seq
+    }
