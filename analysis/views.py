@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from analysis import selectors, services
 from analysis.forms import AnalysisSettingsForm, IncidentForm, WhatIfForm
-from bcp.concurrency import EditConflict
+from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
@@ -161,9 +161,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             )
         except EditConflict as exc:
             conflict = exc
-            data_copy = request.POST.copy()
-            data_copy["version"] = str(exc.current_version)
-            form.data = data_copy
+            keep_input_after_conflict(form, exc)
         else:
             messages.success(request, "Analysis settings saved. Run the analysis to apply them.")
             return redirect("analysis_dashboard", plan_pk=plan.pk)

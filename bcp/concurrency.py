@@ -55,6 +55,17 @@ def _last_change(instance: models.Model) -> tuple[str, datetime | None]:
     return name, record.history_date
 
 
+def keep_input_after_conflict(form: Any, exc: EditConflict) -> None:
+    """Keep everything the user typed in ``form`` and move its hidden version forward.
+
+    The page then shows the conflict next to the user's values; saving again is a
+    deliberate overwrite of the version they have now seen.
+    """
+    data = form.data.copy()
+    data["version"] = str(exc.current_version)
+    form.data = data
+
+
 def save_if_current(
     instance: models.Model, *, expected_version: int | None, changes: dict[str, Any]
 ) -> models.Model:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from bcp import jobs, selectors, services
-from bcp.concurrency import EditConflict
+from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.forms import (
     InvitationForm,
     MemberAddForm,
@@ -87,10 +87,7 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
             )
         except EditConflict as exc:
             conflict = exc
-            # Keep what the user typed; the next save is against the current version.
-            data_copy = request.POST.copy()
-            data_copy["version"] = str(exc.current_version)
-            form.data = data_copy
+            keep_input_after_conflict(form, exc)
         else:
             messages.success(request, "Plan saved.")
             return redirect(plan)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bcp.concurrency import EditConflict
+from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.permissions import Capability, plan_required
 from bia import selectors, services
 from bia.durations import format_hours
@@ -92,10 +92,7 @@ def _version(value: str | None) -> int | None:
     return number if number is not None and 0 <= number <= MAX_ID else None
 
 
-def _with_conflict(form: Any, exc: EditConflict) -> None:
-    data = form.data.copy()
-    data["version"] = str(exc.current_version)
-    form.data = data
+_with_conflict = keep_input_after_conflict
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:

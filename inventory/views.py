@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bcp.concurrency import EditConflict
+from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.forms import ReasonOnlyForm
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
@@ -70,9 +70,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _conflict_form(form: Any, request: HttpRequest, exc: EditConflict) -> None:
-    data = request.POST.copy()
-    data["version"] = str(exc.current_version)
-    form.data = data
+    keep_input_after_conflict(form, exc)
 
 
 def _form_page(
