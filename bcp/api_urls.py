@@ -7,5 +7,6 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("analysis/", include("analysis.api_urls")),
     path("bia/", include("bia.api_urls")),
+    path("documents/", include("documents.api_urls")),
     path("plans/<int:plan_pk>/inventory/", include("inventory.api_urls")),
 ]

@@ -195,3 +195,13 @@ def verify_document(sha256: str) -> Verification:
         superseded_by_changes=state.superseded_by_changes,
         superseded_by_version=state.superseded_by_version,
     )
+
+
+def version_change_log(version: PlanVersion) -> dict[str, Any]:
+    """The change-log appendix frozen with ``version`` (without loading the whole snapshot)."""
+    stored = (
+        PlanVersion.objects.filter(pk=version.pk)
+        .values_list("snapshot__change_log", flat=True)
+        .first()
+    )
+    return stored if isinstance(stored, dict) else {"entries": [], "truncated": False}

@@ -319,6 +319,7 @@ def change_log(plan: Plan, since: dt.datetime | None) -> dict[str, Any]:
             instance_model = history_model.instance_type  # type: ignore[attr-defined]
             entries.append(
                 {
+                    "history": (instance_model._meta.label, record.history_id),
                     "when": record.history_date,
                     "who": _display_name(record.history_user),
                     "action": {"+": "created", "~": "changed", "-": "deleted"}.get(
@@ -331,9 +332,17 @@ def change_log(plan: Plan, since: dt.datetime | None) -> dict[str, Any]:
             )
     entries.sort(key=lambda e: (e["when"], e["what"]), reverse=True)
     truncated = len(entries) > CHANGE_LOG_LIMIT
+    entries = entries[:CHANGE_LOG_LIMIT]
+    # Each line names its hash-chain entry, so an auditor can open the evidence.
+    from audit.selectors import entry_seqs
+
+    keys = [entry.pop("history") for entry in entries]
+    seqs = entry_seqs(keys)
+    for entry, key in zip(entries, keys, strict=True):
+        entry["audit_entry"] = seqs.get(key)
     return {
         "since": since,
-        "entries": normalise(entries[:CHANGE_LOG_LIMIT]),
+        "entries": normalise(entries),
         "truncated": truncated,
     }
 

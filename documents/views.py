@@ -183,6 +183,7 @@ def version_detail(request: HttpRequest, version_pk: int) -> HttpResponse:
             "job": Job.objects.filter(
                 plan=plan, kind=services.RENDER_VERSION_KIND, parameters__version=version.pk
             ).first(),
+            "change_log": selectors.version_change_log(version),
         },
         status=status,
     )
