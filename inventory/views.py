@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 from django.contrib import messages
@@ -69,10 +70,6 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _conflict_form(form: Any, request: HttpRequest, exc: EditConflict) -> None:
-    keep_input_after_conflict(form, exc)
-
-
 def _form_page(
     request: HttpRequest,
     form: Any,
@@ -85,6 +82,42 @@ def _form_page(
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": title, "conflict": conflict, "back": back, **extra}
     return render(request, "inventory/form.html", context, status=status)
+
+
+def _edit_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    obj: Any,
+    save: Callable[[dict[str, Any]], Any],
+    saved_message: str,
+    title: str | None = None,
+    back: str | None = None,
+) -> HttpResponse:
+    """Validate ``form``, call ``save`` (one service) and redirect, or show the page again.
+
+    An edit conflict keeps the user's input and shows the diff; a validation error from
+    the service lands on the form's fields.
+    """
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except EditConflict as exc:
+            conflict = exc
+            keep_input_after_conflict(form, exc)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, saved_message)
+            return redirect(back or obj)
+    return _form_page(
+        request,
+        form,
+        title=title or f"Edit {obj.name}",
+        conflict=conflict,
+        back=back or obj.get_absolute_url(),
+    )
 
 
 class _Reason(TypedDict):
@@ -184,33 +217,18 @@ def component_edit(request: HttpRequest, component_pk: int) -> HttpResponse:
     plan = _plan(request)
     component = get_object_or_404(Component, pk=component_pk, plan=plan)
     form = ComponentForm(request.POST or None, instance=component, plan=plan)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.component_update(
-                component=Component.objects.get(pk=component.pk),
-                user=request.user,
-                expected_version=data["version"],
-                values={f: data[f] for f in ComponentForm.Meta.fields},
-                runs_on=data["runs_on"],
-                **_reason(form),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict_form(form, request, exc)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Component saved.")
-            return redirect(component)
-    return _form_page(
-        request,
-        form,
-        title=f"Edit {component.name}",
-        conflict=conflict,
-        back=component.get_absolute_url(),
-    )
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.component_update(
+            component=Component.objects.get(pk=component.pk),
+            user=request.user,
+            expected_version=data["version"],
+            values={f: data[f] for f in ComponentForm.Meta.fields},
+            runs_on=data["runs_on"],
+            **_reason(form),
+        )
+
+    return _edit_page(request, form, obj=component, save=save, saved_message="Component saved.")
 
 
 @plan_required(Capability.EDIT)
@@ -319,27 +337,17 @@ def site_edit(request: HttpRequest, site_pk: int) -> HttpResponse:
     plan = _plan(request)
     site = get_object_or_404(Site, pk=site_pk, plan=plan)
     form = SiteForm(request.POST or None, instance=site, plan=plan)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.site_update(
-                site=Site.objects.get(pk=site.pk),
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                values={f: form.cleaned_data[f] for f in SiteForm.Meta.fields},
-                **_reason(form),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict_form(form, request, exc)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Site saved.")
-            return redirect(site)
-    return _form_page(
-        request, form, title=f"Edit {site.name}", conflict=conflict, back=site.get_absolute_url()
-    )
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.site_update(
+            site=Site.objects.get(pk=site.pk),
+            user=request.user,
+            expected_version=data["version"],
+            values={f: data[f] for f in SiteForm.Meta.fields},
+            **_reason(form),
+        )
+
+    return _edit_page(request, form, obj=site, save=save, saved_message="Site saved.")
 
 
 @plan_required(Capability.EDIT)
@@ -433,29 +441,18 @@ def group_edit(request: HttpRequest, group_pk: int) -> HttpResponse:
     plan = _plan(request)
     group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=plan)
     form = GroupForm(request.POST or None, instance=group, plan=plan)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.group_update(
-                group=RedundancyGroup.objects.get(pk=group.pk),
-                user=request.user,
-                expected_version=data["version"],
-                values={f: data[f] for f in GroupForm.Meta.fields},
-                members=data["members"],
-                **_reason(form),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict_form(form, request, exc)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Group saved.")
-            return redirect(group)
-    return _form_page(
-        request, form, title=f"Edit {group.name}", conflict=conflict, back=group.get_absolute_url()
-    )
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.group_update(
+            group=RedundancyGroup.objects.get(pk=group.pk),
+            user=request.user,
+            expected_version=data["version"],
+            values={f: data[f] for f in GroupForm.Meta.fields},
+            members=data["members"],
+            **_reason(form),
+        )
+
+    return _edit_page(request, form, obj=group, save=save, saved_message="Group saved.")
 
 
 @plan_required(Capability.EDIT)
@@ -546,24 +543,26 @@ def dependency_edit(request: HttpRequest, dependency_pk: int) -> HttpResponse:
         "inventory_function_detail",
         kwargs={"plan_pk": plan.pk, "function_pk": dependency.function_id},
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dependency_update(
-                dependency=dependency,
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                need=form.cleaned_data["need"],
-                notes=form.cleaned_data["notes"],
-                **_reason(form),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict_form(form, request, exc)
-        else:
-            messages.success(request, "Dependency saved.")
-            return redirect(back)
-    return _form_page(request, form, title=str(dependency), conflict=conflict, back=back)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.dependency_update(
+            dependency=dependency,
+            user=request.user,
+            expected_version=data["version"],
+            need=data["need"],
+            notes=data["notes"],
+            **_reason(form),
+        )
+
+    return _edit_page(
+        request,
+        form,
+        obj=dependency,
+        save=save,
+        saved_message="Dependency saved.",
+        title=str(dependency),
+        back=back,
+    )
 
 
 @plan_required(Capability.EDIT)
@@ -633,25 +632,19 @@ def technique_edit(request: HttpRequest, technique_pk: int) -> HttpResponse:
     technique = get_object_or_404(Technique, pk=technique_pk, plan=plan)
     form = TechniqueForm(request.POST or None, instance=technique, plan=plan)
     back = reverse("inventory_technique_list", kwargs={"plan_pk": plan.pk})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.technique_update(
-                technique=Technique.objects.get(pk=technique.pk),
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                values={f: form.cleaned_data[f] for f in TechniqueForm.Meta.fields},
-                **_reason(form),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _conflict_form(form, request, exc)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Technique saved.")
-            return redirect(back)
-    return _form_page(request, form, title=f"Edit {technique.name}", conflict=conflict, back=back)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.technique_update(
+            technique=Technique.objects.get(pk=technique.pk),
+            user=request.user,
+            expected_version=data["version"],
+            values={f: data[f] for f in TechniqueForm.Meta.fields},
+            **_reason(form),
+        )
+
+    return _edit_page(
+        request, form, obj=technique, save=save, saved_message="Technique saved.", back=back
+    )
 
 
 @plan_required(Capability.EDIT)
