@@ -354,13 +354,19 @@ def spof_table(inputs: dict[str, Any]) -> Table | None:
     results = first(inputs.get("analysis"), "results", default={})
     ranking = first(results, "spof_ranking", default=[]) or []
     rows = [
-        [cell(r.get("name")), cell(r.get("functions")), str(len(r.get("functions") or []))]
+        [
+            cell(r.get("name")),
+            # A SPOF that a redundancy group hides is the one people overlook.
+            f"hidden behind {r['hidden_behind']}" if r.get("hidden_behind") else "",
+            cell(r.get("functions")),
+            str(len(r.get("functions") or [])),
+        ]
         for r in ranking
         if isinstance(r, dict)
     ]
     if not rows:
         return None
-    return Table(columns=["Component or site", "Stops", "Functions stopped"], rows=rows)
+    return Table(columns=["Component or site", "Hidden?", "Stops", "Functions stopped"], rows=rows)
 
 
 def gap_table(inputs: dict[str, Any]) -> Table | None:
