@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,6 +50,7 @@ class VersionListView(APIView):
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.VIEW
 
+    @extend_schema(responses=VersionSerializer(many=True))
     def get(self, request: Request, plan_pk: int) -> Response:
         states = selectors.versions_with_state(request.plan)  # type: ignore[attr-defined]
         return Response(VersionSerializer([_version_data(s) for s in states], many=True).data)
@@ -59,6 +62,7 @@ class VerifyView(APIView):
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.VIEW
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def get(self, request: Request, plan_pk: int, sha256: str) -> Response:
         if not SHA256_RE.match(sha256):
             return problem_response(
