@@ -45,22 +45,13 @@ DEMO_USERS = (
 APP_DEMO_MODULES = ("bia.demo", "inventory.demo", "analysis.demo", "documents.demo")
 
 
-def _system_user() -> Any:
-    user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(
-        username="system", defaults={"first_name": "Continuity", "last_name": "system"}
-    )
-    if user.has_usable_password():
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
 @transaction.atomic
 def demo_load() -> dict[str, Any]:
     """Create (or find) the demo users and plan; return them with the passwords."""
     user_model = get_user_model()
-    system = _system_user()
+    from audit.services import system_user
+
+    system = system_user()
     users: dict[str, Any] = {}
     for spec in DEMO_USERS:
         user = user_model.objects.filter(username=spec.username).first()
