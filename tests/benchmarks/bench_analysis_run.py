@@ -3,7 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python tests/benchmarks/bench_analysis_run.py [--scale 1] \
-        [--out var/benchmarks/analysis_run.json] [--profile]
+        [--out var/benchmarks/analysis_run.json] [--profile] [--keep-db] [--no-execute-full]
 
 It migrates a fresh SQLite database in a temporary directory (its own
 ``CONTINUITY_VAR_DIR``, so nobody else's data is touched) and builds, from a fixed seed,
@@ -39,6 +39,7 @@ import platform
 import pstats
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -649,7 +650,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1 000 functions")
     parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks" / "analysis_run.json"))
-    parser.add_argument("--profile", action="store_true", help="add cProfile tops to the JSON")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="add cProfile tops to the JSON (slow: profiles the full analysis once more)",
+    )
+    parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep the temporary database (its path is in the JSON) for further profiling",
+    )
     parser.add_argument(
         "--no-execute-full",
         action="store_true",
@@ -713,6 +723,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n--- cProfile, {name} (cumulative) ---")
             print("\n".join(lines))
     print(f"written to {out}")
+    if args.keep_db:
+        print(f"database kept in {WORK_DIR}")
+    else:
+        connection.close()
+        shutil.rmtree(WORK_DIR, ignore_errors=True)
     return 0
 
 
