@@ -491,7 +491,7 @@ def _reviewed_by_function(plan: Plan) -> dict[int, Assessment]:
 def plan_answer_sets(plan: Plan) -> dict[int, AnswerSet]:
     """Answer sets of every function with a reviewed BIA, keyed by function id (3 queries)."""
     reviewed = _reviewed_by_function(plan)
-    grouped = _answers_by_assessment([a.pk for a in reviewed.values()])
+    grouped = _role_answers_by_assessment([a.pk for a in reviewed.values()])
     return {
         function_id: answer_set(a, grouped.get(a.pk, [])) for function_id, a in reviewed.items()
     }
@@ -513,6 +513,20 @@ def plan_impact_assessments(plan: Plan) -> dict[int, ImpactAssessment]:
 
 
 # --- snapshot for documents ---------------------------------------------------------------
+
+
+def _role_answers_by_assessment(assessment_ids: list[int]) -> dict[int, list[Answer]]:
+    """Only what :func:`answer_set` reads (role, cell, value): the analysis loads every
+    reviewed answer of the plan, tens of thousands in a large organisation."""
+    grouped: dict[int, list[Answer]] = {}
+    for a in (
+        Answer.objects.filter(assessment_id__in=assessment_ids)
+        .select_related("question")
+        .only("assessment_id", "cell", "value", "question__role")
+        .order_by("assessment_id", "question_id", "cell")
+    ):
+        grouped.setdefault(a.assessment_id, []).append(a)
+    return grouped
 
 
 def _answers_by_assessment(assessment_ids: list[int]) -> dict[int, list[Answer]]:
