@@ -170,6 +170,11 @@ def _gaps(report: GapReport, namer: _Namer) -> tuple[list[dict[str, Any]], list[
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
+# Ranking remedies re-runs the engine for every technique on every gap (a what-if
+# each), which dominates a large plan's run. Past this many functions a whole-plan run
+# finds and grades every gap but ranks remedies only when one function is recomputed.
+REMEDY_RANKING_LIMIT = 50
+
 
 def analyse_function(
     inputs: AnalysisInputs,
@@ -177,6 +182,7 @@ def analyse_function(
     *,
     analyzer: AvailabilityAnalyzer | None,
     namer: _Namer,
+    rank_remedies: bool = True,
 ) -> tuple[dict[str, Any], RecoveryRecommendation | None]:
     """One function's required versus achievable objectives, gaps and roadmap."""
     function = inputs.topology.functions[key]
@@ -219,11 +225,15 @@ def analyse_function(
             key,
             recommendation,
             function_id=key,
-            techniques=inputs.techniques,
+            techniques=inputs.techniques if rank_remedies else (),
             method=method,
         )
         entry["achievable"] = _achievable(report.achievable, namer)
         entry["gaps"], entry["action_plan"] = _gaps(report, namer)
+        if not rank_remedies:
+            # Without ranked options every gap would look unclosable; say what happened.
+            entry["action_plan"] = []
+            entry["remedies_deferred"] = True
         hidden = hidden_spofs(inputs, key, report.achievable.single_points_of_failure)
         entry["gaps"].sort(key=lambda g: SEVERITY_ORDER.get(g["severity"], 9))
         entry["notes"] = [namer.text(n) for n in report.notes]
@@ -291,6 +301,7 @@ def analyse_plan(
     *,
     only: str | None = None,
     progress: Progress | None = None,
+    rank_remedies: bool | None = None,
 ) -> dict[str, Any]:
     """Analyse every function of the plan (or only ``only``) and rank shared risks.
 
@@ -306,12 +317,15 @@ def analyse_plan(
     errors = inputs.topology.error_messages()
     settings = inputs.settings
     keys = [only] if only else inputs.function_ids()
+    if rank_remedies is None:
+        rank_remedies = len(keys) <= REMEDY_RANKING_LIMIT
     results: dict[str, Any] = {
         "schema": RESULTS_SCHEMA,
         "year_days": settings.year_days,
         "method": settings.method,
         "inventory_errors": errors,
         "notes": list(inputs.notes),
+        "remedies_ranked": True,
         "functions": {},
     }
     analyzer: AvailabilityAnalyzer | None = None
@@ -325,11 +339,14 @@ def analyse_plan(
             )
         except TopologyError as error:
             results["inventory_errors"] = [namer.text(error.message)]
+    results["remedies_ranked"] = rank_remedies
     recommendations: dict[str, RecoveryRecommendation] = {}
     timings: dict[str, float] = {}
     for index, key in enumerate(keys, start=1):
         begun = time.perf_counter()
-        entry, recommendation = analyse_function(inputs, key, analyzer=analyzer, namer=namer)
+        entry, recommendation = analyse_function(
+            inputs, key, analyzer=analyzer, namer=namer, rank_remedies=rank_remedies
+        )
         results["functions"][key] = entry
         if recommendation is not None:
             recommendations[key] = recommendation

@@ -153,3 +153,20 @@ def test_san_is_flagged_as_hidden_behind_the_application_server_pair(
     san = [h for h in hidden if h["name"] == "Head office SAN"]
     assert san, hidden
     assert "server" in san[0]["behind"].lower()
+
+
+def test_large_plan_runs_grade_gaps_but_defer_ranking_remedies(demo: dict[str, Any]) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    results = analyse_plan(inputs, rank_remedies=False)
+    entry = results["functions"][key]
+    assert results["remedies_ranked"] is False
+    assert entry["gaps"] and entry["remedies_deferred"] is True
+    assert all(not gap["options"] for gap in entry["gaps"])
+    assert entry["action_plan"] == []
+
+
+def test_recomputing_one_function_always_ranks_its_remedies(demo: dict[str, Any]) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    entry = analyse_plan(inputs, only=key)["functions"][key]
+    assert "remedies_deferred" not in entry
+    assert any(gap["options"] for gap in entry["gaps"])
