@@ -25,8 +25,8 @@ from analysis.engine import (
     format_duration,
     recommend_objectives,
     strictest_objectives,
-    sub_topology,
 )
+from analysis.engine.structure import Model
 from analysis.engine.topology import Method
 from analysis.inputs import AnalysisInputs
 
@@ -234,13 +234,14 @@ def analyse_function(
             # Without ranked options every gap would look unclosable; say what happened.
             entry["action_plan"] = []
             entry["remedies_deferred"] = True
-        hidden = hidden_spofs(inputs, key, report.achievable.single_points_of_failure)
+        hidden = hidden_spofs(analyzer.model, key, report.achievable.single_points_of_failure)
         entry["gaps"].sort(key=lambda g: SEVERITY_ORDER.get(g["severity"], 9))
         entry["notes"] = [namer.text(n) for n in report.notes]
     else:
-        ach = achievable_objectives(sub_topology(inputs.topology.topology, [key]), key)
+        # The plan's analyzer already compiled this function's structure: reuse it.
+        ach = achievable_objectives(inputs.topology.topology, key, analyzer=analyzer)
         entry["achievable"] = _achievable(ach, namer)
-        hidden = hidden_spofs(inputs, key, ach.single_points_of_failure)
+        hidden = hidden_spofs(analyzer.model, key, ach.single_points_of_failure)
     entry["hidden_spofs"] = [
         {"name": namer.name(element), "behind": namer.name(group)}
         for element, group in hidden.items()
@@ -248,19 +249,17 @@ def analyse_function(
     return entry, recommendation
 
 
-def hidden_spofs(inputs: AnalysisInputs, key: str, spofs: Iterable[str]) -> dict[str, str]:
+def hidden_spofs(model: Model, key: str, spofs: Iterable[str]) -> dict[str, str]:
     """SPOFs that redundancy hides: every member of a "redundant" group needs them.
 
     Returns {element id: group id}. Example: two application servers in an
     active/passive pair that both run on one SAN — the pair looks redundant, the SAN is
-    a single point of failure all the same.
+    a single point of failure all the same. ``model`` is the plan analyzer's, so its
+    closure and necessity caches are shared across functions.
     """
-    from analysis.engine.structure import Model
-
     spof_set = set(spofs)
     if not spof_set:
         return {}
-    model = Model(inputs.topology.topology, validate=False)
     found: dict[str, str] = {}
     for element in model.closure(key):
         if model.kind(element) != "group":

@@ -15,15 +15,7 @@ from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
-
-
-def _function_diagram(function: BusinessFunction) -> str | None:
-    try:
-        from inventory.selectors import function_diagram_svg
-    except ImportError:
-        return None
-    svg: str | None = function_diagram_svg(function)
-    return svg
+from inventory.selectors import function_diagram_svg
 
 
 @plan_required(Capability.VIEW)
@@ -75,7 +67,7 @@ def function_analysis(request: HttpRequest, function_pk: int) -> HttpResponse:
         "run": run,
         "entry": entry,
         "stale": run is not None and selectors.run_is_stale(run),
-        "diagram": _function_diagram(function),
+        "diagram": function_diagram_svg(function),
         "what_if_form": _what_if_form(plan, function),
         "job": Job.objects.filter(
             plan=plan,
