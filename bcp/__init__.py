@@ -1,7 +1,1 @@
-"""Continuity: the Django project and the planning domain."""
-
-from __future__ import annotations
-
-from bcp.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The planning core: plans, members and roles, permissions, jobs, history context."""

@@ -9,6 +9,6 @@ class BcpConfig(AppConfig):
 
     def ready(self) -> None:
         from bcp import history  # noqa: F401  (connects the change-context handler)
-        from bcp.celery import ensure_broker_folders
+        from config.celery import ensure_broker_folders
 
         ensure_broker_folders()

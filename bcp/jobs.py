@@ -51,7 +51,7 @@ def _worker_identity() -> str:
 
 def _send(job_id: uuid.UUID) -> None:
     job = Job.objects.get(pk=job_id)
-    from bcp.celery import app
+    from config.celery import app
 
     try:
         with app.connection_for_write() as connection:

@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-bcp.settings.local}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 .venv/bin/python manage.py load_demo
 mkdir -p var/log
-.venv/bin/celery -A bcp worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
+.venv/bin/celery -A config worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
   --max-memory-per-child="${CELERY_WORKER_MAX_MEMORY_KB:-512000}" >var/log/worker.log 2>&1 &
 WORKER_PID=$!
 trap 'kill $WORKER_PID 2>/dev/null; wait $WORKER_PID 2>/dev/null' EXIT INT TERM

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --no-db
-export DJANGO_SETTINGS_MODULE=bcp.settings.test
+export DJANGO_SETTINGS_MODULE=config.settings.test
 export CELERY_QUEUE="${CELERY_QUEUE:-continuity-test-$$}"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 echo "==> ruff check";            .venv/bin/ruff check .

@@ -98,7 +98,7 @@ def celery_worker_process(
     env = dict(os.environ)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "bcp.settings.test",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _database_url_for_worker(),
             "WORKER_HEARTBEAT_SECONDS": "1",
             "PYTHONPATH": str(ROOT),
@@ -110,7 +110,7 @@ def celery_worker_process(
         [
             celery,
             "-A",
-            "bcp",
+            "config",
             "worker",
             "--loglevel=INFO",
             "--concurrency=1",

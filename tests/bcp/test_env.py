@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from bcp.lib.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_int, env_list, env_str, env_url
 
 
 def test_boolean_accepts_common_spellings() -> None:
@@ -53,7 +53,7 @@ def test_bad_environment_value_stops_startup_with_the_variable_named() -> None:
     import subprocess
     import sys
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bcp.settings.local", "DEBUG": "perhaps"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "perhaps"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         env=env,
@@ -72,7 +72,7 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
 
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "bcp.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "k" * 20 + "-Zq8%v2Lr!x9Tq4@pW7s#Yh3nB6mC1dF5gJ0",
         "ALLOWED_HOSTS": "continuity.example.org",
     }

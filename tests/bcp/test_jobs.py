@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from bcp.celery import app as celery_app
 from bcp.jobs import job_claim, job_enqueue, run_job
 from bcp.models import Job
 from bcp.tasks import PLAN_STATISTICS_TASK
+from config.celery import app as celery_app
 from tests.conftest import PlanPeople, client_for
 
 

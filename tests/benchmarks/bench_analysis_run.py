@@ -57,7 +57,7 @@ WORK_DIR = Path(tempfile.mkdtemp(prefix="continuity-bench-analysis-"))
 os.environ["CONTINUITY_VAR_DIR"] = str(WORK_DIR)
 os.environ.pop("DATABASE_URL", None)
 os.environ["DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 import django  # noqa: E402
 

@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("CONTINUITY_VAR_DIR", tempfile.mkdtemp(prefix="bench-audit-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     import django
 

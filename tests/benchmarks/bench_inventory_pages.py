@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks" / "inventory_pages.json"))
     args = parser.parse_args()
     os.environ.setdefault("CONTINUITY_VAR_DIR", tempfile.mkdtemp(prefix="bench-inventory-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     import django
 

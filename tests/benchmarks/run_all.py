@@ -20,7 +20,7 @@ def main(names: list[str]) -> int:
     if names:
         scripts = [s for s in scripts if any(n in s.stem for n in names)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     failures = 0
     for script in scripts:
         print(f"==> {script.name}", flush=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from bcp.urls import handler400, handler403, handler404, handler500
-from bcp.urls import urlpatterns as project
+from config.urls import handler400, handler403, handler404, handler500
+from config.urls import urlpatterns as project
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 

@@ -82,7 +82,7 @@ def test_hostile_plan_text_is_printed_literally_and_nothing_outside_is_fetched(
         "http://198.51.100.7/track.png",
         "https://example.org/font.ttf",
         "file:///etc/passwd",
-        "file:///work/main/static/documents/../../bcp/settings/base.py",
+        "file:///work/main/static/documents/../../config/settings/base.py",
         "file://otherhost/static/documents/plan.css",
         "ftp://example.org/x",
         "data:text/plain,hello",

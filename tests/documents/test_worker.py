@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from bcp.celery import app as celery_app
 from bcp.models import Job
+from config.celery import app as celery_app
 from documents.models import PlanVersion
 from documents.services import RENDER_DRAFT_KIND, RENDER_VERSION_KIND, RENDER_VERSION_TASK
 from tests.conftest import PlanPeople, client_for

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Values that differ between deployments come from environment variables through
-the typed helpers in :mod:`bcp.lib.env`; each fails loudly with the variable's
+the typed helpers in :mod:`config.env`; each fails loudly with the variable's
 name when its value cannot be used.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from bcp.lib.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CONTINUITY_VAR_DIR", str(BASE_DIR / "var")))
@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "bcp.middleware.ContentSecurityPolicyMiddleware",
 ]
 
-ROOT_URLCONF = "bcp.urls"
-WSGI_APPLICATION = "bcp.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -9,7 +9,7 @@ from typing import Any
 
 from celery import Celery, bootsteps
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bcp.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 logger = logging.getLogger(__name__)
 
