@@ -20,12 +20,35 @@ from django.http import Http404
 from django.urls import reverse
 
 from audit.chain import column_names
-from audit.models import ChainEntry
+from audit.models import GENESIS_HASH, ChainEntry
 from audit.tracking import history_model, plan_path, tracked_model_for, tracked_models
 from audit.versions import FieldChange, Names, data_fields, differences, display
 from bcp.models import Job, Plan
 
 PLAN_COLUMN = frozenset({"plan_id"})
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The newest link of the history chain: what an auditor anchors outside the database.
+
+    ``seq`` 0 and the genesis hash mean the chain is empty. Printed in published plan
+    PDFs and evidence exports so that a later ``verify_history --checkpoint SEQ:HASH``
+    can prove no entry up to it was altered or removed.
+    """
+
+    seq: int
+    entry_hash: str
+
+    @property
+    def checkpoint(self) -> str:
+        return f"{self.seq}:{self.entry_hash}"
+
+
+def chain_head() -> ChainHead:
+    """The chain's newest entry (one indexed query on the primary key)."""
+    last = ChainEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    return ChainHead(last[0], last[1]) if last else ChainHead(0, GENESIS_HASH)
 
 
 @dataclass
