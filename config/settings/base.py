@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
-    "import_export",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
