@@ -132,14 +132,19 @@ class TopologyError(ValueError):
     """A topology that cannot be analysed.
 
     ``code`` is machine-readable (see ``ErrorCode``), ``message`` names the exact problem
-    and ``path`` points at the offending field, e.g. ``groups[2].members[1]``.
+    and ``path`` points at the offending field, e.g. ``groups[2].members[1]``. ``ids`` are
+    the elements involved, in order (for a cycle the loop ``a, b, a``), so callers that
+    name elements differently (the inventory import, by name) can word their own message.
     """
 
-    def __init__(self, code: ErrorCode, message: str, path: str = "") -> None:
+    def __init__(
+        self, code: ErrorCode, message: str, path: str = "", ids: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.code: ErrorCode = code
         self.message = message
         self.path = path
+        self.ids = ids
 
 
 def availability_pair(
