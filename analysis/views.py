@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from analysis import selectors, services
 from analysis.forms import AnalysisSettingsForm, IncidentForm, WhatIfForm
 from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.http import PlanRequest
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
@@ -19,8 +20,8 @@ from inventory.selectors import function_diagram_svg
 
 
 @plan_required(Capability.VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def dashboard(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     run = selectors.latest_run(plan)
     settings = selectors.settings_for(plan)
     stale = run is not None and selectors.run_is_stale(run)
@@ -39,27 +40,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def run_start(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def run_start(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     run = services.analysis_run_start(plan=plan, user=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "analysis/_job.html", {"job": run.job})
     return redirect("analysis_dashboard", plan_pk=plan.pk)
 
 
 @plan_required(Capability.VIEW)
-def job_status(request: HttpRequest, job_pk: str) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def job_status(request: PlanRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind="analysis")
     response = render(request, "analysis/_job.html", {"job": job})
-    if job.status == Job.Status.SUCCEEDED and request.htmx:  # type: ignore[attr-defined]
+    if job.status == Job.Status.SUCCEEDED and request.htmx:
         response["HX-Refresh"] = "true"  # show the new results in the whole page
     return response
 
 
 @plan_required(Capability.VIEW)
-def function_analysis(request: HttpRequest, function_pk: int) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def function_analysis(request: PlanRequest, function_pk: int) -> HttpResponse:
+    plan = request.plan
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     run, entry = selectors.latest_function_result(plan, function.pk)
     context = {
@@ -81,11 +82,11 @@ def function_analysis(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def function_recompute(request: HttpRequest, function_pk: int) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def function_recompute(request: PlanRequest, function_pk: int) -> HttpResponse:
+    plan = request.plan
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     run = services.analysis_run_start(plan=plan, user=request.user, function=function)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "analysis/_job.html", {"job": run.job})
     return redirect("analysis_function", plan_pk=plan.pk, function_pk=function.pk)
 
@@ -109,9 +110,9 @@ def _what_if_form(plan: Any, function: BusinessFunction, data: Any = None) -> Wh
 
 @require_POST
 @plan_required(Capability.VIEW)
-def function_what_if(request: HttpRequest, function_pk: int) -> HttpResponse:
+def function_what_if(request: PlanRequest, function_pk: int) -> HttpResponse:
     """Before/after of a proposed change. Nothing is saved, so every member may ask."""
-    plan = request.plan  # type: ignore[attr-defined]
+    plan = request.plan
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = _what_if_form(plan, function, request.POST)
     result = None
@@ -135,8 +136,8 @@ def function_what_if(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def settings_edit(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     current = services.analysis_settings_for(plan=plan, user=request.user)
     form = AnalysisSettingsForm(request.POST or None, instance=current)
     conflict = None
@@ -161,8 +162,8 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def incident_list(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def incident_list(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = IncidentForm(plan=plan)
     return render(
         request,
@@ -173,8 +174,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def incident_add(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def incident_add(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = IncidentForm(request.POST, plan=plan)
     if form.is_valid():
         data = dict(form.cleaned_data)

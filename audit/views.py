@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
 )
@@ -28,24 +27,25 @@ from audit.forms import AsOfForm, CompareForm, HistoryFilter, RollbackForm
 from audit.models import ChainEntry
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp import jobs
+from bcp.http import PlanRequest
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
 
 PAGE_SIZE = 50
 
 
-def _filters(request: HttpRequest) -> HistoryFilter:
-    return HistoryFilter(request.GET or None, plan=request.plan)  # type: ignore[attr-defined]
+def _filters(request: PlanRequest) -> HistoryFilter:
+    return HistoryFilter(request.GET or None, plan=request.plan)
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without_page(request: PlanRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: PlanRequest) -> HttpResponse:
     filters = _filters(request)
     if filters.is_bound and not filters.is_valid():
         return render(
@@ -66,14 +66,14 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
-    view = selectors.entry_for(request.plan, seq)  # type: ignore[attr-defined]
+def entry_detail(request: PlanRequest, seq: int) -> HttpResponse:
+    view = selectors.entry_for(request.plan, seq)
     return render(request, "audit/entry.html", {"view": view})
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def object_history(request: HttpRequest, model_label: str, object_id: str) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def object_history(request: PlanRequest, model_label: str, object_id: str) -> HttpResponse:
+    plan = request.plan
     model = selectors.object_model(model_label)
     title = selectors.object_title(plan, model, object_id)
     entries = selectors.object_entries(plan, model, object_id)
@@ -93,8 +93,8 @@ def object_history(request: HttpRequest, model_label: str, object_id: str) -> Ht
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def compare(request: HttpRequest, model_label: str, object_id: str) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def compare(request: PlanRequest, model_label: str, object_id: str) -> HttpResponse:
+    plan = request.plan
     model = selectors.object_model(model_label)
     title = selectors.object_title(plan, model, object_id)
     form = CompareForm(request.GET)
@@ -113,8 +113,8 @@ def compare(request: HttpRequest, model_label: str, object_id: str) -> HttpRespo
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def as_of(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def as_of(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = AsOfForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "states": None}
     if form.is_bound:
@@ -139,33 +139,33 @@ def _verify_context(job: Job | None, plan_pk: int) -> dict[str, Any]:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def verify(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def verify(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     job = selectors.latest_verification(plan)
     return render(request, "audit/verify.html", _verify_context(job, plan.pk))
 
 
 @require_POST
 @plan_required(Capability.AUDIT, allow_archived=True)
-def verify_start(request: HttpRequest) -> HttpResponse:
+def verify_start(request: PlanRequest) -> HttpResponse:
     """Queue a verification of the whole chain; reading history is all it does."""
-    plan = request.plan  # type: ignore[attr-defined]
+    plan = request.plan
     job = jobs.job_enqueue(
         kind=HISTORY_VERIFY_KIND, task_name=HISTORY_VERIFY_TASK, user=request.user, plan=plan
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "audit/_verify_job.html", _verify_context(job, plan.pk))
     return redirect("audit_verify", plan_pk=plan.pk)
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def verify_status(request: HttpRequest, job_pk: str) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def verify_status(request: PlanRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind=HISTORY_VERIFY_KIND)
     return render(request, "audit/_verify_job.html", _verify_context(job, plan.pk))
 
 
-def _export_or_error(request: HttpRequest) -> HistoryFilter | HttpResponse:
+def _export_or_error(request: PlanRequest) -> HistoryFilter | HttpResponse:
     """The filters, or the timeline page with field errors (400) when they are malformed."""
     filters = _filters(request)
     if filters.is_bound and not filters.is_valid():
@@ -183,11 +183,11 @@ def _stamp() -> str:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: PlanRequest) -> HttpResponse:
     filters = _export_or_error(request)
     if isinstance(filters, HttpResponse):
         return filters
-    plan = request.plan  # type: ignore[attr-defined]
+    plan = request.plan
     response = StreamingHttpResponse(
         export.csv_rows(filters.qs), content_type="text/csv; charset=utf-8"
     )
@@ -198,11 +198,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: PlanRequest) -> HttpResponse:
     filters = _export_or_error(request)
     if isinstance(filters, HttpResponse):
         return filters
-    plan = request.plan  # type: ignore[attr-defined]
+    plan = request.plan
     head: dict[str, Any] = dict(
         ChainEntry.objects.order_by("-seq").values("seq", "entry_hash").first() or {}
     )
@@ -220,11 +220,11 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def export_pdf(request: HttpRequest) -> HttpResponse:
+def export_pdf(request: PlanRequest) -> HttpResponse:
     filters = _export_or_error(request)
     if isinstance(filters, HttpResponse):
         return filters
-    plan = request.plan  # type: ignore[attr-defined]
+    plan = request.plan
     data = filters.form.cleaned_data if filters.is_bound else {}
     start, end = data.get("date_from"), data.get("date_to")
     period = f"{start or 'the beginning'} to {end or timezone.localdate()}"
@@ -243,9 +243,9 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def rollback_view(
-    request: HttpRequest, model_label: str, object_id: str, history_id: int
+    request: PlanRequest, model_label: str, object_id: str, history_id: int
 ) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+    plan = request.plan
     model = selectors.object_model(model_label)
     preview = rollback.rollback_preview(plan=plan, model=model, history_id=history_id)
     if str(getattr(preview.target, model._meta.pk.attname)) != object_id:

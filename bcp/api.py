@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from bcp.http import PlanAPIRequest
 from bcp.models import Plan
-from bcp.permissions import Capability, check_plan_capability
+from bcp.permissions import Capability, check_plan_capability, plan_capabilities
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -63,6 +64,9 @@ class PlanCapabilityPermission(permissions.BasePermission):
             membership = check_plan_capability(request.user, plan, capability)
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
-        request.plan = plan  # type: ignore[attr-defined]
-        request.membership = membership  # type: ignore[attr-defined]
+        # Views declare ``request: PlanAPIRequest`` and read these.
+        plan_request = cast(PlanAPIRequest, request)
+        plan_request.plan = plan
+        plan_request.membership = membership
+        plan_request.capabilities = plan_capabilities(membership, plan)
         return True

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from bcp.http import PlanRequest
 from bcp.models import Membership, Plan, Role
 
 
@@ -81,14 +82,15 @@ R = TypeVar("R", bound=HttpResponse)
 def plan_required(
     capability: Capability, *, allow_archived: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorate a view taking ``plan_pk``; sets ``request.plan`` and ``request.membership``.
+    """Decorate a view taking ``plan_pk``; the view receives a :class:`~bcp.http.PlanRequest`
+    (``request.plan``, ``request.membership``, ``request.capabilities``).
 
     ``allow_archived`` lets a manager reach the one view that restores an archived plan.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, plan_pk: int, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: PlanRequest, *args: Any, plan_pk: int, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             plan = get_object_or_404(Plan, pk=plan_pk)
@@ -100,9 +102,9 @@ def plan_required(
                     raise PermissionDenied("Your role on this plan does not allow this.")
             else:
                 membership = check_plan_capability(request.user, plan, capability)
-            request.plan = plan  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
-            request.capabilities = plan_capabilities(membership, plan)  # type: ignore[attr-defined]
+            request.plan = plan
+            request.membership = membership
+            request.capabilities = plan_capabilities(membership, plan)
             return view(request, *args, **kwargs)
 
         wrapped.required_capability = capability  # type: ignore[attr-defined]

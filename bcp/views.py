@@ -24,6 +24,7 @@ from bcp.forms import (
     UserCreateForm,
 )
 from bcp.health import health_report
+from bcp.http import PlanRequest
 from bcp.models import Job, Membership
 from bcp.permissions import Capability, plan_required, staff_required
 from bcp.tasks import PLAN_STATISTICS_TASK
@@ -60,8 +61,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW, allow_archived=True)
-def plan_detail(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def plan_detail(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     context = {
         "members": selectors.plan_members(plan),
         "statistics_job": selectors.latest_job(plan, "plan_statistics"),
@@ -70,8 +71,8 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def plan_edit(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def plan_edit(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = PlanForm(request.POST or None, instance=plan)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
@@ -95,8 +96,8 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def plan_archive(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def plan_archive(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = ReasonOnlyForm(request.POST or None, submit_label="Archive plan")
     if request.method == "POST" and form.is_valid():
         services.plan_archive(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
@@ -107,16 +108,16 @@ def plan_archive(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT, allow_archived=True)
-def plan_restore(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def plan_restore(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     services.plan_restore(plan=plan, user=request.user)
     messages.success(request, f"Plan “{plan.name}” restored.")
     return redirect(plan)
 
 
 @plan_required(Capability.VIEW, allow_archived=True)
-def member_list(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def member_list(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = MemberAddForm(plan=plan)
     return render(
         request, "bcp/member_list.html", {"members": selectors.plan_members(plan), "form": form}
@@ -125,8 +126,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def member_add(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def member_add(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     form = MemberAddForm(request.POST, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
@@ -148,8 +149,8 @@ def member_add(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def member_edit(request: HttpRequest, member_pk: int) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def member_edit(request: PlanRequest, member_pk: int) -> HttpResponse:
+    plan = request.plan
     membership = get_object_or_404(Membership, pk=member_pk, plan=plan)
     form = MemberRoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
@@ -175,8 +176,8 @@ def member_edit(request: HttpRequest, member_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def member_remove(request: PlanRequest, member_pk: int) -> HttpResponse:
+    plan = request.plan
     membership = get_object_or_404(Membership, pk=member_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove from plan")
     if request.method == "POST" and form.is_valid():
@@ -193,8 +194,8 @@ def member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def plan_history(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def plan_history(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     records = selectors.plan_history(plan, limit=200)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     rows = [(record, selectors.history_changes(record)) for record in page]
@@ -203,30 +204,30 @@ def plan_history(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def plan_statistics_start(request: HttpRequest) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def plan_statistics_start(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
     job = jobs.job_enqueue(
         kind="plan_statistics", task_name=PLAN_STATISTICS_TASK, user=request.user, plan=plan
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "bcp/_job.html", {"job": job, "plan": plan})
     return redirect(plan)
 
 
 @plan_required(Capability.VIEW, allow_archived=True)
-def job_status(request: HttpRequest, job_pk: str) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def job_status(request: PlanRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan
     job = get_object_or_404(Job, pk=job_pk, plan=plan)
     return render(request, "bcp/_job.html", {"job": job, "plan": plan})
 
 
 @require_POST
 @plan_required(Capability.EDIT)
-def job_retry(request: HttpRequest, job_pk: str) -> HttpResponse:
-    plan = request.plan  # type: ignore[attr-defined]
+def job_retry(request: PlanRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan
     job = get_object_or_404(Job, pk=job_pk, plan=plan)
     job = jobs.job_retry(job=job)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "bcp/_job.html", {"job": job, "plan": plan})
     return redirect(plan)
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bcp.api import PlanCapabilityPermission, problem_response
-from bcp.permissions import Capability, plan_capabilities
+from bcp.http import PlanAPIRequest
+from bcp.permissions import Capability
 from bia.selectors import plan_snapshot
 
 
@@ -22,9 +22,9 @@ class PlanBiaView(APIView):
     required_capability = Capability.VIEW
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, plan_pk: int) -> Response:
-        plan = request.plan  # type: ignore[attr-defined]
-        capabilities = plan_capabilities(request.membership, plan)  # type: ignore[attr-defined]
+    def get(self, request: PlanAPIRequest, plan_pk: int) -> Response:
+        plan = request.plan
+        capabilities = request.capabilities
         if not {Capability.EDIT, Capability.AUDIT} & capabilities:
             return problem_response(
                 status=403,

@@ -11,12 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.http import PlanRequest
+from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
 from bia import selectors, services
 from bia.durations import format_hours
@@ -53,30 +55,30 @@ from bia.models import (
 OWNER_ONLY = "Stakeholders see only the BIAs of the functions they own."
 
 
-def _plan(request: HttpRequest) -> Any:
-    return request.plan  # type: ignore[attr-defined]
+def _plan(request: PlanRequest) -> Plan:
+    return request.plan
 
 
-def _sees_all(request: HttpRequest) -> bool:
-    capabilities = request.capabilities  # type: ignore[attr-defined]
+def _sees_all(request: PlanRequest) -> bool:
+    capabilities = request.capabilities
     return Capability.EDIT in capabilities or Capability.AUDIT in capabilities
 
 
-def _require_sees_all(request: HttpRequest) -> None:
+def _require_sees_all(request: PlanRequest) -> None:
     if not _sees_all(request):
         raise PermissionDenied(OWNER_ONLY)
 
 
-def _check_owner(request: HttpRequest, function: BusinessFunction) -> None:
+def _check_owner(request: PlanRequest, function: BusinessFunction) -> None:
     if not _sees_all(request) and function.owner_id != request.user.pk:
         raise PermissionDenied("This BIA belongs to another owner. " + OWNER_ONLY)
 
 
-def _can(request: HttpRequest, capability: Capability) -> bool:
-    return capability in request.capabilities  # type: ignore[attr-defined]
+def _can(request: PlanRequest, capability: Capability) -> bool:
+    return capability in request.capabilities
 
 
-def _base_url(request: HttpRequest) -> str:
+def _base_url(request: PlanRequest) -> str:
     return request.build_absolute_uri("/")
 
 
@@ -103,7 +105,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
+def _form_page(request: PlanRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
     return render(request, "bia/form.html", {"form": form, "title": title, **extra})
 
 
@@ -111,7 +113,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> Htt
 
 
 @plan_required(Capability.VIEW)
-def function_list(request: HttpRequest) -> HttpResponse:
+def function_list(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     owner = None if _sees_all(request) else request.user
     functions = list(selectors.functions_for_list(plan, owner=owner))
@@ -119,7 +121,7 @@ def function_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def function_create(request: HttpRequest) -> HttpResponse:
+def function_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = FunctionForm(request.POST or None, plan=plan, submit_label="Add function")
     if request.method == "POST" and form.is_valid():
@@ -141,7 +143,7 @@ def function_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
+def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(
         BusinessFunction.objects.select_related("owner"), pk=function_pk, plan=plan
@@ -164,7 +166,7 @@ def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.AUDIT)
-def function_history(request: HttpRequest, function_pk: int) -> HttpResponse:
+def function_history(request: PlanRequest, function_pk: int) -> HttpResponse:
     from bcp.selectors import history_changes
 
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=_plan(request))
@@ -174,7 +176,7 @@ def function_history(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def function_edit(request: HttpRequest, function_pk: int) -> HttpResponse:
+def function_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = FunctionForm(request.POST or None, instance=function, plan=plan)
@@ -203,7 +205,7 @@ def function_edit(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def dependency_add(request: HttpRequest, function_pk: int) -> HttpResponse:
+def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = DependencyForm(request.POST, function=function)
@@ -228,7 +230,7 @@ def dependency_add(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def dependency_remove(request: HttpRequest, dependency_pk: int) -> HttpResponse:
+def dependency_remove(request: PlanRequest, dependency_pk: int) -> HttpResponse:
     plan = _plan(request)
     dependency = get_object_or_404(FunctionDependency, pk=dependency_pk, function__plan=plan)
     function = dependency.function
@@ -241,7 +243,7 @@ def dependency_remove(request: HttpRequest, dependency_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def scales(request: HttpRequest) -> HttpResponse:
+def scales(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     impact_settings, categories = selectors.impact_scales(plan)
     horizons = list(impact_settings.horizons_hours) if impact_settings else []
@@ -258,14 +260,14 @@ def scales(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def scales_defaults(request: HttpRequest) -> HttpResponse:
+def scales_defaults(request: PlanRequest) -> HttpResponse:
     services.impact_scales_ensure(plan=_plan(request), user=request.user)
     messages.success(request, "Default impact scales in place.")
     return redirect("bia_scales", plan_pk=_plan(request).pk)
 
 
 @plan_required(Capability.EDIT)
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     impact_settings, _ = selectors.impact_scales(plan)
     if impact_settings is None:
@@ -298,7 +300,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def category_edit(request: HttpRequest, category_pk: int) -> HttpResponse:
+def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
     plan = _plan(request)
     category = get_object_or_404(ImpactCategory, pk=category_pk, plan=plan)
     impact_settings, _ = selectors.impact_scales(plan)
@@ -330,7 +332,7 @@ def category_edit(request: HttpRequest, category_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def category_add(request: HttpRequest) -> HttpResponse:
+def category_add(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     impact_settings, _ = selectors.impact_scales(plan)
     form = CategoryForm(
@@ -361,7 +363,7 @@ def category_add(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     templates = QuestionnaireTemplate.objects.filter(plan=plan).order_by("name", "-revision")
     return render(request, "bia/template_list.html", {"templates": templates})
@@ -369,7 +371,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     name = (request.POST.get("name") or "").replace("\x00", "").strip()
     template = services.template_create_default(
@@ -380,7 +382,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def template_detail(request: HttpRequest, template_pk: int) -> HttpResponse:
+def template_detail(request: PlanRequest, template_pk: int) -> HttpResponse:
     plan = _plan(request)
     template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
     sections = template.sections.prefetch_related("questions").order_by("order")
@@ -393,7 +395,7 @@ def template_detail(request: HttpRequest, template_pk: int) -> HttpResponse:
 
 
 def _template_change(
-    request: HttpRequest, template: QuestionnaireTemplate, form: Any, call: Any, title: str
+    request: PlanRequest, template: QuestionnaireTemplate, form: Any, call: Any, title: str
 ) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -413,7 +415,7 @@ def _template_change(
 
 
 @plan_required(Capability.EDIT)
-def question_add(request: HttpRequest, template_pk: int) -> HttpResponse:
+def question_add(request: PlanRequest, template_pk: int) -> HttpResponse:
     plan = _plan(request)
     template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
     form = QuestionForm(request.POST or None, template=template)
@@ -433,7 +435,7 @@ def question_add(request: HttpRequest, template_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def question_edit(request: HttpRequest, template_pk: int, key: str) -> HttpResponse:
+def question_edit(request: PlanRequest, template_pk: int, key: str) -> HttpResponse:
     plan = _plan(request)
     template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
     question = get_object_or_404(
@@ -470,7 +472,7 @@ def question_edit(request: HttpRequest, template_pk: int, key: str) -> HttpRespo
 
 @require_POST
 @plan_required(Capability.EDIT)
-def question_remove(request: HttpRequest, template_pk: int, key: str) -> HttpResponse:
+def question_remove(request: PlanRequest, template_pk: int, key: str) -> HttpResponse:
     plan = _plan(request)
     template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
     try:
@@ -488,7 +490,7 @@ def question_remove(request: HttpRequest, template_pk: int, key: str) -> HttpRes
 
 
 @plan_required(Capability.EDIT)
-def section_add(request: HttpRequest, template_pk: int) -> HttpResponse:
+def section_add(request: PlanRequest, template_pk: int) -> HttpResponse:
     plan = _plan(request)
     template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
     form = SectionForm(request.POST or None, template=template)
@@ -509,14 +511,14 @@ def section_add(request: HttpRequest, template_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: PlanRequest) -> HttpResponse:
     _require_sees_all(request)
     campaigns = list(selectors.campaigns_for_list(_plan(request)))
     return render(request, "bia/campaign_list.html", {"campaigns": campaigns})
 
 
 @plan_required(Capability.EDIT)
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = CampaignForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -546,7 +548,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_detail(request: PlanRequest, campaign_pk: int) -> HttpResponse:
     _require_sees_all(request)
     plan = _plan(request)
     campaign = get_object_or_404(
@@ -570,7 +572,7 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def campaign_remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_remind(request: PlanRequest, campaign_pk: int) -> HttpResponse:
     plan = _plan(request)
     campaign = get_object_or_404(Campaign, pk=campaign_pk, plan=plan)
     assessments = Assessment.objects.filter(campaign=campaign, is_current=True).select_related(
@@ -604,13 +606,13 @@ def _export(plan: Any, campaign: Campaign | None, fmt: str) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def plan_export(request: PlanRequest, fmt: str) -> HttpResponse:
     _require_sees_all(request)
     return _export(_plan(request), None, fmt)
 
 
 @plan_required(Capability.VIEW)
-def campaign_export(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpResponse:
+def campaign_export(request: PlanRequest, campaign_pk: int, fmt: str) -> HttpResponse:
     _require_sees_all(request)
     plan = _plan(request)
     campaign = get_object_or_404(Campaign, pk=campaign_pk, plan=plan)
@@ -621,14 +623,14 @@ def campaign_export(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpRes
 
 
 @plan_required(Capability.ANSWER)
-def my_bias(request: HttpRequest) -> HttpResponse:
+def my_bias(request: PlanRequest) -> HttpResponse:
     assessments = list(selectors.my_assessments(_plan(request), request.user))
     return render(
         request, "bia/my_bias.html", {"assessments": assessments, "today": timezone.localdate()}
     )
 
 
-def _assessment(request: HttpRequest, assessment_pk: int) -> Assessment:
+def _assessment(request: PlanRequest, assessment_pk: int) -> Assessment:
     assessment = get_object_or_404(
         Assessment.objects.select_related(
             "function", "function__owner", "template", "campaign", "plan"
@@ -653,7 +655,7 @@ def _sources(assessment: Assessment) -> list[tuple[str, str]]:
 
 
 def _assessment_context(
-    request: HttpRequest, assessment: Assessment, **extra: Any
+    request: PlanRequest, assessment: Assessment, **extra: Any
 ) -> dict[str, Any]:
     impact_settings, categories = selectors.impact_scales(assessment.plan)
     editable = assessment.is_editable and assessment.is_current and _can(request, Capability.ANSWER)
@@ -675,13 +677,13 @@ def _assessment_context(
 
 
 @plan_required(Capability.VIEW)
-def assessment_detail(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def assessment_detail(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     return render(request, "bia/assessment.html", _assessment_context(request, assessment))
 
 
 @plan_required(Capability.VIEW)
-def assessment_derived(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def assessment_derived(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     return render(
         request,
@@ -704,7 +706,7 @@ def _parse_source(plan: Any, text: str) -> tuple[Interview | None, Workshop | No
 
 @require_POST
 @plan_required(Capability.ANSWER)
-def answer_save(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def answer_save(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     """Autosave one answer or one grid cell; the fragment says saved, an error, or a conflict."""
     assessment = _assessment(request, assessment_pk)
     question = (
@@ -807,7 +809,7 @@ def answer_save(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return response
 
 
-def _assessment_page(request: HttpRequest, assessment: Assessment, **extra: Any) -> HttpResponse:
+def _assessment_page(request: PlanRequest, assessment: Assessment, **extra: Any) -> HttpResponse:
     status = extra.pop("status", 200)
     return render(
         request,
@@ -819,7 +821,7 @@ def _assessment_page(request: HttpRequest, assessment: Assessment, **extra: Any)
 
 @require_POST
 @plan_required(Capability.ANSWER)
-def assessment_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def assessment_submit(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     try:
         services.assessment_submit(
@@ -841,7 +843,7 @@ def assessment_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def assessment_review(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def assessment_review(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     decision = request.POST.get("decision")
     try:
@@ -870,7 +872,7 @@ def assessment_review(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.ANSWER)
-def assessment_revise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def assessment_revise(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     try:
         new = services.assessment_revise(
@@ -890,7 +892,7 @@ def assessment_revise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def interview_list(request: HttpRequest) -> HttpResponse:
+def interview_list(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     interviews = Interview.objects.filter(plan=plan).select_related("function", "interviewer")
     if not _sees_all(request):
@@ -899,7 +901,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def interview_create(request: HttpRequest) -> HttpResponse:
+def interview_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = InterviewForm(
         request.POST or None,
@@ -932,7 +934,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def interview_edit(request: HttpRequest, interview_pk: int) -> HttpResponse:
+def interview_edit(request: PlanRequest, interview_pk: int) -> HttpResponse:
     plan = _plan(request)
     interview = get_object_or_404(Interview, pk=interview_pk, plan=plan)
     form = InterviewForm(
@@ -972,7 +974,7 @@ def interview_edit(request: HttpRequest, interview_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def workshop_list(request: HttpRequest) -> HttpResponse:
+def workshop_list(request: PlanRequest) -> HttpResponse:
     _require_sees_all(request)
     workshops = (
         Workshop.objects.filter(plan=_plan(request))
@@ -983,7 +985,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def workshop_create(request: HttpRequest) -> HttpResponse:
+def workshop_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = WorkshopForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -1005,7 +1007,7 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def workshop_detail(request: HttpRequest, workshop_pk: int) -> HttpResponse:
+def workshop_detail(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     _require_sees_all(request)
     plan = _plan(request)
     workshop = get_object_or_404(
@@ -1067,7 +1069,7 @@ def workshop_detail(request: HttpRequest, workshop_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def workshop_field(request: HttpRequest, workshop_pk: int) -> HttpResponse:
+def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     plan = _plan(request)
     workshop = get_object_or_404(Workshop, pk=workshop_pk, plan=plan)
     name = request.POST.get("field", "")
@@ -1126,7 +1128,7 @@ def workshop_field(request: HttpRequest, workshop_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def action_add(request: HttpRequest, workshop_pk: int) -> HttpResponse:
+def action_add(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     plan = _plan(request)
     workshop = get_object_or_404(Workshop, pk=workshop_pk, plan=plan)
     form = ActionForm(request.POST, plan=plan)
@@ -1163,7 +1165,7 @@ def action_add(request: HttpRequest, workshop_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
+def action_done(request: PlanRequest, action_pk: int) -> HttpResponse:
     plan = _plan(request)
     action = get_object_or_404(ActionItem, pk=action_pk, workshop__plan=plan)
     status = 200

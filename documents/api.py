@@ -7,11 +7,11 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bcp.api import PlanCapabilityPermission, problem_response
+from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
 from documents import selectors
 from documents.forms import SHA256_RE
@@ -51,8 +51,8 @@ class VersionListView(APIView):
     required_capability = Capability.VIEW
 
     @extend_schema(responses=VersionSerializer(many=True))
-    def get(self, request: Request, plan_pk: int) -> Response:
-        states = selectors.versions_with_state(request.plan)  # type: ignore[attr-defined]
+    def get(self, request: PlanAPIRequest, plan_pk: int) -> Response:
+        states = selectors.versions_with_state(request.plan)
         return Response(VersionSerializer([_version_data(s) for s in states], many=True).data)
 
 
@@ -63,13 +63,13 @@ class VerifyView(APIView):
     required_capability = Capability.VIEW
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
-    def get(self, request: Request, plan_pk: int, sha256: str) -> Response:
+    def get(self, request: PlanAPIRequest, plan_pk: int, sha256: str) -> Response:
         if not SHA256_RE.match(sha256):
             return problem_response(
                 status=400, title="Invalid request", detail="A sha256 is 64 hexadecimal characters."
             )
         result = selectors.verify_document(sha256)
-        if result.version is None or result.version.plan_id != request.plan.pk:  # type: ignore[attr-defined]
+        if result.version is None or result.version.plan_id != request.plan.pk:
             return problem_response(
                 status=404,
                 title="Not found",

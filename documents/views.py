@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bcp import jobs
 from bcp.concurrency import EditConflict
-from bcp.models import Job
+from bcp.http import PlanRequest
+from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 from documents import forms, selectors, services
 from documents.models import (
@@ -33,8 +34,8 @@ from documents.models import (
 )
 
 
-def _plan(request: HttpRequest) -> Any:
-    return request.plan  # type: ignore[attr-defined]
+def _plan(request: PlanRequest) -> Plan:
+    return request.plan
 
 
 def _add_validation_errors(form: Any, exc: ValidationError) -> None:
@@ -49,7 +50,7 @@ def _add_validation_errors(form: Any, exc: ValidationError) -> None:
 
 
 @plan_required(Capability.VIEW)
-def documents_home(request: HttpRequest) -> HttpResponse:
+def documents_home(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     current = selectors.current_inputs_sha256(plan)
     states = selectors.versions_with_state(plan, current_sha256=current)
@@ -70,37 +71,37 @@ def documents_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def draft_export_start(request: HttpRequest) -> HttpResponse:
+def draft_export_start(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     job = services.draft_export(plan=plan, user=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "documents/_job.html", {"job": job})
     return redirect("documents_home", plan_pk=plan.pk)
 
 
 @plan_required(Capability.VIEW)
-def documents_job(request: HttpRequest, job_pk: str) -> HttpResponse:
+def documents_job(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = _plan(request)
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind__startswith="documents_")
     response = render(request, "documents/_job.html", {"job": job})
-    if job.kind == services.RENDER_VERSION_KIND and job.is_finished and request.htmx:  # type: ignore[attr-defined]
+    if job.kind == services.RENDER_VERSION_KIND and job.is_finished and request.htmx:
         response["HX-Refresh"] = "true"  # the version list changes: show it whole
     return response
 
 
 @require_POST
 @plan_required(Capability.EDIT)
-def documents_job_retry(request: HttpRequest, job_pk: str) -> HttpResponse:
+def documents_job_retry(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = _plan(request)
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind__startswith="documents_")
     job = jobs.job_retry(job=job)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "documents/_job.html", {"job": job})
     return redirect("documents_home", plan_pk=plan.pk)
 
 
 @plan_required(Capability.VIEW)
-def draft_download(request: HttpRequest, job_pk: str) -> HttpResponse:
+def draft_download(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = _plan(request)
     job = get_object_or_404(
         Job, pk=job_pk, plan=plan, kind=services.RENDER_DRAFT_KIND, status=Job.Status.SUCCEEDED
@@ -121,7 +122,7 @@ def draft_download(request: HttpRequest, job_pk: str) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def version_publish(request: HttpRequest) -> HttpResponse:
+def version_publish(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = forms.PublishForm(request.POST)
     if form.is_valid():
@@ -143,14 +144,14 @@ def version_publish(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def version_detail(request: HttpRequest, version_pk: int) -> HttpResponse:
+def version_detail(request: PlanRequest, version_pk: int) -> HttpResponse:
     plan = _plan(request)
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
     state = selectors.version_state(version)
     asked = version.signoffs.values_list("stakeholder_id", flat=True)
     form = forms.SignOffRequestForm(plan=plan, asked=asked)
     if request.method == "POST":
-        if "edit" not in request.capabilities:  # type: ignore[attr-defined]
+        if "edit" not in request.capabilities:
             raise PermissionDenied("Only managers can request sign-off.")
         form = forms.SignOffRequestForm(request.POST, plan=plan, asked=asked)
         if form.is_valid():
@@ -213,7 +214,7 @@ def _serve_artifact(version: PlanVersion, *, variant: str) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def version_download(request: HttpRequest, version_pk: int) -> HttpResponse:
+def version_download(request: PlanRequest, version_pk: int) -> HttpResponse:
     version = get_object_or_404(
         PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=_plan(request)
     )
@@ -221,7 +222,7 @@ def version_download(request: HttpRequest, version_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def version_download_pdfa(request: HttpRequest, version_pk: int) -> HttpResponse:
+def version_download_pdfa(request: PlanRequest, version_pk: int) -> HttpResponse:
     version = get_object_or_404(
         PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=_plan(request)
     )
@@ -230,7 +231,7 @@ def version_download_pdfa(request: HttpRequest, version_pk: int) -> HttpResponse
 
 @require_POST
 @plan_required(Capability.EDIT)
-def signoff_remind(request: HttpRequest, version_pk: int) -> HttpResponse:
+def signoff_remind(request: PlanRequest, version_pk: int) -> HttpResponse:
     plan = _plan(request)
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
     sent = services.signoff_send_reminders(plan=plan, site=request.build_absolute_uri("/"))
@@ -239,7 +240,7 @@ def signoff_remind(request: HttpRequest, version_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def signoff_detail(request: HttpRequest, signoff_pk: int) -> HttpResponse:
+def signoff_detail(request: PlanRequest, signoff_pk: int) -> HttpResponse:
     plan = _plan(request)
     signoff = get_object_or_404(
         SignOffRequest.objects.select_related("plan_version", "stakeholder", "requested_by"),
@@ -265,7 +266,7 @@ def _signoff_context(signoff: SignOffRequest, form: Any) -> dict[str, Any]:
 
 @require_POST
 @plan_required(Capability.ANSWER)
-def signoff_decide(request: HttpRequest, signoff_pk: int) -> HttpResponse:
+def signoff_decide(request: PlanRequest, signoff_pk: int) -> HttpResponse:
     plan = _plan(request)
     signoff = get_object_or_404(
         SignOffRequest.objects.select_related("plan_version"),
@@ -299,7 +300,7 @@ def signoff_decide(request: HttpRequest, signoff_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def documents_verify(request: HttpRequest) -> HttpResponse:
+def documents_verify(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = forms.VerifyForm(request.POST or None, request.FILES or None)
     result = None
@@ -393,7 +394,7 @@ EXERCISES = RecordPages(
 )
 
 
-def _record_create(request: HttpRequest, pages: RecordPages) -> HttpResponse:
+def _record_create(request: PlanRequest, pages: RecordPages) -> HttpResponse:
     plan = _plan(request)
     form = pages.form(request.POST or None, plan=plan, submit_label=f"Add {pages.noun}")
     if request.method == "POST" and form.is_valid():
@@ -420,7 +421,7 @@ def _record_create(request: HttpRequest, pages: RecordPages) -> HttpResponse:
     )
 
 
-def _record_edit(request: HttpRequest, pages: RecordPages, pk: int) -> HttpResponse:
+def _record_edit(request: PlanRequest, pages: RecordPages, pk: int) -> HttpResponse:
     plan = _plan(request)
     record = get_object_or_404(pages.model, pk=pk, plan=plan)
     form = pages.form(request.POST or None, instance=record, plan=plan)
@@ -461,7 +462,7 @@ def _record_edit(request: HttpRequest, pages: RecordPages, pk: int) -> HttpRespo
     )
 
 
-def _record_delete(request: HttpRequest, pages: RecordPages, pk: int) -> HttpResponse:
+def _record_delete(request: PlanRequest, pages: RecordPages, pk: int) -> HttpResponse:
     plan = _plan(request)
     record = get_object_or_404(pages.model, pk=pk, plan=plan)
     form = forms.DeleteForm(request.POST or None)
@@ -482,95 +483,95 @@ def _record_delete(request: HttpRequest, pages: RecordPages, pk: int) -> HttpRes
 
 
 @plan_required(Capability.VIEW)
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: PlanRequest) -> HttpResponse:
     return render(
         request, "documents/contact_list.html", {"contacts": selectors.contacts(_plan(request))}
     )
 
 
 @plan_required(Capability.EDIT)
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: PlanRequest) -> HttpResponse:
     return _record_create(request, CONTACTS)
 
 
 @plan_required(Capability.EDIT)
-def contact_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_edit(request: PlanRequest, contact_pk: int) -> HttpResponse:
     return _record_edit(request, CONTACTS, contact_pk)
 
 
 @plan_required(Capability.EDIT)
-def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_delete(request: PlanRequest, contact_pk: int) -> HttpResponse:
     return _record_delete(request, CONTACTS, contact_pk)
 
 
 @plan_required(Capability.VIEW)
-def calltree_list(request: HttpRequest) -> HttpResponse:
+def calltree_list(request: PlanRequest) -> HttpResponse:
     return render(
         request, "documents/calltree_list.html", {"tree": selectors.call_tree(_plan(request))}
     )
 
 
 @plan_required(Capability.EDIT)
-def calltree_create(request: HttpRequest) -> HttpResponse:
+def calltree_create(request: PlanRequest) -> HttpResponse:
     return _record_create(request, CALL_TREE)
 
 
 @plan_required(Capability.EDIT)
-def calltree_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
+def calltree_edit(request: PlanRequest, entry_pk: int) -> HttpResponse:
     return _record_edit(request, CALL_TREE, entry_pk)
 
 
 @plan_required(Capability.EDIT)
-def calltree_delete(request: HttpRequest, entry_pk: int) -> HttpResponse:
+def calltree_delete(request: PlanRequest, entry_pk: int) -> HttpResponse:
     return _record_delete(request, CALL_TREE, entry_pk)
 
 
 @plan_required(Capability.VIEW)
-def vendor_list(request: HttpRequest) -> HttpResponse:
+def vendor_list(request: PlanRequest) -> HttpResponse:
     return render(
         request, "documents/vendor_list.html", {"vendors": selectors.vendors(_plan(request))}
     )
 
 
 @plan_required(Capability.EDIT)
-def vendor_create(request: HttpRequest) -> HttpResponse:
+def vendor_create(request: PlanRequest) -> HttpResponse:
     return _record_create(request, VENDORS)
 
 
 @plan_required(Capability.EDIT)
-def vendor_edit(request: HttpRequest, vendor_pk: int) -> HttpResponse:
+def vendor_edit(request: PlanRequest, vendor_pk: int) -> HttpResponse:
     return _record_edit(request, VENDORS, vendor_pk)
 
 
 @plan_required(Capability.EDIT)
-def vendor_delete(request: HttpRequest, vendor_pk: int) -> HttpResponse:
+def vendor_delete(request: PlanRequest, vendor_pk: int) -> HttpResponse:
     return _record_delete(request, VENDORS, vendor_pk)
 
 
 @plan_required(Capability.VIEW)
-def exercise_list(request: HttpRequest) -> HttpResponse:
+def exercise_list(request: PlanRequest) -> HttpResponse:
     return render(
         request, "documents/exercise_list.html", {"exercises": selectors.exercises(_plan(request))}
     )
 
 
 @plan_required(Capability.EDIT)
-def exercise_create(request: HttpRequest) -> HttpResponse:
+def exercise_create(request: PlanRequest) -> HttpResponse:
     return _record_create(request, EXERCISES)
 
 
 @plan_required(Capability.EDIT)
-def exercise_edit(request: HttpRequest, exercise_pk: int) -> HttpResponse:
+def exercise_edit(request: PlanRequest, exercise_pk: int) -> HttpResponse:
     return _record_edit(request, EXERCISES, exercise_pk)
 
 
 @plan_required(Capability.EDIT)
-def exercise_delete(request: HttpRequest, exercise_pk: int) -> HttpResponse:
+def exercise_delete(request: PlanRequest, exercise_pk: int) -> HttpResponse:
     return _record_delete(request, EXERCISES, exercise_pk)
 
 
 @plan_required(Capability.VIEW)
-def procedure_list(request: HttpRequest) -> HttpResponse:
+def procedure_list(request: PlanRequest) -> HttpResponse:
     return render(
         request,
         "documents/procedure_list.html",
@@ -579,12 +580,12 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def procedure_create(request: HttpRequest) -> HttpResponse:
+def procedure_create(request: PlanRequest) -> HttpResponse:
     return _record_create(request, PROCEDURES)
 
 
 @plan_required(Capability.VIEW)
-def procedure_detail(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+def procedure_detail(request: PlanRequest, procedure_pk: int) -> HttpResponse:
     plan = _plan(request)
     procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=plan)
     return render(
@@ -599,17 +600,17 @@ def procedure_detail(request: HttpRequest, procedure_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def procedure_edit(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+def procedure_edit(request: PlanRequest, procedure_pk: int) -> HttpResponse:
     return _record_edit(request, PROCEDURES, procedure_pk)
 
 
 @plan_required(Capability.EDIT)
-def procedure_delete(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+def procedure_delete(request: PlanRequest, procedure_pk: int) -> HttpResponse:
     return _record_delete(request, PROCEDURES, procedure_pk)
 
 
 def _step_form_page(
-    request: HttpRequest, procedure: RecoveryProcedure, step: ProcedureStep | None
+    request: PlanRequest, procedure: RecoveryProcedure, step: ProcedureStep | None
 ) -> HttpResponse:
     plan = _plan(request)
     form = forms.StepForm(
@@ -659,20 +660,20 @@ def _step_form_page(
 
 
 @plan_required(Capability.EDIT)
-def step_create(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+def step_create(request: PlanRequest, procedure_pk: int) -> HttpResponse:
     procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=_plan(request))
     return _step_form_page(request, procedure, None)
 
 
 @plan_required(Capability.EDIT)
-def step_edit(request: HttpRequest, procedure_pk: int, step_pk: int) -> HttpResponse:
+def step_edit(request: PlanRequest, procedure_pk: int, step_pk: int) -> HttpResponse:
     procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=_plan(request))
     step = get_object_or_404(ProcedureStep, pk=step_pk, procedure=procedure)
     return _step_form_page(request, procedure, step)
 
 
 @plan_required(Capability.EDIT)
-def step_delete(request: HttpRequest, procedure_pk: int, step_pk: int) -> HttpResponse:
+def step_delete(request: PlanRequest, procedure_pk: int, step_pk: int) -> HttpResponse:
     procedure = get_object_or_404(RecoveryProcedure, pk=procedure_pk, plan=_plan(request))
     step = get_object_or_404(ProcedureStep, pk=step_pk, procedure=procedure)
     form = forms.DeleteForm(request.POST or None)

@@ -13,12 +13,12 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analysis.engine.topology_io import topology_to_dict
 from bcp.api import PlanCapabilityPermission
+from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
 from inventory.exchange.document import export_document
 from inventory.topology import plan_topology
@@ -29,8 +29,8 @@ class InventoryDocumentView(APIView):
     required_capability = Capability.VIEW
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Inventory as code")
-    def get(self, request: Request, plan_pk: int) -> Response:
-        return Response(export_document(request.plan))  # type: ignore[attr-defined]
+    def get(self, request: PlanAPIRequest, plan_pk: int) -> Response:
+        return Response(export_document(request.plan))
 
 
 class InventoryTopologyView(APIView):
@@ -38,8 +38,8 @@ class InventoryTopologyView(APIView):
     required_capability = Capability.VIEW
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Engine topology of the plan")
-    def get(self, request: Request, plan_pk: int) -> Response:
-        pt = plan_topology(request.plan)  # type: ignore[attr-defined]
+    def get(self, request: PlanAPIRequest, plan_pk: int) -> Response:
+        pt = plan_topology(request.plan)
         body: dict[str, Any] = dict(topology_to_dict(pt.topology))
         body["names"] = {key: pt.name(key) for key in pt.all_ids()}
         body["errors"] = pt.error_messages()

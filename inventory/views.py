@@ -10,13 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.forms import ReasonOnlyForm
+from bcp.http import PlanRequest
+from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
 from inventory import diagrams, selectors, services
@@ -58,8 +60,8 @@ INLINE_IMPORT_LIMIT = 300
 SITE_COMPONENT_ROWS = 200
 
 
-def _plan(request: HttpRequest) -> Any:
-    return request.plan  # type: ignore[attr-defined]
+def _plan(request: PlanRequest) -> Plan:
+    return request.plan
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -71,7 +73,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: PlanRequest,
     form: Any,
     *,
     title: str,
@@ -85,7 +87,7 @@ def _form_page(
 
 
 def _edit_page(
-    request: HttpRequest,
+    request: PlanRequest,
     form: Any,
     *,
     obj: Any,
@@ -133,7 +135,7 @@ def _reason(form: Any) -> _Reason:
 
 
 @plan_required(Capability.VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     pt = plan_topology(plan)
     functions = BusinessFunction.objects.filter(plan=plan).annotate(
@@ -157,7 +159,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def component_list(request: HttpRequest) -> HttpResponse:
+def component_list(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     filterset = ComponentFilter(
         request.GET or None, queryset=selectors.component_list(plan), plan=plan
@@ -176,7 +178,7 @@ def component_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def component_create(request: HttpRequest) -> HttpResponse:
+def component_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = ComponentForm(request.POST or None, plan=plan, submit_label="Add component")
     if request.method == "POST" and form.is_valid():
@@ -198,7 +200,7 @@ def component_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def component_detail(request: HttpRequest, component_pk: int) -> HttpResponse:
+def component_detail(request: PlanRequest, component_pk: int) -> HttpResponse:
     plan = _plan(request)
     component = get_object_or_404(
         Component.objects.select_related("site", "technique"), pk=component_pk, plan=plan
@@ -213,7 +215,7 @@ def component_detail(request: HttpRequest, component_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def component_edit(request: HttpRequest, component_pk: int) -> HttpResponse:
+def component_edit(request: PlanRequest, component_pk: int) -> HttpResponse:
     plan = _plan(request)
     component = get_object_or_404(Component, pk=component_pk, plan=plan)
     form = ComponentForm(request.POST or None, instance=component, plan=plan)
@@ -232,7 +234,7 @@ def component_edit(request: HttpRequest, component_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def component_delete(request: HttpRequest, component_pk: int) -> HttpResponse:
+def component_delete(request: PlanRequest, component_pk: int) -> HttpResponse:
     plan = _plan(request)
     component = get_object_or_404(Component, pk=component_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove component")
@@ -249,7 +251,7 @@ def component_delete(request: HttpRequest, component_pk: int) -> HttpResponse:
     )
 
 
-def _apply_technique(request: HttpRequest, target: Component | RedundancyGroup) -> HttpResponse:
+def _apply_technique(request: PlanRequest, target: Component | RedundancyGroup) -> HttpResponse:
     plan = _plan(request)
     form = ApplyTechniqueForm(request.POST, plan=plan)
     if form.is_valid():
@@ -273,7 +275,7 @@ def _apply_technique(request: HttpRequest, target: Component | RedundancyGroup) 
 
 @require_POST
 @plan_required(Capability.EDIT)
-def component_apply_technique(request: HttpRequest, component_pk: int) -> HttpResponse:
+def component_apply_technique(request: PlanRequest, component_pk: int) -> HttpResponse:
     component = get_object_or_404(Component, pk=component_pk, plan=_plan(request))
     return _apply_technique(request, component)
 
@@ -282,7 +284,7 @@ def component_apply_technique(request: HttpRequest, component_pk: int) -> HttpRe
 
 
 @plan_required(Capability.VIEW)
-def site_list(request: HttpRequest) -> HttpResponse:
+def site_list(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     counts = dict(
         Component.objects.filter(plan=plan)
@@ -295,7 +297,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def site_create(request: HttpRequest) -> HttpResponse:
+def site_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = SiteForm(request.POST or None, plan=plan, submit_label="Add site")
     if request.method == "POST" and form.is_valid():
@@ -315,7 +317,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def site_detail(request: HttpRequest, site_pk: int) -> HttpResponse:
+def site_detail(request: PlanRequest, site_pk: int) -> HttpResponse:
     plan = _plan(request)
     site = get_object_or_404(Site.objects.select_related("parent"), pk=site_pk, plan=plan)
     inside = selectors.site_subtree_ids(plan, site)
@@ -333,7 +335,7 @@ def site_detail(request: HttpRequest, site_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def site_edit(request: HttpRequest, site_pk: int) -> HttpResponse:
+def site_edit(request: PlanRequest, site_pk: int) -> HttpResponse:
     plan = _plan(request)
     site = get_object_or_404(Site, pk=site_pk, plan=plan)
     form = SiteForm(request.POST or None, instance=site, plan=plan)
@@ -351,7 +353,7 @@ def site_edit(request: HttpRequest, site_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def site_delete(request: HttpRequest, site_pk: int) -> HttpResponse:
+def site_delete(request: PlanRequest, site_pk: int) -> HttpResponse:
     plan = _plan(request)
     site = get_object_or_404(Site, pk=site_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove site")
@@ -382,7 +384,7 @@ def _diagram(draw: Any) -> dict[str, Any]:
 
 
 @plan_required(Capability.VIEW)
-def site_diagram(request: HttpRequest, site_pk: int) -> HttpResponse:
+def site_diagram(request: PlanRequest, site_pk: int) -> HttpResponse:
     site = get_object_or_404(Site, pk=site_pk, plan=_plan(request))
     return _svg_response(diagrams.site_diagram_svg(site), f"site-{site.pk}.svg")
 
@@ -391,7 +393,7 @@ def site_diagram(request: HttpRequest, site_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: PlanRequest) -> HttpResponse:
     return render(
         request,
         "inventory/group_list.html",
@@ -400,7 +402,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = GroupForm(request.POST or None, plan=plan, submit_label="Add group")
     if request.method == "POST" and form.is_valid():
@@ -422,7 +424,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def group_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_detail(request: PlanRequest, group_pk: int) -> HttpResponse:
     plan = _plan(request)
     group = get_object_or_404(
         RedundancyGroup.objects.select_related("technique"), pk=group_pk, plan=plan
@@ -437,7 +439,7 @@ def group_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def group_edit(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_edit(request: PlanRequest, group_pk: int) -> HttpResponse:
     plan = _plan(request)
     group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=plan)
     form = GroupForm(request.POST or None, instance=group, plan=plan)
@@ -456,7 +458,7 @@ def group_edit(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def group_delete(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_delete(request: PlanRequest, group_pk: int) -> HttpResponse:
     plan = _plan(request)
     group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove group")
@@ -469,7 +471,7 @@ def group_delete(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def group_apply_technique(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_apply_technique(request: PlanRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=_plan(request))
     return _apply_technique(request, group)
 
@@ -478,7 +480,7 @@ def group_apply_technique(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
+def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     pt = plan_topology(plan)
@@ -493,14 +495,14 @@ def function_detail(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def function_diagram(request: HttpRequest, function_pk: int) -> HttpResponse:
+def function_diagram(request: PlanRequest, function_pk: int) -> HttpResponse:
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=_plan(request))
     return _svg_response(diagrams.function_diagram_svg(function), f"function-{function.pk}.svg")
 
 
 @require_POST
 @plan_required(Capability.EDIT)
-def dependency_add(request: HttpRequest, function_pk: int) -> HttpResponse:
+def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = DependencyForm(request.POST, plan=plan)
@@ -531,7 +533,7 @@ def dependency_add(request: HttpRequest, function_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def dependency_edit(request: HttpRequest, dependency_pk: int) -> HttpResponse:
+def dependency_edit(request: PlanRequest, dependency_pk: int) -> HttpResponse:
     plan = _plan(request)
     dependency = get_object_or_404(
         Dependency.objects.select_related("function", "component", "group"),
@@ -566,7 +568,7 @@ def dependency_edit(request: HttpRequest, dependency_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def dependency_delete(request: HttpRequest, dependency_pk: int) -> HttpResponse:
+def dependency_delete(request: PlanRequest, dependency_pk: int) -> HttpResponse:
     plan = _plan(request)
     dependency = get_object_or_404(
         Dependency.objects.select_related("function", "component", "group"),
@@ -589,7 +591,7 @@ def dependency_delete(request: HttpRequest, dependency_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def technique_list(request: HttpRequest) -> HttpResponse:
+def technique_list(request: PlanRequest) -> HttpResponse:
     return render(
         request,
         "inventory/technique_list.html",
@@ -599,7 +601,7 @@ def technique_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
-def technique_seed(request: HttpRequest) -> HttpResponse:
+def technique_seed(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     added = services.technique_catalogue_seed(plan=plan, user=request.user)
     messages.success(request, f"{added} standard technique(s) added to the catalogue.")
@@ -607,7 +609,7 @@ def technique_seed(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def technique_create(request: HttpRequest) -> HttpResponse:
+def technique_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = TechniqueForm(request.POST or None, plan=plan, submit_label="Add technique")
     if request.method == "POST" and form.is_valid():
@@ -627,7 +629,7 @@ def technique_create(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def technique_edit(request: HttpRequest, technique_pk: int) -> HttpResponse:
+def technique_edit(request: PlanRequest, technique_pk: int) -> HttpResponse:
     plan = _plan(request)
     technique = get_object_or_404(Technique, pk=technique_pk, plan=plan)
     form = TechniqueForm(request.POST or None, instance=technique, plan=plan)
@@ -648,7 +650,7 @@ def technique_edit(request: HttpRequest, technique_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def technique_delete(request: HttpRequest, technique_pk: int) -> HttpResponse:
+def technique_delete(request: PlanRequest, technique_pk: int) -> HttpResponse:
     plan = _plan(request)
     technique = get_object_or_404(Technique, pk=technique_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove technique")
@@ -670,7 +672,7 @@ def technique_delete(request: HttpRequest, technique_pk: int) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -697,7 +699,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @plan_required(Capability.EDIT)
-def import_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+def import_preview(request: PlanRequest, token: uuid.UUID) -> HttpResponse:
     plan = _plan(request)
     try:
         upload = upload_load(plan_pk=plan.pk, token=token, user=request.user)
@@ -766,7 +768,7 @@ EXPORT_TYPES = {
 
 
 @plan_required(Capability.VIEW)
-def export(request: HttpRequest, file_format: str) -> HttpResponse:
+def export(request: PlanRequest, file_format: str) -> HttpResponse:
     plan = _plan(request)
     if file_format not in EXPORT_TYPES:
         raise Http404("Unknown export format.")

@@ -1,0 +1,40 @@
+"""Typed requests: what the middleware and the plan decorators put on a request.
+
+Views declare the request they receive instead of reaching for attributes that the
+type checker cannot see:
+
+- :class:`HtmxHttpRequest` — every request passes django-htmx's middleware, which sets
+  ``request.htmx``;
+- :class:`PlanRequest` — a page decorated with :func:`bcp.permissions.plan_required`
+  also carries the plan, the user's membership and the capabilities it grants;
+- :class:`PlanAPIRequest` — the same for API views guarded by
+  :class:`bcp.api.PlanCapabilityPermission`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from bcp.models import Membership, Plan
+    from bcp.permissions import Capability
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class PlanRequest(HtmxHttpRequest):
+    plan: Plan
+    membership: Membership
+    capabilities: frozenset[Capability]
+
+
+class PlanAPIRequest(Request):
+    plan: Plan
+    membership: Membership
+    capabilities: frozenset[Capability]
