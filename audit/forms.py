@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit import selectors
-from audit.models import ChainEntry
+from audit.models import MAX_ID, ChainEntry
 from bcp.forms import ChangeReasonMixin
 from bcp.models import Plan
 
@@ -21,8 +21,29 @@ ACTIONS = [("+", "Created"), ("~", "Changed"), ("-", "Deleted")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# The widest moments every database and time zone can store: a day inside the
+# calendar's ends, so that converting to UTC never leaves it.
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """``moment`` (naive, local time) made aware, clamped to what can be stored."""
+    if moment.date() <= EARLIEST.date():
+        return EARLIEST
+    if moment.date() >= LATEST.date():
+        return LATEST
+    return timezone.make_aware(moment)
+
+
 def start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    """The first moment of ``day`` in the display time zone."""
+    return _aware(dt.datetime.combine(day, dt.time.min))
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The last moment of ``day`` (inclusive) in the display time zone."""
+    return _aware(dt.datetime.combine(day, dt.time.max))
 
 
 def _person(user: Any) -> str:
@@ -79,8 +100,8 @@ class HistoryFilter(django_filters.FilterSet):
     def filter_date_to(
         self, queryset: QuerySet[ChainEntry], name: str, value: dt.date
     ) -> QuerySet[ChainEntry]:
-        # Inclusive: everything before the start of the next day.
-        return queryset.filter(history_date__lt=start_of(value + dt.timedelta(days=1)))
+        # Inclusive: everything up to the last moment of that day.
+        return queryset.filter(history_date__lte=end_of(value))
 
 
 class AsOfForm(forms.Form):
@@ -96,13 +117,13 @@ class AsOfForm(forms.Form):
         day: dt.date = self.cleaned_data["day"]
         at: dt.time | None = self.cleaned_data.get("time")
         if at is None:
-            return start_of(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
-        return timezone.make_aware(dt.datetime.combine(day, at))
+            return end_of(day)
+        return _aware(dt.datetime.combine(day, at))
 
 
 class CompareForm(forms.Form):
-    a = forms.IntegerField(label="Older version", min_value=1)
-    b = forms.IntegerField(label="Newer version", min_value=1)
+    a = forms.IntegerField(label="Older version", min_value=1, max_value=MAX_ID)
+    b = forms.IntegerField(label="Newer version", min_value=1, max_value=MAX_ID)
 
 
 class RollbackForm(ChangeReasonMixin):

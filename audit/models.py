@@ -22,6 +22,9 @@ from django.db import models
 from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
+# Sequence numbers and history ids are 64-bit; a larger number names nothing (and
+# SQLite refuses to bind it), so lookups treat it as "not found" before querying.
+MAX_ID = 2**63 - 1
 
 
 class ChainEntry(models.Model):

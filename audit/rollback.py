@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 
+from audit.models import MAX_ID
 from audit.tracking import history_model, is_tracked, plan_id_of, plan_path
 from audit.versions import FieldChange, Names, data_fields, differences, row_values
 from bcp.concurrency import EditConflict, save_if_current
@@ -88,6 +89,8 @@ def find_version(*, plan: Plan, model: type[models.Model], history_id: int) -> A
     """The historical row, or 404; a row of another plan is refused with 403."""
     if not is_tracked(model) or plan_path(model) is None:
         raise Http404("This kind of record has no history on a plan.")
+    if not 0 < history_id <= MAX_ID:
+        raise Http404("No such version.")
     record = history_model(model)._default_manager.filter(history_id=history_id).first()
     if record is None:
         raise Http404("No such version.")

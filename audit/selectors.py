@@ -20,7 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from audit.chain import column_names
-from audit.models import GENESIS_HASH, ChainEntry
+from audit.models import GENESIS_HASH, MAX_ID, ChainEntry
 from audit.tracking import history_model, plan_path, tracked_model_for, tracked_models
 from audit.versions import FieldChange, Names, data_fields, differences, display
 from bcp.models import Job, Plan
@@ -174,6 +174,8 @@ def describe_entries(entries: list[ChainEntry]) -> list[EntryView]:
 
 
 def entry_for(plan: Plan, seq: int) -> EntryView:
+    if not 0 < seq <= MAX_ID:
+        raise Http404("No such history entry in this plan.")
     entry = with_previous(plan_entries(plan).filter(seq=seq)).first()
     if entry is None:
         raise Http404("No such history entry in this plan.")

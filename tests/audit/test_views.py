@@ -334,3 +334,67 @@ def test_entry_seqs_maps_history_rows_to_their_chain_entries(people: PlanPeople)
     assert entry_seqs([("bcp.Plan", record.history_id), ("bcp.Plan", 999999)]) == {
         ("bcp.Plan", record.history_id): entry.seq
     }
+
+
+def test_a_valid_date_range_with_no_entries_is_an_empty_timeline_with_its_exports(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    response = auditor_client.get(
+        _url(people, "audit_timeline") + "?date_from=2001-01-01&date_to=2001-01-31"
+    )
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert b"Correct the filters" not in response.content
+    assert b'id="exports"' in response.content
+    assert b"No recorded change matches these filters" in response.content
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Pacific/Kiritimati", "Pacific/Niue"])
+@pytest.mark.parametrize("name", ["audit_timeline", "audit_export_csv", "audit_export_json"])
+def test_the_ends_of_the_calendar_are_valid_dates_not_server_errors(
+    people: PlanPeople, auditor_client: Client, settings: Any, name: str, time_zone: str
+) -> None:
+    settings.TIME_ZONE = time_zone
+    everything = auditor_client.get(_url(people, name) + "?date_from=0001-01-01&date_to=9999-12-31")
+    assert everything.status_code == 200
+    newest = ChainEntry.objects.filter(plan_id=people.plan.pk).order_by("-seq")[0]
+    body = everything.getvalue() if everything.streaming else everything.content
+    assert str(newest.entry_hash if name == "audit_export_json" else newest.seq).encode() in body
+    for query in ("?date_from=9999-12-31", "?date_to=0001-01-01"):
+        assert auditor_client.get(_url(people, name) + query).status_code == 200
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Pacific/Kiritimati", "Pacific/Niue"])
+def test_the_plan_as_of_the_last_day_of_the_calendar_is_the_plan_now(
+    people: PlanPeople, auditor_client: Client, settings: Any, time_zone: str
+) -> None:
+    settings.TIME_ZONE = time_zone
+    late = auditor_client.get(_url(people, "audit_as_of"), {"day": "9999-12-31"})
+    assert late.status_code == 200
+    assert people.plan.name.encode() in late.content
+    early = auditor_client.get(_url(people, "audit_as_of"), {"day": "0001-01-01", "time": "00:00"})
+    assert early.status_code == 200
+    assert b"Nothing had been recorded" in early.content
+
+
+def test_a_version_number_beyond_64_bits_is_a_field_error_not_a_500(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    response = auditor_client.get(f"{url}?a=1&b={2**64}")
+    assert response.status_code == 400
+    assert "b" in response.context["form"].errors
+
+
+def test_restoring_a_version_number_beyond_64_bits_is_a_404(
+    people: PlanPeople, manager_client: Client
+) -> None:
+    url = _url(
+        people,
+        "audit_rollback",
+        model_label="bcp.Plan",
+        object_id=str(people.plan.pk),
+        history_id=2**64,
+    )
+    assert manager_client.get(url).status_code == 404
+    assert manager_client.get(_url(people, "audit_entry", seq=2**64)).status_code == 404
