@@ -7,6 +7,8 @@ the web app, the API and Celery tasks alike. Modules:
 * ``topology`` / ``validation`` / ``topology_io`` — engine inputs, their checks, JSON shape;
 * ``structure`` / ``bdd`` / ``montecarlo`` / ``availability`` — exact composite
   availability (BDD), Monte Carlo, SPOFs and importance;
+* ``impact`` — blast radius: which services are down or degraded with given elements
+  failed, and why;
 * ``objectives`` — MTPD, RTO, RPO, MBCO and availability tier from a BIA; inheritance of
   the strictest objective by shared components;
 * ``achievable`` — RTO and RPO the inventory can deliver, and what sets them;
@@ -50,6 +52,13 @@ from analysis.engine.budgets import (
     period_seconds,
 )
 from analysis.engine.gaps import ActionPlanItem, Gap, GapReport, Milestone, analyse_gaps
+from analysis.engine.impact import (
+    GroupStrain,
+    ImpactError,
+    ImpactReport,
+    ServiceImpact,
+    assess_impact,
+)
 from analysis.engine.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED, wilson_interval
 from analysis.engine.objectives import (
     ImpactAssessment,
@@ -117,7 +126,10 @@ __all__ = [
     "Gap",
     "GapReport",
     "Group",
+    "GroupStrain",
     "ImpactAssessment",
+    "ImpactError",
+    "ImpactReport",
     "InheritedObjective",
     "Milestone",
     "MoveToSite",
@@ -129,6 +141,7 @@ __all__ = [
     "Service",
     "ServiceAvailability",
     "ServiceDelta",
+    "ServiceImpact",
     "SetAvailability",
     "SetBackup",
     "SetReplication",
@@ -142,6 +155,7 @@ __all__ = [
     "allowed_downtime",
     "analyse_gaps",
     "apply_changes",
+    "assess_impact",
     "availability_for_downtime",
     "budget_remaining",
     "components_used_by",
