@@ -80,7 +80,7 @@ def test_a_missing_field_is_named() -> None:
 
 
 def test_an_unknown_method_code_is_refused_with_its_path() -> None:
-    figures = copy.deepcopy(dict(FIGURES))
+    figures: dict[str, Any] = copy.deepcopy(dict(FIGURES))
     figures["method"]["code"] = "bdd"
     with pytest.raises(ResultsInvalid) as error:
         check(figures, Figures)
