@@ -16,12 +16,16 @@ class AuditConfig(AppConfig):
         )
 
         from audit import protection, signals
+        from bcp.history import historical_rows_bulk_created
 
         pre_create_historical_record.connect(
             signals.fill_in_actor, dispatch_uid="audit_fill_in_actor"
         )
         post_create_historical_record.connect(
             signals.chain_new_history_row, dispatch_uid="audit_chain_new_history_row"
+        )
+        historical_rows_bulk_created.connect(
+            signals.chain_bulk_history_rows, dispatch_uid="audit_chain_bulk_history_rows"
         )
         pre_delete.connect(
             signals.protect_users_in_history,

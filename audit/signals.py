@@ -2,7 +2,8 @@
 
 - Before a historical row is written: a row without an actor gets the system
   user, so commands and scheduled work are attributed (see services.system_user).
-- After it is written: the row is appended to the hash chain.
+- After it is written: the row is appended to the hash chain (rows written in bulk by
+  ``bcp.history.tracked_bulk_create`` too, in one pass).
 - Before a user is deleted: refused if they appear in history, since deleting
   them would rewrite (or, on PostgreSQL, fail on) every history row naming them.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.db.models import ProtectedError
 
-from audit.chain import append_history_row
+from audit.chain import append_created_rows, append_history_row
 from audit.models import ChainEntry
 
 
@@ -32,6 +33,12 @@ def chain_new_history_row(
     **kwargs: Any,
 ) -> None:
     append_history_row(history_instance, instance=instance, using=using)
+
+
+def chain_bulk_history_rows(
+    sender: Any, history_rows: list[Any], instances: list[Any], **kwargs: Any
+) -> None:
+    append_created_rows(history_rows, instances)
 
 
 def protect_users_in_history(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -89,6 +90,45 @@ def _apply_change_context(sender: Any, instance: Any, history_instance: Any, **k
     user = context.user
     if user is not None and getattr(user, "is_authenticated", False):
         history_instance.history_user = user
+
+
+# Sent by tracked_bulk_create with ``history_rows`` and ``instances`` (same order); the
+# audit app chains the rows, as it does for each row simple-history writes one by one.
+historical_rows_bulk_created = Signal()
+
+
+def tracked_bulk_create(
+    model: type[models.Model], objs: list[Any], *, batch_size: int = 500
+) -> list[Any]:
+    """Insert many new rows of a tracked model together with their history rows.
+
+    The one sanctioned bulk write on tracked models (imports of thousands of rows): the
+    live rows and their "created" history rows are each inserted in bulk, with the user,
+    reason, ticket and batch of the enclosing :func:`change_context` (required: no
+    history row without an actor), and ``historical_rows_bulk_created`` hands the history
+    rows to the audit chain. Related objects must already have primary keys.
+    """
+    context = _current.get()
+    if context is None or context.user is None:
+        raise UntrackedWriteError(
+            "tracked_bulk_create() needs a change_context(user=...) so history names the actor."
+        )
+    if not objs:
+        return []
+    # Bulk insert on purpose, bypassing TrackedQuerySet: the history is written just below.
+    created: list[Any] = models.QuerySet(model=model).bulk_create(objs, batch_size=batch_size)
+    if any(obj.pk is None for obj in created):
+        raise UntrackedWriteError(f"the database returned no ids for new {model.__name__} rows")
+    history_rows = model.history.bulk_history_create(  # type: ignore[attr-defined]
+        created,
+        batch_size=batch_size,
+        default_user=context.user,
+        default_change_reason=context.reason,
+        default_date=timezone.now(),
+        custom_historical_attrs={"history_ticket": context.ticket, "history_batch": context.batch},
+    )
+    historical_rows_bulk_created.send(sender=model, history_rows=history_rows, instances=created)
+    return created
 
 
 class UntrackedWriteError(RuntimeError):

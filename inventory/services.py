@@ -236,7 +236,7 @@ def _check_component(
             )
 
 
-def _set_runs_on(component: Component, runs_on: Sequence[Node]) -> None:
+def set_runs_on(component: Component, runs_on: Sequence[Node]) -> None:
     wanted = {node_key(t): t for t in runs_on}
     for link in list(component.runs_on_links.all()):
         key = g.component_key(link.on_component_id) if link.on_component_id else None
@@ -268,7 +268,7 @@ def component_create(
     _check_component(plan, values, None, runs_on)
     with change_context(user=user, reason=reason or "Component added", ticket=ticket, batch=batch):
         component = Component.objects.create(plan=plan, **values)
-        _set_runs_on(component, runs_on)
+        set_runs_on(component, runs_on)
     return component
 
 
@@ -293,7 +293,7 @@ def component_update(
         updated = save_if_current(component, expected_version=expected_version, changes=values)
         assert isinstance(updated, Component)
         if runs_on is not None:
-            _set_runs_on(updated, runs_on)
+            set_runs_on(updated, runs_on)
     return updated
 
 
@@ -328,7 +328,7 @@ def _check_group(
         _check_no_cycle(plan, g.group_key(group.pk), [node_key(m) for m in members], "members")
 
 
-def _set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
+def set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
     existing: dict[str, GroupMember] = {}
     for member in list(group.members.all()):
         key = (
@@ -372,7 +372,7 @@ def group_create(
         user=user, reason=reason or "Redundancy group added", ticket=ticket, batch=batch
     ):
         group = RedundancyGroup.objects.create(plan=plan, **values)
-        _set_members(group, members)
+        set_members(group, members)
     return group
 
 
@@ -402,7 +402,7 @@ def group_update(
         updated = save_if_current(group, expected_version=expected_version, changes=values)
         assert isinstance(updated, RedundancyGroup)
         if members is not None:
-            _set_members(updated, members)
+            set_members(updated, members)
     return updated
 
 
@@ -562,20 +562,6 @@ def technique_delete(*, technique: Technique, user: Any, reason: str = "") -> No
         raise ValidationError(
             f"“{technique}” is applied to components or groups; it stays in the catalogue."
         ) from None
-
-
-def inventory_import_enqueue(*, plan: Plan, user: Any, token: uuid.UUID) -> Any:
-    """Queue a checked upload to be applied by a worker; returns the job to watch."""
-    from bcp.jobs import job_enqueue
-    from inventory.tasks import INVENTORY_IMPORT_TASK
-
-    return job_enqueue(
-        kind="inventory_import",
-        task_name=INVENTORY_IMPORT_TASK,
-        user=user,
-        plan=plan,
-        parameters={"token": str(token), "user_id": user.pk},
-    )
 
 
 def technique_prefill(technique: Technique, target: Node) -> dict[str, Any]:

@@ -1,44 +1,68 @@
-"""Celery adapter for large imports: job id in, one service call, status recorded.
+"""Celery adapters for imports: job id in, one service call, status recorded.
 
-Small files are applied in the request; files with more than
-``inventory.views.INLINE_IMPORT_LIMIT`` records are applied here so the page does not
-wait on thousands of history rows. The upload stays in VAR_DIR until it is applied.
+Both steps of an upload run in the worker, never in the web request: reading and checking
+the file (``inventory_import_check``: the preview, or every problem) and applying it
+(``inventory_import_run``). The upload stays in VAR_DIR until it is applied.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from celery import shared_task
 
 from bcp.jobs import JobTask, ProgressFn, run_job
 from bcp.models import Job
+from inventory.exchange.applying import ImportRefused, inventory_import_apply
+from inventory.exchange.checking import check_import
+from inventory.exchange.reading import read_file
+from inventory.exchange.records import ImportFileError
+from inventory.exchange.uploads import StoredUpload, upload_discard, upload_load
 
+INVENTORY_IMPORT_CHECK_TASK = "inventory.tasks.inventory_import_check"
 INVENTORY_IMPORT_TASK = "inventory.tasks.inventory_import_run"
 
 
-def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
+def _upload(job: Job) -> StoredUpload:
     from django.contrib.auth import get_user_model
-
-    from inventory.exchange.importing import ImportRefused, inventory_import_apply, read_file
-    from inventory.exchange.uploads import upload_discard, upload_load
 
     assert job.plan is not None
     user = get_user_model().objects.get(pk=job.parameters["user_id"])
-    token = uuid.UUID(job.parameters["token"])
-    upload = upload_load(plan_pk=job.plan.pk, token=token, user=user)
+    return upload_load(plan_pk=job.plan.pk, token=job.parameters["token"], user=user)
+
+
+def _check(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    assert job.plan is not None
+    upload = _upload(job)
+    progress(10, f"Reading {upload.name}")
+    try:
+        parsed = read_file(upload.name, upload.data, section=upload.section)
+    except ImportFileError as exc:
+        return {"file_error": str(exc), "problems": [], "changes": []}
+    progress(50, f"Checking {parsed.count():,} records against the plan")
+    return {"file_error": "", **check_import(job.plan, parsed).as_dict()}
+
+
+def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    assert job.plan is not None
+    upload = _upload(job)
+    if upload.applied:
+        raise ValueError("This import was applied already; upload the file again.")
     progress(10, f"Reading {upload.name}")
     parsed = read_file(upload.name, upload.data, section=upload.section)
-    progress(20, "Checking and applying every record in one transaction")
+    progress(30, f"Checking and applying {parsed.count():,} records in one transaction")
     try:
         result = inventory_import_apply(
-            plan=job.plan, parsed=parsed, user=user, reason=upload.reason, ticket=upload.ticket
+            plan=job.plan,
+            parsed=parsed,
+            user=upload.user,
+            reason=upload.reason,
+            ticket=upload.ticket,
         )
     except ImportRefused as exc:
         first = "; ".join(str(p) for p in exc.problems[:5])
-        raise ValueError(f"Nothing was imported: {len(exc.problems)} problem(s): {first}") from None
-    upload_discard(plan_pk=job.plan.pk, token=token)
+        raise ValueError(f"Nothing was imported: {exc}: {first}") from None
+    upload_discard(plan_pk=job.plan.pk, token=upload.token)
     return {
         "file": upload.name,
         "created": result.created,
@@ -46,6 +70,17 @@ def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
         "unchanged": result.unchanged,
         "batch": str(result.batch),
     }
+
+
+@shared_task(
+    base=JobTask,
+    name=INVENTORY_IMPORT_CHECK_TASK,
+    soft_time_limit=300,
+    time_limit=330,
+    ignore_result=True,
+)
+def inventory_import_check(job_id: str) -> str:
+    return run_job(job_id, _check)
 
 
 @shared_task(

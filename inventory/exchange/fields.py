@@ -219,3 +219,28 @@ SECTIONS: dict[str, tuple[Column, ...]] = {
     "groups": GROUP_COLUMNS,
     "dependencies": DEPENDENCY_COLUMNS,
 }
+
+
+# --- formula neutralising (CSV) -------------------------------------------------------
+#
+# A spreadsheet runs a CSV cell starting with = + - @ (or tab, carriage return) as a
+# formula. Exports put an apostrophe before such text, and before text that already starts
+# with an apostrophe, so that import can take exactly one apostrophe off again: the pair
+# is a bijection and every text survives export → import unchanged ("'=x" is exported as
+# "''=x" and read back as "'=x"). A hand-made file with "'=SUM(A1)" reads as "=SUM(A1)",
+# which is what a spreadsheet shows for it too.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def neutralise(text: str) -> str:
+    """Text safe to put in a CSV cell. Example: "=1+1" → "'=1+1"; "SAN" → "SAN"."""
+    return QUOTE + text if text.startswith((*FORMULA_STARTS, QUOTE)) else text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`. Example: "'=1+1" → "=1+1"; "'quoted" → "'quoted"."""
+    if text.startswith(QUOTE) and text[1:].startswith((*FORMULA_STARTS, QUOTE)):
+        return text[1:]
+    return text

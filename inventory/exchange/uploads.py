@@ -1,19 +1,20 @@
-"""Uploaded import files kept between the preview and the apply step.
+"""Uploaded import files kept between the check and the apply step.
 
 The file is stored under ``VAR_DIR/inventory-imports/<plan>/`` with who uploaded it and
-why, so "Apply import" re-reads exactly the file that was previewed. Only the uploader
-can open the preview; applying deletes the file.
+why, and the ids of the jobs that check and apply it, so "Apply import" applies exactly
+the file that was checked. Only the uploader can open the preview; applying deletes it.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 
 class UploadMissing(LookupError):
@@ -25,16 +26,33 @@ class StoredUpload:
     token: uuid.UUID
     name: str
     section: str
-    user_id: int
+    user: Any
     reason: str
     ticket: str
     data: bytes
+    check_job: str = ""
+    apply_job: str = ""
+    # The file is deleted once applied; what was stored about it stays for the page.
+    applied: bool = False
 
 
 def _folder(plan_pk: int) -> Path:
     folder = Path(settings.VAR_DIR) / "inventory-imports" / str(plan_pk)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _write_meta(plan_pk: int, upload: StoredUpload) -> None:
+    meta = {
+        "name": upload.name,
+        "section": upload.section,
+        "user": upload.user.pk,
+        "reason": upload.reason,
+        "ticket": upload.ticket,
+        "check_job": upload.check_job,
+        "apply_job": upload.apply_job,
+    }
+    (_folder(plan_pk) / f"{upload.token}.json").write_text(json.dumps(meta))
 
 
 def upload_store(
@@ -46,19 +64,39 @@ def upload_store(
     section: str,
     reason: str = "",
     ticket: str = "",
-) -> uuid.UUID:
-    token = uuid.uuid4()
-    folder = _folder(plan_pk)
-    (folder / f"{token}.bin").write_bytes(data)
-    meta = {"name": name, "section": section, "user": user.pk, "reason": reason, "ticket": ticket}
-    (folder / f"{token}.json").write_text(json.dumps(meta))
-    return token
+    token: uuid.UUID | None = None,
+) -> StoredUpload:
+    upload = StoredUpload(
+        token=token or uuid.uuid4(),
+        name=name,
+        section=section,
+        user=user,
+        reason=reason,
+        ticket=ticket,
+        data=data,
+    )
+    (_folder(plan_pk) / f"{upload.token}.bin").write_bytes(data)
+    _write_meta(plan_pk, upload)
+    return upload
 
 
-def upload_load(*, plan_pk: int, token: uuid.UUID, user: Any) -> StoredUpload:
+def upload_attach_jobs(
+    *, plan_pk: int, upload: StoredUpload, check_job: str = "", apply_job: str = ""
+) -> StoredUpload:
+    updated = replace(
+        upload,
+        check_job=check_job or upload.check_job,
+        apply_job=apply_job or upload.apply_job,
+    )
+    _write_meta(plan_pk, updated)
+    return updated
+
+
+def upload_load(*, plan_pk: int, token: uuid.UUID | str, user: Any) -> StoredUpload:
+    token = uuid.UUID(str(token))
     folder = _folder(plan_pk)
     meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
-    if not meta_path.exists() or not data_path.exists():
+    if not meta_path.exists():
         raise UploadMissing(
             "This import has expired or was applied already; upload the file again."
         )
@@ -69,13 +107,16 @@ def upload_load(*, plan_pk: int, token: uuid.UUID, user: Any) -> StoredUpload:
         token=token,
         name=meta["name"],
         section=meta["section"],
-        user_id=meta["user"],
+        user=get_user_model().objects.get(pk=meta["user"]),
         reason=meta.get("reason", ""),
         ticket=meta.get("ticket", ""),
-        data=data_path.read_bytes(),
+        data=data_path.read_bytes() if data_path.exists() else b"",
+        applied=not data_path.exists(),
+        check_job=meta.get("check_job", ""),
+        apply_job=meta.get("apply_job", ""),
     )
 
 
 def upload_discard(*, plan_pk: int, token: uuid.UUID) -> None:
-    for suffix in ("bin", "json"):
-        (_folder(plan_pk) / f"{token}.{suffix}").unlink(missing_ok=True)
+    (_folder(plan_pk) / f"{token}.bin").unlink(missing_ok=True)
+

@@ -7,15 +7,12 @@ import openpyxl
 import pytest
 
 from bcp.models import Plan
+from inventory.exchange.applying import ImportRefused, inventory_import_apply
+from inventory.exchange.checking import check_import
 from inventory.exchange.document import SCHEMA, export_document, to_json, to_yaml
 from inventory.exchange.exporting import export_csv, export_xlsx
-from inventory.exchange.importing import (
-    ImportFileError,
-    ImportRefused,
-    check_import,
-    inventory_import_apply,
-    read_file,
-)
+from inventory.exchange.reading import read_file
+from inventory.exchange.records import ImportFileError
 from inventory.models import Component
 from tests.conftest import PlanPeople
 from tests.inventory.factories import ComponentFactory, SiteFactory
@@ -114,7 +111,7 @@ def test_existing_components_are_updated_by_name_and_unchanged_ones_left_alone(
     ("name", "data", "message"),
     [
         ("inventory.pdf", b"%PDF-1.7", "Only CSV or XLSX"),
-        ("big.csv", b"x" * (10 * 1024 * 1024 + 1), "the limit is 10 MB"),
+        ("big.csv", b"x" * (11 * 1024 * 1024), "The file is 11.0 MB; the limit is 10 MB"),
         ("latin1.csv", "name,kind\nCaf\u00e9,server\n".encode("latin-1"), "not UTF-8"),
         ("fake.xlsx", b"name,kind\n", "not an XLSX workbook"),
         ("broken.json", b"{", "not valid JSON"),

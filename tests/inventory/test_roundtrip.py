@@ -9,8 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bcp.models import Plan
+from inventory.exchange.applying import inventory_import_apply
+from inventory.exchange.checking import check_import
 from inventory.exchange.document import SCHEMA, export_document, to_json, to_yaml
-from inventory.exchange.importing import check_import, inventory_import_apply, read_file
+from inventory.exchange.reading import read_file
 from inventory.models import ComponentKind, SiteKind
 from tests.conftest import PlanPeople
 from tests.factories import PlanFactory

@@ -1,0 +1,254 @@
+"""Applying a checked import: one transaction, all or nothing, one change batch.
+
+The import is checked again inside the transaction (:func:`check_import`), so a plan that
+changed since the preview cannot be half-imported. New rows are inserted in bulk with
+their history (:func:`bcp.history.tracked_bulk_create`); rows that change are saved one by
+one through :func:`bcp.concurrency.save_if_current`, as an edit form would. Every history
+row of the import is chained in one pass when the import ends
+(:func:`audit.chain.chain_batch`). Records are keyed by name: a name that exists is
+updated (only the columns given), a new one is created; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from audit.chain import chain_batch
+from bcp.concurrency import save_if_current
+from bcp.history import change_context, tracked_bulk_create
+from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory.exchange.checking import NEW_DEFAULTS, check_import, dependency_key, same
+from inventory.exchange.records import Parsed, Problem, Record
+from inventory.models import (
+    Component,
+    Dependency,
+    GroupMember,
+    RedundancyGroup,
+    RunsOn,
+    Site,
+    Technique,
+)
+from inventory.services import set_members, set_runs_on
+
+Node = Component | RedundancyGroup
+
+
+class ImportRefused(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        count = len(problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the import")
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    batch: uuid.UUID
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _save(instance: Any, changes: dict[str, Any]) -> None:
+    real = {k: v for k, v in changes.items() if not same(getattr(instance, k), v)}
+    if real:
+        # The row was read in this transaction and the import re-checked against it.
+        save_if_current(instance, expected_version=instance.version, changes=real)
+
+
+def _without(values: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in names}
+
+
+class _Writer:
+    def __init__(self, plan: Plan, parsed: Parsed) -> None:
+        self.plan = plan
+        self.records = parsed.records
+
+    def section(self, name: str) -> list[Record]:
+        return self.records.get(name, [])
+
+    def techniques(self) -> None:
+        self.technique = {t.key: t for t in Technique.objects.filter(plan=self.plan)}
+        new = []
+        for record in self.section("techniques"):
+            existing = self.technique.get(record.key)
+            if existing is None:
+                values = {**NEW_DEFAULTS["techniques"], **record.values}
+                new.append(Technique(plan=self.plan, **values))
+            else:
+                _save(existing, record.values)
+        for technique in tracked_bulk_create(Technique, new):
+            self.technique[technique.key] = technique
+
+    def sites(self) -> None:
+        self.site = {s.name: s for s in Site.objects.filter(plan=self.plan)}
+        records = self.section("sites")
+        new: dict[str, dict[str, Any]] = {}
+        for record in records:
+            existing = self.site.get(record.key)
+            if existing is None:
+                new[record.key] = {**NEW_DEFAULTS["sites"], **record.values}
+            else:
+                _save(existing, _without(record.values, "parent"))
+        # New sites are created parents first, one bulk insert per level of nesting, so
+        # each is created with its parent (the check has ruled out loops).
+        level: dict[str, int] = {}
+        for name in new:
+            chain = []
+            current = name
+            while current in new and current not in level:
+                chain.append(current)
+                current = new[current]["parent"]
+            base = level.get(current, -1) if current in new else -1
+            for depth, member in enumerate(reversed(chain), start=base + 1):
+                level[member] = depth
+        by_level: dict[int, list[str]] = {}
+        for name, depth in level.items():
+            by_level.setdefault(depth, []).append(name)
+        for depth in sorted(by_level):
+            batch = []
+            for name in by_level[depth]:
+                values = new[name]
+                parent = self.site[values["parent"]] if values["parent"] else None
+                batch.append(Site(plan=self.plan, **_without(values, "parent"), parent=parent))
+            for site in tracked_bulk_create(Site, batch):
+                self.site[site.name] = site
+        for record in records:
+            if "parent" in record.values and record.key not in new:
+                parent = record.values["parent"]
+                _save(self.site[record.key], {"parent": self.site[parent] if parent else None})
+
+    def resolve(self, values: dict[str, Any]) -> dict[str, Any]:
+        out = dict(values)
+        if "site" in out:
+            out["site"] = self.site[out["site"]] if out["site"] else None
+        if "technique" in out:
+            out["technique"] = self.technique[out["technique"]] if out["technique"] else None
+        return out
+
+    def nodes(self) -> None:
+        self.node: dict[str, Node] = {c.name: c for c in Component.objects.filter(plan=self.plan)}
+        self.node.update({x.name: x for x in RedundancyGroup.objects.filter(plan=self.plan)})
+        self.new_nodes: set[str] = set()
+        for section, model, links in (
+            ("components", Component, "runs_on"),
+            ("groups", RedundancyGroup, "members"),
+        ):
+            new = []
+            for record in self.section(section):
+                existing = self.node.get(record.key)
+                if existing is None:
+                    values = {**NEW_DEFAULTS[section], **record.values}
+                    new.append(model(plan=self.plan, **self.resolve(_without(values, links))))
+                else:
+                    _save(existing, self.resolve(_without(record.values, links)))
+            for node in tracked_bulk_create(model, new):
+                self.node[node.name] = node
+                self.new_nodes.add(node.name)
+
+    def links(self) -> None:
+        runs_on: list[RunsOn] = []
+        for record in self.section("components"):
+            if "runs_on" not in record.values:
+                continue
+            component = self.node[record.key]
+            assert isinstance(component, Component)
+            targets = [self.node[name] for name in record.values["runs_on"]]
+            if record.key not in self.new_nodes:
+                set_runs_on(component, targets)
+                continue
+            for target in targets:
+                if isinstance(target, Component):
+                    runs_on.append(RunsOn(component=component, on_component=target))
+                else:
+                    runs_on.append(RunsOn(component=component, on_group=target))
+        tracked_bulk_create(RunsOn, runs_on)
+        members: list[GroupMember] = []
+        for record in self.section("groups"):
+            if "members" not in record.values:
+                continue
+            group = self.node[record.key]
+            assert isinstance(group, RedundancyGroup)
+            targets = [self.node[name] for name in record.values["members"]]
+            if record.key not in self.new_nodes:
+                set_members(group, targets)
+                continue
+            for position, target in enumerate(targets):
+                if isinstance(target, Component):
+                    members.append(GroupMember(group=group, component=target, position=position))
+                else:
+                    members.append(GroupMember(group=group, member_group=target, position=position))
+        tracked_bulk_create(GroupMember, members)
+
+    def dependencies(self) -> None:
+        records = self.section("dependencies")
+        if not records:
+            return
+        functions = {f.name: f for f in BusinessFunction.objects.filter(plan=self.plan)}
+        existing = {
+            dependency_key(d.function.name, d.target.name): d
+            for d in Dependency.objects.filter(plan=self.plan).select_related(
+                "function", "component", "group"
+            )
+        }
+        new = []
+        for record in records:
+            dependency = existing.get(record.key)
+            if dependency is not None:
+                _save(
+                    dependency,
+                    {k: record.values[k] for k in ("need", "notes") if k in record.values},
+                )
+                continue
+            values = {**NEW_DEFAULTS["dependencies"], **record.values}
+            target = self.node[values["needs"]]
+            new.append(
+                Dependency(
+                    plan=self.plan,
+                    function=functions[values["function"]],
+                    component=target if isinstance(target, Component) else None,
+                    group=target if isinstance(target, RedundancyGroup) else None,
+                    need=values["need"],
+                    notes=values["notes"],
+                )
+            )
+        tracked_bulk_create(Dependency, new)
+
+
+@transaction.atomic
+def inventory_import_apply(
+    *,
+    plan: Plan,
+    parsed: Parsed,
+    user: Any,
+    reason: str = "",
+    ticket: str = "",
+) -> ImportResult:
+    """Apply a clean import in one transaction; raise :class:`ImportRefused` otherwise."""
+    preview = check_import(plan, parsed)
+    if not preview.is_clean:
+        raise ImportRefused(preview.problems)
+    batch = uuid.uuid4()
+    writer = _Writer(plan, parsed)
+    with (
+        change_context(
+            user=user, reason=reason or f"Imported from {parsed.source}", ticket=ticket, batch=batch
+        ),
+        chain_batch(),
+    ):
+        writer.techniques()
+        writer.sites()
+        writer.nodes()
+        writer.links()
+        writer.dependencies()
+    return ImportResult(
+        batch=batch,
+        created=preview.count("create"),
+        updated=preview.count("update"),
+        unchanged=preview.count("unchanged"),
+    )
