@@ -11,6 +11,8 @@ from django import forms
 
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
+from inventory.exchange.reading import EXTENSIONS
+from inventory.exchange.records import ImportLimits, format_megabytes
 from inventory.models import (
     Component,
     Dependency,
@@ -247,18 +249,42 @@ class ApplyTechniqueForm(ChangeReasonMixin):
 
 
 class ImportForm(ChangeReasonMixin):
+    """The file and what it holds; the file is read and checked by a worker, not here."""
+
     file = forms.FileField(
-        help_text="CSV or XLSX (components or sites, one row each, keyed by name), or a "
-        "JSON/YAML inventory-as-code file. Up to 10 MB, UTF-8.",
+        help_text="CSV or XLSX (one row per record, keyed by name), or a JSON/YAML "
+        f"inventory-as-code file. Up to {ImportLimits().max_bytes // (1024 * 1024)} MB, UTF-8.",
     )
     section = forms.ChoiceField(
         label="The spreadsheet holds",
-        choices=(("components", "Components"), ("sites", "Sites")),
+        choices=(
+            ("components", "Components"),
+            ("sites", "Sites"),
+            ("groups", "Redundancy groups"),
+            ("techniques", "HA techniques"),
+            ("dependencies", "Function dependencies (function, needs, full or degraded)"),
+        ),
         initial="components",
-        help_text="Workbooks with sheets named “sites” and “components” import both.",
+        help_text="Workbooks with sheets named after these (sites, techniques, components, "
+        "groups, dependencies) import every such sheet at once.",
     )
 
     field_order = ["file", "section", "reason", "ticket"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = ImportLimits().max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {format_megabytes(upload.size)}; the limit is "
+                f"{limit // (1024 * 1024)} MB. Split it into several files."
+            )
+        if not str(upload.name).lower().endswith(EXTENSIONS):
+            raise forms.ValidationError(
+                "Only CSV or XLSX spreadsheets (and JSON or YAML inventory-as-code files) can "
+                f"be imported; “{upload.name}” is none of these."
+            )
+        return upload
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from inventory import views
+from inventory.exchange import views as exchange_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.overview, name="inventory_overview"),
@@ -84,7 +85,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.technique_delete,
         name="inventory_technique_delete",
     ),
-    path("import/", views.import_upload, name="inventory_import"),
-    path("import/<uuid:token>/", views.import_preview, name="inventory_import_preview"),
-    path("export/<str:file_format>/", views.export, name="inventory_export"),
+    path("import/", exchange_views.import_upload, name="inventory_import"),
+    path("import/<uuid:token>/", exchange_views.import_preview, name="inventory_import_preview"),
+    path("export/<str:file_format>/", exchange_views.export, name="inventory_export"),
 ]

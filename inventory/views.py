@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any, TypedDict
 
@@ -22,16 +21,6 @@ from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
 from inventory import diagrams, selectors, services
-from inventory.exchange import document as code
-from inventory.exchange.exporting import export_csv, export_xlsx
-from inventory.exchange.importing import (
-    ImportFileError,
-    ImportRefused,
-    check_import,
-    inventory_import_apply,
-    read_file,
-)
-from inventory.exchange.uploads import UploadMissing, upload_discard, upload_load, upload_store
 from inventory.filters import ComponentFilter
 from inventory.forms import (
     ApplyTechniqueForm,
@@ -39,7 +28,6 @@ from inventory.forms import (
     DependencyEditForm,
     DependencyForm,
     GroupForm,
-    ImportForm,
     SiteForm,
     TechniqueForm,
 )
@@ -54,9 +42,6 @@ from inventory.models import (
 from inventory.topology import plan_topology
 
 PAGE_SIZE = 50
-# Larger imports run in the worker: each record writes history rows, and thousands of
-# them would keep the request open for minutes.
-INLINE_IMPORT_LIMIT = 300
 SITE_COMPONENT_ROWS = 200
 
 
@@ -666,125 +651,3 @@ def technique_delete(request: PlanRequest, technique_pk: int) -> HttpResponse:
             messages.success(request, "Technique removed.")
             return redirect(back)
     return _form_page(request, form, title=f"Remove {technique.name}?", back=back)
-
-
-# --- import and export -------------------------------------------------------------
-
-
-@plan_required(Capability.EDIT)
-def import_upload(request: PlanRequest) -> HttpResponse:
-    plan = _plan(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        section = form.cleaned_data["section"]
-        data = upload.read(10 * 1024 * 1024 + 1)
-        try:
-            read_file(upload.name, data, section=section)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            token = upload_store(
-                plan_pk=plan.pk,
-                user=request.user,
-                name=upload.name,
-                data=data,
-                section=section,
-                reason=form.cleaned_data["reason"],
-                ticket=form.cleaned_data["ticket"],
-            )
-            return redirect("inventory_import_preview", plan_pk=plan.pk, token=token)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "inventory/import.html", {"form": form}, status=status)
-
-
-@plan_required(Capability.EDIT)
-def import_preview(request: PlanRequest, token: uuid.UUID) -> HttpResponse:
-    plan = _plan(request)
-    try:
-        upload = upload_load(plan_pk=plan.pk, token=token, user=request.user)
-    except UploadMissing as exc:
-        raise Http404(str(exc)) from None
-    meta = {"name": upload.name, "section": upload.section}
-    try:
-        parsed = read_file(upload.name, upload.data, section=upload.section)
-    except ImportFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("inventory_import", plan_pk=plan.pk)
-    job = None
-    large = sum(1 for _ in parsed.all_records()) > INLINE_IMPORT_LIMIT
-    if request.method == "POST" and large:
-        # Check in the request so problems show at once; the worker checks again.
-        preview = check_import(plan, parsed)
-        preview_problems = preview.problems
-        if preview.is_clean:
-            job = services.inventory_import_enqueue(plan=plan, user=request.user, token=token)
-    elif request.method == "POST":
-        try:
-            result = inventory_import_apply(
-                plan=plan,
-                parsed=parsed,
-                user=request.user,
-                reason=upload.reason,
-                ticket=upload.ticket,
-            )
-        except ImportRefused as exc:
-            preview_problems = exc.problems
-        else:
-            upload_discard(plan_pk=plan.pk, token=token)
-            messages.success(
-                request,
-                f"Imported {meta['name']}: {result.created} created, {result.updated} changed, "
-                f"{result.unchanged} unchanged. Change batch {result.batch}.",
-            )
-            return redirect("inventory_overview", plan_pk=plan.pk)
-        preview = None
-    else:
-        preview = check_import(plan, parsed)
-        preview_problems = preview.problems
-    context = {
-        "meta": meta,
-        "job": job,
-        "token": token,
-        "preview": preview,
-        "problems": preview_problems,
-        "form": ImportForm(initial={"section": meta["section"]}),
-        "counts": {
-            action: preview.count(action) if preview else 0
-            for action in ("create", "update", "unchanged")
-        },
-    }
-    return render(
-        request, "inventory/import_preview.html", context, status=400 if preview_problems else 200
-    )
-
-
-EXPORT_TYPES = {
-    "json": ("application/json; charset=utf-8", "json"),
-    "yaml": ("application/yaml; charset=utf-8", "yaml"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
-
-
-@plan_required(Capability.VIEW)
-def export(request: PlanRequest, file_format: str) -> HttpResponse:
-    plan = _plan(request)
-    if file_format not in EXPORT_TYPES:
-        raise Http404("Unknown export format.")
-    content_type, extension = EXPORT_TYPES[file_format]
-    body: str | bytes
-    section = "sites" if request.GET.get("sheet") == "sites" else "components"
-    name = f"inventory-plan-{plan.pk}"
-    if file_format == "json":
-        body = code.to_json(code.export_document(plan))
-    elif file_format == "yaml":
-        body = code.to_yaml(code.export_document(plan))
-    elif file_format == "csv":
-        body = export_csv(plan, section)
-        name = f"{name}-{section}"
-    else:
-        body = export_xlsx(plan)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-    return response

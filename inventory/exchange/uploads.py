@@ -119,4 +119,3 @@ def upload_load(*, plan_pk: int, token: uuid.UUID | str, user: Any) -> StoredUpl
 
 def upload_discard(*, plan_pk: int, token: uuid.UUID) -> None:
     (_folder(plan_pk) / f"{token}.bin").unlink(missing_ok=True)
-

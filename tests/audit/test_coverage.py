@@ -111,8 +111,9 @@ def test_changes_made_in_one_batch_share_its_batch_id(people: PlanPeople) -> Non
 def test_an_import_records_one_entry_per_changed_object_under_one_batch(
     people: PlanPeople,
 ) -> None:
+    from inventory.exchange.applying import inventory_import_apply
     from inventory.exchange.exporting import export_xlsx
-    from inventory.exchange.importing import inventory_import_apply, read_file
+    from inventory.exchange.reading import read_file
     from tests.audit import factories
 
     source = Plan.objects.create(name="Source", organisation="Northbridge College")

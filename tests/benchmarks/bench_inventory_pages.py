@@ -92,7 +92,8 @@ def main() -> None:
     from django.urls import reverse
 
     from bcp.models import Membership, Plan, Role
-    from inventory.exchange.importing import inventory_import_apply, read_file
+    from inventory.exchange.applying import inventory_import_apply
+    from inventory.exchange.reading import read_file
     from inventory.models import Component, Site
     from tests.factories import UserFactory
 

@@ -96,7 +96,7 @@ def _import_token(people: Any) -> dict[str, Any]:
         data=b"name,kind,availability_percent\nMatrix printer,printer,98\n",
         section="components",
     )
-    return {"token": token}
+    return {"token": token.token}
 
 
 CASES = [

@@ -1,4 +1,4 @@
-"""Large imports are applied by a real worker, all or nothing, under one batch."""
+"""Imports are read, checked and applied by a real worker, all or nothing, under one batch."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from bcp.models import Job
 from inventory.models import Component
-from inventory.views import INLINE_IMPORT_LIMIT
 from tests.conftest import PlanPeople, client_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+ROWS = 400
 
 
 def _wait(job: Job, timeout: float = 120) -> Job:
@@ -23,7 +25,7 @@ def _wait(job: Job, timeout: float = 120) -> Job:
         job.refresh_from_db()
         if job.is_finished:
             return job
-        time.sleep(0.3)
+        time.sleep(0.2)
     raise AssertionError(f"job stayed {job.status}: {job.message}")
 
 
@@ -33,58 +35,71 @@ def _csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _upload_and_apply(people: PlanPeople, data: bytes) -> Any:
+def _upload(people: PlanPeople, data: bytes, name: str = "mfds.csv") -> tuple[Client, str]:
+    """Upload as the manager and wait for the worker's check; return the preview URL."""
     client = client_for(people.manager)
     response = client.post(
         reverse("inventory_import", kwargs={"plan_pk": people.plan.pk}),
-        {"file": SimpleUploadedFile("mfds.csv", data), "section": "components"},
+        {"file": SimpleUploadedFile(name, data), "section": "components"},
     )
     assert response.status_code == 302
-    return client.post(response["Location"])
+    check = _wait(Job.objects.get(plan=people.plan, kind="inventory_import_check"))
+    assert check.status == Job.Status.SUCCEEDED, check.error
+    return client, response["Location"]
 
 
-def test_a_large_import_runs_in_the_worker_under_one_batch(
+def test_an_upload_is_checked_in_the_worker_then_applied_there_under_one_batch(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
-    response = _upload_and_apply(people, _csv(INLINE_IMPORT_LIMIT + 1))
-    assert response.status_code == 200
+    client, preview_url = _upload(people, _csv(ROWS))
+    preview = client.get(preview_url)
+    assert preview.context["counts"]["create"] == ROWS
+    assert not Component.objects.filter(plan=people.plan).exists()
+    assert client.post(preview_url).status_code == 302
     job = _wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
     assert job.status == Job.Status.SUCCEEDED, job.error
-    assert job.result["created"] == INLINE_IMPORT_LIMIT + 1
+    assert job.result["created"] == ROWS
     components = Component.objects.filter(plan=people.plan)
-    assert components.count() == INLINE_IMPORT_LIMIT + 1
+    assert components.count() == ROWS
     batches = {c.history.earliest().history_batch for c in components[:20]}
     assert {str(b) for b in batches} == {job.result["batch"]}
+    done = client.get(preview_url)
+    assert b"import-done" in done.content
+    client.post(preview_url)  # applying twice does nothing
+    assert Job.objects.filter(plan=people.plan, kind="inventory_import").count() == 1
 
 
-def test_problems_in_a_large_import_show_before_anything_is_queued(
+def test_every_problem_found_by_the_worker_is_shown_and_nothing_can_be_applied(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
-    data = _csv(INLINE_IMPORT_LIMIT + 1).replace(b"MFD 0007,printer,98", b"MFD 0007,printer,120")
-    response = _upload_and_apply(people, data)
-    assert response.status_code == 400
+    data = _csv(ROWS).replace(b"MFD 0007,printer,98", b"MFD 0007,printer,120")
+    client, preview_url = _upload(people, data)
+    response = client.get(preview_url)
     assert [str(p) for p in response.context["problems"]] == [
         "row 9, availability_percent: Availability is a percentage between 0 and 100; got 120."
     ]
-    assert not Job.objects.filter(plan=people.plan).exists()
+    client.post(preview_url)
+    assert not Job.objects.filter(plan=people.plan, kind="inventory_import").exists()
 
 
-def test_a_large_import_that_went_stale_in_the_queue_fails_whole(
+def test_a_file_the_worker_cannot_read_is_named_on_the_page(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
-    from inventory.exchange.uploads import upload_store
-    from inventory.services import inventory_import_enqueue
+    client, preview_url = _upload(people, b"not a workbook", name="inventory.xlsx")
+    response = client.get(preview_url)
+    assert "not an XLSX workbook" in response.context["file_error"]
+    assert b"Nothing was imported" in response.content
+
+
+def test_an_import_that_went_stale_in_the_queue_fails_whole(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
     from tests.inventory.factories import GroupFactory
 
-    token = upload_store(
-        plan_pk=people.plan.pk,
-        user=people.manager,
-        name="mfds.csv",
-        data=_csv(INLINE_IMPORT_LIMIT + 1),
-        section="components",
-    )
+    client, preview_url = _upload(people, _csv(ROWS))
     GroupFactory.create(plan=people.plan, name="MFD 0007")  # added after the preview
-    job = _wait(inventory_import_enqueue(plan=people.plan, user=people.manager, token=token))
+    client.post(preview_url)
+    job = _wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
     assert job.status == Job.Status.FAILED
     assert "used by both a component and a group" in job.error
     assert not Component.objects.filter(plan=people.plan).exists()

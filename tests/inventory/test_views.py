@@ -150,30 +150,27 @@ def test_import_upload_of_a_pdf_gets_a_clear_message(
     assert "Only CSV or XLSX" in response.context["form"].errors["file"][0]
 
 
-def test_import_preview_then_apply(people: PlanPeople, manager_client: Any) -> None:
-    data = b"name,kind,availability_percent\nMFD Library,printer,98\n"
+def test_an_upload_over_the_limit_is_refused_with_its_real_size(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    data = b"x" * (11 * 1024 * 1024)
     response = manager_client.post(
         _url(people, "inventory_import"),
-        {"file": SimpleUploadedFile("c.csv", data), "section": "components", "reason": "Audit"},
+        {"file": SimpleUploadedFile("big.csv", data), "section": "components"},
     )
-    assert response.status_code == 302
-    preview_url = response["Location"]
-    assert manager_client.get(preview_url).status_code == 200
-    assert not Component.objects.filter(plan=people.plan).exists()
-    applied = manager_client.post(preview_url)
-    assert applied.status_code == 302
-    component = Component.objects.get(plan=people.plan)
-    assert component.history.earliest().history_change_reason == "Audit"
-    assert manager_client.get(preview_url).status_code == 404
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [
+        "The file is 11.0 MB; the limit is 10 MB. Split it into several files."
+    ]
 
 
 def test_someone_elses_import_preview_is_not_found(people: PlanPeople, manager_client: Any) -> None:
     from inventory.exchange.uploads import upload_store
 
-    token = upload_store(
+    upload = upload_store(
         plan_pk=people.plan.pk, user=people.outsider, name="c.csv", data=b"", section="components"
     )
-    response = manager_client.get(_url(people, "inventory_import_preview", token=token))
+    response = manager_client.get(_url(people, "inventory_import_preview", token=upload.token))
     assert response.status_code == 404
 
 
