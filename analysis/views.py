@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis import selectors, services
 from analysis.forms import AnalysisSettingsForm, IncidentForm, WhatIfForm
-from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.editing import edit_page
 from bcp.http import PlanRequest
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
@@ -140,25 +141,25 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     current = services.analysis_settings_for(plan=plan, user=request.user)
     form = AnalysisSettingsForm(request.POST or None, instance=current)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.analysis_settings_update(
-                plan=plan,
-                user=request.user,
-                expected_version=data["version"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-                **{field: data[field] for field in services.SETTINGS_FIELDS},
-            )
-        except EditConflict as exc:
-            conflict = exc
-            keep_input_after_conflict(form, exc)
-        else:
-            messages.success(request, "Analysis settings saved. Run the analysis to apply them.")
-            return redirect("analysis_dashboard", plan_pk=plan.pk)
-    return render(request, "analysis/settings.html", {"form": form, "conflict": conflict})
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.analysis_settings_update(
+            plan=plan,
+            user=request.user,
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **{field: data[field] for field in services.SETTINGS_FIELDS},
+        )
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        saved_message="Analysis settings saved. Run the analysis to apply them.",
+        template="analysis/settings.html",
+        success_url=lambda _saved: reverse("analysis_dashboard", kwargs={"plan_pk": plan.pk}),
+    )
 
 
 @plan_required(Capability.VIEW)

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 
+from bcp.concurrency import parse_version
 from bcp.models import Membership, Plan, Role
 
 
@@ -30,10 +31,28 @@ class ChangeReasonMixin(forms.Form):
     )
 
 
+class VersionField(forms.Field):
+    """The hidden version an edit started from; missing or malformed cleans to None.
+
+    It never raises a field error (the field is hidden, so the user could not see
+    one): :func:`bcp.concurrency.save_if_current` treats None as a conflict and
+    shows the record as it is now, which is what the user needs to decide.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        return parse_version(value)
+
+
 class VersionedFormMixin(forms.Form):
     """Carries the version the user started from, for optimistic locking."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]

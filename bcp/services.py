@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Membership, Plan, Role
 
@@ -60,9 +60,7 @@ def plan_update(
 @transaction.atomic
 def plan_archive(*, plan: Plan, user: Any, reason: str = "") -> Plan:
     with change_context(user=user, reason=reason or "Plan archived"):
-        updated = save_if_current(
-            plan, expected_version=None, changes={"status": Plan.Status.ARCHIVED}
-        )
+        updated = save_locked(plan, changes={"status": Plan.Status.ARCHIVED})
     assert isinstance(updated, Plan)
     return updated
 
@@ -70,9 +68,7 @@ def plan_archive(*, plan: Plan, user: Any, reason: str = "") -> Plan:
 @transaction.atomic
 def plan_restore(*, plan: Plan, user: Any, reason: str = "") -> Plan:
     with change_context(user=user, reason=reason or "Plan restored from archive"):
-        updated = save_if_current(
-            plan, expected_version=None, changes={"status": Plan.Status.ACTIVE}
-        )
+        updated = save_locked(plan, changes={"status": Plan.Status.ACTIVE})
     assert isinstance(updated, Plan)
     return updated
 

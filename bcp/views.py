@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bcp import jobs, selectors, services
-from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.editing import edit_page
 from bcp.forms import (
     InvitationForm,
     MemberAddForm,
@@ -74,25 +75,20 @@ def plan_detail(request: PlanRequest) -> HttpResponse:
 def plan_edit(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     form = PlanForm(request.POST or None, instance=plan)
-    conflict: EditConflict | None = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_update(
-                plan=plan,
-                user=request.user,
-                expected_version=data["version"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-                **{field: data[field] for field in services.PLAN_EDITABLE_FIELDS},
-            )
-        except EditConflict as exc:
-            conflict = exc
-            keep_input_after_conflict(form, exc)
-        else:
-            messages.success(request, "Plan saved.")
-            return redirect(plan)
-    return render(request, "bcp/plan_form.html", {"form": form, "conflict": conflict})
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.plan_update(
+            plan=plan,
+            user=request.user,
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **{field: data[field] for field in services.PLAN_EDITABLE_FIELDS},
+        )
+
+    return edit_page(
+        request, form, save=save, saved_message="Plan saved.", template="bcp/plan_form.html"
+    )
 
 
 @plan_required(Capability.EDIT)
@@ -155,24 +151,26 @@ def member_edit(request: PlanRequest, member_pk: int) -> HttpResponse:
     form = MemberRoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.membership_change_role(
-                membership=membership,
-                user=request.user,
-                role=data["role"],
-                expected_version=data["version"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            form.add_error("role", exc)
-        except EditConflict as exc:
-            form.add_error(None, str(exc) + " Review the current role and save again.")
-        else:
-            messages.success(request, "Role changed.")
-            return redirect("member_list", plan_pk=plan.pk)
-    return render(request, "bcp/member_edit.html", {"form": form, "membership": membership})
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.membership_change_role(
+            membership=membership,
+            user=request.user,
+            role=data["role"],
+            expected_version=data["version"],
+            reason=data["reason"],
+        )
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        saved_message="Role changed.",
+        template="bcp/member_edit.html",
+        context={"membership": membership},
+        success_url=lambda _saved: reverse("member_list", kwargs={"plan_pk": plan.pk}),
+        conflict_hint="Review the current role and save again.",
+    )
 
 
 @plan_required(Capability.EDIT)

@@ -160,7 +160,7 @@ def _grid(assessment: Assessment, user: Any, levels: dict[str, list[int]], **sou
                 cell=services.cell_key(category.key, hours),
                 raw=[str(levels[category.key][index])],
                 user=user,
-                expected_version=None,
+                expected_version=0,  # the demo starts from no answer
                 reason="Demo answers",
                 **source,
             )
@@ -176,7 +176,7 @@ def _answer(
             question=questions[key],
             raw=value if isinstance(value, list) else [value],
             user=user,
-            expected_version=None,
+            expected_version=0,  # the demo starts from no answer
             reason="Demo answers",
             **source,
         )

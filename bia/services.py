@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bcp.concurrency import EditConflict, save_if_current
+from bcp.concurrency import EditConflict, save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from bia import defaults
@@ -617,7 +617,7 @@ def _check_cell(assessment: Assessment, question: Question, cell: str) -> None:
 
 def _mark_in_progress(assessment: Assessment, user: Any) -> None:
     if assessment.state in (AssessmentState.NOT_STARTED, AssessmentState.RETURNED):
-        _saved(assessment, expected_version=None, changes={"state": AssessmentState.IN_PROGRESS})
+        save_locked(assessment, changes={"state": AssessmentState.IN_PROGRESS})
 
 
 def _locked_message(assessment: Assessment) -> str:
@@ -644,7 +644,8 @@ def answer_save(
 ) -> Answer:
     """Save one answer (or one grid cell) if nobody changed it since ``expected_version``.
 
-    ``expected_version`` 0 means "I saw no answer yet"; ``None`` skips the check.
+    ``expected_version`` 0 means "I saw no answer yet"; ``None`` (the caller sent no
+    usable version) is a conflict once an answer exists.
     Saving the value that is already stored changes nothing and never conflicts.
     With ``cite`` the answer's source is set to the given interview or workshop (or none).
     """
@@ -721,19 +722,24 @@ def missing_required(assessment: Assessment) -> list[Question]:
     return missing
 
 
+def _locked_assessment(assessment: Assessment) -> Assessment:
+    """Re-read under the row lock: a state transition is decided on the stored state."""
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
 @transaction.atomic
-def assessment_submit(
-    *, assessment: Assessment, user: Any, expected_version: int | None = None
-) -> Assessment:
+def assessment_submit(*, assessment: Assessment, user: Any) -> Assessment:
+    """Submit for review. A transition checked on the locked row, so it needs no version:
+    a BIA that was meanwhile submitted, approved or superseded is refused by its state."""
+    assessment = _locked_assessment(assessment)
     if not assessment.is_editable or not assessment.is_current:
         raise ValidationError(_locked_message(assessment))
     missing = missing_required(assessment)
     if missing:
         raise MissingAnswers(missing)
     with change_context(user=user, reason="BIA submitted for review"):
-        updated = _saved(
+        updated = save_locked(
             assessment,
-            expected_version=expected_version,
             changes={
                 "state": AssessmentState.SUBMITTED,
                 "submitted_at": timezone.now(),
@@ -746,15 +752,13 @@ def assessment_submit(
 
 
 @transaction.atomic
-def assessment_approve(
-    *, assessment: Assessment, user: Any, expected_version: int | None = None, reason: str = ""
-) -> Assessment:
+def assessment_approve(*, assessment: Assessment, user: Any, reason: str = "") -> Assessment:
+    assessment = _locked_assessment(assessment)
     if assessment.state != AssessmentState.SUBMITTED:
         raise ValidationError("Only a submitted BIA can be approved.")
     with change_context(user=user, reason=reason or "BIA approved"):
-        updated = _saved(
+        updated = save_locked(
             assessment,
-            expected_version=expected_version,
             changes={
                 "state": AssessmentState.APPROVED,
                 "approved_at": timezone.now(),
@@ -766,17 +770,15 @@ def assessment_approve(
 
 
 @transaction.atomic
-def assessment_return(
-    *, assessment: Assessment, user: Any, comment: str, expected_version: int | None = None
-) -> Assessment:
+def assessment_return(*, assessment: Assessment, user: Any, comment: str) -> Assessment:
+    assessment = _locked_assessment(assessment)
     if assessment.state != AssessmentState.SUBMITTED:
         raise ValidationError("Only a submitted BIA can be returned.")
     if not check_text(comment, field="comment").strip():
         raise ValidationError({"comment": "Say what needs to change, for the owner."})
     with change_context(user=user, reason=f"BIA returned: {comment.strip()[:200]}"):
-        updated = _saved(
+        updated = save_locked(
             assessment,
-            expected_version=expected_version,
             changes={"state": AssessmentState.RETURNED, "return_comment": comment.strip()},
         )
     assert isinstance(updated, Assessment)
@@ -826,7 +828,7 @@ def _start(
         state=AssessmentState.IN_PROGRESS if current else AssessmentState.NOT_STARTED,
     )
     if current is not None:
-        _saved(current, expected_version=None, changes={"is_current": False})
+        save_locked(current, changes={"is_current": False})
         _copy_answers(current, assessment)
     return assessment
 
@@ -944,7 +946,7 @@ def assessment_remind(*, assessments: Iterable[Assessment], user: Any, base_url:
     per_owner: dict[int, list[Assessment]] = {}
     with change_context(user=user, reason="Reminder sent"):
         for a in pending:
-            _saved(a, expected_version=None, changes={"reminded_at": timezone.now()})
+            save_locked(a, changes={"reminded_at": timezone.now()})
             per_owner.setdefault(a.function.owner_id, []).append(a)  # type: ignore[arg-type]
     for items in per_owner.values():
         owner = items[0].function.owner

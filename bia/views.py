@@ -7,16 +7,19 @@ fragment: "saved", a field error (422) or a conflict with both values (409).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.concurrency import EditConflict, parse_version
+from bcp.editing import add_service_errors, edit_page, form_page
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
@@ -85,8 +88,8 @@ def _base_url(request: PlanRequest) -> str:
 MAX_ID = 2**63 - 1  # anything larger would overflow the database's integer columns
 
 
-def _version(value: str | None) -> int | None:
-    """A non-negative integer from a form value (a version or an id), or None."""
+def _id(value: str | None) -> int | None:
+    """A non-negative integer id from a form value, or None."""
     try:
         number = int(value) if value not in (None, "") else None
     except ValueError:
@@ -94,19 +97,41 @@ def _version(value: str | None) -> int | None:
     return number if number is not None and 0 <= number <= MAX_ID else None
 
 
-_with_conflict = keep_input_after_conflict
+_apply_errors = add_service_errors
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+def _form_page(
+    request: PlanRequest,
+    form: Any,
+    title: str,
+    *,
+    conflict: EditConflict | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    return form_page(request, "bia/form.html", form, {"title": title, **extra}, conflict=conflict)
 
 
-def _form_page(request: PlanRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
-    return render(request, "bia/form.html", {"form": form, "title": title, **extra})
+def _edit_page(
+    request: PlanRequest,
+    form: Any,
+    title: str,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    saved_message: str | Callable[[Any], str],
+    success_url: Callable[[Any], Any] | None = None,
+    conflict_hint: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    return edit_page(
+        request,
+        form,
+        save=save,
+        saved_message=saved_message,
+        template="bia/form.html",
+        context={"title": title, **extra},
+        success_url=success_url,
+        conflict_hint=conflict_hint,
+    )
 
 
 # --- functions ----------------------------------------------------------------------
@@ -180,27 +205,25 @@ def function_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = _plan(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = FunctionForm(request.POST or None, instance=function, plan=plan)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.function_update(
-                function=function,
-                user=request.user,
-                expected_version=data["version"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-                **{f: data[f] for f in services.FUNCTION_EDITABLE_FIELDS},
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _with_conflict(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Function saved.")
-            return redirect(function)
-    return _form_page(request, form, f"Edit “{function.name}”", conflict=conflict)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.function_update(
+            function=function,
+            user=request.user,
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **{f: data[f] for f in services.FUNCTION_EDITABLE_FIELDS},
+        )
+
+    return _edit_page(
+        request,
+        form,
+        f"Edit “{function.name}”",
+        save=save,
+        saved_message="Function saved.",
+        success_url=lambda _saved: function,
+    )
 
 
 @require_POST
@@ -225,7 +248,7 @@ def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Dependency added.")
             return redirect(function)
-    return _form_page(request, form, f"Dependency of “{function.name}”", status=400)
+    return _form_page(request, form, f"Dependency of “{function.name}”")
 
 
 @require_POST
@@ -273,30 +296,29 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
     if impact_settings is None:
         impact_settings = services.impact_scales_ensure(plan=plan, user=request.user)
     form = ImpactSettingsForm(request.POST or None, instance=impact_settings)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.impact_settings_update(
-                impact_settings=impact_settings,
-                user=request.user,
-                expected_version=data["version"],
-                horizons_hours=data["horizons"],
-                threshold=data["threshold"],
-                peak_uplift=data["peak_uplift"],
-                currency=data["currency"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _with_conflict(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Impact settings saved.")
-            return redirect("bia_scales", plan_pk=plan.pk)
-    return _form_page(request, form, "Horizons and tolerance threshold", conflict=conflict)
+    current = impact_settings
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.impact_settings_update(
+            impact_settings=current,
+            user=request.user,
+            expected_version=data["version"],
+            horizons_hours=data["horizons"],
+            threshold=data["threshold"],
+            peak_uplift=data["peak_uplift"],
+            currency=data["currency"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    return _edit_page(
+        request,
+        form,
+        "Horizons and tolerance threshold",
+        save=save,
+        saved_message="Impact settings saved.",
+        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+    )
 
 
 @plan_required(Capability.EDIT)
@@ -306,29 +328,27 @@ def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
     impact_settings, _ = selectors.impact_scales(plan)
     currency = impact_settings.currency if impact_settings else ""
     form = CategoryForm(request.POST or None, instance=category, currency=currency)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.impact_category_update(
-                category=category,
-                user=request.user,
-                expected_version=data["version"],
-                name=data["name"],
-                descriptions=form.descriptions(),
-                amounts=form.amounts(),
-                reason=data["reason"],
-                ticket=data["ticket"],
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _with_conflict(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Scale “{data['name']}” saved.")
-            return redirect("bia_scales", plan_pk=plan.pk)
-    return _form_page(request, form, f"Impact scale: {category.name}", conflict=conflict)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.impact_category_update(
+            category=category,
+            user=request.user,
+            expected_version=data["version"],
+            name=data["name"],
+            descriptions=form.descriptions(),
+            amounts=form.amounts(),
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    return _edit_page(
+        request,
+        form,
+        f"Impact scale: {category.name}",
+        save=save,
+        saved_message=lambda saved: f"Scale “{saved.name}” saved.",
+        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+    )
 
 
 @plan_required(Capability.EDIT)
@@ -397,20 +417,17 @@ def template_detail(request: PlanRequest, template_pk: int) -> HttpResponse:
 def _template_change(
     request: PlanRequest, template: QuestionnaireTemplate, form: Any, call: Any, title: str
 ) -> HttpResponse:
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = call(form.cleaned_data)
-        except EditConflict as exc:
-            conflict = exc
-            form.add_error(None, f"{exc} Reload the latest revision and apply your change again.")
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Saved as revision {new.revision}.")
-            return redirect("bia_template_detail", plan_pk=template.plan_id, template_pk=new.pk)
-    return _form_page(
-        request, form, title, conflict=conflict, note="Saving creates a new revision."
+    return _edit_page(
+        request,
+        form,
+        title,
+        save=call,
+        saved_message=lambda new: f"Saved as revision {new.revision}.",
+        success_url=lambda new: reverse(
+            "bia_template_detail", kwargs={"plan_pk": template.plan_id, "template_pk": new.pk}
+        ),
+        conflict_hint="Reload the latest revision and apply your change again.",
+        note="Saving creates a new revision.",
     )
 
 
@@ -479,7 +496,7 @@ def question_remove(request: PlanRequest, template_pk: int, key: str) -> HttpRes
         new = services.question_remove(
             template=template,
             user=request.user,
-            expected_version=_version(request.POST.get("version")),
+            expected_version=parse_version(request.POST.get("version")),
             key=key,
         )
     except (ValidationError, EditConflict) as exc:
@@ -578,7 +595,7 @@ def campaign_remind(request: PlanRequest, campaign_pk: int) -> HttpResponse:
     assessments = Assessment.objects.filter(campaign=campaign, is_current=True).select_related(
         "function__owner", "plan"
     )
-    ids = [i for i in (_version(v) for v in request.POST.getlist("assessment")) if i]
+    ids = [i for i in (_id(v) for v in request.POST.getlist("assessment")) if i]
     if ids:
         assessments = assessments.filter(pk__in=ids)
     elif request.POST.get("only") == "overdue":
@@ -694,7 +711,7 @@ def assessment_derived(request: PlanRequest, assessment_pk: int) -> HttpResponse
 
 def _parse_source(plan: Any, text: str) -> tuple[Interview | None, Workshop | None]:
     kind, _, text_pk = (text or "").partition(":")
-    pk = _version(text_pk)
+    pk = _id(text_pk)
     if not pk:
         return None, None
     if kind == "interview":
@@ -711,19 +728,17 @@ def answer_save(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     question = (
         Question.objects.select_related("section")
-        .filter(
-            pk=_version(request.POST.get("question")) or 0, section__template=assessment.template
-        )
+        .filter(pk=_id(request.POST.get("question")) or 0, section__template=assessment.template)
         .first()
     )
     if question is None:
         return HttpResponseBadRequest("Say which question of this BIA you are answering.")
     cell = request.POST.get("cell", "").replace("\x00", "")
     raw = request.POST.getlist("value")
-    expected = _version(request.POST.get("version"))
+    expected = parse_version(request.POST.get("version"))
     cite = "source" in request.POST
     interview, workshop = _parse_source(assessment.plan, request.POST.get("source", ""))
-    in_workshop = _version(request.POST.get("workshop"))
+    in_workshop = _id(request.POST.get("workshop"))
     if in_workshop:
         workshop = get_object_or_404(Workshop, pk=in_workshop, plan=assessment.plan)
         interview, cite = None, True
@@ -824,11 +839,7 @@ def _assessment_page(request: PlanRequest, assessment: Assessment, **extra: Any)
 def assessment_submit(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     try:
-        services.assessment_submit(
-            assessment=assessment,
-            user=request.user,
-            expected_version=_version(request.POST.get("version")),
-        )
+        services.assessment_submit(assessment=assessment, user=request.user)
     except services.MissingAnswers as exc:
         return _assessment_page(request, assessment, missing=exc.questions, status=400)
     except ValidationError as exc:
@@ -949,25 +960,25 @@ def interview_edit(request: PlanRequest, interview_pk: int) -> HttpResponse:
             "version": interview.version,
         },
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.interview_update(
-                interview=interview,
-                user=request.user,
-                expected_version=data["version"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-                **{f: data[f] for f in services.INTERVIEW_EDITABLE_FIELDS},
-            )
-        except EditConflict as exc:
-            conflict = exc
-            _with_conflict(form, exc)
-        else:
-            messages.success(request, "Interview saved.")
-            return redirect("bia_interview_list", plan_pk=plan.pk)
-    return _form_page(request, form, str(interview), conflict=conflict)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.interview_update(
+            interview=interview,
+            user=request.user,
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **{f: data[f] for f in services.INTERVIEW_EDITABLE_FIELDS},
+        )
+
+    return _edit_page(
+        request,
+        form,
+        str(interview),
+        save=save,
+        saved_message="Interview saved.",
+        success_url=lambda _saved: reverse("bia_interview_list", kwargs={"plan_pk": plan.pk}),
+    )
 
 
 # --- workshops -------------------------------------------------------------------------------
@@ -1084,7 +1095,7 @@ def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
             user=request.user,
             field=name,
             value=value,
-            expected_version=_version(request.POST.get("version")),
+            expected_version=parse_version(request.POST.get("version")),
             original=request.POST.get("original"),
         )
     except EditConflict as exc:
@@ -1174,7 +1185,7 @@ def action_done(request: PlanRequest, action_pk: int) -> HttpResponse:
             action=action,
             user=request.user,
             done=request.POST.get("done") == "1",
-            expected_version=_version(request.POST.get("version")),
+            expected_version=parse_version(request.POST.get("version")),
         )
     except EditConflict:
         status = 409

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job, Plan, Role
@@ -176,7 +176,7 @@ def calltree_entry_update(
 def _lift_children(entry: CallTreeEntry) -> None:
     """The people this entry called are called by its caller instead, not dropped with it."""
     for child in CallTreeEntry.objects.filter(parent=entry):
-        save_if_current(child, expected_version=None, changes={"parent": entry.parent})
+        save_locked(child, changes={"parent": entry.parent})
 
 
 @transaction.atomic
@@ -447,9 +447,8 @@ def _version_store(*, version: PlanVersion, pdf: bytes, pdfa: bytes, pages: int)
     with change_context(
         user=current.published_by, reason=f"Version {current.number} rendered ({pages} pages)"
     ):
-        save_if_current(
+        save_locked(
             current,
-            expected_version=None,
             changes={
                 "pdf": pdf_name,
                 "pdf_sha256": pdf_sha,
@@ -497,7 +496,7 @@ def draft_render(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
 
 def _set_version_status(version: PlanVersion, status: str, *, user: Any, reason: str) -> None:
     with change_context(user=user, reason=reason):
-        save_if_current(version, expected_version=None, changes={"status": status})
+        save_locked(version, changes={"status": status})
 
 
 @transaction.atomic
@@ -554,9 +553,7 @@ def signoff_request(
                 )
             )
         if version.status == PlanVersion.Status.PUBLISHED:
-            save_if_current(
-                version, expected_version=None, changes={"status": PlanVersion.Status.IN_REVIEW}
-            )
+            save_locked(version, changes={"status": PlanVersion.Status.IN_REVIEW})
     for request in created:
         _notify(request, kind="request", site=site)
     return created
@@ -570,7 +567,7 @@ def signoff_decide(
     approve: bool,
     comment: str,
     document_sha256: str,
-    expected_version: int | None = None,
+    expected_version: int | None,
 ) -> SignOffRequest:
     """Record an approval or rejection of the exact document the stakeholder was shown.
 
@@ -610,9 +607,7 @@ def signoff_decide(
             with change_context(
                 user=user, reason=f"Closed: {_user_label(user)} rejected the version"
             ):
-                save_if_current(
-                    other, expected_version=None, changes={"status": SignOffRequest.Status.CLOSED}
-                )
+                save_locked(other, changes={"status": SignOffRequest.Status.CLOSED})
         _set_version_status(
             version,
             PlanVersion.Status.RETURNED,
@@ -685,6 +680,6 @@ def signoff_send_reminders(
             continue
         _notify(signoff, kind="reminder", site=site)
         with change_context(reason="Overdue sign-off reminder sent"):
-            save_if_current(signoff, expected_version=None, changes={"reminded_at": now})
+            save_locked(signoff, changes={"reminded_at": now})
         sent += 1
     return sent

@@ -13,11 +13,13 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bcp import jobs
 from bcp.concurrency import EditConflict
+from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
@@ -38,12 +40,7 @@ def _plan(request: PlanRequest) -> Plan:
     return request.plan
 
 
-def _add_validation_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_add_validation_errors = add_service_errors
 
 
 # --- home: versions, draft export, publishing ------------------------------------
@@ -397,68 +394,57 @@ EXERCISES = RecordPages(
 def _record_create(request: PlanRequest, pages: RecordPages) -> HttpResponse:
     plan = _plan(request)
     form = pages.form(request.POST or None, plan=plan, submit_label=f"Add {pages.noun}")
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = pages.create(
-                plan=plan,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                ticket=form.cleaned_data["ticket"],
-                **form.changes(),
-            )
-        except ValidationError as exc:
-            _add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"{pages.noun.capitalize()} “{record}” added.")
-            if isinstance(record, RecoveryProcedure):
-                return redirect(record)
-            return redirect(pages.list_url, plan_pk=plan.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> Any:
+        return pages.create(
+            plan=plan,
+            user=request.user,
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **form.changes(),
+        )
+
+    return edit_page(
         request,
-        "documents/record_form.html",
-        {"form": form, "noun": pages.noun, "list_url": pages.list_url, "creating": True},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=save,
+        saved_message=lambda record: f"{pages.noun.capitalize()} “{record}” added.",
+        template="documents/record_form.html",
+        context={"noun": pages.noun, "list_url": pages.list_url, "creating": True},
+        success_url=lambda record: _record_home(record, pages),
     )
+
+
+def _record_home(record: Any, pages: RecordPages) -> Any:
+    """Where a saved record's page goes: a procedure to its steps, others to their list."""
+    if isinstance(record, RecoveryProcedure):
+        return record
+    return reverse(pages.list_url, kwargs={"plan_pk": record.plan_id})
 
 
 def _record_edit(request: PlanRequest, pages: RecordPages, pk: int) -> HttpResponse:
     plan = _plan(request)
     record = get_object_or_404(pages.model, pk=pk, plan=plan)
     form = pages.form(request.POST or None, instance=record, plan=plan)
-    conflict: EditConflict | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            pages.update(
-                **{pages.kwarg: record},
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                ticket=form.cleaned_data["ticket"],
-                **form.changes(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            data = request.POST.copy()
-            data["version"] = str(exc.current_version)
-            form.data = data
-        except ValidationError as exc:
-            _add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"{pages.noun.capitalize()} saved.")
-            if isinstance(record, RecoveryProcedure):
-                return redirect(record)
-            return redirect(pages.list_url, plan_pk=plan.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> Any:
+        return pages.update(
+            **{pages.kwarg: record},
+            user=request.user,
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **form.changes(),
+        )
+
+    return edit_page(
         request,
-        "documents/record_form.html",
-        {
-            "form": form,
-            "noun": pages.noun,
-            "list_url": pages.list_url,
-            "record": record,
-            "conflict": conflict,
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=save,
+        saved_message=f"{pages.noun.capitalize()} saved.",
+        template="documents/record_form.html",
+        context={"noun": pages.noun, "list_url": pages.list_url, "record": record},
+        success_url=lambda _saved: _record_home(record, pages),
     )
 
 
@@ -620,42 +606,33 @@ def _step_form_page(
         submit_label="Save step" if step else "Add step",
         initial=None if step else {"position": procedure.steps.count() + 1},
     )
-    conflict: EditConflict | None = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step is None:
-                services.step_create(
-                    procedure=procedure,
-                    user=request.user,
-                    reason=data["reason"],
-                    ticket=data["ticket"],
-                    **form.changes(),
-                )
-            else:
-                services.step_update(
-                    step=step,
-                    user=request.user,
-                    expected_version=data["version"],
-                    reason=data["reason"],
-                    ticket=data["ticket"],
-                    **form.changes(),
-                )
-        except EditConflict as exc:
-            conflict = exc
-            copy = request.POST.copy()
-            copy["version"] = str(exc.current_version)
-            form.data = copy
-        except ValidationError as exc:
-            _add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Step saved.")
-            return redirect(procedure)
-    return render(
+
+    def save(data: dict[str, Any]) -> Any:
+        if step is None:
+            return services.step_create(
+                procedure=procedure,
+                user=request.user,
+                reason=data["reason"],
+                ticket=data["ticket"],
+                **form.changes(),
+            )
+        return services.step_update(
+            step=step,
+            user=request.user,
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+            **form.changes(),
+        )
+
+    return edit_page(
         request,
-        "documents/step_form.html",
-        {"form": form, "procedure": procedure, "step": step, "conflict": conflict},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=save,
+        saved_message="Step saved.",
+        template="documents/step_form.html",
+        context={"procedure": procedure, "step": step},
+        success_url=lambda _saved: procedure,
     )
 
 

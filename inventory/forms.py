@@ -238,7 +238,7 @@ class DependencyEditForm(VersionedFormMixin, ChangeReasonMixin):
         self.helper = _helper("Save")
 
 
-class ApplyTechniqueForm(ChangeReasonMixin):
+class ApplyTechniqueForm(VersionedFormMixin, ChangeReasonMixin):
     technique = forms.ModelChoiceField(queryset=Technique.objects.none())
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
@@ -345,9 +345,7 @@ def set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
         key = node_key(target)
         if key in existing:
             if existing[key].position != position:
-                save_if_current(
-                    existing[key], expected_version=None, changes={"position": position}
-                )
+                save_locked(existing[key], changes={"position": position})
         elif isinstance(target, Component):
             GroupMember.objects.create(group=group, component=target, position=position)
         else:
@@ -591,7 +589,7 @@ def technique_apply(
     technique: Technique,
     target: Node,
     user: Any,
-    expected_version: int | None = None,
+    expected_version: int | None,
     reason: str = "",
     ticket: str = "",
 ) -> Node:

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.concurrency import EditConflict
+from bcp.editing import add_service_errors, edit_page, form_page
 from bcp.forms import ReasonOnlyForm
 from bcp.http import PlanRequest
 from bcp.models import Plan
@@ -49,12 +50,7 @@ def _plan(request: PlanRequest) -> Plan:
     return request.plan
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_add_errors = add_service_errors
 
 
 def _form_page(
@@ -62,13 +58,10 @@ def _form_page(
     form: Any,
     *,
     title: str,
-    conflict: Any = None,
     back: str = "",
     **extra: Any,
 ) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "title": title, "conflict": conflict, "back": back, **extra}
-    return render(request, "inventory/form.html", context, status=status)
+    return form_page(request, "inventory/form.html", form, {"title": title, "back": back, **extra})
 
 
 def _edit_page(
@@ -81,29 +74,15 @@ def _edit_page(
     title: str | None = None,
     back: str | None = None,
 ) -> HttpResponse:
-    """Validate ``form``, call ``save`` (one service) and redirect, or show the page again.
-
-    An edit conflict keeps the user's input and shows the diff; a validation error from
-    the service lands on the form's fields.
-    """
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except EditConflict as exc:
-            conflict = exc
-            keep_input_after_conflict(form, exc)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, saved_message)
-            return redirect(back or obj)
-    return _form_page(
+    """An inventory edit page: :func:`bcp.editing.edit_page` on the shared form template."""
+    return edit_page(
         request,
         form,
-        title=title or f"Edit {obj.name}",
-        conflict=conflict,
-        back=back or obj.get_absolute_url(),
+        save=save,
+        saved_message=saved_message,
+        template="inventory/form.html",
+        context={"title": title or f"Edit {obj.name}", "back": back or obj.get_absolute_url()},
+        success_url=lambda _saved: back or obj,
     )
 
 
@@ -194,7 +173,7 @@ def component_detail(request: PlanRequest, component_pk: int) -> HttpResponse:
         "component": component,
         "relations": selectors.element_relations(plan, component_key(component.pk)),
         "groups": RedundancyGroup.objects.filter(members__component=component),
-        "technique_form": ApplyTechniqueForm(plan=plan),
+        "technique_form": ApplyTechniqueForm(plan=plan, initial={"version": component.version}),
     }
     return render(request, "inventory/component_detail.html", context)
 
@@ -243,10 +222,16 @@ def _apply_technique(request: PlanRequest, target: Component | RedundancyGroup) 
         technique = form.cleaned_data["technique"]
         try:
             services.technique_apply(
-                technique=technique, target=target, user=request.user, **_reason(form)
+                technique=technique,
+                target=target,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **_reason(form),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except EditConflict as exc:
+            messages.error(request, f"Not applied: {exc} Review it and apply the technique again.")
         else:
             messages.success(
                 request,
@@ -418,7 +403,7 @@ def group_detail(request: PlanRequest, group_pk: int) -> HttpResponse:
         "group": group,
         "members": selectors.group_members(group),
         "relations": selectors.element_relations(plan, group_key(group.pk)),
-        "technique_form": ApplyTechniqueForm(plan=plan),
+        "technique_form": ApplyTechniqueForm(plan=plan, initial={"version": group.version}),
     }
     return render(request, "inventory/group_detail.html", context)
 

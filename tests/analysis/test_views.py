@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from analysis.models import AnalysisRun, Incident
+from analysis.models import AnalysisRun, AnalysisSettings, Incident
 from tests.analysis.conftest import printing_function
 from tests.conftest import client_for
 
@@ -104,6 +104,7 @@ def test_function_page_shows_required_versus_achievable(demo: dict[str, Any]) ->
 
 def test_settings_refuse_a_margin_of_100_percent(demo: dict[str, Any]) -> None:
     plan = demo["plan"]
+    current = AnalysisSettings.objects.get(plan=plan)
     response = client_for(demo["users"]["manager"]).post(
         reverse("analysis_settings", kwargs={"plan_pk": plan.pk}),
         {
@@ -114,9 +115,10 @@ def test_settings_refuse_a_margin_of_100_percent(demo: dict[str, Any]) -> None:
             "rto_margin_percent": 100,
             "expected_incidents_per_year": 1,
             "budget_period": "month",
+            "version": current.version,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "below 100%" in response.content.decode()
 
 

@@ -104,6 +104,12 @@ def bia_world(people: Any) -> BiaWorld:
     return bia_world(people)
 
 
+def seen_version(assessment: Assessment, question: Any, cell: str = "") -> int:
+    """The version a user looking at the page now would send: the answer's, or 0 for none."""
+    answer = assessment.answers.filter(question=question, cell=cell).first()
+    return answer.version if answer else 0
+
+
 def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: int = 1) -> None:
     """Answer every required question of an assessment (each grid cell with ``grid``)."""
     categories, horizons = services.grid_cells(assessment.plan)
@@ -116,7 +122,9 @@ def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: i
                 cell=services.cell_key(category.key, hours),
                 raw=[str(grid)],
                 user=user,
-                expected_version=None,
+                expected_version=seen_version(
+                    assessment, grid_question, services.cell_key(category.key, hours)
+                ),
             )
     for key, value in (
         ("purpose", "Printing for students"),
@@ -129,5 +137,5 @@ def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: i
             question=world.question(key, assessment),
             raw=[value],
             user=user,
-            expected_version=None,
+            expected_version=seen_version(assessment, world.question(key, assessment)),
         )

@@ -19,7 +19,7 @@ from bia.selectors import (
     plan_impact_assessments,
     plan_snapshot,
 )
-from tests.bia.factories import BiaWorld, bia_world, fill_required
+from tests.bia.factories import BiaWorld, bia_world, fill_required, seen_version
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _cell(world: BiaWorld, assessment: Assessment, user: Any, cell: str, level: 
         cell=cell,
         raw=[str(level)],
         user=user,
-        expected_version=None,
+        expected_version=seen_version(assessment, world.question("impact_grid", assessment), cell),
     )
 
 

@@ -18,7 +18,7 @@ from bia.models import (
     QuestionnaireTemplate,
     Workshop,
 )
-from tests.bia.factories import BusinessFunctionFactory, bia_world, fill_required
+from tests.bia.factories import BusinessFunctionFactory, bia_world, fill_required, seen_version
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def test_approved_answers_are_locked(people: PlanPeople) -> None:
             question=world.question("purpose"),
             raw=["Changed"],
             user=people.stakeholder,
-            expected_version=None,
+            expected_version=seen_version(approved, world.question("purpose")),
         )
 
 
@@ -223,7 +223,7 @@ def test_returning_a_bia_needs_a_comment_and_reopens_it(people: PlanPeople) -> N
         question=world.question("purpose"),
         raw=["Printing for all students"],
         user=people.stakeholder,
-        expected_version=None,
+        expected_version=seen_version(returned, world.question("purpose")),
     )
     returned.refresh_from_db()
     assert returned.state == AssessmentState.IN_PROGRESS
@@ -390,7 +390,7 @@ def test_a_cleared_answer_counts_as_missing(people: PlanPeople) -> None:
         question=world.question("data_loss"),
         raw=[""],
         user=people.stakeholder,
-        expected_version=None,
+        expected_version=seen_version(world.own_assessment, world.question("data_loss")),
     )
     with pytest.raises(services.MissingAnswers) as excinfo:
         services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_locked
 from bcp.history import change_context
 from bia import services
 from bia.models import Answer, Assessment, AssessmentState, Campaign, ImpactSettings
@@ -198,7 +198,7 @@ def test_a_horizon_list_that_does_not_increase_gets_a_field_error(people: PlanPe
         },
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Horizons must increase: 4 h comes after 1 d." in body
     assert "1 h, 1 d, 4 h" in body
 
@@ -228,10 +228,8 @@ def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople) -> None:
     campaign = Campaign.objects.get(plan=world.plan, name="Overdue round")
     assessment = campaign.assessments.get()
     with change_context(user=people.manager, reason="Test: due yesterday"):
-        save_if_current(
-            assessment,
-            expected_version=None,
-            changes={"due_date": timezone.localdate() - datetime.timedelta(days=1)},
+        save_locked(
+            assessment, changes={"due_date": timezone.localdate() - datetime.timedelta(days=1)}
         )
     body = (
         client_for(people.manager)
@@ -287,7 +285,7 @@ def test_list_pages_keep_a_constant_query_count_as_rows_grow(
     for assessment in Assessment.objects.filter(plan=world.plan).exclude(campaign=world.campaign):
         # Bring the new functions into the measured campaign too.
         with change_context(user=people.manager, reason="Test"):
-            save_if_current(assessment, expected_version=None, changes={"campaign": world.campaign})
+            save_locked(assessment, changes={"campaign": world.campaign})
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("Extra function") >= 12
@@ -343,7 +341,7 @@ def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople
             "version": world.template.version,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "needs at least two choices" in response.content.decode()
     world.template.refresh_from_db()
     assert world.template.is_latest

@@ -52,6 +52,7 @@ def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "")
         approve=approve,
         comment=comment,
         document_sha256=version.pdf_sha256,
+        expected_version=signoff.version,
     )
 
 
@@ -192,6 +193,7 @@ def test_a_decision_on_a_different_document_hash_is_refused(people: PlanPeople) 
             approve=True,
             comment="",
             document_sha256="f" * 64,
+            expected_version=signoff.version,
         )
 
 
@@ -206,6 +208,7 @@ def test_nobody_else_can_decide_on_a_stakeholders_sign_off(people: PlanPeople) -
             approve=True,
             comment="",
             document_sha256=version.pdf_sha256,
+            expected_version=signoff.version,
         )
 
 

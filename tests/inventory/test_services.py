@@ -96,7 +96,11 @@ def test_a_dependency_cycle_is_refused_and_named(people: PlanPeople) -> None:
     RunsOnFactory.create(component=vm, on_component=san)
     with pytest.raises(ValidationError) as excinfo:
         services.component_update(
-            component=san, user=people.manager, expected_version=None, values={}, runs_on=[app]
+            component=san,
+            user=people.manager,
+            expected_version=san.version,
+            values={},
+            runs_on=[app],
         )
     assert excinfo.value.message_dict["runs_on"] == [
         "This would make a dependency cycle: SAN → App server → VM → SAN"
@@ -110,7 +114,11 @@ def test_a_cycle_through_a_group_is_named_too(people: PlanPeople) -> None:
     GroupMemberFactory.create(group=pool, component=host)
     with pytest.raises(ValidationError, match="Host → Host pool → Host"):
         services.component_update(
-            component=host, user=people.manager, expected_version=None, values={}, runs_on=[pool]
+            component=host,
+            user=people.manager,
+            expected_version=host.version,
+            values={},
+            runs_on=[pool],
         )
 
 
@@ -166,7 +174,11 @@ def test_a_group_cannot_contain_a_group_that_contains_it(people: PlanPeople) -> 
     GroupMemberFactory.create(group=inner, component=a)
     with pytest.raises(ValidationError, match="Inner → Outer → Inner"):
         services.group_update(
-            group=inner, user=people.manager, expected_version=None, values={}, members=[a, outer]
+            group=inner,
+            user=people.manager,
+            expected_version=inner.version,
+            values={},
+            members=[a, outer],
         )
 
 
@@ -183,7 +195,10 @@ def test_sites_cannot_contain_each_other(people: PlanPeople) -> None:
     room = SiteFactory.create(plan=people.plan, name="Room", parent=building)
     with pytest.raises(ValidationError, match="Building → Room → Building"):
         services.site_update(
-            site=building, user=people.manager, expected_version=None, values={"parent": room}
+            site=building,
+            user=people.manager,
+            expected_version=building.version,
+            values={"parent": room},
         )
 
 
@@ -217,7 +232,9 @@ def test_applying_a_technique_prefills_recovery_capability(people: PlanPeople) -
         replication_lag_seconds=60.0,
     )
     database = ComponentFactory.create(plan=people.plan, kind="database")
-    updated = services.technique_apply(technique=technique, target=database, user=people.manager)
+    updated = services.technique_apply(
+        technique=technique, target=database, user=people.manager, expected_version=database.version
+    )
     assert isinstance(updated, Component)
     assert (updated.failover_seconds, updated.replication, updated.replication_lag_seconds) == (
         300.0,
@@ -234,7 +251,9 @@ def test_applying_an_active_passive_technique_turns_a_group_into_a_pair(people: 
     )
     group = GroupFactory.create(plan=people.plan, mode="active_active", k=1)
     GroupMemberFactory.create(group=group, component=ComponentFactory.create(plan=people.plan))
-    updated = services.technique_apply(technique=technique, target=group, user=people.manager)
+    updated = services.technique_apply(
+        technique=technique, target=group, user=people.manager, expected_version=group.version
+    )
     assert (updated.mode, updated.failover_seconds) == ("active_passive", 120.0)  # type: ignore[union-attr]
 
 

@@ -244,7 +244,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(
     response = manager_client.post(
         _url(people, "inventory_component_edit", component_pk=san.pk), stale
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert b"edit-conflict" in response.content
     assert response.context["form"]["owner"].value() == "Mine"
     assert Component.objects.get(pk=san.pk).owner == "Theirs"
