@@ -169,8 +169,15 @@ CASES = [
         Capability.EDIT,
         method="post",
         kwargs=_workshop,
-        data={"field": "notes", "value": "From the matrix"},
+        # A new workshop is at version 1; without a version the save is a conflict.
+        data={"field": "notes", "value": "From the matrix", "version": "1"},
     ),
     UrlCase("bia_action_add", Capability.EDIT, method="post", kwargs=_workshop),
-    UrlCase("bia_action_done", Capability.EDIT, method="post", kwargs=_action),
+    UrlCase(
+        "bia_action_done",
+        Capability.EDIT,
+        method="post",
+        kwargs=_action,
+        data={"done": "1", "version": "1"},
+    ),
 ]
