@@ -31,10 +31,12 @@ from itertools import islice, pairwise
 from typing import Any
 
 from django.db import connections, models, router, transaction
+from django.utils import timezone
 
 from audit import tracking
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.tracking import history_models, plan_id_of, tracked_model_for
+from bcp.bulk import insert_rows
 
 # Arbitrary constant naming the chain's PostgreSQL advisory lock.
 CHAIN_LOCK_KEY = 7_220_415_001
@@ -153,7 +155,7 @@ def _describe(instance: Any, label: str, object_id: str) -> str:
     return (text or f"{label} #{object_id}")[:200]
 
 
-def _make_entry(
+def _entry_values(
     *,
     history_model: type[models.Model],
     row: dict[str, Any],
@@ -161,29 +163,30 @@ def _make_entry(
     object_repr: str,
     seq: int,
     prev_hash: str,
-) -> ChainEntry:
+) -> dict[str, Any]:
+    """The columns of the chain entry for ``row`` (a historical row read back)."""
     model = history_model.instance_type  # type: ignore[attr-defined]
     label: str = model._meta.label
     fields = list(row)
     content_hash = content_hash_of(content_of(row, fields))
     object_id = str(row[model._meta.pk.attname])
-    return ChainEntry(
-        seq=seq,
-        model_label=label,
-        history_id=row["history_id"],
-        object_id=object_id,
-        object_repr=object_repr,
-        plan_id=plan_id,
-        history_type=row["history_type"],
-        history_date=row["history_date"],
-        user_id=row["history_user_id"],
-        reason=row["history_change_reason"] or "",
-        ticket=row.get("history_ticket") or "",
-        batch=row.get("history_batch"),
-        content_fields=",".join(fields),
-        content_hash=content_hash,
-        prev_hash=prev_hash,
-        entry_hash=entry_hash_of(
+    return {
+        "seq": seq,
+        "model_label": label,
+        "history_id": row["history_id"],
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "plan_id": plan_id,
+        "history_type": row["history_type"],
+        "history_date": row["history_date"],
+        "user_id": row["history_user_id"],
+        "reason": row["history_change_reason"] or "",
+        "ticket": row.get("history_ticket") or "",
+        "batch": row.get("history_batch"),
+        "content_fields": ",".join(fields),
+        "content_hash": content_hash,
+        "prev_hash": prev_hash,
+        "entry_hash": entry_hash_of(
             seq=seq,
             prev_hash=prev_hash,
             content_hash=content_hash,
@@ -193,7 +196,11 @@ def _make_entry(
             plan_id=plan_id,
             object_repr=object_repr,
         ),
-    )
+    }
+
+
+def _make_entry(**kwargs: Any) -> ChainEntry:
+    return ChainEntry(**_entry_values(**kwargs))
 
 
 def _chain_head(alias: str) -> tuple[int, str]:
@@ -212,7 +219,7 @@ def _repr_of(history_row: models.Model, instance: Any) -> str:
 class _Pending:
     """Historical rows written inside :func:`chain_batch`, chained when it closes."""
 
-    rows: list[models.Model] = field(default_factory=list)
+    keys: list[tuple[type[models.Model], int]] = field(default_factory=list)
     reprs: list[str] = field(default_factory=list)
 
 
@@ -242,8 +249,8 @@ def chain_batch() -> Iterator[None]:
         yield
     finally:
         _batch.reset(token)
-    if pending.rows:
-        append_history_rows(pending.rows, reprs=pending.reprs)
+    if pending.keys:
+        _append(pending.keys, pending.reprs)
 
 
 def append_history_row(
@@ -256,7 +263,7 @@ def append_history_row(
     """
     pending = _batch.get()
     if pending is not None:
-        pending.rows.append(history_row)
+        pending.keys.append((type(history_row), history_row.pk))
         pending.reprs.append(_repr_of(history_row, instance))
         return None
     history_model = type(history_row)
@@ -283,19 +290,23 @@ def append_history_row(
     return entry
 
 
-def append_created_rows(history_rows: list[models.Model], instances: list[Any]) -> None:
-    """Chain rows written in bulk with their live instances (for the descriptions).
+def append_created_rows(
+    history_model: type[models.Model], history_ids: list[int], instances: list[Any]
+) -> None:
+    """Chain history rows written in bulk, described by their live instances.
 
     Inside :func:`chain_batch` they join the batch, in order; otherwise they are chained
     at once in one pass.
     """
-    reprs = [_repr_of(row, instance) for row, instance in zip(history_rows, instances, strict=True)]
+    label = history_model.instance_type._meta.label  # type: ignore[attr-defined]
+    reprs = [_describe(instance, label, str(instance.pk)) for instance in instances]
+    keys = [(history_model, history_id) for history_id in history_ids]
     pending = _batch.get()
     if pending is not None:
-        pending.rows.extend(history_rows)
+        pending.keys.extend(keys)
         pending.reprs.extend(reprs)
         return
-    append_history_rows(history_rows, reprs=reprs)
+    _append(keys, reprs)
 
 
 def _plan_ids(
@@ -325,34 +336,45 @@ def _plan_ids(
     return values
 
 
-def append_history_rows(
-    history_rows: list[models.Model],
-    *,
-    reprs: list[str] | None = None,
-    batch_size: int = 1000,
-) -> int:
+def append_history_rows(history_rows: list[models.Model]) -> int:
     """Append many existing historical rows, in the given order, in one pass.
+
+    Used to adopt history written before the audit app was installed, and by the
+    benchmarks; imports go through :func:`chain_batch`. See :func:`_append`.
+    """
+    keys = [(type(row), row.pk) for row in history_rows]
+    return _append(keys, None)
+
+
+_ENTRY_FIELDS = [f for f in ChainEntry._meta.concrete_fields]
+
+
+def _append(
+    keys: list[tuple[type[models.Model], int]],
+    reprs: list[str] | None,
+    *,
+    batch_size: int = 2000,
+) -> int:
+    """Chain the historical rows ``keys`` (model, history id), in order.
 
     One lock and one read of the chain head for the whole list; per ``batch_size`` rows,
     one read per history table (each row is read back from the database, exactly as
     :func:`append_history_row` does), one read per foreign-key hop to find the rows'
-    plans, and one bulk insert. ``reprs`` are the rows' descriptions when the caller has
-    them (otherwise each is built from its historical row). Used by imports (through
-    :func:`chain_batch`), to adopt history written before the audit app was installed,
-    and by the benchmarks.
+    plans, and one multi-row insert (:func:`bcp.bulk.insert_rows`). ``reprs`` are the
+    rows' descriptions when the caller has them (else each is built from its row).
     """
-    if reprs is not None and len(reprs) != len(history_rows):
-        raise ValueError("append_history_rows: one description per row, or none")
+    if reprs is not None and len(reprs) != len(keys):
+        raise ValueError("one description per row, or none")
     alias = router.db_for_write(ChainEntry)
     appended = 0
     with transaction.atomic(using=alias):
         _lock_chain(alias)
         last_seq, prev_hash = _chain_head(alias)
-        for start in range(0, len(history_rows), batch_size):
-            batch = history_rows[start : start + batch_size]
+        for start in range(0, len(keys), batch_size):
+            batch = keys[start : start + batch_size]
             by_model: dict[type[models.Model], list[int]] = defaultdict(list)
-            for record in batch:
-                by_model[type(record)].append(record.pk)
+            for history_model, history_id in batch:
+                by_model[history_model].append(history_id)
             stored: dict[tuple[type[models.Model], int], dict[str, Any]] = {}
             plans: dict[tuple[type[models.Model], int], int | None] = {}
             for history_model, ids in by_model.items():
@@ -366,22 +388,26 @@ def append_history_rows(
                     stored[(history_model, row["history_id"])] = row
                     plans[(history_model, row["history_id"])] = plan_id
             entries = []
-            for offset, record in enumerate(batch):
+            created_at = timezone.now()
+            for offset, key in enumerate(batch):
                 last_seq += 1
-                key = (type(record), record.pk)
-                entry = _make_entry(
-                    history_model=type(record),
+                if reprs is not None:
+                    described = reprs[start + offset]
+                else:
+                    record = key[0]._default_manager.using(alias).get(pk=key[1])
+                    described = _repr_of(record, None)
+                entry = _entry_values(
+                    history_model=key[0],
                     row=stored[key],
                     plan_id=plans[key],
-                    object_repr=(
-                        reprs[start + offset] if reprs is not None else _repr_of(record, None)
-                    ),
+                    object_repr=described,
                     seq=last_seq,
                     prev_hash=prev_hash,
                 )
-                prev_hash = entry.entry_hash
-                entries.append(entry)
-            ChainEntry.objects.using(alias).bulk_create(entries)
+                prev_hash = entry["entry_hash"]
+                entry["created_at"] = created_at
+                entries.append([entry[f.attname] for f in _ENTRY_FIELDS])
+            insert_rows(ChainEntry, _ENTRY_FIELDS, entries, using=alias)
             appended += len(entries)
     return appended
 

@@ -36,9 +36,9 @@ def chain_new_history_row(
 
 
 def chain_bulk_history_rows(
-    sender: Any, history_rows: list[Any], instances: list[Any], **kwargs: Any
+    sender: Any, history_model: Any, history_ids: list[int], instances: list[Any], **kwargs: Any
 ) -> None:
-    append_created_rows(history_rows, instances)
+    append_created_rows(history_model, history_ids, instances)
 
 
 def protect_users_in_history(sender: Any, instance: Any, **kwargs: Any) -> None:

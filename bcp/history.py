@@ -24,6 +24,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from bcp.bulk import insert_objects, insert_rows, reserve_ids
+
 
 @dataclass(frozen=True)
 class ChangeContext:
@@ -92,21 +94,21 @@ def _apply_change_context(sender: Any, instance: Any, history_instance: Any, **k
         history_instance.history_user = user
 
 
-# Sent by tracked_bulk_create with ``history_rows`` and ``instances`` (same order); the
-# audit app chains the rows, as it does for each row simple-history writes one by one.
+# Sent by tracked_bulk_create with ``history_model``, ``history_ids`` and ``instances``
+# (same order); the audit app chains the rows, as it does for each row simple-history
+# writes one by one.
 historical_rows_bulk_created = Signal()
 
 
-def tracked_bulk_create(
-    model: type[models.Model], objs: list[Any], *, batch_size: int = 500
-) -> list[Any]:
+def tracked_bulk_create(model: type[models.Model], objs: list[Any]) -> list[Any]:
     """Insert many new rows of a tracked model together with their history rows.
 
     The one sanctioned bulk write on tracked models (imports of thousands of rows): the
-    live rows and their "created" history rows are each inserted in bulk, with the user,
-    reason, ticket and batch of the enclosing :func:`change_context` (required: no
-    history row without an actor), and ``historical_rows_bulk_created`` hands the history
-    rows to the audit chain. Related objects must already have primary keys.
+    live rows and their "created" history rows (the columns simple-history writes, with
+    the user, reason, ticket and batch of the enclosing :func:`change_context`, which is
+    required: no history row without an actor) are each inserted in one statement
+    (:mod:`bcp.bulk`), and ``historical_rows_bulk_created`` hands the history rows to the
+    audit chain. Related objects must already have primary keys; each object gets its own.
     """
     context = _current.get()
     if context is None or context.user is None:
@@ -114,21 +116,35 @@ def tracked_bulk_create(
             "tracked_bulk_create() needs a change_context(user=...) so history names the actor."
         )
     if not objs:
-        return []
-    # Bulk insert on purpose, bypassing TrackedQuerySet: the history is written just below.
-    created: list[Any] = models.QuerySet(model=model).bulk_create(objs, batch_size=batch_size)
-    if any(obj.pk is None for obj in created):
-        raise UntrackedWriteError(f"the database returned no ids for new {model.__name__} rows")
-    history_rows = model.history.bulk_history_create(  # type: ignore[attr-defined]
-        created,
-        batch_size=batch_size,
-        default_user=context.user,
-        default_change_reason=context.reason,
-        default_date=timezone.now(),
-        custom_historical_attrs={"history_ticket": context.ticket, "history_batch": context.batch},
+        return objs
+    insert_objects(model, objs)
+    history_model: type[models.Model] = model.history.model  # type: ignore[attr-defined]
+    history_ids = reserve_ids(history_model, len(objs))
+    history_fields = list(history_model._meta.concrete_fields)
+    own = {
+        "history_date": timezone.now(),
+        "history_change_reason": context.reason or None,
+        "history_type": "+",
+        "history_user_id": context.user.pk,
+        "history_ticket": context.ticket,
+        "history_batch": context.batch,
+    }
+    rows = [
+        [
+            history_id
+            if field.attname == "history_id"
+            else own[field.attname]
+            if field.attname in own
+            else getattr(obj, field.attname)
+            for field in history_fields
+        ]
+        for obj, history_id in zip(objs, history_ids, strict=True)
+    ]
+    insert_rows(history_model, history_fields, rows)
+    historical_rows_bulk_created.send(
+        sender=model, history_model=history_model, history_ids=history_ids, instances=objs
     )
-    historical_rows_bulk_created.send(sender=model, history_rows=history_rows, instances=created)
-    return created
+    return objs
 
 
 class UntrackedWriteError(RuntimeError):

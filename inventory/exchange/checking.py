@@ -238,6 +238,13 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _same_value(column: str, before: Any, after: Any) -> bool:
+    # What a component runs on is a set (exports list it by name); members keep order.
+    if column == "runs_on":
+        return sorted(before or []) == sorted(after or [])
+    return same(before, after)
+
+
 def _natural(text: str) -> tuple[Any, ...]:
     """Sort key that puts "row 10" after "row 9"."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
@@ -278,7 +285,7 @@ class _Check:
                 change = Change(section, label, "create")
             else:
                 merged = {**before, **item.values}
-                changed = [f for f in item.values if not same(before.get(f), merged.get(f))]
+                changed = [f for f in item.values if not _same_value(f, before.get(f), merged[f])]
                 change = Change(section, label, "update" if changed else "unchanged", changed)
             table[key] = merged
             self.changes.append(change)
