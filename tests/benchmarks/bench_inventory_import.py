@@ -72,7 +72,7 @@ def estate(scale: float, schema: str) -> dict[str, Any]:
                 "mttr_hours": 8.0,
             }
         )
-    groups = [
+    groups: list[dict[str, Any]] = [
         {
             "name": f"Host pair {g:05d}",
             "mode": "active_passive",
