@@ -38,7 +38,17 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 
 FORMAT = "continuity.backup/v1"
-APPS = ("auth.user", "authtoken", "bcp", "bia", "inventory", "analysis", "documents", "audit")
+APPS = (
+    "auth.user",
+    "authtoken",
+    "bcp",
+    "bia",
+    "inventory",
+    "analysis",
+    "documents",
+    "incidents",
+    "audit",
+)
 EXCLUDED = ("bcp.workerheartbeat",)
 
 

@@ -42,7 +42,13 @@ DEMO_USERS = (
     DemoUser("admin", "Ada", "Admin", None, is_staff=True),
 )
 
-APP_DEMO_MODULES = ("bia.demo", "inventory.demo", "analysis.demo", "documents.demo")
+APP_DEMO_MODULES = (
+    "bia.demo",
+    "inventory.demo",
+    "analysis.demo",
+    "documents.demo",
+    "incidents.demo",
+)
 
 
 @transaction.atomic

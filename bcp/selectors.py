@@ -100,4 +100,4 @@ def plan_statistics(plan: Plan, progress: Any = None) -> dict[str, Any]:
     return {"members": members, "records": records}
 
 
-PLANNING_APPS = ("bcp", "bia", "inventory", "analysis", "documents", "audit")
+PLANNING_APPS = ("bcp", "bia", "inventory", "analysis", "documents", "incidents", "audit")

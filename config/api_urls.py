@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bia/", include("bia.api_urls")),
     path("documents/", include("documents.api_urls")),
     path("plans/<int:plan_pk>/inventory/", include("inventory.api_urls")),
+    path("plans/<int:plan_pk>/", include("incidents.api_urls")),
 ]

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from bcp import views
 from bcp.auth import ThrottledLoginView
+from incidents import views as incident_views
 
 plan_patterns: list[URLPattern | URLResolver] = [
     path("", views.plan_detail, name="plan_detail"),
@@ -27,6 +28,7 @@ plan_patterns: list[URLPattern | URLResolver] = [
     path("inventory/", include("inventory.urls")),
     path("analysis/", include("analysis.urls")),
     path("documents/", include("documents.urls")),
+    path("incidents/", include("incidents.urls")),
     path("audit/", include("audit.urls")),
 ]
 
@@ -69,6 +71,8 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:plan_pk>/", include(plan_patterns)),
     path("staff/users/", views.user_list, name="user_list"),
+    # The acknowledge link of a call-tree email: no sign-in, the signed token says who.
+    path("acknowledge/<str:token>/", incident_views.acknowledge, name="incident_acknowledge"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.

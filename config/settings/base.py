@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "inventory",
     "analysis",
     "documents",
+    "incidents",
     "audit",
 ]
 
@@ -131,6 +132,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "continuity@localhost")
+# Seconds an SMTP exchange may take before a send is given up (a call-tree email must
+# not hold the page that starts the call tree).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Hours an incident's acknowledge link stays valid after it is emailed.
+INCIDENT_ACK_MAX_AGE_HOURS = env_int("INCIDENT_ACK_MAX_AGE_HOURS", 72, minimum=1)
 
 # --- Celery -----------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"

@@ -17,7 +17,8 @@ def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"bcp", "bia", "inventory", "analysis", "documents", "audit"}
+        if model._meta.app_label
+        in {"bcp", "bia", "inventory", "analysis", "documents", "incidents", "audit"}
         and model.__name__ not in {"Job", "WorkerHeartbeat", "AnalysisRun"}
     }
 

@@ -1,0 +1,58 @@
+"""Admin views of incidents: read-only, because every change belongs in services.
+
+Incidents are evidence of what happened; the admin shows them with their history but
+cannot add, change or delete them, so no write bypasses the change history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from incidents.models import (
+    AfterActionReport,
+    ExerciseSchedule,
+    FollowUpAction,
+    Incident,
+    IncidentElement,
+    IncidentFunction,
+    IncidentStep,
+    LogEntry,
+    Notification,
+    Scenario,
+)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg,unused-ignore]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "plan", "status", "started_at", "closed_at")
+    list_filter = ("kind", "status")
+    search_fields = ("title",)
+
+
+for model in (
+    AfterActionReport,
+    ExerciseSchedule,
+    FollowUpAction,
+    IncidentElement,
+    IncidentFunction,
+    IncidentStep,
+    LogEntry,
+    Notification,
+    Scenario,
+):
+    admin.site.register(model, ReadOnlyAdmin)

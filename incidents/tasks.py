@@ -1,0 +1,43 @@
+"""Celery tasks of the incidents app: ids in, one service call, status recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.models import Job
+
+RENDER_SOFT_LIMIT = 120
+RENDER_HARD_LIMIT = 180
+
+
+def _render(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    from incidents.reports import report_render
+
+    return report_render(job=job, progress=progress)
+
+
+@shared_task(
+    base=JobTask,
+    name="incidents.tasks.report_render",
+    soft_time_limit=RENDER_SOFT_LIMIT,
+    time_limit=RENDER_HARD_LIMIT,
+    ignore_result=True,
+)
+def report_render(job_id: str) -> str:
+    return run_job(job_id, _render)
+
+
+@shared_task(
+    name="incidents.tasks.exercise_reminders",
+    soft_time_limit=120,
+    time_limit=180,
+    ignore_result=True,
+)
+def exercise_reminders() -> int:
+    """Periodic: remind owners and managers of exercises due (schedule it daily)."""
+    from incidents.exercises import exercise_reminders_send
+
+    return exercise_reminders_send()

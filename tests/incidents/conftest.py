@@ -1,0 +1,29 @@
+"""Fixtures of the incidents tests: a real SMTP server and a media folder per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.incidents.smtp import Mailbox, running_smtp_server
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    with running_smtp_server(settings) as box:
+        yield box
+
+
+@pytest.fixture(autouse=True)
+def media_root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Reports rendered here land in the test's own folder (a worker keeps its own)."""
+    if "celery_worker_process" in request.fixturenames or "live_server" in request.fixturenames:
+        from django.conf import settings
+
+        return Path(settings.MEDIA_ROOT)
+    settings_fixture: Any = request.getfixturevalue("settings")
+    settings_fixture.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings_fixture.MEDIA_ROOT)

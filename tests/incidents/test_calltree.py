@@ -1,0 +1,198 @@
+"""The call tree through a real SMTP server: emails, acknowledge links, who to chase."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from audit.models import ChainEntry
+from incidents import calltree, services
+from incidents.models import Notification
+from tests.conftest import PlanPeople
+from tests.incidents.factories import Estate, declare, entry_for, print_estate
+from tests.incidents.smtp import Mailbox
+
+pytestmark = pytest.mark.django_db
+SITE = "http://testserver"
+
+
+@pytest.fixture
+def estate(people: PlanPeople) -> Estate:
+    return print_estate(people)
+
+
+def _path(link: str) -> str:
+    return urlsplit(link).path
+
+
+def test_starting_the_call_tree_emails_everyone_with_an_address_and_lists_the_rest_to_chase(
+    estate: Estate, smtp_server: Mailbox
+) -> None:
+    incident = declare(estate)
+    sent = calltree.calltree_start(
+        incident=incident, user=estate.people.manager, site="https://bcp.example.org"
+    )
+    assert [n.contact_name for n in sent] == ["Maya Manager", "Priya Print", "Nina Network"]
+    assert [bool(n.sent_at) for n in sent] == [True, True, False]
+    assert sent[2].send_error == "No email address: call by phone."
+    assert len(smtp_server.messages) == 2
+    message = smtp_server.to("priya@example.org")[0]
+    assert "SAN failure" in message["Subject"]
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Stopped: Head office printing." in text
+    assert "Running degraded: Branch printing." in text
+    assert "Maya Manager calls you" in text
+    assert smtp_server.ack_link("priya@example.org").startswith(
+        "https://bcp.example.org/acknowledge/"
+    )
+
+
+def test_an_exercise_is_marked_in_the_subject_and_the_body(
+    estate: Estate, smtp_server: Mailbox
+) -> None:
+    incident = declare(estate, kind="exercise", title="SAN loss drill")
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    message = smtp_server.to("maya@example.org")[0]
+    assert str(message["Subject"]).strip().startswith("[EXERCISE] Exercise on")
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert body.get_content().startswith("THIS IS AN EXERCISE.")
+
+
+def test_the_link_acknowledges_without_signing_in_and_only_on_post(
+    estate: Estate, smtp_server: Mailbox
+) -> None:
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    path = _path(smtp_server.ack_link("priya@example.org"))
+    anonymous = Client()
+    page = anonymous.get(path)
+    assert page.status_code == 200
+    assert b"I have received this" in page.content
+    assert not Notification.objects.filter(acknowledged_at__isnull=False).exists()
+    done = anonymous.post(path)
+    assert done.status_code == 200
+    assert b"your acknowledgement was recorded" in done.content
+    priya = Notification.objects.get(contact_name="Priya Print")
+    assert priya.acknowledged_via == "email link"
+    again = anonymous.post(path)
+    assert b"you acknowledged at" in again.content
+    assert Notification.objects.get(pk=priya.pk).version == priya.version
+
+
+def test_an_altered_link_is_refused_and_changes_nothing(
+    estate: Estate, smtp_server: Mailbox
+) -> None:
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    path = _path(smtp_server.ack_link("priya@example.org"))
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    response = Client().post(f"/acknowledge/{forged}/")
+    assert response.status_code == 400
+    assert b"has been altered" in response.content
+    assert not Notification.objects.filter(acknowledged_at__isnull=False).exists()
+
+
+def test_an_expired_link_is_refused_and_changes_nothing(estate: Estate, settings: Any) -> None:
+    incident = declare(estate)
+    notification = calltree.calltree_start(
+        incident=incident, user=estate.people.manager, site=SITE
+    )[0]
+
+    class Yesterday(signing.TimestampSigner):
+        def timestamp(self) -> str:
+            hours = settings.INCIDENT_ACK_MAX_AGE_HOURS + 1
+            return signing.b62_encode(int(time.time()) - hours * 3600)
+
+    token = calltree.ack_token(notification, signer=Yesterday(salt=calltree.SALT))
+    response = Client().post(f"/acknowledge/{token}/")
+    assert response.status_code == 400
+    assert b"This link has expired" in response.content
+    assert Notification.objects.get(pk=notification.pk).acknowledged_at is None
+
+
+def test_a_link_of_a_closed_incident_acknowledges_nothing(estate: Estate) -> None:
+    incident = declare(estate)
+    notification = calltree.calltree_start(
+        incident=incident, user=estate.people.manager, site=SITE
+    )[0]
+    now = timezone.now()
+    for entry in (entry_for(incident, estate.head_office), entry_for(incident, estate.branch)):
+        services.function_restore(
+            incident_function=entry,
+            user=estate.people.manager,
+            restored_at=now,
+            data_lost_minutes=None,
+        )
+    incident.refresh_from_db()
+    services.incident_close(
+        incident=incident,
+        user=estate.people.manager,
+        expected_version=incident.version,
+        summary="Done.",
+        lessons="",
+    )
+    response = Client().post(f"/acknowledge/{calltree.ack_token(notification)}/")
+    assert response.status_code == 400
+    assert b"has been closed" in response.content
+
+
+def test_the_call_tree_starts_once(estate: Estate) -> None:
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    with pytest.raises(ValidationError, match="already started"):
+        calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    assert Notification.objects.filter(incident=incident).count() == 3
+
+
+def test_a_mail_server_that_is_down_leaves_everyone_to_chase_by_phone(
+    estate: Estate, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    incident = declare(estate)
+    sent = calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    assert not any(n.sent_at for n in sent)
+    assert sent[0].send_error.startswith("Email failed:")
+
+
+def test_each_acknowledgement_is_chained_with_the_contact_named(
+    estate: Estate, smtp_server: Mailbox
+) -> None:
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    Client().post(_path(smtp_server.ack_link("maya@example.org")))
+    maya = Notification.objects.get(contact_name="Maya Manager")
+    entries = ChainEntry.objects.filter(
+        model_label="incidents.Notification", object_id=str(maya.pk)
+    ).order_by("seq")
+    assert entries.last() is not None
+    assert entries.last().reason == "Maya Manager acknowledged (email link)"  # type: ignore[union-attr]
+    assert entries.last().plan_id == estate.plan.pk  # type: ignore[union-attr]
+
+
+def test_the_manager_records_a_phone_call_for_someone_without_email(
+    estate: Estate, manager_client: Client
+) -> None:
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    nina = Notification.objects.get(contact_name="Nina Network")
+    response = manager_client.post(
+        f"/plans/{estate.plan.pk}/incidents/{incident.pk}/call-tree/{nina.pk}/reached/"
+    )
+    assert response.status_code == 302
+    nina.refresh_from_db()
+    assert nina.acknowledged_via.startswith("reached by phone, recorded by")
+    assert nina.acknowledged_at is not None
+    assert nina.acknowledged_at <= timezone.now() + dt.timedelta(seconds=1)

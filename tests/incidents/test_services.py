@@ -1,0 +1,285 @@
+"""Declaring, working the steps, recovering, restoring and closing: the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from analysis.models import Incident as BudgetRecord
+from audit.models import ChainEntry
+from incidents import services
+from incidents.models import (
+    ExerciseSchedule,
+    Incident,
+    IncidentElement,
+    IncidentStep,
+    LogEntry,
+)
+from tests.conftest import PlanPeople
+from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def estate(people: PlanPeople) -> Estate:
+    return print_estate(people)
+
+
+def _restore_all(incident: Incident, estate: Estate, *, after: dt.timedelta) -> None:
+    for entry in incident.functions.all():
+        services.function_restore(
+            incident_function=entry,
+            user=estate.people.manager,
+            restored_at=incident.started_at + after,
+            data_lost_minutes=5.0,
+        )
+
+
+def _close(incident: Incident, estate: Estate) -> Incident:
+    incident.refresh_from_db()
+    return services.incident_close(
+        incident=incident,
+        user=estate.people.manager,
+        expected_version=incident.version,
+        summary="The SAN controller was replaced.",
+        lessons="Keep a spare controller.",
+    )
+
+
+# --- declaring ----------------------------------------------------------------------------
+
+
+def test_declaring_records_the_failures_the_affected_functions_and_their_runbook_steps(
+    estate: Estate,
+) -> None:
+    incident = declare(estate, estate.san)
+    assert list(incident.elements.values_list("name", "kind")) == [("SAN", "component")]
+    head_office = entry_for(incident, estate.head_office)
+    assert (head_office.state, head_office.because) == ("down", ["SAN"])
+    branch = entry_for(incident, estate.branch)
+    assert (branch.state, branch.because) == ("degraded", ["SAN"])
+    steps = list(head_office.steps.values_list("position", "instruction", "expected_minutes"))
+    assert steps == [(1, "Check the SAN controllers.", 10), (2, "Fail over the print pair.", 15)]
+
+
+def test_one_failed_load_balancer_degrades_head_office_printing_through_its_pair(
+    estate: Estate,
+) -> None:
+    incident = declare(estate, estate.lb_1)
+    head_office = entry_for(incident, estate.head_office)
+    assert (head_office.state, head_office.because) == ("degraded", ["Load balancer 1", "LB pair"])
+    assert not incident.functions.filter(function=estate.branch).exists()
+
+
+def test_declaring_with_nothing_failed_is_refused_and_saves_nothing(estate: Estate) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.declaration_check(
+            plan=estate.plan,
+            kind="incident",
+            title="Something",
+            started_at=timezone.now(),
+            failed_keys=[],
+        )
+    assert "Say what has failed" in caught.value.message_dict["failed"][0]
+    assert not Incident.objects.exists()
+
+
+def test_a_start_in_the_future_is_refused_with_the_time_it_is_now(estate: Estate) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.declaration_check(
+            plan=estate.plan,
+            kind="incident",
+            title="Something",
+            started_at=timezone.now() + dt.timedelta(hours=1),
+            failed_keys=[estate.key(estate.san)],
+        )
+    assert caught.value.message_dict["started_at"][0].startswith(
+        "The start cannot be in the future"
+    )
+    assert not Incident.objects.exists()
+
+
+def test_elements_of_another_plan_are_refused_by_key(estate: Estate) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.declaration_check(
+            plan=estate.plan,
+            kind="incident",
+            title="Something",
+            started_at=timezone.now(),
+            failed_keys=["component:999999"],
+        )
+    assert "component:999999" in caught.value.message_dict["failed"][0]
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+def test_completing_a_step_twice_is_refused_with_who_did_it_and_changes_nothing(
+    estate: Estate,
+) -> None:
+    incident = declare(estate)
+    step = first_step(incident, estate.head_office)
+    done = services.step_complete(step=step, user=estate.people.stakeholder)
+    history = IncidentStep.history.filter(id=step.pk).count()
+    with pytest.raises(ValidationError, match="already completed by"):
+        services.step_complete(step=step, user=estate.people.manager)
+    again = IncidentStep.objects.get(pk=step.pk)
+    assert (again.version, again.completed_by) == (done.version, estate.people.stakeholder)
+    assert IncidentStep.history.filter(id=step.pk).count() == history
+
+
+def test_starting_then_completing_times_the_step_and_flags_an_overrun(estate: Estate) -> None:
+    incident = declare(estate)
+    step = first_step(incident, estate.head_office)
+    start = timezone.now() - dt.timedelta(minutes=25)
+    services.step_start(step=step, user=estate.people.stakeholder, now=start)
+    done = services.step_complete(step=step, user=estate.people.stakeholder)
+    assert done.assignee == estate.people.stakeholder
+    assert done.actual_minutes is not None and done.actual_minutes >= 25
+    assert done.overran  # 10 minutes were planned
+
+
+def test_a_stakeholder_works_only_the_steps_of_functions_they_own(estate: Estate) -> None:
+    incident = declare(estate)
+    branch = entry_for(incident, estate.branch)
+    step = services.step_add(
+        incident_function=branch, user=estate.people.manager, instruction="Call the courier."
+    )
+    assert step.added_during_incident
+    with pytest.raises(PermissionDenied):
+        services.step_complete(step=step, user=estate.people.stakeholder)
+    with pytest.raises(PermissionDenied):
+        services.step_add(
+            incident_function=branch, user=estate.people.stakeholder, instruction="Mine now."
+        )
+
+
+def test_a_stakeholder_takes_a_step_but_cannot_assign_it_to_someone_else(estate: Estate) -> None:
+    incident = declare(estate)
+    step = first_step(incident, estate.head_office)
+    taken = services.step_assign(
+        step=step, user=estate.people.stakeholder, assignee=estate.people.stakeholder
+    )
+    assert taken.assignee == estate.people.stakeholder
+    with pytest.raises(PermissionDenied):
+        services.step_assign(
+            step=step, user=estate.people.stakeholder, assignee=estate.people.manager
+        )
+
+
+# --- recovery, closing ------------------------------------------------------------------------
+
+
+def test_recovering_the_failed_element_brings_the_functions_back(estate: Estate) -> None:
+    incident = declare(estate)
+    element = IncidentElement.objects.get(incident=incident)
+    changed = services.element_recover(element=element, user=estate.people.manager)
+    assert {f.name: f.state for f in changed} == {
+        "Head office printing": "up",
+        "Branch printing": "up",
+    }
+    head_office = entry_for(incident, estate.head_office)
+    assert head_office.back_at is not None
+    assert head_office.because == []
+    with pytest.raises(ValidationError, match="already marked recovered"):
+        services.element_recover(element=element, user=estate.people.manager)
+
+
+def test_recovering_one_of_two_failures_leaves_the_function_down_for_the_other(
+    estate: Estate,
+) -> None:
+    incident = declare(estate, estate.lb_1, estate.lb_2)
+    assert entry_for(incident, estate.head_office).state == "down"
+    lb_1 = IncidentElement.objects.get(incident=incident, name="Load balancer 1")
+    services.element_recover(element=lb_1, user=estate.people.manager)
+    head_office = entry_for(incident, estate.head_office)
+    assert (head_office.state, head_office.because) == ("degraded", ["Load balancer 2", "LB pair"])
+
+
+def test_closing_with_functions_not_restored_names_them_and_changes_nothing(
+    estate: Estate,
+) -> None:
+    incident = declare(estate)
+    services.function_restore(
+        incident_function=entry_for(incident, estate.branch),
+        user=estate.people.manager,
+        restored_at=timezone.now(),
+        data_lost_minutes=None,
+    )
+    version = Incident.objects.get(pk=incident.pk).version
+    with pytest.raises(ValidationError, match="not yet restored: Head office printing"):
+        _close(incident, estate)
+    again = Incident.objects.get(pk=incident.pk)
+    assert (again.status, again.version) == ("open", version)
+    assert not BudgetRecord.objects.exists()
+
+
+def test_a_restoration_before_the_start_is_refused(estate: Estate) -> None:
+    incident = declare(estate)
+    with pytest.raises(ValidationError) as caught:
+        services.function_restore(
+            incident_function=entry_for(incident, estate.head_office),
+            user=estate.people.manager,
+            restored_at=incident.started_at - dt.timedelta(minutes=1),
+            data_lost_minutes=None,
+        )
+    assert "before the incident started" in caught.value.message_dict["restored_at"][0]
+
+
+def test_closing_a_real_incident_charges_the_downtime_of_each_function_that_was_down(
+    estate: Estate,
+) -> None:
+    incident = declare(estate)
+    _restore_all(incident, estate, after=dt.timedelta(minutes=20))
+    closed = _close(incident, estate)
+    assert closed.status == "closed" and closed.budget_charged
+    (record,) = BudgetRecord.objects.all()
+    assert record.function == estate.head_office  # branch was only degraded
+    assert record.kind == "incident" and record.counts_against_budget
+    assert record.duration_seconds == pytest.approx(20 * 60)
+    assert record.data_lost_minutes == 5.0
+    assert closed.reports.count() == 1
+    with pytest.raises(ValidationError, match="was closed"):
+        services.log_add(incident=closed, user=estate.people.manager, kind="note", text="Late.")
+
+
+def test_closing_an_exercise_charges_nothing_and_moves_the_schedule_on(estate: Estate) -> None:
+    incident = declare(estate, kind="exercise", title="SAN drill")
+    _restore_all(incident, estate, after=dt.timedelta(minutes=20))
+    closed = _close(incident, estate)
+    assert not BudgetRecord.objects.exists()
+    assert not closed.budget_charged
+    schedule = ExerciseSchedule.objects.get(function=estate.head_office)
+    assert schedule.interval_days == 180  # high criticality
+    assert schedule.next_due == timezone.localdate(closed.closed_at) + dt.timedelta(days=180)
+
+
+def test_every_record_and_step_change_is_chained_with_who_did_it(estate: Estate) -> None:
+    incident = declare(estate)
+    step = first_step(incident, estate.head_office)
+    services.step_start(step=step, user=estate.people.stakeholder)
+    services.step_complete(step=step, user=estate.people.stakeholder)
+    note = services.log_add(
+        incident=incident, user=estate.people.manager, kind="decision", text="Call Stora."
+    )
+    step_entries = list(
+        ChainEntry.objects.filter(model_label="incidents.IncidentStep", object_id=str(step.pk))
+        .order_by("seq")
+        .values_list("history_type", "user_id", "reason")
+    )
+    stakeholder = estate.people.stakeholder.pk
+    assert step_entries[-2:] == [
+        ("~", stakeholder, "Step 1 started"),
+        ("~", stakeholder, "Step 1 completed"),
+    ]
+    declared = ChainEntry.objects.get(model_label="incidents.Incident", object_id=str(incident.pk))
+    assert declared.user_id == estate.people.manager.pk
+    assert declared.plan_id == estate.plan.pk
+    assert ChainEntry.objects.filter(
+        model_label="incidents.LogEntry", object_id=str(note.pk), user_id=estate.people.manager.pk
+    ).exists()
+    assert LogEntry.objects.get(pk=note.pk).kind == "decision"
