@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_locked
 from bcp.history import change_context
 from incidents.models import Incident, IncidentElement, IncidentFunction, Kind, Notification
 
@@ -184,9 +184,8 @@ def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Not
                     responsibility=entry.responsibility,
                 )
             )
-        save_if_current(
+        save_locked(
             current,
-            expected_version=None,
             changes={"call_tree_started_at": now, "call_tree_started_by": user},
         )
     sent: list[Notification] = []
@@ -198,9 +197,8 @@ def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Not
 def _send(incident: Incident, notification: Notification, *, site: str, user: Any) -> Notification:
     if not notification.email:
         with change_context(user=user, reason="Call tree: no email address, call by phone"):
-            updated = save_if_current(
+            updated = save_locked(
                 notification,
-                expected_version=None,
                 changes={"send_error": "No email address: call by phone."},
             )
         assert isinstance(updated, Notification)
@@ -217,7 +215,7 @@ def _send(incident: Incident, notification: Notification, *, site: str, user: An
         changes = {"sent_at": timezone.now(), "send_error": ""}
         reason = f"Call tree: emailed {notification.contact_name}"
     with change_context(user=user, reason=reason):
-        updated = save_if_current(notification, expected_version=None, changes=changes)
+        updated = save_locked(notification, changes=changes)
     assert isinstance(updated, Notification)
     return updated
 
@@ -243,9 +241,8 @@ def notification_acknowledge(
     if current.acknowledged_at is not None:
         return current, False
     with change_context(user=user, reason=f"{current.contact_name} acknowledged ({via})"):
-        updated = save_if_current(
+        updated = save_locked(
             current,
-            expected_version=None,
             changes={"acknowledged_at": now or timezone.now(), "acknowledged_via": via[:200]},
         )
     assert isinstance(updated, Notification)

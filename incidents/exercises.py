@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.formatting import hours as format_hours
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Membership, Plan, Role
 from incidents.models import ExerciseSchedule, Incident, IncidentFunction, Kind
@@ -235,14 +235,14 @@ def schedules_after_exercise(
         function = entry.function
         existing = ExerciseSchedule.objects.filter(function=function).first()
         interval = existing.interval_days if existing else default_interval(function.criticality)
-        schedule_set(
-            plan=incident.plan,
-            function=function,
-            user=user,
-            interval_days=interval,
-            next_due=closed_on + dt.timedelta(days=interval),
-            reason=f"Exercised in “{incident.title}”",
-        )
+        due = closed_on + dt.timedelta(days=interval)
+        with change_context(user=user, reason=f"Exercised in “{incident.title}”"):
+            if existing is None:
+                ExerciseSchedule.objects.create(
+                    plan=incident.plan, function=function, interval_days=interval, next_due=due
+                )
+            else:
+                save_locked(existing, changes={"next_due": due, "reminded_on": None})
 
 
 def _link(path: str, site: str) -> str:
@@ -293,7 +293,7 @@ def exercise_reminders_send(*, today: dt.date | None = None, site: str = "") -> 
                         reminded_on=today,
                     )
                 else:
-                    save_if_current(schedule, expected_version=None, changes={"reminded_on": today})
+                    save_locked(schedule, changes={"reminded_on": today})
             reminded += 1
     return reminded
 

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from analysis.formatting import hours as format_hours
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_locked
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job
@@ -169,9 +169,8 @@ def _report_store(*, report: AfterActionReport, name: str, sha256: str, pages: i
     from audit.services import system_user
 
     with change_context(user=system_user(), reason="After-action report rendered"):
-        save_if_current(
+        save_locked(
             report,
-            expected_version=None,
             changes={
                 "pdf": name,
                 "sha256": sha256,

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.inputs import AnalysisInputs
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_capabilities
@@ -324,7 +324,7 @@ def step_assign(*, step: IncidentStep, user: Any, assignee: Any) -> IncidentStep
     ):
         raise PermissionDenied("Stakeholders can take a step themselves, not assign others.")
     with change_context(user=user, reason=f"Step {current.position} assigned"):
-        updated = save_if_current(current, expected_version=None, changes={"assignee": assignee})
+        updated = save_locked(current, changes={"assignee": assignee})
     assert isinstance(updated, IncidentStep)
     return updated
 
@@ -347,7 +347,7 @@ def step_start(*, step: IncidentStep, user: Any, now: dt.datetime | None = None)
     if current.assignee_id is None:
         changes["assignee"] = user
     with change_context(user=user, reason=f"Step {current.position} started"):
-        updated = save_if_current(current, expected_version=None, changes=changes)
+        updated = save_locked(current, changes=changes)
     assert isinstance(updated, IncidentStep)
     return updated
 
@@ -366,7 +366,7 @@ def step_complete(*, step: IncidentStep, user: Any, now: dt.datetime | None = No
     if current.assignee_id is None:
         changes["assignee"] = user
     with change_context(user=user, reason=f"Step {current.position} completed"):
-        updated = save_if_current(current, expected_version=None, changes=changes)
+        updated = save_locked(current, changes=changes)
     assert isinstance(updated, IncidentStep)
     return updated
 
@@ -461,7 +461,7 @@ def incident_reassess(
         if state == FunctionState.UP and entry.back_at is None:
             changes["back_at"] = now
         with change_context(user=user, reason=f"Engine re-assessed: {entry.name} {state}"):
-            changed.append(save_if_current(entry, expected_version=None, changes=changes))  # type: ignore[arg-type]
+            changed.append(save_locked(entry, changes=changes))  # type: ignore[arg-type]
     return changed
 
 
@@ -483,9 +483,7 @@ def element_recover(
         )
     now = now or timezone.now()
     with change_context(user=user, reason=f"{current.name} recovered"):
-        save_if_current(
-            current, expected_version=None, changes={"recovered_at": now, "recovered_by": user}
-        )
+        save_locked(current, changes={"recovered_at": now, "recovered_by": user})
     return incident_reassess(incident=current.incident, user=user, now=now)
 
 
@@ -516,9 +514,8 @@ def function_restore(
     if errors:
         raise ValidationError(errors)
     with change_context(user=user, reason=f"{current.name} restored"):
-        updated = save_if_current(
+        updated = save_locked(
             current,
-            expected_version=None,
             changes={"restored_at": restored_at, "data_lost_minutes": data_lost_minutes},
         )
     assert isinstance(updated, IncidentFunction)
@@ -624,7 +621,7 @@ def _charge_budgets(
             notes=f"Recorded from incident #{incident.pk}: {', '.join(entry.because_at_start)}",
         )
     with change_context(user=user, reason="Downtime charged to the budgets"):
-        charged = save_if_current(incident, expected_version=None, changes={"budget_charged": True})
+        charged = save_locked(incident, changes={"budget_charged": True})
     assert isinstance(charged, Incident)
     return charged
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from incidents import calltree, exercises, forms, reports, selectors, services
@@ -37,14 +38,6 @@ def _incident(request: PlanRequest, incident_pk: int) -> Incident:
     return get_object_or_404(
         Incident.objects.select_related("plan", "declared_by"), pk=incident_pk, plan=request.plan
     )
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
@@ -97,7 +90,7 @@ def incident_declare(request: PlanRequest) -> HttpResponse:
                 inputs=inputs,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             if request.POST.get("action") == "declare":
                 incident = services.incident_declare(declaration=declaration, user=request.user)
@@ -161,33 +154,25 @@ def incident_edit(request: PlanRequest, incident_pk: int) -> HttpResponse:
     form = forms.IncidentEditForm(
         request.POST if request.method == "POST" else None, initial=initial
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.incident_edit(
-                incident=incident,
-                user=request.user,
-                expected_version=data["version"],
-                title=data["title"],
-                started_at=data["started_at"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-            )
-        except EditConflict as exc:
-            conflict = exc
-            keep_input_after_conflict(form, exc)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(incident)
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    def save(data: dict[str, Any]) -> Incident:
+        return services.incident_edit(
+            incident=incident,
+            user=request.user,
+            expected_version=data["version"],
+            title=data["title"],
+            started_at=data["started_at"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    return edit_page(
         request,
-        "incidents/form.html",
-        {"form": form, "incident": incident, "title": "Correct the details", "conflict": conflict},
-        status=status,
+        form,
+        save=save,
+        saved_message="Saved.",
+        template="incidents/form.html",
+        context={"incident": incident, "title": "Correct the details"},
     )
 
 
@@ -435,9 +420,10 @@ def incident_close(request: PlanRequest, incident_pk: int) -> HttpResponse:
             )
         except EditConflict as exc:
             keep_input_after_conflict(form, exc)
-            form.add_error(None, str(exc))
+            form.add_error(None, f"Not closed: {exc} Check the page and close again.")
+            return _close_page(request, incident, close_form=form, status=409)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "Closed. The after-action report is being rendered in the background."
@@ -461,7 +447,7 @@ def function_restore(request: PlanRequest, incident_pk: int, function_pk: int) -
                 data_lost_minutes=form.cleaned_data["data_lost_minutes"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{entry.name}: restoration recorded.")
             return redirect(reverse("incident_close", args=[request.plan.pk, incident.pk]))
@@ -477,7 +463,7 @@ def action_add(request: PlanRequest, incident_pk: int) -> HttpResponse:
         try:
             services.action_add(incident=incident, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Follow-up action recorded.")
             return redirect(reverse("incident_close", args=[request.plan.pk, incident.pk]))
@@ -562,7 +548,7 @@ def scenario_create(request: PlanRequest) -> HttpResponse:
                 failed_keys=form.cleaned_data["failed"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Scenario saved.")
             return redirect("incident_scenarios", plan_pk=request.plan.pk)
@@ -604,36 +590,26 @@ def schedule_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
         "version": existing.version if existing else None,
     }
     form = forms.ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            exercises.schedule_set(
-                plan=request.plan,
-                function=function,
-                user=request.user,
-                interval_days=data["interval_days"],
-                next_due=data["next_due"],
-                expected_version=data["version"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-            )
-        except EditConflict as exc:
-            conflict = exc
-            keep_input_after_conflict(form, exc)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Exercise schedule of {function.name} saved.")
-            return redirect("exercise_schedule", plan_pk=request.plan.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> ExerciseSchedule:
+        return exercises.schedule_set(
+            plan=request.plan,
+            function=function,
+            user=request.user,
+            interval_days=data["interval_days"],
+            next_due=data["next_due"],
+            expected_version=data["version"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    back = reverse("exercise_schedule", args=[request.plan.pk])
+    return edit_page(
         request,
-        "incidents/form.html",
-        {
-            "form": form,
-            "title": f"Exercise schedule: {function.name}",
-            "conflict": conflict,
-            "back": reverse("exercise_schedule", args=[request.plan.pk]),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=save,
+        saved_message=f"Exercise schedule of {function.name} saved.",
+        template="incidents/form.html",
+        context={"title": f"Exercise schedule: {function.name}", "back": back},
+        success_url=lambda _saved: back,
     )
