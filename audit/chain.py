@@ -1,4 +1,6 @@
-"""Appending historical rows to the hash chain, and verifying the chain.
+"""The canonical form and hashes of history rows, and appending them to the chain.
+
+Verifying the chain (and the live data against it) is :mod:`audit.verify`.
 
 Canonical content of a historical row: a JSON object of its columns (attnames)
 with keys sorted, no whitespace, UTF-8, and values normalised so that the same
@@ -24,10 +26,10 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice, pairwise
+from itertools import pairwise
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -35,12 +37,11 @@ from django.utils import timezone
 
 from audit import tracking
 from audit.models import GENESIS_HASH, ChainEntry
-from audit.tracking import history_models, plan_id_of, tracked_model_for
+from audit.tracking import plan_id_of
 from bcp.bulk import insert_rows
 
 # Arbitrary constant naming the chain's PostgreSQL advisory lock.
 CHAIN_LOCK_KEY = 7_220_415_001
-VERIFY_CHUNK = 2000
 
 
 # --- canonical form and hashes ----------------------------------------------
@@ -70,10 +71,17 @@ def canonical_value(value: Any) -> Any:
     return str(value)
 
 
+# One encoder for every hash: json.dumps with these arguments would build a new one per call.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+# Values whose canonical form is themselves (exact types; subclasses take the long way).
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def canonical_json(data: Any) -> bytes:
-    return json.dumps(
-        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """Keys sorted, no whitespace, UTF-8 without ASCII escaping, NaN refused."""
+    return _ENCODER.encode(data).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -81,7 +89,11 @@ def sha256_hex(data: bytes) -> str:
 
 
 def content_of(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    return {name: canonical_value(row[name]) for name in fields}
+    content = {}
+    for name in fields:
+        value = row[name]
+        content[name] = value if type(value) in _AS_IS else canonical_value(value)
+    return content
 
 
 def content_hash_of(content: dict[str, Any]) -> str:
@@ -410,263 +422,3 @@ def _append(
             insert_rows(ChainEntry, _ENTRY_FIELDS, entries, using=alias)
             appended += len(entries)
     return appended
-
-
-# --- verifying ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    kind: str
-    detail: str
-    model_label: str = ""
-    history_id: int | None = None
-    seq: int | None = None
-    plan_id: int | None = None
-    # For a row that is not in the chain: the last entry written before its date.
-    after_seq: int | None = None
-
-    @property
-    def position(self) -> int:
-        """Where the chain stops being trustworthy: the entry before this problem."""
-        if self.seq is not None:
-            return self.seq - 1
-        return self.after_seq or 0
-
-
-@dataclass
-class VerifyReport:
-    checked: int = 0
-    last_seq: int = 0
-    head_hash: str = GENESIS_HASH
-    problems: list[ChainProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first_problem(self) -> ChainProblem | None:
-        return min(self.problems, key=lambda p: p.position, default=None)
-
-    @property
-    def intact_up_to(self) -> int:
-        first = self.first_problem
-        return self.last_seq if first is None else first.position
-
-    @property
-    def summary(self) -> str:
-        first = self.first_problem
-        if first is None:
-            return (
-                f"History intact up to entry {self.last_seq} "
-                f"({self.checked} entries checked; head hash {self.head_hash})."
-            )
-        where = f"entry {first.seq}" if first.seq is not None else "a row outside the chain"
-        return (
-            f"History intact up to entry {self.intact_up_to}. First broken: {where} — "
-            f"{first.detail} ({len(self.problems)} problem(s) in all)."
-        )
-
-
-def report_as_dict(report: VerifyReport, *, limit: int = 100) -> dict[str, Any]:
-    """JSON-serialisable report, for a job's result."""
-    ordered = sorted(report.problems, key=lambda p: p.position)
-    return {
-        "ok": report.ok,
-        "summary": report.summary,
-        "checked": report.checked,
-        "last_seq": report.last_seq,
-        "intact_up_to": report.intact_up_to,
-        "head_hash": report.head_hash,
-        "problem_count": len(report.problems),
-        "problems": [
-            {
-                "kind": p.kind,
-                "detail": p.detail,
-                "seq": p.seq,
-                "after_seq": p.after_seq,
-                "plan_id": p.plan_id,
-            }
-            for p in ordered[:limit]
-        ],
-    }
-
-
-def _chunks(iterable: Iterable[ChainEntry], size: int) -> Iterator[list[ChainEntry]]:
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _rows_for(
-    chunk: list[ChainEntry],
-) -> dict[str, dict[int, dict[str, Any]]]:
-    """The chunk's historical rows, one query per history table involved."""
-    wanted: dict[str, list[int]] = defaultdict(list)
-    for entry in chunk:
-        wanted[entry.model_label].append(entry.history_id)
-    rows: dict[str, dict[int, dict[str, Any]]] = {}
-    for label, ids in wanted.items():
-        model = tracked_model_for(label)
-        if model is None:
-            rows[label] = {}
-            continue
-        table = tracking.history_model(model)
-        fields = column_names(table)
-        rows[label] = {
-            row["history_id"]: row
-            for row in table._default_manager.filter(history_id__in=ids).values(*fields)
-        }
-    return rows
-
-
-def _index_differences(entry: ChainEntry, row: dict[str, Any]) -> list[str]:
-    """Columns the entry copies from its row for filtering, which must still agree."""
-    model = tracked_model_for(entry.model_label)
-    assert model is not None
-    pairs = {
-        "object id": (entry.object_id, str(row[model._meta.pk.attname])),
-        "type": (entry.history_type, row["history_type"]),
-        "date": (entry.history_date, row["history_date"]),
-        "user": (entry.user_id, row["history_user_id"]),
-        "reason": (entry.reason, row["history_change_reason"] or ""),
-        "ticket": (entry.ticket, row.get("history_ticket") or ""),
-        "batch": (entry.batch, row.get("history_batch")),
-    }
-    return [name for name, (copied, actual) in pairs.items() if copied != actual]
-
-
-def _problem(entry: ChainEntry, kind: str, detail: str, *, seq: int | None = None) -> ChainProblem:
-    return ChainProblem(
-        kind,
-        detail,
-        model_label=entry.model_label,
-        history_id=entry.history_id,
-        seq=entry.seq if seq is None else seq,
-        plan_id=entry.plan_id,
-    )
-
-
-def _check_entry(
-    entry: ChainEntry, expected_seq: int, prev_hash: str, row: dict[str, Any] | None
-) -> list[ChainProblem]:
-    name = f"{entry.model_label} history #{entry.history_id}"
-    problems: list[ChainProblem] = []
-    if entry.seq != expected_seq:
-        detail = f"chain entries {expected_seq}–{entry.seq - 1} are missing (deleted)"
-        problems.append(_problem(entry, "entries missing", detail, seq=expected_seq))
-    if entry.prev_hash != prev_hash:
-        detail = f"its previous-hash does not match entry {entry.seq - 1}"
-        problems.append(_problem(entry, "link broken", detail))
-    if recomputed_entry_hash(entry) != entry.entry_hash:
-        problems.append(_problem(entry, "entry altered", "the chain entry itself was altered"))
-    if row is None:
-        detail = f"{name} was deleted from the history table"
-        problems.append(_problem(entry, "row missing", detail))
-        return problems
-    fields = entry.content_fields.split(",")
-    lost = [column for column in fields if column not in row]
-    if lost:
-        detail = f"{name} lost column(s) {', '.join(lost)} since it was recorded"
-        problems.append(_problem(entry, "column missing", detail))
-    elif content_hash_of(content_of(row, fields)) != entry.content_hash:
-        detail = f"{name} was edited after it was recorded"
-        problems.append(_problem(entry, "content changed", detail))
-    differing = _index_differences(entry, row)
-    if differing:
-        detail = f"the chain's copy of {', '.join(differing)} differs from {name}"
-        problems.append(_problem(entry, "index altered", detail))
-    return problems
-
-
-def _unchained_rows(seen: dict[str, set[int]], limit: int) -> list[ChainProblem]:
-    """Historical rows that no chain entry covers: inserted behind the chain's back."""
-    problems: list[ChainProblem] = []
-    # A model whose migration has not been applied yet has no rows to check.
-    tables = set(connections[router.db_for_read(ChainEntry)].introspection.table_names())
-    for history_model in history_models():
-        if history_model._meta.db_table not in tables:
-            continue
-        label = history_model.instance_type._meta.label  # type: ignore[attr-defined]
-        known = seen.get(label, set())
-        candidates = [
-            history_id
-            for history_id in history_model._default_manager.values_list(
-                "history_id", flat=True
-            ).iterator(chunk_size=VERIFY_CHUNK)
-            if history_id not in known
-        ]
-        if not candidates:
-            continue
-        # Rows written while we were verifying have entries after the walked head.
-        chained_since = set(
-            ChainEntry.objects.filter(
-                model_label=label, history_id__in=candidates[:limit]
-            ).values_list("history_id", flat=True)
-        )
-        for history_id in candidates[:limit]:
-            if history_id in chained_since:
-                continue
-            row = history_model._default_manager.filter(history_id=history_id).values(
-                "history_date"
-            )[0]
-            after = (
-                ChainEntry.objects.filter(history_date__lte=row["history_date"])
-                .order_by("-seq")
-                .values_list("seq", flat=True)
-                .first()
-            )
-            problems.append(
-                ChainProblem(
-                    "row not in chain",
-                    f"{label} history #{history_id} "
-                    f"(dated {row['history_date']:%Y-%m-%d %H:%M:%S}) is not in the chain: "
-                    "it was inserted outside the application",
-                    model_label=label,
-                    history_id=history_id,
-                    after_seq=after or 0,
-                )
-            )
-    return problems
-
-
-def verify_chain(
-    *,
-    max_unchained: int = 100,
-    checkpoint: tuple[int, str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> VerifyReport:
-    """Walk the whole chain in order and check every link, hash and row.
-
-    Streams the chain in chunks and fetches each chunk's rows with one query per
-    history table, so memory and query count grow with the chunk, not the chain.
-    ``checkpoint`` (seq, entry hash) starts the walk after entries archived up to
-    that seq (see docs/history-retention.md). ``progress(done, total)`` is called
-    after each chunk.
-    """
-    report = VerifyReport()
-    seen: dict[str, set[int]] = defaultdict(set)
-    expected_seq, prev_hash = (1, GENESIS_HASH)
-    entries = ChainEntry.objects.order_by("seq")
-    if checkpoint is not None:
-        expected_seq, prev_hash = checkpoint[0] + 1, checkpoint[1]
-        report.last_seq, report.head_hash = checkpoint
-        entries = entries.filter(seq__gt=checkpoint[0])
-    total = entries.count() if progress is not None else 0
-    for chunk in _chunks(entries.iterator(chunk_size=VERIFY_CHUNK), VERIFY_CHUNK):
-        rows = _rows_for(chunk)
-        for entry in chunk:
-            row = rows.get(entry.model_label, {}).get(entry.history_id)
-            report.problems.extend(_check_entry(entry, expected_seq, prev_hash, row))
-            seen[entry.model_label].add(entry.history_id)
-            # Continue from the stored hash so one break is reported once, not at every later link.
-            prev_hash = entry.entry_hash
-            expected_seq = entry.seq + 1
-            report.checked += 1
-            report.last_seq = entry.seq
-            report.head_hash = entry.entry_hash
-        if progress is not None:
-            progress(report.checked, total)
-    report.problems.extend(_unchained_rows(seen, max_unchained))
-    return report

@@ -121,6 +121,30 @@ class AsOfForm(forms.Form):
         return _aware(dt.datetime.combine(day, at))
 
 
+class VerifyForm(forms.Form):
+    checkpoint = forms.CharField(
+        label="Checkpoint recorded earlier (optional)",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "SEQ:HASH", "spellcheck": "false"}),
+        help_text="The chain head printed in an evidence export or written by the scheduled "
+        "job, e.g. 1042:9f86d0…; the verification then also fails if that entry is gone "
+        "or has another hash.",
+    )
+
+    def clean_checkpoint(self) -> str:
+        from audit.verify import parse_checkpoint
+
+        text: str = self.cleaned_data["checkpoint"].strip()
+        if text:
+            try:
+                seq, entry_hash = parse_checkpoint(text)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+            text = f"{seq}:{entry_hash}"
+        return text
+
+
 class CompareForm(forms.Form):
     a = forms.IntegerField(label="Older version", min_value=1, max_value=MAX_ID)
     b = forms.IntegerField(label="Newer version", min_value=1, max_value=MAX_ID)

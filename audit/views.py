@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import export, rollback, selectors
-from audit.forms import AsOfForm, CompareForm, HistoryFilter, RollbackForm
+from audit.forms import AsOfForm, CompareForm, HistoryFilter, RollbackForm, VerifyForm
 from audit.models import ChainEntry
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp import jobs
@@ -130,28 +130,43 @@ def _verify_context(job: Job | None, plan_pk: int) -> dict[str, Any]:
     result = job.result if job is not None and job.is_finished else {}
     problems = result.get("problems", [])
     mine = [p for p in problems if p.get("plan_id") == plan_pk]
+    drift = [d for d in result.get("drift", []) if d.get("plan_id") == plan_pk]
     return {
         "job": job,
         "result": result,
         "plan_problems": mine,
         "other_problems": result.get("problem_count", 0) - len(mine),
+        "plan_drift": drift,
+        "other_drift": result.get("drift_count", 0) - len(drift),
+        "checkpoints": job.parameters.get("checkpoints", []) if job is not None else [],
     }
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
 def verify(request: PlanRequest) -> HttpResponse:
     plan = request.plan
-    job = selectors.latest_verification(plan)
-    return render(request, "audit/verify.html", _verify_context(job, plan.pk))
+    context = _verify_context(selectors.latest_verification(plan), plan.pk)
+    context["form"] = VerifyForm()
+    return render(request, "audit/verify.html", context)
 
 
 @require_POST
 @plan_required(Capability.AUDIT, allow_archived=True)
 def verify_start(request: PlanRequest) -> HttpResponse:
-    """Queue a verification of the whole chain; reading history is all it does."""
+    """Queue a verification of the whole history; reading is all it does."""
     plan = request.plan
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        context = _verify_context(selectors.latest_verification(plan), plan.pk)
+        context["form"] = form
+        return render(request, "audit/verify.html", context, status=400)
+    checkpoint = form.cleaned_data["checkpoint"]
     job = jobs.job_enqueue(
-        kind=HISTORY_VERIFY_KIND, task_name=HISTORY_VERIFY_TASK, user=request.user, plan=plan
+        kind=HISTORY_VERIFY_KIND,
+        task_name=HISTORY_VERIFY_TASK,
+        user=request.user,
+        plan=plan,
+        parameters={"checkpoints": [checkpoint] if checkpoint else []},
     )
     if request.htmx:
         return render(request, "audit/_verify_job.html", _verify_context(job, plan.pk))

@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from audit.chain import canonical_json, content_hash_of, content_of, verify_chain
+from audit.chain import canonical_json, content_hash_of, content_of
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.protection import protected_tables
+from audit.verify import verify_chain
 from bcp import services
 from bcp.history import change_context
 from bcp.models import Membership, Plan
@@ -273,9 +274,9 @@ def test_a_chain_archived_up_to_a_checkpoint_verifies_from_the_checkpoint(
     tamper(ChainEntry._meta.db_table, "DELETE FROM {table} WHERE seq <= %s", [cut.seq])
     last = ChainEntry.objects.order_by("-seq").first()
     assert last is not None
-    report = verify_chain(checkpoint=(cut.seq, cut.entry_hash))
+    report = verify_chain(checkpoints=[(cut.seq, cut.entry_hash)])
     assert report.ok, report.summary
     assert report.intact_up_to == last.seq
-    forged = verify_chain(checkpoint=(cut.seq, "f" * 64))
+    forged = verify_chain(checkpoints=[(cut.seq, "f" * 64)])
     assert forged.first_problem is not None
     assert forged.first_problem.kind == "link broken"

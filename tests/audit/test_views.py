@@ -198,8 +198,9 @@ def test_a_verification_runs_in_the_worker_and_reports_the_chain_intact(
 def test_a_broken_chain_shows_this_plans_problems_on_the_verify_page(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from audit.chain import report_as_dict, verify_chain
+    from audit.report import report_as_dict
     from audit.tasks import HISTORY_VERIFY_KIND
+    from audit.verify import verify_chain
     from bcp.models import Job
     from tests.audit.tamper import tamper
 
@@ -398,3 +399,60 @@ def test_restoring_a_version_number_beyond_64_bits_is_a_404(
     )
     assert manager_client.get(url).status_code == 404
     assert manager_client.get(_url(people, "audit_entry", seq=2**64)).status_code == 404
+
+
+def test_the_verify_page_lists_this_plans_live_records_that_drifted(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    from django.db import connection
+
+    from audit.report import report_as_dict
+    from audit.tasks import HISTORY_VERIFY_KIND
+    from audit.verify import verify_chain
+    from bcp.models import Job
+
+    component = factories.component(people.plan, people.manager, availability_percent=99.9)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE inventory_component SET availability_percent = 50 WHERE id = %s",
+            [component.pk],
+        )
+    Job.objects.create(
+        kind=HISTORY_VERIFY_KIND,
+        task_name="audit.tasks.history_verify",
+        plan=people.plan,
+        status=Job.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        result=report_as_dict(verify_chain()),
+    )
+    page = auditor_client.get(_url(people, "audit_verify"))
+    assert b"Broken." in page.content
+    assert b'id="drift-table"' in page.content
+    assert f"inventory_component #{component.pk}".encode() in page.content
+
+
+def test_a_malformed_checkpoint_on_the_verify_page_is_a_field_error(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    from bcp.models import Job
+
+    response = auditor_client.post(_url(people, "audit_verify_start"), {"checkpoint": "12:xyz"})
+    assert response.status_code == 400
+    assert "SEQ:HASH" in response.context["form"].errors["checkpoint"][0]
+    assert not Job.objects.filter(plan=people.plan, kind="history_verify").exists()
+
+
+def test_a_checkpoint_given_on_the_verify_page_goes_to_the_job(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    from audit.selectors import chain_head
+    from bcp.models import Job
+
+    head = chain_head()
+    response = auditor_client.post(
+        _url(people, "audit_verify_start"),
+        {"checkpoint": f" {head.seq}:{head.entry_hash.upper()} "},
+    )
+    assert response.status_code == 302
+    job = Job.objects.get(plan=people.plan, kind="history_verify")
+    assert job.parameters == {"checkpoints": [head.checkpoint]}

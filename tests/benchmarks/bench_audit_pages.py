@@ -55,7 +55,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from audit.chain import verify_chain
+    from audit.verify import verify_chain
     from bcp.models import Membership, Plan, Role
     from tests.audit.bulk import build_history
     from tests.factories import UserFactory

@@ -147,7 +147,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from audit.chain import verify_chain
+    from audit.verify import verify_chain
     from audit.models import ChainEntry
     from audit.services import system_user
     from bcp.history import change_context, tracked_bulk_create

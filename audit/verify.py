@@ -1,0 +1,540 @@
+"""Verifying change history: the hash chain, anchors kept outside it, and the live data.
+
+Four checks, each streamed in chunks (memory bounded whatever the size of the
+history) and each linear in what it reads:
+
+1. **The chain walk**: every entry in ``seq`` order — its link to the entry
+   before, its own hash, the content hash of the historical row it names, and
+   the copy of who/when/why it keeps for the auditor pages. Entries are read by
+   ``seq`` ranges, their rows with one query per history table per chunk.
+2. **Rows outside the chain**: historical rows that no entry names (inserted
+   behind the application's back), found with one anti-join per history table.
+3. **Checkpoints**: a chain head recorded outside the database (printed in every
+   evidence export, written by ``record_chain_head``) must still be in the chain
+   with the same hash. This is what catches the newest entries being removed
+   together with their historical rows: nothing inside the database remembers them.
+4. **Drift** (:mod:`audit.drift`): every live row of every tracked model equals
+   its latest historical row, and every record whose history says it exists has
+   a live row — an ``UPDATE`` or ``DELETE`` on a live table shows up here.
+
+Speed: the walk reads timestamps as canonical text from the database rather
+than parsing them into datetimes and formatting them again (most of the cost of
+a naive walk). Whenever the fast comparison disagrees, that one entry is
+checked again the exact way the chain was written (:func:`_exact_problems`), so
+the fast path can save time but never invent a problem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NamedTuple
+
+from django.db import connections, models, router
+from django.db.models import Exists, OuterRef
+
+from audit import tracking
+from audit.chain import column_names, content_hash_of, content_of, entry_hash_of
+from audit.drift import check_drift
+from audit.models import GENESIS_HASH, ChainEntry
+from audit.report import ChainProblem, Progress, VerifyReport
+from audit.tracking import history_models, tracked_model_for
+
+CHUNK = 2000
+HASH_LENGTH = 64
+
+
+def parse_checkpoint(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` (as printed in exports) → (seq, lower-case hash); ValueError when malformed."""
+    seq, _, entry_hash = text.strip().partition(":")
+    entry_hash = entry_hash.strip().lower()
+    if (
+        not seq.isdigit()
+        or len(seq) > 19
+        or len(entry_hash) != HASH_LENGTH
+        or any(c not in "0123456789abcdef" for c in entry_hash)
+    ):
+        raise ValueError(
+            "A checkpoint is SEQ:HASH — the entry number, a colon and its 64-character "
+            "sha256 hash, as printed in an evidence export."
+        )
+    return int(seq), entry_hash
+
+
+# --- reading rows fast ------------------------------------------------------------------------
+
+# SQL that gives a timestamp column as its canonical text (ISO 8601 in UTC, as
+# audit.chain.canonical_value writes it: six fraction digits unless they are all
+# zero). SQLite holds what Django stored, ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in UTC.
+# Anything that comes out differently fails the fast check and is checked exactly.
+TIMESTAMP_SQL = {
+    "postgresql": (
+        "to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+        "extract(microseconds FROM {column})::bigint %% 1000000 = 0 THEN '' ELSE "
+        "to_char({column} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+    ),
+    "sqlite": "replace({column}, ' ', 'T') || '+00:00'",
+}
+
+
+class _Reader:
+    """Chosen columns of one table, read with plain SQL.
+
+    Timestamps come back as canonical text (:data:`TIMESTAMP_SQL`); every other value
+    goes through the same converters the ORM applies (the backend's and the field's), so the
+    values equal what a queryset would give. A queryset per chunk costs about
+    four times as much, most of it in building and binding the query.
+    """
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str], alias: str) -> None:
+        # The connection is looked up at each query: a reader may be used from the
+        # prefetching thread, which has its own connection.
+        self.alias = alias
+        connection = connections[alias]
+        self.vendor = connection.vendor
+        quote = connection.ops.quote_name
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.table = quote(model._meta.db_table)
+        self.columns = list(columns)
+        selects: list[str] = []
+        self.converters: list[tuple[int, list[Any], Any]] = []
+        for index, name in enumerate(columns):
+            column_field = fields[name]
+            column = f"{self.table}.{quote(column_field.get_attname_column()[1] or name)}"
+            if isinstance(column_field, models.DateTimeField) and self.vendor in TIMESTAMP_SQL:
+                selects.append(TIMESTAMP_SQL[self.vendor].format(column=column))
+                continue
+            selects.append(column)
+            col = column_field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, col))
+        # Identifiers come from model metadata, quoted by the backend; values are parameters.
+        self.select = f"SELECT {', '.join(selects)} FROM {self.table}"  # noqa: S608
+
+    def _rows(self, sql: str, params: list[Any]) -> list[Sequence[Any]]:
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if not self.converters:
+            return fetched
+        rows: list[Sequence[Any]] = []
+        for fetched_row in fetched:
+            values = list(fetched_row)
+            for index, converters, col in self.converters:
+                value = values[index]
+                for convert in converters:
+                    value = convert(value, col, connection)
+                values[index] = value
+            rows.append(values)
+        return rows
+
+    def where_in(self, key: str, ids: Sequence[int]) -> list[Sequence[Any]]:
+        column = f"{self.table}.{connections[self.alias].ops.quote_name(key)}"
+        if self.vendor == "postgresql":
+            return self._rows(f"{self.select} WHERE {column} = ANY(%s)", [list(ids)])
+        marks = ", ".join(["%s"] * len(ids))
+        return self._rows(f"{self.select} WHERE {column} IN ({marks})", list(ids))
+
+    def after(self, key: str, after: int, limit: int) -> list[Sequence[Any]]:
+        column = f"{self.table}.{connections[self.alias].ops.quote_name(key)}"
+        sql = f"{self.select} WHERE {column} > %s ORDER BY {column} LIMIT %s"
+        return self._rows(sql, [after, limit])
+
+
+class _RowReader:
+    """A history table's rows by history id, as dicts of canonical-ready values."""
+
+    def __init__(self, table: type[models.Model], alias: str) -> None:
+        self.columns = column_names(table)
+        self.reader = _Reader(table, self.columns, alias)
+
+    def rows(self, history_ids: list[int]) -> dict[int, dict[str, Any]]:
+        found: dict[int, dict[str, Any]] = {}
+        for values in self.reader.where_in("history_id", history_ids):
+            row = dict(zip(self.columns, values, strict=True))
+            found[row["history_id"]] = row
+        return found
+
+
+# --- the chain walk ------------------------------------------------------------------------
+
+ENTRY_COLUMNS = (
+    "seq",
+    "model_label",
+    "history_id",
+    "object_id",
+    "object_repr",
+    "plan_id",
+    "history_type",
+    "user_id",
+    "reason",
+    "ticket",
+    "batch",
+    "content_fields",
+    "content_hash",
+    "prev_hash",
+    "entry_hash",
+)
+
+
+class _Entry(NamedTuple):
+    seq: int
+    model_label: str
+    history_id: int
+    object_id: str
+    object_repr: str
+    plan_id: int | None
+    history_type: str
+    user_id: int | None
+    reason: str
+    ticket: str
+    batch: Any
+    content_fields: str
+    content_hash: str
+    prev_hash: str
+    entry_hash: str
+    history_date: Any  # canonical text (fast path) or a datetime (exact path)
+
+
+def _problem(entry: _Entry, kind: str, detail: str, *, seq: int | None = None) -> ChainProblem:
+    return ChainProblem(
+        kind,
+        detail,
+        model_label=entry.model_label,
+        history_id=entry.history_id,
+        seq=entry.seq if seq is None else seq,
+        plan_id=entry.plan_id,
+    )
+
+
+def _link_problems(entry: _Entry, expected_seq: int, prev_hash: str) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+    if entry.seq != expected_seq:
+        if entry.seq > expected_seq:
+            detail = f"chain entries {expected_seq}–{entry.seq - 1} are missing (deleted)"
+        else:
+            detail = f"entry {entry.seq} repeats or goes back in the sequence"
+        problems.append(_problem(entry, "entries missing", detail, seq=expected_seq))
+    if entry.prev_hash != prev_hash:
+        detail = f"its previous-hash does not match entry {entry.seq - 1}"
+        problems.append(_problem(entry, "link broken", detail))
+    recomputed = entry_hash_of(
+        seq=entry.seq,
+        prev_hash=entry.prev_hash,
+        content_hash=entry.content_hash,
+        model_label=entry.model_label,
+        history_id=entry.history_id,
+        object_id=entry.object_id,
+        plan_id=entry.plan_id,
+        object_repr=entry.object_repr,
+    )
+    if recomputed != entry.entry_hash:
+        problems.append(_problem(entry, "entry altered", "the chain entry itself was altered"))
+    return problems
+
+
+def _row_problems(entry: _Entry, row: dict[str, Any] | None) -> list[ChainProblem]:
+    """The historical row still exists, hashes as recorded, and agrees with the entry's copy."""
+    name = f"{entry.model_label} history #{entry.history_id}"
+    if row is None:
+        return [_problem(entry, "row missing", f"{name} was deleted from the history table")]
+    problems: list[ChainProblem] = []
+    fields = entry.content_fields.split(",")
+    lost = [column for column in fields if column not in row]
+    if lost:
+        detail = f"{name} lost column(s) {', '.join(lost)} since it was recorded"
+        problems.append(_problem(entry, "column missing", detail))
+    elif content_hash_of(content_of(row, fields)) != entry.content_hash:
+        detail = f"{name} was edited after it was recorded"
+        problems.append(_problem(entry, "content changed", detail))
+    model = tracked_model_for(entry.model_label)
+    assert model is not None
+    pairs = {
+        "object id": (entry.object_id, str(row[model._meta.pk.attname])),
+        "type": (entry.history_type, row["history_type"]),
+        "date": (entry.history_date, row["history_date"]),
+        "user": (entry.user_id, row["history_user_id"]),
+        "reason": (entry.reason, row["history_change_reason"] or ""),
+        "ticket": (entry.ticket, row.get("history_ticket") or ""),
+        "batch": (entry.batch, row.get("history_batch")),
+    }
+    differing = [name for name, (copied, actual) in pairs.items() if copied != actual]
+    if differing:
+        detail = f"the chain's copy of {', '.join(differing)} differs from {name}"
+        problems.append(_problem(entry, "index altered", detail))
+    return problems
+
+
+class _FastCheck:
+    """The common case, decided quickly: the row hashes as recorded and agrees with its entry.
+
+    False means "look closer" (:func:`_exact_problems` then finds what, if anything, is wrong).
+    """
+
+    def __init__(self) -> None:
+        self._fields: dict[str, list[str]] = {}
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, entry: _Entry, row: dict[str, Any] | None) -> bool:
+        if row is None:
+            return False
+        fields = self._fields.get(entry.content_fields)
+        if fields is None:
+            fields = self._fields[entry.content_fields] = entry.content_fields.split(",")
+        key = self._keys.get(entry.model_label)
+        if key is None:
+            model = tracked_model_for(entry.model_label)
+            if model is None:
+                return False
+            key = self._keys[entry.model_label] = model._meta.pk.attname
+        try:
+            content = content_of(row, fields)
+        except KeyError:  # a column the entry covers is gone
+            return False
+        return (
+            content_hash_of(content) == entry.content_hash
+            and entry.object_id == str(row[key])
+            and entry.history_type == row["history_type"]
+            and entry.history_date == row["history_date"]
+            and entry.user_id == row["history_user_id"]
+            and entry.reason == (row["history_change_reason"] or "")
+            and entry.ticket == (row.get("history_ticket") or "")
+            and entry.batch == row.get("history_batch")
+        )
+
+
+def _exact_problems(seq: int) -> list[ChainProblem]:
+    """Check one entry's row the way it was written: values parsed by the ORM."""
+    stored = ChainEntry.objects.values_list(*ENTRY_COLUMNS, "history_date").get(seq=seq)
+    entry = _Entry(*stored)
+    model = tracked_model_for(entry.model_label)
+    row = None
+    if model is not None:
+        table = tracking.history_model(model)
+        row = (
+            table._default_manager.filter(history_id=entry.history_id)
+            .values(*column_names(table))
+            .first()
+        )
+    return _row_problems(entry, row)
+
+
+class _EntryReader:
+    def __init__(self, alias: str) -> None:
+        self.reader = _Reader(ChainEntry, (*ENTRY_COLUMNS, "history_date"), alias)
+
+    def after(self, seq: int) -> list[_Entry]:
+        return [_Entry(*values) for values in self.reader.after("seq", seq, CHUNK)]
+
+
+class _Readers:
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self._readers: dict[str, _RowReader | None] = {}
+
+    def rows_for(self, chunk: list[_Entry]) -> dict[str, dict[int, dict[str, Any]]]:
+        wanted: dict[str, list[int]] = defaultdict(list)
+        for entry in chunk:
+            wanted[entry.model_label].append(entry.history_id)
+        rows: dict[str, dict[int, dict[str, Any]]] = {}
+        for label, ids in wanted.items():
+            reader = self._reader(label)
+            rows[label] = reader.rows(ids) if reader is not None else {}
+        return rows
+
+    def _reader(self, label: str) -> _RowReader | None:
+        if label not in self._readers:
+            model = tracked_model_for(label)
+            self._readers[label] = (
+                _RowReader(tracking.history_model(model), self.alias) if model is not None else None
+            )
+        return self._readers[label]
+
+
+def _start(checkpoints: dict[int, str]) -> tuple[int, str, int | None]:
+    """Where the walk starts: (expected seq, previous hash, archive checkpoint seq or None).
+
+    A chain whose first entry is past 1 had its beginning archived; it is trusted
+    only when a checkpoint names the entry just before it (docs/history-retention.md).
+    """
+    first = ChainEntry.objects.order_by("seq").values_list("seq", flat=True).first()
+    if first is not None and first > 1 and first - 1 in checkpoints:
+        return first, checkpoints[first - 1], first - 1
+    return 1, GENESIS_HASH, None
+
+
+Chunk = tuple[list[_Entry], dict[str, dict[int, dict[str, Any]]]]
+
+
+def _read_chunk(entries: _EntryReader, readers: _Readers, after: int) -> Chunk:
+    chunk = entries.after(after)
+    return chunk, readers.rows_for(chunk) if chunk else {}
+
+
+def _chunks(alias: str) -> Iterator[Chunk]:
+    """The chain in chunks of entries with their rows, the next read while this one is checked.
+
+    Reading happens in a second thread with its own connection (the database
+    driver releases the interpreter while it waits), so on two cores the database
+    and the hashing overlap. Inside a transaction another connection would not
+    see this one's uncommitted rows, so there everything is read in line.
+    """
+    entries, readers = _EntryReader(alias), _Readers(alias)
+    if connections[alias].in_atomic_block:
+        after = 0
+        while (chunk := _read_chunk(entries, readers, after))[0]:
+            yield chunk
+            after = chunk[0][-1].seq
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-read")
+    try:
+        pending = pool.submit(_read_chunk, entries, readers, 0)
+        while (chunk := pending.result())[0]:
+            pending = pool.submit(_read_chunk, entries, readers, chunk[0][-1].seq)
+            yield chunk
+        pending.result()
+    finally:
+        # The reading thread's connection is closed by that thread, then the thread ends.
+        pool.submit(connections.close_all).result()
+        pool.shutdown()
+
+
+def _walk(report: VerifyReport, checkpoints: dict[int, str], progress: Progress | None) -> int:
+    """Check every entry; return the seq of the archive checkpoint used, if any."""
+    alias = router.db_for_read(ChainEntry)
+    expected_seq, prev_hash, archived_to = _start(checkpoints)
+    if archived_to is not None:
+        report.last_seq, report.head_hash = archived_to, prev_hash
+    total = ChainEntry.objects.count() if progress is not None else 0
+    fast_check = _FastCheck()
+    for chunk, rows in _chunks(alias):
+        for entry in chunk:
+            for problem in _link_problems(entry, expected_seq, prev_hash):
+                report.add(problem)
+            if not fast_check(entry, rows.get(entry.model_label, {}).get(entry.history_id)):
+                # The fast reading disagrees: decide with the exact one.
+                for problem in _exact_problems(entry.seq):
+                    report.add(problem)
+            if entry.seq in checkpoints:
+                _check_checkpoint(report, entry, checkpoints[entry.seq])
+            # Continue from the stored hash so one break is reported once, not at every later link.
+            prev_hash = entry.entry_hash
+            expected_seq = entry.seq + 1
+            report.checked += 1
+            report.last_seq = entry.seq
+            report.head_hash = entry.entry_hash
+        if progress is not None:
+            done = report.checked / max(total, 1)
+            progress(0.85 * done, f"Checked {report.checked:,} of {total:,} entries")
+    _unmatched_checkpoints(report, checkpoints, archived_to)
+    return archived_to or 0
+
+
+def _check_checkpoint(report: VerifyReport, entry: _Entry, recorded: str) -> None:
+    if recorded == entry.entry_hash:
+        report.checkpoints_confirmed.append(entry.seq)
+        return
+    detail = (
+        f"entry {entry.seq} has hash {entry.entry_hash[:12]}…, not the {recorded[:12]}… "
+        "recorded at the checkpoint: the chain was rewritten up to here"
+    )
+    report.add(_problem(entry, "checkpoint differs", detail, seq=entry.seq))
+
+
+def _unmatched_checkpoints(
+    report: VerifyReport, checkpoints: dict[int, str], archived_to: int | None
+) -> None:
+    for seq, entry_hash in sorted(checkpoints.items()):
+        if seq in report.checkpoints_confirmed or seq == archived_to:
+            continue
+        if seq == 0 and entry_hash == GENESIS_HASH:
+            continue
+        if seq > report.last_seq:
+            detail = (
+                f"the chain ends at entry {report.last_seq}, but entry {seq} "
+                f"(hash {entry_hash[:12]}…) was recorded at a checkpoint: entries "
+                f"{report.last_seq + 1}–{seq} were removed from its end"
+            )
+            report.add(ChainProblem("entries missing", detail, seq=report.last_seq + 1))
+        elif not any(p.seq == seq and p.kind == "checkpoint differs" for p in report.problems):
+            detail = (
+                f"checkpoint entry {seq} is not in the chain (it starts after it): verify "
+                "that entry against the archive it was moved to"
+            )
+            report.add(ChainProblem("checkpoint not in chain", detail, seq=seq))
+
+
+# --- rows outside the chain ------------------------------------------------------------------
+
+
+def _unchained_rows(report: VerifyReport, limit: int) -> None:
+    """Historical rows that no chain entry covers: inserted behind the chain's back.
+
+    One anti-join per history table (the chain's unique index on model and
+    history id answers each probe); rows chained while the walk ran are covered.
+    """
+    tables = set(connections[router.db_for_read(ChainEntry)].introspection.table_names())
+    found = 0
+    for history_model in history_models():
+        if history_model._meta.db_table not in tables:
+            continue
+        label = history_model.instance_type._meta.label  # type: ignore[attr-defined]
+        chained = ChainEntry.objects.filter(model_label=label, history_id=OuterRef("history_id"))
+        outside = (
+            history_model._default_manager.filter(~Exists(chained))
+            .order_by("history_id")
+            .values_list("history_id", "history_date")
+        )
+        for history_id, history_date in outside.iterator(chunk_size=CHUNK):
+            found += 1
+            if found > limit:
+                report.problem_count += 1  # counted; the first ``limit`` are described
+                continue
+            after = (
+                ChainEntry.objects.filter(history_date__lte=history_date)
+                .order_by("-seq")
+                .values_list("seq", flat=True)
+                .first()
+            )
+            report.add(
+                ChainProblem(
+                    "row not in chain",
+                    f"{label} history #{history_id} "
+                    f"(dated {history_date:%Y-%m-%d %H:%M:%S}) is not in the chain: "
+                    "it was inserted outside the application",
+                    model_label=label,
+                    history_id=history_id,
+                    after_seq=after or 0,
+                )
+            )
+
+
+# --- everything ------------------------------------------------------------------------------
+
+
+def verify_chain(
+    *,
+    max_unchained: int = 100,
+    checkpoints: Sequence[tuple[int, str]] = (),
+    check_live: bool = True,
+    progress: Progress | None = None,
+) -> VerifyReport:
+    """Verify the whole history: chain, rows outside it, checkpoints and (by default) drift.
+
+    ``checkpoints`` are (seq, entry hash) pairs recorded outside the database:
+    each must still be in the chain with that hash. One naming the entry just
+    before the chain's first entry anchors a chain whose beginning was archived.
+    ``progress(fraction, message)`` is called after each chunk.
+    """
+    report = VerifyReport()
+    wanted = {seq: entry_hash.lower() for seq, entry_hash in checkpoints}
+    archived_to = _walk(report, wanted, progress)
+    if progress is not None:
+        progress(0.86, "Looking for history rows outside the chain")
+    _unchained_rows(report, max_unchained)
+    if check_live:
+        check_drift(report, archived_to=archived_to, progress=progress)
+    return report
