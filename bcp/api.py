@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +44,12 @@ def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response
         )
         detail = str(data.get("detail", exc))
         extra = {}
-    return problem_response(status=response.status_code, title=title, detail=detail, **extra)
+    problem = problem_response(status=response.status_code, title=title, detail=detail, **extra)
+    # Keep the challenge of a 401 and the wait of a 429 (RFC 9110 requires the first).
+    for header in ("WWW-Authenticate", "Retry-After"):
+        if header in response:
+            problem[header] = response[header]
+    return problem
 
 
 class PlanCapabilityPermission(permissions.BasePermission):
@@ -70,3 +79,22 @@ class PlanCapabilityPermission(permissions.BasePermission):
         plan_request.membership = membership
         plan_request.capabilities = plan_capabilities(membership, plan)
         return True
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """The OpenAPI schema: signed-in users only unless ``API_DOCS_PUBLIC`` is set."""
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if settings.API_DOCS_PUBLIC:
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+
+_swagger = SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+
+
+def api_docs(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    """The browsable API docs; anonymous visitors sign in first unless ``API_DOCS_PUBLIC``."""
+    if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _swagger(request, *args, **kwargs)

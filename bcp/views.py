@@ -253,8 +253,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
+    """ok or 503 for anyone (load balancers, monitors); what is down, to staff only.
+
+    The details name the broker's address and the workers' hosts, which an
+    anonymous caller has no business knowing.
+    """
     report = health_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    status = 200 if report["status"] == "ok" else 503
+    if request.user.is_authenticated and request.user.is_staff:
+        return JsonResponse(report, status=status)
+    return JsonResponse({"status": report["status"]}, status=status)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bcp import views
-from bcp.auth import ThrottledLoginView
+from bcp.api import ApiSchemaView, api_docs
 from incidents import views as incident_views
 
 plan_patterns: list[URLPattern | URLResolver] = [
@@ -35,7 +34,11 @@ plan_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
@@ -74,9 +77,9 @@ urlpatterns = [
     # The acknowledge link of a call-tree email: no sign-in, the signed token says who.
     path("acknowledge/<str:token>/", incident_views.acknowledge, name="incident_acknowledge"),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
 ]
 

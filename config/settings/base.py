@@ -7,6 +7,7 @@ name when its value cannot be used.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "documents",
     "incidents",
     "audit",
+    # Last, as its documentation asks: it wraps authentication for every app above.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "bcp.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username+address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,10 +192,16 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A worker writes a heartbeat row this often; /health/ calls it dead after 3 misses.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 
+# The OpenAPI schema and its browsable docs (bcp.api) name every endpoint and field:
+# signed-in users only, unless this opens them to anyone.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
+
 REST_FRAMEWORK = {
+    # Token first: DRF answers an anonymous call with the first class's challenge, so
+    # it gets 401 with "WWW-Authenticate: Token" (session auth has no challenge → 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -204,9 +219,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Failed logins per username+address allowed in LOGIN_THROTTLE_WINDOW seconds.
+# Sign-in throttling (django-axes, keyed in bcp.auth): after LOGIN_THROTTLE_ATTEMPTS
+# failures for one normalised username from one client address, that pair is refused
+# for LOGIN_THROTTLE_WINDOW seconds; the same user from another address is unaffected.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 300, minimum=1)
+# Load balancers / reverse proxies in front of the app that append to X-Forwarded-For;
+# 0 (the default) means clients connect directly and the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_THROTTLE_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "bcp.auth.throttle_username"
+AXES_CLIENT_IP_CALLABLE = "bcp.auth.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bcp.auth.lockout_response"
 
 CACHES = {
     "default": {

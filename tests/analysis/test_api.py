@@ -211,8 +211,10 @@ def test_openapi_schema_documents_both_endpoints(api: APIClient) -> None:
     assert "/api/v1/analysis/availability" in schema and "/api/v1/analysis/budget" in schema
 
 
-def test_api_docs_page_uses_no_external_assets(api: APIClient) -> None:
-    response = api.get(reverse("api_docs"))
+def test_api_docs_page_uses_no_external_assets() -> None:
+    from tests.conftest import client_for
+
+    response = client_for(UserFactory.create()).get(reverse("api_docs"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "swagger-ui" in body

@@ -124,16 +124,6 @@ def test_password_reset_sends_an_email(people: PlanPeople, mailoutbox: list[Any]
     assert len(mailoutbox) == 1
 
 
-def test_repeated_failed_logins_are_throttled(people: PlanPeople) -> None:
-    client = client_for(None)
-    for _ in range(5):
-        client.post(reverse("login"), {"username": "maya", "password": "wrong"})
-    response = client.post(
-        reverse("login"), {"username": "maya", "password": "correct-horse-battery"}
-    )
-    assert "Too many failed sign-in attempts" in response.content.decode()
-
-
 def test_responses_carry_a_content_security_policy() -> None:
     response = client_for(None).get(reverse("login"))
     assert "script-src 'self'" in response["Content-Security-Policy"]
