@@ -147,9 +147,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from audit.verify import verify_chain
     from audit.models import ChainEntry
     from audit.services import system_user
+    from audit.verify import verify_chain
     from bcp.history import change_context, tracked_bulk_create
     from bcp.models import Plan
     from bia.models import BusinessFunction
