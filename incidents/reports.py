@@ -90,7 +90,11 @@ def objective_row(entry: IncidentFunction, incident: Incident) -> ObjectiveRow:
         mtpd=format_hours(entry.mtpd_hours),
         mtpd_met=_met(took, entry.mtpd_hours),
         rpo=format_hours(entry.rpo_hours),
-        data_lost=format_hours(lost) if lost is not None else "not recorded",
+        data_lost="none"
+        if lost == 0
+        else format_hours(lost)
+        if lost is not None
+        else "not recorded",
         rpo_met=_met(lost, entry.rpo_hours),
         charged=(
             not incident.is_exercise and incident.budget_charged and entry.state_at_start == "down"

@@ -1,0 +1,116 @@
+"""The after-action report: what it says, and rendering it in a real worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from bcp.models import Job
+from incidents import reports, services
+from incidents.models import AfterActionReport, Incident
+from tests.conftest import PlanPeople, client_for
+from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
+
+
+def _closed_exercise(estate: Estate) -> Incident:
+    started = timezone.now() - dt.timedelta(hours=2)
+    incident = declare(estate, kind="exercise", title="SAN drill", started_at=started)
+    head = entry_for(incident, estate.head_office)
+    head.rto_hours, head.mtpd_hours, head.rpo_hours = 0.5, 4.0, 1.0
+    head.save()
+    step = first_step(incident, estate.head_office)
+    services.step_start(step=step, user=estate.people.manager, now=started)
+    services.step_complete(
+        step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=40)
+    )
+    for entry in incident.functions.all():
+        services.function_restore(
+            incident_function=entry,
+            user=estate.people.manager,
+            restored_at=started + dt.timedelta(minutes=50),
+            data_lost_minutes=90 if entry.pk == head.pk else 0,
+        )
+    services.action_add(
+        incident=incident,
+        user=estate.people.manager,
+        description="Buy a spare SAN controller.",
+        owner=estate.people.manager,
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    incident.refresh_from_db()
+    return services.incident_close(
+        incident=incident,
+        user=estate.people.manager,
+        expected_version=incident.version,
+        summary="The drill went as planned.",
+        lessons="Script the release check.",
+    )
+
+
+@pytest.mark.django_db
+def test_the_report_compares_actual_with_objective_and_lists_overruns_and_actions(
+    people: PlanPeople,
+) -> None:
+    estate = print_estate(people)
+    incident = _closed_exercise(estate)
+    html = reports.report_html(incident, draft=False)
+    assert 'class="watermark"' not in html
+    assert "EXERCISE — nothing really failed" in html
+    table = html.split('id="objective-table"')[1].split("</table>")[0]
+    assert "50 min (missed)" in table  # RTO 30 min
+    assert "1 h 30 min (missed)" in table  # RPO 1 h
+    assert "Step 1 took 40 min against 10 min planned" in html
+    assert 'id="overrun-table"' in html
+    assert "Buy a spare SAN controller." in html
+    assert "Not charged: exercises do not spend downtime budget." in html
+
+
+@pytest.mark.django_db
+def test_a_report_of_an_open_incident_is_a_draft(people: PlanPeople) -> None:
+    estate = print_estate(people)
+    incident = declare(estate)
+    report = reports.report_request(incident=incident, user=estate.people.manager)
+    assert report.draft
+    html = reports.report_html(incident, draft=report.draft)
+    assert '<div class="watermark">DRAFT</div>' in html
+    assert "not restored yet" in html
+
+
+def _wait(job: Job, timeout: float = 120) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job stayed {job.status}: {job.message}")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_renders_a_draft_pdf_with_the_draft_and_exercise_marks(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    estate = print_estate(people)
+    incident = declare(estate, kind="exercise", title="SAN drill")
+    client = client_for(estate.people.manager)
+    url = f"/plans/{estate.plan.pk}/incidents/{incident.pk}/reports/"
+    assert client.post(url).status_code == 302
+    report = AfterActionReport.objects.get(incident=incident)
+    job = _wait(report.job)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    report.refresh_from_db()
+    download = client.get(f"{url}{report.pk}/download/")
+    assert download["Content-Disposition"].endswith('-DRAFT.pdf"')
+    pdf = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "DRAFT" in text
+    assert "EXERCISE — nothing really failed" in text
+    assert "Actual against objective" in text
+    assert report.page_count and report.page_count >= 4
