@@ -87,10 +87,16 @@ class IncidentEditForm(VersionedFormMixin, ChangeReasonMixin):
         self.helper.add_input(Submit("submit", "Save"))
 
 
+class PersonField(forms.ModelChoiceField):
+    """A plan member, shown by name with the username people sign in with."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else str(obj.get_username())
+
+
 class AssignForm(forms.Form):
-    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="— nobody —"
-    )
+    assignee = PersonField(queryset=None, required=False, empty_label="— nobody —")
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,7 +149,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}), label="Follow-up action"
     )
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None)
+    owner = PersonField(queryset=None, empty_label="— choose —")
     due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:

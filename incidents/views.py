@@ -189,11 +189,10 @@ def calltree_start(request: PlanRequest, incident_pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         emailed = sum(1 for n in sent if n.sent_at)
-        messages.success(
-            request,
-            f"Call tree started: {emailed} of {len(sent)} people emailed; "
-            "call the others by phone.",
-        )
+        text = f"Call tree started: {emailed} of {len(sent)} people emailed"
+        if emailed < len(sent):
+            text += f"; call the other {len(sent) - emailed} by phone"
+        messages.success(request, text + ".")
     return _back(incident, "call-tree")
 
 
