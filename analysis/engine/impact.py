@@ -33,8 +33,9 @@ Why, for each service:
   needs) that are up with fewer members up than they have, each with its members up,
   its k and the members that are down.
 
-Cost: one pass over the topology in dependency order for the states (linear in
-elements + references), then per reported service a walk of its closure; cause sets are
+Cost: one pass over the topology in dependency order for the states and for the set of
+strained groups below each element (linear in elements + references, times the number of
+strained groups, which is small), then per service only its own needs; cause sets are
 memoised per node, so shared sub-trees are explained once.
 
 Worked example (the whitepaper's print service, simplified): app-1 and app-2 form a
@@ -293,18 +294,25 @@ class _Explainer:
             done[current] = frozenset(acc)
         return done[node]
 
-    def closure(self, roots: Iterable[str]) -> list[str]:
-        """Every element the roots depend on (roots included), each once, in visit order."""
-        seen: set[str] = set()
-        found: list[str] = []
-        stack = list(roots)
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            found.append(node)
-            stack.extend(self.index.children[node])
+    def strained_below(self) -> dict[str, frozenset[str]]:
+        """For every element, the strained groups it depends on (itself included).
+
+        One pass in dependency order: an element's set is the union of its children's,
+        plus itself when it is a strained group. Most sets are empty and shared.
+        """
+        empty: frozenset[str] = frozenset()
+        found: dict[str, frozenset[str]] = {}
+        for node in self.index.order:
+            parts = [found[c] for c in self.index.children[node] if found[c]]
+            own = self.index.kind[node] == "group" and self.strain(node) is not None
+            if not parts and not own:
+                found[node] = empty
+            elif len(parts) == 1 and not own:
+                found[node] = parts[0]
+            else:
+                merged: set[str] = {node} if own else set()
+                merged.update(*parts)
+                found[node] = frozenset(merged)
         return found
 
     def strain(self, group_id: str) -> GroupStrain | None:
@@ -367,17 +375,21 @@ def assess_impact(
         unknown = tuple(s for s in wanted if index.kind.get(s) != "service")
         if unknown:
             raise ImpactError("Unknown services: " + ", ".join(unknown) + ".", unknown=unknown)
+    below = explainer.strained_below()
+    strains: dict[str, GroupStrain] = {}
     results: list[ServiceImpact] = []
     for service_id in wanted:
         needs = extra.get(service_id, ())
-        strained = [
-            strain
-            for node in explainer.closure((service_id, *needs))
-            if index.kind[node] == "group"
-            for strain in (explainer.strain(node),)
-            if strain is not None
-        ]
-        strained.sort(key=lambda g: position[g.group_id])
+        group_ids: set[str] = set(below[service_id])
+        for need in needs:
+            group_ids |= below[need]
+        strained: list[GroupStrain] = []
+        for group_id in sorted(group_ids, key=lambda g: position[g]):
+            if group_id not in strains:
+                found = explainer.strain(group_id)
+                assert found is not None
+                strains[group_id] = found
+            strained.append(strains[group_id])
         if not up[service_id]:
             results.append(
                 ServiceImpact(
