@@ -111,17 +111,29 @@ def insert_rows(
         cursor.executemany(sql, prepared)
 
 
+def assign_ids(
+    model: type[models.Model], objs: Sequence[models.Model], *, using: str | None = None
+) -> None:
+    """Give new instances their primary keys before they are inserted.
+
+    So rows can point at each other (a site at its parent) in the same insert; foreign
+    keys are checked at commit (Django creates them deferrable on both databases).
+    """
+    for obj, pk in zip(objs, reserve_ids(model, len(objs), using=using), strict=True):
+        obj.pk = pk
+
+
 def insert_objects(
     model: type[models.Model], objs: Sequence[models.Model], *, using: str | None = None
 ) -> None:
-    """Insert new model instances with ids from :func:`reserve_ids`; sets each ``pk``.
+    """Insert new model instances; those without a ``pk`` get one (:func:`assign_ids`).
 
     ``auto_now`` and ``auto_now_add`` dates are set to one timestamp for all of them.
     """
     if not objs:
         return
-    for obj, pk in zip(objs, reserve_ids(model, len(objs), using=using), strict=True):
-        obj.pk = pk
+    assign_ids(model, [obj for obj in objs if obj.pk is None], using=using)
+    for obj in objs:
         obj._state.adding = False
     fields = list(model._meta.concrete_fields)
     # One timestamp for the whole insert, as for one statement (auto_now, auto_now_add).

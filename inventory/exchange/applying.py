@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from audit.chain import chain_batch
+from bcp.bulk import assign_ids
 from bcp.concurrency import save_if_current
 from bcp.history import change_context, tracked_bulk_create
 from bcp.models import Plan
@@ -95,29 +96,14 @@ class _Writer:
                 new[record.key] = {**NEW_DEFAULTS["sites"], **record.values}
             else:
                 _save(existing, _without(record.values, "parent"))
-        # New sites are created parents first, one bulk insert per level of nesting, so
-        # each is created with its parent (the check has ruled out loops).
-        level: dict[str, int] = {}
-        for name in new:
-            chain = []
-            current = name
-            while current in new and current not in level:
-                chain.append(current)
-                current = new[current]["parent"]
-            base = level.get(current, -1) if current in new else -1
-            for depth, member in enumerate(reversed(chain), start=base + 1):
-                level[member] = depth
-        by_level: dict[int, list[str]] = {}
-        for name, depth in level.items():
-            by_level.setdefault(depth, []).append(name)
-        for depth in sorted(by_level):
-            batch = []
-            for name in by_level[depth]:
-                values = new[name]
-                parent = self.site[values["parent"]] if values["parent"] else None
-                batch.append(Site(plan=self.plan, **_without(values, "parent"), parent=parent))
-            for site in tracked_bulk_create(Site, batch):
-                self.site[site.name] = site
+        # New sites get their ids first so each is inserted with its parent, in one insert.
+        created = [Site(plan=self.plan, **_without(values, "parent")) for values in new.values()]
+        assign_ids(Site, created)
+        self.site.update((site.name, site) for site in created)
+        for site in created:
+            parent = new[site.name]["parent"]
+            site.parent = self.site[parent] if parent else None
+        tracked_bulk_create(Site, created)
         for record in records:
             if "parent" in record.values and record.key not in new:
                 parent = record.values["parent"]

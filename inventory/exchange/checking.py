@@ -390,7 +390,6 @@ class _Check:
             self.place_cycle(error)
             return
         if match is None:
-            self.problems.append(Problem("Plan inventory", "", error.message))
             return
         section, index, attribute, position = match.groups()
         element = order[section][int(index)]
@@ -454,10 +453,10 @@ class _Check:
         self.report(record, column, message)
 
     def report(self, record: Record | None, column: str, message: str) -> None:
-        if record is None:
-            # Inconsistent data already in the plan, not caused by a row of the file.
-            self.problems.append(Problem("Plan inventory", column, message))
-        else:
+        # An error no row of the file causes is in the plan already (a group left with
+        # fewer members than it needs after a component was removed): the analysis
+        # reports those, and they must not block an unrelated import.
+        if record is not None:
             self.problem(record, column, message)
 
 
