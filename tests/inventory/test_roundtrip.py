@@ -1,4 +1,9 @@
-"""Inventory as code round-trips exactly: export → import into an empty plan → export."""
+"""Inventories round-trip exactly: export → import into an empty plan → export.
+
+Through inventory as code (JSON, YAML) and spreadsheets (CSV, one file per section, and
+XLSX), with texts that start like formulas (= + - @) or with the apostrophe that
+neutralises them, so nothing an export protects is altered by importing it again.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from bcp.models import Plan
 from inventory.exchange.applying import inventory_import_apply
 from inventory.exchange.checking import check_import
 from inventory.exchange.document import SCHEMA, export_document, to_json, to_yaml
+from inventory.exchange.exporting import export_csv, export_xlsx
 from inventory.exchange.reading import read_file
 from inventory.models import ComponentKind, SiteKind
 from tests.conftest import PlanPeople
@@ -22,13 +28,25 @@ pytestmark = pytest.mark.django_db
 
 FUNCTIONS = ("Printing at head office", "Printing at the branch")
 
-text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).map(
-    str.strip
-)
-names = text.filter(bool)
-numbers = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
-positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False)
-percent = st.floats(min_value=0.0, max_value=100.0, allow_nan=False, allow_infinity=False)
+plain = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+# Spreadsheet cells that a spreadsheet would run as formulas, and the neutralising quote.
+formula_like = st.tuples(st.sampled_from(["=", "+", "-", "@", "'", "''", "'="]), plain).map("".join)
+text = st.one_of(plain, formula_like).map(str.strip)
+# Names are listed with "; " between them in spreadsheet cells, so they cannot hold ";".
+names = text.filter(lambda name: bool(name) and ";" not in name)
+
+
+# XLSX stores numbers with 16 significant digits at most (Excel itself shows 15), so the
+# generated numbers have 15: every format then carries them exactly.
+def _floats(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False).map(
+        lambda x: float(f"{x:.15g}")
+    )
+
+
+numbers = _floats(0.0, 1e6)
+positive = _floats(1e-3, 1e6)
+percent = _floats(0.0, 100.0)
 money = st.decimals(min_value=0, max_value=10**9, places=2).map(lambda d: f"{d:.2f}")
 
 
@@ -157,6 +175,54 @@ def test_yaml_export_round_trips_exactly_too(people: PlanPeople, document: dict[
     _import(second, "exported.yaml", to_yaml(exported), people.manager)
     assert export_document(second) == exported
     assert to_yaml(export_document(second)) == to_yaml(exported)
+
+
+def _import_spreadsheets(plan: Plan, source: Plan, file_format: str, user: Any) -> None:
+    if file_format == "xlsx":
+        _import_bytes(plan, "exported.xlsx", export_xlsx(source), user)
+        return
+    # One CSV per section, in an order where every reference exists when it is read.
+    for section in ("sites", "techniques", "components", "groups", "dependencies"):
+        body = export_csv(source, section).encode("utf-8")
+        _import_bytes(plan, f"{section}.csv", body, user, section=section)
+
+
+def _import_bytes(
+    plan: Plan, filename: str, data: bytes, user: Any, section: str = "components"
+) -> None:
+    parsed = read_file(filename, data, section=section)
+    preview = check_import(plan, parsed)
+    assert preview.is_clean, [str(p) for p in preview.problems]
+    inventory_import_apply(plan=plan, parsed=parsed, user=user)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=documents())
+def test_spreadsheet_exports_round_trip_exactly_with_formula_like_texts(
+    people: PlanPeople, file_format: str, document: dict[str, Any]
+) -> None:
+    first = _empty_plan()
+    _import(first, "generated.json", to_json(document), people.manager)
+    exported = export_document(first)
+    second = _empty_plan()
+    _import_spreadsheets(second, first, file_format, people.manager)
+    again = export_document(second)
+    assert _differences(again, exported) == []
+
+
+def _differences(left: dict[str, Any], right: dict[str, Any]) -> list[Any]:
+    """Where two documents differ, field by field (readable when a round trip fails)."""
+    found: list[Any] = []
+    for section in ("sites", "techniques", "components", "groups", "dependencies"):
+        if len(left[section]) != len(right[section]):
+            found.append((section, len(left[section]), len(right[section])))
+            continue
+        for a, b in zip(left[section], right[section], strict=True):
+            found += [(section, k, a[k], b[k]) for k in a if a[k] != b[k]]
+    return found
 
 
 def test_the_demo_inventory_round_trips(people: PlanPeople) -> None:
