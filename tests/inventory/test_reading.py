@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -15,7 +16,7 @@ from inventory.exchange.reading import read_file
 from inventory.exchange.records import ImportFileError, ImportLimits, format_megabytes
 
 
-def _xlsx(rows: list[list[object]], title: str = "components") -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]], title: str = "components") -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
