@@ -1,28 +1,28 @@
-"""Read-mostly admin for BIA records; changes belong in the app's pages, which record why."""
+"""Read-only admin for BIA records; changes belong in the app's pages, which record why."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from bcp.admin import PlanningRecordAdmin
 from bia import models
 
 
 @admin.register(models.BusinessFunction)
-class BusinessFunctionAdmin(SimpleHistoryAdmin):
+class BusinessFunctionAdmin(PlanningRecordAdmin):
     list_display = ("name", "plan", "owner", "criticality")
     list_filter = ("plan", "criticality")
     search_fields = ("name",)
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(PlanningRecordAdmin):
     list_display = ("function", "revision", "state", "is_current", "campaign", "due_date")
     list_filter = ("plan", "state", "is_current")
 
 
 @admin.register(models.Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(PlanningRecordAdmin):
     list_display = ("assessment", "question", "cell", "value")
     list_filter = ("assessment__plan",)
 
@@ -40,4 +40,4 @@ for model in (
     models.WorkshopFunction,
     models.ActionItem,
 ):
-    admin.site.register(model, SimpleHistoryAdmin)
+    admin.site.register(model, PlanningRecordAdmin)

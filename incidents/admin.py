@@ -6,12 +6,9 @@ cannot add, change or delete them, so no write bypasses the change history.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from bcp.admin import PlanningRecordAdmin
 from incidents.models import (
     AfterActionReport,
     ExerciseSchedule,
@@ -25,16 +22,7 @@ from incidents.models import (
     Scenario,
 )
 
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg,unused-ignore]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+ReadOnlyAdmin = PlanningRecordAdmin
 
 
 @admin.register(Incident)

@@ -3,23 +3,12 @@ which validate and record who changed what and why."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from bcp.admin import PlanningRecordAdmin
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+ReadOnlyAdmin = PlanningRecordAdmin
 
 
 @admin.register(Site)

@@ -243,7 +243,8 @@ CACHES = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-SIMPLE_HISTORY_REVERT_DISABLED = False
+# Rollback is the audit app's (through the services); the admin never reverts.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
