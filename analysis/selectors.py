@@ -53,11 +53,10 @@ def run_is_stale(run: AnalysisRun) -> bool:
 
 
 def active_job(plan: Plan) -> Job | None:
-    return (
-        Job.objects.filter(plan=plan, kind="analysis", status__in=Job.ACTIVE_STATUSES)
-        .order_by("-created_at")
-        .first()
-    )
+    """The plan's latest analysis job while unfinished ("could not queue" included, so its
+    retry button survives a reload)."""
+    job = Job.objects.filter(plan=plan, kind="analysis").order_by("-created_at").first()
+    return job if job is not None and job.status in Job.UNFINISHED_STATUSES else None
 
 
 def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime, str]:

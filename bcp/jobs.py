@@ -16,6 +16,19 @@ Lifecycle, in order:
    claimed again once its claimant is gone.
 4. Progress and the final result are written with the claim token, so a late
    write from a superseded attempt changes nothing.
+5. Every worker's main process sweeps every ``WORKER_HEARTBEAT_SECONDS``
+   (:func:`job_sweep`): a *running* job whose worker stopped writing heartbeats
+   (the whole worker was killed: ``kill -9``, out of memory, a host crash) is
+   queued again and sent, so it finishes exactly once once any worker is up. On the
+   filesystem broker the message of a dead worker is gone; on Redis it would only
+   come back after the visibility timeout. A *queued* job left waiting longer than
+   :data:`QUEUED_RESEND_AFTER` is sent again (a message lost with its worker); the
+   duplicate of a message that was not lost does nothing (the claim refuses it).
+
+Bound: after its worker died, a job is queued again at most
+``4 × WORKER_HEARTBEAT_SECONDS`` after a worker is up (3 missed heartbeats make the
+claimant dead, plus one sweep interval), 40 s with the default of 10 s; a job lost
+before it was claimed is sent again within ``QUEUED_RESEND_AFTER`` plus one sweep.
 """
 
 from __future__ import annotations
@@ -41,8 +54,12 @@ logger = logging.getLogger(__name__)
 # Seconds a request may wait for the broker before the job is "could not queue".
 BROKER_CONNECT_TIMEOUT = 2.0
 
-# A running job whose claimant has not reported for this long may be taken over.
-CLAIM_LEASE = timedelta(minutes=15)
+# A running job whose own progress heartbeat is older than this outlived every task's
+# hard time limit (the longest is 21 min): it is stuck, whatever its worker says.
+CLAIM_LEASE = timedelta(minutes=25)
+# A queued job not claimed for this long is sent again (its message may have been
+# taken by a worker that died before claiming it).
+QUEUED_RESEND_AFTER = timedelta(minutes=2)
 
 
 def _worker_identity() -> str:
@@ -89,11 +106,44 @@ def job_enqueue(
     return job
 
 
+def _dead_window() -> timedelta:
+    """How long a worker may go without a heartbeat before it counts as gone."""
+    return timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS * 3)
+
+
+def _live_workers(now: Any) -> set[tuple[str, int]]:
+    return set(
+        WorkerHeartbeat.objects.filter(last_seen__gte=now - _dead_window()).values_list(
+            "hostname", "pid"
+        )
+    )
+
+
+def job_is_stuck(job: Job, *, now: Any = None, live: set[tuple[str, int]] | None = None) -> bool:
+    """True for a running job whose worker is gone or that outlived every time limit,
+    and for a queued job that no worker took in :data:`QUEUED_RESEND_AFTER`."""
+    now = now or timezone.now()
+    if job.status == Job.Status.QUEUED:
+        return job.queued_at is not None and job.queued_at < now - QUEUED_RESEND_AFTER
+    if job.status != Job.Status.RUNNING:
+        return False
+    beat = job.heartbeat_at or job.started_at
+    if beat is None or beat < now - CLAIM_LEASE:
+        return True
+    if beat >= now - _dead_window():
+        return False  # it reported recently: alive, whatever its worker row says
+    if job.claimed_node and job.claimed_node_pid is not None:
+        live = _live_workers(now) if live is None else live
+        return (job.claimed_node, job.claimed_node_pid) not in live
+    return False
+
+
 def job_retry(*, job: Job) -> Job:
-    """Queue a job again after the broker was unreachable or the job failed."""
-    if job.status not in (Job.Status.COULD_NOT_QUEUE, Job.Status.FAILED):
+    """Queue a job again: after the broker was unreachable, after it failed, or when stuck."""
+    retryable = job.status in (Job.Status.COULD_NOT_QUEUE, Job.Status.FAILED) or job_is_stuck(job)
+    if not retryable:
         return job
-    Job.objects.filter(pk=job.pk).update(
+    Job.objects.filter(pk=job.pk, status=job.status, claim_token=job.claim_token).update(
         status=Job.Status.QUEUED,
         progress=0,
         error="",
@@ -101,10 +151,60 @@ def job_retry(*, job: Job) -> Job:
         queued_at=timezone.now(),
         claim_token=None,
         claimed_by="",
+        claimed_node="",
+        claimed_node_pid=None,
     )
     transaction.on_commit(lambda: _send(job.pk))
     job.refresh_from_db()
     return job
+
+
+def job_sweep() -> list[uuid.UUID]:
+    """Queue again the running jobs whose worker is gone; resend long-queued jobs.
+
+    Runs in every worker's main process with its heartbeat. Each change is a
+    conditional update on the state the sweep read, so two workers sweeping at once
+    requeue a job once, and a job that moved on meanwhile is left alone.
+    """
+    now = timezone.now()
+    live = _live_workers(now)
+    requeued: list[uuid.UUID] = []
+    candidates = Job.objects.filter(
+        Q(status=Job.Status.RUNNING, heartbeat_at__lt=now - _dead_window())
+        | Q(status=Job.Status.QUEUED, queued_at__lt=now - QUEUED_RESEND_AFTER)
+    ).only(
+        "status",
+        "claim_token",
+        "queued_at",
+        "heartbeat_at",
+        "started_at",
+        "claimed_node",
+        "claimed_node_pid",
+    )
+    for job in candidates[:500]:
+        if not job_is_stuck(job, now=now, live=live):
+            continue
+        if job.status == Job.Status.QUEUED:
+            moved = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED, queued_at=job.queued_at)
+            updated = moved.update(queued_at=now, message="Sent again: no worker had taken it.")
+        else:
+            moved = Job.objects.filter(
+                pk=job.pk, status=Job.Status.RUNNING, claim_token=job.claim_token
+            )
+            updated = moved.update(
+                status=Job.Status.QUEUED,
+                message="Its worker stopped; queued again.",
+                queued_at=now,
+                claim_token=None,
+                claimed_by="",
+                claimed_node="",
+                claimed_node_pid=None,
+            )
+        if updated == 1:
+            logger.warning("Job %s was %s and stuck; sent again", job.pk, job.status)
+            _send(job.pk)
+            requeued.append(job.pk)
+    return requeued
 
 
 def _claimant_is_gone(claimed_by: str) -> bool:
@@ -120,11 +220,26 @@ def _claimant_is_gone(claimed_by: str) -> bool:
     return False
 
 
+def _worker_node() -> tuple[str, int | None]:
+    """The Celery node running this task and its main process (the heartbeat writer)."""
+    from celery import current_task
+
+    request = getattr(current_task, "request", None)
+    node = str(getattr(request, "hostname", "") or "")
+    if not node:
+        return "", None
+    # A prefork pool child's parent is the worker's main process; a solo pool is both.
+    parent = os.getppid()
+    main = parent if WorkerHeartbeat.objects.filter(hostname=node, pid=parent).exists() else None
+    return node, main if main is not None else os.getpid()
+
+
 def job_claim(job_id: str | uuid.UUID) -> uuid.UUID | None:
     """Claim a job for this process; return the claim token, or None if not ours to run."""
     token = uuid.uuid4()
     now = timezone.now()
     me = _worker_identity()
+    node, node_pid = _worker_node()
     claimable = Q(status=Job.Status.QUEUED) | Q(
         status=Job.Status.RUNNING, heartbeat_at__lt=now - CLAIM_LEASE
     )
@@ -138,6 +253,8 @@ def job_claim(job_id: str | uuid.UUID) -> uuid.UUID | None:
         status=Job.Status.RUNNING,
         claim_token=token,
         claimed_by=me,
+        claimed_node=node,
+        claimed_node_pid=node_pid,
         started_at=now,
         heartbeat_at=now,
         attempts=F("attempts") + 1,

@@ -92,6 +92,8 @@ class Job(models.Model):
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
     FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED)
+    # Not finished: pages keep showing these, "could not queue" with its retry button.
+    UNFINISHED_STATUSES = (Status.QUEUED, Status.RUNNING, Status.COULD_NOT_QUEUE)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=60, db_index=True)
@@ -110,6 +112,10 @@ class Job(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
+    # The Celery worker (node name and main process id) whose process holds the claim;
+    # its heartbeat tells the sweeper whether the claimant is still there.
+    claimed_node = models.CharField(max_length=200, blank=True)
+    claimed_node_pid = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -137,6 +143,13 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or running but going nowhere (see :func:`bcp.jobs.job_is_stuck`)."""
+        from bcp.jobs import job_is_stuck
+
+        return self.is_active and job_is_stuck(self)
 
     def result_value(self, key: str, default: Any = None) -> Any:
         return (self.result or {}).get(key, default)

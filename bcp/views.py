@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bcp import jobs, selectors, services
@@ -227,6 +228,12 @@ def job_retry(request: PlanRequest, job_pk: str) -> HttpResponse:
     job = jobs.job_retry(job=job)
     if request.htmx:
         return render(request, "bcp/_job.html", {"job": job, "plan": plan})
+    # Back to the page the button was on (analysis, documents…), if it is ours.
+    back = request.headers.get("Referer", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect(plan)
 
 

@@ -19,7 +19,8 @@ app.autodiscover_tasks()
 
 
 class Heartbeat(bootsteps.StartStopStep):
-    """Write a heartbeat row from the worker's main process every few seconds."""
+    """Every few seconds, from the worker's main process: write a heartbeat row, then
+    queue again the jobs whose worker is gone (:func:`bcp.jobs.job_sweep`)."""
 
     requires = ("celery.worker.components:Timer",)
 
@@ -42,13 +43,18 @@ class Heartbeat(bootsteps.StartStopStep):
     def _beat(self, worker: Any) -> None:
         from django.db import close_old_connections
 
-        from bcp.jobs import worker_heartbeat_record
+        from bcp.jobs import job_sweep, worker_heartbeat_record
 
         try:
             close_old_connections()
             worker_heartbeat_record(worker.hostname)
         except Exception:
             logger.exception("Could not record worker heartbeat")
+            return
+        try:
+            job_sweep()
+        except Exception:
+            logger.exception("Could not sweep for stuck jobs")
 
 
 app.steps["worker"].add(Heartbeat)

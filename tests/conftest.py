@@ -82,6 +82,68 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+def start_celery_worker(
+    *, name: str, log_path: Path, env: dict[str, str] | None = None, new_session: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start ``celery worker`` against the test database and wait for its heartbeat.
+
+    ``name`` is the node name's prefix; ``env`` overrides the environment (broker,
+    queue); ``new_session`` puts the worker and its pool in a process group of their
+    own so a test can kill all of it at once. Fails, never skips, if the worker does
+    not report a heartbeat within 60 s.
+    """
+    from bcp.models import WorkerHeartbeat
+
+    full_env = dict(os.environ)
+    full_env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": _database_url_for_worker(),
+            "WORKER_HEARTBEAT_SECONDS": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    full_env.update(env or {})
+    queue = full_env.get("CELERY_QUEUE", settings.CELERY_TASK_DEFAULT_QUEUE)
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    log = log_path.open("ab")
+    process = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}@%h",
+            "--include",
+            "tests.bcp.slow_task",
+        ],
+        cwd=ROOT,
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=new_session,
+    )
+    log.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited early:\n{log_path.read_text()}")
+        if WorkerHeartbeat.objects.filter(
+            hostname__startswith=f"{name}@", pid=process.pid
+        ).exists():
+            return process
+        time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"Celery worker did not start in 60 s:\n{log_path.read_text()}")
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
@@ -92,60 +154,15 @@ def celery_worker_process(
     filesystem transport locally). It fails the test, never skips, if the worker
     does not report a heartbeat within 60 s.
     """
-    from bcp.models import WorkerHeartbeat
-
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": _database_url_for_worker(),
-            "WORKER_HEARTBEAT_SECONDS": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [
-            celery,
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"test-{os.getpid()}@%h",
-            "--include",
-            "tests.bcp.slow_task",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
     with django_db_blocker.unblock():
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"Celery worker exited early:\n{log_path.read_text()}")
-            if WorkerHeartbeat.objects.filter(hostname__startswith=f"test-{os.getpid()}@").exists():
-                break
-            time.sleep(0.3)
-        else:
-            process.terminate()
-            raise RuntimeError(f"Celery worker did not start in 60 s:\n{log_path.read_text()}")
+        process = start_celery_worker(name=f"test-{os.getpid()}", log_path=log_path)
     yield process
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
 
 
 # --- browser ------------------------------------------------------------------

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "config.apps.ContinuityStaticFilesConfig",
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -149,6 +149,12 @@ INCIDENT_ACK_MAX_AGE_HOURS = env_int("INCIDENT_ACK_MAX_AGE_HOURS", 72, minimum=1
 
 # --- Celery -----------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
+# Redis redelivers an unacknowledged message after this many seconds. Above the longest
+# hard time limit of any task (history verification, 1,260 s; a test checks every
+# registered task) so a slow task is not handed to a second worker while it still runs.
+# A dead worker's jobs do not wait for it: the sweeper in bcp.jobs queues them again
+# within 4 heartbeats.
+REDIS_VISIBILITY_TIMEOUT = 1500
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL", "filesystem://", schemes=("filesystem", "redis", "rediss", "memory")
 )
@@ -162,9 +168,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Well above the longest hard time limit (PDF rendering, 10 min) so a
-        # slow task is not redelivered to a second worker while still running.
-        "visibility_timeout": 3600,
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         # A web request that publishes gives up fast: the job is marked
