@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -23,12 +23,13 @@ from django.utils import timezone
 
 from audit.chain import content_of
 from audit.models import ChainEntry
-from audit.selectors import EntryView, describe_entries, with_previous
+from audit.selectors import ChainHead, EntryView, describe_entries, with_previous
 
 CHUNK = 500
 # Spreadsheets treat a cell starting with these as a formula (or strip them first).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+CSV_HEAD_MARKER = "# chain head at export"
 CSV_HEADER = [
     "entry",
     "date (UTC)",
@@ -78,10 +79,16 @@ class _Echo:
         return value
 
 
-def csv_rows(entries: QuerySet[ChainEntry]) -> Iterator[str]:
-    """CSV text, header first, one line per entry, every cell neutralised."""
+def csv_rows(entries: QuerySet[ChainEntry], *, head: ChainHead) -> Iterator[str]:
+    """CSV text, header first, one line per entry, every cell neutralised.
+
+    Only entries up to ``head`` (read when the export started) are written, and
+    the last line names it — ``# chain head at export`` and ``SEQ:HASH`` — so the
+    file carries the checkpoint that ``verify_history --checkpoint`` accepts.
+    """
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
+    entries = entries.filter(seq__lte=head.seq)
     for view in _views(entries):
         entry = view.entry
         cells = [
@@ -102,6 +109,7 @@ def csv_rows(entries: QuerySet[ChainEntry]) -> Iterator[str]:
             entry.entry_hash,
         ]
         yield writer.writerow([neutralise(cell) for cell in cells])
+    yield writer.writerow([CSV_HEAD_MARKER, head.checkpoint])
 
 
 def _entry_document(view: EntryView) -> dict[str, Any]:
@@ -140,17 +148,25 @@ VERIFY_NOTE = (
 
 
 def json_chunks(
-    entries: QuerySet[ChainEntry], *, plan_id: int, filters: dict[str, str], head: dict[str, Any]
+    entries: QuerySet[ChainEntry], *, plan_id: int, filters: dict[str, str], head: ChainHead
 ) -> Iterator[str]:
-    """A JSON document streamed in pieces: metadata first, then the entries array."""
+    """A JSON document streamed in pieces: metadata first, then the entries array.
+
+    Entries stop at ``head`` (read when the export started), which the metadata names.
+    """
     header = {
         "format": "continuity-history/1",
         "exported_at": timezone.now().isoformat(),
         "plan_id": plan_id,
         "filters": filters,
-        "chain_head": head,
+        "chain_head": {
+            "seq": head.seq,
+            "entry_hash": head.entry_hash,
+            "checkpoint": head.checkpoint,
+        },
         "verification": VERIFY_NOTE,
     }
+    entries = entries.filter(seq__lte=head.seq)
     opening = json.dumps(header, ensure_ascii=False, indent=1)
     yield opening[:-2] + ',\n "entries": ['
     first = True
@@ -209,6 +225,7 @@ def _sha256(data: bytes) -> str:
 # --- PDF ----------------------------------------------------------------------------
 
 PDF_LIMIT = 2000
+REPORTS_FOLDER = "audit/reports"
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -217,25 +234,50 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def pdf_report(
-    *, plan: Any, entries: QuerySet[ChainEntry], period: str, filters: Iterable[tuple[str, str]]
-) -> bytes:
-    """A printable report of the period's changes, with each entry's hash."""
+    *,
+    plan: Any,
+    entries: QuerySet[ChainEntry],
+    period: str,
+    filters: Iterable[tuple[str, str]],
+    head: ChainHead,
+    progress: Callable[[int, str], None] | None = None,
+) -> tuple[bytes, int]:
+    """A printable report of the period's changes, with each entry's hash; (PDF, pages).
+
+    Entries up to ``head`` only; the report prints the head as the checkpoint to
+    verify against. Progress: describing the entries (to 60 %), then the layout.
+    """
     from weasyprint import HTML
 
+    entries = entries.filter(seq__lte=head.seq)
     total = entries.count()
-    views = list(islice(_views(entries), PDF_LIMIT))
+    shown = min(total, PDF_LIMIT)
+    rows = []
+    for view in islice(_views(entries), PDF_LIMIT):
+        rows.append((view, _changes_text(view)))
+        if progress is not None and len(rows) % CHUNK == 0:
+            progress(
+                5 + int(55 * len(rows) / max(shown, 1)),
+                f"Described {len(rows):,} of {shown:,} entries",
+            )
+    if progress is not None:
+        progress(60, "Laying out the pages")
     html = render_to_string(
         "audit/report_pdf.html",
         {
             "plan": plan,
-            "rows": [(view, _changes_text(view)) for view in views],
+            "rows": rows,
             "total": total,
             "truncated": total > PDF_LIMIT,
             "limit": PDF_LIMIT,
             "period": period,
             "filters": list(filters),
             "generated_at": timezone.now(),
+            "head": head,
         },
     )
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
-    return pdf
+    document = HTML(string=html, url_fetcher=_refuse_fetch).render()
+    if progress is not None:
+        progress(90, f"Writing {len(document.pages)} pages")
+    pdf: bytes = document.write_pdf()
+    return pdf, len(document.pages)

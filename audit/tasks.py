@@ -38,3 +38,21 @@ def _verify(job: Job, progress: ProgressFn) -> dict[str, Any]:
 )
 def history_verify(job_id: str) -> str:
     return run_job(job_id, _verify)
+
+
+def _report(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    from audit.reports import report_render
+
+    return report_render(job=job, progress=progress)
+
+
+# A report prints at most 2,000 entries (audit.export.PDF_LIMIT): about 10 s of layout.
+@shared_task(
+    base=JobTask,
+    name="audit.tasks.history_report",
+    soft_time_limit=300,
+    time_limit=330,
+    ignore_result=True,
+)
+def history_report(job_id: str) -> str:
+    return run_job(job_id, _report)

@@ -20,5 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("verify/jobs/<uuid:job_pk>/", views.verify_status, name="audit_verify_status"),
     path("export.csv", views.export_csv, name="audit_export_csv"),
     path("export.json", views.export_json, name="audit_export_json"),
-    path("report.pdf", views.export_pdf, name="audit_export_pdf"),
+    path("reports/", views.report_start, name="audit_report_start"),
+    path("reports/<uuid:job_pk>/", views.report_status, name="audit_report"),
+    path("reports/<uuid:job_pk>/report.pdf", views.report_download, name="audit_report_download"),
 ]

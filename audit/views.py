@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpResponse,
     StreamingHttpResponse,
@@ -22,9 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit import export, rollback, selectors
+from audit import export, reports, rollback, selectors
 from audit.forms import AsOfForm, CompareForm, HistoryFilter, RollbackForm, VerifyForm
-from audit.models import ChainEntry
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp import jobs
 from bcp.http import PlanRequest
@@ -61,6 +62,7 @@ def timeline(request: PlanRequest) -> HttpResponse:
         "page": page,
         "rows": selectors.describe_entries(list(page)),
         "query": _query_without_page(request),
+        "head": selectors.chain_head(),
     }
     return render(request, "audit/timeline.html", context)
 
@@ -204,7 +206,8 @@ def export_csv(request: PlanRequest) -> HttpResponse:
         return filters
     plan = request.plan
     response = StreamingHttpResponse(
-        export.csv_rows(filters.qs), content_type="text/csv; charset=utf-8"
+        export.csv_rows(filters.qs, head=selectors.chain_head()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="plan-{plan.pk}-history-{_stamp()}.csv"'
@@ -218,14 +221,11 @@ def export_json(request: PlanRequest) -> HttpResponse:
     if isinstance(filters, HttpResponse):
         return filters
     plan = request.plan
-    head: dict[str, Any] = dict(
-        ChainEntry.objects.order_by("-seq").values("seq", "entry_hash").first() or {}
-    )
     chunks = export.json_chunks(
         filters.qs,
         plan_id=plan.pk,
         filters={key: str(value) for key, value in request.GET.items() if value},
-        head=head,
+        head=selectors.chain_head(),
     )
     response = StreamingHttpResponse(chunks, content_type="application/json")
     response["Content-Disposition"] = (
@@ -234,24 +234,45 @@ def export_json(request: PlanRequest) -> HttpResponse:
     return response  # type: ignore[return-value]  # streamed: the export can be large
 
 
+@require_POST
 @plan_required(Capability.AUDIT, allow_archived=True)
-def export_pdf(request: PlanRequest) -> HttpResponse:
+def report_start(request: PlanRequest) -> HttpResponse:
+    """Queue the PDF report of the filtered history (the query string holds the filters)."""
     filters = _export_or_error(request)
     if isinstance(filters, HttpResponse):
         return filters
+    job = jobs.job_enqueue(
+        kind=reports.REPORT_KIND,
+        task_name=reports.REPORT_TASK,
+        user=request.user,
+        plan=request.plan,
+        parameters={"query": _query_without_page(request)},
+    )
+    return redirect("audit_report", plan_pk=request.plan.pk, job_pk=job.pk)
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def report_status(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = request.plan
-    data = filters.form.cleaned_data if filters.is_bound else {}
-    start, end = data.get("date_from"), data.get("date_to")
-    period = f"{start or 'the beginning'} to {end or timezone.localdate()}"
-    shown = [
-        (str(filters.form.fields[name].label), str(value))
-        for name, value in data.items()
-        if value not in (None, "")
-    ]
-    pdf = export.pdf_report(plan=plan, entries=filters.qs, period=period, filters=shown)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-{plan.pk}-history-report-{_stamp()}.pdf"'
+    job = get_object_or_404(Job, pk=job_pk, plan=plan, kind=reports.REPORT_KIND)
+    context = {"job": job, "available": reports.report_file(job) is not None}
+    if request.htmx:
+        return render(request, "audit/_report_job.html", context)
+    return render(request, "audit/report.html", context)
+
+
+@plan_required(Capability.AUDIT, allow_archived=True)
+def report_download(request: PlanRequest, job_pk: str) -> HttpResponse:
+    plan = request.plan
+    job = get_object_or_404(Job, pk=job_pk, plan=plan, kind=reports.REPORT_KIND)
+    name = reports.report_file(job)
+    if name is None:
+        raise Http404("This report is not ready or no longer kept; make a new one.")
+    response: Any = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"plan-{plan.pk}-history-report-{job.created_at:%Y%m%d-%H%M%S}.pdf",
+        content_type="application/pdf",
     )
     return response
 

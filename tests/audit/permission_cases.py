@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from audit.export import REPORTS_FOLDER
 from audit.models import ChainEntry
+from audit.reports import REPORT_KIND, REPORT_TASK
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp.jobs import job_enqueue
-from bcp.models import Plan
+from bcp.models import Job, Plan
 from bcp.permissions import Capability
 from tests.permission_cases import UrlCase
 
@@ -26,6 +31,25 @@ def _plan_version(people: Any) -> dict[str, Any]:
     record = Plan.history.filter(id=people.plan.pk).order_by("history_id").first()
     assert record is not None
     return {**_plan_record(people), "history_id": record.history_id}
+
+
+def _report(people: Any) -> dict[str, Any]:
+    job = job_enqueue(
+        kind=REPORT_KIND, task_name=REPORT_TASK, user=people.auditor, plan=people.plan
+    )
+    return {"job_pk": job.pk}
+
+
+def _finished_report(people: Any) -> dict[str, Any]:
+    """A report the worker has made: the job succeeded and its file is stored."""
+    job = job_enqueue(
+        kind=REPORT_KIND, task_name=REPORT_TASK, user=people.auditor, plan=people.plan
+    )
+    name = default_storage.save(
+        f"{REPORTS_FOLDER}/plan-{people.plan.pk}/report-{job.pk}.pdf", ContentFile(b"%PDF-1.7")
+    )
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, result={"file": name})
+    return {"job_pk": job.pk}
 
 
 def _verification(people: Any) -> dict[str, Any]:
@@ -49,7 +73,9 @@ CASES = [
     UrlCase("audit_verify_status", Capability.AUDIT, kwargs=_verification),
     UrlCase("audit_export_csv", Capability.AUDIT),
     UrlCase("audit_export_json", Capability.AUDIT),
-    UrlCase("audit_export_pdf", Capability.AUDIT),
+    UrlCase("audit_report_start", Capability.AUDIT, method="post"),
+    UrlCase("audit_report", Capability.AUDIT, kwargs=_report),
+    UrlCase("audit_report_download", Capability.AUDIT, kwargs=_finished_report),
     UrlCase("audit_rollback", Capability.EDIT, kwargs=_plan_version),
     UrlCase("audit_rollback", Capability.EDIT, method="post", kwargs=_plan_version),
 ]

@@ -246,10 +246,15 @@ def test_every_formula_prefix_is_neutralised(prefix: str) -> None:
     assert neutralise(f"{prefix}1+1") == f"'{prefix}1+1"
 
 
-def test_an_empty_csv_export_is_just_the_header(people: PlanPeople, auditor_client: Client) -> None:
+def test_an_empty_csv_export_is_the_header_and_the_chain_head(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    from audit.export import CSV_HEAD_MARKER
+    from audit.selectors import chain_head
+
     response = auditor_client.get(_url(people, "audit_export_csv") + "?ticket=NOPE-1")
     assert response.status_code == 200
-    assert _csv(response) == [CSV_HEADER]
+    assert _csv(response) == [CSV_HEADER, [CSV_HEAD_MARKER, chain_head().checkpoint]]
 
 
 def test_an_export_with_a_malformed_date_is_a_field_error(
@@ -281,18 +286,69 @@ def test_an_empty_json_export_has_no_entries(people: PlanPeople, auditor_client:
     assert document["entries"] == []
 
 
-def test_the_pdf_report_covers_a_date_range(people: PlanPeople, auditor_client: Client) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_report_is_made_by_a_worker_with_progress_and_then_downloaded(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    import time
+
     from pypdf import PdfReader
 
+    from audit.reports import REPORT_KIND
+    from audit.selectors import chain_head
+    from bcp.models import Job
+
     _rescope(people, "Head office", reason="Branch closed")
+    client = client_for(people.auditor)
     today = timezone.localdate().isoformat()
-    response = auditor_client.get(
-        _url(people, "audit_export_pdf") + f"?date_from={today}&date_to={today}"
-    )
+    query = f"?date_from={today}&date_to={today}"
+    started = client.post(_url(people, "audit_report_start") + query)
+    job = Job.objects.get(plan=people.plan, kind=REPORT_KIND)
+    assert started["Location"] == _url(people, "audit_report", job_pk=job.pk)
+    page = client.get(started["Location"])
+    assert b'hx-trigger="every 1s"' in page.content or job.is_finished
+    deadline = time.monotonic() + 90
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.3)
+        job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    status = client.get(_url(people, "audit_report", job_pk=job.pk), HTTP_HX_REQUEST="true")
+    assert b'id="report-download"' in status.content
+    assert b"hx-trigger" not in status.content
+    response = client.get(_url(people, "audit_report_download", job_pk=job.pk))
     assert response["Content-Type"] == "application/pdf"
-    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    pdf = PdfReader(io.BytesIO(response.getvalue()))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "Branch closed" in text
     assert f"period {today} to {today}" in text
+    assert f"--checkpoint {chain_head().seq}:" in text
+
+
+def test_a_report_with_malformed_filters_is_refused_before_it_is_queued(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    from audit.reports import REPORT_KIND
+    from bcp.models import Job
+
+    response = auditor_client.post(_url(people, "audit_report_start") + "?date_to=31/02/2026")
+    assert response.status_code == 400
+    assert not Job.objects.filter(kind=REPORT_KIND).exists()
+
+
+def test_every_export_names_the_chain_head_it_stops_at(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    from audit.export import CSV_HEAD_MARKER
+    from audit.selectors import chain_head
+
+    head = chain_head()
+    rows = _csv(auditor_client.get(_url(people, "audit_export_csv")))
+    assert rows[-1] == [CSV_HEAD_MARKER, head.checkpoint]
+    assert max(int(row[0]) for row in rows[1:-1]) <= head.seq
+    document = json.loads(auditor_client.get(_url(people, "audit_export_json")).getvalue())
+    assert document["chain_head"]["checkpoint"] == head.checkpoint
+    timeline = auditor_client.get(_url(people, "audit_timeline"))
+    assert head.checkpoint.encode() in timeline.content
 
 
 def test_the_timeline_query_count_does_not_grow_with_entries(
