@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
@@ -79,7 +81,8 @@ class ChainEntry(models.Model):
             models.Index(fields=["plan_id", "user", "-seq"], name="audit_chain_plan_user"),
             models.Index(fields=["plan_id", "model_label", "-seq"], name="audit_chain_plan_model"),
             models.Index(fields=["model_label", "object_id", "-seq"], name="audit_chain_object"),
-            models.Index(fields=["plan_id", "ticket"], name="audit_chain_plan_ticket"),
+            # The ticket filter matches case-insensitively (UPPER(ticket) = UPPER(...)).
+            models.Index(F("plan_id"), Upper("ticket"), name="audit_chain_plan_ticket_ci"),
             models.Index(fields=["plan_id", "batch"], name="audit_chain_plan_batch"),
         ]
 

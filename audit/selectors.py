@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
@@ -127,6 +128,20 @@ def with_previous(entries: QuerySet[ChainEntry]) -> QuerySet[ChainEntry]:
     )
 
 
+def entries_page(
+    entries: QuerySet[ChainEntry], number: Any, size: int
+) -> tuple[Page, list[ChainEntry]]:
+    """One page of entries, newest first, each with its previous version's history id.
+
+    The page is cut on entry numbers alone and only its entries are then read
+    with the previous-version lookup: a deep page's OFFSET skips bare index
+    entries instead of evaluating that lookup for every entry it skips.
+    """
+    page = Paginator(entries.order_by("-seq").values_list("seq", flat=True), size).get_page(number)
+    seqs = list(page.object_list)
+    return page, list(with_previous(ChainEntry.objects.filter(seq__in=seqs))) if seqs else []
+
+
 def _rows(wanted: dict[str, set[int]]) -> dict[str, dict[int, dict[str, Any]]]:
     rows: dict[str, dict[int, dict[str, Any]]] = {}
     for label, ids in wanted.items():
@@ -190,9 +205,7 @@ def object_model(label: str) -> type[models.Model]:
 
 
 def object_entries(plan: Plan, model: type[models.Model], object_id: str) -> QuerySet[ChainEntry]:
-    return with_previous(
-        plan_entries(plan).filter(model_label=model._meta.label, object_id=object_id)
-    )
+    return plan_entries(plan).filter(model_label=model._meta.label, object_id=object_id)
 
 
 def object_title(plan: Plan, model: type[models.Model], object_id: str) -> str:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -55,12 +54,11 @@ def timeline(request: PlanRequest) -> HttpResponse:
             {"filters": filters, "page": None, "rows": []},
             status=400,
         )
-    entries = selectors.with_previous(filters.qs)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, entries = selectors.entries_page(filters.qs, request.GET.get("page"), PAGE_SIZE)
     context = {
         "filters": filters,
         "page": page,
-        "rows": selectors.describe_entries(list(page)),
+        "rows": selectors.describe_entries(entries),
         "query": _query_without_page(request),
         "head": selectors.chain_head(),
     }
@@ -79,8 +77,8 @@ def object_history(request: PlanRequest, model_label: str, object_id: str) -> Ht
     model = selectors.object_model(model_label)
     title = selectors.object_title(plan, model, object_id)
     entries = selectors.object_entries(plan, model, object_id)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.describe_entries(list(page))
+    page, listed = selectors.entries_page(entries, request.GET.get("page"), PAGE_SIZE)
+    rows = selectors.describe_entries(listed)
     context = {
         "model": model,
         "model_label": model._meta.label,

@@ -42,7 +42,7 @@ def _rescope(people: PlanPeople, scope: str, *, reason: str = "", ticket: str = 
 def _rows(client: Client, url: str) -> list[str]:
     response = client.get(url)
     assert response.status_code == 200, response.content[:500]
-    return [f"#{e.seq}" for e in response.context["page"]]
+    return [f"#{row.entry.seq}" for row in response.context["rows"]]
 
 
 def test_the_timeline_filters_by_user_reason_ticket_and_date(
@@ -400,7 +400,7 @@ def test_a_valid_date_range_with_no_entries_is_an_empty_timeline_with_its_export
         _url(people, "audit_timeline") + "?date_from=2001-01-01&date_to=2001-01-31"
     )
     assert response.status_code == 200
-    assert list(response.context["page"]) == []
+    assert response.context["rows"] == []
     assert b"Correct the filters" not in response.content
     assert b'id="exports"' in response.content
     assert b"No recorded change matches these filters" in response.content
