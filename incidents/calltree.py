@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -87,7 +88,15 @@ def _subject(incident: Incident) -> str:
     return f"{prefix}{label} on {incident.plan.name}: {incident.title} — please acknowledge"[:200]
 
 
-def _body(incident: Incident, notification: Notification, link: str) -> str:
+@dataclass(frozen=True)
+class _Summary:
+    failed: list[str]
+    down: list[str]
+    degraded: list[str]
+
+
+def _summary(incident: Incident) -> _Summary:
+    """What every call-tree email says about the incident (read once for all of them)."""
     down = list(
         IncidentFunction.objects.filter(incident=incident, state_at_start="down").values_list(
             "name", flat=True
@@ -99,6 +108,11 @@ def _body(incident: Incident, notification: Notification, link: str) -> str:
         )
     )
     failed = list(IncidentElement.objects.filter(incident=incident).values_list("name", flat=True))
+    return _Summary(failed=failed, down=down, degraded=degraded)
+
+
+def _body(incident: Incident, summary: _Summary, notification: Notification, link: str) -> str:
+    failed, down, degraded = summary.failed, summary.down, summary.degraded
     started = timezone.localtime(incident.started_at)
     lines = []
     if incident.is_exercise:
@@ -140,15 +154,24 @@ def ack_url(notification: Notification, *, site: str) -> str:
     return _absolute(path, site)
 
 
-@transaction.atomic
 def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Notification]:
     """Copy the plan's call tree onto the incident and email everyone who has an address.
 
-    ``site`` is the scheme and host the links should use (the requesting page's). A send
-    that fails is recorded on that person's row (they are then shown as "to chase"); the
-    others are still sent. Refused when the incident is closed, the call tree was
-    started already, or the plan has no call tree.
+    ``site`` is the scheme and host the links should use (the requesting page's). The
+    rows are committed first (so every link works the moment it arrives); then each email
+    is sent outside any transaction — a slow mail server holds no lock — and its outcome
+    recorded in a transaction of its own. A send that fails is recorded on that person's
+    row (they are shown as "to chase"); the others are still sent. Refused when the
+    incident is closed, the call tree was started already, or the plan has no call tree.
     """
+    created = _calltree_copy(incident=incident, user=user)
+    incident = Incident.objects.select_related("plan").get(pk=incident.pk)
+    summary = _summary(incident)
+    return [_send(incident, summary, n, site=site, user=user) for n in created]
+
+
+@transaction.atomic
+def _calltree_copy(*, incident: Incident, user: Any) -> list[Notification]:
     from documents.selectors import call_tree
 
     current = Incident.objects.select_for_update().select_related("plan").get(pk=incident.pk)
@@ -188,24 +211,22 @@ def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Not
             current,
             changes={"call_tree_started_at": now, "call_tree_started_by": user},
         )
-    sent: list[Notification] = []
-    for notification in created:
-        sent.append(_send(current, notification, site=site, user=user))
-    return sent
+    return created
 
 
-def _send(incident: Incident, notification: Notification, *, site: str, user: Any) -> Notification:
+def _send(
+    incident: Incident, summary: _Summary, notification: Notification, *, site: str, user: Any
+) -> Notification:
     if not notification.email:
-        with change_context(user=user, reason="Call tree: no email address, call by phone"):
-            updated = save_locked(
-                notification,
-                changes={"send_error": "No email address: call by phone."},
-            )
-        assert isinstance(updated, Notification)
-        return updated
+        return _record_send(
+            notification,
+            changes={"send_error": "No email address: call by phone."},
+            user=user,
+            reason="Call tree: no email address, call by phone",
+        )
     link = ack_url(notification, site=site)
     try:
-        body = _body(incident, notification, link)
+        body = _body(incident, summary, notification, link)
         send_mail(_subject(incident), body, None, [notification.email])
     except Exception as exc:  # any SMTP or network failure: record it, send the others
         logger.warning("Call-tree email to %s failed: %s", notification.email, exc)
@@ -214,6 +235,13 @@ def _send(incident: Incident, notification: Notification, *, site: str, user: An
     else:
         changes = {"sent_at": timezone.now(), "send_error": ""}
         reason = f"Call tree: emailed {notification.contact_name}"
+    return _record_send(notification, changes=changes, user=user, reason=reason)
+
+
+@transaction.atomic
+def _record_send(
+    notification: Notification, *, changes: dict[str, Any], user: Any, reason: str
+) -> Notification:
     with change_context(user=user, reason=reason):
         updated = save_locked(notification, changes=changes)
     assert isinstance(updated, Notification)

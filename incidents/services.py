@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from analysis.inputs import AnalysisInputs
+from analysis.inputs import AnalysisInputs, load_inputs
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
@@ -30,6 +30,7 @@ from incidents.impact import (
     ImpactUnavailable,
     PlanImpact,
     UnknownElements,
+    elements,
     plan_impact,
 )
 from incidents.models import (
@@ -422,33 +423,30 @@ def log_add(
         )
 
 
-def _still_failed(incident: Incident) -> list[str]:
-    return list(
-        IncidentElement.objects.filter(incident=incident, recovered_at__isnull=True)
-        .order_by("pk")
-        .values_list("key", flat=True)
-    )
+@dataclass(frozen=True)
+class Reassessment:
+    """Functions whose state the engine changed, and failed elements it could not use."""
+
+    changed: list[IncidentFunction]
+    left_out: list[str]
 
 
 @transaction.atomic
 def incident_reassess(
     *, incident: Incident, user: Any, now: dt.datetime | None = None
-) -> list[IncidentFunction]:
+) -> Reassessment:
     """Ask the engine again with the elements still failed; record each function's state.
 
-    A function the engine finds running again gets ``back_at`` (the first time). Elements
-    that are no longer in the inventory cannot be evaluated and are reported as such.
-    Returns the functions whose state changed.
+    A function the engine finds running again gets ``back_at`` (the first time). A failed
+    element that has since been removed from the inventory cannot be evaluated: it is
+    left out and named in ``left_out`` so the page can say so.
     """
     now = now or timezone.now()
-    still = _still_failed(incident)
-    try:
-        impact = plan_impact(incident.plan, still)
-    except UnknownElements as error:
-        raise ValidationError(
-            f"The inventory changed since the declaration: {error}. Mark those elements "
-            "recovered or restore them in the inventory."
-        ) from error
+    inputs = load_inputs(incident.plan)
+    known = {e.key for e in elements(inputs.topology)}
+    still = IncidentElement.objects.filter(incident=incident, recovered_at__isnull=True)
+    left_out = [e.name for e in still if e.key not in known]
+    impact = plan_impact(incident.plan, [e.key for e in still if e.key in known], inputs=inputs)
     changed: list[IncidentFunction] = []
     by_function = {f.function_id: f for f in impact.functions}
     for entry in IncidentFunction.objects.select_for_update().filter(incident=incident):
@@ -462,13 +460,13 @@ def incident_reassess(
             changes["back_at"] = now
         with change_context(user=user, reason=f"Engine re-assessed: {entry.name} {state}"):
             changed.append(save_locked(entry, changes=changes))  # type: ignore[arg-type]
-    return changed
+    return Reassessment(changed=changed, left_out=left_out)
 
 
 @transaction.atomic
 def element_recover(
     *, element: IncidentElement, user: Any, now: dt.datetime | None = None
-) -> list[IncidentFunction]:
+) -> Reassessment:
     """Mark one failed element recovered and re-assess which functions are back."""
     current = (
         IncidentElement.objects.select_for_update(of=("self",))

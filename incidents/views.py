@@ -69,10 +69,12 @@ def incident_list(request: PlanRequest) -> HttpResponse:
 def incident_declare(request: PlanRequest) -> HttpResponse:
     """GET: the form. POST "preview": the blast radius, nothing saved. POST "declare": create."""
     from analysis.inputs import load_inputs
+    from inventory.topology import plan_topology
 
     plan = request.plan
-    inputs = load_inputs(plan)
-    choices = elements(inputs.topology)
+    # Choosing needs only the inventory; the blast radius needs the BIA objectives too.
+    inputs = load_inputs(plan) if request.method == "POST" else None
+    choices = elements(inputs.topology if inputs else plan_topology(plan))
     initial = {"kind": request.GET.get("kind", Kind.INCIDENT)}
     posted = request.POST if request.method == "POST" else None
     form = forms.DeclareForm(posted, plan=plan, elements=choices, initial=initial)
@@ -341,15 +343,22 @@ def element_recover(request: PlanRequest, incident_pk: int, element_pk: int) -> 
     incident = _incident(request, incident_pk)
     element = get_object_or_404(IncidentElement, pk=element_pk, incident=incident)
     try:
-        changed = services.element_recover(element=element, user=request.user)
+        result = services.element_recover(element=element, user=request.user)
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        back = [f.name for f in changed if f.state == "up"]
+        back = [f.name for f in result.changed if f.state == "up"]
         text = f"{element.name} marked recovered."
         if back:
             text += " Running again: " + ", ".join(back) + "."
         messages.success(request, text)
+        if result.left_out:
+            messages.warning(
+                request,
+                "No longer in the inventory, so left out of the engine's assessment: "
+                + ", ".join(result.left_out)
+                + ".",
+            )
     return _back(incident, "failed-elements")
 
 

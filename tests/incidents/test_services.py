@@ -177,8 +177,9 @@ def test_a_stakeholder_takes_a_step_but_cannot_assign_it_to_someone_else(estate:
 def test_recovering_the_failed_element_brings_the_functions_back(estate: Estate) -> None:
     incident = declare(estate)
     element = IncidentElement.objects.get(incident=incident)
-    changed = services.element_recover(element=element, user=estate.people.manager)
-    assert {f.name: f.state for f in changed} == {
+    result = services.element_recover(element=element, user=estate.people.manager)
+    assert result.left_out == []
+    assert {f.name: f.state for f in result.changed} == {
         "Head office printing": "up",
         "Branch printing": "up",
     }
@@ -283,3 +284,17 @@ def test_every_record_and_step_change_is_chained_with_who_did_it(estate: Estate)
         model_label="incidents.LogEntry", object_id=str(note.pk), user_id=estate.people.manager.pk
     ).exists()
     assert LogEntry.objects.get(pk=note.pk).kind == "decision"
+
+
+def test_a_failed_element_removed_from_the_inventory_is_left_out_and_named(
+    estate: Estate,
+) -> None:
+    from inventory.services import component_delete
+
+    incident = declare(estate, estate.san, estate.lb_1)
+    component_delete(component=estate.lb_1, user=estate.people.manager, reason="Scrapped")
+    san = IncidentElement.objects.get(incident=incident, name="SAN")
+    result = services.element_recover(element=san, user=estate.people.manager)
+    assert result.left_out == ["Load balancer 1"]
+    # The pair now has one member, which is up: head office printing runs again.
+    assert entry_for(incident, estate.head_office).state == "up"
