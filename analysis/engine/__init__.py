@@ -12,8 +12,12 @@ the web app, the API and Celery tasks alike. Modules:
 * ``objectives`` — MTPD, RTO, RPO, MBCO and availability tier from a BIA; inheritance of
   the strictest objective by shared components;
 * ``achievable`` — RTO and RPO the inventory can deliver, and what sets them;
-* ``techniques`` / ``remediation`` / ``gaps`` / ``whatif`` — gap analysis with
-  engine-checked remediation, action plans, and what-if changes;
+* ``spof`` — the one definition of (hidden) single points of failure;
+* ``figures`` — a function's figures on all four measures, the analysis context (method,
+  samples, seed, node budget) and what-if measured on them;
+* ``techniques`` / ``remediation`` / ``gaps`` / ``roadmap`` / ``whatif`` — gap analysis
+  with remedies proven at the function level, plans of action, the roadmap, and the
+  what-if changes;
 * ``examples`` — the whitepaper's print service, for demo data and tests.
 """
 
@@ -26,9 +30,11 @@ from analysis.engine.achievable import (
     achievable_objectives,
 )
 from analysis.engine.availability import (
+    DEFAULT_NODE_LIMIT,
     AvailabilityAnalyzer,
     AvailabilityReport,
     ComponentImportance,
+    ExactTooCostly,
     ServiceAvailability,
     composite_availability,
     service_availability,
@@ -51,7 +57,22 @@ from analysis.engine.budgets import (
     nines_table,
     period_seconds,
 )
-from analysis.engine.gaps import ActionPlanItem, Gap, GapReport, Milestone, analyse_gaps
+from analysis.engine.figures import (
+    AnalysisContext,
+    FunctionFigures,
+    ServiceDelta,
+    WhatIfEvaluator,
+    WhatIfResult,
+    what_if,
+)
+from analysis.engine.gaps import (
+    ActionPlanItem,
+    Gap,
+    GapReport,
+    Milestone,
+    Requirements,
+    analyse_gaps,
+)
 from analysis.engine.impact import (
     GroupStrain,
     ImpactError,
@@ -70,7 +91,9 @@ from analysis.engine.objectives import (
     required_tier,
     strictest_objectives,
 )
-from analysis.engine.remediation import RemediationOption
+from analysis.engine.remediation import Combination, RemediationOption, RemedyPart
+from analysis.engine.roadmap import RoadmapStep, roadmap
+from analysis.engine.spof import hidden_single_points_of_failure
 from analysis.engine.structure import FailoverLoss, components_used_by, sub_topology
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
 from analysis.engine.topology import (
@@ -85,23 +108,25 @@ from analysis.engine.topology import (
 from analysis.engine.topology_io import parse_topology, topology_to_dict
 from analysis.engine.validation import topology_errors, validate_topology
 from analysis.engine.whatif import (
+    AddGroupMember,
     AddRedundantPeer,
     AddSite,
+    Change,
     ChangeSet,
     MoveToSite,
-    ServiceDelta,
+    RemoveComponent,
     SetAvailability,
     SetBackup,
+    SetFailoverTime,
     SetReplication,
     SetRestoreTime,
-    WhatIfResult,
     apply_changes,
-    what_if,
 )
 
 topology_from_dict = parse_topology
 
 __all__ = [
+    "DEFAULT_NODE_LIMIT",
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
     "DEFAULT_TECHNIQUES",
@@ -111,18 +136,24 @@ __all__ = [
     "YEAR_CONVENTIONS",
     "AchievableObjectives",
     "ActionPlanItem",
+    "AddGroupMember",
     "AddRedundantPeer",
     "AddSite",
+    "AnalysisContext",
     "AvailabilityAnalyzer",
     "AvailabilityReport",
     "BudgetStatus",
+    "Change",
     "ChangeSet",
+    "Combination",
     "Component",
     "ComponentImportance",
     "DataProtection",
     "DowntimeBudget",
     "ElementOutage",
+    "ExactTooCostly",
     "FailoverLoss",
+    "FunctionFigures",
     "Gap",
     "GapReport",
     "Group",
@@ -138,18 +169,24 @@ __all__ = [
     "PeriodBudget",
     "RecoveryRecommendation",
     "RemediationOption",
+    "RemedyPart",
+    "RemoveComponent",
+    "Requirements",
+    "RoadmapStep",
     "Service",
     "ServiceAvailability",
     "ServiceDelta",
     "ServiceImpact",
     "SetAvailability",
     "SetBackup",
+    "SetFailoverTime",
     "SetReplication",
     "SetRestoreTime",
     "Site",
     "Technique",
     "Topology",
     "TopologyError",
+    "WhatIfEvaluator",
     "WhatIfResult",
     "achievable_objectives",
     "allowed_downtime",
@@ -162,6 +199,7 @@ __all__ = [
     "composite_availability",
     "effective_availability",
     "format_duration",
+    "hidden_single_points_of_failure",
     "maximum_tolerable_period",
     "nines",
     "nines_table",
@@ -169,6 +207,7 @@ __all__ = [
     "period_seconds",
     "recommend_objectives",
     "required_tier",
+    "roadmap",
     "service_availability",
     "single_points_of_failure",
     "strictest_objectives",

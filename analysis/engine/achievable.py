@@ -37,6 +37,8 @@ from typing import Literal
 from analysis.engine.availability import AvailabilityAnalyzer
 from analysis.engine.structure import Model, sub_topology
 from analysis.engine.topology import Topology
+from analysis.formatting import duration
+from analysis.formatting import hours as hours_words
 
 Mechanism = Literal["restore", "failover", "unaffected"]
 
@@ -152,10 +154,10 @@ def _protection(model: Model, component_id: str) -> DataProtection:
         options.append((0.0, "synchronous replication (no loss)"))
     elif c.replication == "async" and c.replication_lag_seconds is not None:
         lag = float(c.replication_lag_seconds)
-        options.append((lag / 3600.0, f"asynchronous replication ({lag:g} s lag)"))
+        options.append((lag / 3600.0, f"asynchronous replication ({duration(lag)} lag)"))
     if c.backup_interval_hours is not None:
         hours = float(c.backup_interval_hours)
-        options.append((hours, f"backup every {hours:g} h"))
+        options.append((hours, f"backup every {hours_words(hours)}"))
     if not options:
         reason = (
             "asynchronous replication with unknown lag and no backup"
@@ -181,8 +183,26 @@ def achievable_objectives(
     """
     if analyzer is None:
         analyzer = AvailabilityAnalyzer(sub_topology(topology, [service_id]))
-    model = analyzer.model
     availability = analyzer.service(service_id)
+    return objectives_from_model(
+        analyzer.model,
+        service_id,
+        availability=availability.availability,
+        availability_method=availability.method,
+        single_points_of_failure=availability.single_points_of_failure,
+    )
+
+
+def objectives_from_model(
+    model: Model,
+    service_id: str,
+    *,
+    availability: float,
+    availability_method: str,
+    single_points_of_failure: tuple[str, ...],
+) -> AchievableObjectives:
+    """Achievable objectives of ``service_id`` from an indexed model, with the availability
+    figures already computed (what-if reuses them when a change leaves them unchanged)."""
     support = _support_sets(model, service_id)
     reasoning: list[str] = []
 
@@ -199,10 +219,10 @@ def achievable_objectives(
             not_assessed.append(variable)
         if mechanism == "restore":
             text = f"losing '{variable}' stops the service until '{via}' is restored" + (
-                " (restore time unknown)" if math.isinf(hours) else f" ({hours:g} h)"
+                " (restore time unknown)" if math.isinf(hours) else f" ({hours_words(hours)})"
             )
         elif mechanism == "failover":
-            text = f"losing '{variable}' costs the failover of '{via}' ({hours * 3600:g} s)"
+            text = f"losing '{variable}' costs the failover of '{via}' ({duration(hours * 3600)})"
         else:
             text = f"losing '{variable}' does not interrupt the service"
         outages.append(
@@ -224,11 +244,11 @@ def achievable_objectives(
         worst = min(assessed, key=lambda o: (-(o.hours or 0.0), o.element_id))
         rto, rto_by = worst.hours, worst.element_id
         reasoning.append(
-            f"achievable RTO {rto:g} h: the worst single failure — {worst.explanation}"
+            f"achievable RTO {hours_words(rto)}: the worst single failure — {worst.explanation}"
         )
     else:
         rto = 0.0
-        reasoning.append("achievable RTO 0 h: nothing whose failure could be assessed")
+        reasoning.append("achievable RTO 0 s: nothing whose failure could be assessed")
     if not_assessed:
         reasoning.append(
             "site loss not assessed (no restore time): " + ", ".join(f"'{s}'" for s in not_assessed)
@@ -253,7 +273,9 @@ def achievable_objectives(
     else:
         worst_p = min(protections, key=lambda p: (-(p.rpo_hours or 0.0), p.component_id))
         rpo, rpo_by = worst_p.rpo_hours, worst_p.component_id
-        reasoning.append(f"achievable RPO {rpo:g} h: set by '{rpo_by}' ({worst_p.protection})")
+        reasoning.append(
+            f"achievable RPO {hours_words(rpo)}: set by '{rpo_by}' ({worst_p.protection})"
+        )
     return AchievableObjectives(
         service_id=service_id,
         rto_hours=rto,
@@ -263,9 +285,9 @@ def achievable_objectives(
         rpo_set_by=rpo_by,
         rpo_unprotected=unprotected,
         rpo_applicable=bool(protections),
-        availability=availability.availability,
-        availability_method=availability.method,
-        single_points_of_failure=availability.single_points_of_failure,
+        availability=availability,
+        availability_method=availability_method,
+        single_points_of_failure=single_points_of_failure,
         outages=tuple(outages),
         data_protection=protections,
         sites_not_assessed=tuple(not_assessed),

@@ -36,8 +36,11 @@ failover window is f = (60/3 600)/4 388 = 3.80e-6 (about 2 failovers a year), so
 A = 0.999 896 676 × (1 − 3.80e-6) = 0.999 892 878, 56 m 20 s of downtime a year — and the
 SAN is the single point of failure.
 
-"auto" uses the BDD unless building it would exceed ``node_limit`` new nodes, in which
-case that service is estimated by Monte Carlo and a note says why.
+Each service is compiled in a diagram manager of its own, with its own variable order
+and a node budget counted from zero, so the method a service gets depends on that
+service alone. "auto" uses the BDD unless its diagram would need more than ``node_limit``
+nodes, in which case that service is estimated by Monte Carlo and a note says why;
+"exact" raises ``ExactTooCostly`` instead, so a caller can refuse the request.
 """
 
 from __future__ import annotations
@@ -61,7 +64,6 @@ from analysis.engine.topology import METHODS, Method, Topology
 
 ResultMethod = Literal["exact_bdd", "monte_carlo"]
 DEFAULT_NODE_LIMIT: Final = 250_000
-MEMO_LIMIT: Final = 2_000_000  # apply-cache entries kept between services (bounds memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,9 @@ class ServiceAvailability:
     """Availability of one service and where its risk comes from.
 
     ``ci95_low``/``ci95_high``, ``samples`` and ``seed`` are set for Monte Carlo results
-    and ``None`` for exact ones. ``structural_availability`` leaves failover windows out
-    (``None`` for Monte Carlo results that include failover windows).
+    and ``None`` for exact ones; ``method_note`` says why a service that "auto" would
+    have solved exactly was estimated instead ("" otherwise). ``structural_availability``
+    leaves failover windows out (``None`` for Monte Carlo results that include them).
     """
 
     service_id: str
@@ -101,6 +104,7 @@ class ServiceAvailability:
     failover_losses: tuple[FailoverLoss, ...] = ()
     bdd_nodes: int | None = None
     variables: int = 0
+    method_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +147,50 @@ def _check_method(method: str) -> Method:
     return method
 
 
-class AvailabilityAnalyzer:
-    """Analyses the services of one topology, sharing work between them.
+class ExactTooCostly(RuntimeError):
+    """Exact calculation was required but the service's diagram would pass the node limit
+    (or its structure is too deep to compile). ``node_limit`` names the limit."""
 
-    One BDD manager serves every service, so a group, database cluster or platform
-    service that many services use is compiled once; probabilities and SPOF sets are
-    cached per node as well. Results are cached per service. The topology is immutable,
-    so nothing here can go stale: analyse a changed topology with a new analyzer.
+    def __init__(self, service_id: str, node_limit: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.service_id = service_id
+        self.node_limit = node_limit
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class ServiceDiagram:
+    """One service's reduced ordered BDD, built in a manager of its own.
+
+    Variables are ordered by a depth-first post-order from the service (what a component
+    needs before the component), so the diagram, its size and the node budget depend on
+    the service alone, never on what was analysed before it. ``levels`` maps each variable
+    (and each failover window) to its level; ``windows`` maps window levels to groups.
+    """
+
+    bdd: BDD
+    root: int
+    levels: dict[str, int]
+    variable_at: list[str]
+    windows: dict[int, str]
+
+    def size(self) -> int:
+        return len(self.bdd) - 2
+
+
+class AvailabilityAnalyzer:
+    """Analyses the services of one topology.
+
+    Each service is compiled into a decision diagram of its own (``ServiceDiagram``) under
+    a node budget counted from zero, so whether a service is solved exactly or estimated
+    by Monte Carlo depends only on that service: a plan-wide run and a one-function
+    recompute always agree, to the last digit. The ``Model`` (closures, SPOF sets) is
+    shared, and results are cached per service. The topology is immutable, so nothing
+    here can go stale: analyse a changed topology with a new analyzer.
+
+    ``method`` "exact" raises ``ExactTooCostly`` when a service's diagram would need more
+    than ``node_limit`` nodes; "auto" estimates that service by Monte Carlo and says why.
+    ``keep_diagrams`` keeps each service's diagram for what-if reuse (``diagram()``).
     """
 
     def __init__(
@@ -163,6 +204,7 @@ class AvailabilityAnalyzer:
         importance_samples: int = DEFAULT_IMPORTANCE_SAMPLES,
         validate: bool = True,
         model: Model | None = None,
+        keep_diagrams: bool = False,
     ) -> None:
         self.model = model if model is not None else Model(topology, validate=validate)
         self.topology = self.model.topology
@@ -171,69 +213,80 @@ class AvailabilityAnalyzer:
         self.seed = seed
         self.node_limit = node_limit
         self.importance_samples = importance_samples
-        self.bdd = BDD()
-        self._level: dict[str, int] = {}
-        self._var_at: list[str] = []
-        self._node: dict[str, int] = {}
-        self._windows: dict[int, str] = {}
+        self.keep_diagrams = keep_diagrams
+        self._diagrams: dict[str, ServiceDiagram] = {}
         self._results: dict[str, ServiceAvailability] = {}
 
-    def _level_of(self, variable: str) -> int:
-        level = self._level.get(variable)
-        if level is None:
-            p, q = self.model.pq(variable)
-            level = self.bdd.add_level(p, q)
-            self._level[variable] = level
-            self._var_at.append(variable)
-        return level
+    def compile(self, service_id: str, *, node_limit: int | None) -> ServiceDiagram:
+        """The service's diagram in a fresh manager, with at most ``node_limit`` nodes.
 
-    def _window_level(self, group_id: str, fraction: float) -> int:
-        key = f"{group_id}\x00failover-window"
-        level = self._level.get(key)
-        if level is None:
-            level = self.bdd.add_level(1.0 - fraction, fraction)
-            self._level[key] = level
-            self._var_at.append(key)
-            self._windows[level] = group_id
-        return level
+        Raises ``NodeLimitExceeded`` past the budget and ``RecursionError`` for a structure
+        too deep to compile.
+        """
+        model = self.model
+        bdd = BDD()
+        levels: dict[str, int] = {}
+        variable_at: list[str] = []
+        windows: dict[int, str] = {}
+        built: dict[str, int] = {}
 
-    def _build(self, element: str) -> int:
-        node = self._node.get(element)
-        if node is not None:
+        def level_of(variable: str) -> int:
+            level = levels.get(variable)
+            if level is None:
+                p, q = model.pq(variable)
+                level = bdd.add_level(p, q)
+                levels[variable] = level
+                variable_at.append(variable)
+            return level
+
+        def window_level(group_id: str, fraction: float) -> int:
+            key = f"{group_id}\x00failover-window"
+            level = levels.get(key)
+            if level is None:
+                level = bdd.add_level(1.0 - fraction, fraction)
+                levels[key] = level
+                variable_at.append(key)
+                windows[level] = group_id
+            return level
+
+        def build(element: str) -> int:
+            node = built.get(element)
+            if node is not None:
+                return node
+            kind = model.kind(element)
+            if kind in ("site", "component"):
+                # What it depends on first, its own variable last: a depth-first
+                # post-order, which puts shared infrastructure above its users.
+                below = [build(child) for child in model.children(element)]
+                node = bdd.var(level_of(element))
+                for child_node in below:
+                    node = bdd.and_(node, child_node)
+            elif kind == "group":
+                group = model.groups[element]
+                node = bdd.at_least(group.k, [build(m) for m in group.members])
+                loss = model.failover_loss(element)
+                if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
+                    node = bdd.and_(node, bdd.var(window_level(element, loss.lost_fraction)))
+            else:
+                node = TRUE
+                for child in model.children(element):
+                    node = bdd.and_(node, build(child))
+            built[element] = node
             return node
-        model, bdd = self.model, self.bdd
-        kind = model.kind(element)
-        if kind in ("site", "component"):
-            # What it depends on first, its own variable last: a depth-first post-order,
-            # which puts shared infrastructure above the parts that use it.
-            below = [self._build(child) for child in model.children(element)]
-            node = bdd.var(self._level_of(element))
-            for child_node in below:
-                node = bdd.and_(node, child_node)
-        elif kind == "group":
-            group = model.groups[element]
-            node = bdd.at_least(group.k, [self._build(m) for m in group.members])
-            loss = model.failover_loss(element)
-            if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
-                window = self._window_level(element, loss.lost_fraction)
-                node = bdd.and_(node, bdd.var(window))
-        else:
-            node = TRUE
-            for child in model.children(element):
-                node = bdd.and_(node, self._build(child))
-        self._node[element] = node
-        return node
 
-    def bdd_root(self, service_id: str, *, node_limit: int | None = None) -> int:
-        """BDD node of a service's structure function (built on first use)."""
-        depth = 2 * len(self.model.closure(service_id)) + 64
-        self.bdd.trim_caches(MEMO_LIMIT)
-        self.bdd.set_budget(node_limit)
+        depth = 2 * len(model.closure(service_id)) + 64
+        bdd.set_budget(node_limit)
         try:
             with deep_recursion(depth):
-                return self._build(service_id)
+                root = build(service_id)
         finally:
-            self.bdd.set_budget(None)
+            bdd.set_budget(None)
+        return ServiceDiagram(bdd, root, levels, variable_at, windows)
+
+    def diagram(self, service_id: str) -> ServiceDiagram | None:
+        """The kept diagram of an exactly solved service (``keep_diagrams`` only)."""
+        self.service(service_id)
+        return self._diagrams.get(service_id)
 
     def service(self, service_id: str) -> ServiceAvailability:
         """Availability, SPOFs and importance of one service (cached)."""
@@ -244,26 +297,28 @@ class AvailabilityAnalyzer:
             raise KeyError(f"'{service_id}' is not a service")
         notes: list[str] = []
         result: ServiceAvailability | None = None
+        why: str | None = None
         if self.method in ("auto", "exact"):
-            limit = self.node_limit if self.method == "auto" else None
+            limit = self.node_limit
             try:
-                root = self.bdd_root(service_id, node_limit=limit)
+                diagram = self.compile(service_id, node_limit=limit)
             except NodeLimitExceeded:
-                notes.append(
+                why = (
                     f"exact calculation stopped: its decision diagram needed more than "
-                    f"{limit:,} new nodes, so the figure is a Monte Carlo estimate"
+                    f"{limit:,} nodes (the node limit)"
                 )
             except RecursionError:
-                if self.method == "exact":
-                    raise
-                notes.append(
-                    "exact calculation stopped: the structure is too deep to compile, so the "
-                    "figure is a Monte Carlo estimate"
-                )
+                why = "exact calculation stopped: the structure is too deep to compile"
             else:
-                result = self._exact(service_id, root, notes)
+                if self.keep_diagrams:
+                    self._diagrams[service_id] = diagram
+                result = self._exact(service_id, diagram, notes)
+            if why is not None:
+                if self.method == "exact":
+                    raise ExactTooCostly(service_id, limit, why)
+                notes.append(why + ", so the figure is a Monte Carlo estimate")
         if result is None:
-            result = self._monte_carlo(service_id, notes)
+            result = self._monte_carlo(service_id, notes, why or "")
         self._results[service_id] = result
         return result
 
@@ -319,14 +374,17 @@ class AvailabilityAnalyzer:
         ranked.sort(key=lambda item: (-item.birnbaum, item.element_id))
         return losses, spofs, tuple(ranked)
 
-    def _exact(self, service_id: str, root: int, notes: list[str]) -> ServiceAvailability:
-        availability, unavailability = self.bdd.probability(root)
-        by_level, size = self.bdd.birnbaum(root)
-        birnbaum = {self._var_at[level]: value for level, value in by_level.items()}
-        windows = [level for level in by_level if level in self._windows]
+    def _exact(
+        self, service_id: str, diagram: ServiceDiagram, notes: list[str]
+    ) -> ServiceAvailability:
+        bdd, root = diagram.bdd, diagram.root
+        availability, unavailability = bdd.probability(root)
+        by_level, size = bdd.birnbaum(root)
+        birnbaum = {diagram.variable_at[level]: value for level, value in by_level.items()}
+        windows = [level for level in by_level if level in diagram.windows]
         structural = availability
         if windows:
-            structural = self.bdd.probability_with(root, {w: (1.0, 0.0) for w in windows})[0]
+            structural = bdd.probability_with(root, {w: (1.0, 0.0) for w in windows})[0]
         losses, spofs, ranked = self._finish(service_id, unavailability, birnbaum, notes)
         notes.insert(0, f"exact: reduced ordered BDD of {size} nodes over {len(ranked)} variables")
         return ServiceAvailability(
@@ -348,7 +406,9 @@ class AvailabilityAnalyzer:
             variables=len(ranked),
         )
 
-    def _monte_carlo(self, service_id: str, notes: list[str]) -> ServiceAvailability:
+    def _monte_carlo(
+        self, service_id: str, notes: list[str], method_note: str
+    ) -> ServiceAvailability:
         estimate = simulate(
             self.model,
             service_id,
@@ -384,6 +444,7 @@ class AvailabilityAnalyzer:
             failover_losses=losses,
             bdd_nodes=None,
             variables=len(ranked),
+            method_note=method_note,
         )
 
 

@@ -1,29 +1,33 @@
-"""Gap analysis: what the BIA requires against what the inventory achieves, and what to do.
+"""Gap analysis: what the function requires against what the inventory achieves, and what to do.
 
-Gaps and their severity (RTO and MTPD are the function's recommended figures):
+A gap is about one of the function's four measures and names the elements that hold it
+back. Requirements are the agreed objectives where a manager set them, else those derived
+from the BIA (``Requirements``); evidence says which. Severities (RTO and MTPD are the
+function's):
 
-* **rto** — achievable RTO above the recommended RTO. critical: above the MTPD;
-  high: unknown (a restore time is missing) or more than twice the RTO; medium: more
-  than 10% over; low: within 10%.
-* **rpo** — achievable RPO above the recommended RPO. critical: data unprotected or
-  more than 4× the RPO; high: more than 2× (or any loss when none is tolerated);
-  medium: more than 10% over; low: within 10%.
+* **rto** — achievable RTO above the required RTO. critical: above the MTPD; high: unknown
+  (a restore time is missing) or more than twice the RTO; medium: more than 10% over;
+  low: within 10%.
+* **rpo** — achievable RPO above the required RPO. critical: data unprotected or more than
+  4× the RPO; high: more than 2× (or any loss when none is tolerated); medium: more than
+  10% over; low: within 10%.
 * **availability** — achieved below required; by the ratio of unavailabilities
   r = (1 − A_achieved) / (1 − A_required): critical r ≥ 10, high r ≥ 3, medium r ≥ 1.5,
   low otherwise.
 * **spof** — one per single point of failure; by how long its loss stops the function:
   critical when unknown or beyond the MTPD, high when beyond the RTO, medium otherwise.
 
-Each gap lists remediation options from the technique catalogue, each checked by
-re-running the engine on the changed topology and ranked "start light" (see
-``analysis.engine.remediation`` for how much of a gap an option closes). A gap that no
-single option closes becomes an action-plan item with milestones (assess, design, fund,
+Remedies come from ``analysis.engine.remediation``: only techniques that fit the element's
+kind, each kept only when a fresh run of the whole function moves the gap's measure, with
+"closes the gap" and the share closed read off that run. A critical or high gap no single
+option closes gets the cheapest set of up to three options that does; a gap nothing in
+the catalogue closes becomes a plan of action with milestones (assess, design, fund,
 implement, test), in the manner of a NIST plan of action and milestones.
 
-Example (print service, head office): the SAN is a critical SPOF (its 24 h restore is
-beyond the 8 h MTPD, and it defeats the redundancy of ``app-pair``); the first option is
-replicated storage in the branch (closes it fully, cost 4 × complexity 3), ahead of a cold
-site (half closed, 2 × 4), a hot site and a warm site.
+Example (print service, head office, RTO 5.2 h, MTPD 8 h): the SAN is a critical single
+point of failure hidden behind the application pair (its 24 h restore is beyond the MTPD);
+replicated storage in the branch removes it, proven by a run in which the SAN is no
+longer among the function's single points of failure.
 """
 
 from __future__ import annotations
@@ -31,37 +35,64 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from analysis.engine.achievable import AchievableObjectives, achievable_objectives
-from analysis.engine.availability import AvailabilityAnalyzer, ServiceAvailability
-from analysis.engine.budgets import format_duration, tier_label
+from analysis.engine.achievable import AchievableObjectives
+from analysis.engine.availability import ServiceAvailability
+from analysis.engine.figures import AnalysisContext, FunctionFigures, WhatIfEvaluator
 from analysis.engine.objectives import RecoveryRecommendation
 from analysis.engine.remediation import (
-    Evaluator,
+    Combination,
     GapTarget,
     RemediationOption,
-    outage_of,
-    rank_options,
+    Remedies,
+    cheapest_closing,
+    expand_targets,
 )
-from analysis.engine.structure import Model, sub_topology
+from analysis.engine.spof import hidden_single_points_of_failure
+from analysis.engine.structure import sub_topology
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, GapKind, Technique
-from analysis.engine.topology import Method, Topology
+from analysis.engine.topology import Topology
+from analysis.formatting import duration, hours, measure, percent
 
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITY_ORDER: Final[dict[str, int]] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+MEASURE_ORDER: Final[dict[str, int]] = {"rto": 0, "rpo": 1, "availability": 2, "spof": 3}
+SEARCHED_SEVERITIES: Final = ("critical", "high")
 MILESTONES: Final = ("assess", "design", "fund", "implement", "test")
 
 
 @dataclass(frozen=True, slots=True)
-class Gap:
-    """A shortfall of one kind, with evidence and remediation options (best first)."""
+class Requirements:
+    """What a function must achieve: agreed figures where set, else derived from its BIA.
 
-    kind: GapKind
-    severity: Severity
-    required: float | None
-    achievable: float | None
-    evidence: str
-    remediation: tuple[RemediationOption, ...]
-    element: str | None = None
+    ``*_agreed`` says which figures a manager agreed; ``missing`` lists BIA inputs that
+    are absent (a derived figure is then None).
+    """
+
+    rto_hours: float | None = None
+    rpo_hours: float | None = None
+    availability: float | None = None
+    mtpd_hours: float | None = None
+    rto_agreed: bool = False
+    rpo_agreed: bool = False
+    availability_agreed: bool = False
+    missing: tuple[str, ...] = ()
+
+    @classmethod
+    def derived(cls, recommendation: RecoveryRecommendation) -> Requirements:
+        return cls(
+            rto_hours=recommendation.recommended_rto_hours,
+            rpo_hours=recommendation.recommended_rpo_hours,
+            availability=recommendation.required_availability,
+            mtpd_hours=recommendation.mtpd_hours,
+            missing=recommendation.missing,
+        )
+
+    def agreed(self, which: GapKind) -> bool:
+        return {
+            "rto": self.rto_agreed,
+            "rpo": self.rpo_agreed,
+            "availability": self.availability_agreed,
+        }.get(which, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,25 +104,69 @@ class Milestone:
 
 @dataclass(frozen=True, slots=True)
 class ActionPlanItem:
-    """A gap that no single catalogue option closes: a plan of action with milestones."""
+    """A gap nothing in the catalogue closes: a plan of action with milestones.
 
-    gap_kind: GapKind
+    ``best_option`` is the single option that moves the measure most cheaply, if any.
+    """
+
+    measure: GapKind
     element: str | None
     severity: Severity
     title: str
+    reason: str
     best_option: RemediationOption | None
     milestones: tuple[Milestone, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Gap:
+    """A shortfall of one measure, with evidence, proven options and what else was tried."""
+
+    measure: GapKind
+    severity: Severity
+    required: float | None
+    agreed: bool
+    element: str | None
+    elements: tuple[str, ...]
+    evidence: str
+    options: tuple[RemediationOption, ...]
+    combination: Combination | None = None
+    combinations_tried: int = 0
+    plan_of_action: ActionPlanItem | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.measure}:{self.element or ''}"
+
+    @property
+    def closable(self) -> bool:
+        return self.combination is not None or any(o.closes_gap for o in self.options)
+
+
+@dataclass(frozen=True, slots=True)
 class GapReport:
+    """One function's gaps. ``before`` are its figures now (``availability`` keeps the
+    full result with importance); ``hidden`` maps hidden SPOFs to the groups they defeat."""
+
     function_id: str
     service_id: str
-    required: RecoveryRecommendation
-    achievable: AchievableObjectives
+    requirements: Requirements
+    availability: ServiceAvailability
+    before: FunctionFigures
+    hidden: dict[str, tuple[str, ...]]
     gaps: tuple[Gap, ...]
-    action_plan: tuple[ActionPlanItem, ...]
     notes: tuple[str, ...]
+    remedies_ranked: bool
+    fresh_runs: int = 0
+    reused_runs: int = 0
+
+    @property
+    def achievable(self) -> AchievableObjectives:
+        return self.before.objectives
+
+    @property
+    def action_plan(self) -> tuple[ActionPlanItem, ...]:
+        return tuple(g.plan_of_action for g in self.gaps if g.plan_of_action is not None)
 
 
 def _ratio_severity(ratio: float, *, critical: float, high: float, medium: float = 1.1) -> Severity:
@@ -102,49 +177,26 @@ def _ratio_severity(ratio: float, *, critical: float, high: float, medium: float
     return "medium" if ratio >= medium else "low"
 
 
-def _defeated_groups(model: Model, service_id: str, element: str) -> list[str]:
-    """Redundancy groups whose every member needs ``element`` (redundancy in name only)."""
-    return [
-        node
-        for node in model.closure(service_id)
-        if model.kind(node) == "group"
-        and len(model.groups[node].members) > 1
-        and all(element in model.necessary(m) for m in model.groups[node].members)
-    ]
+def outage_of(objectives: AchievableObjectives, element: str) -> tuple[bool, float | None]:
+    """(assessed, hours) of the function's outage when ``element`` alone fails."""
+    for outage in objectives.outages:
+        if outage.element_id == element:
+            return True, outage.hours
+    return False, None
 
 
-def _plan(gap: Gap, service_id: str) -> ActionPlanItem:
-    best = gap.remediation[0] if gap.remediation else None
-    cost = best.cost_class if best else 3
-    complexity = best.complexity if best else 3
-    subject = f"'{gap.element}'" if gap.element else f"'{service_id}'"
-    weeks = [2, 2 + 2 * complexity, 2 + 2 * complexity + 2 * cost]
-    weeks += [weeks[-1] + 3 * complexity, weeks[-1] + 3 * complexity + 2]
-    texts = (
-        f"confirm the {gap.kind} gap on {subject} and the business need behind it",
-        "choose a design" + (f", starting from {best.technique_name}" if best else ""),
-        f"secure budget (cost class {cost} of 5) and an owner",
-        "build it under change control with a rollback plan",
-        "test failover and restore, then re-run this analysis to confirm the gap is closed",
-    )
-    return ActionPlanItem(
-        gap_kind=gap.kind,
-        element=gap.element,
-        severity=gap.severity,
-        title=f"Close the {gap.kind} gap on {subject}",
-        best_option=best,
-        milestones=tuple(
-            Milestone(name, text, week)
-            for name, text, week in zip(MILESTONES, texts, weeks, strict=True)
-        ),
-    )
+def _required_words(kind: GapKind, value: float, agreed: bool) -> str:
+    figure = percent(value) if kind == "availability" else hours(value)
+    return f"required {measure(kind)} {figure}" + (" (agreed)" if agreed else "")
 
 
-_Finding = tuple[GapTarget, Severity, str, list[str]]
+# (measure, severity, element, elements, evidence)
+_Finding = tuple[GapKind, Severity, str | None, tuple[str, ...], str]
 
 
-def _rto_gap(ach: AchievableObjectives, rto: float, mtpd: float | None) -> _Finding | None:
-    if ach.rto_hours is not None and ach.rto_hours <= rto:
+def _rto_gap(ach: AchievableObjectives, req: Requirements) -> _Finding | None:
+    rto, mtpd = req.rto_hours, req.mtpd_hours
+    if rto is None or (ach.rto_hours is not None and ach.rto_hours <= rto):
         return None
     slow = sorted(
         (
@@ -154,57 +206,57 @@ def _rto_gap(ach: AchievableObjectives, rto: float, mtpd: float | None) -> _Find
         ),
         key=lambda o: (-(o.hours if o.hours is not None else float("inf")), o.element_id),
     )
-    targets = [o.element_id for o in slow[:3]]
-    per_element = tuple((o.element_id, o.hours) for o in slow)
+    elements = tuple(o.element_id for o in slow[:3])
     severity: Severity
+    wanted = _required_words("rto", rto, req.rto_agreed)
     if ach.rto_hours is None:
         severity = "high"
-        evidence = (
-            f"achievable RTO unknown: no restore time for {', '.join(ach.rto_unknown)}; "
-            f"required RTO {rto:g} h"
-        )
+        evidence = f"achievable RTO unknown: no restore time for {', '.join(ach.rto_unknown)}; "
+        evidence += wanted
     else:
         if mtpd is not None and ach.rto_hours > mtpd:
             severity = "critical"
         else:
             severity = _ratio_severity(ach.rto_hours / rto, critical=float("inf"), high=2.0)
         worst = next(o for o in ach.outages if o.element_id == ach.rto_set_by)
-        evidence = f"worst single failure: {worst.explanation}; required RTO {rto:g} h"
+        evidence = f"worst single failure: {worst.explanation}; {wanted}"
         if mtpd is not None:
-            evidence += f" (MTPD {mtpd:g} h)"
-    element = targets[0] if targets else None
-    return GapTarget("rto", ach.rto_hours, rto, element, per_element), severity, evidence, targets
+            evidence += f" (MTPD {hours(mtpd)})"
+    return "rto", severity, elements[0] if elements else None, elements, evidence
 
 
-def _rpo_gap(ach: AchievableObjectives, rpo: float) -> _Finding | None:
-    if not ach.rpo_applicable or (ach.rpo_hours is not None and ach.rpo_hours <= rpo):
+def _rpo_gap(ach: AchievableObjectives, req: Requirements) -> _Finding | None:
+    rpo = req.rpo_hours
+    if rpo is None or not ach.rpo_applicable:
+        return None
+    if ach.rpo_hours is not None and ach.rpo_hours <= rpo:
         return None
     exposed = sorted(
         (p for p in ach.data_protection if p.rpo_hours is None or p.rpo_hours > rpo),
         key=lambda p: (-(p.rpo_hours if p.rpo_hours is not None else float("inf")), p.component_id),
     )
-    targets = [p.component_id for p in exposed[:3]]
-    per_element = tuple((p.component_id, p.rpo_hours) for p in exposed)
+    elements = tuple(p.component_id for p in exposed[:3])
+    wanted = _required_words("rpo", rpo, req.rpo_agreed)
     severity: Severity
     if ach.rpo_hours is None:
         severity = "critical"
-        evidence = f"unprotected data on {', '.join(ach.rpo_unprotected)}; required RPO {rpo:g} h"
+        evidence = f"unprotected data on {', '.join(ach.rpo_unprotected)}; {wanted}"
     else:
         ratio = ach.rpo_hours / rpo if rpo > 0 else float("inf")
         severity = "high" if rpo == 0 else _ratio_severity(ratio, critical=4.0, high=2.0)
         protection = next(p for p in ach.data_protection if p.component_id == ach.rpo_set_by)
         evidence = (
             f"'{ach.rpo_set_by}' is protected by {protection.protection}: up to "
-            f"{ach.rpo_hours:g} h of data lost against a required RPO of {rpo:g} h"
+            f"{hours(ach.rpo_hours)} of data lost; {wanted}"
         )
-    element = targets[0] if targets else None
-    return GapTarget("rpo", ach.rpo_hours, rpo, element, per_element), severity, evidence, targets
+    return "rpo", severity, elements[0] if elements else None, elements, evidence
 
 
 def _availability_gap(
-    achieved: ServiceAvailability, need: float, year_days: float
+    achieved: ServiceAvailability, req: Requirements, year_days: float
 ) -> _Finding | None:
-    if achieved.availability >= need:
+    need = req.availability
+    if need is None or achieved.availability >= need:
         return None
     u_need = 1.0 - need
     ratio = achieved.unavailability / u_need if u_need > 0 else float("inf")
@@ -214,107 +266,194 @@ def _availability_gap(
         key=lambda i: (-i.criticality, i.element_id),
     )
     year = year_days * 86_400.0
+    estimate = " (Monte Carlo estimate)" if achieved.method == "monte_carlo" else ""
     evidence = (
-        f"achieved {achieved.availability:.5%} "
-        f"({format_duration(achieved.unavailability * year)} a year) against "
-        f"{tier_label(need)} ({format_duration(u_need * year)})"
+        f"achieved {percent(achieved.availability)}{estimate} "
+        f"({duration(achieved.unavailability * year)} of downtime a year) against "
+        f"{_required_words('availability', need, req.availability_agreed)} "
+        f"({duration(u_need * year)} a year)"
     )
     if movers:
         top = movers[0]
         evidence += f"; '{top.element_id}' accounts for {top.criticality:.0%} of the downtime"
-    element = movers[0].element_id if movers else None
-    target = GapTarget("availability", achieved.unavailability, u_need, element)
-    return target, severity, evidence, [m.element_id for m in movers[:3]]
+    elements = tuple(m.element_id for m in movers[:3])
+    return "availability", severity, elements[0] if elements else None, elements, evidence
 
 
 def _spof_gap(
-    model: Model,
     ach: AchievableObjectives,
     spof: str,
-    rto: float | None,
-    mtpd: float | None,
+    req: Requirements,
+    hidden: dict[str, tuple[str, ...]],
 ) -> _Finding:
-    assessed, hours = outage_of(ach, spof)
+    assessed, outage = outage_of(ach, spof)
+    rto, mtpd = req.rto_hours, req.mtpd_hours
     severity: Severity
-    if not assessed or hours is None or (mtpd is not None and hours > mtpd):
+    if not assessed or outage is None or (mtpd is not None and outage > mtpd):
         severity = "critical"
-    elif rto is None or hours > rto:
+    elif rto is None or outage > rto:
         severity = "high"
     else:
         severity = "medium"
     recovery = (
-        f"recovery after its loss takes {hours:g} h"
-        if assessed and hours is not None
+        f"recovery after its loss takes {hours(outage)}"
+        if assessed and outage is not None
         else "recovery time after its loss is unknown"
     )
     evidence = f"losing '{spof}' alone stops '{ach.service_id}'; {recovery}"
-    defeated = _defeated_groups(model, ach.service_id, spof)
-    if defeated:
-        evidence += "; hidden: it sits under every member of " + ", ".join(
-            f"'{g}'" for g in defeated
+    if spof in hidden:
+        evidence += "; hidden: every member of " + ", ".join(f"'{g}'" for g in hidden[spof])
+        evidence += " needs it, so that redundancy does not protect against its loss"
+    return "spof", severity, spof, (spof,), evidence
+
+
+def _plan(gap: Gap, service_id: str, best: RemediationOption | None, tried: int) -> ActionPlanItem:
+    cost = best.cost_class if best else 3
+    complexity = best.complexity if best else 3
+    subject = f"'{gap.element}'" if gap.element else f"'{service_id}'"
+    what = measure(gap.measure)
+    weeks = [2, 2 + 2 * complexity, 2 + 2 * complexity + 2 * cost]
+    weeks += [weeks[-1] + 3 * complexity, weeks[-1] + 3 * complexity + 2]
+    if best is None:
+        reason = f"nothing in the technique catalogue moves the {what} for {subject}"
+    else:
+        share = (
+            f"closes {best.gap_closed_percent}% of it"
+            if best.gap_closed_percent is not None
+            else "makes the figure known but not good enough"
         )
-    return GapTarget("spof", None, rto, spof), severity, evidence, [spof]
+        reason = (
+            "no option in the catalogue closes it"
+            + (f", nor any of the {tried} sets of up to three options tried" if tried else "")
+            + f"; the best single option, {best.technique_name} on '{best.target}', {share}"
+        )
+    texts = (
+        f"confirm the {what} gap on {subject} and the business need behind it",
+        "choose a design" + (f", starting from {best.technique_name}" if best else ""),
+        f"secure budget (cost class {cost} of 5) and an owner",
+        "build it under change control with a rollback plan",
+        "test failover and restore, then re-run this analysis to confirm the gap is closed",
+    )
+    return ActionPlanItem(
+        measure=gap.measure,
+        element=gap.element,
+        severity=gap.severity,
+        title=f"Close the {what} gap on {subject}",
+        reason=reason,
+        best_option=best,
+        milestones=tuple(
+            Milestone(name, text, week)
+            for name, text, week in zip(MILESTONES, texts, weeks, strict=True)
+        ),
+    )
 
 
 def analyse_gaps(
     topology: Topology,
     service_id: str,
-    required: RecoveryRecommendation,
+    required: Requirements | RecoveryRecommendation,
     *,
     function_id: str | None = None,
     techniques: tuple[Technique, ...] = DEFAULT_TECHNIQUES,
     max_options: int = 5,
-    method: Method | None = None,
+    context: AnalysisContext | None = None,
+    rank_remedies: bool = True,
 ) -> GapReport:
-    """Gaps of one function (carried by ``service_id``) with ranked, engine-checked remedies.
+    """Gaps of one function (carried by ``service_id``) with proven, ranked remedies.
 
-    See the module docstring for severities and scoring. Example (print service at the
-    head office, RTO 5.2 h, RPO 4 h, MTPD 8 h): an RPO gap (print-db backed up every 24 h;
-    log shipping first, score 1/(2×2) = 0.25), an RTO gap (SAN restore 24 h; backup and
-    restore first, 85% closed for cost 1×1), and critical SPOFs — the SAN, whose first
-    remedy is replicated storage at the branch (score 1/(4×3) ≈ 0.083), and both sites.
+    ``context`` carries the plan's method, samples, seed and node budget; every figure —
+    now, after each option, after each combination — is computed with it. Raises
+    ``ExactTooCostly`` when the context asks for exact figures the budget does not allow.
+    With ``rank_remedies`` False gaps are found and graded but no remedy is tried.
     """
+    context = context or AnalysisContext(method=topology.method)
+    req = required if isinstance(required, Requirements) else Requirements.derived(required)
     # Keep every site: a remedy may place a peer in a site this service does not use yet.
     part = replace(sub_topology(topology, [service_id]), sites=topology.sites)
-    analyzer = AvailabilityAnalyzer(part, method=method)
-    achieved = analyzer.service(service_id)
-    ach = achievable_objectives(part, service_id, analyzer=analyzer)
-    evaluator = Evaluator(part, service_id, method)
-    rto, rpo = required.recommended_rto_hours, required.recommended_rpo_hours
-    mtpd, need = required.mtpd_hours, required.required_availability
-    notes = [f"required inputs missing: {m}" for m in required.missing]
-    if rto is None:
-        notes.append("RTO not compared: no recommended RTO")
+    evaluator = WhatIfEvaluator(part, service_id, context)
+    before = evaluator.before
+    achieved = evaluator.analyzer.service(service_id)
+    ach = before.objectives
+    model = evaluator.model
+    hidden = hidden_single_points_of_failure(model, service_id)
+    notes = [f"required inputs missing: {m}" for m in req.missing]
+    if req.rto_hours is None:
+        notes.append("RTO not compared: no required RTO")
 
     findings: list[_Finding | None] = [
-        _rto_gap(ach, rto, mtpd) if rto is not None else None,
-        _rpo_gap(ach, rpo) if rpo is not None else None,
-        _availability_gap(achieved, need, topology.year_days) if need is not None else None,
-        *(
-            _spof_gap(analyzer.model, ach, spof, rto, mtpd)
-            for spof in achieved.single_points_of_failure
-        ),
+        _rto_gap(ach, req),
+        _rpo_gap(ach, req),
+        _availability_gap(achieved, req, topology.year_days),
+        *(_spof_gap(ach, spof, req, hidden) for spof in achieved.single_points_of_failure),
     ]
-    gaps = [
-        Gap(
-            kind=target.kind,
+    remedies = Remedies(evaluator, techniques)
+    gaps: list[Gap] = []
+    for finding in findings:
+        if finding is None:
+            continue
+        kind, severity, element, elements, evidence = finding
+        gap_required = _required_for(req, kind)
+        gap = Gap(
+            measure=kind,
             severity=severity,
-            required=target.required,
-            achievable=target.before,
+            required=gap_required,
+            agreed=req.agreed(kind),
+            element=element,
+            elements=elements,
             evidence=evidence,
-            remediation=rank_options(evaluator, target, targets, techniques, max_options),
-            element=target.element,
+            options=(),
         )
-        for target, severity, evidence, targets in (f for f in findings if f is not None)
-    ]
-    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.kind, g.element or ""))
-    plan = tuple(_plan(g, service_id) for g in gaps if not any(o.closes_gap for o in g.remediation))
+        if rank_remedies:
+            target = GapTarget(
+                kind, gap_required, element, expand_targets(model, elements, service_id)
+            )
+            options, candidates = remedies.options(target, max_options)
+            gap = replace(gap, options=options)
+            combination, tried = None, 0
+            if not gap.closable and severity in SEARCHED_SEVERITIES:
+                combination, tried = remedies.cheapest_combination(target, candidates)
+                gap = replace(gap, combination=combination, combinations_tried=tried)
+            if not gap.closable:
+                best = options[0] if options else None
+                gap = replace(gap, plan_of_action=_plan(gap, service_id, best, tried))
+        gaps.append(gap)
+    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], MEASURE_ORDER[g.measure], g.element or ""))
+    notes.extend(remedies.notes)
     return GapReport(
         function_id=function_id or service_id,
         service_id=service_id,
-        required=required,
-        achievable=ach,
+        requirements=req,
+        availability=achieved,
+        before=before,
+        hidden=hidden,
         gaps=tuple(gaps),
-        action_plan=plan,
         notes=tuple(notes),
+        remedies_ranked=rank_remedies,
+        fresh_runs=evaluator.fresh_runs,
+        reused_runs=evaluator.reused_runs,
     )
+
+
+def _required_for(req: Requirements, kind: GapKind) -> float | None:
+    if kind == "rto":
+        return req.rto_hours
+    if kind == "rpo":
+        return req.rpo_hours
+    if kind == "availability":
+        return req.availability
+    return None  # a single point of failure's requirement is "not a SPOF"
+
+
+__all__ = [
+    "MILESTONES",
+    "SEVERITY_ORDER",
+    "ActionPlanItem",
+    "Gap",
+    "GapReport",
+    "Milestone",
+    "Requirements",
+    "Severity",
+    "analyse_gaps",
+    "cheapest_closing",
+    "outage_of",
+]

@@ -1,204 +1,321 @@
-"""Remediation options for a gap: apply a technique, re-run the engine, measure the result.
+"""Remedies for a gap, each proven by an engine run of the whole function.
 
-``gap_closed`` is the share of a gap an option closes, (before − after) / (before −
-required) clamped to [0, 1]; 1 when the requirement is met, 0.5 for going from unknown to
-known but still short. For RTO and RPO it is measured on the element the option changes
-(its outage, its data-loss window), since several elements may each hold the function
-back; ``closes_gap`` asks whether the function itself meets the requirement afterwards.
-A SPOF is closed when the element is no longer a SPOF and its loss is recovered within
-the RTO, half closed when it is no longer a SPOF but recovery takes longer than the RTO.
-Options are ranked "start light": gap_closed / (cost_class × complexity), highest first.
+For a gap about one measure of one function (availability, RTO, RPO, or one single point
+of failure), every catalogue technique that fits an element holding the gap back (its
+kind: sites for site techniques, databases for database replication, groups and
+stateless servers for load balancing, …) is applied to the function's part of the
+topology and the function is analysed again under the same ``AnalysisContext``
+(``WhatIfEvaluator``). The option is kept only when that run moves the gap's measure at
+the function level (``figures.moved``); what it claims is read off the run:
 
-Example: the print service's SAN SPOF with an RTO of 5.2 h — replicated storage at the
-branch closes it (1 / (4 × 3) ≈ 0.083) and ranks above a cold site, which takes the SAN
-out of the SPOFs but needs 72 h to activate (0.5 / (2 × 4) = 0.0625).
+* ``after`` — the function's availability, downtime, RTO, RPO and SPOFs with it applied;
+* ``closes_gap`` — ``after`` meets the requirement (``figures.meets``);
+* ``gap_closed`` — (before − after) / (before − required) at the function level, 1 exactly
+  when closed (``figures.closed_fraction``); None from unknown to known-but-short.
+
+Options are ranked "start light": share closed / (cost class × complexity), highest
+first. When no single option closes a gap, ``cheapest_combination`` tries sets of two
+and three options (one per element) in order of total cost and returns the first set
+whose joint run closes it, so the set offered is the cheapest in the catalogue that does.
+
+Example (print service, head office, SAN a single point of failure): replicated storage
+in the branch takes the SAN out of the function's SPOFs (closes the gap, score
+1 / (4 × 3) ≈ 0.083); a site technique on the SAN is never tried, since the SAN is
+storage, not a site.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
-from analysis.engine.achievable import AchievableObjectives, achievable_objectives
-from analysis.engine.availability import AvailabilityAnalyzer, ServiceAvailability
+from analysis.engine.availability import ExactTooCostly
+from analysis.engine.figures import (
+    FunctionFigures,
+    WhatIfEvaluator,
+    closed_fraction,
+    closed_percent,
+    meets,
+    moved,
+)
 from analysis.engine.structure import Model
 from analysis.engine.techniques import GapKind, Technique, changes_for
-from analysis.engine.topology import Method, Topology, TopologyError
-from analysis.engine.whatif import ChangeSet, apply_changes
+from analysis.engine.topology import TopologyError
+from analysis.engine.whatif import AddSite, Change, ChangeSet
+
+MAX_COMBINATION_POOL: Final = 6
+MAX_COMBINATION_SIZE: Final = 3
+MAX_COMBINATIONS: Final = 45
 
 
 @dataclass(frozen=True, slots=True)
-class RemediationOption:
-    """One technique applied to one element, with the engine's verdict on it."""
+class RemedyPart:
+    """One technique applied to one element, and the concrete changes that means."""
 
     technique_key: str
     technique_name: str
     target: str
+    target_kind: str
     changes: ChangeSet
-    gap_closed: float
-    closes_gap: bool
     cost_class: int
     complexity: int
-    score: float
-    availability_after: float
-    rto_hours_after: float | None
-    rpo_hours_after: float | None
-    spofs_after: tuple[str, ...]
     assumptions: str
 
-
-def _fraction(before: float | None, after: float | None, required: float) -> float:
-    if after is None:
-        return 0.0
-    if after <= required:
-        return 1.0
-    if before is None:
-        return 0.5
-    if before <= required:
-        return 1.0
-    return max(0.0, min(1.0, (before - after) / (before - required)))
+    @property
+    def weight(self) -> int:
+        return self.cost_class * self.complexity
 
 
 @dataclass(frozen=True, slots=True)
-class After:
-    availability: ServiceAvailability
-    objectives: AchievableObjectives
+class RemediationOption:
+    """A single remedy with the engine's verdict on the whole function."""
+
+    part: RemedyPart
+    after: FunctionFigures
+    closes_gap: bool
+    gap_closed: float | None
+    gap_closed_percent: int | None
+    score: float
+
+    @property
+    def technique_key(self) -> str:
+        return self.part.technique_key
+
+    @property
+    def technique_name(self) -> str:
+        return self.part.technique_name
+
+    @property
+    def target(self) -> str:
+        return self.part.target
+
+    @property
+    def cost_class(self) -> int:
+        return self.part.cost_class
+
+    @property
+    def complexity(self) -> int:
+        return self.part.complexity
 
 
-class Evaluator:
-    """Runs what-if for each (technique, target) once, however many gaps ask for it."""
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """Two or three parts applied together, proven by one run with all of them."""
 
-    def __init__(self, part: Topology, service_id: str, method: Method | None) -> None:
-        self.part = part
-        self.model = Model(part, validate=False)
-        self.service_id = service_id
-        self.method = method
-        self.cache: dict[tuple[str, str], tuple[ChangeSet, After] | None] = {}
+    parts: tuple[RemedyPart, ...]
+    after: FunctionFigures
+    closes_gap: bool
+    gap_closed: float | None
+    gap_closed_percent: int | None
 
-    def run(self, technique: Technique, target: str) -> tuple[ChangeSet, After] | None:
-        key = (technique.key, target)
-        if key not in self.cache:
-            changes = changes_for(technique, self.model, target, self.service_id)
-            try:
-                changed = apply_changes(self.part, changes)
-            except (TopologyError, ValueError):
-                self.cache[key] = None
-            else:
-                analyzer = AvailabilityAnalyzer(changed, method=self.method)
-                self.cache[key] = (
-                    changes,
-                    After(
-                        analyzer.service(self.service_id),
-                        achievable_objectives(changed, self.service_id, analyzer=analyzer),
-                    ),
-                )
-        return self.cache[key]
+    @property
+    def cost_class(self) -> int:
+        return sum(p.cost_class for p in self.parts)
 
-
-def outage_of(objectives: AchievableObjectives, element: str) -> tuple[bool, float | None]:
-    for outage in objectives.outages:
-        if outage.element_id == element:
-            return True, outage.hours
-    return False, None
+    @property
+    def complexity(self) -> int:
+        return sum(p.complexity for p in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
 class GapTarget:
-    """What one gap measures: the function's figure before, the requirement, the element
-    it is about, and for RTO/RPO each target element's own figure before the change."""
+    """What one gap measures: the measure, the requirement (None for a SPOF, whose
+    requirement is "not a single point of failure"), the element it is about and the
+    elements whose change may move it."""
 
-    kind: GapKind
-    before: float | None
+    measure: GapKind
     required: float | None
-    element: str | None = None
-    element_before: tuple[tuple[str, float | None], ...] = ()
+    element: str | None
+    targets: tuple[str, ...]
 
 
-def _protection_of(objectives: AchievableObjectives, component: str) -> float | None:
-    for protection in objectives.data_protection:
-        if protection.component_id == component:
-            return protection.rpo_hours
-    return None
+def expand_targets(model: Model, elements: Sequence[str], service_id: str) -> tuple[str, ...]:
+    """``elements`` plus the redundancy groups (used by the service) they are members of,
+    so group techniques (one more member) are tried too."""
+    found = list(dict.fromkeys(elements))
+    used = set(model.closure(service_id))
+    for group_id, group in model.groups.items():
+        if group_id in used and group_id not in found and any(e in group.members for e in elements):
+            found.append(group_id)
+    return tuple(found)
 
 
-def _closure(gap: GapTarget, after: After, target: str) -> float:
-    """Share of the gap that changing ``target`` closes.
+def _merge(parts: Sequence[RemedyPart]) -> tuple[Change, ...]:
+    """The changes of several parts in order; a recovery site two parts both create is
+    added once."""
+    seen_sites: set[str] = set()
+    merged: list[Change] = []
+    for part in parts:
+        for change in part.changes.changes:
+            if isinstance(change, AddSite):
+                if change.site.id in seen_sites:
+                    continue
+                seen_sites.add(change.site.id)
+            merged.append(change)
+    return tuple(merged)
 
-    RTO and RPO credit the element that was changed (its own outage or data-loss window),
-    since another element may still hold the function's figure back; the function-level
-    figures after the change are reported with every option.
+
+class Remedies:
+    """Tries catalogue techniques on one function and remembers each run.
+
+    Each (technique, element) pair is run at most once, however many gaps ask for it.
+    ``notes`` records pairs that could not be evaluated (e.g. exact solving over budget).
     """
-    if gap.kind == "spof":
-        if gap.element in after.availability.single_points_of_failure:
-            return 0.0
-        if gap.required is None or gap.element is None:
-            return 1.0
-        hours = outage_of(after.objectives, gap.element)[1]
-        return 1.0 if hours is not None and hours <= gap.required else 0.5
-    if gap.required is None:
-        return 0.0
-    before = dict(gap.element_before).get(target, gap.before)
-    if gap.kind == "rto":
-        return _fraction(before, outage_of(after.objectives, target)[1], gap.required)
-    if gap.kind == "rpo":
-        return _fraction(before, _protection_of(after.objectives, target), gap.required)
-    return _fraction(gap.before, after.availability.unavailability, gap.required)
 
+    def __init__(self, evaluator: WhatIfEvaluator, techniques: Sequence[Technique]) -> None:
+        self.evaluator = evaluator
+        self.model = evaluator.model
+        self.service_id = evaluator.service_id
+        self.techniques = tuple(techniques)
+        self.before = evaluator.before
+        self._runs: dict[tuple[str, str], tuple[RemedyPart, FunctionFigures] | None] = {}
+        self.notes: list[str] = []
 
-def _closes(gap: GapTarget, after: After, closed: float) -> bool:
-    """Whether the function meets the requirement after the change (not just the target)."""
-    if gap.kind == "spof" or gap.required is None:
-        return closed >= 1.0 - 1e-9
-    if gap.kind == "rto":
-        figure = after.objectives.rto_hours
-    elif gap.kind == "rpo":
-        figure = after.objectives.rpo_hours
-    else:
-        figure = after.availability.unavailability
-    return figure is not None and figure <= gap.required
-
-
-def rank_options(
-    evaluator: Evaluator,
-    gap: GapTarget,
-    targets: list[str],
-    techniques: tuple[Technique, ...],
-    max_options: int,
-) -> tuple[RemediationOption, ...]:
-    model = evaluator.model
-    found: list[RemediationOption] = []
-    for target in targets:
-        is_site = model.kind(target) == "site"
-        target_kind = None if is_site else model.components[target].kind
-        for technique in techniques:
-            if not technique.applies(gap.kind, target_kind, is_site=is_site):
-                continue
-            outcome = evaluator.run(technique, target)
-            if outcome is None:
-                continue
-            changes, after = outcome
-            closed = _closure(gap, after, target)
-            if closed <= 0.0:
-                continue
-            weight = technique.cost_class * technique.complexity
-            found.append(
-                RemediationOption(
-                    technique_key=technique.key,
-                    technique_name=technique.name,
-                    target=target,
-                    changes=changes,
-                    gap_closed=closed,
-                    closes_gap=_closes(gap, after, closed),
-                    cost_class=technique.cost_class,
-                    complexity=technique.complexity,
-                    score=closed / weight,
-                    availability_after=after.availability.availability,
-                    rto_hours_after=after.objectives.rto_hours,
-                    rpo_hours_after=after.objectives.rpo_hours,
-                    spofs_after=after.availability.single_points_of_failure,
-                    assumptions=technique.assumptions,
-                )
+    def run(self, technique: Technique, target: str) -> tuple[RemedyPart, FunctionFigures] | None:
+        key = (technique.key, target)
+        if key in self._runs:
+            return self._runs[key]
+        outcome: tuple[RemedyPart, FunctionFigures] | None = None
+        try:
+            changes = changes_for(technique, self.model, target, self.service_id)
+            after = self.evaluator.after(changes)
+        except (TopologyError, ValueError):
+            outcome = None
+        except ExactTooCostly as error:
+            self.notes.append(f"{technique.name} on '{target}' not assessed: {error.reason}")
+        else:
+            part = RemedyPart(
+                technique_key=technique.key,
+                technique_name=technique.name,
+                target=target,
+                target_kind=self.model.kind(target),
+                changes=changes,
+                cost_class=technique.cost_class,
+                complexity=technique.complexity,
+                assumptions=technique.assumptions,
             )
-    found.sort(
-        key=lambda o: (-o.score, -o.gap_closed, o.cost_class * o.complexity, o.technique_key)
+            outcome = (part, after)
+        self._runs[key] = outcome
+        return outcome
+
+    def candidates(self, gap: GapTarget) -> list[tuple[RemedyPart, FunctionFigures]]:
+        """Every fitting (technique, element) run for this gap, in catalogue order."""
+        found = []
+        for target in gap.targets:
+            for technique in self.techniques:
+                if gap.measure not in technique.applies_to:
+                    continue
+                if not technique.fits_target(self.model, target):
+                    continue
+                outcome = self.run(technique, target)
+                if outcome is not None:
+                    found.append(outcome)
+        return found
+
+    def option(self, gap: GapTarget, part: RemedyPart, after: FunctionFigures) -> RemediationOption:
+        before = self.before
+        fraction = closed_fraction(gap.measure, before, after, gap.required, gap.element)
+        closes = meets(gap.measure, after, gap.required, gap.element)
+        return RemediationOption(
+            part=part,
+            after=after,
+            closes_gap=closes,
+            gap_closed=fraction,
+            gap_closed_percent=closed_percent(fraction),
+            score=(fraction or 0.0) / part.weight,
+        )
+
+    def options(
+        self, gap: GapTarget, max_options: int
+    ) -> tuple[tuple[RemediationOption, ...], list[tuple[RemedyPart, FunctionFigures]]]:
+        """Options that move the gap's measure, ranked start light (at most ``max_options``,
+        plus the cheapest closing option when it ranks lower), and every candidate run."""
+        candidates = self.candidates(gap)
+        movers = [
+            self.option(gap, part, after)
+            for part, after in candidates
+            if moved(gap.measure, self.before, after, gap.element)
+        ]
+        movers.sort(
+            key=lambda o: (
+                -o.score,
+                not o.closes_gap,
+                o.part.weight,
+                o.technique_key,
+                o.target,
+            )
+        )
+        listed = movers[:max_options]
+        cheapest = cheapest_closing(movers)
+        if cheapest is not None and cheapest not in listed:
+            listed.append(cheapest)
+        return tuple(listed), candidates
+
+    def cheapest_combination(
+        self,
+        gap: GapTarget,
+        candidates: list[tuple[RemedyPart, FunctionFigures]],
+    ) -> tuple[Combination | None, int]:
+        """The cheapest set of 2–3 candidate parts (one per element) whose joint run closes
+        the gap, and how many sets were run.
+
+        The pool is the ``MAX_COMBINATION_POOL`` most promising candidates (those that
+        move the measure first, then the cheapest); sets are tried in order of total cost
+        class, then complexity, then size, so the first that closes is the cheapest.
+        """
+
+        def promise(item: tuple[RemedyPart, FunctionFigures]) -> tuple[int, float, int, str]:
+            part, after = item
+            fraction = closed_fraction(gap.measure, self.before, after, gap.required, gap.element)
+            moves = moved(gap.measure, self.before, after, gap.element)
+            return (0 if moves else 1, -(fraction or 0.0), part.weight, part.technique_key)
+
+        pool = [part for part, _after in sorted(candidates, key=promise)][:MAX_COMBINATION_POOL]
+        sets: list[tuple[RemedyPart, ...]] = []
+        for size in range(2, MAX_COMBINATION_SIZE + 1):
+            for combo in itertools.combinations(pool, size):
+                if len({p.target for p in combo}) == len(combo):
+                    sets.append(combo)
+        sets.sort(
+            key=lambda c: (
+                sum(p.cost_class for p in c),
+                sum(p.complexity for p in c),
+                len(c),
+                tuple((p.technique_key, p.target) for p in c),
+            )
+        )
+        tried = 0
+        for combo in sets[:MAX_COMBINATIONS]:
+            tried += 1
+            try:
+                after = self.evaluator.after(_merge(combo))
+            except (TopologyError, ValueError, ExactTooCostly):
+                continue
+            if meets(gap.measure, after, gap.required, gap.element):
+                fraction = closed_fraction(
+                    gap.measure, self.before, after, gap.required, gap.element
+                )
+                return (
+                    Combination(
+                        parts=combo,
+                        after=after,
+                        closes_gap=True,
+                        gap_closed=fraction,
+                        gap_closed_percent=closed_percent(fraction),
+                    ),
+                    tried,
+                )
+        return None, tried
+
+
+def cheapest_closing(options: Sequence[RemediationOption]) -> RemediationOption | None:
+    """The closing option with the least cost class × complexity (then cost, then key)."""
+    closing = [o for o in options if o.closes_gap]
+    if not closing:
+        return None
+    return min(
+        closing,
+        key=lambda o: (o.part.weight, o.cost_class, o.complexity, o.technique_key, o.target),
     )
-    return tuple(found[:max_options])

@@ -4,26 +4,36 @@ Each technique is turned into a ``ChangeSet`` for one target (a component or a s
 the engine can re-run the analysis and show what it would really buy. The figures in
 ``DEFAULT_TECHNIQUES`` are planning assumptions, not vendor promises:
 
-============================  ==========  =========  ====  ==========  ======================
-technique                     failover    data loss  cost  complexity  modelled as
-============================  ==========  =========  ====  ==========  ======================
-NLB active/passive            30 s        —          2     2           peer, same site, A/P
-NLB active/active             10 s        —          2     2           peer, same site, A/A
-OS clustering                 2 min       —          3     4           peer, same site, A/P
-VM high availability          5 min       —          2     2           peer, same site, A/P
-backup and restore            —           24 h       1     1           backup, 8 h restore
-sync DB replication           1 min       0          3     3           peer, same site, sync
-async DB replication          5 min       1 min      3     3           peer, other site, async
-off-site log shipping         —           15 min     2     2           backup, 4 h restore
-site server offline failover  30 s        —          2     1           peer, other site, A/P
-Find-Me print pool            0 s         —          2     1           peer, same site, A/A
-replicated storage, 2nd site  15 min      30 s       4     3           peer, other site, async
-hot site                      15 min      —          5     4           standby at other site
-warm site                     12 h        —          4     3           standby at other site
-cold site                     72 h        —          2     4           standby at other site
-============================  ==========  =========  ====  ==========  ======================
+=============================  ========  =========  ====  ====  =====================  ===========
+technique                      failover  data loss  cost  cplx  modelled as            fits
+=============================  ========  =========  ====  ====  =====================  ===========
+NLB active/passive             30 s      —          2     2     peer, same site, A/P   G, S
+NLB active/active              10 s      —          2     2     peer, same site, A/A   G, S
+OS clustering                  2 min     —          3     4     peer, same site, A/P   servers, DB
+VM high availability           5 min     —          2     2     peer, same site, A/P   servers, DB
+backup and restore             —         24 h       1     1     backup, 8 h restore    data
+sync DB replication            1 min     0          3     3     peer, same site, sync  DB
+async DB replication           5 min     1 min      3     3     peer, other, async     DB
+off-site log shipping          —         15 min     2     2     backup, 4 h restore    DB
+site server offline failover   30 s      —          2     1     peer, other site, A/P  app servers
+Find-Me print pool             0 s       —          2     1     peer, same site, A/A   G, printers
+replicated storage, 2nd site   15 min    30 s       4     3     peer, other, async     storage
+redundant network path         30 s      —          3     2     peer, same site, A/A   network
+redundant power supply         0 s       —          3     2     peer, same site, A/A   power
+hot site                       15 min    —          5     4     standby, other site    sites
+warm site                      12 h      —          4     3     standby, other site    sites
+cold site                      72 h      —          2     4     standby, other site    sites
+=============================  ========  =========  ====  ====  =====================  ===========
 
-Cost and complexity are 1 (least) to 5 (most). A VM-HA or clustered peer copies the
+G = redundancy groups (one more member), S = stateless servers (server, VM, application,
+print provider), DB = databases, data = components that hold data.
+
+Cost and complexity are 1 (least) to 5 (most). ``fits`` names the target kinds a
+technique applies to: "site", "group", or component kinds as the inventory records them
+(server, vm, application, print_provider, database, storage, network, power, printer, …).
+Site techniques apply only to sites; a technique that fits "group" applies to a
+redundancy group whose component members are of a kind it also fits, by adding one more
+member. A VM-HA or clustered peer copies the
 original's dependencies, so it still shares the original's storage — exactly the trap
 the whitepaper's SAN fire illustrates, and the re-run shows it.
 """
@@ -36,6 +46,7 @@ from typing import Final, Literal
 from analysis.engine.structure import Model
 from analysis.engine.topology import GroupMode, Site
 from analysis.engine.whatif import (
+    AddGroupMember,
     AddRedundantPeer,
     AddSite,
     Change,
@@ -51,15 +62,17 @@ Effect = Literal[
 ]
 
 _ALL: Final[tuple[GapKind, ...]] = ("rto", "availability", "spof")
-_SERVERS: Final = ("application", "server", "print_server", "web")
+# Servers that keep no state of their own, so a second one behind a balancer can serve.
+STATELESS: Final = ("server", "vm", "application", "print_provider", "print_server", "web")
+DATA_HOLDERS: Final = ("database", "storage", "server", "vm", "application")
 
 
 @dataclass(frozen=True, slots=True)
 class Technique:
     """One entry of the HA technique catalogue.
 
-    ``component_kinds`` limits where it applies (empty = any kind); ``peer_site`` says
-    whether a peer goes to the same site or to another failure domain.
+    ``fits`` lists the target kinds it applies to ("site", "group" or component kinds);
+    ``peer_site`` says whether a peer goes to the same site or to another failure domain.
     """
 
     key: str
@@ -70,19 +83,40 @@ class Technique:
     complexity: int
     applies_to: tuple[GapKind, ...]
     effect: Effect
+    fits: tuple[str, ...]
     peer_site: Literal["same", "other"] = "same"
     group_mode: GroupMode = "active_passive"
-    component_kinds: tuple[str, ...] = ()
     restore_hours: float | None = None
     assumptions: str = ""
 
-    def applies(self, gap: GapKind, kind: str | None, *, is_site: bool) -> bool:
-        """Whether this technique is worth trying on a target of ``kind`` for ``gap``."""
-        if gap not in self.applies_to:
-            return False
-        if is_site:
-            return self.effect == "standby_site"
-        return not self.component_kinds or kind in self.component_kinds
+    def fits_target(self, model: Model, target: str) -> bool:
+        """Whether this technique can be applied to ``target`` (a component, site or group).
+
+        Example: "hot-site" fits a site and nothing else; "db-sync-replication" fits a
+        component of kind "database"; "nlb-active-active" fits the "Print providers"
+        group because its members are print providers.
+        """
+        kind = model.kind(target)
+        if kind == "site":
+            return "site" in self.fits
+        if kind == "component":
+            return model.components[target].kind in self.fits
+        if kind == "group":
+            template = group_template(model, target)
+            return (
+                "group" in self.fits
+                and template is not None
+                and model.components[template].kind in self.fits
+            )
+        return False
+
+
+def group_template(model: Model, group_id: str) -> str | None:
+    """The component member a new member of ``group_id`` would copy (its first one)."""
+    for member in model.groups[group_id].members:
+        if model.kind(member) == "component":
+            return member
+    return None
 
 
 DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
@@ -95,7 +129,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         2,
         _ALL,
         "add_redundant_peer",
-        component_kinds=_SERVERS,
+        fits=("group", *STATELESS),
         assumptions="standby server behind the existing load balancer; health check "
         "and promotion within 30 s",
     ),
@@ -108,8 +142,8 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         2,
         _ALL,
         "add_redundant_peer",
+        fits=("group", *STATELESS),
         group_mode="active_active",
-        component_kinds=_SERVERS,
         assumptions="second server in the pool; a failed one is dropped within 10 s",
     ),
     Technique(
@@ -121,7 +155,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         4,
         _ALL,
         "add_redundant_peer",
-        component_kinds=(*_SERVERS, "database"),
+        fits=("server", "vm", "application", "database"),
         assumptions="two-node cluster on the same shared storage; takeover in 2 min",
     ),
     Technique(
@@ -133,7 +167,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         2,
         _ALL,
         "add_redundant_peer",
-        component_kinds=(*_SERVERS, "database"),
+        fits=("server", "vm", "application", "database"),
         assumptions="VM restarted on another host of the cluster within 5 min; "
         "storage stays shared",
     ),
@@ -146,6 +180,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         1,
         ("rpo", "rto"),
         "backup",
+        fits=DATA_HOLDERS,
         restore_hours=8.0,
         assumptions="nightly backup, tested restore onto spare capacity in 8 h",
     ),
@@ -158,7 +193,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         3,
         ("rpo", *_ALL),
         "replicate_sync",
-        component_kinds=("database",),
+        fits=("database",),
         assumptions="standby in the same site, commits on both; promotion in 1 min",
     ),
     Technique(
@@ -170,8 +205,8 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         3,
         ("rpo", *_ALL),
         "replicate_async",
+        fits=("database",),
         peer_site="other",
-        component_kinds=("database",),
         assumptions="standby in another site about 1 min behind; promotion in 5 min",
     ),
     Technique(
@@ -183,8 +218,8 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         2,
         ("rpo", "rto"),
         "backup",
+        fits=("database",),
         restore_hours=4.0,
-        component_kinds=("database",),
         assumptions="logs shipped off-site every 15 min; restore and replay in 4 h",
     ),
     Technique(
@@ -196,8 +231,8 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         1,
         _ALL,
         "add_redundant_peer",
+        fits=("application", "print_provider", "print_server"),
         peer_site="other",
-        component_kinds=("application",),
         assumptions="local server takes over the application role within 30 s",
     ),
     Technique(
@@ -209,8 +244,8 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         1,
         _ALL,
         "add_redundant_peer",
+        fits=("group", "printer"),
         group_mode="active_active",
-        component_kinds=("printer",),
         assumptions="one more device in the pool; users release jobs at any of them",
     ),
     Technique(
@@ -222,10 +257,37 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         3,
         ("rpo", *_ALL),
         "replicate_async",
+        fits=("storage",),
         peer_site="other",
-        component_kinds=("storage",),
         assumptions="second array in another site, replicated about 30 s behind; "
         "hosts re-pointed in 15 min",
+    ),
+    Technique(
+        "redundant-network",
+        "Redundant network path",
+        30,
+        None,
+        3,
+        2,
+        _ALL,
+        "add_redundant_peer",
+        fits=("network",),
+        group_mode="active_active",
+        assumptions="second switch or link on a separate path; routing converges in 30 s",
+    ),
+    Technique(
+        "redundant-power",
+        "Redundant power supply",
+        0,
+        None,
+        3,
+        2,
+        _ALL,
+        "add_redundant_peer",
+        fits=("power",),
+        group_mode="active_active",
+        assumptions="second UPS or feed (A and B power); dual-corded equipment takes "
+        "no interruption",
     ),
     Technique(
         "hot-site",
@@ -236,6 +298,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         4,
         _ALL,
         "standby_site",
+        fits=("site",),
         peer_site="other",
         assumptions="running duplicate in another site; switch-over in 15 min",
     ),
@@ -248,6 +311,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         3,
         _ALL,
         "standby_site",
+        fits=("site",),
         peer_site="other",
         assumptions="equipped site with data restored on demand; usable in 12 h",
     ),
@@ -260,6 +324,7 @@ DEFAULT_TECHNIQUES: Final[tuple[Technique, ...]] = (
         4,
         _ALL,
         "standby_site",
+        fits=("site",),
         peer_site="other",
         assumptions="space and power only; hardware and data brought in within 72 h",
     ),
@@ -312,17 +377,22 @@ def _peer(model: Model, technique: Technique, component_id: str) -> tuple[Change
 
 
 def changes_for(technique: Technique, model: Model, target: str, service_id: str) -> ChangeSet:
-    """The concrete changes ``technique`` makes to ``target`` (a component or a site).
+    """The concrete changes ``technique`` makes to ``target`` (a component, site or group).
 
     A standby site on a site target gives every component of ``service_id`` located in
-    that site (or inside it) a peer in another site.
+    that site (or inside it) a peer in another site. A technique on a group adds one
+    member, a copy of the group's first component member. Raises ``ValueError`` when the
+    technique does not fit the target.
 
     Example: "storage-replication" on ``san`` → AddRedundantPeer("san", site="branch",
     failover 900 s, peer "san-storage-replication") and asynchronous replication with a
     30 s lag on both copies.
     """
+    if not technique.fits_target(model, target):
+        raise ValueError(f"technique '{technique.key}' does not fit '{target}'")
     description = f"{technique.name} for '{target}'"
-    if model.kind(target) == "site":
+    kind = model.kind(target)
+    if kind == "site":
         located = [
             c
             for c in model.variables(service_id)
@@ -341,6 +411,20 @@ def changes_for(technique: Technique, model: Model, target: str, service_id: str
                 )
             )
         return ChangeSet(tuple(changes), description)
+    if kind == "group":
+        template = group_template(model, target)
+        assert template is not None  # fits_target checked it
+        site = model.components[template].site
+        prefix = ()
+        if technique.peer_site == "other":
+            site, prefix = other_site(model, site)
+        return ChangeSet(
+            (
+                *prefix,
+                AddGroupMember(target, template, site=site, member_id=f"{target}-{technique.key}"),
+            ),
+            description,
+        )
     effect = technique.effect
     if effect == "backup":
         hours = (technique.data_loss_seconds or 86_400.0) / 3600.0

@@ -1,7 +1,8 @@
-"""What-if: apply proposed changes to a copy of a topology and compare before with after.
+"""What-if changes: apply proposed changes to a copy of a topology.
 
 Nothing is saved and the input topology is never mutated (all inputs are frozen
-dataclasses; every change builds new tuples).
+dataclasses; every change builds new tuples). ``analysis.engine.figures.what_if``
+compares a function before and after them on all four measures.
 
 Changes:
 
@@ -9,30 +10,30 @@ Changes:
   site) is added, and every reference to the component is redirected to a new 1-of-2
   group of the original and its peer. Example: adding a peer to ``san`` at ``branch``
   makes app-server-1, app-server-2 and print-db run on group ``san-ha`` = {san, san-peer}.
+* ``AddGroupMember`` — one more member in an existing redundancy group, a copy of one of
+  its component members (k stays, so the group tolerates one more failure).
+* ``RemoveComponent`` — the component is taken out, with every reference to it (what runs
+  on it no longer needs it; a group that would keep fewer than k members is refused).
 * ``MoveToSite``, ``SetBackup``, ``SetReplication``, ``SetAvailability``,
-  ``SetRestoreTime``, ``AddSite`` — what their names say.
+  ``SetRestoreTime``, ``SetFailoverTime``, ``AddSite`` — what their names say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from analysis.engine.achievable import achievable_objectives
-from analysis.engine.availability import AvailabilityAnalyzer, AvailabilityReport
-from analysis.engine.montecarlo import DEFAULT_SAMPLES, DEFAULT_SEED
-from analysis.engine.structure import sub_topology
 from analysis.engine.topology import (
     Component,
     Group,
     GroupMode,
-    Method,
     Replication,
     Site,
     Topology,
     TopologyError,
 )
 from analysis.engine.validation import validate_topology
+from analysis.formatting import duration, hours, percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,21 +94,56 @@ class SetRestoreTime:
 
 
 @dataclass(frozen=True, slots=True)
+class SetFailoverTime:
+    """Set the failover time of a component or of a redundancy group, in seconds."""
+
+    element_id: str
+    failover_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class AddSite:
     """Add a new site (e.g. a recovery site)."""
 
     site: Site
 
 
+@dataclass(frozen=True, slots=True)
+class AddGroupMember:
+    """Add a copy of ``template_id`` (a component member of ``group_id``) to the group;
+    ``site`` None keeps the copy at the template's site."""
+
+    group_id: str
+    template_id: str
+    site: str | None = None
+    member_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveComponent:
+    """Take ``component_id`` and every reference to it out of the topology."""
+
+    component_id: str
+
+
 Change = (
     AddRedundantPeer
+    | AddGroupMember
     | MoveToSite
     | SetBackup
     | SetReplication
     | SetAvailability
     | SetRestoreTime
+    | SetFailoverTime
     | AddSite
+    | RemoveComponent
 )
+
+# Changes that leave the structure and every probability as they are: availability and
+# single points of failure stay exactly what they were (component failover time only
+# shapes recovery time; a group's failover time shapes its failover window, so it is not
+# listed).
+RECOVERY_ONLY: tuple[type, ...] = (SetBackup, SetReplication, SetRestoreTime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +201,76 @@ def _add_peer(t: Topology, change: AddRedundantPeer) -> Topology:
     return replace(t, components=(*components, peer), groups=(*groups, pair), services=services)
 
 
+def _group(t: Topology, group_id: str) -> Group:
+    for g in t.groups:
+        if g.id == group_id:
+            return g
+    raise _unknown(group_id, "redundancy group")
+
+
+def _add_member(t: Topology, change: AddGroupMember) -> Topology:
+    group = _group(t, change.group_id)
+    if change.template_id not in group.members:
+        raise TopologyError(
+            "invalid",
+            f"'{change.template_id}' is not a member of group '{group.id}'",
+            "changes",
+        )
+    template = _component(t, change.template_id)
+    member_id = change.member_id or _fresh_id(t, f"{group.id}-member")
+    member = replace(template, id=member_id, site=change.site or template.site)
+    updated = replace(group, members=(*group.members, member_id))
+    return replace(
+        t,
+        components=(*t.components, member),
+        groups=tuple(updated if g.id == group.id else g for g in t.groups),
+    )
+
+
+def _remove(t: Topology, change: RemoveComponent) -> Topology:
+    gone = _component(t, change.component_id).id
+    groups = []
+    for g in t.groups:
+        members = tuple(m for m in g.members if m != gone)
+        if len(members) < g.k:
+            raise TopologyError(
+                "k_greater_than_n",
+                f"removing '{gone}' would leave group '{g.id}' with {len(members)} "
+                f"member(s) where it needs {g.k}",
+                "changes",
+            )
+        groups.append(replace(g, members=members))
+    return replace(
+        t,
+        components=tuple(
+            replace(c, runs_on=tuple(r for r in c.runs_on if r != gone))
+            for c in t.components
+            if c.id != gone
+        ),
+        groups=tuple(groups),
+        services=tuple(
+            replace(s, requires=tuple(r for r in s.requires if r != gone)) for s in t.services
+        ),
+    )
+
+
 def _apply_one(t: Topology, change: Change) -> Topology:
     if isinstance(change, AddRedundantPeer):
         return _add_peer(t, change)
+    if isinstance(change, AddGroupMember):
+        return _add_member(t, change)
+    if isinstance(change, RemoveComponent):
+        return _remove(t, change)
+    if isinstance(change, SetFailoverTime):
+        for g in t.groups:
+            if g.id == change.element_id:
+                updated_group = replace(g, failover_seconds=float(change.failover_seconds or 0.0))
+                return replace(
+                    t,
+                    groups=tuple(updated_group if x.id == g.id else x for x in t.groups),
+                )
+        c = _component(t, change.element_id)
+        return _with_component(t, replace(c, failover_seconds=change.failover_seconds))
     if isinstance(change, AddSite):
         return replace(t, sites=(*t.sites, change.site))
     if isinstance(change, MoveToSite):
@@ -228,79 +331,50 @@ def apply_changes(topology: Topology, changes: ChangeSet | Iterable[Change]) -> 
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceDelta:
-    """One service before and after the changes."""
+def describe(change: Change, name: Callable[[str], str]) -> str:
+    """One change in words, naming elements with ``name`` (engine id → what people call it).
 
-    service_id: str
-    availability_before: float
-    availability_after: float
-    downtime_seconds_before: float
-    downtime_seconds_after: float
-    spofs_removed: tuple[str, ...]
-    spofs_added: tuple[str, ...]
-    rto_hours_before: float | None
-    rto_hours_after: float | None
-    rpo_hours_before: float | None
-    rpo_hours_after: float | None
+    A new peer or member is "a copy of <original>", since it has no name yet.
 
-
-@dataclass(frozen=True, slots=True)
-class WhatIfResult:
-    """Reports before and after, the per-service differences and the changed topology."""
-
-    before: AvailabilityReport
-    after: AvailabilityReport
-    deltas: tuple[ServiceDelta, ...]
-    topology_after: Topology
-    changes: ChangeSet
-
-
-def what_if(
-    topology: Topology,
-    changes: ChangeSet | Iterable[Change],
-    *,
-    service_ids: Iterable[str] | None = None,
-    method: Method | None = None,
-    samples: int = DEFAULT_SAMPLES,
-    seed: int = DEFAULT_SEED,
-) -> WhatIfResult:
-    """Re-run availability and achievable objectives with ``changes``, without saving.
-
-    Example: adding a peer SAN at the branch to the print example takes ``san`` out of the
-    head-office print service's SPOFs (``spofs_removed`` contains "san") and cuts its
-    achievable RTO from 24 h (SAN restore) to the worst remaining single failure.
+    Example: SetBackup("print-db", 1.0) → "back up Print database every 1 h".
     """
-    change_set = changes if isinstance(changes, ChangeSet) else ChangeSet(tuple(changes))
-    after_topology = apply_changes(topology, change_set)
-    ids = [s.id for s in topology.services] if service_ids is None else list(service_ids)
-    before_t = sub_topology(topology, ids)
-    after_t = sub_topology(after_topology, ids)
-    before_a = AvailabilityAnalyzer(before_t, method=method, samples=samples, seed=seed)
-    after_a = AvailabilityAnalyzer(after_t, method=method, samples=samples, seed=seed)
-    before, after = before_a.report(ids), after_a.report(ids)
-    deltas = []
-    for sid in ids:
-        b, a = before.by_id(sid), after.by_id(sid)
-        b_obj = achievable_objectives(before_t, sid, analyzer=before_a)
-        a_obj = achievable_objectives(after_t, sid, analyzer=after_a)
-        deltas.append(
-            ServiceDelta(
-                service_id=sid,
-                availability_before=b.availability,
-                availability_after=a.availability,
-                downtime_seconds_before=b.downtime_seconds_per_year,
-                downtime_seconds_after=a.downtime_seconds_per_year,
-                spofs_removed=tuple(
-                    s for s in b.single_points_of_failure if s not in a.single_points_of_failure
-                ),
-                spofs_added=tuple(
-                    s for s in a.single_points_of_failure if s not in b.single_points_of_failure
-                ),
-                rto_hours_before=b_obj.rto_hours,
-                rto_hours_after=a_obj.rto_hours,
-                rpo_hours_before=b_obj.rpo_hours,
-                rpo_hours_after=a_obj.rpo_hours,
-            )
+    if isinstance(change, AddRedundantPeer):
+        where = f" in {name(change.site)}" if change.site else " in the same site"
+        mode = "active/active" if change.mode == "active_active" else "active/passive"
+        return (
+            f"add a redundant copy of {name(change.component_id)}{where} "
+            f"({mode}, failover {duration(change.failover_seconds)})"
         )
-    return WhatIfResult(before, after, tuple(deltas), after_topology, change_set)
+    if isinstance(change, AddGroupMember):
+        where = f" in {name(change.site)}" if change.site else ""
+        return f"add a copy of {name(change.template_id)}{where} to {name(change.group_id)}"
+    if isinstance(change, RemoveComponent):
+        return f"remove {name(change.component_id)} and every dependency on it"
+    if isinstance(change, MoveToSite):
+        target = name(change.site_id) if change.site_id else "no site"
+        return f"move {name(change.component_id)} to {target}"
+    if isinstance(change, SetBackup):
+        text = f"back up {name(change.component_id)} every {hours(change.backup_interval_hours)}"
+        if change.restore_hours is not None:
+            text += f", restore in {hours(change.restore_hours)}"
+        return text
+    if isinstance(change, SetReplication):
+        if change.mode == "sync":
+            return f"replicate {name(change.component_id)} synchronously"
+        if change.mode == "async":
+            lag = "unknown lag" if change.lag_seconds is None else duration(change.lag_seconds)
+            return f"replicate {name(change.component_id)} asynchronously ({lag} behind)"
+        return f"stop replicating {name(change.component_id)}"
+    if isinstance(change, SetAvailability):
+        if change.availability is not None:
+            figure = percent(change.availability)
+            return f"set the availability of {name(change.element_id)} to {figure}"
+        return (
+            f"set {name(change.element_id)} to MTBF {hours(change.mtbf_hours)}, "
+            f"MTTR {hours(change.mttr_hours)}"
+        )
+    if isinstance(change, SetRestoreTime):
+        return f"restore {name(change.element_id)} in {hours(change.restore_hours)}"
+    if isinstance(change, SetFailoverTime):
+        return f"fail over {name(change.element_id)} in {duration(change.failover_seconds)}"
+    return f"add a site {name(change.site.id)} ({percent(change.site.availability)} available)"

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.engine.availability import AvailabilityAnalyzer, composite_availability
+from analysis.engine.availability import (
+    AvailabilityAnalyzer,
+    ExactTooCostly,
+    composite_availability,
+)
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
 from analysis.engine.montecarlo import DEFAULT_SEED, wilson_interval
 from analysis.engine.topology import Component, Group, Service, Topology
@@ -101,15 +105,21 @@ def test_auto_falls_back_to_monte_carlo_when_the_diagram_grows_too_big():
         HEAD_OFFICE_SERVICE
     )
     assert result.method == "monte_carlo"
-    assert "more than 5 new nodes" in result.notes[0] or "more than 5 new nodes" in " ".join(
-        result.notes
-    )
+    assert "more than 5 nodes" in " ".join(result.notes)
 
 
-def test_exact_ignores_the_node_limit():
-    result = AvailabilityAnalyzer(print_service_topology(), method="exact", node_limit=5).service(
-        HEAD_OFFICE_SERVICE
-    )
+def test_exact_refuses_a_service_past_the_node_limit_and_names_it():
+    analyzer = AvailabilityAnalyzer(print_service_topology(), method="exact", node_limit=5)
+    with pytest.raises(ExactTooCostly) as error:
+        analyzer.service(HEAD_OFFICE_SERVICE)
+    assert error.value.node_limit == 5
+    assert "more than 5 nodes" in error.value.reason
+
+
+def test_exact_without_a_limit_solves_any_size():
+    result = AvailabilityAnalyzer(
+        print_service_topology(), method="exact", node_limit=None
+    ).service(HEAD_OFFICE_SERVICE)
     assert result.method == "exact_bdd"
 
 
