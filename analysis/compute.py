@@ -1,179 +1,137 @@
-"""Run the engine over a plan's inputs and shape the results for pages and documents.
+"""Run the engine over a plan's inputs and produce its ``PlanResults``.
 
-No database access here: :mod:`analysis.inputs` loads, this module computes, the
-service stores. Results are plain JSON (names, not engine ids) so pages, the PDF and
-the API can show them without the engine.
+No database access here: :mod:`analysis.inputs` loads, this module computes, the service
+checks and stores. One ``AnalysisContext`` (the plan's method, samples, seed and node
+budget) and the plan's year convention reach every figure: the headline availability of a
+function is the same computation its gaps are graded on and its remedies are compared
+with. What comes out is exactly the declared types of :mod:`analysis.results`.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from analysis import shaping
 from analysis.engine import (
-    AchievableObjectives,
+    AnalysisContext,
     AvailabilityAnalyzer,
+    ExactTooCostly,
     GapReport,
     RecoveryRecommendation,
-    ServiceAvailability,
+    Requirements,
     TopologyError,
-    achievable_objectives,
     analyse_gaps,
     components_used_by,
-    format_duration,
+    hidden_single_points_of_failure,
     recommend_objectives,
+    roadmap,
     strictest_objectives,
 )
-from analysis.engine.structure import Model
-from analysis.engine.topology import Method
-from analysis.inputs import AnalysisInputs
+from analysis.engine.figures import function_figures
+from analysis.engine.gaps import SEVERITY_ORDER
+from analysis.inputs import AgreedInput, AnalysisInputs
+from analysis.results import (
+    RESULTS_SCHEMA,
+    AgreedObjectives,
+    Context,
+    Coverage,
+    FunctionRef,
+    FunctionResult,
+    FunctionStatus,
+    Heatmap,
+    HeatmapRow,
+    InheritedObjective,
+    PlanResults,
+    Required,
+    RoadmapStep,
+    SeverityCounts,
+    SpofRank,
+    check_plan_results,
+)
 
 Progress = Callable[[int, str], None]
-RESULTS_SCHEMA = "continuity.analysis/v1"
+
+# Ranking remedies runs the engine once per option (and per combination tried), which
+# dominates a large plan's run. Past this many functions a whole-plan run finds and
+# grades every gap but ranks remedies only when one function is recomputed.
+REMEDY_RANKING_LIMIT = 50
 
 
-class _Namer:
-    """Replaces engine ids (``component:12``) with the names people gave them."""
+@dataclass(frozen=True)
+class PlanAnalysis:
+    """A run's checked results and how long each part took (kept apart from results)."""
 
-    def __init__(self, inputs: AnalysisInputs) -> None:
-        self.topology = inputs.topology
-        ids = sorted(self.topology.all_ids(), key=len, reverse=True)
-        self.pattern = re.compile(
-            "|".join(re.escape(i) + r"(?!\d)" for i in ids) if ids else r"(?!x)x"
-        )
-
-    def name(self, element_id: str | None) -> str | None:
-        return None if element_id is None else self.topology.name(element_id)
-
-    def text(self, text: str) -> str:
-        return self.pattern.sub(lambda m: self.topology.name(m.group(0)), text)
-
-    def names(self, ids: Iterable[str]) -> list[str]:
-        return [self.topology.name(i) for i in ids]
+    results: PlanResults
+    timings: dict[str, object]
 
 
-def _hours(value: float | None) -> str | None:
-    return None if value is None else format_duration(value * 3600)
+@dataclass
+class _FunctionWork:
+    entry: FunctionResult
+    recommendation: RecoveryRecommendation | None
+    report: GapReport | None
+    spofs: tuple[str, ...]
+    hidden: dict[str, tuple[str, ...]]
 
 
-def _required(rec: RecoveryRecommendation | None) -> dict[str, Any] | None:
-    if rec is None:
+def _agreed(agreed: AgreedInput | None) -> AgreedObjectives | None:
+    if agreed is None:
         return None
     return {
-        "mtpd_hours": rec.mtpd_hours,
-        "mtpd": _hours(rec.mtpd_hours),
-        "mtpd_category": rec.mtpd_category,
-        "rto_hours": rec.recommended_rto_hours,
-        "rto": _hours(rec.recommended_rto_hours),
-        "rpo_hours": rec.recommended_rpo_hours,
-        "rpo": _hours(rec.recommended_rpo_hours),
-        "availability": rec.required_availability,
-        "tier": rec.availability_tier_label,
-        "minimum_service_level_percent": rec.minimum_service_level_percent,
-        "reasoning": list(rec.reasoning),
-        "missing": list(rec.missing),
+        "rto_hours": agreed.rto_hours,
+        "rpo_hours": agreed.rpo_hours,
+        "availability": agreed.availability,
+        "reason": agreed.reason,
+        "agreed_by": agreed.agreed_by,
+        "agreed_at": agreed.agreed_at,
     }
 
 
-def _availability(result: ServiceAvailability, namer: _Namer) -> dict[str, Any]:
-    return {
-        "availability": result.availability,
-        "unavailability": result.unavailability,
-        "downtime_seconds_per_year": result.downtime_seconds_per_year,
-        "downtime_per_year": format_duration(result.downtime_seconds_per_year),
-        "method": result.method,
-        "ci95": None if result.ci95_low is None else [result.ci95_low, result.ci95_high],
-        "samples": result.samples,
-        "seed": result.seed,
-        "notes": [namer.text(n) for n in result.notes],
-        "importance": [
-            {
-                "id": item.element_id,
-                "name": namer.name(item.element_id),
-                "kind": item.element_kind,
-                "birnbaum": item.birnbaum,
-                "is_spof": item.is_spof,
-            }
-            for item in result.importance[:15]
-        ],
-    }
+def _requirements(required: Required) -> Requirements:
+    return Requirements(
+        rto_hours=required["rto_hours"],
+        rpo_hours=required["rpo_hours"],
+        availability=required["availability"],
+        mtpd_hours=required["mtpd_hours"],
+        rto_agreed=required["rto_source"] == "agreed",
+        rpo_agreed=required["rpo_source"] == "agreed",
+        availability_agreed=required["availability_source"] == "agreed",
+        missing=tuple(required["derived"]["missing"]) if required["derived"] else (),
+    )
 
 
-def _achievable(ach: AchievableObjectives, namer: _Namer) -> dict[str, Any]:
-    return {
-        "rto_hours": ach.rto_hours,
-        "rto": _hours(ach.rto_hours),
-        "rto_set_by": namer.name(ach.rto_set_by),
-        "rto_unknown": namer.names(ach.rto_unknown),
-        "rpo_hours": ach.rpo_hours,
-        "rpo": _hours(ach.rpo_hours),
-        "rpo_set_by": namer.name(ach.rpo_set_by),
-        "rpo_unprotected": namer.names(ach.rpo_unprotected),
-        "rpo_applicable": ach.rpo_applicable,
-        "availability": ach.availability,
-        "availability_method": ach.availability_method,
-        "single_points_of_failure": namer.names(ach.single_points_of_failure),
-        "single_point_ids": list(ach.single_points_of_failure),
-        "reasoning": [namer.text(r) for r in ach.reasoning],
-    }
+def _gap_report(
+    inputs: AnalysisInputs,
+    key: str,
+    requirements: Requirements,
+    context: AnalysisContext,
+    rank_remedies: bool,
+) -> tuple[GapReport, str]:
+    """The function's gaps under the plan's context; when the plan asks for exact figures
+    the node budget does not allow, the function is estimated instead and says why."""
 
+    def run(with_context: AnalysisContext) -> GapReport:
+        return analyse_gaps(
+            inputs.topology.topology,
+            key,
+            requirements,
+            function_id=key,
+            techniques=inputs.techniques,
+            context=with_context,
+            rank_remedies=rank_remedies,
+        )
 
-def _gaps(report: GapReport, namer: _Namer) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    gaps = [
-        {
-            "kind": gap.kind,
-            "severity": gap.severity,
-            "required": gap.required,
-            "achievable": gap.achievable,
-            "element": namer.name(gap.element),
-            "evidence": namer.text(gap.evidence),
-            "options": [
-                {
-                    "technique": option.technique_name,
-                    "target": namer.name(option.target),
-                    "closes_gap": option.closes_gap,
-                    "gap_closed": option.gap_closed,
-                    "gap_closed_percent": round(100 * option.gap_closed),
-                    "cost_class": option.cost_class,
-                    "complexity": option.complexity,
-                    "score": option.score,
-                    "availability_after": option.availability_after,
-                    "rto_hours_after": option.rto_hours_after,
-                    "rto_after": _hours(option.rto_hours_after),
-                    "rpo_hours_after": option.rpo_hours_after,
-                    "spofs_after": namer.names(option.spofs_after),
-                    "assumptions": option.assumptions,
-                }
-                for option in gap.remediation
-            ],
-        }
-        for gap in report.gaps
-    ]
-    actions = [
-        {
-            "title": namer.text(item.title),
-            "severity": item.severity,
-            "gap_kind": item.gap_kind,
-            "element": namer.name(item.element),
-            "best_option": None if item.best_option is None else item.best_option.technique_name,
-            "milestones": [
-                {"name": m.name, "description": namer.text(m.description), "due_week": m.due_week}
-                for m in item.milestones
-            ],
-        }
-        for item in report.action_plan
-    ]
-    return gaps, actions
-
-
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-
-# Ranking remedies re-runs the engine for every technique on every gap (a what-if
-# each), which dominates a large plan's run. Past this many functions a whole-plan run
-# finds and grades every gap but ranks remedies only when one function is recomputed.
-REMEDY_RANKING_LIMIT = 50
+    try:
+        return run(context), ""
+    except ExactTooCostly as error:
+        note = (
+            f"The plan asks for exact figures, but {error.reason}; this function's figures "
+            "are Monte Carlo estimates."
+        )
+        return run(dataclasses.replace(context, method="auto")), note
 
 
 def analyse_function(
@@ -181,12 +139,13 @@ def analyse_function(
     key: str,
     *,
     analyzer: AvailabilityAnalyzer | None,
-    namer: _Namer,
+    namer: shaping.Namer,
     rank_remedies: bool = True,
-) -> tuple[dict[str, Any], RecoveryRecommendation | None]:
-    """One function's required versus achievable objectives, gaps and roadmap."""
+) -> _FunctionWork:
+    """One function: required (agreed or derived) versus achievable, gaps and remedies."""
     function = inputs.topology.functions[key]
     settings = inputs.settings
+    context = settings.context()
     assessment = inputs.assessments.get(key)
     recommendation = (
         recommend_objectives(assessment, year_days=settings.year_days)
@@ -201,98 +160,163 @@ def analyse_function(
         missing.extend(recommendation.missing)
     if not requires:
         missing.append("dependencies on inventory components")
-    entry: dict[str, Any] = {
-        "id": key,
+    required = shaping.required(recommendation, _agreed(inputs.agreed.get(key)))
+    status: FunctionStatus
+    if analyzer is None:
+        status = "not_analysed"
+    elif not requires:
+        status = "no_dependencies"
+    elif required is None or required["rto_hours"] is None:
+        status = "not_assessed"
+    else:
+        status = "assessed"
+    entry: FunctionResult = {
+        "key": key,
         "pk": function.pk,
         "name": function.name,
-        "criticality": getattr(function, "criticality", ""),
-        "required": _required(recommendation),
+        "criticality": str(getattr(function, "criticality", "") or ""),
+        "status": status,
+        "required": required,
         "achievable": None,
-        "availability": None,
         "gaps": [],
-        "action_plan": [],
+        "roadmap": [],
+        "remedies_ranked": rank_remedies,
         "missing": missing,
         "degraded_requires": namer.names(inputs.topology.degraded_requires.get(key, ())),
+        "notes": [],
     }
-    if not requires or analyzer is None:
-        return entry, recommendation
-    method: Method = settings.method  # type: ignore[assignment]
-    availability = analyzer.service(key)
-    entry["availability"] = _availability(availability, namer)
-    if recommendation is not None and recommendation.recommended_rto_hours is not None:
-        report = analyse_gaps(
-            inputs.topology.topology,
-            key,
-            recommendation,
-            function_id=key,
-            techniques=inputs.techniques if rank_remedies else (),
-            method=method,
+    work = _FunctionWork(entry, recommendation, None, (), {})
+    if analyzer is None or not requires:
+        return work
+    if status == "assessed" and required is not None:
+        report, note = _gap_report(inputs, key, _requirements(required), context, rank_remedies)
+        notes = [*report.notes, *([note] if note else [])]
+        entry["achievable"] = shaping.achievable(
+            report.before, report.availability, report.hidden, namer
         )
-        entry["achievable"] = _achievable(report.achievable, namer)
-        entry["gaps"], entry["action_plan"] = _gaps(report, namer)
-        if not rank_remedies:
-            # Without ranked options every gap would look unclosable; say what happened.
-            entry["action_plan"] = []
-            entry["remedies_deferred"] = True
-        hidden = hidden_spofs(analyzer.model, key, report.achievable.single_points_of_failure)
-        entry["gaps"].sort(key=lambda g: SEVERITY_ORDER.get(g["severity"], 9))
-        entry["notes"] = [namer.text(n) for n in report.notes]
-    else:
-        # The plan's analyzer already compiled this function's structure: reuse it.
-        ach = achievable_objectives(inputs.topology.topology, key, analyzer=analyzer)
-        entry["achievable"] = _achievable(ach, namer)
-        hidden = hidden_spofs(analyzer.model, key, ach.single_points_of_failure)
-    entry["hidden_spofs"] = [
-        {"name": namer.name(element), "behind": namer.name(group)}
-        for element, group in hidden.items()
-    ]
-    return entry, recommendation
+        entry["gaps"] = [shaping.gap(g, report, namer) for g in report.gaps]
+        entry["notes"] = [namer.text(n) for n in notes]
+        work.report = report
+        work.spofs = report.before.single_points_of_failure
+        work.hidden = report.hidden
+        return work
+    try:
+        figures = function_figures(analyzer, key)
+        full = analyzer.service(key)
+        note = ""
+    except ExactTooCostly as error:
+        fallback = dataclasses.replace(context, method="auto").analyzer(
+            inputs.topology.topology, model=analyzer.model
+        )
+        figures, full = function_figures(fallback, key), fallback.service(key)
+        note = f"The plan asks for exact figures, but {error.reason}; Monte Carlo estimate."
+    hidden = hidden_single_points_of_failure(analyzer.model, key)
+    entry["achievable"] = shaping.achievable(figures, full, hidden, namer)
+    entry["notes"] = [note] if note else []
+    work.spofs = figures.single_points_of_failure
+    work.hidden = hidden
+    return work
 
 
-def hidden_spofs(model: Model, key: str, spofs: Iterable[str]) -> dict[str, str]:
-    """SPOFs that redundancy hides: every member of a "redundant" group needs them.
-
-    Returns {element id: group id}. Example: two application servers in an
-    active/passive pair that both run on one SAN — the pair looks redundant, the SAN is
-    a single point of failure all the same. ``model`` is the plan analyzer's, so its
-    closure and necessity caches are shared across functions.
-    """
-    spof_set = set(spofs)
-    if not spof_set:
-        return {}
-    found: dict[str, str] = {}
-    for element in model.closure(key):
-        if model.kind(element) != "group":
-            continue
-        members = model.children(element)
-        if len(members) < 2:
-            continue
-        shared = frozenset.intersection(*(model.necessary(m) for m in members))
-        for spof in sorted(shared & spof_set):
-            found.setdefault(spof, element)
-    return found
-
-
-def _heatmap(inputs: AnalysisInputs) -> dict[str, Any]:
+def _heatmap(inputs: AnalysisInputs, keys: list[str]) -> Heatmap:
     """Worst impact level per function and horizon (max over categories)."""
     horizons: tuple[float, ...] = ()
-    rows = []
-    for key, function in inputs.topology.functions.items():
+    rows: list[HeatmapRow] = []
+    for key in keys:
+        function = inputs.topology.functions[key]
         assessment = inputs.assessments.get(key)
         if assessment is None or not assessment.impacts:
-            rows.append({"name": function.name, "levels": None})
+            rows.append({"function": function.name, "function_pk": function.pk, "levels": None})
             continue
         horizons = horizons or assessment.horizons_hours
         levels = [
             max(values[i] for values in assessment.impacts.values() if i < len(values))
             for i in range(len(assessment.horizons_hours))
         ]
-        rows.append({"name": function.name, "levels": levels})
+        rows.append({"function": function.name, "function_pk": function.pk, "levels": levels})
+    return {"horizons_hours": [float(h) for h in horizons], "rows": rows}
+
+
+def _coverage(entries: list[FunctionResult]) -> Coverage:
+    def refs(status: FunctionStatus, reason: Callable[[FunctionResult], str]) -> list[FunctionRef]:
+        return [
+            {"name": e["name"], "pk": e["pk"], "reason": reason(e)}
+            for e in entries
+            if e["status"] == status
+        ]
+
+    counts: SeverityCounts = {"critical": 0, "high": 0, "medium": 0, "low": 0}
+    for entry in entries:
+        for g in entry["gaps"]:
+            counts[g["severity"]] += 1
+    assessed = sum(1 for e in entries if e["status"] == "assessed")
+    with_gaps = sum(1 for e in entries if e["gaps"])
     return {
-        "horizons_hours": list(horizons),
-        "horizons": [format_duration(h * 3600) for h in horizons],
-        "rows": rows,
+        "functions": len(entries),
+        "assessed": assessed,
+        "not_assessed": refs("not_assessed", lambda e: "; ".join(e["missing"]) or "no RTO"),
+        "no_dependencies": refs("no_dependencies", lambda e: "no dependencies recorded"),
+        "not_analysed": refs("not_analysed", lambda e: "the inventory has errors"),
+        "with_gaps": with_gaps,
+        "gaps": counts,
+        "no_gaps": bool(entries) and assessed == len(entries) and with_gaps == 0,
     }
+
+
+def _spof_ranking(works: list[_FunctionWork], namer: shaping.Namer) -> list[SpofRank]:
+    stops: dict[str, list[str]] = {}
+    behind: dict[str, list[str]] = {}
+    for work in works:
+        for element in work.spofs:
+            stops.setdefault(element, []).append(work.entry["name"])
+        for element, groups in work.hidden.items():
+            for group in groups:
+                if group not in behind.setdefault(element, []):
+                    behind[element].append(group)
+    model_kinds = namer.topology
+    ranking: list[SpofRank] = [
+        {
+            "element": namer.name(element),
+            "kind": "site" if element in model_kinds.sites else "component",
+            "functions": sorted(names),
+            "hidden_behind": namer.names(behind.get(element, [])),
+        }
+        for element, names in stops.items()
+    ]
+    ranking.sort(key=lambda row: (-len(row["functions"]), row["element"]))
+    return ranking
+
+
+def _inherited(
+    inputs: AnalysisInputs, works: list[_FunctionWork], namer: shaping.Namer
+) -> list[InheritedObjective]:
+    """The strictest required objectives (agreed or derived) each shared element inherits."""
+    effective: dict[str, RecoveryRecommendation] = {}
+    for work in works:
+        required = work.entry["required"]
+        if work.recommendation is None or required is None:
+            continue
+        effective[work.entry["key"]] = dataclasses.replace(
+            work.recommendation,
+            recommended_rto_hours=required["rto_hours"],
+            recommended_rpo_hours=required["rpo_hours"],
+            required_availability=required["availability"],
+        )
+    inherited = strictest_objectives(effective, components_used_by(inputs.topology.topology))
+    return [
+        {
+            "element": namer.name(element),
+            "rto_hours": objective.rto_hours,
+            "rto_set_by": namer.maybe(objective.rto_set_by),
+            "rpo_hours": objective.rpo_hours,
+            "rpo_set_by": namer.maybe(objective.rpo_set_by),
+            "availability": objective.availability,
+            "availability_set_by": namer.maybe(objective.availability_set_by),
+            "functions": namer.names(objective.functions),
+        }
+        for element, objective in sorted(inherited.items(), key=lambda i: namer.name(i[0]))
+        if objective.functions
+    ]
 
 
 def analyse_plan(
@@ -301,100 +325,85 @@ def analyse_plan(
     only: str | None = None,
     progress: Progress | None = None,
     rank_remedies: bool | None = None,
-) -> dict[str, Any]:
+) -> PlanAnalysis:
     """Analyse every function of the plan (or only ``only``) and rank shared risks.
 
     1. Validate the topology; an invalid inventory stops here with its errors named.
-    2. One analyzer serves all functions so shared groups are compiled once.
-    3. Per function: recommendation, availability, achievable objectives, gaps.
-    4. Plan level: SPOFs ranked by how many functions they stop, the strictest
-       objectives each shared component inherits, and the impact heat-map.
+    2. Per function: required (agreed, else derived from the BIA), achievable figures,
+       gaps with remedies proven on the whole function, and its roadmap steps.
+    3. Plan level: the roadmap of every critical and high gap, SPOFs ranked by how many
+       functions they stop, inherited objectives, the impact heat-map, and how many
+       functions are not assessed.
+    The results are checked against ``analysis.results.PlanResults`` before returning.
     """
     started = time.perf_counter()
     report = progress or (lambda percent, message: None)
-    namer = _Namer(inputs)
+    namer = shaping.Namer(inputs.topology)
     errors = inputs.topology.error_messages()
     settings = inputs.settings
+    context = settings.context()
     keys = [only] if only else inputs.function_ids()
     if rank_remedies is None:
         rank_remedies = len(keys) <= REMEDY_RANKING_LIMIT
-    results: dict[str, Any] = {
-        "schema": RESULTS_SCHEMA,
-        "year_days": settings.year_days,
-        "method": settings.method,
-        "inventory_errors": errors,
-        "notes": list(inputs.notes),
-        "remedies_ranked": True,
-        "functions": {},
-    }
     analyzer: AvailabilityAnalyzer | None = None
     if not errors:
         try:
-            analyzer = AvailabilityAnalyzer(
-                inputs.topology.topology,
-                method=settings.method,  # type: ignore[arg-type]
-                samples=settings.samples,
-                seed=settings.seed,
-            )
+            analyzer = context.analyzer(inputs.topology.topology)
         except TopologyError as error:
-            results["inventory_errors"] = [namer.text(error.message)]
-    results["remedies_ranked"] = rank_remedies
-    recommendations: dict[str, RecoveryRecommendation] = {}
+            errors = [namer.text(error.message)]
+    works: list[_FunctionWork] = []
     timings: dict[str, float] = {}
     for index, key in enumerate(keys, start=1):
         begun = time.perf_counter()
-        entry, recommendation = analyse_function(
+        work = analyse_function(
             inputs, key, analyzer=analyzer, namer=namer, rank_remedies=rank_remedies
         )
-        results["functions"][key] = entry
-        if recommendation is not None:
-            recommendations[key] = recommendation
+        works.append(work)
         timings[key] = time.perf_counter() - begun
-        report(5 + int(85 * index / max(1, len(keys))), f"Analysed {entry['name']}")
+        report(5 + int(85 * index / max(1, len(keys))), f"Analysed {work.entry['name']}")
 
-    spof_count: dict[str, list[str]] = {}
-    hidden_behind: dict[str, str] = {}
-    for entry in results["functions"].values():
-        achievable = entry.get("achievable") or {}
-        for element_id in achievable.get("single_point_ids", []):
-            spof_count.setdefault(element_id, []).append(entry["name"])
-        for hidden in entry.get("hidden_spofs", []):
-            hidden_behind.setdefault(hidden["name"], hidden["behind"])
-    results["spof_ranking"] = sorted(
-        (
-            {
-                "id": element,
-                "name": namer.name(element),
-                "functions": sorted(names),
-                "hidden_behind": hidden_behind.get(namer.name(element) or ""),
-            }
-            for element, names in spof_count.items()
-        ),
-        key=lambda row: (-len(row["functions"]), row["name"]),
-    )
-    if not results["inventory_errors"] and not only:
-        used_by = components_used_by(inputs.topology.topology)
-        inherited = strictest_objectives(recommendations, used_by)
-        results["inherited_objectives"] = {
-            element: {
-                "name": namer.name(element),
-                "rto_hours": objective.rto_hours,
-                "rto": _hours(objective.rto_hours),
-                "rto_set_by": namer.name(objective.rto_set_by),
-                "rpo_hours": objective.rpo_hours,
-                "rpo": _hours(objective.rpo_hours),
-                "rpo_set_by": namer.name(objective.rpo_set_by),
-                "availability": objective.availability,
-                "availability_set_by": namer.name(objective.availability_set_by),
-                "functions": namer.names(objective.functions),
-            }
-            for element, objective in inherited.items()
-            if objective.functions
-        }
-    results["heatmap"] = _heatmap(inputs)
-    report(95, "Ranking shared risks")
-    results["timings"] = {
-        "total_seconds": time.perf_counter() - started,
-        "per_function_seconds": timings,
+    report(92, "Ordering the roadmap and ranking shared risks")
+    reports = [w.report for w in works if w.report is not None]
+    names = {w.entry["key"]: (w.entry["name"], w.entry["pk"]) for w in works}
+    plan_steps: list[RoadmapStep] = []
+    for order, step in enumerate(roadmap(reports), start=1):
+        name, pk = names[step.function_id]
+        plan_steps.append(shaping.roadmap_step(step, order, name, pk, namer))
+    for work in works:
+        work.entry["roadmap"] = [s for s in plan_steps if s["function_pk"] == work.entry["pk"]]
+
+    entries = [w.entry for w in works]
+    ctx: Context = {
+        "year_days": settings.year_days,
+        "method_requested": settings.method,
+        "samples": settings.samples,
+        "seed": settings.seed,
+        "node_limit": settings.node_limit,
     }
-    return results
+    results: PlanResults = {
+        "schema": RESULTS_SCHEMA,
+        "scope": "function" if only else "plan",
+        "context": ctx,
+        "inventory_errors": errors,
+        "notes": list(inputs.notes),
+        "remedies_ranked": rank_remedies,
+        "functions": entries,
+        "roadmap": plan_steps,
+        "spof_ranking": _spof_ranking(works, namer),
+        "inherited_objectives": [] if errors or only else _inherited(inputs, works, namer),
+        "heatmap": _heatmap(inputs, keys),
+        "coverage": _coverage(entries),
+    }
+    check_plan_results(results)
+    total = time.perf_counter() - started
+    ranked = [w.report for w in works if w.report is not None]
+    return PlanAnalysis(
+        results,
+        {
+            "total_seconds": total,
+            "per_function_seconds": timings,
+            "engine_runs_fresh": sum(r.fresh_runs for r in ranked),
+            "engine_runs_reused": sum(r.reused_runs for r in ranked),
+            "severity_order": list(SEVERITY_ORDER),
+        },
+    )

@@ -92,34 +92,183 @@ class IncidentForm(ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg
 
 
 WHAT_IF_CHANGES = [
-    ("add_peer", "Add a redundant peer"),
-    ("move_site", "Move to another site"),
-    ("backup_interval", "Change the backup interval"),
-    ("replicate_sync", "Replicate synchronously"),
+    ("add_peer", "Add a redundant peer to a component"),
+    ("add_group_member", "Add a member to a redundancy group"),
+    ("move_to_site", "Move a component to another site"),
+    ("set_availability", "Change an availability or MTBF/MTTR"),
+    ("set_backup_interval", "Change a backup interval"),
+    ("set_replication", "Change a replication mode"),
+    ("set_failover_time", "Change a failover time"),
+    ("set_restore_time", "Change a restore time"),
+    ("remove_component", "Remove a component"),
 ]
+NEW_SITE = "new"
+NEW_SITE_NAME = "New site (its own failure domain)"
+
+# Which fields each change needs, so the form can name what is missing.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "add_peer": ("component",),
+    "add_group_member": ("group",),
+    "move_to_site": ("component", "site"),
+    "set_backup_interval": ("component", "hours"),
+    "set_replication": ("component", "mode"),
+    "set_failover_time": ("seconds",),
+    "set_restore_time": ("hours",),
+    "remove_component": ("component",),
+}
 
 
 class WhatIfForm(forms.Form):
+    """One proposed change to the plan's inventory, for a what-if that saves nothing."""
+
     change = forms.ChoiceField(choices=WHAT_IF_CHANGES)
-    component = forms.ChoiceField(label="Component")
-    site = forms.ChoiceField(label="Site (for a peer or a move)", required=False)
-    hours = forms.FloatField(label="Backup interval (hours)", required=False, min_value=0.01)
+    component = forms.TypedChoiceField(
+        label="Component", required=False, coerce=int, empty_value=None
+    )
+    group = forms.TypedChoiceField(
+        label="Redundancy group", required=False, coerce=int, empty_value=None
+    )
+    site = forms.ChoiceField(label="Site", required=False)
+    availability_percent = forms.FloatField(
+        label="Availability (%)", required=False, min_value=0.0001, max_value=100
+    )
+    mtbf_hours = forms.FloatField(label="MTBF (hours)", required=False, min_value=0.0001)
+    mttr_hours = forms.FloatField(label="MTTR (hours)", required=False, min_value=0.0001)
+    hours = forms.FloatField(
+        label="Hours (backup interval or restore time)", required=False, min_value=0.0001
+    )
+    seconds = forms.FloatField(label="Failover time (seconds)", required=False, min_value=0)
+    mode = forms.ChoiceField(
+        label="Replication",
+        required=False,
+        choices=[("", "—"), ("none", "None"), ("async", "Asynchronous"), ("sync", "Synchronous")],
+    )
+    lag_seconds = forms.FloatField(label="Replication lag (seconds)", required=False, min_value=0)
 
     def __init__(
         self,
         *args: Any,
-        components: list[tuple[str, str]],
-        sites: list[tuple[str, str]],
+        components: list[tuple[int, str]],
+        groups: list[tuple[int, str]],
+        sites: list[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["component"].choices = components  # type: ignore[attr-defined]
-        self.fields["site"].choices = [("", "— same site —"), *sites]  # type: ignore[attr-defined]
+        self.fields["component"].choices = [("", "—"), *components]  # type: ignore[attr-defined]
+        self.fields["group"].choices = [("", "—"), *groups]  # type: ignore[attr-defined]
+        self.fields["site"].choices = [  # type: ignore[attr-defined]
+            ("", "— same site —"),
+            *[(str(pk), name) for pk, name in sites],
+            (NEW_SITE, NEW_SITE_NAME),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("change") == "move_site" and not data.get("site"):
-            self.add_error("site", "Choose the site to move the component to.")
-        if data.get("change") == "backup_interval" and not data.get("hours"):
-            self.add_error("hours", "Enter the proposed backup interval in hours.")
+        change = data.get("change")
+        for field in _NEEDS.get(str(change), ()):
+            if data.get(field) in (None, ""):
+                self.add_error(field, "Needed for this change.")
+        if change == "set_availability":
+            if data.get("component") is None and not data.get("site"):
+                self.add_error("component", "Choose the component (or a site) to change.")
+            has_mtbf = data.get("mtbf_hours") is not None and data.get("mttr_hours") is not None
+            if data.get("availability_percent") is None and not has_mtbf:
+                self.add_error(
+                    "availability_percent", "Enter an availability, or both MTBF and MTTR."
+                )
+        if (
+            change == "set_failover_time"
+            and data.get("component") is None
+            and data.get("group") is None
+        ):
+            self.add_error("component", "Choose the component or the group that fails over.")
+        if change == "set_restore_time" and data.get("component") is None and not data.get("site"):
+            self.add_error("component", "Choose the component (or a site) to restore.")
+        if (
+            change == "set_replication"
+            and data.get("mode") == "async"
+            and data.get("lag_seconds") is None
+        ):
+            self.add_error("lag_seconds", "Enter the replication lag.")
+        return data
+
+    def specs(self) -> list[Any]:
+        """The change as service specs (a new site first, when one is chosen)."""
+        from analysis.services import ChangeSpec
+
+        data = self.cleaned_data
+        change = data["change"]
+        site_value = data.get("site") or ""
+        specs: list[ChangeSpec] = []
+        new_site = None
+        site_pk = None
+        if site_value == NEW_SITE:
+            new_site = NEW_SITE_NAME
+            specs.append(ChangeSpec(type="add_site", name=NEW_SITE_NAME))
+        elif site_value:
+            site_pk = int(site_value)
+        uses_site_as_element = change in ("set_availability", "set_restore_time") and (
+            data.get("component") is None
+        )
+        specs.append(
+            ChangeSpec(
+                type=change,
+                component=None if uses_site_as_element else data.get("component"),
+                group=data.get("group")
+                if change in ("add_group_member", "set_failover_time")
+                else None,
+                site=site_pk,
+                new_site=new_site,
+                availability_percent=data.get("availability_percent"),
+                mtbf_hours=data.get("mtbf_hours"),
+                mttr_hours=data.get("mttr_hours"),
+                hours=data.get("hours"),
+                seconds=data.get("seconds"),
+                mode=data.get("mode") or None,
+                lag_seconds=data.get("lag_seconds"),
+            )
+        )
+        return specs
+
+
+class AgreedObjectiveForm(VersionedFormMixin, ChangeReasonMixin, forms.Form):  # type: ignore[misc,unused-ignore]
+    """Objectives a manager agrees for a function, overriding the ones derived from its BIA."""
+
+    rto_hours = forms.FloatField(label="Agreed RTO (hours)", required=False, min_value=0.0001)
+    rpo_hours = forms.FloatField(label="Agreed RPO (hours)", required=False, min_value=0)
+    availability_percent = forms.FloatField(
+        label="Agreed availability (%)", required=False, min_value=0.0001
+    )
+    agreement = forms.CharField(
+        label="Why, and with whom",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown beside the figures; gaps say they use the agreed figure.",
+    )
+
+    field_order = (
+        "rto_hours",
+        "rpo_hours",
+        "availability_percent",
+        "agreement",
+        "reason",
+        "ticket",
+        "version",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_availability_percent(self) -> float | None:
+        value: float | None = self.cleaned_data.get("availability_percent")
+        if value is not None and value >= 100:
+            raise forms.ValidationError("No inventory is up 100% of the time: enter less than 100.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        figures = ("rto_hours", "rpo_hours", "availability_percent")
+        if not self.errors and all(data.get(f) is None for f in figures):
+            raise forms.ValidationError("Agree at least one figure, or withdraw the agreement.")
         return data

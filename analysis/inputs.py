@@ -1,7 +1,9 @@
-"""Load a plan's BIA answers, inventory and settings into engine inputs, and hash them.
+"""Load a plan's BIA answers, inventory, agreed objectives and settings into engine
+inputs, hash them, and tell when they changed.
 
-The hash covers exactly what the engine reads, so a run is stale precisely when an
-input it used has changed since.
+The hash covers exactly what the engine reads. The watermark (newest history row per
+input table, counted only for rows of this plan) tells cheaply whether anything the
+analysis reads has changed since a run; a change to another plan never moves it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Max, Model
+from django.db.models import ForeignKey, Max, Model, OneToOneField
 
-from analysis.engine import DEFAULT_TECHNIQUES, ImpactAssessment, Technique, topology_to_dict
-from analysis.models import AnalysisSettings
+from analysis.engine import (
+    DEFAULT_NODE_LIMIT,
+    DEFAULT_TECHNIQUES,
+    AnalysisContext,
+    ImpactAssessment,
+    Technique,
+    topology_to_dict,
+)
+from analysis.engine.topology import Method
+from analysis.models import AgreedObjective, AnalysisSettings
 from bcp.models import Plan
 from inventory.topology import PlanTopology, plan_topology
 
@@ -24,12 +34,31 @@ from inventory.topology import PlanTopology, plan_topology
 @dataclass(frozen=True)
 class EngineSettings:
     year_days: float = 365.2425
-    method: str = "auto"
+    method: Method = "auto"
     samples: int = 200_000
     seed: int = 20_260_101
     rto_margin_fraction: float = 0.1
     expected_incidents_per_year: float = 1.0
     budget_period: str = "month"
+    node_limit: int = DEFAULT_NODE_LIMIT
+
+    def context(self) -> AnalysisContext:
+        """The one context every figure of the plan's analysis is computed with."""
+        return AnalysisContext(
+            method=self.method, samples=self.samples, seed=self.seed, node_limit=self.node_limit
+        )
+
+
+@dataclass(frozen=True)
+class AgreedInput:
+    """A manager's agreed objectives for one function (None = use the derived figure)."""
+
+    rto_hours: float | None
+    rpo_hours: float | None
+    availability: float | None
+    reason: str
+    agreed_by: str
+    agreed_at: str
 
 
 @dataclass
@@ -40,18 +69,25 @@ class AnalysisInputs:
     techniques: tuple[Technique, ...]
     settings: EngineSettings
     notes: list[str] = field(default_factory=list)
+    agreed: dict[str, AgreedInput] = field(default_factory=dict)
 
     def function_ids(self) -> list[str]:
         return list(self.topology.functions)
+
+
+_METHODS: dict[str, Method] = {"auto": "auto", "exact": "exact", "monte_carlo": "monte_carlo"}
 
 
 def engine_settings(plan: Plan) -> EngineSettings:
     stored = AnalysisSettings.objects.filter(plan=plan).first()
     if stored is None:
         return EngineSettings()
+    method = _METHODS.get(stored.method)
+    if method is None:
+        raise ValueError(f"plan {plan.pk}'s analysis settings name an unknown method")
     return EngineSettings(
         year_days=stored.year_days,
-        method=stored.method,
+        method=method,
         samples=stored.monte_carlo_samples,
         seed=stored.monte_carlo_seed,
         rto_margin_fraction=stored.rto_margin_percent / 100.0,
@@ -102,9 +138,7 @@ def load_inputs(plan: Plan) -> AnalysisInputs:
     topology = plan_topology(plan)
     # The year convention and method chosen for the plan apply to every figure.
     topology.topology = dataclasses.replace(
-        topology.topology,
-        year_days=settings.year_days,
-        method=settings.method,  # type: ignore[arg-type]
+        topology.topology, year_days=settings.year_days, method=settings.method
     )
     assessments: dict[str, ImpactAssessment | None] = {}
     reviewed = plan_impact_assessments(plan)  # a fixed number of queries for the plan
@@ -118,34 +152,97 @@ def load_inputs(plan: Plan) -> AnalysisInputs:
             )
         assessments[key] = assessment
     techniques, notes = plan_techniques(plan)
-    return AnalysisInputs(plan.pk, topology, assessments, techniques, settings, notes)
+    return AnalysisInputs(
+        plan.pk, topology, assessments, techniques, settings, notes, agreed_objectives(plan)
+    )
+
+
+def agreed_objectives(plan: Plan) -> dict[str, AgreedInput]:
+    """Agreed objectives of the plan's functions, by engine key (one query)."""
+    from inventory.graph import function_key
+
+    found: dict[str, AgreedInput] = {}
+    rows = AgreedObjective.objects.filter(plan=plan).select_related("agreed_by")
+    for row in rows.order_by("function_id"):
+        found[function_key(row.function_id)] = AgreedInput(
+            rto_hours=row.rto_hours,
+            rpo_hours=row.rpo_hours,
+            availability=None
+            if row.availability_percent is None
+            else row.availability_percent / 100.0,
+            reason=row.reason,
+            agreed_by=row.agreed_by.get_full_name() or row.agreed_by.get_username(),
+            agreed_at=row.agreed_at.isoformat(),
+        )
+    return found
 
 
 INPUT_APPS = ("bia", "inventory")
 
 
-def _input_history_models() -> list[type[Model]]:
-    from analysis.models import AnalysisSettings
-
-    found: list[type[Model]] = [AnalysisSettings.history.model]
+def _input_models() -> list[type[Model]]:
+    """Every tracked model the analysis reads: BIA, inventory, settings, agreed objectives."""
+    found: list[type[Model]] = [AnalysisSettings, AgreedObjective]
     for model in apps.get_models():
         if model._meta.app_label in INPUT_APPS and hasattr(model, "history"):
-            found.append(model.history.model)
+            found.append(model)
     return sorted(found, key=lambda m: m._meta.label)
 
 
+_PLAN_PATHS: dict[type[Model], str] = {}
+
+
+def plan_path(model: type[Model]) -> str:
+    """The ORM path from ``model`` to its plan's id, e.g. ``assessment__plan_id`` for a
+    BIA answer (shortest chain of foreign keys, found once per model).
+
+    Raises ``LookupError`` for a model no chain of foreign keys ties to a plan, so a new
+    input table cannot silently escape staleness.
+    """
+    cached = _PLAN_PATHS.get(model)
+    if cached is not None:
+        return cached
+    frontier: list[tuple[type[Model], str]] = [(model, "")]
+    seen = {model}
+    while frontier:
+        nxt: list[tuple[type[Model], str]] = []
+        for current, prefix in frontier:
+            for f in current._meta.get_fields():
+                if not isinstance(f, ForeignKey | OneToOneField):
+                    continue
+                target = f.related_model
+                if target is Plan:
+                    path = f"{prefix}{f.name}_id"
+                    _PLAN_PATHS[model] = path
+                    return path
+                if (
+                    isinstance(target, type)
+                    and target not in seen
+                    and target._meta.app_label
+                    in (
+                        *INPUT_APPS,
+                        "analysis",
+                    )
+                ):
+                    seen.add(target)
+                    nxt.append((target, f"{prefix}{f.name}__"))
+        frontier = nxt
+    raise LookupError(f"{model._meta.label} is an analysis input with no foreign key to a plan")
+
+
 def input_watermark(plan: Plan) -> dict[str, int]:
-    """Newest history id per input table for ``plan`` (one query per table).
+    """Newest history id per input table among rows of ``plan`` (one query per table).
 
     Every write to an input leaves a history row, so a run is stale exactly when one of
-    these numbers has moved since it read its inputs.
+    these numbers has moved since it read its inputs. Each history row is tied to its
+    plan through the same foreign keys as its live row (``plan_path``), so another
+    plan's changes never move this plan's numbers.
     """
     marks: dict[str, int] = {}
-    for history_model in _input_history_models():
-        rows = history_model._default_manager.all()
-        if any(f.name == "plan" for f in history_model._meta.fields):
-            rows = rows.filter(plan_id=plan.pk)
-        marks[history_model._meta.label] = rows.aggregate(newest=Max("history_id"))["newest"] or 0
+    for model in _input_models():
+        history_model = model.history.model  # type: ignore[attr-defined]
+        rows = history_model._default_manager.filter(**{plan_path(model): plan.pk})
+        marks[model._meta.label] = rows.aggregate(newest=Max("history_id"))["newest"] or 0
     return marks
 
 
@@ -167,6 +264,7 @@ def inputs_hash(inputs: AnalysisInputs) -> str:
         "assessments": {k: _jsonable(v) for k, v in sorted(inputs.assessments.items())},
         "techniques": _jsonable(inputs.techniques),
         "settings": _jsonable(inputs.settings),
+        "agreed": {k: _jsonable(v) for k, v in sorted(inputs.agreed.items())},
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -65,6 +65,51 @@ class AnalysisSettings(TrackedModel):
         return float(self.year_convention)
 
 
+class AgreedObjective(TrackedModel):
+    """Recovery objectives a manager agreed for one function, with the reason.
+
+    Gaps are measured against an agreed figure instead of the one derived from the BIA
+    (each figure on its own: an agreed RTO with a derived RPO is fine), and pages show
+    both side by side. Empty figures fall back to the derived ones.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="agreed_objectives")
+    function = models.OneToOneField(
+        "bia.BusinessFunction", on_delete=models.CASCADE, related_name="agreed_objective"
+    )
+    rto_hours = models.FloatField("agreed RTO (hours)", null=True, blank=True)
+    rpo_hours = models.FloatField("agreed RPO (hours)", null=True, blank=True)
+    availability_percent = models.FloatField("agreed availability (%)", null=True, blank=True)
+    reason = models.TextField(help_text="Why this figure was agreed, and with whom.")
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField()
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["plan", "function"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rto_hours__isnull=True) | models.Q(rto_hours__gt=0),
+                name="agreed_rto_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rpo_hours__isnull=True) | models.Q(rpo_hours__gte=0),
+                name="agreed_rpo_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(availability_percent__isnull=True)
+                | (models.Q(availability_percent__gt=0) & models.Q(availability_percent__lt=100)),
+                name="agreed_availability_between_0_and_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreed objectives of {self.function}"
+
+
 class AnalysisRun(models.Model):
     """One execution of the engine over a plan (or one function of it).
 

@@ -1,4 +1,5 @@
-"""Reads for analysis pages: the latest run, whether it is stale, budgets left."""
+"""Reads for analysis pages, the API and the plan document: the latest run's checked
+results, whether it is stale, budgets left, summaries."""
 
 from __future__ import annotations
 
@@ -10,9 +11,43 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from analysis.engine import allowed_downtime, budget_remaining, format_duration
-from analysis.models import AnalysisRun, AnalysisSettings, Incident
+from analysis import formatting
+from analysis.engine import allowed_downtime, budget_remaining
+from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
+from analysis.results import (
+    FunctionResult,
+    FunctionSummary,
+    Gap,
+    PlanResults,
+    ResultsInvalid,
+    RoadmapStep,
+    SeverityCounts,
+    check_plan_results,
+    function_result,
+)
 from bcp.models import Job, Plan
+
+format_duration = formatting.duration
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """A finished run and its results, checked against the declared types.
+
+    ``problem`` says why ``results`` is None for a run that finished (results stored by
+    an older version, or not matching the declared types), so pages can say "run again".
+    """
+
+    run: AnalysisRun
+    results: PlanResults | None
+    problem: str | None
+
+
+def run_results(run: AnalysisRun) -> RunResults:
+    try:
+        return RunResults(run, check_plan_results(run.results), None)
+    except ResultsInvalid as error:
+        return RunResults(run, None, f"These results cannot be read ({error}).")
 
 
 def settings_for(plan: Plan) -> AnalysisSettings:
@@ -30,19 +65,22 @@ def latest_run(plan: Plan, *, finished: bool = True) -> AnalysisRun | None:
 
 def latest_function_result(
     plan: Plan, function_pk: int
-) -> tuple[AnalysisRun | None, dict[str, Any] | None]:
+) -> tuple[RunResults | None, FunctionResult | None]:
     """The newest finished result for one function, from a plan run or a function run."""
-    from inventory.graph import function_key
-
-    key = function_key(function_pk)
     runs = AnalysisRun.objects.filter(
         Q(function__isnull=True) | Q(function_id=function_pk),
         plan=plan,
         job__status=Job.Status.SUCCEEDED,
     ).order_by("-created_at")
     for run in runs[:1]:
-        return run, run.results.get("functions", {}).get(key)
+        read = run_results(run)
+        entry = None if read.results is None else function_result(read.results, function_pk)
+        return read, entry
     return None, None
+
+
+def agreed_objective(plan: Plan, function_pk: int) -> AgreedObjective | None:
+    return AgreedObjective.objects.filter(plan=plan, function_id=function_pk).first()
 
 
 def run_is_stale(run: AnalysisRun) -> bool:
@@ -95,10 +133,10 @@ class BudgetRow:
     percent_left: float | None
 
 
-def budget_rows(plan: Plan, run: AnalysisRun | None, *, period: str) -> list[BudgetRow]:
+def budget_rows(plan: Plan, results: PlanResults | None, *, period: str) -> list[BudgetRow]:
     """Downtime budget this period per function: allowed by the required availability,
     spent by recorded incidents and maintenance, and what is left."""
-    if run is None:
+    if results is None:
         return []
     now = timezone.now()
     start, end, engine_period = period_bounds(period, now)
@@ -111,18 +149,18 @@ def budget_rows(plan: Plan, run: AnalysisRun | None, *, period: str) -> list[Bud
         spent[incident.function_id] = spent.get(incident.function_id, 0.0) + max(
             0.0, overlap.total_seconds()
         )
-    year_days = float(run.results.get("year_days", 365.2425))
+    year_days = results["context"]["year_days"]
     rows = []
-    for entry in run.results.get("functions", {}).values():
-        required = entry.get("required") or {}
-        target = required.get("availability")
+    for entry in results["functions"]:
+        required = entry["required"]
+        target = None if required is None else required["availability"]
         used = spent.get(entry["pk"], 0.0)
         if target is None:
             rows.append(
                 BudgetRow(
                     entry["name"],
                     None,
-                    "not yet assessed",
+                    "not assessed",
                     "—",
                     format_duration(used),
                     "—",
@@ -137,7 +175,7 @@ def budget_rows(plan: Plan, run: AnalysisRun | None, *, period: str) -> list[Bud
             BudgetRow(
                 function=entry["name"],
                 target=target,
-                target_label=required.get("tier") or f"{target:.3%}",
+                target_label=formatting.percent(target),
                 allowed=format_duration(allowed),
                 spent=format_duration(used),
                 left=format_duration(abs(status.remaining_seconds)),
@@ -148,17 +186,68 @@ def budget_rows(plan: Plan, run: AnalysisRun | None, *, period: str) -> list[Bud
     return rows
 
 
-def top_gaps(run: AnalysisRun | None, *, limit: int = 10) -> list[dict[str, Any]]:
-    if run is None:
+@dataclass(frozen=True)
+class TopGap:
+    """A gap for the dashboard, with what the roadmap does about it (critical and high)
+    or its first option (medium and low), exactly as the function page shows them."""
+
+    function: str
+    function_pk: int
+    gap: Gap
+    step: RoadmapStep | None
+
+
+def top_gaps(results: PlanResults | None, *, limit: int = 10) -> list[TopGap]:
+    if results is None:
         return []
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    gaps = [
-        {**gap, "function": entry["name"], "function_pk": entry["pk"]}
-        for entry in run.results.get("functions", {}).values()
-        for gap in entry.get("gaps", [])
+    steps = {(s["function_pk"], s["gap_id"]): s for s in results["roadmap"]}
+    found = [
+        TopGap(entry["name"], entry["pk"], gap, steps.get((entry["pk"], gap["id"])))
+        for entry in results["functions"]
+        for gap in entry["gaps"]
     ]
-    gaps.sort(key=lambda g: (order.get(g["severity"], 9), g["function"]))
-    return gaps[:limit]
+    found.sort(key=lambda g: (order[g.gap["severity"]], g.function))
+    return found[:limit]
+
+
+def severity_counts(entry: FunctionResult) -> SeverityCounts:
+    counts: SeverityCounts = {"critical": 0, "high": 0, "medium": 0, "low": 0}
+    for gap in entry["gaps"]:
+        counts[gap["severity"]] += 1
+    return counts
+
+
+def function_summaries(results: PlanResults) -> list[FunctionSummary]:
+    """One line per function: status, required and achievable figures, gap counts."""
+    summaries: list[FunctionSummary] = []
+    for entry in results["functions"]:
+        required, achievable = entry["required"], entry["achievable"]
+        summaries.append(
+            {
+                "pk": entry["pk"],
+                "name": entry["name"],
+                "status": entry["status"],
+                "required": None
+                if required is None
+                else {
+                    "availability": required["availability"],
+                    "rto_hours": required["rto_hours"],
+                    "rpo_hours": required["rpo_hours"],
+                },
+                "achievable": None
+                if achievable is None
+                else {
+                    "availability": achievable["availability"],
+                    "rto_hours": achievable["rto_hours"],
+                    "rpo_hours": achievable["rpo_hours"],
+                    "single_points_of_failure": achievable["single_points_of_failure"],
+                    "method": achievable["method"]["code"],
+                },
+                "gaps": severity_counts(entry),
+            }
+        )
+    return summaries
 
 
 def incidents_for(plan: Plan) -> QuerySet[Incident]:
@@ -166,12 +255,19 @@ def incidents_for(plan: Plan) -> QuerySet[Incident]:
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
-    """The latest finished analysis, for a published plan document."""
+    """The latest finished whole-plan analysis, for a published plan document.
+
+    ``results`` is an ``analysis.results.PlanResults``, checked; ``budgets_year`` gives
+    each function's allowed downtime a year in whole seconds (None when not assessed).
+    """
     run = latest_run(plan)
     if run is None:
         return {"status": "not yet assessed"}
-    results = dict(run.results)
-    results.pop("timings", None)
+    read = run_results(run)
+    if read.results is None:
+        return {"status": "not readable", "problem": read.problem}
+    results = read.results
+    year_days = results["context"]["year_days"]
     return {
         "status": "assessed",
         "run_at": run.created_at.isoformat(),
@@ -180,13 +276,11 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         "budgets_year": {
             entry["name"]: (
                 None
-                if not (entry.get("required") or {}).get("availability")
-                else allowed_downtime(
-                    entry["required"]["availability"], year_days=float(results["year_days"])
-                )
+                if entry["required"] is None or entry["required"]["availability"] is None
+                else allowed_downtime(entry["required"]["availability"], year_days=year_days)
                 .periods[0]
                 .allowed_whole_seconds
             )
-            for entry in results.get("functions", {}).values()
+            for entry in results["functions"]
         },
     }

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import time
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
 
 from analysis.engine import (
+    AddGroupMember,
     AddRedundantPeer,
-    ChangeSet,
+    AddSite,
+    Change,
+    ExactTooCostly,
     MoveToSite,
+    RemoveComponent,
+    SetAvailability,
     SetBackup,
+    SetFailoverTime,
     SetReplication,
+    SetRestoreTime,
     TopologyError,
-    format_duration,
-    what_if,
+    WhatIfEvaluator,
 )
-from analysis.models import AnalysisRun, AnalysisSettings, Incident
+from analysis.engine import Site as EngineSite
+from analysis.engine.whatif import describe
+from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
+from analysis.results import WhatIfOutcome, check_plan_results
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job, Plan
+from inventory.topology import PlanTopology
 
 ANALYSIS_TASK = "analysis.tasks.analysis_run_execute"
 SETTINGS_FIELDS = (
@@ -93,6 +108,7 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     from analysis.inputs import input_watermark, inputs_hash, load_inputs
     from inventory.graph import function_key
 
+    started = time.perf_counter()
     run = AnalysisRun.objects.select_related("plan", "function").get(job=job)
     progress(2, "Loading BIA answers and inventory")
     # Taken before reading, so a change made while loading marks this run stale.
@@ -100,20 +116,21 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     inputs = load_inputs(run.plan)
     digest = inputs_hash(inputs)
     only = function_key(run.function_id) if run.function_id else None
-    results = analyse_plan(inputs, only=only, progress=progress)
+    analysis = analyse_plan(inputs, only=only, progress=progress)
+    results = check_plan_results(analysis.results)  # the declared shape, checked once more
     AnalysisRun.objects.filter(pk=run.pk).update(
         inputs_hash=digest,
         inputs_watermark=watermark,
         results=results,
-        timings=results.get("timings", {}),
+        timings=analysis.timings,
         finished_at=timezone.now(),
     )
     functions = results["functions"]
     return {
         "run_id": run.pk,
         "functions": len(functions),
-        "gaps": sum(len(f["gaps"]) for f in functions.values()),
-        "seconds": round(results["timings"]["total_seconds"], 3),
+        "gaps": sum(len(f["gaps"]) for f in functions),
+        "seconds": round(time.perf_counter() - started, 3),
     }
 
 
@@ -128,60 +145,313 @@ def incident_record(
     return incident
 
 
-def function_what_if(
+ChangeType = Literal[
+    "add_peer",
+    "add_group_member",
+    "move_to_site",
+    "set_availability",
+    "set_backup_interval",
+    "set_replication",
+    "set_failover_time",
+    "set_restore_time",
+    "remove_component",
+    "add_site",
+]
+CHANGE_TYPES: tuple[ChangeType, ...] = typing.get_args(ChangeType)
+MAX_WHAT_IF_CHANGES = 20
+
+
+@dataclass(frozen=True)
+class ChangeSpec:
+    """One proposed change as a form or the API states it, by inventory primary keys.
+
+    ``site`` names an existing site; ``new_site`` the name of a site added by an earlier
+    "add_site" change of the same request. Which fields a type needs is checked by
+    :func:`what_if_changes`.
+    """
+
+    type: ChangeType
+    component: int | None = None
+    group: int | None = None
+    site: int | None = None
+    new_site: str | None = None
+    availability_percent: float | None = None
+    mtbf_hours: float | None = None
+    mttr_hours: float | None = None
+    hours: float | None = None
+    seconds: float | None = None
+    mode: Literal["none", "async", "sync"] | None = None
+    lag_seconds: float | None = None
+    name: str | None = None
+    parent: int | None = None
+
+
+class WhatIfInvalid(ValueError):
+    """A change that cannot be applied: ``index`` of the change, ``field`` at fault."""
+
+    def __init__(self, index: int, field: str, message: str) -> None:
+        super().__init__(f"changes[{index}].{field}: {message}")
+        self.index = index
+        self.field = field
+        self.message = message
+
+
+def what_if_changes(
+    specs: Sequence[ChangeSpec], topology: PlanTopology
+) -> tuple[tuple[Change, ...], dict[str, str]]:
+    """Engine changes for ``specs``, and names for the sites they add.
+
+    Raises ``WhatIfInvalid`` naming the change and field for an element of another plan,
+    a missing figure or an unknown new site.
+    """
+    from inventory.graph import component_key, group_key, site_key
+
+    if len(specs) > MAX_WHAT_IF_CHANGES:
+        raise WhatIfInvalid(MAX_WHAT_IF_CHANGES, "type", f"at most {MAX_WHAT_IF_CHANGES} changes")
+    new_sites: dict[str, str] = {}
+    changes: list[Change] = []
+
+    def need(index: int, field: str, value: Any) -> Any:
+        if value is None:
+            raise WhatIfInvalid(index, field, "is required for this change")
+        return value
+
+    def component(index: int, spec: ChangeSpec) -> str:
+        key = component_key(need(index, "component", spec.component))
+        if key not in topology.components:
+            raise WhatIfInvalid(index, "component", f"no component {spec.component} in this plan")
+        return key
+
+    def site(index: int, spec: ChangeSpec, *, required: bool) -> str | None:
+        if spec.new_site is not None:
+            for key, name in new_sites.items():
+                if name == spec.new_site:
+                    return key
+            raise WhatIfInvalid(
+                index, "new_site", f"no site “{spec.new_site}” was added by an earlier change"
+            )
+        if spec.site is None:
+            if required:
+                raise WhatIfInvalid(index, "site", "is required for this change")
+            return None
+        key = site_key(spec.site)
+        if key not in topology.sites:
+            raise WhatIfInvalid(index, "site", f"no site {spec.site} in this plan")
+        return key
+
+    def required_site(index: int, spec: ChangeSpec) -> str:
+        key = site(index, spec, required=True)
+        if key is None:
+            raise WhatIfInvalid(index, "site", "is required for this change")
+        return key
+
+    def positive(index: int, field: str, value: float | None) -> float:
+        number = float(need(index, field, value))
+        if not number > 0:
+            raise WhatIfInvalid(index, field, "must be above 0")
+        return number
+
+    for index, spec in enumerate(specs):
+        kind = spec.type
+        if kind == "add_peer":
+            changes.append(
+                AddRedundantPeer(component(index, spec), site=site(index, spec, required=False))
+            )
+        elif kind == "add_group_member":
+            key = group_key(need(index, "group", spec.group))
+            if key not in topology.groups:
+                raise WhatIfInvalid(
+                    index, "group", f"no redundancy group {spec.group} in this plan"
+                )
+            members = next(g.members for g in topology.topology.groups if g.id == key)
+            template = next((m for m in members if m in topology.components), None)
+            if template is None:
+                raise WhatIfInvalid(index, "group", "the group has no component member to copy")
+            changes.append(AddGroupMember(key, template, site=site(index, spec, required=False)))
+        elif kind == "move_to_site":
+            changes.append(MoveToSite(component(index, spec), required_site(index, spec)))
+        elif kind == "set_availability":
+            element = (
+                required_site(index, spec)
+                if spec.site is not None or spec.new_site is not None
+                else component(index, spec)
+            )
+            if spec.availability_percent is not None:
+                percent = float(spec.availability_percent)
+                if not 0 < percent <= 100:
+                    raise WhatIfInvalid(
+                        index, "availability_percent", "must be above 0 and at most 100"
+                    )
+                changes.append(SetAvailability(element, availability=percent / 100.0))
+            else:
+                changes.append(
+                    SetAvailability(
+                        element,
+                        mtbf_hours=positive(index, "mtbf_hours", spec.mtbf_hours),
+                        mttr_hours=positive(index, "mttr_hours", spec.mttr_hours),
+                    )
+                )
+        elif kind == "set_backup_interval":
+            changes.append(SetBackup(component(index, spec), positive(index, "hours", spec.hours)))
+        elif kind == "set_replication":
+            mode = need(index, "mode", spec.mode)
+            lag = None
+            if mode == "async":
+                lag = float(need(index, "lag_seconds", spec.lag_seconds))
+                if lag < 0:
+                    raise WhatIfInvalid(index, "lag_seconds", "cannot be negative")
+            changes.append(SetReplication(component(index, spec), mode, lag))
+        elif kind == "set_failover_time":
+            seconds = float(need(index, "seconds", spec.seconds))
+            if seconds < 0:
+                raise WhatIfInvalid(index, "seconds", "cannot be negative")
+            if spec.group is not None:
+                key = group_key(spec.group)
+                if key not in topology.groups:
+                    raise WhatIfInvalid(
+                        index, "group", f"no redundancy group {spec.group} in this plan"
+                    )
+                changes.append(SetFailoverTime(key, seconds))
+            else:
+                changes.append(SetFailoverTime(component(index, spec), seconds))
+        elif kind == "set_restore_time":
+            restore = positive(index, "hours", spec.hours)
+            element = (
+                required_site(index, spec)
+                if spec.site is not None or spec.new_site is not None
+                else component(index, spec)
+            )
+            changes.append(SetRestoreTime(element, restore))
+        elif kind == "remove_component":
+            changes.append(RemoveComponent(component(index, spec)))
+        else:  # add_site
+            name = str(need(index, "name", spec.name)).strip()
+            if not name or name in new_sites.values():
+                raise WhatIfInvalid(index, "name", "give each new site its own name")
+            parent = None
+            if spec.parent is not None:
+                parent = site_key(spec.parent)
+                if parent not in topology.sites:
+                    raise WhatIfInvalid(index, "parent", f"no site {spec.parent} in this plan")
+            percent = 100.0 if spec.availability_percent is None else spec.availability_percent
+            if not 0 < percent <= 100:
+                raise WhatIfInvalid(
+                    index, "availability_percent", "must be above 0 and at most 100"
+                )
+            key = f"new-site-{len(new_sites) + 1}"
+            new_sites[key] = name
+            changes.append(AddSite(EngineSite(key, availability=percent / 100.0, parent=parent)))
+    return tuple(changes), new_sites
+
+
+class WhatIfRefused(ValueError):
+    """The engine refused the changed inventory (e.g. a group left with too few members)
+    or the exact figures it would need pass the node budget; ``message`` says which."""
+
+    def __init__(self, message: str, *, node_limit: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node_limit = node_limit
+
+
+def function_what_if(*, plan: Plan, function: Any, specs: Sequence[ChangeSpec]) -> WhatIfOutcome:
+    """Availability, downtime, RTO, RPO and SPOFs of ``function`` before and after the
+    proposed changes, under the plan's settings. Saves nothing.
+
+    Raises ``WhatIfInvalid`` for a change that does not fit the plan and
+    ``WhatIfRefused`` when the engine cannot apply or solve it.
+    """
+    from analysis import shaping
+    from analysis.inputs import engine_settings
+    from inventory.graph import function_key
+    from inventory.topology import plan_topology
+
+    settings = engine_settings(plan)
+    topology = plan_topology(plan)
+    topology.topology = dataclasses.replace(
+        topology.topology, year_days=settings.year_days, method=settings.method
+    )
+    if topology.errors():
+        raise WhatIfRefused("The inventory has errors: " + "; ".join(topology.error_messages()))
+    changes, new_sites = what_if_changes(specs, topology)
+    namer = shaping.Namer(topology, extra=new_sites)
+    service_id = function_key(function.pk)
+    try:
+        evaluator = WhatIfEvaluator(topology.topology, service_id, settings.context())
+        after = evaluator.after(changes)
+    except TopologyError as error:
+        raise WhatIfRefused(namer.text(error.message)) from None
+    except ExactTooCostly as error:
+        raise WhatIfRefused(namer.text(error.reason), node_limit=error.node_limit) from None
+    before = evaluator.before
+    gone = set(after.single_points_of_failure)
+    old = set(before.single_points_of_failure)
+    return {
+        "function": function.name,
+        "changes": [describe(change, namer.words) for change in changes],
+        "before": shaping.figures(before, namer),
+        "after": shaping.figures(after, namer),
+        "spofs_removed": namer.names(s for s in before.single_points_of_failure if s not in gone),
+        "spofs_added": namer.names(s for s in after.single_points_of_failure if s not in old),
+    }
+
+
+@transaction.atomic
+def agreed_objective_set(
     *,
     plan: Plan,
     function: Any,
-    change: str,
-    component_key: str,
-    site_key: str | None = None,
-    hours: float | None = None,
-) -> dict[str, Any]:
-    """Before/after for one proposed change to one function's topology. Saves nothing."""
-    from analysis.inputs import load_inputs
-    from inventory.graph import function_key
-
-    inputs = load_inputs(plan)
-    topology = inputs.topology
-    service_id = function_key(function.pk)
-    changes: list[Any]
-    if change == "add_peer":
-        changes = [AddRedundantPeer(component_id=component_key, site=site_key)]
-        summary = f"add a redundant peer to {topology.name(component_key)}"
-        if site_key:
-            summary += f" at {topology.name(site_key)}"
-    elif change == "move_site":
-        changes = [MoveToSite(component_id=component_key, site_id=site_key)]
-        summary = f"move {topology.name(component_key)} to {topology.name(site_key or '')}"
-    elif change == "backup_interval":
-        changes = [SetBackup(component_id=component_key, backup_interval_hours=hours)]
-        summary = (
-            f"back up {topology.name(component_key)} every {format_duration((hours or 0) * 3600)}"
-        )
-    elif change == "replicate_sync":
-        changes = [SetReplication(component_id=component_key, mode="sync")]
-        summary = f"replicate {topology.name(component_key)} synchronously"
-    else:
-        raise ValueError(f"Unknown change {change!r}")
-    try:
-        result = what_if(
-            topology.topology, ChangeSet(tuple(changes), summary), service_ids=[service_id]
-        )
-    except TopologyError as error:
-        return {"error": error.message, "summary": summary}
-    delta = next(d for d in result.deltas if d.service_id == service_id)
-    return {
-        "summary": summary,
-        "availability_before": delta.availability_before,
-        "availability_after": delta.availability_after,
-        "downtime_before": format_duration(delta.downtime_seconds_before),
-        "downtime_after": format_duration(delta.downtime_seconds_after),
-        "spofs_removed": [topology.name(i) for i in delta.spofs_removed],
-        "spofs_added": [topology.name(i) for i in delta.spofs_added],
-        "rto_before": None
-        if delta.rto_hours_before is None
-        else format_duration(delta.rto_hours_before * 3600),
-        "rto_after": None
-        if delta.rto_hours_after is None
-        else format_duration(delta.rto_hours_after * 3600),
+    user: Any,
+    rto_hours: float | None,
+    rpo_hours: float | None,
+    availability_percent: float | None,
+    reason: str,
+    ticket: str = "",
+    expected_version: int | None = None,
+) -> AgreedObjective:
+    """Agree objectives for ``function`` (a recorded change). Figures left empty keep the
+    ones derived from the BIA; at least one figure and a reason are required."""
+    if rto_hours is None and rpo_hours is None and availability_percent is None:
+        raise ValueError("Agree at least one figure, or clear the agreement.")
+    if not reason.strip():
+        raise ValueError("Say why these objectives were agreed.")
+    values = {
+        "rto_hours": rto_hours,
+        "rpo_hours": rpo_hours,
+        "availability_percent": availability_percent,
+        "reason": reason.strip(),
+        "agreed_by": user,
+        "agreed_at": timezone.now(),
     }
+    existing = AgreedObjective.objects.filter(plan=plan, function=function).first()
+    with change_context(user=user, reason=reason, ticket=ticket):
+        if existing is None:
+            agreed = AgreedObjective(plan=plan, function=function, **values)
+            agreed.full_clean()
+            agreed.save()
+            return agreed
+        updated = save_if_current(existing, expected_version=expected_version, changes=values)
+    assert isinstance(updated, AgreedObjective)
+    return updated
+
+
+@transaction.atomic
+def agreed_objective_clear(
+    *,
+    plan: Plan,
+    function: Any,
+    user: Any,
+    reason: str,
+    ticket: str = "",
+    expected_version: int | None = None,
+) -> None:
+    """Withdraw the agreed objectives of ``function``: gaps go back to the derived ones."""
+    existing = (
+        AgreedObjective.objects.select_for_update().filter(plan=plan, function=function).first()
+    )
+    if existing is None:
+        return
+    if expected_version is not None and existing.version != expected_version:
+        save_if_current(existing, expected_version=expected_version, changes={})
+    with change_context(user=user, reason=reason or "Agreed objectives withdrawn", ticket=ticket):
+        existing.delete()

@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.function_what_if,
         name="analysis_function_what_if",
     ),
+    path(
+        "functions/<int:function_pk>/objectives/",
+        views.agreed_objective_edit,
+        name="analysis_agreed_objectives",
+    ),
     path("settings/", views.settings_edit, name="analysis_settings"),
     path("incidents/", views.incident_list, name="analysis_incidents"),
     path("incidents/add/", views.incident_add, name="analysis_incident_add"),

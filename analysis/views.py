@@ -1,4 +1,5 @@
-"""Analysis pages: the plan dashboard, one function's analysis, settings and incidents."""
+"""Analysis pages: the plan dashboard, one function's analysis, agreed objectives,
+what-if, settings and incidents."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis import selectors, services
-from analysis.forms import AnalysisSettingsForm, IncidentForm, WhatIfForm
-from bcp.editing import edit_page
+from analysis.forms import AgreedObjectiveForm, AnalysisSettingsForm, IncidentForm, WhatIfForm
+from analysis.results import FunctionResult
+from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.editing import edit_page, form_status
 from bcp.http import PlanRequest
-from bcp.models import Job
+from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
 from inventory.selectors import function_diagram_svg
@@ -24,16 +27,18 @@ from inventory.selectors import function_diagram_svg
 def dashboard(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     run = selectors.latest_run(plan)
+    read = selectors.run_results(run) if run is not None else None
+    results = read.results if read is not None else None
     settings = selectors.settings_for(plan)
-    stale = run is not None and selectors.run_is_stale(run)
     context: dict[str, Any] = {
         "run": run,
-        "results": run.results if run else None,
-        "stale": stale,
+        "results": results,
+        "problem": read.problem if read is not None else None,
+        "stale": run is not None and selectors.run_is_stale(run),
         "job": selectors.active_job(plan),
-        "budgets": selectors.budget_rows(plan, run, period=settings.budget_period),
+        "budgets": selectors.budget_rows(plan, results, period=settings.budget_period),
         "budget_period": settings.get_budget_period_display(),
-        "top_gaps": selectors.top_gaps(run),
+        "top_gaps": selectors.top_gaps(results),
         "settings": settings,
     }
     return render(request, "analysis/dashboard.html", context)
@@ -59,18 +64,36 @@ def job_status(request: PlanRequest, job_pk: str) -> HttpResponse:
     return response
 
 
-@plan_required(Capability.VIEW)
-def function_analysis(request: PlanRequest, function_pk: int) -> HttpResponse:
-    plan = request.plan
-    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
-    run, entry = selectors.latest_function_result(plan, function.pk)
-    context = {
+def _function_context(
+    plan: Plan,
+    function: BusinessFunction,
+    read: selectors.RunResults | None,
+    entry: FunctionResult | None,
+    agreed_form: AgreedObjectiveForm | None = None,
+) -> dict[str, Any]:
+    agreed = selectors.agreed_objective(plan, function.pk)
+    if agreed_form is None:
+        initial = None
+        if agreed is not None:
+            initial = {
+                "rto_hours": agreed.rto_hours,
+                "rpo_hours": agreed.rpo_hours,
+                "availability_percent": agreed.availability_percent,
+                "agreement": agreed.reason,
+                "version": agreed.version,
+            }
+        agreed_form = AgreedObjectiveForm(initial=initial)
+    return {
         "function": function,
-        "run": run,
+        "run": read.run if read is not None else None,
+        "problem": read.problem if read is not None else None,
         "entry": entry,
-        "stale": run is not None and selectors.run_is_stale(run),
+        "gaps_by_id": {gap["id"]: gap for gap in entry["gaps"]} if entry is not None else {},
+        "agreed": agreed,
+        "agreed_form": agreed_form,
+        "stale": read is not None and selectors.run_is_stale(read.run),
         "diagram": function_diagram_svg(function),
-        "what_if_form": _what_if_form(plan, function),
+        "what_if_form": _what_if_form(plan),
         "job": Job.objects.filter(
             plan=plan,
             kind="analysis",
@@ -78,7 +101,14 @@ def function_analysis(request: PlanRequest, function_pk: int) -> HttpResponse:
             parameters__function_id=function.pk,
         ).first(),
     }
-    return render(request, "analysis/function.html", context)
+
+
+@plan_required(Capability.VIEW)
+def function_analysis(request: PlanRequest, function_pk: int) -> HttpResponse:
+    plan = request.plan
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
+    read, entry = selectors.latest_function_result(plan, function.pk)
+    return render(request, "analysis/function.html", _function_context(plan, function, read, entry))
 
 
 @require_POST
@@ -92,21 +122,17 @@ def function_recompute(request: PlanRequest, function_pk: int) -> HttpResponse:
     return redirect("analysis_function", plan_pk=plan.pk, function_pk=function.pk)
 
 
-def _what_if_form(plan: Any, function: BusinessFunction, data: Any = None) -> WhatIfForm:
-    from inventory.graph import component_key, site_key
-    from inventory.models import Component, Site
+def _what_if_form(plan: Plan, data: Any = None) -> WhatIfForm:
+    from inventory.models import Component, RedundancyGroup, Site
 
-    components = [
-        (component_key(pk), name)
-        for pk, name in Component.objects.filter(plan=plan)
-        .order_by("name")
-        .values_list("pk", "name")
-    ]
-    sites = [
-        (site_key(pk), name)
-        for pk, name in Site.objects.filter(plan=plan).order_by("name").values_list("pk", "name")
-    ]
-    return WhatIfForm(data, components=components, sites=sites)
+    components = list(
+        Component.objects.filter(plan=plan).order_by("name").values_list("pk", "name")
+    )
+    groups = list(
+        RedundancyGroup.objects.filter(plan=plan).order_by("name").values_list("pk", "name")
+    )
+    sites = list(Site.objects.filter(plan=plan).order_by("name").values_list("pk", "name"))
+    return WhatIfForm(data, components=components, groups=groups, sites=sites)
 
 
 @require_POST
@@ -115,25 +141,68 @@ def function_what_if(request: PlanRequest, function_pk: int) -> HttpResponse:
     """Before/after of a proposed change. Nothing is saved, so every member may ask."""
     plan = request.plan
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
-    form = _what_if_form(plan, function, request.POST)
+    form = _what_if_form(plan, request.POST)
     result = None
+    refused = None
     if form.is_valid():
-        data = form.cleaned_data
-        result = services.function_what_if(
-            plan=plan,
-            function=function,
-            change=data["change"],
-            component_key=data["component"],
-            site_key=data["site"] or None,
-            hours=data["hours"],
-        )
-    status = 200 if result is not None else 400
+        try:
+            result = services.function_what_if(plan=plan, function=function, specs=form.specs())
+        except services.WhatIfInvalid as error:
+            form.add_error(None, error.message)
+        except services.WhatIfRefused as error:
+            refused = error.message
     return render(
         request,
         "analysis/_what_if.html",
-        {"form": form, "result": result, "function": function},
-        status=status,
+        {"form": form, "result": result, "refused": refused, "function": function},
+        status=200 if result is not None else 400,
     )
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def agreed_objective_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
+    """Agree recovery objectives for one function, or withdraw the agreement."""
+    plan = request.plan
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
+    if request.POST.get("withdraw"):
+        services.agreed_objective_clear(
+            plan=plan,
+            function=function,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+            ticket=request.POST.get("ticket", ""),
+        )
+        messages.success(request, "Agreement withdrawn: gaps use the figures from the BIA.")
+        return redirect("analysis_function", plan_pk=plan.pk, function_pk=function.pk)
+    form = AgreedObjectiveForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreed_objective_set(
+                plan=plan,
+                function=function,
+                user=request.user,
+                rto_hours=data["rto_hours"],
+                rpo_hours=data["rpo_hours"],
+                availability_percent=data["availability_percent"],
+                reason=data["agreement"],
+                ticket=data["ticket"],
+                expected_version=data["version"],
+            )
+        except EditConflict as exc:
+            conflict = exc
+            keep_input_after_conflict(form, exc)
+        else:
+            messages.success(
+                request, "Objectives agreed. Recompute the function to grade its gaps on them."
+            )
+            return redirect("analysis_function", plan_pk=plan.pk, function_pk=function.pk)
+    read, entry = selectors.latest_function_result(plan, function.pk)
+    context = _function_context(plan, function, read, entry, agreed_form=form)
+    context["conflict"] = conflict
+    return render(request, "analysis/function.html", context, status=form_status(request, conflict))
 
 
 @plan_required(Capability.EDIT)

@@ -27,6 +27,13 @@ CASES = [
     UrlCase("analysis_function", Capability.VIEW, kwargs=_function),
     UrlCase("analysis_function_recompute", Capability.EDIT, method="post", kwargs=_function),
     UrlCase("analysis_function_what_if", Capability.VIEW, method="post", kwargs=_function),
+    UrlCase(
+        "analysis_agreed_objectives",
+        Capability.EDIT,
+        method="post",
+        kwargs=_function,
+        data={"rto_hours": "4", "agreement": "Agreed with the print service owner"},
+    ),
     UrlCase("analysis_settings", Capability.EDIT),
     UrlCase("analysis_incidents", Capability.VIEW),
     UrlCase("analysis_incident_add", Capability.EDIT, method="post"),

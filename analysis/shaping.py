@@ -1,0 +1,305 @@
+"""Engine results shaped into the declared result types (``analysis.results``), with names.
+
+Pure translation: every number here was computed by the engine; this module replaces
+engine ids (``component:12``) with the names people gave the elements and picks the
+fields each type declares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from analysis.engine import (
+    AchievableObjectives,
+    ActionPlanItem,
+    Combination,
+    FunctionFigures,
+    Gap,
+    GapReport,
+    RecoveryRecommendation,
+    RemediationOption,
+    RemedyPart,
+    RoadmapStep,
+    ServiceAvailability,
+)
+from analysis.engine.whatif import describe
+from analysis.results import (
+    Achievable,
+    AgreedObjectives,
+    DerivedObjectives,
+    ElementKind,
+    Figures,
+    HiddenSpof,
+    Importance,
+    MethodUsed,
+    Milestone,
+    ObjectiveSource,
+    PlanOfAction,
+    Required,
+)
+from analysis.results import Combination as CombinationResult
+from analysis.results import Gap as GapResult
+from analysis.results import Option as OptionResult
+from analysis.results import RemedyPart as RemedyPartResult
+from analysis.results import (
+    RoadmapStep as RoadmapStepResult,
+)
+from inventory.topology import PlanTopology
+
+IMPORTANCE_SHOWN = 15
+
+
+class Namer:
+    """Replaces engine ids (``component:12``) with the names people gave them."""
+
+    def __init__(self, topology: PlanTopology, *, extra: dict[str, str] | None = None) -> None:
+        self.topology = topology
+        self.extra = dict(extra or {})
+        ids = sorted([*topology.all_ids(), *self.extra], key=len, reverse=True)
+        self.pattern = re.compile(
+            "|".join(re.escape(i) + r"(?!\d)" for i in ids) if ids else r"(?!x)x"
+        )
+
+    def name(self, element_id: str) -> str:
+        if element_id in self.extra:
+            return self.extra[element_id]
+        return self.topology.name(element_id)
+
+    def maybe(self, element_id: str | None) -> str | None:
+        return None if element_id is None else self.name(element_id)
+
+    def text(self, text: str) -> str:
+        return self.pattern.sub(lambda m: self.name(m.group(0)), text)
+
+    def names(self, ids: Iterable[str]) -> list[str]:
+        return [self.name(i) for i in ids]
+
+    def words(self, element_id: str) -> str:
+        """A name for change descriptions (new sites by the name the request gave them)."""
+        return self.name(element_id)
+
+
+def method_used(figures: FunctionFigures | ServiceAvailability, namer: Namer) -> MethodUsed:
+    exact = figures.method == "exact_bdd"
+    return {
+        "code": "exact" if exact else "monte_carlo",
+        "ci95_low": figures.ci95_low,
+        "ci95_high": figures.ci95_high,
+        "samples": figures.samples,
+        "seed": figures.seed,
+        "nodes": figures.bdd_nodes,
+        "note": namer.text(figures.method_note),
+    }
+
+
+def figures(f: FunctionFigures, namer: Namer) -> Figures:
+    return {
+        "availability": f.availability,
+        "downtime_seconds_per_year": f.downtime_seconds_per_year,
+        "rto_hours": f.rto_hours,
+        "rpo_hours": f.rpo_hours if f.rpo_applicable else None,
+        "rpo_applicable": f.rpo_applicable,
+        "single_points_of_failure": namer.names(f.single_points_of_failure),
+        "method": method_used(f, namer),
+    }
+
+
+def achievable(
+    f: FunctionFigures,
+    full: ServiceAvailability,
+    hidden: dict[str, tuple[str, ...]],
+    namer: Namer,
+    notes: Iterable[str] = (),
+) -> Achievable:
+    ach: AchievableObjectives = f.objectives
+    importance: list[Importance] = [
+        {
+            "element": namer.name(item.element_id),
+            "kind": item.element_kind,
+            "birnbaum": item.birnbaum,
+            "criticality": item.criticality,
+            "is_spof": item.is_spof,
+        }
+        for item in full.importance[:IMPORTANCE_SHOWN]
+    ]
+    hidden_spofs: list[HiddenSpof] = [
+        {"element": namer.name(element), "behind": namer.names(groups)}
+        for element, groups in hidden.items()
+    ]
+    return {
+        **figures(f, namer),
+        "rto_set_by": namer.maybe(ach.rto_set_by),
+        "rto_unknown": namer.names(ach.rto_unknown),
+        "rpo_set_by": namer.maybe(ach.rpo_set_by),
+        "rpo_unprotected": namer.names(ach.rpo_unprotected),
+        "hidden_single_points_of_failure": hidden_spofs,
+        "sites_not_assessed": namer.names(ach.sites_not_assessed),
+        "importance": importance,
+        "reasoning": [namer.text(r) for r in ach.reasoning],
+        "notes": [namer.text(n) for n in (*full.notes, *notes)],
+    }
+
+
+def derived(rec: RecoveryRecommendation) -> DerivedObjectives:
+    return {
+        "mtpd_hours": rec.mtpd_hours,
+        "mtpd_category": rec.mtpd_category,
+        "rto_hours": rec.recommended_rto_hours,
+        "rpo_hours": rec.recommended_rpo_hours,
+        "availability": rec.required_availability,
+        "tier": rec.availability_tier_label,
+        "minimum_service_level_percent": rec.minimum_service_level_percent,
+        "reasoning": list(rec.reasoning),
+        "missing": list(rec.missing),
+    }
+
+
+def required(
+    rec: RecoveryRecommendation | None, agreed: AgreedObjectives | None
+) -> Required | None:
+    """Agreed figures where set, else derived ones, and which is which."""
+    if rec is None and agreed is None:
+        return None
+
+    def pick(
+        agreed_value: float | None, derived_value: float | None
+    ) -> tuple[float | None, str | None]:
+        if agreed_value is not None:
+            return agreed_value, "agreed"
+        if derived_value is not None:
+            return derived_value, "derived"
+        return None, None
+
+    rto, rto_source = pick(
+        agreed["rto_hours"] if agreed else None, rec.recommended_rto_hours if rec else None
+    )
+    rpo, rpo_source = pick(
+        agreed["rpo_hours"] if agreed else None, rec.recommended_rpo_hours if rec else None
+    )
+    availability, availability_source = pick(
+        agreed["availability"] if agreed else None, rec.required_availability if rec else None
+    )
+    return {
+        "availability": availability,
+        "rto_hours": rto,
+        "rpo_hours": rpo,
+        "availability_source": _source(availability_source),
+        "rto_source": _source(rto_source),
+        "rpo_source": _source(rpo_source),
+        "mtpd_hours": rec.mtpd_hours if rec else None,
+        "derived": derived(rec) if rec else None,
+        "agreed": agreed,
+    }
+
+
+def _source(value: str | None) -> ObjectiveSource | None:
+    if value == "agreed":
+        return "agreed"
+    if value == "derived":
+        return "derived"
+    return None
+
+
+def _kind(kind: str) -> ElementKind:
+    if kind == "site":
+        return "site"
+    if kind == "group":
+        return "group"
+    if kind == "component":
+        return "component"
+    raise ValueError(f"a remedy cannot target a {kind}")
+
+
+def part(p: RemedyPart, namer: Namer) -> RemedyPartResult:
+    return {
+        "technique": p.technique_name,
+        "technique_key": p.technique_key,
+        "target": namer.name(p.target),
+        "target_kind": _kind(p.target_kind),
+        "changes": [describe(change, namer.words) for change in p.changes.changes],
+        "cost_class": p.cost_class,
+        "complexity": p.complexity,
+        "assumptions": p.assumptions,
+    }
+
+
+def option(o: RemediationOption, namer: Namer) -> OptionResult:
+    return {
+        **part(o.part, namer),
+        "after": figures(o.after, namer),
+        "closes_gap": o.closes_gap,
+        "gap_closed_percent": o.gap_closed_percent,
+        "score": o.score,
+    }
+
+
+def combination(c: Combination, namer: Namer) -> CombinationResult:
+    return {
+        "parts": [part(p, namer) for p in c.parts],
+        "after": figures(c.after, namer),
+        "closes_gap": c.closes_gap,
+        "gap_closed_percent": c.gap_closed_percent,
+        "cost_class": c.cost_class,
+        "complexity": c.complexity,
+    }
+
+
+def plan_of_action(item: ActionPlanItem, namer: Namer) -> PlanOfAction:
+    milestones: list[Milestone] = [
+        {"name": m.name, "description": namer.text(m.description), "due_week": m.due_week}
+        for m in item.milestones
+    ]
+    return {
+        "title": namer.text(item.title),
+        "reason": namer.text(item.reason),
+        "milestones": milestones,
+    }
+
+
+def gap(g: Gap, report: GapReport, namer: Namer) -> GapResult:
+    source = None if g.measure == "spof" else ("agreed" if g.agreed else "derived")
+    return {
+        "id": g.id,
+        "measure": g.measure,
+        "severity": g.severity,
+        "element": namer.maybe(g.element),
+        "elements": namer.names(g.elements),
+        "required": g.required,
+        "required_source": _source(source),
+        "before": figures(report.before, namer),
+        "evidence": namer.text(g.evidence),
+        "options": [option(o, namer) for o in g.options],
+        "combination": None if g.combination is None else combination(g.combination, namer),
+        "combinations_tried": g.combinations_tried,
+        "closable": g.closable,
+        "plan_of_action": None
+        if g.plan_of_action is None
+        else plan_of_action(g.plan_of_action, namer),
+    }
+
+
+def roadmap_step(
+    step: RoadmapStep, order: int, function_name: str, function_pk: int, namer: Namer
+) -> RoadmapStepResult:
+    g = step.gap
+    return {
+        "order": order,
+        "function": function_name,
+        "function_pk": function_pk,
+        "gap_id": g.id,
+        "measure": g.measure,
+        "severity": g.severity,
+        "element": namer.maybe(g.element),
+        "remedy": step.remedy,
+        "parts": [part(p, namer) for p in step.parts],
+        "required": g.required,
+        "before": figures(step.before, namer),
+        "after": None if step.after is None else figures(step.after, namer),
+        "closes_gap": step.closes_gap,
+        "gap_closed_percent": step.gap_closed_percent,
+        "also_closes": list(step.also_closes),
+        "plan_of_action": None
+        if step.plan_of_action is None
+        else plan_of_action(step.plan_of_action, namer),
+    }
