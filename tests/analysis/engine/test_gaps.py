@@ -15,7 +15,9 @@ from analysis.engine.gaps import MILESTONES, analyse_gaps
 from analysis.engine.objectives import ImpactAssessment, recommend_objectives
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
 from analysis.engine.topology import Component, Service, Topology
-from analysis.engine.whatif import what_if
+from analysis.engine.figures import AnalysisContext, fresh_figures, what_if
+from analysis.engine.roadmap import roadmap
+from analysis.engine.whatif import apply_changes
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def head_office():
 
 def _gap(report, kind, element=None):
     return next(
-        g for g in report.gaps if g.kind == kind and (element is None or g.element == element)
+        g for g in report.gaps if g.measure == kind and (element is None or g.element == element)
     )
 
 
@@ -39,42 +41,63 @@ def test_the_shared_san_is_reported_as_a_hidden_critical_spof(head_office):
 
 
 def test_the_top_remediation_for_the_san_is_replicated_storage_in_another_site(head_office):
-    best = _gap(head_office, "spof", "san").remediation[0]
+    best = _gap(head_office, "spof", "san").options[0]
     assert best.technique_key == "storage-replication"
     assert best.closes_gap
-    assert "san" not in best.spofs_after
+    assert "san" not in best.after.single_points_of_failure
 
 
 def test_applying_the_top_san_remediation_removes_the_san_spof(head_office):
-    best = _gap(head_office, "spof", "san").remediation[0]
-    result = what_if(print_service_topology(), best.changes, service_ids=[HEAD_OFFICE_SERVICE])
-    assert "san" not in result.after.by_id(HEAD_OFFICE_SERVICE).single_points_of_failure
+    best = _gap(head_office, "spof", "san").options[0]
+    result = what_if(
+        print_service_topology(), best.part.changes, service_ids=[HEAD_OFFICE_SERVICE]
+    )
+    assert "san" not in result.by_id(HEAD_OFFICE_SERVICE).after.single_points_of_failure
     peer = next(c for c in result.topology_after.components if c.id.startswith("san-"))
     assert peer.site == "branch"
 
 
+def test_site_techniques_are_proposed_only_for_sites(head_office):
+    site_keys = {"hot-site", "warm-site", "cold-site"}
+    sites = {s.id for s in print_service_topology().sites}
+    for gap in head_office.gaps:
+        for option in gap.options:
+            assert (option.technique_key in site_keys) == (option.target in sites)
+
+
 def test_options_are_ordered_start_light(head_office):
     for gap in head_office.gaps:
-        scores = [o.score for o in gap.remediation]
-        assert scores == sorted(scores, reverse=True)
-        for option in gap.remediation:
+        scores = [o.score for o in gap.options]
+        listed = scores[: len(scores) - (1 if gap.options and not gap.options[-1].closes_gap else 0)]
+        assert listed == sorted(listed, reverse=True)
+        for option in gap.options:
             assert option.score == pytest.approx(
-                option.gap_closed / (option.cost_class * option.complexity)
+                (option.gap_closed or 0.0) / (option.cost_class * option.complexity)
             )
 
 
-def test_a_cheap_partial_fix_ranks_above_a_costly_full_one_for_the_rto(head_office):
+def test_the_rto_gap_is_set_by_the_san_and_closed_by_a_combination(head_office):
     gap = _gap(head_office, "rto")
     assert gap.element == "san"
-    assert gap.remediation[0].technique_key == "backup-restore"
-    assert not gap.remediation[0].closes_gap
+    assert not any(o.closes_gap for o in gap.options)
+    assert gap.combination is not None and gap.combination.closes_gap
+    assert gap.combination.after.rto_hours is not None
+    assert gap.combination.after.rto_hours <= gap.required
+
+
+def test_an_option_that_leaves_the_function_figure_unchanged_is_not_listed(head_office):
+    for gap in head_office.gaps:
+        for option in gap.options:
+            before, after = head_office.before, option.after
+            if gap.measure == "rto":
+                assert after.rto_hours is not None
+                assert before.rto_hours is None or after.rto_hours < before.rto_hours
 
 
 def test_the_rpo_gap_names_the_data_component_and_its_protection(head_office):
     gap = _gap(head_office, "rpo")
-    assert (gap.required, gap.achievable) == (4.0, 24.0)
-    assert "'print-db' is protected by backup every 24 h" in gap.evidence
-    assert gap.remediation[0].technique_key == "log-shipping"
+    assert gap.required == 4.0 and head_office.before.rpo_hours == 24.0
+    assert "is protected by backup every 1 d" in gap.evidence
 
 
 def test_gaps_are_sorted_by_severity(head_office):
@@ -83,26 +106,52 @@ def test_gaps_are_sorted_by_severity(head_office):
     assert ranks == sorted(ranks)
 
 
-def test_every_remediation_option_was_checked_by_re_running_the_engine(head_office):
+def test_every_option_claim_equals_a_fresh_run_with_its_changes(head_office):
+    context = AnalysisContext()
     for gap in head_office.gaps:
-        for option in gap.remediation:
-            after = what_if(
-                print_service_topology(), option.changes, service_ids=[HEAD_OFFICE_SERVICE]
-            ).after.by_id(HEAD_OFFICE_SERVICE)
-            assert option.availability_after == pytest.approx(after.availability, abs=1e-12)
+        for option in gap.options:
+            changed = apply_changes(print_service_topology(), option.part.changes)
+            fresh = fresh_figures(changed, HEAD_OFFICE_SERVICE, context)
+            assert option.after.availability == pytest.approx(fresh.availability, rel=1e-12)
+            assert option.after.rto_hours == fresh.rto_hours
+            assert option.after.rpo_hours == fresh.rpo_hours
+            assert set(option.after.single_points_of_failure) == set(
+                fresh.single_points_of_failure
+            )
 
 
-def test_a_gap_no_option_closes_becomes_an_action_plan_with_milestones(head_office):
-    item = next(i for i in head_office.action_plan if i.gap_kind == "rto")
-    assert [m.name for m in item.milestones] == list(MILESTONES)
-    weeks = [m.due_week for m in item.milestones]
+def test_a_gap_nothing_closes_becomes_a_plan_of_action_with_milestones():
+    lonely = Topology(
+        components=(Component("ups", 0.999, kind="cooling", restore_hours=30.0),),
+        services=(Service("svc", ("ups",)),),
+    )
+    report = analyse_gaps(lonely, "svc", _required(rto=5.0, mtpd=24.0))
+    gap = _gap(report, "spof", "ups")
+    assert gap.plan_of_action is not None
+    assert [m.name for m in gap.plan_of_action.milestones] == list(MILESTONES)
+    weeks = [m.due_week for m in gap.plan_of_action.milestones]
     assert weeks == sorted(weeks)
-    assert item.best_option is not None
+    assert "nothing in the technique catalogue" in gap.plan_of_action.reason
 
 
-def test_gaps_closed_by_an_option_are_not_in_the_action_plan(head_office):
-    planned = {(i.gap_kind, i.element) for i in head_office.action_plan}
-    assert ("spof", "san") not in planned
+def test_gaps_closed_by_an_option_have_no_plan_of_action(head_office):
+    assert _gap(head_office, "spof", "san").plan_of_action is None
+
+
+def test_the_roadmap_covers_every_critical_and_high_gap_and_each_step_moves_it(head_office):
+    steps = roadmap([head_office])
+    wanted = {g.id for g in head_office.gaps if g.severity in ("critical", "high")}
+    assert {s.gap.id for s in steps} == wanted
+    for step in steps:
+        assert step.remedy != "plan_of_action" or step.plan_of_action is not None
+        if step.after is not None:
+            assert step.closes_gap or step.gap_closed_percent is not None
+
+
+def test_the_san_roadmap_step_removes_the_san_as_a_single_point_of_failure(head_office):
+    step = next(s for s in roadmap([head_office]) if s.gap.id == "spof:san")
+    assert step.after is not None and "san" not in step.after.single_points_of_failure
+    assert step.closes_gap
 
 
 def test_an_availability_gap_appears_when_the_tier_is_not_met():
@@ -113,7 +162,7 @@ def test_an_availability_gap_appears_when_the_tier_is_not_met():
     gap = _gap(report, "availability")
     assert gap.severity in ("high", "critical")
     assert "accounts for" in gap.evidence
-    assert gap.remediation
+    assert gap.options
 
 
 def test_no_gap_when_the_inventory_meets_the_requirement():
@@ -133,7 +182,7 @@ def test_no_gap_when_the_inventory_meets_the_requirement():
         )
     )
     report = analyse_gaps(t, "svc", required)
-    assert [g.kind for g in report.gaps] == ["spof"]
+    assert [g.measure for g in report.gaps] == ["spof"]
     assert report.gaps[0].severity == "medium"
 
 
@@ -141,7 +190,7 @@ def test_missing_bia_inputs_are_noted_and_only_spofs_are_assessed():
     report = analyse_gaps(
         print_service_topology(), HEAD_OFFICE_SERVICE, recommend_objectives(ImpactAssessment())
     )
-    assert {g.kind for g in report.gaps} == {"spof"}
+    assert {g.measure for g in report.gaps} == {"spof"}
     assert any("impact grid" in note for note in report.notes)
 
 
@@ -162,6 +211,7 @@ def test_a_custom_catalogue_is_used_instead_of_the_default():
         1,
         ("spof",),
         "add_redundant_peer",
+        fits=("storage", "database", "application", "print_server", "network", "printer"),
         peer_site="other",
     )
     report = analyse_gaps(
@@ -170,7 +220,7 @@ def test_a_custom_catalogue_is_used_instead_of_the_default():
         recommend_objectives(print_service_assessment()),
         techniques=(only,),
     )
-    keys = {o.technique_key for g in report.gaps for o in g.remediation}
+    keys = {o.technique_key for g in report.gaps for o in g.options}
     assert keys == {"mirror"}
 
 

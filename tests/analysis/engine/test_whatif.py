@@ -4,19 +4,24 @@ import copy
 
 import pytest
 
+from analysis.engine.availability import service_availability
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
+from analysis.engine.figures import AnalysisContext, WhatIfEvaluator, fresh_figures, what_if
 from analysis.engine.topology import Site, TopologyError
 from analysis.engine.whatif import (
+    AddGroupMember,
     AddRedundantPeer,
     AddSite,
     ChangeSet,
     MoveToSite,
+    RemoveComponent,
     SetAvailability,
     SetBackup,
+    SetFailoverTime,
     SetReplication,
     SetRestoreTime,
     apply_changes,
-    what_if,
+    describe,
 )
 
 SECOND_SAN = ChangeSet(
@@ -46,9 +51,9 @@ def test_a_second_san_elsewhere_removes_the_san_spof():
     result = what_if(print_service_topology(), SECOND_SAN, service_ids=[HEAD_OFFICE_SERVICE])
     delta = result.deltas[0]
     assert "san" in delta.spofs_removed
-    assert delta.availability_after > delta.availability_before
-    assert delta.rto_hours_after is not None and delta.rto_hours_before is not None
-    assert delta.rto_hours_after < delta.rto_hours_before
+    assert delta.after.availability > delta.before.availability
+    assert delta.after.rto_hours is not None and delta.before.rto_hours is not None
+    assert delta.after.rto_hours < delta.before.rto_hours
 
 
 def test_what_if_reports_before_and_after_for_every_service():
@@ -56,8 +61,8 @@ def test_what_if_reports_before_and_after_for_every_service():
     assert [d.service_id for d in result.deltas] == [
         s.id for s in print_service_topology().services
     ]
-    assert result.before.by_id(BRANCH_SERVICE).availability == pytest.approx(
-        result.deltas[3].availability_before
+    assert result.by_id(BRANCH_SERVICE).before.availability == (
+        service_availability(print_service_topology(), BRANCH_SERVICE).availability
     )
 
 
@@ -69,7 +74,7 @@ def test_moving_a_component_changes_its_failure_domain():
 def test_a_shorter_backup_interval_improves_the_rpo():
     changes = [SetBackup("print-db", 0.25), SetBackup("san", 0.25)]
     delta = what_if(print_service_topology(), changes, service_ids=[HEAD_OFFICE_SERVICE]).deltas[0]
-    assert (delta.rpo_hours_before, delta.rpo_hours_after) == (24.0, 0.25)
+    assert (delta.before.rpo_hours, delta.after.rpo_hours) == (24.0, 0.25)
 
 
 def test_synchronous_replication_brings_the_rpo_of_that_component_to_zero():
@@ -83,7 +88,7 @@ def test_setting_availability_changes_the_result():
         [SetAvailability("san", availability=0.99)],
         service_ids=[HEAD_OFFICE_SERVICE],
     ).deltas[0]
-    assert delta.availability_after < delta.availability_before
+    assert delta.after.availability < delta.before.availability
 
 
 def test_a_site_availability_can_be_changed():
@@ -114,3 +119,66 @@ def test_a_change_that_breaks_the_topology_is_refused():
     with pytest.raises(TopologyError) as caught:
         apply_changes(print_service_topology(), [MoveToSite("san", "moon")])
     assert caught.value.code == "unknown_id"
+
+
+def test_a_backup_change_keeps_availability_exactly_and_shows_the_rpo_change():
+    delta = what_if(
+        print_service_topology(),
+        [SetBackup("print-db", 1.0), SetBackup("san", 1.0)],
+        service_ids=[HEAD_OFFICE_SERVICE],
+    ).deltas[0]
+    assert delta.after.availability == delta.before.availability
+    assert (delta.before.rpo_hours, delta.after.rpo_hours) == (24.0, 1.0)
+
+
+def test_synchronous_replication_shows_in_the_function_rpo():
+    changes = [SetReplication("print-db", "sync"), SetReplication("san", "sync")]
+    delta = what_if(print_service_topology(), changes, service_ids=[HEAD_OFFICE_SERVICE]).deltas[0]
+    assert delta.after.rpo_hours == 0.0
+
+
+def test_a_group_gains_a_member_copied_from_one_of_its_own():
+    after = apply_changes(print_service_topology(), [AddGroupMember("app-pair", "app-server-1")])
+    group = next(g for g in after.groups if g.id == "app-pair")
+    assert len(group.members) == 3
+    copy_ = next(c for c in after.components if c.id == group.members[-1])
+    assert copy_.runs_on == next(c for c in after.components if c.id == "app-server-1").runs_on
+
+
+def test_removing_a_component_drops_every_reference_to_it():
+    after = apply_changes(print_service_topology(), [RemoveComponent("wan-link")])
+    assert all(c.id != "wan-link" for c in after.components)
+    assert all("wan-link" not in c.runs_on for c in after.components)
+    assert all("wan-link" not in s.requires for s in after.services)
+
+
+def test_removing_a_member_a_group_cannot_spare_is_refused():
+    with pytest.raises(TopologyError, match="would leave group"):
+        apply_changes(
+            print_service_topology(),
+            [RemoveComponent("app-server-1"), RemoveComponent("app-server-2")],
+        )
+
+
+def test_a_group_failover_time_can_be_changed():
+    after = apply_changes(print_service_topology(), [SetFailoverTime("app-pair", 5.0)])
+    assert next(g for g in after.groups if g.id == "app-pair").failover_seconds == 5.0
+
+
+def test_reusing_the_diagram_for_a_new_availability_equals_a_fresh_run():
+    topology = print_service_topology()
+    context = AnalysisContext()
+    evaluator = WhatIfEvaluator(topology, HEAD_OFFICE_SERVICE, context)
+    change = [SetAvailability("mfd-hq-1", availability=0.95), SetAvailability("print-db", availability=0.999)]
+    reused = evaluator.after(change)
+    fresh = fresh_figures(apply_changes(topology, change), HEAD_OFFICE_SERVICE, context)
+    assert evaluator.reused_runs == 1
+    assert reused.availability == pytest.approx(fresh.availability, rel=1e-12)
+    assert reused.single_points_of_failure == fresh.single_points_of_failure
+
+
+def test_changes_read_in_words_with_the_names_people_use():
+    names = {"print-db": "Print database"}
+    assert describe(SetBackup("print-db", 1.0), lambda i: names.get(i, i)) == (
+        "back up Print database every 1 h"
+    )
