@@ -1,14 +1,16 @@
-"""The engine run over the demo plan's real inventory (database in, JSON out)."""
+"""The engine run over the demo plan's real inventory (database in, declared results out)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from analysis.compute import analyse_plan
 from analysis.engine import ImpactAssessment
-from analysis.inputs import inputs_hash, load_inputs
+from analysis.inputs import AgreedInput, AnalysisInputs, inputs_hash, load_inputs
+from analysis.results import FunctionResult, PlanResults, function_result
 from inventory.graph import function_key
 from tests.analysis.conftest import printing_function
 
@@ -24,7 +26,7 @@ ASSESSMENT = ImpactAssessment(
 )
 
 
-def _inputs_with_bia(demo: dict[str, Any]) -> tuple[Any, str]:
+def _inputs_with_bia(demo: dict[str, Any]) -> tuple[AnalysisInputs, str]:
     plan = demo["plan"]
     inputs = load_inputs(plan)
     key = function_key(printing_function(plan).pk)
@@ -32,73 +34,138 @@ def _inputs_with_bia(demo: dict[str, Any]) -> tuple[Any, str]:
     return inputs, key
 
 
-def test_shared_san_is_a_hidden_single_point_of_failure_of_printing(
-    demo: dict[str, Any],
-) -> None:
+def _entry(results: PlanResults, key: str) -> FunctionResult:
+    entry = next((e for e in results["functions"] if e["key"] == key), None)
+    assert entry is not None
+    return entry
+
+
+def test_shared_san_is_a_single_point_of_failure_of_printing(demo: dict[str, Any]) -> None:
     inputs, key = _inputs_with_bia(demo)
-    results = analyse_plan(inputs)
-    spofs = results["functions"][key]["achievable"]["single_points_of_failure"]
-    assert "Head office SAN" in spofs
+    achievable = _entry(analyse_plan(inputs).results, key)["achievable"]
+    assert achievable is not None
+    assert "Head office SAN" in achievable["single_points_of_failure"]
 
 
 def test_san_is_ranked_among_the_spofs_that_stop_printing(demo: dict[str, Any]) -> None:
     inputs, _ = _inputs_with_bia(demo)
-    ranking = analyse_plan(inputs)["spof_ranking"]
-    san = next(row for row in ranking if row["name"] == "Head office SAN")
+    ranking = analyse_plan(inputs).results["spof_ranking"]
+    san = next(row for row in ranking if row["element"] == "Head office SAN")
     assert printing_function(demo["plan"]).name in san["functions"]
+    assert san["hidden_behind"] == ["Application server pair"]
 
 
-def test_roadmap_offers_an_option_that_removes_the_san_spof(demo: dict[str, Any]) -> None:
+def test_the_san_gap_has_a_roadmap_step_that_removes_the_san_spof(demo: dict[str, Any]) -> None:
     inputs, key = _inputs_with_bia(demo)
-    entry = analyse_plan(inputs)["functions"][key]
-    san_gaps = [
-        g for g in entry["gaps"] if g["kind"] == "spof" and g["element"] == "Head office SAN"
-    ]
-    assert san_gaps, [g["element"] for g in entry["gaps"]]
-    options = san_gaps[0]["options"]
-    assert any("Head office SAN" not in o["spofs_after"] for o in options)
+    entry = _entry(analyse_plan(inputs).results, key)
+    step = next(
+        s for s in entry["roadmap"] if s["measure"] == "spof" and s["element"] == "Head office SAN"
+    )
+    assert step["after"] is not None and step["closes_gap"]
+    assert "Head office SAN" in step["before"]["single_points_of_failure"]
+    assert "Head office SAN" not in step["after"]["single_points_of_failure"]
 
 
-def test_function_without_a_bia_says_what_is_missing(demo: dict[str, Any]) -> None:
+def test_every_option_percentage_agrees_with_its_after_figures(demo: dict[str, Any]) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    entry = _entry(analyse_plan(inputs).results, key)
+    assert entry["gaps"]
+    for gap in entry["gaps"]:
+        for option in gap["options"]:
+            after, required = option["after"], gap["required"]
+            if gap["measure"] == "rto":
+                met = after["rto_hours"] is not None and after["rto_hours"] <= required
+            elif gap["measure"] == "rpo":
+                met = after["rpo_hours"] is not None and after["rpo_hours"] <= required
+            elif gap["measure"] == "availability":
+                met = after["availability"] >= required
+            else:
+                met = gap["element"] not in after["single_points_of_failure"]
+            assert option["closes_gap"] == met, (gap["id"], option["technique"])
+            assert (option["gap_closed_percent"] == 100) == met
+
+
+def test_site_techniques_are_offered_only_for_sites(demo: dict[str, Any]) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    entry = _entry(analyse_plan(inputs).results, key)
+    for gap in entry["gaps"]:
+        for option in gap["options"]:
+            site_technique = option["technique_key"] in ("hot-site", "warm-site", "cold-site")
+            assert site_technique == (option["target_kind"] == "site"), option
+
+
+def test_function_without_a_bia_is_not_assessed_and_says_what_is_missing(
+    demo: dict[str, Any],
+) -> None:
     inputs = load_inputs(demo["plan"])
     key = function_key(printing_function(demo["plan"]).pk)
     inputs.assessments[key] = None
-    entry = analyse_plan(inputs, only=key)["functions"][key]
-    assert entry["required"] is None
+    entry = _entry(analyse_plan(inputs, only=key).results, key)
+    assert entry["required"] is None and entry["status"] == "not_assessed"
     assert any("BIA" in item for item in entry["missing"])
-    assert entry["availability"] is not None  # the inventory side is still analysed
+    assert entry["achievable"] is not None  # the inventory side is still analysed
+    assert entry["gaps"] == []
 
 
-def test_function_without_dependencies_cannot_be_recommended(demo: dict[str, Any]) -> None:
+def test_function_without_dependencies_is_not_said_to_have_no_spofs(demo: dict[str, Any]) -> None:
     from bia.models import BusinessFunction
 
     lonely = BusinessFunction.objects.create(plan=demo["plan"], name="Poster printing")
     inputs = load_inputs(demo["plan"])
     key = function_key(lonely.pk)
     inputs.assessments[key] = ASSESSMENT
-    entry = analyse_plan(inputs, only=key)["functions"][key]
-    assert entry["availability"] is None
+    results = analyse_plan(inputs, only=key).results
+    entry = _entry(results, key)
+    assert entry["status"] == "no_dependencies" and entry["achievable"] is None
     assert "dependencies on inventory components" in entry["missing"]
+    assert results["coverage"]["no_dependencies"][0]["pk"] == lonely.pk
+    assert results["coverage"]["no_gaps"] is False
+
+
+def test_no_gaps_is_claimed_only_when_every_function_is_assessed(demo: dict[str, Any]) -> None:
+    inputs, _ = _inputs_with_bia(demo)
+    coverage = analyse_plan(inputs).results["coverage"]
+    assert coverage["assessed"] < coverage["functions"]
+    assert coverage["no_gaps"] is False
+    assert len(coverage["not_assessed"]) + coverage["assessed"] == coverage["functions"]
 
 
 def test_required_objectives_carry_their_reasoning(demo: dict[str, Any]) -> None:
     inputs, key = _inputs_with_bia(demo)
-    required = analyse_plan(inputs, only=key)["functions"][key]["required"]
+    required = _entry(analyse_plan(inputs, only=key).results, key)["required"]
+    assert required is not None and required["derived"] is not None
     assert required["mtpd_hours"] == 4
-    assert required["rto_hours"] < required["mtpd_hours"]
-    assert any("CISSP" in line for line in required["reasoning"])
+    assert required["rto_hours"] is not None and required["rto_hours"] < 4
+    assert required["rto_source"] == "derived"
+    assert any("CISSP" in line for line in required["derived"]["reasoning"])
+
+
+def test_an_agreed_rto_replaces_the_derived_one_and_gaps_say_so(demo: dict[str, Any]) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    inputs.agreed[key] = AgreedInput(
+        rto_hours=200.0,
+        rpo_hours=None,
+        availability=None,
+        reason="The board accepts a week without printing",
+        agreed_by="Maya Manager",
+        agreed_at="2026-01-01T00:00:00+00:00",
+    )
+    entry = _entry(analyse_plan(inputs, only=key).results, key)
+    required = entry["required"]
+    assert required is not None and required["derived"] is not None
+    assert (required["rto_hours"], required["rto_source"]) == (200.0, "agreed")
+    assert required["derived"]["rto_hours"] != 200.0
+    assert required["rpo_source"] == "derived"
+    assert not [g for g in entry["gaps"] if g["measure"] == "rto"]  # 7 d is within 200 h
+    assert all("(agreed)" in g["evidence"] for g in entry["gaps"] if g["measure"] == "rto")
 
 
 def test_shared_component_inherits_the_strictest_objective_and_names_its_function(
     demo: dict[str, Any],
 ) -> None:
     inputs, _ = _inputs_with_bia(demo)
-    results = analyse_plan(inputs)
-    san = next(
-        item
-        for item in results["inherited_objectives"].values()
-        if item["name"] == "Head office SAN"
-    )
+    inherited = analyse_plan(inputs).results["inherited_objectives"]
+    san = next(item for item in inherited if item["element"] == "Head office SAN")
     assert san["rto_set_by"] == printing_function(demo["plan"]).name
 
 
@@ -138,35 +205,61 @@ def test_settings_change_the_year_used_for_downtime(demo: dict[str, Any]) -> Non
     )
     inputs, key = _inputs_with_bia(demo)
     assert inputs.settings.year_days == 365.0
-    entry = analyse_plan(inputs, only=key)["functions"][key]
-    unavailability = entry["availability"]["unavailability"]
-    assert entry["availability"]["downtime_seconds_per_year"] == pytest.approx(
-        unavailability * 365 * 86400
+    results = analyse_plan(inputs, only=key).results
+    achievable = _entry(results, key)["achievable"]
+    assert achievable is not None and results["context"]["year_days"] == 365.0
+    assert achievable["downtime_seconds_per_year"] == pytest.approx(
+        (1 - achievable["availability"]) * 365 * 86400, rel=1e-6
     )
 
 
-def test_san_is_flagged_as_hidden_behind_the_application_server_pair(
+def test_under_monte_carlo_the_headline_and_the_gaps_use_the_plans_samples_and_seed(
     demo: dict[str, Any],
 ) -> None:
     inputs, key = _inputs_with_bia(demo)
-    hidden = analyse_plan(inputs, only=key)["functions"][key]["hidden_spofs"]
-    san = [h for h in hidden if h["name"] == "Head office SAN"]
-    assert san, hidden
-    assert "server" in san[0]["behind"].lower()
+    inputs.settings = dataclasses.replace(
+        inputs.settings, method="monte_carlo", samples=20_000, seed=7
+    )
+    entry = _entry(analyse_plan(inputs, only=key).results, key)
+    achievable = entry["achievable"]
+    assert achievable is not None
+    method = achievable["method"]
+    assert (method["code"], method["samples"], method["seed"]) == ("monte_carlo", 20_000, 7)
+    for gap in entry["gaps"]:
+        assert gap["before"]["availability"] == achievable["availability"]
+        assert gap["before"]["method"]["seed"] == 7
+        for option in gap["options"]:
+            assert option["after"]["method"]["samples"] == 20_000
 
 
-def test_large_plan_runs_grade_gaps_but_defer_ranking_remedies(demo: dict[str, Any]) -> None:
+def test_the_san_is_flagged_as_hidden_behind_the_application_server_pair(
+    demo: dict[str, Any],
+) -> None:
     inputs, key = _inputs_with_bia(demo)
-    results = analyse_plan(inputs, rank_remedies=False)
-    entry = results["functions"][key]
-    assert results["remedies_ranked"] is False
-    assert entry["gaps"] and entry["remedies_deferred"] is True
-    assert all(not gap["options"] for gap in entry["gaps"])
-    assert entry["action_plan"] == []
+    achievable = _entry(analyse_plan(inputs, only=key).results, key)["achievable"]
+    assert achievable is not None
+    san = [
+        h
+        for h in achievable["hidden_single_points_of_failure"]
+        if h["element"] == "Head office SAN"
+    ]
+    assert san and san[0]["behind"] == ["Application server pair"]
+
+
+def test_large_plan_runs_grade_gaps_but_defer_remedies(demo: dict[str, Any]) -> None:
+    inputs, key = _inputs_with_bia(demo)
+    results = analyse_plan(inputs, rank_remedies=False).results
+    entry = _entry(results, key)
+    assert results["remedies_ranked"] is False and entry["remedies_ranked"] is False
+    assert entry["gaps"] and all(not gap["options"] for gap in entry["gaps"])
+    assert all(gap["plan_of_action"] is None for gap in entry["gaps"])
+    assert results["roadmap"] == []
 
 
 def test_recomputing_one_function_always_ranks_its_remedies(demo: dict[str, Any]) -> None:
     inputs, key = _inputs_with_bia(demo)
-    entry = analyse_plan(inputs, only=key)["functions"][key]
-    assert "remedies_deferred" not in entry
+    results = analyse_plan(inputs, only=key).results
+    assert function_result(results, printing_function(demo["plan"]).pk) is not None
+    entry = _entry(results, key)
+    assert entry["remedies_ranked"] is True
     assert any(gap["options"] for gap in entry["gaps"])

@@ -49,7 +49,6 @@ def test_dashboard_says_stale_after_an_inventory_change(demo: dict[str, Any]) ->
 def test_what_if_second_san_elsewhere_removes_the_spof_and_saves_nothing(
     demo: dict[str, Any],
 ) -> None:
-    from inventory.graph import component_key, site_key
     from inventory.models import Component, Site
 
     plan = demo["plan"]
@@ -65,7 +64,7 @@ def test_what_if_second_san_elsewhere_removes_the_spof_and_saves_nothing(
         reverse(
             "analysis_function_what_if", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}
         ),
-        {"change": "add_peer", "component": component_key(san.pk), "site": site_key(other_site.pk)},
+        {"change": "add_peer", "component": san.pk, "site": other_site.pk},
     )
     body = response.content.decode()
     assert response.status_code == 200, body
@@ -74,7 +73,6 @@ def test_what_if_second_san_elsewhere_removes_the_spof_and_saves_nothing(
 
 
 def test_what_if_move_without_a_site_is_a_field_error(demo: dict[str, Any]) -> None:
-    from inventory.graph import component_key
     from inventory.models import Component
 
     plan = demo["plan"]
@@ -84,10 +82,10 @@ def test_what_if_move_without_a_site_is_a_field_error(demo: dict[str, Any]) -> N
             "analysis_function_what_if",
             kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
         ),
-        {"change": "move_site", "component": component_key(san.pk), "site": ""},
+        {"change": "move_to_site", "component": san.pk, "site": ""},
     )
     assert response.status_code == 400
-    assert "Choose the site" in response.content.decode()
+    assert "Site: Needed for this change." in response.content.decode()
 
 
 def test_function_page_shows_required_versus_achievable(demo: dict[str, Any]) -> None:
@@ -98,8 +96,10 @@ def test_function_page_shows_required_versus_achievable(demo: dict[str, Any]) ->
         .get(reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}))
         .content.decode()
     )
-    assert "Required versus achievable" in body
+    assert "Required and achievable" in body
     assert "Head office SAN" in body
+    assert "6 h 12 min" in body  # durations in words
+    assert "99.9500%" in body  # availability as a percentage, one precision
 
 
 def test_settings_refuse_a_margin_of_100_percent(demo: dict[str, Any]) -> None:
@@ -182,3 +182,102 @@ def test_fresh_analysis_is_not_reported_stale(demo: dict[str, Any]) -> None:
         .content.decode()
     )
     assert "Out of date" not in body
+
+
+def _what_if(demo: dict[str, Any], data: dict[str, Any]) -> str:
+    plan = demo["plan"]
+    response = client_for(demo["users"]["auditor"]).post(
+        reverse(
+            "analysis_function_what_if",
+            kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
+        ),
+        data,
+    )
+    assert response.status_code == 200, response.content.decode()
+    return response.content.decode()
+
+
+def test_what_if_hourly_backups_shows_the_rpo_change(demo: dict[str, Any]) -> None:
+    from inventory.models import Component
+
+    plan = demo["plan"]
+    san = Component.objects.get(plan=plan, name="Head office SAN")
+    body = _what_if(demo, {"change": "set_backup_interval", "component": san.pk, "hours": 1})
+    assert "Achievable RPO" in body
+    assert "<th>Achievable RPO</th><td>1 d</td><td>1 h</td>" in body.replace("\n", "")
+
+
+def test_what_if_on_a_group_adds_a_member_and_saves_nothing(demo: dict[str, Any]) -> None:
+    from inventory.models import Component, RedundancyGroup
+
+    pair = RedundancyGroup.objects.get(plan=demo["plan"], name="Application server pair")
+    before = Component.objects.count()
+    body = _what_if(demo, {"change": "add_group_member", "group": pair.pk})
+    assert "add a copy of Application server (primary)" in body
+    assert Component.objects.count() == before
+
+
+def test_what_if_removing_one_load_balancer_shows_the_other_becomes_a_spof(
+    demo: dict[str, Any],
+) -> None:
+    from inventory.models import Component
+
+    plan = demo["plan"]
+    lb = Component.objects.get(plan=plan, name="Load balancer 1")
+    response = client_for(demo["users"]["manager"]).post(
+        reverse(
+            "analysis_function_what_if",
+            kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
+        ),
+        {"change": "remove_component", "component": lb.pk},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "New single point of failure: Load balancer 2" in body
+    assert "Nothing was saved." in body
+
+
+def test_a_manager_agrees_an_rto_and_the_page_shows_it_beside_the_derived_one(
+    demo: dict[str, Any],
+) -> None:
+    from analysis.models import AgreedObjective
+
+    plan = demo["plan"]
+    function = printing_function(plan)
+    client = client_for(demo["users"]["manager"])
+    url = reverse(
+        "analysis_agreed_objectives", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}
+    )
+    response = client.post(url, {"rto_hours": "12", "agreement": "Agreed with the dean, March"})
+    assert response.status_code == 302
+    agreed = AgreedObjective.objects.get(function=function)
+    assert agreed.rto_hours == 12 and agreed.agreed_by == demo["users"]["manager"]
+    body = client.get(
+        reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function.pk})
+    ).content.decode()
+    assert "Agreed with the dean, March" in body
+
+
+def test_agreeing_nothing_is_a_form_error(demo: dict[str, Any]) -> None:
+    plan = demo["plan"]
+    function = printing_function(plan)
+    response = client_for(demo["users"]["manager"]).post(
+        reverse(
+            "analysis_agreed_objectives", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}
+        ),
+        {"agreement": "nothing"},
+    )
+    assert response.status_code == 400
+    assert "Agree at least one figure" in response.content.decode()
+
+
+def test_dashboard_names_the_functions_not_assessed_instead_of_no_gaps(
+    demo: dict[str, Any],
+) -> None:
+    body = (
+        client_for(demo["users"]["manager"])
+        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
+        .content.decode()
+    )
+    assert 'id="not-assessed"' in body
+    assert "No gaps found" not in body

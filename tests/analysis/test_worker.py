@@ -61,4 +61,5 @@ def test_one_function_is_recomputed_alone(demo: dict[str, Any], celery_worker_pr
     run = AnalysisRun.objects.get(plan=plan, function=function)
     assert _wait(run.job).status == "succeeded"
     run.refresh_from_db()
-    assert list(run.results["functions"]) == [f"function:{function.pk}"]
+    assert [f["pk"] for f in run.results["functions"]] == [function.pk]
+    assert run.results["scope"] == "function"

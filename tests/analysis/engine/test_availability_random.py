@@ -10,6 +10,7 @@ from tests.analysis.engine.strategies import structures
 
 TOL = 1e-12
 
+
 @settings(
     max_examples=150,
     deadline=None,

@@ -11,12 +11,12 @@ from analysis.engine.examples import (
     print_service_assessment,
     print_service_topology,
 )
+from analysis.engine.figures import AnalysisContext, fresh_figures, what_if
 from analysis.engine.gaps import MILESTONES, analyse_gaps
 from analysis.engine.objectives import ImpactAssessment, recommend_objectives
+from analysis.engine.roadmap import roadmap
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
 from analysis.engine.topology import Component, Service, Topology
-from analysis.engine.figures import AnalysisContext, fresh_figures, what_if
-from analysis.engine.roadmap import roadmap
 from analysis.engine.whatif import apply_changes
 
 
@@ -49,9 +49,7 @@ def test_the_top_remediation_for_the_san_is_replicated_storage_in_another_site(h
 
 def test_applying_the_top_san_remediation_removes_the_san_spof(head_office):
     best = _gap(head_office, "spof", "san").options[0]
-    result = what_if(
-        print_service_topology(), best.part.changes, service_ids=[HEAD_OFFICE_SERVICE]
-    )
+    result = what_if(print_service_topology(), best.part.changes, service_ids=[HEAD_OFFICE_SERVICE])
     assert "san" not in result.by_id(HEAD_OFFICE_SERVICE).after.single_points_of_failure
     peer = next(c for c in result.topology_after.components if c.id.startswith("san-"))
     assert peer.site == "branch"
@@ -68,7 +66,9 @@ def test_site_techniques_are_proposed_only_for_sites(head_office):
 def test_options_are_ordered_start_light(head_office):
     for gap in head_office.gaps:
         scores = [o.score for o in gap.options]
-        listed = scores[: len(scores) - (1 if gap.options and not gap.options[-1].closes_gap else 0)]
+        listed = scores[
+            : len(scores) - (1 if gap.options and not gap.options[-1].closes_gap else 0)
+        ]
         assert listed == sorted(listed, reverse=True)
         for option in gap.options:
             assert option.score == pytest.approx(
@@ -115,9 +115,7 @@ def test_every_option_claim_equals_a_fresh_run_with_its_changes(head_office):
             assert option.after.availability == pytest.approx(fresh.availability, rel=1e-12)
             assert option.after.rto_hours == fresh.rto_hours
             assert option.after.rpo_hours == fresh.rpo_hours
-            assert set(option.after.single_points_of_failure) == set(
-                fresh.single_points_of_failure
-            )
+            assert set(option.after.single_points_of_failure) == set(fresh.single_points_of_failure)
 
 
 def test_a_gap_nothing_closes_becomes_a_plan_of_action_with_milestones():

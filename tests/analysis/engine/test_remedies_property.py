@@ -49,8 +49,7 @@ def estates(draw: st.DrawFn) -> Topology:
             )
         )
     sites = tuple(
-        replace(s, restore_hours=draw(st.sampled_from([None, 24.0, 168.0])))
-        for s in topology.sites
+        replace(s, restore_hours=draw(st.sampled_from([None, 24.0, 168.0]))) for s in topology.sites
     )
     return replace(topology, components=tuple(components), sites=sites)
 

@@ -169,7 +169,10 @@ def test_reusing_the_diagram_for_a_new_availability_equals_a_fresh_run():
     topology = print_service_topology()
     context = AnalysisContext()
     evaluator = WhatIfEvaluator(topology, HEAD_OFFICE_SERVICE, context)
-    change = [SetAvailability("mfd-hq-1", availability=0.95), SetAvailability("print-db", availability=0.999)]
+    change = [
+        SetAvailability("mfd-hq-1", availability=0.95),
+        SetAvailability("print-db", availability=0.999),
+    ]
     reused = evaluator.after(change)
     fresh = fresh_figures(apply_changes(topology, change), HEAD_OFFICE_SERVICE, context)
     assert evaluator.reused_runs == 1
