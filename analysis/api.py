@@ -1,7 +1,11 @@
 """Stateless REST endpoints for automation and for checking our arithmetic.
 
 Nothing here reads or writes the database: a topology goes in, numbers come out.
-Errors are RFC 9457 problem details naming the exact problem.
+Errors are RFC 9457 problem details naming the exact problem. Every request is bounded:
+at most ``MAX_BODY_BYTES`` of JSON (413), ``AnalysisThrottle``'s rate per user (429), a
+node budget on exact solving (``"method": "exact"`` past it is a 422 naming the limit;
+``"auto"`` estimates that service by Monte Carlo instead) and a budget of Monte Carlo
+work (samples × variables, 422 past it).
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analysis.api_limits import LimitedAPIView, body_too_large
 from analysis.engine import (
+    DEFAULT_NODE_LIMIT,
     YEAR_CONVENTIONS,
+    AvailabilityAnalyzer,
+    ExactTooCostly,
     TopologyError,
     allowed_downtime,
-    composite_availability,
     parse_topology,
 )
 from analysis.engine.availability import ServiceAvailability
@@ -28,6 +35,11 @@ from bcp.api import problem_response
 
 PROBLEM_BASE = "/api/problems/"
 MAX_MONTE_CARLO_SAMPLES = 2_000_000
+MAX_BODY_BYTES = 1024 * 1024
+NODE_LIMIT = DEFAULT_NODE_LIMIT
+# Monte Carlo work allowed per request: samples × variables summed over the services
+# estimated (about 5 s on one core at the measured 2·10⁸ variable-samples a second).
+MAX_SAMPLE_WORK = 1_000_000_000
 
 
 class TopologySerializer(serializers.Serializer[dict[str, Any]]):
@@ -83,12 +95,26 @@ def _service_payload(result: ServiceAvailability) -> dict[str, Any]:
     }
 
 
-class AvailabilityView(APIView):
+def _limit_problem(title: str, detail: str, kind: str, **extra: Any) -> Response:
+    return problem_response(
+        status=422, title=title, detail=detail, type_=f"{PROBLEM_BASE}{kind}", **extra
+    )
+
+
+class AvailabilityView(LimitedAPIView):
     """Composite availability of every service in a posted topology."""
+
+    max_body_bytes = MAX_BODY_BYTES
 
     @extend_schema(
         request=TopologySerializer,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            413: OpenApiTypes.OBJECT,
+            422: OpenApiTypes.OBJECT,
+            429: OpenApiTypes.OBJECT,
+        },
         examples=[
             OpenApiExample(
                 "Two servers on one SAN",
@@ -109,6 +135,9 @@ class AvailabilityView(APIView):
         summary="Composite availability, downtime, SPOFs and importance per service",
     )
     def post(self, request: Request) -> Response:
+        too_large = body_too_large(request, self.max_body_bytes)
+        if too_large is not None:
+            return too_large
         data = request.data
         if not isinstance(data, dict):
             return problem_response(
@@ -142,15 +171,45 @@ class AvailabilityView(APIView):
         topology_data = {k: v for k, v in data.items() if k not in ("samples", "seed")}
         try:
             topology = parse_topology(topology_data)
-            report = composite_availability(topology, **options)
+            analyzer = AvailabilityAnalyzer(topology, node_limit=NODE_LIMIT, **options)
         except TopologyError as error:
             return topology_problem(error)
+        results = []
+        work = 0
+        for service in topology.services:
+            if analyzer.method == "monte_carlo":
+                work += analyzer.samples * len(analyzer.model.variables(service.id))
+            if work > MAX_SAMPLE_WORK:
+                return _limit_problem(
+                    "Too much Monte Carlo work",
+                    f"Estimating these services needs more than {MAX_SAMPLE_WORK:,} "
+                    "sampled component states; send fewer samples or fewer services.",
+                    "monte-carlo-too-costly",
+                    sample_work_limit=MAX_SAMPLE_WORK,
+                )
+            try:
+                result = analyzer.service(service.id)
+            except ExactTooCostly as error:
+                return _limit_problem(
+                    "Exact calculation too costly",
+                    f"Service '{error.service_id}': {error.reason}. Ask for \"auto\" to get "
+                    'a Monte Carlo estimate instead, or "monte_carlo".',
+                    "exact-too-costly",
+                    node_limit=error.node_limit,
+                    service=error.service_id,
+                )
+            if result.method == "monte_carlo" and analyzer.method == "auto":
+                work += analyzer.samples * result.variables
+            results.append(result)
         return Response(
             {
-                "year_days": report.year_days,
-                "year_convention": report.year_convention,
-                "method_requested": report.method_requested,
-                "services": [_service_payload(result) for result in report.services],
+                "year_days": topology.year_days,
+                "year_convention": YEAR_CONVENTIONS.get(
+                    topology.year_days, f"{topology.year_days} days"
+                ),
+                "method_requested": analyzer.method,
+                "node_limit": NODE_LIMIT,
+                "services": [_service_payload(result) for result in results],
             }
         )
 

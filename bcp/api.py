@@ -39,9 +39,13 @@ def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response
         extra: dict[str, Any] = {"errors": response.data}
     else:
         data = response.data if isinstance(response.data, dict) else {}
-        title = {401: "Not authenticated", 403: "Forbidden", 404: "Not found"}.get(
-            response.status_code, "Request failed"
-        )
+        title = {
+            401: "Not authenticated",
+            403: "Forbidden",
+            404: "Not found",
+            413: "Request too large",
+            429: "Too many requests",
+        }.get(response.status_code, "Request failed")
         detail = str(data.get("detail", exc))
         extra = {}
     problem = problem_response(status=response.status_code, title=title, detail=detail, **extra)

@@ -210,7 +210,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bcp.api.problem_details_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+    # "analysis": per-user rate of the computing API endpoints (availability, what-if).
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "10/min",
+        "analysis": env_str("ANALYSIS_API_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Continuity API",
@@ -221,9 +225,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two "status" choice sets (incidents, runbook steps): name them, so the schema
-    # builds without a warning and check --deploy stays clean.
-    "ENUM_NAME_OVERRIDES": {"IncidentStatusEnum": ["open", "closed"]},
+    # Choice sets used by several fields get one name each, so the schema builds without
+    # a warning and check --deploy stays clean: two "status" sets (incidents, runbook
+    # steps) and the analysis method and objective-source sets.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": ["open", "closed"],
+        "AnalysisMethodUsedEnum": "analysis.api_schema.METHOD_USED_CHOICES",
+        "AnalysisMethodRequestedEnum": "analysis.api_schema.METHOD_REQUESTED_CHOICES",
+        "AnalysisObjectiveSourceEnum": "analysis.api_schema.SOURCE_CHOICES",
+    },
 }
 
 # Sign-in throttling (django-axes, keyed in bcp.auth): after LOGIN_THROTTLE_ATTEMPTS

@@ -219,3 +219,63 @@ def test_api_docs_page_uses_no_external_assets() -> None:
     assert response.status_code == 200
     assert "swagger-ui" in body
     assert "https://" not in body and "http://" not in body.replace("http://testserver", "")
+
+
+def _adversarial(pairs: int) -> dict[str, Any]:
+    """(x1 ∧ y1) ∨ … ∨ (xn ∧ yn) with every x compiled before any y: its decision diagram
+    doubles with each pair (about 2^(n+1) nodes)."""
+    xs = [_c(f"x{i}", 0.9) for i in range(pairs)]
+    ys = [_c(f"y{i}", 0.9) for i in range(pairs)]
+    ps = [_c(f"p{i}", 0.99, (f"x{i}", f"y{i}")) for i in range(pairs)]
+    return {
+        "components": [*xs, _c("z", 0.5), *ys, *ps],
+        "groups": [
+            {"id": "a", "mode": "active_active", "k": 1, "members": [*(x["id"] for x in xs), "z"]},
+            {"id": "b", "mode": "active_active", "k": 1, "members": [p["id"] for p in ps]},
+        ],
+        "services": [{"id": "svc", "requires": ["a", "b"]}],
+    }
+
+
+def test_exact_past_the_node_budget_is_a_422_naming_the_limit(api: APIClient) -> None:
+    from analysis.api import NODE_LIMIT
+
+    body = {**_adversarial(18), "method": "exact"}
+    response = api.post(reverse("api_availability"), body, format="json")
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["node_limit"] == NODE_LIMIT and problem["service"] == "svc"
+    assert f"{NODE_LIMIT:,}" in problem["detail"]
+
+
+def test_auto_past_the_node_budget_is_a_monte_carlo_estimate_that_says_so(api: APIClient) -> None:
+    body = {**_adversarial(18), "method": "auto", "samples": 20_000}
+    response = api.post(reverse("api_availability"), body, format="json")
+    assert response.status_code == 200
+    [service] = response.json()["services"]
+    assert service["method"] == "monte_carlo"
+    assert service["confidence_interval_95"] is not None
+    assert any("node limit" in note for note in service["notes"])
+
+
+def test_a_body_over_the_size_limit_is_a_413_problem(api: APIClient) -> None:
+    from analysis.api import MAX_BODY_BYTES
+
+    components = [_c(f"c{i:06d}", 0.99) for i in range(MAX_BODY_BYTES // 40)]
+    body = {"components": components, "services": [{"id": "s", "requires": ["c000000"]}]}
+    response = api.post(reverse("api_availability"), body, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_too_much_monte_carlo_work_is_a_422_problem(api: APIClient) -> None:
+    components = [_c(f"c{i}", 0.99) for i in range(600)]
+    body = {
+        "components": components,
+        "services": [{"id": "s", "requires": [c["id"] for c in components]}],
+        "method": "monte_carlo",
+        "samples": 2_000_000,
+    }
+    response = api.post(reverse("api_availability"), body, format="json")
+    assert response.status_code == 422
+    assert response.json()["sample_work_limit"] > 0
