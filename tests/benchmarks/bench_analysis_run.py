@@ -553,7 +553,8 @@ def measure(plan: Plan, manager: Any, *, profile: bool, execute_full: bool) -> d
     # The whole plan: once, then twice more if that was cheap.
     load_before = load_average()
     cpu_start = time.process_time()
-    results, first = timed(lambda: analyse_plan(inputs))
+    analysis, first = timed(lambda: analyse_plan(inputs))
+    results, timings = analysis.results, analysis.timings
     cpu = time.process_time() - cpu_start
     full_seconds = [first]
     if first < 2.0:
@@ -565,21 +566,26 @@ def measure(plan: Plan, manager: Any, *, profile: bool, execute_full: bool) -> d
         "load_average_before": load_before,
         "target_ms": TARGET_FULL_S * 1000,
         "functions_analysed": len(functions),
-        "functions_with_availability": sum(1 for f in functions.values() if f["availability"]),
-        "functions_with_required": sum(1 for f in functions.values() if f["required"]),
-        "gaps": sum(len(f["gaps"]) for f in functions.values()),
+        "functions_with_availability": sum(1 for f in functions if f["achievable"]),
+        "functions_with_required": sum(1 for f in functions if f["required"]),
+        "gaps": sum(len(f["gaps"]) for f in functions),
+        "roadmap_steps": len(results["roadmap"]),
+        "engine_runs_fresh": timings["engine_runs_fresh"],
+        "engine_runs_reused": timings["engine_runs_reused"],
         "inventory_errors": len(results["inventory_errors"]),
         "methods": _methods(functions),
         "results_json_mb": round(len(json.dumps(results, default=str)) / 1e6, 2),
     }
     per_function = sorted(
-        results["timings"]["per_function_seconds"].items(), key=lambda kv: kv[1], reverse=True
+        timings["per_function_seconds"].items(),  # type: ignore[attr-defined]
+        key=lambda kv: kv[1],
+        reverse=True,
     )
     stages["analyse_plan_full"]["slowest_functions_ms"] = [
         [key, round(s * 1000, 1)] for key, s in per_function[:5]
     ]
     report("analyse_plan_full", stages)
-    del results, functions
+    del analysis, results, functions
     gc.collect()
 
     # The worker's own function, results stored: one function and (optionally) the plan.
@@ -606,11 +612,11 @@ def measure(plan: Plan, manager: Any, *, profile: bool, execute_full: bool) -> d
     return stages
 
 
-def _methods(functions: dict[str, Any]) -> dict[str, int]:
+def _methods(functions: list[Any]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for entry in functions.values():
-        if entry["availability"]:
-            method = entry["availability"]["method"]
+    for entry in functions:
+        if entry["achievable"]:
+            method = entry["achievable"]["method"]["code"]
             found[method] = found.get(method, 0) + 1
     return found
 
