@@ -83,7 +83,7 @@ def duration(seconds: float | None) -> str:
         raise ValueError("cannot show a duration of NaN seconds")
     if math.isinf(value):
         return "unbounded" if value > 0 else "−unbounded"
-    if 0.0 < abs(value) < 0.5:
+    if 0.0 < value < 0.5:
         return "under 1 s"
     whole = math.floor(abs(value) + 0.5)
     if whole == 0:

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from analysis.formatting import duration
+
 Period = Literal["year", "quarter", "month", "week", "day", "rolling_28_days", "rolling_30_days"]
 
 PERIODS: Final[tuple[Period, ...]] = get_args(Period)
@@ -211,36 +213,17 @@ def nines(availability: float) -> float:
     return -math.log10(1.0 - a)
 
 
-_UNITS: Final[tuple[tuple[str, int], ...]] = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
-
-
 def format_duration(seconds: float) -> str:
-    """Human-readable duration in days, hours, minutes and seconds, rounded to whole seconds.
+    """Human-readable duration in days, hours, minutes and seconds, rounded to whole seconds,
+    in the product's one set of words (``analysis.formatting.duration``).
 
     Zero units are left out; negative durations (an overspent budget) get a leading "−"
-    sign; positive durations under half a second read "< 1 s".
+    sign; positive durations under half a second read "under 1 s".
 
-    Examples: 315 569.52 s → "3 d 15 h 39 m 30 s"; 31 556.952 s → "8 h 45 m 57 s";
-    3 155.6952 s → "52 m 36 s"; 3 600 s → "1 h"; 0 → "0 s"; −90 s → "−1 m 30 s".
+    Examples: 315 569.52 s → "3 d 15 h 39 min 30 s"; 31 556.952 s → "8 h 45 min 57 s";
+    3 155.6952 s → "52 min 36 s"; 3 600 s → "1 h"; 0 → "0 s"; −90 s → "−1 min 30 s".
     """
-    value = float(seconds)
-    if math.isnan(value):
-        raise ValueError("cannot format a duration of NaN seconds")
-    if math.isinf(value):
-        return "unbounded" if value > 0 else "−unbounded"
-    if 0.0 < value < 0.5:
-        return "< 1 s"
-    whole = round_seconds(value)
-    if whole == 0:
-        return "0 s"
-    sign = "−" if whole < 0 else ""
-    remaining = abs(whole)
-    parts = []
-    for unit, size in _UNITS:
-        count, remaining = divmod(remaining, size)
-        if count:
-            parts.append(f"{count} {unit}")
-    return sign + " ".join(parts)
+    return duration(seconds)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,10 +60,10 @@ def test_availability_outside_zero_to_one_is_refused(bad):
     ("label", "text_prefix"),
     [
         ("99%", "3 d 15 h"),
-        ("99.9%", "8 h 45 m"),
-        ("99.95%", "4 h 22 m"),
-        ("99.99%", "52 m"),
-        ("99.999%", "5 m"),
+        ("99.9%", "8 h 45 min"),
+        ("99.95%", "4 h 22 min"),
+        ("99.99%", "52 min"),
+        ("99.999%", "5 min"),
     ],
 )
 def test_the_whitepaper_nines_table_comes_out_of_the_engine(label, text_prefix):
@@ -74,11 +74,11 @@ def test_the_whitepaper_nines_table_comes_out_of_the_engine(label, text_prefix):
 def test_the_nines_table_is_exact_to_the_second():
     texts = [row.downtime_text for row in NINES_TABLE]
     assert texts == [
-        "3 d 15 h 39 m 30 s",
-        "8 h 45 m 57 s",
-        "4 h 22 m 58 s",
-        "52 m 36 s",
-        "5 m 16 s",
+        "3 d 15 h 39 min 30 s",
+        "8 h 45 min 57 s",
+        "4 h 22 min 58 s",
+        "52 min 36 s",
+        "5 min 16 s",
     ]
 
 
@@ -126,13 +126,13 @@ def test_downtime_longer_than_the_period_is_refused():
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (315_569.52, "3 d 15 h 39 m 30 s"),
-        (31_556.952, "8 h 45 m 57 s"),
-        (3_155.6952, "52 m 36 s"),
+        (315_569.52, "3 d 15 h 39 min 30 s"),
+        (31_556.952, "8 h 45 min 57 s"),
+        (3_155.6952, "52 min 36 s"),
         (3_600, "1 h"),
         (0, "0 s"),
-        (0.2, "< 1 s"),
-        (-90, "−1 m 30 s"),
+        (0.2, "under 1 s"),
+        (-90, "−1 min 30 s"),
     ],
 )
 def test_durations_read_in_days_hours_minutes_and_seconds(seconds, text):
@@ -145,7 +145,7 @@ def test_nines_counts_the_nines():
 
 
 def test_the_nines_table_follows_the_year_convention():
-    assert nines_table(year_days=365)[0].downtime_text == "3 d 15 h 36 m"
+    assert nines_table(year_days=365)[0].downtime_text == "3 d 15 h 36 min"
 
 
 def test_what_is_left_of_a_monthly_budget_after_incidents():

@@ -117,7 +117,7 @@ def test_the_rpo_is_the_data_loss_tolerance():
 def test_the_least_strict_tier_within_the_tolerated_downtime_is_required():
     tier, reason = required_tier(10.4)
     assert tier == 0.999
-    assert "8 h 45 m 57 s" in reason
+    assert "8 h 45 min 57 s" in reason
 
 
 def test_a_tolerance_below_every_tier_asks_for_the_strictest_and_says_so():
@@ -130,7 +130,7 @@ def test_the_yearly_tolerance_is_incidents_times_rto():
     once = replace(print_service_assessment(), expected_incidents_per_year=1.0)
     r = recommend_objectives(once)
     assert r.tolerated_downtime_hours_per_year == pytest.approx(5.2)
-    # 99.9% allows 8 h 46 m a year, more than 5.2 h; 99.95% allows 4 h 23 m.
+    # 99.9% allows 8 h 46 min a year, more than 5.2 h; 99.95% allows 4 h 23 min.
     assert r.required_availability == 0.9995
 
 
