@@ -174,7 +174,7 @@ def analyse_function(
         "key": key,
         "pk": function.pk,
         "name": function.name,
-        "criticality": str(getattr(function, "criticality", "") or ""),
+        "criticality": str(function.criticality or ""),
         "status": status,
         "required": required,
         "achievable": None,
