@@ -73,14 +73,17 @@ def test_every_option_percentage_agrees_with_its_after_figures(demo: dict[str, A
     for gap in entry["gaps"]:
         for option in gap["options"]:
             after, required = option["after"], gap["required"]
-            if gap["measure"] == "rto":
+            assert (required is None) == (gap["measure"] == "spof")
+            if gap["measure"] == "spof":
+                met = gap["element"] not in after["single_points_of_failure"]
+            elif required is None:
+                raise AssertionError(gap)
+            elif gap["measure"] == "rto":
                 met = after["rto_hours"] is not None and after["rto_hours"] <= required
             elif gap["measure"] == "rpo":
                 met = after["rpo_hours"] is not None and after["rpo_hours"] <= required
-            elif gap["measure"] == "availability":
-                met = after["availability"] >= required
             else:
-                met = gap["element"] not in after["single_points_of_failure"]
+                met = after["availability"] >= required
             assert option["closes_gap"] == met, (gap["id"], option["technique"])
             assert (option["gap_closed_percent"] == 100) == met
 

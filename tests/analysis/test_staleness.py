@@ -35,6 +35,7 @@ def _fill(plan: Plan, users: dict[str, Any]) -> None:
         assert workshop is not None
         ActionItem.objects.create(workshop=workshop, text="Check the SAN restore test")
         function = BusinessFunction.objects.filter(plan=plan).first()
+        assert function is not None
         AgreedObjective.objects.create(
             plan=plan,
             function=function,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import HealthCheck, given, settings
 
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
@@ -11,11 +13,12 @@ from analysis.engine.topology import Topology
 from tests.analysis.engine.strategies import structures
 
 
-def _index(t: Topology) -> dict[str, object]:
-    return {x.id: x for x in (*t.sites, *t.components, *t.groups, *t.services)}
+def _index(t: Topology) -> dict[str, Any]:
+    items: list[Any] = [*t.sites, *t.components, *t.groups, *t.services]
+    return {x.id: x for x in items}
 
 
-def _up(index: dict[str, object], node: str, down: str) -> bool:
+def _up(index: dict[str, Any], node: str, down: str) -> bool:
     """Straight from the definitions: is ``node`` up when only ``down`` has failed?"""
     item = index[node]
     if hasattr(item, "requires"):
@@ -28,7 +31,7 @@ def _up(index: dict[str, object], node: str, down: str) -> bool:
     return all(_up(index, r, down) for r in refs if r is not None)
 
 
-def _closure(index: dict[str, object], root: str) -> set[str]:
+def _closure(index: dict[str, Any], root: str) -> set[str]:
     seen: set[str] = set()
     stack = [root]
     while stack:
