@@ -15,7 +15,17 @@ from typing import Any, Literal, Union
 
 from rest_framework import serializers
 
-from analysis.results import MethodCode, MethodRequested, ObjectiveSource
+from analysis.results import (
+    ElementKind,
+    FunctionStatus,
+    Measure,
+    MethodCode,
+    MethodRequested,
+    ObjectiveSource,
+    RemedyKind,
+    Severity,
+    VariableKind,
+)
 
 _CACHE: dict[type[Any], type[serializers.Serializer[Any]]] = {}
 
@@ -78,3 +88,9 @@ def serializer_for(tp: type[Any]) -> type[serializers.Serializer[Any]]:
 METHOD_USED_CHOICES = [(code, code) for code in typing.get_args(MethodCode)]
 METHOD_REQUESTED_CHOICES = [(code, code) for code in typing.get_args(MethodRequested)]
 SOURCE_CHOICES = [(code, code) for code in typing.get_args(ObjectiveSource)]
+FUNCTION_STATUS_CHOICES = [(code, code) for code in typing.get_args(FunctionStatus)]
+VARIABLE_KIND_CHOICES = [(code, code) for code in typing.get_args(VariableKind)]
+ELEMENT_KIND_CHOICES = [(code, code) for code in typing.get_args(ElementKind)]
+MEASURE_CHOICES = [(code, code) for code in typing.get_args(Measure)]
+SEVERITY_CHOICES = [(code, code) for code in typing.get_args(Severity)]
+REMEDY_CHOICES = [(code, code) for code in typing.get_args(RemedyKind)]

@@ -230,9 +230,16 @@ SPECTACULAR_SETTINGS = {
     # steps) and the analysis method and objective-source sets.
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": ["open", "closed"],
+        "IncidentKindEnum": ["incident", "exercise"],
         "AnalysisMethodUsedEnum": "analysis.api_schema.METHOD_USED_CHOICES",
         "AnalysisMethodRequestedEnum": "analysis.api_schema.METHOD_REQUESTED_CHOICES",
         "AnalysisObjectiveSourceEnum": "analysis.api_schema.SOURCE_CHOICES",
+        "AnalysisFunctionStatusEnum": "analysis.api_schema.FUNCTION_STATUS_CHOICES",
+        "AnalysisVariableKindEnum": "analysis.api_schema.VARIABLE_KIND_CHOICES",
+        "AnalysisElementKindEnum": "analysis.api_schema.ELEMENT_KIND_CHOICES",
+        "AnalysisMeasureEnum": "analysis.api_schema.MEASURE_CHOICES",
+        "AnalysisSeverityEnum": "analysis.api_schema.SEVERITY_CHOICES",
+        "AnalysisRemedyEnum": "analysis.api_schema.REMEDY_CHOICES",
     },
 }
 
