@@ -56,3 +56,11 @@ def _report(job: Job, progress: ProgressFn) -> dict[str, Any]:
 )
 def history_report(job_id: str) -> str:
     return run_job(job_id, _report)
+
+
+@shared_task(name="audit.tasks.record_chain_head", soft_time_limit=60, time_limit=90)
+def record_chain_head(path: str | None = None, to_syslog: bool = False) -> str:
+    """Scheduled: write the chain head outside the database (see audit.anchoring)."""
+    from audit.anchoring import chain_head_record
+
+    return chain_head_record(path=path, to_syslog=to_syslog).line
