@@ -53,7 +53,7 @@ class TopologySerializer(serializers.Serializer[dict[str, Any]]):
     method = serializers.ChoiceField(
         choices=["auto", "exact", "monte_carlo"], required=False, default="auto"
     )
-    samples = serializers.IntegerField(required=False)
+    samples = serializers.IntegerField(required=False, min_value=1)
     seed = serializers.IntegerField(required=False)
 
 
@@ -150,11 +150,14 @@ class AvailabilityView(LimitedAPIView):
             )
         options = {key: data[key] for key in ("samples", "seed") if key in data}
         for key, value in options.items():
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            # A seed may be 0; a Monte Carlo run needs at least one sample.
+            least = 1 if key == "samples" else 0
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                wanted = "a positive" if least else "a non-negative"
                 return problem_response(
                     status=400,
                     title="Invalid topology",
-                    detail=f"{key} must be a non-negative integer.",
+                    detail=f"{key} must be {wanted} integer.",
                     type_=f"{PROBLEM_BASE}topology-invalid",
                     code="invalid",
                     path=key,
@@ -233,11 +236,10 @@ class BudgetView(APIView):
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("availability")
         raw_year = request.query_params.get("year_days", "365.2425")
-        try:
-            percent = float(raw) if raw is not None else math.nan
-            year_days = float(raw_year)
-        except ValueError:
-            percent, year_days = math.nan, math.nan
+        # Each value is parsed on its own, so a bad year length is never blamed on
+        # the availability (an empty year_days= used to read as a bad availability).
+        percent = _number(raw)
+        year_days = _number(raw_year)
         if not math.isfinite(percent) or not 0 <= percent <= 100:
             return problem_response(
                 status=400,
@@ -272,3 +274,11 @@ class BudgetView(APIView):
                 },
             }
         )
+
+
+def _number(raw: str | None) -> float:
+    """A finite float from a query value, or NaN (missing, empty or not a number)."""
+    try:
+        return float(raw) if raw is not None else math.nan
+    except ValueError:
+        return math.nan

@@ -22,6 +22,7 @@ import io
 import json
 import tarfile
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -169,7 +170,12 @@ def _read_members(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
                 extracted = archive.extractfile(info)
                 if extracted is not None:
                     members[name] = extracted.read()
-    except (OSError, tarfile.TarError) as exc:
+    except EOFError as exc:
+        raise BackupError(
+            f"{path} is truncated or damaged (the archive ends early); nothing was restored. "
+            "Copy the backup again and check its size."
+        ) from exc
+    except (OSError, tarfile.TarError, zlib.error) as exc:
         raise BackupError(
             f"{path} is not a Continuity backup (not a readable .tar.gz): {exc}"
         ) from exc
