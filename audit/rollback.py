@@ -34,6 +34,7 @@ from audit.versions import FieldChange, Names, data_fields, differences, row_val
 from bcp.concurrency import EditConflict, save_if_current
 from bcp.history import change_context, current_change_context
 from bcp.models import Plan
+from bcp.rules import check_write_rules
 
 # How many deleted objects, one referring to the next, a rollback restores at most.
 MAX_RESTORE_DEPTH = 3
@@ -164,10 +165,16 @@ def rollback_preview(*, plan: Plan, model: type[models.Model], history_id: int) 
 def _validate(instance: models.Model) -> None:
     try:
         instance.full_clean()
+        # The services' rules (the BIA lock, keep one manager) hold here too.
+        check_write_rules(instance)
     except ValidationError as exc:
-        details = "; ".join(
-            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
-            for name, messages in exc.message_dict.items()
+        details = (
+            "; ".join(
+                f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+                for name, messages in exc.message_dict.items()
+            )
+            if hasattr(exc, "error_dict")
+            else " ".join(exc.messages)
         )
         raise RollbackRefused(f"Restoring this version would break a rule: {details}") from exc
 

@@ -83,6 +83,14 @@ def membership_add(
         return Membership.objects.create(plan=plan, user=member, role=role)
 
 
+def membership_write_rule(instance: Any) -> None:
+    """On every write path: a membership written as a non-manager must leave a manager."""
+    if instance.role != Role.MANAGER:
+        stored = Membership.objects.filter(pk=instance.pk).first()
+        if stored is not None:
+            _ensure_a_manager_remains(stored.plan, stored)
+
+
 def _ensure_a_manager_remains(plan: Plan, leaving: Membership) -> None:
     others = Membership.objects.filter(plan=plan, role=Role.MANAGER).exclude(pk=leaving.pk)
     if leaving.role == Role.MANAGER and not others.exists():

@@ -620,6 +620,20 @@ def _mark_in_progress(assessment: Assessment, user: Any) -> None:
         save_locked(assessment, changes={"state": AssessmentState.IN_PROGRESS})
 
 
+def answer_write_rule(instance: Any) -> None:
+    """On every write path: an answer of a submitted, approved or superseded BIA is locked."""
+    assessment = Assessment.objects.get(pk=instance.assessment_id)
+    if not assessment.is_editable or not assessment.is_current:
+        raise ValidationError(_locked_message(assessment))
+
+
+def assessment_write_rule(instance: Any) -> None:
+    """On every write path: an approved or superseded BIA is not rewritten (start a revision)."""
+    stored = Assessment.objects.filter(pk=instance.pk).first()
+    if stored is not None and (stored.state == AssessmentState.APPROVED or not stored.is_current):
+        raise ValidationError(_locked_message(stored))
+
+
 def _locked_message(assessment: Assessment) -> str:
     if assessment.state == AssessmentState.APPROVED:
         return "This BIA is approved and locked. Start a new revision to change it."
