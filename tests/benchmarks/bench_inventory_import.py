@@ -227,7 +227,12 @@ def main() -> None:
         "benchmark": "inventory as code import",
         "database": connection.vendor,
         "format": args.format,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            # Other work on the machine slows every figure; this says how busy it was.
+            "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
+        },
         "targets_at_x1": {"check_s": 5, "apply_s": 20},
         "runs": runs,
     }
@@ -243,6 +248,7 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(output, indent=2))
+    print(f"load average (1, 5, 15 min): {output['machine']['load_average_1_5_15']}")
     print(f"written to {out}")
 
 
