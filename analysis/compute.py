@@ -58,6 +58,9 @@ Progress = Callable[[int, str], None]
 # dominates a large plan's run. Past this many functions a whole-plan run finds and
 # grades every gap but ranks remedies only when one function is recomputed.
 REMEDY_RANKING_LIMIT = 50
+# Time a whole-plan run may spend proving remedies (the task's soft limit is 120 s); the
+# functions after it are graded without remedies and say so (recompute one to see them).
+REMEDY_TIME_BUDGET_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -355,8 +358,13 @@ def analyse_plan(
     timings: dict[str, float] = {}
     for index, key in enumerate(keys, start=1):
         begun = time.perf_counter()
+        within_budget = only is not None or begun - started < REMEDY_TIME_BUDGET_SECONDS
         work = analyse_function(
-            inputs, key, analyzer=analyzer, namer=namer, rank_remedies=rank_remedies
+            inputs,
+            key,
+            analyzer=analyzer,
+            namer=namer,
+            rank_remedies=rank_remedies and within_budget,
         )
         works.append(work)
         timings[key] = time.perf_counter() - begun
@@ -386,7 +394,7 @@ def analyse_plan(
         "context": ctx,
         "inventory_errors": errors,
         "notes": list(inputs.notes),
-        "remedies_ranked": rank_remedies,
+        "remedies_ranked": rank_remedies and all(e["remedies_ranked"] for e in entries),
         "functions": entries,
         "roadmap": plan_steps,
         "spof_ranking": _spof_ranking(works, namer),

@@ -175,9 +175,10 @@ class ServiceDiagram:
     levels: dict[str, int]
     variable_at: list[str]
     windows: dict[int, str]
+    compiled_nodes: int = 0
 
     def size(self) -> int:
-        return len(self.bdd) - 2
+        return self.compiled_nodes
 
 
 class AvailabilityAnalyzer:
@@ -192,7 +193,9 @@ class AvailabilityAnalyzer:
 
     ``method`` "exact" raises ``ExactTooCostly`` when a service's diagram would need more
     than ``node_limit`` nodes; "auto" estimates that service by Monte Carlo and says why.
-    ``keep_diagrams`` keeps each service's diagram for what-if reuse (``diagram()``).
+    ``keep_diagrams`` keeps each service's diagram for what-if reuse (``diagram()``);
+    ``importance`` False skips Birnbaum importance (all zero; SPOFs then in id order), for
+    runs that only need the figures.
     """
 
     def __init__(
@@ -207,6 +210,7 @@ class AvailabilityAnalyzer:
         validate: bool = True,
         model: Model | None = None,
         keep_diagrams: bool = False,
+        importance: bool = True,
     ) -> None:
         self.model = model if model is not None else Model(topology, validate=validate)
         self.topology = self.model.topology
@@ -214,7 +218,8 @@ class AvailabilityAnalyzer:
         self.samples = samples
         self.seed = seed
         self.node_limit = node_limit
-        self.importance_samples = importance_samples
+        self.importance_samples = importance_samples if importance else 0
+        self.importance = importance
         self.keep_diagrams = keep_diagrams
         self._diagrams: dict[str, ServiceDiagram] = {}
         self._results: dict[str, ServiceAvailability] = {}
@@ -283,7 +288,7 @@ class AvailabilityAnalyzer:
                 root = build(service_id)
         finally:
             bdd.set_budget(None)
-        return ServiceDiagram(bdd, root, levels, variable_at, windows)
+        return ServiceDiagram(bdd, root, levels, variable_at, windows, len(bdd) - 2)
 
     def diagram(self, service_id: str) -> ServiceDiagram | None:
         """The kept diagram of an exactly solved service (``keep_diagrams`` only)."""
@@ -381,9 +386,13 @@ class AvailabilityAnalyzer:
     ) -> ServiceAvailability:
         bdd, root = diagram.bdd, diagram.root
         availability, unavailability = bdd.probability(root)
-        by_level, size = bdd.birnbaum(root)
-        birnbaum = {diagram.variable_at[level]: value for level, value in by_level.items()}
-        windows = [level for level in by_level if level in diagram.windows]
+        if self.importance:
+            by_level, size = bdd.birnbaum(root)
+            birnbaum = {diagram.variable_at[level]: value for level, value in by_level.items()}
+        else:
+            by_level, size = {}, bdd.size(root)
+            birnbaum = {}
+        windows = list(diagram.windows)  # levels outside the root's diagram change nothing
         structural = availability
         if windows:
             structural = bdd.probability_with(root, {w: (1.0, 0.0) for w in windows})[0]

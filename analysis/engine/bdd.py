@@ -288,6 +288,36 @@ class BDD:
                 reach[high] = reach.get(high, 0.0) + r * up[level]
         return importance, len(order)
 
+    def restrict(self, f: int, level: int, value: bool) -> int:
+        """f with the variable at ``level`` fixed up (``value`` True) or down.
+
+        Example: restrict(a ∧ b, level(a), True) = b.
+        """
+        memo: dict[int, int] = {}
+        lev, lo, hi = self.level, self.low, self.high
+
+        def go(node: int) -> int:
+            if node <= TRUE or lev[node] > level:
+                return node  # ordered: nothing below tests this level
+            if lev[node] == level:
+                return hi[node] if value else lo[node]
+            cached = memo.get(node)
+            if cached is None:
+                cached = self.mk(lev[node], go(lo[node]), go(hi[node]))
+                memo[node] = cached
+            return cached
+
+        return go(f)
+
+    def compose_monotone(self, f: int, level: int, g: int) -> int:
+        """f with the variable at ``level`` replaced by the function ``g``, for f monotone
+        in that variable: f[x := g] = f|x=0 ∨ (g ∧ f|x=1), since f|x=0 implies f|x=1.
+
+        Example: f = x ∧ s, g = x ∨ x' → (x ∨ x') ∧ s (a component given a peer on the
+        same supports).
+        """
+        return self.or_(self.restrict(f, level, False), self.and_(g, self.restrict(f, level, True)))
+
     def size(self, root: int) -> int:
         """Number of internal nodes in ``root``'s diagram."""
         return len(self.reachable(root))

@@ -33,12 +33,14 @@ from analysis.engine.availability import (
     ResultMethod,
     ServiceAvailability,
 )
+from analysis.engine.bdd import deep_recursion
 from analysis.engine.budgets import SECONDS_PER_DAY
 from analysis.engine.montecarlo import DEFAULT_IMPORTANCE_SAMPLES, DEFAULT_SAMPLES, DEFAULT_SEED
 from analysis.engine.structure import FailoverLoss, Model, sub_topology
 from analysis.engine.topology import Method, Topology
 from analysis.engine.whatif import (
     RECOVERY_ONLY,
+    AddRedundantPeer,
     Change,
     ChangeSet,
     SetAvailability,
@@ -69,6 +71,7 @@ class AnalysisContext:
         model: Model | None = None,
         keep_diagrams: bool = False,
         validate: bool = True,
+        importance: bool = True,
     ) -> AvailabilityAnalyzer:
         return AvailabilityAnalyzer(
             topology,
@@ -80,6 +83,7 @@ class AnalysisContext:
             model=model,
             keep_diagrams=keep_diagrams,
             validate=validate,
+            importance=importance,
         )
 
 
@@ -201,7 +205,9 @@ class WhatIfEvaluator:
             return figures
         self.fresh_runs += 1
         part = replace(sub_topology(changed, [self.service_id]), sites=changed.sites)
-        return function_figures(self.context.analyzer(part, validate=False), self.service_id)
+        # Figures only: no importance (the SPOFs after a change are listed in id order).
+        analyzer = self.context.analyzer(part, validate=False, importance=False)
+        return function_figures(analyzer, self.service_id)
 
     def _reuse(self, changed: Topology, items: Sequence[Change]) -> FunctionFigures | None:
         before = self.analyzer.service(self.service_id)
@@ -209,6 +215,9 @@ class WhatIfEvaluator:
         if all(isinstance(change, RECOVERY_ONLY) for change in items):
             model = Model(changed, validate=False)
             return figures_from(before, _objectives(model, sid, before))
+        peers = [c for c in items if isinstance(c, AddRedundantPeer)]
+        if peers and all(isinstance(c, (*RECOVERY_ONLY, AddRedundantPeer)) for c in items):
+            return self._compose_peers(changed, peers, before)
         if not all(isinstance(change, SetAvailability) for change in items):
             return None
         diagram = self.analyzer.diagram(sid)
@@ -233,6 +242,73 @@ class WhatIfEvaluator:
             importance=(),
             notes=(f"exact: the diagram of {diagram.size()} nodes re-weighted for the change",),
             structural_availability=None,
+        )
+        return figures_from(result, _objectives(model, sid, result))
+
+    def _compose_peers(
+        self, changed: Topology, changes: Sequence[AddRedundantPeer], before: ServiceAvailability
+    ) -> FunctionFigures | None:
+        """Same-site peers for components x₁…xₙ, without recompiling the function.
+
+        Every use of x becomes the pair {x, x'}; with the same site and dependencies D,
+        (x ∧ D) ∨ (x' ∧ D) = (x ∨ x') ∧ D, and an active/passive pair adds its failover
+        window w in series. x's variable appears only in x's own node, so the function's
+        diagram with x replaced by (x ∨ x') ∧ w is exactly the changed function
+        (``BDD.compose_monotone``), one peer after the other. Peers in another site, a
+        component that is the active member of a pair with a failover window, and
+        diagrams near the node budget (where a fresh compile might be refused) take a
+        fresh run instead.
+        """
+        sid = self.service_id
+        diagram = self.analyzer.diagram(sid)
+        limit = self.context.node_limit
+        if (
+            diagram is None
+            or before.method != "exact_bdd"
+            or (limit is not None and diagram.compiled_nodes * 4 > limit)
+        ):
+            return None
+        targets = [c.component_id for c in changes]
+        if len(set(targets)) != len(targets):
+            return None
+        for change in changes:
+            original = self.model.components.get(change.component_id)
+            if (
+                original is None
+                or (change.site is not None and change.site != original.site)
+                # As the active member of a pair, x sets that pair's failover window,
+                # which the new pair (now the active member) no longer has.
+                or change.component_id in self._failover_members
+            ):
+                return None
+        model = Model(changed, validate=False)
+        pairs = changed.groups[len(changed.groups) - len(changes) :]  # appended in order
+        bdd = diagram.bdd
+        root = diagram.root
+        for change, pair in zip(changes, pairs, strict=True):
+            x_level = diagram.levels.get(change.component_id)
+            if x_level is None:
+                continue  # the function does not use x
+            p, q = model.pq(pair.members[1])
+            replacement = bdd.or_(bdd.var(x_level), bdd.var(bdd.add_level(p, q)))
+            loss = model.failover_loss(pair.id)
+            if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
+                window = bdd.add_level(1.0 - loss.lost_fraction, loss.lost_fraction)
+                replacement = bdd.and_(replacement, bdd.var(window))
+            with deep_recursion(2 * bdd.levels + 64):
+                root = bdd.compose_monotone(root, x_level, replacement)
+        availability, unavailability = bdd.probability(root)
+        result = replace(
+            before,
+            availability=availability,
+            unavailability=unavailability,
+            downtime_seconds_per_year=unavailability * changed.year_days * SECONDS_PER_DAY,
+            single_points_of_failure=tuple(sorted(model.necessary(sid))),
+            importance=(),
+            notes=("exact: the function's diagram with the peers composed in",),
+            structural_availability=None,
+            failover_losses=(),
+            bdd_nodes=bdd.size(root),
         )
         return figures_from(result, _objectives(model, sid, result))
 

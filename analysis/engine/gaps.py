@@ -307,7 +307,9 @@ def _spof_gap(
     return "spof", severity, spof, (spof,), evidence
 
 
-def _plan(gap: Gap, service_id: str, best: RemediationOption | None, tried: int) -> ActionPlanItem:
+def _plan(
+    gap: Gap, service_id: str, best: RemediationOption | None, tried: int, cut_short: bool
+) -> ActionPlanItem:
     cost = best.cost_class if best else 3
     complexity = best.complexity if best else 3
     subject = f"'{gap.element}'" if gap.element else f"'{service_id}'"
@@ -322,10 +324,12 @@ def _plan(gap: Gap, service_id: str, best: RemediationOption | None, tried: int)
             if best.gap_closed_percent is not None
             else "makes the figure known but not good enough"
         )
+        searched = f", nor any of the {tried} sets of up to three options tried" if tried else ""
+        if cut_short:
+            searched += " (the search for sets stopped at this function's budget of runs)"
         reason = (
-            "no option in the catalogue closes it"
-            + (f", nor any of the {tried} sets of up to three options tried" if tried else "")
-            + f"; the best single option, {best.technique_name} on '{best.target}', {share}"
+            f"no single option in the catalogue closes it{searched}; the best single option, "
+            f"{best.technique_name} on '{best.target}', {share}"
         )
     texts = (
         f"confirm the {what} gap on {subject} and the business need behind it",
@@ -415,7 +419,9 @@ def analyse_gaps(
                 gap = replace(gap, combination=combination, combinations_tried=tried)
             if not gap.closable:
                 best = options[0] if options else None
-                gap = replace(gap, plan_of_action=_plan(gap, service_id, best, tried))
+                cut_short = severity in SEARCHED_SEVERITIES and remedies.combination_budget <= 0
+                plan = _plan(gap, service_id, best, tried, cut_short)
+                gap = replace(gap, plan_of_action=plan)
         gaps.append(gap)
     gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], MEASURE_ORDER[g.measure], g.element or ""))
     notes.extend(remedies.notes)

@@ -48,6 +48,8 @@ from analysis.engine.whatif import AddSite, Change, ChangeSet
 MAX_COMBINATION_POOL: Final = 6
 MAX_COMBINATION_SIZE: Final = 3
 MAX_COMBINATIONS: Final = 45
+# Combination runs allowed for one function, over all its gaps (each run is an analysis).
+COMBINATION_BUDGET: Final = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,7 @@ class Remedies:
         self.before = evaluator.before
         self._runs: dict[tuple[str, str], tuple[RemedyPart, FunctionFigures] | None] = {}
         self.notes: list[str] = []
+        self.combination_budget = COMBINATION_BUDGET
 
     def run(self, technique: Technique, target: str) -> tuple[RemedyPart, FunctionFigures] | None:
         key = (technique.key, target)
@@ -263,7 +266,9 @@ class Remedies:
 
         The pool is the ``MAX_COMBINATION_POOL`` most promising candidates (those that
         move the measure first, then the cheapest); sets are tried in order of total cost
-        class, then complexity, then size, so the first that closes is the cheapest.
+        class, then complexity, then size, so the first that closes is the cheapest. At
+        most ``MAX_COMBINATIONS`` sets per gap and ``COMBINATION_BUDGET`` per function are
+        run; the plan of action says when the search stopped early.
         """
 
         def promise(item: tuple[RemedyPart, FunctionFigures]) -> tuple[int, float, int, str]:
@@ -288,6 +293,9 @@ class Remedies:
         )
         tried = 0
         for combo in sets[:MAX_COMBINATIONS]:
+            if self.combination_budget <= 0:
+                break
+            self.combination_budget -= 1
             tried += 1
             try:
                 after = self.evaluator.after(_merge(combo))

@@ -185,3 +185,24 @@ def test_changes_read_in_words_with_the_names_people_use():
     assert describe(SetBackup("print-db", 1.0), lambda i: names.get(i, i)) == (
         "back up Print database every 1 h"
     )
+
+
+@pytest.mark.parametrize(
+    "component", ["san", "print-db", "nlb-2", "print-server-1", "mfd-hq-2", "wan-link"]
+)
+@pytest.mark.parametrize("mode", ["active_passive", "active_active"])
+def test_a_same_site_peer_composed_into_the_diagram_equals_a_fresh_run(
+    component: str, mode: str
+) -> None:
+    topology = print_service_topology()
+    context = AnalysisContext()
+    evaluator = WhatIfEvaluator(topology, HEAD_OFFICE_SERVICE, context)
+    site = next(c.site for c in topology.components if c.id == component)
+    change = [AddRedundantPeer(component, site=site, mode=mode, failover_seconds=120.0)]
+    composed = evaluator.after(change)
+    fresh = fresh_figures(apply_changes(topology, change), HEAD_OFFICE_SERVICE, context)
+    assert composed.availability == pytest.approx(fresh.availability, rel=1e-12, abs=1e-15)
+    assert composed.unavailability == pytest.approx(fresh.unavailability, rel=1e-9)
+    assert set(composed.single_points_of_failure) == set(fresh.single_points_of_failure)
+    assert (composed.rto_hours, composed.rpo_hours) == (fresh.rto_hours, fresh.rpo_hours)
+    assert evaluator.reused_runs == 1
