@@ -3,8 +3,9 @@
 An analysis run stores one :class:`PlanResults` (JSON) on its ``AnalysisRun``. It is
 checked against these types when it is written and again when it is read
 (:func:`check_plan_results`), so a missing or mistyped part fails loudly instead of
-showing up as a blank cell. Every figure here comes from an engine run; every name is
-the name people gave the element (engine ids never leave ``analysis``).
+showing up as a blank cell. Every figure here comes from an engine run; every element is
+named as people named it. Gap ids (``"spof:component:12"``) are opaque references that
+tie a gap to its roadmap step and to ``also_closes``; do not parse them.
 
 Units: availability is a fraction in [0, 1]; durations are hours (``*_hours``) or seconds
 (``*_seconds``); show them with :mod:`analysis.formatting` so pages and documents use
