@@ -7,7 +7,7 @@ import pytest
 from analysis.engine.availability import service_availability
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
 from analysis.engine.figures import AnalysisContext, WhatIfEvaluator, fresh_figures, what_if
-from analysis.engine.topology import Site, TopologyError
+from analysis.engine.topology import GroupMode, Site, TopologyError
 from analysis.engine.whatif import (
     AddGroupMember,
     AddRedundantPeer,
@@ -192,7 +192,7 @@ def test_changes_read_in_words_with_the_names_people_use():
 )
 @pytest.mark.parametrize("mode", ["active_passive", "active_active"])
 def test_a_same_site_peer_composed_into_the_diagram_equals_a_fresh_run(
-    component: str, mode: str
+    component: str, mode: GroupMode
 ) -> None:
     topology = print_service_topology()
     context = AnalysisContext()
