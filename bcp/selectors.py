@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
+from bcp.contract import Member, PlanPart
 from bcp.models import Job, Membership, Plan
 
 
@@ -101,3 +102,21 @@ def plan_statistics(plan: Plan, progress: Any = None) -> dict[str, Any]:
 
 
 PLANNING_APPS = ("bcp", "bia", "inventory", "analysis", "documents", "incidents", "audit")
+
+
+def document_part(plan: Plan) -> PlanPart:
+    """The plan's own part of its document, members by role then name."""
+    members = sorted(
+        plan.memberships.select_related("user"),
+        key=lambda m: (m.role, m.user.get_full_name() or m.user.get_username(), m.pk),
+    )
+    return PlanPart(
+        name=plan.name,
+        organisation=plan.organisation,
+        scope=plan.scope,
+        classification=plan.classification,
+        members=tuple(
+            Member(name=m.user.get_full_name() or m.user.get_username(), role=m.get_role_display())
+            for m in members
+        ),
+    )

@@ -16,6 +16,7 @@ from bcp.models import Plan, Role
 from documents.models import (
     CallTreeEntry,
     Contact,
+    DocumentSettings,
     Exercise,
     ProcedureStep,
     RecoveryProcedure,
@@ -162,31 +163,42 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Printed in the document control table and recorded in the history.",
     )
+    limitations_reason = forms.CharField(
+        label="Why publish with the open items",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the checklist has open items: printed with the known "
+        "limitations and recorded in the history.",
+    )
 
 
 class SignOffRequestForm(forms.Form):
     stakeholders = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Who must sign",
+        label="Approvers to ask",
+        help_text="The people named on this version's cover who have not been asked yet.",
     )
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     message = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, plan: Plan, asked: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: Plan, approvers: Any = (), asked: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         users = (
             get_user_model()
-            .objects.filter(
-                memberships__plan=plan, memberships__role__in=(Role.STAKEHOLDER, Role.MANAGER)
-            )
+            .objects.filter(pk__in=list(approvers))
             .exclude(pk__in=list(asked))
-            .order_by("username")
+            .order_by("last_name", "first_name", "username")
         )
         field = self.fields["stakeholders"]
         field.queryset = users  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial["stakeholders"] = list(users)
         field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
         self.helper = _helper("Request sign-off")
 
@@ -266,3 +278,40 @@ class VerifyForm(forms.Form):
         if not self.errors and not data.get("document") and not data.get("sha256"):
             raise forms.ValidationError("Upload a PDF or paste its sha256.")
         return data
+
+
+class DocumentSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+    """Who must approve the plan's versions, and the paper its documents use."""
+
+    approvers = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="People named as approvers",
+        help_text="Used when the policy is “the people named below”; stakeholders and "
+        "managers of the plan can be named.",
+    )
+
+    class Meta:
+        model = DocumentSettings
+        fields = ["approver_policy", "paper_size"]
+        widgets = {"approver_policy": forms.RadioSelect}
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = (
+            get_user_model()
+            .objects.filter(
+                memberships__plan=plan, memberships__role__in=(Role.STAKEHOLDER, Role.MANAGER)
+            )
+            .order_by("last_name", "first_name", "username")
+        )
+        field = self.fields["approvers"]
+        field.queryset = people  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else None
+            self.initial["approvers"] = list(
+                people.filter(approver_of__plan=plan).values_list("pk", flat=True)
+            )
+        self.helper = _helper("Save settings")

@@ -19,7 +19,7 @@ from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Job, Plan
 
 
 class Contact(TrackedModel):
@@ -206,12 +206,65 @@ class Exercise(TrackedModel):
         return self.title
 
 
+class ApproverPolicy(models.TextChoices):
+    FUNCTION_OWNERS = "function_owners", "Every business function's owner"
+    NAMED = "named", "The people named below"
+
+
+class PaperSize(models.TextChoices):
+    A4 = "a4", "A4"
+    LETTER = "letter", "US Letter"
+
+
+class DocumentSettings(TrackedModel):
+    """How the plan's documents are made: who must approve them, and the paper size."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="document_settings")
+    approver_policy = models.CharField(
+        "who must approve",
+        max_length=20,
+        choices=ApproverPolicy.choices,
+        default=ApproverPolicy.FUNCTION_OWNERS,
+        help_text="A version is approved only when every one of them has approved it.",
+    )
+    paper_size = models.CharField(max_length=10, choices=PaperSize.choices, default=PaperSize.A4)
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "document settings"
+        verbose_name_plural = "document settings"
+
+    def __str__(self) -> str:
+        return f"Document settings of {self.plan}"
+
+
+class NamedApprover(TrackedModel):
+    """A person who must approve every version while the policy names people."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="named_approvers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approver_of"
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["plan", "user__last_name", "user__first_name", "user__username", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "user"], name="one_named_approver_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user.get_full_name() or self.user.get_username())
+
+
 class PlanVersion(TrackedModel):
     """A published plan: frozen inputs, the PDFs rendered from them, and their hashes.
 
-    The snapshot, the PDFs and their hashes are written once (the PDFs by the
-    render task) and never changed afterwards; only ``status`` moves on as
-    sign-off proceeds. The snapshot is excluded from change history because it
+    The worker freezes the snapshot, numbers the version and renders its PDFs; they
+    and their hashes are written once and never changed afterwards; only ``status``
+    moves on as sign-off proceeds. The snapshot is excluded from change history because it
     is immutable and hashed already; copying megabytes into every status
     change's history row would add nothing.
     """
@@ -239,6 +292,29 @@ class PlanVersion(TrackedModel):
     )
     published_at = models.DateTimeField()
     rendered_at = models.DateTimeField(null=True, blank=True)
+    publish_job = models.OneToOneField(
+        Job,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_version",
+        help_text="The job that froze and rendered this version; a redelivery finds it here.",
+    )
+    approvers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the people who must approve, as the sign-off policy named them "
+        "when the version was frozen.",
+    )
+    limitations_reason = models.TextField(
+        blank=True, help_text="Why it was published with open checklist items."
+    )
+    history_seq = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The history chain's newest entry when the data was frozen; the next "
+        "version's change appendix starts after it.",
+    )
 
     history = tracked_history(excluded_fields=["snapshot"])
 

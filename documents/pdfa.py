@@ -11,17 +11,17 @@ from typing import Any
 
 from documents.fetcher import RestrictedURLFetcher
 from documents.rendering import Progress, RenderedPDF, _no_progress, plan_html, render_html_to_pdf
-from documents.snapshot import canonical_json
+from documents.snapshot import PlanSnapshot, canonical_json
 
 SNAPSHOT_ATTACHMENT_NAME = "plan-snapshot.json"
 PDFA_VARIANT = "pdf/a-3b"
 
 
-def snapshot_attachment(snapshot: dict[str, Any], fetcher: RestrictedURLFetcher) -> Any:
+def snapshot_attachment(stored: dict[str, Any], fetcher: RestrictedURLFetcher) -> Any:
     from weasyprint import Attachment
 
     return Attachment(
-        string=canonical_json(snapshot).encode("utf-8"),
+        string=canonical_json(stored).encode("utf-8"),
         name=SNAPSHOT_ATTACHMENT_NAME,
         description="Continuity plan data snapshot (canonical JSON)",
         relationship="Data",
@@ -29,13 +29,15 @@ def snapshot_attachment(snapshot: dict[str, Any], fetcher: RestrictedURLFetcher)
     )
 
 
-def render_plan_pdfa(snapshot: dict[str, Any], *, progress: Progress = _no_progress) -> RenderedPDF:
+def render_plan_pdfa(
+    snapshot: PlanSnapshot, stored: dict[str, Any], *, progress: Progress = _no_progress
+) -> RenderedPDF:
+    """``snapshot`` laid out as PDF/A-3b with ``stored`` (its JSON as kept) attached."""
     fetcher = RestrictedURLFetcher()
-    html = plan_html(snapshot, draft=False)
     return render_html_to_pdf(
-        html,
+        plan_html(snapshot, draft=False),
         progress=progress,
         pdf_variant=PDFA_VARIANT,
-        attachments=[snapshot_attachment(snapshot, fetcher)],
+        attachments=[snapshot_attachment(stored, fetcher)],
         fetcher=fetcher,
     )

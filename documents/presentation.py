@@ -1,443 +1,91 @@
-"""Turn a frozen snapshot into what the plan template shows, section by section.
+"""Turn a typed snapshot into what each section of the plan shows, in words and with units.
 
-The other apps' snapshots are read defensively: a section whose data is missing
-says "Not yet assessed" rather than failing, and a key spelled a little
-differently (``rto_hours`` or ``rto_minutes``) is still understood. Nothing here
-touches the database: a published version re-renders from its snapshot alone.
+Nothing here touches the database or guesses: every value comes from a declared field
+of :class:`documents.snapshot.PlanSnapshot` and is written with the formatter its
+contract field names (:mod:`documents.formatting`). The template only lays it out.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
+from analysis.engine import allowed_downtime
+from bcp import contract
+from documents import formatting as fmt
+from documents.snapshot import PlanSnapshot
+
 NOT_ASSESSED = "Not yet assessed"
-
-# Units a duration may be given in, by key suffix, in minutes.
-_DURATION_UNITS = {
-    "_seconds": 1 / 60,
-    "_minutes": 1.0,
-    "_mins": 1.0,
-    "_hours": 60.0,
-    "_days": 1440.0,
-}
+NINES_PERIODS = ("year", "quarter", "month", "week")
 
 
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[str]]
+def call_tree_order(entries: Sequence[Any]) -> list[tuple[str, Any]]:
+    """Depth-first calling order with outline numbers ("1", "1.2", "1.2.1").
+
+    Entries whose caller is not in the list start their own branch; a cycle is cut
+    where it would repeat someone, and its members still appear.
+    """
+    ids = {e.pk for e in entries}
+    children: dict[Any, list[Any]] = {}
+    for entry in entries:
+        parent = entry.parent_id if entry.parent_id in ids else None
+        children.setdefault(parent, []).append(entry)
+    ordered: list[tuple[str, Any]] = []
+    seen: set[Any] = set()
+
+    by_order = lambda e: (e.position, e.pk)  # noqa: E731
+    roots = 0
+    # Roots first; anyone left (only possible in a cycle) starts a branch of their own,
+    # so nobody in the tree is ever left out of the document. Iterative: any depth.
+    for root in [*sorted(children.get(None, []), key=by_order), *sorted(entries, key=by_order)]:
+        if root.pk in seen:
+            continue
+        roots += 1
+        stack = [(root, str(roots))]
+        while stack:
+            entry, outline = stack.pop()
+            seen.add(entry.pk)
+            ordered.append((outline, entry))
+            kids = [c for c in sorted(children.get(entry.pk, []), key=by_order) if c.pk not in seen]
+            for number, child in reversed(list(enumerate(kids, start=1))):
+                stack.append((child, f"{outline}.{number}"))
+    return ordered
 
 
-@dataclass
-class HeatMap:
-    horizons: list[str]
-    rows: list[tuple[str, list[int | None]]]
-    max_level: int = 4
-
-
-@dataclass
-class ObjectiveRow:
-    function: str
-    mtpd: str
-    rto: str
-    rpo: str
-    reasoning: str
-
-
-@dataclass
-class ProcedureView:
-    title: str
-    function: str
-    phase: str
-    summary: str
-    steps: list[dict[str, Any]]
-    total_minutes: int
-    rto_minutes: float | None
-    check: str
-    within_rto: bool | None
-
-
-@dataclass
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
-    assessed: bool = True
-    data: dict[str, Any] = field(default_factory=dict)
 
 
-def first(mapping: Any, *keys: str, default: Any = None) -> Any:
-    if not isinstance(mapping, dict):
-        return default
-    for key in keys:
-        value = mapping.get(key)
-        if value not in (None, "", [], {}):
-            return value
-    return default
+SECTIONS = (
+    Section("limitations", "Known limitations of this version"),
+    Section("introduction", "Introduction, scope and assumptions"),
+    Section("operations", "Concept of operations, roles and call tree"),
+    Section("activation", "Activation and notification"),
+    Section("recovery", "Recovery procedures"),
+    Section("reconstitution", "Reconstitution"),
+    Section("bia", "Business impact analysis summary"),
+    Section("objectives", "Recovery objectives (RTO and RPO)"),
+    Section("budgets", "Availability and downtime budgets"),
+    Section("diagrams", "Dependency diagrams"),
+    Section("gaps", "Single points of failure, gaps and roadmap"),
+    Section("exercises", "Exercises and results"),
+    Section("appendix", "Appendix: contacts, vendors and inventory"),
+    Section("changes", "Appendix: changes since the previous version"),
+    Section("signoff", "Sign-off"),
+)
 
 
-def duration_minutes(mapping: Any, stem: str) -> float | None:
-    """Read ``stem`` in whatever unit the snapshot used (``rto_hours``, ``rto_minutes``…)."""
-    if not isinstance(mapping, dict):
-        return None
-    for suffix, factor in _DURATION_UNITS.items():
-        value = mapping.get(stem + suffix)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value) * factor
-    value = mapping.get(stem)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value) * 60.0  # bare numbers are hours, the BIA's unit
-    if isinstance(value, dict):
-        return duration_minutes(value, "value") or duration_minutes(value, "recommended")
-    return None
-
-
-def format_minutes(minutes: float | None) -> str:
-    if minutes is None:
-        return NOT_ASSESSED
-    total = round(minutes)
-    if total < 60:
-        return f"{total} min"
-    days, rest = divmod(total, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} d")
-    if hours:
-        parts.append(f"{hours} h")
-    if mins:
-        parts.append(f"{mins} min")
-    return " ".join(parts)
-
-
-def cell(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, list):
-        return ", ".join(cell(item) for item in value) or "—"
-    if isinstance(value, dict):
-        name = first(value, "name", "title", "label")
-        if name:
-            return str(name)
-        return "; ".join(f"{key}: {cell(item)}" for key, item in sorted(value.items()))
-    return str(value)
-
-
-def humanise(key: str) -> str:
-    text = key.replace("_", " ").strip()
-    for short in ("rto", "rpo", "mtpd", "mbco", "spof", "sla", "id"):
-        text = " ".join(w.upper() if w == short else w for w in text.split(" "))
-    return text[:1].upper() + text[1:]
-
-
-def table_from(rows: Any, preferred: Iterable[str] = (), *, limit_columns: int = 7) -> Table | None:
-    """A table from a list of dicts, preferring the named columns when present."""
-    if not isinstance(rows, list) or not rows:
-        return None
-    dict_rows = [r for r in rows if isinstance(r, dict)]
-    if not dict_rows:
-        return Table(columns=["Item"], rows=[[cell(r)] for r in rows])
-    present: list[str] = []
-    for row in dict_rows:
-        for key in row:
-            if key not in present:
-                present.append(key)
-    preferred = list(preferred)
-    columns = [k for k in preferred if k in present]
-    if not columns:
-        columns = [
-            k
-            for k in present
-            if not k.endswith("_id") and k != "id" and not isinstance(dict_rows[0].get(k), dict)
-        ][:limit_columns]
-    return Table(
-        columns=[humanise(c) for c in columns],
-        rows=[[cell(row.get(c)) for c in columns] for row in dict_rows],
-    )
-
-
-def _functions(bia: Any) -> list[dict[str, Any]]:
-    functions = first(bia, "functions", "business_functions", default=[])
-    return [f for f in functions if isinstance(f, dict)] if isinstance(functions, list) else []
-
-
-def analysis_functions(inputs: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per-function analysis results (required/achievable objectives, gaps), by name."""
-    results = first(inputs.get("analysis"), "results", default={})
-    functions = first(results, "functions", default={})
-    if isinstance(functions, dict):
-        functions = list(functions.values())
-    rows = [f for f in functions if isinstance(f, dict)] if isinstance(functions, list) else []
-    return sorted(rows, key=lambda f: cell(f.get("name")))
-
-
-def _hours_label(hours: float) -> str:
-    return format_minutes(hours * 60)
-
-
-def heat_map(inputs: dict[str, Any]) -> HeatMap | None:
-    """Function × time horizon, each cell the worst impact level over all categories.
-
-    The analysis computes this already; without an analysis run it is derived
-    from the BIA's answers (cells are keyed ``category@horizon``).
-    """
-    results = first(inputs.get("analysis"), "results", default={})
-    ready = first(results, "heatmap", default=None)
-    if isinstance(ready, dict) and ready.get("rows"):
-        horizons = [cell(h) for h in ready.get("horizons") or []]
-        rows = []
-        for row in ready["rows"]:
-            levels = row.get("levels") or []
-            padded = [_level(v) for v in levels] + [None] * (len(horizons) - len(levels))
-            rows.append((cell(row.get("name")), padded[: len(horizons)]))
-        if any(any(v is not None for v in levels) for _, levels in rows):
-            return HeatMap(horizons=horizons, rows=rows, max_level=_max_level(inputs))
-    bia = inputs.get("bia")
-    settings = first(bia, "impact_settings", default={})
-    hours = [float(h) for h in (first(settings, "horizons_hours", default=[]) or [])]
-    labels = [cell(h) for h in (first(settings, "horizons", default=[]) or [])]
-    if len(labels) != len(hours):
-        labels = [_hours_label(h) for h in hours]
-    grid_rows = []
-    for function in _functions(bia):
-        impacts = first(function.get("bia"), "impacts", default=None) or first(
-            function, "impacts", default=None
-        )
-        worst: dict[int, int] = {}
-        if isinstance(impacts, dict):
-            for cells in impacts.values():
-                if not isinstance(cells, dict):
-                    continue
-                for key, level in cells.items():
-                    horizon = str(key).rsplit("@", 1)[-1]
-                    try:
-                        index = hours.index(float(horizon))
-                    except ValueError:
-                        continue
-                    value = _level(level)
-                    if value is not None:
-                        worst[index] = max(worst.get(index, value), value)
-        grid_rows.append((cell(function.get("name")), [worst.get(i) for i in range(len(hours))]))
-    if not any(any(v is not None for v in levels) for _, levels in grid_rows):
-        return None
-    return HeatMap(horizons=labels, rows=grid_rows, max_level=_max_level(inputs))
-
-
-def _max_level(inputs: dict[str, Any]) -> int:
-    categories = first(inputs.get("bia"), "impact_categories", default=[]) or []
-    sizes = [len(c.get("levels") or []) for c in categories if isinstance(c, dict)]
-    return max(sizes) - 1 if sizes and max(sizes) > 1 else 4
-
-
-def _level(value: Any) -> int | None:
-    if isinstance(value, dict):
-        value = first(value, "level", "impact", "score", "value")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    return None
-
-
-def _reasoning(value: Any) -> str:
-    if isinstance(value, list):
-        return " ".join(cell(item) for item in value if item)
-    return cell(value) if value else ""
-
-
-def objective_rows(inputs: dict[str, Any]) -> list[ObjectiveRow]:
-    """RTO/RPO per function: the analysis's recommendation, else the BIA's derivation."""
-    rows = []
-    for entry in analysis_functions(inputs):
-        required = entry.get("required")
-        if not isinstance(required, dict):
-            missing = entry.get("missing") or []
-            rows.append(
-                ObjectiveRow(
-                    function=cell(entry.get("name")),
-                    mtpd=NOT_ASSESSED,
-                    rto=NOT_ASSESSED,
-                    rpo=NOT_ASSESSED,
-                    reasoning=("Missing: " + cell(missing)) if missing else "",
-                )
-            )
-            continue
-        rows.append(
-            ObjectiveRow(
-                function=cell(entry.get("name")),
-                mtpd=format_minutes(duration_minutes(required, "mtpd")),
-                rto=format_minutes(duration_minutes(required, "rto")),
-                rpo=format_minutes(duration_minutes(required, "rpo")),
-                reasoning=_reasoning(required.get("reasoning")),
-            )
-        )
-    if rows:
-        return rows
-    for function in _functions(inputs.get("bia")):
-        derived = function.get("bia") if isinstance(function.get("bia"), dict) else function
-        if not isinstance(derived, dict) or duration_minutes(derived, "mtpd") is None:
-            continue
-        reasons = [derived.get("mtpd_reasoning"), derived.get("rpo_reasoning")]
-        rows.append(
-            ObjectiveRow(
-                function=cell(function.get("name")),
-                mtpd=format_minutes(duration_minutes(derived, "mtpd")),
-                rto=format_minutes(duration_minutes(derived, "rto")),
-                rpo=format_minutes(duration_minutes(derived, "rpo")),
-                reasoning=" ".join(_reasoning(r) for r in reasons if r),
-            )
-        )
-    return rows
-
-
-def rto_minutes_by_function(inputs: dict[str, Any]) -> dict[str, float]:
-    """The recommended RTO of each function that has one (from the analysis)."""
-    found: dict[str, float] = {}
-    for entry in analysis_functions(inputs):
-        minutes = duration_minutes(entry.get("required"), "rto")
-        if minutes is not None:
-            found[cell(entry.get("name"))] = minutes
-    return found
-
-
-def availability_rows(inputs: dict[str, Any]) -> Table | None:
-    analysis = inputs.get("analysis") or {}
-    budgets = first(analysis, "budgets_year", default={}) or {}
-    rows = []
-    for entry in analysis_functions(inputs):
-        required: dict[str, Any] = entry.get("required") or {}
-        achieved: dict[str, Any] = entry.get("availability") or {}
-        if not required and not achieved:
-            continue
-        allowed = budgets.get(entry.get("name")) if isinstance(budgets, dict) else None
-        rows.append(
-            [
-                cell(entry.get("name")),
-                _percent(required.get("availability")),
-                cell(required.get("tier")),
-                format_minutes(allowed / 60) if isinstance(allowed, int | float) else "—",
-                _percent(achieved.get("availability")),
-                cell(achieved.get("downtime_per_year")),
-                cell(achieved.get("method")),
-            ]
-        )
-    if not rows:
-        return None
-    return Table(
-        columns=[
-            "Function",
-            "Required",
-            "Tier",
-            "Downtime budget per year",
-            "Achievable",
-            "Expected downtime per year",
-            "Method",
-        ],
-        rows=rows,
-    )
-
-
-def _percent(value: Any) -> str:
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return "—"
-    return f"{value * 100:.4g} %" if value <= 1 else f"{value:.4g} %"
-
-
-def spof_table(inputs: dict[str, Any]) -> Table | None:
-    results = first(inputs.get("analysis"), "results", default={})
-    ranking = first(results, "spof_ranking", default=[]) or []
-    rows = [
-        [
-            cell(r.get("name")),
-            # A SPOF that a redundancy group hides is the one people overlook.
-            f"hidden behind {r['hidden_behind']}" if r.get("hidden_behind") else "",
-            cell(r.get("functions")),
-            str(len(r.get("functions") or [])),
-        ]
-        for r in ranking
-        if isinstance(r, dict)
-    ]
-    if not rows:
-        return None
-    return Table(columns=["Component or site", "Hidden?", "Stops", "Functions stopped"], rows=rows)
-
-
-def gap_table(inputs: dict[str, Any]) -> Table | None:
-    rows = []
-    for entry in analysis_functions(inputs):
-        for gap in entry.get("gaps") or []:
-            if not isinstance(gap, dict):
-                continue
-            options = [o for o in gap.get("options") or [] if isinstance(o, dict)]
-            best = cell(options[0].get("technique")) if options else "—"
-            kind = cell(gap.get("kind"))
-            rows.append(
-                [
-                    cell(entry.get("name")),
-                    kind,
-                    cell(gap.get("severity")),
-                    _gap_value(kind, gap.get("required")),
-                    _gap_value(kind, gap.get("achievable")),
-                    cell(gap.get("evidence")),
-                    best,
-                ]
-            )
-    if not rows:
-        return None
-    return Table(
-        columns=[
-            "Function",
-            "Gap",
-            "Severity",
-            "Required",
-            "Achievable",
-            "Evidence",
-            "First option",
-        ],
-        rows=rows,
-    )
-
-
-def _gap_value(kind: str, value: Any) -> str:
-    """Gap figures are hours for RTO/RPO and fractions for availability."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if kind in ("rto", "rpo"):
-            return format_minutes(value * 60)
-        if kind == "availability":
-            return _percent(value)
-    return cell(value)
-
-
-def roadmap_table(inputs: dict[str, Any]) -> Table | None:
-    rows = []
-    for entry in analysis_functions(inputs):
-        for action in entry.get("action_plan") or []:
-            if not isinstance(action, dict):
-                continue
-            milestones = [
-                f"{cell(m.get('name'))} (week {cell(m.get('due_week'))})"
-                for m in action.get("milestones") or []
-                if isinstance(m, dict)
-            ]
-            rows.append(
-                [
-                    cell(entry.get("name")),
-                    cell(action.get("title")),
-                    cell(action.get("severity")),
-                    cell(action.get("best_option")),
-                    "; ".join(milestones) or "—",
-                ]
-            )
-    if not rows:
-        return None
-    return Table(columns=["Function", "Action", "Severity", "Technique", "Milestones"], rows=rows)
+@dataclass(frozen=True)
+class ProcedureView:
+    procedure: contract.Procedure
+    total: str
+    check: str
+    within_rto: bool | None
 
 
 def procedure_check(
@@ -446,184 +94,278 @@ def procedure_check(
     if not has_function:
         return ("Plan-wide procedure: not tied to one function's RTO.", None)
     if rto_minutes is None:
-        return (
-            "No RTO from the analysis yet, so these steps are not checked against one.",
-            None,
-        )
+        return ("The function has no RTO yet, so these steps are not checked against one.", None)
     if total_minutes <= rto_minutes:
         return (
-            f"Steps take {format_minutes(total_minutes)}, within the RTO of "
-            f"{format_minutes(rto_minutes)}.",
+            f"Steps take {fmt.minutes(total_minutes)}, within the RTO of "
+            f"{fmt.minutes(rto_minutes)}.",
             True,
         )
     return (
-        f"Steps take {format_minutes(total_minutes)}, longer than the RTO of "
-        f"{format_minutes(rto_minutes)} by {format_minutes(total_minutes - rto_minutes)}.",
+        f"Steps take {fmt.minutes(total_minutes)}, longer than the RTO of "
+        f"{fmt.minutes(rto_minutes)} by {fmt.minutes(total_minutes - rto_minutes)}.",
         False,
     )
 
 
-def procedures(inputs: dict[str, Any], phase: str) -> list[ProcedureView]:
-    rtos = rto_minutes_by_function(inputs)
+def _rto_minutes(analysis: contract.AnalysisPart) -> dict[str, float]:
+    return {
+        f.name: f.required.rto_hours * 60
+        for f in analysis.functions
+        if f.required is not None and f.required.rto_hours is not None
+    }
+
+
+def procedures(inputs: contract.PlanInputs, phase: str) -> list[ProcedureView]:
+    rtos = _rto_minutes(inputs.analysis)
     views = []
-    for p in (inputs.get("documents") or {}).get("procedures", []):
-        if p.get("phase") != phase:
+    for p in inputs.documents.procedures:
+        if p.phase != phase:
             continue
-        steps = p.get("steps") or []
-        total = sum(int(s.get("expected_minutes") or 0) for s in steps)
-        rto = rtos.get(p["function"]) if p.get("function") else None
-        check, within = procedure_check(total, rto, has_function=bool(p.get("function")))
-        views.append(
-            ProcedureView(
-                title=p.get("title", ""),
-                function=p.get("function") or "All functions",
-                phase=phase,
-                summary=p.get("summary", ""),
-                steps=steps,
-                total_minutes=total,
-                rto_minutes=rto,
-                check=check,
-                within_rto=within,
-            )
+        total = sum(step.expected_minutes for step in p.steps)
+        check, within = procedure_check(
+            total, rtos.get(p.function) if p.function else None, has_function=bool(p.function)
         )
+        views.append(ProcedureView(p, fmt.minutes(total), check, within))
     return views
 
 
-def call_tree(entries: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-    """Depth-first order with depth, so the template can indent without recursion."""
-    children: dict[Any, list[dict[str, Any]]] = {}
-    ids = {e["id"] for e in entries}
-    for entry in entries:
-        parent = entry.get("parent_id") if entry.get("parent_id") in ids else None
-        children.setdefault(parent, []).append(entry)
-    ordered: list[tuple[int, dict[str, Any]]] = []
-    seen: set[Any] = set()
-
-    def walk(parent: Any, depth: int) -> None:
-        for entry in sorted(children.get(parent, []), key=lambda e: (e["position"], e["id"])):
-            if entry["id"] in seen:
-                continue
-            seen.add(entry["id"])
-            ordered.append((depth, entry))
-            walk(entry["id"], depth + 1)
-
-    walk(None, 0)
-    return ordered
+@dataclass(frozen=True)
+class HeatRow:
+    function: str
+    levels: tuple[int | None, ...]
 
 
-def _list(mapping: Any, *keys: str) -> list[Any]:
-    value = first(mapping, *keys, default=[])
-    return value if isinstance(value, list) else []
+@dataclass(frozen=True)
+class ObjectiveRow:
+    function: str
+    mtpd: str
+    rto: str
+    rpo: str
+    availability: str
+    steps: tuple[str, ...]
+    missing: tuple[str, ...]
 
 
-def build_sections(snapshot: dict[str, Any]) -> list[Section]:
-    """The plan's sections in NIST SP 800-34 order, each with what it needs to show."""
-    inputs = snapshot.get("inputs") or {}
-    docs = inputs.get("documents") or {}
-    bia = inputs.get("bia")
-    inventory = inputs.get("inventory")
-    analysis = inputs.get("analysis")
-    contacts = docs.get("contacts") or []
-    tree = call_tree(docs.get("call_tree") or [])
+def objective_rows(analysis: contract.AnalysisPart) -> list[ObjectiveRow]:
+    rows = []
+    for f in analysis.functions:
+        r = f.required
+        rows.append(
+            ObjectiveRow(
+                function=f.name,
+                mtpd=fmt.hours(r.mtpd_hours) if r else NOT_ASSESSED,
+                rto=fmt.hours(r.rto_hours) if r else NOT_ASSESSED,
+                rpo=fmt.hours(r.rpo_hours) if r else NOT_ASSESSED,
+                availability=fmt.fraction(r.availability) if r else NOT_ASSESSED,
+                steps=r.reasoning if r else (),
+                missing=f.missing,
+            )
+        )
+    return rows
 
-    def section(key: str, title: str, assessed: bool = True, **data: Any) -> Section:
-        return Section(key=key, title=title, assessed=assessed, data=data)
 
-    functions_table = table_from(
-        _functions(bia), ("name", "criticality", "owner", "peak_periods", "workaround")
+@dataclass(frozen=True)
+class BudgetRow:
+    function: str
+    required: str
+    tier: str
+    allowed: str
+    achieved: str
+    expected: str
+    method: str
+    within: bool | None
+
+
+def budget_rows(analysis: contract.AnalysisPart) -> list[BudgetRow]:
+    rows = []
+    for f in analysis.functions:
+        required = f.required.availability if f.required else None
+        allowed = (
+            allowed_downtime(required, year_days=analysis.year_days).seconds("year")
+            if required is not None
+            else None
+        )
+        achieved = f.achieved
+        rows.append(
+            BudgetRow(
+                function=f.name,
+                required=fmt.fraction(required) if required is not None else NOT_ASSESSED,
+                tier=f.required.tier if f.required and f.required.tier else "—",
+                allowed=fmt.seconds(allowed),
+                achieved=fmt.fraction(achieved.availability) if achieved else NOT_ASSESSED,
+                expected=fmt.seconds(achieved.downtime_seconds_per_year) if achieved else "—",
+                method=achieved.method if achieved else "—",
+                within=None
+                if required is None or achieved is None
+                else achieved.availability >= required,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class NinesRow:
+    availability: str
+    allowed: tuple[str, ...]  # per NINES_PERIODS
+
+
+def nines_rows(analysis: contract.AnalysisPart) -> list[NinesRow]:
+    """Allowed downtime of each availability tier the plan requires, per period."""
+    tiers = sorted(
+        {
+            f.required.availability
+            for f in analysis.functions
+            if f.required is not None and f.required.availability is not None
+        }
     )
-    objectives = objective_rows(inputs)
-    availability = availability_rows(inputs)
-    spofs = spof_table(inputs)
-    gaps = gap_table(inputs)
-    roadmap = roadmap_table(inputs)
-    analysed = first(analysis, "status", default="") == "assessed"
-    diagrams = [
-        {"function": cell(d.get("function")), "svg": clean_svg(d.get("svg"))}
-        for d in snapshot.get("diagrams") or []
-        if isinstance(d, dict)
-    ]
-    exercises = docs.get("exercises") or []
-    sites = table_from(
-        _list(inventory, "sites"), ("name", "kind", "parent", "availability_percent")
-    )
-    components = table_from(
-        _list(inventory, "components"),
-        ("name", "kind", "site", "owner", "availability_percent", "technique", "runs_on"),
-    )
-    groups = table_from(
-        _list(inventory, "groups", "redundancy_groups"), ("name", "mode", "k", "members")
-    )
-    change_log = snapshot.get("change_log") or {}
-    return [
-        section("introduction", "Introduction, scope and assumptions"),
-        section(
-            "operations",
-            "Concept of operations, roles and call tree",
-            members=(inputs.get("plan") or {}).get("members", []),
-            call_tree=tree,
-        ),
-        section("activation", "Activation and notification", call_tree=tree),
-        section("recovery", "Recovery procedures", procedures=procedures(inputs, "recovery")),
-        section(
-            "reconstitution", "Reconstitution", procedures=procedures(inputs, "reconstitution")
-        ),
-        section(
-            "bia",
-            "Business impact analysis summary",
-            assessed=bool(bia),
-            functions=functions_table,
-            heat_map=heat_map(inputs),
-        ),
-        section(
-            "objectives",
-            "Recovery objectives (RTO and RPO)",
-            assessed=bool(objectives),
-            rows=objectives,
-        ),
-        section(
-            "budgets",
-            "Availability and budgets",
-            assessed=bool(availability),
-            availability=availability,
-        ),
-        section(
-            "diagrams",
-            "Dependency diagrams",
-            assessed=any(d.get("svg") for d in diagrams),
-            diagrams=diagrams,
-        ),
-        section(
-            "gaps",
-            "Single points of failure, gaps and roadmap",
-            assessed=bool(spofs or gaps or roadmap),
-            spofs=spofs,
-            gaps=gaps,
-            roadmap=roadmap,
-            analysed=analysed,
-        ),
-        section(
-            "exercises", "Exercises and results", assessed=bool(exercises), exercises=exercises
-        ),
-        section(
-            "appendix",
-            "Appendix: contacts, vendors and inventory",
-            contacts=contacts,
-            vendors=docs.get("vendors") or [],
-            inventory_assessed=bool(inventory),
-            sites=sites,
-            components=components,
-            groups=groups,
-        ),
-        section(
-            "changes",
-            "Appendix: changes since the previous version",
-            entries=change_log.get("entries") or [],
-            since=change_log.get("since"),
-            truncated=bool(change_log.get("truncated")),
-        ),
-        section("signoff", "Sign-off"),
-    ]
+    rows = []
+    for tier in tiers:
+        budget = allowed_downtime(tier, year_days=analysis.year_days)
+        rows.append(
+            NinesRow(
+                availability=fmt.fraction(tier),
+                allowed=tuple(fmt.seconds(budget.seconds(p)) for p in NINES_PERIODS),  # type: ignore[arg-type]
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class GapRow:
+    gap: contract.Gap
+    required: str
+    achievable: str
+
+
+def _gap_figure(hours: float | None, availability: float | None, *, spof: bool) -> str:
+    if hours is not None:
+        return f"recovery within {fmt.hours(hours)}" if spof else fmt.hours(hours)
+    if availability is not None:
+        return fmt.fraction(availability)
+    return "—"
+
+
+def gap_rows(function: contract.FunctionAnalysis) -> list[GapRow]:
+    rows = []
+    for gap in function.gaps:
+        spof = gap.kind == "Single point of failure"
+        rows.append(
+            GapRow(
+                gap=gap,
+                required=_gap_figure(gap.required_hours, gap.required_availability, spof=spof),
+                achievable=_gap_figure(
+                    gap.achievable_hours, gap.achievable_availability, spof=False
+                ),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class RoadmapRow:
+    function: str
+    step: contract.RoadmapStep
+    before: str
+    after: str
+
+
+def roadmap_rows(analysis: contract.AnalysisPart) -> list[RoadmapRow]:
+    rows = []
+    for f in analysis.functions:
+        for step in f.roadmap:
+            if step.before_hours is not None or step.after_hours is not None:
+                before, after = fmt.hours(step.before_hours), fmt.hours(step.after_hours)
+            else:
+                before = fmt.fraction(step.before_availability)
+                after = fmt.fraction(step.after_availability)
+            rows.append(RoadmapRow(f.name, step, before, after))
+    return rows
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    section: str
+    record: str
+    added: int
+    changed: int
+    removed: int
+    notable: tuple[str, ...]
+    first_of_section: bool
+
+
+@dataclass(frozen=True)
+class DiagramView:
+    function: str
+    svg: str | None
+    unavailable: str
+
+
+def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
+    """Everything the plan template needs, section by section."""
+    inputs = snapshot.inputs
+    meta = snapshot.version
+    analysis = inputs.analysis
+    assessed = meta.analysis_run_on is not None
+    number = meta.number
+    label = str(number) if number else "draft"
+    if draft and number:
+        label = f"{number} draft"
+    changes = snapshot.changes
+    change_rows = []
+    previous = ""
+    for row in changes.rows:
+        change_rows.append(
+            ChangeRow(
+                row.section,
+                row.record,
+                row.added,
+                row.changed,
+                row.removed,
+                row.notable,
+                row.section != previous,
+            )
+        )
+        previous = row.section
+    return {
+        "plan": inputs.plan,
+        "docs": inputs.documents,
+        "bia": inputs.bia,
+        "inventory": inputs.inventory,
+        "analysis": analysis,
+        "assessed": assessed,
+        "draft": draft,
+        "meta": meta,
+        "version_label": label,
+        "issued_on": fmt.date(meta.published_at),
+        "analysis_run_on": fmt.date(meta.analysis_run_on),
+        "inputs_sha256": snapshot.inputs_sha256,
+        "paper": "letter" if inputs.documents.paper_size == "US Letter" else "A4",
+        "owners": [m.name for m in inputs.plan.members if m.role == "Manager"],
+        "approvers": inputs.documents.approvers,
+        "sections": SECTIONS,
+        "section_numbers": {s.key: i for i, s in enumerate(SECTIONS, start=1)},
+        "checklist": snapshot.checklist,
+        "recovery": procedures(inputs, "Recovery"),
+        "reconstitution": procedures(inputs, "Reconstitution"),
+        "horizons": [fmt.horizon(h) for h in inputs.bia.horizons_hours],
+        "heat_rows": [
+            HeatRow(f.name, f.review.worst_impact if f.review else ()) for f in inputs.bia.functions
+        ],
+        "objectives": objective_rows(analysis),
+        "budgets": budget_rows(analysis),
+        "nines": nines_rows(analysis),
+        "nines_periods": ("a year", "a quarter", "a month", "a week"),
+        "diagrams": [
+            DiagramView(d.function, clean_svg(d.svg), d.unavailable) for d in snapshot.diagrams
+        ],
+        "gap_functions": [(f, gap_rows(f)) for f in analysis.functions if f.gaps],
+        "importance_functions": [f for f in analysis.functions if f.importance],
+        "roadmap": roadmap_rows(analysis),
+        "changes": changes,
+        "change_rows": change_rows,
+        "not_assessed": NOT_ASSESSED,
+    }
 
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -665,3 +407,26 @@ def clean_svg(svg: Any) -> str | None:
         text = text.replace(f"xmlns:{prefix}=", "xmlns=", 1)
         text = re.sub(rf"<(/?){prefix}:", r"<\1", text)
     return text
+
+
+def iter_shown(value: Any, path: str = "") -> Iterable[tuple[str, contract.Shown, Any]]:
+    """Every (path, display kind, value) of a contract value's fields that has a value."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            where = f"{path}.{f.name}" if path else f.name
+            if dataclasses.is_dataclass(item) or (
+                isinstance(item, tuple) and item and dataclasses.is_dataclass(item[0])
+            ):
+                yield from iter_shown(item, where)
+            elif isinstance(item, tuple):
+                for index, element in enumerate(item):
+                    if element not in (None, ""):
+                        yield f"{where}[{index}]", contract.shown_as(f), element
+            elif item not in (None, ""):
+                yield where, contract.shown_as(f), item
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from iter_shown(item, f"{path}[{index}]")

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 
 from documents import presentation
 from documents.fetcher import RestrictedURLFetcher, base_url
+from documents.snapshot import PlanSnapshot
 
 Progress = Callable[[int, str], None]
 
@@ -39,34 +40,9 @@ class RenderedPDF:
     fetcher: RestrictedURLFetcher = field(repr=False)
 
 
-def plan_context(snapshot: dict[str, Any], *, draft: bool) -> dict[str, Any]:
-    inputs = snapshot.get("inputs") or {}
-    plan = inputs.get("plan") or {}
-    members = plan.get("members") or []
-    meta = snapshot.get("version") or {}
-    sections = presentation.build_sections(snapshot)
-    number = meta.get("number")
-    label = f"{number}" if number else "draft"
-    if draft and number:
-        label = f"{number} draft"
-    return {
-        "plan": plan,
-        "owners": [m for m in members if m.get("role") == "manager"],
-        "approvers": [m for m in members if m.get("role") == "stakeholder"],
-        "draft": draft,
-        "version_label": label,
-        "issued_on": str(meta.get("published_at") or meta.get("exported_at") or "")[:10],
-        "published_by": meta.get("published_by"),
-        "note": meta.get("note", ""),
-        "inputs_sha256": snapshot.get("inputs_sha256", ""),
-        "sections": sections,
-        "section_numbers": {s.key: index for index, s in enumerate(sections, start=1)},
-        "not_assessed": presentation.NOT_ASSESSED,
-    }
-
-
-def plan_html(snapshot: dict[str, Any], *, draft: bool) -> str:
-    return render_to_string("documents/pdf/plan.html", plan_context(snapshot, draft=draft))
+def plan_html(snapshot: PlanSnapshot, *, draft: bool) -> str:
+    context = presentation.build_context(snapshot, draft=draft)
+    return render_to_string("documents/pdf/plan.html", context)
 
 
 def render_html_to_pdf(
@@ -101,14 +77,10 @@ def render_html_to_pdf(
 
 
 def render_plan(
-    snapshot: dict[str, Any], *, draft: bool, progress: Progress = _no_progress
+    snapshot: PlanSnapshot, *, draft: bool, progress: Progress = _no_progress
 ) -> RenderedPDF:
-    progress(10, "Preparing sections")
-    context = plan_context(snapshot, draft=draft)
-    for index, section in enumerate(context["sections"]):
-        progress(10 + int(20 * (index + 1) / len(context["sections"])), f"Section: {section.title}")
-    html = render_to_string("documents/pdf/plan.html", context)
-    return render_html_to_pdf(html, progress=progress)
+    progress(30, "Writing the sections")
+    return render_html_to_pdf(plan_html(snapshot, draft=draft), progress=progress)
 
 
 def now_iso() -> str:

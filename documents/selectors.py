@@ -9,7 +9,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from bcp.models import Plan
+from bcp.typecheck import ContractError, conform
 from documents import presentation
+from documents.changes import ChangeSummary
+from documents.checklist import Checklist
 from documents.models import (
     CallTreeEntry,
     Contact,
@@ -19,17 +22,12 @@ from documents.models import (
     SignOffRequest,
     Vendor,
 )
-from documents.snapshot import documents_snapshot, plan_inputs, sha256_of
-
-
-def plan_snapshot(plan: Plan) -> dict[str, Any]:
-    """This app's planning data, for anyone who freezes a plan (see conventions)."""
-    return documents_snapshot(plan)
+from documents.snapshot import inputs_sha256
 
 
 def current_inputs_sha256(plan: Plan) -> str:
     """Hash of the plan's inputs as they are now; differs from a version's → superseded."""
-    return sha256_of(plan_inputs(plan))
+    return inputs_sha256(plan)
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,23 @@ class VersionState:
     @property
     def is_superseded(self) -> bool:
         return self.superseded_by_changes or self.superseded_by_version is not None
+
+    @property
+    def required(self) -> int:
+        """How many people must approve: those the sign-off policy named at freezing."""
+        return len(self.version.approvers)
+
+    @property
+    def status_label(self) -> str:
+        """The version's state in words; "Approved" only once every approver has approved."""
+        status = self.version.status
+        if status in (PlanVersion.Status.IN_REVIEW, PlanVersion.Status.PUBLISHED) and (
+            self.approved
+        ):
+            return f"Partly approved ({self.approved} of {self.required})"
+        if status == PlanVersion.Status.IN_REVIEW:
+            return f"Awaiting sign-off (0 of {self.required})"
+        return str(self.version.get_status_display())
 
 
 def versions_with_state(plan: Plan, *, current_sha256: str | None = None) -> list[VersionState]:
@@ -85,6 +100,16 @@ def signoffs_for_version(version: PlanVersion) -> QuerySet[SignOffRequest]:
     )
 
 
+def rejection(version: PlanVersion) -> SignOffRequest | None:
+    """The decision that returned the version to draft, with its comment."""
+    return (
+        version.signoffs.filter(status=SignOffRequest.Status.REJECTED)
+        .select_related("stakeholder")
+        .order_by("-decided_at")
+        .first()
+    )
+
+
 def signoffs_awaiting(user: Any, plan: Plan) -> QuerySet[SignOffRequest]:
     return (
         SignOffRequest.objects.filter(
@@ -112,14 +137,11 @@ def exercises(plan: Plan) -> QuerySet[Exercise]:
 
 
 def call_tree(plan: Plan) -> list[tuple[int, CallTreeEntry]]:
+    """The call tree in calling order, each entry with its depth (0 for the first caller)."""
     entries = list(
         CallTreeEntry.objects.filter(plan=plan).select_related("contact", "parent__contact")
     )
-    by_id = {e.pk: e for e in entries}
-    ordered = presentation.call_tree(
-        [{"id": e.pk, "parent_id": e.parent_id, "position": e.position} for e in entries]
-    )
-    return [(depth, by_id[item["id"]]) for depth, item in ordered]
+    return [(outline.count("."), entry) for outline, entry in presentation.call_tree_order(entries)]
 
 
 @dataclass(frozen=True)
@@ -133,7 +155,9 @@ class ProcedureRow:
 
 def procedures_with_checks(plan: Plan) -> list[ProcedureRow]:
     """Runbooks with their summed step durations checked against the function's RTO."""
-    rtos = presentation.rto_minutes_by_function(plan_inputs(plan))
+    from documents.analysis_part import rto_hours_by_function
+
+    rtos = {name: hours * 60 for name, hours in rto_hours_by_function(plan).items()}
     rows = []
     for procedure in (
         RecoveryProcedure.objects.filter(plan=plan)
@@ -197,11 +221,32 @@ def verify_document(sha256: str) -> Verification:
     )
 
 
-def version_change_log(version: PlanVersion) -> dict[str, Any]:
-    """The change-log appendix frozen with ``version`` (without loading the whole snapshot)."""
-    stored = (
-        PlanVersion.objects.filter(pk=version.pk)
-        .values_list("snapshot__change_log", flat=True)
-        .first()
+def _stored(version: PlanVersion, key: str) -> Any:
+    """One part of a version's stored snapshot, without loading the whole of it."""
+    return (
+        PlanVersion.objects.filter(pk=version.pk).values_list(f"snapshot__{key}", flat=True).first()
     )
-    return stored if isinstance(stored, dict) else {"entries": [], "truncated": False}
+
+
+def version_changes(version: PlanVersion) -> ChangeSummary | None:
+    """The change appendix frozen with ``version`` (None for a snapshot without one)."""
+    stored = _stored(version, "changes")
+    try:
+        return conform(ChangeSummary, stored, "changes") if stored is not None else None
+    except ContractError:
+        return None
+
+
+def version_limitations(version: PlanVersion) -> Checklist | None:
+    """The publish checklist as it stood when ``version`` was frozen."""
+    stored = _stored(version, "checklist")
+    try:
+        return conform(Checklist, stored, "checklist") if stored is not None else None
+    except ContractError:
+        return None
+
+
+def version_approver_names(version: PlanVersion) -> list[str]:
+    """The approvers printed on the version's cover, in its order."""
+    stored = _stored(version, "inputs__documents__approvers__people")
+    return [str(name) for name in stored] if isinstance(stored, list) else []

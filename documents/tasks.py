@@ -20,17 +20,14 @@ RENDER_SOFT_LIMIT = 240
 RENDER_HARD_LIMIT = 300
 
 
-def _render_version(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from documents.models import PlanVersion
-    from documents.services import version_render
+def _publish_version(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    from documents.publishing import version_publish_run
 
-    version = PlanVersion.objects.get(pk=job.parameters["version"])
-    progress(2, f"Rendering version {version.number}")
-    return version_render(version=version, progress=progress)
+    return version_publish_run(job=job, progress=progress)
 
 
 def _render_draft(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from documents.services import draft_render
+    from documents.publishing import draft_render
 
     return draft_render(job=job, progress=progress)
 
@@ -43,7 +40,8 @@ def _render_draft(job: Job, progress: ProgressFn) -> dict[str, Any]:
     ignore_result=True,
 )
 def version_render(job_id: str) -> str:
-    return run_job(job_id, _render_version)
+    """Freeze the plan's data as the next version (once) and render its PDFs (once)."""
+    return run_job(job_id, _publish_version)
 
 
 @shared_task(
@@ -61,6 +59,6 @@ def draft_render(job_id: str) -> str:
     name="documents.tasks.signoff_reminders", soft_time_limit=60, time_limit=90, ignore_result=True
 )
 def signoff_reminders() -> int:
-    from documents.services import signoff_send_reminders
+    from documents.signoff import signoff_send_reminders
 
     return signoff_send_reminders()

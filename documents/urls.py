@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("signoffs/<int:signoff_pk>/", views.signoff_detail, name="signoff_detail"),
     path("signoffs/<int:signoff_pk>/decide/", views.signoff_decide, name="signoff_decide"),
     path("verify/", views.documents_verify, name="documents_verify"),
+    path("settings/", views.documents_settings, name="documents_settings"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),

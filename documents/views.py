@@ -23,10 +23,12 @@ from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
-from documents import forms, selectors, services
+from documents import forms, publishing, selectors, services, signoff
+from documents.checklist import publish_checklist
 from documents.models import (
     CallTreeEntry,
     Contact,
+    DocumentSettings,
     Exercise,
     PlanVersion,
     ProcedureStep,
@@ -51,15 +53,21 @@ def documents_home(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     current = selectors.current_inputs_sha256(plan)
     states = selectors.versions_with_state(plan, current_sha256=current)
+    latest = states[0] if states else None
     context = {
         "states": states,
-        "latest": states[0] if states else None,
+        "latest": latest,
+        "latest_rejection": selectors.rejection(latest.version)
+        if latest and latest.version.status == PlanVersion.Status.RETURNED
+        else None,
         "current_sha256": current,
         "awaiting": selectors.signoffs_awaiting(request.user, plan),
         "publish_form": forms.PublishForm(),
+        "checklist": publish_checklist(plan),
+        "approvers": signoff.required_approvers(plan),
         "today": timezone.localdate(),
-        "draft_job": Job.objects.filter(plan=plan, kind=services.RENDER_DRAFT_KIND).first(),
-        "render_job": Job.objects.filter(plan=plan, kind=services.RENDER_VERSION_KIND)
+        "draft_job": Job.objects.filter(plan=plan, kind=publishing.RENDER_DRAFT_KIND).first(),
+        "render_job": Job.objects.filter(plan=plan, kind=publishing.RENDER_VERSION_KIND)
         .exclude(status=Job.Status.SUCCEEDED)
         .first(),
     }
@@ -70,7 +78,7 @@ def documents_home(request: PlanRequest) -> HttpResponse:
 @plan_required(Capability.EDIT)
 def draft_export_start(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
-    job = services.draft_export(plan=plan, user=request.user)
+    job = publishing.draft_export(plan=plan, user=request.user)
     if request.htmx:
         return render(request, "documents/_job.html", {"job": job})
     return redirect("documents_home", plan_pk=plan.pk)
@@ -81,7 +89,7 @@ def documents_job(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = _plan(request)
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind__startswith="documents_")
     response = render(request, "documents/_job.html", {"job": job})
-    if job.kind == services.RENDER_VERSION_KIND and job.is_finished and request.htmx:
+    if job.kind == publishing.RENDER_VERSION_KIND and job.is_finished and request.htmx:
         response["HX-Refresh"] = "true"  # the version list changes: show it whole
     return response
 
@@ -101,11 +109,11 @@ def documents_job_retry(request: PlanRequest, job_pk: str) -> HttpResponse:
 def draft_download(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = _plan(request)
     job = get_object_or_404(
-        Job, pk=job_pk, plan=plan, kind=services.RENDER_DRAFT_KIND, status=Job.Status.SUCCEEDED
+        Job, pk=job_pk, plan=plan, kind=publishing.RENDER_DRAFT_KIND, status=Job.Status.SUCCEEDED
     )
     name = str(job.result_value("file", ""))
     if not name.startswith(
-        f"{services.DRAFTS_FOLDER}/plan-{plan.pk}/"
+        f"{publishing.DRAFTS_FOLDER}/plan-{plan.pk}/"
     ) or not default_storage.exists(name):
         raise Http404("This draft is no longer available; export a new one.")
     response: Any = FileResponse(
@@ -124,19 +132,22 @@ def version_publish(request: PlanRequest) -> HttpResponse:
     form = forms.PublishForm(request.POST)
     if form.is_valid():
         try:
-            version, _job = services.version_publish(
-                plan=plan, user=request.user, note=form.cleaned_data["note"]
+            publishing.version_publish(
+                plan=plan,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                limitations_reason=form.cleaned_data["limitations_reason"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
                 request,
-                f"Version {version.number} published: its data is frozen and the PDF is being "
-                "rendered.",
+                "Publishing has started: the worker freezes the plan's data as the next "
+                "version and renders its PDF.",
             )
     else:
-        messages.error(request, "The note is too long.")
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("documents_home", plan_pk=plan.pk)
 
 
@@ -146,15 +157,17 @@ def version_detail(request: PlanRequest, version_pk: int) -> HttpResponse:
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
     state = selectors.version_state(version)
     asked = version.signoffs.values_list("stakeholder_id", flat=True)
-    form = forms.SignOffRequestForm(plan=plan, asked=asked)
+    form = forms.SignOffRequestForm(plan=plan, approvers=version.approvers, asked=asked)
     if request.method == "POST":
         if "edit" not in request.capabilities:
             raise PermissionDenied("Only managers can request sign-off.")
-        form = forms.SignOffRequestForm(request.POST, plan=plan, asked=asked)
+        form = forms.SignOffRequestForm(
+            request.POST, plan=plan, approvers=version.approvers, asked=asked
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
-                created = services.signoff_request(
+                created = signoff.signoff_request(
                     version=version,
                     user=request.user,
                     stakeholders=data["stakeholders"],
@@ -176,12 +189,13 @@ def version_detail(request: PlanRequest, version_pk: int) -> HttpResponse:
             "version": version,
             "state": state,
             "signoffs": selectors.signoffs_for_version(version),
+            "approver_names": selectors.version_approver_names(version),
+            "rejection": selectors.rejection(version),
             "form": form,
             "today": timezone.localdate(),
-            "job": Job.objects.filter(
-                plan=plan, kind=services.RENDER_VERSION_KIND, parameters__version=version.pk
-            ).first(),
-            "change_log": selectors.version_change_log(version),
+            "job": version.publish_job,
+            "changes": selectors.version_changes(version),
+            "limitations": selectors.version_limitations(version),
         },
         status=status,
     )
@@ -231,7 +245,7 @@ def version_download_pdfa(request: PlanRequest, version_pk: int) -> HttpResponse
 def signoff_remind(request: PlanRequest, version_pk: int) -> HttpResponse:
     plan = _plan(request)
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
-    sent = services.signoff_send_reminders(plan=plan, site=request.build_absolute_uri("/"))
+    sent = signoff.signoff_send_reminders(plan=plan, site=request.build_absolute_uri("/"))
     messages.info(request, f"{sent} reminder(s) sent for overdue signatures.")
     return redirect(version)
 
@@ -239,24 +253,27 @@ def signoff_remind(request: PlanRequest, version_pk: int) -> HttpResponse:
 @plan_required(Capability.VIEW)
 def signoff_detail(request: PlanRequest, signoff_pk: int) -> HttpResponse:
     plan = _plan(request)
-    signoff = get_object_or_404(
+    request_ = get_object_or_404(
         SignOffRequest.objects.select_related("plan_version", "stakeholder", "requested_by"),
         pk=signoff_pk,
         plan_version__plan=plan,
     )
     form = None
-    if signoff.is_pending and signoff.stakeholder_id == request.user.pk:
+    if request_.is_pending and request_.stakeholder_id == request.user.pk:
         form = forms.DecisionForm(
-            initial={"version": signoff.version, "document_sha256": signoff.plan_version.pdf_sha256}
+            initial={
+                "version": request_.version,
+                "document_sha256": request_.plan_version.pdf_sha256,
+            }
         )
-    return render(request, "documents/signoff_detail.html", _signoff_context(signoff, form))
+    return render(request, "documents/signoff_detail.html", _signoff_context(request_, form))
 
 
-def _signoff_context(signoff: SignOffRequest, form: Any) -> dict[str, Any]:
+def _signoff_context(request_: SignOffRequest, form: Any) -> dict[str, Any]:
     return {
-        "signoff": signoff,
-        "version": signoff.plan_version,
-        "state": selectors.version_state(signoff.plan_version),
+        "signoff": request_,
+        "version": request_.plan_version,
+        "state": selectors.version_state(request_.plan_version),
         "form": form,
     }
 
@@ -265,19 +282,19 @@ def _signoff_context(signoff: SignOffRequest, form: Any) -> dict[str, Any]:
 @plan_required(Capability.ANSWER)
 def signoff_decide(request: PlanRequest, signoff_pk: int) -> HttpResponse:
     plan = _plan(request)
-    signoff = get_object_or_404(
+    request_ = get_object_or_404(
         SignOffRequest.objects.select_related("plan_version"),
         pk=signoff_pk,
         plan_version__plan=plan,
     )
-    if signoff.stakeholder_id != request.user.pk:
+    if request_.stakeholder_id != request.user.pk:
         raise PermissionDenied("This sign-off was requested from someone else.")
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.signoff_decide(
-                signoff=signoff,
+            signoff.signoff_decide(
+                signoff=request_,
                 user=request.user,
                 approve=data["decision"] == "approve",
                 comment=data["comment"],
@@ -290,9 +307,41 @@ def signoff_decide(request: PlanRequest, signoff_pk: int) -> HttpResponse:
             form.add_error(None, f"{exc} Reload the page to see the current state.")
         else:
             messages.success(request, "Your decision is recorded.")
-            return redirect("signoff_detail", plan_pk=plan.pk, signoff_pk=signoff.pk)
+            return redirect("signoff_detail", plan_pk=plan.pk, signoff_pk=request_.pk)
     return render(
-        request, "documents/signoff_detail.html", _signoff_context(signoff, form), status=400
+        request, "documents/signoff_detail.html", _signoff_context(request_, form), status=400
+    )
+
+
+@plan_required(Capability.VIEW)
+def documents_settings(request: PlanRequest) -> HttpResponse:
+    """Who must approve the plan's versions, and the paper size of its documents."""
+    plan = _plan(request)
+    current = DocumentSettings.objects.filter(plan=plan).first() or DocumentSettings(plan=plan)
+    if request.method == "POST" and "edit" not in request.capabilities:
+        raise PermissionDenied("Only managers can change the document settings.")
+    form = forms.DocumentSettingsForm(request.POST or None, instance=current, plan=plan)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.document_settings_update(
+            plan=plan,
+            user=request.user,
+            expected_version=data["version"] if current.pk else None,
+            approver_policy=data["approver_policy"],
+            paper_size=data["paper_size"],
+            approvers=list(data["approvers"]),
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    return edit_page(
+        request,
+        form,
+        save=save,
+        saved_message="Document settings saved.",
+        template="documents/settings.html",
+        context={"approvers": signoff.required_approvers(plan)},
+        success_url=lambda _saved: reverse("documents_settings", kwargs={"plan_pk": plan.pk}),
     )
 
 

@@ -1,91 +1,199 @@
-"""Shared helpers for documents tests: a snapshot with analysis results, PDF text by page."""
+"""Shared helpers for documents tests: typed snapshots, publishing inline, PDF text by page."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 import subprocess
 from typing import Any
 
 from pypdf import PdfReader
 
-
-def analysis_snapshot(rto_hours: dict[str, float]) -> dict[str, Any]:
-    """What analysis.selectors.plan_snapshot returns, for the functions given."""
-    functions = {
-        f"f{index}": {
-            "name": name,
-            "required": {
-                "mtpd_hours": rto * 2,
-                "rto_hours": rto,
-                "rpo_hours": rto / 4,
-                "availability": 0.999,
-                "tier": "Three nines",
-                "reasoning": [f"Impact on {name} reaches the tolerance at {rto * 2:g} h."],
-            },
-            "availability": {
-                "availability": 0.9995,
-                "downtime_per_year": "4 h 22 min",
-                "method": "bdd",
-            },
-            "gaps": [],
-            "action_plan": [],
-        }
-        for index, (name, rto) in enumerate(sorted(rto_hours.items()))
-    }
-    return {
-        "status": "assessed",
-        "results": {
-            "functions": functions,
-            "spof_ranking": [{"name": "Shared SAN", "functions": sorted(rto_hours)}],
-            "heatmap": {
-                "horizons": ["1 h", "4 h", "1 d"],
-                "rows": [{"name": n, "levels": [0, 2, 4]} for n in sorted(rto_hours)],
-            },
-        },
-        "budgets_year": dict.fromkeys(rto_hours, 31556),
-    }
+from bcp import contract
+from bcp.jobs import run_job
+from bcp.models import Job
+from documents.changes import ChangeSummary
+from documents.checklist import CHECKS, Checklist
+from documents.models import PlanVersion
+from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta, sha256_of
 
 
-def snapshot_with(**inputs: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "plan": {
-            "name": "Print service continuity",
-            "organisation": "Northbridge College",
-            "scope": "Printing at head office and the branch.",
-            "classification": "Confidential",
-            "members": [
-                {"name": "Maya Manager", "role": "manager", "username": "maya"},
-                {"name": "Sam Stakeholder", "role": "stakeholder", "username": "sam"},
-            ],
-        },
-        "documents": {
-            "contacts": [],
-            "call_tree": [],
-            "vendors": [],
-            "procedures": [],
-            "exercises": [],
-        },
-        "bia": None,
-        "inventory": None,
-        "analysis": None,
-    }
-    base.update(inputs)
-    return {
-        "inputs": base,
-        "inputs_sha256": "a" * 64,
-        "diagrams": [],
-        "change_log": {"entries": [], "since": None, "truncated": False},
-        "version": {
-            "number": 3,
-            "published_by": "Maya Manager",
-            "published_at": "2026-11-25T18:00:00+00:00",
-        },
-    }
+def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
+    """A function whose BIA gives MTPD = 2 × RTO and RPO = RTO / 4, with one RPO gap."""
+    return contract.FunctionAnalysis(
+        name=name,
+        required=contract.RequiredObjectives(
+            mtpd_hours=rto * 2,
+            rto_hours=rto,
+            rpo_hours=rto / 4,
+            availability=0.999,
+            tier="99.9%",
+            reasoning=(
+                f"Impact on {name} reaches the tolerance at {rto * 2:g} h: MTPD = {rto * 2:g} h",
+                f"RTO = MTPD {rto * 2:g} h − margin {rto:g} h = {rto:g} h",
+            ),
+        ),
+        achieved=contract.Achieved(
+            availability=0.9995,
+            downtime_seconds_per_year=15778.476,
+            method="Exact (binary decision diagram)",
+        ),
+        missing=(),
+        gaps=(
+            contract.Gap(
+                kind="Recovery point (data loss)",
+                severity="Critical",
+                element="Shared SAN",
+                required_hours=rto / 4,
+                achievable_hours=24.0,
+                required_availability=None,
+                achievable_availability=None,
+                evidence="'Shared SAN' is backed up every 24 h",
+                first_option="Replicated storage",
+            ),
+        ),
+        roadmap=(
+            contract.RoadmapStep(
+                title="Recovery point (data loss): Shared SAN",
+                severity="Critical",
+                technique="Replicated storage on Shared SAN",
+                before_hours=24.0,
+                after_hours=0.25,
+                before_availability=None,
+                after_availability=None,
+                outcome="Closes the gap",
+                milestones=("Assess by week 2",),
+            ),
+        ),
+        importance=(
+            contract.Importance(
+                element="Shared SAN",
+                role="Single point of failure",
+                downtime_saved_seconds_per_year=4320.0,
+            ),
+        ),
+    )
+
+
+def analysis_part(rto_hours: dict[str, float]) -> contract.AnalysisPart:
+    return contract.AnalysisPart(
+        year_convention="Gregorian mean year (365.2425 days)",
+        year_days=365.2425,
+        functions=tuple(function_analysis(n, r) for n, r in sorted(rto_hours.items())),
+        single_points=(
+            contract.SinglePoint(
+                element="Shared SAN", hidden_behind="Server pair", functions=tuple(sorted(rto_hours))
+            ),
+        ),
+        inventory_errors=(),
+    )
+
+
+def empty_analysis() -> contract.AnalysisPart:
+    return contract.AnalysisPart(
+        year_convention="Gregorian mean year (365.2425 days)",
+        year_days=365.2425,
+        functions=(),
+        single_points=(),
+        inventory_errors=(),
+    )
+
+
+def documents_part(**changes: Any) -> contract.DocumentsPart:
+    part = contract.DocumentsPart(
+        contacts=(),
+        call_tree=(),
+        vendors=(),
+        procedures=(),
+        exercises=(),
+        approvers=contract.Approvers(
+            policy="Every business function's owner", people=("Sam Stakeholder",)
+        ),
+        paper_size="A4",
+    )
+    return dataclasses.replace(part, **changes)
+
+
+def snapshot_with(
+    *,
+    analysis: contract.AnalysisPart | None = None,
+    documents: contract.DocumentsPart | None = None,
+    bia: contract.BiaPart | None = None,
+    inventory: contract.InventoryPart | None = None,
+    open_items: tuple[Any, ...] = (),
+    number: int | None = 3,
+) -> PlanSnapshot:
+    inputs = contract.PlanInputs(
+        plan=contract.PlanPart(
+            name="Print service continuity",
+            organisation="Northbridge College",
+            scope="Printing at head office and the branch.",
+            classification="Confidential",
+            members=(
+                contract.Member(name="Maya Manager", role="Manager"),
+                contract.Member(name="Sam Stakeholder", role="Stakeholder"),
+            ),
+        ),
+        documents=documents or documents_part(),
+        bia=bia
+        or contract.BiaPart(
+            horizons_hours=(), threshold=None, top_level=4, categories=(), functions=()
+        ),
+        inventory=inventory or contract.InventoryPart(sites=(), components=(), groups=()),
+        analysis=analysis or empty_analysis(),
+    )
+    return PlanSnapshot(
+        format=SNAPSHOT_FORMAT,
+        inputs=inputs,
+        inputs_sha256=sha256_of(inputs),
+        diagrams=(),
+        checklist=Checklist(checks=CHECKS, open_items=open_items),
+        changes=ChangeSummary(
+            first_version=True,
+            previous_number=None,
+            since=None,
+            total=12,
+            first_entry=1,
+            last_entry=12,
+            rows=(),
+            more_rows=0,
+        ),
+        version=VersionMeta(
+            number=number,
+            previous_number=None,
+            published_by="Maya Manager",
+            published_at="2026-11-25T18:00:00+00:00",
+            note="",
+            history_checkpoint="12:" + "c" * 64,
+            analysis_run_on="2026-11-25T17:00:00+00:00" if analysis else None,
+            limitations_reason="",
+        ),
+    )
+
+
+def publish_now(plan: Any, user: Any, **options: Any) -> PlanVersion:
+    """Publish through the service and run the job in this process (no worker asked for)."""
+    from documents.publishing import version_publish, version_publish_run
+
+    options.setdefault("limitations_reason", "Published by a test with its open items.")
+    job = version_publish(plan=plan, user=user, **options)
+    outcome = run_job(
+        str(job.pk), lambda job, progress: version_publish_run(job=job, progress=progress)
+    )
+    job = Job.objects.get(pk=job.pk)
+    assert outcome == "succeeded", job.error
+    return PlanVersion.objects.get(publish_job=job)
 
 
 def page_texts(pdf: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(pdf))
     return [page.extract_text() or "" for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    """Text with all whitespace removed: table cells wrap, so words split across lines."""
+    return re.sub(r"\s+", "", text)
 
 
 def qpdf_check(pdf: bytes, tmp_path: Any, name: str = "doc.pdf") -> str:

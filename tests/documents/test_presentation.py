@@ -1,56 +1,110 @@
-"""Reading other apps' snapshots: heat-maps, objectives and durations, without a database."""
+"""What the plan's sections show, computed from a typed snapshot without a database."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from documents import presentation
+from bcp import contract
+from documents import formatting, presentation
 from documents.snapshot import canonical_json, sha256_of
-from tests.documents.helpers import analysis_snapshot
+from tests.documents.helpers import analysis_part, function_analysis, snapshot_with
 
 
-def bia_snapshot() -> dict[str, object]:
-    return {
-        "impact_settings": {"horizons_hours": [1, 4, 24], "horizons": ["1 h", "4 h", "1 d"]},
-        "impact_categories": [{"key": "fin", "levels": [{}, {}, {}, {}, {}]}],
-        "functions": [
-            {
-                "name": "Student printing",
-                "bia": {
-                    "impacts": {"fin": {"fin@1": 1, "fin@4": 2}, "ops": {"ops@4": 3, "ops@24": 4}},
-                    "mtpd_hours": 24,
-                    "mtpd_reasoning": "Operations stop after a day.",
-                },
-            },
-            {"name": "Scanning", "bia": None},
-        ],
-    }
+def test_objective_rows_write_every_duration_with_its_unit() -> None:
+    [row] = presentation.objective_rows(analysis_part({"Student printing": 6.2}))
+    assert (row.mtpd, row.rto, row.rpo, row.availability) == (
+        "12 h 24 m",
+        "6 h 12 m",
+        "1 h 33 m",
+        "99.9 %",
+    )
+    assert row.steps[1].startswith("RTO = MTPD")
 
 
-def test_heat_map_without_an_analysis_takes_the_worst_category_per_horizon() -> None:
-    heat = presentation.heat_map({"bia": bia_snapshot(), "analysis": None})
-    assert heat is not None
-    assert heat.horizons == ["1 h", "4 h", "1 d"]
-    assert heat.rows == [("Student printing", [1, 3, 4]), ("Scanning", [None, None, None])]
+def test_a_function_without_objectives_says_what_is_missing() -> None:
+    part = contract.AnalysisPart(
+        year_convention="Gregorian mean year (365.2425 days)",
+        year_days=365.2425,
+        functions=(
+            contract.FunctionAnalysis(
+                name="Branch printing",
+                required=None,
+                achieved=None,
+                missing=("a reviewed BIA (submitted or approved answers)",),
+                gaps=(),
+                roadmap=(),
+                importance=(),
+            ),
+        ),
+        single_points=(),
+        inventory_errors=(),
+    )
+    [row] = presentation.objective_rows(part)
+    assert row.rto == presentation.NOT_ASSESSED
+    assert row.missing == ("a reviewed BIA (submitted or approved answers)",)
 
 
-def test_heat_map_prefers_the_analysis_results() -> None:
-    heat = presentation.heat_map({"bia": bia_snapshot(), "analysis": analysis_snapshot({"A": 4})})
-    assert heat is not None and heat.rows == [("A", [0, 2, 4])]
+def test_gap_figures_carry_units_and_availability_reads_as_a_percentage() -> None:
+    gap = contract.Gap(
+        kind="Availability",
+        severity="Medium",
+        element="User directory",
+        required_hours=None,
+        achievable_hours=None,
+        required_availability=0.9995,
+        achievable_availability=0.998558,
+        evidence="achieved 99.8558 %",
+        first_option="Offline failover",
+    )
+    spof = contract.Gap(
+        kind="Single point of failure",
+        severity="Critical",
+        element="Head office SAN",
+        required_hours=6.2,
+        achievable_hours=None,
+        required_availability=None,
+        achievable_availability=None,
+        evidence="losing 'Head office SAN' alone stops it",
+        first_option="Replicated storage",
+    )
+    base = function_analysis("Student printing", 6.2)
+    rows = presentation.gap_rows(contract.FunctionAnalysis(**{**base.__dict__, "gaps": (gap, spof)}))
+    assert (rows[0].required, rows[0].achievable) == ("99.95 %", "99.8558 %")
+    assert (rows[1].required, rows[1].achievable) == ("recovery within 6 h 12 m", "—")
 
 
-def test_objectives_fall_back_to_the_bias_derived_mtpd() -> None:
-    [row] = presentation.objective_rows({"bia": bia_snapshot(), "analysis": None})
-    assert (row.function, row.mtpd, row.rto) == ("Student printing", "1 d", "Not yet assessed")
-    assert "Operations stop after a day." in row.reasoning
+def test_the_nines_table_lists_each_required_tier_per_period() -> None:
+    [row] = presentation.nines_rows(analysis_part({"A": 4, "B": 8}))
+    assert row.availability == "99.9 %"
+    assert row.allowed == ("8 h 45 m 57 s", "2 h 11 m 29 s", "43 m 50 s", "10 m 5 s")
 
 
-def test_durations_are_read_in_the_unit_their_key_names() -> None:
-    assert presentation.duration_minutes({"rto_hours": 1.5}, "rto") == 90
-    assert presentation.duration_minutes({"rto_seconds": 600}, "rto") == 10
-    assert presentation.duration_minutes({"rto_minutes": 45}, "rto") == 45
-    assert presentation.duration_minutes({}, "rto") is None
-    assert presentation.format_minutes(60 * 24 + 75) == "1 d 1 h 15 min"
+def test_budget_rows_compare_achieved_with_required() -> None:
+    [row] = presentation.budget_rows(analysis_part({"A": 4}))
+    assert (row.required, row.allowed, row.achieved, row.expected, row.within) == (
+        "99.9 %",
+        "8 h 45 m 57 s",
+        "99.95 %",
+        "4 h 22 m 58 s",
+        True,
+    )
+
+
+def test_roadmap_rows_show_the_verified_effect_before_and_after() -> None:
+    [row] = presentation.roadmap_rows(analysis_part({"A": 4}))
+    assert (row.before, row.after, row.step.outcome) == ("1 d", "15 m", "Closes the gap")
+
+
+def test_procedure_longer_than_the_rto_says_by_how_much() -> None:
+    text, within = presentation.procedure_check(300, 240)
+    assert within is False
+    assert text == "Steps take 5 h, longer than the RTO of 4 h by 1 h."
+
+
+def test_availability_fractions_keep_four_decimals_of_a_percent() -> None:
+    assert formatting.fraction(0.998558749605597) == "99.8559 %"
+    assert formatting.fraction(0.9995) == "99.95 %"
+    assert formatting.fraction(None) == "—"
 
 
 def test_canonical_json_hashes_equal_values_equally() -> None:
@@ -59,12 +113,26 @@ def test_canonical_json_hashes_equal_values_equally() -> None:
     assert canonical_json({"n": float("nan")}) == '{"n":"nan"}'
 
 
-def test_call_tree_is_ordered_depth_first_by_position() -> None:
-    entries: list[dict[str, Any]] = [
-        {"id": 1, "parent_id": None, "position": 1},
-        {"id": 2, "parent_id": 1, "position": 2},
-        {"id": 3, "parent_id": 1, "position": 1},
-        {"id": 4, "parent_id": 3, "position": 1},
-    ]
-    order = [(depth, e["id"]) for depth, e in presentation.call_tree(entries)]
-    assert order == [(0, 1), (1, 3), (2, 4), (1, 2)]
+@dataclass
+class Entry:
+    pk: int
+    parent_id: int | None
+    position: int
+
+
+def test_call_tree_is_numbered_depth_first_by_position() -> None:
+    entries = [Entry(1, None, 1), Entry(2, 1, 2), Entry(3, 1, 1), Entry(4, 3, 1)]
+    order = [(outline, e.pk) for outline, e in presentation.call_tree_order(entries)]
+    assert order == [("1", 1), ("1.1", 3), ("1.1.1", 4), ("1.2", 2)]
+
+
+def test_a_cycle_in_the_call_tree_neither_loops_nor_loses_anyone() -> None:
+    entries = [Entry(1, 2, 1), Entry(2, 1, 1)]
+    order = [(outline, e.pk) for outline, e in presentation.call_tree_order(entries)]
+    assert order == [("1", 1), ("1.1", 2)]
+
+
+def test_the_context_names_the_approvers_and_the_paper() -> None:
+    context = presentation.build_context(snapshot_with(), draft=False)
+    assert context["approvers"].people == ("Sam Stakeholder",)
+    assert context["paper"] == "A4"

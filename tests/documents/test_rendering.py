@@ -11,12 +11,21 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from bcp import contract
 from documents.pdfa import SNAPSHOT_ATTACHMENT_NAME, render_plan_pdfa
+from documents.presentation import SECTIONS
 from documents.rendering import render_plan
-from documents.snapshot import sha256_of
-from tests.documents.helpers import analysis_snapshot, page_texts, qpdf_check, snapshot_with
+from documents.snapshot import sha256_of, snapshot_json
+from tests.documents.helpers import (
+    analysis_part,
+    documents_part,
+    page_texts,
+    qpdf_check,
+    snapshot_with,
+)
 
 SECTION_TITLES = [
+    "Known limitations of this version",
     "Introduction, scope and assumptions",
     "Concept of operations, roles and call tree",
     "Activation and notification",
@@ -24,7 +33,7 @@ SECTION_TITLES = [
     "Reconstitution",
     "Business impact analysis summary",
     "Recovery objectives (RTO and RPO)",
-    "Availability and budgets",
+    "Availability and downtime budgets",
     "Dependency diagrams",
     "Single points of failure, gaps and roadmap",
     "Exercises and results",
@@ -37,25 +46,40 @@ SECTION_TITLES = [
 @pytest.fixture(scope="module")
 def assessed_pdf() -> Any:
     snapshot = snapshot_with(
-        analysis=analysis_snapshot({"Staff printing": 4, "Student printing": 8}),
-        documents={
-            "contacts": [{"name": "Priya Print", "role": "Print admin", "phone": "0101"}],
-            "call_tree": [{"id": 1, "contact": "Priya Print", "parent_id": None, "position": 1}],
-            "vendors": [{"name": "Stora Systems", "service": "SAN support"}],
-            "procedures": [
-                {
-                    "title": "Fail over the print provider",
-                    "phase": "recovery",
-                    "function": "Staff printing",
-                    "summary": "",
-                    "steps": [
-                        {"instruction": "Drain the pool", "owner": "Nina", "expected_minutes": 200},
-                        {"instruction": "Test release", "owner": "Priya", "expected_minutes": 100},
-                    ],
-                }
-            ],
-            "exercises": [],
-        },
+        analysis=analysis_part({"Staff printing": 4, "Student printing": 8}),
+        documents=documents_part(
+            contacts=(
+                contract.Contact(
+                    name="Priya Print",
+                    role="Print admin",
+                    organisation="IT",
+                    phone="0101",
+                    alternate_phone="",
+                    email="",
+                ),
+            ),
+            call_tree=(
+                contract.CallTreeLine(
+                    position="1", contact="Priya Print", called_by="", responsibility=""
+                ),
+            ),
+            procedures=(
+                contract.Procedure(
+                    title="Fail over the print provider",
+                    phase="Recovery",
+                    function="Staff printing",
+                    summary="",
+                    steps=(
+                        contract.ProcedureStep(
+                            instruction="Drain the pool", owner="Nina", expected_minutes=200
+                        ),
+                        contract.ProcedureStep(
+                            instruction="Test release", owner="Priya", expected_minutes=100
+                        ),
+                    ),
+                ),
+            ),
+        ),
     )
     return render_plan(snapshot, draft=False)
 
@@ -63,6 +87,10 @@ def assessed_pdf() -> Any:
 @pytest.fixture(scope="module")
 def empty_draft_pdf() -> Any:
     return render_plan(snapshot_with(), draft=True)
+
+
+def test_the_sections_are_those_of_the_contents() -> None:
+    assert [s.title for s in SECTIONS] == SECTION_TITLES
 
 
 def test_every_section_title_is_in_the_pdf(assessed_pdf: Any) -> None:
@@ -89,18 +117,31 @@ def test_table_of_contents_page_numbers_match_the_pages_where_sections_start(
         assert int(match.group(1)) == actual, (heading, match.group(1), actual)
 
 
-def test_rto_table_shows_each_functions_objectives(assessed_pdf: Any) -> None:
+def test_rto_table_shows_each_functions_objectives_with_units(assessed_pdf: Any) -> None:
     text = "\n".join(page_texts(assessed_pdf.content))
     objectives = text[
-        text.index("7. Recovery objectives (RTO and RPO)", text.index("Contents") + 500) :
+        text.index("8. Recovery objectives (RTO and RPO)", text.index("Contents") + 500) :
     ]
-    assert re.search(r"Staff printing\s+8 h\s+4 h\s+1 h", objectives), objectives[:600]
-    assert re.search(r"Student printing\s+16 h\s+8 h\s+2 h", objectives), objectives[:600]
+    assert re.search(r"Staff printing\s+8 h\s+4 h\s+1 h\s+99.9 %", objectives), objectives[:600]
+    assert re.search(r"Student printing\s+16 h\s+8 h\s+2 h\s+99.9 %", objectives), objectives[:600]
+
+
+def test_reasoning_is_printed_as_numbered_steps(assessed_pdf: Any) -> None:
+    text = "\n".join(page_texts(assessed_pdf.content))
+    assert re.search(r"1\.\s*Impact on Staff printing reaches the tolerance", text)
+    assert re.search(r"2\.\s*RTO = MTPD 8 h − margin 4 h = 4 h", text)
 
 
 def test_procedure_longer_than_the_rto_is_flagged(assessed_pdf: Any) -> None:
     text = " ".join(" ".join(page_texts(assessed_pdf.content)).split())
     assert "Steps take 5 h, longer than the RTO of 4 h by 1 h." in text
+
+
+def test_the_cover_lists_the_approvers_and_the_history_checkpoint(assessed_pdf: Any) -> None:
+    cover = " ".join(page_texts(assessed_pdf.content)[0].split())
+    assert "Must be approved by Sam Stakeholder" in cover
+    assert "Every business function's owner" in cover
+    assert "12:" + "c" * 64 in cover.replace(" ", "")
 
 
 def test_every_page_carries_plan_name_version_page_x_of_y_and_classification(
@@ -117,7 +158,7 @@ def test_every_page_carries_plan_name_version_page_x_of_y_and_classification(
 
 def test_missing_data_says_not_yet_assessed(empty_draft_pdf: Any) -> None:
     text = "\n".join(page_texts(empty_draft_pdf.content))
-    assert text.count("Not yet assessed") >= 5
+    assert text.count("Not yet assessed") >= 4
 
 
 def test_draft_export_carries_a_draft_watermark_and_a_published_one_does_not(
@@ -149,16 +190,19 @@ def test_rendered_pdfs_pass_qpdf_check(
 
 
 def test_pdfa_carries_the_snapshot_whose_inputs_hash_matches_the_cover(tmp_path: Path) -> None:
-    snapshot = snapshot_with(analysis=analysis_snapshot({"Staff printing": 4}))
-    snapshot["inputs_sha256"] = sha256_of(snapshot["inputs"])
-    pdfa = render_plan_pdfa(snapshot)
+    snapshot = snapshot_with(analysis=analysis_part({"Staff printing": 4}))
+    pdfa = render_plan_pdfa(snapshot, snapshot_json(snapshot))
     qpdf_check(pdfa.content, tmp_path)
     reader = PdfReader(io.BytesIO(pdfa.content))
     attached = json.loads(reader.attachments[SNAPSHOT_ATTACHMENT_NAME][0])
-    assert sha256_of(attached["inputs"]) == snapshot["inputs_sha256"]
-    assert snapshot["inputs_sha256"] in " ".join(page_texts(pdfa.content)[0].split()).replace(
-        " ", ""
-    )
+    assert sha256_of(attached["inputs"]) == snapshot.inputs_sha256
+    assert snapshot.inputs_sha256 in " ".join(page_texts(pdfa.content)[0].split()).replace(" ", "")
     root: Any = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfaid" in xmp and re.search(rb"pdfaid:part(>|=\")3", xmp), xmp[:400]
+
+
+def test_us_letter_paper_lays_out_letter_pages() -> None:
+    letter = render_plan(snapshot_with(documents=documents_part(paper_size="US Letter")), draft=True)
+    box = PdfReader(io.BytesIO(letter.content)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)

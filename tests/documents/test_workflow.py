@@ -12,13 +12,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from bcp.jobs import run_job
 from bcp.models import Job, Role
-from documents import selectors, services
-from documents.models import PlanVersion, SignOffRequest
-from documents.snapshot import sha256_of
+from documents import publishing, selectors, services, signoff
+from documents.models import ApproverPolicy, PaperSize, PlanVersion, SignOffRequest
+from documents.snapshot import parse_snapshot, sha256_of
 from tests.conftest import PlanPeople
 from tests.documents.factories import ContactFactory
-from tests.documents.helpers import qpdf_check
+from tests.documents.helpers import publish_now, qpdf_check
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +29,23 @@ def _no_progress(percent: int, message: str) -> None:
     return None
 
 
+def name_approvers(people: PlanPeople, *users: Any) -> None:
+    services.document_settings_update(
+        plan=people.plan,
+        user=people.manager,
+        expected_version=None,
+        approver_policy=ApproverPolicy.NAMED,
+        paper_size=PaperSize.A4,
+        approvers=list(users),
+    )
+
+
 def publish_and_render(people: PlanPeople, note: str = "") -> PlanVersion:
-    version, _job = services.version_publish(plan=people.plan, user=people.manager, note=note)
-    services.version_render(version=version, progress=_no_progress)
-    version.refresh_from_db()
-    return version
+    return publish_now(people.plan, people.manager, note=note)
 
 
 def request_signoff(version: PlanVersion, people: PlanPeople, *stakeholders: Any) -> None:
-    services.signoff_request(
+    signoff.signoff_request(
         version=version,
         user=people.manager,
         stakeholders=stakeholders,
@@ -45,9 +54,9 @@ def request_signoff(version: PlanVersion, people: PlanPeople, *stakeholders: Any
 
 
 def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "") -> None:
-    signoff = SignOffRequest.objects.get(plan_version=version, stakeholder=user)
-    services.signoff_decide(
-        signoff=signoff,
+    request = SignOffRequest.objects.get(plan_version=version, stakeholder=user)
+    signoff.signoff_decide(
+        signoff=request,
         user=user,
         approve=approve,
         comment=comment,
@@ -59,17 +68,49 @@ def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "")
 @pytest.fixture
 def finance(people: PlanPeople) -> Any:
     return MembershipFactory.create(
-        plan=people.plan, role=Role.STAKEHOLDER, user__username="fiona"
+        plan=people.plan, role=Role.STAKEHOLDER, user__username="fiona", user__first_name="Fiona"
     ).user
 
 
-def test_publishing_freezes_the_inputs_and_hashes_them(people: PlanPeople) -> None:
+@pytest.fixture
+def approvers(people: PlanPeople, finance: Any) -> tuple[Any, Any]:
+    name_approvers(people, people.stakeholder, finance)
+    return people.stakeholder, finance
+
+
+def test_publishing_queues_a_job_and_the_worker_freezes_and_hashes_the_inputs(
+    people: PlanPeople,
+) -> None:
     ContactFactory.create(plan=people.plan, name="Priya Print")
-    version, job = services.version_publish(plan=people.plan, user=people.manager)
-    assert version.number == 1 and version.status == PlanVersion.Status.RENDERING
-    assert version.snapshot["inputs"]["documents"]["contacts"][0]["name"] == "Priya Print"
+    job = publishing.version_publish(
+        plan=people.plan, user=people.manager, limitations_reason="First cut"
+    )
+    assert job.kind == publishing.RENDER_VERSION_KIND
+    assert not PlanVersion.objects.filter(plan=people.plan).exists()  # nothing in the request
+    run_job(str(job.pk), lambda j, p: publishing.version_publish_run(job=j, progress=p))
+    version = PlanVersion.objects.get(publish_job=job)
+    assert version.number == 1 and version.status == PlanVersion.Status.PUBLISHED
+    snapshot = parse_snapshot(version.snapshot)
+    assert snapshot.inputs.documents.contacts[0].name == "Priya Print"
     assert version.snapshot_sha256 == sha256_of(version.snapshot["inputs"])
-    assert job.kind == services.RENDER_VERSION_KIND and job.parameters == {"version": version.pk}
+
+
+def test_a_redelivered_publishing_job_makes_no_second_version(people: PlanPeople) -> None:
+    version = publish_and_render(people)
+    job = Job.objects.get(pk=version.publish_job_id)
+    result = publishing.version_publish_run(job=job, progress=_no_progress)
+    assert result["skipped"] is True
+    assert PlanVersion.objects.filter(plan=people.plan).count() == 1
+
+
+def test_the_cover_records_the_history_chain_head_when_frozen(people: PlanPeople) -> None:
+    from audit.selectors import chain_head
+
+    version = publish_and_render(people)
+    checkpoint = parse_snapshot(version.snapshot).version.history_checkpoint
+    seq, _, digest = checkpoint.partition(":")
+    assert int(seq) == version.history_seq and len(digest) == 64
+    assert chain_head().seq > int(seq)  # the version's own creation came after
 
 
 def test_rendering_stores_pdf_and_pdfa_with_their_sha256(
@@ -88,7 +129,7 @@ def test_rendering_stores_pdf_and_pdfa_with_their_sha256(
 def test_rendering_a_version_twice_creates_no_second_artifact(people: PlanPeople) -> None:
     version = publish_and_render(people)
     first = (version.pdf.name, version.pdf_sha256, version.version)
-    result = services.version_render(version=version, progress=_no_progress)
+    result = publishing.version_render(version=version, progress=_no_progress)
     version.refresh_from_db()
     assert result["skipped"] is True
     assert (version.pdf.name, version.pdf_sha256, version.version) == first
@@ -97,18 +138,26 @@ def test_rendering_a_version_twice_creates_no_second_artifact(people: PlanPeople
 
 
 def test_a_stale_copy_of_an_already_rendered_version_stores_nothing(people: PlanPeople) -> None:
-    version, _job = services.version_publish(plan=people.plan, user=people.manager)
-    stale = PlanVersion.objects.get(pk=version.pk)  # loaded before the first render finished
-    services.version_render(version=version, progress=_no_progress)
-    result = services.version_render(version=stale, progress=_no_progress)
+    version = publish_and_render(people)
+    stale = PlanVersion.objects.get(pk=version.pk)
+    stale.pdf_sha256 = ""  # as loaded before the first render finished
+    result = publishing.version_render(version=stale, progress=_no_progress)
     assert result["skipped"] is True
     assert PlanVersion.objects.get(pk=version.pk).version == 2  # created, then rendered once
 
 
-def test_publishing_unchanged_inputs_again_is_refused(people: PlanPeople) -> None:
+def test_publishing_unchanged_inputs_again_fails_the_job_and_makes_no_version(
+    people: PlanPeople,
+) -> None:
     publish_and_render(people)
-    with pytest.raises(ValidationError, match="Nothing has changed since version 1"):
-        services.version_publish(plan=people.plan, user=people.manager)
+    job = publishing.version_publish(
+        plan=people.plan, user=people.manager, limitations_reason="Again"
+    )
+    run_job(str(job.pk), lambda j, p: publishing.version_publish_run(job=j, progress=p))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "Nothing has changed since version 1" in job.error
+    assert PlanVersion.objects.filter(plan=people.plan).count() == 1
 
 
 def test_an_edit_marks_the_published_version_superseded_and_leaves_its_pdf_unchanged(
@@ -130,24 +179,61 @@ def test_an_edit_marks_the_published_version_superseded_and_leaves_its_pdf_uncha
     assert hashlib.sha256(before).hexdigest() == version.pdf_sha256
 
 
-def test_every_requested_approval_makes_the_version_approved(
-    people: PlanPeople, finance: Any
+def test_the_version_is_approved_only_when_every_approver_on_the_cover_has_approved(
+    people: PlanPeople, approvers: tuple[Any, Any]
 ) -> None:
+    stakeholder, finance = approvers
     version = publish_and_render(people)
-    request_signoff(version, people, people.stakeholder, finance)
+    assert set(version.approvers) == {stakeholder.pk, finance.pk}
+    request_signoff(version, people, stakeholder, finance)
+    decide(version, stakeholder, approve=True, comment="Fine for student services")
     version.refresh_from_db()
     assert version.status == PlanVersion.Status.IN_REVIEW
-    decide(version, people.stakeholder, approve=True, comment="Fine for student services")
-    version.refresh_from_db()
-    assert version.status == PlanVersion.Status.IN_REVIEW
+    assert selectors.version_state(version).status_label == "Partly approved (1 of 2)"
     decide(version, finance, approve=True)
     version.refresh_from_db()
     assert version.status == PlanVersion.Status.APPROVED
+    assert selectors.version_state(version).status_label == "Approved"
+
+
+def test_asking_only_one_of_two_approvers_never_makes_the_version_approved(
+    people: PlanPeople, approvers: tuple[Any, Any]
+) -> None:
+    stakeholder, _finance = approvers
+    version = publish_and_render(people)
+    request_signoff(version, people, stakeholder)
+    decide(version, stakeholder, approve=True)
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.IN_REVIEW
+    assert selectors.version_state(version).status_label == "Partly approved (1 of 2)"
+
+
+def test_someone_not_on_the_cover_cannot_be_asked_to_sign(
+    people: PlanPeople, finance: Any
+) -> None:
+    name_approvers(people, people.stakeholder)
+    version = publish_and_render(people)
+    with pytest.raises(ValidationError, match="not named on this version's cover"):
+        request_signoff(version, people, finance)
+
+
+def test_every_function_owner_must_approve_under_the_default_policy(
+    people: PlanPeople, finance: Any
+) -> None:
+    from tests.bia.factories import BusinessFunctionFactory
+
+    BusinessFunctionFactory.create(plan=people.plan, name="Printing", owner=people.stakeholder)
+    BusinessFunctionFactory.create(plan=people.plan, name="Accounting", owner=finance)
+    BusinessFunctionFactory.create(plan=people.plan, name="Scanning", owner=finance)
+    resolved = signoff.required_approvers(people.plan)
+    assert resolved.policy == "Every business function's owner"
+    assert sorted(resolved.people) == sorted([people.stakeholder.pk, finance.pk])
 
 
 def test_an_approval_records_who_when_which_version_and_the_documents_hash(
     people: PlanPeople,
 ) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
     decide(version, people.stakeholder, approve=True, comment="Agreed")
@@ -162,8 +248,9 @@ def test_an_approval_records_who_when_which_version_and_the_documents_hash(
 
 
 def test_one_rejection_returns_the_version_to_draft_with_the_comment(
-    people: PlanPeople, finance: Any
+    people: PlanPeople, approvers: tuple[Any, Any]
 ) -> None:
+    _, finance = approvers
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder, finance)
     decide(version, people.stakeholder, approve=False, comment="The branch is missing")
@@ -173,9 +260,11 @@ def test_one_rejection_returns_the_version_to_draft_with_the_comment(
     assert rejected.comment == "The branch is missing"
     other = SignOffRequest.objects.get(plan_version=version, stakeholder=finance)
     assert other.status == SignOffRequest.Status.CLOSED
+    assert selectors.rejection(version) == rejected
 
 
 def test_a_rejection_without_a_comment_is_refused(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
     with pytest.raises(ValidationError):
@@ -183,12 +272,13 @@ def test_a_rejection_without_a_comment_is_refused(people: PlanPeople) -> None:
 
 
 def test_a_decision_on_a_different_document_hash_is_refused(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
-    signoff = SignOffRequest.objects.get(plan_version=version)
+    request = SignOffRequest.objects.get(plan_version=version)
     with pytest.raises(ValidationError, match="not this version's PDF"):
-        services.signoff_decide(
-            signoff=signoff,
+        signoff.signoff_decide(
+            signoff=request,
             user=people.stakeholder,
             approve=True,
             comment="",
@@ -198,12 +288,13 @@ def test_a_decision_on_a_different_document_hash_is_refused(people: PlanPeople) 
 
 
 def test_nobody_else_can_decide_on_a_stakeholders_sign_off(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
-    signoff = SignOffRequest.objects.get(plan_version=version)
+    request = SignOffRequest.objects.get(plan_version=version)
     with pytest.raises(ValidationError, match="Only the person asked"):
-        services.signoff_decide(
-            signoff=signoff,
+        signoff.signoff_decide(
+            signoff=request,
             user=people.manager,
             approve=True,
             comment="",
@@ -213,10 +304,11 @@ def test_nobody_else_can_decide_on_a_stakeholders_sign_off(people: PlanPeople) -
 
 
 def test_sign_off_of_a_superseded_version_cannot_be_requested(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     ContactFactory.create(plan=people.plan)
     with pytest.raises(ValidationError, match="changed since this version"):
-        services.signoff_request(
+        signoff.signoff_request(
             version=version,
             user=people.manager,
             stakeholders=[people.stakeholder],
@@ -225,29 +317,30 @@ def test_sign_off_of_a_superseded_version_cannot_be_requested(people: PlanPeople
         )
 
 
-def test_an_auditor_cannot_be_asked_to_sign(people: PlanPeople) -> None:
-    version = publish_and_render(people)
+def test_an_auditor_cannot_be_named_as_an_approver(people: PlanPeople) -> None:
     with pytest.raises(ValidationError, match="not a stakeholder or manager"):
-        request_signoff(version, people, people.auditor)
+        name_approvers(people, people.auditor)
 
 
 def test_overdue_signatures_get_one_reminder_per_day(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
     mail.outbox.clear()
-    signoff = SignOffRequest.objects.get(plan_version=version)
+    request = SignOffRequest.objects.get(plan_version=version)
     later = timezone.now() + dt.timedelta(days=8)
-    assert services.signoff_send_reminders(now=later) == 1
-    assert services.signoff_send_reminders(now=later + dt.timedelta(hours=1)) == 0
-    assert services.signoff_send_reminders(now=later + dt.timedelta(days=1, hours=1)) == 1
+    assert signoff.signoff_send_reminders(now=later) == 1
+    assert signoff.signoff_send_reminders(now=later + dt.timedelta(hours=1)) == 0
+    assert signoff.signoff_send_reminders(now=later + dt.timedelta(days=1, hours=1)) == 1
     assert len(mail.outbox) == 2
     assert "Reminder" in mail.outbox[0].subject
     assert version.pdf_sha256 in mail.outbox[0].body
-    signoff.refresh_from_db()
-    assert signoff.reminded_at is not None
+    request.refresh_from_db()
+    assert request.reminded_at is not None
 
 
 def test_the_request_emails_each_stakeholder_the_documents_hash(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     mail.outbox.clear()
     request_signoff(version, people, people.stakeholder)
@@ -257,6 +350,7 @@ def test_the_request_emails_each_stakeholder_the_documents_hash(people: PlanPeop
 
 
 def test_verifying_a_published_pdf_names_plan_version_and_signers(people: PlanPeople) -> None:
+    name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
     decide(version, people.stakeholder, approve=True)
@@ -273,28 +367,14 @@ def test_verifying_an_unknown_hash_finds_nothing(people: PlanPeople) -> None:
 
 
 def test_a_draft_export_renders_a_watermarked_file_without_publishing(people: PlanPeople) -> None:
-    job = services.draft_export(plan=people.plan, user=people.manager)
-    result = services.draft_render(job=Job.objects.get(pk=job.pk), progress=_no_progress)
+    job = publishing.draft_export(plan=people.plan, user=people.manager)
+    result = publishing.draft_render(job=Job.objects.get(pk=job.pk), progress=_no_progress)
     assert result["file"].startswith(f"documents/drafts/plan-{people.plan.pk}/")
     assert PlanVersion.objects.filter(plan=people.plan).count() == 0
-
-
-def test_a_second_version_lists_the_changes_since_the_first_with_who_and_why(
-    people: PlanPeople,
-) -> None:
-    publish_and_render(people)
-    services.contact_create(
-        plan=people.plan, user=people.manager, name="Nina Network", reason="New site engineer"
-    )
-    version, _ = services.version_publish(plan=people.plan, user=people.manager)
-    entries = version.snapshot["change_log"]["entries"]
-    assert [e["why"] for e in entries] == ["New site engineer"]
-    assert entries[0]["who"] == people.manager.get_full_name()
-    assert version.snapshot["version"]["previous_number"] == 1
 
 
 def test_publishing_as_someone_else_is_attributed_in_history(people: PlanPeople) -> None:
     other = UserFactory.create(username="mo")
     MembershipFactory.create(plan=people.plan, user=other, role=Role.MANAGER)
-    version, _ = services.version_publish(plan=people.plan, user=other, note="Term start")
-    assert version.history.first().history_user == other
+    version = publish_now(people.plan, other, note="Term start")
+    assert version.history.earliest().history_user == other

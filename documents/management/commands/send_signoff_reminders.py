@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from documents.services import signoff_send_reminders
+from documents.signoff import signoff_send_reminders
 
 
 class Command(BaseCommand):

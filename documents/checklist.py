@@ -1,0 +1,238 @@
+"""The publish checklist: what a version would be missing, said before it is published.
+
+The same checks run twice: on the documents page before publishing (the manager must
+confirm any open item with a reason) and in the worker when the version is frozen,
+where the open items are printed in the document as "Known limitations of this
+version". Each check is a few queries whatever the size of the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from bcp.models import Plan, Role
+from documents.models import CallTreeEntry, Contact, Exercise, Phase, RecoveryProcedure
+
+# Long lists are cut here in a check's sentence; the count stays exact.
+NAMES_SHOWN = 12
+
+CHECKS = (
+    "Business impact analysis",
+    "Analysis",
+    "Recovery procedures",
+    "Procedure times",
+    "Call tree and contacts",
+    "Exercises",
+    "Approvers",
+)
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One open item: which check found it and what is missing, in a sentence."""
+
+    check: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    checks: tuple[str, ...]
+    open_items: tuple[CheckItem, ...]
+
+    @property
+    def passed(self) -> tuple[str, ...]:
+        failing = {item.check for item in self.open_items}
+        return tuple(check for check in self.checks if check not in failing)
+
+    def keys(self) -> list[str]:
+        return [f"{item.check}: {item.problem}" for item in self.open_items]
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    rest = len(names) - NAMES_SHOWN
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _of(count: int, total: int, noun: str) -> str:
+    return f"{count} of {total} {noun}{'' if total == 1 else 's'}"
+
+
+def _bia(plan: Plan) -> list[CheckItem]:
+    from bia.models import AssessmentState, BusinessFunction
+
+    functions = list(
+        BusinessFunction.objects.filter(plan=plan)
+        .exclude(assessments__state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED])
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    total = BusinessFunction.objects.filter(plan=plan).count()
+    if not total:
+        return [CheckItem("Business impact analysis", "The plan has no business functions.")]
+    if not functions:
+        return []
+    verb = "has" if len(functions) == 1 else "have"
+    return [
+        CheckItem(
+            "Business impact analysis",
+            f"{_of(len(functions), total, 'function')} {verb} no reviewed BIA (submitted or "
+            f"approved), so they have no recovery objectives: {_names(functions)}.",
+        )
+    ]
+
+
+def _analysis(plan: Plan) -> list[CheckItem]:
+    from analysis.selectors import latest_run, run_is_stale
+
+    run = latest_run(plan)
+    if run is None:
+        return [CheckItem("Analysis", "No analysis has been run, so there are no gaps or budgets.")]
+    if run_is_stale(run):
+        when = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+        return [
+            CheckItem(
+                "Analysis",
+                f"The analysis of {when} is older than the last change to its inputs; its "
+                "figures may no longer hold.",
+            )
+        ]
+    return []
+
+
+def _procedures(plan: Plan) -> list[CheckItem]:
+    from bia.models import BusinessFunction
+
+    covered = RecoveryProcedure.objects.filter(plan=plan, phase=Phase.RECOVERY).values(
+        "function_id"
+    )
+    missing = list(
+        BusinessFunction.objects.filter(plan=plan)
+        .exclude(pk__in=covered)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if not missing:
+        return []
+    total = BusinessFunction.objects.filter(plan=plan).count()
+    verb = "has" if len(missing) == 1 else "have"
+    return [
+        CheckItem(
+            "Recovery procedures",
+            f"{_of(len(missing), total, 'function')} {verb} no recovery procedure: "
+            f"{_names(missing)}.",
+        )
+    ]
+
+
+def _procedure_times(plan: Plan) -> list[CheckItem]:
+    from documents.analysis_part import rto_hours_by_function
+    from documents.formatting import minutes
+
+    rtos = rto_hours_by_function(plan)
+    late = []
+    for procedure in (
+        RecoveryProcedure.objects.filter(plan=plan, phase=Phase.RECOVERY, function__isnull=False)
+        .select_related("function")
+        .prefetch_related("steps")
+        .order_by("function__name", "position", "pk")
+    ):
+        assert procedure.function is not None
+        rto = rtos.get(procedure.function.name)
+        total = sum(step.expected_minutes for step in procedure.steps.all())
+        if rto is not None and total > rto * 60:
+            late.append(
+                f"“{procedure.title}” ({procedure.function.name}) takes {minutes(total)}, "
+                f"longer than its RTO of {minutes(rto * 60)}"
+            )
+    if not late:
+        return []
+    return [
+        CheckItem(
+            "Procedure times",
+            f"{len(late)} recovery procedure{'' if len(late) == 1 else 's'} take longer than "
+            f"the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
+        )
+    ]
+
+
+def _people(plan: Plan) -> list[CheckItem]:
+    items = []
+    if not Contact.objects.filter(plan=plan).exists():
+        items.append(CheckItem("Call tree and contacts", "No contacts are recorded."))
+    if not CallTreeEntry.objects.filter(plan=plan).exists():
+        items.append(
+            CheckItem(
+                "Call tree and contacts", "No call tree is recorded: nobody knows whom to call."
+            )
+        )
+    return items
+
+
+def _exercises(plan: Plan, today: dt.date) -> list[CheckItem]:
+    exercises = Exercise.objects.filter(plan=plan)
+    if not exercises.exists():
+        return [CheckItem("Exercises", "No exercise of the plan is scheduled or recorded.")]
+    overdue = list(
+        exercises.filter(outcome=Exercise.Outcome.PLANNED, scheduled_for__lt=today)
+        .order_by("scheduled_for", "pk")
+        .values_list("title", "scheduled_for")
+    )
+    if not overdue:
+        return []
+    listed = _names([f"{title} (due {day.isoformat()})" for title, day in overdue])
+    return [
+        CheckItem(
+            "Exercises",
+            f"{len(overdue)} exercise{'' if len(overdue) == 1 else 's'} overdue with no "
+            f"result recorded: {listed}.",
+        )
+    ]
+
+
+def _approvers(plan: Plan) -> list[CheckItem]:
+    from documents.signoff import required_approvers
+
+    approvers = required_approvers(plan)
+    if not approvers.people:
+        return [
+            CheckItem(
+                "Approvers",
+                f"Nobody is named to approve the plan (policy: {approvers.policy.lower()}).",
+            )
+        ]
+    members = set(
+        plan.memberships.filter(role__in=(Role.STAKEHOLDER, Role.MANAGER)).values_list(
+            "user_id", flat=True
+        )
+    )
+    outside = [approvers.names[i] for i, user in enumerate(approvers.people) if user not in members]
+    if not outside:
+        return []
+    return [
+        CheckItem(
+            "Approvers",
+            f"{_names(outside)} must approve but {'is' if len(outside) == 1 else 'are'} not a "
+            "stakeholder or manager of this plan, so cannot sign.",
+        )
+    ]
+
+
+def publish_checklist(plan: Plan, *, today: dt.date | None = None) -> Checklist:
+    """Every check, and the open items they found, for the plan as it is now."""
+    today = today or timezone.localdate()
+    items = [
+        *_bia(plan),
+        *_analysis(plan),
+        *_procedures(plan),
+        *_procedure_times(plan),
+        *_people(plan),
+        *_exercises(plan, today),
+        *_approvers(plan),
+    ]
+    return Checklist(checks=CHECKS, open_items=tuple(items))

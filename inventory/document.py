@@ -1,0 +1,95 @@
+"""The inventory's part of the plan document: sites, components, groups and diagrams.
+
+Values are in words (kinds and modes as their labels); figures keep their own units
+(availability in %, MTBF/MTTR and recovery times in hours, failover in seconds).
+"""
+
+from __future__ import annotations
+
+from bcp import contract
+from bcp.models import Plan
+from inventory.models import Component, GroupMember, RedundancyGroup, RunsOn, Site
+
+
+def document_part(plan: Plan) -> contract.InventoryPart:
+    """The plan's inventory, ordered by name, in a fixed number of queries."""
+    sites = [
+        contract.Site(
+            name=site.name,
+            kind=site.get_kind_display(),
+            parent=site.parent.name if site.parent else "",
+            availability_percent=site.availability_percent,
+            restore_hours=site.restore_hours,
+        )
+        for site in Site.objects.filter(plan=plan).select_related("parent").order_by("name", "pk")
+    ]
+    runs_on: dict[int, list[str]] = {}
+    for link in (
+        RunsOn.objects.filter(component__plan=plan)
+        .select_related("on_component", "on_group")
+        .order_by("component_id", "pk")
+    ):
+        runs_on.setdefault(link.component_id, []).append(link.target.name)
+    components = [
+        contract.Component(
+            name=c.name,
+            kind=c.get_kind_display(),
+            site=c.site.name if c.site else "",
+            owner=c.owner,
+            availability_percent=c.availability_percent,
+            mtbf_hours=c.mtbf_hours,
+            mttr_hours=c.mttr_hours,
+            restore_hours=c.restore_hours,
+            backup_interval_hours=c.backup_interval_hours,
+            technique=c.technique.name if c.technique else "",
+            runs_on=tuple(sorted(runs_on.get(c.pk, []))),
+        )
+        for c in Component.objects.filter(plan=plan)
+        .select_related("site", "technique")
+        .order_by("name", "pk")
+    ]
+    members: dict[int, list[str]] = {}
+    for member in (
+        GroupMember.objects.filter(group__plan=plan)
+        .select_related("component", "member_group")
+        .order_by("group_id", "position", "pk")
+    ):
+        members.setdefault(member.group_id, []).append(member.target.name)
+    groups = [
+        contract.RedundancyGroup(
+            name=group.name,
+            mode=group.get_mode_display(),
+            needed=group.k,
+            members=tuple(members.get(group.pk, [])),
+            failover_seconds=group.failover_seconds,
+        )
+        for group in RedundancyGroup.objects.filter(plan=plan).order_by("name", "pk")
+    ]
+    return contract.InventoryPart(
+        sites=tuple(sites), components=tuple(components), groups=tuple(groups)
+    )
+
+
+def function_diagrams(plan: Plan) -> tuple[contract.FunctionDiagram, ...]:
+    """Each business function's dependency diagram, or the reason there is none."""
+    from bia.models import BusinessFunction
+    from inventory.diagrams import DiagramUnavailable, function_diagram_svg
+    from inventory.topology import plan_topology
+
+    pt = plan_topology(plan)
+    errors = pt.error_messages()
+    diagrams = []
+    for function in BusinessFunction.objects.filter(plan=plan).order_by("name", "pk"):
+        if errors:
+            reason = "Not drawn: the inventory has errors (" + "; ".join(errors[:3]) + ")."
+            diagrams.append(contract.FunctionDiagram(function.name, None, reason))
+            continue
+        try:
+            svg = function_diagram_svg(function, pt)
+            reason = "" if svg else "No dependencies on the inventory are recorded."
+        except DiagramUnavailable as error:
+            svg, reason = None, str(error)
+        diagrams.append(
+            contract.FunctionDiagram(function=function.name, svg=svg, unavailable=reason)
+        )
+    return tuple(diagrams)
