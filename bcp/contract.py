@@ -20,8 +20,9 @@ missing or malformed stops the render job with its path (``bia.functions[2].owne
 expected text, found nothing``) instead of printing "Not yet assessed" in a signed
 document. Values carry what the document prints, in words: labels, not codes.
 
-Each field says in its metadata how the document shows it (``field(metadata=HOURS)``). The document test walks
-every field that has a value and finds it, formatted that way, in the rendered PDF.
+Each field says in its metadata how the document shows it (``field(metadata=HOURS)``).
+The document test walks every field that has a value and finds it, formatted that way,
+in the rendered PDF.
 """
 
 from __future__ import annotations

@@ -155,8 +155,8 @@ def _procedure_times(plan: Plan) -> list[CheckItem]:
     return [
         CheckItem(
             "Procedure times",
-            f"{len(late)} recovery procedure{'' if len(late) == 1 else 's'} take longer than "
-            f"the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
+            f"{len(late)} recovery procedure{' takes' if len(late) == 1 else 's take'} longer "
+            f"than the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
         )
     ]
 

@@ -52,7 +52,7 @@ def horizon(value: float | None) -> str:
 
 
 def number(value: float | None) -> str:
-    return NONE if value is None else f"{value:g}"
+    return NONE if value is None else f"{value:.10g}"
 
 
 def date(value: str | None) -> str:

@@ -6,7 +6,8 @@ Run from the repository root:
 
 The plan data comes from the engine benchmark's synthetic organisation (same seed): its
 services become business functions with recovery objectives, availability and gaps, its
-components and sites the inventory appendix, and each function gets a four-step runbook.
+components and sites the inventory appendix, and each function gets a four-step runbook —
+built as the typed snapshot (:class:`documents.snapshot.PlanSnapshot`) the worker freezes.
 The number of functions and components is tuned until the plan has about the requested
 number of pages.
 
@@ -47,130 +48,191 @@ import django  # noqa: E402
 
 django.setup()
 
+from bcp import contract as c  # noqa: E402
+from documents.changes import ChangeSummary  # noqa: E402
+from documents.checklist import CHECKS, Checklist  # noqa: E402
 from documents.fetcher import base_url  # noqa: E402
 from documents.rendering import plan_html, render_html_to_pdf  # noqa: E402
+from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta  # noqa: E402
 from tests.benchmarks.bench_engine import synthetic_organisation  # noqa: E402
 
 REPEATS = 5
 TARGET_RATIO = 1.10
 
 
-def synthetic_snapshot(functions: int, components: int) -> dict[str, Any]:
-    """A plan snapshot shaped like the apps' plan_snapshot() output, from the synthetic estate."""
+def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
+    """A typed plan snapshot, as the worker freezes it, from the synthetic estate."""
     topology = synthetic_organisation(1)
     services = list(topology.services)[:functions]
     parts = list(topology.components)[:components]
     names = [f"Service {s.id}" for s in services]
-    analysis_functions = {}
+    analysed = []
     for index, name in enumerate(names):
-        rto = [1, 4, 8, 24, 72][index % 5]
-        analysis_functions[str(index)] = {
-            "name": name,
-            "required": {
-                "mtpd_hours": rto * 2,
-                "rto_hours": rto,
-                "rpo_hours": rto / 4,
-                "availability": 0.999,
-                "tier": "99.9 %",
-                "reasoning": [
-                    f"Operational impact reaches the tolerance at {rto * 2} h; "
-                    f"the work-recovery margin leaves an RTO of {rto} h."
-                ],
-            },
-            "availability": {
-                "availability": 0.9995,
-                "downtime_per_year": "4 h 22 min",
-                "method": "exact_bdd",
-            },
-            "gaps": [
-                {
-                    "kind": "rto",
-                    "severity": "high",
-                    "required": f"{rto} h",
-                    "achievable": f"{rto * 3} h",
-                    "element": f"{name} database",
-                    "evidence": "Restore from the nightly backup takes longer than the RTO.",
-                    "options": [{"technique": "Warm standby"}],
-                }
-            ]
+        rto = float([1, 4, 8, 24, 72][index % 5])
+        gaps = (
+            (
+                c.Gap(
+                    kind="Recovery time",
+                    severity="High",
+                    element=f"{name} database",
+                    required_hours=rto,
+                    achievable_hours=rto * 3,
+                    required_availability=None,
+                    achievable_availability=None,
+                    evidence="Restore from the nightly backup takes longer than the RTO.",
+                    first_option="Warm standby",
+                ),
+            )
             if index % 3 == 0
-            else [],
-            "action_plan": [],
-        }
-    snapshot_inputs = {
-        "plan": {
-            "name": "Synthetic organisation continuity",
-            "organisation": "Synthetic organisation",
-            "scope": "Every service of the synthetic estate.",
-            "classification": "Internal",
-            "members": [{"name": "Maya Manager", "role": "manager", "username": "maya"}],
-        },
-        "documents": {
-            "contacts": [
-                {"name": f"Contact {i}", "role": "On call", "phone": f"0100 {i:04d}"}
+            else ()
+        )
+        analysed.append(
+            c.FunctionAnalysis(
+                name=name,
+                required=c.RequiredObjectives(
+                    mtpd_hours=rto * 2,
+                    rto_hours=rto,
+                    rpo_hours=rto / 4,
+                    availability=0.999,
+                    tier="99.9%",
+                    reasoning=(
+                        f"Operational impact reaches the tolerance at {rto * 2:g} h",
+                        f"RTO = MTPD {rto * 2:g} h − margin {rto:g} h = {rto:g} h",
+                    ),
+                ),
+                achieved=c.Achieved(
+                    availability=0.9995,
+                    downtime_seconds_per_year=15778.476,
+                    method="Exact (binary decision diagram)",
+                ),
+                missing=(),
+                gaps=gaps,
+                roadmap=(),
+                importance=(),
+            )
+        )
+    inputs = c.PlanInputs(
+        plan=c.PlanPart(
+            name="Synthetic organisation continuity",
+            organisation="Synthetic organisation",
+            scope="Every service of the synthetic estate.",
+            classification="Internal",
+            members=(c.Member(name="Maya Manager", role="Manager"),),
+        ),
+        documents=c.DocumentsPart(
+            contacts=tuple(
+                c.Contact(
+                    name=f"Contact {i}",
+                    role="On call",
+                    organisation="IT",
+                    phone=f"0100 {i:04d}",
+                    alternate_phone="",
+                    email="",
+                )
                 for i in range(max(10, functions // 4))
-            ],
-            "call_tree": [],
-            "vendors": [],
-            "procedures": [
-                {
-                    "title": f"Restore {name}",
-                    "phase": "recovery",
-                    "function": name,
-                    "summary": "Bring the service back on its standby components.",
-                    "steps": [
-                        {
-                            "instruction": f"Step {k} for {name}",
-                            "owner": "On call",
-                            "expected_minutes": 15,
-                        }
+            ),
+            call_tree=(),
+            vendors=(),
+            procedures=tuple(
+                c.Procedure(
+                    title=f"Restore {name}",
+                    phase="Recovery",
+                    function=name,
+                    summary="Bring the service back on its standby components.",
+                    steps=tuple(
+                        c.ProcedureStep(
+                            instruction=f"Step {k} for {name}", owner="On call", expected_minutes=15
+                        )
                         for k in range(1, 5)
-                    ],
-                }
+                    ),
+                )
                 for name in names
-            ],
-            "exercises": [],
-        },
-        "bia": {
-            "functions": [{"name": name, "criticality": "high", "owner": "Sam"} for name in names]
-        },
-        "inventory": {
-            "sites": [{"name": s.id, "kind": "room"} for s in list(topology.sites)[:50]],
-            "components": [
-                {
-                    "name": c.id,
-                    "kind": c.kind,
-                    "site": c.site,
-                    "availability_percent": 99.95,
-                    "runs_on": list(c.runs_on),
-                }
-                for c in parts
-            ],
-        },
-        "analysis": {
-            "status": "assessed",
-            "results": {
-                "functions": analysis_functions,
-                "heatmap": {
-                    "horizons": ["1 h", "4 h", "1 d", "3 d", "1 w"],
-                    "rows": [
-                        {"name": n, "levels": [i % 2, 1, 2, 3, 4]} for i, n in enumerate(names)
-                    ],
-                },
-            },
-            "budgets_year": dict.fromkeys(names, 31556),
-        },
-    }
-    return {
-        "inputs": snapshot_inputs,
-        "inputs_sha256": "0" * 64,
-        "diagrams": [],
-        "change_log": {"entries": [], "since": None, "truncated": False},
-        "version": {"number": 1, "published_by": "Maya Manager", "published_at": "2026-01-01"},
-    }
+            ),
+            exercises=(),
+            approvers=c.Approvers(policy="Every business function's owner", people=("Sam",)),
+            paper_size="A4",
+        ),
+        bia=c.BiaPart(
+            horizons_hours=(1.0, 4.0, 24.0, 72.0, 168.0),
+            threshold=3,
+            top_level=4,
+            categories=("Operational",),
+            functions=tuple(
+                c.BiaFunction(
+                    name=name,
+                    owner="Sam",
+                    criticality="High",
+                    peak_periods="",
+                    workaround="",
+                    workaround_hours=None,
+                    review=None,
+                )
+                for name in names
+            ),
+        ),
+        inventory=c.InventoryPart(
+            sites=tuple(
+                c.Site(
+                    name=s.id, kind="Room", parent="", availability_percent=None, restore_hours=None
+                )
+                for s in list(topology.sites)[:50]
+            ),
+            components=tuple(
+                c.Component(
+                    name=part.id,
+                    kind=part.kind or "Other",
+                    site=part.site or "",
+                    owner="",
+                    availability_percent=99.95,
+                    mtbf_hours=None,
+                    mttr_hours=None,
+                    restore_hours=None,
+                    backup_interval_hours=None,
+                    technique="",
+                    runs_on=tuple(part.runs_on),
+                )
+                for part in parts
+            ),
+            groups=(),
+        ),
+        analysis=c.AnalysisPart(
+            year_convention="Gregorian mean year (365.2425 days)",
+            year_days=365.2425,
+            functions=tuple(analysed),
+            single_points=(),
+            inventory_errors=(),
+        ),
+    )
+    return PlanSnapshot(
+        format=SNAPSHOT_FORMAT,
+        inputs=inputs,
+        inputs_sha256="0" * 64,
+        diagrams=(),
+        checklist=Checklist(checks=CHECKS, open_items=()),
+        changes=ChangeSummary(
+            first_version=True,
+            previous_number=None,
+            since=None,
+            total=0,
+            first_entry=None,
+            last_entry=None,
+            rows=(),
+            more_rows=0,
+        ),
+        version=VersionMeta(
+            number=1,
+            previous_number=None,
+            published_by="Maya Manager",
+            published_at="2026-01-01T00:00:00+00:00",
+            note="",
+            history_checkpoint="1:" + "0" * 64,
+            analysis_run_on="2026-01-01T00:00:00+00:00",
+            limitations_reason="",
+        ),
+    )
 
 
-def _ours(snapshot: dict[str, Any], queue: Any) -> None:
+def _ours(snapshot: PlanSnapshot, queue: Any) -> None:
     started = time.perf_counter()
     html = plan_html(snapshot, draft=False)
     rendered = render_html_to_pdf(html)
@@ -202,7 +264,7 @@ def _pages(functions: int, components: int) -> int:
     return _in_child(_ours, synthetic_snapshot(functions, components))[1]
 
 
-def sized_snapshot(pages: int) -> tuple[dict[str, Any], int]:
+def sized_snapshot(pages: int) -> tuple[PlanSnapshot, int]:
     """Scale functions and components until the plan has about ``pages`` pages."""
     functions, components = max(4, pages // 4), pages * 6
     for _ in range(4):

@@ -83,7 +83,9 @@ def analysis_part(rto_hours: dict[str, float]) -> contract.AnalysisPart:
         functions=tuple(function_analysis(n, r) for n, r in sorted(rto_hours.items())),
         single_points=(
             contract.SinglePoint(
-                element="Shared SAN", hidden_behind="Server pair", functions=tuple(sorted(rto_hours))
+                element="Shared SAN",
+                hidden_behind="Server pair",
+                functions=tuple(sorted(rto_hours)),
             ),
         ),
         inventory_errors=(),

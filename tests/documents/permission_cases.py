@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from bcp.jobs import job_enqueue
 from bcp.models import Job
 from bcp.permissions import Capability
-from documents.services import RENDER_DRAFT_KIND, RENDER_DRAFT_TASK
+from documents.publishing import RENDER_DRAFT_KIND, RENDER_DRAFT_TASK
 from tests.documents.factories import (
     CallTreeEntryFactory,
     ContactFactory,
@@ -108,6 +108,8 @@ CASES = [
     UrlCase("documents_job_retry", Capability.EDIT, method="post", kwargs=_draft_job),
     UrlCase("draft_download", Capability.VIEW, kwargs=_finished_draft),
     UrlCase("version_publish", Capability.EDIT, method="post"),
+    UrlCase("documents_settings", Capability.VIEW),
+    UrlCase("documents_settings", Capability.EDIT, method="post"),
     UrlCase("version_detail", Capability.VIEW, kwargs=_version),
     UrlCase("version_download", Capability.VIEW, kwargs=_rendered_version),
     UrlCase("version_download_pdfa", Capability.VIEW, kwargs=_rendered_version),

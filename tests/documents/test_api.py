@@ -5,16 +5,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from documents import services
 from tests.conftest import PlanPeople, client_for
+from tests.documents.helpers import publish_now
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.documents.api_urlconf")]
 
 
 def test_versions_list_gives_hashes_and_supersession(people: PlanPeople) -> None:
-    version, _ = services.version_publish(plan=people.plan, user=people.manager)
-    services.version_render(version=version, progress=lambda p, m: None)
-    version.refresh_from_db()
+    version = publish_now(people.plan, people.manager)
     response = client_for(people.auditor).get(
         reverse("api_documents_versions", kwargs={"plan_pk": people.plan.pk})
     )

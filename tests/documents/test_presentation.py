@@ -68,7 +68,9 @@ def test_gap_figures_carry_units_and_availability_reads_as_a_percentage() -> Non
         first_option="Replicated storage",
     )
     base = function_analysis("Student printing", 6.2)
-    rows = presentation.gap_rows(contract.FunctionAnalysis(**{**base.__dict__, "gaps": (gap, spof)}))
+    rows = presentation.gap_rows(
+        contract.FunctionAnalysis(**{**base.__dict__, "gaps": (gap, spof)})
+    )
     assert (rows[0].required, rows[0].achievable) == ("99.95 %", "99.8558 %")
     assert (rows[1].required, rows[1].achievable) == ("recovery within 6 h 12 m", "—")
 

@@ -203,6 +203,8 @@ def test_pdfa_carries_the_snapshot_whose_inputs_hash_matches_the_cover(tmp_path:
 
 
 def test_us_letter_paper_lays_out_letter_pages() -> None:
-    letter = render_plan(snapshot_with(documents=documents_part(paper_size="US Letter")), draft=True)
+    letter = render_plan(
+        snapshot_with(documents=documents_part(paper_size="US Letter")), draft=True
+    )
     box = PdfReader(io.BytesIO(letter.content)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)

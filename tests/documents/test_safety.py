@@ -11,8 +11,8 @@ from django.utils import timezone
 from bcp import services as plan_services
 from documents import services
 from documents.fetcher import DOCUMENTS_STATIC, RefusedURL, RestrictedURLFetcher
+from documents.publishing import draft_snapshot
 from documents.rendering import plan_html, render_html_to_pdf
-from documents.snapshot import build_snapshot
 from tests.conftest import PlanPeople
 from tests.documents.helpers import page_texts
 
@@ -57,7 +57,9 @@ def hostile_plan(people: PlanPeople) -> PlanPeople:
 def test_hostile_plan_text_is_printed_literally_and_nothing_outside_is_fetched(
     hostile_plan: PlanPeople,
 ) -> None:
-    snapshot = build_snapshot(hostile_plan.plan, previous_published_at=None, version_meta={})
+    snapshot = draft_snapshot(
+        hostile_plan.plan, user=hostile_plan.manager, progress=lambda p, m: None
+    )
     html = plan_html(snapshot, draft=True)
     fetcher = RestrictedURLFetcher()
     rendered = render_html_to_pdf(html, fetcher=fetcher)

@@ -11,8 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bcp.models import Role
-from documents import services
-from documents.models import Contact, PlanVersion, ProcedureStep, SignOffRequest
+from documents import publishing, services, signoff
+from documents.models import (
+    ApproverPolicy,
+    Contact,
+    PaperSize,
+    PlanVersion,
+    ProcedureStep,
+    SignOffRequest,
+)
 from tests.conftest import PlanPeople, client_for
 from tests.documents.factories import (
     ContactFactory,
@@ -20,6 +27,7 @@ from tests.documents.factories import (
     RecoveryProcedureFactory,
     SignOffRequestFactory,
 )
+from tests.documents.helpers import publish_now
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +37,17 @@ def url(name: str, people: PlanPeople, **kwargs: Any) -> str:
     return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
 
 
-def published(people: PlanPeople) -> PlanVersion:
-    version, _ = services.version_publish(plan=people.plan, user=people.manager)
-    services.version_render(version=version, progress=lambda p, m: None)
-    version.refresh_from_db()
-    return version
+def published(people: PlanPeople, *approvers: Any) -> PlanVersion:
+    if approvers:
+        services.document_settings_update(
+            plan=people.plan,
+            user=people.manager,
+            expected_version=None,
+            approver_policy=ApproverPolicy.NAMED,
+            paper_size=PaperSize.A4,
+            approvers=list(approvers),
+        )
+    return publish_now(people.plan, people.manager)
 
 
 def test_manager_adds_a_contact_with_a_reason_recorded_in_history(people: PlanPeople) -> None:
@@ -138,20 +152,20 @@ def test_an_exercise_outcome_needs_the_date_it_was_held(people: PlanPeople) -> N
 
 
 def test_stakeholder_sees_the_exact_document_hash_and_approves_it(people: PlanPeople) -> None:
-    version = published(people)
-    services.signoff_request(
+    version = published(people, people.stakeholder)
+    signoff.signoff_request(
         version=version,
         user=people.manager,
         stakeholders=[people.stakeholder],
         due_date=timezone.localdate(),
     )
-    signoff = SignOffRequest.objects.get(plan_version=version)
+    request = SignOffRequest.objects.get(plan_version=version)
     client = client_for(people.stakeholder)
-    page = client.get(url("signoff_detail", people, signoff_pk=signoff.pk)).content.decode()
+    page = client.get(url("signoff_detail", people, signoff_pk=request.pk)).content.decode()
     assert version.pdf_sha256 in page and "Record my decision" in page
     response = client.post(
-        url("signoff_decide", people, signoff_pk=signoff.pk),
-        {"decision": "approve", "document_sha256": version.pdf_sha256, "version": signoff.version},
+        url("signoff_decide", people, signoff_pk=request.pk),
+        {"decision": "approve", "document_sha256": version.pdf_sha256, "version": request.version},
     )
     assert response.status_code == 302
     version.refresh_from_db()
@@ -278,8 +292,8 @@ def test_a_failed_render_can_be_retried_from_the_documents_page(people: PlanPeop
     from bcp.models import Job
 
     job = Job.objects.create(
-        kind=services.RENDER_DRAFT_KIND,
-        task_name=services.RENDER_DRAFT_TASK,
+        kind=publishing.RENDER_DRAFT_KIND,
+        task_name=publishing.RENDER_DRAFT_TASK,
         plan=people.plan,
         status=Job.Status.FAILED,
         error="SoftTimeLimitExceeded: rendering took longer than 240 s",
@@ -325,7 +339,7 @@ def test_an_auditor_sees_versions_but_no_publish_or_export_controls(people: Plan
 def test_the_sign_off_email_links_to_the_page_on_this_site(people: PlanPeople) -> None:
     from django.core import mail
 
-    version = published(people)
+    version = published(people, people.stakeholder)
     mail.outbox.clear()
     due = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     client_for(people.manager).post(
@@ -334,3 +348,90 @@ def test_the_sign_off_email_links_to_the_page_on_this_site(people: PlanPeople) -
     )
     [message] = mail.outbox
     assert f"http://testserver/plans/{people.plan.pk}/documents/signoffs/" in message.body
+
+
+def test_the_documents_page_shows_the_checklist_and_who_must_approve(people: PlanPeople) -> None:
+    body = client_for(people.manager).get(url("documents_home", people)).content.decode()
+    assert 'id="publish-checklist"' in body
+    assert "The plan has no business functions." in body
+    assert "Why publish with the open items?" in body
+    assert "Publish with" in body and "known limitation" in body
+
+
+def test_publishing_with_open_items_and_no_reason_is_refused(people: PlanPeople) -> None:
+    from bcp.models import Job
+
+    response = client_for(people.manager).post(url("version_publish", people), {"note": "x"})
+    assert response.status_code == 302
+    assert not Job.objects.filter(plan=people.plan, kind=publishing.RENDER_VERSION_KIND).exists()
+    page = client_for(people.manager).get(url("documents_home", people)).content.decode()
+    assert "say why this version should be published with them" in page
+
+
+def test_the_reason_for_publishing_with_open_items_is_in_the_history(people: PlanPeople) -> None:
+    version = publish_now(
+        people.plan, people.manager, limitations_reason="The board meets tomorrow"
+    )
+    record = version.history.earliest()
+    assert "known limitations: The board meets tomorrow" in record.history_change_reason
+    assert version.limitations_reason == "The board meets tomorrow"
+
+
+def test_a_returned_version_shows_who_rejected_it_and_why(people: PlanPeople) -> None:
+    version = published(people, people.stakeholder)
+    signoff.signoff_request(
+        version=version,
+        user=people.manager,
+        stakeholders=[people.stakeholder],
+        due_date=timezone.localdate(),
+    )
+    request = SignOffRequest.objects.get(plan_version=version)
+    signoff.signoff_decide(
+        signoff=request,
+        user=people.stakeholder,
+        approve=False,
+        comment="The branch is missing",
+        document_sha256=version.pdf_sha256,
+    )
+    client = client_for(people.manager)
+    detail = client.get(url("version_detail", people, version_pk=version.pk)).content.decode()
+    assert 'id="returned-alert"' in detail and "The branch is missing" in detail
+    home = client.get(url("documents_home", people)).content.decode()
+    assert 'id="latest-rejection"' in home and "The branch is missing" in home
+
+
+def test_the_manager_names_the_approvers_on_the_settings_page(people: PlanPeople) -> None:
+    from documents.models import DocumentSettings, NamedApprover
+
+    response = client_for(people.manager).post(
+        url("documents_settings", people),
+        {
+            "approver_policy": "named",
+            "paper_size": "letter",
+            "approvers": [people.stakeholder.pk],
+            "reason": "Sam signs for the service",
+        },
+    )
+    assert response.status_code == 302
+    settings = DocumentSettings.objects.get(plan=people.plan)
+    assert (settings.approver_policy, settings.paper_size) == ("named", "letter")
+    assert list(NamedApprover.objects.filter(plan=people.plan).values_list("user", flat=True)) == [
+        people.stakeholder.pk
+    ]
+    assert settings.history.earliest().history_change_reason == "Sam signs for the service"
+
+
+def test_naming_nobody_under_the_named_policy_is_a_field_error(people: PlanPeople) -> None:
+    response = client_for(people.manager).post(
+        url("documents_settings", people), {"approver_policy": "named", "paper_size": "a4"}
+    )
+    assert response.status_code == 400
+    assert "Name at least one person who must approve." in response.content.decode()
+
+
+def test_a_stakeholder_cannot_change_the_document_settings(people: PlanPeople) -> None:
+    response = client_for(people.stakeholder).post(
+        url("documents_settings", people),
+        {"approver_policy": "function_owners", "paper_size": "a4"},
+    )
+    assert response.status_code == 403

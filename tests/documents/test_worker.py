@@ -12,7 +12,7 @@ from django.urls import reverse
 from bcp.models import Job
 from config.celery import app as celery_app
 from documents.models import PlanVersion
-from documents.services import RENDER_DRAFT_KIND, RENDER_VERSION_KIND, RENDER_VERSION_TASK
+from documents.publishing import PUBLISH_TASK, RENDER_DRAFT_KIND, RENDER_VERSION_KIND
 from tests.conftest import PlanPeople, client_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -28,14 +28,16 @@ def _wait(job: Job, timeout: float = 120) -> Job:
     raise AssertionError(f"job stayed {job.status}: {job.message}")
 
 
-def test_publishing_from_the_page_renders_the_version_in_the_worker(
+def test_publishing_from_the_page_freezes_and_renders_the_version_in_the_worker(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
     client = client_for(people.manager)
     response = client.post(
-        reverse("version_publish", kwargs={"plan_pk": people.plan.pk}), {"note": "First issue"}
+        reverse("version_publish", kwargs={"plan_pk": people.plan.pk}),
+        {"note": "First issue", "limitations_reason": "A first issue to start the review"},
     )
     assert response.status_code == 302
+    assert not PlanVersion.objects.filter(plan=people.plan).exists()  # frozen by the worker
     job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
     assert job.status == Job.Status.SUCCEEDED, job.error
     version = PlanVersion.objects.get(plan=people.plan)
@@ -52,11 +54,14 @@ def test_a_redelivered_render_message_creates_no_second_artifact(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
     client = client_for(people.manager)
-    client.post(reverse("version_publish", kwargs={"plan_pk": people.plan.pk}))
+    client.post(
+        reverse("version_publish", kwargs={"plan_pk": people.plan.pk}),
+        {"limitations_reason": "A first issue"},
+    )
     job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
     version = PlanVersion.objects.get(plan=people.plan)
     rendered = (version.pdf.name, version.pdf_sha256, version.version, job.finished_at)
-    celery_app.send_task(RENDER_VERSION_TASK, args=[str(job.pk)])
+    celery_app.send_task(PUBLISH_TASK, args=[str(job.pk)])
     time.sleep(3)
     version.refresh_from_db()
     job.refresh_from_db()

@@ -97,7 +97,8 @@ def test_publishing_queues_a_job_and_the_worker_freezes_and_hashes_the_inputs(
 
 def test_a_redelivered_publishing_job_makes_no_second_version(people: PlanPeople) -> None:
     version = publish_and_render(people)
-    job = Job.objects.get(pk=version.publish_job_id)
+    assert version.publish_job is not None
+    job = version.publish_job
     result = publishing.version_publish_run(job=job, progress=_no_progress)
     assert result["skipped"] is True
     assert PlanVersion.objects.filter(plan=people.plan).count() == 1
@@ -208,9 +209,7 @@ def test_asking_only_one_of_two_approvers_never_makes_the_version_approved(
     assert selectors.version_state(version).status_label == "Partly approved (1 of 2)"
 
 
-def test_someone_not_on_the_cover_cannot_be_asked_to_sign(
-    people: PlanPeople, finance: Any
-) -> None:
+def test_someone_not_on_the_cover_cannot_be_asked_to_sign(people: PlanPeople, finance: Any) -> None:
     name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     with pytest.raises(ValidationError, match="not named on this version's cover"):
