@@ -117,7 +117,7 @@ def test_procedure_page_says_there_is_no_rto_to_check_against(people: PlanPeople
     )
     assert ProcedureStep.objects.get(procedure=procedure).expected_minutes == 25
     body = client.get(url("procedure_detail", people, procedure_pk=procedure.pk)).content.decode()
-    assert "No RTO from the analysis yet" in body and "25 min" in body
+    assert "The function has no RTO yet" in body and "25 min" in body
 
 
 def test_a_plan_wide_procedure_is_not_checked_against_an_rto(people: PlanPeople) -> None:
