@@ -276,8 +276,11 @@ def document_part(
 def rto_hours_by_function(plan: Plan) -> dict[str, float]:
     """The recommended RTO of each function in the latest finished analysis, by name."""
     run = latest_run(plan)
-    if run is None:
-        return {}
+    return {} if run is None else run_rto_hours(run)
+
+
+def run_rto_hours(run: Any) -> dict[str, float]:
+    """The recommended RTO of each function in one run's results, by name."""
     path = "analysis.results"
     found: dict[str, float] = {}
     for key, entry in _get(run.results, "functions", path).items():

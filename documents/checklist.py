@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -62,35 +63,52 @@ def _of(count: int, total: int, noun: str) -> str:
     return f"{count} of {total} {noun}{'' if total == 1 else 's'}"
 
 
-def _bia(plan: Plan) -> list[CheckItem]:
-    from bia.models import AssessmentState, BusinessFunction
+@dataclass(frozen=True)
+class _Function:
+    name: str
+    reviewed: bool
+    has_procedure: bool
 
-    functions = list(
-        BusinessFunction.objects.filter(plan=plan)
-        .exclude(assessments__state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED])
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
+
+def _functions(plan: Plan) -> list[_Function]:
+    """Each function with whether it has a reviewed BIA and a recovery procedure (1 query)."""
+    from django.db.models import Exists, OuterRef
+
+    from bia.models import Assessment, AssessmentState, BusinessFunction
+
+    reviewed = Assessment.objects.filter(
+        function=OuterRef("pk"),
+        state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED],
     )
-    total = BusinessFunction.objects.filter(plan=plan).count()
-    if not total:
-        return [CheckItem("Business impact analysis", "The plan has no business functions.")]
+    procedures = RecoveryProcedure.objects.filter(function=OuterRef("pk"), phase=Phase.RECOVERY)
+    return [
+        _Function(name, has_review, has_procedure)
+        for name, has_review, has_procedure in BusinessFunction.objects.filter(plan=plan)
+        .annotate(has_review=Exists(reviewed), has_procedure=Exists(procedures))
+        .order_by("name", "pk")
+        .values_list("name", "has_review", "has_procedure")
+    ]
+
+
+def _bia(functions: list[_Function]) -> list[CheckItem]:
     if not functions:
+        return [CheckItem("Business impact analysis", "The plan has no business functions.")]
+    missing = [f.name for f in functions if not f.reviewed]
+    if not missing:
         return []
-    verb = "has" if len(functions) == 1 else "have"
+    verb = "has" if len(missing) == 1 else "have"
     return [
         CheckItem(
             "Business impact analysis",
-            f"{_of(len(functions), total, 'function')} {verb} no reviewed BIA (submitted or "
-            f"approved), so they have no recovery objectives: {_names(functions)}.",
+            f"{_of(len(missing), len(functions), 'function')} {verb} no reviewed BIA (submitted "
+            f"or approved), so they have no recovery objectives: {_names(missing)}.",
         )
     ]
 
 
-def _analysis(plan: Plan) -> list[CheckItem]:
-    from analysis.selectors import latest_run, run_is_stale
+def _analysis(run: Any) -> list[CheckItem]:
+    from analysis.selectors import run_is_stale
 
-    run = latest_run(plan)
     if run is None:
         return [CheckItem("Analysis", "No analysis has been run, so there are no gaps or budgets.")]
     if run_is_stale(run):
@@ -105,36 +123,27 @@ def _analysis(plan: Plan) -> list[CheckItem]:
     return []
 
 
-def _procedures(plan: Plan) -> list[CheckItem]:
-    from bia.models import BusinessFunction
-
-    covered = RecoveryProcedure.objects.filter(plan=plan, phase=Phase.RECOVERY).values(
-        "function_id"
-    )
-    missing = list(
-        BusinessFunction.objects.filter(plan=plan)
-        .exclude(pk__in=covered)
-        .order_by("name")
-        .values_list("name", flat=True)
-    )
+def _procedures(functions: list[_Function]) -> list[CheckItem]:
+    missing = [f.name for f in functions if not f.has_procedure]
     if not missing:
         return []
-    total = BusinessFunction.objects.filter(plan=plan).count()
     verb = "has" if len(missing) == 1 else "have"
     return [
         CheckItem(
             "Recovery procedures",
-            f"{_of(len(missing), total, 'function')} {verb} no recovery procedure: "
+            f"{_of(len(missing), len(functions), 'function')} {verb} no recovery procedure: "
             f"{_names(missing)}.",
         )
     ]
 
 
-def _procedure_times(plan: Plan) -> list[CheckItem]:
-    from documents.analysis_part import rto_hours_by_function
+def _procedure_times(plan: Plan, run: Any) -> list[CheckItem]:
+    from documents.analysis_part import run_rto_hours
     from documents.formatting import minutes
 
-    rtos = rto_hours_by_function(plan)
+    rtos = run_rto_hours(run) if run is not None else {}
+    if not rtos:
+        return []
     late = []
     for procedure in (
         RecoveryProcedure.objects.filter(plan=plan, phase=Phase.RECOVERY, function__isnull=False)
@@ -225,12 +234,16 @@ def _approvers(plan: Plan) -> list[CheckItem]:
 
 def publish_checklist(plan: Plan, *, today: dt.date | None = None) -> Checklist:
     """Every check, and the open items they found, for the plan as it is now."""
+    from analysis.selectors import latest_run
+
     today = today or timezone.localdate()
+    functions = _functions(plan)
+    run = latest_run(plan)
     items = [
-        *_bia(plan),
-        *_analysis(plan),
-        *_procedures(plan),
-        *_procedure_times(plan),
+        *_bia(functions),
+        *_analysis(run),
+        *_procedures(functions),
+        *_procedure_times(plan, run),
         *_people(plan),
         *_exercises(plan, today),
         *_approvers(plan),

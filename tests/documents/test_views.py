@@ -361,10 +361,11 @@ def test_the_documents_page_shows_the_checklist_and_who_must_approve(people: Pla
 def test_publishing_with_open_items_and_no_reason_is_refused(people: PlanPeople) -> None:
     from bcp.models import Job
 
-    response = client_for(people.manager).post(url("version_publish", people), {"note": "x"})
+    client = client_for(people.manager)
+    response = client.post(url("version_publish", people), {"note": "x"})
     assert response.status_code == 302
     assert not Job.objects.filter(plan=people.plan, kind=publishing.RENDER_VERSION_KIND).exists()
-    page = client_for(people.manager).get(url("documents_home", people)).content.decode()
+    page = client.get(url("documents_home", people)).content.decode()
     assert "say why this version should be published with them" in page
 
 
