@@ -290,12 +290,15 @@ class FunctionDiagram:
 
 @dataclass(frozen=True)
 class RequiredObjectives:
+    """The objectives gaps are measured against, with how they were reached."""
+
     mtpd_hours: float | None = field(metadata=HOURS)
     rto_hours: float | None = field(metadata=HOURS)
     rpo_hours: float | None = field(metadata=HOURS)
     availability: float | None = field(metadata=FRACTION)
     tier: str = field(metadata=TEXT)
     reasoning: tuple[str, ...] = field(metadata=TEXT)
+    agreed: str = field(metadata=TEXT)  # "" when derived from the BIA, else who agreed and why
 
 
 @dataclass(frozen=True)
@@ -333,25 +336,26 @@ class Gap:
 class RoadmapStep:
     """One step of the roadmap with its effect as the engine computed it with the change made."""
 
+    function: str = field(metadata=TEXT)
     title: str = field(metadata=TEXT)
     severity: str = field(metadata=TEXT)
-    technique: str = field(metadata=TEXT)
+    change: str = field(metadata=TEXT)
     before_hours: float | None = field(metadata=HOURS)
     after_hours: float | None = field(metadata=HOURS)
     before_availability: float | None = field(metadata=FRACTION)
     after_availability: float | None = field(metadata=FRACTION)
-    outcome: str = field(metadata=TEXT)  # "Closes the gap" or "Narrows the gap"
+    outcome: str = field(metadata=TEXT)  # "Closes the gap", "Closes 53 % of the gap", …
     milestones: tuple[str, ...] = field(metadata=TEXT)
 
 
 @dataclass(frozen=True)
 class FunctionAnalysis:
     name: str = field(metadata=TEXT)
+    status: str = field(metadata=TEXT)  # "Assessed", "Not assessed", …
     required: RequiredObjectives | None
     achieved: Achieved | None
     missing: tuple[str, ...] = field(metadata=TEXT)
     gaps: tuple[Gap, ...] = field(metadata=TEXT)
-    roadmap: tuple[RoadmapStep, ...] = field(metadata=TEXT)
     importance: tuple[Importance, ...] = field(metadata=TEXT)
 
 
@@ -373,6 +377,7 @@ class AnalysisPart:
     year_convention: str = field(metadata=TEXT)
     year_days: float = field(metadata=NUMBER)
     functions: tuple[FunctionAnalysis, ...] = field(metadata=TEXT)
+    roadmap: tuple[RoadmapStep, ...] = field(metadata=TEXT)
     single_points: tuple[SinglePoint, ...] = field(metadata=TEXT)
     inventory_errors: tuple[str, ...] = field(metadata=TEXT)
 

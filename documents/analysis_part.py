@@ -1,47 +1,243 @@
 """The analysis results' part of the plan document (:class:`bcp.contract.AnalysisPart`).
 
-The analysis stores each run's results as JSON (``analysis.compute.analyse_plan``,
-schema ``continuity.analysis/v1``). This module reads the latest finished whole-plan
-run by that schema's exact keys — a key that is missing or of the wrong type stops the
-snapshot with its path, it is never guessed — and states the results in the
-document's words: gap kinds, methods and roles named, unavailabilities turned into
-availabilities, and each weak element's importance as the downtime a year the
-function would save if that element never failed.
+Each analysis run stores its results as JSON under a schema version. Results of the
+current schema (``continuity.analysis/v2``) are checked against their declared types
+(:func:`analysis.results.check_plan_results`) and read field by field; runs stored by
+the previous version (``continuity.analysis/v1``, before the declared types) are read by
+their exact keys until they are run again. A key that is missing or of the wrong type
+stops the snapshot with its path; nothing is guessed.
+
+The part states the results in the document's words: measures, severities and methods
+named through :mod:`analysis.formatting` (the words the analysis pages use), each weak
+element's importance as the downtime a year the function would save if it never failed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from analysis.engine.budgets import SECONDS_PER_DAY
-from analysis.models import YearConvention
+from analysis import formatting as words
+from analysis.results import (
+    RESULTS_SCHEMA,
+    FunctionResult,
+    PlanResults,
+    ResultsInvalid,
+    check_plan_results,
+)
 from analysis.selectors import latest_run
 from bcp import contract
 from bcp.models import Plan
 from bcp.typecheck import ContractError
 
-RESULTS_SCHEMA = "continuity.analysis/v1"
-
-GAP_KINDS = {
-    "rto": "Recovery time",
-    "rpo": "Recovery point (data loss)",
-    "availability": "Availability",
-    "spof": "Single point of failure",
+V1_SCHEMA = "continuity.analysis/v1"
+STATUS_WORDS = {
+    "assessed": "Assessed",
+    "not_assessed": "Not assessed",
+    "no_dependencies": "No dependencies recorded",
+    "not_analysed": "Not analysed: the inventory has errors",
 }
-SEVERITIES = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
-METHODS = {
-    "exact_bdd": "Exact (binary decision diagram)",
-    "monte_carlo": "Monte Carlo simulation",
-}
-MILESTONES = {
+MILESTONE_WORDS = {
     "assess": "Assess",
     "design": "Design",
     "fund": "Fund",
     "implement": "Implement",
     "test": "Test",
 }
-# Importance: at most this many weak elements per function, and none saving under a second.
+# At most this many weak elements per function, and none saving under a second a year.
 IMPORTANCE_ROWS = 5
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def measure_words(code: str) -> str:
+    """A measure as a table heading: "RTO", "Availability", "Single point of failure"."""
+    return _capital(words.measure(code))
+
+
+def _milestones(items: list[Any]) -> tuple[str, ...]:
+    return tuple(
+        f"{MILESTONE_WORDS.get(m['name'], _capital(m['name']))} by week {m['due_week']}"
+        for m in items
+    )
+
+
+def _figure(measure: str, figures: Any) -> tuple[float | None, float | None]:
+    """(hours, availability) of one measure in a Figures mapping."""
+    if measure == "rto":
+        return figures["rto_hours"], None
+    if measure == "rpo":
+        return figures["rpo_hours"], None
+    return None, figures["availability"]
+
+
+# --- current schema ----------------------------------------------------------------------
+
+
+def _method(method: Any) -> str:
+    text = _capital(words.method(method["code"]))
+    if method["code"] == "monte_carlo" and method["ci95_low"] is not None:
+        text += (
+            f" (95 % interval {words.percent(method['ci95_low'])} to "
+            f"{words.percent(method['ci95_high'])}, {words.count(method['samples'])} samples, "
+            f"seed {method['seed']})"
+        )
+    if method["note"]:
+        text += f"; {method['note']}"
+    return text
+
+
+def _first_remedy(gap: Any) -> str:
+    if gap["options"]:
+        option = gap["options"][0]
+        return f"{option['technique']} on {option['target']}"
+    if gap["combination"] is not None:
+        parts = gap["combination"]["parts"]
+        return " and ".join(f"{p['technique']} on {p['target']}" for p in parts)
+    if gap["plan_of_action"] is not None:
+        return f"Plan of action: {gap['plan_of_action']['title']}"
+    return ""
+
+
+def _v2_gap(gap: Any) -> contract.Gap:
+    measure = gap["measure"]
+    hours, availability = (None, None) if measure == "spof" else _figure(measure, gap["before"])
+    required = gap["required"]
+    return contract.Gap(
+        kind=measure_words(measure),
+        severity=_capital(words.severity(gap["severity"])),
+        element=gap["element"] or "",
+        required_hours=required if measure in ("rto", "rpo") else None,
+        achievable_hours=hours,
+        required_availability=required if measure == "availability" else None,
+        achievable_availability=availability,
+        evidence=gap["evidence"],
+        first_option=_first_remedy(gap),
+    )
+
+
+def _v2_importance(achievable: Any) -> tuple[contract.Importance, ...]:
+    """Downtime saved a year if the element never failed = criticality × downtime a year.
+
+    The criticality importance is I_B × q_i / U (Birnbaum importance times the element's
+    unavailability over the function's), so criticality × U × year = I_B × q_i × year:
+    with independent failures, exactly what the function loses to that element. Example:
+    the SAN with criticality 0.0949 in a function down 12 h 38 min a year saves about
+    1 h 12 min a year.
+    """
+    downtime = achievable["downtime_seconds_per_year"]
+    rows = [
+        contract.Importance(
+            element=item["element"],
+            role="Single point of failure" if item["is_spof"] else "Weak element",
+            downtime_saved_seconds_per_year=item["criticality"] * downtime,
+        )
+        for item in achievable["importance"]
+        if item["criticality"] * downtime >= 1.0
+    ]
+    rows.sort(key=lambda r: (-r.downtime_saved_seconds_per_year, r.element))
+    return tuple(rows[:IMPORTANCE_ROWS])
+
+
+def _v2_required(entry: FunctionResult) -> contract.RequiredObjectives | None:
+    required = entry["required"]
+    if required is None:
+        return None
+    derived = required["derived"]
+    agreed = required["agreed"]
+    return contract.RequiredObjectives(
+        mtpd_hours=required["mtpd_hours"],
+        rto_hours=required["rto_hours"],
+        rpo_hours=required["rpo_hours"],
+        availability=required["availability"],
+        tier=(derived["tier"] or "") if derived else "",
+        reasoning=tuple(derived["reasoning"]) if derived else (),
+        agreed=""
+        if agreed is None
+        else f"Agreed by {agreed['agreed_by']} on {agreed['agreed_at'][:10]}: {agreed['reason']}",
+    )
+
+
+def _v2_function(entry: FunctionResult) -> contract.FunctionAnalysis:
+    achievable = entry["achievable"]
+    return contract.FunctionAnalysis(
+        name=entry["name"],
+        status=STATUS_WORDS[entry["status"]],
+        required=_v2_required(entry),
+        achieved=None
+        if achievable is None
+        else contract.Achieved(
+            availability=achievable["availability"],
+            downtime_seconds_per_year=achievable["downtime_seconds_per_year"],
+            method=_method(achievable["method"]),
+        ),
+        missing=tuple(entry["missing"]),
+        gaps=tuple(_v2_gap(gap) for gap in entry["gaps"]),
+        importance=() if achievable is None else _v2_importance(achievable),
+    )
+
+
+def _v2_step(step: Any) -> contract.RoadmapStep:
+    measure = step["measure"]
+    if step["after"] is None:
+        before_hours = after_hours = before_a = after_a = None
+    elif measure == "spof":
+        before_hours = after_hours = None
+        before_a, after_a = step["before"]["availability"], step["after"]["availability"]
+    else:
+        before_hours, before_a = _figure(measure, step["before"])
+        after_hours, after_a = _figure(measure, step["after"])
+    if step["closes_gap"]:
+        outcome = "Closes the gap"
+    elif step["gap_closed_percent"] is not None and step["after"] is not None:
+        outcome = f"Closes {step['gap_closed_percent']} % of the gap"
+    else:
+        outcome = "Does not close the gap"
+    if step["also_closes"]:
+        count = len(step["also_closes"])
+        outcome += f"; also closes {count} other gap{'' if count == 1 else 's'}"
+    plan_of_action = step["plan_of_action"]
+    change = " and ".join(f"{p['technique']} on {p['target']}" for p in step["parts"])
+    if plan_of_action is not None and not change:
+        change = plan_of_action["title"]
+    element = step["element"]
+    title = measure_words(measure) + (f": {element}" if element else "")
+    return contract.RoadmapStep(
+        function=step["function"],
+        title=title,
+        severity=_capital(words.severity(step["severity"])),
+        change=change,
+        before_hours=before_hours,
+        after_hours=after_hours,
+        before_availability=before_a,
+        after_availability=after_a,
+        outcome=outcome,
+        milestones=_milestones(plan_of_action["milestones"]) if plan_of_action else (),
+    )
+
+
+def v2_part(results: PlanResults) -> contract.AnalysisPart:
+    return contract.AnalysisPart(
+        year_convention=words.year_convention(results["context"]["year_days"]),
+        year_days=results["context"]["year_days"],
+        functions=tuple(
+            sorted((_v2_function(e) for e in results["functions"]), key=lambda f: f.name)
+        ),
+        roadmap=tuple(_v2_step(step) for step in results["roadmap"]),
+        single_points=tuple(
+            contract.SinglePoint(
+                element=row["element"],
+                hidden_behind=", ".join(row["hidden_behind"]),
+                functions=tuple(row["functions"]),
+            )
+            for row in results["spof_ranking"]
+        ),
+        inventory_errors=tuple(results["inventory_errors"]),
+    )
+
+
+# --- previous schema, until its runs are run again ---------------------------------------
 
 
 def _get(mapping: Any, key: str, path: str) -> Any:
@@ -52,14 +248,10 @@ def _get(mapping: Any, key: str, path: str) -> Any:
     return mapping[key]
 
 
-def _year_convention(year_days: float) -> str:
-    for value, label in YearConvention.choices:
-        if abs(float(value) - year_days) < 1e-9:
-            return str(label)
-    return f"A year of {year_days:g} days"
+V1_METHODS = {"exact_bdd": "exact", "monte_carlo": "monte_carlo"}
 
 
-def _element_availability(inventory: contract.InventoryPart) -> dict[str, float]:
+def _v1_element_availability(inventory: contract.InventoryPart) -> dict[str, float]:
     """Each component's and site's own availability, as the engine is given it."""
     found: dict[str, float] = {}
     for site in inventory.sites:
@@ -75,113 +267,108 @@ def _element_availability(inventory: contract.InventoryPart) -> dict[str, float]
     return found
 
 
-def _importance(
+def _v1_importance(
     items: list[Any], path: str, availability: dict[str, float], year_seconds: float
 ) -> tuple[contract.Importance, ...]:
     """Downtime saved a year = Birnbaum importance × the element's unavailability × year.
 
-    With independent failures, A = p·A(up) + (1 − p)·A(down), so an element that never
-    failed would raise A by (1 − p)·(A(up) − A(down)) = (1 − p)·I_B. Example: the SAN
-    (p = 0.999863) with I_B = 0.99870 in a Gregorian year saves 0.99870 × 0.000137 ×
-    31 556 952 s ≈ 1 h 12 m a year.
+    With independent failures A = p·A(up) + (1 − p)·A(down), so an element that never
+    failed would raise A by (1 − p)·I_B. This schema stores no element availability, so
+    it is taken from the inventory part.
     """
     rows = []
     for index, item in enumerate(items):
         where = f"{path}[{index}]"
         name = _get(item, "name", where)
-        p = availability.get(name) if isinstance(name, str) else None
+        p = availability.get(name)
         if p is None:
             continue
         saved = float(_get(item, "birnbaum", where)) * (1.0 - p) * year_seconds
-        if saved < 1.0:
-            continue
-        rows.append(
-            contract.Importance(
-                element=name,
-                role="Single point of failure" if _get(item, "is_spof", where) else "Weak element",
-                downtime_saved_seconds_per_year=saved,
+        if saved >= 1.0:
+            rows.append(
+                contract.Importance(
+                    element=name,
+                    role="Single point of failure"
+                    if _get(item, "is_spof", where)
+                    else "Weak element",
+                    downtime_saved_seconds_per_year=saved,
+                )
             )
-        )
     rows.sort(key=lambda r: (-r.downtime_saved_seconds_per_year, r.element))
     return tuple(rows[:IMPORTANCE_ROWS])
 
 
-def _gap(gap: Any, path: str) -> contract.Gap:
-    kind = _get(gap, "kind", path)
-    options = _get(gap, "options", path)
-    required = _get(gap, "required", path)
-    achievable = _get(gap, "achievable", path)
-    hours_kind = kind in ("rto", "rpo", "spof")
-    # The engine states availability gaps as unavailabilities (1 − A).
-    return contract.Gap(
-        kind=GAP_KINDS[kind],
-        severity=SEVERITIES[_get(gap, "severity", path)],
-        element=_get(gap, "element", path) or "",
-        required_hours=required if hours_kind else None,
-        achievable_hours=achievable if hours_kind else None,
-        required_availability=1 - required
-        if kind == "availability" and required is not None
-        else None,
-        achievable_availability=1 - achievable
-        if kind == "availability" and achievable is not None
-        else None,
-        evidence=_get(gap, "evidence", path),
-        first_option=_get(options[0], "technique", f"{path}.options[0]") if options else "",
-    )
-
-
-def _roadmap(entry: Any, path: str) -> tuple[contract.RoadmapStep, ...]:
+def _v1_roadmap(entry: Any, path: str) -> list[contract.RoadmapStep]:
     """Each critical or high gap with its first-ranked option and that option's effect."""
     milestones: dict[tuple[str, str], tuple[str, ...]] = {}
     for index, action in enumerate(_get(entry, "action_plan", path)):
         where = f"{path}.action_plan[{index}]"
-        milestones[(_get(action, "gap_kind", where), _get(action, "element", where) or "")] = tuple(
-            f"{MILESTONES.get(m['name'], m['name'])} by week {m['due_week']}"
-            for m in _get(action, "milestones", where)
-        )
-    availability = _get(entry, "availability", path) or {}
+        key = (_get(action, "gap_kind", where), _get(action, "element", where) or "")
+        milestones[key] = _milestones(_get(action, "milestones", where))
+    achieved = _get(entry, "availability", path) or {}
     steps = []
     for index, gap in enumerate(_get(entry, "gaps", path)):
         where = f"{path}.gaps[{index}]"
-        severity = _get(gap, "severity", where)
-        options = _get(gap, "options", where)
+        severity, options = _get(gap, "severity", where), _get(gap, "options", where)
         if severity not in ("critical", "high") or not options:
             continue
-        kind = _get(gap, "kind", where)
-        option = options[0]
-        at = f"{where}.options[0]"
+        measure, option, at = _get(gap, "kind", where), options[0], f"{where}.options[0]"
         before_hours = after_hours = before_a = after_a = None
-        if kind == "rto":
-            before_hours, after_hours = gap["achievable"], _get(option, "rto_hours_after", at)
-        elif kind == "rpo":
-            before_hours, after_hours = gap["achievable"], _get(option, "rpo_hours_after", at)
+        if measure in ("rto", "rpo"):
+            before_hours = _get(gap, "achievable", where)
+            after_hours = _get(option, f"{measure}_hours_after", at)
         else:
-            before_a = availability.get("availability")
+            before_a = _get(achieved, "availability", f"{path}.availability")
             after_a = _get(option, "availability_after", at)
         element = _get(gap, "element", where) or ""
         steps.append(
             contract.RoadmapStep(
-                title=f"{GAP_KINDS[kind]}: {element}" if element else GAP_KINDS[kind],
-                severity=SEVERITIES[severity],
-                technique=f"{_get(option, 'technique', at)} on {_get(option, 'target', at)}",
+                function=_get(entry, "name", path),
+                title=measure_words(measure) + (f": {element}" if element else ""),
+                severity=_capital(words.severity(severity)),
+                change=f"{_get(option, 'technique', at)} on {_get(option, 'target', at)}",
                 before_hours=before_hours,
                 after_hours=after_hours,
                 before_availability=before_a,
                 after_availability=after_a,
                 outcome="Closes the gap" if _get(option, "closes_gap", at) else "Narrows the gap",
-                milestones=milestones.get((kind, element), ()),
+                milestones=milestones.get((measure, element), ()),
             )
         )
-    return tuple(steps)
+    return steps
 
 
-def _function(
+def _v1_function(
     entry: Any, path: str, availability: dict[str, float], year_seconds: float
 ) -> contract.FunctionAnalysis:
     required = _get(entry, "required", path)
     achieved = _get(entry, "availability", path)
+    gaps = []
+    for index, gap in enumerate(_get(entry, "gaps", path)):
+        where = f"{path}.gaps[{index}]"
+        measure = _get(gap, "kind", where)
+        value, reached = _get(gap, "required", where), _get(gap, "achievable", where)
+        options = _get(gap, "options", where)
+        gaps.append(
+            contract.Gap(
+                kind=measure_words(measure),
+                severity=_capital(words.severity(_get(gap, "severity", where))),
+                element=_get(gap, "element", where) or "",
+                required_hours=value if measure in ("rto", "rpo") else None,
+                achievable_hours=reached if measure in ("rto", "rpo") else None,
+                # Stated as unavailabilities (1 − A) in this schema.
+                required_availability=1 - value if measure == "availability" else None,
+                achievable_availability=1 - reached if measure == "availability" else None,
+                evidence=_get(gap, "evidence", where),
+                first_option=f"{options[0]['technique']} on {options[0]['target']}"
+                if options
+                else "",
+            )
+        )
+    at = f"{path}.availability"
     return contract.FunctionAnalysis(
         name=_get(entry, "name", path),
+        status="Assessed" if required is not None else "Not assessed",
         required=None
         if required is None
         else contract.RequiredObjectives(
@@ -191,54 +378,47 @@ def _function(
             availability=_get(required, "availability", f"{path}.required"),
             tier=_get(required, "tier", f"{path}.required") or "",
             reasoning=tuple(_get(required, "reasoning", f"{path}.required")),
+            agreed="",
         ),
         achieved=None
         if achieved is None
         else contract.Achieved(
-            availability=_get(achieved, "availability", f"{path}.availability"),
-            downtime_seconds_per_year=_get(
-                achieved, "downtime_seconds_per_year", f"{path}.availability"
-            ),
-            method=METHODS[_get(achieved, "method", f"{path}.availability")],
+            availability=_get(achieved, "availability", at),
+            downtime_seconds_per_year=_get(achieved, "downtime_seconds_per_year", at),
+            method=_capital(words.method(V1_METHODS[_get(achieved, "method", at)])),
         ),
         missing=tuple(_get(entry, "missing", path)),
-        gaps=tuple(
-            _gap(gap, f"{path}.gaps[{index}]")
-            for index, gap in enumerate(_get(entry, "gaps", path))
-        ),
-        roadmap=_roadmap(entry, path),
+        gaps=tuple(gaps),
         importance=()
         if achieved is None
-        else _importance(
-            _get(achieved, "importance", f"{path}.availability"),
-            f"{path}.availability.importance",
-            availability,
-            year_seconds,
+        else _v1_importance(
+            _get(achieved, "importance", at), f"{at}.importance", availability, year_seconds
         ),
     )
 
 
-def results_part(
-    results: dict[str, Any], inventory: contract.InventoryPart
-) -> contract.AnalysisPart:
-    """One run's results as the document's analysis part."""
+def v1_part(results: dict[str, Any], inventory: contract.InventoryPart) -> contract.AnalysisPart:
     path = "analysis.results"
-    if _get(results, "schema", path) != RESULTS_SCHEMA:
-        raise ContractError(f"{path}.schema", f"expected {RESULTS_SCHEMA!r}")
     year_days = float(_get(results, "year_days", path))
-    year_seconds = year_days * SECONDS_PER_DAY
-    availability = _element_availability(inventory)
-    functions = sorted(
-        (
-            _function(entry, f"{path}.functions[{key!r}]", availability, year_seconds)
-            for key, entry in _get(results, "functions", path).items()
-        ),
-        key=lambda f: f.name,
-    )
+    availability = _v1_element_availability(inventory)
+    entries = [
+        (entry, f"{path}.functions[{key!r}]")
+        for key, entry in _get(results, "functions", path).items()
+    ]
     return contract.AnalysisPart(
-        year_convention=_year_convention(year_days),
+        year_convention=words.year_convention(year_days),
         year_days=year_days,
-        functions=tuple(functions),
+        functions=tuple(
+            sorted(
+                (_v1_function(e, where, availability, year_days * 86_400) for e, where in entries),
+                key=lambda f: f.name,
+            )
+        ),
+        roadmap=tuple(
+            step
+            for e, where in sorted(entries, key=lambda pair: str(pair[0].get("name")))
+            for step in _v1_roadmap(e, where)
+        ),
         single_points=tuple(
             contract.SinglePoint(
                 element=_get(row, "name", f"{path}.spof_ranking[{index}]"),
@@ -249,6 +429,20 @@ def results_part(
         ),
         inventory_errors=tuple(_get(results, "inventory_errors", path)),
     )
+
+
+# --- entry points -----------------------------------------------------------------------
+
+
+def results_part(results: Any, inventory: contract.InventoryPart) -> contract.AnalysisPart:
+    """One run's stored results as the document's analysis part, by their schema."""
+    schema = results.get("schema") if isinstance(results, dict) else None
+    if schema == V1_SCHEMA:
+        return v1_part(results, inventory)
+    try:
+        return v2_part(check_plan_results(results))
+    except ResultsInvalid as error:
+        raise ContractError(f"analysis.results.{error.path}", error.message) from error
 
 
 def document_part(
@@ -262,9 +456,10 @@ def document_part(
         settings = settings_for(plan)
         return (
             contract.AnalysisPart(
-                year_convention=settings.get_year_convention_display(),
+                year_convention=words.year_convention(settings.year_days),
                 year_days=settings.year_days,
                 functions=(),
+                roadmap=(),
                 single_points=(),
                 inventory_errors=(),
             ),
@@ -280,13 +475,27 @@ def rto_hours_by_function(plan: Plan) -> dict[str, float]:
 
 
 def run_rto_hours(run: Any) -> dict[str, float]:
-    """The recommended RTO of each function in one run's results, by name."""
-    path = "analysis.results"
+    """The RTO each function must meet in one run's results, by name."""
+    results = run.results
     found: dict[str, float] = {}
-    for key, entry in _get(run.results, "functions", path).items():
-        where = f"{path}.functions[{key!r}]"
-        required = _get(entry, "required", where)
-        rto = None if required is None else _get(required, "rto_hours", f"{where}.required")
-        if rto is not None:
-            found[_get(entry, "name", where)] = float(rto)
+    if isinstance(results, dict) and results.get("schema") == V1_SCHEMA:
+        path = "analysis.results"
+        for key, entry in _get(results, "functions", path).items():
+            where = f"{path}.functions[{key!r}]"
+            required = _get(entry, "required", where)
+            rto = None if required is None else _get(required, "rto_hours", f"{where}.required")
+            if rto is not None:
+                found[_get(entry, "name", where)] = float(rto)
+        return found
+    try:
+        checked = check_plan_results(results)
+    except ResultsInvalid as error:
+        raise ContractError(f"analysis.results.{error.path}", error.message) from error
+    for entry in checked["functions"]:
+        required = entry["required"]
+        if required is not None and required["rto_hours"] is not None:
+            found[entry["name"]] = required["rto_hours"]
     return found
+
+
+__all__ = ["RESULTS_SCHEMA", "document_part", "results_part", "rto_hours_by_function"]

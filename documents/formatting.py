@@ -1,10 +1,10 @@
 """How the plan document writes figures: every duration, availability and level with its unit.
 
-One function per kind of value named in :data:`bcp.contract.Shown`; the templates and
-the "every field appears" test both go through :func:`display`, so what the test looks
-for is exactly what the document prints. Durations use the engine's own
-``format_duration`` (days, hours, minutes, seconds; "8 h 45 m 57 s"), the same words the
-analysis pages use.
+One function per kind of value named in :data:`bcp.contract.Shown`; the templates (the
+``shown`` filter) and the "every field appears" test both go through :func:`display`, so
+what the test looks for is exactly what the document prints. Durations and
+availabilities use :mod:`analysis.formatting`, the same words, units and precision as
+the analysis pages ("6 h 12 min", "99.8558%"); an absent value reads "—".
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from analysis.engine import format_duration
+from analysis import formatting as words
 from bcp.contract import Shown
 from bia.durations import format_hours
 
@@ -20,27 +20,25 @@ NONE = "—"
 
 
 def hours(value: float | None) -> str:
-    return NONE if value is None else format_duration(value * 3600)
+    return NONE if value is None else words.hours(value)
 
 
 def minutes(value: float | None) -> str:
-    return NONE if value is None else format_duration(value * 60)
+    return NONE if value is None else words.duration(value * 60)
 
 
 def seconds(value: float | None) -> str:
-    return NONE if value is None else format_duration(value)
+    return NONE if value is None else words.duration(value)
 
 
 def fraction(value: float | None) -> str:
-    """An availability as a percentage with up to four decimals: 0.9985587 → "99.8559 %"."""
-    if value is None:
-        return NONE
-    text = f"{value * 100:.4f}".rstrip("0").rstrip(".")
-    return f"{text} %"
+    """An availability (a fraction) as the analysis pages write it: 0.9985587 → "99.8558%"."""
+    return NONE if value is None else words.percent(value)
 
 
 def percent(value: float | None) -> str:
-    return NONE if value is None else f"{value:g} %"
+    """A figure already in percent, as entered: 99.95 → "99.95%"."""
+    return NONE if value is None else f"{value:g}%"
 
 
 def plain_hours(value: float | None) -> str:

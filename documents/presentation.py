@@ -139,11 +139,13 @@ class HeatRow:
 @dataclass(frozen=True)
 class ObjectiveRow:
     function: str
+    status: str
     mtpd: str
     rto: str
     rpo: str
     availability: str
     steps: tuple[str, ...]
+    agreed: str
     missing: tuple[str, ...]
 
 
@@ -154,11 +156,13 @@ def objective_rows(analysis: contract.AnalysisPart) -> list[ObjectiveRow]:
         rows.append(
             ObjectiveRow(
                 function=f.name,
+                status=f.status,
                 mtpd=fmt.hours(r.mtpd_hours) if r else NOT_ASSESSED,
                 rto=fmt.hours(r.rto_hours) if r else NOT_ASSESSED,
                 rpo=fmt.hours(r.rpo_hours) if r else NOT_ASSESSED,
                 availability=fmt.fraction(r.availability) if r else NOT_ASSESSED,
                 steps=r.reasoning if r else (),
+                agreed=r.agreed if r else "",
                 missing=f.missing,
             )
         )
@@ -238,48 +242,51 @@ class GapRow:
     achievable: str
 
 
-def _gap_figure(hours: float | None, availability: float | None, *, spof: bool) -> str:
+SPOF = "Single point of failure"
+
+
+def _gap_figure(hours: float | None, availability: float | None) -> str:
     if hours is not None:
-        return f"recovery within {fmt.hours(hours)}" if spof else fmt.hours(hours)
+        return fmt.hours(hours)
     if availability is not None:
         return fmt.fraction(availability)
     return "—"
 
 
 def gap_rows(function: contract.FunctionAnalysis) -> list[GapRow]:
+    """A function's gaps with required and achievable written with their units.
+
+    A single point of failure has no figure: what is required is that the function keeps
+    running when the element is lost, and what it achieves is that it stops.
+    """
     rows = []
     for gap in function.gaps:
-        spof = gap.kind == "Single point of failure"
-        rows.append(
-            GapRow(
-                gap=gap,
-                required=_gap_figure(gap.required_hours, gap.required_availability, spof=spof),
-                achievable=_gap_figure(
-                    gap.achievable_hours, gap.achievable_availability, spof=False
-                ),
-            )
-        )
+        if gap.kind == SPOF:
+            required, achievable = "Keeps running without it", "Stops without it"
+        else:
+            required = _gap_figure(gap.required_hours, gap.required_availability)
+            achievable = _gap_figure(gap.achievable_hours, gap.achievable_availability)
+        rows.append(GapRow(gap=gap, required=required, achievable=achievable))
     return rows
 
 
 @dataclass(frozen=True)
 class RoadmapRow:
-    function: str
     step: contract.RoadmapStep
     before: str
     after: str
 
 
 def roadmap_rows(analysis: contract.AnalysisPart) -> list[RoadmapRow]:
+    """The roadmap in the analysis's order, each step's effect before → after with units."""
     rows = []
-    for f in analysis.functions:
-        for step in f.roadmap:
-            if step.before_hours is not None or step.after_hours is not None:
-                before, after = fmt.hours(step.before_hours), fmt.hours(step.after_hours)
-            else:
-                before = fmt.fraction(step.before_availability)
-                after = fmt.fraction(step.after_availability)
-            rows.append(RoadmapRow(f.name, step, before, after))
+    for step in analysis.roadmap:
+        if step.before_hours is not None or step.after_hours is not None:
+            before, after = fmt.hours(step.before_hours), fmt.hours(step.after_hours)
+        else:
+            before = fmt.fraction(step.before_availability)
+            after = fmt.fraction(step.after_availability)
+        rows.append(RoadmapRow(step, before, after))
     return rows
 
 

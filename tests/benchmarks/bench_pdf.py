@@ -89,6 +89,7 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
         analysed.append(
             c.FunctionAnalysis(
                 name=name,
+                status="Assessed",
                 required=c.RequiredObjectives(
                     mtpd_hours=rto * 2,
                     rto_hours=rto,
@@ -99,6 +100,7 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
                         f"Operational impact reaches the tolerance at {rto * 2:g} h",
                         f"RTO = MTPD {rto * 2:g} h − margin {rto:g} h = {rto:g} h",
                     ),
+                    agreed="",
                 ),
                 achieved=c.Achieved(
                     availability=0.9995,
@@ -107,7 +109,6 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
                 ),
                 missing=(),
                 gaps=gaps,
-                roadmap=(),
                 importance=(),
             )
         )
@@ -199,6 +200,7 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
             year_convention="Gregorian mean year (365.2425 days)",
             year_days=365.2425,
             functions=tuple(analysed),
+            roadmap=(),
             single_points=(),
             inventory_errors=(),
         ),

@@ -23,6 +23,7 @@ def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
     """A function whose BIA gives MTPD = 2 × RTO and RPO = RTO / 4, with one RPO gap."""
     return contract.FunctionAnalysis(
         name=name,
+        status="Assessed",
         required=contract.RequiredObjectives(
             mtpd_hours=rto * 2,
             rto_hours=rto,
@@ -33,6 +34,7 @@ def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
                 f"Impact on {name} reaches the tolerance at {rto * 2:g} h: MTPD = {rto * 2:g} h",
                 f"RTO = MTPD {rto * 2:g} h − margin {rto:g} h = {rto:g} h",
             ),
+            agreed="",
         ),
         achieved=contract.Achieved(
             availability=0.9995,
@@ -42,7 +44,7 @@ def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
         missing=(),
         gaps=(
             contract.Gap(
-                kind="Recovery point (data loss)",
+                kind="RPO",
                 severity="Critical",
                 element="Shared SAN",
                 required_hours=rto / 4,
@@ -51,19 +53,6 @@ def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
                 achievable_availability=None,
                 evidence="'Shared SAN' is backed up every 24 h",
                 first_option="Replicated storage",
-            ),
-        ),
-        roadmap=(
-            contract.RoadmapStep(
-                title="Recovery point (data loss): Shared SAN",
-                severity="Critical",
-                technique="Replicated storage on Shared SAN",
-                before_hours=24.0,
-                after_hours=0.25,
-                before_availability=None,
-                after_availability=None,
-                outcome="Closes the gap",
-                milestones=("Assess by week 2",),
             ),
         ),
         importance=(
@@ -76,11 +65,27 @@ def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
     )
 
 
+def roadmap_step(function: str) -> contract.RoadmapStep:
+    return contract.RoadmapStep(
+        function=function,
+        title="RPO: Shared SAN",
+        severity="Critical",
+        change="Replicated storage on Shared SAN",
+        before_hours=24.0,
+        after_hours=0.25,
+        before_availability=None,
+        after_availability=None,
+        outcome="Closes the gap",
+        milestones=("Assess by week 2",),
+    )
+
+
 def analysis_part(rto_hours: dict[str, float]) -> contract.AnalysisPart:
     return contract.AnalysisPart(
         year_convention="Gregorian mean year (365.2425 days)",
         year_days=365.2425,
         functions=tuple(function_analysis(n, r) for n, r in sorted(rto_hours.items())),
+        roadmap=tuple(roadmap_step(n) for n in sorted(rto_hours)),
         single_points=(
             contract.SinglePoint(
                 element="Shared SAN",
@@ -97,6 +102,7 @@ def empty_analysis() -> contract.AnalysisPart:
         year_convention="Gregorian mean year (365.2425 days)",
         year_days=365.2425,
         functions=(),
+        roadmap=(),
         single_points=(),
         inventory_errors=(),
     )

@@ -89,7 +89,7 @@ def test_a_procedure_longer_than_the_functions_rto_is_named(people: PlanPeople) 
     stored_run(people, {"Printing": 1.0})
     assert problems(people, "Procedure times") == [
         "1 recovery procedure takes longer than the function's RTO: “Fail over” (Printing) "
-        "takes 1 h 30 m, longer than its RTO of 1 h."
+        "takes 1 h 30 min, longer than its RTO of 1 h."
     ]
 
 

@@ -176,7 +176,7 @@ def test_no_internal_identifier_leaks_into_any_page(demo_pdf: Published) -> None
         assert not leaks, (number, leaks)
 
 
-UNIT = r"\s?(?:(?:d|h|m|s)\b|%)"
+UNIT = r"\s?(?:(?:d|h|m|min|s)\b|%)"
 NUMBER_WITHOUT_UNIT = re.compile(r"(?<![\w.:/+-])\d+(?:\.\d+)?(?!\.?\d)(?!" + UNIT + r")")
 
 

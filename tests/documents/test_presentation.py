@@ -13,10 +13,10 @@ from tests.documents.helpers import analysis_part, function_analysis, snapshot_w
 def test_objective_rows_write_every_duration_with_its_unit() -> None:
     [row] = presentation.objective_rows(analysis_part({"Student printing": 6.2}))
     assert (row.mtpd, row.rto, row.rpo, row.availability) == (
-        "12 h 24 m",
-        "6 h 12 m",
-        "1 h 33 m",
-        "99.9 %",
+        "12 h 24 min",
+        "6 h 12 min",
+        "1 h 33 min",
+        "99.9000%",
     )
     assert row.steps[1].startswith("RTO = MTPD")
 
@@ -28,14 +28,15 @@ def test_a_function_without_objectives_says_what_is_missing() -> None:
         functions=(
             contract.FunctionAnalysis(
                 name="Branch printing",
+                status="Not assessed",
                 required=None,
                 achieved=None,
                 missing=("a reviewed BIA (submitted or approved answers)",),
                 gaps=(),
-                roadmap=(),
                 importance=(),
             ),
         ),
+        roadmap=(),
         single_points=(),
         inventory_errors=(),
     )
@@ -71,30 +72,33 @@ def test_gap_figures_carry_units_and_availability_reads_as_a_percentage() -> Non
     rows = presentation.gap_rows(
         contract.FunctionAnalysis(**{**base.__dict__, "gaps": (gap, spof)})
     )
-    assert (rows[0].required, rows[0].achievable) == ("99.95 %", "99.8558 %")
-    assert (rows[1].required, rows[1].achievable) == ("recovery within 6 h 12 m", "—")
+    assert (rows[0].required, rows[0].achievable) == ("99.9500%", "99.8558%")
+    assert (rows[1].required, rows[1].achievable) == (
+        "Keeps running without it",
+        "Stops without it",
+    )
 
 
 def test_the_nines_table_lists_each_required_tier_per_period() -> None:
     [row] = presentation.nines_rows(analysis_part({"A": 4, "B": 8}))
-    assert row.availability == "99.9 %"
-    assert row.allowed == ("8 h 45 m 57 s", "2 h 11 m 29 s", "43 m 50 s", "10 m 5 s")
+    assert row.availability == "99.9000%"
+    assert row.allowed == ("8 h 45 min 57 s", "2 h 11 min 29 s", "43 min 50 s", "10 min 5 s")
 
 
 def test_budget_rows_compare_achieved_with_required() -> None:
     [row] = presentation.budget_rows(analysis_part({"A": 4}))
     assert (row.required, row.allowed, row.achieved, row.expected, row.within) == (
-        "99.9 %",
-        "8 h 45 m 57 s",
-        "99.95 %",
-        "4 h 22 m 58 s",
+        "99.9000%",
+        "8 h 45 min 57 s",
+        "99.9500%",
+        "4 h 22 min 58 s",
         True,
     )
 
 
 def test_roadmap_rows_show_the_verified_effect_before_and_after() -> None:
     [row] = presentation.roadmap_rows(analysis_part({"A": 4}))
-    assert (row.before, row.after, row.step.outcome) == ("1 d", "15 m", "Closes the gap")
+    assert (row.before, row.after, row.step.outcome) == ("1 d", "15 min", "Closes the gap")
 
 
 def test_procedure_longer_than_the_rto_says_by_how_much() -> None:
@@ -103,9 +107,9 @@ def test_procedure_longer_than_the_rto_says_by_how_much() -> None:
     assert text == "Steps take 5 h, longer than the RTO of 4 h by 1 h."
 
 
-def test_availability_fractions_keep_four_decimals_of_a_percent() -> None:
-    assert formatting.fraction(0.998558749605597) == "99.8559 %"
-    assert formatting.fraction(0.9995) == "99.95 %"
+def test_availability_reads_as_on_the_analysis_pages_four_decimals_truncated() -> None:
+    assert formatting.fraction(0.998558749605597) == "99.8558%"
+    assert formatting.fraction(0.9995) == "99.9500%"
     assert formatting.fraction(None) == "—"
 
 

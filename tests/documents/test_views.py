@@ -393,6 +393,7 @@ def test_a_returned_version_shows_who_rejected_it_and_why(people: PlanPeople) ->
         approve=False,
         comment="The branch is missing",
         document_sha256=version.pdf_sha256,
+        expected_version=request.version,
     )
     client = client_for(people.manager)
     detail = client.get(url("version_detail", people, version_pk=version.pk)).content.decode()

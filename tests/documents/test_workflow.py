@@ -61,7 +61,7 @@ def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "")
         approve=approve,
         comment=comment,
         document_sha256=version.pdf_sha256,
-        expected_version=signoff.version,
+        expected_version=request.version,
     )
 
 
@@ -282,7 +282,7 @@ def test_a_decision_on_a_different_document_hash_is_refused(people: PlanPeople) 
             approve=True,
             comment="",
             document_sha256="f" * 64,
-            expected_version=signoff.version,
+            expected_version=request.version,
         )
 
 
@@ -298,7 +298,7 @@ def test_nobody_else_can_decide_on_a_stakeholders_sign_off(people: PlanPeople) -
             approve=True,
             comment="",
             document_sha256=version.pdf_sha256,
-            expected_version=signoff.version,
+            expected_version=request.version,
         )
 
 
