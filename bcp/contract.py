@@ -45,7 +45,8 @@ CONTRACT_FORMAT = "continuity-plan-snapshot/2"
 #   hours    a duration in hours, in days/hours/minutes ("2 d 12 h 48 min")
 #   minutes  a duration in minutes, the same way
 #   seconds  a duration in seconds, the same way
-#   horizon  a BIA time horizon in hours, as its short label ("4 h", "1 d")
+#   horizon  a duration given in the BIA, in hours, as the BIA pages write it ("4 h",
+#            "1 d", "1 w")
 #   plain_hours  a figure in hours kept in hours (MTBF 4380 h)
 #   number   a plain number ("365.2425")
 #   date     an ISO date or date-time, as its date (YYYY-MM-DD)
@@ -204,8 +205,8 @@ class BiaReview:
     state: str = field(metadata=TEXT)  # "Approved" or "Submitted"
     revision: int = field(metadata=COUNT)
     reviewed_on: str | None = field(metadata=DATE)
-    mtpd_hours: float | None = field(metadata=HOURS)
-    data_loss_tolerance_hours: float | None = field(metadata=HOURS)
+    mtpd_hours: float | None = field(metadata=HORIZON)
+    data_loss_tolerance_hours: float | None = field(metadata=HORIZON)
     minimum_service_level_percent: float | None = field(metadata=PERCENT)
     worst_impact: tuple[int | None, ...] = field(metadata=LEVEL)  # per horizon, over all categories
     it_services: tuple[str, ...] = field(metadata=TEXT)
@@ -220,7 +221,7 @@ class BiaFunction:
         metadata=TEXT
     )  # from the reviewed BIA when it says, else the function's own
     workaround: str = field(metadata=TEXT)
-    workaround_hours: float | None = field(metadata=HOURS)
+    workaround_hours: float | None = field(metadata=HORIZON)
     review: BiaReview | None
 
 

@@ -183,6 +183,9 @@ def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
         "needs": function.needs.select_related("depends_on"),
         "revisions": revisions,
         "reviewed": reviewed,
+        # Peak periods and workaround as the analysis and the plan document read them:
+        # the reviewed BIA's answers where they give them, else the function's own record.
+        "answers": selectors.answer_set(reviewed) if reviewed else None,
         "derived": selectors.assessment_derived(reviewed) if reviewed else None,
         "interviews": function.interviews.select_related("interviewer"),
         "dependency_form": DependencyForm(function=function),

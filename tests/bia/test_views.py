@@ -345,3 +345,25 @@ def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople
     assert "needs at least two choices" in response.content.decode()
     world.template.refresh_from_db()
     assert world.template.is_latest
+
+
+def test_the_function_page_shows_the_workaround_of_the_reviewed_bia(people: PlanPeople) -> None:
+    """The page reads the workaround as the analysis and the plan document do."""
+    from tests.bia.factories import seen_version
+
+    world = bia_world(people)
+    assessment = world.own_assessment
+    fill_required(world, assessment, people.stakeholder)
+    for key, value in (("workaround", "USB printing in the library"), ("workaround_hours", "8 h")):
+        question = world.question(key, assessment)
+        services.answer_save(
+            assessment=assessment,
+            question=question,
+            raw=[value],
+            user=people.stakeholder,
+            expected_version=seen_version(assessment, question),
+        )
+    services.assessment_submit(assessment=assessment, user=people.stakeholder)
+    page = client_for(people.manager).get(_url("function_detail", world, function_pk=world.own.pk))
+    body = page.content.decode()
+    assert "USB printing in the library" in body and "(holds 8 h)" in body
