@@ -306,6 +306,26 @@ class DiagramView:
     function: str
     svg: str | None
     unavailable: str
+    wide: bool  # laid out on a landscape page; a tall drawing keeps a portrait one
+
+
+_LENGTH = re.compile(r"^\s*([0-9.]+)")
+
+
+def svg_is_wide(svg: str | None) -> bool:
+    """Whether a drawing is wider than tall, from its root ``width``/``height``/``viewBox``."""
+    if not svg:
+        return False
+    try:
+        root = ElementTree.fromstring(svg)  # noqa: S314  (cleaned by clean_svg already)
+    except ElementTree.ParseError:
+        return False
+    width, height = root.attrib.get("width", ""), root.attrib.get("height", "")
+    w, h = _LENGTH.match(width), _LENGTH.match(height)
+    if w and h:
+        return float(w.group(1)) >= float(h.group(1))
+    box = root.attrib.get("viewBox", "").split()
+    return len(box) == 4 and float(box[2]) >= float(box[3])
 
 
 def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
@@ -363,9 +383,7 @@ def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
         "budgets": budget_rows(analysis),
         "nines": nines_rows(analysis),
         "nines_periods": ("a year", "a quarter", "a month", "a week"),
-        "diagrams": [
-            DiagramView(d.function, clean_svg(d.svg), d.unavailable) for d in snapshot.diagrams
-        ],
+        "diagrams": [_diagram(d) for d in snapshot.diagrams],
         "gap_functions": [(f, gap_rows(f)) for f in analysis.functions if f.gaps],
         "importance_functions": [f for f in analysis.functions if f.importance],
         "roadmap": roadmap_rows(analysis),
@@ -373,6 +391,11 @@ def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
         "change_rows": change_rows,
         "not_assessed": NOT_ASSESSED,
     }
+
+
+def _diagram(diagram: contract.FunctionDiagram) -> DiagramView:
+    svg = clean_svg(diagram.svg)
+    return DiagramView(diagram.function, svg, diagram.unavailable, svg_is_wide(svg))
 
 
 SVG_NS = "http://www.w3.org/2000/svg"
