@@ -6,3 +6,19 @@ from django.apps import AppConfig
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = "Incidents and exercises"
+
+    def ready(self) -> None:
+        from bcp.rules import register_write_rule
+        from incidents import models
+        from incidents.services import closed_incident_write_rule
+
+        for model in (
+            models.Incident,
+            models.IncidentElement,
+            models.IncidentFunction,
+            models.IncidentStep,
+            models.LogEntry,
+            models.Notification,
+            models.FollowUpAction,
+        ):
+            register_write_rule(model, closed_incident_write_rule)

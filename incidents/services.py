@@ -681,3 +681,32 @@ def scenario_delete(*, scenario: Scenario, user: Any) -> None:
         for element in scenario.elements.all():
             element.delete()
         scenario.delete()
+
+
+# --- rules on every write path --------------------------------------------------------------
+
+
+def closed_incident_write_rule(instance: Any) -> None:
+    """A closed incident is evidence: neither it nor its records may be changed afterwards.
+
+    Registered for every incident model (see ``IncidentsConfig.ready``), so restoring an
+    earlier version from the audit trail is refused as the services refuse edits. The
+    incident's status is read as stored, not as the instance would write it.
+    """
+    if isinstance(instance, Incident):
+        incident_id: int | None = instance.pk
+    elif isinstance(instance, IncidentStep):
+        incident_id = (
+            IncidentFunction.objects.filter(pk=instance.incident_function_id)
+            .values_list("incident_id", flat=True)
+            .first()
+        )
+    else:
+        incident_id = getattr(instance, "incident_id", None)
+    if incident_id is None:
+        return
+    status = Incident.objects.filter(pk=incident_id).values_list("status", flat=True).first()
+    if status == Incident.Status.CLOSED:
+        raise ValidationError(
+            "This incident is closed; its records are evidence and cannot be changed."
+        )

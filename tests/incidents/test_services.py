@@ -298,3 +298,26 @@ def test_a_failed_element_removed_from_the_inventory_is_left_out_and_named(
     assert result.left_out == ["Load balancer 1"]
     # The pair now has one member, which is up: head office printing runs again.
     assert entry_for(incident, estate.head_office).state == "up"
+
+
+def test_a_closed_incidents_step_cannot_be_restored_from_the_audit_trail(estate: Estate) -> None:
+    from audit.rollback import RollbackRefused, object_rollback
+
+    incident = declare(estate)
+    step = services.step_complete(
+        step=first_step(incident, estate.head_office), user=estate.people.manager
+    )
+    _restore_all(incident, estate, after=dt.timedelta(minutes=10))
+    _close(incident, estate)
+    before = IncidentStep.history.filter(id=step.pk).order_by("history_id").first()
+    assert before is not None and before.completed_at is None
+    with pytest.raises(RollbackRefused, match="closed"):
+        object_rollback(
+            plan=estate.plan,
+            user=estate.people.manager,
+            model=IncidentStep,
+            history_id=before.history_id,
+            expected_version=step.version,
+            reason="Pretend it never happened",
+        )
+    assert IncidentStep.objects.get(pk=step.pk).completed_at is not None
