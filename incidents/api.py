@@ -11,7 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -361,7 +366,10 @@ class IncidentDetailView(APIView):
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.VIEW
 
-    @extend_schema(responses={200: IncidentSerializer, 403: PROBLEM, 404: PROBLEM})
+    @extend_schema(
+        parameters=[OpenApiParameter("incident_pk", int, OpenApiParameter.PATH)],
+        responses={200: IncidentSerializer, 403: PROBLEM, 404: PROBLEM},
+    )
     def get(self, request: PlanAPIRequest, plan_pk: int, incident_pk: int) -> Response:
         incident = get_object_or_404(
             Incident.objects.select_related("declared_by", "plan"),

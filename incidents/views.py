@@ -75,7 +75,10 @@ def incident_declare(request: PlanRequest) -> HttpResponse:
     # Choosing needs only the inventory; the blast radius needs the BIA objectives too.
     inputs = load_inputs(plan) if request.method == "POST" else None
     choices = elements(inputs.topology if inputs else plan_topology(plan))
-    initial = {"kind": request.GET.get("kind", Kind.INCIDENT)}
+    initial = {
+        "kind": request.GET.get("kind", Kind.INCIDENT),
+        "title": request.GET.get("title", "")[:200],
+    }
     posted = request.POST if request.method == "POST" else None
     form = forms.DeclareForm(posted, plan=plan, elements=choices, initial=initial)
     declaration = None

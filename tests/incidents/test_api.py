@@ -152,3 +152,12 @@ def test_the_schema_documents_the_incident_endpoints(admin_client: Any) -> None:
     schema = admin_client.get("/api/schema/").content.decode()
     assert "/api/v1/plans/{plan_pk}/impact" in schema
     assert "/api/v1/plans/{plan_pk}/incidents/{incident_pk}/" in schema
+
+
+@pytest.mark.parametrize("incident_id", ["-1", "0", "10000000000000000000000"])
+def test_an_impossible_incident_id_is_a_json_404(estate: Estate, incident_id: str) -> None:
+    response = _api(estate.people.auditor).get(
+        f"/api/v1/plans/{estate.plan.pk}/incidents/{incident_id}/"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
