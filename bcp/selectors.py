@@ -5,19 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from bcp.contract import Member, PlanPart
 from bcp.models import Job, Membership, Plan
 
 
+def _own_memberships(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(user_id=getattr(user, "pk", None) or 0)
+
+
 def plans_for_user(user: Any, *, include_archived: bool = False) -> QuerySet[Plan]:
-    plans = Plan.objects.filter(memberships__user=user)
+    """The plans ``user`` is a member of (tested with a subquery, so no row is multiplied)."""
+    plans = Plan.objects.filter(pk__in=_own_memberships(user).values("plan_id"))
     if not include_archived:
         plans = plans.filter(status=Plan.Status.ACTIVE)
-    return plans.annotate(
-        member_count=Count("memberships", distinct=True),
-    ).order_by("status", "name", "pk")
+    return plans.order_by("status", "name", "pk")
+
+
+def plan_list(user: Any, *, include_archived: bool = False) -> QuerySet[Plan]:
+    """:func:`plans_for_user` with every plan's ``member_count`` and the user's ``user_role``.
+
+    The count runs over all of a plan's memberships: filtering on the joined
+    ``memberships`` instead would leave only the user's own row for it to see.
+    """
+    own_role = _own_memberships(user).filter(plan_id=OuterRef("pk")).values("role")[:1]
+    return plans_for_user(user, include_archived=include_archived).annotate(
+        member_count=Count("memberships"), user_role=Subquery(own_role)
+    )
 
 
 def plan_members(plan: Plan) -> QuerySet[Membership]:

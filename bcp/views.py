@@ -35,12 +35,10 @@ from bcp.tasks import PLAN_STATISTICS_TASK
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    plans = selectors.plans_for_user(request.user, include_archived=show_archived)
-    roles = dict(
-        Membership.objects.filter(user_id=request.user.pk or 0).values_list("plan_id", "role")
+    plans = selectors.plan_list(request.user, include_archived=show_archived)
+    return render(
+        request, "bcp/plan_list.html", {"plans": plans, "show_archived": show_archived}
     )
-    rows = [(plan, roles.get(plan.pk, "")) for plan in plans]
-    return render(request, "bcp/plan_list.html", {"rows": rows, "show_archived": show_archived})
 
 
 @login_required

@@ -25,6 +25,18 @@ def test_plan_list_shows_only_the_users_plans(people: PlanPeople, manager_client
     assert other is not None and other.name not in response.content.decode()
 
 
+def test_plan_list_counts_every_member_of_each_plan_and_names_the_viewers_role(
+    people: PlanPeople, django_assert_max_num_queries: Any
+) -> None:
+    from bcp.selectors import plan_list
+
+    with django_assert_max_num_queries(1):
+        (row,) = list(plan_list(people.auditor))
+    assert (row.member_count, row.user_role) == (3, Role.AUDITOR)
+    body = client_for(people.auditor).get(reverse("plan_list")).content.decode()
+    assert "<td>3</td>" in body and "<td>Auditor</td>" in body
+
+
 def test_invalid_plan_form_shows_field_errors_and_keeps_input(manager_client: Any) -> None:
     response = manager_client.post(
         reverse("plan_create"), {"name": "", "organisation": "Kept Org", "scope": "kept scope"}
