@@ -62,6 +62,7 @@ class ContactForm(RecordForm):
         model = Contact
         fields = ["name", "role", "organisation", "phone", "alternate_phone", "email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"alternate_phone": "Other phone"}
 
 
 class CallTreeEntryForm(RecordForm):
@@ -93,6 +94,13 @@ class VendorForm(RecordForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "contract_reference": "Contract reference",
+            "support_phone": "Support phone",
+            "support_email": "Support email",
+            "support_hours": "Support hours",
+            "response_time": "Agreed response time",
+        }
 
 
 class ProcedureForm(RecordForm):
@@ -133,6 +141,13 @@ class ExerciseForm(RecordForm):
             "held_on": forms.DateInput(attrs={"type": "date"}),
             "scope": forms.Textarea(attrs={"rows": 2}),
             "findings": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "kind": "Type of exercise",
+            "scheduled_for": "Scheduled for",
+            "held_on": "Held on",
+            "objective_minutes": "Recovery time objective (minutes)",
+            "actual_minutes": "Recovery time achieved (minutes)",
         }
 
     def clean(self) -> dict[str, Any]:
@@ -180,7 +195,7 @@ class SignOffRequestForm(forms.Form):
         label="Approvers to ask",
         help_text="The people named on this version's cover who have not been asked yet.",
     )
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     message = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
