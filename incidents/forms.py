@@ -47,7 +47,12 @@ class FailedField(forms.MultipleChoiceField):
 
 
 class DeclareForm(forms.Form):
-    kind = forms.ChoiceField(choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.INCIDENT)
+    kind = forms.ChoiceField(
+        label="Incident or exercise",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Kind.INCIDENT,
+    )
     title = forms.CharField(
         max_length=200, help_text="e.g. “SAN controller failure at head office”."
     )
@@ -96,7 +101,9 @@ class PersonField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    assignee = PersonField(queryset=None, required=False, empty_label="— nobody —")
+    assignee = PersonField(
+        queryset=None, required=False, empty_label="— nobody —", label="Assigned to"
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +121,9 @@ class StepAddForm(forms.Form):
 
 
 class LogForm(forms.Form):
-    kind = forms.ChoiceField(choices=LogEntry.Kind.choices, initial=LogEntry.Kind.NOTE)
+    kind = forms.ChoiceField(
+        label="Type of entry", choices=LogEntry.Kind.choices, initial=LogEntry.Kind.NOTE
+    )
     text = forms.CharField(
         max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}), label="Entry"
     )
