@@ -88,6 +88,12 @@ class SiteForm(_PlanForm):
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "kind": "Type of site",
+            "parent": "Inside site",
+            "availability_source": "Source of the availability figure",
+            "restore_hours": "Restore time (hours)",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +131,21 @@ class ComponentForm(_PlanForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "kind": "Type of component",
+            "mtbf_hours": "MTBF (hours)",
+            "mttr_hours": "MTTR (hours)",
+            "availability_source": "Source of the availability figure",
+            "holds_data": "Holds data that must be recovered",
+            "failover_seconds": "Failover time (seconds)",
+            "restore_hours": "Restore time (hours)",
+            "backup_interval_hours": "Backup interval (hours)",
+            "replication_lag_seconds": "Replication lag (seconds)",
+            "cost_per_year": "Running cost a year",
+        }
         help_texts = {
+            "mtbf_hours": "Mean time between failures.",
+            "mttr_hours": "Mean time to repair.",
             "availability_percent": "Give a percentage, or MTBF and MTTR below.",
             "replication_lag_seconds": "For asynchronous replication: how far the copy trails.",
         }
@@ -157,6 +177,7 @@ class GroupForm(_PlanForm):
         model = RedundancyGroup
         fields = ["name", "mode", "k", "failover_seconds", "technique", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"mode": "Redundancy mode"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,6 +212,18 @@ class TechniqueForm(_PlanForm):
             "complexity",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "key": "Identifier",
+            "group_mode": "Redundancy it builds",
+            "failover_seconds": "Typical failover (seconds)",
+            "restore_hours": "Typical restore (hours)",
+            "data_loss_seconds": "Typical data loss (seconds)",
+            "backup_interval_hours": "Backup interval (hours)",
+            "replication_lag_seconds": "Replication lag (seconds)",
+            "cost_class": "Cost (1–5)",
+            "complexity": "Complexity (1–5)",
+        }
+        help_texts = {"key": "Short, without spaces, used in exports; e.g. nlb-active-active."}
 
 
 class DependencyForm(ChangeReasonMixin):
@@ -201,6 +234,7 @@ class DependencyForm(ChangeReasonMixin):
         widget=forms.TextInput(attrs={"list": "inventory-node-names", "autocomplete": "off"}),
     )
     need = forms.ChoiceField(
+        label="How it is needed",
         choices=Need.choices,
         initial=Need.FULL,
         help_text="Availability and SPOF figures count only what is needed fully.",
@@ -224,7 +258,7 @@ class DependencyForm(ChangeReasonMixin):
 
 
 class DependencyEditForm(VersionedFormMixin, ChangeReasonMixin):
-    need = forms.ChoiceField(choices=Need.choices)
+    need = forms.ChoiceField(label="How it is needed", choices=Need.choices)
     notes = forms.CharField(max_length=300, required=False)
 
     field_order = ["need", "notes", "reason", "ticket"]
