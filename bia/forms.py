@@ -119,6 +119,7 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
             "peak_periods": forms.Textarea(attrs={"rows": 2}),
             "workaround": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"peak_periods": "When disruption hurts most"}
         field_classes = {"owner": PersonChoiceField}
 
     def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
@@ -135,7 +136,7 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 
 
 class DependencyForm(forms.Form):
-    kind = forms.ChoiceField(choices=DependencyKind.choices)
+    kind = forms.ChoiceField(choices=DependencyKind.choices, label="It depends on")
     depends_on = SafeModelChoiceField(
         queryset=BusinessFunction.objects.none(), required=False, label="Function"
     )
@@ -162,11 +163,14 @@ class ImpactSettingsForm(VersionedFormMixin, ChangeReasonMixin):
         help_text="The severity (1–4) at which impact is no longer tolerable.",
     )
     peak_uplift = forms.IntegerField(
+        label="Peak-period uplift (levels)",
         min_value=0,
         max_value=4,
         help_text="Levels added to the impacts of functions with peak periods.",
     )
-    currency = forms.CharField(max_length=3, help_text="ISO code for financial amounts.")
+    currency = forms.CharField(
+        max_length=3, help_text="Three-letter ISO code for financial amounts, e.g. GBP or EUR."
+    )
 
     def __init__(self, *args: Any, instance: ImpactSettings, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -211,7 +215,9 @@ class CategoryForm(VersionedFormMixin, ChangeReasonMixin):
         self.creating = instance is None
         if self.creating:
             self.fields["key"] = forms.SlugField(
-                max_length=40, help_text="Short identifier, e.g. environmental."
+                label="Identifier",
+                max_length=40,
+                help_text="Short, without spaces, used in exports; e.g. environmental.",
             )
             self.fields["is_financial"] = forms.BooleanField(
                 required=False, label="Levels are currency amounts"
@@ -244,9 +250,19 @@ class CategoryForm(VersionedFormMixin, ChangeReasonMixin):
 
 class QuestionForm(VersionedFormMixin, ChangeReasonMixin):
     section = forms.TypedChoiceField(coerce=int)
-    key = forms.SlugField(max_length=60, help_text="Stable identifier, e.g. backup_window.")
+    key = forms.SlugField(
+        label="Identifier",
+        max_length=60,
+        help_text="Short, without spaces, kept across revisions and used in exports; "
+        "e.g. backup_window.",
+    )
     text = forms.CharField(max_length=500, label="Question")
-    help = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    help = forms.CharField(
+        label="Help text",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Shown under the question, e.g. an example answer.",
+    )
     qtype = forms.ChoiceField(choices=QuestionType.choices, label="Type")
     role = forms.ChoiceField(
         choices=QuestionRole.choices,
@@ -254,14 +270,21 @@ class QuestionForm(VersionedFormMixin, ChangeReasonMixin):
         label="Meaning for the analysis",
         help_text="Lets the analysis read the answer whatever the wording.",
     )
-    required = forms.BooleanField(required=False)
+    required = forms.BooleanField(
+        required=False, label="An answer is required before the BIA can be submitted"
+    )
     choices = forms.CharField(
+        label="Choices",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="For choice questions: one choice per line.",
     )
-    minimum = forms.FloatField(required=False)
-    maximum = forms.FloatField(required=False)
+    minimum = forms.FloatField(
+        label="Lowest accepted number", required=False, help_text="For number questions."
+    )
+    maximum = forms.FloatField(
+        label="Highest accepted number", required=False, help_text="For number questions."
+    )
 
     def __init__(self, *args: Any, template: QuestionnaireTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -296,7 +319,12 @@ class QuestionForm(VersionedFormMixin, ChangeReasonMixin):
 
 class SectionForm(VersionedFormMixin):
     title = forms.CharField(max_length=200)
-    help = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    help = forms.CharField(
+        label="Help text",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Shown under the section title.",
+    )
 
     def __init__(self, *args: Any, template: QuestionnaireTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -316,7 +344,11 @@ class CampaignForm(forms.Form):
     template = SafeModelChoiceField(
         queryset=QuestionnaireTemplate.objects.none(), label="Questionnaire"
     )
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_date = forms.DateField(
+        label="Answers due by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Owners are told this date; the campaign page shows who is late.",
+    )
     functions = FunctionsChoiceField(
         queryset=BusinessFunction.objects.none(), widget=forms.CheckboxSelectMultiple
     )
