@@ -30,6 +30,15 @@ class ChangeReasonMixin(forms.Form):
         help_text="Optional change ticket id (e.g. CHG-1042).",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.put_reason_last()
+
+    def put_reason_last(self) -> None:
+        """What is changed comes first, why last (forms that add fields later call this again)."""
+        why = [name for name in ("reason", "ticket") if name in self.fields]
+        self.order_fields([name for name in self.fields if name not in why] + why)
+
 
 class VersionField(forms.Field):
     """The hidden version an edit started from; missing or malformed cleans to None.
@@ -128,8 +137,8 @@ class InvitationForm(PasswordResetForm):
 class UserCreateForm(forms.Form):
     username = forms.CharField(max_length=150)
     email = forms.EmailField()
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
     is_staff = forms.BooleanField(required=False, label="Staff (administers users)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
