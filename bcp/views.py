@@ -36,9 +36,7 @@ from bcp.tasks import PLAN_STATISTICS_TASK
 def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     plans = selectors.plan_list(request.user, include_archived=show_archived)
-    return render(
-        request, "bcp/plan_list.html", {"plans": plans, "show_archived": show_archived}
-    )
+    return render(request, "bcp/plan_list.html", {"plans": plans, "show_archived": show_archived})
 
 
 @login_required
