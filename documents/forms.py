@@ -311,6 +311,7 @@ class DocumentSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelFor
         model = DocumentSettings
         fields = ["approver_policy", "paper_size"]
         widgets = {"approver_policy": forms.RadioSelect}
+        labels = {"paper_size": "Paper size of the PDF"}
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
