@@ -36,7 +36,7 @@ class ChangeReasonMixin(forms.Form):
 
     def put_reason_last(self) -> None:
         """What is changed comes first, why last (forms that add fields later call this again)."""
-        why = [name for name in ("reason", "ticket") if name in self.fields]
+        why: list[str] = [name for name in ("reason", "ticket") if name in self.fields]
         self.order_fields([name for name in self.fields if name not in why] + why)
 
 

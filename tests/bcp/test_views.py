@@ -31,7 +31,8 @@ def test_plan_list_counts_every_member_of_each_plan_and_names_the_viewers_role(
     from bcp.selectors import plan_list
 
     with django_assert_max_num_queries(1):
-        (row,) = list(plan_list(people.auditor))
+        rows: list[Any] = list(plan_list(people.auditor))
+    (row,) = rows
     assert (row.member_count, row.user_role) == (3, Role.AUDITOR)
     body = client_for(people.auditor).get(reverse("plan_list")).content.decode()
     assert "<td>3</td>" in body and "<td>Auditor</td>" in body
