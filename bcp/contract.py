@@ -8,6 +8,7 @@ part                   producer                                    type
 =====================  ==========================================  =================
 ``plan``               ``bcp.selectors.document_part``             :class:`PlanPart`
 ``documents``          ``documents.snapshot.documents_part``       :class:`DocumentsPart`
+                       (its exercises include ``incidents.document.exercise_results``)
 ``bia``                ``bia.document.document_part``              :class:`BiaPart`
 ``inventory``          ``inventory.document.document_part``        :class:`InventoryPart`
 ``analysis``           ``documents.analysis_part.document_part``   :class:`AnalysisPart`

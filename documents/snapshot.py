@@ -119,6 +119,7 @@ def documents_part(plan: Plan) -> contract.DocumentsPart:
     )
     from documents.presentation import call_tree_order
     from documents.signoff import required_approvers
+    from incidents.document import exercise_results
 
     entries = list(CallTreeEntry.objects.filter(plan=plan).select_related("contact"))
     names = {e.pk: e.contact.name for e in entries}
@@ -196,7 +197,9 @@ def documents_part(plan: Plan) -> contract.DocumentsPart:
             for e in Exercise.objects.filter(plan=plan)
             .select_related("function")
             .order_by("scheduled_for", "pk")
-        ),
+        )
+        # then the exercises run on the live incident page, with their results
+        + exercise_results(plan),
         approvers=contract.Approvers(policy=approvers.policy, people=approvers.names),
         paper_size=str(PaperSize(settings.paper_size if settings else PaperSize.A4).label),
     )
