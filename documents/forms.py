@@ -307,6 +307,8 @@ class DocumentSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelFor
         "managers of the plan can be named.",
     )
 
+    field_order = ["approver_policy", "approvers", "paper_size", "reason", "ticket"]
+
     class Meta:
         model = DocumentSettings
         fields = ["approver_policy", "paper_size"]

@@ -250,3 +250,9 @@ def version_approver_names(version: PlanVersion) -> list[str]:
     """The approvers printed on the version's cover, in its order."""
     stored = _stored(version, "inputs__documents__approvers__people")
     return [str(name) for name in stored] if isinstance(stored, list) else []
+
+
+def version_checkpoint(version: PlanVersion) -> str:
+    """The history chain head ("SEQ:HASH") printed on the version's cover."""
+    stored = _stored(version, "version__history_checkpoint")
+    return stored if isinstance(stored, str) else ""

@@ -48,6 +48,11 @@ _add_validation_errors = add_service_errors
 # --- home: versions, draft export, publishing ------------------------------------
 
 
+def _unfinished(job: Job | None) -> Job | None:
+    """The latest publishing job while it runs or after it failed; nothing once it succeeded."""
+    return job if job is not None and job.status != Job.Status.SUCCEEDED else None
+
+
 @plan_required(Capability.VIEW)
 def documents_home(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
@@ -67,9 +72,11 @@ def documents_home(request: PlanRequest) -> HttpResponse:
         "approvers": signoff.required_approvers(plan),
         "today": timezone.localdate(),
         "draft_job": Job.objects.filter(plan=plan, kind=publishing.RENDER_DRAFT_KIND).first(),
-        "render_job": Job.objects.filter(plan=plan, kind=publishing.RENDER_VERSION_KIND)
-        .exclude(status=Job.Status.SUCCEEDED)
-        .first(),
+        "render_job": _unfinished(
+            Job.objects.filter(plan=plan, kind=publishing.RENDER_VERSION_KIND)
+            .order_by("-created_at")
+            .first()
+        ),
     }
     return render(request, "documents/home.html", context)
 
@@ -196,6 +203,7 @@ def version_detail(request: PlanRequest, version_pk: int) -> HttpResponse:
             "job": version.publish_job,
             "changes": selectors.version_changes(version),
             "limitations": selectors.version_limitations(version),
+            "checkpoint": selectors.version_checkpoint(version),
         },
         status=status,
     )
@@ -274,6 +282,7 @@ def _signoff_context(request_: SignOffRequest, form: Any) -> dict[str, Any]:
         "signoff": request_,
         "version": request_.plan_version,
         "state": selectors.version_state(request_.plan_version),
+        "checkpoint": selectors.version_checkpoint(request_.plan_version),
         "form": form,
     }
 

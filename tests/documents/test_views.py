@@ -437,3 +437,25 @@ def test_a_stakeholder_cannot_change_the_document_settings(people: PlanPeople) -
         {"approver_policy": "function_owners", "paper_size": "a4"},
     )
     assert response.status_code == 403
+
+
+def test_the_version_page_shows_the_history_checkpoint_printed_on_its_cover(
+    people: PlanPeople,
+) -> None:
+    version = published(people)
+    body = client_for(people.auditor).get(url("version_detail", people, version_pk=version.pk))
+    text = body.content.decode()
+    assert 'id="history-checkpoint"' in text
+    assert f"{version.history_seq}:" in text
+
+
+def test_a_refused_publishing_is_shown_until_the_next_one(people: PlanPeople) -> None:
+    from bcp.jobs import run_job
+    from bcp.models import Job
+
+    published(people)
+    job = publishing.version_publish(plan=people.plan, user=people.manager, limitations_reason="x")
+    run_job(str(job.pk), lambda j, p: publishing.version_publish_run(job=j, progress=p))
+    assert Job.objects.get(pk=job.pk).status == Job.Status.FAILED
+    page = client_for(people.manager).get(url("documents_home", people)).content.decode()
+    assert "Publishing failed." in page and "Nothing has changed since version 1" in page
