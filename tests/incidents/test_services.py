@@ -321,3 +321,41 @@ def test_a_closed_incidents_step_cannot_be_restored_from_the_audit_trail(estate:
             reason="Pretend it never happened",
         )
     assert IncidentStep.objects.get(pk=step.pk).completed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_completing_the_same_step_at_once_record_one_completion(
+    people: PlanPeople,
+) -> None:
+    import threading
+
+    from django.db import connection
+
+    estate = print_estate(people)
+    incident = declare(estate)
+    step = first_step(incident, estate.head_office)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def complete(user: object) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.step_complete(step=step, user=user)
+            outcomes.append("done")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    workers = [
+        threading.Thread(target=complete, args=(user,))
+        for user in (estate.people.manager, estate.people.stakeholder)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert len(outcomes) == 2 and outcomes.count("done") == 1
+    (refused,) = [o for o in outcomes if o != "done"]
+    assert "already completed by" in refused
+    assert IncidentStep.history.filter(id=step.pk, history_type="~").count() == 1
