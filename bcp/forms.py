@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 
 from bcp.concurrency import parse_version
 from bcp.models import Membership, Plan, Role
+from bcp.starting import Start, StartingPoint, copy_sources
 
 
 class ChangeReasonMixin(forms.Form):
@@ -76,6 +77,73 @@ class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type:
             self.initial["version"] = self.instance.version
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", submit_label))
+
+
+def _standard_start_label() -> str:
+    from bia.defaults import DEFAULT_CATEGORIES
+    from bia.models import default_horizons
+    from inventory.techniques import default_techniques
+
+    return (
+        f"{Start.DEFAULTS.label} (recommended): impact scales with {len(DEFAULT_CATEGORIES)} "
+        f"categories over {len(default_horizons())} time horizons, the default BIA "
+        f"questionnaire and {len(default_techniques())} standard HA techniques"
+    )
+
+
+class PlanCreateForm(PlanForm):
+    """A new plan's fields and the starting point it is set up with in the same step."""
+
+    start = forms.ChoiceField(
+        label="Start with",
+        widget=forms.RadioSelect,
+        initial=Start.DEFAULTS,
+        help_text="Each part can be changed later: impact scales and questionnaires under "
+        "BIA, techniques under Inventory. Nothing people answered or recorded is copied.",
+    )
+    copy_from = forms.ModelChoiceField(
+        label="Plan to copy from",
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label="— choose a plan —",
+        help_text="Its impact scales, questionnaires, HA techniques and analysis settings, "
+        "as edited there.",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, submit_label="Create plan", **kwargs)
+        sources = copy_sources(user)
+        choices = [(Start.DEFAULTS.value, _standard_start_label())]
+        if sources.exists():
+            self.fields["copy_from"].queryset = sources  # type: ignore[attr-defined]
+            choices.append(
+                (Start.COPY.value, f"{Start.COPY.label}: one you are a member of, chosen below")
+            )
+        else:
+            del self.fields["copy_from"]
+        choices.append((Start.EMPTY.value, Start.EMPTY.label))
+        self.fields["start"].choices = choices  # type: ignore[attr-defined]
+        self.put_reason_last()
+        # The plan to copy from is hidden (by static/js/continuity.js) unless "copy" is chosen.
+        self.helper.layout = Layout(
+            *(
+                Div(name, data_shown_when=f"start={Start.COPY.value}")
+                if name == "copy_from"
+                else name
+                for name in self.fields
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") == Start.COPY and not data.get("copy_from"):
+            self.add_error("copy_from", "Choose the plan whose settings to copy.")
+        return data
+
+    def starting_point(self) -> StartingPoint:
+        kind = Start(self.cleaned_data["start"])
+        source = self.cleaned_data.get("copy_from") if kind == Start.COPY else None
+        return StartingPoint(kind=kind, source=source)
 
 
 class MemberAddForm(ChangeReasonMixin):

@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from bcp import jobs, selectors, services
+from bcp import jobs, selectors, services, starting
 from bcp.editing import edit_page
 from bcp.forms import (
     InvitationForm,
     MemberAddForm,
     MemberRoleForm,
+    PlanCreateForm,
     PlanForm,
     ReasonOnlyForm,
     UserCreateForm,
@@ -41,21 +42,37 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST or None, submit_label="Create plan")
+    form = PlanCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        plan = services.plan_create(
-            user=request.user,
-            name=data["name"],
-            organisation=data["organisation"],
-            scope=data["scope"],
-            classification=data["classification"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-        )
-        messages.success(request, f"Plan “{plan.name}” created. You are its manager.")
-        return redirect(plan)
-    return render(request, "bcp/plan_form.html", {"form": form, "creating": True})
+        try:
+            plan, set_up = starting.plan_create_started(
+                user=request.user,
+                start=form.starting_point(),
+                name=data["name"],
+                organisation=data["organisation"],
+                scope=data["scope"],
+                classification=data["classification"],
+                reason=data["reason"],
+                ticket=data["ticket"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                " ".join(
+                    part
+                    for part in (
+                        f"Plan “{plan.name}” created. You are its manager.",
+                        set_up.summary(),
+                    )
+                    if part
+                ),
+            )
+            return redirect(plan)
+    status = 400 if form.is_bound else 200
+    return render(request, "bcp/plan_form.html", {"form": form, "creating": True}, status=status)
 
 
 @plan_required(Capability.VIEW, allow_archived=True)

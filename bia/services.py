@@ -385,10 +385,16 @@ def _copy_template(template: QuestionnaireTemplate, note: str) -> QuestionnaireT
         previous=template,
         change_note=note[:300],
     )
+    copy_sections(template, into=new)
+    return new
+
+
+def copy_sections(template: QuestionnaireTemplate, *, into: QuestionnaireTemplate) -> None:
+    """Copy every section and question of ``template`` into the empty template ``into``."""
     sections = template.sections.prefetch_related("questions")
     for section in sections:
         copy = QuestionnaireSection.objects.create(
-            template=new, title=section.title, help=section.help, order=section.order
+            template=into, title=section.title, help=section.help, order=section.order
         )
         for q in section.questions.all():
             Question.objects.create(
@@ -404,7 +410,6 @@ def _copy_template(template: QuestionnaireTemplate, note: str) -> QuestionnaireT
                 maximum=q.maximum,
                 order=q.order,
             )
-    return new
 
 
 @transaction.atomic

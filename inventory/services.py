@@ -494,6 +494,23 @@ def technique_catalogue_seed(*, plan: Plan, user: Any, reason: str = "") -> int:
     return added
 
 
+@transaction.atomic
+def technique_catalogue_copy(*, source: Plan, target: Plan, user: Any) -> int:
+    """Add ``source``'s techniques that ``target`` does not have yet (by key), with their
+    figures as ``source`` has edited them; return how many."""
+    have = set(Technique.objects.filter(plan=target).values_list("key", flat=True))
+    added = 0
+    with change_context(user=user, reason=f"HA techniques copied from “{source.name}”"):
+        for technique in Technique.objects.filter(plan=source).order_by("key"):
+            if technique.key in have:
+                continue
+            Technique.objects.create(
+                plan=target, **{name: getattr(technique, name) for name in TECHNIQUE_FIELDS}
+            )
+            added += 1
+    return added
+
+
 def _check_technique(plan: Plan, values: dict[str, Any], technique: Technique | None) -> None:
     errors: dict[str, str] = {}
     if not values.get("name", "").strip():

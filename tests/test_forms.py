@@ -137,6 +137,7 @@ def material(db: None) -> Material:
         "function": function,
         "template": template,
         "invitee": user,
+        "user": user,
         "people": get_user_model().objects.all(),
         "elements": (),
         "components": [],

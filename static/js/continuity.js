@@ -7,4 +7,15 @@ document.addEventListener("DOMContentLoaded", function () {
       event.preventDefault();
     }
   });
+  // A field shown only while a choice is made elsewhere: data-shown-when="name=value"
+  // on the field's wrapper (the plan to copy from, shown when "copy" is chosen).
+  function syncShownWhen() {
+    document.querySelectorAll("[data-shown-when]").forEach(function (wrapper) {
+      var parts = wrapper.dataset.shownWhen.split("=");
+      var chosen = document.querySelector("input[name='" + parts[0] + "']:checked");
+      wrapper.hidden = !chosen || chosen.value !== parts[1];
+    });
+  }
+  document.body.addEventListener("change", syncShownWhen);
+  syncShownWhen();
 });

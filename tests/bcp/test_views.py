@@ -42,7 +42,7 @@ def test_invalid_plan_form_shows_field_errors_and_keeps_input(manager_client: An
     response = manager_client.post(
         reverse("plan_create"), {"name": "", "organisation": "Kept Org", "scope": "kept scope"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "This field is required" in body
     assert "Kept Org" in body and "kept scope" in body
