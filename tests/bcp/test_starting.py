@@ -99,13 +99,15 @@ def edited_source(people: PlanPeople) -> Plan:
         descriptions=[f"Level {n} in our words" for n in range(5)],
     )
     template = QuestionnaireTemplate.objects.get(plan=source)
+
+    def drop_affected(new: QuestionnaireTemplate) -> None:
+        Question.objects.get(section__template=new, key="affected").delete()
+
     bia_services.template_revise(
         template=template,
         user=user,
         expected_version=template.version,
-        change=lambda new: (
-            Question.objects.filter(section__template=new, key="affected").get().delete()
-        ),
+        change=drop_affected,
         note="No need to ask who is affected",
     )
     technique = Technique.objects.get(plan=source, key="nlb-active-active")
