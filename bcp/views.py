@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bcp import jobs, selectors, services, starting
+from bcp.checklist import first_run_checklist
 from bcp.editing import edit_page
 from bcp.forms import (
     InvitationForm,
@@ -78,9 +79,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @plan_required(Capability.VIEW, allow_archived=True)
 def plan_detail(request: PlanRequest) -> HttpResponse:
     plan = request.plan
+    checklist = None
+    if Capability.EDIT in request.capabilities:
+        checklist = first_run_checklist(plan)
     context = {
         "members": selectors.plan_members(plan),
         "statistics_job": selectors.latest_job(plan, "plan_statistics"),
+        # Shown to those who can do the steps, until every step is done.
+        "checklist": checklist if checklist is not None and not checklist.complete else None,
     }
     return render(request, "bcp/plan_detail.html", context)
 
