@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-  graphviz poppler-utils qpdf chromium)
-NEEDED_COMMANDS=(dot pdftoppm qpdf chromium)
+  graphviz poppler-utils qpdf chromium nodejs npm)
+NEEDED_COMMANDS=(dot pdftoppm qpdf chromium npm)
 
 missing_commands() {
   local missing=()
@@ -48,6 +48,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
   echo "$want" > "$stamp"
+fi
+
+# Browser-side test tools (axe-core for the accessibility pass), pinned in
+# package-lock.json; never served to users.
+npm_stamp=node_modules/.package-lock.json.sha256
+npm_want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$npm_want" ]; then
+  echo "==> Installing locked browser test tools (npm ci)"
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+  echo "$npm_want" > "$npm_stamp"
 fi
 
 if [ "${1:-}" != "--no-db" ]; then
