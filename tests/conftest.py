@@ -169,6 +169,32 @@ def celery_worker_process(
 
 
 @pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, serving static files from the app folders.
+
+    pytest-django serves static files through the finders only when the literal
+    ``django.contrib.staticfiles`` is installed; ours is a subclass of its config
+    (config.apps.ContinuityStaticFilesConfig), so pytest-django would fall back to
+    serving STATIC_ROOT, which a test run never collects into, and every page
+    would load without its CSS and JavaScript. Hand it the finders' handler.
+    """
+    from unittest import mock
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    with mock.patch("django.test.testcases._StaticFilesHandler", StaticFilesHandler):
+        server = LiveServer(addr)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Drive Debian's Chromium; Playwright's own browser download cannot work here."""
     return {
