@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bcp import jobs, selectors, services, starting
+from bcp.api import PROBLEM_CONTENT_TYPE
 from bcp.checklist import first_run_checklist
 from bcp.editing import edit_page
 from bcp.forms import (
@@ -297,7 +298,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+API_PATH_PREFIX = "/api/"
+ERROR_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Server error"}
+
+
 def render_error(request: HttpRequest, template: str, status: int, **extra: Any) -> HttpResponse:
+    """The site's error page, or problem details (RFC 9457) for an API address.
+
+    An API client that sends a path no route matches (``/functions/-1/``) or
+    that fails before DRF runs must still get JSON, never the HTML page.
+    """
+    if request.path_info.startswith(API_PATH_PREFIX):
+        body = {
+            "type": "about:blank",
+            "title": ERROR_TITLES[status],
+            "status": status,
+            "detail": extra.get("message") or ERROR_TITLES[status],
+        }
+        return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, template, extra, status=status)
 
 
@@ -315,4 +333,4 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    return render_error(request, "500.html", 500)

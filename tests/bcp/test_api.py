@@ -38,3 +38,18 @@ def test_the_schema_and_docs_are_for_signed_in_users(people: PlanPeople) -> None
 def test_a_setting_opens_the_schema_and_docs_to_anyone() -> None:
     assert client_for(None).get("/api/schema/").status_code == 200
     assert client_for(None).get("/api/docs/").status_code == 200
+
+
+def test_an_api_address_no_route_matches_gets_problem_details(people: PlanPeople) -> None:
+    response = client_for(people.manager).get(
+        f"/api/v1/plans/{people.plan.pk}/analysis/functions/-1/"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Not found"
+
+
+def test_a_page_address_no_route_matches_still_gets_the_html_page(people: PlanPeople) -> None:
+    response = client_for(people.manager).get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
