@@ -551,13 +551,15 @@ def incident_close(
     summary: str,
     lessons: str,
     now: dt.datetime | None = None,
+    render_report: bool = True,
 ) -> Incident:
     """Close the incident once every affected function has a restoration time.
 
     A real incident's downtime (start → restoration of each function that was down) is
     charged to the downtime budgets through the analysis app; an exercise's is not, and
     an exercise moves the exercised functions' schedules on. Refused, changing nothing,
-    while any function is not yet restored.
+    while any function is not yet restored. The final after-action report is queued for
+    the worker unless ``render_report`` is false (demo data, which leaves no work queued).
     """
     current = Incident.objects.select_for_update().get(pk=incident.pk)
     _require_open(current)
@@ -590,9 +592,10 @@ def incident_close(
         from incidents.exercises import schedules_after_exercise
 
         schedules_after_exercise(incident=closed, user=user, functions=functions)
-    from incidents.reports import report_request
+    if render_report:
+        from incidents.reports import report_request
 
-    report_request(incident=closed, user=user)
+        report_request(incident=closed, user=user)
     return closed
 
 
