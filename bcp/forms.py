@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -9,9 +10,10 @@ from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import timezone
 
 from bcp.concurrency import parse_version
-from bcp.models import Membership, Plan, Role
+from bcp.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Membership, Plan, Role
 from bcp.starting import Start, StartingPoint, copy_sources
 
 
@@ -68,15 +70,38 @@ class VersionedFormMixin(forms.Form):
 class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     class Meta:
         model = Plan
-        fields = ["name", "organisation", "scope", "classification"]
-        widgets = {"scope": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "name",
+            "organisation",
+            "scope",
+            "classification",
+            "review_interval_months",
+            "next_review",
+        ]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "next_review": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, submit_label: str = "Save", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        # Compared with the stored date, not with a hidden copy of the default (which a
+        # callable model default would otherwise add to the page).
+        self.fields["next_review"].show_hidden_initial = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", submit_label))
+
+    def clean_next_review(self) -> datetime.date | None:
+        """A date being set must not be past; an overdue date left as it was is kept."""
+        value: datetime.date | None = self.cleaned_data.get("next_review")
+        changed = "next_review" in self.changed_data
+        if value is not None and changed and value < timezone.localdate():
+            raise forms.ValidationError(
+                f"{value:%d %b %Y} has passed: choose today or a later date."
+            )
+        return value
 
 
 def _standard_start_label() -> str:
@@ -112,6 +137,13 @@ class PlanCreateForm(PlanForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, submit_label="Create plan", **kwargs)
+        next_review = self.fields["next_review"]
+        next_review.required = False
+        next_review.help_text = "Leave empty for one review interval from today."
+        self.initial["next_review"] = None
+        interval = self.fields["review_interval_months"]
+        interval.required = False
+        interval.help_text += " Leave empty for every 12 months."
         sources = copy_sources(user)
         choices = [(Start.DEFAULTS.value, _standard_start_label())]
         if sources.exists():
@@ -133,6 +165,10 @@ class PlanCreateForm(PlanForm):
                 for name in self.fields
             )
         )
+
+    def clean_review_interval_months(self) -> int:
+        value: int | None = self.cleaned_data.get("review_interval_months")
+        return DEFAULT_REVIEW_INTERVAL_MONTHS if value is None else value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

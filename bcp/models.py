@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from bcp.history import TrackedModel, tracked_history
 
@@ -16,6 +19,27 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
     STAKEHOLDER = "stakeholder", "Stakeholder"
     AUDITOR = "auditor", "Auditor"
+
+
+# How often a plan is reviewed unless its managers choose otherwise, and the longest allowed.
+DEFAULT_REVIEW_INTERVAL_MONTHS = 12
+MAX_REVIEW_INTERVAL_MONTHS = 60
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")
+
+
+def default_next_review() -> datetime.date:
+    return months_after(timezone.localdate(), DEFAULT_REVIEW_INTERVAL_MONTHS)
 
 
 class Plan(TrackedModel):
@@ -36,6 +60,17 @@ class Plan(TrackedModel):
         help_text="Label printed on every page of the plan's documents.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every (months)",
+        default=DEFAULT_REVIEW_INTERVAL_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)],
+        help_text="How often the plan is reviewed as a whole, in months (1 to 60).",
+    )
+    next_review = models.DateField(
+        "next review due",
+        default=default_next_review,
+        help_text="The date the next review of the whole plan is due.",
+    )
 
     history = tracked_history()
 
@@ -51,6 +86,10 @@ class Plan(TrackedModel):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.next_review < timezone.localdate()
 
 
 class Membership(TrackedModel):

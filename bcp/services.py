@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
-from bcp.models import Membership, Plan, Role
+from bcp.models import (
+    DEFAULT_REVIEW_INTERVAL_MONTHS,
+    MAX_REVIEW_INTERVAL_MONTHS,
+    Membership,
+    Plan,
+    Role,
+    months_after,
+)
 
-PLAN_EDITABLE_FIELDS = ("name", "organisation", "scope", "classification")
+PLAN_EDITABLE_FIELDS = (
+    "name",
+    "organisation",
+    "scope",
+    "classification",
+    "review_interval_months",
+    "next_review",
+)
+
+
+def check_review_schedule(*, interval_months: int, next_review: datetime.date | None) -> None:
+    """A review interval of 1 to 60 months; a review date being set must not be past.
+
+    ``next_review`` is None when the date is not being changed (an overdue plan stays
+    editable without moving its date).
+    """
+    errors: dict[str, str] = {}
+    if not 1 <= interval_months <= MAX_REVIEW_INTERVAL_MONTHS:
+        errors["review_interval_months"] = (
+            f"Review the plan every 1 to {MAX_REVIEW_INTERVAL_MONTHS} months."
+        )
+    if next_review is not None and next_review < timezone.localdate():
+        errors["next_review"] = f"{next_review:%d %b %Y} has passed: choose today or a later date."
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -24,13 +57,24 @@ def plan_create(
     organisation: str,
     scope: str = "",
     classification: str = "Internal",
+    review_interval_months: int = DEFAULT_REVIEW_INTERVAL_MONTHS,
+    next_review: datetime.date | None = None,
     reason: str = "",
     ticket: str = "",
 ) -> Plan:
-    """Create a plan and make its creator the first manager."""
+    """Create a plan and make its creator the first manager.
+
+    Without ``next_review`` the first review falls one interval from today.
+    """
+    check_review_schedule(interval_months=review_interval_months, next_review=next_review)
     with change_context(user=user, reason=reason or "Plan created", ticket=ticket):
         plan = Plan(
-            name=name, organisation=organisation, scope=scope, classification=classification
+            name=name,
+            organisation=organisation,
+            scope=scope,
+            classification=classification,
+            review_interval_months=review_interval_months,
+            next_review=next_review or months_after(timezone.localdate(), review_interval_months),
         )
         plan.full_clean()
         plan.save()
@@ -51,6 +95,12 @@ def plan_update(
     unknown = set(changes) - set(PLAN_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_review_schedule(
+        interval_months=changes.get("review_interval_months", plan.review_interval_months),
+        next_review=changes["next_review"]
+        if changes.get("next_review", plan.next_review) != plan.next_review
+        else None,
+    )
     with change_context(user=user, reason=reason, ticket=ticket):
         updated = save_if_current(plan, expected_version=expected_version, changes=changes)
     assert isinstance(updated, Plan)

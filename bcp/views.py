@@ -55,6 +55,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 organisation=data["organisation"],
                 scope=data["scope"],
                 classification=data["classification"],
+                review_interval_months=data["review_interval_months"],
+                next_review=data["next_review"],
                 reason=data["reason"],
                 ticket=data["ticket"],
             )

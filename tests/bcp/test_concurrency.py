@@ -83,6 +83,8 @@ def test_saving_again_after_the_conflict_page_overwrites_deliberately(people: Pl
     plan = people.plan
     data = {"name": "Renamed", "organisation": plan.organisation, "scope": plan.scope}
     data["classification"] = plan.classification
+    data["review_interval_months"] = str(plan.review_interval_months)
+    data["next_review"] = plan.next_review.isoformat()
     client = client_for(people.manager)
     first = client.post(url, data)
     assert first.status_code == 409

@@ -57,6 +57,8 @@ def test_edit_with_reason_appears_in_history(people: PlanPeople, manager_client:
             "organisation": plan.organisation,
             "scope": plan.scope,
             "classification": "Confidential",
+            "review_interval_months": plan.review_interval_months,
+            "next_review": plan.next_review.isoformat(),
             "version": plan.version,
             "reason": "Board asked for a clearer name",
             "ticket": "CHG-42",
@@ -86,6 +88,8 @@ def test_stale_edit_shows_who_changed_it_and_keeps_typed_values(
             "organisation": plan.organisation,
             "scope": plan.scope,
             "classification": plan.classification,
+            "review_interval_months": plan.review_interval_months,
+            "next_review": plan.next_review.isoformat(),
             "version": stale_version,
         },
     )
@@ -153,3 +157,107 @@ def test_plan_list_query_count_does_not_grow_with_plans(
     client = client_for(user)
     with django_assert_max_num_queries(8):
         client.get(reverse("plan_list"))
+
+
+def _make_overdue(plan: Plan, day: Any) -> None:
+    from bcp.concurrency import save_locked
+
+    save_locked(plan, changes={"next_review": day})
+
+
+def _plan_edit_data(plan: Plan, **changes: Any) -> dict[str, Any]:
+    return {
+        "name": plan.name,
+        "organisation": plan.organisation,
+        "scope": plan.scope,
+        "classification": plan.classification,
+        "review_interval_months": plan.review_interval_months,
+        "next_review": plan.next_review.isoformat(),
+        "version": plan.version,
+        **changes,
+    }
+
+
+def test_a_new_plan_is_reviewed_every_12_months_from_today_unless_told_otherwise(
+    manager_client: Any,
+) -> None:
+    from django.utils import timezone
+
+    from bcp.models import months_after
+
+    manager_client.post(
+        reverse("plan_create"),
+        {
+            "name": "Library",
+            "organisation": "Northbridge",
+            "classification": "Internal",
+            "start": "empty",
+        },
+    )
+    plan = Plan.objects.get(name="Library")
+    assert plan.review_interval_months == 12
+    assert plan.next_review == months_after(timezone.localdate(), 12)
+
+
+def test_a_review_interval_of_zero_months_is_a_field_error_and_nothing_is_saved(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    plan = people.plan
+    response = manager_client.post(
+        reverse("plan_edit", kwargs={"plan_pk": plan.pk}),
+        _plan_edit_data(plan, name="Not saved", review_interval_months=0),
+    )
+    assert response.status_code == 400
+    assert "greater than or equal to 1" in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).name == plan.name
+
+
+def test_a_past_review_date_is_a_field_error(people: PlanPeople, manager_client: Any) -> None:
+    plan = people.plan
+    response = manager_client.post(
+        reverse("plan_edit", kwargs={"plan_pk": plan.pk}),
+        _plan_edit_data(plan, next_review="2020-01-31"),
+    )
+    assert response.status_code == 400
+    assert "31 Jan 2020 has passed: choose today or a later date." in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).next_review == plan.next_review
+
+
+def test_an_overdue_plan_stays_editable_without_moving_its_review_date(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    import datetime
+
+    _make_overdue(people.plan, datetime.date(2020, 1, 31))
+    plan = Plan.objects.get(pk=people.plan.pk)
+    response = manager_client.post(
+        reverse("plan_edit", kwargs={"plan_pk": plan.pk}), _plan_edit_data(plan, name="Renamed")
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Plan.objects.get(pk=plan.pk).name == "Renamed"
+
+
+def test_the_plan_list_and_overview_show_the_next_review_and_say_when_it_is_overdue(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    import datetime
+
+    _make_overdue(people.plan, datetime.date(2020, 1, 31))
+    listing = manager_client.get(reverse("plan_list")).content.decode()
+    assert "31 Jan 2020" in listing and "Review overdue" in listing
+    overview = manager_client.get(reverse("plan_detail", kwargs={"plan_pk": people.plan.pk}))
+    assert "Next review due" in overview.content.decode()
+    assert "31 Jan 2020" in overview.content.decode()
+
+
+def test_a_changed_review_schedule_is_saved(people: PlanPeople, manager_client: Any) -> None:
+    import datetime
+
+    plan = people.plan
+    later = plan.next_review + datetime.timedelta(days=10)
+    manager_client.post(
+        reverse("plan_edit", kwargs={"plan_pk": plan.pk}),
+        _plan_edit_data(plan, review_interval_months=6, next_review=later.isoformat()),
+    )
+    plan.refresh_from_db()
+    assert (plan.review_interval_months, plan.next_review) == (6, later)
