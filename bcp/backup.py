@@ -42,6 +42,8 @@ FORMAT = "continuity.backup/v1"
 APPS = (
     "auth.user",
     "authtoken",
+    "otp_totp",
+    "otp_static",
     "bcp",
     "bia",
     "inventory",

@@ -77,6 +77,23 @@ def env_list(
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choice(
+    name: str,
+    default: str,
+    *,
+    choices: tuple[str, ...],
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """Return one of ``choices`` (compared in lower case); anything else is refused."""
+    value = _raw(name, environ)
+    chosen = default if value is None else value.strip().lower()
+    if chosen not in choices:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not one of: {', '.join(choices)}."
+        )
+    return chosen
+
+
 def env_url(
     name: str,
     default: str,

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from accounts.views import SignInView
 from bcp import views
 from bcp.api import ApiSchemaView, api_docs
 from incidents import views as incident_views
@@ -34,11 +35,8 @@ plan_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
@@ -80,6 +78,8 @@ urlpatterns = [
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
     path("api/docs/", api_docs, name="api_docs"),
+    # The admin signs in through the same two steps as everyone else.
+    path("admin/login/", SignInView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CONTINUITY_VAR_DIR", str(BASE_DIR / "var")))
@@ -40,7 +40,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bcp",
+    "accounts",
     "bia",
     "inventory",
     "analysis",
@@ -258,6 +262,13 @@ AXES_USERNAME_CALLABLE = "bcp.auth.throttle_username"
 AXES_CLIENT_IP_CALLABLE = "bcp.auth.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bcp.auth.lockout_response"
+
+# Second factor (accounts app, django-otp): who must sign in with a code from an
+# authenticator app. "staff" (the default): staff and superusers; "all": everyone;
+# "off": nobody, though anyone may still set one up for their own account.
+MFA_REQUIRED = env_choice("MFA_REQUIRED", "staff", choices=("staff", "all", "off"))
+# The issuer the authenticator app shows next to the account name.
+OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Continuity")
 
 CACHES = {
     "default": {

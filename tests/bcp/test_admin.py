@@ -31,6 +31,9 @@ ADMINISTERED_HERE = {
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
+    # A staff member removes a lost second factor so its owner can set up a new one.
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
 }
 
 

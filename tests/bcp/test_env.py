@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 
 def test_boolean_accepts_common_spellings() -> None:
@@ -85,3 +85,21 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_choice_accepts_a_listed_value_in_any_case() -> None:
+    choices = ("staff", "all", "off")
+    assert (
+        env_choice("MFA_REQUIRED", "staff", choices=choices, environ={"MFA_REQUIRED": "ALL"})
+        == "all"
+    )
+
+
+def test_choice_outside_the_list_names_the_variable() -> None:
+    with pytest.raises(ImproperlyConfigured, match="MFA_REQUIRED"):
+        env_choice(
+            "MFA_REQUIRED",
+            "staff",
+            choices=("staff", "all", "off"),
+            environ={"MFA_REQUIRED": "some"},
+        )

@@ -1,0 +1,45 @@
+"""Reads about a person's sign-in: whether a second factor applies and what they have set up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def mfa_required_for(user: Any) -> bool:
+    """``MFA_REQUIRED``: ``staff`` (staff and superusers), ``all`` or ``off``."""
+    policy: str = settings.MFA_REQUIRED
+    if policy == "all":
+        return True
+    if policy == "staff":
+        return bool(user.is_staff or user.is_superuser)
+    return False
+
+
+def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def mfa_applies_to(user: Any) -> bool:
+    """Whether signing in takes a second step: required by policy, or set up by choice."""
+    return mfa_required_for(user) or confirmed_totp_device(user) is not None
+
+
+@dataclass(frozen=True)
+class MfaStatus:
+    required: bool
+    device: TOTPDevice | None
+    recovery_codes_left: int
+
+
+def mfa_status(user: Any) -> MfaStatus:
+    static = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    return MfaStatus(
+        required=mfa_required_for(user),
+        device=confirmed_totp_device(user),
+        recovery_codes_left=static.token_set.count() if static else 0,
+    )

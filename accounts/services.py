@@ -1,0 +1,110 @@
+"""Writes for a person's second factor: enrol an authenticator app, recovery codes, check a code.
+
+TOTP devices and recovery codes are django-otp's (``otp_totp``, ``otp_static``): one
+authenticator app per person, and one set of single-use recovery codes made when the
+app is confirmed. A code typed at sign-in is tried against both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODE_COUNT = 10
+# Longest code anyone types: an 8-character recovery code with spaces or dashes.
+MAX_CODE_LENGTH = 16
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed, as stored: no spaces or dashes, lower case."""
+    return raw.replace(" ", "").replace("-", "").strip().lower()[:MAX_CODE_LENGTH]
+
+
+@transaction.atomic
+def totp_device_start(*, user: Any) -> TOTPDevice:
+    """A new, unconfirmed authenticator-app secret; an earlier unconfirmed one is dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the app with a code it shows; returns a fresh set of recovery codes.
+
+    A wrong code raises :class:`ValidationError` and leaves the device unconfirmed.
+    """
+    if device.confirmed:
+        raise ValidationError("This authenticator app is already set up.")
+    if not device.verify_token(normalise_code(code)):
+        raise ValidationError(
+            "That code does not match. Check the time on your phone and type the "
+            "6 digits the app shows now."
+        )
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_replace(user=device.user)
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: Any) -> list[str]:
+    """Ten new single-use recovery codes; every earlier code stops working."""
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def mfa_remove(*, user: Any) -> None:
+    """Remove the authenticator app and the recovery codes (the view checks policy and a code)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+class CodeRefused(Exception):
+    """The code is wrong, or the device asks to wait after earlier wrong codes."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def second_factor_verify(*, user: Any, code: str) -> Device:
+    """The device whose code this is (a recovery code is used up); :class:`CodeRefused` if none.
+
+    Each device also slows down repeated wrong codes on its own (django-otp's throttling,
+    across every address), on top of the sign-in throttle that counts this step.
+    """
+    token = normalise_code(code)
+    devices: list[Device] = [
+        *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
+        *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
+    ]
+    if not devices:
+        raise CodeRefused("No second factor is set up for this account.")
+    waiting = False
+    for device in devices:
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            waiting = True
+            continue
+        if token and device.verify_token(token):
+            return device
+    if waiting:
+        raise CodeRefused(
+            "Too many wrong codes in a row: wait a few seconds, then type the code the app "
+            "shows now."
+        )
+    raise CodeRefused(
+        "That code is not right. Type the 6 digits your app shows now, or a recovery code."
+    )
