@@ -245,7 +245,8 @@ def _row_problems(entry: _Entry, row: dict[str, Any] | None) -> list[ChainProble
     fields = entry.content_fields.split(",")
     lost = [column for column in fields if column not in row]
     if lost:
-        detail = f"{name} lost column(s) {', '.join(lost)} since it was recorded"
+        columns = "column" if len(lost) == 1 else "columns"
+        detail = f"{name} lost {columns} {', '.join(lost)} since it was recorded"
         problems.append(_problem(entry, "column missing", detail))
     elif content_hash_of(content_of(row, fields)) != entry.content_hash:
         detail = f"{name} was edited after it was recorded"

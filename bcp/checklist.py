@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from analysis.models import AnalysisRun
 from bcp.models import Job, Plan
+from bcp.words import counted
 from bia.models import Assessment, AssessmentState, BusinessFunction
 from documents.models import PlanVersion
 from inventory.models import Component, Dependency
@@ -73,10 +74,6 @@ class Checklist:
     @property
     def next_step(self) -> Step | None:
         return next((step for step in self.steps if not step.done), None)
-
-
-def _plural(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def _when(moment: datetime.datetime | None) -> str:
@@ -152,11 +149,11 @@ def _functions_step(functions: list[FunctionRow], url: Any) -> Step:
         status = "No business functions yet: start with what people would miss first."
     elif ownerless:
         status = (
-            f"{_plural(len(functions), 'function', 'functions')}; without an owner: "
+            f"{counted(len(functions), 'function', 'functions')}; without an owner: "
             f"{_names(ownerless, len(ownerless))}."
         )
     else:
-        status = f"{_plural(len(functions), 'function', 'functions')}, each with an owner."
+        status = f"{counted(len(functions), 'function', 'functions')}, each with an owner."
     return Step(
         key="functions",
         title="Add business functions and their owners",
@@ -202,11 +199,11 @@ def _inventory_step(inventory: dict[str, int], url: Any) -> Step:
     sites = inventory["sites"]
     if components and sites:
         status = (
-            f"{_plural(components, 'component', 'components')} on "
-            f"{_plural(sites, 'site', 'sites')}."
+            f"{counted(components, 'component', 'components')} on "
+            f"{counted(sites, 'site', 'sites')}."
         )
     elif components:
-        status = f"{_plural(components, 'component', 'components')}, none placed on a site yet."
+        status = f"{counted(components, 'component', 'components')}, none placed on a site yet."
     else:
         status = "No components yet: servers, databases, storage, networks, suppliers' services."
     return Step(

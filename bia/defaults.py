@@ -231,7 +231,7 @@ DEFAULT_SECTIONS: tuple[SectionSpec, ...] = (
                 "it_services",
                 "Which IT services does the function use? One per line.",
                 QuestionType.TEXT,
-                help="E.g. print release, print accounting, the student card system.",
+                help="E.g. the order system, email, the payroll service.",
                 role=QuestionRole.IT_SERVICES,
                 required=True,
             ),

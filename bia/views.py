@@ -561,10 +561,14 @@ def campaign_create(request: PlanRequest) -> HttpResponse:
                 request, f"Campaign “{campaign.name}” sent to the owners of the chosen functions."
             )
             return redirect("bia_campaign_detail", plan_pk=plan.pk, campaign_pk=campaign.pk)
-    note = ""
+    note, note_link = "", None
     if not selectors.latest_templates(plan).exists():
-        note = "No questionnaire yet: create one from the default under Questionnaires."
-    return _form_page(request, form, "New BIA campaign", note=note)
+        note = "No questionnaire yet: a campaign sends one to the function owners."
+        note_link = (
+            "Create one from the default",
+            reverse("bia_template_list", kwargs={"plan_pk": plan.pk}),
+        )
+    return _form_page(request, form, "New BIA campaign", note=note, note_link=note_link)
 
 
 @plan_required(Capability.VIEW)

@@ -23,6 +23,7 @@ from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
+from bcp.words import counted
 from documents import forms, publishing, selectors, services, signoff
 from documents.checklist import publish_checklist
 from documents.models import (
@@ -186,7 +187,9 @@ def version_detail(request: PlanRequest, version_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_validation_errors(form, exc)
             else:
-                messages.success(request, f"Sign-off requested from {len(created)} people.")
+                messages.success(
+                    request, f"Sign-off requested from {counted(len(created), 'person', 'people')}."
+                )
                 return redirect(version)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -254,7 +257,7 @@ def signoff_remind(request: PlanRequest, version_pk: int) -> HttpResponse:
     plan = _plan(request)
     version = get_object_or_404(PlanVersion.objects.defer("snapshot"), pk=version_pk, plan=plan)
     sent = signoff.signoff_send_reminders(plan=plan, site=request.build_absolute_uri("/"))
-    messages.info(request, f"{sent} reminder(s) sent for overdue signatures.")
+    messages.info(request, f"{counted(sent, 'reminder')} sent for overdue signatures.")
     return redirect(version)
 
 

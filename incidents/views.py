@@ -17,6 +17,7 @@ from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
+from bcp.words import counted
 from incidents import calltree, exercises, forms, reports, selectors, services
 from incidents.impact import elements
 from incidents.models import (
@@ -194,7 +195,7 @@ def calltree_start(request: PlanRequest, incident_pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         emailed = sum(1 for n in sent if n.sent_at)
-        text = f"Call tree started: {emailed} of {len(sent)} people emailed"
+        text = f"Call tree started: {emailed} of {counted(len(sent), 'person', 'people')} emailed"
         if emailed < len(sent):
             text += f"; call the other {len(sent) - emailed} by phone"
         messages.success(request, text + ".")

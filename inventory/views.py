@@ -20,6 +20,7 @@ from bcp.forms import ReasonOnlyForm
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
+from bcp.words import counted
 from bia.models import BusinessFunction
 from inventory import diagrams, selectors, services
 from inventory.filters import ComponentFilter
@@ -574,7 +575,7 @@ def technique_list(request: PlanRequest) -> HttpResponse:
 def technique_seed(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     added = services.technique_catalogue_seed(plan=plan, user=request.user)
-    messages.success(request, f"{added} standard technique(s) added to the catalogue.")
+    messages.success(request, f"{counted(added, 'standard technique')} added to the catalogue.")
     return redirect("inventory_technique_list", plan_pk=plan.pk)
 
 

@@ -109,6 +109,17 @@ def test_compare_shows_any_two_versions_field_by_field(
     ]
 
 
+def test_compare_of_one_changed_field_says_it_differs_in_the_singular(
+    people: PlanPeople, auditor_client: Client
+) -> None:
+    _rescope(people, "Head office")
+    _rescope(people, "Head office and branch")
+    versions = list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))
+    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    response = auditor_client.get(f"{url}?a={versions[1].history_id}&b={versions[2].history_id}")
+    assert "1 field differs." in response.content.decode()
+
+
 def test_compare_with_versions_of_another_record_is_a_404(
     people: PlanPeople, auditor_client: Client
 ) -> None:

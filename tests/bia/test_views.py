@@ -367,3 +367,15 @@ def test_the_function_page_shows_the_workaround_of_the_reviewed_bia(people: Plan
     page = client_for(people.manager).get(_url("function_detail", world, function_pk=world.own.pk))
     body = page.content.decode()
     assert "USB printing in the library" in body and "(holds 8 h)" in body
+
+
+def test_the_campaign_form_of_a_plan_without_questionnaires_links_to_creating_one(
+    people: PlanPeople,
+) -> None:
+    body = (
+        client_for(people.manager)
+        .get(reverse("bia_campaign_create", kwargs={"plan_pk": people.plan.pk}))
+        .content.decode()
+    )
+    link = reverse("bia_template_list", kwargs={"plan_pk": people.plan.pk})
+    assert f'<a href="{link}">Create one from the default</a>' in body

@@ -59,7 +59,7 @@ def test_manager_publishes_stakeholder_approves_and_an_edit_supersedes_it(
     due = timezone.localdate() + dt.timedelta(days=7)
     page.get_by_label("Due date").fill(due.isoformat())
     page.get_by_role("button", name="Request sign-off").click()
-    expect(page.get_by_text("Sign-off requested from 1 people.")).to_be_visible()
+    expect(page.get_by_text("Sign-off requested from 1 person.")).to_be_visible()
     expect(page.locator("#signoff-table")).to_contain_text("Awaiting decision")
 
     stakeholder_context = browser.new_context(viewport={"width": 390, "height": 844})

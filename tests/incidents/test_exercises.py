@@ -114,7 +114,7 @@ def test_reminders_go_to_the_owner_and_managers_once_a_week(
     )
     out = StringIO()
     call_command("send_exercise_reminders", "--site", "https://bcp.example.org", stdout=out)
-    assert "1 function(s) reminded." in out.getvalue()
+    assert "1 function reminded." in out.getvalue()
     (message,) = smtp_server.messages
     assert set(str(message["To"]).split(", ")) == {"sam@example.org", "maya@example.org"}
     assert str(message["Subject"]).strip().startswith("Exercise due: Head office printing")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.services import chain_adopt_unchained
 from audit.verify import parse_checkpoint, verify_chain
+from bcp.words import counted
 
 
 class Command(BaseCommand):
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if options["adopt_unchained"]:
             adopted = chain_adopt_unchained()
-            self.stdout.write(f"Appended {adopted} history row(s) to the chain.")
+            self.stdout.write(f"Appended {counted(adopted, 'history row')} to the chain.")
         report = verify_chain(checkpoints=checkpoints, check_live=not options["chain_only"])
         if report.ok:
             self.stdout.write(self.style.SUCCESS(report.summary))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from bcp.words import counted
 from documents.signoff import signoff_send_reminders
 
 
@@ -17,4 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = signoff_send_reminders()
-        self.stdout.write(f"{sent} reminder(s) sent.")
+        self.stdout.write(f"{counted(sent, 'reminder')} sent.")

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from bcp.words import counted
 from incidents.exercises import exercise_reminders_send
 
 
@@ -23,4 +24,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         reminded = exercise_reminders_send(site=options["site"])
-        self.stdout.write(f"{reminded} function(s) reminded.")
+        self.stdout.write(f"{counted(reminded, 'function')} reminded.")
