@@ -19,10 +19,13 @@ function's):
 
 Remedies come from ``analysis.engine.remediation``: only techniques that fit the element's
 kind, each kept only when a fresh run of the whole function moves the gap's measure, with
-"closes the gap" and the share closed read off that run. A critical or high gap no single
-option closes gets the cheapest set of up to three options that does; a gap nothing in
-the catalogue closes becomes a plan of action with milestones (assess, design, fund,
-implement, test), in the manner of a NIST plan of action and milestones.
+"closes the gap" and the share closed read off that run. The availability gap is
+remedied last and also weighs every option already run for the other gaps, since every
+element moves availability (a second site tried for the RTO may close it).
+A critical or high gap no single option closes gets the cheapest set of up to three
+options that does; a gap nothing in the catalogue closes becomes a plan of action with
+milestones (assess, design, fund, implement, test), in the manner
+of a NIST plan of action and milestones.
 
 Example (print service, head office, RTO 5.2 h, MTPD 8 h): the SAN is a critical single
 point of failure hidden behind the application pair (its 24 h restore is beyond the MTPD);
@@ -308,7 +311,12 @@ def _spof_gap(
 
 
 def _plan(
-    gap: Gap, service_id: str, best: RemediationOption | None, tried: int, cut_short: bool
+    gap: Gap,
+    service_id: str,
+    best: RemediationOption | None,
+    tried: int,
+    cut_short: bool,
+    options_tried: int,
 ) -> ActionPlanItem:
     cost = best.cost_class if best else 3
     complexity = best.complexity if best else 3
@@ -327,8 +335,10 @@ def _plan(
         searched = f", nor any of the {tried} sets of up to three options tried" if tried else ""
         if cut_short:
             searched += " (the search for sets stopped at this function's budget of runs)"
+        singles = "option" if options_tried == 1 else "options"
         reason = (
-            f"no single option in the catalogue closes it{searched}; the best single option, "
+            f"none of the {options_tried} single catalogue {singles} tried closes it"
+            f"{searched}; the best single option, "
             f"{best.technique_name} on '{best.target}', {share}"
         )
     texts = (
@@ -392,9 +402,11 @@ def analyse_gaps(
     ]
     remedies = Remedies(evaluator, techniques)
     gaps: list[Gap] = []
-    for finding in findings:
-        if finding is None:
-            continue
+    # The availability gap last: it may use every run made for the other gaps.
+    present = [f for f in findings if f is not None]
+    ordered = [f for f in present if f[0] != "availability"]
+    ordered += [f for f in present if f[0] == "availability"]
+    for finding in ordered:
         kind, severity, element, elements, evidence = finding
         gap_required = _required_for(req, kind)
         gap = Gap(
@@ -411,7 +423,9 @@ def analyse_gaps(
             target = GapTarget(
                 kind, gap_required, element, expand_targets(model, elements, service_id)
             )
-            options, candidates = remedies.options(target, max_options)
+            options, candidates = remedies.options(
+                target, max_options, with_earlier_runs=kind == "availability"
+            )
             gap = replace(gap, options=options)
             combination, tried = None, 0
             if not gap.closable and severity in SEARCHED_SEVERITIES:
@@ -420,7 +434,7 @@ def analyse_gaps(
             if not gap.closable:
                 best = options[0] if options else None
                 cut_short = severity in SEARCHED_SEVERITIES and remedies.combination_budget <= 0
-                plan = _plan(gap, service_id, best, tried, cut_short)
+                plan = _plan(gap, service_id, best, tried, cut_short, len(candidates))
                 gap = replace(gap, plan_of_action=plan)
         gaps.append(gap)
     gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], MEASURE_ORDER[g.measure], g.element or ""))

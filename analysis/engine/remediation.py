@@ -203,9 +203,18 @@ class Remedies:
         self._runs[key] = outcome
         return outcome
 
-    def candidates(self, gap: GapTarget) -> list[tuple[RemedyPart, FunctionFigures]]:
-        """Every fitting (technique, element) run for this gap, in catalogue order."""
+    def candidates(
+        self, gap: GapTarget, *, with_earlier_runs: bool = False
+    ) -> list[tuple[RemedyPart, FunctionFigures]]:
+        """Every fitting (technique, element) run for this gap, in catalogue order.
+
+        With ``with_earlier_runs`` the runs already made for this function's other gaps
+        are added too (techniques that apply to this measure, in the order they were
+        run): availability moves with every element, not only the ones that lose most,
+        so a site technique tried for the RTO may be what closes it.
+        """
         found = []
+        seen: set[tuple[str, str]] = set()
         for target in gap.targets:
             for technique in self.techniques:
                 if gap.measure not in technique.applies_to:
@@ -215,6 +224,13 @@ class Remedies:
                 outcome = self.run(technique, target)
                 if outcome is not None:
                     found.append(outcome)
+                    seen.add((technique.key, target))
+        if with_earlier_runs:
+            applies = {t.key for t in self.techniques if gap.measure in t.applies_to}
+            for key, outcome in self._runs.items():
+                if outcome is not None and key[0] in applies and key not in seen:
+                    found.append(outcome)
+                    seen.add(key)
         return found
 
     def option(self, gap: GapTarget, part: RemedyPart, after: FunctionFigures) -> RemediationOption:
@@ -231,11 +247,11 @@ class Remedies:
         )
 
     def options(
-        self, gap: GapTarget, max_options: int
+        self, gap: GapTarget, max_options: int, *, with_earlier_runs: bool = False
     ) -> tuple[tuple[RemediationOption, ...], list[tuple[RemedyPart, FunctionFigures]]]:
         """Options that move the gap's measure, ranked start light (at most ``max_options``,
         plus the cheapest closing option when it ranks lower), and every candidate run."""
-        candidates = self.candidates(gap)
+        candidates = self.candidates(gap, with_earlier_runs=with_earlier_runs)
         movers = [
             self.option(gap, part, after)
             for part, after in candidates

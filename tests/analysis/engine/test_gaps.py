@@ -16,7 +16,7 @@ from analysis.engine.gaps import MILESTONES, analyse_gaps
 from analysis.engine.objectives import ImpactAssessment, recommend_objectives
 from analysis.engine.roadmap import roadmap
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
-from analysis.engine.topology import Component, Service, Topology
+from analysis.engine.topology import Component, Service, Site, Topology
 from analysis.engine.whatif import apply_changes
 
 
@@ -130,6 +130,43 @@ def test_a_gap_nothing_closes_becomes_a_plan_of_action_with_milestones():
     weeks = [m.due_week for m in gap.plan_of_action.milestones]
     assert weeks == sorted(weeks)
     assert "nothing in the technique catalogue" in gap.plan_of_action.reason
+
+
+def _three_servers_in_one_building() -> Topology:
+    """Three servers the service needs, each losing more than their building does."""
+    servers = tuple(
+        Component(name, 0.999, kind="server", site="building", restore_hours=4.0)
+        for name in ("app", "web", "files")
+    )
+    return Topology(
+        components=servers,
+        sites=(Site("building", 0.9995, restore_hours=24.0), Site("second site", 1.0)),
+        services=(Service("svc", ("app", "web", "files")),),
+    )
+
+
+def test_a_site_option_tried_for_another_gap_is_offered_when_it_closes_the_availability_gap():
+    report = analyse_gaps(
+        _three_servers_in_one_building(), "svc", _required(rto=48.0, mtpd=72.0, availability=0.999)
+    )
+    gap = _gap(report, "availability")
+    assert "building" not in gap.elements
+    closing = [o for o in gap.options if o.closes_gap]
+    assert closing and all(o.target == "building" for o in closing)
+    assert all(o.after.availability >= 0.999 for o in closing)
+    assert gap.plan_of_action is None
+
+
+def test_a_plan_of_action_counts_the_single_options_it_tried():
+    report = analyse_gaps(
+        _three_servers_in_one_building(),
+        "svc",
+        _required(rto=48.0, mtpd=72.0, availability=0.99999),
+        techniques=tuple(t for t in DEFAULT_TECHNIQUES if t.key == "vm-ha"),
+    )
+    gap = _gap(report, "availability")
+    assert gap.plan_of_action is not None
+    assert "none of the 3 single catalogue options tried closes it" in (gap.plan_of_action.reason)
 
 
 def test_gaps_closed_by_an_option_have_no_plan_of_action(head_office):
