@@ -29,7 +29,6 @@ from analysis.engine import (
     WhatIfEvaluator,
 )
 from analysis.engine import Site as EngineSite
-from analysis.engine.whatif import describe
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import WhatIfOutcome, check_plan_results
 from bcp.concurrency import save_if_current
@@ -388,7 +387,7 @@ def function_what_if(*, plan: Plan, function: Any, specs: Sequence[ChangeSpec]) 
     old = set(before.single_points_of_failure)
     return {
         "function": function.name,
-        "changes": [describe(change, namer.words) for change in changes],
+        "changes": shaping.change_words(changes, namer),
         "before": shaping.figures(before, namer),
         "after": shaping.figures(after, namer),
         "spofs_removed": namer.names(s for s in before.single_points_of_failure if s not in gone),

@@ -23,7 +23,7 @@ from analysis.engine import (
     RoadmapStep,
     ServiceAvailability,
 )
-from analysis.engine.whatif import describe
+from analysis.engine.whatif import AddGroupMember, AddRedundantPeer, Change, describe
 from analysis.results import (
     Achievable,
     AgreedObjectives,
@@ -78,6 +78,23 @@ class Namer:
     def words(self, element_id: str) -> str:
         """A name for change descriptions (new sites by the name the request gave them)."""
         return self.name(element_id)
+
+
+def change_words(changes: Iterable[Change], namer: Namer) -> list[str]:
+    """Each change in words; a peer or member added by an earlier change of the same list
+    is "the copy of <original>" (it has an engine id, but no name yet)."""
+    changes = tuple(changes)
+    copies: dict[str, str] = {}
+    for change in changes:
+        if isinstance(change, AddRedundantPeer) and change.peer_id:
+            copies[change.peer_id] = f"the copy of {namer.words(change.component_id)}"
+        elif isinstance(change, AddGroupMember) and change.member_id:
+            copies[change.member_id] = f"the copy of {namer.words(change.template_id)}"
+
+    def words(element_id: str) -> str:
+        return copies.get(element_id) or namer.words(element_id)
+
+    return [describe(change, words) for change in changes]
 
 
 def method_used(figures: FunctionFigures | ServiceAvailability, namer: Namer) -> MethodUsed:
@@ -217,7 +234,7 @@ def part(p: RemedyPart, namer: Namer) -> RemedyPartResult:
         "technique_key": p.technique_key,
         "target": namer.name(p.target),
         "target_kind": _kind(p.target_kind),
-        "changes": [describe(change, namer.words) for change in p.changes.changes],
+        "changes": change_words(p.changes.changes, namer),
         "cost_class": p.cost_class,
         "complexity": p.complexity,
         "assumptions": p.assumptions,
