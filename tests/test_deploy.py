@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlencode, urlparse
 
+import pyotp
 import pytest
 
 from tests.conftest import ROOT, _database_url_for_worker
@@ -103,6 +104,22 @@ class Browser:
             },
         )
         assert response.status == 302, f"{username} could not sign in: {response.body[:500]!r}"
+        if response.headers.get("Location", "").endswith("/accounts/second-factor/"):
+            self._set_up_second_factor()
+
+    def _set_up_second_factor(self) -> None:
+        """Staff finish their first sign-in by setting up an authenticator app (MFA_REQUIRED)."""
+        page = self.request("GET", "/accounts/second-factor/")
+        secret = re.search(rb'<code id="mfa-secret">([A-Z2-7 ]+)</code>', page.body)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+        assert secret is not None and token is not None, page.body[:500]
+        code = pyotp.TOTP(secret.group(1).decode().replace(" ", "")).now()
+        done = self.request(
+            "POST",
+            "/accounts/second-factor/",
+            {"csrfmiddlewaretoken": token.group(1).decode(), "code": code},
+        )
+        assert done.status == 200 and b"recovery-codes" in done.body, done.body[:500]
 
 
 def _links(html: str) -> list[str]:
