@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from accounts.services import MAX_CODE_LENGTH
@@ -25,3 +27,36 @@ class AppCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+EXPIRY_CHOICES = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (366, "1 year")]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Where it is used, e.g. “CMDB nightly sync”.",
+    )
+    access = forms.ChoiceField(
+        label="Access",
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        initial="read",
+        widget=forms.RadioSelect,
+    )
+    plan = forms.TypedChoiceField(
+        label="Plans",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Every plan you are a member of, or one of them. Never more than your role.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires after", coerce=int, choices=EXPIRY_CHOICES, initial=90
+    )
+
+    def __init__(self, *args: Any, plans: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.TypedChoiceField)
+        plan_field.choices = [("", "All my plans"), *((p.pk, p.name) for p in plans)]

@@ -43,3 +43,9 @@ def mfa_status(user: Any) -> MfaStatus:
         device=confirmed_totp_device(user),
         recovery_codes_left=static.token_set.count() if static else 0,
     )
+
+
+def api_tokens_for(user: Any) -> list[Any]:
+    from accounts.models import ApiToken
+
+    return list(ApiToken.objects.filter(user=user).select_related("plan").order_by("-created_at"))

@@ -108,3 +108,58 @@ def second_factor_verify(*, user: Any, code: str) -> Device:
     raise CodeRefused(
         "That code is not right. Type the 6 digits your app shows now, or a recovery code."
     )
+
+
+# --- API tokens ---------------------------------------------------------------
+
+MAX_TOKEN_DAYS = 366
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: Any, name: str, access: str, plan: Any | None, expires_in_days: int
+) -> tuple[Any, str]:
+    """A new token and its secret (shown once; only its hash is kept)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import ApiToken, TokenAccess
+    from accounts.tokens import hash_secret, new_secret
+    from bcp.models import Membership
+
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the token a name that says where it is used."
+    elif ApiToken.objects.filter(user=user, name=name).exists():
+        errors["name"] = "You already have a token with this name."
+    if access not in TokenAccess.values:
+        errors["access"] = "Choose read only or read and write."
+    if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        errors["expires_in_days"] = f"Between 1 and {MAX_TOKEN_DAYS} days."
+    if plan is not None and not Membership.objects.filter(user=user, plan=plan).exists():
+        errors["plan"] = "You are not a member of that plan."
+    if errors:
+        raise ValidationError(errors)
+    secret = new_secret()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        access=access,
+        plan=plan,
+        key_hash=hash_secret(secret),
+        key_prefix=secret[:8],
+        expires_at=timezone.now() + timedelta(days=expires_in_days),
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: Any) -> None:
+    """The token stops working at once; it stays listed as revoked."""
+    from django.utils import timezone
+
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

@@ -21,8 +21,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -230,3 +231,55 @@ def mfa_turn_off(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Type a current code to remove the second factor.")
     return redirect("mfa_setup")
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens: make one (its secret shown once), see use, revoke."""
+    from accounts.forms import ApiTokenForm
+    from bcp.models import Plan
+
+    user: Any = request.user
+    plans = list(Plan.objects.filter(memberships__user=user).order_by("name"))
+    form = ApiTokenForm(request.POST or None, plans=plans)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = next((p for p in plans if p.pk == data["plan"]), None)
+        try:
+            token, secret = services.api_token_create(
+                user=user,
+                name=data["name"],
+                access=data["access"],
+                plan=plan,
+                expires_in_days=data["expires_in_days"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request, f"Token “{token.name}” made. Copy it now: it is not shown again."
+            )
+            form = ApiTokenForm(plans=plans)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": selectors.api_tokens_for(user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
+    from accounts.models import ApiToken
+
+    token = get_object_or_404(ApiToken, pk=token_pk, user=request.user)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    return redirect("api_tokens")

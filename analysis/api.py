@@ -104,6 +104,9 @@ def _limit_problem(title: str, detail: str, kind: str, **extra: Any) -> Response
 class AvailabilityView(LimitedAPIView):
     """Composite availability of every service in a posted topology."""
 
+    # Computes and saves nothing: a read-only API token may POST here.
+    saves_nothing = True
+
     max_body_bytes = MAX_BODY_BYTES
 
     @extend_schema(
@@ -219,6 +222,9 @@ class AvailabilityView(LimitedAPIView):
 
 class BudgetView(APIView):
     """Allowed downtime for an availability, per period."""
+
+    # Computes and saves nothing: a read-only API token may POST here.
+    saves_nothing = True
 
     @extend_schema(
         parameters=[

@@ -25,6 +25,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.tokens import check_token_plan
 from analysis import selectors, services
 from analysis.api_limits import LimitedAPIView, body_too_large
 from analysis.api_schema import serializer_for
@@ -154,6 +155,7 @@ class JobView(APIView):
         job = get_object_or_404(Job, pk=job_pk)
         if job.plan is None:
             return problem_response(status=404, title="Not found", detail="No such job.")
+        check_token_plan(request, job.plan.pk)
         check_plan_capability(request.user, job.plan, Capability.VIEW)
         return Response(_job(job, request))
 
@@ -241,6 +243,9 @@ class WhatIfSerializer(serializers.Serializer[Any]):
 
 class WhatIfView(LimitedAPIView):
     """Before and after of proposed changes to the plan's inventory. Nothing is saved."""
+
+    # Computes and saves nothing: a read-only API token may POST here.
+    saves_nothing = True
 
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.VIEW

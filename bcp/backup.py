@@ -44,6 +44,7 @@ APPS = (
     "authtoken",
     "otp_totp",
     "otp_static",
+    "accounts",
     "bcp",
     "bia",
     "inventory",

@@ -94,6 +94,18 @@ def _apply_change_context(sender: Any, instance: Any, history_instance: Any, **k
         history_instance.history_user = user
 
 
+@receiver(pre_create_historical_record)
+def _name_the_api_token(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    """A change made through the API with a person's token says which token in its reason."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    token_name = getattr(request, "api_token_name", None)
+    if not token_name:
+        return
+    via = f"API token “{token_name}”"
+    reason = history_instance.history_change_reason or ""
+    history_instance.history_change_reason = f"{reason} ({via})" if reason else via
+
+
 # Sent by tracked_bulk_create with ``history_model``, ``history_ids`` and ``instances``
 # (same order); the audit app chains the rows, as it does for each row simple-history
 # writes one by one.

@@ -264,6 +264,9 @@ PROBLEM = OpenApiResponse(description="RFC 9457 problem details")
 class ImpactView(APIView):
     """What stops and what runs degraded if these elements fail. Saves nothing."""
 
+    # Computes and saves nothing: a read-only API token may POST here.
+    saves_nothing = True
+
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.VIEW
 

@@ -209,6 +209,8 @@ REST_FRAMEWORK = {
     # it gets 401 with "WWW-Authenticate: Token" (session auth has no challenge → 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        # People's own tokens from the user menu: "Authorization: Bearer ct_…" (accounts).
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
