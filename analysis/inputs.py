@@ -238,11 +238,24 @@ def input_watermark(plan: Plan) -> dict[str, int]:
     plan through the same foreign keys as its live row (``plan_path``), so another
     plan's changes never move this plan's numbers.
     """
-    marks: dict[str, int] = {}
+    return input_watermarks([plan.pk])[plan.pk]
+
+
+def input_watermarks(plan_ids: list[int]) -> dict[int, dict[str, int]]:
+    """:func:`input_watermark` of many plans at once, still one query per input table."""
+    marks: dict[int, dict[str, int]] = {pk: {} for pk in plan_ids}
     for model in _input_models():
         history_model = model.history.model  # type: ignore[attr-defined]
-        rows = history_model._default_manager.filter(**{plan_path(model): plan.pk})
-        marks[model._meta.label] = rows.aggregate(newest=Max("history_id"))["newest"] or 0
+        path = plan_path(model)
+        newest = {
+            row[path]: row["newest"]
+            for row in history_model._default_manager.filter(**{f"{path}__in": plan_ids})
+            .values(path)
+            .annotate(newest=Max("history_id"))
+            .order_by()
+        }
+        for pk in plan_ids:
+            marks[pk][model._meta.label] = newest.get(pk) or 0
     return marks
 
 

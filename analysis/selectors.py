@@ -4,17 +4,21 @@ results, whether it is stale, budgets left, summaries."""
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from analysis import formatting
 from analysis.engine import allowed_downtime, budget_remaining
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import (
+    RESULTS_SCHEMA,
+    Coverage,
     FunctionResult,
     FunctionSummary,
     Gap,
@@ -22,6 +26,7 @@ from analysis.results import (
     ResultsInvalid,
     RoadmapStep,
     SeverityCounts,
+    check,
     check_plan_results,
     function_result,
 )
@@ -87,7 +92,95 @@ def run_is_stale(run: AnalysisRun) -> bool:
     """True as soon as any input the run used has changed (a constant number of queries)."""
     from analysis.inputs import input_watermark
 
-    return run.inputs_watermark != input_watermark(run.plan)
+    return watermark_moved(run.inputs_watermark, input_watermark(run.plan))
+
+
+def watermark_moved(recorded: object, now: dict[str, int]) -> bool:
+    """Whether the inputs changed since a run recorded ``recorded`` (see ``run_is_stale``)."""
+    return recorded != now
+
+
+@dataclass(frozen=True)
+class AnalysisStanding:
+    """Where a plan's analysis stands, for pages that show many plans.
+
+    ``run_pk`` None: no finished whole-plan run. ``gaps`` None: the run's results cannot
+    be read as the declared types (``problem`` says why); run again.
+    """
+
+    plan_pk: int
+    run_pk: int | None
+    finished_at: datetime | None
+    stale: bool | None
+    gaps: SeverityCounts | None
+    problem: str | None
+
+
+def _newest_finished_runs(plan_ids: list[int]) -> QuerySet[AnalysisRun]:
+    """Each plan's newest finished whole-plan run (as :func:`latest_run`), one row per plan."""
+    finished = AnalysisRun.objects.filter(function__isnull=True, job__status=Job.Status.SUCCEEDED)
+    newest = finished.filter(plan_id=OuterRef("plan_id")).order_by("-created_at").values("pk")[:1]
+    return finished.filter(plan_id__in=plan_ids, pk=Subquery(newest)).order_by()
+
+
+def required_rtos(plan_ids: list[int]) -> list[float | None]:
+    """The required RTO in hours of every function in the plans' latest runs (None: none
+    required yet, e.g. no reviewed BIA); one query. Entries are checked against
+    :class:`analysis.results.FunctionResult`; a run whose results cannot be read adds
+    nothing."""
+    found: list[float | None] = []
+    for functions in _newest_finished_runs(plan_ids).values_list("results__functions", flat=True):
+        if isinstance(functions, str):  # databases that return JSON text for a key
+            functions = json.loads(functions)
+        try:
+            check(functions, list[FunctionResult], path="functions")
+        except ResultsInvalid:
+            continue
+        found.extend(
+            None if entry["required"] is None else entry["required"]["rto_hours"]
+            for entry in functions
+        )
+    return found
+
+
+def analysis_standings(plan_ids: list[int]) -> dict[int, AnalysisStanding]:
+    """Each plan's latest finished whole-plan run: fresh or stale, and its gaps by severity.
+
+    Reads only the results' schema and ``coverage`` (checked against
+    :class:`analysis.results.Coverage`); one query for the runs plus one per input table
+    for staleness, however many plans.
+    """
+    from analysis.inputs import input_watermarks
+
+    rows = list(
+        _newest_finished_runs(plan_ids)
+        .values("pk", "plan_id", "finished_at", "inputs_watermark")
+        .annotate(schema=KT("results__schema"), coverage=F("results__coverage"))
+    )
+    marks = input_watermarks([row["plan_id"] for row in rows]) if rows else {}
+    standings = {pk: AnalysisStanding(pk, None, None, None, None, None) for pk in plan_ids}
+    for row in rows:
+        gaps: SeverityCounts | None = None
+        problem: str | None = None
+        try:
+            if row["schema"] != RESULTS_SCHEMA:
+                raise ResultsInvalid("schema", f"stored as {row['schema']!r}")
+            coverage = row["coverage"]
+            if isinstance(coverage, str):  # databases that return JSON text for a key
+                coverage = json.loads(coverage)
+            check(coverage, Coverage, path="coverage")
+            gaps = coverage["gaps"]
+        except ResultsInvalid as error:
+            problem = f"These results cannot be read ({error})."
+        standings[row["plan_id"]] = AnalysisStanding(
+            plan_pk=row["plan_id"],
+            run_pk=row["pk"],
+            finished_at=row["finished_at"],
+            stale=watermark_moved(row["inputs_watermark"], marks[row["plan_id"]]),
+            gaps=gaps,
+            problem=problem,
+        )
+    return standings
 
 
 def active_job(plan: Plan) -> Job | None:

@@ -255,3 +255,42 @@ class UserCreateForm(forms.Form):
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken.")
         return username
+
+
+class PortfolioForm(forms.Form):
+    """How the portfolio is sorted and which plans it shows (from the query string)."""
+
+    SORTS = (
+        ("name", "Plan"),
+        ("bia", "BIAs reviewed"),
+        ("analysis", "Analysis"),
+        ("gaps", "Gaps open"),
+        ("signoff", "Sign-off"),
+        ("review", "Next review"),
+    )
+    SHOWS = (
+        ("all", "All plans"),
+        ("attention", "Needing attention"),
+        ("bia", "BIAs not all reviewed"),
+        ("analysis", "Analysis stale or not run"),
+        ("gaps", "Critical or high gaps open"),
+        ("signoff", "Not signed off"),
+        ("review", "Review overdue"),
+    )
+
+    q = forms.CharField(label="Plan name contains", required=False, max_length=100)
+    show = forms.ChoiceField(label="Show", choices=SHOWS, required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
+    order = forms.ChoiceField(
+        label="Order", choices=(("asc", "Ascending"), ("desc", "Descending")), required=False
+    )
+
+    def options(self) -> dict[str, Any]:
+        """The cleaned choices, defaults for those not given (call after is_valid)."""
+        data = self.cleaned_data
+        return {
+            "name": data.get("q") or "",
+            "show": data.get("show") or "all",
+            "sort": data.get("sort") or "name",
+            "descending": data.get("order") == "desc",
+        }

@@ -25,6 +25,7 @@ from bcp.forms import (
     MemberRoleForm,
     PlanCreateForm,
     PlanForm,
+    PortfolioForm,
     ReasonOnlyForm,
     UserCreateForm,
 )
@@ -32,6 +33,7 @@ from bcp.health import health_report
 from bcp.http import PlanRequest
 from bcp.models import Job, Membership
 from bcp.permissions import Capability, plan_required, staff_required
+from bcp.portfolio import readiness_rows, rto_chart, sorted_and_filtered
 from bcp.tasks import PLAN_STATISTICS_TASK
 
 
@@ -40,6 +42,29 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     plans = selectors.plan_list(request.user, include_archived=show_archived)
     return render(request, "bcp/plan_list.html", {"plans": plans, "show_archived": show_archived})
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Readiness of every active plan the user is a member of, sortable and filterable."""
+    form = PortfolioForm(request.GET)
+    valid = form.is_valid()
+    options = (
+        form.options()
+        if valid
+        else {"name": "", "show": "all", "sort": "name", "descending": False}
+    )
+    plans = list(selectors.plan_list(request.user))
+    rows = readiness_rows(plans)
+    shown = sorted_and_filtered(rows, **options)
+    context = {
+        "form": form,
+        "rows": shown,
+        "total": len(rows),
+        "options": options,
+        "chart": rto_chart(plans),
+    }
+    return render(request, "bcp/portfolio.html", context, status=200 if valid else 400)
 
 
 @login_required

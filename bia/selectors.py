@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from analysis.engine.objectives import ImpactAssessment, recommend_objectives
 from bcp.models import Plan
@@ -681,3 +681,27 @@ def function_history(function: BusinessFunction, *, limit: int = 100) -> list[An
         else:
             record.label = f"Function “{record.name}”"
     return records
+
+
+@dataclass(frozen=True)
+class BiaCoverage:
+    """How many of a plan's business functions have a reviewed (submitted or approved) BIA."""
+
+    reviewed: int
+    functions: int
+
+
+def bia_coverage(plan_ids: list[int]) -> dict[int, BiaCoverage]:
+    """:class:`BiaCoverage` of each plan, in one query however many plans."""
+    reviewed = Assessment.objects.filter(
+        function=OuterRef("pk"), state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED]
+    )
+    counts = {
+        row["plan_id"]: BiaCoverage(reviewed=row["reviewed"], functions=row["functions"])
+        for row in BusinessFunction.objects.filter(plan_id__in=plan_ids)
+        .annotate(has_bia=Exists(reviewed))
+        .values("plan_id")
+        .annotate(functions=Count("pk"), reviewed=Count("pk", filter=Q(has_bia=True)))
+        .order_by()
+    }
+    return {pk: counts.get(pk, BiaCoverage(0, 0)) for pk in plan_ids}

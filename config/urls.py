@@ -35,6 +35,7 @@ plan_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("portfolio/", views.portfolio, name="portfolio"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

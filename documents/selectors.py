@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from bcp.models import Plan
 from bcp.typecheck import ContractError, conform
@@ -51,14 +51,64 @@ class VersionState:
     @property
     def status_label(self) -> str:
         """The version's state in words; "Approved" only once every approver has approved."""
-        status = self.version.status
-        if status in (PlanVersion.Status.IN_REVIEW, PlanVersion.Status.PUBLISHED) and (
-            self.approved
-        ):
-            return f"Partly approved ({self.approved} of {self.required})"
-        if status == PlanVersion.Status.IN_REVIEW:
-            return f"Awaiting sign-off (0 of {self.required})"
-        return str(self.version.get_status_display())
+        return version_status_label(self.version, approved=self.approved)
+
+
+def version_status_label(version: PlanVersion, *, approved: int) -> str:
+    """A version's sign-off state in words, given how many approvals it has."""
+    status = version.status
+    required = len(version.approvers)
+    if status in (PlanVersion.Status.IN_REVIEW, PlanVersion.Status.PUBLISHED) and approved:
+        return f"Partly approved ({approved} of {required})"
+    if status == PlanVersion.Status.IN_REVIEW:
+        return f"Awaiting sign-off (0 of {required})"
+    return str(version.get_status_display())
+
+
+@dataclass(frozen=True)
+class SignOffStanding:
+    """A plan's newest version and how far its sign-off has got (``number`` None: none yet).
+
+    ``state`` is the version's status (``PlanVersion.Status``), ``label`` it in words.
+    """
+
+    plan_pk: int
+    version_pk: int | None
+    number: int | None
+    state: str | None
+    label: str
+    approved: int
+    required: int
+    pending: int
+
+
+def signoff_standings(plan_ids: list[int]) -> dict[int, SignOffStanding]:
+    """Each plan's newest version with its sign-off counts, in one query however many plans."""
+    newest = (
+        PlanVersion.objects.filter(plan_id=OuterRef("plan_id")).order_by("-number").values("pk")[:1]
+    )
+    standings = {
+        pk: SignOffStanding(pk, None, None, None, "Nothing published", 0, 0, 0) for pk in plan_ids
+    }
+    for v in (
+        PlanVersion.objects.filter(plan_id__in=plan_ids, pk=Subquery(newest))
+        .only("pk", "plan_id", "number", "status", "approvers")
+        .annotate(
+            pending=Count("signoffs", filter=Q(signoffs__status=SignOffRequest.Status.PENDING)),
+            approved=Count("signoffs", filter=Q(signoffs__status=SignOffRequest.Status.APPROVED)),
+        )
+    ):
+        standings[v.plan_id] = SignOffStanding(
+            plan_pk=v.plan_id,
+            version_pk=v.pk,
+            number=v.number,
+            state=v.status,
+            label=version_status_label(v, approved=v.approved),
+            approved=v.approved,
+            required=len(v.approvers),
+            pending=v.pending,
+        )
+    return standings
 
 
 def versions_with_state(plan: Plan, *, current_sha256: str | None = None) -> list[VersionState]:

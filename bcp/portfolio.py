@@ -1,0 +1,281 @@
+"""Readiness across plans: one row per plan, from each app's own declared reads.
+
+Every figure is computed from the plan's data by the app that owns it —
+:func:`bia.selectors.bia_coverage`, :func:`analysis.selectors.analysis_standings`
+(the analysis's own staleness test and the latest run's declared ``coverage``) and
+:func:`documents.selectors.signoff_standings` — each in a fixed number of queries for
+any number of plans. The portfolio page and the plan overview show the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from analysis.selectors import AnalysisStanding, analysis_standings, required_rtos
+from bcp.models import Plan
+from bia.selectors import BiaCoverage, bia_coverage
+from documents.models import PlanVersion
+from documents.selectors import SignOffStanding, signoff_standings
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One readiness figure: what it says, whether it is in order, and where to fix it."""
+
+    text: str
+    ok: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    plan: Plan
+    bia: BiaCoverage
+    analysis: AnalysisStanding
+    signoff: SignOffStanding
+    today: datetime.date
+
+    def _url(self, name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={"plan_pk": self.plan.pk, **kwargs})
+
+    @property
+    def bia_figure(self) -> Figure:
+        b = self.bia
+        if not b.functions:
+            return Figure("No functions", False, self._url("bia_function_create"))
+        return Figure(
+            f"{b.reviewed} of {b.functions}",
+            b.reviewed == b.functions,
+            self._url("bia_campaign_list"),
+        )
+
+    @property
+    def analysis_figure(self) -> Figure:
+        a = self.analysis
+        url = self._url("analysis_dashboard")
+        if a.run_pk is None:
+            return Figure("Not run", False, url)
+        if a.gaps is None:
+            return Figure("Cannot be read: run again", False, url)
+        return Figure("Stale" if a.stale else "Fresh", not a.stale, url)
+
+    @property
+    def critical_gaps(self) -> int | None:
+        return None if self.analysis.gaps is None else self.analysis.gaps["critical"]
+
+    @property
+    def high_gaps(self) -> int | None:
+        return None if self.analysis.gaps is None else self.analysis.gaps["high"]
+
+    @property
+    def gaps_figure(self) -> Figure:
+        url = self._url("analysis_dashboard") + "#plan-roadmap"
+        if self.analysis.gaps is None:
+            return Figure("Unknown", False, url)
+        critical, high = self.analysis.gaps["critical"], self.analysis.gaps["high"]
+        return Figure(f"{critical} critical · {high} high", critical + high == 0, url)
+
+    @property
+    def signoff_figure(self) -> Figure:
+        s = self.signoff
+        if s.version_pk is None:
+            return Figure(s.label, False, self._url("documents_home"))
+        return Figure(
+            f"v{s.number}: {s.label}",
+            s.state == PlanVersion.Status.APPROVED,
+            self._url("version_detail", version_pk=s.version_pk),
+        )
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.plan.next_review < self.today
+
+    @property
+    def review_figure(self) -> Figure:
+        day = self.plan.next_review
+        text = f"{day.day} {day:%b %Y}"
+        if self.review_overdue:
+            text += " (overdue)"
+        return Figure(text, not self.review_overdue, self._url("plan_edit"))
+
+    @property
+    def ready(self) -> bool:
+        return all(
+            f.ok
+            for f in (
+                self.bia_figure,
+                self.analysis_figure,
+                self.gaps_figure,
+                self.signoff_figure,
+                self.review_figure,
+            )
+        )
+
+
+def readiness_rows(plans: Iterable[Plan]) -> list[ReadinessRow]:
+    """A :class:`ReadinessRow` per plan, in the order given (a fixed number of queries)."""
+    plans = list(plans)
+    ids = [plan.pk for plan in plans]
+    bia = bia_coverage(ids)
+    analysis = analysis_standings(ids)
+    signoff = signoff_standings(ids)
+    today = timezone.localdate()
+    return [
+        ReadinessRow(plan, bia[plan.pk], analysis[plan.pk], signoff[plan.pk], today)
+        for plan in plans
+    ]
+
+
+# --- sorting and filtering -------------------------------------------------------------
+
+_SIGNOFF_ORDER: dict[str | None, int] = {
+    None: 0,
+    PlanVersion.Status.RETURNED: 1,
+    PlanVersion.Status.RENDERING: 2,
+    PlanVersion.Status.PUBLISHED: 3,
+    PlanVersion.Status.IN_REVIEW: 4,
+    PlanVersion.Status.APPROVED: 5,
+}
+
+
+def _analysis_rank(row: ReadinessRow) -> int:
+    a = row.analysis
+    if a.run_pk is None or a.gaps is None:
+        return 0
+    return 1 if a.stale else 2
+
+
+SORT_KEYS: dict[str, Callable[[ReadinessRow], Any]] = {
+    "name": lambda r: (r.plan.name.lower(), r.plan.pk),
+    "bia": lambda r: (
+        r.bia.reviewed / r.bia.functions if r.bia.functions else -1.0,
+        r.plan.name.lower(),
+    ),
+    "analysis": lambda r: (_analysis_rank(r), r.plan.name.lower()),
+    # Most gaps first when ascending: what needs work leads.
+    "gaps": lambda r: (
+        -(r.critical_gaps if r.critical_gaps is not None else 10**9),
+        -(r.high_gaps if r.high_gaps is not None else 10**9),
+        r.plan.name.lower(),
+    ),
+    "signoff": lambda r: (_SIGNOFF_ORDER.get(r.signoff.state, 0), r.plan.name.lower()),
+    "review": lambda r: (r.plan.next_review, r.plan.name.lower()),
+}
+
+FILTERS: dict[str, Callable[[ReadinessRow], bool]] = {
+    "all": lambda r: True,
+    "attention": lambda r: not r.ready,
+    "bia": lambda r: not r.bia_figure.ok,
+    "analysis": lambda r: not r.analysis_figure.ok,
+    "gaps": lambda r: not r.gaps_figure.ok,
+    "signoff": lambda r: not r.signoff_figure.ok,
+    "review": lambda r: r.review_overdue,
+}
+
+
+def sorted_and_filtered(
+    rows: list[ReadinessRow], *, sort: str, descending: bool, show: str, name: str
+) -> list[ReadinessRow]:
+    needle = name.strip().lower()
+    kept = [r for r in rows if FILTERS[show](r) and (not needle or needle in r.plan.name.lower())]
+    return sorted(kept, key=SORT_KEYS[sort], reverse=descending)
+
+
+# --- the RTO chart ---------------------------------------------------------------------
+
+# Upper bounds in hours of each bar, and its label; the last bar takes everything longer.
+RTO_BANDS: tuple[tuple[float, str], ...] = (
+    (1, "≤ 1 h"),
+    (4, "≤ 4 h"),
+    (8, "≤ 8 h"),
+    (24, "≤ 1 day"),
+    (72, "≤ 3 days"),
+    (168, "≤ 1 week"),
+    (float("inf"), "> 1 week"),
+)
+NO_RTO = "None yet"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    count_y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart laid out for an inline SVG (no script, no external library)."""
+
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    baseline: float
+    total: int
+
+    @property
+    def label_y(self) -> float:
+        return self.baseline + 18
+
+    @property
+    def empty(self) -> bool:
+        return self.total == 0
+
+
+def rto_counts(rtos: Iterable[float | None]) -> list[tuple[str, int]]:
+    """How many functions fall in each RTO band, and how many have no required RTO."""
+    counts = [0] * (len(RTO_BANDS) + 1)
+    for hours in rtos:
+        if hours is None:
+            counts[-1] += 1
+            continue
+        index = next(i for i, (upper, _) in enumerate(RTO_BANDS) if hours <= upper)
+        counts[index] += 1
+    labels = [label for _, label in RTO_BANDS] + [NO_RTO]
+    return list(zip(labels, counts, strict=True))
+
+
+def bar_chart(counts: list[tuple[str, int]], *, width: int = 640, height: int = 220) -> Chart:
+    top, bottom, side = 20.0, 40.0, 10.0
+    slot = (width - 2 * side) / max(len(counts), 1)
+    tallest = max((count for _, count in counts), default=0) or 1
+    usable = height - top - bottom
+    bars = []
+    for index, (label, count) in enumerate(counts):
+        bar_height = usable * count / tallest
+        x = side + index * slot + slot * 0.15
+        bars.append(
+            Bar(
+                label=label,
+                count=count,
+                x=round(x, 1),
+                y=round(height - bottom - bar_height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(bar_height, 1),
+                label_x=round(x + slot * 0.35, 1),
+                count_y=round(height - bottom - bar_height - 4, 1),
+            )
+        )
+    return Chart(
+        bars=tuple(bars),
+        width=width,
+        height=height,
+        baseline=height - bottom,
+        total=sum(count for _, count in counts),
+    )
+
+
+def rto_chart(plans: Iterable[Plan]) -> Chart:
+    """Required RTOs of every function of ``plans`` by band, from their latest runs."""
+    return bar_chart(rto_counts(required_rtos([plan.pk for plan in plans])))
