@@ -189,8 +189,8 @@ class IncidentFunction(TrackedModel):
 
     ``state`` is the engine's latest verdict (re-evaluated as elements recover);
     ``back_at`` is when the engine first found it running again. ``restored_at`` and
-    ``data_lost_minutes`` are what people record: the recovery time and recovery point
-    actually achieved.
+    ``data_lost_minutes`` are what people record (``restored_by`` who recorded them): the
+    recovery time and recovery point actually achieved.
     """
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="functions")
@@ -207,6 +207,9 @@ class IncidentFunction(TrackedModel):
     rpo_hours = models.FloatField(null=True, blank=True)
     back_at = models.DateTimeField(null=True, blank=True)
     restored_at = models.DateTimeField(null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     data_lost_minutes = models.FloatField(null=True, blank=True)
 
     history = tracked_history()

@@ -160,7 +160,7 @@ def incident_view(
     now = now or timezone.now()
     entries = list(
         IncidentFunction.objects.filter(incident=incident)
-        .select_related("function", "incident__plan")
+        .select_related("function", "incident__plan", "restored_by")
         .prefetch_related(
             Prefetch(
                 "steps",
@@ -299,7 +299,9 @@ def timeline(view: IncidentView) -> list[TimelineEvent]:
         if entry.back_at:
             events.append(TimelineEvent(entry.back_at, f"{entry.name} running again (engine)", ""))
         if entry.restored_at:
-            events.append(TimelineEvent(entry.restored_at, f"{entry.name} restored", ""))
+            events.append(
+                TimelineEvent(entry.restored_at, f"{entry.name} restored", _name(entry.restored_by))
+            )
         for step in fv.steps:
             label = f"{entry.name}: step {step.position}"
             if step.started_at:

@@ -514,7 +514,11 @@ def function_restore(
     with change_context(user=user, reason=f"{current.name} restored"):
         updated = save_locked(
             current,
-            changes={"restored_at": restored_at, "data_lost_minutes": data_lost_minutes},
+            changes={
+                "restored_at": restored_at,
+                "restored_by": user,
+                "data_lost_minutes": data_lost_minutes,
+            },
         )
     assert isinstance(updated, IncidentFunction)
     return updated

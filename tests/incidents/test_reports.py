@@ -72,6 +72,16 @@ def test_the_report_compares_actual_with_objective_and_lists_overruns_and_action
 
 
 @pytest.mark.django_db
+def test_the_report_timeline_says_who_recorded_each_restoration(people: PlanPeople) -> None:
+    estate = print_estate(people)
+    incident = _closed_exercise(estate)
+    html = reports.report_html(incident, draft=False)
+    timeline = html.split('id="timeline"')[1].split("</table>")[0]
+    manager = people.manager.get_full_name()
+    assert f'Head office printing restored</td><td class="who">{manager}</td>' in timeline
+
+
+@pytest.mark.django_db
 def test_a_report_of_an_open_incident_is_a_draft(people: PlanPeople) -> None:
     estate = print_estate(people)
     incident = declare(estate)

@@ -231,6 +231,17 @@ def test_a_restoration_before_the_start_is_refused(estate: Estate) -> None:
     assert "before the incident started" in caught.value.message_dict["restored_at"][0]
 
 
+def test_a_restoration_records_who_recorded_it(estate: Estate) -> None:
+    incident = declare(estate)
+    restored = services.function_restore(
+        incident_function=entry_for(incident, estate.head_office),
+        user=estate.people.manager,
+        restored_at=timezone.now(),
+        data_lost_minutes=0.0,
+    )
+    assert restored.restored_by == estate.people.manager
+
+
 def test_closing_a_real_incident_charges_the_downtime_of_each_function_that_was_down(
     estate: Estate,
 ) -> None:
