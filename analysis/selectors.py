@@ -279,6 +279,27 @@ def budget_rows(plan: Plan, results: PlanResults | None, *, period: str) -> list
     return rows
 
 
+class RoadmapRow(RoadmapStep):
+    """A roadmap step as the pages list it: ``closed_by`` is the number of an earlier step
+    of the same function whose engine run already meets this step's gap (read off that
+    step's ``also_closes``), None when no earlier step does."""
+
+    closed_by: int | None
+
+
+def roadmap_rows(steps: list[RoadmapStep]) -> list[RoadmapRow]:
+    """The steps in order, each saying which earlier step of its function already closes
+    its gap, so a reader doing the steps in order can see what is left to do."""
+    rows: list[RoadmapRow] = []
+    closed: dict[tuple[int, str], int] = {}
+    for step in sorted(steps, key=lambda s: s["order"]):
+        earlier = closed.get((step["function_pk"], step["gap_id"]))
+        rows.append(RoadmapRow(**step, closed_by=earlier))
+        for gap_id in step["also_closes"]:
+            closed.setdefault((step["function_pk"], gap_id), step["order"])
+    return rows
+
+
 @dataclass(frozen=True)
 class TopGap:
     """A gap for the dashboard, with what the roadmap does about it (critical and high)

@@ -39,6 +39,7 @@ def dashboard(request: PlanRequest) -> HttpResponse:
         "budgets": selectors.budget_rows(plan, results, period=settings.budget_period),
         "budget_period": settings.get_budget_period_display(),
         "top_gaps": selectors.top_gaps(results),
+        "roadmap": selectors.roadmap_rows(results["roadmap"]) if results is not None else [],
         "settings": settings,
     }
     return render(request, "analysis/dashboard.html", context)
@@ -89,6 +90,7 @@ def _function_context(
         "problem": read.problem if read is not None else None,
         "entry": entry,
         "gaps_by_id": {gap["id"]: gap for gap in entry["gaps"]} if entry is not None else {},
+        "roadmap": selectors.roadmap_rows(entry["roadmap"]) if entry is not None else [],
         "agreed": agreed,
         "agreed_form": agreed_form,
         "stale": read is not None and selectors.run_is_stale(read.run),

@@ -281,3 +281,13 @@ def test_dashboard_names_the_functions_not_assessed_instead_of_no_gaps(
     )
     assert 'id="not-assessed"' in body
     assert "No gaps found" not in body
+
+
+def test_roadmap_says_which_earlier_step_already_closes_a_gap(demo: dict[str, Any]) -> None:
+    body = (
+        client_for(demo["users"]["manager"])
+        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
+        .content.decode()
+    )
+    assert 'id="plan-roadmap"' in body
+    assert "already closed by step 1" in body
