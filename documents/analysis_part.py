@@ -24,7 +24,7 @@ from analysis.results import (
     ResultsInvalid,
     check_plan_results,
 )
-from analysis.selectors import latest_run
+from analysis.selectors import RoadmapRow, latest_run, roadmap_rows
 from bcp import contract
 from bcp.models import Plan
 from bcp.typecheck import ContractError
@@ -178,7 +178,12 @@ def _v2_function(entry: FunctionResult) -> contract.FunctionAnalysis:
     )
 
 
-def _v2_step(step: Any) -> contract.RoadmapStep:
+def _step_title(step: Any) -> str:
+    element = step["element"]
+    return measure_words(step["measure"]) + (f": {element}" if element else "")
+
+
+def _v2_step(step: RoadmapRow, by_order: dict[int, RoadmapRow]) -> contract.RoadmapStep:
     measure = step["measure"]
     if step["after"] is None:
         before_hours = after_hours = before_a = after_a = None
@@ -197,12 +202,15 @@ def _v2_step(step: Any) -> contract.RoadmapStep:
     if step["also_closes"]:
         count = len(step["also_closes"])
         outcome += f"; also closes {count} other gap{'' if count == 1 else 's'}"
+    if step["closed_by"] is not None:
+        outcome += (
+            f"; already closed by the step above for {_step_title(by_order[step['closed_by']])}"
+        )
     plan_of_action = step["plan_of_action"]
     change = " and ".join(f"{p['technique']} on {p['target']}" for p in step["parts"])
     if plan_of_action is not None and not change:
         change = plan_of_action["title"]
-    element = step["element"]
-    title = measure_words(measure) + (f": {element}" if element else "")
+    title = _step_title(step)
     return contract.RoadmapStep(
         function=step["function"],
         title=title,
@@ -218,13 +226,15 @@ def _v2_step(step: Any) -> contract.RoadmapStep:
 
 
 def v2_part(results: PlanResults) -> contract.AnalysisPart:
+    steps = roadmap_rows(results["roadmap"])
+    by_order = {step["order"]: step for step in steps}
     return contract.AnalysisPart(
         year_convention=words.year_convention(results["context"]["year_days"]),
         year_days=results["context"]["year_days"],
         functions=tuple(
             sorted((_v2_function(e) for e in results["functions"]), key=lambda f: f.name)
         ),
-        roadmap=tuple(_v2_step(step) for step in results["roadmap"]),
+        roadmap=tuple(_v2_step(step, by_order) for step in steps),
         single_points=tuple(
             contract.SinglePoint(
                 element=row["element"],

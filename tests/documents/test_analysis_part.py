@@ -104,3 +104,15 @@ def test_results_of_an_unknown_schema_are_refused(results: dict[str, Any]) -> No
     results["schema"] = "continuity.analysis/v9"
     with pytest.raises(ContractError, match="run the analysis again"):
         results_part(results, NO_INVENTORY)
+
+
+def test_a_roadmap_step_an_earlier_step_already_closes_says_which(
+    results: dict[str, Any],
+) -> None:
+    part = results_part(results, NO_INVENTORY)
+    campus = next(
+        s for s in part.roadmap if s.title == "Single point of failure: Head office campus"
+    )
+    assert campus.outcome.endswith("already closed by the step above for RTO: Head office campus")
+    first = part.roadmap[0]
+    assert "already closed" not in first.outcome
