@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.html import escape as html_escape
 
 from inventory import graph as g
 from inventory.models import Component, ComponentKind, RedundancyGroup, Site
@@ -381,22 +382,25 @@ _UNSAFE = re.compile(r"<\s*(script|foreignObject)\b.*?</\s*\1\s*>", re.DOTALL | 
 _EVENT_ATTRIBUTES = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 
 
-def sanitise_svg(svg: str) -> str:
+def sanitise_svg(svg: str, *, name: str) -> str:
     """Keep only the ``<svg>`` element, without comments, scripts or event handlers.
 
     The SVG comes from our own DOT with escaped labels, so this is a second line of
-    defence before the markup is inlined in a page.
+    defence before the markup is inlined in a page. ``name`` is what assistive
+    technology announces for the image (the page lists the same dependencies as text).
     """
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _COMMENTS.sub("", svg)
     svg = _UNSAFE.sub("", svg)
     svg = _EVENT_ATTRIBUTES.sub("", svg)
     svg = re.sub(r'xlink:href="(?!/)[^"]*"', 'xlink:href="#"', svg)
-    svg = svg.replace("<svg ", '<svg role="img" class="inventory-diagram" ', 1)
+    svg = svg.replace(
+        "<svg ", f'<svg role="img" aria-label="{html_escape(name)}" class="inventory-diagram" ', 1
+    )
     return svg.strip()
 
 
-def render_svg(dot: str) -> str:
+def render_svg(dot: str, *, name: str) -> str:
     executable = shutil.which("dot")
     if executable is None:
         raise DiagramUnavailable(
@@ -417,16 +421,16 @@ def render_svg(dot: str) -> str:
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
         raise DiagramUnavailable("Graphviz could not draw this diagram: " + " ".join(message))
-    return sanitise_svg(result.stdout.decode("utf-8"))
+    return sanitise_svg(result.stdout.decode("utf-8"), name=name)
 
 
 def function_diagram_svg(function: Any, pt: PlanTopology | None = None) -> str | None:
     """SVG of a function's dependencies; None when it has none (the caller says so)."""
     dot = function_dot(function, pt)
-    return None if dot is None else render_svg(dot)
+    return None if dot is None else render_svg(dot, name=f"Dependency diagram of {function.name}")
 
 
 def site_diagram_svg(site: Site, pt: PlanTopology | None = None) -> str | None:
     """SVG of what fails with a site; None when nothing does."""
     dot = site_dot(site, pt)
-    return None if dot is None else render_svg(dot)
+    return None if dot is None else render_svg(dot, name=f"What fails with the site {site.name}")

@@ -18,4 +18,75 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   document.body.addEventListener("change", syncShownWhen);
   syncShownWhen();
+
+  // A box that scrolls sideways (a wide table, a diagram) must be reachable by keyboard
+  // when nothing inside it can take focus (a read-only grid): make it a named, focusable
+  // region while it overflows, so arrow keys scroll it.
+  function keyboardScrollBoxes() {
+    document.querySelectorAll(".table-responsive, .inventory-diagram-frame").forEach(function (box) {
+      var overflows = box.scrollWidth > box.clientWidth + 1;
+      var focusable = box.querySelector("a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]");
+      if (overflows && !focusable) {
+        if (!box.hasAttribute("tabindex")) {
+          var caption = box.querySelector("caption");
+          var heading = box.closest("section, .card, main");
+          var named = caption || (heading && heading.querySelector("h1, h2, h3"));
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", (named ? named.textContent.trim() + " " : "") + "(scrolls sideways)");
+          box.dataset.keyboardScroll = "on";
+        }
+      } else if (box.dataset.keyboardScroll === "on") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.keyboardScroll;
+      }
+    });
+  }
+  keyboardScrollBoxes();
+  window.addEventListener("resize", keyboardScrollBoxes);
+
+  // Announce what a background request did. A live region swapped in whole is often not
+  // read out, so its words also go to the page's one lasting live region (#announcer).
+  var announcer = document.getElementById("announcer");
+  function announce(text) {
+    if (!announcer || !text) { return; }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var elt = event.target;
+    if (!elt || !elt.matches) { return; }
+    var region = elt.matches("[role=status], [role=alert]") ? elt : elt.querySelector("[role=status], [role=alert]");
+    if (region && region !== announcer) { announce(region.textContent.replace(/\s+/g, " ").trim()); }
+  });
+  // A save that never reached the server, or that the server failed, says so where the
+  // result would have been shown, and out loud.
+  function notSaved(event, reason) {
+    var target = event.detail && event.detail.target;
+    var config = event.detail && event.detail.requestConfig;
+    var saving = config && config.verb && config.verb.toLowerCase() !== "get";
+    var text = (saving ? "Not saved: " : "Could not update this part of the page: ") + reason;
+    if (target && target.matches && target.matches("[role=status], .bia-cell-status, .bia-status")) {
+      target.innerHTML = "";
+      var span = document.createElement("span");
+      span.className = "text-danger fw-semibold";
+      span.textContent = text;
+      target.appendChild(span);
+    }
+    announce(text);
+  }
+  document.body.addEventListener("htmx:sendError", function (event) {
+    notSaved(event, "the server could not be reached. Try again.");
+  });
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 403) {
+      notSaved(event, "you are signed out or no longer allowed to change this (HTTP 403). Reload the page.");
+    } else {
+      notSaved(event, "the server failed (HTTP " + status + "). Try again.");
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", keyboardScrollBoxes);
 });

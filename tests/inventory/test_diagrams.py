@@ -62,6 +62,17 @@ def test_sanitiser_drops_scripts_handlers_and_foreign_links() -> None:
         '<?xml version="1.0"?><!-- c --><svg width="1"><script>x()</script>'
         '<g onclick="x()"><a xlink:href="https://evil.example/">t</a></g></svg>'
     )
-    clean = sanitise_svg(raw)
-    assert clean.startswith('<svg role="img"')
+    clean = sanitise_svg(raw, name="Test diagram")
+    assert clean.startswith('<svg role="img" aria-label="Test diagram"')
     assert "script" not in clean and "onclick" not in clean and "evil" not in clean
+
+
+def test_a_diagram_is_named_for_assistive_technology(people: PlanPeople) -> None:
+    function = FunctionFactory.create(plan=people.plan, name="Payroll & pensions")
+    server = ComponentFactory.create(plan=people.plan, name="Payroll app")
+    DependencyFactory.create(plan=people.plan, function=function, component=server)
+    svg = function_diagram_svg(function)
+    assert svg is not None
+    assert svg.startswith(
+        '<svg role="img" aria-label="Dependency diagram of Payroll &amp; pensions"'
+    )
