@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function keyboardScrollBoxes() {
     document.querySelectorAll(".table-responsive, .inventory-diagram-frame").forEach(function (box) {
       var overflows = box.scrollWidth > box.clientWidth + 1;
-      var focusable = box.querySelector("a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]");
+      var focusable = box.querySelector("a[href], button:not(:disabled), input:not(:disabled):not([type=hidden]), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex=\"-1\"])");
       if (overflows && !focusable) {
         if (!box.hasAttribute("tabindex")) {
           var caption = box.querySelector("caption");

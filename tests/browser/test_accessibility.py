@@ -77,10 +77,25 @@ def publish_and_ask_for_signoff(plan: Any, manager: Any, stakeholder: Any) -> in
     return signoff.pk
 
 
+def verify_history(plan: Any, auditor: Any) -> None:
+    """A finished verification, so the verify page shows its result and the chain head."""
+    from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK, history_verify
+
+    job = Job.objects.create(
+        kind=HISTORY_VERIFY_KIND,
+        task_name=HISTORY_VERIFY_TASK,
+        plan=plan,
+        created_by=auditor,
+        parameters={"checkpoints": []},
+    )
+    assert history_verify(str(job.pk)) == "succeeded", Job.objects.get(pk=job.pk).error
+
+
 def demo_pages() -> DemoPages:
     demo = demo_load()
     plan, users = demo["plan"], demo["users"]
     signoff_pk = publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
+    verify_history(plan, users["auditor"])
     submitted = Assessment.objects.filter(plan=plan, state=AssessmentState.SUBMITTED).first()
     assert submitted is not None
     function = BusinessFunction.objects.filter(plan=plan).order_by("name").first()
@@ -108,12 +123,14 @@ def demo_pages() -> DemoPages:
         "incidents": reverse("incident_list", kwargs=p),
         "incident": reverse("incident_detail", kwargs={**p, "incident_pk": incident.pk}),
     }
+    # The sign-off page is the stakeholder's own; stakeholders have no audit pages.
     everyone = tuple(name for name in urls if name != "sign-off")
+    audit = ("audit timeline", "verify history")
     return DemoPages(
         urls=urls,
         by_role={
             "manager": everyone,
-            "stakeholder": (*everyone, "sign-off"),
+            "stakeholder": (*(n for n in everyone if n not in audit), "sign-off"),
             "auditor": everyone,
         },
     )
