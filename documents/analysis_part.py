@@ -19,10 +19,12 @@ from typing import Any
 from analysis import formatting as words
 from analysis.results import (
     RESULTS_SCHEMA,
+    Achievable,
     FunctionResult,
     PlanResults,
     ResultsInvalid,
     check_plan_results,
+    downtime_saved,
 )
 from analysis.selectors import RoadmapRow, latest_run, roadmap_rows
 from bcp import contract
@@ -117,27 +119,17 @@ def _v2_gap(gap: Any) -> contract.Gap:
     )
 
 
-def _v2_importance(achievable: Any) -> tuple[contract.Importance, ...]:
-    """Downtime saved a year if the element never failed = criticality × downtime a year.
-
-    The criticality importance is I_B × q_i / U (Birnbaum importance times the element's
-    unavailability over the function's), so criticality × U × year = I_B × q_i × year:
-    with independent failures, exactly what the function loses to that element. Example:
-    the SAN with criticality 0.0949 in a function down 12 h 38 min a year saves about
-    1 h 12 min a year.
-    """
-    downtime = achievable["downtime_seconds_per_year"]
-    rows = [
+def _v2_importance(achievable: Achievable) -> tuple[contract.Importance, ...]:
+    """Each weak element as the downtime a year the function would save if it never failed
+    (:func:`analysis.results.downtime_saved`, as the function's analysis page shows it)."""
+    return tuple(
         contract.Importance(
-            element=item["element"],
-            role="Single point of failure" if item["is_spof"] else "Weak element",
-            downtime_saved_seconds_per_year=item["criticality"] * downtime,
+            element=row.element,
+            role="Single point of failure" if row.is_spof else "Weak element",
+            downtime_saved_seconds_per_year=row.seconds_per_year,
         )
-        for item in achievable["importance"]
-        if item["criticality"] * downtime >= 1.0
-    ]
-    rows.sort(key=lambda r: (-r.downtime_saved_seconds_per_year, r.element))
-    return tuple(rows[:IMPORTANCE_ROWS])
+        for row in downtime_saved(achievable, limit=IMPORTANCE_ROWS)
+    )
 
 
 def _v2_required(entry: FunctionResult) -> contract.RequiredObjectives | None:

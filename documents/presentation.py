@@ -243,6 +243,7 @@ class GapRow:
 
 
 SPOF = "Single point of failure"
+ASSESSED = "Assessed"
 
 
 def _gap_figure(hours: float | None, availability: float | None) -> str:
@@ -268,6 +269,16 @@ def gap_rows(function: contract.FunctionAnalysis) -> list[GapRow]:
             achievable = _gap_figure(gap.achievable_hours, gap.achievable_availability)
         rows.append(GapRow(gap=gap, required=required, achievable=achievable))
     return rows
+
+
+def gaps_unknown(analysis: contract.AnalysisPart) -> list[tuple[str, str]]:
+    """Functions whose gaps the analysis could not grade, each with its status in words.
+
+    Gaps are measured against required objectives, so a function without them (no
+    reviewed BIA, no dependencies recorded, an inventory with errors) has no gap rows:
+    the document says their gaps are unknown rather than letting silence read as none.
+    """
+    return [(f.name, f.status) for f in analysis.functions if f.status != ASSESSED]
 
 
 @dataclass(frozen=True)
@@ -383,18 +394,21 @@ def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
         "budgets": budget_rows(analysis),
         "nines": nines_rows(analysis),
         "nines_periods": ("a year", "a quarter", "a month", "a week"),
-        "diagrams": [_diagram(d) for d in snapshot.diagrams],
+        "diagrams": [_diagram(d, index) for index, d in enumerate(snapshot.diagrams, start=1)],
         "gap_functions": [(f, gap_rows(f)) for f in analysis.functions if f.gaps],
+        "gaps_unknown": gaps_unknown(analysis),
         "importance_functions": [f for f in analysis.functions if f.importance],
         "roadmap": roadmap_rows(analysis),
+        # The milestones column only when a step has any (plans of action carry them).
+        "roadmap_milestones": any(step.milestones for step in analysis.roadmap),
         "changes": changes,
         "change_rows": change_rows,
         "not_assessed": NOT_ASSESSED,
     }
 
 
-def _diagram(diagram: contract.FunctionDiagram) -> DiagramView:
-    svg = clean_svg(diagram.svg)
+def _diagram(diagram: contract.FunctionDiagram, index: int) -> DiagramView:
+    svg = clean_svg(diagram.svg, id_prefix=f"diagram{index}-")
     return DiagramView(diagram.function, svg, diagram.unavailable, svg_is_wide(svg))
 
 
@@ -402,11 +416,13 @@ SVG_NS = "http://www.w3.org/2000/svg"
 _SVG_DROP = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video"}
 
 
-def clean_svg(svg: Any) -> str | None:
+def clean_svg(svg: Any, *, id_prefix: str = "") -> str | None:
     """Keep a diagram's drawing; drop scripts, event handlers and links to other documents.
 
     Diagrams come from our own inventory code, but they carry user-typed names;
     this is the second line of defence behind that code's escaping and the fetcher.
+    ``id_prefix`` goes in front of every id and every reference to one, so several
+    drawings in one document never share an id (each is drawn with "node1", "edge1"…).
     """
     if not isinstance(svg, str) or not svg.strip():
         return None
@@ -428,6 +444,12 @@ def clean_svg(svg: Any) -> str | None:
             external_url = "url(" in value and "url(#" not in value
             if local.startswith("on") or external_link or external_url:
                 del parent.attrib[name]
+            elif id_prefix and local == "id":
+                parent.attrib[name] = id_prefix + parent.attrib[name]
+            elif id_prefix and local == "href":
+                parent.attrib[name] = "#" + id_prefix + parent.attrib[name].strip()[1:]
+            elif id_prefix and "url(#" in value:
+                parent.attrib[name] = parent.attrib[name].replace("url(#", f"url(#{id_prefix}")
     text = ElementTree.tostring(root, encoding="unicode")
     # ElementTree names the SVG namespace with a prefix (ns0:svg); the HTML parser only
     # recognises bare <svg>, so drop the prefix again.

@@ -240,6 +240,16 @@ def test_the_known_limitations_name_the_functions_without_a_reviewed_bia(
     assert "The first issue for review" in text
 
 
+def test_the_gap_section_says_whose_gaps_are_unknown(demo_pdf: Published) -> None:
+    text = " ".join(" ".join(demo_pdf.section_pages("gaps")).split())
+    assert (
+        "The gaps of 4 of 6 functions are unknown, because they have no required objectives "
+        "to measure against: Branch printing (not assessed); Scanning to email and folders "
+        "(not assessed); Secure print release (Find-Me) (not assessed); Staff printing "
+        "(head office) (not assessed)."
+    ) in text
+
+
 def test_a_later_versions_change_appendix_summarises_on_at_most_two_pages(
     demo_versions: tuple[Published, Published],
 ) -> None:

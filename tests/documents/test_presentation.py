@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from bcp import contract
@@ -43,6 +44,21 @@ def test_a_function_without_objectives_says_what_is_missing() -> None:
     [row] = presentation.objective_rows(part)
     assert row.rto == presentation.NOT_ASSESSED
     assert row.missing == ("a reviewed BIA (submitted or approved answers)",)
+
+
+def test_functions_without_objectives_are_listed_as_having_unknown_gaps() -> None:
+    part = analysis_part({"Student printing": 6.2})
+    unassessed = contract.FunctionAnalysis(
+        name="Branch printing",
+        status="Not assessed",
+        required=None,
+        achieved=None,
+        missing=("a reviewed BIA (submitted or approved answers)",),
+        gaps=(),
+        importance=(),
+    )
+    part = dataclasses.replace(part, functions=(unassessed, *part.functions))
+    assert presentation.gaps_unknown(part) == [("Branch printing", "Not assessed")]
 
 
 def test_gap_figures_carry_units_and_availability_reads_as_a_percentage() -> None:

@@ -144,3 +144,17 @@ def test_diagram_svg_loses_scripts_and_external_links() -> None:
     assert "script" not in cleaned and "onclick" not in cleaned and "198.51.100.7" not in cleaned
     assert "url(#g)" in cleaned and "SAN" in cleaned and 'href="#n"' in cleaned
     assert cleaned.startswith("<svg ") and "ns0:" not in cleaned
+
+
+def test_each_diagram_gets_ids_of_its_own_with_its_references_kept() -> None:
+    from documents.presentation import clean_svg
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs>'
+        '<g id="node1"><rect fill="url(#g)"/></g><a href="#node1"><text>SAN</text></a></svg>'
+    )
+    first: Any = clean_svg(svg, id_prefix="diagram1-")
+    second: Any = clean_svg(svg, id_prefix="diagram2-")
+    assert 'id="diagram1-node1"' in first and 'id="diagram2-node1"' in second
+    assert 'fill="url(#diagram1-g)"' in first and 'href="#diagram1-node1"' in first
+    assert 'id="node1"' not in first + second
