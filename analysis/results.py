@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import types
 import typing
-from typing import Any, Final, Literal, TypedDict, TypeGuard, Union
+from typing import Any, Final, Literal, NamedTuple, TypedDict, TypeGuard, Union
 
 RESULTS_SCHEMA: Final = "continuity.analysis/v2"
 
@@ -551,3 +551,31 @@ def function_result(results: PlanResults, function_pk: int) -> FunctionResult | 
         if entry["pk"] == function_pk:
             return entry
     return None
+
+
+class DowntimeSaved(NamedTuple):
+    """How much downtime a year one element costs a function, in plain terms."""
+
+    element: str
+    is_spof: bool
+    seconds_per_year: float
+
+
+def downtime_saved(achievable: Achievable, *, limit: int) -> list[DowntimeSaved]:
+    """The elements that cost the function most: the downtime a year it would save if each
+    never failed, largest first, those worth under a second left out, at most ``limit``.
+
+    Criticality importance is I_B × q_i / U (Birnbaum importance times the element's
+    unavailability over the function's), so criticality × U × year = I_B × q_i × year:
+    with independent failures, exactly what the function loses to that element. Example:
+    the SAN with criticality 0.0949 in a function down 12 h 38 min a year saves about
+    1 h 12 min a year. The analysis pages and the plan document both read this.
+    """
+    downtime = achievable["downtime_seconds_per_year"]
+    rows = [
+        DowntimeSaved(item["element"], item["is_spof"], item["criticality"] * downtime)
+        for item in achievable["importance"]
+        if item["criticality"] * downtime >= 1.0
+    ]
+    rows.sort(key=lambda r: (-r.seconds_per_year, r.element))
+    return rows[:limit]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from analysis import selectors, services
 from analysis.forms import AgreedObjectiveForm, AnalysisSettingsForm, IncidentForm, WhatIfForm
-from analysis.results import FunctionResult
+from analysis.results import FunctionResult, downtime_saved
 from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.editing import edit_page, form_status
 from bcp.http import PlanRequest
@@ -21,6 +21,9 @@ from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
 from inventory.selectors import function_diagram_svg
+
+# Rows of "Where the downtime comes from" on a function's page.
+IMPORTANCE_SHOWN = 8
 
 
 @plan_required(Capability.VIEW)
@@ -91,6 +94,9 @@ def _function_context(
         "entry": entry,
         "gaps_by_id": {gap["id"]: gap for gap in entry["gaps"]} if entry is not None else {},
         "roadmap": selectors.roadmap_rows(entry["roadmap"]) if entry is not None else [],
+        "downtime_saved": downtime_saved(entry["achievable"], limit=IMPORTANCE_SHOWN)
+        if entry is not None and entry["achievable"] is not None
+        else [],
         "agreed": agreed,
         "agreed_form": agreed_form,
         "stale": read is not None and selectors.run_is_stale(read.run),

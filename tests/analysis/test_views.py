@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from analysis.models import AnalysisRun, AnalysisSettings, Incident
+from documents import formatting
 from tests.analysis.conftest import printing_function
 from tests.conftest import client_for
 
@@ -100,6 +101,27 @@ def test_function_page_shows_required_versus_achievable(demo: dict[str, Any]) ->
     assert "Head office SAN" in body
     assert "6 h 12 min" in body  # durations in words
     assert "99.9500%" in body  # availability as a percentage, one precision
+
+
+def test_function_page_shows_the_downtime_each_element_costs_as_the_document_does(
+    demo: dict[str, Any],
+) -> None:
+    from documents.snapshot import plan_inputs
+
+    plan = demo["plan"]
+    function = printing_function(plan)
+    body = (
+        client_for(demo["users"]["manager"])
+        .get(reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}))
+        .content.decode()
+    )
+    inputs, _ = plan_inputs(plan)
+    [document] = [f for f in inputs.analysis.functions if f.name == function.name]
+    assert "Where the downtime comes from" in body
+    assert "Birnbaum" not in body
+    for row in document.importance:  # the same rows, words and precision as the plan
+        assert f"{row.element}</td><td>{row.role}</td>" in body
+        assert formatting.seconds(row.downtime_saved_seconds_per_year) in body
 
 
 def test_settings_refuse_a_margin_of_100_percent(demo: dict[str, Any]) -> None:
