@@ -70,6 +70,23 @@ def test_a_plan_never_analysed_says_so(people: PlanPeople) -> None:
     ]
 
 
+def test_an_analysis_older_than_a_change_to_its_inputs_is_an_open_item(
+    people: PlanPeople,
+) -> None:
+    from analysis.inputs import input_watermark
+
+    BusinessFunctionFactory.create(plan=people.plan, name="Printing")
+    run = stored_run(people, {"Printing": 4.0})
+    run.inputs_watermark = input_watermark(people.plan)
+    run.save(update_fields=["inputs_watermark"])
+    assert problems(people, "Analysis") == []
+    BusinessFunctionFactory.create(plan=people.plan, name="Scanning")
+    [problem] = problems(people, "Analysis")
+    assert problem.endswith(
+        "is older than the last change to its inputs; its figures may no longer hold."
+    )
+
+
 def test_functions_without_a_recovery_procedure_are_named(people: PlanPeople) -> None:
     covered = BusinessFunctionFactory.create(plan=people.plan, name="Printing")
     BusinessFunctionFactory.create(plan=people.plan, name="Scanning")
