@@ -284,9 +284,10 @@ def recommend_objectives(
         tolerated = a.expected_incidents_per_year * rto
         tier, why = required_tier(tolerated, year_days=year_days)
         label = tier_label(tier)
+        incidents = a.expected_incidents_per_year
         reasoning.append(
-            f"required availability {label}: {a.expected_incidents_per_year:g} incident(s) a "
-            f"year × RTO {_hours(rto)} = {_hours(tolerated)} of tolerable downtime; {why}"
+            f"required availability {label}: {incidents:g} incident{'' if incidents == 1 else 's'}"
+            f" a year × RTO {_hours(rto)} = {_hours(tolerated)} of tolerable downtime; {why}"
         )
     return RecoveryRecommendation(
         mtpd_hours=mtpd.hours,

@@ -134,6 +134,13 @@ def test_the_yearly_tolerance_is_incidents_times_rto():
     assert r.required_availability == 0.9995
 
 
+def test_the_reasoning_counts_incidents_in_words():
+    once = replace(print_service_assessment(), expected_incidents_per_year=1.0)
+    twice = replace(print_service_assessment(), expected_incidents_per_year=2.0)
+    assert "1 incident a year × RTO" in recommend_objectives(once).reasoning[-1]
+    assert "2 incidents a year × RTO" in recommend_objectives(twice).reasoning[-1]
+
+
 def test_missing_inputs_are_listed_not_crashed_on():
     r = recommend_objectives(ImpactAssessment())
     assert r.missing == ("impact grid", "data-loss tolerance", "minimum service level (MBCO)")
