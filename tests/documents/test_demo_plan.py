@@ -200,6 +200,7 @@ def test_every_figure_in_the_gap_tables_has_a_unit(demo_pdf: Published) -> None:
     pages = " ".join(demo_pdf.section_pages("gaps"))
     gaps = pages[pages.index("Gaps between required and achievable") : pages.index("Roadmap")]
     gaps = re.sub(r"Print service continuity\s+Version \d+|Page \d+ of \d+", "", gaps)
+    gaps = re.sub(r"The gaps of \d+ of \d+ functions", "", gaps)  # a count, not a table figure
     gaps = _without_names(gaps, demo_pdf.snapshot)
     assert not NUMBER_WITHOUT_UNIT.findall(gaps), NUMBER_WITHOUT_UNIT.findall(gaps)
 
