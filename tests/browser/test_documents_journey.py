@@ -44,10 +44,20 @@ def test_manager_publishes_stakeholder_approves_and_an_edit_supersedes_it(
     documents = f"{base}/plans/{plan.pk}/documents/"
 
     login(page, base, "maya")
+    # The sign-off policy names who must approve; the cover prints them.
+    page.goto(f"{documents}settings/")
+    page.get_by_label("The people named below").check()
+    page.get_by_label("Sam Stakeholder").check()
+    page.get_by_label("Reason for change").fill("Sam approves for student services")
+    page.get_by_role("button", name="Save settings").click()
     page.goto(documents)
+    expect(page.get_by_text("Must approve: Sam Stakeholder")).to_be_visible()
     page.get_by_label("What changed in this version").fill("First issue")
-    page.get_by_role("button", name="Publish new version").click()
-    expect(page.get_by_text("Version 1 published")).to_be_visible()
+    # A first version of a bare plan has open items; publishing them needs a reason.
+    expect(page.locator("#publish-checklist")).to_contain_text("No call tree is recorded")
+    page.get_by_label("Why publish with the open items?").fill("First draft for the steering group")
+    page.locator("#publish-button").click()
+    expect(page.get_by_text("Publishing has started")).to_be_visible()
     # The page polls the render job and reloads itself when the worker is done.
     expect(page.locator("#version-table .version-status")).to_have_text(
         "Published", timeout=120_000

@@ -29,7 +29,9 @@ def _upload(page: Page, content: bytes) -> None:
     page.get_by_role("button", name="Check file").click()
 
 
-def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(page: Page, live_server: Any) -> None:
+def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(
+    page: Page, live_server: Any, celery_worker_process: Any
+) -> None:
     plan = PlanFactory.create(name="Print service continuity")
     maya = UserFactory.create(username="maya", first_name="Maya", last_name="Manager")
     MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
@@ -63,6 +65,7 @@ def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(page: Page, live_se
     expect(page.get_by_text("3 created")).to_be_visible()
     assert Component.objects.filter(plan=plan).count() == 3
 
+    page.get_by_role("link", name="Go to the inventory").click()
     page.get_by_role("link", name="Printing at head office").click()
     expect(page.locator("#diagram-empty")).to_contain_text("nothing to draw")
     page.get_by_label("Needs").fill("App server 1")
