@@ -9,6 +9,9 @@ from celery import shared_task
 from bcp.jobs import JobTask, ProgressFn, run_job
 from bcp.models import Job
 
+# No page starts this any more (the plan overview shows readiness figures instead); it
+# stays as the job machinery's reference task, which the worker tests (redelivery, a
+# killed worker, an unreachable broker, the status fragment) run.
 PLAN_STATISTICS_TASK = "bcp.tasks.plan_statistics_recompute"
 
 

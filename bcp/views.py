@@ -34,7 +34,6 @@ from bcp.http import PlanRequest
 from bcp.models import Job, Membership
 from bcp.permissions import Capability, plan_required, staff_required
 from bcp.portfolio import readiness_rows, rto_chart, sorted_and_filtered
-from bcp.tasks import PLAN_STATISTICS_TASK
 
 
 @login_required
@@ -112,7 +111,7 @@ def plan_detail(request: PlanRequest) -> HttpResponse:
         checklist = first_run_checklist(plan)
     context = {
         "members": selectors.plan_members(plan),
-        "statistics_job": selectors.latest_job(plan, "plan_statistics"),
+        "readiness": readiness_rows([plan])[0],
         # Shown to those who can do the steps, until every step is done.
         "checklist": checklist if checklist is not None and not checklist.complete else None,
     }
@@ -246,18 +245,6 @@ def plan_history(request: PlanRequest) -> HttpResponse:
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     rows = [(record, selectors.history_changes(record)) for record in page]
     return render(request, "bcp/plan_history.html", {"page": page, "rows": rows})
-
-
-@require_POST
-@plan_required(Capability.EDIT)
-def plan_statistics_start(request: PlanRequest) -> HttpResponse:
-    plan = request.plan
-    job = jobs.job_enqueue(
-        kind="plan_statistics", task_name=PLAN_STATISTICS_TASK, user=request.user, plan=plan
-    )
-    if request.htmx:
-        return render(request, "bcp/_job.html", {"job": job, "plan": plan})
-    return redirect(plan)
 
 
 @plan_required(Capability.VIEW, allow_archived=True)

@@ -21,7 +21,6 @@ plan_patterns: list[URLPattern | URLResolver] = [
     path("members/<int:member_pk>/", views.member_edit, name="member_edit"),
     path("members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
     path("history/", views.plan_history, name="plan_history"),
-    path("statistics/", views.plan_statistics_start, name="plan_statistics_start"),
     path("jobs/<uuid:job_pk>/", views.job_status, name="job_status"),
     path("jobs/<uuid:job_pk>/retry/", views.job_retry, name="job_retry"),
     path("bia/", include("bia.urls")),

@@ -56,7 +56,6 @@ CASES = [
     UrlCase("member_edit", Capability.EDIT, kwargs=_membership),
     UrlCase("member_remove", Capability.EDIT, kwargs=_membership),
     UrlCase("plan_history", Capability.AUDIT),
-    UrlCase("plan_statistics_start", Capability.EDIT, method="post"),
     UrlCase("job_status", Capability.VIEW, kwargs=_job),
     UrlCase("job_retry", Capability.EDIT, method="post", kwargs=_job),
 ]

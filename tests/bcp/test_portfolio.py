@@ -236,3 +236,26 @@ def test_the_portfolio_costs_the_same_number_of_queries_for_one_plan_or_many(
 def test_the_portfolio_asks_an_anonymous_visitor_to_sign_in() -> None:
     response = client_for(None).get(reverse("portfolio"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_plan_overview_shows_the_same_readiness_figures_as_the_portfolio(
+    people: PlanPeople,
+) -> None:
+    _reviewed_bia(_function(people.plan, people.manager, "Printing"), people.manager, "approved")
+    overview = client_for(people.auditor).get(
+        reverse("plan_detail", kwargs={"plan_pk": people.plan.pk})
+    )
+    body = overview.content.decode()
+    assert 'id="plan-readiness"' in body
+    row = _row(people.plan)
+    for figure in (row.bia_figure, row.analysis_figure, row.signoff_figure, row.review_figure):
+        assert figure.text in body and f'href="{figure.url}"' in body
+
+
+def test_the_plan_overview_no_longer_counts_table_rows(people: PlanPeople) -> None:
+    body = (
+        client_for(people.manager)
+        .get(reverse("plan_detail", kwargs={"plan_pk": people.plan.pk}))
+        .content.decode()
+    )
+    assert "Plan statistics" not in body and "Recompute statistics" not in body
