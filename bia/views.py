@@ -169,6 +169,8 @@ def function_create(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.VIEW)
 def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
+    from incidents.exercises import function_readiness
+
     plan = _plan(request)
     function = get_object_or_404(
         BusinessFunction.objects.select_related("owner"), pk=function_pk, plan=plan
@@ -189,6 +191,8 @@ def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
         "derived": selectors.assessment_derived(reviewed) if reviewed else None,
         "interviews": function.interviews.select_related("interviewer"),
         "dependency_form": DependencyForm(function=function),
+        # Exercise results: "recovery tested on …", open gaps, the next exercise due.
+        "readiness": function_readiness(function),
     }
     return render(request, "bia/function_detail.html", context)
 

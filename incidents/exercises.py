@@ -124,12 +124,14 @@ def outcome_gaps(entry: IncidentFunction, incident: Incident) -> list[Gap]:
     return gaps
 
 
-def _closed_runs(plan: Plan) -> list[IncidentFunction]:
+def _closed_runs(plan: Plan, *, function_id: int | None = None) -> list[IncidentFunction]:
+    runs = IncidentFunction.objects.filter(
+        incident__plan=plan, incident__status=Incident.Status.CLOSED
+    )
+    if function_id is not None:
+        runs = runs.filter(function_id=function_id)
     return list(
-        IncidentFunction.objects.filter(
-            incident__plan=plan, incident__status=Incident.Status.CLOSED
-        )
-        .select_related("incident")
+        runs.select_related("incident")
         .prefetch_related("steps")
         .order_by("incident__closed_at", "incident_id", "pk")
     )
@@ -143,19 +145,25 @@ def _due_state(next_due: dt.date, today: dt.date) -> DueState:
     return "scheduled"
 
 
-def plan_readiness(plan: Plan, *, today: dt.date | None = None) -> list[Readiness]:
-    """Every function's schedule, last test and open gaps (a fixed number of queries)."""
+def plan_readiness(
+    plan: Plan, *, today: dt.date | None = None, function_id: int | None = None
+) -> list[Readiness]:
+    """Every function's schedule, last test and open gaps (a fixed number of queries);
+    only that function's when ``function_id`` is given."""
     from bia.models import BusinessFunction
 
     today = today or timezone.localdate()
-    schedules = {s.function_id: s for s in ExerciseSchedule.objects.filter(plan=plan)}
+    schedules_query = ExerciseSchedule.objects.filter(plan=plan)
+    functions = BusinessFunction.objects.filter(plan=plan)
+    if function_id is not None:
+        schedules_query = schedules_query.filter(function_id=function_id)
+        functions = functions.filter(pk=function_id)
+    schedules = {s.function_id: s for s in schedules_query}
     history: dict[int, list[IncidentFunction]] = {}
-    for entry in _closed_runs(plan):
+    for entry in _closed_runs(plan, function_id=function_id):
         history.setdefault(entry.function_id, []).append(entry)
     found: list[Readiness] = []
-    for function in (
-        BusinessFunction.objects.filter(plan=plan).select_related("owner").order_by("name", "pk")
-    ):
+    for function in functions.select_related("owner").order_by("name", "pk"):
         tested_on: dt.date | None = None
         result: str | None = None
         gaps: list[Gap] = []
@@ -190,6 +198,13 @@ def plan_readiness(plan: Plan, *, today: dt.date | None = None) -> list[Readines
             )
         )
     return found
+
+
+def function_readiness(function: Any, *, today: dt.date | None = None) -> Readiness:
+    """One business function's exercise status: when its recovery was last tested, with
+    what result, the gaps still open and when the next exercise is due."""
+    (row,) = plan_readiness(function.plan, today=today, function_id=function.pk)
+    return row
 
 
 @transaction.atomic

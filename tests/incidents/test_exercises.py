@@ -7,11 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from incidents import exercises, services
 from incidents.models import ExerciseSchedule, Incident, IncidentStep
-from tests.conftest import PlanPeople
+from tests.conftest import PlanPeople, client_for
 from tests.incidents.factories import Estate, declare, entry_for, print_estate
 from tests.incidents.smtp import Mailbox
 
@@ -93,6 +95,24 @@ def test_a_step_that_overran_becomes_a_gap_until_a_clean_exercise(estate: Estate
     row = _row(estate)
     assert (row.last_result, row.gaps) == ("passed", ())
     assert row.last_tested_on == timezone.localdate()
+
+
+def test_one_functions_readiness_is_its_row_of_the_plan_schedule(estate: Estate) -> None:
+    _run(estate, step_minutes=25)
+    assert exercises.function_readiness(estate.head_office) == _row(estate)
+
+
+def test_the_functions_page_says_when_its_recovery_was_tested_and_its_open_gaps(
+    estate: Estate,
+) -> None:
+    _run(estate, step_minutes=25)
+    url = reverse(
+        "function_detail", kwargs={"plan_pk": estate.plan.pk, "function_pk": estate.head_office.pk}
+    )
+    body = client_for(estate.people.auditor).get(url).content.decode()
+    card = body.split('id="recovery-tested"')[1].split("</div></div>")[0]
+    assert f"Recovery tested on {date_format(timezone.localdate())} — gaps found." in card
+    assert "Step 1 took 25 min against 10 min planned" in card
 
 
 def test_a_missed_rto_in_a_real_incident_is_a_gap_but_not_a_test(estate: Estate) -> None:
