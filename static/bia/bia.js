@@ -25,6 +25,23 @@
     var help = document.querySelector(input.dataset.help);
     if (help) { help.textContent = input.dataset.description; }
   });
+  // Enter in the impact grid moves to the next cell (along the row, then down to the next
+  // row), as in a spreadsheet; Shift+Enter moves back. The level is not changed: arrow keys
+  // or a click choose it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var input = event.target;
+    if (!input || !input.closest) { return; }
+    var here = input.closest(".bia-grid .bia-levels");
+    if (!here) { return; }
+    event.preventDefault();
+    var cells = Array.prototype.slice.call(
+      here.closest(".bia-grid").querySelectorAll(".bia-levels"));
+    var next = cells[cells.indexOf(here) + (event.shiftKey ? -1 : 1)];
+    if (!next) { return; }
+    var target = next.querySelector("input:checked") || next.querySelector("input");
+    if (target) { target.focus(); }
+  });
   // Bring the list of missing answers into view after a refused submission.
   document.addEventListener("DOMContentLoaded", function () {
     var missing = document.getElementById("missing-answers");

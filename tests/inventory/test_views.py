@@ -69,6 +69,19 @@ def test_demo_pages_render(people: PlanPeople, manager_client: Any) -> None:
         assert manager_client.get(url).status_code == 200, url
 
 
+def test_a_function_without_dependencies_has_unknown_spofs_not_none(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    body = manager_client.get(
+        _url(people, "inventory_function_detail", function_pk=function.pk)
+    ).content.decode()
+    assert "Not known yet: nothing is recorded that it needs." in body
+    assert "None: no single component" not in body
+    overview = manager_client.get(_url(people, "inventory_overview")).content.decode()
+    assert "not known: no dependencies recorded" in overview
+
+
 def test_component_detail_lists_dependents_transitively(
     people: PlanPeople, manager_client: Any
 ) -> None:
