@@ -115,7 +115,7 @@ def _grid_by_keyboard(page: Page, assessment: Assessment) -> None:
             page.keyboard.press("Enter")
             # Enter moved the focus to the next cell, not off the grid or to a submit.
             expect(cells.nth(index + 1).locator("input").first).to_be_focused()
-    expect(grid.locator(".bia-cell-status", has_text="saved")).to_have_count(count)
+    expect(grid.locator(".bia-cell-status", has_text="saved")).to_have_count(count, timeout=90_000)
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -166,7 +166,7 @@ def test_a_newcomer_gets_from_an_empty_database_to_a_published_draft(
     me.step_link("bia", "Run a workshop")
     page.get_by_label("Title").fill("First BIA workshop")
     for name in FUNCTIONS:
-        page.get_by_label(re.compile(f"^{name}")).check()
+        page.get_by_label(re.compile(re.escape(name))).check()
     me.look("workshop-new")
     page.get_by_role("button", name="Start workshop").click()
     expect(page.get_by_role("heading", name="First BIA workshop")).to_be_visible()
@@ -215,9 +215,8 @@ def test_a_newcomer_gets_from_an_empty_database_to_a_published_draft(
     # 5. The first analysis of the plan.
     me.step_link("analysis", "Analysis")
     page.get_by_role("button", name="Run analysis").click()
-    expect(page.get_by_text("Analysis finished.")).to_be_visible(timeout=120_000)
-    page.get_by_role("link", name="Show the new results").click()
-    expect(page.get_by_text("3 of 3 functions assessed")).to_be_visible()
+    # The page follows the job and shows the results when the worker is done.
+    expect(page.get_by_text("3 of 3 functions assessed")).to_be_visible(timeout=120_000)
     heatmap = page.locator("table.heatmap")
     expect(heatmap).to_contain_text("Customer orders")
     expect(page.locator("#spof-none")).to_have_count(0)
@@ -232,7 +231,7 @@ def test_a_newcomer_gets_from_an_empty_database_to_a_published_draft(
     if reason.count():
         reason.fill("A first draft to walk through with the function owners")
     page.locator("#publish-button").click()
-    expect(page.get_by_text("Version 1 published")).to_be_visible()
+    expect(page.get_by_text("Publishing has started")).to_be_visible()
     expect(page.locator("#version-table .version-status")).to_have_text(
         "Published", timeout=120_000
     )
