@@ -163,3 +163,61 @@ def api_token_revoke(*, token: Any) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+# --- directory roles ----------------------------------------------------------
+
+_RANK = {"auditor": 0, "stakeholder": 1, "manager": 2}
+
+
+@transaction.atomic
+def plan_roles_apply(*, user: Any, group_dns: set[str]) -> None:
+    """Make the person's role on each mapped plan the highest one their groups give.
+
+    Only plans named in ``DIRECTORY_PLAN_ROLES`` are touched: a person no mapped group
+    gives a role on such a plan is removed from it, unless they are its last manager.
+    Changes are recorded in the history as the system account's, with the reason.
+    """
+    from django.conf import settings
+
+    from audit.services import system_user
+    from bcp import services as plan_services
+    from bcp.models import Membership, Plan
+
+    mapping: dict[str, list[tuple[int, str]]] = getattr(settings, "DIRECTORY_PLAN_ROLES", {})
+    if not mapping:
+        return
+    groups = {dn.lower() for dn in group_dns}
+    wanted: dict[int, str] = {}
+    for group, targets in mapping.items():
+        if group not in groups:
+            continue
+        for plan_id, given in targets:
+            if plan_id not in wanted or _RANK[given] > _RANK[wanted[plan_id]]:
+                wanted[plan_id] = given
+    mapped_plans = {plan_id for targets in mapping.values() for plan_id, _ in targets}
+    actor = system_user()
+    plans = {p.pk: p for p in Plan.objects.filter(pk__in=mapped_plans)}
+    current = {m.plan_id: m for m in Membership.objects.filter(user=user, plan_id__in=plans)}
+    reason = "Directory groups (LDAP)"
+    for plan_id, plan in plans.items():
+        role: str | None = wanted.get(plan_id)
+        membership = current.get(plan_id)
+        try:
+            if role and membership is None:
+                plan_services.membership_add(
+                    plan=plan, user=actor, member=user, role=role, reason=reason
+                )
+            elif role and membership is not None and membership.role != role:
+                plan_services.membership_change_role(
+                    membership=membership,
+                    user=actor,
+                    role=role,
+                    expected_version=None,
+                    reason=reason,
+                )
+            elif role is None and membership is not None:
+                plan_services.membership_remove(membership=membership, user=actor, reason=reason)
+        except ValidationError:
+            # The last manager of a plan stays; the plan is never left without one.
+            continue

@@ -43,6 +43,15 @@ class SignInView(LoginView):
 
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if getattr(self.request, "directory_error", None):
+            form.add_error(
+                None,
+                "The directory server (LDAP) did not answer, so directory accounts cannot "
+                "sign in just now. Try again in a few minutes; local accounts still work.",
+            )
+        return super().form_invalid(form)
+
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
         if not selectors.mfa_applies_to(user):

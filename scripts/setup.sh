@@ -13,6 +13,7 @@ missing_commands() {
   local missing=()
   for cmd in "${NEEDED_COMMANDS[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
   if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then missing+=("libpango"); fi
+  [ -f /usr/include/ldap.h ] || missing+=("libldap2-dev")
   echo "${missing[@]:-}"
 }
 

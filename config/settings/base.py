@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
+from config.directory import directory_settings
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -69,11 +71,24 @@ MIDDLEWARE = [
     "bcp.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Local accounts (username and password kept here) can be switched off where everyone
+# signs in through the directory; staff then need a directory account too.
+LOCAL_ACCOUNTS = env_bool("LOCAL_ACCOUNTS", True)
+# LDAP / Active Directory sign-in when LDAP_SERVER_URI is set (config/directory.py).
+_DIRECTORY = directory_settings()
+globals().update(_DIRECTORY)
+DIRECTORY_PLAN_ROLES = _DIRECTORY.get("DIRECTORY_PLAN_ROLES", {})
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username+address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local accounts first: a directory that does not answer never slows them down.
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_ACCOUNTS else []),
+    *(["accounts.directory.DirectoryBackend"] if _DIRECTORY else []),
 ]
+if len(AUTHENTICATION_BACKENDS) == 1:
+    raise ImproperlyConfigured(
+        "LOCAL_ACCOUNTS=false needs LDAP_SERVER_URI: otherwise nobody can sign in."
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
