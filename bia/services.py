@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bcp.concurrency import EditConflict, save_if_current, save_locked
@@ -747,9 +748,12 @@ def _locked_assessment(assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, user: Any) -> Assessment:
+def assessment_submit(*, assessment: Assessment, user: Any, site: str = "") -> Assessment:
     """Submit for review. A transition checked on the locked row, so it needs no version:
-    a BIA that was meanwhile submitted, approved or superseded is refused by its state."""
+    a BIA that was meanwhile submitted, approved or superseded is refused by its state.
+
+    The plan's managers are emailed once the submission commits (``site`` makes the
+    link absolute)."""
     assessment = _locked_assessment(assessment)
     if not assessment.is_editable or not assessment.is_current:
         raise ValidationError(_locked_message(assessment))
@@ -767,7 +771,33 @@ def assessment_submit(*, assessment: Assessment, user: Any) -> Assessment:
             },
         )
     assert isinstance(updated, Assessment)
+    _notify_submitted(updated, user=user, site=site)
     return updated
+
+
+def _notify_submitted(assessment: Assessment, *, user: Any, site: str) -> None:
+    from bcp.notifications import Notice, managers_notify
+
+    plan, function = assessment.plan, assessment.function
+    who = user.get_full_name() or user.get_username()
+    managers_notify(
+        plan=plan,
+        actor=user,
+        site=site,
+        notice=Notice(
+            plan_pk=plan.pk,
+            plan_name=plan.name,
+            subject=f"BIA of {function.name} submitted for review",
+            body=(
+                f"{who} submitted the business impact analysis of “{function.name}” "
+                f"(revision {assessment.revision}). It waits for a manager to approve it "
+                f"or return it with a comment."
+            ),
+            path=reverse(
+                "bia_assessment", kwargs={"plan_pk": plan.pk, "assessment_pk": assessment.pk}
+            ),
+        ),
+    )
 
 
 @transaction.atomic

@@ -850,7 +850,9 @@ def _assessment_page(request: PlanRequest, assessment: Assessment, **extra: Any)
 def assessment_submit(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     try:
-        services.assessment_submit(assessment=assessment, user=request.user)
+        services.assessment_submit(
+            assessment=assessment, user=request.user, site=_base_url(request)
+        )
     except services.MissingAnswers as exc:
         return _assessment_page(request, assessment, missing=exc.questions, status=400)
     except ValidationError as exc:

@@ -181,6 +181,7 @@ def signoff_decide(
     comment: str,
     document_sha256: str,
     expected_version: int | None,
+    site: str = "",
 ) -> SignOffRequest:
     """Record an approval or rejection of the exact document the stakeholder was shown.
 
@@ -239,7 +240,41 @@ def signoff_decide(
             user=user,
             reason=f"Approved: all {len(version.approvers)} approvers on the cover signed",
         )
+    _notify_decided(decided, version, user=user, site=site)
     return decided
+
+
+def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any, site: str) -> None:
+    """Tell the plan's managers what was decided and where the version stands now."""
+    from bcp.notifications import Notice, managers_notify
+
+    version.refresh_from_db(fields=["status"])
+    approved = SignOffRequest.objects.filter(
+        plan_version=version, status=SignOffRequest.Status.APPROVED
+    ).count()
+    state = ApprovalState(
+        required=len(version.approvers),
+        approved=approved,
+        returned=version.status == PlanVersion.Status.RETURNED,
+    )
+    verdict = "approved" if decided.status == SignOffRequest.Status.APPROVED else "rejected"
+    body = f"{_user_label(user)} {verdict} version {version.number} of “{version.plan.name}”."
+    if decided.comment:
+        body += f"\n\nComment: {decided.comment}"
+    if state.label:
+        body += f"\n\nThe version is now: {state.label}."
+    managers_notify(
+        plan=version.plan,
+        actor=user,
+        site=site,
+        notice=Notice(
+            plan_pk=version.plan_id,
+            plan_name=version.plan.name,
+            subject=f"Version {version.number} {verdict} by {_user_label(user)}",
+            body=body,
+            path=version.get_absolute_url(),
+        ),
+    )
 
 
 def _absolute(path: str, site: str) -> str:

@@ -312,6 +312,7 @@ def signoff_decide(request: PlanRequest, signoff_pk: int) -> HttpResponse:
                 comment=data["comment"],
                 document_sha256=data["document_sha256"],
                 expected_version=data["version"],
+                site=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
             _add_validation_errors(form, exc)
