@@ -170,6 +170,34 @@ def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Not
     return [_send(incident, summary, n, site=site, user=user) for n in created]
 
 
+def calltree_resend(*, incident: Incident, user: Any, site: str = "") -> list[Notification]:
+    """Email again everyone whose email could not be sent and who has not acknowledged.
+
+    For a mail server that was down when the call tree started. Each send and its outcome
+    are recorded as in :func:`calltree_start`; people without an address stay to be called.
+    Refused when the incident is closed, the call tree was not started, or nobody waits.
+    """
+    current = Incident.objects.select_related("plan").get(pk=incident.pk)
+    if not current.is_open:
+        raise ValidationError("This incident is closed; nobody is emailed any more.")
+    if current.call_tree_started_at is None:
+        raise ValidationError("The call tree has not been started yet.")
+    waiting = list(
+        Notification.objects.filter(
+            incident=current, sent_at__isnull=True, acknowledged_at__isnull=True
+        )
+        .exclude(email="")
+        .order_by("order", "pk")
+    )
+    if not waiting:
+        raise ValidationError(
+            "Nobody is waiting for an email: everyone with an address was emailed or has "
+            "acknowledged."
+        )
+    summary = _summary(current)
+    return [_send(current, summary, n, site=site, user=user) for n in waiting]
+
+
 @transaction.atomic
 def _calltree_copy(*, incident: Incident, user: Any) -> list[Notification]:
     from documents.selectors import call_tree

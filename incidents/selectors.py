@@ -143,6 +143,15 @@ class IncidentView:
         return [n for n in self.notifications if n.acknowledged_at is None]
 
     @property
+    def email_failed(self) -> list[Notification]:
+        """People with an address whose email could not be sent and who have not answered."""
+        return [
+            n
+            for n in self.notifications
+            if n.email and n.sent_at is None and n.acknowledged_at is None
+        ]
+
+    @property
     def unrestored(self) -> list[IncidentFunction]:
         return [f.entry for f in self.functions if f.entry.restored_at is None]
 

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:incident_pk>/edit/", views.incident_edit, name="incident_edit"),
     path("<int:incident_pk>/call-tree/", views.calltree_start, name="incident_calltree_start"),
     path(
+        "<int:incident_pk>/call-tree/resend/",
+        views.calltree_resend,
+        name="incident_calltree_resend",
+    ),
+    path(
         "<int:incident_pk>/call-tree/<int:notification_pk>/reached/",
         views.notification_reached,
         name="incident_notification_reached",

@@ -204,6 +204,23 @@ def calltree_start(request: PlanRequest, incident_pk: int) -> HttpResponse:
 
 @require_POST
 @plan_required(Capability.EDIT)
+def calltree_resend(request: PlanRequest, incident_pk: int) -> HttpResponse:
+    incident = _incident(request, incident_pk)
+    try:
+        sent = calltree.calltree_resend(incident=incident, user=request.user, site=_site(request))
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        emailed = sum(1 for n in sent if n.sent_at)
+        text = f"Emailed again: {emailed} of {counted(len(sent), 'person', 'people')}"
+        if emailed < len(sent):
+            text += f"; call the other {len(sent) - emailed} by phone"
+        messages.success(request, text + ".")
+    return _back(incident, "call-tree")
+
+
+@require_POST
+@plan_required(Capability.EDIT)
 def notification_reached(
     request: PlanRequest, incident_pk: int, notification_pk: int
 ) -> HttpResponse:

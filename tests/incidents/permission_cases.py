@@ -53,6 +53,10 @@ def _notification(people: Any) -> dict[str, Any]:
     return {"incident_pk": incident.pk, "notification_pk": notification.pk}
 
 
+def _call_tree(people: Any) -> dict[str, Any]:
+    return {"incident_pk": _notification(people)["incident_pk"]}
+
+
 def _report(people: Any, *, rendered: bool) -> dict[str, Any]:
     incident = declare(small_estate(people))
     job = job_enqueue(
@@ -96,6 +100,7 @@ CASES = [
     UrlCase("incident_live", Capability.VIEW, kwargs=_incident),
     UrlCase("incident_edit", Capability.EDIT, kwargs=_incident),
     UrlCase("incident_calltree_start", Capability.EDIT, method="post", kwargs=_incident),
+    UrlCase("incident_calltree_resend", Capability.EDIT, method="post", kwargs=_call_tree),
     UrlCase("incident_notification_reached", Capability.EDIT, method="post", kwargs=_notification),
     UrlCase("incident_element_recover", Capability.EDIT, method="post", kwargs=_element),
     UrlCase("incident_step_add", Capability.ANSWER, method="post", kwargs=_incident),

@@ -18,7 +18,7 @@ from incidents import calltree, services
 from incidents.models import Notification
 from tests.conftest import PlanPeople
 from tests.incidents.factories import Estate, declare, entry_for, print_estate
-from tests.incidents.smtp import Mailbox
+from tests.incidents.smtp import Mailbox, running_smtp_server
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver"
@@ -165,6 +165,46 @@ def test_a_mail_server_that_is_down_leaves_everyone_to_chase_by_phone(
     sent = calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
     assert not any(n.sent_at for n in sent)
     assert sent[0].send_error.startswith("Email failed:")
+
+
+def test_emails_that_failed_are_sent_again_once_the_mail_server_is_back(
+    estate: Estate, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    with running_smtp_server(settings) as mailbox:
+        again = calltree.calltree_resend(incident=incident, user=estate.people.manager, site=SITE)
+    assert [n.contact_name for n in again] == ["Maya Manager", "Priya Print"]
+    assert all(n.sent_at and not n.send_error for n in again)
+    assert mailbox.ack_link("priya@example.org").startswith(SITE + "/acknowledge/")
+
+
+def test_emailing_again_when_nobody_waits_is_refused(estate: Estate, smtp_server: Mailbox) -> None:
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    with pytest.raises(ValidationError, match="Nobody is waiting for an email"):
+        calltree.calltree_resend(incident=incident, user=estate.people.manager, site=SITE)
+    assert len(smtp_server.messages) == 2
+
+
+def test_the_live_page_offers_to_email_again_only_those_whose_email_failed(
+    estate: Estate, settings: Any, manager_client: Client
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    page = manager_client.get(f"/plans/{estate.plan.pk}/incidents/{incident.pk}/")
+    assert "Email again the 2 whose email failed" in page.content.decode()
+    with running_smtp_server(settings):
+        response = manager_client.post(
+            f"/plans/{estate.plan.pk}/incidents/{incident.pk}/call-tree/resend/", follow=True
+        )
+    body = response.content.decode()
+    assert "Emailed again: 2 of 2 people." in body
+    assert "whose email failed" not in body
 
 
 def test_each_acknowledgement_is_chained_with_the_contact_named(
