@@ -96,6 +96,7 @@ def plan_topology(plan: Plan) -> PlanTopology:
             else site.availability_percent / 100,
             parent=g.site_key(site.parent_id) if site.parent_id else None,
             restore_hours=site.restore_hours,
+            kind=site.kind,
         )
         for key, site in sites.items()
     )

@@ -19,9 +19,9 @@ function's):
 
 Remedies come from ``analysis.engine.remediation``: only techniques that fit the element's
 kind, each kept only when a fresh run of the whole function moves the gap's measure, with
-"closes the gap" and the share closed read off that run. The availability gap is
-remedied last and also weighs every option already run for the other gaps, since every
-element moves availability (a second site tried for the RTO may close it).
+"closes the gap" and the share closed read off that run. A gap that nothing fitting its own
+elements closes also weighs every option run for the function's other gaps (a second site
+tried for the RTO may close the availability gap; one for the campus removes a rack).
 A critical or high gap no single option closes gets the cheapest set of up to three
 options that does; a gap nothing in the catalogue closes becomes a plan of action with
 milestones (assess, design, fund, implement, test), in the manner
@@ -401,12 +401,23 @@ def analyse_gaps(
         *(_spof_gap(ach, spof, req, hidden) for spof in achieved.single_points_of_failure),
     ]
     remedies = Remedies(evaluator, techniques)
-    gaps: list[Gap] = []
-    # The availability gap last: it may use every run made for the other gaps.
     present = [f for f in findings if f is not None]
-    ordered = [f for f in present if f[0] != "availability"]
-    ordered += [f for f in present if f[0] == "availability"]
-    for finding in ordered:
+    targets = {
+        index: GapTarget(
+            finding[0],
+            _required_for(req, finding[0]),
+            finding[2],
+            expand_targets(model, finding[3], service_id),
+        )
+        for index, finding in enumerate(present)
+    }
+    if rank_remedies:
+        # First every gap's own candidates, so the runs a gap may borrow below are the
+        # same whatever order the gaps come in.
+        for target in targets.values():
+            remedies.candidates(target)
+    gaps: list[Gap] = []
+    for index, finding in enumerate(present):
         kind, severity, element, elements, evidence = finding
         gap_required = _required_for(req, kind)
         gap = Gap(
@@ -420,15 +431,17 @@ def analyse_gaps(
             options=(),
         )
         if rank_remedies:
-            target = GapTarget(
-                kind, gap_required, element, expand_targets(model, elements, service_id)
-            )
-            options, candidates = remedies.options(
-                target, max_options, with_earlier_runs=kind == "availability"
-            )
+            target = targets[index]
+            options, candidates = remedies.options(target, max_options)
+            own_closes = any(o.closes_gap for o in options)
+            if not own_closes:
+                # Nothing on its own elements closes it: every run made for the function's
+                # other gaps that moves this measure is a candidate too (a second site for
+                # the campus takes a rack's servers, and the rack, out of the SPOFs).
+                options, candidates = remedies.options(target, max_options, with_earlier_runs=True)
             gap = replace(gap, options=options)
             combination, tried = None, 0
-            if not gap.closable and severity in SEARCHED_SEVERITIES:
+            if not own_closes and severity in SEARCHED_SEVERITIES:
                 combination, tried = remedies.cheapest_combination(target, candidates)
                 gap = replace(gap, combination=combination, combinations_tried=tried)
             if not gap.closable:

@@ -211,7 +211,8 @@ class Remedies:
         With ``with_earlier_runs`` the runs already made for this function's other gaps
         are added too (techniques that apply to this measure, in the order they were
         run): availability moves with every element, not only the ones that lose most,
-        so a site technique tried for the RTO may be what closes it.
+        so a site technique tried for the RTO may be what closes it; and a rack is no
+        longer a single point of failure once its building has a second site.
         """
         found = []
         seen: set[tuple[str, str]] = set()
@@ -293,7 +294,13 @@ class Remedies:
             moves = moved(gap.measure, self.before, after, gap.element)
             return (0 if moves else 1, -(fraction or 0.0), part.weight, part.technique_key)
 
-        pool = [part for part, _after in sorted(candidates, key=promise)][:MAX_COMBINATION_POOL]
+        # A part that closes the gap on its own is an option, not a member of a set.
+        alone = [
+            item
+            for item in candidates
+            if not meets(gap.measure, item[1], gap.required, gap.element)
+        ]
+        pool = [part for part, _after in sorted(alone, key=promise)][:MAX_COMBINATION_POOL]
         sets: list[tuple[RemedyPart, ...]] = []
         for size in range(2, MAX_COMBINATION_SIZE + 1):
             for combo in itertools.combinations(pool, size):

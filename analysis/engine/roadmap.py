@@ -3,7 +3,8 @@ remedy the engine proved and its before → after.
 
 For each such gap the step is, in this order of preference:
 
-* ``option`` — the cheapest single option (cost class × complexity) that closes it;
+* ``option`` — the cheapest single option (cost class × complexity) that closes it,
+  unless a set that closes it costs less (cost class, then complexity);
 * ``combination`` — else the cheapest set of up to three options that closes it;
 * ``plan_of_action`` — else a plan of action with milestones, carrying the best single
   option as a first step when one moves the measure (``after`` is then that option's
@@ -70,7 +71,13 @@ def _also_closes(report: GapReport, gap: Gap, after: FunctionFigures | None) -> 
 def step_for(report: GapReport, gap: Gap) -> RoadmapStep:
     """The roadmap step for one gap of ``report`` (see the module docstring)."""
     option = cheapest_closing(gap.options)
-    if option is not None:
+    combo_first = (
+        option is not None
+        and gap.combination is not None
+        and (gap.combination.cost_class, gap.combination.complexity)
+        < (option.cost_class, option.complexity)
+    )
+    if option is not None and not combo_first:
         return RoadmapStep(
             report.function_id,
             report.service_id,

@@ -31,9 +31,10 @@ print provider), DB = databases, data = components that hold data.
 Cost and complexity are 1 (least) to 5 (most). ``fits`` names the target kinds a
 technique applies to: "site", "group", or component kinds as the inventory records them
 (server, vm, application, print_provider, database, storage, network, power, printer, …).
-Site techniques apply only to sites; a technique that fits "group" applies to a
-redundancy group whose component members are of a kind it also fits, by adding one more
-member. A VM-HA or clustered peer copies the
+Site techniques apply only to sites, and not to racks or rooms (``LOCAL_SITE_KINDS``): a
+second site stands in for a building or data centre, not for one rack in it. A technique
+that fits "group" applies to a redundancy group whose component members are of a kind it
+also fits, by adding one more member. A VM-HA or clustered peer copies the
 original's dependencies, so it still shares the original's storage — exactly the trap
 the whitepaper's SAN fire illustrates, and the re-run shows it.
 """
@@ -65,6 +66,8 @@ _ALL: Final[tuple[GapKind, ...]] = ("rto", "availability", "spof")
 # Servers that keep no state of their own, so a second one behind a balancer can serve.
 STATELESS: Final = ("server", "vm", "application", "print_provider", "print_server", "web")
 DATA_HOLDERS: Final = ("database", "storage", "server", "vm", "application")
+# Sites inside a facility: a second site is not a remedy for one of them.
+LOCAL_SITE_KINDS: Final = ("rack", "room")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ class Technique:
         """
         kind = model.kind(target)
         if kind == "site":
-            return "site" in self.fits
+            return "site" in self.fits and model.sites[target].kind not in LOCAL_SITE_KINDS
         if kind == "component":
             return model.components[target].kind in self.fits
         if kind == "group":

@@ -49,13 +49,16 @@ class Site:
     """A failure domain. ``parent`` is the enclosing domain (room → building → campus).
 
     ``restore_hours`` is how long rebuilding or re-entering the site takes after its loss,
-    when known; it is used only for achievable recovery times.
+    when known; it is used only for achievable recovery times. ``kind`` is what the
+    inventory calls it (data_centre, building, room, rack, branch, …), None when unknown;
+    it decides which remedies fit (a second site is a remedy for a building, not a rack).
     """
 
     id: str
     availability: float = 1.0
     parent: str | None = None
     restore_hours: float | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

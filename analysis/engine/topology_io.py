@@ -36,7 +36,7 @@ from analysis.engine.topology import (
 from analysis.engine.validation import validate_topology
 
 _TOP_KEYS: Final = frozenset({"year_days", "method", "sites", "components", "groups", "services"})
-_SITE_KEYS: Final = frozenset({"id", "availability", "parent", "restore_hours"})
+_SITE_KEYS: Final = frozenset({"id", "availability", "parent", "restore_hours", "kind"})
 _COMPONENT_KEYS: Final = frozenset(
     {
         "id",
@@ -117,6 +117,7 @@ def _site(raw: object, path: str) -> Site:
         availability=_num(availability, f"{path}.availability"),
         parent=_opt_str(item.get("parent"), f"{path}.parent"),
         restore_hours=_opt_num(item.get("restore_hours"), f"{path}.restore_hours"),
+        kind=_opt_str(item.get("kind"), f"{path}.kind"),
     )
 
 
@@ -252,6 +253,8 @@ def topology_to_dict(topology: Topology) -> dict[str, object]:
             site_entry["parent"] = s.parent
         if s.restore_hours is not None:
             site_entry["restore_hours"] = s.restore_hours
+        if s.kind is not None:
+            site_entry["kind"] = s.kind
         sites.append(site_entry)
     return {
         "year_days": topology.year_days,

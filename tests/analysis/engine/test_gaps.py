@@ -79,7 +79,7 @@ def test_options_are_ordered_start_light(head_office):
 def test_the_rto_gap_is_set_by_the_san_and_closed_by_a_combination(head_office):
     gap = _gap(head_office, "rto")
     assert gap.element == "san"
-    assert not any(o.closes_gap for o in gap.options)
+    assert not any(o.closes_gap for o in gap.options if o.target in gap.elements)
     assert gap.combination is not None and gap.combination.closes_gap
     assert gap.combination.after.rto_hours is not None
     assert gap.combination.after.rto_hours <= gap.required
@@ -167,6 +167,38 @@ def test_a_plan_of_action_counts_the_single_options_it_tried():
     gap = _gap(report, "availability")
     assert gap.plan_of_action is not None
     assert "none of the 3 single catalogue options tried closes it" in (gap.plan_of_action.reason)
+
+
+def _servers_in_a_rack() -> Topology:
+    servers = tuple(
+        Component(name, 0.999, kind="server", site="rack", restore_hours=4.0)
+        for name in ("app", "web")
+    )
+    return Topology(
+        components=servers,
+        sites=(
+            Site("building", 0.9999, restore_hours=48.0, kind="building"),
+            Site("rack", 0.9995, parent="building", restore_hours=8.0, kind="rack"),
+            Site("second site", 1.0, kind="data_centre"),
+        ),
+        services=(Service("svc", ("app", "web")),),
+    )
+
+
+def test_no_second_site_is_proposed_for_a_rack():
+    report = analyse_gaps(_servers_in_a_rack(), "svc", _required(rto=24.0, mtpd=72.0))
+    site_keys = {"hot-site", "warm-site", "cold-site"}
+    for gap in report.gaps:
+        assert not any(o.technique_key in site_keys and o.target == "rack" for o in gap.options)
+
+
+def test_a_rack_spof_is_closed_by_a_second_site_for_its_building():
+    report = analyse_gaps(_servers_in_a_rack(), "svc", _required(rto=24.0, mtpd=72.0))
+    gap = _gap(report, "spof", "rack")
+    closing = [o for o in gap.options if o.closes_gap]
+    assert closing and {o.target for o in closing} == {"building"}
+    assert all("rack" not in o.after.single_points_of_failure for o in closing)
+    assert gap.plan_of_action is None
 
 
 def test_gaps_closed_by_an_option_have_no_plan_of_action(head_office):
