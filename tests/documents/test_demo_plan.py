@@ -262,6 +262,7 @@ def test_a_later_versions_change_appendix_summarises_on_at_most_two_pages(
     assert "Priya Print: phone +44 20 7946 0102 → +44 20 7946 0199" in text
     assert "Added: Northbridge Couriers" in text
     assert "evidence export" in text
+    assert "Running the analysis again changes no data, so it is not counted above" in text
 
 
 def test_the_published_pdfs_pass_qpdf(
