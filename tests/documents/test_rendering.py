@@ -170,6 +170,15 @@ def test_draft_export_carries_a_draft_watermark_and_a_published_one_does_not(
     assert not any("DRAFT" in text for text in page_texts(assessed_pdf.content))
 
 
+def test_a_draft_cover_says_it_is_not_published_and_who_exported_it(
+    assessed_pdf: Any, empty_draft_pdf: Any
+) -> None:
+    draft_cover = " ".join(page_texts(empty_draft_pdf.content)[0].split())
+    assert "Version 3 draft (not published)" in draft_cover and "Exported by" in draft_cover
+    assert "Published by" not in draft_cover
+    assert "Published by" in page_texts(assessed_pdf.content)[0]
+
+
 def test_the_font_is_embedded_dejavu(assessed_pdf: Any) -> None:
     reader = PdfReader(io.BytesIO(assessed_pdf.content))
     fonts = set()
