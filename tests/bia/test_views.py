@@ -379,3 +379,20 @@ def test_the_campaign_form_of_a_plan_without_questionnaires_links_to_creating_on
     )
     link = reverse("bia_template_list", kwargs={"plan_pk": people.plan.pk})
     assert f'<a href="{link}">Create one from the default</a>' in body
+
+
+def test_the_workshop_sends_the_facilitator_to_the_full_bia_for_the_other_questions(
+    people: PlanPeople,
+) -> None:
+    world = bia_world(people)
+    response = client_for(people.manager).get(
+        _url("bia_workshop", world, workshop_pk=world.workshop.pk)
+    )
+    editable = [p["assessment"] for p in response.context["panels"] if p["editable"]]
+    assert editable
+    body = response.content.decode()
+    for assessment in editable:
+        assert (
+            f'<a href="{assessment.get_absolute_url()}">answer the others and submit it for '
+            "review in the full BIA</a>" in body
+        )

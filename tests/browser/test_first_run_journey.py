@@ -92,8 +92,8 @@ class Journey:
         expect(self.page.locator("#import-clean")).to_be_visible(timeout=60_000)
         self.look(f"import-{holds}-preview")
         self.page.get_by_role("button", name="Apply import").click()
-        expect(self.page.get_by_text(re.compile(r"Imported\. \d+ created"))).to_be_visible(
-            timeout=60_000
+        expect(self.page.locator("#import-done")).to_contain_text(
+            re.compile(r"Imported\. \d+ created"), timeout=60_000
         )
 
 
