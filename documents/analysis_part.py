@@ -90,10 +90,29 @@ def _method(method: Any) -> str:
     return text
 
 
+def _option_share(option: Any) -> str:
+    if option["closes_gap"]:
+        return "closes the gap"
+    if option["gap_closed_percent"] is not None:
+        return f"closes {option['gap_closed_percent']} % of the gap"
+    return "known, still short"
+
+
 def _first_remedy(gap: Any) -> str:
+    """The option ranked first with what it achieves; when it does not close the gap, the
+    first option or set that does, so a partial first option does not read as the fix."""
     if gap["options"]:
         option = gap["options"][0]
-        return f"{option['technique']} on {option['target']}"
+        text = f"{option['technique']} on {option['target']} ({_option_share(option)})"
+        if not option["closes_gap"]:
+            closing = next((o for o in gap["options"] if o["closes_gap"]), None)
+            if closing is not None:
+                text += f"; closed by {closing['technique']} on {closing['target']}"
+            elif gap["combination"] is not None:
+                parts = gap["combination"]["parts"]
+                together = " and ".join(f"{p['technique']} on {p['target']}" for p in parts)
+                text += f"; closed by {together} together"
+        return text
     if gap["combination"] is not None:
         parts = gap["combination"]["parts"]
         return " and ".join(f"{p['technique']} on {p['target']}" for p in parts)

@@ -116,3 +116,18 @@ def test_a_roadmap_step_an_earlier_step_already_closes_says_which(
     assert campus.outcome.endswith("already closed by the step above for RTO: Head office campus")
     first = part.roadmap[0]
     assert "already closed" not in first.outcome
+
+
+def test_a_first_option_that_does_not_close_its_gap_says_so_and_names_what_does(
+    results: dict[str, Any],
+) -> None:
+    entry = next(e for e in results["functions"] if e["name"] == "Student printing (head office)")
+    gap = next(g for g in entry["gaps"] if g["measure"] == "rto")
+    assert not gap["options"][0]["closes_gap"]
+    closing = gap["options"][1]  # the stored run is cut short: say the second one closes
+    closing.update(closes_gap=True, gap_closed_percent=100)
+    part = results_part(results, NO_INVENTORY)
+    rto = next(g for g in student(part).gaps if g.kind == "RTO")
+    percent = gap["options"][0]["gap_closed_percent"]
+    assert f"(closes {percent} % of the gap)" in rto.first_option
+    assert rto.first_option.endswith(f"closed by {closing['technique']} on {closing['target']}")
