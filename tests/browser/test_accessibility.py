@@ -97,7 +97,8 @@ def demo_pages() -> DemoPages:
     signoff_pk = publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
     verify_history(plan, users["auditor"])
     submitted = Assessment.objects.filter(plan=plan, state=AssessmentState.SUBMITTED).first()
-    assert submitted is not None
+    editable = Assessment.objects.filter(plan=plan, state=AssessmentState.IN_PROGRESS).first()
+    assert submitted is not None and editable is not None
     function = BusinessFunction.objects.filter(plan=plan).order_by("name").first()
     component = Component.objects.filter(plan=plan).order_by("name").first()
     incident = Incident.objects.filter(plan=plan).first()
@@ -110,6 +111,7 @@ def demo_pages() -> DemoPages:
         "submitted BIA grid": reverse(
             "bia_assessment", kwargs={**p, "assessment_pk": submitted.pk}
         ),
+        "BIA in progress": reverse("bia_assessment", kwargs={**p, "assessment_pk": editable.pk}),
         "inventory": reverse("inventory_overview", kwargs=p),
         "component": reverse(
             "inventory_component_detail", kwargs={**p, "component_pk": component.pk}

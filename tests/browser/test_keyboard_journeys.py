@@ -1,0 +1,95 @@
+"""Keyboard and screen-reader journeys axe cannot check: focus visible in the dark top bar,
+a read-only impact grid scrolled by keyboard, a skip link past an editable grid, a save
+that fails said on screen and out loud, required answers marked required."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from bcp.demo import DEMO_PASSWORD, demo_load
+from bia.models import Assessment, AssessmentState
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses")
+
+
+def test_keyboard_focus_on_the_plan_switcher_shows_a_ring(page: Page, live_server: Any) -> None:
+    demo_load()
+    login(page, live_server.url, "manager")
+    switcher = page.locator("#plan-switcher")
+    unfocused = switcher.evaluate("e => getComputedStyle(e).outlineStyle")
+    tab_to(page, "#plan-switcher")
+    ring = switcher.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineColor, "
+        "parseFloat(s.outlineWidth)]; }"
+    )
+    assert unfocused == "none"
+    assert ring[0] == "solid" and ring[1] == "rgb(255, 255, 255)" and ring[2] >= 2
+
+
+def test_stakeholder_uses_the_bia_pages_by_keyboard_and_hears_a_failed_save(
+    page: Page, live_server: Any
+) -> None:
+    demo = demo_load()
+    plan = demo["plan"]
+    submitted = Assessment.objects.get(plan=plan, state=AssessmentState.SUBMITTED)
+    editable = Assessment.objects.filter(
+        plan=plan, state=AssessmentState.IN_PROGRESS, function__owner=demo["users"]["stakeholder"]
+    ).first()
+    assert editable is not None
+    base = live_server.url
+    page.set_viewport_size({"width": 640, "height": 900})
+    login(page, base, "stakeholder")
+
+    # The submitted grid's levels are disabled, yet its scroll box takes focus and scrolls.
+    page.goto(base + submitted.get_absolute_url())
+    box = page.locator(".bia-grid-wrap .table-responsive").first
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("role", "region")
+    tab_to(page, ".bia-grid-wrap .table-responsive")
+    before = box.evaluate("e => e.scrollLeft")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([e, b]) => e.scrollLeft > b", arg=[box.element_handle(), before], timeout=5_000
+    )
+
+    # On an editable BIA: required answers are marked, and a skip link jumps the grid.
+    page.goto(base + editable.get_absolute_url())
+    starred = page.locator("form.bia-answer:has(.visually-hidden:text-is('(required)'))")
+    assert starred.count() > 0
+    for form in starred.all():
+        field = form.locator("textarea, input.form-control, input[type=radio]").first
+        expect(field).to_have_attribute("required", "")
+    tab_to(page, "a[href^='#after-grid-']")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id").startswith("after-grid-")
+
+    # A save that never reaches the server says so beside the cell and out loud.
+    def drop(route: Route) -> None:
+        route.abort("connectionfailed")
+
+    page.route("**/answer/", drop)
+    page.locator(".bia-cell label.bia-level-btn").first.click()
+    status = page.locator(".bia-cell-status").first
+    expect(status).to_contain_text("Not saved: the server could not be reached.")
+    expect(page.locator("#announcer")).to_contain_text("Not saved")
