@@ -60,7 +60,9 @@ def render_html_to_pdf(
     progress(40, "Laying out pages")
     document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render()
     progress(75, f"Writing {len(document.pages)} pages")
-    options: dict[str, Any] = {}
+    # Tagged PDF: a structure tree (headings, paragraphs, lists, tables) for screen readers
+    # and reflow; it combines with PDF/A-3b.
+    options: dict[str, Any] = {"pdf_tags": True}
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
     if attachments:

@@ -42,6 +42,37 @@
     var target = next.querySelector("input:checked") || next.querySelector("input");
     if (target) { target.focus(); }
   });
+  // A grid cell saves the level settled on, not every step: a click saves at once, arrow
+  // keys save 600 ms after the last press, and leaving the cell or the page saves what
+  // is pending. The cell's form listens for "bia-settled" (hx-trigger).
+  var SETTLE_MS = 600;
+  var lastArrow = 0;
+  var pending = new Map();
+  function settle(form) {
+    var timer = pending.get(form);
+    if (timer === undefined) { return; }
+    window.clearTimeout(timer);
+    pending.delete(form);
+    if (window.htmx) { window.htmx.trigger(form, "bia-settled"); }
+  }
+  function settleAll() { Array.from(pending.keys()).forEach(settle); }
+  document.addEventListener("keydown", function (event) {
+    if (event.key && event.key.indexOf("Arrow") === 0) { lastArrow = Date.now(); }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("form.bia-cell-form") : null;
+    if (!form) { return; }
+    if (pending.has(form)) { window.clearTimeout(pending.get(form)); }
+    var delay = Date.now() - lastArrow < 100 ? SETTLE_MS : 0;
+    pending.set(form, window.setTimeout(function () { settle(form); }, delay));
+  });
+  document.addEventListener("focusout", function (event) {
+    var form = event.target.closest ? event.target.closest("form.bia-cell-form") : null;
+    if (form && !form.contains(event.relatedTarget)) { settle(form); }
+  });
+  document.addEventListener("submit", settleAll, true);
+  window.addEventListener("pagehide", settleAll);
+
   // Bring the list of missing answers into view after a refused submission.
   document.addEventListener("DOMContentLoaded", function () {
     var missing = document.getElementById("missing-answers");

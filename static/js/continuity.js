@@ -19,6 +19,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.body.addEventListener("change", syncShownWhen);
   syncShownWhen();
 
+  // A form sent back with errors: focus goes to the first field in error, whose
+  // aria-describedby already names its message.
+  var firstInvalid = document.querySelector("#main [aria-invalid=true], #main .is-invalid");
+  if (firstInvalid && !document.getElementById("missing-answers")) {
+    firstInvalid.focus();
+  }
+
   // A box that scrolls sideways (a wide table, a diagram) must be reachable by keyboard
   // when nothing inside it can take focus (a read-only grid): make it a named, focusable
   // region while it overflows, so arrow keys scroll it.

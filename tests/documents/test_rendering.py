@@ -219,3 +219,23 @@ def test_us_letter_paper_lays_out_letter_pages() -> None:
     )
     box = PdfReader(io.BytesIO(letter.content)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_the_pdf_is_tagged_with_headings_and_tables(assessed_pdf: Any) -> None:
+    reader = PdfReader(io.BytesIO(assessed_pdf.content))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    kinds: set[str] = set()
+    pending = [catalog["/StructTreeRoot"].get_object()]
+    while pending:
+        node = pending.pop()
+        if "/S" in node:
+            kinds.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                pending.append(kid)
+    assert {"/H1", "/Table", "/TH"} <= kinds
