@@ -223,10 +223,10 @@ def test_us_letter_paper_lays_out_letter_pages() -> None:
 
 def test_the_pdf_is_tagged_with_headings_and_tables(assessed_pdf: Any) -> None:
     reader = PdfReader(io.BytesIO(assessed_pdf.content))
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"])
     kinds: set[str] = set()
-    pending = [catalog["/StructTreeRoot"].get_object()]
+    pending: list[Any] = [catalog["/StructTreeRoot"].get_object()]
     while pending:
         node = pending.pop()
         if "/S" in node:
