@@ -172,6 +172,20 @@ def test_stakeholder_sees_the_exact_document_hash_and_approves_it(people: PlanPe
     assert version.status == PlanVersion.Status.APPROVED
 
 
+def test_the_plan_overview_shows_an_approver_the_sign_off_awaiting_them(
+    people: PlanPeople,
+) -> None:
+    signoff = SignOffRequestFactory.create(
+        plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
+    )
+    link = url("signoff_detail", people, signoff_pk=signoff.pk)
+    overview = reverse("plan_detail", kwargs={"plan_pk": people.plan.pk})
+    theirs = client_for(people.stakeholder).get(overview).content.decode()
+    assert "Your approval is requested" in theirs and link in theirs
+    managers = client_for(people.manager).get(overview).content.decode()
+    assert "Your approval is requested" not in managers
+
+
 def test_rejecting_without_a_comment_is_a_field_error(people: PlanPeople) -> None:
     signoff = SignOffRequestFactory.create(
         plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
