@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 
 from accounts import services
@@ -19,7 +20,11 @@ class DirectoryBackend(LDAPBackend):
     def authenticate_ldap_user(self, ldap_user: Any, password: str) -> Any:
         user = super().authenticate_ldap_user(ldap_user, password)
         if user is not None:
-            services.plan_roles_apply(user=user, group_dns=set(ldap_user.group_dns))
+            services.plan_roles_apply(
+                user=user,
+                group_dns=set(ldap_user.group_dns),
+                mapping=getattr(settings, "DIRECTORY_PLAN_ROLES", {}),
+            )
         return user
 
 

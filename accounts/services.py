@@ -171,20 +171,25 @@ _RANK = {"auditor": 0, "stakeholder": 1, "manager": 2}
 
 
 @transaction.atomic
-def plan_roles_apply(*, user: Any, group_dns: set[str]) -> None:
+def plan_roles_apply(
+    *,
+    user: Any,
+    group_dns: set[str],
+    mapping: dict[str, list[tuple[int, str]]],
+    source: str = "LDAP",
+) -> None:
     """Make the person's role on each mapped plan the highest one their groups give.
 
-    Only plans named in ``DIRECTORY_PLAN_ROLES`` are touched: a person no mapped group
-    gives a role on such a plan is removed from it, unless they are its last manager.
+    ``mapping`` is a group (DN or name, lower case) → plans and roles, from
+    ``DIRECTORY_PLAN_ROLES`` or ``OIDC_PLAN_ROLES``. Only plans named in it are touched:
+    a person no mapped group gives a role on such a plan is removed from it, unless they
+    are its last manager.
     Changes are recorded in the history as the system account's, with the reason.
     """
-    from django.conf import settings
-
     from audit.services import system_user
     from bcp import services as plan_services
     from bcp.models import Membership, Plan
 
-    mapping: dict[str, list[tuple[int, str]]] = getattr(settings, "DIRECTORY_PLAN_ROLES", {})
     if not mapping:
         return
     groups = {dn.lower() for dn in group_dns}
@@ -199,7 +204,7 @@ def plan_roles_apply(*, user: Any, group_dns: set[str]) -> None:
     actor = system_user()
     plans = {p.pk: p for p in Plan.objects.filter(pk__in=mapped_plans)}
     current = {m.plan_id: m for m in Membership.objects.filter(user=user, plan_id__in=plans)}
-    reason = "Directory groups (LDAP)"
+    reason = f"Directory groups ({source})"
     for plan_id, plan in plans.items():
         role: str | None = wanted.get(plan_id)
         membership = current.get(plan_id)

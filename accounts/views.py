@@ -43,6 +43,13 @@ class SignInView(LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = getattr(settings, "OIDC_ENABLED", False)
+        context["oidc_provider_name"] = getattr(settings, "OIDC_PROVIDER_NAME", "")
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
     def form_invalid(self, form: Any) -> HttpResponse:
         if getattr(self.request, "directory_error", None):
             form.add_error(

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from accounts import oidc
 from accounts.views import SignInView
 from bcp import views
 from bcp.api import ApiSchemaView, api_docs
@@ -37,6 +38,9 @@ urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
+    # OpenID Connect: /oidc/authenticate/ starts, /oidc/callback/ finishes (when configured).
+    path("oidc/authenticate/", oidc.oidc_start, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.oidc_callback, name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",

@@ -61,6 +61,19 @@ if [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$npm_want" ]; then
   echo "$npm_want" > "$npm_stamp"
 fi
 
+# The OpenID Connect provider the sign-in tests start (npm oidc-provider, Node.js 20.19+).
+oidc_stamp=tests/oidc/node_modules/.package-lock.sha256
+oidc_want="$(sha256sum tests/oidc/package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$oidc_stamp" ] || [ "$(cat "$oidc_stamp")" != "$oidc_want" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "==> Installing the test OpenID Connect provider (tests/oidc)"
+    npm ci --prefix tests/oidc --no-audit --no-fund --silent
+    echo "$oidc_want" > "$oidc_stamp"
+  else
+    echo "npm not found: the OpenID Connect sign-in tests need Node.js 20.19+ and npm." >&2
+  fi
+fi
+
 if [ "${1:-}" != "--no-db" ]; then
   echo "==> Preparing the database"
   mkdir -p var

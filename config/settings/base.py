@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.directory import directory_settings
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from config.sso import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CONTINUITY_VAR_DIR", str(BASE_DIR / "var")))
@@ -78,16 +79,22 @@ LOCAL_ACCOUNTS = env_bool("LOCAL_ACCOUNTS", True)
 _DIRECTORY = directory_settings()
 globals().update(_DIRECTORY)
 DIRECTORY_PLAN_ROLES = _DIRECTORY.get("DIRECTORY_PLAN_ROLES", {})
+# OpenID Connect sign-in when OIDC_CLIENT_ID is set (config/sso.py).
+_OIDC = oidc_settings()
+globals().update(_OIDC)
+OIDC_ENABLED = bool(_OIDC)
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username+address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     # Local accounts first: a directory that does not answer never slows them down.
     *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_ACCOUNTS else []),
     *(["accounts.directory.DirectoryBackend"] if _DIRECTORY else []),
+    *(["accounts.oidc.ProviderBackend"] if _OIDC else []),
 ]
 if len(AUTHENTICATION_BACKENDS) == 1:
     raise ImproperlyConfigured(
-        "LOCAL_ACCOUNTS=false needs LDAP_SERVER_URI: otherwise nobody can sign in."
+        "LOCAL_ACCOUNTS=false needs LDAP_SERVER_URI or OIDC_CLIENT_ID: otherwise nobody "
+        "can sign in."
     )
 
 ROOT_URLCONF = "config.urls"
