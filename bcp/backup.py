@@ -118,24 +118,36 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"Cannot back up a value of type {type(value).__name__}")
 
 
-def _dump_data() -> bytes:
-    """Every row as Django's python serialisation, dependencies first, as JSON."""
+def _dump_data() -> tuple[bytes, dict[str, int]]:
+    """Every row as Django's python serialisation, dependencies first, as JSON.
+
+    All tables are read in one transaction that sees one moment (REPEATABLE READ on
+    PostgreSQL; SQLite's read transaction already does): a worker that saves a record
+    while the backup runs cannot put its history row in the backup without its chain
+    entry, or the other way round. The row counts for the manifest are read in it too.
+    """
     ordered = serializers.sort_dependencies(
         [(apps.get_app_config(m._meta.app_label), [m]) for m in _models_to_back_up()],
         allow_cycles=True,
     )
     rows: list[dict[str, Any]] = []
-    for model in ordered:
-        queryset = model._default_manager.order_by(model._meta.pk.name)
-        rows.extend(
-            serializers.serialize("python", queryset.iterator(), use_natural_foreign_keys=True)
-        )
-    return json.dumps(rows, default=_encode, separators=(",", ":")).encode()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for model in ordered:
+            queryset = model._default_manager.order_by(model._meta.pk.name)
+            rows.extend(
+                serializers.serialize("python", queryset.iterator(), use_natural_foreign_keys=True)
+            )
+        counts = _row_counts()
+    return json.dumps(rows, default=_encode, separators=(",", ":")).encode(), counts
 
 
 def backup_create(*, output: Path) -> dict[str, Any]:
     """Write a backup to ``output`` and return its manifest."""
-    data = _dump_data()
+    data, counts = _dump_data()
     media_root = Path(settings.MEDIA_ROOT)
     media_files = (
         sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
@@ -145,7 +157,7 @@ def backup_create(*, output: Path) -> dict[str, Any]:
         "created_at": datetime.now(tz=UTC).isoformat(),
         "database_vendor": connection.vendor,
         "migrations": _applied_migrations(),
-        "counts": _row_counts(),
+        "counts": counts,
         "members": {"data.json": _sha256(data)},
     }
     output.parent.mkdir(parents=True, exist_ok=True)
