@@ -214,9 +214,8 @@ def _v2_step(step: RoadmapRow, by_order: dict[int, RoadmapRow]) -> contract.Road
         count = len(step["also_closes"])
         outcome += f"; also closes {count} other gap{'' if count == 1 else 's'}"
     if step["closed_by"] is not None:
-        outcome += (
-            f"; already closed by the step above for {_step_title(by_order[step['closed_by']])}"
-        )
+        earlier = _step_title(by_order[step["closed_by"]])
+        outcome += f"; already closed by this function's step above for {earlier}"
     plan_of_action = step["plan_of_action"]
     change = " and ".join(f"{p['technique']} on {p['target']}" for p in step["parts"])
     if plan_of_action is not None and not change:

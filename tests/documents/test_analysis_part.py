@@ -113,7 +113,9 @@ def test_a_roadmap_step_an_earlier_step_already_closes_says_which(
     campus = next(
         s for s in part.roadmap if s.title == "Single point of failure: Head office campus"
     )
-    assert campus.outcome.endswith("already closed by the step above for RTO: Head office campus")
+    assert campus.outcome.endswith(
+        "already closed by this function's step above for RTO: Head office campus"
+    )
     first = part.roadmap[0]
     assert "already closed" not in first.outcome
 
