@@ -64,5 +64,5 @@ class PortfolioView(APIView):
 
     @extend_schema(responses=PortfolioRowSerializer(many=True))
     def get(self, request: Request) -> Response:
-        rows = readiness_rows(selectors.plans_for_user(request.user))
+        rows = readiness_rows(selectors.plan_list(request.user))
         return Response(PortfolioRowSerializer([_row_data(r) for r in rows], many=True).data)

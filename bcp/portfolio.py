@@ -10,7 +10,7 @@ any number of plans. The portfolio page and the plan overview show the same rows
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.selectors import AnalysisStanding, analysis_standings, required_rtos
-from bcp.models import Plan
+from bcp.models import Plan, Role
 from bia.selectors import BiaCoverage, bia_coverage
 from documents.models import PlanVersion
 from documents.selectors import SignOffStanding, signoff_standings
@@ -40,6 +40,12 @@ class ReadinessRow:
     analysis: AnalysisStanding
     signoff: SignOffStanding
     today: datetime.date
+    # The viewer's role on the plan: links go where they can act, else where they can look.
+    role: str | None = None
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role == Role.MANAGER and not self.plan.is_archived
 
     def _url(self, name: str, **kwargs: Any) -> str:
         return reverse(name, kwargs={"plan_pk": self.plan.pk, **kwargs})
@@ -48,11 +54,15 @@ class ReadinessRow:
     def bia_figure(self) -> Figure:
         b = self.bia
         if not b.functions:
-            return Figure("No functions", False, self._url("bia_function_create"))
+            return Figure(
+                "No functions",
+                False,
+                self._url("bia_function_create" if self.can_edit else "bia_function_list"),
+            )
         return Figure(
             f"{b.reviewed} of {b.functions}",
             b.reviewed == b.functions,
-            self._url("bia_campaign_list"),
+            self._url("bia_campaign_list" if self.can_edit else "bia_function_list"),
         )
 
     @property
@@ -102,7 +112,12 @@ class ReadinessRow:
         text = f"{day.day} {day:%b %Y}"
         if self.review_overdue:
             text += " (overdue)"
-        return Figure(text, not self.review_overdue, self._url("plan_edit"))
+        url = (
+            self._url("plan_edit")
+            if self.can_edit
+            else self.plan.get_absolute_url() + "#plan-review"
+        )
+        return Figure(text, not self.review_overdue, url)
 
     @property
     def ready(self) -> bool:
@@ -118,16 +133,30 @@ class ReadinessRow:
         )
 
 
-def readiness_rows(plans: Iterable[Plan]) -> list[ReadinessRow]:
-    """A :class:`ReadinessRow` per plan, in the order given (a fixed number of queries)."""
+def readiness_rows(
+    plans: Iterable[Plan], *, roles: Mapping[int, str] | None = None
+) -> list[ReadinessRow]:
+    """A :class:`ReadinessRow` per plan, in the order given (a fixed number of queries).
+
+    The viewer's role on each plan comes from ``roles`` or, failing that, from the
+    ``user_role`` that :func:`bcp.selectors.plan_list` annotates.
+    """
     plans = list(plans)
+    roles = roles or {}
     ids = [plan.pk for plan in plans]
     bia = bia_coverage(ids)
     analysis = analysis_standings(ids)
     signoff = signoff_standings(ids)
     today = timezone.localdate()
     return [
-        ReadinessRow(plan, bia[plan.pk], analysis[plan.pk], signoff[plan.pk], today)
+        ReadinessRow(
+            plan,
+            bia[plan.pk],
+            analysis[plan.pk],
+            signoff[plan.pk],
+            today,
+            roles.get(plan.pk, getattr(plan, "user_role", None)),
+        )
         for plan in plans
     ]
 

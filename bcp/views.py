@@ -111,7 +111,7 @@ def plan_detail(request: PlanRequest) -> HttpResponse:
         checklist = first_run_checklist(plan)
     context = {
         "members": selectors.plan_members(plan),
-        "readiness": readiness_rows([plan])[0],
+        "readiness": readiness_rows([plan], roles={plan.pk: request.membership.role})[0],
         # Shown to those who can do the steps, until every step is done.
         "checklist": checklist if checklist is not None and not checklist.complete else None,
     }

@@ -47,8 +47,8 @@ def _finished_analysis(plan: Plan, user: Any) -> AnalysisRun:
     return AnalysisRun.objects.get(pk=run.pk)
 
 
-def _row(plan: Plan) -> Any:
-    (row,) = readiness_rows([plan])
+def _row(plan: Plan, role: str = Role.MANAGER) -> Any:
+    (row,) = readiness_rows([plan], roles={plan.pk: role})
     return row
 
 
@@ -247,7 +247,7 @@ def test_the_plan_overview_shows_the_same_readiness_figures_as_the_portfolio(
     )
     body = overview.content.decode()
     assert 'id="plan-readiness"' in body
-    row = _row(people.plan)
+    row = _row(people.plan, Role.AUDITOR)
     for figure in (row.bia_figure, row.analysis_figure, row.signoff_figure, row.review_figure):
         assert figure.text in body and f'href="{figure.url}"' in body
 
@@ -259,3 +259,19 @@ def test_the_plan_overview_no_longer_counts_table_rows(people: PlanPeople) -> No
         .content.decode()
     )
     assert "Plan statistics" not in body and "Recompute statistics" not in body
+
+
+def test_a_stakeholders_figures_link_only_to_pages_they_may_open(people: PlanPeople) -> None:
+    _function(people.plan, people.manager, "Printing")
+    row = _row(people.plan, Role.STAKEHOLDER)
+    client = client_for(people.stakeholder)
+    figures = (
+        row.bia_figure,
+        row.analysis_figure,
+        row.gaps_figure,
+        row.signoff_figure,
+        row.review_figure,
+    )
+    for figure in figures:
+        assert client.get(figure.url.split("#")[0]).status_code == 200, figure
+    assert row.review_figure.url == people.plan.get_absolute_url() + "#plan-review"
