@@ -26,7 +26,8 @@ from incidents.models import (
     Scenario,
 )
 
-# Amber once this share of the RTO has passed; red at the RTO; "past MTPD" beyond it.
+# Amber once this share of the RTO (of the MTPD when there is no RTO) has passed; red at the
+# RTO; "past MTPD" beyond it.
 AMBER_AT = 0.75
 
 ClockLevel = Literal["none", "ok", "amber", "red", "past-mtpd", "stopped"]
@@ -95,6 +96,8 @@ def function_clock(entry: IncidentFunction, started_at: dt.datetime, now: dt.dat
         level = "red"
     elif rto is not None and elapsed >= AMBER_AT * rto:
         level = "amber"
+    elif rto is None and mtpd is not None and elapsed >= AMBER_AT * mtpd:
+        level = "amber"  # no RTO to warn against: warn before the MTPD instead
     elif stop is not None:
         level = "stopped"
     elif rto is None:

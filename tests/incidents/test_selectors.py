@@ -35,6 +35,13 @@ def test_the_clock_turns_amber_then_red_then_past_mtpd_as_the_deadlines_approach
     assert clock.level == level
 
 
+def test_a_function_with_an_mtpd_but_no_rto_turns_amber_before_its_mtpd() -> None:
+    entry = _entry(rto_hours=None, mtpd_hours=8.0)
+    assert function_clock(entry, START, START + dt.timedelta(hours=5)).level == "none"
+    assert function_clock(entry, START, START + dt.timedelta(hours=6)).level == "amber"
+    assert function_clock(entry, START, START + dt.timedelta(hours=8)).level == "past-mtpd"
+
+
 def test_a_function_without_objectives_has_a_clock_without_colour() -> None:
     clock = function_clock(
         _entry(rto_hours=None, mtpd_hours=None), START, START + dt.timedelta(days=3)
