@@ -228,6 +228,17 @@ def test_documents_page_warns_that_the_published_version_is_superseded(people: P
     assert "Superseded by changes" in body and 'id="plan-superseded"' in body
 
 
+def test_a_superseded_version_says_what_was_compared_not_that_data_surely_changed(
+    people: PlanPeople,
+) -> None:
+    version = published(people)
+    ContactFactory.create(plan=people.plan)
+    body = client_for(people.manager).get(url("version_detail", people, version_pk=version.pk))
+    text = body.content.decode()
+    assert "the plan document built from the plan as it is now differs from this version" in text
+    assert "the plan's data changed" not in text
+
+
 def test_uploading_a_published_pdf_identifies_plan_version_and_signers(people: PlanPeople) -> None:
     version = published(people)
     version.pdf.open("rb")
