@@ -4,6 +4,7 @@ that fails said on screen and out loud, required answers marked required."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from playwright.sync_api import Page, Route, expect
 
 from bcp.demo import DEMO_PASSWORD, demo_load
 from bia.models import Assessment, AssessmentState
+from tests.browser.test_accessibility import publish_and_ask_for_signoff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +95,43 @@ def test_stakeholder_uses_the_bia_pages_by_keyboard_and_hears_a_failed_save(
     status = page.locator(".bia-cell-status").first
     expect(status).to_contain_text("Not saved: the server could not be reached.")
     expect(page.locator("#announcer")).to_contain_text("Not saved")
+
+
+def test_stakeholder_signs_off_and_moves_between_plans_by_keyboard_alone(
+    page: Page, live_server: Any
+) -> None:
+    demo = demo_load()
+    plan, users = demo["plan"], demo["users"]
+    publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
+    base = live_server.url
+    login(page, base, "stakeholder")
+
+    # The plan switcher opens with Enter and the arrow keys reach the plan.
+    tab_to(page, "#plan-switcher")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent").strip() == plan.name
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=plan.name)).to_be_visible()
+
+    # Documents → the sign-off asked of me → approve with a comment, never touching a mouse.
+    tab_to(page, "#documents-menu")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Versions and sign-off"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "#awaiting-signoff a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("^Sign-off:"))).to_be_visible()
+    tab_to(page, "input[type=radio][value=approve]")
+    page.keyboard.press("Space")
+    tab_to(page, "textarea[name=comment]")
+    page.keyboard.type("Read it through; approved.")
+    tab_to(page, "#decision [type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#decision-record")).to_contain_text("Approved")
+    expect(page.locator("#decision-record")).to_contain_text("Read it through; approved.")
