@@ -57,16 +57,31 @@ document.addEventListener("DOMContentLoaded", function () {
   // Announce what a background request did. A live region swapped in whole is often not
   // read out, so its words also go to the page's one lasting live region (#announcer).
   var announcer = document.getElementById("announcer");
-  function announce(text) {
-    if (!announcer || !text) { return; }
+  // A polled job card swaps its region every second: say each new text once, and no more
+  // than one message every 3 s, the latest one winning (so the result is always said).
+  var lastSaid = "", lastAt = 0, queued = null;
+  function say(text) {
+    if (queued) { window.clearTimeout(queued.timer); queued = null; }
+    lastSaid = text;
+    lastAt = Date.now();
     announcer.textContent = "";
     window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+  function announce(text, urgent) {
+    if (!announcer || !text || (text === lastSaid && Date.now() - lastAt < 3000)) { return; }
+    var wait = 3000 - (Date.now() - lastAt);
+    if (urgent || wait <= 0) { say(text); return; }
+    if (queued) { window.clearTimeout(queued.timer); }
+    queued = {text: text, timer: window.setTimeout(function () { say(text); }, wait)};
   }
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var elt = event.target;
     if (!elt || !elt.matches) { return; }
     var region = elt.matches("[role=status], [role=alert]") ? elt : elt.querySelector("[role=status], [role=alert]");
-    if (region && region !== announcer) { announce(region.textContent.replace(/\s+/g, " ").trim()); }
+    if (region && region !== announcer) {
+      var text = region.textContent.replace(/\s+/g, " ").trim();
+      announce(text, region.matches("[role=alert]") || text.indexOf("Not saved") === 0);
+    }
   });
   // A save that never reached the server, or that the server failed, says so where the
   // result would have been shown, and out loud.
@@ -82,7 +97,7 @@ document.addEventListener("DOMContentLoaded", function () {
       span.textContent = text;
       target.appendChild(span);
     }
-    announce(text);
+    announce(text, true);
   }
   document.body.addEventListener("htmx:sendError", function (event) {
     notSaved(event, "the server could not be reached. Try again.");
