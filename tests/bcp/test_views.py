@@ -25,6 +25,12 @@ def test_plan_list_shows_only_the_users_plans(people: PlanPeople, manager_client
     assert other is not None and other.name not in response.content.decode()
 
 
+def test_someone_without_plans_is_led_to_creating_one(db: None) -> None:
+    body = client_for(UserFactory.create()).get(reverse("plan_list")).content.decode()
+    no_plans = body[body.index('id="no-plans"') :].split("</div>", 1)[0]
+    assert f'<a href="{reverse("plan_create")}">Create a plan</a>' in no_plans
+
+
 def test_plan_list_counts_every_member_of_each_plan_and_names_the_viewers_role(
     people: PlanPeople, django_assert_max_num_queries: Any
 ) -> None:
