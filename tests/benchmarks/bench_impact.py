@@ -33,6 +33,7 @@ from tests.benchmarks.bench_engine import (  # noqa: E402
     SEED,
     load_average,
     machine,
+    scale_factor,
     synthetic_organisation,
 )
 
@@ -50,7 +51,7 @@ def _scenarios(t: Topology) -> dict[str, list[str]]:
     }
 
 
-def run_scale(scale: int) -> dict[str, object]:
+def run_scale(scale: float) -> dict[str, object]:
     t = synthetic_organisation(scale)
     rows: list[dict[str, object]] = []
     for name, failed in _scenarios(t).items():
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks" / "impact.json"))
     parser.add_argument("--scales", default="1,2,4", help="comma-separated size factors")
     args = parser.parse_args(argv)
-    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    scales = [scale_factor(s) for s in args.scales.split(",") if s.strip()]
     results = [run_scale(s) for s in scales]
     payload = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

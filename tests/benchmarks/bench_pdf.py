@@ -280,13 +280,13 @@ def sized_snapshot(pages: int) -> tuple[PlanSnapshot, int]:
     return snapshot, _pages(functions, components)
 
 
-def measure(pages: int) -> dict[str, Any]:
+def measure(pages: int, repeats: int = REPEATS) -> dict[str, Any]:
     snapshot, actual_pages = sized_snapshot(pages)
     html = plan_html(snapshot, draft=False)
     # Interleaved, so a burst of load on a shared machine hits both sides alike.
     ours: list[tuple[float, int, int]] = []
     bare: list[tuple[float, int, int]] = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         ours.append(_in_child(_ours, snapshot))
         bare.append(_in_child(_bare, html))
     started = time.perf_counter()
@@ -317,8 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks" / "pdf.json"))
     parser.add_argument("--pages", default="25,50,100")
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="runs of each side")
     args = parser.parse_args(argv)
-    results = [measure(int(p)) for p in args.pages.split(",")]
+    results = [measure(int(p), args.repeats) for p in args.pages.split(",")]
     payload = {
         "benchmark": "plan PDF rendering vs bare WeasyPrint",
         "machine": {
