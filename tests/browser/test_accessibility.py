@@ -22,7 +22,14 @@ from playwright.sync_api import Browser, Page, expect
 from bcp.demo import DEMO_PASSWORD, demo_load
 from bcp.jobs import run_job
 from bcp.models import Job
-from bia.models import Assessment, AssessmentState, BusinessFunction
+from bia.models import (
+    Assessment,
+    AssessmentState,
+    BusinessFunction,
+    Campaign,
+    QuestionnaireTemplate,
+    Workshop,
+)
 from incidents.models import Incident
 from inventory.models import Component
 
@@ -102,7 +109,10 @@ def demo_pages() -> DemoPages:
     function = BusinessFunction.objects.filter(plan=plan).order_by("name").first()
     component = Component.objects.filter(plan=plan).order_by("name").first()
     incident = Incident.objects.filter(plan=plan).first()
-    assert function and component and incident
+    questionnaire = QuestionnaireTemplate.objects.filter(plan=plan).first()
+    workshop = Workshop.objects.filter(plan=plan).first()
+    campaign = Campaign.objects.filter(plan=plan).first()
+    assert function and component and incident and questionnaire and workshop and campaign
     p = {"plan_pk": plan.pk}
     urls = {
         "plan list": reverse("plan_list"),
@@ -112,7 +122,16 @@ def demo_pages() -> DemoPages:
             "bia_assessment", kwargs={**p, "assessment_pk": submitted.pk}
         ),
         "BIA in progress": reverse("bia_assessment", kwargs={**p, "assessment_pk": editable.pk}),
+        "questionnaire": reverse(
+            "bia_template_detail", kwargs={**p, "template_pk": questionnaire.pk}
+        ),
+        "campaign": reverse("bia_campaign_detail", kwargs={**p, "campaign_pk": campaign.pk}),
+        "workshop": reverse("bia_workshop", kwargs={**p, "workshop_pk": workshop.pk}),
+        "members": reverse("member_list", kwargs=p),
         "inventory": reverse("inventory_overview", kwargs=p),
+        "function's dependencies": reverse(
+            "inventory_function_detail", kwargs={**p, "function_pk": function.pk}
+        ),
         "component": reverse(
             "inventory_component_detail", kwargs={**p, "component_pk": component.pk}
         ),
@@ -125,9 +144,10 @@ def demo_pages() -> DemoPages:
         "incidents": reverse("incident_list", kwargs=p),
         "incident": reverse("incident_detail", kwargs={**p, "incident_pk": incident.pk}),
     }
-    # The sign-off page is the stakeholder's own; stakeholders have no audit pages.
+    # The sign-off page is the stakeholder's own; stakeholders see neither the audit pages
+    # nor the campaign and workshop a manager runs.
     everyone = tuple(name for name in urls if name != "sign-off")
-    audit = ("audit timeline", "verify history")
+    audit = ("audit timeline", "verify history", "campaign", "workshop")
     return DemoPages(
         urls=urls,
         by_role={
