@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 SMOKE_RUNS: dict[str, tuple[list[str], str]] = {
     "bench_engine.py": (["--scales", "0.02", "--smoke"], "scales"),
     "bench_impact.py": (["--scales", "0.02"], "scales"),
-    "bench_analysis_run.py": (["--scale", "0.01"], "built"),
+    "bench_analysis_run.py": (["--scale", "0.01", "--rank-remedies"], "built"),
     "bench_inventory_import.py": (["--scales", "0.01", "--verify"], "runs"),
     "bench_inventory_pages.py": (["--components", "200", "--repeat", "1"], "components"),
     "bench_audit_pages.py": (["--scale", "0.003", "--repeat", "1"], "workload"),
