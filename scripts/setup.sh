@@ -5,18 +5,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js and npm are not in this list: the machine's Node.js 20 (NodeSource) carries its
+# own npm and conflicts with Debian's npm package, and Debian's Node.js 18 is too old for
+# the test OpenID Connect provider. slapd and the LDAP/SASL headers are for python-ldap
+# (built from source) and the directory sign-in tests.
 APT_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-  graphviz poppler-utils qpdf chromium nodejs npm)
-NEEDED_COMMANDS=(dot pdftoppm qpdf chromium npm)
+  graphviz poppler-utils qpdf chromium slapd ldap-utils libldap2-dev libsasl2-dev gcc python3-dev)
+NEEDED_COMMANDS=(dot pdftoppm qpdf chromium ldapadd gcc)
 
 missing_commands() {
   local missing=()
   for cmd in "${NEEDED_COMMANDS[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
   if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then missing+=("libpango"); fi
+  [ -x /usr/sbin/slapd ] || missing+=("slapd")
   [ -f /usr/include/ldap.h ] || missing+=("libldap2-dev")
+  [ -f /usr/include/sasl/sasl.h ] || missing+=("libsasl2-dev")
+  [ -f "/usr/include/python3.11/Python.h" ] || missing+=("python3-dev")
   echo "${missing[@]:-}"
 }
 
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Continuity's tests need Node.js 20.19+ with npm (axe-core, the test OpenID Connect provider);" >&2
+  echo "install it from https://nodejs.org or NodeSource, then run this again." >&2
+  exit 1
+fi
 missing="$(missing_commands)"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
