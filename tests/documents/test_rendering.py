@@ -19,6 +19,7 @@ from documents.snapshot import sha256_of, snapshot_json
 from tests.documents.helpers import (
     analysis_part,
     documents_part,
+    flat,
     page_texts,
     qpdf_check,
     snapshot_with,
@@ -221,8 +222,9 @@ def test_us_letter_paper_lays_out_letter_pages() -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_the_pdf_is_tagged_with_headings_and_tables(assessed_pdf: Any) -> None:
+def test_the_pdf_is_tagged_with_headings_and_tables_and_says_so(assessed_pdf: Any) -> None:
     reader = PdfReader(io.BytesIO(assessed_pdf.content))
+    assert "TaggedPDF:headings" in flat(reader.pages[0].extract_text() or "")
     catalog: Any = reader.trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"])
     kinds: set[str] = set()
