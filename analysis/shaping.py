@@ -48,6 +48,8 @@ from analysis.results import (
 from inventory.topology import PlanTopology
 
 IMPORTANCE_SHOWN = 15
+# The shape of the engine ids the inventory gives its records (inventory.graph).
+KEY_SHAPE = re.compile(r"(?:component|group|site|function):\d+")
 
 
 class Namer:
@@ -56,10 +58,15 @@ class Namer:
     def __init__(self, topology: PlanTopology, *, extra: dict[str, str] | None = None) -> None:
         self.topology = topology
         self.extra = dict(extra or {})
-        ids = sorted([*topology.all_ids(), *self.extra], key=len, reverse=True)
-        self.pattern = re.compile(
-            "|".join(re.escape(i) + r"(?!\d)" for i in ids) if ids else r"(?!x)x"
-        )
+        # Inventory keys (``component:12``) are found by their shape and looked up, so the
+        # cost of naming a text does not grow with the plan (an alternation of every id
+        # did, and dominated a large plan's run). Any other id is matched by itself.
+        all_ids = [*topology.all_ids(), *self.extra]
+        self.known = set(all_ids)
+        others = sorted((i for i in all_ids if not KEY_SHAPE.fullmatch(i)), key=len, reverse=True)
+        alternatives = [re.escape(i) + r"(?!\d)" for i in others]
+        alternatives += [KEY_SHAPE.pattern] if len(others) < len(all_ids) else []
+        self.pattern = re.compile("|".join(alternatives) if alternatives else r"(?!x)x")
 
     def name(self, element_id: str) -> str:
         if element_id in self.extra:
@@ -70,7 +77,11 @@ class Namer:
         return None if element_id is None else self.name(element_id)
 
     def text(self, text: str) -> str:
-        return self.pattern.sub(lambda m: self.name(m.group(0)), text)
+        def named(match: re.Match[str]) -> str:
+            found = match.group(0)
+            return self.name(found) if found in self.known else found
+
+        return self.pattern.sub(named, text)
 
     def names(self, ids: Iterable[str]) -> list[str]:
         return [self.name(i) for i in ids]
