@@ -97,6 +97,20 @@ def duration(seconds: float | None) -> str:
     return ("−" if value < 0 else "") + " ".join(parts)
 
 
+def duration_to_minute(seconds: float | None) -> str:
+    """A duration in words rounded to the minute, for estimates where seconds are noise.
+
+    Examples: 4 344 → "1 h 12 min"; 171 504 → "1 d 23 h 38 min"; 20 → "under 1 min";
+    None → "unknown".
+    """
+    if seconds is None:
+        return UNKNOWN
+    value = float(seconds)
+    if 0.0 < abs(value) < 30.0:
+        return "under 1 min"
+    return duration(round(value / 60.0) * 60.0)
+
+
 def hours(value: float | None) -> str:
     """A duration given in hours, in words: 6.2 → "6 h 12 min"; None → "unknown"."""
     return UNKNOWN if value is None else duration(float(value) * 3600.0)

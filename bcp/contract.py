@@ -61,6 +61,7 @@ Shown = Literal[
     "hours",
     "minutes",
     "seconds",
+    "seconds_to_minute",
     "horizon",
     "plain_hours",
     "number",
@@ -82,6 +83,7 @@ FRACTION = _shown("fraction")
 HOURS = _shown("hours")
 MINUTES = _shown("minutes")
 SECONDS = _shown("seconds")
+SECONDS_TO_MINUTE = _shown("seconds_to_minute")
 HORIZON = _shown("horizon")
 PLAIN_HOURS = _shown("plain_hours")
 NUMBER = _shown("number")
@@ -316,7 +318,7 @@ class Importance:
 
     element: str = field(metadata=TEXT)
     role: str = field(metadata=TEXT)  # "Single point of failure" or "Weak element"
-    downtime_saved_seconds_per_year: float = field(metadata=SECONDS)
+    downtime_saved_seconds_per_year: float = field(metadata=SECONDS_TO_MINUTE)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ def seconds(value: float | None) -> str:
     return NONE if value is None else words.duration(value)
 
 
+def seconds_to_minute(value: float | None) -> str:
+    return NONE if value is None else words.duration_to_minute(value)
+
+
 def fraction(value: float | None) -> str:
     """An availability (a fraction) as the analysis pages write it: 0.9985587 → "99.8558%"."""
     return NONE if value is None else words.percent(value)
@@ -78,6 +82,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "hours": hours,
     "minutes": minutes,
     "seconds": seconds,
+    "seconds_to_minute": seconds_to_minute,
     "horizon": horizon,
     "plain_hours": plain_hours,
     "number": number,

@@ -31,6 +31,12 @@ def duration(value: float | None) -> str:
 
 
 @register.filter
+def duration_to_minute(value: float | None) -> str:
+    """Seconds in words to the minute: 171 504 → "1 d 23 h 38 min"."""
+    return formatting.duration_to_minute(value)
+
+
+@register.filter
 def method(value: dict[str, Any] | str | None) -> str:
     """A ``MethodUsed`` (or its code) in words: "exact" or "Monte Carlo estimate"."""
     if isinstance(value, dict):

@@ -48,6 +48,21 @@ def test_durations_keep_seconds_and_signs() -> None:
     assert formatting.duration(0.2) == "under 1 s"
 
 
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (4_344, "1 h 12 min"),
+        (171_504, "1 d 23 h 38 min"),
+        (171_529.9, "1 d 23 h 39 min"),
+        (20, "under 1 min"),
+        (0, "0 s"),
+        (None, "unknown"),
+    ],
+)
+def test_downtime_saved_reads_in_hours_and_minutes(seconds: float | None, text: str) -> None:
+    assert formatting.duration_to_minute(seconds) == text
+
+
 def test_methods_and_measures_read_in_words() -> None:
     assert formatting.method("exact") == "exact"
     assert formatting.method("monte_carlo") == "Monte Carlo estimate"

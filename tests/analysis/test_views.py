@@ -121,7 +121,7 @@ def test_function_page_shows_the_downtime_each_element_costs_as_the_document_doe
     assert "Birnbaum" not in body
     for row in document.importance:  # the same rows, words and precision as the plan
         assert f"{row.element}</td><td>{row.role}</td>" in body
-        assert formatting.seconds(row.downtime_saved_seconds_per_year) in body
+        assert formatting.seconds_to_minute(row.downtime_saved_seconds_per_year) in body
 
 
 def test_settings_refuse_a_margin_of_100_percent(demo: dict[str, Any]) -> None:
