@@ -335,10 +335,13 @@ def _plan(
         searched = f", nor any of the {tried} sets of up to three options tried" if tried else ""
         if cut_short:
             searched += " (the search for sets stopped at this function's budget of runs)"
-        singles = "option" if options_tried == 1 else "options"
+        singles = (
+            "the only single catalogue option tried does not close it"
+            if options_tried == 1
+            else f"none of the {options_tried} single catalogue options tried closes it"
+        )
         reason = (
-            f"none of the {options_tried} single catalogue {singles} tried closes it"
-            f"{searched}; the best single option, "
+            f"{singles}{searched}; the best single option, "
             f"{best.technique_name} on '{best.target}', {share}"
         )
     texts = (
