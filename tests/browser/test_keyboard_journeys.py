@@ -135,3 +135,22 @@ def test_stakeholder_signs_off_and_moves_between_plans_by_keyboard_alone(
         page.keyboard.press("Enter")
     expect(page.locator("#decision-record")).to_contain_text("Approved")
     expect(page.locator("#decision-record")).to_contain_text("Read it through; approved.")
+
+
+def test_a_form_sent_back_with_an_error_puts_focus_on_the_field_and_names_the_error(
+    page: Page, live_server: Any
+) -> None:
+    demo_load()
+    login(page, live_server.url, "manager")
+    page.get_by_role("link", name="Print service continuity").click()
+    page.get_by_role("link", name="Members", exact=True).click()
+    page.get_by_label("Username or email").fill("nobody-by-this-name")
+    page.get_by_role("button", name="Add member").click()
+    field = page.get_by_label("Username or email")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described_by = (field.get_attribute("aria-describedby") or "").split()
+    error_ids = [i for i in described_by if i.endswith("_error")]
+    assert len(error_ids) == 1
+    expect(page.locator(f"[id='{error_ids[0]}']")).to_be_visible()
+    assert page.locator(f"[id='{error_ids[0]}']").inner_text().strip()
