@@ -145,7 +145,9 @@ def synthetic_organisation(scale: float = 1, seed: int = SEED) -> Topology:
             dbs_by_campus[c].append(group)
 
     n_services = max(1, round(1_000 * scale))
-    remaining = max(9 * n_services, round(10_000 * scale) - len(components))
+    remaining = round(10_000 * scale) - len(components)
+    if scale < 1:  # a smoke run: enough VMs that every service keeps one outside its tiers
+        remaining = max(9 * n_services, remaining)
     vm_counts = [remaining // n_services] * n_services
     for i in range(remaining - sum(vm_counts)):
         vm_counts[i] += 1
