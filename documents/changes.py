@@ -184,6 +184,41 @@ def _notable(entries: list[Any]) -> dict[str, list[str]]:
     return notable
 
 
+def latest_data_change(plan: Plan) -> int | None:
+    """The newest history-chain entry that changed the plan's data (None: none recorded).
+
+    Publishing and sign-off are not data changes (:data:`NOT_INPUTS`).
+    """
+    from audit.models import ChainEntry
+
+    latest: int | None = (
+        ChainEntry.objects.filter(plan_id=plan.pk)
+        .exclude(model_label__in=NOT_INPUTS)
+        .aggregate(latest=Max("seq"))["latest"]
+    )
+    return latest
+
+
+def superseded_by_changes(
+    *, snapshot_sha256: str, history_seq: int | None, current_sha256: str, latest_change: int | None
+) -> bool:
+    """Whether a version is superseded by changes to the plan since it was frozen.
+
+    Both must hold: the document built now differs from the version (``current_sha256``,
+    the hash of the plan's inputs as they are now), and a change to the plan's data was
+    recorded after the version's history checkpoint. The hash alone is not enough: the
+    analysis part is hashed as this release words it, so an upgrade that rewords it would
+    otherwise supersede every version awaiting sign-off with no data changed; a change put
+    back as it was leaves the hash equal and supersedes nothing. Versions frozen before
+    checkpoints were kept (``history_seq`` None) are judged on the hash alone.
+    """
+    if snapshot_sha256 == current_sha256:
+        return False
+    if history_seq is None:
+        return True
+    return latest_change is not None and latest_change > history_seq
+
+
 def change_summary(
     plan: Plan,
     *,

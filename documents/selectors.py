@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from bcp.models import Plan
 from bcp.typecheck import ContractError, conform
 from documents import presentation
-from documents.changes import ChangeSummary
+from documents.changes import ChangeSummary, latest_data_change, superseded_by_changes
 from documents.checklist import Checklist
 from documents.models import (
     CallTreeEntry,
@@ -126,10 +126,16 @@ def versions_with_state(plan: Plan, *, current_sha256: str | None = None) -> lis
         .order_by("-number")
     )
     newest = versions[0].number if versions else None
+    latest_change = latest_data_change(plan) if versions else None
     return [
         VersionState(
             version=v,
-            superseded_by_changes=v.snapshot_sha256 != current,
+            superseded_by_changes=superseded_by_changes(
+                snapshot_sha256=v.snapshot_sha256,
+                history_seq=v.history_seq,
+                current_sha256=current,
+                latest_change=latest_change,
+            ),
             superseded_by_version=newest if newest is not None and v.number < newest else None,
             pending=v.pending,
             approved=v.approved,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan, Role
+from documents.changes import latest_data_change, superseded_by_changes
 from documents.models import (
     ApproverPolicy,
     DocumentSettings,
@@ -124,10 +125,15 @@ def signoff_request(
             f"Version {version.number} is {version.get_status_display().lower()}; "
             "publish a new version to ask for sign-off again."
         )
-    if current_inputs_sha256 is not None and current_inputs_sha256 != version.snapshot_sha256:
+    if current_inputs_sha256 is not None and superseded_by_changes(
+        snapshot_sha256=version.snapshot_sha256,
+        history_seq=version.history_seq,
+        current_sha256=current_inputs_sha256,
+        latest_change=latest_data_change(version.plan),
+    ):
         raise ValidationError(
-            "The plan has changed since this version was published; publish a new version "
-            "and ask for sign-off on that."
+            "The plan's data has changed since this version was published; publish a new "
+            "version and ask for sign-off on that."
         )
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date cannot be in the past."})

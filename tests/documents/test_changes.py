@@ -6,9 +6,11 @@ import pytest
 
 from audit.selectors import chain_head
 from documents import services
-from documents.changes import change_summary
+from documents.changes import change_summary, latest_data_change, superseded_by_changes
+from documents.selectors import version_state
 from tests.conftest import PlanPeople
 from tests.documents.factories import ContactFactory
+from tests.documents.helpers import publish_now
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +65,39 @@ def test_changes_of_another_plan_are_not_counted(people: PlanPeople) -> None:
         people.plan, since_seq=head, until_seq=chain_head().seq, previous_number=1, since="x"
     )
     assert summary.total == 0 and summary.rows == ()
+
+
+H_FROZEN, H_NOW = "a" * 64, "b" * 64
+
+
+def test_a_version_is_superseded_when_the_document_differs_after_a_recorded_change() -> None:
+    assert superseded_by_changes(
+        snapshot_sha256=H_FROZEN, history_seq=10, current_sha256=H_NOW, latest_change=11
+    )
+
+
+def test_a_document_worded_differently_with_no_change_recorded_supersedes_nothing() -> None:
+    # An upgrade that rewords the analysis part changes the hash, not the data.
+    assert not superseded_by_changes(
+        snapshot_sha256=H_FROZEN, history_seq=10, current_sha256=H_NOW, latest_change=10
+    )
+
+
+def test_a_change_put_back_as_it_was_supersedes_nothing() -> None:
+    assert not superseded_by_changes(
+        snapshot_sha256=H_FROZEN, history_seq=10, current_sha256=H_FROZEN, latest_change=12
+    )
+
+
+def test_a_version_without_a_checkpoint_is_judged_on_the_document_alone() -> None:
+    assert superseded_by_changes(
+        snapshot_sha256=H_FROZEN, history_seq=None, current_sha256=H_NOW, latest_change=None
+    )
+
+
+def test_publishing_and_sign_off_are_not_data_changes(people: PlanPeople) -> None:
+    ContactFactory.create(plan=people.plan)
+    before = latest_data_change(people.plan)
+    version = publish_now(people.plan, people.manager)
+    assert latest_data_change(people.plan) == before
+    assert not version_state(version).superseded_by_changes
