@@ -62,7 +62,7 @@ def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(
     expect(page.locator("#import-clean")).to_be_visible()
     expect(page.locator("#import-counts")).to_contain_text("3 to create")
     page.get_by_role("button", name="Apply import").click()
-    expect(page.get_by_text("3 created")).to_be_visible()
+    expect(page.locator("#import-done")).to_contain_text("3 created")
     assert Component.objects.filter(plan=plan).count() == 3
 
     page.get_by_role("link", name="Go to the inventory").click()
