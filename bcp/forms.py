@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bcp.concurrency import parse_version
 from bcp.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Membership, Plan, Role
+from bcp.services import PLAN_EDITABLE_FIELDS
 from bcp.starting import Start, StartingPoint, copy_sources
 
 
@@ -70,14 +71,7 @@ class VersionedFormMixin(forms.Form):
 class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     class Meta:
         model = Plan
-        fields = [
-            "name",
-            "organisation",
-            "scope",
-            "classification",
-            "review_interval_months",
-            "next_review",
-        ]
+        fields = list(PLAN_EDITABLE_FIELDS)
         widgets = {
             "scope": forms.Textarea(attrs={"rows": 4}),
             "next_review": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

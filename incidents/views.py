@@ -195,11 +195,19 @@ def calltree_start(request: PlanRequest, incident_pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         emailed = sum(1 for n in sent if n.sent_at)
-        text = f"Call tree started: {emailed} of {counted(len(sent), 'person', 'people')} emailed"
-        if emailed < len(sent):
-            text += f"; call the other {len(sent) - emailed} by phone"
-        messages.success(request, text + ".")
+        people = counted(len(sent), "person", "people")
+        messages.success(
+            request, _emailed_message(f"Call tree started: {emailed} of {people} emailed", sent)
+        )
     return _back(incident, "call-tree")
+
+
+def _emailed_message(lead: str, sent: list[Any]) -> str:
+    """``lead``, then who is left to phone when some emails could not be sent."""
+    emailed = sum(1 for n in sent if n.sent_at)
+    if emailed < len(sent):
+        lead += f"; call the other {len(sent) - emailed} by phone"
+    return lead + "."
 
 
 @require_POST
@@ -212,10 +220,8 @@ def calltree_resend(request: PlanRequest, incident_pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         emailed = sum(1 for n in sent if n.sent_at)
-        text = f"Emailed again: {emailed} of {counted(len(sent), 'person', 'people')}"
-        if emailed < len(sent):
-            text += f"; call the other {len(sent) - emailed} by phone"
-        messages.success(request, text + ".")
+        people = counted(len(sent), "person", "people")
+        messages.success(request, _emailed_message(f"Emailed again: {emailed} of {people}", sent))
     return _back(incident, "call-tree")
 
 
