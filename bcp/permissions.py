@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -73,10 +73,6 @@ def check_plan_capability(user: Any, plan: Plan, capability: Capability) -> Memb
             f"Your role on this plan ({membership.get_role_display()}) does not allow this."
         )
     return membership
-
-
-P = ParamSpec("P")
-R = TypeVar("R", bound=HttpResponse)
 
 
 def plan_required(
