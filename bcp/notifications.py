@@ -1,22 +1,20 @@
-"""Emails to a plan's managers when something waits for them, sent after the change commits.
+"""Messages to a plan's managers when something waits for them.
 
-A service that changes state calls :func:`managers_notify` inside its transaction; the
-email leaves only once the transaction commits, so a rolled-back change never tells
-anyone anything. Each manager with an email address gets a message of their own (no
-one sees another's address); the person who acted is not told about their own action.
+A service that changes state calls :func:`managers_notify` inside its transaction.
+Each manager gets an inbox entry of their own (notifications app) and, unless they
+chose the daily digest or the inbox only for that kind, an email that leaves only once
+the transaction commits, so a rolled-back change never tells anyone anything. No one
+sees another's address; the person who acted is not told about their own action.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.contrib.auth.models import AbstractBaseUser
 
 from bcp.models import Membership, Plan, Role
+from notifications.models import Kind
 
 
 @dataclass(frozen=True)
@@ -28,44 +26,38 @@ class Notice:
     subject: str
     body: str
     path: str
+    kind: Kind
 
     def __post_init__(self) -> None:
         if not self.subject.strip() or "\n" in self.subject:
             raise ValueError("A notice's subject is one non-empty line.")
         if not self.path.startswith("/"):
             raise ValueError("A notice links to a path on this site.")
+        Kind(self.kind)
 
 
-def absolute_link(path: str, site: str) -> str:
-    """A link that works in an email: the acting request's site, else SITE_URL if set."""
-    base = site or getattr(settings, "SITE_URL", "") or ""
-    return f"{base.rstrip('/')}{path}"
-
-
-def _manager_addresses(plan_pk: int, *, except_user_pk: int | None) -> list[str]:
-    managers = Membership.objects.filter(plan_id=plan_pk, role=Role.MANAGER).exclude(user__email="")
+def plan_managers(plan: Plan, *, except_user_pk: int | None = None) -> list[AbstractBaseUser]:
+    memberships = Membership.objects.filter(plan=plan, role=Role.MANAGER).select_related("user")
     if except_user_pk is not None:
-        managers = managers.exclude(user_id=except_user_pk)
-    return sorted(set(managers.values_list("user__email", flat=True)))
+        memberships = memberships.exclude(user_id=except_user_pk)
+    return [m.user for m in memberships.order_by("user_id")]
 
 
-def _send(notice: Notice, *, site: str, except_user_pk: int | None) -> int:
-    recipients = _manager_addresses(notice.plan_pk, except_user_pk=except_user_pk)
-    if not recipients:
-        return 0
-    body = f"{notice.body}\n\nOpen: {absolute_link(notice.path, site)}\n"
-    subject = f"[{notice.plan_name}] {notice.subject}"
-    with get_connection() as connection:
-        return sum(
-            EmailMessage(subject, body, None, [address], connection=connection).send()
-            for address in recipients
-        )
+def managers_notify(
+    *, plan: Plan, notice: Notice, actor: AbstractBaseUser | None = None, site: str = ""
+) -> None:
+    """Send ``notice`` to each of ``plan``'s managers except ``actor``."""
+    from notifications.services import notification_send
 
-
-def managers_notify(*, plan: Plan, notice: Notice, actor: Any = None, site: str = "") -> None:
-    """Email ``notice`` to ``plan``'s managers once the current transaction commits."""
     if notice.plan_pk != plan.pk:
         raise ValueError("The notice is about another plan.")
-    transaction.on_commit(
-        functools.partial(_send, notice, site=site, except_user_pk=getattr(actor, "pk", None))
-    )
+    for manager in plan_managers(plan, except_user_pk=getattr(actor, "pk", None)):
+        notification_send(
+            recipient=manager,
+            kind=notice.kind,
+            title=notice.subject,
+            body=notice.body,
+            link=notice.path,
+            plan=plan,
+            site=site,
+        )

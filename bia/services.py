@@ -777,6 +777,7 @@ def assessment_submit(*, assessment: Assessment, user: Any, site: str = "") -> A
 
 def _notify_submitted(assessment: Assessment, *, user: Any, site: str) -> None:
     from bcp.notifications import Notice, managers_notify
+    from notifications.models import Kind
 
     plan, function = assessment.plan, assessment.function
     who = user.get_full_name() or user.get_username()
@@ -796,6 +797,7 @@ def _notify_submitted(assessment: Assessment, *, user: Any, site: str) -> None:
             path=reverse(
                 "bia_assessment", kwargs={"plan_pk": plan.pk, "assessment_pk": assessment.pk}
             ),
+            kind=Kind.BIA_SUBMITTED,
         ),
     )
 

@@ -253,6 +253,7 @@ def signoff_decide(
 def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any, site: str) -> None:
     """Tell the plan's managers what was decided and where the version stands now."""
     from bcp.notifications import Notice, managers_notify
+    from notifications.models import Kind
 
     version.refresh_from_db(fields=["status"])
     approved = SignOffRequest.objects.filter(
@@ -279,6 +280,7 @@ def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any,
             subject=f"Version {version.number} {verdict} by {_user_label(user)}",
             body=body,
             path=version.get_absolute_url(),
+            kind=Kind.SIGNOFF_DECIDED,
         ),
     )
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "documents",
     "incidents",
     "audit",
+    "notifications",
+    "django_celery_beat",
     # Last, as its documentation asks: it wraps authentication for every app above.
     "axes",
 ]

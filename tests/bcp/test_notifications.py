@@ -10,6 +10,7 @@ from django.db import transaction
 from bcp.models import Role
 from bcp.notifications import Notice, managers_notify
 from bia import services as bia_services
+from notifications.models import Kind
 from documents import signoff
 from documents.models import PlanVersion, SignOffRequest
 from tests.bia.factories import bia_world, fill_required
@@ -27,6 +28,7 @@ def _notice(people: PlanPeople) -> Notice:
         subject="Something waits",
         body="Details.",
         path="/plans/",
+        kind=Kind.BIA_SUBMITTED,
     )
 
 
