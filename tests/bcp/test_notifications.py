@@ -10,9 +10,9 @@ from django.db import transaction
 from bcp.models import Role
 from bcp.notifications import Notice, managers_notify
 from bia import services as bia_services
-from notifications.models import Kind
 from documents import signoff
 from documents.models import PlanVersion, SignOffRequest
+from notifications.models import Kind
 from tests.bia.factories import bia_world, fill_required
 from tests.conftest import PlanPeople
 from tests.documents.factories import PlanVersionFactory, SignOffRequestFactory
