@@ -80,7 +80,7 @@ def notification_send(
     _validate(title=title, body=body, link=link)
     delivery = delivery_for(recipient, kind)
     notification = Notification.objects.create(
-        recipient=recipient,
+        recipient_id=recipient.pk,
         kind=kind,
         plan=plan,
         title=title,
