@@ -428,9 +428,11 @@ def agreed_objective_set(
             agreed = AgreedObjective(plan=plan, function=function, **values)
             agreed.full_clean()
             agreed.save()
+            _inputs_changed(plan, user)
             return agreed
         updated = save_if_current(existing, expected_version=expected_version, changes=values)
     assert isinstance(updated, AgreedObjective)
+    _inputs_changed(plan, user)
     return updated
 
 
@@ -454,3 +456,11 @@ def agreed_objective_clear(
         save_if_current(existing, expected_version=expected_version, changes={})
     with change_context(user=user, reason=reason or "Agreed objectives withdrawn", ticket=ticket):
         existing.delete()
+    _inputs_changed(plan, user)
+
+
+def _inputs_changed(plan: Plan, user: Any) -> None:
+    """Agreed objectives are required figures: check which functions' figures moved."""
+    from review.services import review_check_request
+
+    review_check_request(plan=plan, user=user)

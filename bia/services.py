@@ -772,7 +772,15 @@ def assessment_submit(*, assessment: Assessment, user: Any, site: str = "") -> A
         )
     assert isinstance(updated, Assessment)
     _notify_submitted(updated, user=user, site=site)
+    _inputs_changed(updated.plan, user)
     return updated
+
+
+def _inputs_changed(plan: Plan, user: Any) -> None:
+    """Reviewed answers feed the analysis: check which functions' figures moved."""
+    from review.services import review_check_request
+
+    review_check_request(plan=plan, user=user)
 
 
 def _notify_submitted(assessment: Assessment, *, user: Any, site: str) -> None:
@@ -817,6 +825,7 @@ def assessment_approve(*, assessment: Assessment, user: Any, reason: str = "") -
             },
         )
     assert isinstance(updated, Assessment)
+    _inputs_changed(updated.plan, user)
     return updated
 
 

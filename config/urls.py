@@ -30,6 +30,7 @@ plan_patterns: list[URLPattern | URLResolver] = [
     path("documents/", include("documents.urls")),
     path("incidents/", include("incidents.urls")),
     path("audit/", include("audit.urls")),
+    path("review/", include("review.urls")),
 ]
 
 urlpatterns = [

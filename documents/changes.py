@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Min
 from bcp.models import Plan
 
 # Records describing the publishing itself, not the plan's data.
-NOT_INPUTS = {"documents.PlanVersion", "documents.SignOffRequest"}
+NOT_INPUTS = {"documents.PlanVersion", "documents.SignOffRequest", "review.ReviewTask"}
 SECTIONS = {
     "bcp": "Plan and members",
     "bia": "Business impact analysis",

@@ -86,6 +86,13 @@ def _only(values: dict[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
     return values
 
 
+def _inputs_changed(plan: Plan, user: Any) -> None:
+    """The analysis inputs of ``plan`` changed: check which functions' figures moved."""
+    from review.services import review_check_request
+
+    review_check_request(plan=plan, user=user)
+
+
 def node_key(node: Node) -> str:
     return g.component_key(node.pk) if isinstance(node, Component) else g.group_key(node.pk)
 
@@ -186,6 +193,7 @@ def site_update(
     with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
         updated = save_if_current(site, expected_version=expected_version, changes=values)
     assert isinstance(updated, Site)
+    _inputs_changed(updated.plan, user)
     return updated
 
 
@@ -194,6 +202,7 @@ def site_delete(*, site: Site, user: Any, reason: str = "", ticket: str = "") ->
     try:
         with change_context(user=user, reason=reason or "Site removed", ticket=ticket):
             site.delete()
+        _inputs_changed(site.plan, user)
     except ProtectedError as exc:
         names = sorted(str(obj) for obj in exc.protected_objects)[:5]
         raise ValidationError(
@@ -269,6 +278,7 @@ def component_create(
     with change_context(user=user, reason=reason or "Component added", ticket=ticket, batch=batch):
         component = Component.objects.create(plan=plan, **values)
         set_runs_on(component, runs_on)
+    _inputs_changed(plan, user)
     return component
 
 
@@ -294,6 +304,7 @@ def component_update(
         assert isinstance(updated, Component)
         if runs_on is not None:
             set_runs_on(updated, runs_on)
+    _inputs_changed(updated.plan, user)
     return updated
 
 
@@ -303,6 +314,7 @@ def component_delete(
 ) -> None:
     with change_context(user=user, reason=reason or "Component removed", ticket=ticket):
         component.delete()
+    _inputs_changed(component.plan, user)
 
 
 # --- redundancy groups -------------------------------------------------------
@@ -371,6 +383,7 @@ def group_create(
     ):
         group = RedundancyGroup.objects.create(plan=plan, **values)
         set_members(group, members)
+    _inputs_changed(plan, user)
     return group
 
 
@@ -401,6 +414,7 @@ def group_update(
         assert isinstance(updated, RedundancyGroup)
         if members is not None:
             set_members(updated, members)
+    _inputs_changed(updated.plan, user)
     return updated
 
 
@@ -408,6 +422,7 @@ def group_update(
 def group_delete(*, group: RedundancyGroup, user: Any, reason: str = "", ticket: str = "") -> None:
     with change_context(user=user, reason=reason or "Redundancy group removed", ticket=ticket):
         group.delete()
+    _inputs_changed(group.plan, user)
 
 
 # --- dependencies ------------------------------------------------------------
@@ -436,6 +451,7 @@ def dependency_create(
         existing = existing.filter(group=target)
     if existing.exists():
         raise ValidationError({"target": f"“{function}” already depends on “{target}”."})
+    _inputs_changed(function.plan, user)
     with change_context(user=user, reason=reason or "Dependency added", ticket=ticket, batch=batch):
         return Dependency.objects.create(
             plan_id=function.plan_id,
@@ -466,6 +482,7 @@ def dependency_update(
             dependency, expected_version=expected_version, changes={"need": need, "notes": notes}
         )
     assert isinstance(updated, Dependency)
+    _inputs_changed(updated.plan, user)
     return updated
 
 
@@ -475,6 +492,7 @@ def dependency_delete(
 ) -> None:
     with change_context(user=user, reason=reason or "Dependency removed", ticket=ticket):
         dependency.delete()
+    _inputs_changed(dependency.plan, user)
 
 
 # --- HA techniques -----------------------------------------------------------

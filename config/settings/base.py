@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "django_celery_beat",
+    "review",
     # Last, as its documentation asks: it wraps authentication for every app above.
     "axes",
 ]

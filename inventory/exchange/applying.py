@@ -232,6 +232,9 @@ def inventory_import_apply(
         writer.nodes()
         writer.links()
         writer.dependencies()
+    from review.services import review_check_request
+
+    review_check_request(plan=plan, user=user)
     return ImportResult(
         batch=batch,
         created=preview.count("create"),

@@ -1,0 +1,49 @@
+"""Reads of continuous review: open tasks per plan and per person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, QuerySet
+
+from bcp.models import Plan
+from review.models import ReviewTask
+
+
+def plan_tasks(plan: Plan) -> QuerySet[ReviewTask]:
+    """The plan's review tasks, open ones first, newest first."""
+    return (
+        ReviewTask.objects.filter(plan=plan)
+        .select_related("function", "owner", "confirmed_by")
+        .order_by("-status", "-updated_at", "-pk")
+    )
+
+
+def open_tasks_for(user: AbstractBaseUser) -> QuerySet[ReviewTask]:
+    """Reviews waiting for ``user`` as a function's owner, on plans they are a member of."""
+    return (
+        ReviewTask.objects.filter(
+            owner_id=user.pk,
+            status=ReviewTask.Status.OPEN,
+            plan__memberships__user_id=user.pk,
+            plan__status=Plan.Status.ACTIVE,
+        )
+        .select_related("plan", "function")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_task_counts(plan_ids: Iterable[int]) -> dict[int, int]:
+    """Open review tasks per plan, one query whatever the number of plans."""
+    ids = list(plan_ids)
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        ReviewTask.objects.filter(plan_id__in=ids, status=ReviewTask.Status.OPEN)
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["plan_id"]] = row["n"]
+    return counts

@@ -1,0 +1,71 @@
+"""A small plan for review tests: one function owned by the stakeholder, on one SAN."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from bcp.models import Job, Plan
+from bia.models import BusinessFunction
+from bia.services import function_create
+from inventory.models import Component
+from inventory.services import component_create, component_update, dependency_create
+from review.services import REVIEW_CHECK_KIND, review_check_execute, review_check_request
+from tests.conftest import PlanPeople
+
+
+@dataclass
+class SanPlan:
+    people: PlanPeople
+    function: BusinessFunction
+    san: Component
+
+    @property
+    def plan(self) -> Plan:
+        return self.people.plan
+
+
+def run_check(plan: Plan, user: Any) -> dict[str, Any]:
+    """Run the waiting check as the worker would (asking for one if none waits)."""
+    job = Job.objects.filter(
+        plan=plan, kind=REVIEW_CHECK_KIND, status=Job.Status.QUEUED
+    ).first() or review_check_request(plan=plan, user=user)
+    assert job is not None
+    result = review_check_execute(job=job, progress=lambda percent, message: None)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, finished_at=timezone.now())
+    return result
+
+
+def set_san(san: Component, user: Any, **values: Any) -> Component:
+    san.refresh_from_db()
+    return component_update(
+        component=san,
+        user=user,
+        expected_version=san.version,
+        values=values,
+        reason="New SAN support contract",
+    )
+
+
+@pytest.fixture
+def san_plan(people: PlanPeople) -> SanPlan:
+    manager = people.manager
+    function = function_create(
+        plan=people.plan, user=manager, name="Student printing", owner=people.stakeholder
+    )
+    san = component_create(
+        plan=people.plan,
+        user=manager,
+        values={
+            "name": "Head office SAN",
+            "kind": "storage",
+            "availability_percent": 99.9,
+            "restore_hours": 12.0,
+        },
+    )
+    dependency_create(function=function, target=san, user=manager)
+    run_check(people.plan, manager)  # the figures as they are before any change
+    return SanPlan(people, function, san)
