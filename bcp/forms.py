@@ -261,6 +261,9 @@ class PortfolioForm(forms.Form):
         ("gaps", "Gaps open"),
         ("signoff", "Sign-off"),
         ("review", "Next review"),
+        ("procedures", "Procedures fit RTO"),
+        ("exercises", "Exercises overdue"),
+        ("reviews", "Reviews waiting"),
     )
     SHOWS = (
         ("all", "All plans"),
@@ -270,6 +273,10 @@ class PortfolioForm(forms.Form):
         ("gaps", "Critical or high gaps open"),
         ("signoff", "Not signed off"),
         ("review", "Review overdue"),
+        ("procedures", "Procedures not fitting the RTO"),
+        ("exercises", "Exercises overdue"),
+        ("reviews", "Reviews waiting for owners"),
+        ("changed", "Changed since the published version"),
     )
 
     q = forms.CharField(label="Plan name contains", required=False, max_length=100)

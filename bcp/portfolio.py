@@ -17,11 +17,24 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.selectors import AnalysisStanding, analysis_standings, required_rtos
+from analysis.selectors import (
+    AnalysisStanding,
+    RequiredObjective,
+    analysis_standings,
+    required_objectives,
+    required_rtos,
+)
 from bcp.models import Plan, Role
 from bia.selectors import BiaCoverage, bia_coverage
 from documents.models import PlanVersion
-from documents.selectors import SignOffStanding, signoff_standings
+from documents.selectors import (
+    SignOffStanding,
+    changed_since_versions,
+    procedure_minutes,
+    signoff_standings,
+)
+from incidents.selectors import overdue_exercise_counts
+from review.selectors import open_task_counts
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,15 @@ class ReadinessRow:
     today: datetime.date
     # The viewer's role on the plan: links go where they can act, else where they can look.
     role: str | None = None
+    # N when the plan's data changed after its newest version N was frozen.
+    changed_since: int | None = None
+    # Review tasks waiting for function owners.
+    reviews_open: int = 0
+    # Functions with a required RTO, and how many of them have procedures whose steps fit it.
+    procedures_due: int = 0
+    procedures_fit: int = 0
+    # Functions whose recovery exercise is overdue.
+    exercises_overdue: int = 0
 
     @property
     def can_edit(self) -> bool:
@@ -96,10 +118,38 @@ class ReadinessRow:
         s = self.signoff
         if s.version_pk is None:
             return Figure(s.label, False, self._url("documents_home"))
+        text = f"v{s.number}: {s.label}"
+        if self.changed_since is not None:
+            text += f" · changed since version {self.changed_since}"
         return Figure(
-            f"v{s.number}: {s.label}",
-            s.state == PlanVersion.Status.APPROVED,
+            text,
+            s.state == PlanVersion.Status.APPROVED and self.changed_since is None,
             self._url("version_detail", version_pk=s.version_pk),
+        )
+
+    @property
+    def procedures_figure(self) -> Figure:
+        url = self._url("procedure_list")
+        if not self.procedures_due:
+            return Figure("No required RTO yet", False, self._url("analysis_dashboard"))
+        return Figure(
+            f"{self.procedures_fit} of {self.procedures_due}",
+            self.procedures_fit == self.procedures_due,
+            url,
+        )
+
+    @property
+    def exercises_figure(self) -> Figure:
+        n = self.exercises_overdue
+        return Figure(
+            f"{n} overdue" if n else "None overdue", n == 0, self._url("exercise_schedule")
+        )
+
+    @property
+    def reviews_figure(self) -> Figure:
+        n = self.reviews_open
+        return Figure(
+            f"{n} waiting" if n else "None waiting", n == 0, self._url("review_task_list")
         )
 
     @property
@@ -129,6 +179,9 @@ class ReadinessRow:
                 self.gaps_figure,
                 self.signoff_figure,
                 self.review_figure,
+                self.procedures_figure,
+                self.exercises_figure,
+                self.reviews_figure,
             )
         )
 
@@ -147,18 +200,47 @@ def readiness_rows(
     bia = bia_coverage(ids)
     analysis = analysis_standings(ids)
     signoff = signoff_standings(ids)
+    changed = changed_since_versions(ids)
+    reviews = open_task_counts(ids)
+    objectives = required_objectives(ids)
+    procedures = procedure_minutes(ids)
     today = timezone.localdate()
-    return [
-        ReadinessRow(
-            plan,
-            bia[plan.pk],
-            analysis[plan.pk],
-            signoff[plan.pk],
-            today,
-            roles.get(plan.pk, getattr(plan, "user_role", None)),
+    exercises = overdue_exercise_counts(ids, today=today)
+    rows = []
+    for plan in plans:
+        due, fit = procedure_fit(objectives[plan.pk], procedures[plan.pk])
+        rows.append(
+            ReadinessRow(
+                plan,
+                bia[plan.pk],
+                analysis[plan.pk],
+                signoff[plan.pk],
+                today,
+                roles.get(plan.pk, getattr(plan, "user_role", None)),
+                changed_since=changed[plan.pk],
+                reviews_open=reviews[plan.pk],
+                procedures_due=due,
+                procedures_fit=fit,
+                exercises_overdue=exercises[plan.pk],
+            )
         )
-        for plan in plans
-    ]
+    return rows
+
+
+def procedure_fit(
+    objectives: list[RequiredObjective], procedures: Mapping[int, list[int]]
+) -> tuple[int, int]:
+    """How many functions have a required RTO, and how many of those have procedures whose
+    steps each fit in it (a function without a procedure does not fit)."""
+    due = fit = 0
+    for objective in objectives:
+        if objective.rto_hours is None:
+            continue
+        due += 1
+        totals = procedures.get(objective.function_pk, [])
+        if totals and all(minutes <= objective.rto_hours * 60 for minutes in totals):
+            fit += 1
+    return due, fit
 
 
 # --- sorting and filtering -------------------------------------------------------------
@@ -195,6 +277,13 @@ SORT_KEYS: dict[str, Callable[[ReadinessRow], Any]] = {
     ),
     "signoff": lambda r: (_SIGNOFF_ORDER.get(r.signoff.state, 0), r.plan.name.lower()),
     "review": lambda r: (r.plan.next_review, r.plan.name.lower()),
+    "procedures": lambda r: (
+        r.procedures_fit / r.procedures_due if r.procedures_due else -1.0,
+        r.plan.name.lower(),
+    ),
+    # Most first when ascending, as for gaps.
+    "exercises": lambda r: (-r.exercises_overdue, r.plan.name.lower()),
+    "reviews": lambda r: (-r.reviews_open, r.plan.name.lower()),
 }
 
 FILTERS: dict[str, Callable[[ReadinessRow], bool]] = {
@@ -205,6 +294,10 @@ FILTERS: dict[str, Callable[[ReadinessRow], bool]] = {
     "gaps": lambda r: not r.gaps_figure.ok,
     "signoff": lambda r: not r.signoff_figure.ok,
     "review": lambda r: r.review_overdue,
+    "procedures": lambda r: not r.procedures_figure.ok,
+    "exercises": lambda r: r.exercises_overdue > 0,
+    "reviews": lambda r: r.reviews_open > 0,
+    "changed": lambda r: r.changed_since is not None,
 }
 
 

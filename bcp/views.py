@@ -12,10 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from bcp import jobs, selectors, services, starting
+from bcp import dashboard, jobs, selectors, services, starting
 from bcp.api import PROBLEM_CONTENT_TYPE
 from bcp.checklist import first_run_checklist
 from bcp.editing import edit_page
@@ -34,13 +35,16 @@ from bcp.http import PlanRequest
 from bcp.models import Job, Membership
 from bcp.permissions import Capability, plan_required, staff_required
 from bcp.portfolio import readiness_rows, rto_chart, sorted_and_filtered
+from documents.selectors import changed_since_versions
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    plans = selectors.plan_list(request.user, include_archived=show_archived)
-    return render(request, "bcp/plan_list.html", {"plans": plans, "show_archived": show_archived})
+    plans = list(selectors.plan_list(request.user, include_archived=show_archived))
+    changed = changed_since_versions([plan.pk for plan in plans])
+    rows = [(plan, changed[plan.pk]) for plan in plans]
+    return render(request, "bcp/plan_list.html", {"rows": rows, "show_archived": show_archived})
 
 
 @login_required
@@ -109,9 +113,15 @@ def plan_detail(request: PlanRequest) -> HttpResponse:
     checklist = None
     if Capability.EDIT in request.capabilities:
         checklist = first_run_checklist(plan)
+    members = list(selectors.plan_members(plan))
+    today = timezone.localdate()
     context = {
-        "members": selectors.plan_members(plan),
+        "members": members,
         "readiness": readiness_rows([plan], roles={plan.pk: request.membership.role})[0],
+        "published_changes": dashboard.changes_since_published(plan),
+        "deadlines": dashboard.deadlines(plan, today=today),
+        "todos": dashboard.member_todos(plan, members),
+        "today": today,
         # Shown to those who can do the steps, until every step is done.
         "checklist": checklist if checklist is not None and not checklist.complete else None,
     }

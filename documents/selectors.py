@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from bcp.models import Plan
 from bcp.typecheck import ContractError, conform
@@ -312,3 +312,46 @@ def version_checkpoint(version: PlanVersion) -> str:
     """The history chain head ("SEQ:HASH") printed on the version's cover."""
     stored = _stored(version, "version__history_checkpoint")
     return stored if isinstance(stored, str) else ""
+
+
+def changed_since_versions(plan_ids: list[int]) -> dict[int, int | None]:
+    """For each plan, the number N of its newest version when the plan's data changed after
+    that version was frozen ("changed since version N"), else None; one query.
+
+    A change is a history-chain entry of the plan's data (not publishing or sign-off,
+    :data:`documents.changes.NOT_INPUTS`) after the version's checkpoint.
+    """
+    from audit.models import ChainEntry
+    from documents.changes import NOT_INPUTS
+
+    newest = (
+        PlanVersion.objects.filter(plan_id=OuterRef("plan_id")).order_by("-number").values("pk")[:1]
+    )
+    later = ChainEntry.objects.filter(
+        plan_id=OuterRef("plan_id"), seq__gt=OuterRef("history_seq")
+    ).exclude(model_label__in=NOT_INPUTS)
+    found: dict[int, int | None] = dict.fromkeys(plan_ids)
+    rows = (
+        PlanVersion.objects.filter(plan_id__in=plan_ids, pk=Subquery(newest))
+        .exclude(history_seq=None)
+        .annotate(changed=Exists(later))
+        .values_list("plan_id", "number", "changed")
+    )
+    for plan_id, number, changed in rows:
+        found[plan_id] = number if changed else None
+    return found
+
+
+def procedure_minutes(plan_ids: list[int]) -> dict[int, dict[int, list[int]]]:
+    """Per plan, per function, the summed step minutes of each of its procedures (one query;
+    plan-wide procedures are left out)."""
+    found: dict[int, dict[int, list[int]]] = {pk: {} for pk in plan_ids}
+    rows = (
+        RecoveryProcedure.objects.filter(plan_id__in=plan_ids, function__isnull=False)
+        .annotate(total=Sum("steps__expected_minutes"))
+        .values_list("plan_id", "function_id", "total")
+        .order_by()
+    )
+    for plan_id, function_id, total in rows:
+        found[plan_id].setdefault(function_id, []).append(total or 0)
+    return found

@@ -332,3 +332,20 @@ def timeline(view: IncidentView) -> list[TimelineEvent]:
         events.append(TimelineEvent(incident.closed_at, "Closed", _name(incident.closed_by)))
     events.sort(key=lambda e: e.at)
     return events
+
+
+def overdue_exercise_counts(plan_ids: list[int], *, today: dt.date) -> dict[int, int]:
+    """Per plan, how many functions' recovery exercises are overdue (their schedule's next
+    due date has passed); one query."""
+    from incidents.models import ExerciseSchedule
+
+    counts = dict.fromkeys(plan_ids, 0)
+    rows = (
+        ExerciseSchedule.objects.filter(plan_id__in=plan_ids, next_due__lt=today)
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["plan_id"]] = row["n"]
+    return counts
