@@ -398,35 +398,3 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
             for entry in results["functions"]
         },
     }
-
-
-@dataclass(frozen=True)
-class RequiredObjective:
-    """One function's required RTO and RPO in hours (None: none required yet)."""
-
-    function_pk: int
-    rto_hours: float | None
-    rpo_hours: float | None
-
-
-def required_objectives(plan_ids: list[int]) -> dict[int, list[RequiredObjective]]:
-    """Per plan, every function's required RTO and RPO from the plan's latest finished run
-    (as :func:`required_rtos`, one query); a run whose results cannot be read adds nothing."""
-    found: dict[int, list[RequiredObjective]] = {pk: [] for pk in plan_ids}
-    rows = _newest_finished_runs(plan_ids).values_list("plan_id", "results__functions")
-    for plan_id, functions in rows:
-        if isinstance(functions, str):  # databases that return JSON text for a key
-            functions = json.loads(functions)
-        try:
-            check(functions, list[FunctionResult], path="functions")
-        except ResultsInvalid:
-            continue
-        found[plan_id] = [
-            RequiredObjective(
-                entry["pk"],
-                None if entry["required"] is None else entry["required"]["rto_hours"],
-                None if entry["required"] is None else entry["required"]["rpo_hours"],
-            )
-            for entry in functions
-        ]
-    return found

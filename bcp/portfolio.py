@@ -17,13 +17,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.selectors import (
-    AnalysisStanding,
-    RequiredObjective,
-    analysis_standings,
-    required_objectives,
-    required_rtos,
-)
+from analysis.programme import RequiredObjective, required_objectives
+from analysis.selectors import AnalysisStanding, analysis_standings, required_rtos
 from bcp.models import Plan, Role
 from bia.selectors import BiaCoverage, bia_coverage
 from documents.models import PlanVersion

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bcp import dashboard, jobs, selectors, services, starting
 from bcp.api import PROBLEM_CONTENT_TYPE
+from bcp.charts import portfolio_charts
 from bcp.checklist import first_run_checklist
 from bcp.editing import edit_page
 from bcp.forms import (
@@ -66,6 +67,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "total": len(rows),
         "options": options,
         "chart": rto_chart(plans),
+        "charts": portfolio_charts(plans),
     }
     return render(request, "bcp/portfolio.html", context, status=200 if valid else 400)
 
