@@ -1,28 +1,29 @@
-"""Telling a function's owner that a review waits for them."""
+"""Telling a function's owner that a review waits for them: their inbox, and email unless
+they chose the daily digest or the inbox only for review tasks."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-
-from bcp.notifications import absolute_link
+from notifications.models import BODY_MAX, TITLE_MAX, Kind
+from notifications.services import notification_send
 from review.models import ReviewTask
 
 
 def review_task_notify(task: ReviewTask, *, message: str, opened: bool) -> None:
-    """Email the owner once the change commits (nothing is sent for a rolled-back one)."""
     owner = task.owner
-    if owner is None or not owner.email:
+    if owner is None:
         return
     function = task.function.name
     title = (
-        f"Please confirm the BIA of {function}"
+        f"Please confirm the BIA of {function} still holds"
         if opened
         else f"Another change for the BIA of {function}"
     )
-    body = f"{message}\n\nConfirm or revise: {absolute_link(task.get_absolute_url(), '')}\n"
-    subject = f"[{task.plan.name}] {title}"
-    address = owner.email
-    sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
-    transaction.on_commit(lambda: EmailMessage(subject, body, sender, [address]).send())
+    body = message if len(message) <= BODY_MAX else message[: BODY_MAX - 1] + "…"
+    notification_send(
+        recipient=owner,
+        kind=Kind.REVIEW_TASK,
+        title=title[:TITLE_MAX],
+        body=body,
+        link=task.get_absolute_url(),
+        plan=task.plan,
+    )

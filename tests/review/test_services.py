@@ -129,3 +129,16 @@ def test_a_change_the_owner_made_asks_nothing_of_them(san_plan: SanPlan) -> None
     set_san(san_plan.san, people.manager, restore_hours=24.0)
     run_check(san_plan.plan, people.manager)
     assert not ReviewTask.objects.filter(function=other).exists()
+
+
+def test_the_owner_finds_the_task_in_their_inbox(san_plan: SanPlan) -> None:
+    from notifications.models import Notification
+
+    set_san(san_plan.san, san_plan.people.manager, restore_hours=24.0)
+    run_check(san_plan.plan, san_plan.people.manager)
+    (note,) = Notification.objects.filter(
+        recipient_id=san_plan.people.stakeholder.pk, kind="review_task"
+    )
+    task = ReviewTask.objects.get(function=san_plan.function)
+    assert note.link == task.get_absolute_url()
+    assert "restore time changed from 12 h to 1 d" in note.body
