@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from analysis.models import AnalysisRun
-from bcp.models import Job
 from tests.analysis.conftest import printing_function
 from tests.conftest import client_for
-
-
-def _wait(job: Job, timeout: float = 90) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"analysis job still {job.status}: {job.message}")
+from tests.helpers import job_wait
 
 
 @pytest.mark.worker
@@ -37,7 +26,7 @@ def test_plan_analysis_started_from_the_page_completes_in_the_worker(
     assert response.status_code == 200
     run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
     assert run is not None
-    job = _wait(run.job)
+    job = job_wait(run.job)
     assert job.status == "succeeded", job.error
     run.refresh_from_db()
     assert run.inputs_hash and run.results["functions"]
@@ -59,7 +48,7 @@ def test_one_function_is_recomputed_alone(demo: dict[str, Any], celery_worker_pr
         )
     )
     run = AnalysisRun.objects.get(plan=plan, function=function)
-    assert _wait(run.job).status == "succeeded"
+    assert job_wait(run.job).status == "succeeded"
     run.refresh_from_db()
     assert [f["pk"] for f in run.results["functions"]] == [function.pk]
     assert run.results["scope"] == "function"

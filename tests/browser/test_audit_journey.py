@@ -15,16 +15,13 @@ from playwright.sync_api import Page, expect
 from bcp.demo import DEMO_PASSWORD, demo_load
 from inventory import services as inventory_services
 from inventory.models import Component
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+    browser_sign_in(page, base, username, DEMO_PASSWORD)
 
 
 def logout(page: Page) -> None:

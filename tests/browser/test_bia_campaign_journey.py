@@ -12,6 +12,7 @@ from bcp.models import Role
 from bia import services
 from bia.models import Answer, Assessment, AssessmentState, ImpactSettings
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -28,11 +29,7 @@ LEVELS = {
 
 
 def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+    browser_sign_in(page, base, username, PASSWORD)
 
 
 def _plan_with_three_functions() -> Any:

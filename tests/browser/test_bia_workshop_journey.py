@@ -12,17 +12,14 @@ from bcp.models import Role
 from bia import services
 from bia.models import ActionItem, Answer, Assessment, Workshop
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
 def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+    browser_sign_in(page, base, username, PASSWORD)
 
 
 def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(

@@ -9,17 +9,14 @@ from playwright.sync_api import Page, expect
 
 from bcp.models import Role
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
 def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+    browser_sign_in(page, base, username, PASSWORD)
 
 
 def test_manager_creates_plan_adds_stakeholder_and_sees_reasoned_edit_in_history(

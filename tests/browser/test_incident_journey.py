@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from incidents.models import AfterActionReport, Incident
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
+from tests.helpers import browser_sign_in
 from tests.incidents.factories import print_estate
 from tests.incidents.smtp import running_smtp_server
 
@@ -24,11 +25,7 @@ LIVE = 12_000
 
 
 def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+    browser_sign_in(page, base, username, TEST_PASSWORD)
 
 
 def test_declare_work_the_steps_together_acknowledge_by_email_and_close_with_a_report(

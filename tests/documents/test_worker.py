@@ -14,18 +14,9 @@ from config.celery import app as celery_app
 from documents.models import PlanVersion
 from documents.publishing import PUBLISH_TASK, RENDER_DRAFT_KIND, RENDER_VERSION_KIND
 from tests.conftest import PlanPeople, client_for
+from tests.helpers import job_wait
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait(job: Job, timeout: float = 120) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job stayed {job.status}: {job.message}")
 
 
 def test_publishing_from_the_page_freezes_and_renders_the_version_in_the_worker(
@@ -38,7 +29,7 @@ def test_publishing_from_the_page_freezes_and_renders_the_version_in_the_worker(
     )
     assert response.status_code == 302
     assert not PlanVersion.objects.filter(plan=people.plan).exists()  # frozen by the worker
-    job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
+    job = job_wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
     assert job.status == Job.Status.SUCCEEDED, job.error
     version = PlanVersion.objects.get(plan=people.plan)
     assert version.status == PlanVersion.Status.PUBLISHED
@@ -58,7 +49,7 @@ def test_a_redelivered_render_message_creates_no_second_artifact(
         reverse("version_publish", kwargs={"plan_pk": people.plan.pk}),
         {"limitations_reason": "A first issue"},
     )
-    job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
+    job = job_wait(Job.objects.get(plan=people.plan, kind=RENDER_VERSION_KIND))
     version = PlanVersion.objects.get(plan=people.plan)
     rendered = (version.pdf.name, version.pdf_sha256, version.version, job.finished_at)
     celery_app.send_task(PUBLISH_TASK, args=[str(job.pk)])
@@ -77,7 +68,7 @@ def test_a_draft_export_shows_progress_and_then_a_download_link(
         reverse("draft_export_start", kwargs={"plan_pk": people.plan.pk}), HTTP_HX_REQUEST="true"
     )
     assert 'hx-trigger="every 1s"' in response.content.decode()
-    job = _wait(Job.objects.get(plan=people.plan, kind=RENDER_DRAFT_KIND))
+    job = job_wait(Job.objects.get(plan=people.plan, kind=RENDER_DRAFT_KIND))
     assert job.status == Job.Status.SUCCEEDED, job.error
     fragment = client.get(
         reverse("documents_job", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk}),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from bcp.models import Job
 from incidents import reports, services
 from incidents.models import AfterActionReport, Incident
 from tests.conftest import PlanPeople, client_for
+from tests.helpers import job_wait
 from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
 
 
@@ -92,16 +92,6 @@ def test_a_report_of_an_open_incident_is_a_draft(people: PlanPeople) -> None:
     assert "not restored yet" in html
 
 
-def _wait(job: Job, timeout: float = 120) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job stayed {job.status}: {job.message}")
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_renders_a_draft_pdf_with_the_draft_and_exercise_marks(
@@ -113,7 +103,7 @@ def test_the_worker_renders_a_draft_pdf_with_the_draft_and_exercise_marks(
     url = f"/plans/{estate.plan.pk}/incidents/{incident.pk}/reports/"
     assert client.post(url).status_code == 302
     report = AfterActionReport.objects.get(incident=incident)
-    job = _wait(report.job)
+    job = job_wait(report.job)
     assert job.status == Job.Status.SUCCEEDED, job.error
     report.refresh_from_db()
     download = client.get(f"{url}{report.pk}/download/")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -13,20 +12,11 @@ from django.urls import reverse
 from bcp.models import Job
 from inventory.models import Component
 from tests.conftest import PlanPeople, client_for
+from tests.helpers import job_wait
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROWS = 400
-
-
-def _wait(job: Job, timeout: float = 120) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job stayed {job.status}: {job.message}")
 
 
 def _csv(rows: int) -> bytes:
@@ -43,7 +33,7 @@ def _upload(people: PlanPeople, data: bytes, name: str = "mfds.csv") -> tuple[Cl
         {"file": SimpleUploadedFile(name, data), "section": "components"},
     )
     assert response.status_code == 302
-    check = _wait(Job.objects.get(plan=people.plan, kind="inventory_import_check"))
+    check = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import_check"))
     assert check.status == Job.Status.SUCCEEDED, check.error
     return client, response["Location"]
 
@@ -56,7 +46,7 @@ def test_an_upload_is_checked_in_the_worker_then_applied_there_under_one_batch(
     assert preview.context["counts"]["create"] == ROWS
     assert not Component.objects.filter(plan=people.plan).exists()
     assert client.post(preview_url).status_code == 302
-    job = _wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
+    job = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert job.result["created"] == ROWS
     components = Component.objects.filter(plan=people.plan)
@@ -99,7 +89,7 @@ def test_an_import_that_went_stale_in_the_queue_fails_whole(
     client, preview_url = _upload(people, _csv(ROWS))
     GroupFactory.create(plan=people.plan, name="MFD 0007")  # added after the preview
     client.post(preview_url)
-    job = _wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
+    job = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
     assert job.status == Job.Status.FAILED
     assert "used by both a component and a group" in job.error
     assert not Component.objects.filter(plan=people.plan).exists()

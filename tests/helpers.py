@@ -1,0 +1,37 @@
+"""Helpers shared by tests that drive a real worker or a real browser.
+
+Kept as plain functions (not fixtures) because the tests call them with their own
+arguments mid-test; one place means one waiting rule and one sign-in path for every app.
+"""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import Page, expect
+
+from bcp.models import Job
+
+
+def job_wait(job: Job, timeout: float = 120) -> Job:
+    """Poll the job's row until a worker has finished it (succeeded or failed).
+
+    Raises AssertionError naming the last status and message when ``timeout`` seconds pass,
+    so a stuck worker fails the test with the reason instead of hanging it.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.25)
+    raise AssertionError(f"job {job.kind} stayed {job.status}: {job.message}")
+
+
+def browser_sign_in(page: Page, base: str, username: str, password: str) -> None:
+    """Sign in through the real form and wait for the plan list a signed-in person lands on."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
