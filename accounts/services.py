@@ -3,6 +3,9 @@
 TOTP devices and recovery codes are django-otp's (``otp_totp``, ``otp_static``): one
 authenticator app per person, and one set of single-use recovery codes made when the
 app is confirmed. A code typed at sign-in is tried against both.
+
+Recovery codes are shown once and stored only as a keyed hash (:func:`recovery_code_hash`),
+as API tokens are: a copy of the database does not give anyone a way past the second factor.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,8 +27,24 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 def normalise_code(raw: str) -> str:
-    """What a person typed, as stored: no spaces or dashes, lower case."""
+    """What a person typed, as compared: no spaces or dashes, lower case."""
     return raw.replace(" ", "").replace("-", "").strip().lower()[:MAX_CODE_LENGTH]
+
+
+RECOVERY_HASH_SALT = "accounts.recovery-code"
+
+
+def recovery_code_hash(code: str) -> str:
+    """What the database keeps of a recovery code: 16 hex digits of an HMAC-SHA256.
+
+    Keyed with ``SECRET_KEY`` (a recovery code has only 40 random bits, so a plain hash
+    could be reversed by trying them all); 16 characters is the width of django-otp's
+    column. Rotating ``SECRET_KEY`` without keeping the old one in
+    ``SECRET_KEY_FALLBACKS`` makes existing recovery codes stop working.
+    """
+    return salted_hmac(RECOVERY_HASH_SALT, normalise_code(code), algorithm="sha256").hexdigest()[
+        :16
+    ]
 
 
 @transaction.atomic
@@ -55,11 +75,16 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str]:
 
 @transaction.atomic
 def recovery_codes_replace(*, user: Any) -> list[str]:
-    """Ten new single-use recovery codes; every earlier code stops working."""
+    """Ten new single-use recovery codes (returned to be shown once; only hashes are kept).
+
+    Every earlier code stops working.
+    """
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=static, token=recovery_code_hash(code)) for code in codes]
+    )
     return codes
 
 
@@ -98,7 +123,8 @@ def second_factor_verify(*, user: Any, code: str) -> Device:
         if not allowed:
             waiting = True
             continue
-        if token and device.verify_token(token):
+        typed = recovery_code_hash(token) if isinstance(device, StaticDevice) else token
+        if token and device.verify_token(typed):
             return device
     if waiting:
         raise CodeRefused(

@@ -41,7 +41,6 @@ from django.db.models import Model
 FORMAT = "continuity.backup/v1"
 APPS = (
     "auth.user",
-    "authtoken",
     "otp_totp",
     "otp_static",
     "accounts",

@@ -94,16 +94,23 @@ def _apply_change_context(sender: Any, instance: Any, history_instance: Any, **k
         history_instance.history_user = user
 
 
-@receiver(pre_create_historical_record)
-def _name_the_api_token(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
-    """A change made through the API with a person's token says which token in its reason."""
+def _reason_naming_the_token(reason: str) -> str:
+    """``reason`` with the API token of the current request named, if a token made it."""
     request = getattr(HistoricalRecords.context, "request", None)
     token_name = getattr(request, "api_token_name", None)
     if not token_name:
-        return
+        return reason
     via = f"API token “{token_name}”"
+    return f"{reason} ({via})" if reason else via
+
+
+@receiver(pre_create_historical_record)
+def _name_the_api_token(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    """A change made through the API with a person's token says which token in its reason."""
     reason = history_instance.history_change_reason or ""
-    history_instance.history_change_reason = f"{reason} ({via})" if reason else via
+    named = _reason_naming_the_token(reason)
+    if named != reason:
+        history_instance.history_change_reason = named
 
 
 # Sent by tracked_bulk_create with ``history_model``, ``history_ids`` and ``instances``
@@ -135,7 +142,8 @@ def tracked_bulk_create(model: type[models.Model], objs: list[Any]) -> list[Any]
     history_fields = list(history_model._meta.concrete_fields)
     own = {
         "history_date": timezone.now(),
-        "history_change_reason": context.reason or None,
+        # Rows inserted in bulk name the API token too, as rows saved one by one do.
+        "history_change_reason": _reason_naming_the_token(context.reason) or None,
         "history_type": "+",
         "history_user_id": context.user.pk,
         "history_ticket": context.ticket,

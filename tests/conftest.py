@@ -59,6 +59,25 @@ def client_for(user: Any | None) -> Client:
     return client
 
 
+def bearer_secret(user: Any, *, access: str = "write", name: str = "") -> str:
+    """A new API token of ``user`` (as made in the user menu), for all their plans."""
+    from accounts.services import api_token_create
+
+    _, secret = api_token_create(
+        user=user,
+        name=name or f"script-{access}",
+        access=access,
+        plan=None,
+        expires_in_days=30,
+    )
+    return secret
+
+
+def bearer_client(user: Any, *, access: str = "write", name: str = "") -> Client:
+    """A client that calls the API with a new token of ``user``, as a script would."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {bearer_secret(user, access=access, name=name)}")
+
+
 @pytest.fixture
 def manager_client(people: PlanPeople) -> Client:
     return client_for(people.manager)

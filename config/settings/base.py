@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -230,11 +229,10 @@ WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
 
 REST_FRAMEWORK = {
-    # Token first: DRF answers an anonymous call with the first class's challenge, so
-    # it gets 401 with "WWW-Authenticate: Token" (session auth has no challenge → 403).
+    # Bearer tokens first: DRF answers an anonymous call with the first class's challenge,
+    # so it gets 401 with "WWW-Authenticate: Bearer" (session auth has no challenge → 403).
+    # People's own tokens from the user menu, stored hashed: "Authorization: Bearer ct_…".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        # People's own tokens from the user menu: "Authorization: Bearer ct_…" (accounts).
         "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -194,3 +194,37 @@ def test_a_token_form_with_an_empty_name_and_a_strange_expiry_shows_field_errors
     errors = response.context["form"].errors
     assert {"name", "access", "expires_in_days"} <= set(errors)
     assert not ApiToken.objects.exists()
+
+
+def test_the_admins_plain_token_scheme_no_longer_authenticates(people: PlanPeople) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0123456789abcdef" * 2 + "01234567")
+    response = client.get(f"/api/v1/plans/{people.plan.pk}/incidents/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_no_table_of_plainly_stored_tokens_is_left() -> None:
+    from django.db import connection
+
+    assert "authtoken_token" not in connection.introspection.table_names()
+
+
+def test_an_expired_token_writing_gets_a_401_problem_and_saves_nothing(
+    people: PlanPeople,
+) -> None:
+    from inventory.models import Component
+
+    secret = _token(people.manager)
+    token = ApiToken.objects.get()
+    token.expires_at = timezone.now() - dt.timedelta(seconds=1)
+    token.save(update_fields=["expires_at"])
+    response = _api(secret).post(
+        f"/api/v1/plans/{people.plan.pk}/inventory/components/",
+        {"name": "SAN", "kind": "storage"},
+        format="json",
+    )
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert "expired" in response.json()["detail"]
+    assert not Component.objects.exists()

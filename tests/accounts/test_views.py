@@ -218,4 +218,6 @@ def test_new_recovery_codes_replace_the_old_ones(staff: Any) -> None:
     page = client.post(reverse("mfa_recovery_codes")).content.decode()
     new = re.findall(r'<li class="col-6">([a-z2-7]+)</li>', page)
     assert len(new) == 10
-    assert not StaticToken.objects.filter(device__user=staff, token__in=old).exists()
+    hashes = [services.recovery_code_hash(code) for code in old]
+    assert not StaticToken.objects.filter(device__user=staff, token__in=hashes).exists()
+    assert StaticToken.objects.filter(device__user=staff).count() == 10

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from analysis.engine import parse_topology, topology_to_dict
 from analysis.engine.examples import print_service_topology
 from tests.analysis.engine.conftest import brute_force
+from tests.conftest import bearer_secret
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,9 +193,8 @@ def test_bad_budget_query_is_a_problem_details_400(api: APIClient, params: dict[
 
 
 def test_api_accepts_token_authentication() -> None:
-    token = Token.objects.create(user=UserFactory.create())
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_secret(UserFactory.create())}")
     response = client.get(reverse("api_budget"), {"availability": "99.9"})
     assert response.status_code == 200
 

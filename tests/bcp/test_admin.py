@@ -1,6 +1,6 @@
 """No side doors: the Django admin administers accounts and only shows planning records.
 
-Walks every model registered in the admin: users, groups, API tokens and sign-in
+Walks every model registered in the admin: users, groups and sign-in
 lockouts stay editable; every other model offers no add, change, delete, bulk action
 or history revert, over HTTP too.
 """
@@ -22,12 +22,11 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Accounts are administered here: people, groups, their API tokens, and sign-in
+# Accounts are administered here: people, groups, and sign-in
 # lockouts (a staff member clears one after a user is locked out).
 ADMINISTERED_HERE = {
     "auth.user",
     "auth.group",
-    "authtoken.tokenproxy",
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",

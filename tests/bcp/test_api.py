@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_an_anonymous_api_call_gets_401_with_a_challenge(people: PlanPeople, url: str) -> None:
     response = client_for(None).get(url.format(plan=people.plan.pk))
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == "Bearer"
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["title"] == "Not authenticated"
 

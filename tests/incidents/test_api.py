@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from incidents import services
 from incidents.models import Incident
-from tests.conftest import PlanPeople
+from tests.conftest import PlanPeople, bearer_secret
 from tests.incidents.factories import Estate, declare, first_step, print_estate
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +73,8 @@ def test_an_empty_or_oversized_failure_list_is_refused(estate: Estate) -> None:
 
 
 def test_token_authentication_works_and_outsiders_get_a_403(estate: Estate) -> None:
-    token = Token.objects.create(user=estate.people.stakeholder)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_secret(estate.people.stakeholder)}")
     assert client.post(_impact_url(estate), {"failed": ["SAN"]}, format="json").status_code == 200
     outsider = _api(estate.people.outsider).post(_impact_url(estate), {"failed": ["SAN"]})
     assert outsider.status_code == 403
