@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from bcp.api import PROBLEM_CONTENT_TYPE
@@ -20,14 +20,20 @@ class ProblemItemSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
 
 
-class ProblemSerializer(serializers.Serializer[Any]):
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(required=False, help_text="Field errors of a 400 or 422.")
-    problems = ProblemItemSerializer(many=True, required=False)
-    etag = serializers.CharField(required=False, help_text="The current ETag, after a 412.")
+ProblemSerializer = inline_serializer(
+    "Problem",
+    {
+        "type": serializers.CharField(),
+        "title": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(required=False, help_text="Field errors (400, 422)."),
+        "problems": ProblemItemSerializer(many=True, required=False),
+        "etag": serializers.CharField(required=False, help_text="The current ETag, after a 412."),
+        "current_version": serializers.IntegerField(required=False),
+        "differences": serializers.ListField(child=serializers.DictField(), required=False),
+    },
+)
 
 
 DESCRIPTIONS = {

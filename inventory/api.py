@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -95,12 +96,14 @@ class InventoryDocumentView(APIView):
                 title="Unsupported media type",
                 detail="Send the document as application/json or application/yaml.",
             )
+        user = request.user
+        assert isinstance(user, AbstractBaseUser)  # the permission let only members in
         dry_run = query_flag(request, "dry_run")
         parsed = putting.read_document(bounded_body(request, putting.LIMITS.max_bytes), media_type)
         try:
             outcome = putting.inventory_document_put(
                 plan=request.plan,
-                user=request.user,
+                user=user,
                 parsed=parsed,
                 dry_run=dry_run,
                 if_match=if_match(request),
@@ -129,10 +132,11 @@ def _put_response(outcome: putting.PutOutcome, *, dry_run: bool) -> Response:
     problems = [p.as_dict() for p in preview.problems]
     if not dry_run and not outcome.applied:
         count = len(problems)
+        plural = "s" if count != 1 else ""
         response = problem_response(
             status=422,
             title="Document refused",
-            detail=f"Nothing was saved: {count} problem{'s' if count != 1 else ''} in the document.",
+            detail=f"Nothing was saved: {count} problem{plural} in the document.",
             type_=f"{PROBLEMS}inventory-refused",
             problems=problems,
         )

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from inventory import api
+from inventory import api, api_records
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", api.InventoryDocumentView.as_view(), name="api_inventory_document"),
     path("topology/", api.InventoryTopologyView.as_view(), name="api_inventory_topology"),
+    path("sites/", api_records.SiteCollectionView.as_view(), name="api_sites"),
+    path("sites/<int:pk>/", api_records.SiteView.as_view(), name="api_site"),
+    path("components/", api_records.ComponentCollectionView.as_view(), name="api_components"),
+    path("components/<int:pk>/", api_records.ComponentView.as_view(), name="api_component"),
+    path("groups/", api_records.GroupCollectionView.as_view(), name="api_groups"),
+    path("groups/<int:pk>/", api_records.GroupView.as_view(), name="api_group"),
+    path(
+        "dependencies/",
+        api_records.DependencyCollectionView.as_view(),
+        name="api_dependencies",
+    ),
+    path("dependencies/<int:pk>/", api_records.DependencyView.as_view(), name="api_dependency"),
 ]

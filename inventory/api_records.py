@@ -1,0 +1,328 @@
+"""Create and update inventory records one by one: sites, components, groups, dependencies.
+
+``POST …/inventory/<kind>/`` creates (201, with the record, its ``ETag`` and
+``Location``); ``GET``, ``PATCH`` and ``PUT …/inventory/<kind>/<id>/`` read and update.
+An update says which version it started from (``If-Match: "<version>"`` or ``version``
+in the body; neither is a 428); a stale If-Match is a 412 and a stale ``version`` a 409,
+both listing what differs. Managers write, every member reads, as on the pages. Each
+write is one call of the service the edit page calls, so rules, messages and history
+(actor, reason, the API token's name) are the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bcp.api import PlanCapabilityPermission
+from bcp.api_problems import problem_responses
+from bcp.api_writes import (
+    ExpectedVersion,
+    ServiceWriteView,
+    etag_of,
+    expected_version,
+    service_call,
+)
+from bcp.http import PlanAPIRequest
+from bcp.permissions import Capability
+from inventory import services
+from inventory.api_serializers import (
+    ComponentSerializer,
+    DependencyChangeSerializer,
+    DependencySerializer,
+    GroupSerializer,
+    PlanRecordSerializer,
+    SiteSerializer,
+)
+from inventory.models import Component, Dependency, RedundancyGroup, Site
+
+READ_PROBLEMS = problem_responses(401, 403, 404)
+CREATE_PROBLEMS = problem_responses(400, 401, 403, 404, 413, 415, 422)
+UPDATE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
+COMPONENT_VALUES = tuple(f for f in services.COMPONENT_FIELDS if f != "technique")
+
+
+def _saved(
+    request: Request, serializer: PlanRecordSerializer, instance: Any, status: int
+) -> Response:
+    body = type(serializer)(instance, plan=serializer.plan).data
+    response = Response(body, status=status)
+    response["ETag"] = etag_of(instance)
+    if status == 201:
+        response["Location"] = request.build_absolute_uri(f"{request.path}{instance.pk}/")
+    return response
+
+
+class _Collection(ServiceWriteView):
+    """POST creates one record of ``serializer_class``'s model through ``create``."""
+
+    permission_classes = [PlanCapabilityPermission]
+    required_capability = Capability.EDIT
+    parser_classes = [JSONParser]
+    serializer_class: type[PlanRecordSerializer]
+
+    def create(self, request: PlanAPIRequest, serializer: Any) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: PlanAPIRequest, plan_pk: int) -> Response:
+        serializer = self.serializer_class(data=request.data, plan=request.plan)
+        serializer.is_valid(raise_exception=True)
+        instance = service_call(lambda: self.create(request, serializer))
+        return _saved(request, serializer, instance, 201)
+
+
+class _Record(ServiceWriteView):
+    """GET reads, PATCH and PUT update one record through ``update``."""
+
+    permission_classes = [PlanCapabilityPermission]
+    parser_classes = [JSONParser]
+    serializer_class: type[PlanRecordSerializer]
+    model: type[Any]
+
+    @property
+    def required_capability(self) -> Capability:
+        return Capability.VIEW if self.request.method in SAFE_METHODS else Capability.EDIT
+
+    def update(
+        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
+    ) -> Any:
+        raise NotImplementedError
+
+    def _instance(self, request: PlanAPIRequest, pk: int) -> Any:
+        return get_object_or_404(self.model, pk=pk, plan=request.plan)
+
+    def get(self, request: PlanAPIRequest, plan_pk: int, pk: int) -> Response:
+        instance = self._instance(request, pk)
+        response = Response(self.serializer_class(instance, plan=request.plan).data)
+        response["ETag"] = etag_of(instance)
+        return response
+
+    def _change(self, request: PlanAPIRequest, pk: int, *, partial: bool) -> Response:
+        instance = self._instance(request, pk)
+        serializer = self.serializer_class(
+            instance, data=request.data, plan=request.plan, partial=partial
+        )
+        serializer.is_valid(raise_exception=True)
+        version = expected_version(request, serializer.validated_data.get("version"))
+        saved = service_call(
+            lambda: self.update(request, instance, serializer, version),
+            from_if_match=version.from_if_match,
+        )
+        return _saved(request, serializer, saved, 200)
+
+    def patch(self, request: PlanAPIRequest, plan_pk: int, pk: int) -> Response:
+        return self._change(request, pk, partial=True)
+
+    def put(self, request: PlanAPIRequest, plan_pk: int, pk: int) -> Response:
+        return self._change(request, pk, partial=False)
+
+
+def _schema(serializer: Any, noun: str) -> dict[str, Any]:
+    """OpenAPI of a collection (post) and a record (get, patch, put) of ``serializer``."""
+    return {
+        "post": extend_schema(
+            summary=f"Create a {noun}",
+            request=serializer,
+            responses={201: serializer, **CREATE_PROBLEMS},
+        ),
+        "get": extend_schema(
+            summary=f"Read a {noun}", responses={200: serializer, **READ_PROBLEMS}
+        ),
+        "patch": extend_schema(
+            summary=f"Change some fields of a {noun}",
+            request=serializer,
+            responses={200: serializer, **UPDATE_PROBLEMS},
+        ),
+        "put": extend_schema(
+            summary=f"Change a {noun}",
+            request=serializer,
+            responses={200: serializer, **UPDATE_PROBLEMS},
+        ),
+    }
+
+
+_SITE = _schema(SiteSerializer, "site")
+
+
+@extend_schema_view(post=_SITE["post"])
+class SiteCollectionView(_Collection):
+    """A site (failure domain) of the plan, named; inside another site by its name."""
+
+    serializer_class = SiteSerializer
+
+    def create(self, request: PlanAPIRequest, serializer: Any) -> Site:
+        return services.site_create(
+            plan=request.plan,
+            user=request.user,
+            values=serializer.values(services.SITE_FIELDS),
+            **serializer.why(),
+        )
+
+
+@extend_schema_view(get=_SITE["get"], patch=_SITE["patch"], put=_SITE["put"])
+class SiteView(_Record):
+    """A site of the plan: read it, or change it from the version you read."""
+
+    serializer_class = SiteSerializer
+    model = Site
+
+    def update(
+        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
+    ) -> Site:
+        return services.site_update(
+            site=instance,
+            user=request.user,
+            expected_version=version.version,
+            values=serializer.values(services.SITE_FIELDS),
+            **serializer.why(),
+        )
+
+
+_COMPONENT = _schema(ComponentSerializer, "component")
+
+
+@extend_schema_view(post=_COMPONENT["post"])
+class ComponentCollectionView(_Collection):
+    """A component of the plan; ``site`` and ``runs_on`` name other records."""
+
+    serializer_class = ComponentSerializer
+
+    def create(self, request: PlanAPIRequest, serializer: Any) -> Component:
+        return services.component_create(
+            plan=request.plan,
+            user=request.user,
+            values=serializer.values(COMPONENT_VALUES),
+            runs_on=serializer.validated_data.get("runs_on", []),
+            **serializer.why(),
+        )
+
+
+@extend_schema_view(get=_COMPONENT["get"], patch=_COMPONENT["patch"], put=_COMPONENT["put"])
+class ComponentView(_Record):
+    """A component of the plan: read it, or change it from the version you read."""
+
+    serializer_class = ComponentSerializer
+    model = Component
+
+    def update(
+        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
+    ) -> Component:
+        return services.component_update(
+            component=instance,
+            user=request.user,
+            expected_version=version.version,
+            values=serializer.values(COMPONENT_VALUES),
+            runs_on=serializer.validated_data.get("runs_on"),
+            **serializer.why(),
+        )
+
+
+_GROUP = _schema(GroupSerializer, "redundancy group")
+
+
+@extend_schema_view(post=_GROUP["post"])
+class GroupCollectionView(_Collection):
+    """A redundancy group; ``members`` name components or groups, in order."""
+
+    serializer_class = GroupSerializer
+
+    def create(self, request: PlanAPIRequest, serializer: Any) -> RedundancyGroup:
+        return services.group_create(
+            plan=request.plan,
+            user=request.user,
+            values=serializer.values(services.GROUP_FIELDS),
+            members=serializer.validated_data["members"],
+            **serializer.why(),
+        )
+
+
+@extend_schema_view(get=_GROUP["get"], patch=_GROUP["patch"], put=_GROUP["put"])
+class GroupView(_Record):
+    """A redundancy group: read it, or change it from the version you read."""
+
+    serializer_class = GroupSerializer
+    model = RedundancyGroup
+
+    def update(
+        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
+    ) -> RedundancyGroup:
+        return services.group_update(
+            group=instance,
+            user=request.user,
+            expected_version=version.version,
+            values=serializer.values(services.GROUP_FIELDS),
+            members=serializer.validated_data.get("members"),
+            **serializer.why(),
+        )
+
+
+_DEPENDENCY = _schema(DependencySerializer, "dependency of a function")
+
+
+@extend_schema_view(post=_DEPENDENCY["post"])
+class DependencyCollectionView(_Collection):
+    """A business function's dependency on a component or group, by names."""
+
+    serializer_class = DependencySerializer
+
+    def create(self, request: PlanAPIRequest, serializer: Any) -> Dependency:
+        data = serializer.validated_data
+        return services.dependency_create(
+            function=data["function"],
+            target=data["needs"],
+            user=request.user,
+            need=data["need"],
+            notes=data.get("notes", ""),
+            **serializer.why(),
+        )
+
+
+_CHANGE = _schema(DependencyChangeSerializer, "dependency of a function")
+
+
+@extend_schema_view(
+    get=_DEPENDENCY["get"],
+    patch=extend_schema(
+        summary="Change how much a function needs its target",
+        request=DependencyChangeSerializer,
+        responses={200: DependencySerializer, **UPDATE_PROBLEMS},
+    ),
+    put=extend_schema(
+        summary="Change how much a function needs its target",
+        request=DependencyChangeSerializer,
+        responses={200: DependencySerializer, **UPDATE_PROBLEMS},
+    ),
+)
+class DependencyView(_Record):
+    """A function's dependency: read it, or change its need and notes."""
+
+    serializer_class = DependencySerializer
+    model = Dependency
+
+    def _change(self, request: PlanAPIRequest, pk: int, *, partial: bool) -> Response:
+        dependency = self._instance(request, pk)
+        change = DependencyChangeSerializer(data=request.data, partial=partial)
+        change.is_valid(raise_exception=True)
+        data = change.validated_data
+        version = expected_version(request, data.get("version"))
+        saved = service_call(
+            lambda: services.dependency_update(
+                dependency=dependency,
+                user=request.user,
+                expected_version=version.version,
+                need=data.get("need", dependency.need),
+                notes=data.get("notes", dependency.notes),
+                reason=data.get("reason", ""),
+                ticket=data.get("ticket", ""),
+            ),
+            from_if_match=version.from_if_match,
+        )
+        response = Response(DependencySerializer(saved, plan=request.plan).data)
+        response["ETag"] = etag_of(saved)
+        return response

@@ -1,0 +1,240 @@
+"""What the inventory's record endpoints read and write: sites, components, groups, dependencies.
+
+Records refer to each other by name, as in inventory as code (a component's ``site`` and
+``runs_on``, a group's ``members``, a dependency's ``function`` and ``needs``). The
+serializers check types, lengths and that every name exists in the plan; the services
+check the rules (names taken, cycles, k-of-n) and save. ``version`` is what an update
+started from (or send If-Match with the ETag).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from bcp.concurrency import MAX_VERSION
+from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory.models import Component, Dependency, Need, RedundancyGroup, Site, Technique
+
+Node = Component | RedundancyGroup
+MAX_TEXT = 10_000
+MAX_LINKS = 1_000
+
+
+def _name() -> serializers.CharField:
+    return serializers.CharField(max_length=200)
+
+
+def _version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_VERSION,
+        required=False,
+        help_text="On update: the version you started from (or send If-Match).",
+    )
+
+
+def resolve_nodes(plan: Plan | None, names: list[str]) -> list[Node]:
+    """Components or groups by exact name, in the order given; unknown names are an error."""
+    if plan is None:
+        raise serializers.ValidationError("Names are looked up in a plan; none was given.")
+    components = {c.name: c for c in Component.objects.filter(plan=plan, name__in=names)}
+    groups = {x.name: x for x in RedundancyGroup.objects.filter(plan=plan, name__in=names)}
+    found: list[Node] = []
+    unknown = []
+    for name in names:
+        node = components.get(name) or groups.get(name)
+        if node is None:
+            unknown.append(name)
+        elif node not in found:
+            found.append(node)
+    if unknown:
+        raise serializers.ValidationError(
+            "No component or group named " + ", ".join(f"“{n}”" for n in unknown) + "."
+        )
+    return found
+
+
+class PlanRecordSerializer(serializers.ModelSerializer[Any]):
+    """Model fields as the edit pages have them; names of other records looked up in the plan."""
+
+    id = serializers.IntegerField(read_only=True)
+    version = _version_field()
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Why (history).",
+    )
+    ticket = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, write_only=True, help_text="Change ticket."
+    )
+
+    # Fields naming other records of the plan: field → (model, the name's field, required).
+    scoped: dict[str, tuple[type[Any], str, bool]] = {}
+
+    def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for name, (model, slug, required) in self.scoped.items():
+            self.fields[name] = serializers.SlugRelatedField(
+                slug_field=slug,
+                queryset=model._default_manager.filter(plan=plan),
+                allow_null=not required,
+                required=required,
+            )
+
+    def values(self, fields: tuple[str, ...]) -> dict[str, Any]:
+        """The validated model values the service edits (only those sent, on a PATCH)."""
+        data = self.validated_data
+        return {name: data[name] for name in fields if name in data}
+
+    def why(self) -> dict[str, str]:
+        """The reason and ticket sent, as the services take them."""
+        data = self.validated_data
+        return {"reason": data.get("reason", ""), "ticket": data.get("ticket", "")}
+
+
+def _names(many_links: Any) -> list[str]:
+    return [str(link.target) for link in many_links]
+
+
+class SiteSerializer(PlanRecordSerializer):
+    scoped = {"parent": (Site, "name", False)}
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "version",
+            "reason",
+            "ticket",
+            "name",
+            "kind",
+            "parent",
+            "availability_percent",
+            "availability_source",
+            "restore_hours",
+            "description",
+        ]
+        validators: list[Any] = []
+        extra_kwargs = {"description": {"max_length": MAX_TEXT}}
+
+
+class ComponentSerializer(PlanRecordSerializer):
+    scoped = {"site": (Site, "name", False)}
+    runs_on = serializers.ListField(
+        child=_name(),
+        max_length=MAX_LINKS,
+        required=False,
+        help_text="Components or groups it runs on, by name.",
+    )
+
+    class Meta:
+        model = Component
+        fields = [
+            "id",
+            "version",
+            "reason",
+            "ticket",
+            "name",
+            "kind",
+            "owner",
+            "site",
+            "runs_on",
+            "availability_percent",
+            "mtbf_hours",
+            "mttr_hours",
+            "availability_source",
+            "holds_data",
+            "failover_seconds",
+            "restore_hours",
+            "backup_interval_hours",
+            "replication",
+            "replication_lag_seconds",
+            "cost_per_year",
+            "notes",
+        ]
+        validators: list[Any] = []
+        extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        links = instance.runs_on_links.select_related("on_component", "on_group")
+        data["runs_on"] = _names(links)
+        return data
+
+    def validate_runs_on(self, names: list[str]) -> list[Node]:
+        return resolve_nodes(self.plan, names)
+
+
+class GroupSerializer(PlanRecordSerializer):
+    scoped = {"technique": (Technique, "key", False)}
+    members = serializers.ListField(
+        child=_name(),
+        max_length=MAX_LINKS,
+        help_text="Member components or groups by name; for active/passive the first is active.",
+    )
+
+    class Meta:
+        model = RedundancyGroup
+        fields = [
+            "id",
+            "version",
+            "reason",
+            "ticket",
+            "name",
+            "mode",
+            "k",
+            "failover_seconds",
+            "technique",
+        ]
+        fields += ["members", "notes"]
+        validators: list[Any] = []
+        extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["members"] = _names(instance.members.select_related("component", "member_group"))
+        return data
+
+    def validate_members(self, names: list[str]) -> list[Node]:
+        return resolve_nodes(self.plan, names)
+
+
+class DependencySerializer(PlanRecordSerializer):
+    scoped = {"function": (BusinessFunction, "name", True)}
+    needs = _name()
+    need = serializers.ChoiceField(choices=Need.choices, default=Need.FULL)
+
+    class Meta:
+        model = Dependency
+        fields = ["id", "version", "reason", "ticket", "function", "needs", "need", "notes"]
+        validators: list[Any] = []
+        extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "id": instance.pk,
+            "version": instance.version,
+            "function": instance.function.name,
+            "needs": str(instance.target),
+            "need": instance.need,
+            "notes": instance.notes,
+        }
+
+    def validate_needs(self, name: str) -> Node:
+        return resolve_nodes(self.plan, [name])[0]
+
+
+class DependencyChangeSerializer(serializers.Serializer[Any]):
+    """An update of a dependency: how much the function needs its target, and notes."""
+
+    version = _version_field()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    ticket = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    need = serializers.ChoiceField(choices=Need.choices, required=False)
+    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
