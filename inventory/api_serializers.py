@@ -9,6 +9,7 @@ started from (or send If-Match with the ETag).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework import serializers
@@ -98,8 +99,25 @@ class PlanRecordSerializer(serializers.ModelSerializer[Any]):
         return {"reason": data.get("reason", ""), "ticket": data.get("ticket", "")}
 
 
-def _names(many_links: Any) -> list[str]:
-    return [str(link.target) for link in many_links]
+class NamesField(serializers.ListField):
+    """Names of linked records, read from the instance by ``names_of``; written as names."""
+
+    def __init__(self, *, names_of: Callable[[Any], list[str]], **kwargs: Any) -> None:
+        super().__init__(child=_name(), max_length=MAX_LINKS, **kwargs)
+        self.names_of = names_of
+
+    def get_attribute(self, instance: Any) -> list[str]:
+        return self.names_of(instance)
+
+
+def _runs_on(component: Component) -> list[str]:
+    links = component.runs_on_links.select_related("on_component", "on_group")
+    return [str(link.target) for link in links]
+
+
+def _members(group: RedundancyGroup) -> list[str]:
+    members = group.members.select_related("component", "member_group")
+    return [str(member.target) for member in members]
 
 
 class SiteSerializer(PlanRecordSerializer):
@@ -126,9 +144,8 @@ class SiteSerializer(PlanRecordSerializer):
 
 class ComponentSerializer(PlanRecordSerializer):
     scoped = {"site": (Site, "name", False)}
-    runs_on = serializers.ListField(
-        child=_name(),
-        max_length=MAX_LINKS,
+    runs_on = NamesField(
+        names_of=_runs_on,
         required=False,
         help_text="Components or groups it runs on, by name.",
     )
@@ -161,21 +178,14 @@ class ComponentSerializer(PlanRecordSerializer):
         validators: list[Any] = []
         extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
 
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        links = instance.runs_on_links.select_related("on_component", "on_group")
-        data["runs_on"] = _names(links)
-        return data
-
     def validate_runs_on(self, names: list[str]) -> list[Node]:
         return resolve_nodes(self.plan, names)
 
 
 class GroupSerializer(PlanRecordSerializer):
     scoped = {"technique": (Technique, "key", False)}
-    members = serializers.ListField(
-        child=_name(),
-        max_length=MAX_LINKS,
+    members = NamesField(
+        names_of=_members,
         help_text="Member components or groups by name; for active/passive the first is active.",
     )
 
@@ -195,11 +205,6 @@ class GroupSerializer(PlanRecordSerializer):
         fields += ["members", "notes"]
         validators: list[Any] = []
         extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["members"] = _names(instance.members.select_related("component", "member_group"))
-        return data
 
     def validate_members(self, names: list[str]) -> list[Node]:
         return resolve_nodes(self.plan, names)

@@ -29,6 +29,7 @@ def test_a_manager_creates_a_component_that_runs_on_another(people: PlanPeople) 
     SiteFactory.create(plan=people.plan, name="Campus")
     client = bearer_client(people.manager, name="cmdb")
     body = {"name": "App server", "kind": "server", "site": "Campus", "runs_on": ["SAN"]}
+    body["availability_percent"] = 99.9
     response = _send(client, "post", _url(people, "components/"), body)
     assert response.status_code == 201, response.json()
     created = response.json()
