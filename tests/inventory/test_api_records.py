@@ -28,8 +28,8 @@ def test_a_manager_creates_a_component_that_runs_on_another(people: PlanPeople) 
     ComponentFactory.create(plan=people.plan, name="SAN")
     SiteFactory.create(plan=people.plan, name="Campus")
     client = bearer_client(people.manager, name="cmdb")
-    body = {"name": "App server", "kind": "server", "site": "Campus", "runs_on": ["SAN"]}
-    body["availability_percent"] = 99.9
+    body: dict[str, Any] = {"name": "App server", "kind": "server", "site": "Campus"}
+    body |= {"runs_on": ["SAN"], "availability_percent": 99.9}
     response = _send(client, "post", _url(people, "components/"), body)
     assert response.status_code == 201, response.json()
     created = response.json()
@@ -109,7 +109,8 @@ def test_a_site_is_created_inside_another_by_name(people: PlanPeople) -> None:
     body = {"name": "Room 1", "kind": "room", "parent": "Campus"}
     response = _send(client, "post", _url(people, "sites/"), body)
     assert response.status_code == 201, response.json()
-    assert Site.objects.get(name="Room 1").parent.name == "Campus"
+    parent = Site.objects.get(name="Room 1").parent
+    assert parent is not None and parent.name == "Campus"
 
 
 def test_a_group_is_created_with_its_members_in_order(people: PlanPeople) -> None:
