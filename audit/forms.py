@@ -145,6 +145,25 @@ class VerifyForm(forms.Form):
         return text
 
 
+class PageForm(forms.Form):
+    """Which page of a history list: older than ``before`` or newer than ``after``."""
+
+    before = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    after = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("before") is not None and data.get("after") is not None:
+            raise forms.ValidationError("Ask for entries before or after one entry, not both.")
+        return data
+
+    def problem(self) -> str:
+        """What is wrong with the page asked for, in one sentence."""
+        if self.non_field_errors():
+            return str(self.non_field_errors()[0])
+        return "The page asked for is not an entry number; start again from the newest entries."
+
+
 class CompareForm(forms.Form):
     a = forms.IntegerField(label="Older version", min_value=1, max_value=MAX_ID)
     b = forms.IntegerField(label="Newer version", min_value=1, max_value=MAX_ID)

@@ -81,6 +81,13 @@ class ChainEntry(models.Model):
             models.Index(fields=["plan_id", "user", "-seq"], name="audit_chain_plan_user"),
             models.Index(fields=["plan_id", "model_label", "-seq"], name="audit_chain_plan_model"),
             models.Index(fields=["model_label", "object_id", "-seq"], name="audit_chain_object"),
+            # A plan's records one by one and each one's last entry up to a moment (the
+            # plan as of a date), answered from the index alone on PostgreSQL.
+            models.Index(
+                fields=["plan_id", "model_label", "object_id", "-seq"],
+                include=["history_date", "history_type", "history_id"],
+                name="audit_chain_plan_object",
+            ),
             # The ticket filter matches case-insensitively (UPPER(ticket) = UPPER(...)).
             models.Index(F("plan_id"), Upper("ticket"), name="audit_chain_plan_ticket_ci"),
             models.Index(fields=["plan_id", "batch"], name="audit_chain_plan_batch"),

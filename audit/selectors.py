@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
-from django.db import models
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db import connection, models
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -107,9 +106,12 @@ def plan_entries(plan: Plan) -> QuerySet[ChainEntry]:
 
 def history_users(plan: Plan) -> QuerySet[Any]:
     """Everyone who has changed something in the plan, members or not any more."""
+    # One probe of the (plan, user) index per user, rather than reading the user of
+    # every entry of the plan.
+    changed = plan_entries(plan).filter(user_id=OuterRef("pk"))
     return (
         get_user_model()
-        .objects.filter(pk__in=plan_entries(plan).values("user_id"))
+        .objects.filter(Exists(changed))
         .order_by("first_name", "last_name", "username")
     )
 
@@ -128,18 +130,74 @@ def with_previous(entries: QuerySet[ChainEntry]) -> QuerySet[ChainEntry]:
     )
 
 
-def entries_page(
-    entries: QuerySet[ChainEntry], number: Any, size: int
-) -> tuple[Page, list[ChainEntry]]:
-    """One page of entries, newest first, each with its previous version's history id.
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    """One page of entries, newest first, cut on entry numbers (keyset pagination).
 
-    The page is cut on entry numbers alone and only its entries are then read
-    with the previous-version lookup: a deep page's OFFSET skips bare index
-    entries instead of evaluating that lookup for every entry it skips.
+    A page is named by a cursor rather than a number: ``before`` (the entries older
+    than that entry number) or ``after`` (the entries newer than it). Each page is
+    one index range scan whatever its depth: no OFFSET skips entries and no count
+    runs over the whole history. ``older`` and ``newer`` are the cursors of the
+    neighbouring pages (None when there is none); ``is_newest`` says the page starts
+    at the newest entry.
     """
-    page = Paginator(entries.order_by("-seq").values_list("seq", flat=True), size).get_page(number)
-    seqs = list(page.object_list)
-    return page, list(with_previous(ChainEntry.objects.filter(seq__in=seqs))) if seqs else []
+
+    seqs: list[int]
+    older: int | None
+    newer: int | None
+    is_newest: bool
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.older is not None or self.newer is not None
+
+    @property
+    def first_seq(self) -> int | None:
+        return self.seqs[0] if self.seqs else None
+
+    @property
+    def last_seq(self) -> int | None:
+        return self.seqs[-1] if self.seqs else None
+
+
+def entries_page(
+    entries: QuerySet[ChainEntry],
+    *,
+    size: int,
+    before: int | None = None,
+    after: int | None = None,
+) -> tuple[EntryPage, list[ChainEntry]]:
+    """One page of ``entries``, newest first, each with its previous version's history id.
+
+    At most three queries on entry numbers (the page plus one more entry to know
+    whether an older page exists, and whether a newer one does), then one query
+    for the page's entries with the previous-version lookup.
+    """
+    numbers = entries.order_by().values_list("seq", flat=True)
+    if after is not None:
+        found = list(numbers.filter(seq__gt=after).order_by("seq")[: size + 1])
+        newer_exists = len(found) > size
+        seqs = sorted(found[:size], reverse=True)
+        older_exists = bool(seqs) and numbers.filter(seq__lt=seqs[-1]).exists()
+    else:
+        ranged = numbers.filter(seq__lt=before) if before is not None else numbers
+        found = list(ranged.order_by("-seq")[: size + 1])
+        older_exists = len(found) > size
+        seqs = found[:size]
+        newer_exists = False
+        if before is not None:
+            newer_exists = numbers.filter(seq__gte=seqs[0] + 1 if seqs else before).exists()
+    page = EntryPage(
+        seqs=seqs,
+        older=seqs[-1] if seqs and older_exists else None,
+        newer=seqs[0] if seqs and newer_exists else None,
+        is_newest=not newer_exists,
+    )
+    if not seqs and (before is not None or after is not None):
+        # Past either end (an old link): offer the way back to the newest entries.
+        page = EntryPage(seqs=[], older=None, newer=None, is_newest=False)
+    listed = list(with_previous(ChainEntry.objects.filter(seq__in=seqs))) if seqs else []
+    return page, listed
 
 
 def _rows(wanted: dict[str, set[int]]) -> dict[str, dict[int, dict[str, Any]]]:
@@ -269,12 +327,45 @@ class ModelState:
         return str(self.model._meta.verbose_name_plural).capitalize()
 
 
-def plan_as_of(plan: Plan, moment: dt.datetime, *, limit_per_model: int = 200) -> list[ModelState]:
-    """Every record of the plan as it stood at ``moment``: its latest version then, unless deleted.
+# Each record of the plan with its last entry up to a moment, on PostgreSQL: the records
+# are listed by skipping through the index on (plan, model, object, seq) one record at a
+# time (a loose index scan), and each record's last entry is one backward probe of the
+# same index, read from the index alone (it includes the date, kind and history id). The
+# cost follows the number of records, not of entries; an aggregate over the plan's
+# entries read every one of them (a tenth of a million at ×1).
+LAST_VERSIONS_SQL = """
+WITH RECURSIVE records(model_label, object_id) AS (
+    (SELECT model_label, object_id FROM {table} WHERE plan_id = %(plan)s
+     ORDER BY model_label, object_id LIMIT 1)
+    UNION ALL
+    SELECT next.model_label, next.object_id FROM records r CROSS JOIN LATERAL (
+        SELECT e.model_label, e.object_id FROM {table} e
+        WHERE e.plan_id = %(plan)s AND (e.model_label, e.object_id) > (r.model_label, r.object_id)
+        ORDER BY e.model_label, e.object_id LIMIT 1
+    ) next
+)
+SELECT last.model_label, last.history_id FROM records r CROSS JOIN LATERAL (
+    SELECT e.model_label, e.history_id, e.history_type, e.seq FROM {table} e
+    WHERE e.plan_id = %(plan)s AND e.model_label = r.model_label
+      AND e.object_id = r.object_id AND e.history_date <= %(moment)s
+    ORDER BY e.seq DESC LIMIT 1
+) last
+WHERE last.history_type <> '-'
+ORDER BY last.model_label, last.seq
+"""
 
-    One aggregate over the chain finds each object's last entry before the
-    moment; then one query per model reads those rows.
+
+def _last_versions(plan: Plan, moment: dt.datetime) -> list[tuple[str, int]]:
+    """(model label, history id) of each record's last version up to ``moment``, unless deleted.
+
+    The last version is the record's entry with the highest number among those dated
+    up to the moment; ordered by model, then entry number.
     """
+    if connection.vendor == "postgresql":
+        sql = LAST_VERSIONS_SQL.format(table=connection.ops.quote_name(ChainEntry._meta.db_table))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"plan": plan.pk, "moment": moment})
+            return [(label, history_id) for label, history_id in cursor.fetchall()]
     last_entries = (
         plan_entries(plan)
         .filter(history_date__lte=moment)
@@ -282,14 +373,22 @@ def plan_as_of(plan: Plan, moment: dt.datetime, *, limit_per_model: int = 200) -
         .annotate(last_seq=Max("seq"))
         .values("last_seq")
     )
-    alive = (
+    return list(
         ChainEntry.objects.filter(seq__in=Subquery(last_entries))
         .exclude(history_type="-")
         .order_by("model_label", "seq")
         .values_list("model_label", "history_id")
     )
+
+
+def plan_as_of(plan: Plan, moment: dt.datetime, *, limit_per_model: int = 200) -> list[ModelState]:
+    """Every record of the plan as it stood at ``moment``: its latest version then, unless deleted.
+
+    One query over the chain finds each record's last entry up to the moment
+    (:func:`_last_versions`); then one query per model reads those rows.
+    """
     by_model: dict[str, list[int]] = defaultdict(list)
-    for label, history_id in alive:
+    for label, history_id in _last_versions(plan, moment):
         by_model[label].append(history_id)
     states = []
     names = Names()

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 from django.db import connections, models, router
 from django.db.models import Exists, OuterRef
 
-from audit import tracking
+from audit import tracking, walk_sql
 from audit.chain import column_names, content_hash_of, content_of, entry_hash_of
 from audit.drift import check_drift
 from audit.models import GENESIS_HASH, ChainEntry
@@ -42,6 +42,9 @@ from audit.report import ChainProblem, Progress, VerifyReport
 from audit.tracking import history_models, tracked_model_for
 
 CHUNK = 2000
+# Entries per query of the PostgreSQL walk (audit.walk_sql): large enough that a query's
+# overhead is small against its hashing, small enough for frequent progress.
+WALK_CHUNK = 10_000
 HASH_LENGTH = 64
 
 
@@ -330,6 +333,10 @@ class _EntryReader:
     def after(self, seq: int) -> list[_Entry]:
         return [_Entry(*values) for values in self.reader.after("seq", seq, CHUNK)]
 
+    def where_in(self, seqs: list[int]) -> list[_Entry]:
+        found = [_Entry(*values) for values in self.reader.where_in("seq", seqs)]
+        return sorted(found, key=lambda entry: entry.seq)
+
 
 class _Readers:
     def __init__(self, alias: str) -> None:
@@ -410,6 +417,10 @@ def _walk(report: VerifyReport, checkpoints: dict[int, str], progress: Progress 
     if archived_to is not None:
         report.last_seq, report.head_hash = archived_to, prev_hash
     total = ChainEntry.objects.count() if progress is not None else 0
+    if connections[alias].vendor == "postgresql":
+        _walk_verdicts(report, checkpoints, progress, total, (expected_seq, prev_hash))
+        _unmatched_checkpoints(report, checkpoints, archived_to)
+        return archived_to or 0
     fast_check = _FastCheck()
     for chunk, rows in _chunks(alias):
         for entry in chunk:
@@ -432,6 +443,48 @@ def _walk(report: VerifyReport, checkpoints: dict[int, str], progress: Progress 
             progress(0.85 * done, f"Checked {report.checked:,} of {total:,} entries")
     _unmatched_checkpoints(report, checkpoints, archived_to)
     return archived_to or 0
+
+
+def _walk_verdicts(
+    report: VerifyReport,
+    checkpoints: dict[int, str],
+    progress: Progress | None,
+    total: int,
+    start: tuple[int, str],
+) -> None:
+    """The walk on PostgreSQL: the database's verdicts (:mod:`audit.walk_sql`), links here.
+
+    An entry whose verdicts are not both true, or whose link to the entry before
+    does not hold, is read in full and checked exactly as :func:`_walk` checks every
+    entry elsewhere, so both walks report the same problems.
+    """
+    alias = router.db_for_read(ChainEntry)
+    expected_seq, prev_hash = start
+    entries, readers, fast_check = _EntryReader(alias), _Readers(alias), _FastCheck()
+    for chunk in walk_sql.verdicts(alias, after=max(expected_seq - 1, 0), size=WALK_CHUNK):
+        doubtful = [seq for seq, _, _, entry_ok, row_ok in chunk if not (entry_ok and row_ok)]
+        full = {entry.seq: entry for entry in entries.where_in(doubtful)} if doubtful else {}
+        rows = readers.rows_for(list(full.values())) if full else {}
+        for seq, entry_prev, entry_hash, entry_ok, row_ok in chunk:
+            if seq != expected_seq or entry_prev != prev_hash or not entry_ok:
+                entry = full.get(seq) or entries.where_in([seq])[0]
+                for problem in _link_problems(entry, expected_seq, prev_hash):
+                    report.add(problem)
+            if not row_ok:
+                entry = full[seq]
+                if not fast_check(entry, rows.get(entry.model_label, {}).get(entry.history_id)):
+                    for problem in _exact_problems(seq):
+                        report.add(problem)
+            if seq in checkpoints:
+                _check_checkpoint(report, entries.where_in([seq])[0], checkpoints[seq])
+            prev_hash = entry_hash
+            expected_seq = seq + 1
+            report.checked += 1
+            report.last_seq = seq
+            report.head_hash = entry_hash
+        if progress is not None:
+            done = report.checked / max(total, 1)
+            progress(0.85 * done, f"Checked {report.checked:,} of {total:,} entries")
 
 
 def _check_checkpoint(report: VerifyReport, entry: _Entry, recorded: str) -> None:

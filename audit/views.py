@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -24,7 +25,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import export, reports, rollback, selectors
-from audit.forms import AsOfForm, CompareForm, HistoryFilter, RollbackForm, VerifyForm
+from audit.forms import (
+    AsOfForm,
+    CompareForm,
+    HistoryFilter,
+    PageForm,
+    RollbackForm,
+    VerifyForm,
+)
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp import jobs
 from bcp.http import PlanRequest
@@ -40,21 +48,27 @@ def _filters(request: PlanRequest) -> HistoryFilter:
 
 def _query_without_page(request: PlanRequest) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("page", "before", "after"):
+        query.pop(cursor, None)
     return query.urlencode()
+
+
+def _page_form(request: PlanRequest) -> PageForm:
+    form = PageForm({key: request.GET.get(key, "") for key in ("before", "after")})
+    form.is_valid()
+    return form
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
 def timeline(request: PlanRequest) -> HttpResponse:
     filters = _filters(request)
-    if filters.is_bound and not filters.is_valid():
-        return render(
-            request,
-            "audit/timeline.html",
-            {"filters": filters, "page": None, "rows": []},
-            status=400,
-        )
-    page, entries = selectors.entries_page(filters.qs, request.GET.get("page"), PAGE_SIZE)
+    cursor = _page_form(request)
+    if (filters.is_bound and not filters.is_valid()) or cursor.errors:
+        context: dict[str, Any] = {"filters": filters, "page": None, "rows": []}
+        if cursor.errors:
+            context["page_problem"] = cursor.problem()
+        return render(request, "audit/timeline.html", context, status=400)
+    page, entries = selectors.entries_page(filters.qs, size=PAGE_SIZE, **cursor.cleaned_data)
     context = {
         "filters": filters,
         "page": page,
@@ -77,7 +91,10 @@ def object_history(request: PlanRequest, model_label: str, object_id: str) -> Ht
     model = selectors.object_model(model_label)
     title = selectors.object_title(plan, model, object_id)
     entries = selectors.object_entries(plan, model, object_id)
-    page, listed = selectors.entries_page(entries, request.GET.get("page"), PAGE_SIZE)
+    cursor = _page_form(request)
+    if cursor.errors:
+        raise BadRequest(cursor.problem())
+    page, listed = selectors.entries_page(entries, size=PAGE_SIZE, **cursor.cleaned_data)
     rows = selectors.describe_entries(listed)
     context = {
         "model": model,

@@ -33,6 +33,7 @@ workload, the database, the machine and its load average.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -178,6 +179,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--no-worker", action="store_true", help="skip the worker-job run")
     parser.add_argument("--out", default="")
+    parser.add_argument(
+        "--reuse",
+        default="",
+        help="a file describing a workload built earlier in this database: built and "
+        "written there when missing, read and measured again when present",
+    )
+    parser.add_argument("--build-only", action="store_true", help="build, then stop")
     args = parser.parse_args()
 
     os.environ.setdefault("CONTINUITY_VAR_DIR", tempfile.mkdtemp(prefix="bench-audit-"))
@@ -191,6 +199,7 @@ def main() -> None:
     import datetime as dt
 
     from django.conf import settings
+    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -201,7 +210,7 @@ def main() -> None:
     from bcp.history import change_context
     from bcp.models import Membership, Plan, Role
     from inventory.models import Component
-    from tests.benchmarks.audit_workload import build_workload
+    from tests.benchmarks.audit_workload import Workload, build_workload
     from tests.factories import UserFactory
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -210,23 +219,46 @@ def main() -> None:
     out = Path(
         args.out or ROOT / "var" / "benchmarks" / f"audit_pages_{vendor}_x{args.scale:g}.json"
     )
-    stamp = int(time.time())
-    auditor = UserFactory.create(username=f"bench-auditor-{stamp}")
-    editors = [UserFactory.create(username=f"bench-editor-{stamp}-{n}") for n in range(5)]
-
-    print(f"Building ×{args.scale:g} on {vendor} …", flush=True)
-    started = time.perf_counter()
-    workload = build_workload(args.scale, editors)
-    build_seconds = time.perf_counter() - started
-    plan = Plan.objects.get(pk=workload.plan_ids[0])
-    with change_context(user=editors[0], reason="Auditor for the benchmark"):
-        Membership.objects.create(plan=plan, user=auditor, role=Role.AUDITOR)
+    reuse = Path(args.reuse) if args.reuse else None
+    if reuse is not None and reuse.exists():
+        saved = json.loads(reuse.read_text())
+        workload = Workload(**saved["workload"])
+        build_seconds = float(saved["build_seconds"])
+        editors = [User.objects.get(pk=pk) for pk in saved["editors"]]
+        auditor = User.objects.get(pk=saved["auditor"])
+        plan = Plan.objects.get(pk=workload.plan_ids[0])
+        print(f"Reusing the ×{workload.scale:g} workload described in {reuse}", flush=True)
+    else:
+        stamp = int(time.time())
+        auditor = UserFactory.create(username=f"bench-auditor-{stamp}")
+        editors = [UserFactory.create(username=f"bench-editor-{stamp}-{n}") for n in range(5)]
+        print(f"Building ×{args.scale:g} on {vendor} …", flush=True)
+        started = time.perf_counter()
+        workload = build_workload(args.scale, editors)
+        build_seconds = time.perf_counter() - started
+        plan = Plan.objects.get(pk=workload.plan_ids[0])
+        with change_context(user=editors[0], reason="Auditor for the benchmark"):
+            Membership.objects.create(plan=plan, user=auditor, role=Role.AUDITOR)
+        if reuse is not None:
+            reuse.parent.mkdir(parents=True, exist_ok=True)
+            reuse.write_text(
+                json.dumps(
+                    {
+                        "workload": dataclasses.asdict(workload),
+                        "build_seconds": round(build_seconds, 1),
+                        "editors": [editor.pk for editor in editors],
+                        "auditor": auditor.pk,
+                    }
+                )
+            )
     if vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # as autovacuum would have by now
     total = ChainEntry.objects.count()
     in_plan = ChainEntry.objects.filter(plan_id=plan.pk).count()
     print(f"built {total:,} entries ({in_plan:,} in the measured plan) in {build_seconds:.0f} s")
+    if args.build_only:
+        return
 
     client = Client()
     client.force_login(auditor)
