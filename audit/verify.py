@@ -17,11 +17,15 @@ history) and each linear in what it reads:
    its latest historical row, and every record whose history says it exists has
    a live row — an ``UPDATE`` or ``DELETE`` on a live table shows up here.
 
-Speed: the walk reads timestamps as canonical text from the database rather
-than parsing them into datetimes and formatting them again (most of the cost of
-a naive walk). Whenever the fast comparison disagrees, that one entry is
-checked again the exact way the chain was written (:func:`_exact_problems`), so
-the fast path can save time but never invent a problem.
+Speed: on PostgreSQL the database recomputes every entry's hash and its row's
+content hash (:mod:`audit.walk_sql`, two connections at once) and this module
+checks the links in order and looks closer only at the entries it could not
+vouch for. Elsewhere the walk reads timestamps as canonical text from the
+database rather than parsing them into datetimes and formatting them again (most
+of the cost of a naive walk). Whenever a fast comparison disagrees, that one
+entry is checked again the exact way the chain was written
+(:func:`_exact_problems`), so the fast paths can save time but never invent a
+problem nor pass one.
 """
 
 from __future__ import annotations

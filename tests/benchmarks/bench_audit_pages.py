@@ -64,14 +64,15 @@ def _measure_pages(client: Any, pages: dict[str, str], repeat: int) -> dict[str,
 
     results: dict[str, Any] = {}
     for name, url in pages.items():
-        timings, queries = [], 0
+        timings, cpu, queries = [], [], 0
         client.get(url)  # warm the caches a server would have warm
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 response.getvalue()  # a streamed export is produced while it is read
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             queries = len(captured.captured_queries)
         results[name] = {
@@ -79,18 +80,29 @@ def _measure_pages(client: Any, pages: dict[str, str], repeat: int) -> dict[str,
             "median_ms": round(statistics.median(timings), 1),
             "p95_ms": round(_percentile(timings, 0.95), 1),
             "worst_ms": round(max(timings), 1),
+            # CPU of this process (Django); the database's own CPU is not in it.
+            "median_app_cpu_ms": round(statistics.median(cpu), 1),
             "queries": queries,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
         }
         print(
             f"  {name:<34} p50 {results[name]['median_ms']:>7} ms  p95 "
-            f"{results[name]['p95_ms']:>7} ms  {queries:>3} queries",
+            f"{results[name]['p95_ms']:>7} ms  cpu {results[name]['median_app_cpu_ms']:>6} ms  "
+            f"{queries:>3} queries  load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
     return results
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _verify_command(env: dict[str, str]) -> dict[str, Any]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu_before = _children_cpu()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "manage.py", "verify_history"],
@@ -104,6 +116,8 @@ def _verify_command(env: dict[str, str]) -> dict[str, Any]:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "seconds": round(seconds, 1),
+        "process_cpu_seconds": round(_children_cpu() - cpu_before, 1),
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "peak_memory_mb": round(max(peak, before) / 1024, 1),
         "exit_status": done.returncode,
         "output": (done.stdout or done.stderr).strip()[:600],
@@ -142,6 +156,8 @@ def _verify_as_job(env: dict[str, str], plan: Any, user: Any) -> dict[str, Any]:
         )
         try:
             time.sleep(3)  # let the worker connect before the message is sent
+            load_before = os.getloadavg()[0]
+            cpu_before = _children_cpu()
             started = time.perf_counter()
             job = job_enqueue(
                 kind=HISTORY_VERIFY_KIND, task_name=HISTORY_VERIFY_TASK, user=user, plan=plan
@@ -165,6 +181,9 @@ def _verify_as_job(env: dict[str, str], plan: Any, user: Any) -> dict[str, Any]:
                 worker.kill()
     return {
         "seconds_from_queue_to_result": round(seconds, 1),
+        # The worker's CPU (counted once it has exited); the database's is not in it.
+        "worker_cpu_seconds": round(_children_cpu() - cpu_before, 1),
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "status": job.status,
         "ok": job.result.get("ok"),
         "summary": job.result.get("summary", job.error)[:600],
@@ -188,6 +207,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help="build, then stop")
     args = parser.parse_args()
 
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     os.environ.setdefault("CONTINUITY_VAR_DIR", tempfile.mkdtemp(prefix="bench-audit-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     # As served: cached templates, no debug bookkeeping of every query.
@@ -264,7 +284,6 @@ def main() -> None:
     client.force_login(auditor)
     kw = {"plan_pk": plan.pk}
     base = reverse("audit_timeline", kwargs=kw)
-    pages_total = max(1, in_plan // 50)
     week_from = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
     today = timezone.localdate().isoformat()
     component = Component.objects.get(pk=workload.busiest_component)
@@ -278,6 +297,9 @@ def main() -> None:
         .values_list("history_id", "seq")
     )
     middle = versions[len(versions) // 2]
+    # The 1,500th page of 50 (or the oldest): pages are cut on entry numbers.
+    in_plan_seqs = ChainEntry.objects.filter(plan_id=plan.pk).order_by("-seq")
+    deep = in_plan_seqs.values_list("seq", flat=True)[min(1500 * 50, in_plan - 1)]
     compare = (
         reverse(
             "audit_compare",
@@ -287,14 +309,14 @@ def main() -> None:
     )
     pages = {
         "timeline": base,
-        "timeline, deep page": f"{base}?page={min(1500, pages_total)}",
+        "timeline, deep page": f"{base}?before={deep}",
         "timeline by user": f"{base}?user={editors[1].pk}",
         "timeline by user and week": f"{base}?user={editors[0].pk}&date_from={week_from}"
         f"&date_to={today}",
         "timeline by reason text": f"{base}?reason=review+{workload.entries // 2 + 7}",
         "timeline by ticket and kind": f"{base}?ticket=CHG-42&model=inventory.Site",
         "record history": record,
-        "record history, deep page": f"{record}?page={max(1, len(versions) // 50)}",
+        "record history, deep page": f"{record}?before={middle[1]}",
         "compare two versions (diff)": compare,
         "one entry": reverse("audit_entry", kwargs={**kw, "seq": middle[1]}),
         "plan as of a date": reverse("audit_as_of", kwargs=kw)
@@ -328,6 +350,7 @@ def main() -> None:
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
+            "load_average_at_start": load_at_start,
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
         "build_seconds": round(build_seconds, 1),
