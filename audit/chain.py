@@ -406,8 +406,8 @@ def _append(
                 if reprs is not None:
                     described = reprs[start + offset]
                 else:
-                    record = key[0]._default_manager.using(alias).get(pk=key[1])
-                    described = _repr_of(record, None)
+                    # Built from the row just read rather than read again, one query per row.
+                    described = _repr_of(key[0](**stored[key]), None)
                 entry = _entry_values(
                     history_model=key[0],
                     row=stored[key],
