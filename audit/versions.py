@@ -8,10 +8,12 @@ model (:class:`Names`), so a page's query count does not grow with its rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from audit.tracking import history_model, is_tracked
 
@@ -140,3 +142,59 @@ def differences(
 def row_values(record: models.Model) -> dict[str, Any]:
     """A historical record (model instance) as a column → value dict."""
     return {f.attname: getattr(record, f.attname) for f in type(record)._meta.concrete_fields}
+
+
+def record_changes(records: Sequence[Any]) -> list[list[FieldChange]]:
+    """Field-by-field changes of each historical record against the object's previous record.
+
+    The one history diff of the plan, function and audit pages: the same fields
+    (:func:`data_fields`, bookkeeping left out), foreign keys by name, choices by label.
+    A creation or deletion has no previous record to compare and gets an empty list.
+
+    Steps, so a page of records costs a fixed number of queries whatever its length:
+    1. per historical model on the page, one query finds each record's previous
+       ``history_id`` (the object's latest record before it);
+    2. one query per model fetches those previous records;
+    3. :class:`Names` resolves every foreign key on the page in one query per related model.
+    """
+    by_history_model: dict[type[Any], list[Any]] = defaultdict(list)
+    for record in records:
+        by_history_model[type(record)].append(record)
+    previous: dict[tuple[type[Any], int], dict[str, Any]] = {}
+    for history, group in by_history_model.items():
+        object_pk = history.instance_type._meta.pk.attname
+        earlier = (
+            history._default_manager.filter(
+                **{object_pk: OuterRef(object_pk)}, history_id__lt=OuterRef("history_id")
+            )
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+        pairs = dict(
+            history._default_manager.filter(history_id__in=[r.history_id for r in group])
+            .annotate(history_before_id=Subquery(earlier))
+            .values_list("history_id", "history_before_id")
+        )
+        rows = {
+            row.history_id: row_values(row)
+            for row in history._default_manager.filter(
+                history_id__in=[p for p in pairs.values() if p is not None]
+            )
+        }
+        for record in group:
+            before = rows.get(pairs.get(record.history_id))
+            if before is not None:
+                previous[(history, record.history_id)] = before
+    names = Names()
+    pending: list[tuple[type[models.Model], dict[str, Any] | None, dict[str, Any]]] = []
+    for record in records:
+        model = type(record).instance_type
+        before = previous.get((type(record), record.history_id))
+        after = row_values(record)
+        names.want(model, [before, after])
+        pending.append((model, before, after))
+    names.resolve()
+    return [
+        differences(model, before, after, names) if before is not None else []
+        for model, before, after in pending
+    ]

@@ -69,15 +69,6 @@ def plan_history(plan: Plan, *, limit: int = 50) -> list[Any]:
     return records
 
 
-def history_changes(record: Any) -> list[tuple[str, Any, Any]]:
-    """Field-level old → new for one historical record."""
-    previous = record.prev_record
-    if previous is None:
-        return []
-    delta = record.diff_against(previous)
-    return [(change.field, change.old, change.new) for change in delta.changes]
-
-
 def latest_job(plan: Plan, kind: str) -> Job | None:
     return Job.objects.filter(plan=plan, kind=kind).order_by("-created_at").first()
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from audit.versions import record_changes
 from bcp import dashboard, jobs, selectors, services, starting
 from bcp.api import PROBLEM_CONTENT_TYPE
 from bcp.charts import portfolio_charts
@@ -255,7 +256,7 @@ def plan_history(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     records = selectors.plan_history(plan, limit=200)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    rows = [(record, selectors.history_changes(record)) for record in page]
+    rows = list(zip(page, record_changes(list(page)), strict=True))
     return render(request, "bcp/plan_history.html", {"page": page, "rows": rows})
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.versions import record_changes
 from bcp.concurrency import EditConflict, parse_version
 from bcp.editing import add_service_errors, edit_page, form_page
 from bcp.http import PlanRequest
@@ -199,11 +200,9 @@ def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
 
 @plan_required(Capability.AUDIT)
 def function_history(request: PlanRequest, function_pk: int) -> HttpResponse:
-    from bcp.selectors import history_changes
-
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=_plan(request))
     records = selectors.function_history(function)
-    rows = [(record, history_changes(record)) for record in records]
+    rows = list(zip(records, record_changes(records), strict=True))
     return render(request, "bia/function_history.html", {"function": function, "rows": rows})
 
 
