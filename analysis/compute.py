@@ -54,14 +54,6 @@ from analysis.results import (
 
 Progress = Callable[[int, str], None]
 
-# Ranking remedies runs the engine once per option (and per combination tried), which
-# dominates a large plan's run. Past this many functions a whole-plan run finds and
-# grades every gap but ranks remedies only when one function is recomputed.
-REMEDY_RANKING_LIMIT = 50
-# Time a whole-plan run may spend proving remedies (the task's soft limit is 120 s); the
-# functions after it are graded without remedies and say so (recompute one to see them).
-REMEDY_TIME_BUDGET_SECONDS = 60.0
-
 
 @dataclass(frozen=True)
 class PlanAnalysis:
@@ -327,7 +319,7 @@ def analyse_plan(
     *,
     only: str | None = None,
     progress: Progress | None = None,
-    rank_remedies: bool | None = None,
+    rank_remedies: bool = True,
 ) -> PlanAnalysis:
     """Analyse every function of the plan (or only ``only``) and rank shared risks.
 
@@ -346,8 +338,6 @@ def analyse_plan(
     settings = inputs.settings
     context = settings.context()
     keys = [only] if only else inputs.function_ids()
-    if rank_remedies is None:
-        rank_remedies = len(keys) <= REMEDY_RANKING_LIMIT
     analyzer: AvailabilityAnalyzer | None = None
     if not errors:
         try:
@@ -358,13 +348,8 @@ def analyse_plan(
     timings: dict[str, float] = {}
     for index, key in enumerate(keys, start=1):
         begun = time.perf_counter()
-        within_budget = only is not None or begun - started < REMEDY_TIME_BUDGET_SECONDS
         work = analyse_function(
-            inputs,
-            key,
-            analyzer=analyzer,
-            namer=namer,
-            rank_remedies=rank_remedies and within_budget,
+            inputs, key, analyzer=analyzer, namer=namer, rank_remedies=rank_remedies
         )
         works.append(work)
         timings[key] = time.perf_counter() - begun

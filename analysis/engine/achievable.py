@@ -31,6 +31,7 @@ SAN are backed up every 24 h → achievable RPO 24 h, set by ``print-db`` (first
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,31 +100,46 @@ def _restore(model: Model, element: str) -> _Out:
     return (math.inf if hours is None else float(hours), "restore", element)
 
 
-def _outage(
-    model: Model, service_id: str, failing: str, support: dict[str, frozenset[str]]
-) -> _Out:
+def _outage(model: Model, service_id: str, failing: str, affected: Sequence[str]) -> _Out:
+    """The service's outage when ``failing`` alone fails.
+
+    ``affected`` lists, in closure order (children before parents), the nodes whose
+    support holds ``failing``; every other node is unaffected (``_NONE``), so only these
+    are visited.
+    """
     out: dict[str, _Out] = {}
-    for node in model.closure(service_id):
-        if failing not in support[node]:
-            out[node] = _NONE
-            continue
+    for node in affected:
         kind = model.kind(node)
         if node == failing:
             out[node] = _restore(model, node)
         elif kind == "group":
             out[node] = _group_outage(model, node, failing, out)
         else:
-            out[node] = max((out[c] for c in model.children(node)), key=lambda o: o[0])
-    return out[service_id]
+            out[node] = max((out.get(c, _NONE) for c in model.children(node)), key=_hours)
+    return out.get(service_id, _NONE)
+
+
+def _hours(outage: _Out) -> float:
+    return outage[0]
+
+
+def _affected_nodes(model: Model, service_id: str, support: dict[str, frozenset[str]]) -> dict[str, list[str]]:
+    """For each variable, the nodes of the service's closure whose support holds it, in
+    closure order."""
+    affected: dict[str, list[str]] = {}
+    for node in model.closure(service_id):
+        for variable in support[node]:
+            affected.setdefault(variable, []).append(node)
+    return affected
 
 
 def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out]) -> _Out:
     group = model.groups[group_id]
-    member_out = sorted((out[m] for m in group.members), key=lambda o: o[0])
+    member_out = sorted((out.get(m, _NONE) for m in group.members), key=_hours)
     kth = member_out[group.k - 1]
     if kth[0] > 0.0:
         return kth
-    affected = [m for m in group.members if out[m][0] > 0.0]
+    affected = [m for m in group.members if out.get(m, _NONE)[0] > 0.0]
     if group.mode == "active_passive":
         affected = [m for m in affected if m == group.members[0]]
     if not affected:
@@ -133,7 +149,7 @@ def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out
     failover_hours = max(group.failover_seconds, own or 0.0) / 3600.0
     worst = max(out[m][0] for m in affected)
     if worst <= failover_hours:
-        return max((out[m] for m in affected), key=lambda o: o[0])
+        return max((out[m] for m in affected), key=_hours)
     return (failover_hours, "failover", group_id)
 
 
@@ -204,6 +220,7 @@ def objectives_from_model(
     """Achievable objectives of ``service_id`` from an indexed model, with the availability
     figures already computed (what-if reuses them when a change leaves them unchanged)."""
     support = _support_sets(model, service_id)
+    affected = _affected_nodes(model, service_id, support)
     reasoning: list[str] = []
 
     outages: list[ElementOutage] = []
@@ -212,7 +229,7 @@ def objectives_from_model(
         kind: Literal["component", "site"] = (
             "site" if model.kind(variable) == "site" else "component"
         )
-        hours, mechanism, via = _outage(model, service_id, variable, support)
+        hours, mechanism, via = _outage(model, service_id, variable, affected[variable])
         if kind == "site" and math.isinf(hours) and model.sites[variable].restore_hours is None:
             # Losing a whole site with no recorded rebuild time is a disaster-recovery
             # question, reported on its own rather than making every RTO unknown.

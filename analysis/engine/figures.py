@@ -209,6 +209,38 @@ class WhatIfEvaluator:
         analyzer = self.context.analyzer(part, validate=False, importance=False)
         return function_figures(analyzer, self.service_id)
 
+    def meets_structurally(
+        self,
+        changes: ChangeSet | Iterable[Change],
+        measure: str,
+        required: float | None,
+        element: str | None,
+    ) -> bool:
+        """Whether ``after(changes)`` would meet a requirement on a measure that depends on
+        the structure alone, without computing any probability.
+
+        Single points of failure are ``Model.necessary`` of the changed topology and the
+        achievable RTO and RPO are read off its structure and recovery data
+        (``objectives_from_model`` never uses the availability it is given), so for
+        "spof", "rto" and "rpo" this equals ``meets(measure, self.after(changes), …)``
+        whenever ``after`` returns (it may still raise ``ExactTooCostly``). Raises
+        ``ValueError`` for "availability", and ``TopologyError`` as ``after`` does.
+        """
+        if measure == "availability":
+            raise ValueError("availability depends on probabilities: use after()")
+        items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
+        model = Model(apply_changes(self.part, items), validate=False)
+        sid = self.service_id
+        if measure == "spof":
+            return element is not None and element not in model.necessary(sid)
+        if required is None:
+            return False
+        objectives = objectives_from_model(
+            model, sid, availability=0.0, availability_method="", single_points_of_failure=()
+        )
+        value = objectives.rto_hours if measure == "rto" else objectives.rpo_hours
+        return value is not None and value <= required
+
     def _reuse(self, changed: Topology, items: Sequence[Change]) -> FunctionFigures | None:
         before = self.analyzer.service(self.service_id)
         sid = self.service_id

@@ -166,7 +166,13 @@ class Remedies:
     ``notes`` records pairs that could not be evaluated (e.g. exact solving over budget).
     """
 
-    def __init__(self, evaluator: WhatIfEvaluator, techniques: Sequence[Technique]) -> None:
+    def __init__(
+        self,
+        evaluator: WhatIfEvaluator,
+        techniques: Sequence[Technique],
+        *,
+        structural_screen: bool = True,
+    ) -> None:
         self.evaluator = evaluator
         self.model = evaluator.model
         self.service_id = evaluator.service_id
@@ -175,6 +181,11 @@ class Remedies:
         self._runs: dict[tuple[str, str], tuple[RemedyPart, FunctionFigures] | None] = {}
         self.notes: list[str] = []
         self.combination_budget = COMBINATION_BUDGET
+        # Sets for an SPOF, RTO or RPO gap are first checked on the structure alone
+        # (``WhatIfEvaluator.meets_structurally``); only a set that closes the gap there is
+        # analysed. False runs every set in full (the straightforward path the tests
+        # compare with).
+        self.structural_screen = structural_screen
 
     def run(self, technique: Technique, target: str) -> tuple[RemedyPart, FunctionFigures] | None:
         key = (technique.key, target)
@@ -320,8 +331,18 @@ class Remedies:
                 break
             self.combination_budget -= 1
             tried += 1
+            changes = _merge(combo)
+            if self.structural_screen and gap.measure != "availability":
+                try:
+                    closes = self.evaluator.meets_structurally(
+                        changes, gap.measure, gap.required, gap.element
+                    )
+                except (TopologyError, ValueError):
+                    continue
+                if not closes:
+                    continue  # a full run would not close it either
             try:
-                after = self.evaluator.after(_merge(combo))
+                after = self.evaluator.after(changes)
             except (TopologyError, ValueError, ExactTooCostly):
                 continue
             if meets(gap.measure, after, gap.required, gap.element):

@@ -192,9 +192,19 @@ def _add_peer(t: Topology, change: AddRedundantPeer) -> Topology:
             peer, availability=change.peer_availability, mtbf_hours=None, mttr_hours=None
         )
     old = original.id
-    components = tuple(replace(c, runs_on=_swap(c.runs_on, old, group_id)) for c in t.components)
-    groups = tuple(replace(g, members=_swap(g.members, old, group_id)) for g in t.groups)
-    services = tuple(replace(s, requires=_swap(s.requires, old, group_id)) for s in t.services)
+    # Only what refers to the original is copied (the rest is shared, it is frozen).
+    components = tuple(
+        replace(c, runs_on=_swap(c.runs_on, old, group_id)) if old in c.runs_on else c
+        for c in t.components
+    )
+    groups = tuple(
+        replace(g, members=_swap(g.members, old, group_id)) if old in g.members else g
+        for g in t.groups
+    )
+    services = tuple(
+        replace(s, requires=_swap(s.requires, old, group_id)) if old in s.requires else s
+        for s in t.services
+    )
     pair = Group(
         group_id, change.mode, (old, peer_id), k=1, failover_seconds=change.failover_seconds
     )
