@@ -108,15 +108,21 @@ def _outage(model: Model, service_id: str, failing: str, affected: Sequence[str]
     are visited.
     """
     out: dict[str, _Out] = {}
+    kind_of, children_of, get = model.kind, model.children, out.get
     for node in affected:
-        kind = model.kind(node)
         if node == failing:
             out[node] = _restore(model, node)
-        elif kind == "group":
+        elif kind_of(node) == "group":
             out[node] = _group_outage(model, node, failing, out)
         else:
-            out[node] = max((out.get(c, _NONE) for c in model.children(node)), key=_hours)
-    return out.get(service_id, _NONE)
+            # The first child with the longest outage, as max() would pick it.
+            best: _Out | None = None
+            for child in children_of(node):
+                found = get(child, _NONE)
+                if best is None or found[0] > best[0]:
+                    best = found
+            out[node] = best if best is not None else _NONE
+    return get(service_id, _NONE)
 
 
 def _hours(outage: _Out) -> float:

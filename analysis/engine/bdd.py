@@ -116,6 +116,13 @@ class BDD:
         """The function that is TRUE exactly when the variable at ``level`` is up."""
         return self.mk(level, FALSE, TRUE)
 
+    def _node(self, level: int, low: int, high: int) -> int:
+        """``mk`` for low != high (the hot path of AND/OR, without the equality test)."""
+        node = self._unique.get((level, low, high))
+        if node is not None:
+            return node
+        return self.mk(level, low, high)
+
     def and_(self, f: int, g: int) -> int:
         """f ∧ g (memoised Shannon expansion on the top variable)."""
         if f == g:
@@ -130,16 +137,20 @@ class BDD:
         cached = self._and.get(key)
         if cached is not None:
             return cached
-        lf = self.level[f]
-        lg = self.level[g]
+        level, low, high = self.level, self.low, self.high
+        lf = level[f]
+        lg = level[g]
         if lf == lg:
-            result = self.mk(
-                lf, self.and_(self.low[f], self.low[g]), self.and_(self.high[f], self.high[g])
-            )
+            lo = self.and_(low[f], low[g])
+            hi = self.and_(high[f], high[g])
         elif lf < lg:
-            result = self.mk(lf, self.and_(self.low[f], g), self.and_(self.high[f], g))
+            lo = self.and_(low[f], g)
+            hi = self.and_(high[f], g)
         else:
-            result = self.mk(lg, self.and_(f, self.low[g]), self.and_(f, self.high[g]))
+            lf = lg
+            lo = self.and_(f, low[g])
+            hi = self.and_(f, high[g])
+        result = lo if lo == hi else self._node(lf, lo, hi)
         self._and[key] = result
         return result
 
@@ -157,16 +168,20 @@ class BDD:
         cached = self._or.get(key)
         if cached is not None:
             return cached
-        lf = self.level[f]
-        lg = self.level[g]
+        level, low, high = self.level, self.low, self.high
+        lf = level[f]
+        lg = level[g]
         if lf == lg:
-            result = self.mk(
-                lf, self.or_(self.low[f], self.low[g]), self.or_(self.high[f], self.high[g])
-            )
+            lo = self.or_(low[f], low[g])
+            hi = self.or_(high[f], high[g])
         elif lf < lg:
-            result = self.mk(lf, self.or_(self.low[f], g), self.or_(self.high[f], g))
+            lo = self.or_(low[f], g)
+            hi = self.or_(high[f], g)
         else:
-            result = self.mk(lg, self.or_(f, self.low[g]), self.or_(f, self.high[g]))
+            lf = lg
+            lo = self.or_(f, low[g])
+            hi = self.or_(f, high[g])
+        result = lo if lo == hi else self._node(lf, lo, hi)
         self._or[key] = result
         return result
 
