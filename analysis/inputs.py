@@ -130,20 +130,30 @@ def plan_techniques(plan: Plan) -> tuple[tuple[Technique, ...], list[str]]:
     return tuple(found), notes
 
 
-def load_inputs(plan: Plan) -> AnalysisInputs:
-    """Everything the engine needs for ``plan``, in a fixed number of queries."""
+def load_inputs(plan: Plan, *, function: Any = None) -> AnalysisInputs:
+    """Everything the engine needs for ``plan``, in a fixed number of queries.
+
+    With ``function`` (a business function of the plan), only what that function needs:
+    its dependencies followed down to the last component, every site of the plan, its
+    reviewed BIA answers and its agreed objectives; the function's figures are those a
+    whole-plan load gives, and the inputs (and so their hash) cover that part only.
+    """
     from bia.selectors import plan_impact_assessments
+    from inventory.topology import function_topology
 
     settings = engine_settings(plan)
-    topology = plan_topology(plan)
+    topology = plan_topology(plan) if function is None else function_topology(plan, function)
     # The year convention and method chosen for the plan apply to every figure.
     topology.topology = dataclasses.replace(
         topology.topology, year_days=settings.year_days, method=settings.method
     )
     assessments: dict[str, ImpactAssessment | None] = {}
-    reviewed = plan_impact_assessments(plan)  # a fixed number of queries for the plan
-    for key, function in topology.functions.items():
-        assessment = reviewed.get(function.pk)
+    # A fixed number of queries for the plan (or the one function).
+    reviewed = plan_impact_assessments(
+        plan, function_ids=None if function is None else [function.pk]
+    )
+    for key, item in topology.functions.items():
+        assessment = reviewed.get(item.pk)
         if assessment is not None:
             assessment = dataclasses.replace(
                 assessment,
@@ -152,17 +162,21 @@ def load_inputs(plan: Plan) -> AnalysisInputs:
             )
         assessments[key] = assessment
     techniques, notes = plan_techniques(plan)
-    return AnalysisInputs(
-        plan.pk, topology, assessments, techniques, settings, notes, agreed_objectives(plan)
-    )
+    agreed = agreed_objectives(plan, function_ids=None if function is None else [function.pk])
+    return AnalysisInputs(plan.pk, topology, assessments, techniques, settings, notes, agreed)
 
 
-def agreed_objectives(plan: Plan) -> dict[str, AgreedInput]:
-    """Agreed objectives of the plan's functions, by engine key (one query)."""
+def agreed_objectives(
+    plan: Plan, *, function_ids: list[int] | None = None
+) -> dict[str, AgreedInput]:
+    """Agreed objectives of the plan's functions (or of ``function_ids``), by engine key
+    (one query)."""
     from inventory.graph import function_key
 
     found: dict[str, AgreedInput] = {}
     rows = AgreedObjective.objects.filter(plan=plan).select_related("agreed_by")
+    if function_ids is not None:
+        rows = rows.filter(function_id__in=function_ids)
     for row in rows.order_by("function_id"):
         found[function_key(row.function_id)] = AgreedInput(
             rto_hours=row.rto_hours,

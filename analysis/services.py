@@ -112,7 +112,8 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     progress(2, "Loading BIA answers and inventory")
     # Taken before reading, so a change made while loading marks this run stale.
     watermark = input_watermark(run.plan)
-    inputs = load_inputs(run.plan)
+    # One function's run loads (and hashes) only that function's part of the plan.
+    inputs = load_inputs(run.plan, function=run.function)
     digest = inputs_hash(inputs)
     only = function_key(run.function_id) if run.function_id else None
     analysis = analyse_plan(inputs, only=only, progress=progress)

@@ -470,16 +470,18 @@ def assessment_derived(assessment: Assessment) -> Derived | None:
     return derive(answer_set(assessment), impact_settings, categories)
 
 
-def _reviewed_by_function(plan: Plan) -> dict[int, Assessment]:
-    """Each function's latest approved BIA, else its latest submitted one, in one query."""
+def _reviewed_by_function(
+    plan: Plan, function_ids: list[int] | None = None
+) -> dict[int, Assessment]:
+    """Each function's latest approved BIA, else its latest submitted one, in one query
+    (only ``function_ids``' when given)."""
     reviewed: dict[int, Assessment] = {}
-    for a in (
-        Assessment.objects.filter(
-            plan=plan, state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED]
-        )
-        .select_related("template", "function")
-        .order_by("function_id", "-revision")
-    ):
+    candidates = Assessment.objects.filter(
+        plan=plan, state__in=[AssessmentState.APPROVED, AssessmentState.SUBMITTED]
+    )
+    if function_ids is not None:
+        candidates = candidates.filter(function_id__in=function_ids)
+    for a in candidates.select_related("template", "function").order_by("function_id", "-revision"):
         best = reviewed.get(a.function_id)
         if best is None or (
             a.state == AssessmentState.APPROVED and best.state != AssessmentState.APPROVED
@@ -488,17 +490,21 @@ def _reviewed_by_function(plan: Plan) -> dict[int, Assessment]:
     return reviewed
 
 
-def plan_answer_sets(plan: Plan) -> dict[int, AnswerSet]:
-    """Answer sets of every function with a reviewed BIA, keyed by function id (3 queries)."""
-    reviewed = _reviewed_by_function(plan)
+def plan_answer_sets(plan: Plan, function_ids: list[int] | None = None) -> dict[int, AnswerSet]:
+    """Answer sets of every function with a reviewed BIA (or of ``function_ids`` only),
+    keyed by function id (3 queries)."""
+    reviewed = _reviewed_by_function(plan, function_ids)
     grouped = _role_answers_by_assessment([a.pk for a in reviewed.values()])
     return {
         function_id: answer_set(a, grouped.get(a.pk, [])) for function_id, a in reviewed.items()
     }
 
 
-def plan_impact_assessments(plan: Plan) -> dict[int, ImpactAssessment]:
-    """The engine's input for every function with a reviewed BIA, keyed by function id.
+def plan_impact_assessments(
+    plan: Plan, *, function_ids: list[int] | None = None
+) -> dict[int, ImpactAssessment]:
+    """The engine's input for every function with a reviewed BIA (or for ``function_ids``
+    only, reading only their answers), keyed by function id.
 
     The whole-plan counterpart of :func:`function_impact_assessment`, in a fixed number of
     queries however many functions the plan has.
@@ -508,7 +514,7 @@ def plan_impact_assessments(plan: Plan) -> dict[int, ImpactAssessment]:
         return {}
     return {
         function_id: impact_assessment_from(answers, impact_settings, categories)
-        for function_id, answers in plan_answer_sets(plan).items()
+        for function_id, answers in plan_answer_sets(plan, function_ids).items()
     }
 
 

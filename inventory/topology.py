@@ -72,6 +72,44 @@ def _fraction(percent: float | None) -> float | None:
     return None if percent is None else percent / 100.0
 
 
+def engine_site(key: str, site: Site) -> EngineSite:
+    return EngineSite(
+        id=key,
+        availability=1.0 if site.availability_percent is None else site.availability_percent / 100,
+        parent=g.site_key(site.parent_id) if site.parent_id else None,
+        restore_hours=site.restore_hours,
+        kind=site.kind,
+    )
+
+
+def engine_component(key: str, c: Component, runs_on: tuple[str, ...]) -> EngineComponent:
+    return EngineComponent(
+        id=key,
+        availability=_fraction(c.availability_percent),
+        mtbf_hours=c.mtbf_hours,
+        mttr_hours=c.mttr_hours,
+        runs_on=runs_on,
+        site=g.site_key(c.site_id) if c.site_id else None,
+        kind=c.kind,
+        holds_data=c.holds_data,
+        failover_seconds=c.failover_seconds,
+        restore_hours=c.restore_hours,
+        backup_interval_hours=c.backup_interval_hours,
+        replication=c.replication,  # type: ignore[arg-type]
+        replication_lag_seconds=c.replication_lag_seconds,
+    )
+
+
+def engine_group(key: str, group: RedundancyGroup, members: tuple[str, ...]) -> EngineGroup:
+    return EngineGroup(
+        id=key,
+        mode=group.mode,  # type: ignore[arg-type]
+        members=members,
+        k=group.k,
+        failover_seconds=group.failover_seconds,
+    )
+
+
 def plan_topology(plan: Plan) -> PlanTopology:
     """Build the engine inputs for ``plan`` (a fixed number of queries)."""
     from bia.models import BusinessFunction
@@ -88,44 +126,13 @@ def plan_topology(plan: Plan) -> PlanTopology:
     }
     plan_graph = g.load_plan_graph(plan)
 
-    engine_sites = tuple(
-        EngineSite(
-            id=key,
-            availability=1.0
-            if site.availability_percent is None
-            else site.availability_percent / 100,
-            parent=g.site_key(site.parent_id) if site.parent_id else None,
-            restore_hours=site.restore_hours,
-            kind=site.kind,
-        )
-        for key, site in sites.items()
-    )
+    engine_sites = tuple(engine_site(key, site) for key, site in sites.items())
     engine_components = tuple(
-        EngineComponent(
-            id=key,
-            availability=_fraction(c.availability_percent),
-            mtbf_hours=c.mtbf_hours,
-            mttr_hours=c.mttr_hours,
-            runs_on=tuple(plan_graph.edges.get(key, ())),
-            site=g.site_key(c.site_id) if c.site_id else None,
-            kind=c.kind,
-            holds_data=c.holds_data,
-            failover_seconds=c.failover_seconds,
-            restore_hours=c.restore_hours,
-            backup_interval_hours=c.backup_interval_hours,
-            replication=c.replication,  # type: ignore[arg-type]
-            replication_lag_seconds=c.replication_lag_seconds,
-        )
+        engine_component(key, c, tuple(plan_graph.edges.get(key, ())))
         for key, c in components.items()
     )
     engine_groups = tuple(
-        EngineGroup(
-            id=key,
-            mode=group.mode,  # type: ignore[arg-type]
-            members=tuple(plan_graph.edges.get(key, ())),
-            k=group.k,
-            failover_seconds=group.failover_seconds,
-        )
+        engine_group(key, group, tuple(plan_graph.edges.get(key, ())))
         for key, group in groups.items()
     )
     full: dict[str, list[str]] = {key: [] for key in functions}
@@ -151,6 +158,95 @@ def plan_topology(plan: Plan) -> PlanTopology:
         groups=groups,
         functions=functions,
         degraded_requires={key: tuple(v) for key, v in degraded.items()},
+    )
+
+
+# Levels of "runs on" / "member of" followed when loading one function's part; a deeper
+# chain is refused (the inventory checks keep real ones far shallower).
+MAX_PART_DEPTH = 200
+
+
+def function_topology(plan: Plan, function: Any) -> PlanTopology:
+    """The engine inputs of one function: what it depends on (fully or degraded), followed
+    down to the last component, and every site of the plan (a remedy may place a peer in
+    any of them). Components, groups and edges come in the orders ``plan_topology`` gives
+    them, so the function's figures are those of a whole-plan load. About five queries
+    per level of the dependency chain, whatever the plan's size.
+    """
+    from inventory.models import GroupMember, RunsOn
+
+    fkey = g.function_key(function.pk)
+    full: list[str] = []
+    degraded: list[str] = []
+    for comp, grp, need in (
+        Dependency.objects.filter(plan=plan, function=function)
+        .order_by("pk")
+        .values_list("component_id", "group_id", "need")
+    ):
+        target = g.component_key(comp) if comp else g.group_key(grp)
+        (full if need == Need.FULL else degraded).append(target)
+    components: dict[int, Component] = {}
+    groups: dict[int, RedundancyGroup] = {}
+    edges: dict[str, list[str]] = {}
+    todo_c = {int(k.split(":")[1]) for k in (*full, *degraded) if k.startswith("component:")}
+    todo_g = {int(k.split(":")[1]) for k in (*full, *degraded) if k.startswith("group:")}
+    for _level in range(MAX_PART_DEPTH):
+        if not todo_c and not todo_g:
+            break
+        found_c: set[int] = set()
+        found_g: set[int] = set()
+        if todo_c:
+            for c in Component.objects.filter(plan=plan, pk__in=todo_c):
+                components[c.pk] = c
+                edges[g.component_key(c.pk)] = []
+            for source, on_c, on_g in (
+                RunsOn.objects.filter(component_id__in=todo_c)
+                .order_by("pk")
+                .values_list("component_id", "on_component_id", "on_group_id")
+            ):
+                if on_c:
+                    edges[g.component_key(source)].append(g.component_key(on_c))
+                    found_c.add(on_c)
+                else:
+                    edges[g.component_key(source)].append(g.group_key(on_g))
+                    found_g.add(on_g)
+        if todo_g:
+            for x in RedundancyGroup.objects.filter(plan=plan, pk__in=todo_g):
+                groups[x.pk] = x
+                edges[g.group_key(x.pk)] = []
+            for group_id, comp, sub in (
+                GroupMember.objects.filter(group_id__in=todo_g)
+                .order_by("group_id", "position", "pk")
+                .values_list("group_id", "component_id", "member_group_id")
+            ):
+                if comp:
+                    edges[g.group_key(group_id)].append(g.component_key(comp))
+                    found_c.add(comp)
+                else:
+                    edges[g.group_key(group_id)].append(g.group_key(sub))
+                    found_g.add(sub)
+        todo_c = found_c - set(components)
+        todo_g = found_g - set(groups)
+    else:
+        raise ValueError(f"the dependencies of '{function}' are nested too deeply to load")
+    sites = {g.site_key(s.pk): s for s in Site.objects.filter(plan=plan).order_by("pk")}
+    by_key_c = {g.component_key(pk): components[pk] for pk in sorted(components)}
+    by_key_g = {g.group_key(pk): groups[pk] for pk in sorted(groups)}
+    topology = Topology(
+        components=tuple(
+            engine_component(key, c, tuple(edges[key])) for key, c in by_key_c.items()
+        ),
+        groups=tuple(engine_group(key, x, tuple(edges[key])) for key, x in by_key_g.items()),
+        services=(EngineService(id=fkey, requires=tuple(full)),),
+        sites=tuple(engine_site(key, site) for key, site in sites.items()),
+    )
+    return PlanTopology(
+        topology=topology,
+        sites=sites,
+        components=by_key_c,
+        groups=by_key_g,
+        functions={fkey: function},
+        degraded_requires={fkey: tuple(degraded)},
     )
 
 

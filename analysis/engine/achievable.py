@@ -129,7 +129,9 @@ def _hours(outage: _Out) -> float:
     return outage[0]
 
 
-def _affected_nodes(model: Model, service_id: str, support: dict[str, frozenset[str]]) -> dict[str, list[str]]:
+def _affected_nodes(
+    model: Model, service_id: str, support: dict[str, frozenset[str]]
+) -> dict[str, list[str]]:
     """For each variable, the nodes of the service's closure whose support holds it, in
     closure order."""
     affected: dict[str, list[str]] = {}

@@ -375,6 +375,7 @@ def analyse_gaps(
     max_options: int = 5,
     context: AnalysisContext | None = None,
     rank_remedies: bool = True,
+    screen_sets: bool = True,
 ) -> GapReport:
     """Gaps of one function (carried by ``service_id``) with proven, ranked remedies.
 
@@ -382,6 +383,8 @@ def analyse_gaps(
     now, after each option, after each combination — is computed with it. Raises
     ``ExactTooCostly`` when the context asks for exact figures the budget does not allow.
     With ``rank_remedies`` False gaps are found and graded but no remedy is tried.
+    ``screen_sets`` False runs every set of options in full instead of first checking sets
+    for an SPOF, RTO or RPO gap on the structure alone (the same result, more slowly).
     """
     context = context or AnalysisContext(method=topology.method)
     req = required if isinstance(required, Requirements) else Requirements.derived(required)
@@ -403,7 +406,7 @@ def analyse_gaps(
         _availability_gap(achieved, req, topology.year_days),
         *(_spof_gap(ach, spof, req, hidden) for spof in achieved.single_points_of_failure),
     ]
-    remedies = Remedies(evaluator, techniques)
+    remedies = Remedies(evaluator, techniques, structural_screen=screen_sets)
     present = [f for f in findings if f is not None]
     targets = {
         index: GapTarget(

@@ -266,3 +266,53 @@ def test_recomputing_one_function_always_ranks_its_remedies(demo: dict[str, Any]
     entry = _entry(results, key)
     assert entry["remedies_ranked"] is True
     assert any(gap["options"] for gap in entry["gaps"])
+
+
+def test_one_function_loaded_alone_gets_exactly_the_results_of_a_whole_plan_load(
+    demo: dict[str, Any],
+) -> None:
+    from bia.models import BusinessFunction
+
+    plan = demo["plan"]
+    whole = load_inputs(plan)
+    functions = list(BusinessFunction.objects.filter(plan=plan).order_by("pk"))
+    assert functions
+    for function in functions:
+        key = function_key(function.pk)
+        alone = load_inputs(plan, function=function)
+        assert alone.function_ids() == [key]
+        assert analyse_plan(alone, only=key).results == analyse_plan(whole, only=key).results
+
+
+def test_one_function_load_reads_only_its_own_part_of_the_inventory(
+    demo: dict[str, Any],
+) -> None:
+    from bia.models import BusinessFunction
+
+    plan = demo["plan"]
+    whole = load_inputs(plan).topology.topology
+    function = BusinessFunction.objects.filter(plan=plan).order_by("pk").first()
+    assert function is not None
+    part = load_inputs(plan, function=function).topology.topology
+    assert len(part.components) < len(whole.components)
+    assert [s.id for s in part.sites] == [s.id for s in whole.sites]
+
+
+def test_the_hash_of_one_function_moves_when_its_own_part_changes(
+    demo: dict[str, Any],
+) -> None:
+    from inventory.models import Component
+    from inventory.services import component_update
+
+    plan = demo["plan"]
+    printing = printing_function(plan)
+    before = inputs_hash(load_inputs(plan, function=printing))
+    san = Component.objects.get(plan=plan, name="Head office SAN")
+    component_update(
+        component=san,
+        user=demo["users"]["manager"],
+        expected_version=san.version,
+        values={"restore_hours": 12.0},
+        reason="New restore test result",
+    )
+    assert inputs_hash(load_inputs(plan, function=printing)) != before

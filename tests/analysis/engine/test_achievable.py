@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-import pytest
+import math
+from dataclasses import replace
 
-from analysis.engine.achievable import achievable_objectives
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.engine.achievable import _NONE, _group_outage, _restore, achievable_objectives
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
+from analysis.engine.structure import Model
 from analysis.engine.topology import Component, Group, Service, Site, Topology
+from tests.analysis.engine.strategies import structures
 
 
 def _web(**changes: object) -> Topology:
@@ -131,3 +138,52 @@ def test_achievable_objectives_carry_availability_and_spofs():
     result = achievable_objectives(print_service_topology(), HEAD_OFFICE_SERVICE)
     assert "san" in result.single_points_of_failure
     assert 0.999 < result.availability < 1.0
+
+
+def _outage_over_the_whole_closure(model: Model, service_id: str, failing: str) -> tuple:
+    """The straightforward reading: every node of the closure, unaffected ones included."""
+    support: dict[str, frozenset[str]] = {}
+    for node in model.closure(service_id):
+        acc = {node} if model.is_variable(node) else set()
+        for child in model.children(node):
+            acc.update(support[child])
+        support[node] = frozenset(acc)
+    out: dict[str, tuple] = {}
+    for node in model.closure(service_id):
+        if failing not in support[node]:
+            out[node] = _NONE
+        elif node == failing:
+            out[node] = _restore(model, node)
+        elif model.kind(node) == "group":
+            out[node] = _group_outage(model, node, failing, out)
+        else:
+            out[node] = max((out[c] for c in model.children(node)), key=lambda o: o[0])
+    return out[service_id]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(structures(), st.data())
+def test_each_single_failure_outage_equals_the_reading_of_the_whole_closure(
+    topology: Topology, data: st.DataObject
+) -> None:
+    restore = st.sampled_from([None, 0.5, 4.0, 24.0])
+    failover = st.sampled_from([None, 0.0, 30.0, 7_200.0])
+    topology = replace(
+        topology,
+        components=tuple(
+            replace(c, restore_hours=data.draw(restore), failover_seconds=data.draw(failover))
+            for c in topology.components
+        ),
+        groups=tuple(
+            replace(g, mode="active_passive") if g.k == 1 and data.draw(st.booleans()) else g
+            for g in topology.groups
+        ),
+    )
+    model = Model(topology)
+    result = achievable_objectives(topology, "root")
+    by_element = {o.element_id: o for o in result.outages}
+    for variable in model.variables("root"):
+        hours, mechanism, via = _outage_over_the_whole_closure(model, "root", variable)
+        outage = by_element[variable]
+        assert (outage.mechanism, outage.via) == (mechanism, via)
+        assert outage.hours == (None if math.isinf(hours) else hours)

@@ -18,13 +18,15 @@ from analysis.engine.availability import AvailabilityAnalyzer
 from analysis.engine.figures import (
     AnalysisContext,
     FunctionFigures,
+    WhatIfEvaluator,
     fresh_figures,
     meets,
     moved,
 )
 from analysis.engine.gaps import Requirements, analyse_gaps
 from analysis.engine.roadmap import roadmap
-from analysis.engine.topology import Topology
+from analysis.engine.techniques import DEFAULT_TECHNIQUES, changes_for
+from analysis.engine.topology import Topology, TopologyError
 from analysis.engine.whatif import apply_changes
 from tests.analysis.engine.strategies import structures
 
@@ -157,3 +159,63 @@ def test_the_method_a_service_gets_does_not_depend_on_what_was_analysed_before(
         crowded.service(service.id)
     assert crowded.service("root").method == alone.method
     assert crowded.service("root").availability == alone.availability
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(estates(), requirements)
+def test_screening_sets_on_the_structure_finds_the_same_gaps_sets_and_counts_as_running_every_set(
+    topology: Topology, required: Requirements
+) -> None:
+    screened = analyse_gaps(topology, "root", required, context=EXACT)
+    every_set = analyse_gaps(topology, "root", required, context=EXACT, screen_sets=False)
+    assert screened.gaps == every_set.gaps
+    assert screened.notes == every_set.notes
+    assert screened.fresh_runs <= every_set.fresh_runs
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(estates(), st.data())
+def test_meeting_a_structural_requirement_is_read_off_the_structure_as_a_full_run_reads_it(
+    topology: Topology, data: st.DataObject
+) -> None:
+    evaluator = WhatIfEvaluator(topology, "root", EXACT)
+    model = evaluator.model
+    targets = [c.id for c in topology.components] + [s.id for s in topology.sites]
+    targets += [g.id for g in topology.groups]
+    fitting = [
+        (technique, target)
+        for target in targets
+        for technique in DEFAULT_TECHNIQUES
+        if technique.fits_target(model, target)
+    ]
+    if not fitting:
+        return
+    chosen = data.draw(st.lists(st.sampled_from(fitting), min_size=1, max_size=3, unique=True))
+    changes = [
+        change
+        for technique, target in chosen
+        for change in changes_for(technique, model, target, "root").changes
+    ]
+    try:
+        after = evaluator.after(changes)
+    except TopologyError:
+        with pytest.raises(TopologyError):
+            evaluator.meets_structurally(changes, "spof", None, targets[0])
+        return
+    for element in [*targets, None]:
+        assert evaluator.meets_structurally(changes, "spof", None, element) == meets(
+            "spof", after, None, element
+        )
+    for measure in ("rto", "rpo"):
+        for required in (None, 0.0, 0.5, 4.0, 24.0, 100.0):
+            assert evaluator.meets_structurally(changes, measure, required, None) == meets(
+                measure, after, required, None
+            )
