@@ -33,6 +33,7 @@ from analysis.engine import (
 from analysis.engine.figures import function_figures
 from analysis.engine.gaps import SEVERITY_ORDER
 from analysis.inputs import AgreedInput, AnalysisInputs
+from analysis.people_gaps import name_contracts
 from analysis.results import (
     RESULTS_SCHEMA,
     AgreedObjectives,
@@ -190,6 +191,7 @@ def analyse_function(
             report.before, report.availability, report.hidden, namer
         )
         entry["gaps"] = [shaping.gap(g, report, namer) for g in report.gaps]
+        name_contracts(entry["gaps"], inputs.topology.extra, requires, required["rto_hours"])
         entry["notes"] = [namer.text(n) for n in notes]
         work.report = report
         work.spofs = report.before.single_points_of_failure

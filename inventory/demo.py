@@ -407,6 +407,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             reason=REASON,
         )
 
+    _load_people(plan, user)
     existing: set[tuple[int, int | None, int | None]] = set(
         Dependency.objects.filter(plan=plan).values_list("function_id", "component_id", "group_id")
     )
@@ -424,3 +425,16 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
                 function=function, target=target, user=user, need=need, reason=REASON
             )
             existing.add(key)
+
+
+def _load_people(plan: Plan, user: Any) -> None:
+    """The print administrator and the managed-print supplier (``inventory.people_demo``)."""
+    from bia.models import BusinessFunction
+    from inventory import people_demo
+
+    functions = [
+        f
+        for f in BusinessFunction.objects.filter(plan=plan).order_by("name")
+        if needs_for_function(f.name) == HEAD_OFFICE_NEEDS
+    ]
+    people_demo.load(plan, user, functions)

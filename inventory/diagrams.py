@@ -27,6 +27,10 @@ DOT_TIMEOUT_SECONDS = 20
 # Beyond this many boxes a layered drawing is no longer readable; pages list them instead.
 MAX_DIAGRAM_ELEMENTS = 250
 SPOF_COLOUR = "#c0392b"
+# Redundancy groups, and the cover of a person by their deputies (``inventory.people``).
+GROUP_PREFIXES = ("group:", "cover:")
+PERSON_FILL = "#eef7ee"
+SUPPLIER_FILL = "#fdf6e3"
 KIND_LABELS = dict(ComponentKind.choices)
 
 
@@ -90,6 +94,9 @@ class _Drawing:
             "group": ("inventory_group_detail", "group_pk"),
             "site": ("inventory_site_detail", "site_pk"),
             "function": ("inventory_function_detail", "function_pk"),
+            "person": ("inventory_person_detail", "person_pk"),
+            "cover": ("inventory_person_detail", "person_pk"),
+            "supplier": ("inventory_supplier_detail", "supplier_pk"),
         }[kind]
         return reverse(name, kwargs={"plan_pk": self.plan_pk, arg: int(pk)})
 
@@ -97,6 +104,9 @@ class _Drawing:
         if key in self.placed:
             return
         self.placed.add(key)
+        if key.startswith(("person:", "supplier:")):
+            self.people_node(key, indent)
+            return
         c: Component = self.pt.components[key]
         site = self.pt.sites.get(g.site_key(c.site_id)) if c.site_id else None
         label = f"{c.name}\n{KIND_LABELS.get(c.kind, c.kind)}"
@@ -119,23 +129,40 @@ class _Drawing:
             + ";"
         )
 
+    def people_node(self, key: str, indent: str) -> None:
+        """A person (an ellipse) or a supplier (a folder), so they stand apart from IT."""
+        label, shape, fill = people_label(self.pt, key)
+        spof = key in self.spofs
+        self.lines.append(
+            indent
+            + _node_id(key)
+            + " "
+            + _attrs(
+                label=("SPOF · " if spof else "") + label,
+                shape=shape,
+                URL=self.url(key),
+                target="_top",
+                tooltip=self.pt.name(key),
+                color=SPOF_COLOUR if spof else "#555555",
+                penwidth="3" if spof else "1",
+                fillcolor=self.highlight.get(key, fill),
+            )
+            + ";"
+        )
+
     def group_cluster(self, key: str, members: dict[str, list[str]], indent: str) -> None:
         if key in self.placed:
             return
         self.placed.add(key)
-        group: RedundancyGroup = self.pt.groups[key]
         inner = members.get(key, [])
-        if group.mode == "active_passive":
-            how = f"active/passive · failover {group.failover_seconds:g} s"
-        else:
-            how = f"active/active · {group.k} of {len(inner)} needed"
+        group_name, how = group_words(self.pt, key, len(inner))
         self.lines.append(f"{indent}subgraph cluster_{_node_id(key)} {{")
         self.lines.append(
             f"{indent}  "
             + " ".join(
                 f"{k}={v};"
                 for k, v in (
-                    ("label", f'"{escape(group.name)}\\n{escape(how)}"'),
+                    ("label", f'"{escape(group_name)}\\n{escape(how)}"'),
                     ("URL", f'"{escape(self.url(key))}"'),
                     ("target", '"_top"'),
                     ("style", '"rounded,dashed"'),
@@ -153,7 +180,7 @@ class _Drawing:
             )
         placed_here = []
         for member in inner:
-            if member.startswith("group:"):
+            if member.startswith(GROUP_PREFIXES):
                 self.group_cluster(member, members, indent + "  ")
             elif member not in self.placed:
                 self.component_node(member, indent + "  ")
@@ -168,7 +195,7 @@ class _Drawing:
         """A node inside group ``key``'s cluster that edges can aim at."""
         seen: set[str] = set()
         current = key
-        while current.startswith("group:") and current not in seen:
+        while current.startswith(GROUP_PREFIXES) and current not in seen:
             seen.add(current)
             inner = members.get(current, [])
             if not inner:
@@ -177,14 +204,45 @@ class _Drawing:
         return _node_id(current)
 
     def edge(self, source: str, target: str, members: dict[str, list[str]], **extra: Any) -> None:
-        head = self.anchor(target, members) if target.startswith("group:") else _node_id(target)
-        tail = self.anchor(source, members) if source.startswith("group:") else _node_id(source)
+        head = (
+            self.anchor(target, members) if target.startswith(GROUP_PREFIXES) else _node_id(target)
+        )
+        tail = (
+            self.anchor(source, members) if source.startswith(GROUP_PREFIXES) else _node_id(source)
+        )
         attrs: dict[str, Any] = dict(extra)
-        if target.startswith("group:"):
+        if target.startswith(GROUP_PREFIXES):
             attrs["lhead"] = f"cluster_{_node_id(target)}"
-        if source.startswith("group:"):
+        if source.startswith(GROUP_PREFIXES):
             attrs["ltail"] = f"cluster_{_node_id(source)}"
         self.lines.append(f"  {tail} -> {head} {_attrs(**attrs)};")
+
+
+def group_words(pt: PlanTopology, key: str, size: int) -> tuple[str, str]:
+    """A group's frame title and how it works, for redundancy groups and deputy cover."""
+    if key.startswith("cover:"):
+        person = pt.extra.covers[key]
+        return f"{person.name} or a deputy", f"stands in after {person.handover_hours:g} h handover"
+    group: RedundancyGroup = pt.groups[key]
+    if group.mode == "active_passive":
+        return group.name, f"active/passive · failover {group.failover_seconds:g} s"
+    return group.name, f"active/active · {group.k} of {size} needed"
+
+
+def people_label(pt: PlanTopology, key: str) -> tuple[str, str, str]:
+    """(label, shape, fill) of a person or supplier node."""
+    if key.startswith("person:"):
+        person = pt.extra.people[key]
+        label = f"{person.name}\n{person.role or 'key person'}"
+        label += f"\nperson · away {person.absence_days_per_year:g} d a year"
+        return label, "ellipse", PERSON_FILL
+    supplier = pt.extra.suppliers[key]
+    label = f"{supplier.name}\nsupplier · contract {supplier.contract_reference}"
+    label += (
+        f"\n{supplier.service_availability_percent:g} % · RTO {supplier.contract_rto_hours:g} h"
+    )
+    label += f" ({supplier.get_support_hours_display().split(' (')[0].lower()})"
+    return label, "folder", SUPPLIER_FILL
 
 
 HEADER = (
@@ -197,7 +255,13 @@ HEADER = (
 )
 
 
-def _legend(lines: list[str], *, degraded: bool, highlight: Iterable[tuple[str, str]] = ()) -> None:
+def _legend(
+    lines: list[str],
+    *,
+    degraded: bool,
+    highlight: Iterable[tuple[str, str]] = (),
+    keys: Iterable[str] = (),
+) -> None:
     lines.append("  subgraph cluster_legend {")
     lines.append('    label="Legend"; style="rounded"; color="#bbbbbb"; fontcolor="#555555";')
     lines.append(
@@ -221,6 +285,19 @@ def _legend(lines: list[str], *, degraded: bool, highlight: Iterable[tuple[str, 
             + _attrs(label="dashed arrow: degraded need", shape="plaintext", style="")
             + ";"
         )
+    prefixes = {key.partition(":")[0] for key in keys}
+    if "person" in prefixes:
+        lines.append(
+            "    legend_person "
+            + _attrs(label="ellipse: key person", shape="ellipse", fillcolor=PERSON_FILL)
+            + ";"
+        )
+    if "supplier" in prefixes:
+        lines.append(
+            "    legend_supplier "
+            + _attrs(label="folder: supplier (contract)", shape="folder", fillcolor=SUPPLIER_FILL)
+            + ";"
+        )
     for index, (label, colour) in enumerate(highlight):
         lines.append(f"    legend_h{index} " + _attrs(label=label, fillcolor=colour) + ";")
     lines.append("  }")
@@ -242,7 +319,7 @@ def _closure(pt: PlanTopology, roots: Iterable[str]) -> tuple[list[str], dict[st
         seen.add(node)
         keep.append(node)
         stack.extend(plan_graph_edges[node])
-    members = {key: plan_graph_edges[key] for key in keep if key.startswith("group:")}
+    members = {key: plan_graph_edges[key] for key in keep if key.startswith(GROUP_PREFIXES)}
     return keep, members
 
 
@@ -251,12 +328,12 @@ def _draw(drawing: _Drawing, keep: list[str], members: dict[str, list[str]]) -> 
     for key in sorted(keep, key=drawing.pt.name):
         if key in inside_groups:
             continue
-        if key.startswith("group:"):
+        if key.startswith(GROUP_PREFIXES):
             drawing.group_cluster(key, members, "  ")
         else:
             drawing.component_node(key, "  ")
     for key in keep:
-        if key.startswith("group:"):
+        if key.startswith(GROUP_PREFIXES):
             drawing.group_cluster(key, members, "  ")
         else:
             drawing.component_node(key, "  ")
@@ -303,7 +380,7 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
         drawing.edge(service_id, target, members, label="needs", penwidth="1.4")
     for target in degraded:
         drawing.edge(service_id, target, members, label="degraded", style="dashed")
-    _legend(lines, degraded=bool(degraded))
+    _legend(lines, degraded=bool(degraded), keys=keep)
     return HEADER + "\n".join(lines) + "\n}\n"
 
 

@@ -392,3 +392,30 @@ class Dependency(TrackedModel):
         target = self.component or self.group
         assert target is not None
         return target
+
+
+# People and suppliers live in their own module; importing them here registers them.
+from inventory.people_models import (  # noqa: E402
+    Deputy,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+    SupportHours,
+)
+
+__all__ = [
+    "Component",
+    "Dependency",
+    "Deputy",
+    "GroupMember",
+    "Person",
+    "PersonDependency",
+    "RedundancyGroup",
+    "RunsOn",
+    "Site",
+    "Supplier",
+    "SupplierDependency",
+    "SupportHours",
+    "Technique",
+]

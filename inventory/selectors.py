@@ -97,6 +97,9 @@ def _urls(plan: Plan) -> dict[str, str]:
         "group": url("inventory_group_detail", group_pk=0),
         "function": url("inventory_function_detail", function_pk=0),
         "site": url("inventory_site_detail", site_pk=0),
+        "person": url("inventory_person_detail", person_pk=0),
+        "cover": url("inventory_person_detail", person_pk=0),
+        "supplier": url("inventory_supplier_detail", supplier_pk=0),
     }
     return base
 

@@ -23,6 +23,7 @@ from analysis.engine.topology import Topology, TopologyError, topology_errors
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.models import Component, Dependency, Need, RedundancyGroup, Site
+from inventory.people import PeopleElements, people_elements
 
 
 @dataclass
@@ -33,18 +34,23 @@ class PlanTopology:
     groups: dict[str, RedundancyGroup] = field(default_factory=dict)
     functions: dict[str, Any] = field(default_factory=dict)
     degraded_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # People, their cover groups and suppliers (``inventory.people``).
+    extra: PeopleElements = field(default_factory=PeopleElements)
     _errors: tuple[TopologyError, ...] | None = field(default=None, repr=False)
 
     def name(self, element_id: str) -> str:
         for table in (self.components, self.groups, self.sites, self.functions):
             if element_id in table:
                 return str(table[element_id])
-        return element_id
+        return self.extra.name(element_id) or element_id
 
     def object(self, element_id: str) -> Any:
         for table in (self.components, self.groups, self.sites, self.functions):
             if element_id in table:
                 return table[element_id]
+        for extra in (self.extra.people, self.extra.covers, self.extra.suppliers):
+            if element_id in extra:
+                return extra[element_id]
         return None
 
     def errors(self) -> tuple[TopologyError, ...]:
@@ -65,7 +71,13 @@ class PlanTopology:
         return messages
 
     def all_ids(self) -> list[str]:
-        return [*self.sites, *self.components, *self.groups, *self.functions]
+        return [
+            *self.sites,
+            *self.components,
+            *self.groups,
+            *self.functions,
+            *self.extra.all_ids(),
+        ]
 
 
 def _fraction(percent: float | None) -> float | None:
@@ -144,10 +156,14 @@ def plan_topology(plan: Plan) -> PlanTopology:
     ):
         target = g.component_key(comp) if comp else g.group_key(grp)
         (full if need == Need.FULL else degraded)[g.function_key(function_id)].append(target)
+    extra = people_elements(plan, {f.pk: key for key, f in functions.items()})
+    for key, needs in extra.needs.items():
+        full[key] += needs.get(Need.FULL, [])
+        degraded[key] += needs.get(Need.DEGRADED, [])
     engine_services = tuple(EngineService(id=key, requires=tuple(full[key])) for key in functions)
     topology = Topology(
-        components=engine_components,
-        groups=engine_groups,
+        components=engine_components + extra.components,
+        groups=engine_groups + extra.groups,
         services=engine_services,
         sites=engine_sites,
     )
@@ -158,6 +174,7 @@ def plan_topology(plan: Plan) -> PlanTopology:
         groups=groups,
         functions=functions,
         degraded_requires={key: tuple(v) for key, v in degraded.items()},
+        extra=extra,
     )
 
 

@@ -4,10 +4,45 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from inventory import views
+from inventory import people_views, views
 from inventory.exchange import views as exchange_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("people/", people_views.people_list, name="inventory_people"),
+    path("people/new/", people_views.person_create, name="inventory_person_create"),
+    path("people/<int:person_pk>/", people_views.person_detail, name="inventory_person_detail"),
+    path("people/<int:person_pk>/edit/", people_views.person_edit, name="inventory_person_edit"),
+    path(
+        "people/<int:person_pk>/delete/",
+        people_views.person_delete,
+        name="inventory_person_delete",
+    ),
+    path("suppliers/new/", people_views.supplier_create, name="inventory_supplier_create"),
+    path(
+        "suppliers/<int:supplier_pk>/",
+        people_views.supplier_detail,
+        name="inventory_supplier_detail",
+    ),
+    path(
+        "suppliers/<int:supplier_pk>/edit/",
+        people_views.supplier_edit,
+        name="inventory_supplier_edit",
+    ),
+    path(
+        "suppliers/<int:supplier_pk>/delete/",
+        people_views.supplier_delete,
+        name="inventory_supplier_delete",
+    ),
+    path(
+        "functions/<int:function_pk>/needs/new/",
+        people_views.function_need_add,
+        name="inventory_function_need_add",
+    ),
+    path(
+        "needs/<str:kind>/<int:need_pk>/remove/",
+        people_views.function_need_remove,
+        name="inventory_function_need_remove",
+    ),
     path("", views.overview, name="inventory_overview"),
     path("components/", views.component_list, name="inventory_component_list"),
     path("components/new/", views.component_create, name="inventory_component_create"),

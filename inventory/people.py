@@ -1,0 +1,232 @@
+"""People and suppliers as engine elements, built where the app builds engine inputs.
+
+The engine knows components and redundancy groups only, and needs nothing more:
+
+* a **person** is a component ``person:<pk>`` of kind ``person``. Availability is
+  ``1 − absence days a year / 365.2425``; restore time is the person's ``recall_hours``
+  (recall them or bring in someone else). With no deputy, a function that needs them
+  fully has them among its single points of failure, listed and drawn like any other.
+* a person **with deputies** is covered by an active/passive group ``cover:<pk>`` whose
+  first member is the person and whose other members are the deputies, in order (a deputy
+  with deputies of their own joins as their own ``cover`` group). One member is enough
+  (k = 1); handing over takes the person's ``handover_hours`` (the group's failover).
+  Dependencies on the person point at this group. A chain of deputies that loops would
+  be a group containing itself, so the services refuse it and name the loop.
+* a **supplier** is a component ``supplier:<pk>`` of kind ``supplier`` whose figures come
+  from its contract: availability = the contract's service availability; restore time =
+  the contractual RTO as it works out under the contract's support hours
+  (:func:`contract_restore_hours`); recovery point = the contractual RPO (held as the
+  component's backup interval; no RPO = the supplier holds none of the function's data).
+  The engine's own RTO gap then names the supplier and its contract when the contract
+  cannot meet the function's required RTO.
+
+Support hours. With 24×7 support the restore time is the contractual RTO. With business
+hours support (Monday to Friday, 08:00–18:00) the contract's clock runs only in support
+hours, so the worst case is a failure just after support closes on a Friday: nothing
+happens for 62 hours, then the RTO is worked off ten support hours a day. Worked example:
+a contractual RTO of 8 h with business-hours support fails at Friday 18:00, work starts
+Monday 08:00 and finishes Monday 16:00, so the achievable restore time is 62 + 8 = 70 h;
+a 12 h RTO needs all of Monday (10 h) and two hours of Tuesday: 62 + 24 + 2 = 88 h.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from analysis.engine.budgets import GREGORIAN_YEAR_DAYS
+from analysis.engine.topology import Component as EngineComponent
+from analysis.engine.topology import Group as EngineGroup
+from bcp.models import Plan
+from inventory.people_models import (
+    Deputy,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+    SupportHours,
+)
+
+BUSINESS_DAY_HOURS = 10.0  # 08:00–18:00
+WEEKEND_GAP_HOURS = 62.0  # Friday 18:00 to Monday 08:00
+NIGHT_GAP_HOURS = 14.0  # 18:00 to 08:00
+BUSINESS_DAYS = 5
+
+
+def person_key(pk: int) -> str:
+    return f"person:{pk}"
+
+
+def cover_key(pk: int) -> str:
+    return f"cover:{pk}"
+
+
+def supplier_key(pk: int) -> str:
+    return f"supplier:{pk}"
+
+
+def person_availability(absence_days_per_year: float) -> float:
+    """Share of the year a person is at work: 30 days away → 1 − 30 / 365.2425 ≈ 0.918."""
+    return min(1.0, max(0.0, 1.0 - absence_days_per_year / GREGORIAN_YEAR_DAYS))
+
+
+def contract_restore_hours(rto_hours: float, support_hours: str) -> float:
+    """Wall-clock restore time a contract guarantees, in the worst case.
+
+    24×7: the contractual RTO itself. Business hours (Mon–Fri 08:00–18:00): the RTO is
+    counted in support hours starting from Friday 18:00 (the worst moment to fail):
+    62 h until Monday 08:00, then 10 support hours a day with 14 h nights and a 62 h
+    weekend after every fifth day. ``contract_restore_hours(8, "business") == 70``.
+    """
+    if support_hours == SupportHours.ALWAYS:
+        return rto_hours
+    if support_hours != SupportHours.BUSINESS:
+        raise ValueError(f"unknown support hours {support_hours!r}")
+    if rto_hours <= 0:
+        return 0.0
+    full_days = math.ceil(rto_hours / BUSINESS_DAY_HOURS) - 1
+    last_day = rto_hours - full_days * BUSINESS_DAY_HOURS
+    weekends = full_days // BUSINESS_DAYS
+    nights = full_days - weekends
+    return (
+        WEEKEND_GAP_HOURS
+        + full_days * BUSINESS_DAY_HOURS
+        + nights * NIGHT_GAP_HOURS
+        + weekends * WEEKEND_GAP_HOURS
+        + last_day
+    )
+
+
+@dataclass
+class PeopleElements:
+    """Engine elements for a plan's people and suppliers, and their dependencies."""
+
+    components: tuple[EngineComponent, ...] = ()
+    groups: tuple[EngineGroup, ...] = ()
+    people: dict[str, Person] = field(default_factory=dict)
+    covers: dict[str, Person] = field(default_factory=dict)
+    suppliers: dict[str, Supplier] = field(default_factory=dict)
+    # function key → engine ids it needs, by need ("full" / "degraded")
+    needs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def name(self, element_id: str) -> str | None:
+        if element_id in self.people:
+            return str(self.people[element_id])
+        if element_id in self.covers:
+            return f"{self.covers[element_id].name} or a deputy"
+        if element_id in self.suppliers:
+            return str(self.suppliers[element_id])
+        return None
+
+    def all_ids(self) -> list[str]:
+        return [*self.people, *self.covers, *self.suppliers]
+
+
+def deputies_of(plan: Plan) -> dict[int, list[int]]:
+    """Each person's deputies in order (one query)."""
+    found: dict[int, list[int]] = {}
+    for person_id, deputy_id in (
+        Deputy.objects.filter(person__plan=plan)
+        .order_by("person_id", "position", "pk")
+        .values_list("person_id", "deputy_id")
+    ):
+        found.setdefault(person_id, []).append(deputy_id)
+    return found
+
+
+def person_target(pk: int, deputies: dict[int, list[int]]) -> str:
+    """What a need for this person means to the engine: them or their cover group."""
+    return cover_key(pk) if deputies.get(pk) else person_key(pk)
+
+
+def _supplier_component(key: str, supplier: Supplier) -> EngineComponent:
+    rpo = supplier.contract_rpo_hours
+    return EngineComponent(
+        id=key,
+        availability=supplier.service_availability_percent / 100.0,
+        kind="supplier",
+        holds_data=rpo is not None,
+        restore_hours=contract_restore_hours(supplier.contract_rto_hours, supplier.support_hours),
+        backup_interval_hours=rpo,
+    )
+
+
+def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements:
+    """Engine elements for ``plan``'s people and suppliers (five queries)."""
+    people = {person_key(p.pk): p for p in Person.objects.filter(plan=plan).order_by("pk")}
+    suppliers = {supplier_key(s.pk): s for s in Supplier.objects.filter(plan=plan).order_by("pk")}
+    deputies = deputies_of(plan)
+    components = [
+        EngineComponent(
+            id=key,
+            availability=person_availability(p.absence_days_per_year),
+            kind="person",
+            restore_hours=p.recall_hours,
+        )
+        for key, p in people.items()
+    ]
+    components += [_supplier_component(key, s) for key, s in suppliers.items()]
+    covers: dict[str, Person] = {}
+    groups: list[EngineGroup] = []
+    for key, person in people.items():
+        if not deputies.get(person.pk):
+            continue
+        covers[cover_key(person.pk)] = person
+        groups.append(
+            EngineGroup(
+                id=cover_key(person.pk),
+                mode="active_passive",
+                members=(key, *(person_target(d, deputies) for d in deputies[person.pk])),
+                k=1,
+                failover_seconds=person.handover_hours * 3600.0,
+            )
+        )
+    needs: dict[str, dict[str, list[str]]] = {}
+    for function_id, person_id, need in (
+        PersonDependency.objects.filter(plan=plan)
+        .order_by("pk")
+        .values_list("function_id", "person_id", "need")
+    ):
+        bucket = needs.setdefault(function_keys[function_id], {})
+        bucket.setdefault(need, []).append(person_target(person_id, deputies))
+    for function_id, supplier_id, need in (
+        SupplierDependency.objects.filter(plan=plan)
+        .order_by("pk")
+        .values_list("function_id", "supplier_id", "need")
+    ):
+        bucket = needs.setdefault(function_keys[function_id], {})
+        bucket.setdefault(need, []).append(supplier_key(supplier_id))
+    return PeopleElements(
+        components=tuple(components),
+        groups=tuple(groups),
+        people=people,
+        covers=covers,
+        suppliers=suppliers,
+        needs=needs,
+    )
+
+
+def contract_shortfalls(
+    extra: PeopleElements, requires: tuple[str, ...], rto_hours: float
+) -> list[str]:
+    """A sentence for each supplier the function needs fully whose contract cannot meet
+    ``rto_hours``; the RTO gap carries them, so the gap names the contract."""
+    from analysis.formatting import hours
+
+    found: list[str] = []
+    for key in requires:
+        supplier = extra.suppliers.get(key)
+        if supplier is None:
+            continue
+        restore = contract_restore_hours(supplier.contract_rto_hours, supplier.support_hours)
+        if restore <= rto_hours:
+            continue
+        words = f"contract {supplier.contract_reference} with {supplier.name} cannot meet it: "
+        words += f"its RTO is {hours(supplier.contract_rto_hours)}"
+        if supplier.support_hours == SupportHours.BUSINESS:
+            words += (
+                " counted in business hours (Mon–Fri 08:00–18:00), up to "
+                f"{hours(restore)} after a failure on a Friday evening"
+            )
+        found.append(words)
+    return found

@@ -1,0 +1,364 @@
+"""Writes to the plan's people, deputies, suppliers and the functions' needs for them.
+
+Every write runs in a change context, so history records who acted and why. Checks
+speak in names: a chain of deputies that loops is refused as
+"Ann Admin → Bob Backup → Ann Admin".
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bcp.models import Plan
+from inventory import graph as g
+from inventory.people_models import (
+    DEFAULT_ABSENCE_DAYS,
+    DEFAULT_HANDOVER_HOURS,
+    DEFAULT_RECALL_HOURS,
+    Deputy,
+    NeedKind,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+    SupportHours,
+)
+
+PERSON_FIELDS = (
+    "name",
+    "role",
+    "contact",
+    "absence_days_per_year",
+    "handover_hours",
+    "recall_hours",
+    "notes",
+)
+SUPPLIER_FIELDS = (
+    "name",
+    "service",
+    "contract_reference",
+    "service_availability_percent",
+    "contract_rto_hours",
+    "contract_rpo_hours",
+    "support_hours",
+    "contact",
+    "notes",
+)
+if TYPE_CHECKING:
+    from bia.models import BusinessFunction
+
+MAX_DEPUTIES = 10
+# Pages pass ``request.user``; the plan decorators have already refused anonymous visitors.
+User = AbstractBaseUser | AnonymousUser
+
+
+def _only(values: Mapping[str, object], allowed: Sequence[str]) -> dict[str, Any]:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    return dict(values)
+
+
+def _number_error(value: object, label: str, *, low: float, high: float) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, int | float) or not math.isfinite(float(value)):
+        return f"{label} must be a number."
+    if not low <= float(value) <= high:
+        return f"{label} must be between {low:g} and {high:g}; got {float(value):g}."
+    return None
+
+
+def person_value_errors(values: Mapping[str, object]) -> dict[str, str]:
+    """Problems with one person's own values, worded for people."""
+    errors: dict[str, str] = {}
+    if not str(values.get("name") or "").strip():
+        errors["name"] = "Give the person a name."
+    for field, label, high in (
+        ("absence_days_per_year", "Absence", 366.0),
+        ("handover_hours", "Handover time", 8760.0),
+        ("recall_hours", "Recall time", 8760.0),
+    ):
+        if values.get(field) is None:
+            errors[field] = f"{label} is needed."
+            continue
+        message = _number_error(values.get(field), label, low=0.0, high=high)
+        if message:
+            errors[field] = message
+    return errors
+
+
+def supplier_value_errors(values: Mapping[str, object]) -> dict[str, str]:
+    """Problems with one supplier's contract values, worded for people."""
+    errors: dict[str, str] = {}
+    if not str(values.get("name") or "").strip():
+        errors["name"] = "Give the supplier a name."
+    if not str(values.get("contract_reference") or "").strip():
+        errors["contract_reference"] = "Name the contract (its number or title)."
+    for field, label, high, required in (
+        ("service_availability_percent", "Service availability", 100.0, True),
+        ("contract_rto_hours", "Contractual RTO", 8760.0, True),
+        ("contract_rpo_hours", "Contractual RPO", 8760.0, False),
+    ):
+        if values.get(field) is None and required:
+            errors[field] = f"{label} is needed."
+            continue
+        message = _number_error(values.get(field), label, low=0.0, high=high)
+        if message:
+            errors[field] = message
+    if values.get("support_hours") not in SupportHours.values:
+        errors["support_hours"] = "Support hours are 24x7 or business."
+    return errors
+
+
+def _check_person(plan: Plan, values: dict[str, Any], person: Person | None) -> None:
+    errors = person_value_errors(values)
+    name = str(values.get("name") or "").strip()
+    taken = Person.objects.filter(plan=plan, name=name).exclude(pk=person.pk if person else 0)
+    if name and taken.exists():
+        errors["name"] = f"A person named “{name}” already exists in this plan."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_supplier(plan: Plan, values: dict[str, Any], supplier: Supplier | None) -> None:
+    errors = supplier_value_errors(values)
+    name = str(values.get("name") or "").strip()
+    taken = Supplier.objects.filter(plan=plan, name=name).exclude(pk=supplier.pk if supplier else 0)
+    if name and taken.exists():
+        errors["name"] = f"A supplier named “{name}” already exists in this plan."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _current(instance: Person | Supplier, fields: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def deputy_loop(edges: Mapping[int, Sequence[int]], start: int) -> list[int] | None:
+    """A chain of deputies from ``start`` back to a person already in it, or None."""
+    cycle = g.find_cycle({str(k): [str(v) for v in vs] for k, vs in edges.items()}, str(start))
+    return None if cycle is None else [int(pk) for pk in cycle]
+
+
+def check_deputies(plan: Plan, person: Person, deputies: Sequence[Person]) -> None:
+    """Refuse a deputy list that names the person, another plan's people, or makes a loop."""
+    if len(deputies) > MAX_DEPUTIES:
+        raise ValidationError({"deputies": f"At most {MAX_DEPUTIES} deputies per person."})
+    for deputy in deputies:
+        if deputy.plan_id != plan.pk:
+            raise ValidationError({"deputies": f"“{deputy.name}” belongs to another plan."})
+        if deputy.pk == person.pk:
+            raise ValidationError({"deputies": f"“{person.name}” cannot deputise for themself."})
+    if len({d.pk for d in deputies}) != len(deputies):
+        raise ValidationError({"deputies": "Each deputy can be named once."})
+    edges: dict[int, list[int]] = {}
+    for person_id, deputy_id in Deputy.objects.filter(person__plan=plan).values_list(
+        "person_id", "deputy_id"
+    ):
+        edges.setdefault(person_id, []).append(deputy_id)
+    edges[person.pk] = [d.pk for d in deputies]
+    loop = deputy_loop(edges, person.pk)
+    if loop:
+        names = dict(Person.objects.filter(plan=plan).values_list("pk", "name"))
+        raise ValidationError(
+            {
+                "deputies": "These deputies would make a chain that loops: "
+                + " → ".join(names[pk] for pk in loop)
+                + ". A deputy stands in with their own deputies behind them, so someone "
+                "cannot end up standing in for themself."
+            }
+        )
+
+
+def set_deputies(person: Person, deputies: Sequence[Person]) -> None:
+    """Make ``deputies`` the person's deputies in this order (inside a change context)."""
+    wanted = [d.pk for d in deputies]
+    for link in list(person.deputy_links.all()):
+        if link.deputy_id not in wanted:
+            link.delete()
+    current = {link.deputy_id: link for link in person.deputy_links.all()}
+    for position, deputy_id in enumerate(wanted):
+        kept = current.get(deputy_id)
+        if kept is None:
+            Deputy.objects.create(person=person, deputy_id=deputy_id, position=position)
+        elif kept.position != position:
+            kept.position = position
+            kept.version += 1
+            kept.save(update_fields=["position", "version", "updated_at"])
+
+
+@transaction.atomic
+def person_create(
+    *,
+    plan: Plan,
+    user: User,
+    values: Mapping[str, object],
+    deputies: Sequence[Person] = (),
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Person:
+    clean = _only(values, PERSON_FIELDS)
+    clean["name"] = str(clean.get("name") or "").strip()
+    clean.setdefault("absence_days_per_year", DEFAULT_ABSENCE_DAYS)
+    clean.setdefault("handover_hours", DEFAULT_HANDOVER_HOURS)
+    clean.setdefault("recall_hours", DEFAULT_RECALL_HOURS)
+    _check_person(plan, clean, None)
+    with change_context(user=user, reason=reason or "Person added", ticket=ticket, batch=batch):
+        person = Person.objects.create(plan=plan, **clean)
+        check_deputies(plan, person, deputies)
+        set_deputies(person, deputies)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    user: User,
+    expected_version: int | None,
+    values: Mapping[str, object],
+    deputies: Sequence[Person] | None = None,
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Person:
+    clean = _only(values, PERSON_FIELDS)
+    if "name" in clean:
+        clean["name"] = str(clean["name"] or "").strip()
+    _check_person(person.plan, {**_current(person, PERSON_FIELDS), **clean}, person)
+    if deputies is not None:
+        check_deputies(person.plan, person, deputies)
+    with change_context(user=user, reason=reason or "Person changed", ticket=ticket, batch=batch):
+        updated = save_if_current(person, expected_version=expected_version, changes=clean)
+        assert isinstance(updated, Person)
+        if deputies is not None:
+            set_deputies(updated, deputies)
+    return updated
+
+
+@transaction.atomic
+def person_delete(*, person: Person, user: User, reason: str = "", ticket: str = "") -> None:
+    with change_context(user=user, reason=reason or "Person removed", ticket=ticket):
+        person.delete()
+
+
+@transaction.atomic
+def supplier_create(
+    *,
+    plan: Plan,
+    user: User,
+    values: Mapping[str, object],
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Supplier:
+    clean = _only(values, SUPPLIER_FIELDS)
+    clean["name"] = str(clean.get("name") or "").strip()
+    clean.setdefault("support_hours", SupportHours.ALWAYS)
+    _check_supplier(plan, clean, None)
+    with change_context(user=user, reason=reason or "Supplier added", ticket=ticket, batch=batch):
+        return Supplier.objects.create(plan=plan, **clean)
+
+
+@transaction.atomic
+def supplier_update(
+    *,
+    supplier: Supplier,
+    user: User,
+    expected_version: int | None,
+    values: Mapping[str, object],
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Supplier:
+    clean = _only(values, SUPPLIER_FIELDS)
+    if "name" in clean:
+        clean["name"] = str(clean["name"] or "").strip()
+    _check_supplier(supplier.plan, {**_current(supplier, SUPPLIER_FIELDS), **clean}, supplier)
+    with change_context(user=user, reason=reason or "Supplier changed", ticket=ticket, batch=batch):
+        updated = save_if_current(supplier, expected_version=expected_version, changes=clean)
+    assert isinstance(updated, Supplier)
+    return updated
+
+
+@transaction.atomic
+def supplier_delete(*, supplier: Supplier, user: User, reason: str = "", ticket: str = "") -> None:
+    with change_context(user=user, reason=reason or "Supplier removed", ticket=ticket):
+        supplier.delete()
+
+
+def _check_need(need: str) -> None:
+    if need not in NeedKind.values:
+        raise ValidationError({"need": "Need is full or degraded."})
+
+
+@transaction.atomic
+def person_dependency_create(
+    *,
+    function: BusinessFunction,
+    person: Person,
+    user: User,
+    need: str = NeedKind.FULL,
+    notes: str = "",
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+) -> PersonDependency:
+    """``function`` (a ``bia.BusinessFunction``) needs ``person`` or whoever deputises."""
+    if person.plan_id != function.plan_id:
+        raise ValidationError({"person": f"“{person.name}” belongs to another plan."})
+    _check_need(need)
+    if PersonDependency.objects.filter(function=function, person=person).exists():
+        raise ValidationError({"person": f"“{function}” already needs “{person.name}”."})
+    with change_context(user=user, reason=reason or "Person needed", batch=batch):
+        return PersonDependency.objects.create(
+            plan_id=function.plan_id, function=function, person=person, need=need, notes=notes
+        )
+
+
+@transaction.atomic
+def supplier_dependency_create(
+    *,
+    function: BusinessFunction,
+    supplier: Supplier,
+    user: User,
+    need: str = NeedKind.FULL,
+    notes: str = "",
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+) -> SupplierDependency:
+    """``function`` (a ``bia.BusinessFunction``) needs ``supplier``'s contracted service."""
+    if supplier.plan_id != function.plan_id:
+        raise ValidationError({"supplier": f"“{supplier.name}” belongs to another plan."})
+    _check_need(need)
+    if SupplierDependency.objects.filter(function=function, supplier=supplier).exists():
+        raise ValidationError({"supplier": f"“{function}” already needs “{supplier.name}”."})
+    with change_context(user=user, reason=reason or "Supplier needed", batch=batch):
+        return SupplierDependency.objects.create(
+            plan_id=function.plan_id, function=function, supplier=supplier, need=need, notes=notes
+        )
+
+
+@transaction.atomic
+def person_dependency_delete(*, dependency: PersonDependency, user: User, reason: str = "") -> None:
+    with change_context(user=user, reason=reason or "Person no longer needed"):
+        dependency.delete()
+
+
+@transaction.atomic
+def supplier_dependency_delete(
+    *, dependency: SupplierDependency, user: User, reason: str = ""
+) -> None:
+    with change_context(user=user, reason=reason or "Supplier no longer needed"):
+        dependency.delete()
