@@ -274,10 +274,41 @@ class RedundancyGroup:
 
 
 @dataclass(frozen=True)
+class KeyPerson:
+    """A key person (or role holder), who stands in for them, and who needs them."""
+
+    name: str = field(metadata=TEXT)
+    role: str = field(metadata=TEXT)
+    absence_days_per_year: float = field(metadata=NUMBER)
+    handover_hours: float = field(metadata=HOURS)
+    recall_hours: float = field(metadata=HOURS)
+    deputies: tuple[str, ...] = field(metadata=TEXT)
+    needed_by: tuple[str, ...] = field(metadata=TEXT)
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """A supplier's contract and the restore time the analysis takes from it."""
+
+    name: str = field(metadata=TEXT)
+    service: str = field(metadata=TEXT)
+    contract_reference: str = field(metadata=TEXT)
+    service_availability_percent: float = field(metadata=PERCENT)
+    contract_rto_hours: float = field(metadata=HOURS)
+    contract_rpo_hours: float | None = field(metadata=HOURS)
+    support_hours: str = field(metadata=TEXT)
+    restore_hours: float = field(metadata=HOURS)
+    needed_by: tuple[str, ...] = field(metadata=TEXT)
+
+
+@dataclass(frozen=True)
 class InventoryPart:
     sites: tuple[Site, ...] = field(metadata=TEXT)
     components: tuple[Component, ...] = field(metadata=TEXT)
     groups: tuple[RedundancyGroup, ...] = field(metadata=TEXT)
+    # Added after the first published versions: absent from their snapshots.
+    people: tuple[KeyPerson, ...] = field(default=(), metadata=TEXT)
+    suppliers: tuple[Supplier, ...] = field(default=(), metadata=TEXT)
 
 
 @dataclass(frozen=True)

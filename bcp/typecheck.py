@@ -84,6 +84,12 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+def _defaults(cls: type) -> dict[str, Any]:
+    return {
+        f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING
+    }
+
+
 def conform(tp: type[T], value: Any, path: str = "") -> T:
     """``value`` as an instance of ``tp``; raises :class:`ContractError` where it differs."""
     return typing.cast(T, _conform(tp, value, path))
@@ -173,11 +179,14 @@ def _conform_dataclass(cls: type, value: Any, path: str) -> Any:
         unknown = sorted(set(value) - set(names))
         if unknown:
             raise ContractError(path, f"unexpected field {unknown[0]!r} in {cls.__name__}")
-        missing = [name for name in names if name not in value]
+        # A field added later with a default (``people: tuple[...] = ()``) may be absent
+        # from data stored before it existed; it then takes its default.
+        defaults = _defaults(cls)
+        missing = [name for name in names if name not in value and name not in defaults]
         if missing:
             where = f"{path}.{missing[0]}" if path else missing[0]
             raise ContractError(where, "missing")
-        values = value
+        values = {**defaults, **value}
     else:
         raise ContractError(path, f"expected {_expected(cls)}, found {_describe(value)}")
     return cls(

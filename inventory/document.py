@@ -6,9 +6,19 @@ Values are in words (kinds and modes as their labels); figures keep their own un
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bcp import contract
 from bcp.models import Plan
 from inventory.models import Component, GroupMember, RedundancyGroup, RunsOn, Site
+from inventory.people import contract_restore_hours
+from inventory.people_models import (
+    NeedKind,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+)
 
 
 def document_part(plan: Plan) -> contract.InventoryPart:
@@ -66,7 +76,55 @@ def document_part(plan: Plan) -> contract.InventoryPart:
         for group in RedundancyGroup.objects.filter(plan=plan).order_by("name", "pk")
     ]
     return contract.InventoryPart(
-        sites=tuple(sites), components=tuple(components), groups=tuple(groups)
+        sites=tuple(sites),
+        components=tuple(components),
+        groups=tuple(groups),
+        people=people_part(plan),
+        suppliers=suppliers_part(plan),
+    )
+
+
+def people_part(plan: Plan) -> tuple[contract.KeyPerson, ...]:
+    """Key people by name, with deputies in the order they are asked (three queries)."""
+    people = Person.objects.filter(plan=plan).order_by("name", "pk")
+    people = people.prefetch_related("deputy_links__deputy", "dependencies__function")
+    return tuple(
+        contract.KeyPerson(
+            name=p.name,
+            role=p.role,
+            absence_days_per_year=p.absence_days_per_year,
+            handover_hours=p.handover_hours,
+            recall_hours=p.recall_hours,
+            deputies=tuple(link.deputy.name for link in p.deputy_links.all()),
+            needed_by=tuple(sorted(_needs(p.dependencies.all()))),
+        )
+        for p in people
+    )
+
+
+def _needs(rows: Iterable[PersonDependency | SupplierDependency]) -> list[str]:
+    return [
+        row.function.name + ("" if row.need == NeedKind.FULL else " (degraded only)")
+        for row in rows
+    ]
+
+
+def suppliers_part(plan: Plan) -> tuple[contract.Supplier, ...]:
+    """Suppliers by name with their contracts (two queries)."""
+    suppliers = Supplier.objects.filter(plan=plan).order_by("name", "pk")
+    return tuple(
+        contract.Supplier(
+            name=s.name,
+            service=s.service,
+            contract_reference=s.contract_reference,
+            service_availability_percent=s.service_availability_percent,
+            contract_rto_hours=s.contract_rto_hours,
+            contract_rpo_hours=s.contract_rpo_hours,
+            support_hours=s.get_support_hours_display(),
+            restore_hours=contract_restore_hours(s.contract_rto_hours, s.support_hours),
+            needed_by=tuple(sorted(_needs(s.dependencies.all()))),
+        )
+        for s in suppliers.prefetch_related("dependencies__function")
     )
 
 

@@ -297,10 +297,12 @@ class ImportForm(ChangeReasonMixin):
             ("groups", "Redundancy groups"),
             ("techniques", "HA techniques"),
             ("dependencies", "Function dependencies (function, needs, full or degraded)"),
+            ("people", "Key people (deputies, functions that need them)"),
+            ("suppliers", "Suppliers and their contracts"),
         ),
         initial="components",
         help_text="Workbooks with sheets named after these (sites, techniques, components, "
-        "groups, dependencies) import every such sheet at once.",
+        "groups, dependencies, people, suppliers) import every such sheet at once.",
     )
 
     field_order = ["file", "section", "reason", "ticket"]

@@ -24,6 +24,7 @@ from bcp.history import change_context, tracked_bulk_create
 from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.exchange.checking import NEW_DEFAULTS, check_import, dependency_key, same
+from inventory.exchange.people_apply import apply_people
 from inventory.exchange.records import Parsed, Problem, Record
 from inventory.models import (
     Component,
@@ -232,6 +233,7 @@ def inventory_import_apply(
         writer.nodes()
         writer.links()
         writer.dependencies()
+        apply_people(plan, parsed.records)
     from review.services import review_check_request
 
     review_check_request(plan=plan, user=user)

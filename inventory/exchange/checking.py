@@ -32,7 +32,9 @@ from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.exchange import rules
 from inventory.exchange.fields import SECTIONS
+from inventory.exchange.people_state import load_people_state
 from inventory.exchange.records import Parsed, Problem, Record
+from inventory.graph import find_cycle
 from inventory.models import (
     Component,
     Dependency,
@@ -41,6 +43,11 @@ from inventory.models import (
     RunsOn,
     Site,
     Technique,
+)
+from inventory.people_models import (
+    DEFAULT_ABSENCE_DAYS,
+    DEFAULT_HANDOVER_HOURS,
+    DEFAULT_RECALL_HOURS,
 )
 
 # Engine ids: sites, nodes (components and groups share names) and functions are
@@ -144,6 +151,29 @@ NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "complexity": 3,
     },
     "dependencies": {"need": "full", "notes": ""},
+    "people": {
+        "role": "",
+        "contact": "",
+        "absence_days_per_year": DEFAULT_ABSENCE_DAYS,
+        "handover_hours": DEFAULT_HANDOVER_HOURS,
+        "recall_hours": DEFAULT_RECALL_HOURS,
+        "deputies": [],
+        "needed_by": [],
+        "needed_when_degraded": [],
+        "notes": "",
+    },
+    "suppliers": {
+        "service": "",
+        "contract_reference": "",
+        "service_availability_percent": None,
+        "contract_rto_hours": None,
+        "contract_rpo_hours": None,
+        "support_hours": "24x7",
+        "contact": "",
+        "needed_by": [],
+        "needed_when_degraded": [],
+        "notes": "",
+    },
 }
 
 
@@ -227,6 +257,7 @@ def load_state(plan: Plan) -> State:
             "components": components,
             "groups": groups,
             "dependencies": dependencies,
+            **load_people_state(plan, function_names),
         },
         functions=set(function_names.values()),
     )
@@ -304,8 +335,48 @@ class _Check:
                 rules.check_component(values, tables["techniques"], report)
             elif section == "groups":
                 rules.check_group(values, tables["techniques"], report)
-            else:
+            elif section == "dependencies":
                 rules.check_dependency(values["function"], self.state.functions, report)
+            else:
+                if section == "people":
+                    rules.check_person(values, report)
+                else:
+                    rules.check_supplier(values, report)
+                rules.check_needed_by(values, self.state.functions, report)
+
+    def deputy_rules(self) -> None:
+        """Deputies are people of the plan or the file, never the person, and never loop."""
+        people = self.state.tables["people"]
+        for name, values in people.items():
+            record = self.record_of("people", name)
+            if record is None or "deputies" not in record.values:
+                continue
+            unknown = [d for d in values["deputies"] if d not in people]
+            if unknown:
+                self.report(
+                    record,
+                    "deputies",
+                    "no person named "
+                    + ", ".join(f"“{d}”" for d in unknown)
+                    + " in the plan or the file",
+                )
+            if name in values["deputies"]:
+                self.report(record, "deputies", f"“{name}” cannot deputise for themself")
+        edges = {
+            name: [d for d in v["deputies"] if d in people and d != name]
+            for name, v in people.items()
+        }
+        reported: set[str] = set()
+        for name in sorted(edges):
+            if name in reported:
+                continue
+            loop = find_cycle(edges, start=name)
+            if loop is None:
+                continue
+            reported.update(loop)
+            in_file = [self.record_of("people", n) for n in loop[:-1]]
+            record = next((r for r in in_file if r is not None), None)
+            self.report(record, "deputies", "deputy chain that loops: " + " → ".join(loop))
 
     # --- the engine's structural checks ------------------------------------------------
 
@@ -469,6 +540,7 @@ def check_import(plan: Plan, parsed: Parsed) -> Preview:
     check = _Check(load_state(plan), parsed)
     check.merge()
     check.inventory_rules()
+    check.deputy_rules()
     check.engine_rules()
     problems = sorted(check.problems, key=lambda p: (_natural(p.where), p.column))
     return Preview(problems=problems, changes=check.changes if not problems else [])

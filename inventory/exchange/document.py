@@ -16,6 +16,7 @@ import yaml
 
 from bcp.models import Plan
 from inventory import graph as g
+from inventory.exchange.people_state import export_people
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
 
 SCHEMA = "continuity.inventory/v1"
@@ -120,6 +121,7 @@ def export_document(plan: Plan) -> dict[str, Any]:
         "components": components,
         "groups": groups,
         "dependencies": dependencies,
+        **export_people(plan),
     }
 
 

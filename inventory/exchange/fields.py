@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from inventory.models import ComponentKind, GroupMode, Level, Need, Replication, SiteKind
+from inventory.people_models import SupportHours
 
 LIST_SEPARATOR = ";"
 
@@ -211,6 +212,33 @@ DEPENDENCY_COLUMNS = (
     Column("need", choice(Need, blank="full")),
     Column("notes", text),
 )
+# People and suppliers (``inventory.people``): who deputises and which functions need
+# them (fully, or only for degraded service) are lists of names on their own rows.
+PERSON_COLUMNS = (
+    Column("name", required_text, required=True),
+    Column("role", text),
+    Column("contact", text),
+    Column("absence_days_per_year", optional_float),
+    Column("handover_hours", optional_float),
+    Column("recall_hours", optional_float),
+    Column("deputies", name_list),
+    Column("needed_by", name_list),
+    Column("needed_when_degraded", name_list),
+    Column("notes", text),
+)
+SUPPLIER_COLUMNS = (
+    Column("name", required_text, required=True),
+    Column("service", text),
+    Column("contract_reference", text),
+    Column("service_availability_percent", optional_float),
+    Column("contract_rto_hours", optional_float),
+    Column("contract_rpo_hours", optional_float),
+    Column("support_hours", choice(SupportHours, blank="24x7")),
+    Column("contact", text),
+    Column("needed_by", name_list),
+    Column("needed_when_degraded", name_list),
+    Column("notes", text),
+)
 
 SECTIONS: dict[str, tuple[Column, ...]] = {
     "sites": SITE_COLUMNS,
@@ -218,6 +246,8 @@ SECTIONS: dict[str, tuple[Column, ...]] = {
     "components": COMPONENT_COLUMNS,
     "groups": GROUP_COLUMNS,
     "dependencies": DEPENDENCY_COLUMNS,
+    "people": PERSON_COLUMNS,
+    "suppliers": SUPPLIER_COLUMNS,
 }
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import models
 
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
+from inventory.people_models import Person, Supplier
+from inventory.people_services import person_value_errors, supplier_value_errors
 from inventory.validation import component_value_errors, group_value_errors, site_value_errors
 
 Report = Callable[[str, str], None]  # column, message
@@ -25,6 +27,8 @@ _MODELS: dict[str, type[models.Model]] = {
     "components": Component,
     "groups": RedundancyGroup,
     "dependencies": Dependency,
+    "people": Person,
+    "suppliers": Supplier,
 }
 
 
@@ -92,3 +96,32 @@ def _technique(values: Mapping[str, Any], techniques: Mapping[str, Any], report:
     key = values["technique"]
     if key and key not in techniques:
         report("technique", f"no HA technique named “{key}” in the plan or the file")
+
+
+def check_person(values: Mapping[str, Any], report: Report) -> None:
+    for column, message in person_value_errors(values).items():
+        report(column, message)
+
+
+def check_supplier(values: Mapping[str, Any], report: Report) -> None:
+    for column, message in supplier_value_errors(values).items():
+        report(column, message)
+
+
+def check_needed_by(values: Mapping[str, Any], functions: set[str], report: Report) -> None:
+    """Functions named in ``needed_by`` / ``needed_when_degraded`` must exist in the plan."""
+    for column in ("needed_by", "needed_when_degraded"):
+        unknown = [name for name in values.get(column) or [] if name not in functions]
+        if unknown:
+            report(
+                column,
+                "no business function named "
+                + ", ".join(f"“{name}”" for name in unknown)
+                + " in the plan",
+            )
+    both = set(values.get("needed_by") or []) & set(values.get("needed_when_degraded") or [])
+    if both:
+        report(
+            "needed_when_degraded",
+            ", ".join(f"“{name}”" for name in sorted(both)) + " is also in needed_by",
+        )

@@ -153,7 +153,15 @@ def test_csv_export_reimports_unchanged(people: PlanPeople) -> None:
 
 def test_xlsx_export_has_a_sheet_per_table(people: PlanPeople) -> None:
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(people.plan)))
-    assert book.sheetnames == ["sites", "techniques", "components", "groups", "dependencies"]
+    assert book.sheetnames == [
+        "sites",
+        "techniques",
+        "components",
+        "groups",
+        "dependencies",
+        "people",
+        "suppliers",
+    ]
 
 
 def test_spreadsheet_export_neutralises_formulas(people: PlanPeople) -> None:

@@ -1,0 +1,116 @@
+"""Applying the ``people`` and ``suppliers`` sections of a checked import.
+
+Runs inside :func:`inventory.exchange.applying.inventory_import_apply`'s transaction and
+change context. A name that exists is updated (only the columns given), a new one is
+created. ``deputies`` replaces the person's deputies in the order given; ``needed_by``
+and ``needed_when_degraded``, when given, replace which functions need the row (the one
+not given keeps its stored list).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bcp.concurrency import save_if_current
+from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory.exchange.checking import NEW_DEFAULTS, same
+from inventory.exchange.records import Record
+from inventory.people_models import (
+    NeedKind,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+)
+from inventory.people_services import set_deputies
+
+LISTS = ("deputies", "needed_by", "needed_when_degraded")
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in LISTS}
+
+
+def _save(instance: Person | Supplier, changes: dict[str, Any]) -> None:
+    real = {k: v for k, v in changes.items() if not same(getattr(instance, k), v)}
+    if real:
+        save_if_current(instance, expected_version=instance.version, changes=real)
+
+
+def _wanted(record: Record, stored: dict[str, str]) -> dict[str, str] | None:
+    """Function name → need the record asks for, or None when it names neither list."""
+    given = record.values
+    if "needed_by" not in given and "needed_when_degraded" not in given:
+        return None
+    full = given.get("needed_by", [n for n, need in stored.items() if need == NeedKind.FULL])
+    degraded = given.get(
+        "needed_when_degraded", [n for n, need in stored.items() if need == NeedKind.DEGRADED]
+    )
+    return {**{n: NeedKind.DEGRADED for n in degraded}, **{n: NeedKind.FULL for n in full}}
+
+
+def _sync_needs(
+    rows: list[PersonDependency] | list[SupplierDependency],
+    wanted: dict[str, str],
+    create: Any,
+) -> None:
+    have = {row.function.name: row for row in rows}
+    for name, row in have.items():
+        if name not in wanted:
+            row.delete()
+        elif row.need != wanted[name]:
+            save_if_current(row, expected_version=row.version, changes={"need": wanted[name]})
+    for name, need in wanted.items():
+        if name not in have:
+            create(name, need)
+
+
+def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
+    """Write the people and suppliers of an import (already checked)."""
+    people_records = records.get("people", [])
+    supplier_records = records.get("suppliers", [])
+    if not people_records and not supplier_records:
+        return
+    functions = {f.name: f for f in BusinessFunction.objects.filter(plan=plan)}
+    people = {p.name: p for p in Person.objects.filter(plan=plan)}
+    for record in people_records:
+        if record.key in people:
+            _save(people[record.key], _plain(record.values))
+        else:
+            values = _plain({**NEW_DEFAULTS["people"], **record.values})
+            people[record.key] = Person.objects.create(plan=plan, **values)
+    for record in people_records:
+        person = people[record.key]
+        if "deputies" in record.values:
+            set_deputies(person, [people[name] for name in record.values["deputies"]])
+        rows = list(PersonDependency.objects.filter(person=person).select_related("function"))
+        wanted = _wanted(record, {row.function.name: row.need for row in rows})
+        if wanted is not None:
+            _sync_needs(
+                rows,
+                wanted,
+                lambda name, need, person=person: PersonDependency.objects.create(
+                    plan=plan, function=functions[name], person=person, need=need
+                ),
+            )
+    suppliers = {s.name: s for s in Supplier.objects.filter(plan=plan)}
+    for record in supplier_records:
+        if record.key in suppliers:
+            _save(suppliers[record.key], _plain(record.values))
+        else:
+            values = _plain({**NEW_DEFAULTS["suppliers"], **record.values})
+            suppliers[record.key] = Supplier.objects.create(plan=plan, **values)
+        supplier = suppliers[record.key]
+        srows = list(
+            SupplierDependency.objects.filter(supplier=supplier).select_related("function")
+        )
+        wanted = _wanted(record, {row.function.name: row.need for row in srows})
+        if wanted is not None:
+            _sync_needs(
+                srows,
+                wanted,
+                lambda name, need, supplier=supplier: SupplierDependency.objects.create(
+                    plan=plan, function=functions[name], supplier=supplier, need=need
+                ),
+            )

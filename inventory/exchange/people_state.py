@@ -1,0 +1,84 @@
+"""The plan's people and suppliers as import values, keyed by name (six queries).
+
+Part of :func:`inventory.exchange.checking.load_state`; lists of names are sorted, except
+deputies, which keep the order they are asked in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bcp.models import Plan
+from inventory.exchange.fields import PERSON_COLUMNS, SUPPLIER_COLUMNS
+from inventory.people_models import (
+    Deputy,
+    NeedKind,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+)
+
+LISTS = ("deputies", "needed_by", "needed_when_degraded")
+
+
+def _plain(columns: tuple[Any, ...]) -> list[str]:
+    return [c.name for c in columns if c.name not in LISTS]
+
+
+def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, dict[str, Any]]:
+    """``{"people": {name: values}, "suppliers": {name: values}}`` for ``plan``."""
+    person_names: dict[int, str] = {}
+    people: dict[str, dict[str, Any]] = {}
+    for row in Person.objects.filter(plan=plan).values("pk", *_plain(PERSON_COLUMNS)):
+        person_names[row.pop("pk")] = row["name"]
+        people[row["name"]] = {**row, "deputies": [], "needed_by": [], "needed_when_degraded": []}
+    for person_id, deputy_id in (
+        Deputy.objects.filter(person__plan=plan)
+        .order_by("person_id", "position", "pk")
+        .values_list("person_id", "deputy_id")
+    ):
+        people[person_names[person_id]]["deputies"].append(person_names[deputy_id])
+    supplier_names: dict[int, str] = {}
+    suppliers: dict[str, dict[str, Any]] = {}
+    for row in Supplier.objects.filter(plan=plan).values("pk", *_plain(SUPPLIER_COLUMNS)):
+        supplier_names[row.pop("pk")] = row["name"]
+        suppliers[row["name"]] = {**row, "needed_by": [], "needed_when_degraded": []}
+    needs = [
+        (people, person_names, row)
+        for row in PersonDependency.objects.filter(plan=plan).values_list(
+            "function_id", "person_id", "need"
+        )
+    ]
+    needs += [
+        (suppliers, supplier_names, row)
+        for row in SupplierDependency.objects.filter(plan=plan).values_list(
+            "function_id", "supplier_id", "need"
+        )
+    ]
+    for table, names, (function_id, target_id, need) in needs:
+        column = "needed_by" if need == NeedKind.FULL else "needed_when_degraded"
+        table[names[target_id]][column].append(function_names[function_id])
+    for table in (people, suppliers):
+        for values in table.values():
+            values["needed_by"].sort()
+            values["needed_when_degraded"].sort()
+    return {"people": people, "suppliers": suppliers}
+
+
+def export_people(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """The ``people`` and ``suppliers`` sections of an export, ordered by name."""
+    from bia.models import BusinessFunction
+
+    function_names = dict(BusinessFunction.objects.filter(plan=plan).values_list("pk", "name"))
+    state = load_people_state(plan, function_names)
+    order = {
+        "people": [c.name for c in PERSON_COLUMNS],
+        "suppliers": [c.name for c in SUPPLIER_COLUMNS],
+    }
+    return {
+        section: [
+            {column: rows[name][column] for column in order[section]} for name in sorted(rows)
+        ]
+        for section, rows in state.items()
+    }
