@@ -87,6 +87,39 @@ def _technique(people: Any) -> dict[str, Any]:
     return {"technique_pk": _world(people)["technique"].pk}
 
 
+def _person(people: Any) -> dict[str, Any]:
+    from inventory.people_models import Person
+
+    person, _ = Person.objects.get_or_create(plan=people.plan, name="Matrix admin")
+    return {"person_pk": person.pk}
+
+
+def _supplier(people: Any) -> dict[str, Any]:
+    from inventory.people_models import Supplier
+
+    supplier, _ = Supplier.objects.get_or_create(
+        plan=people.plan,
+        name="Matrix supplier",
+        defaults={
+            "contract_reference": "M-1",
+            "service_availability_percent": 99.0,
+            "contract_rto_hours": 4.0,
+        },
+    )
+    return {"supplier_pk": supplier.pk}
+
+
+def _person_need(people: Any) -> dict[str, Any]:
+    from inventory.people_models import PersonDependency
+
+    function = _world(people)["function"]
+    person_pk = _person(people)["person_pk"]
+    need, _ = PersonDependency.objects.get_or_create(
+        plan=people.plan, function=function, person_id=person_pk
+    )
+    return {"kind": "person", "need_pk": need.pk}
+
+
 def _import_token(people: Any) -> dict[str, Any]:
     # Uploaded by the manager; other roles are refused before ownership is looked at.
     token = upload_store(
@@ -131,6 +164,17 @@ CASES = [
     UrlCase("inventory_technique_create", Capability.EDIT),
     UrlCase("inventory_technique_edit", Capability.EDIT, kwargs=_technique),
     UrlCase("inventory_technique_delete", Capability.EDIT, kwargs=_technique),
+    UrlCase("inventory_people", Capability.VIEW),
+    UrlCase("inventory_person_create", Capability.EDIT),
+    UrlCase("inventory_person_detail", Capability.VIEW, kwargs=_person),
+    UrlCase("inventory_person_edit", Capability.EDIT, kwargs=_person),
+    UrlCase("inventory_person_delete", Capability.EDIT, kwargs=_person),
+    UrlCase("inventory_supplier_create", Capability.EDIT),
+    UrlCase("inventory_supplier_detail", Capability.VIEW, kwargs=_supplier),
+    UrlCase("inventory_supplier_edit", Capability.EDIT, kwargs=_supplier),
+    UrlCase("inventory_supplier_delete", Capability.EDIT, kwargs=_supplier),
+    UrlCase("inventory_function_need_add", Capability.EDIT, kwargs=_function),
+    UrlCase("inventory_function_need_remove", Capability.EDIT, method="post", kwargs=_person_need),
     UrlCase("inventory_import", Capability.EDIT),
     UrlCase("inventory_import_preview", Capability.EDIT, kwargs=_import_token),
     UrlCase("inventory_export", Capability.VIEW, kwargs=lambda people: {"file_format": "json"}),

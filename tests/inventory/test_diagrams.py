@@ -76,3 +76,34 @@ def test_a_diagram_is_named_for_assistive_technology(people: PlanPeople) -> None
     assert svg.startswith(
         '<svg role="img" aria-label="Dependency diagram of Payroll &amp; pensions"'
     )
+
+
+def test_demo_diagram_draws_the_print_administrator_with_a_deputy_and_the_supplier(
+    people: PlanPeople,
+) -> None:
+    function = FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    dot = function_dot(function)
+    assert dot is not None
+    assert "Priya Shah or a deputy" in dot and "stands in after 2 h handover" in dot
+    assert 'label="Tom Baker\\nService desk lead' in dot
+    assert 'shape="ellipse"' in dot and 'shape="folder"' in dot
+    assert "SPOF · PrintCare Ltd\\nsupplier · contract MPS-2024-017" in dot
+    assert "SPOF · Priya Shah" not in dot
+    svg = function_diagram_svg(function)
+    assert svg is not None and "PrintCare Ltd" in svg
+
+
+def test_a_person_without_a_deputy_is_drawn_as_a_single_point_of_failure(
+    people: PlanPeople,
+) -> None:
+    from inventory import people_services
+
+    function = FunctionFactory.create(plan=people.plan)
+    person = people_services.person_create(
+        plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
+    )
+    people_services.person_dependency_create(function=function, person=person, user=people.manager)
+    dot = function_dot(function)
+    assert dot is not None
+    assert 'label="SPOF · Ann\\nDBA\\nperson · away 30 d a year"' in dot

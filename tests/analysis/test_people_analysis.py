@@ -1,0 +1,57 @@
+"""The demo's analysis, run by a real worker, names the print administrator and the
+managed-print supplier: people and suppliers are dependencies like any other."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from analysis.models import AnalysisRun
+from bcp.models import Job
+from tests.conftest import client_for
+
+SUPPLIER = "PrintCare Ltd (contract MPS-2024-017)"
+ADMINISTRATOR = "Priya Shah (Print administrator)"
+STUDENT_PRINTING = "Student printing (head office)"
+
+
+def _wait(job: Job, timeout: float = 180) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"analysis job still {job.status}: {job.message}")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_analysis_names_the_print_administrator_and_the_supplier(
+    demo: dict[str, Any], celery_worker_process: Any
+) -> None:
+    plan = demo["plan"]
+    client = client_for(demo["users"]["manager"])
+    client.post(reverse("analysis_run_start", kwargs={"plan_pk": plan.pk}), HTTP_HX_REQUEST="true")
+    run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
+    assert run is not None
+    assert _wait(run.job).status == "succeeded", run.job.error
+    run.refresh_from_db()
+    function = next(f for f in run.results["functions"] if f["name"] == STUDENT_PRINTING)
+    achievable = function["achievable"]
+    # The supplier has no alternative: a single point of failure, named with its contract.
+    assert SUPPLIER in achievable["single_points_of_failure"]
+    # The print administrator has a deputy: not a SPOF, but a share of the downtime.
+    assert ADMINISTRATOR not in achievable["single_points_of_failure"]
+    assert ADMINISTRATOR in [item["element"] for item in achievable["importance"]]
+    rto_gap = next(g for g in function["gaps"] if g["measure"] == "rto")
+    assert "contract MPS-2024-017 with PrintCare Ltd cannot meet it" in rto_gap["evidence"]
+    assert "up to 2 d 22 h after a failure on a Friday evening" in rto_gap["evidence"]
+    page = client.get(
+        reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function["pk"]})
+    ).content.decode()
+    assert "PrintCare Ltd (contract MPS-2024-017)" in page
+    assert "Priya Shah (Print administrator)" in page
