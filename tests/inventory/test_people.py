@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from analysis.engine.availability import single_points_of_failure as engine_spofs
 from inventory import people_services as services
 from inventory.people import contract_restore_hours, cover_key, person_key, supplier_key
-from inventory.people_models import Deputy, Person, SupportHours
+from inventory.people_models import Deputy, Person, Supplier, SupportHours
 from inventory.topology import plan_topology, single_points_of_failure
 from tests.conftest import PlanPeople
 from tests.inventory.factories import FunctionFactory
@@ -22,7 +22,7 @@ def _person(people: PlanPeople, name: str, **values: object) -> Person:
     )
 
 
-def _supplier(people: PlanPeople, **values: object):  # type: ignore[no-untyped-def]
+def _supplier(people: PlanPeople, **values: object) -> Supplier:
     spec: dict[str, object] = {
         "name": "PrintCare Ltd",
         "contract_reference": "MPS-1",
