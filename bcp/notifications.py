@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from bcp.models import Membership, Plan, Role
+from bcp.models import Plan, Role
 from notifications.models import Kind
 
 
@@ -36,28 +36,21 @@ class Notice:
         Kind(self.kind)
 
 
-def plan_managers(plan: Plan, *, except_user_pk: int | None = None) -> list[AbstractBaseUser]:
-    memberships = Membership.objects.filter(plan=plan, role=Role.MANAGER).select_related("user")
-    if except_user_pk is not None:
-        memberships = memberships.exclude(user_id=except_user_pk)
-    return [m.user for m in memberships.order_by("user_id")]
-
-
 def managers_notify(
     *, plan: Plan, notice: Notice, actor: AbstractBaseUser | None = None, site: str = ""
 ) -> None:
     """Send ``notice`` to each of ``plan``'s managers except ``actor``."""
-    from notifications.services import notification_send
+    from notifications.services import plan_members_notify
 
     if notice.plan_pk != plan.pk:
         raise ValueError("The notice is about another plan.")
-    for manager in plan_managers(plan, except_user_pk=getattr(actor, "pk", None)):
-        notification_send(
-            recipient=manager,
-            kind=notice.kind,
-            title=notice.subject,
-            body=notice.body,
-            link=notice.path,
-            plan=plan,
-            site=site,
-        )
+    plan_members_notify(
+        plan=plan,
+        roles=[Role.MANAGER],
+        kind=notice.kind,
+        title=notice.subject,
+        body=notice.body,
+        link=notice.path,
+        actor=actor,
+        site=site,
+    )

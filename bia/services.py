@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -18,7 +17,7 @@ from django.utils import timezone
 from bcp.concurrency import EditConflict, save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
-from bia import defaults
+from bia import defaults, notices
 from bia.durations import format_hours, parse_duration_hours
 from bia.models import (
     EDITABLE_STATES,
@@ -41,6 +40,7 @@ from bia.models import (
     Workshop,
     WorkshopFunction,
 )
+from notifications.models import Kind
 
 LEVELS = range(0, 5)
 FUNCTION_EDITABLE_FIELDS = (
@@ -785,7 +785,6 @@ def _inputs_changed(plan: Plan, user: Any) -> None:
 
 def _notify_submitted(assessment: Assessment, *, user: Any, site: str) -> None:
     from bcp.notifications import Notice, managers_notify
-    from notifications.models import Kind
 
     plan, function = assessment.plan, assessment.function
     who = user.get_full_name() or user.get_username()
@@ -826,6 +825,7 @@ def assessment_approve(*, assessment: Assessment, user: Any, reason: str = "") -
         )
     assert isinstance(updated, Assessment)
     _inputs_changed(updated.plan, user)
+    notices.decided_notify(assessment=updated, user=user, kind=Kind.BIA_APPROVED)
     return updated
 
 
@@ -842,6 +842,7 @@ def assessment_return(*, assessment: Assessment, user: Any, comment: str) -> Ass
             changes={"state": AssessmentState.RETURNED, "return_comment": comment.strip()},
         )
     assert isinstance(updated, Assessment)
+    notices.decided_notify(assessment=updated, user=user, kind=Kind.BIA_RETURNED)
     return updated
 
 
@@ -980,17 +981,14 @@ def campaign_send(
         f"{due_date:%d %b %Y}."
     )
     for owner_id, assessments in per_owner.items():
-        owner = owners[owner_id]
-        if owner.email and notify:
-            transaction.on_commit(
-                functools.partial(
-                    _send_invitation,
-                    owner=owner,
-                    assessments=assessments,
-                    subject=f"[{plan.name}] Business impact analysis: {name}",
-                    intro=intro,
-                    base_url=base_url,
-                )
+        if notify:
+            notices.assigned_notify(
+                plan=plan,
+                owner=owners[owner_id],
+                assessments=assessments,
+                campaign_name=campaign.name,
+                intro=intro,
+                site=base_url,
             )
     return campaign
 

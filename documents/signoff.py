@@ -14,10 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -285,21 +283,14 @@ def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any,
     )
 
 
-def _absolute(path: str, site: str) -> str:
-    """A link that works in an email: the requesting page's site, else SITE_URL if set."""
-    base = site or getattr(settings, "SITE_URL", "") or ""
-    return f"{base.rstrip('/')}{path}"
-
-
 def _notify(signoff: SignOffRequest, *, kind: str, site: str = "") -> None:
+    """Ask the stakeholder for their signature (or remind them): inbox and, by their
+    choice, email, once the request commits."""
+    from notifications.models import Kind
+    from notifications.services import notification_send
+
     version = signoff.plan_version
-    recipient = signoff.stakeholder.email
-    if not recipient:
-        return
-    link = _absolute(
-        reverse("signoff_detail", kwargs={"plan_pk": version.plan_id, "signoff_pk": signoff.pk}),
-        site,
-    )
+    path = reverse("signoff_detail", kwargs={"plan_pk": version.plan_id, "signoff_pk": signoff.pk})
     if kind == "reminder":
         subject = (
             f"Reminder: sign-off of {version.plan.name} v{version.number} "
@@ -310,12 +301,19 @@ def _notify(signoff: SignOffRequest, *, kind: str, site: str = "") -> None:
     body = (
         f"{_user_label(signoff.requested_by)} asks you to review and approve or reject "
         f"version {version.number} of the continuity plan “{version.plan.name}”.\n\n"
-        f"Document sha256: {version.pdf_sha256}\nDue: {signoff.due_date}\n\n"
-        f"Open: {link}\n"
+        f"Document sha256: {version.pdf_sha256}\nDue: {signoff.due_date}\n"
     )
     if signoff.message:
         body += f"\nMessage: {signoff.message}\n"
-    send_mail(subject, body, None, [recipient])
+    notification_send(
+        recipient=signoff.stakeholder,
+        kind=Kind.SIGNOFF_REQUESTED,
+        title=subject[:200],
+        body=body[:4000],
+        link=path,
+        plan=version.plan,
+        site=site,
+    )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.utils import timezone
 from analysis.inputs import AnalysisInputs, load_inputs
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
-from bcp.models import Plan
+from bcp.models import Plan, Role
 from bcp.permissions import Capability, plan_capabilities
 from incidents.impact import (
     ImpactUnavailable,
@@ -248,7 +248,30 @@ def incident_declare(*, declaration: Declaration, user: Any) -> Incident:
                     expected_minutes=step.expected_minutes,
                     procedure_title=step.procedure_title,
                 )
+    _notify_declared(incident, user=user, affected=len(affected))
     return incident
+
+
+def _notify_declared(incident: Incident, *, user: Any, affected: int) -> None:
+    """Tell everyone on the plan (but the declarer) that an incident or exercise began."""
+    from notifications.models import Kind as NoticeKind
+    from notifications.services import plan_members_notify
+
+    label = _label(incident.kind)
+    who = (user.get_full_name() or user.get_username()) if user is not None else "Someone"
+    plan_members_notify(
+        plan=incident.plan,
+        roles=list(Role),
+        kind=NoticeKind.INCIDENT_DECLARED,
+        title=f"{label} declared: {incident.title}"[:200],
+        body=(
+            f"{who} declared {label.lower()} “{incident.title}” at "
+            f"{timezone.localtime(incident.started_at):%d %b %Y %H:%M}. "
+            f"{affected} business function(s) are affected."
+        ),
+        link=incident.get_absolute_url(),
+        actor=user,
+    )
 
 
 @transaction.atomic

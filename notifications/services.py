@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from bcp.models import Plan
+from bcp.models import Membership, Plan, Role
 from notifications.models import (
     BODY_MAX,
     DEFAULT_DELIVERY,
@@ -110,6 +110,35 @@ def _email_now(notification_pk: int, site: str) -> None:
             subject, text, None, [email_address(notification.recipient)], connection=connection
         ).send()
     Notification.objects.filter(pk=notification_pk).update(emailed_at=timezone.now())
+
+
+@transaction.atomic
+def plan_members_notify(
+    *,
+    plan: Plan,
+    roles: Iterable[Role],
+    kind: Kind,
+    title: str,
+    body: str,
+    link: str,
+    actor: AbstractBaseUser | None = None,
+    site: str = "",
+) -> list[Notification]:
+    """Send one notification to each member of ``plan`` in ``roles``, except ``actor``."""
+    memberships = (
+        Membership.objects.filter(plan=plan, role__in=list(roles))
+        .select_related("user")
+        .order_by("user_id")
+    )
+    if actor is not None:
+        memberships = memberships.exclude(user_id=actor.pk)
+    return [
+        notification_send(
+            recipient=m.user, kind=kind, title=title, body=body, link=link, plan=plan, site=site
+        )
+        for m in memberships
+        if m.user.is_active
+    ]
 
 
 @transaction.atomic

@@ -360,16 +360,19 @@ def test_an_auditor_sees_versions_but_no_publish_or_export_controls(people: Plan
     assert "Publish new version" not in body and "Export draft PDF" not in body
 
 
-def test_the_sign_off_email_links_to_the_page_on_this_site(people: PlanPeople) -> None:
+def test_the_sign_off_email_links_to_the_page_on_this_site(
+    people: PlanPeople, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.core import mail
 
     version = published(people, people.stakeholder)
     mail.outbox.clear()
     due = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
-    client_for(people.manager).post(
-        url("version_detail", people, version_pk=version.pk),
-        {"stakeholders": [people.stakeholder.pk], "due_date": due},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(people.manager).post(
+            url("version_detail", people, version_pk=version.pk),
+            {"stakeholders": [people.stakeholder.pk], "due_date": due},
+        )
     [message] = mail.outbox
     assert f"http://testserver/plans/{people.plan.pk}/documents/signoffs/" in message.body
 

@@ -321,16 +321,19 @@ def test_an_auditor_cannot_be_named_as_an_approver(people: PlanPeople) -> None:
         name_approvers(people, people.auditor)
 
 
-def test_overdue_signatures_get_one_reminder_per_day(people: PlanPeople) -> None:
+def test_overdue_signatures_get_one_reminder_per_day(
+    people: PlanPeople, django_capture_on_commit_callbacks: Any
+) -> None:
     name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
     mail.outbox.clear()
     request = SignOffRequest.objects.get(plan_version=version)
     later = timezone.now() + dt.timedelta(days=8)
-    assert signoff.signoff_send_reminders(now=later) == 1
-    assert signoff.signoff_send_reminders(now=later + dt.timedelta(hours=1)) == 0
-    assert signoff.signoff_send_reminders(now=later + dt.timedelta(days=1, hours=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signoff.signoff_send_reminders(now=later) == 1
+        assert signoff.signoff_send_reminders(now=later + dt.timedelta(hours=1)) == 0
+        assert signoff.signoff_send_reminders(now=later + dt.timedelta(days=1, hours=1)) == 1
     assert len(mail.outbox) == 2
     assert "Reminder" in mail.outbox[0].subject
     assert version.pdf_sha256 in mail.outbox[0].body
@@ -338,11 +341,14 @@ def test_overdue_signatures_get_one_reminder_per_day(people: PlanPeople) -> None
     assert request.reminded_at is not None
 
 
-def test_the_request_emails_each_stakeholder_the_documents_hash(people: PlanPeople) -> None:
+def test_the_request_emails_each_stakeholder_the_documents_hash(
+    people: PlanPeople, django_capture_on_commit_callbacks: Any
+) -> None:
     name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     mail.outbox.clear()
-    request_signoff(version, people, people.stakeholder)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_signoff(version, people, people.stakeholder)
     [message] = mail.outbox
     assert message.to == [people.stakeholder.email]
     assert version.pdf_sha256 in message.body
