@@ -43,10 +43,17 @@ from documents.selectors import changed_since_versions
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
+    from notifications.waiting import waiting_for
+
     plans = list(selectors.plan_list(request.user, include_archived=show_archived))
     changed = changed_since_versions([plan.pk for plan in plans])
     rows = [(plan, changed[plan.pk]) for plan in plans]
-    return render(request, "bcp/plan_list.html", {"rows": rows, "show_archived": show_archived})
+    context = {
+        "rows": rows,
+        "show_archived": show_archived,
+        "waiting": waiting_for(request.user),
+    }
+    return render(request, "bcp/plan_list.html", context)
 
 
 @login_required

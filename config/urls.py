@@ -39,6 +39,7 @@ urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
+    path("inbox/", include("notifications.urls")),
     # OpenID Connect: /oidc/authenticate/ starts, /oidc/callback/ finishes (when configured).
     path("oidc/authenticate/", oidc.oidc_start, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_authentication_callback"),
