@@ -9,17 +9,18 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from bcp.models import Plan
+from bcp.models import Plan, Role
+from bcp.services import plan_update
 from notifications.models import Delivery, Kind, Notification, ReviewReminder
 from notifications.periodic import digests_send, review_reminders_send
 from notifications.schedule import SCHEDULE, periodic_tasks_ensure
 from notifications.services import notification_preferences_set, notification_send
 from tests.conftest import PlanPeople
-from tests.factories import PlanFactory
+from tests.factories import MembershipFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 6, 1)
+TODAY = timezone.localdate()
 
 
 def _at(hour: int, minute: int = 0, day: dt.date = TODAY) -> dt.datetime:
@@ -91,9 +92,10 @@ def test_messages_kept_in_the_inbox_only_never_go_into_a_digest(
 
 
 def _plan_due(people: PlanPeople, due: dt.date) -> Plan:
-    Plan.objects.filter(pk=people.plan.pk).update(next_review=due)
-    people.plan.refresh_from_db()
-    return people.plan
+    """A plan of its own, due for review on ``due``, with the fixture's manager."""
+    plan = PlanFactory.create(next_review=due)
+    MembershipFactory.create(plan=plan, user=people.manager, role=Role.MANAGER)
+    return plan
 
 
 def _review_notices(people: PlanPeople) -> list[Notification]:
@@ -111,7 +113,7 @@ def test_the_managers_are_reminded_once_14_days_before_the_review(people: PlanPe
     assert review_reminders_send(today=TODAY + dt.timedelta(days=1)) == 0
     (notice,) = _review_notices(people)
     assert notice.recipient == people.manager
-    assert notice.title == f"Review of {people.plan.name} due in 14 days"
+    assert notice.title == f"Review of {notice.plan.name} due in 14 days"
 
 
 def test_the_managers_are_reminded_again_once_when_the_review_is_overdue(
@@ -122,15 +124,21 @@ def test_the_managers_are_reminded_again_once_when_the_review_is_overdue(
     assert review_reminders_send(today=TODAY + dt.timedelta(days=5)) == 1
     assert review_reminders_send(today=TODAY + dt.timedelta(days=6)) == 0
     titles = [n.title for n in _review_notices(people)]
-    assert titles[1].startswith(f"Review of {people.plan.name} is overdue")
+    assert titles[1].startswith("Review of Plan ") and " is overdue (due " in titles[1]
 
 
 def test_a_new_review_date_starts_a_new_reminder_period(people: PlanPeople) -> None:
-    _plan_due(people, TODAY)
+    plan = _plan_due(people, TODAY)
     assert review_reminders_send(today=TODAY) == 1
-    _plan_due(people, TODAY + dt.timedelta(days=10))
+    plan_update(
+        plan=plan,
+        user=people.manager,
+        expected_version=plan.version,
+        reason="Reviewed",
+        next_review=TODAY + dt.timedelta(days=10),
+    )
     assert review_reminders_send(today=TODAY) == 1
-    assert ReviewReminder.objects.filter(plan=people.plan).count() == 2
+    assert ReviewReminder.objects.filter(plan=plan).count() == 2
 
 
 def test_archived_plans_get_no_review_reminder(people: PlanPeople) -> None:
