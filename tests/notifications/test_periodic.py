@@ -108,12 +108,12 @@ def test_no_review_reminder_goes_out_more_than_14_days_ahead(people: PlanPeople)
 
 
 def test_the_managers_are_reminded_once_14_days_before_the_review(people: PlanPeople) -> None:
-    _plan_due(people, TODAY + dt.timedelta(days=14))
+    plan = _plan_due(people, TODAY + dt.timedelta(days=14))
     assert review_reminders_send(today=TODAY) == 1
     assert review_reminders_send(today=TODAY + dt.timedelta(days=1)) == 0
     (notice,) = _review_notices(people)
     assert notice.recipient == people.manager
-    assert notice.title == f"Review of {notice.plan.name} due in 14 days"
+    assert notice.title == f"Review of {plan.name} due in 14 days"
 
 
 def test_the_managers_are_reminded_again_once_when_the_review_is_overdue(
