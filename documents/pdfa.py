@@ -35,7 +35,7 @@ def render_plan_pdfa(
     """``snapshot`` laid out as PDF/A-3b with ``stored`` (its JSON as kept) attached."""
     fetcher = RestrictedURLFetcher()
     return render_html_to_pdf(
-        plan_html(snapshot, draft=False),
+        plan_html(snapshot, draft=False, pdf_variant=PDFA_VARIANT),
         progress=progress,
         pdf_variant=PDFA_VARIANT,
         attachments=[snapshot_attachment(stored, fetcher)],

@@ -7,6 +7,7 @@ contract field names (:mod:`documents.formatting`). The template only lays it ou
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -408,8 +409,30 @@ def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
 
 
 def _diagram(diagram: contract.FunctionDiagram, index: int) -> DiagramView:
-    svg = clean_svg(diagram.svg, id_prefix=f"diagram{index}-")
+    svg = svg_with_title(clean_svg(diagram.svg, id_prefix=f"diagram{index}-"), diagram.function)
     return DiagramView(diagram.function, svg, diagram.unavailable, svg_is_wide(svg))
+
+
+def svg_with_title(svg: str | None, function: str) -> str | None:
+    """``svg`` with a ``<title>`` naming what it shows, every label in it in drawing order.
+
+    WeasyPrint tags an inline SVG as a Figure and takes its alternative text from the
+    title, so a screen reader reads the same names the drawing shows.
+    """
+    if not svg:
+        return svg
+    root = ElementTree.fromstring(svg)  # noqa: S314  (cleaned by clean_svg already)
+    labels: list[str] = []
+    for element in root.iter(f"{{{SVG_NS}}}text"):
+        label = " ".join("".join(element.itertext()).split())
+        if label and label not in labels:
+            labels.append(label)
+    text = f"Dependency diagram of {function}"
+    text += f": {', '.join(labels)}." if labels else "."
+    title = f"<title>{html.escape(text[:2000], quote=False)}</title>"
+    opening = re.match(r"<svg\b[^>]*>", svg)
+    assert opening is not None  # clean_svg returns a serialised <svg> root
+    return svg[: opening.end()] + title + svg[opening.end() :]
 
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from documents import presentation
@@ -40,9 +41,14 @@ class RenderedPDF:
     fetcher: RestrictedURLFetcher = field(repr=False)
 
 
-def plan_html(snapshot: PlanSnapshot, *, draft: bool) -> str:
+PDFUA_VARIANT = "pdf/ua-1"
+
+
+def plan_html(snapshot: PlanSnapshot, *, draft: bool, pdf_variant: str | None = None) -> str:
+    """The plan as HTML; ``pdf_variant`` is the standard the PDF made from it declares, and
+    its cover says so."""
     context = presentation.build_context(snapshot, draft=draft)
-    return render_to_string("documents/pdf/plan.html", context)
+    return render_to_string("documents/pdf/plan.html", {**context, "pdf_variant": pdf_variant})
 
 
 def render_html_to_pdf(
@@ -60,8 +66,8 @@ def render_html_to_pdf(
     progress(40, "Laying out pages")
     document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render()
     progress(75, f"Writing {len(document.pages)} pages")
-    # Tagged PDF: a structure tree (headings, paragraphs, lists, tables) for screen readers
-    # and reflow; it combines with PDF/A-3b.
+    # Tagged PDF: a structure tree (headings, paragraphs, lists, tables, figures with their
+    # alternative text) for screen readers and reflow, whichever standard is declared.
     options: dict[str, Any] = {"pdf_tags": True}
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
@@ -81,8 +87,14 @@ def render_html_to_pdf(
 def render_plan(
     snapshot: PlanSnapshot, *, draft: bool, progress: Progress = _no_progress
 ) -> RenderedPDF:
+    """The plan's PDF: PDF/UA-1 unless ``DOCUMENTS_PDF_UA`` is off."""
+    variant = PDFUA_VARIANT if settings.DOCUMENTS_PDF_UA else None
     progress(30, "Writing the sections")
-    return render_html_to_pdf(plan_html(snapshot, draft=draft), progress=progress)
+    return render_html_to_pdf(
+        plan_html(snapshot, draft=draft, pdf_variant=variant),
+        progress=progress,
+        pdf_variant=variant,
+    )
 
 
 def now_iso() -> str:

@@ -299,6 +299,10 @@ MFA_REQUIRED = env_choice("MFA_REQUIRED", "staff", choices=("staff", "all", "off
 # The issuer the authenticator app shows next to the account name.
 OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Continuity")
 
+# The plan PDF (not its archival PDF/A-3b copy) declares PDF/UA-1: WeasyPrint writes one
+# standard per file, so the two cannot combine. Off: a tagged PDF that declares none.
+DOCUMENTS_PDF_UA = env_bool("DOCUMENTS_PDF_UA", True)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -10,28 +10,21 @@ the page's Content Security Policy does not govern, so the policy served to user
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bcp.demo import DEMO_PASSWORD, demo_load
 from bcp.jobs import run_job
 from bcp.models import Job
-from bia.models import (
-    Assessment,
-    AssessmentState,
-    BusinessFunction,
-    Campaign,
-    QuestionnaireTemplate,
-    Workshop,
-)
-from incidents.models import Incident
-from inventory.models import Component
+from bia.models import Assessment, AssessmentState
+from tests.browser import site_map
+from tests.browser.site_map import Demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,14 +34,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1280, 640)
 NARROW = 320
 ROLES = ("manager", "stakeholder", "auditor")
-
-
-@dataclass(frozen=True)
-class DemoPages:
-    """Where each page of the representative list lives, and who may open it."""
-
-    urls: dict[str, str]
-    by_role: dict[str, tuple[str, ...]]
 
 
 def axe_source() -> Path:
@@ -96,66 +81,6 @@ def verify_history(plan: Any, auditor: Any) -> None:
         parameters={"checkpoints": []},
     )
     assert history_verify(str(job.pk)) == "succeeded", Job.objects.get(pk=job.pk).error
-
-
-def demo_pages() -> DemoPages:
-    demo = demo_load()
-    plan, users = demo["plan"], demo["users"]
-    signoff_pk = publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
-    verify_history(plan, users["auditor"])
-    submitted = Assessment.objects.filter(plan=plan, state=AssessmentState.SUBMITTED).first()
-    editable = Assessment.objects.filter(plan=plan, state=AssessmentState.IN_PROGRESS).first()
-    assert submitted is not None and editable is not None
-    function = BusinessFunction.objects.filter(plan=plan).order_by("name").first()
-    component = Component.objects.filter(plan=plan).order_by("name").first()
-    incident = Incident.objects.filter(plan=plan).first()
-    questionnaire = QuestionnaireTemplate.objects.filter(plan=plan).first()
-    workshop = Workshop.objects.filter(plan=plan).first()
-    campaign = Campaign.objects.filter(plan=plan).first()
-    assert function and component and incident and questionnaire and workshop and campaign
-    p = {"plan_pk": plan.pk}
-    urls = {
-        "plan list": reverse("plan_list"),
-        "overview": reverse("plan_detail", kwargs=p),
-        "BIA list": reverse("bia_function_list", kwargs=p),
-        "submitted BIA grid": reverse(
-            "bia_assessment", kwargs={**p, "assessment_pk": submitted.pk}
-        ),
-        "BIA in progress": reverse("bia_assessment", kwargs={**p, "assessment_pk": editable.pk}),
-        "questionnaire": reverse(
-            "bia_template_detail", kwargs={**p, "template_pk": questionnaire.pk}
-        ),
-        "campaign": reverse("bia_campaign_detail", kwargs={**p, "campaign_pk": campaign.pk}),
-        "workshop": reverse("bia_workshop", kwargs={**p, "workshop_pk": workshop.pk}),
-        "members": reverse("member_list", kwargs=p),
-        "inventory": reverse("inventory_overview", kwargs=p),
-        "function's dependencies": reverse(
-            "inventory_function_detail", kwargs={**p, "function_pk": function.pk}
-        ),
-        "component": reverse(
-            "inventory_component_detail", kwargs={**p, "component_pk": component.pk}
-        ),
-        "analysis": reverse("analysis_dashboard", kwargs=p),
-        "function analysis": reverse("analysis_function", kwargs={**p, "function_pk": function.pk}),
-        "documents": reverse("documents_home", kwargs=p),
-        "sign-off": reverse("signoff_detail", kwargs={**p, "signoff_pk": signoff_pk}),
-        "audit timeline": reverse("audit_timeline", kwargs=p),
-        "verify history": reverse("audit_verify", kwargs=p),
-        "incidents": reverse("incident_list", kwargs=p),
-        "incident": reverse("incident_detail", kwargs={**p, "incident_pk": incident.pk}),
-    }
-    # The sign-off page is the stakeholder's own; stakeholders see neither the audit pages
-    # nor the campaign and workshop a manager runs.
-    everyone = tuple(name for name in urls if name != "sign-off")
-    audit = ("audit timeline", "verify history", "campaign", "workshop")
-    return DemoPages(
-        urls=urls,
-        by_role={
-            "manager": everyone,
-            "stakeholder": (*(n for n in everyone if n not in audit), "sign-off"),
-            "auditor": everyone,
-        },
-    )
 
 
 def login(page: Page, base: str, username: str) -> None:
@@ -210,31 +135,245 @@ def describe(found: list[tuple[str, int, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_the_demo_plan_passes_wcag_21_aa_for(
-    role: str, browser: Browser, live_server: Any
-) -> None:
-    axe = axe_source()
-    pages = demo_pages()
-    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
-    context.add_init_script(path=str(axe))
-    page = context.new_page()
-    base = live_server.url
-    login(page, base, role)
-    found: list[tuple[str, int, dict[str, Any]]] = []
-    overflowing: list[str] = []
-    for name in pages.by_role[role]:
-        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-        response = page.goto(base + pages.urls[name])
-        assert response is not None and response.status == 200, (name, response)
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            settle(page)
-            found += [(name, width, v) for v in axe_violations(page)]
-        page.set_viewport_size({"width": NARROW, "height": 900})
-        settle(page)
-        overflow = sideways_overflow(page)
+def demo_records() -> Demo:
+    """The demo plan with a version awaiting sign-off, a verified history and an empty plan."""
+    from bcp.services import plan_create
+    from documents.models import SignOffRequest
+
+    demo = demo_load()
+    plan, users = demo["plan"], demo["users"]
+    signoff_pk = publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
+    verify_history(plan, users["auditor"])
+    submitted = Assessment.objects.filter(plan=plan, state=AssessmentState.SUBMITTED).first()
+    editable = Assessment.objects.filter(plan=plan, state=AssessmentState.IN_PROGRESS).first()
+    assert submitted is not None and editable is not None
+    empty = plan_create(user=users["manager"], name="Empty plan", organisation="Northbridge")
+    return Demo(
+        plan=plan,
+        empty_plan=empty,
+        signoff_pk=signoff_pk,
+        version_pk=SignOffRequest.objects.get(pk=signoff_pk).version_id,
+        submitted_pk=submitted.pk,
+        editable_pk=editable.pk,
+    )
+
+
+class Pass:
+    """One browser context (one signed-in person) running axe and the reflow check."""
+
+    def __init__(self, browser: Browser, base: str, label: str) -> None:
+        self.base = base
+        self.label = label
+        self.context: BrowserContext = browser.new_context(
+            viewport={"width": WIDTHS[0], "height": 900}
+        )
+        self.context.add_init_script(path=str(axe_source()))
+        self.page = self.context.new_page()
+        self.found: list[tuple[str, int, dict[str, Any]]] = []
+        self.overflowing: list[str] = []
+        self.checked: list[str] = []
+        self.started = time.monotonic()
+
+    def open(self, url: str) -> int:
+        self.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        response = self.page.goto(self.base + url)
+        assert response is not None, url
+        return response.status
+
+    def check(self, where: str, widths: tuple[int, ...] = WIDTHS) -> None:
+        """axe at each width, then no sideways scrolling at 320 px, on the page as it is."""
+        where = f"{where} ({self.label})"
+        for width in widths:
+            self.page.set_viewport_size({"width": width, "height": 900})
+            settle(self.page)
+            self.found += [(where, width, v) for v in axe_violations(self.page)]
+        self.page.set_viewport_size({"width": NARROW, "height": 900})
+        settle(self.page)
+        overflow = sideways_overflow(self.page)
         if overflow > 0:
-            overflowing.append(f"{name} scrolls sideways by {overflow} px at {NARROW} px")
-    context.close()
+            self.overflowing.append(f"{where} scrolls sideways by {overflow} px at {NARROW} px")
+        self.checked.append(where)
+
+    def close(self) -> Pass:
+        self.context.close()
+        seconds = time.monotonic() - self.started
+        print(f"{self.label}: {len(self.checked)} pages checked in {seconds:.0f} s")
+        return self
+
+
+def assert_clean(runs: list[Pass]) -> None:
+    found = [item for run in runs for item in run.found]
+    overflowing = [line for run in runs for line in run.overflowing]
     assert not found and not overflowing, "\n" + describe(found) + "\n" + "\n".join(overflowing)
+
+
+def role_pass(browser: Browser, base: str, role: str, demo: Demo) -> Pass:
+    """Every page in tests/browser/site_map.py the role may open; the rest must answer 403."""
+    urls = {
+        **site_map.plan_urls(demo),
+        "bia_assessment (in progress)": reverse(
+            "bia_assessment", kwargs={"plan_pk": demo.plan.pk, "assessment_pk": demo.editable_pk}
+        ),
+        **site_map.plain_urls(site_map.SIGNED_IN_PAGES),
+    }
+    run = Pass(browser, base, role)
+    login(run.page, base, role)
+    forbidden: list[str] = []
+    for name, url in urls.items():
+        status = run.open(url)
+        if status == 403:
+            if not forbidden:
+                run.check("the 403 page")
+            forbidden.append(name)
+            continue
+        assert status == 200, (role, name, url, status)
+        run.check(name)
+    if role == "manager":
+        assert forbidden == ["user_list"], forbidden  # staff only: see the second-factor test
+    assert len(run.checked) > len(urls) // 3, (role, forbidden)
+    return run.close()
+
+
+SUBMIT_EMPTY = """() => {
+    const form = [...document.querySelectorAll('main form')].find(
+        f => f.method === 'post' && f.querySelector('[required]'));
+    if (!form) return false;
+    for (const field of form.querySelectorAll('[required]')) {
+        if (field.type === 'checkbox' || field.type === 'radio') field.checked = false;
+        else field.value = '';
+    }
+    form.noValidate = true;
+    form.requestSubmit();
+    return true;
+}"""
+ERROR_SHOWN = "[aria-invalid=true], .errorlist, .invalid-feedback, main [role=alert]"
+
+
+def submit_empty(run: Pass) -> bool:
+    """Send the page's first form with a required field back empty; False if it has none."""
+    with run.page.expect_response(lambda r: r.request.method == "POST") as sent:
+        if not run.page.evaluate(SUBMIT_EMPTY):
+            return False
+    assert sent.value.status < 500, (run.page.url, sent.value.status)
+    run.page.wait_for_load_state()
+    expect(run.page.locator(ERROR_SHOWN).first).to_be_attached()
+    return True
+
+
+def states_pass(browser: Browser, base: str, demo: Demo) -> Pass:
+    """As the manager: a failed job, an edit conflict, the 404 page, every form sent back
+    with errors and every list of an empty plan; axe at 1280 px, reflow at 320 px."""
+    from documents.publishing import draft_export
+
+    manager = demo.plan.memberships.get(role="manager").user
+    failed = draft_export(plan=demo.plan, user=manager)
+
+    def breaks(job: Job, progress: Any) -> dict[str, Any]:
+        raise RuntimeError("The font cache could not be written: disk full.")
+
+    assert run_job(str(failed.pk), breaks) == "failed"
+    run = Pass(browser, base, "manager, other states")
+    login(run.page, base, "manager")
+    one = (WIDTHS[0],)
+
+    run.open(reverse("documents_home", kwargs={"plan_pk": demo.plan.pk}))
+    expect(run.page.get_by_text("The font cache could not be written")).to_be_visible()
+    run.check("documents with a failed job", one)
+
+    # An edit conflict: the same form open twice, saved in one, then in the other.
+    edit = reverse("plan_edit", kwargs={"plan_pk": demo.plan.pk})
+    other = run.context.new_page()
+    other.goto(base + edit)
+    run.open(edit)
+    other.get_by_label("Organisation").fill("Northbridge College of Art")
+    other.locator("main form [type=submit]").first.click()
+    other.wait_for_load_state()
+    other.close()
+    run.page.get_by_label("Organisation").fill("Northbridge Art College")
+    run.page.locator("main form [type=submit]").first.click()
+    expect(run.page.locator("#edit-conflict")).to_be_visible()
+    run.check("plan settings after an edit conflict", one)
+
+    assert run.open(f"/plans/{demo.plan.pk}/no-such-page/") == 404
+    run.check("the 404 page", one)
+
+    forms = 0
+    for name, url in site_map.plan_urls(demo).items():
+        assert run.open(url) == 200, name
+        if submit_empty(run):
+            forms += 1
+            run.check(f"{name} sent back with errors", one)
+    assert forms >= 30, forms
+
+    empty = site_map.plan_urls(demo, plan=demo.empty_plan)
+    for name, kwargs in site_map.plan_pages().items():
+        if kwargs(demo):
+            continue  # a record's page: an empty plan has no records
+        assert run.open(empty[name]) == 200, name
+        run.check(f"{name} of an empty plan", one)
+    return run.close()
+
+
+def test_every_page_of_the_demo_plan_passes_wcag_21_aa_as_each_role_and_in_other_states(
+    browser: Browser, live_server: Any
+) -> None:
+    """One demo for all: each role's pages at 1280 and 640 px, then the manager's states."""
+    demo = demo_records()
+    runs = [role_pass(browser, live_server.url, role, demo) for role in ROLES]
+    runs.append(states_pass(browser, live_server.url, demo))
+    assert_clean(runs)
+
+
+def test_signed_out_and_second_factor_pages_pass_wcag_21_aa(
+    browser: Browser, live_server: Any
+) -> None:
+    """Sign-in (and its error), password reset, an acknowledge link that is not valid, then
+    a staff member's first sign-in: second-factor setup, recovery codes, the staff pages,
+    and the code step of the next sign-in."""
+    import pyotp
+
+    demo_load()
+    run = Pass(browser, live_server.url, "signed out, then staff")
+    for name, url in site_map.plain_urls(site_map.SIGNED_OUT_PAGES).items():
+        assert run.open(url) in (200, 400), name
+        run.check(f"{name} (signed out)")
+
+    run.open(reverse("login"))
+    run.page.get_by_label("Username").fill("manager")
+    run.page.get_by_label("Password").fill("not-the-password")
+    run.page.get_by_role("button", name="Sign in").click()
+    expect(run.page.locator(ERROR_SHOWN).first).to_be_attached()
+    run.check("sign-in with a wrong password")
+
+    run.open(reverse("login"))
+    run.page.get_by_label("Username").fill("admin")
+    run.page.get_by_label("Password").fill(DEMO_PASSWORD)
+    run.page.get_by_role("button", name="Sign in").click()
+    expect(run.page.get_by_role("heading", name="Set up a second factor")).to_be_visible()
+    run.check("second-factor setup on first sign-in")
+    app = pyotp.TOTP(run.page.locator("#mfa-secret").inner_text().replace(" ", ""))
+    run.page.get_by_label("Code from the app").fill("000000")
+    run.page.get_by_role("button", name="Confirm").click()
+    expect(run.page.locator(ERROR_SHOWN).first).to_be_attached()
+    run.check("second-factor setup with a wrong code")
+    run.page.get_by_label("Code from the app").fill(app.at(time.time() - 30))
+    run.page.get_by_role("button", name="Confirm").click()
+    expect(run.page.get_by_role("heading", name="Second factor set up")).to_be_visible()
+    run.check("recovery codes")
+    for name, url in site_map.plain_urls(site_map.SIGNED_IN_PAGES).items():
+        assert run.open(url) == 200, name
+        run.check(f"{name} (staff)")
+
+    run.page.locator("#user-menu").click()
+    run.page.get_by_role("button", name="Sign out").click()
+    run.open(reverse("login"))
+    run.page.get_by_label("Username").fill("admin")
+    run.page.get_by_label("Password").fill(DEMO_PASSWORD)
+    run.page.get_by_role("button", name="Sign in").click()
+    expect(run.page.get_by_role("heading", name="Second step")).to_be_visible()
+    run.check("the code step of signing in")
+    run.page.get_by_label("Code").fill("000000")
+    run.page.get_by_role("button", name="Sign in").click()
+    expect(run.page.locator(ERROR_SHOWN).first).to_be_attached()
+    run.check("the code step with a wrong code")
+    assert_clean([run.close()])

@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, Route, expect
 
 from bcp.demo import DEMO_PASSWORD, demo_load
-from bia.models import Assessment, AssessmentState
+from bia.models import Assessment, AssessmentState, Workshop
 from tests.browser.test_accessibility import publish_and_ask_for_signoff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -154,3 +155,54 @@ def test_a_form_sent_back_with_an_error_puts_focus_on_the_field_and_names_the_er
     assert len(error_ids) == 1
     expect(page.locator(f"[id='{error_ids[0]}']")).to_be_visible()
     assert page.locator(f"[id='{error_ids[0]}']").inner_text().strip()
+
+
+def tab_count(page: Page, selector: str, limit: int = 120) -> int:
+    """Press Tab until ``selector`` has focus; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses")
+
+
+def test_manager_skips_each_workshop_grid_by_keyboard(page: Page, live_server: Any) -> None:
+    demo = demo_load()
+    workshop = Workshop.objects.filter(plan=demo["plan"]).first()
+    assert workshop is not None
+    page.set_viewport_size({"width": 640, "height": 900})
+    login(page, live_server.url, "manager")
+    page.goto(
+        live_server.url
+        + reverse("bia_workshop", kwargs={"plan_pk": workshop.plan_id, "workshop_pk": workshop.pk})
+    )
+    skips = page.locator("a[href^='#after-grid-']")
+    grids = skips.count()
+    assert grids >= 2
+    stops_in_grids = page.evaluate(
+        "() => [...document.querySelectorAll('.bia-grid-wrap .table-responsive')].map(box =>"
+        " box.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea,"
+        ' [tabindex]:not([tabindex="-1"])\').length).reduce((a, b) => a + b, 0)'
+    )
+    presses = 0
+    for index in range(grids):
+        target = skips.nth(index).get_attribute("href")
+        assert target is not None
+        presses += tab_count(page, f"a[href='{target}']")
+        page.keyboard.press("Enter")
+        assert "#" + page.evaluate("document.activeElement.id") == target
+        # The next Tab stop lies after the grid, not inside it.
+        page.keyboard.press("Tab")
+        presses += 1
+        assert page.evaluate("!document.activeElement.closest('.bia-grid')")
+    # Skipping reaches past every grid in fewer presses than walking through them would.
+    assert presses < stops_in_grids, (presses, stops_in_grids)
+
+    # A read-only grid still scrolls by keyboard: its scroll box is a focusable region.
+    for box in page.locator(".bia-grid-wrap .table-responsive").all():
+        if box.evaluate("e => e.scrollWidth > e.clientWidth"):
+            has_stop = box.evaluate(
+                "e => e.tabIndex === 0 || !!e.querySelector('a[href], input:not([disabled]),"
+                " button:not([disabled]), select:not([disabled])')"
+            )
+            assert has_stop

@@ -210,3 +210,27 @@ def qpdf_check(pdf: bytes, tmp_path: Any, name: str = "doc.pdf") -> str:
     result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def structure_elements(pdf: bytes) -> list[Any]:
+    """Every element of the PDF's structure tree (the tags a screen reader follows)."""
+    catalog: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    found: list[Any] = []
+    pending: list[Any] = [catalog["/StructTreeRoot"].get_object()]
+    while pending:
+        node = pending.pop()
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                pending.append(kid)
+    return found
+
+
+def xmp_metadata(pdf: bytes) -> bytes:
+    root: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    return bytes(root["/Metadata"].get_object().get_data())

@@ -22,7 +22,7 @@ from documents.models import Contact, PlanVersion, RecoveryProcedure
 from documents.presentation import SECTIONS
 from documents.snapshot import PlanSnapshot, parse_snapshot
 from documents.tasks import RENDER_HARD_LIMIT, RENDER_SOFT_LIMIT, draft_render, version_render
-from tests.documents.helpers import flat, page_texts, publish_now, qpdf_check
+from tests.documents.helpers import flat, page_texts, publish_now, qpdf_check, structure_elements
 
 # Every test is marked, so the test database is set up the same way whichever are selected.
 pytestmark = pytest.mark.django_db
@@ -331,3 +331,23 @@ def test_re_running_an_unchanged_analysis_does_not_supersede_the_version() -> No
         == "succeeded"
     )
     assert selectors.current_inputs_sha256(plan) == current
+
+
+def test_each_dependency_diagram_is_a_figure_whose_alternative_text_names_its_boxes(
+    demo_pdf: Published,
+) -> None:
+    drawn = [d for d in demo_pdf.snapshot.diagrams if d.svg]
+    assert drawn
+    figures = [
+        str(node["/Alt"])
+        for node in structure_elements(demo_pdf.pdf)
+        if str(node["/S"]) == "/Figure"
+    ]
+    assert len(figures) == len(drawn), figures
+    components = [c.name for c in demo_pdf.snapshot.inputs.inventory.components]
+    by_function = {
+        alt.split(": ")[0].removeprefix("Dependency diagram of "): alt for alt in figures
+    }
+    assert set(by_function) == {d.function for d in drawn}
+    for alt in by_function.values():
+        assert any(name in alt for name in components), alt

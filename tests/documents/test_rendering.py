@@ -23,6 +23,8 @@ from tests.documents.helpers import (
     page_texts,
     qpdf_check,
     snapshot_with,
+    structure_elements,
+    xmp_metadata,
 )
 
 SECTION_TITLES = [
@@ -222,22 +224,33 @@ def test_us_letter_paper_lays_out_letter_pages() -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_the_pdf_is_tagged_with_headings_and_tables_and_says_so(assessed_pdf: Any) -> None:
-    reader = PdfReader(io.BytesIO(assessed_pdf.content))
-    assert "TaggedPDF:headings" in flat(reader.pages[0].extract_text() or "")
-    catalog: Any = reader.trailer["/Root"]
+def test_the_pdf_is_tagged_with_headings_and_tables(assessed_pdf: Any) -> None:
+    catalog: Any = PdfReader(io.BytesIO(assessed_pdf.content)).trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"])
-    kinds: set[str] = set()
-    pending: list[Any] = [catalog["/StructTreeRoot"].get_object()]
-    while pending:
-        node = pending.pop()
-        if "/S" in node:
-            kinds.add(str(node["/S"]))
-        kids = node.get("/K")
-        if kids is None:
-            continue
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(kid, dict):
-                pending.append(kid)
-    assert {"/H1", "/Table", "/TH"} <= kinds
+    kinds = {str(node["/S"]) for node in structure_elements(assessed_pdf.content)}
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L"} <= kinds
+
+
+def test_the_pdf_declares_pdf_ua_1_and_its_cover_says_so(assessed_pdf: Any) -> None:
+    xmp = xmp_metadata(assessed_pdf.content)
+    assert re.search(rb"pdfuaid:part(>|=\")1", xmp), xmp[:600]
+    assert b"pdfaid:part" not in xmp
+    cover = flat(page_texts(assessed_pdf.content)[0])
+    assert "PDF/UA-1(ISO14289-1)" in cover
+
+
+def test_the_archival_copy_says_it_is_pdf_a_and_not_pdf_ua() -> None:
+    snapshot = snapshot_with(analysis=analysis_part({"Staff printing": 4}))
+    pdfa = render_plan_pdfa(snapshot, snapshot_json(snapshot))
+    assert b"pdfuaid" not in xmp_metadata(pdfa.content)
+    cover = flat(page_texts(pdfa.content)[0])
+    assert "PDF/A-3b(ISO19005-3),thearchivalcopy" in cover
+    assert "doesnotdeclarePDF/UA" in cover
+
+
+def test_with_pdf_ua_off_the_pdf_is_tagged_and_declares_no_standard(settings: Any) -> None:
+    settings.DOCUMENTS_PDF_UA = False
+    pdf = render_plan(snapshot_with(), draft=True)
+    assert b"pdfuaid" not in xmp_metadata(pdf.content)
+    assert "/H1" in {str(node["/S"]) for node in structure_elements(pdf.content)}
+    assert "itdeclaresnostandard" in flat(page_texts(pdf.content)[0])
