@@ -25,6 +25,7 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 Kwargs = dict[str, Any]
+QUERY = "?"  # a page's query string, when its arguments need one
 
 FILE = "a file download (PDF, CSV, JSON, SVG image), not an HTML page"
 FRAGMENT = "an htmx fragment polled or swapped into a page that is covered"
@@ -121,6 +122,12 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
 
     def plan_record(d: Demo) -> Kwargs:
         return {"model_label": "bcp.Plan", "object_id": str(d.plan.pk)}
+
+    def compare(d: Demo) -> Kwargs:
+        from bcp.models import Plan
+
+        older, newer = Plan.history.filter(id=d.plan.pk).order_by("history_id")[:2]
+        return {**plan_record(d), QUERY: f"a={older.history_id}&b={newer.history_id}"}
 
     def rollback(d: Demo) -> Kwargs:
         from bcp.models import Plan
@@ -242,7 +249,7 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
         "audit_timeline": none,
         "audit_entry": chain_entry,
         "audit_object": plan_record,
-        "audit_compare": plan_record,
+        "audit_compare": compare,
         "audit_rollback": rollback,
         "audit_as_of": none,
         "audit_verify": none,
@@ -311,10 +318,12 @@ def url_patterns() -> Iterator[tuple[str, URLPattern]]:
 def plan_urls(demo: Demo, plan: Any | None = None) -> dict[str, str]:
     """Each plan page's address on ``plan`` (the demo plan unless given)."""
     target = plan or demo.plan
-    return {
-        name: reverse(name, kwargs={"plan_pk": target.pk, **kwargs(demo)})
-        for name, kwargs in plan_pages().items()
-    }
+    urls: dict[str, str] = {}
+    for name, kwargs in plan_pages().items():
+        arguments = {"plan_pk": target.pk, **kwargs(demo)}
+        query = arguments.pop(QUERY, "")
+        urls[name] = reverse(name, kwargs=arguments) + (f"?{query}" if query else "")
+    return urls
 
 
 def plain_urls(pages: dict[str, Kwargs]) -> dict[str, str]:
