@@ -126,7 +126,8 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
     def compare(d: Demo) -> Kwargs:
         from bcp.models import Plan
 
-        older, newer = Plan.history.filter(id=d.plan.pk).order_by("history_id")[:2]
+        versions = list(Plan.history.filter(id=d.plan.pk).order_by("history_id"))
+        older, newer = versions[0], versions[-1]  # the same one when never edited
         return {**plan_record(d), QUERY: f"a={older.history_id}&b={newer.history_id}"}
 
     def rollback(d: Demo) -> Kwargs:

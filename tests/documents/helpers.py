@@ -232,5 +232,8 @@ def structure_elements(pdf: bytes) -> list[Any]:
 
 
 def xmp_metadata(pdf: bytes) -> bytes:
+    """The catalog's XMP metadata, where a PDF declares its standards (empty if none)."""
     root: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    if "/Metadata" not in root:
+        return b""
     return bytes(root["/Metadata"].get_object().get_data())
