@@ -227,13 +227,22 @@ ERROR_SHOWN = "[aria-invalid=true], .errorlist, .invalid-feedback, main [role=al
 
 def submit_empty(run: Pass) -> bool:
     """Send the page's first form with a required field back empty; False if it has none."""
-    if not run.page.evaluate(f"() => !!{FIRST_REQUIRED_FORM}"):
+    page = run.page
+    kind = page.evaluate(
+        f"""() => {{ const f = {FIRST_REQUIRED_FORM};
+        return !f ? '' : f.closest('[hx-post], [hx-put], [hx-boost=true]') ? 'htmx' : 'page'; }}"""
+    )
+    if not kind:
         return False
-    with run.page.expect_response(lambda r: r.request.method == "POST") as sent:
-        run.page.evaluate(SUBMIT_EMPTY)
-    assert sent.value.status < 500, (run.page.url, sent.value.status)
-    run.page.wait_for_load_state()
-    expect(run.page.locator(ERROR_SHOWN).first).to_be_attached()
+    if kind == "page":
+        with page.expect_navigation():
+            page.evaluate(SUBMIT_EMPTY)
+    else:
+        with page.expect_response(lambda r: r.request.method == "POST") as sent:
+            page.evaluate(SUBMIT_EMPTY)
+        assert sent.value.status < 500, (page.url, sent.value.status)
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+    expect(page.locator(ERROR_SHOWN).first).to_be_attached()
     return True
 
 
