@@ -222,7 +222,9 @@ SUBMIT_EMPTY = (
     form.requestSubmit();
 }"""
 )
-ERROR_SHOWN = "[aria-invalid=true], .errorlist, .invalid-feedback, main [role=alert]"
+ERROR_SHOWN = (
+    "[aria-invalid=true], .errorlist, .invalid-feedback, main [role=alert], main .alert-danger"
+)
 
 
 def submit_empty(run: Pass) -> bool:
