@@ -79,6 +79,9 @@ class ChainEntry(models.Model):
             models.Index(fields=["plan_id", "-seq"], name="audit_chain_plan_seq"),
             models.Index(fields=["plan_id", "history_date"], name="audit_chain_plan_date"),
             models.Index(fields=["plan_id", "user", "-seq"], name="audit_chain_plan_user"),
+            # One person's changes in a period: a range of this index, not two bitmaps of
+            # every change by that person and every change in that period.
+            models.Index(fields=["plan_id", "user", "history_date"], name="audit_chain_user_date"),
             models.Index(fields=["plan_id", "model_label", "-seq"], name="audit_chain_plan_model"),
             models.Index(fields=["model_label", "object_id", "-seq"], name="audit_chain_object"),
             # A plan's records one by one and each one's last entry up to a moment (the
