@@ -43,6 +43,11 @@ PutResultSerializer = inline_serializer(
         "changes": serializers.ListField(child=serializers.DictField()),
         "problems": serializers.ListField(child=serializers.DictField()),
         "batch": serializers.CharField(allow_null=True),
+        "kept": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="By section, the plan's records the document does not name: nothing is "
+            "deleted, so they stay (dependencies as “function → needs”).",
+        ),
     },
 )
 
@@ -156,6 +161,7 @@ def _put_response(outcome: putting.PutOutcome, *, dry_run: bool) -> Response:
             "changes": preview.as_dict()["changes"],
             "problems": problems,
             "batch": str(result.batch) if result is not None else None,
+            "kept": outcome.kept,
         }
         response = Response(body)
     response["ETag"] = outcome.etag

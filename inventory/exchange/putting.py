@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -25,8 +25,9 @@ from bcp.models import Plan
 from inventory.exchange.applying import ImportRefused, ImportResult, inventory_import_apply
 from inventory.exchange.checking import Preview, check_import
 from inventory.exchange.document import export_document
+from inventory.exchange.fields import SECTIONS
 from inventory.exchange.reading import read_file
-from inventory.exchange.records import ImportFileError, ImportLimits, Parsed, Problem
+from inventory.exchange.records import ImportFileError, ImportLimits, Parsed, Problem, Record
 
 # Media types a document is accepted in, and the file name the reader is given for each.
 MEDIA_TYPES = {
@@ -56,12 +57,31 @@ class PreconditionFailed(Exception):
 
 @dataclass(frozen=True)
 class PutOutcome:
-    """What a put did: ``applied`` False for a dry run or a refused document."""
+    """What a put did: ``applied`` False for a dry run or a refused document.
+
+    ``kept`` lists, by section, the plan's records the document does not name: a put
+    matches records by name and deletes nothing, so these stay as they are.
+    """
 
     preview: Preview
     applied: bool
     etag: str
     result: ImportResult | None = None
+    kept: dict[str, list[str]] = field(default_factory=dict)
+
+
+def records_not_named(plan: Plan, parsed: Parsed) -> dict[str, list[str]]:
+    """The plan's records, by section, that ``parsed`` does not name (keys as the import's)."""
+    document = export_document(plan)
+    kept: dict[str, list[str]] = {}
+    for section in SECTIONS:
+        named = {record.key for record in parsed.records.get(section, [])}
+        rows = document.get(section, [])
+        keys = [Record(section, "", row).key for row in rows if isinstance(row, dict)]
+        missing = [key.replace("\n", " → ") for key in keys if key not in named]
+        if missing:
+            kept[section] = missing
+    return kept
 
 
 def inventory_etag(plan: Plan) -> str:
@@ -112,8 +132,9 @@ def inventory_document_put(
             "from a dry run); a dry run (?dry_run=true) needs none."
         )
     preview = check_import(plan, parsed)
+    kept = records_not_named(plan, parsed)
     if dry_run or not preview.is_clean:
-        return PutOutcome(preview=preview, applied=False, etag=current)
+        return PutOutcome(preview=preview, applied=False, etag=current, kept=kept)
     try:
         result = inventory_import_apply(
             plan=plan,
@@ -124,4 +145,5 @@ def inventory_document_put(
         )
     except ImportRefused as exc:  # the plan row is locked: only if the check itself differs
         return PutOutcome(preview=Preview(exc.problems, []), applied=False, etag=current)
-    return PutOutcome(preview=preview, applied=True, etag=inventory_etag(plan), result=result)
+    etag = inventory_etag(plan)
+    return PutOutcome(preview=preview, applied=True, etag=etag, result=result, kept=kept)

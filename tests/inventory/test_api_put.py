@@ -193,3 +193,12 @@ def test_dependencies_on_functions_are_put_too(people: PlanPeople) -> None:
     assert response.status_code == 200
     dependency = Dependency.objects.get(plan=people.plan)
     assert (dependency.function.name, str(dependency.target)) == ("Printing", "SAN")
+
+
+def test_a_put_deletes_nothing_and_lists_the_records_it_keeps(people: PlanPeople) -> None:
+    ComponentFactory.create(plan=people.plan, name="Tape library")
+    client = bearer_client(people.manager)
+    response = _put(client, _url(people), _document(SAN), etag=_etag(client, people))
+    assert response.status_code == 200
+    assert response.json()["kept"] == {"components": ["Tape library"]}
+    assert Component.objects.filter(plan=people.plan, name="Tape library").exists()
