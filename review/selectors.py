@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 
 from bcp.models import Plan
+from notifications.waiting import WaitingItem
 from review.models import ReviewTask
 
 
@@ -47,3 +48,18 @@ def open_task_counts(plan_ids: Iterable[int]) -> dict[int, int]:
     for row in rows:
         counts[row["plan_id"]] = row["n"]
     return counts
+
+
+def waiting_reviews(user: AbstractBaseUser) -> list[WaitingItem]:
+    """The owner's open review tasks for the home page's "What's waiting for me"."""
+    from notifications.waiting import SOURCE_LIMIT
+
+    return [
+        WaitingItem(
+            title=f"Confirm the BIA of {task.function.name} still holds",
+            plan_name=task.plan.name,
+            link=task.get_absolute_url(),
+            note=f"{len(task.changes)} change{'s' if len(task.changes) != 1 else ''}",
+        )
+        for task in open_tasks_for(user)[:SOURCE_LIMIT]
+    ]

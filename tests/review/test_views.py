@@ -51,3 +51,11 @@ def test_confirming_twice_says_it_was_already_confirmed(san_plan: SanPlan) -> No
     client.post(url)
     page = client.post(url, follow=True)
     assert "This review was already confirmed; nothing to do." in page.content.decode()
+
+
+def test_the_owners_home_page_lists_the_review_waiting_for_them(san_plan: SanPlan) -> None:
+    task = _open_task(san_plan)
+    page = client_for(san_plan.people.stakeholder).get(reverse("home"), follow=True)
+    text = page.content.decode()
+    assert "Confirm the BIA of Student printing still holds" in text
+    assert task.get_absolute_url() in text
