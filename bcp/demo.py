@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from bcp.history import change_context
@@ -72,6 +73,11 @@ def demo_load() -> dict[str, Any]:
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if spec.role == Role.MANAGER:
+                # The demo's manager is also the programme's coordinator: may create plans.
+                user.user_permissions.add(
+                    Permission.objects.get_by_natural_key("add_plan", "bcp", "plan")
+                )
         users[spec.username] = user
 
     with change_context(user=system, reason="Demo data"):

@@ -109,6 +109,21 @@ def plan_required(
     return decorator
 
 
+# Roles whose members may own a business function (answer its BIA, confirm its reviews).
+FUNCTION_OWNER_ROLES = (Role.MANAGER, Role.STAKEHOLDER)
+# The Django permission that lets someone who is not staff create plans ("coordinator").
+COORDINATOR_PERMISSION = "bcp.add_plan"
+
+
+def can_create_plans(user: Any) -> bool:
+    """Staff and coordinators (granted ``bcp.add_plan`` in the admin) may create plans."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_staff or user.has_perm(COORDINATOR_PERMISSION))
+    )
+
+
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Pages for administering users: staff only."""
 

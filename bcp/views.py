@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +35,7 @@ from bcp.forms import (
 from bcp.health import health_report
 from bcp.http import PlanRequest
 from bcp.models import Job, Membership
-from bcp.permissions import Capability, plan_required, staff_required
+from bcp.permissions import Capability, can_create_plans, plan_required, staff_required
 from bcp.portfolio import readiness_rows, rto_chart, sorted_and_filtered
 from documents.selectors import changed_since_versions
 
@@ -52,6 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "show_archived": show_archived,
         "waiting": waiting_for(request.user),
+        "can_create_plans": can_create_plans(request.user),
     }
     return render(request, "bcp/plan_list.html", context)
 
@@ -82,6 +83,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_plans(request.user):
+        raise PermissionDenied(
+            "Only staff and coordinators create plans. Ask one to create it, or to add you "
+            "to an existing plan."
+        )
     form = PlanCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

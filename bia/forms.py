@@ -35,6 +35,16 @@ def plan_people(plan: Plan) -> QuerySet[Any]:
     )
 
 
+def function_owner_candidates(plan: Plan) -> QuerySet[Any]:
+    """People who may own a function: the plan's managers and stakeholders (auditors
+    look, they do not answer BIAs)."""
+    from bcp.permissions import FUNCTION_OWNER_ROLES
+
+    return plan_people(plan).filter(
+        memberships__plan=plan, memberships__role__in=FUNCTION_OWNER_ROLES
+    )
+
+
 MAX_ID = 2**63 - 1
 
 
@@ -124,7 +134,7 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = plan_people(plan)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = function_owner_candidates(plan)  # type: ignore[attr-defined]
         self.fields["criticality"].choices = Criticality.choices  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version

@@ -48,3 +48,11 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     plan = factory.SubFactory(PlanFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.MANAGER
+
+
+def make_coordinator(user: User) -> User:
+    """Grant ``user`` the coordinator permission (may create plans) and return it fresh."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get_by_natural_key("add_plan", "bcp", "plan"))
+    return get_user_model().objects.get(pk=user.pk)

@@ -27,6 +27,7 @@ from inventory import services as inventory_services
 from inventory.models import Technique
 from inventory.techniques import FIELDS, default_techniques
 from tests.conftest import PlanPeople, client_for
+from tests.factories import make_coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,7 @@ def test_the_summary_counts_in_words() -> None:
 def test_the_new_plan_page_offers_the_standard_start_with_its_contents(
     people: PlanPeople,
 ) -> None:
-    body = client_for(people.manager).get(reverse("plan_create")).content.decode()
+    body = client_for(make_coordinator(people.manager)).get(reverse("plan_create")).content.decode()
     assert (
         f"impact scales with {len(DEFAULT_CATEGORIES)} categories over "
         f"{len(default_horizons())} time horizons" in body
@@ -202,14 +203,14 @@ def test_a_new_user_without_plans_is_not_offered_a_copy(people: PlanPeople) -> N
     from tests.factories import UserFactory
 
     newcomer = UserFactory.create(username="nina")
-    body = client_for(newcomer).get(reverse("plan_create")).content.decode()
+    body = client_for(make_coordinator(newcomer)).get(reverse("plan_create")).content.decode()
     assert "copy_from" not in body and "A copy of another plan" not in body
 
 
 def test_creating_with_the_standard_start_says_what_the_plan_was_given(
     people: PlanPeople,
 ) -> None:
-    response = client_for(people.manager).post(
+    response = client_for(make_coordinator(people.manager)).post(
         reverse("plan_create"),
         {
             "name": "Library services",
@@ -227,7 +228,7 @@ def test_creating_with_the_standard_start_says_what_the_plan_was_given(
 
 
 def test_choosing_a_copy_without_a_plan_is_a_field_error(people: PlanPeople) -> None:
-    response = client_for(people.manager).post(
+    response = client_for(make_coordinator(people.manager)).post(
         reverse("plan_create"),
         {
             "name": "Library services",
@@ -244,7 +245,7 @@ def test_choosing_a_copy_without_a_plan_is_a_field_error(people: PlanPeople) -> 
 def test_a_plan_the_user_cannot_see_is_not_a_valid_choice(people: PlanPeople) -> None:
     hidden = Plan.objects.exclude(memberships__user=people.manager).first()
     assert hidden is not None
-    response = client_for(people.manager).post(
+    response = client_for(make_coordinator(people.manager)).post(
         reverse("plan_create"),
         {
             "name": "Library services",

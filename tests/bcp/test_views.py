@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bcp.models import Membership, Plan, Role
 from tests.conftest import PlanPeople, client_for
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,9 @@ def test_plan_list_shows_only_the_users_plans(people: PlanPeople, manager_client
     assert other is not None and other.name not in response.content.decode()
 
 
-def test_someone_without_plans_is_led_to_creating_one(db: None) -> None:
-    body = client_for(UserFactory.create()).get(reverse("plan_list")).content.decode()
+def test_a_coordinator_without_plans_is_led_to_creating_one(db: None) -> None:
+    coordinator = make_coordinator(UserFactory.create())
+    body = client_for(coordinator).get(reverse("plan_list")).content.decode()
     no_plans = body[body.index('id="no-plans"') :].split("</div>", 1)[0]
     assert f'<a href="{reverse("plan_create")}">Create a plan</a>' in no_plans
 
@@ -44,8 +45,8 @@ def test_plan_list_counts_every_member_of_each_plan_and_names_the_viewers_role(
     assert "<td>3</td>" in body and "<td>Auditor</td>" in body
 
 
-def test_invalid_plan_form_shows_field_errors_and_keeps_input(manager_client: Any) -> None:
-    response = manager_client.post(
+def test_invalid_plan_form_shows_field_errors_and_keeps_input(people: PlanPeople) -> None:
+    response = client_for(make_coordinator(people.manager)).post(
         reverse("plan_create"), {"name": "", "organisation": "Kept Org", "scope": "kept scope"}
     )
     assert response.status_code == 400
@@ -186,13 +187,13 @@ def _plan_edit_data(plan: Plan, **changes: Any) -> dict[str, Any]:
 
 
 def test_a_new_plan_is_reviewed_every_12_months_from_today_unless_told_otherwise(
-    manager_client: Any,
+    people: PlanPeople,
 ) -> None:
     from django.utils import timezone
 
     from bcp.models import months_after
 
-    manager_client.post(
+    client_for(make_coordinator(people.manager)).post(
         reverse("plan_create"),
         {
             "name": "Library",

@@ -22,7 +22,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from bia.models import Assessment, AssessmentState
 from documents.models import PlanVersion
 from inventory.models import Dependency
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_coordinator
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -126,7 +126,7 @@ def test_a_newcomer_gets_from_an_empty_database_to_a_published_draft(
     tmp_path: Path,
     width: int,
 ) -> None:
-    UserFactory.create(username="nina", first_name="Nina", last_name="Newcomer")
+    make_coordinator(UserFactory.create(username="nina", first_name="Nina", last_name="Newcomer"))
     shots = Path(os.environ.get("FIRST_RUN_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": 900})

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bcp.models import Role
-from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.factories import MembershipFactory, PlanFactory, UserFactory, make_coordinator
 from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ def login(page: Page, base: str, username: str) -> None:
 def test_manager_creates_plan_adds_stakeholder_and_sees_reasoned_edit_in_history(
     page: Page, live_server: Any
 ) -> None:
-    UserFactory.create(username="maya", first_name="Maya", last_name="Manager")
+    make_coordinator(UserFactory.create(username="maya", first_name="Maya", last_name="Manager"))
     UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder")
     base = live_server.url
     login(page, base, "maya")
