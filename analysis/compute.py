@@ -31,7 +31,7 @@ from analysis.engine import (
     strictest_objectives,
 )
 from analysis.engine.figures import function_figures
-from analysis.engine.gaps import SEVERITY_ORDER
+from analysis.engine.gaps import MEASURE_ORDER, SEVERITY_ORDER
 from analysis.inputs import AgreedInput, AnalysisInputs
 from analysis.people_gaps import name_contracts
 from analysis.results import (
@@ -39,6 +39,7 @@ from analysis.results import (
     AgreedObjectives,
     Context,
     Coverage,
+    FunctionOutcome,
     FunctionRef,
     FunctionResult,
     FunctionStatus,
@@ -47,6 +48,7 @@ from analysis.results import (
     InheritedObjective,
     PlanResults,
     Required,
+    RoadmapRow,
     RoadmapStep,
     SeverityCounts,
     SpofRank,
@@ -260,13 +262,39 @@ def _coverage(entries: list[FunctionResult]) -> Coverage:
     }
 
 
-def _spof_ranking(works: list[_FunctionWork], namer: shaping.Namer) -> list[SpofRank]:
+def _outcome(work: _FunctionWork, seconds: float, namer: shaping.Namer) -> FunctionOutcome:
+    """``work`` in JSON types; its roadmap steps keep the engine's ordering ranks."""
+    steps: list[RoadmapRow] = []
+    entry = work.entry
+    if work.report is not None:
+        for step in roadmap([work.report]):
+            steps.append(
+                {
+                    "severity_rank": SEVERITY_ORDER[step.gap.severity],
+                    "measure_rank": MEASURE_ORDER[step.gap.measure],
+                    "element": step.gap.element or "",
+                    "step": shaping.roadmap_step(step, 0, entry["name"], entry["pk"], namer),
+                }
+            )
+    return {
+        "entry": entry,
+        "steps": steps,
+        "recommended": work.recommendation is not None,
+        "spofs": list(work.spofs),
+        "hidden": {element: list(groups) for element, groups in work.hidden.items()},
+        "seconds": seconds,
+        "fresh_runs": work.report.fresh_runs if work.report is not None else 0,
+        "reused_runs": work.report.reused_runs if work.report is not None else 0,
+    }
+
+
+def _spof_ranking(outcomes: list[FunctionOutcome], namer: shaping.Namer) -> list[SpofRank]:
     stops: dict[str, list[str]] = {}
     behind: dict[str, list[str]] = {}
-    for work in works:
-        for element in work.spofs:
-            stops.setdefault(element, []).append(work.entry["name"])
-        for element, groups in work.hidden.items():
+    for outcome in outcomes:
+        for element in outcome["spofs"]:
+            stops.setdefault(element, []).append(outcome["entry"]["name"])
+        for element, groups in outcome["hidden"].items():
             for group in groups:
                 if group not in behind.setdefault(element, []):
                     behind[element].append(group)
@@ -285,19 +313,27 @@ def _spof_ranking(works: list[_FunctionWork], namer: shaping.Namer) -> list[Spof
 
 
 def _inherited(
-    inputs: AnalysisInputs, works: list[_FunctionWork], namer: shaping.Namer
+    inputs: AnalysisInputs, outcomes: list[FunctionOutcome], namer: shaping.Namer
 ) -> list[InheritedObjective]:
-    """The strictest required objectives (agreed or derived) each shared element inherits."""
+    """The strictest required objectives (agreed or derived) each shared element inherits.
+
+    ``strictest_objectives`` reads only a recommendation's RTO, RPO and availability,
+    which for a function with one are its required (agreed, else derived) figures.
+    """
     effective: dict[str, RecoveryRecommendation] = {}
-    for work in works:
-        required = work.entry["required"]
-        if work.recommendation is None or required is None:
+    for outcome in outcomes:
+        required = outcome["entry"]["required"]
+        if not outcome["recommended"] or required is None:
             continue
-        effective[work.entry["key"]] = dataclasses.replace(
-            work.recommendation,
+        effective[outcome["entry"]["key"]] = RecoveryRecommendation(
+            mtpd_hours=required["mtpd_hours"],
             recommended_rto_hours=required["rto_hours"],
             recommended_rpo_hours=required["rpo_hours"],
             required_availability=required["availability"],
+            availability_tier_label=None,
+            minimum_service_level_percent=None,
+            reasoning=(),
+            missing=(),
         )
     inherited = strictest_objectives(effective, components_used_by(inputs.topology.topology))
     return [
@@ -316,6 +352,57 @@ def _inherited(
     ]
 
 
+@dataclass
+class PlanSetup:
+    """What every part of one run shares: the functions it covers, the validated model
+    (``analyzer`` None when the inventory has ``errors``) and whether remedies are ranked.
+    """
+
+    keys: list[str]
+    only: str | None
+    namer: shaping.Namer
+    errors: list[str]
+    analyzer: AvailabilityAnalyzer | None
+    rank_remedies: bool
+
+
+def plan_prepare(
+    inputs: AnalysisInputs,
+    *,
+    only: str | None = None,
+    rank_remedies: bool = True,
+) -> PlanSetup:
+    """Validate the topology and build the analyzer once for every function of a run."""
+    namer = shaping.Namer(inputs.topology)
+    errors = inputs.topology.error_messages()
+    keys = [only] if only else inputs.function_ids()
+    analyzer: AvailabilityAnalyzer | None = None
+    if not errors:
+        try:
+            analyzer = inputs.settings.context().analyzer(inputs.topology.topology)
+        except TopologyError as error:
+            errors = [namer.text(error.message)]
+    return PlanSetup(keys, only, namer, errors, analyzer, rank_remedies)
+
+
+def analyse_chunk(
+    inputs: AnalysisInputs, setup: PlanSetup, keys: list[str]
+) -> list[FunctionOutcome]:
+    """The functions ``keys`` of a prepared run, each in JSON types (see ``plan_merge``)."""
+    outcomes: list[FunctionOutcome] = []
+    for key in keys:
+        begun = time.perf_counter()
+        work = analyse_function(
+            inputs,
+            key,
+            analyzer=setup.analyzer,
+            namer=setup.namer,
+            rank_remedies=setup.rank_remedies,
+        )
+        outcomes.append(_outcome(work, time.perf_counter() - begun, setup.namer))
+    return outcomes
+
+
 def analyse_plan(
     inputs: AnalysisInputs,
     *,
@@ -331,43 +418,46 @@ def analyse_plan(
     3. Plan level: the roadmap of every critical and high gap, SPOFs ranked by how many
        functions they stop, inherited objectives, the impact heat-map, and how many
        functions are not assessed.
+    The three steps are :func:`plan_prepare`, :func:`analyse_chunk` and
+    :func:`plan_merge`; a run fanned out over workers calls the same three.
     The results are checked against ``analysis.results.PlanResults`` before returning.
     """
     started = time.perf_counter()
     report = progress or (lambda percent, message: None)
-    namer = shaping.Namer(inputs.topology)
-    errors = inputs.topology.error_messages()
-    settings = inputs.settings
-    context = settings.context()
-    keys = [only] if only else inputs.function_ids()
-    analyzer: AvailabilityAnalyzer | None = None
-    if not errors:
-        try:
-            analyzer = context.analyzer(inputs.topology.topology)
-        except TopologyError as error:
-            errors = [namer.text(error.message)]
-    works: list[_FunctionWork] = []
-    timings: dict[str, float] = {}
-    for index, key in enumerate(keys, start=1):
-        begun = time.perf_counter()
-        work = analyse_function(
-            inputs, key, analyzer=analyzer, namer=namer, rank_remedies=rank_remedies
-        )
-        works.append(work)
-        timings[key] = time.perf_counter() - begun
-        report(5 + int(85 * index / max(1, len(keys))), f"Analysed {work.entry['name']}")
-
+    setup = plan_prepare(inputs, only=only, rank_remedies=rank_remedies)
+    outcomes: list[FunctionOutcome] = []
+    for index, key in enumerate(setup.keys, start=1):
+        outcomes.extend(analyse_chunk(inputs, setup, [key]))
+        name = outcomes[-1]["entry"]["name"]
+        report(5 + int(85 * index / max(1, len(setup.keys))), f"Analysed {name}")
     report(92, "Ordering the roadmap and ranking shared risks")
-    reports = [w.report for w in works if w.report is not None]
-    names = {w.entry["key"]: (w.entry["name"], w.entry["pk"]) for w in works}
-    plan_steps: list[RoadmapStep] = []
-    for order, step in enumerate(roadmap(reports), start=1):
-        name, pk = names[step.function_id]
-        plan_steps.append(shaping.roadmap_step(step, order, name, pk, namer))
-    for work in works:
-        work.entry["roadmap"] = [s for s in plan_steps if s["function_pk"] == work.entry["pk"]]
+    return plan_merge(inputs, setup, outcomes, seconds=time.perf_counter() - started)
 
-    entries = [w.entry for w in works]
+
+def plan_merge(
+    inputs: AnalysisInputs,
+    setup: PlanSetup,
+    outcomes: list[FunctionOutcome],
+    *,
+    seconds: float,
+) -> PlanAnalysis:
+    """Plan-level results from every function's outcome, in the order of ``setup.keys``."""
+    rows = [
+        (row["severity_rank"], index, row["measure_rank"], row["element"], row["step"])
+        for index, outcome in enumerate(outcomes)
+        for row in outcome["steps"]
+    ]
+    rows.sort(key=lambda item: item[:4])
+    plan_steps: list[RoadmapStep] = []
+    for order, (*_, step) in enumerate(rows, start=1):
+        plan_steps.append({**step, "order": order})
+    for outcome in outcomes:
+        pk = outcome["entry"]["pk"]
+        outcome["entry"]["roadmap"] = [s for s in plan_steps if s["function_pk"] == pk]
+
+    settings = inputs.settings
+    entries = [o["entry"] for o in outcomes]
+    errors = setup.errors
     ctx: Context = {
         "year_days": settings.year_days,
         "method_requested": settings.method,
@@ -377,28 +467,28 @@ def analyse_plan(
     }
     results: PlanResults = {
         "schema": RESULTS_SCHEMA,
-        "scope": "function" if only else "plan",
+        "scope": "function" if setup.only else "plan",
         "context": ctx,
         "inventory_errors": errors,
         "notes": list(inputs.notes),
-        "remedies_ranked": rank_remedies and all(e["remedies_ranked"] for e in entries),
+        "remedies_ranked": setup.rank_remedies and all(e["remedies_ranked"] for e in entries),
         "functions": entries,
         "roadmap": plan_steps,
-        "spof_ranking": _spof_ranking(works, namer),
-        "inherited_objectives": [] if errors or only else _inherited(inputs, works, namer),
-        "heatmap": _heatmap(inputs, keys),
+        "spof_ranking": _spof_ranking(outcomes, setup.namer),
+        "inherited_objectives": []
+        if errors or setup.only
+        else _inherited(inputs, outcomes, setup.namer),
+        "heatmap": _heatmap(inputs, setup.keys),
         "coverage": _coverage(entries),
     }
     check_plan_results(results)
-    total = time.perf_counter() - started
-    ranked = [w.report for w in works if w.report is not None]
     return PlanAnalysis(
         results,
         {
-            "total_seconds": total,
-            "per_function_seconds": timings,
-            "engine_runs_fresh": sum(r.fresh_runs for r in ranked),
-            "engine_runs_reused": sum(r.reused_runs for r in ranked),
+            "total_seconds": seconds,
+            "per_function_seconds": {o["entry"]["key"]: o["seconds"] for o in outcomes},
+            "engine_runs_fresh": sum(o["fresh_runs"] for o in outcomes),
+            "engine_runs_reused": sum(o["reused_runs"] for o in outcomes),
             "severity_order": list(SEVERITY_ORDER),
         },
     )

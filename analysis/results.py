@@ -416,6 +416,38 @@ class FunctionSummary(TypedDict):
     gaps: SeverityCounts
 
 
+# --- one function's part of a run, as a chunk of a fanned-out run stores it ----------------
+
+
+class RoadmapRow(TypedDict):
+    """One roadmap step of a function before the plan orders it: ``step`` has order 0
+    and the ranks are the engine's (severity, measure) order, ``element`` its id."""
+
+    severity_rank: int
+    measure_rank: int
+    element: str
+    step: RoadmapStep
+
+
+class FunctionOutcome(TypedDict):
+    """What the plan-level merge needs of one analysed function, in JSON types only, so a
+    chunk computed in another worker process is merged exactly as one computed here.
+
+    ``entry`` has an empty roadmap (the merge fills it); ``recommended`` says whether the
+    BIA gave a recommendation (its figures are ``entry["required"]``); ``spofs`` and
+    ``hidden`` are engine ids.
+    """
+
+    entry: FunctionResult
+    steps: list[RoadmapRow]
+    recommended: bool
+    spofs: list[str]
+    hidden: dict[str, list[str]]
+    seconds: float
+    fresh_runs: int
+    reused_runs: int
+
+
 # --- checking ------------------------------------------------------------------------------
 
 
