@@ -192,3 +192,42 @@ class Incident(TrackedModel):
     @property
     def duration_seconds(self) -> float:
         return (self.ended_at - self.started_at).total_seconds()
+
+
+class AnalysisChunk(models.Model):
+    """One chunk of a whole-plan run fanned out over workers: its functions and, once a
+    worker computed them, their outcomes (``analysis.results.FunctionOutcome``).
+
+    Keyed by run and index, so however often a chunk's message is delivered its outcomes
+    are stored once: a worker claims it with a conditional update (a token, like a job's
+    claim) and only the holder of the claim can store it. Derived data, not history.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Being computed"
+        DONE = "done", "Computed"
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    function_keys = models.JSONField(default=list)
+    inputs_hash = models.CharField(max_length=64)
+    rank_remedies = models.BooleanField(default=True)
+    started_at = models.FloatField(help_text="When the run began, in epoch seconds.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_node = models.CharField(max_length=200, blank=True)
+    claimed_node_pid = models.IntegerField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    outcomes = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="analysis_chunk_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.index} of run {self.run_id}"

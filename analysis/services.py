@@ -101,9 +101,11 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     """Load inputs, run the engine and store the results on the job's run.
 
     Called by the worker after it has claimed the job, so it runs once per job; the
-    results are written in one statement at the end.
+    results are written in one statement at the end. A whole plan is spread over the
+    workers when more than one is up (:mod:`analysis.fanout`), with the same figures.
     """
     from analysis.compute import analyse_plan
+    from analysis.fanout import fanout_analyse, fanout_wanted
     from analysis.inputs import input_watermark, inputs_hash, load_inputs
     from inventory.graph import function_key
 
@@ -116,7 +118,10 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     inputs = load_inputs(run.plan, function=run.function)
     digest = inputs_hash(inputs)
     only = function_key(run.function_id) if run.function_id else None
-    analysis = analyse_plan(inputs, only=only, progress=progress)
+    if only is None and fanout_wanted(functions=len(inputs.function_ids())):
+        analysis = fanout_analyse(run=run, inputs=inputs, digest=digest, progress=progress)
+    else:
+        analysis = analyse_plan(inputs, only=only, progress=progress)
     results = check_plan_results(analysis.results)  # the declared shape, checked once more
     AnalysisRun.objects.filter(pk=run.pk).update(
         inputs_hash=digest,

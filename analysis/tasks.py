@@ -18,3 +18,17 @@ def analysis_run_execute(job_id: str) -> str:
     from analysis.services import analysis_run_execute as execute
 
     return run_job(job_id, lambda job, progress: execute(job=job, progress=progress))
+
+
+@shared_task(
+    base=JobTask,
+    name="analysis.tasks.analysis_chunk_compute",
+    soft_time_limit=120,
+    time_limit=150,
+    ignore_result=True,
+)
+def analysis_chunk_compute(run_id: int, index: int) -> str:
+    """One chunk of a whole-plan run spread over the workers (analysis.fanout)."""
+    from analysis.fanout import analysis_chunk_compute as compute
+
+    return compute(run_id=run_id, index=index)

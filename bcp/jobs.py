@@ -344,3 +344,23 @@ class JobTask(Task):  # type: ignore[type-arg,unused-ignore]
     acks_late = True
     reject_on_worker_lost = True
     max_retries = 0
+
+
+def live_workers() -> set[tuple[str, int]]:
+    """(node name, main process id) of every worker that reported a heartbeat recently."""
+    return _live_workers(timezone.now())
+
+
+def worker_identity() -> str:
+    """``host:pid`` of this process, as a claim records it."""
+    return _worker_identity()
+
+
+def worker_node() -> tuple[str, int | None]:
+    """The Celery node running the current task and its main process id ("" outside one)."""
+    return _worker_node()
+
+
+def claimant_is_gone(claimed_by: str) -> bool:
+    """True when ``claimed_by`` (``host:pid``) names a process of this host that has died."""
+    return _claimant_is_gone(claimed_by)

@@ -227,6 +227,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A worker writes a heartbeat row this often; /health/ calls it dead after 3 misses.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+# A whole-plan analysis spreads its functions over the workers in chunks of this many
+# functions: "auto" when more than one worker reports a heartbeat, "on" always, "off"
+# never (the run's own worker computes every function, as with one worker).
+ANALYSIS_FANOUT = env_choice("ANALYSIS_FANOUT", "auto", choices=("auto", "on", "off"))
+ANALYSIS_CHUNK_SIZE = env_int("ANALYSIS_CHUNK_SIZE", 25, minimum=1)
 
 # The OpenAPI schema and its browsable docs (bcp.api) name every endpoint and field:
 # signed-in users only, unless this opens them to anyone.

@@ -1,0 +1,253 @@
+"""A whole-plan analysis spread over the Celery workers in chunks of functions.
+
+The run's own task (the coordinator) loads the inputs, prepares the run
+(:func:`analysis.compute.plan_prepare`), stores one :class:`AnalysisChunk` row per chunk
+of ``ANALYSIS_CHUNK_SIZE`` functions and sends one chunk task per row as a Celery group.
+Every worker that takes a chunk message, and the coordinator itself while it waits,
+claims a chunk with a conditional update, computes its functions
+(:func:`analysis.compute.analyse_chunk`) and stores their outcomes with the claim token,
+so a chunk is stored once however often its message arrives. When every chunk is stored
+the coordinator merges them in function order (:func:`analysis.compute.plan_merge`):
+the very code an in-process run uses, so the figures are the same either way.
+
+Faults:
+
+* A chunk's worker dies (its whole process group killed, out of memory): its claim
+  names a node that stops writing heartbeats (or a pool process that is gone), so the
+  chunk can be claimed again: by the redelivered message (``acks_late`` with
+  ``reject_on_worker_lost``, as every job task) or by the coordinator, which takes over
+  chunks whose worker is gone. The claim token makes the first attempt's late write a
+  no-op; progress counts stored chunks, so none is counted twice.
+* A worker loads inputs that differ from the coordinator's (the plan changed after the
+  run read it): it hands its chunk back and the coordinator computes it with the inputs
+  the run read. The run keeps the watermark taken before reading, so it ends stale.
+* The coordinator's own worker dies: the job is queued again by the sweeper
+  (:mod:`bcp.jobs`); the new attempt keeps the chunks already stored when the inputs
+  hash is unchanged.
+
+There is no Celery result backend: results travel through the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import typing
+import uuid
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from analysis.compute import PlanAnalysis, PlanSetup, analyse_chunk, plan_merge, plan_prepare
+from analysis.inputs import AnalysisInputs
+from analysis.models import AnalysisChunk, AnalysisRun
+from analysis.results import FunctionOutcome, check
+from bcp.jobs import ProgressFn, claimant_is_gone, live_workers, worker_identity, worker_node
+
+logger = logging.getLogger(__name__)
+
+CHUNK_TASK = "analysis.tasks.analysis_chunk_compute"
+# How often the coordinator looks at the chunks while other workers compute them.
+POLL_SECONDS = 0.2
+
+# One prepared run per worker process: the chunks of a run that reach the same process
+# load and validate the plan once. Key: (run id, inputs hash).
+_prepared: dict[tuple[int, str], tuple[AnalysisInputs, PlanSetup] | None] = {}
+
+
+def fanout_wanted(*, functions: int) -> bool:
+    """Whether a whole-plan run of ``functions`` functions is spread over workers."""
+    mode = settings.ANALYSIS_FANOUT
+    if mode == "off" or functions <= 1:
+        return False
+    if mode == "on":
+        return True
+    return functions > settings.ANALYSIS_CHUNK_SIZE and len(live_workers()) > 1
+
+
+def _claimant_dead(chunk: AnalysisChunk, live: set[tuple[str, int]]) -> bool:
+    if chunk.claimed_by and claimant_is_gone(chunk.claimed_by):
+        return True
+    if chunk.claimed_node and chunk.claimed_node_pid is not None:
+        return (chunk.claimed_node, chunk.claimed_node_pid) not in live
+    return False
+
+
+def chunk_claim(*, run_id: int, index: int) -> uuid.UUID | None:
+    """Claim chunk ``index`` of run ``run_id`` for this process: the claim token, or None
+    when it is stored already or held by a live worker."""
+    chunk = AnalysisChunk.objects.filter(run_id=run_id, index=index).first()
+    if chunk is None or chunk.status == AnalysisChunk.Status.DONE:
+        return None
+    claimable = Q(status=AnalysisChunk.Status.PENDING)
+    if chunk.status == AnalysisChunk.Status.RUNNING and _claimant_dead(chunk, live_workers()):
+        claimable |= Q(status=AnalysisChunk.Status.RUNNING, claim_token=chunk.claim_token)
+    token = uuid.uuid4()
+    node, node_pid = worker_node()
+    updated = AnalysisChunk.objects.filter(claimable, pk=chunk.pk).update(
+        status=AnalysisChunk.Status.RUNNING,
+        claim_token=token,
+        claimed_by=worker_identity(),
+        claimed_node=node,
+        claimed_node_pid=node_pid,
+        attempts=F("attempts") + 1,
+    )
+    return token if updated == 1 else None
+
+
+def chunk_store(*, chunk: AnalysisChunk, token: uuid.UUID, outcomes: list[FunctionOutcome]) -> bool:
+    """Store a chunk's outcomes; True only for the attempt that still holds the claim."""
+    updated = AnalysisChunk.objects.filter(
+        pk=chunk.pk, claim_token=token, status=AnalysisChunk.Status.RUNNING
+    ).update(status=AnalysisChunk.Status.DONE, outcomes=outcomes, finished_at=timezone.now())
+    return updated == 1
+
+
+def chunk_release(*, chunk: AnalysisChunk, token: uuid.UUID) -> None:
+    """Hand a claimed chunk back (its worker read other inputs than the run)."""
+    AnalysisChunk.objects.filter(
+        pk=chunk.pk, claim_token=token, status=AnalysisChunk.Status.RUNNING
+    ).update(
+        status=AnalysisChunk.Status.PENDING,
+        claim_token=None,
+        claimed_by="",
+        claimed_node="",
+        claimed_node_pid=None,
+    )
+
+
+def _prepare_for(chunk: AnalysisChunk) -> tuple[AnalysisInputs, PlanSetup] | None:
+    """The run's inputs and setup as this process reads them; None if they differ."""
+    from analysis.inputs import inputs_hash, load_inputs
+
+    key = (chunk.run_id, chunk.inputs_hash)
+    if key not in _prepared:
+        _prepared.clear()
+        run = AnalysisRun.objects.select_related("plan").get(pk=chunk.run_id)
+        inputs = load_inputs(run.plan)
+        same = inputs_hash(inputs) == chunk.inputs_hash
+        setup = plan_prepare(inputs, rank_remedies=chunk.rank_remedies, started_at=chunk.started_at)
+        _prepared[key] = (inputs, setup) if same else None
+    return _prepared[key]
+
+
+def analysis_chunk_compute(*, run_id: int, index: int) -> str:
+    """A worker's part of a fanned-out run: compute and store one chunk, at most once.
+
+    Returns what happened ("skipped", "stored", "handed back") for logging and tests.
+    """
+    token = chunk_claim(run_id=run_id, index=index)
+    if token is None:
+        return "skipped"
+    chunk = AnalysisChunk.objects.get(run_id=run_id, index=index)
+    prepared = _prepare_for(chunk)
+    if prepared is None:
+        logger.info("Run %s chunk %s: the plan changed since the run read it", run_id, index)
+        chunk_release(chunk=chunk, token=token)
+        return "handed back"
+    inputs, setup = prepared
+    try:
+        outcomes = analyse_chunk(inputs, setup, list(chunk.function_keys))
+    except Exception:
+        # Hand it back: the coordinator computes it again, and fails the run if it fails.
+        chunk_release(chunk=chunk, token=token)
+        raise
+    return "stored" if chunk_store(chunk=chunk, token=token, outcomes=outcomes) else "skipped"
+
+
+def _chunks_create(
+    run: AnalysisRun, digest: str, setup: PlanSetup, size: int
+) -> list[AnalysisChunk]:
+    """The run's chunks: those of an earlier attempt over the same inputs, else new ones."""
+    parts = [setup.keys[i : i + size] for i in range(0, len(setup.keys), size)]
+    existing = list(AnalysisChunk.objects.filter(run=run).order_by("index"))
+    if (
+        existing
+        and all(c.inputs_hash == digest for c in existing)
+        and [c.function_keys for c in existing] == parts
+    ):
+        setup.started_at = existing[0].started_at
+        return existing
+    AnalysisChunk.objects.filter(run=run).delete()
+    return AnalysisChunk.objects.bulk_create(
+        AnalysisChunk(
+            run=run,
+            index=index,
+            function_keys=keys,
+            inputs_hash=digest,
+            rank_remedies=setup.rank_remedies,
+            started_at=setup.started_at,
+        )
+        for index, keys in enumerate(parts)
+    )
+
+
+def _chunks_send(run_id: int, indexes: list[int]) -> None:
+    """Send one chunk task per index as a Celery group; the coordinator computes any
+    chunk no worker takes, so a broker failure only costs the parallelism."""
+    from celery import group
+
+    from config.celery import app
+
+    try:
+        group(app.signature(CHUNK_TASK, args=(run_id, i)) for i in indexes).apply_async()
+    except Exception as exc:  # any broker failure: this worker computes every chunk
+        logger.warning("Run %s: chunks not sent (%s); computing them here", run_id, exc)
+
+
+def _load_outcomes(run: AnalysisRun) -> list[FunctionOutcome]:
+    outcomes: list[FunctionOutcome] = []
+    for chunk in AnalysisChunk.objects.filter(run=run).order_by("index"):
+        for position, outcome in enumerate(chunk.outcomes):
+            check(outcome, FunctionOutcome, path=f"chunks[{chunk.index}][{position}]")
+            outcomes.append(typing.cast(FunctionOutcome, outcome))
+    return outcomes
+
+
+def fanout_analyse(
+    *, run: AnalysisRun, inputs: AnalysisInputs, digest: str, progress: ProgressFn
+) -> PlanAnalysis:
+    """Analyse the whole plan with its functions spread over the workers (see module)."""
+    started = time.perf_counter()
+    setup = plan_prepare(inputs)
+    chunks = _chunks_create(run, digest, setup, settings.ANALYSIS_CHUNK_SIZE)
+    total = len(chunks)
+    _chunks_send(run.pk, [c.index for c in chunks if c.status != AnalysisChunk.Status.DONE])
+    _prepared.clear()
+    _prepared[(run.pk, digest)] = (inputs, setup)
+    reported = (-1, 0.0)
+    here = 0
+    while True:
+        rows = list(AnalysisChunk.objects.filter(run=run).order_by("index").defer("outcomes"))
+        done = sum(1 for c in rows if c.status == AnalysisChunk.Status.DONE)
+        if (done, int(time.monotonic())) != reported:
+            reported = (done, int(time.monotonic()))
+            progress(
+                5 + int(85 * done / total),
+                f"{done} of {total} chunks computed ({len(setup.keys)} functions)",
+            )
+        if done == total:
+            break
+        live = live_workers()
+        waiting = [
+            c
+            for c in rows
+            if c.status == AnalysisChunk.Status.PENDING
+            or (c.status == AnalysisChunk.Status.RUNNING and _claimant_dead(c, live))
+        ]
+        if not waiting:
+            time.sleep(POLL_SECONDS)
+            continue
+        chunk = waiting[0]
+        if analysis_chunk_compute(run_id=run.pk, index=chunk.index) == "stored":
+            here += 1
+    progress(92, "Ordering the roadmap and ranking shared risks")
+    analysis = plan_merge(inputs, setup, _load_outcomes(run), seconds=time.perf_counter() - started)
+    analysis.timings["fanout"] = {
+        "chunks": total,
+        "chunk_size": settings.ANALYSIS_CHUNK_SIZE,
+        "chunks_computed_by_coordinator": here,
+        "workers_seen": len(live_workers()),
+    }
+    return analysis
