@@ -23,6 +23,15 @@ plan and ``analyse_plan(only=...)`` for one function, and the worker's
 function. It writes the figures, the counts actually built, query counts and machine
 information as JSON and prints a table.
 Targets (product design): full analysis ≤ 5 s, one function's recompute ≤ 100 ms.
+
+``--workers N`` starts N real ``celery worker`` processes (one pool process each, on a
+queue of their own, ``ANALYSIS_FANOUT=auto``: one worker computes in-process, two or more
+spread the functions in chunks) and times instead a whole-plan run and a one-function run
+through the job path (queued, claimed, computed, stored), with the wall time, the CPU time
+of this process and of every worker process, and the load average before and after (the
+machine may be shared). Give ``--database-url postgres://...`` (an empty database of your
+own) to measure on PostgreSQL; the filesystem broker under the temporary directory is
+used unless ``CELERY_BROKER_URL`` is set.
 """
 
 from __future__ import annotations
@@ -56,6 +65,13 @@ WORK_DIR = Path(tempfile.mkdtemp(prefix="continuity-bench-analysis-"))
 # Before Django reads its settings: a database of our own, and no query log in memory.
 os.environ["CONTINUITY_VAR_DIR"] = str(WORK_DIR)
 os.environ.pop("DATABASE_URL", None)
+# --database-url (read here, before Django starts): an empty database of your own, e.g.
+# PostgreSQL; worker processes started by --workers need one they can reach too.
+for _index, _arg in enumerate(sys.argv):
+    if _arg == "--database-url" and _index + 1 < len(sys.argv):
+        os.environ["DATABASE_URL"] = sys.argv[_index + 1]
+    elif _arg.startswith("--database-url="):
+        os.environ["DATABASE_URL"] = _arg.split("=", 1)[1]
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -688,6 +704,158 @@ def machine() -> dict[str, object]:
     return info
 
 
+def _group_cpu_seconds(groups: list[int]) -> float:
+    """CPU of every live process in the process groups ``groups`` (a worker and its pool)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) in groups:  # pgrp
+            total += sum(int(fields[i]) for i in (11, 12)) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def start_workers(count: int, queue: str) -> list[Any]:
+    """``count`` worker processes against this benchmark's database, each in a group."""
+    import subprocess
+
+    from bcp.models import WorkerHeartbeat
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": _database_url(),
+            "CELERY_QUEUE": queue,
+            "ANALYSIS_FANOUT": "auto",
+            "WORKER_HEARTBEAT_SECONDS": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    processes = []
+    for number in range(count):
+        log = (WORK_DIR / f"worker{number}.log").open("ab")
+        processes.append(
+            subprocess.Popen(
+                [
+                    celery,
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel=WARNING",
+                    "--concurrency=1",
+                    "-Q",
+                    queue,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-n",
+                    f"bench{number}-{queue}@%h",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        alive = WorkerHeartbeat.objects.filter(
+            pid__in=[p.pid for p in processes],
+            last_seen__gte=timezone.now() - datetime.timedelta(seconds=3),
+        ).count()
+        if alive == count:
+            return processes
+        time.sleep(0.5)
+    raise RuntimeError(f"workers did not start; logs in {WORK_DIR}")
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return os.environ["DATABASE_URL"]
+
+
+def through_job_path(
+    plan: Plan, manager: Any, *, workers: list[Any], function: BusinessFunction | None
+) -> dict[str, Any]:
+    """Queue a run as the page does and wait for it: wall, CPU and load average."""
+    from analysis.services import analysis_run_start
+
+    groups = [p.pid for p in workers]
+    load_before = load_average()
+    cpu_before = _group_cpu_seconds(groups) + time.process_time()
+    started = time.perf_counter()
+    with transaction.atomic():
+        run = analysis_run_start(plan=plan, user=manager, function=function)
+    job = run.job
+    while True:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    cpu = _group_cpu_seconds(groups) + time.process_time() - cpu_before
+    run.refresh_from_db()
+    functions = run.results.get("functions", [])
+    return {
+        "status": job.status,
+        "error": job.error[:500],
+        "wall_s": round(wall, 3),
+        "cpu_s_all_processes": round(cpu, 3),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "workers": len(workers),
+        "functions": len(functions),
+        "gaps": sum(len(f["gaps"]) for f in functions),
+        "functions_with_remedies_ranked": sum(1 for f in functions if f["remedies_ranked"]),
+        "roadmap_steps": len(run.results.get("roadmap", [])),
+        "fanout": run.timings.get("fanout"),
+        "stale_after": run_is_stale(run),
+    }
+
+
+def measure_job_path(plan: Plan, manager: Any, count: int) -> dict[str, Any]:
+    """The whole plan, then three single functions, through N real workers."""
+    import signal
+
+    queue = f"bench-{os.getpid()}"
+    # A `timeout` or Ctrl-C still stops the workers (SIGTERM runs the finally below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    workers = start_workers(count, queue)
+    try:
+        stages: dict[str, Any] = {}
+        stages["job_whole_plan"] = through_job_path(plan, manager, workers=workers, function=None)
+        print(f"  job path, whole plan: {stages['job_whole_plan']}", flush=True)
+        victims = list(BusinessFunction.objects.filter(plan=plan).order_by("pk"))
+        ones = [
+            through_job_path(plan, manager, workers=workers, function=f)
+            for f in victims[:: max(1, len(victims) // 3)][:3]
+        ]
+        stages["job_one_function"] = {
+            "wall_s_median": statistics.median(o["wall_s"] for o in ones),
+            "runs": ones,
+        }
+        print(
+            f"  job path, one function: {stages['job_one_function']['wall_s_median']} s", flush=True
+        )
+        return stages
+    finally:
+        for process in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in workers:
+            try:
+                process.wait(timeout=30)
+            except Exception:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1 000 functions")
@@ -712,22 +880,38 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="accepted for older scripts: every run now ranks remedies for every gap",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="start this many real worker processes and time the runs through the job path "
+        "instead (ANALYSIS_FANOUT=auto: two or more spread a whole plan over the workers)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an empty database of your own (e.g. PostgreSQL) instead of a temporary SQLite",
+    )
     args = parser.parse_args(argv)
 
     _, migrate_s = timed(lambda: call_command("migrate", verbosity=0, interactive=False))
     (plan, manager, counts), build_s = timed(lambda: build(args.scale))
     build_rss = peak_rss_mb()
     print(f"built in {build_s:.1f} s: {counts}", flush=True)
-    stages = measure(
-        plan,
-        manager,
-        profile=args.profile,
-        execute_full=not args.no_execute_full,
-    )
+    if args.workers:
+        stages = measure_job_path(plan, manager, args.workers)
+    else:
+        stages = measure(
+            plan,
+            manager,
+            profile=args.profile,
+            execute_full=not args.no_execute_full,
+        )
     payload = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seed": SEED,
         "scale": args.scale,
+        "workers": args.workers,
         "machine": machine(),
         "database_file": str(WORK_DIR / "continuity.sqlite3"),
         "built": counts,
@@ -762,7 +946,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for name, row in stages.items():
-        if name == "profiles":
+        if name == "profiles" or "median_ms" not in row:
             continue
         target = row.get("target_ms")
         print(
