@@ -24,7 +24,8 @@ function. It writes the figures, the counts actually built, query counts and mac
 information as JSON and prints a table.
 Targets (product design): full analysis ≤ 5 s, one function's recompute ≤ 100 ms.
 
-``--workers N`` starts N real ``celery worker`` processes (one pool process each, on a
+``--workers N`` (or a list, ``--workers 1,2``, each on the same built plan) starts N real
+``celery worker`` processes (one pool process each, on a
 queue of their own, ``ANALYSIS_FANOUT=auto``: one worker computes in-process, two or more
 spread the functions in chunks) and times instead a whole-plan run and a one-function run
 through the job path (queued, claimed, computed, stored), with the wall time, the CPU time
@@ -882,10 +883,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--workers",
-        type=int,
-        default=0,
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[],
         help="start this many real worker processes and time the runs through the job path "
-        "instead (ANALYSIS_FANOUT=auto: two or more spread a whole plan over the workers)",
+        "instead (ANALYSIS_FANOUT=auto: two or more spread a whole plan over the workers); "
+        "a list such as 1,2 measures each count in turn on the same built plan",
     )
     parser.add_argument(
         "--database-url",
@@ -899,7 +901,9 @@ def main(argv: list[str] | None = None) -> int:
     build_rss = peak_rss_mb()
     print(f"built in {build_s:.1f} s: {counts}", flush=True)
     if args.workers:
-        stages = measure_job_path(plan, manager, args.workers)
+        stages = {
+            f"workers_{count}": measure_job_path(plan, manager, count) for count in args.workers
+        }
     else:
         stages = measure(
             plan,
@@ -953,6 +957,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<36} {row['median_ms']:>10.1f} {row['min_ms']:>9.1f} {row['max_ms']:>9.1f} "
             f"{row['runs']:>4} {'' if target is None else f'≤{target:.0f}':>9} "
             f"{row.get('queries', ''):>7}"
+        )
+    for count in args.workers:
+        whole = stages[f"workers_{count}"]["job_whole_plan"]
+        one = stages[f"workers_{count}"]["job_one_function"]
+        print(
+            f"{count} worker(s), job path: whole plan {whole['wall_s']:.2f} s wall, "
+            f"{whole['cpu_s_all_processes']:.2f} s CPU ({whole['status']}, {whole['functions']} "
+            f"functions, {whole['gaps']} gaps, remedies ranked for "
+            f"{whole['functions_with_remedies_ranked']}, fan-out {whole['fanout']}, load "
+            f"{whole['load_average_before']}); one function {one['wall_s_median']:.3f} s median"
         )
     if args.profile:
         for name, lines in stages["profiles"].items():
