@@ -127,7 +127,7 @@ def _prepare_for(chunk: AnalysisChunk) -> tuple[AnalysisInputs, PlanSetup] | Non
         run = AnalysisRun.objects.select_related("plan").get(pk=chunk.run_id)
         inputs = load_inputs(run.plan)
         same = inputs_hash(inputs) == chunk.inputs_hash
-        setup = plan_prepare(inputs, rank_remedies=chunk.rank_remedies, started_at=chunk.started_at)
+        setup = plan_prepare(inputs, rank_remedies=chunk.rank_remedies)
         _prepared[key] = (inputs, setup) if same else None
     return _prepared[key]
 
@@ -167,7 +167,6 @@ def _chunks_create(
         and all(c.inputs_hash == digest for c in existing)
         and [c.function_keys for c in existing] == parts
     ):
-        setup.started_at = existing[0].started_at
         return existing
     AnalysisChunk.objects.filter(run=run).delete()
     return AnalysisChunk.objects.bulk_create(
@@ -177,7 +176,6 @@ def _chunks_create(
             function_keys=keys,
             inputs_hash=digest,
             rank_remedies=setup.rank_remedies,
-            started_at=setup.started_at,
         )
         for index, keys in enumerate(parts)
     )

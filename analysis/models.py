@@ -213,7 +213,6 @@ class AnalysisChunk(models.Model):
     function_keys = models.JSONField(default=list)
     inputs_hash = models.CharField(max_length=64)
     rank_remedies = models.BooleanField(default=True)
-    started_at = models.FloatField(help_text="When the run began, in epoch seconds.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)

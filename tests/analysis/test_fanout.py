@@ -138,7 +138,6 @@ def test_a_chunk_delivered_twice_is_stored_once(demo: dict[str, Any]) -> None:
         index=0,
         function_keys=[f["key"] for f in run.results["functions"][:1]],
         inputs_hash=run.inputs_hash,
-        started_at=time.time(),
     )
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "stored"
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "skipped"
@@ -158,7 +157,6 @@ def test_a_chunk_read_from_changed_inputs_is_handed_back_to_the_run(
         index=0,
         function_keys=[run.results["functions"][0]["key"]],
         inputs_hash="0" * 64,  # what the run read is not what the plan holds now
-        started_at=time.time(),
     )
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "handed back"
     chunk = AnalysisChunk.objects.get(run=run, index=0)
