@@ -115,3 +115,13 @@ def test_every_contract_field_declares_how_it_is_shown() -> None:
             names = set(re.findall(r"\w+", str(f.type)))
             if not names & set(parts):
                 assert "shown" in f.metadata, f"{part.__name__}.{f.name}"
+
+
+def test_a_field_with_a_default_may_be_absent_from_data_stored_before_it_existed() -> None:
+    book = conform(Runbook, {"title": "Fail over", "phase": "recovery", "ratio": 1})
+    assert book.steps == ()
+
+
+def test_an_inventory_part_stored_without_people_and_suppliers_still_reads() -> None:
+    part = conform(contract.InventoryPart, {"sites": [], "components": [], "groups": []})
+    assert (part.people, part.suppliers) == ((), ())
