@@ -225,7 +225,7 @@ def contract_shortfalls(
         words += f"its RTO is {hours(supplier.contract_rto_hours)}"
         if supplier.support_hours == SupportHours.BUSINESS:
             words += (
-                " counted in business hours (Mon–Fri 08:00–18:00), up to "
+                " counted in business hours only (weekdays), up to "
                 f"{hours(restore)} after a failure on a Friday evening"
             )
         found.append(words)

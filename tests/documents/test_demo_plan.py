@@ -152,7 +152,6 @@ SECTION_CONTENT = {
         "Priya Shah",
         "Tom Baker",
         "MPS-2024-017",
-        "Business hours (Mon–Fri 08:00–18:00)",
     ],
     "changes": ["This is the first published version of the plan"],
     "signoff": ["Fiona Finance", "Sam Stakeholder"],
