@@ -1,7 +1,7 @@
 """No side doors: the Django admin administers accounts and only shows planning records.
 
 Walks every model registered in the admin: users, groups and sign-in
-lockouts stay editable; every other model offers no add, change, delete, bulk action
+lockouts, and the schedule of periodic work stay editable; every other model offers no add, change, delete, bulk action
 or history revert, over HTTP too.
 """
 
@@ -33,6 +33,13 @@ ADMINISTERED_HERE = {
     # A staff member removes a lost second factor so its owner can set up a new one.
     "otp_totp.totpdevice",
     "otp_static.staticdevice",
+    # When periodic work runs (reminders, digests) is kept in the database for Celery beat;
+    # staff change its timing here. The work itself goes through the services.
+    "django_celery_beat.clockedschedule",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.periodictask",
+    "django_celery_beat.solarschedule",
 }
 
 
