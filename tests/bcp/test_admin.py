@@ -1,8 +1,8 @@
 """No side doors: the Django admin administers accounts and only shows planning records.
 
-Walks every model registered in the admin: users, groups and sign-in
-lockouts, and the schedule of periodic work stay editable; every other model offers no add, change, delete, bulk action
-or history revert, over HTTP too.
+Walks every model registered in the admin: users, groups, sign-in lockouts and the
+schedule of periodic work stay editable; every other model offers no add, change, delete,
+bulk action or history revert, over HTTP too.
 """
 
 from __future__ import annotations
