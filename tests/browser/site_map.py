@@ -31,7 +31,24 @@ FILE = "a file download (PDF, CSV, JSON, SVG image), not an HTML page"
 FRAGMENT = "an htmx fragment polled or swapped into a page that is covered"
 REDIRECT = "redirects only; it renders nothing of its own"
 
+NOT_YET = (
+    "landed after the accessibility pass; not yet run through axe: move it to a page dict "
+    "with its arguments"
+)
+
 EXCLUDED: dict[str, str] = {
+    "inbox": NOT_YET,
+    "notification_preferences": NOT_YET,
+    "inventory_people": NOT_YET,
+    "inventory_person_create": NOT_YET,
+    "inventory_person_delete": NOT_YET,
+    "inventory_person_detail": NOT_YET,
+    "inventory_person_edit": NOT_YET,
+    "inventory_supplier_create": NOT_YET,
+    "inventory_supplier_delete": NOT_YET,
+    "inventory_supplier_detail": NOT_YET,
+    "inventory_supplier_edit": NOT_YET,
+    "inventory_function_need_add": NOT_YET,
     "health": "JSON for load balancers and monitoring",
     "logout": "POST-only in Django 5 (the top bar's sign-out button)",
     "oidc_authentication_init": REDIRECT + " (to the OpenID provider, when configured)",
