@@ -23,6 +23,8 @@ class Deadline:
     day: datetime.date
     what: str
     url: str
+    # The page behind it is for managers and auditors (a stakeholder sees the words only).
+    for_overseers: bool = False
 
     def overdue(self, today: datetime.date) -> bool:
         return self.day < today
@@ -30,6 +32,9 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Todo:
+    """One thing a member has to do; its link is followed by that member, or by a manager
+    or auditor (another stakeholder may not open someone else's BIA or sign-off)."""
+
     text: str
     url: str
     due: datetime.date | None = None
@@ -100,6 +105,7 @@ def deadlines(plan: Plan, *, today: datetime.date) -> list[Deadline]:
                 campaign.due_date,
                 f"BIA campaign “{campaign.name}” closes",
                 _url("bia_campaign_detail", plan, campaign_pk=campaign.pk),
+                for_overseers=True,
             )
         )
     for request in (
