@@ -152,7 +152,12 @@ def _supplier_component(key: str, supplier: Supplier) -> EngineComponent:
 
 
 def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements:
-    """Engine elements for ``plan``'s people and suppliers (five queries)."""
+    """Engine elements for ``plan``'s people and suppliers (five queries).
+
+    Every person, cover group and supplier of the plan is returned, but only the needs of
+    the functions in ``function_keys``: a one-function load passes just that function and
+    gets the same elements, in the same order, as a whole-plan load.
+    """
     people = {person_key(p.pk): p for p in Person.objects.filter(plan=plan).order_by("pk")}
     suppliers = {supplier_key(s.pk): s for s in Supplier.objects.filter(plan=plan).order_by("pk")}
     deputies = deputies_of(plan)
@@ -183,14 +188,14 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
         )
     needs: dict[str, dict[str, list[str]]] = {}
     for function_id, person_id, need in (
-        PersonDependency.objects.filter(plan=plan)
+        PersonDependency.objects.filter(plan=plan, function_id__in=function_keys)
         .order_by("pk")
         .values_list("function_id", "person_id", "need")
     ):
         bucket = needs.setdefault(function_keys[function_id], {})
         bucket.setdefault(need, []).append(person_target(person_id, deputies))
     for function_id, supplier_id, need in (
-        SupplierDependency.objects.filter(plan=plan)
+        SupplierDependency.objects.filter(plan=plan, function_id__in=function_keys)
         .order_by("pk")
         .values_list("function_id", "supplier_id", "need")
     ):

@@ -249,11 +249,17 @@ def function_topology(plan: Plan, function: Any) -> PlanTopology:
     sites = {g.site_key(s.pk): s for s in Site.objects.filter(plan=plan).order_by("pk")}
     by_key_c = {g.component_key(pk): components[pk] for pk in sorted(components)}
     by_key_g = {g.group_key(pk): groups[pk] for pk in sorted(groups)}
+    # People and suppliers come after the inventory's own elements, as in plan_topology.
+    extra = people_elements(plan, {function.pk: fkey})
+    full += extra.needs.get(fkey, {}).get(Need.FULL, [])
+    degraded += extra.needs.get(fkey, {}).get(Need.DEGRADED, [])
     topology = Topology(
         components=tuple(
             engine_component(key, c, tuple(edges[key])) for key, c in by_key_c.items()
-        ),
-        groups=tuple(engine_group(key, x, tuple(edges[key])) for key, x in by_key_g.items()),
+        )
+        + extra.components,
+        groups=tuple(engine_group(key, x, tuple(edges[key])) for key, x in by_key_g.items())
+        + extra.groups,
         services=(EngineService(id=fkey, requires=tuple(full)),),
         sites=tuple(engine_site(key, site) for key, site in sites.items()),
     )
@@ -264,6 +270,7 @@ def function_topology(plan: Plan, function: Any) -> PlanTopology:
         groups=by_key_g,
         functions={fkey: function},
         degraded_requires={fkey: tuple(degraded)},
+        extra=extra,
     )
 
 
