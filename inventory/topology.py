@@ -254,9 +254,7 @@ def function_topology(plan: Plan, function: Any) -> PlanTopology:
     full += extra.needs.get(fkey, {}).get(Need.FULL, [])
     degraded += extra.needs.get(fkey, {}).get(Need.DEGRADED, [])
     topology = Topology(
-        components=tuple(
-            engine_component(key, c, tuple(edges[key])) for key, c in by_key_c.items()
-        )
+        components=tuple(engine_component(key, c, tuple(edges[key])) for key, c in by_key_c.items())
         + extra.components,
         groups=tuple(engine_group(key, x, tuple(edges[key])) for key, x in by_key_g.items())
         + extra.groups,
