@@ -11,6 +11,9 @@ task gets the new changes added to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +37,27 @@ MAX_TASK_CHANGES = 50
 PLEASE_CONFIRM = "please confirm your BIA still holds"
 
 
+# Set while loading data that is itself the baseline (the demo): nothing has changed
+# since it, so nothing is checked and no work is left queued behind the load.
+_CHECKS_SUPPRESSED: ContextVar[bool] = ContextVar("review_checks_suppressed", default=False)
+
+
+@contextmanager
+def review_checks_suppressed() -> Iterator[None]:
+    """Within the block, changes to analysis inputs queue no review check."""
+    token = _CHECKS_SUPPRESSED.set(True)
+    try:
+        yield
+    finally:
+        _CHECKS_SUPPRESSED.reset(token)
+
+
 def review_check_request(*, plan: Plan, user: User | None) -> Job | None:
     """Queue a check of the plan's figures after its inputs changed (once the change
-    commits); None when a check that has not started yet is already waiting."""
+    commits); None when a check that has not started yet is already waiting, or inside
+    :func:`review_checks_suppressed`."""
+    if _CHECKS_SUPPRESSED.get():
+        return None
     waiting = Job.objects.filter(plan=plan, kind=REVIEW_CHECK_KIND, status=Job.Status.QUEUED)
     if waiting.exists():
         return None

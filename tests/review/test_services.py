@@ -7,10 +7,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import ChainEntry
+from bcp.models import Job
 from bia.services import function_create
 from inventory.services import component_create
 from review.models import ReviewTask
-from review.services import review_task_confirm
+from review.services import REVIEW_CHECK_KIND, review_checks_suppressed, review_task_confirm
 from tests.review.conftest import SanPlan, run_check, set_san
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,12 @@ def test_the_owner_finds_the_task_in_their_inbox(san_plan: SanPlan) -> None:
     task = ReviewTask.objects.get(function=san_plan.function)
     assert note.link == task.get_absolute_url()
     assert "restore time changed from 12 h to 1 d" in note.body
+
+
+def test_changes_made_while_checks_are_suppressed_queue_no_check(san_plan: SanPlan) -> None:
+    Job.objects.filter(kind=REVIEW_CHECK_KIND).delete()
+    with review_checks_suppressed():
+        set_san(san_plan.san, san_plan.people.manager, restore_hours=48)
+    assert not Job.objects.filter(kind=REVIEW_CHECK_KIND).exists()
+    set_san(san_plan.san, san_plan.people.manager, restore_hours=72)
+    assert Job.objects.filter(kind=REVIEW_CHECK_KIND).count() == 1
