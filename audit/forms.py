@@ -148,8 +148,12 @@ class VerifyForm(forms.Form):
 class PageForm(forms.Form):
     """Which page of a history list: older than ``before`` or newer than ``after``."""
 
-    before = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    after = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, label="Entries before number"
+    )
+    after = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, label="Entries after number"
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,6 +14,7 @@ from inventory.people_models import NeedKind, Person, Supplier
 
 class PersonForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     deputies = forms.CharField(
+        label="Deputies who can stand in",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="People who can stand in, one name per line, first asked first. A deputy "
@@ -73,6 +74,10 @@ class SupplierForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {
+            "contract_reference": "Contract number or reference",
+            "support_hours": "Supplier's support hours",
+        }
 
     def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,9 +93,15 @@ class SupplierForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 class PeopleNeedForm(ChangeReasonMixin):
     """A function needs a key person (or role holder) or a supplier, by name."""
 
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    supplier = forms.ModelChoiceField(queryset=Supplier.objects.none(), required=False)
-    need = forms.ChoiceField(choices=NeedKind.choices, initial=NeedKind.FULL)
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label="Key person needed"
+    )
+    supplier = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(), required=False, label="Supplier needed"
+    )
+    need = forms.ChoiceField(
+        choices=NeedKind.choices, initial=NeedKind.FULL, label="Needed for full or degraded service"
+    )
     notes = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
