@@ -26,6 +26,7 @@ from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan, Role
 from bcp.permissions import Capability, plan_capabilities
+from bcp.words import counted
 from incidents.impact import (
     ImpactUnavailable,
     PlanImpact,
@@ -267,7 +268,8 @@ def _notify_declared(incident: Incident, *, user: Any, affected: int) -> None:
         body=(
             f"{who} declared {label.lower()} “{incident.title}” at "
             f"{timezone.localtime(incident.started_at):%d %b %Y %H:%M}. "
-            f"{affected} business function(s) are affected."
+            f"{counted(affected, 'business function')} "
+            f"{'is' if affected == 1 else 'are'} affected."
         ),
         link=incident.get_absolute_url(),
         actor=user,

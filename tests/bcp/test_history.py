@@ -21,6 +21,7 @@ UNTRACKED = {
     "bcp.Job": "status of background work; its effects are tracked where they land",
     "bcp.WorkerHeartbeat": "liveness signal for /health/",
     "analysis.AnalysisRun": "derived results, reproducible from the recorded inputs hash",
+    "analysis.AnalysisChunk": "one chunk of a run's derived results, kept with its run",
     "audit.ChainEntry": "the hash chain over history itself; append-only and verified",
 }
 
