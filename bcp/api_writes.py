@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -182,3 +183,34 @@ class ServiceWriteView(APIView):
         if isinstance(exc, ServiceRefused | VersionConflict):
             return refusal_response(exc)
         return super().handle_exception(exc)
+
+
+def _refuse_nul(value: Any) -> None:
+    """Walk a parsed body once (linear in its size, already bounded) for the NUL character,
+    which PostgreSQL cannot store in text and no name or note needs."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise exceptions.ParseError("Text in the body may not contain the NUL character.")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class TextJSONParser(JSONParser):
+    """JSON bodies of the write API: as DRF's parser, and refused with 400 when any key or
+    text holds the NUL character (a lookup by such a name would fail in the database)."""
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_nul(data)
+        return data

@@ -16,13 +16,12 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from bcp.api import PlanCapabilityPermission
 from bcp.api_problems import problem_responses
-from bcp.api_writes import ServiceWriteView, service_call
+from bcp.api_writes import ServiceWriteView, TextJSONParser, service_call
 from bcp.concurrency import MAX_VERSION, parse_version
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
@@ -87,7 +86,7 @@ class AnswerOutSerializer(serializers.Serializer[Any]):
 
 class AssessmentAnswersView(ServiceWriteView):
     permission_classes = [PlanCapabilityPermission]
-    parser_classes = [JSONParser]
+    parser_classes = [TextJSONParser]
 
     @property
     def required_capability(self) -> Capability:

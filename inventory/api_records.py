@@ -15,7 +15,6 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from bcp.api_problems import problem_responses
 from bcp.api_writes import (
     ExpectedVersion,
     ServiceWriteView,
+    TextJSONParser,
     etag_of,
     expected_version,
     service_call,
@@ -64,7 +64,7 @@ class _Collection(ServiceWriteView):
 
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.EDIT
-    parser_classes = [JSONParser]
+    parser_classes = [TextJSONParser]
     serializer_class: type[PlanRecordSerializer]
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> Any:
@@ -81,7 +81,7 @@ class _Record(ServiceWriteView):
     """GET reads, PATCH and PUT update one record through ``update``."""
 
     permission_classes = [PlanCapabilityPermission]
-    parser_classes = [JSONParser]
+    parser_classes = [TextJSONParser]
     serializer_class: type[PlanRecordSerializer]
     model: type[Any]
 

@@ -195,3 +195,13 @@ def test_a_body_over_a_megabyte_is_a_413(people: PlanPeople) -> None:
     response = _send(client, "post", _url(people, "components/"), body)
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_nul_character_in_the_body_is_a_400_and_saves_nothing(people: PlanPeople) -> None:
+    client = bearer_client(people.manager)
+    body = {"name": "Room 1", "kind": "room", "parent": "Cam\x00pus"}
+    response = _send(client, "post", _url(people, "sites/"), body)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "NUL" in response.json()["detail"]
+    assert not Site.objects.filter(plan=people.plan).exists()
