@@ -33,6 +33,7 @@ from inventory.people_models import (
     SupplierDependency,
     SupportHours,
 )
+from inventory.services import current_values, editable_values
 
 PERSON_FIELDS = (
     "name",
@@ -60,13 +61,6 @@ if TYPE_CHECKING:
 MAX_DEPUTIES = 10
 # Pages pass ``request.user``; the plan decorators have already refused anonymous visitors.
 User = AbstractBaseUser | AnonymousUser
-
-
-def _only(values: Mapping[str, object], allowed: Sequence[str]) -> dict[str, Any]:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-    return dict(values)
 
 
 def _number_error(value: object, label: str, *, low: float, high: float) -> str | None:
@@ -141,10 +135,6 @@ def _check_supplier(plan: Plan, values: dict[str, Any], supplier: Supplier | Non
         raise ValidationError(errors)
 
 
-def _current(instance: Person | Supplier, fields: Sequence[str]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in fields}
-
-
 def deputy_loop(edges: Mapping[int, Sequence[int]], start: int) -> list[int] | None:
     """A chain of deputies from ``start`` back to a person already in it, or None."""
     cycle = g.find_cycle({str(k): [str(v) for v in vs] for k, vs in edges.items()}, str(start))
@@ -209,7 +199,7 @@ def person_create(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Person:
-    clean = _only(values, PERSON_FIELDS)
+    clean = editable_values(values, PERSON_FIELDS)
     clean["name"] = str(clean.get("name") or "").strip()
     clean.setdefault("absence_days_per_year", DEFAULT_ABSENCE_DAYS)
     clean.setdefault("handover_hours", DEFAULT_HANDOVER_HOURS)
@@ -234,10 +224,10 @@ def person_update(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Person:
-    clean = _only(values, PERSON_FIELDS)
+    clean = editable_values(values, PERSON_FIELDS)
     if "name" in clean:
         clean["name"] = str(clean["name"] or "").strip()
-    _check_person(person.plan, {**_current(person, PERSON_FIELDS), **clean}, person)
+    _check_person(person.plan, {**current_values(person, PERSON_FIELDS), **clean}, person)
     if deputies is not None:
         check_deputies(person.plan, person, deputies)
     with change_context(user=user, reason=reason or "Person changed", ticket=ticket, batch=batch):
@@ -264,7 +254,7 @@ def supplier_create(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Supplier:
-    clean = _only(values, SUPPLIER_FIELDS)
+    clean = editable_values(values, SUPPLIER_FIELDS)
     clean["name"] = str(clean.get("name") or "").strip()
     clean.setdefault("support_hours", SupportHours.ALWAYS)
     _check_supplier(plan, clean, None)
@@ -283,10 +273,10 @@ def supplier_update(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Supplier:
-    clean = _only(values, SUPPLIER_FIELDS)
+    clean = editable_values(values, SUPPLIER_FIELDS)
     if "name" in clean:
         clean["name"] = str(clean["name"] or "").strip()
-    _check_supplier(supplier.plan, {**_current(supplier, SUPPLIER_FIELDS), **clean}, supplier)
+    _check_supplier(supplier.plan, {**current_values(supplier, SUPPLIER_FIELDS), **clean}, supplier)
     with change_context(user=user, reason=reason or "Supplier changed", ticket=ticket, batch=batch):
         updated = save_if_current(supplier, expected_version=expected_version, changes=clean)
     assert isinstance(updated, Supplier)

@@ -7,7 +7,7 @@ spelled out as "App server 1 → SAN → App server 1", never as ids.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -79,11 +79,12 @@ TECHNIQUE_FIELDS = (
 )
 
 
-def _only(values: dict[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
+def editable_values(values: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
+    """A copy of ``values``, refused (ValueError) when it names a field not in ``allowed``."""
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-    return values
+    return dict(values)
 
 
 def _inputs_changed(plan: Plan, user: Any) -> None:
@@ -168,7 +169,7 @@ def site_create(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Site:
-    values = _only(dict(values), SITE_FIELDS)
+    values = editable_values(dict(values), SITE_FIELDS)
     values["name"] = values.get("name", "").strip()
     _check_site(plan, values, None)
     with change_context(user=user, reason=reason or "Site added", ticket=ticket, batch=batch):
@@ -186,10 +187,10 @@ def site_update(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Site:
-    values = _only(dict(values), SITE_FIELDS)
+    values = editable_values(dict(values), SITE_FIELDS)
     if "name" in values:
         values["name"] = values["name"].strip()
-    _check_site(site.plan, {**_current(site, SITE_FIELDS), **values}, site)
+    _check_site(site.plan, {**current_values(site, SITE_FIELDS), **values}, site)
     with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
         updated = save_if_current(site, expected_version=expected_version, changes=values)
     assert isinstance(updated, Site)
@@ -210,7 +211,8 @@ def site_delete(*, site: Site, user: Any, reason: str = "", ticket: str = "") ->
         ) from None
 
 
-def _current(instance: Any, fields: Sequence[str]) -> dict[str, Any]:
+def current_values(instance: Any, fields: Sequence[str]) -> dict[str, Any]:
+    """The instance's present value of each of ``fields``."""
     return {name: getattr(instance, name) for name in fields}
 
 
@@ -272,7 +274,7 @@ def component_create(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Component:
-    values = _only(dict(values), COMPONENT_FIELDS)
+    values = editable_values(dict(values), COMPONENT_FIELDS)
     values["name"] = values.get("name", "").strip()
     _check_component(plan, values, None, runs_on)
     with change_context(user=user, reason=reason or "Component added", ticket=ticket, batch=batch):
@@ -294,10 +296,10 @@ def component_update(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> Component:
-    values = _only(dict(values), COMPONENT_FIELDS)
+    values = editable_values(dict(values), COMPONENT_FIELDS)
     if "name" in values:
         values["name"] = values["name"].strip()
-    merged = {**_current(component, COMPONENT_FIELDS), **values}
+    merged = {**current_values(component, COMPONENT_FIELDS), **values}
     _check_component(component.plan, merged, component, runs_on)
     with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
         updated = save_if_current(component, expected_version=expected_version, changes=values)
@@ -375,7 +377,7 @@ def group_create(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> RedundancyGroup:
-    values = _only(dict(values), GROUP_FIELDS)
+    values = editable_values(dict(values), GROUP_FIELDS)
     values["name"] = values.get("name", "").strip()
     _check_group(plan, values, None, members)
     with change_context(
@@ -399,13 +401,13 @@ def group_update(
     ticket: str = "",
     batch: uuid.UUID | None = None,
 ) -> RedundancyGroup:
-    values = _only(dict(values), GROUP_FIELDS)
+    values = editable_values(dict(values), GROUP_FIELDS)
     if "name" in values:
         values["name"] = values["name"].strip()
     current_members = [m.target for m in group.members.select_related("component", "member_group")]
     _check_group(
         group.plan,
-        {**_current(group, GROUP_FIELDS), **values},
+        {**current_values(group, GROUP_FIELDS), **values},
         group,
         current_members if members is None else members,
     )
@@ -562,7 +564,7 @@ def _check_technique(plan: Plan, values: dict[str, Any], technique: Technique | 
 def technique_create(
     *, plan: Plan, user: Any, values: dict[str, Any], reason: str = "", ticket: str = ""
 ) -> Technique:
-    values = _only(dict(values), TECHNIQUE_FIELDS)
+    values = editable_values(dict(values), TECHNIQUE_FIELDS)
     _check_technique(plan, values, None)
     with change_context(user=user, reason=reason or "HA technique added", ticket=ticket):
         return Technique.objects.create(plan=plan, **values)
@@ -578,8 +580,10 @@ def technique_update(
     reason: str = "",
     ticket: str = "",
 ) -> Technique:
-    values = _only(dict(values), TECHNIQUE_FIELDS)
-    _check_technique(technique.plan, {**_current(technique, TECHNIQUE_FIELDS), **values}, technique)
+    values = editable_values(dict(values), TECHNIQUE_FIELDS)
+    _check_technique(
+        technique.plan, {**current_values(technique, TECHNIQUE_FIELDS), **values}, technique
+    )
     with change_context(user=user, reason=reason, ticket=ticket):
         updated = save_if_current(technique, expected_version=expected_version, changes=values)
     assert isinstance(updated, Technique)
