@@ -62,10 +62,23 @@ def run_start(request: PlanRequest) -> HttpResponse:
 def job_status(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = request.plan
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind="analysis")
-    response = render(request, "analysis/_job.html", {"job": job})
-    if job.status == Job.Status.SUCCEEDED and request.htmx:
+    # The function page asks with ?view=function: its card keeps polling that way and, when
+    # done, gets the function's new results; elsewhere a finished run reloads the page.
+    on_function_page = request.GET.get("view") == "function"
+    card = {"job": job, "on_function_page": on_function_page}
+    if job.status != Job.Status.SUCCEEDED or not request.htmx:
+        return render(request, "analysis/_job.html", card)
+    function_pk = job.parameters["function_id"]
+    if function_pk is None or not on_function_page:
+        response = render(request, "analysis/_job.html", card)
         response["HX-Refresh"] = "true"  # show the new results in the whole page
-    return response
+        return response
+    # One function's run: its results are swapped in out of band, the rest of the page
+    # (diagram, what-if form) is unchanged, so nothing else is reloaded.
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
+    read, entry = selectors.latest_function_result(plan, function.pk)
+    context = _function_context(plan, function, read, entry)
+    return render(request, "analysis/_job_function_done.html", {**context, **card})
 
 
 def _function_context(
@@ -108,6 +121,7 @@ def _function_context(
             status__in=Job.ACTIVE_STATUSES,
             parameters__function_id=function.pk,
         ).first(),
+        "on_function_page": True,
     }
 
 
@@ -126,7 +140,7 @@ def function_recompute(request: PlanRequest, function_pk: int) -> HttpResponse:
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     run = services.analysis_run_start(plan=plan, user=request.user, function=function)
     if request.htmx:
-        return render(request, "analysis/_job.html", {"job": run.job})
+        return render(request, "analysis/_job.html", {"job": run.job, "on_function_page": True})
     return redirect("analysis_function", plan_pk=plan.pk, function_pk=function.pk)
 
 
