@@ -43,10 +43,11 @@ PutResultSerializer = inline_serializer(
         "changes": serializers.ListField(child=serializers.DictField()),
         "problems": serializers.ListField(child=serializers.DictField()),
         "batch": serializers.CharField(allow_null=True),
-        "kept": serializers.DictField(
+        "delete": serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()),
-            help_text="By section, the plan's records the document does not name: nothing is "
-            "deleted, so they stay (dependencies as “function → needs”).",
+            help_text="By section, the plan's records the document leaves out: a put replaces "
+            "the inventory, so these are removed (or would be, on a dry run); dependencies "
+            "as “function → needs”. HA techniques are never removed.",
         ),
     },
 )
@@ -148,9 +149,17 @@ def _put_response(outcome: putting.PutOutcome, *, dry_run: bool) -> Response:
     else:
         result = outcome.result
         counts = (
-            {"create": result.created, "update": result.updated, "unchanged": result.unchanged}
+            {
+                "create": result.created,
+                "update": result.updated,
+                "unchanged": result.unchanged,
+                "delete": result.deleted,
+            }
             if result is not None
-            else {action: preview.count(action) for action in ("create", "update", "unchanged")}
+            else {
+                action: preview.count(action)
+                for action in ("create", "update", "unchanged", "delete")
+            }
         )
         body: dict[str, Any] = {
             "dry_run": dry_run,
@@ -161,7 +170,7 @@ def _put_response(outcome: putting.PutOutcome, *, dry_run: bool) -> Response:
             "changes": preview.as_dict()["changes"],
             "problems": problems,
             "batch": str(result.batch) if result is not None else None,
-            "kept": outcome.kept,
+            "delete": outcome.deleted,
         }
         response = Response(body)
     response["ETag"] = outcome.etag

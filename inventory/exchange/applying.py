@@ -6,7 +6,8 @@ their history (:func:`bcp.history.tracked_bulk_create`); rows that change are sa
 one through :func:`bcp.concurrency.save_if_current`, as an edit form would. Every history
 row of the import is chained in one pass when the import ends
 (:func:`audit.chain.chain_batch`). Records are keyed by name: a name that exists is
-updated (only the columns given), a new one is created; nothing is deleted.
+updated (only the columns given), a new one is created; nothing is deleted unless
+``replace`` asks to remove what the file leaves out (:mod:`inventory.exchange.replacing`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from bcp.concurrency import save_if_current
 from bcp.history import change_context, tracked_bulk_create
 from bcp.models import Plan
 from bia.models import BusinessFunction
-from inventory.exchange.checking import NEW_DEFAULTS, check_import, dependency_key, same
+from inventory.exchange import replacing
+from inventory.exchange.checking import (
+    NEW_DEFAULTS,
+    check_import,
+    dependency_key,
+    load_state,
+    same,
+)
 from inventory.exchange.people_apply import apply_people
 from inventory.exchange.records import Parsed, Problem, Record
 from inventory.models import (
@@ -53,6 +61,7 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    deleted: int = 0
 
 
 def _save(instance: Any, changes: dict[str, Any]) -> None:
@@ -215,11 +224,16 @@ def inventory_import_apply(
     user: Any,
     reason: str = "",
     ticket: str = "",
+    replace: bool = False,
 ) -> ImportResult:
-    """Apply a clean import in one transaction; raise :class:`ImportRefused` otherwise."""
-    preview = check_import(plan, parsed)
+    """Apply a clean import in one transaction; raise :class:`ImportRefused` otherwise.
+
+    With ``replace`` the plan's records the file leaves out are removed too.
+    """
+    preview = check_import(plan, parsed, replace=replace)
     if not preview.is_clean:
         raise ImportRefused(preview.problems)
+    gone = replacing.left_out(load_state(plan).tables, parsed) if replace else {}
     batch = uuid.uuid4()
     writer = _Writer(plan, parsed)
     with (
@@ -228,12 +242,16 @@ def inventory_import_apply(
         ),
         chain_batch(),
     ):
+        replacing.remove_left_out(plan, gone)
         writer.techniques()
         writer.sites()
         writer.nodes()
         writer.links()
         writer.dependencies()
         apply_people(plan, parsed.records)
+        refused = replacing.remove_left_out_sites(plan, gone)
+        if refused:
+            raise ImportRefused(refused)
     from review.services import review_check_request
 
     review_check_request(plan=plan, user=user)
@@ -242,4 +260,5 @@ def inventory_import_apply(
         created=preview.count("create"),
         updated=preview.count("update"),
         unchanged=preview.count("unchanged"),
+        deleted=preview.count("delete"),
     )

@@ -30,7 +30,7 @@ from analysis.engine.topology import Topology, TopologyError
 from analysis.engine.validation import topology_errors
 from bcp.models import Plan
 from bia.models import BusinessFunction
-from inventory.exchange import rules
+from inventory.exchange import replacing, rules
 from inventory.exchange.fields import SECTIONS
 from inventory.exchange.people_state import load_people_state
 from inventory.exchange.records import Parsed, Problem, Record
@@ -290,9 +290,11 @@ class _Check:
         self.problems = list(parsed.problems)
         self.changes: list[Change] = []
         self.where: dict[tuple[str, str], Record] = {}
+        # (row, column) already refused for a reason that says more than later checks would.
+        self.settled: set[tuple[str, str]] = set()
 
     def problem(self, record: Record, column: str, message: str) -> None:
-        if column not in record.bad:
+        if column not in record.bad and (record.where, column) not in self.settled:
             self.problems.append(Problem(record.where, column, message))
 
     def reporter(self, record: Record) -> rules.Report:
@@ -531,14 +533,26 @@ class _Check:
             self.problem(record, column, message)
 
 
-def check_import(plan: Plan, parsed: Parsed) -> Preview:
+def check_import(plan: Plan, parsed: Parsed, *, replace: bool = False) -> Preview:
     """Every problem of the import against ``plan`` and, when none, what it would change.
 
+    With ``replace`` the plan's records the file leaves out are removed
+    (:mod:`inventory.exchange.replacing`): they are listed as changes with the action
+    "delete", and a removal the pages would refuse is a problem naming the record.
     Linear in the size of the plan's inventory plus the file: a fixed number of queries,
     then single passes (merge, the inventory's rules, the engine's validation).
     """
-    check = _Check(load_state(plan), parsed)
+    state = load_state(plan)
+    gone = replacing.left_out(state.tables, parsed) if replace else {}
+    replacing.drop(state.tables, gone)
+    check = _Check(state, parsed)
     check.merge()
+    for record, column, message in replacing.refusals(state.tables, gone, check.record_of):
+        check.problem(record, column, message)
+        check.settled.add((record.where, column))
+    check.changes += [
+        Change(section, replacing.label(key), "delete") for section in gone for key in gone[section]
+    ]
     check.inventory_rules()
     check.deputy_rules()
     check.engine_rules()

@@ -4,7 +4,10 @@
 with the import's reader and limits, checked with the import's check, and applied with
 the import's apply (:mod:`~inventory.exchange.applying`): one transaction, one change
 batch, only the rows that differ are written, so putting the same document twice
-changes nothing the second time.
+changes nothing the second time. A put *replaces* the inventory: the plan's sites,
+components, groups, function dependencies, people and suppliers the document leaves out
+are removed (:mod:`~inventory.exchange.replacing`; HA techniques are the catalogue and
+stay).
 
 The inventory's ETag is a hash of the document the plan exports now (the same for JSON
 and YAML). Applying needs ``If-Match`` with it (optimistic locking over the whole
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -25,9 +28,8 @@ from bcp.models import Plan
 from inventory.exchange.applying import ImportRefused, ImportResult, inventory_import_apply
 from inventory.exchange.checking import Preview, check_import
 from inventory.exchange.document import export_document
-from inventory.exchange.fields import SECTIONS
 from inventory.exchange.reading import read_file
-from inventory.exchange.records import ImportFileError, ImportLimits, Parsed, Problem, Record
+from inventory.exchange.records import ImportFileError, ImportLimits, Parsed, Problem
 
 # Media types a document is accepted in, and the file name the reader is given for each.
 MEDIA_TYPES = {
@@ -57,31 +59,21 @@ class PreconditionFailed(Exception):
 
 @dataclass(frozen=True)
 class PutOutcome:
-    """What a put did: ``applied`` False for a dry run or a refused document.
-
-    ``kept`` lists, by section, the plan's records the document does not name: a put
-    matches records by name and deletes nothing, so these stay as they are.
-    """
+    """What a put did: ``applied`` False for a dry run or a refused document."""
 
     preview: Preview
     applied: bool
     etag: str
     result: ImportResult | None = None
-    kept: dict[str, list[str]] = field(default_factory=dict)
 
-
-def records_not_named(plan: Plan, parsed: Parsed) -> dict[str, list[str]]:
-    """The plan's records, by section, that ``parsed`` does not name (keys as the import's)."""
-    document = export_document(plan)
-    kept: dict[str, list[str]] = {}
-    for section in SECTIONS:
-        named = {record.key for record in parsed.records.get(section, [])}
-        rows = document.get(section, [])
-        keys = [Record(section, "", row).key for row in rows if isinstance(row, dict)]
-        missing = [key.replace("\n", " → ") for key in keys if key not in named]
-        if missing:
-            kept[section] = missing
-    return kept
+    @property
+    def deleted(self) -> dict[str, list[str]]:
+        """By section, the records the document leaves out (removed, or would be)."""
+        names: dict[str, list[str]] = {}
+        for change in self.preview.changes:
+            if change.action == "delete":
+                names.setdefault(change.section, []).append(change.name)
+        return names
 
 
 def inventory_etag(plan: Plan) -> str:
@@ -131,10 +123,9 @@ def inventory_document_put(
             "Applying a document needs If-Match with the inventory's ETag (from GET, or "
             "from a dry run); a dry run (?dry_run=true) needs none."
         )
-    preview = check_import(plan, parsed)
-    kept = records_not_named(plan, parsed)
+    preview = check_import(plan, parsed, replace=True)
     if dry_run or not preview.is_clean:
-        return PutOutcome(preview=preview, applied=False, etag=current, kept=kept)
+        return PutOutcome(preview=preview, applied=False, etag=current)
     try:
         result = inventory_import_apply(
             plan=plan,
@@ -142,8 +133,9 @@ def inventory_document_put(
             user=user,
             reason=reason.strip()[:MAX_REASON_LENGTH] or "Inventory replaced through the API",
             ticket=ticket.strip()[:MAX_TICKET_LENGTH],
+            replace=True,
         )
     except ImportRefused as exc:  # the plan row is locked: only if the check itself differs
         return PutOutcome(preview=Preview(exc.problems, []), applied=False, etag=current)
     etag = inventory_etag(plan)
-    return PutOutcome(preview=preview, applied=True, etag=etag, result=result, kept=kept)
+    return PutOutcome(preview=preview, applied=True, etag=etag, result=result)

@@ -10,9 +10,17 @@ import yaml
 from django.test import Client
 
 from inventory.exchange.document import SCHEMA
-from inventory.models import Component, Dependency
+from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
+from inventory.people_models import Person, Supplier
 from tests.conftest import PlanPeople, bearer_client, client_for
-from tests.inventory.factories import ComponentFactory, FunctionFactory
+from tests.inventory.factories import (
+    ComponentFactory,
+    DependencyFactory,
+    FunctionFactory,
+    GroupFactory,
+    SiteFactory,
+    TechniqueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +125,7 @@ def test_a_second_identical_put_changes_nothing(people: PlanPeople) -> None:
     rows = _history_rows()
     second = _put(client, _url(people), document, etag=first["ETag"])
     assert second.status_code == 200
-    assert second.json()["counts"] == {"create": 0, "update": 0, "unchanged": 2}
+    assert second.json()["counts"] == {"create": 0, "update": 0, "unchanged": 2, "delete": 0}
     assert _history_rows() == rows
     assert second["ETag"] == first["ETag"]
 
@@ -195,10 +203,85 @@ def test_dependencies_on_functions_are_put_too(people: PlanPeople) -> None:
     assert (dependency.function.name, str(dependency.target)) == ("Printing", "SAN")
 
 
-def test_a_put_deletes_nothing_and_lists_the_records_it_keeps(people: PlanPeople) -> None:
-    ComponentFactory.create(plan=people.plan, name="Tape library")
+def _left_out(people: PlanPeople) -> None:
+    """A plan with one of each record a put replaces, none of them named by ``_document``."""
+    plan = people.plan
+    site = SiteFactory.create(plan=plan, name="Old room")
+    tape = ComponentFactory.create(plan=plan, name="Tape library", site=site)
+    GroupFactory.create(plan=plan, name="Old pair")
+    printing = FunctionFactory.create(plan=plan, name="Printing")
+    DependencyFactory.create(plan=plan, function=printing, component=tape)
+    Person.objects.create(plan=plan, name="Former admin")
+    Supplier.objects.create(
+        plan=plan,
+        name="Old vendor",
+        contract_reference="C-1",
+        service_availability_percent=99.0,
+        contract_rto_hours=8,
+    )
+
+
+def test_a_put_removes_what_the_document_leaves_out(people: PlanPeople) -> None:
+    _left_out(people)
+    technique = TechniqueFactory.create(plan=people.plan, key="old_technique")
     client = bearer_client(people.manager)
     response = _put(client, _url(people), _document(SAN), etag=_etag(client, people))
-    assert response.status_code == 200
-    assert response.json()["kept"] == {"components": ["Tape library"]}
+    assert response.status_code == 200, response.json()
+    assert response.json()["counts"]["delete"] == 6
+    plan = people.plan
+    assert list(Component.objects.filter(plan=plan).values_list("name", flat=True)) == ["SAN"]
+    for model in (Site, RedundancyGroup, Dependency, Person, Supplier):
+        assert not model.objects.filter(plan=plan).exists(), model
+    assert Technique.objects.filter(pk=technique.pk).exists()
+
+
+def test_a_dry_run_names_what_a_put_would_remove_and_removes_nothing(
+    people: PlanPeople,
+) -> None:
+    _left_out(people)
+    client = bearer_client(people.manager)
+    response = _put(client, _url(people, "?dry_run=true"), _document(SAN))
+    body = response.json()
+    assert body["counts"]["delete"] == 6
+    assert body["delete"]["components"] == ["Tape library"]
+    assert body["delete"]["sites"] == ["Old room"]
+    assert body["delete"]["dependencies"] == ["Printing → Tape library"]
+    assert body["delete"]["people"] == ["Former admin"]
     assert Component.objects.filter(plan=people.plan, name="Tape library").exists()
+    assert Person.objects.filter(plan=people.plan).exists()
+
+
+def test_a_second_identical_replacing_put_writes_no_history(people: PlanPeople) -> None:
+    _left_out(people)
+    client = bearer_client(people.manager)
+    first = _put(client, _url(people), _document(SAN), etag=_etag(client, people))
+    assert first.json()["counts"]["delete"] == 6
+    models = (Component, Site, RedundancyGroup, Dependency, Person, Supplier)
+    rows = [model.history.count() for model in models]
+    second = _put(client, _url(people), _document(SAN), etag=first["ETag"])
+    assert second.json()["counts"] == {"create": 0, "update": 0, "unchanged": 1, "delete": 0}
+    assert [model.history.count() for model in models] == rows
+
+
+def test_removing_a_site_a_kept_component_stands_on_is_refused_naming_both(
+    people: PlanPeople,
+) -> None:
+    site = SiteFactory.create(plan=people.plan, name="Old room")
+    ComponentFactory.create(plan=people.plan, name="SAN", site=site)
+    client = bearer_client(people.manager)
+    response = _put(client, _url(people), _document({"name": "SAN"}), etag=_etag(client, people))
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert problem["where"] == "components[0] “SAN”" and problem["column"] == "site"
+    assert "“Old room”" in problem["message"] and "would be removed" in problem["message"]
+    assert Site.objects.filter(pk=site.pk).exists()
+
+
+def test_a_removal_names_the_user_and_the_token_in_history(people: PlanPeople) -> None:
+    tape = ComponentFactory.create(plan=people.plan, name="Tape library")
+    client = bearer_client(people.manager, name="cmdb-sync")
+    response = _put(client, _url(people), _document(SAN), etag=_etag(client, people))
+    assert response.status_code == 200
+    record = Component.history.get(id=tape.pk, history_type="-")
+    assert record.history_user == people.manager
+    assert "API token “cmdb-sync”" in record.history_change_reason

@@ -87,3 +87,19 @@ def test_an_unreadable_file_is_refused_with_its_reason(people: PlanPeople, tmp_p
     with pytest.raises(CommandError):
         call_command("inventory_import", people.plan.pk, str(path), stderr=stderr)
     assert "not valid JSON" in stderr.getvalue()
+
+
+def test_the_import_keeps_what_the_file_leaves_out_unless_asked_to_replace(
+    people: PlanPeople, tmp_path: Path
+) -> None:
+    ComponentFactory.create(plan=people.plan, name="Tape library")
+    path = _file(
+        tmp_path, {"components": [{"name": "SAN", "kind": "storage", "availability_percent": 99.9}]}
+    )
+    call_command("inventory_import", people.plan.pk, str(path), stdout=io.StringIO())
+    assert Component.objects.filter(plan=people.plan, name="Tape library").exists()
+    stdout = io.StringIO()
+    call_command("inventory_import", people.plan.pk, str(path), "--replace", stdout=stdout)
+    assert "1 removed" in stdout.getvalue()
+    names = Component.objects.filter(plan=people.plan).values_list("name", flat=True)
+    assert list(names) == ["SAN"]

@@ -29,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and show what would change; save nothing."
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Also remove the plan's sites, components, groups, function dependencies, "
+            "people and suppliers the file leaves out (HA techniques stay).",
+        )
         parser.add_argument("--reason", default="", help="Why (recorded in the change history).")
         parser.add_argument("--ticket", default="", help="Change ticket id, if any.")
         parser.add_argument(
@@ -73,13 +79,14 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             self._refuse([Problem(str(path), "", str(exc))])
         if options["dry_run"]:
-            preview = check_import(plan, parsed)
+            preview = check_import(plan, parsed, replace=options["replace"])
             if not preview.is_clean:
                 self._refuse(preview.problems)
             self.stdout.write(
                 f"{path} is clean ({time.perf_counter() - started:.1f} s): "
                 f"{preview.count('create')} to create, {preview.count('update')} to change, "
-                f"{preview.count('unchanged')} unchanged. Nothing was saved (dry run)."
+                f"{preview.count('unchanged')} unchanged, {preview.count('delete')} to remove. "
+                "Nothing was saved (dry run)."
             )
             return
         try:
@@ -89,10 +96,12 @@ class Command(BaseCommand):
                 user=system_user(),
                 reason=options["reason"] or f"Imported from {path.name} by inventory_import",
                 ticket=options["ticket"],
+                replace=options["replace"],
             )
         except ImportRefused as exc:
             self._refuse(exc.problems)
         self.stdout.write(
             f"Imported {path} ({time.perf_counter() - started:.1f} s): {result.created} created, "
-            f"{result.updated} changed, {result.unchanged} unchanged; change batch {result.batch}."
+            f"{result.updated} changed, {result.unchanged} unchanged, {result.deleted} removed; "
+            f"change batch {result.batch}."
         )
