@@ -105,12 +105,13 @@ def plan_start(*, plan: Plan, user: Any, start: StartingPoint) -> SetUp:
 
 
 def _defaults(*, plan: Plan, user: Any) -> SetUp:
-    from bia import services as bia_services
     from bia.models import ImpactCategory
+    from bia.services.questionnaires import template_create_default
+    from bia.services.scales import impact_scales_ensure
     from inventory import services as inventory_services
 
-    impact_settings = bia_services.impact_scales_ensure(plan=plan, user=user)
-    bia_services.template_create_default(plan=plan, user=user)
+    impact_settings = impact_scales_ensure(plan=plan, user=user)
+    template_create_default(plan=plan, user=user)
     techniques = inventory_services.technique_catalogue_seed(
         plan=plan, user=user, reason="Standard HA techniques added with the new plan"
     )

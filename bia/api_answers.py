@@ -2,7 +2,7 @@
 
 ``GET /api/v1/bia/plans/<plan>/assessments/<id>/answers/`` lists the answers;
 ``PUT`` on the same address saves one answer (or one impact-grid cell) through
-:func:`bia.services.answer_save`, the service the questionnaire page autosaves with.
+:func:`bia.services.answers.answer_save`, the service the questionnaire page autosaves with.
 Who may, as on the page: the function's owner and managers answer (stakeholders only
 their own functions' BIAs), auditors and managers read every BIA; an answer of a
 submitted or approved BIA is refused (422). A first answer needs no version; changing
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
@@ -25,8 +26,8 @@ from bcp.api_writes import ServiceWriteView, TextJSONParser, service_call
 from bcp.concurrency import MAX_VERSION, parse_version
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
-from bia import services
 from bia.models import Answer, Assessment, Question
+from bia.services.answers import answer_save
 
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 5_000
@@ -138,13 +139,15 @@ class AssessmentAnswersView(ServiceWriteView):
             version = parse_version(header.strip().removeprefix("W/").strip('"')[:20])
             if version is None:
                 raise exceptions.ValidationError({"If-Match": ["Send the answer's ETag."]})
+        user = request.user
+        assert isinstance(user, User)  # the plan permission lets only signed-in people through
         answer = service_call(
-            lambda: services.answer_save(
+            lambda: answer_save(
                 assessment=assessment,
                 question=question,
                 raw=data["value"],
                 cell=data["cell"],
-                user=request.user,
+                user=user,
                 expected_version=version,
                 reason=data.get("reason", ""),
             ),

@@ -9,7 +9,7 @@ class BiaConfig(AppConfig):
     def ready(self) -> None:
         from bcp.rules import register_write_rule
         from bia.models import Answer, Assessment
-        from bia.services import answer_write_rule, assessment_write_rule
+        from bia.services.answers import answer_write_rule, assessment_write_rule
 
         register_write_rule(Answer, answer_write_rule)
         register_write_rule(Assessment, assessment_write_rule)

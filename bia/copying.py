@@ -17,7 +17,7 @@ from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import ImpactCategory, ImpactSettings, QuestionnaireTemplate
 from bia.selectors import latest_templates
-from bia.services import copy_sections
+from bia.services.questionnaires import copy_sections
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 
 from bcp.models import Plan
-from bia import services
 from bia.models import (
     Assessment,
     BusinessFunction,
@@ -23,6 +22,15 @@ from bia.models import (
     QuestionnaireTemplate,
     Workshop,
 )
+from bia.services.answers import answer_save
+from bia.services.assessments import assessment_approve, assessment_submit
+from bia.services.campaigns import campaign_send
+from bia.services.common import cell_key
+from bia.services.functions import dependency_add, function_create
+from bia.services.interviews import interview_create
+from bia.services.questionnaires import template_create_default
+from bia.services.scales import grid_cells, impact_scales_ensure
+from bia.services.workshops import workshop_create
 
 CAMPAIGN_NAME = "Annual print service BIA"
 WORKSHOP_TITLE = "Branch and staff printing workshop"
@@ -150,14 +158,14 @@ ANSWERS: dict[str, dict[str, str | list[str]]] = {
 
 
 def _grid(assessment: Assessment, user: Any, levels: dict[str, list[int]], **source: Any) -> None:
-    categories, horizons = services.grid_cells(assessment.plan)
+    categories, horizons = grid_cells(assessment.plan)
     question = Question.objects.get(section__template=assessment.template, key="impact_grid")
     for category in categories:
         for index, hours in enumerate(horizons):
-            services.answer_save(
+            answer_save(
                 assessment=assessment,
                 question=question,
-                cell=services.cell_key(category.key, hours),
+                cell=cell_key(category.key, hours),
                 raw=[str(levels[category.key][index])],
                 user=user,
                 expected_version=0,  # the demo starts from no answer
@@ -171,7 +179,7 @@ def _answer(
 ) -> None:
     questions = {q.key: q for q in Question.objects.filter(section__template=assessment.template)}
     for key, value in answers.items():
-        services.answer_save(
+        answer_save(
             assessment=assessment,
             question=questions[key],
             raw=value if isinstance(value, list) else [value],
@@ -184,15 +192,15 @@ def _answer(
 
 def load(plan: Plan, users: dict[str, Any]) -> None:
     manager = users["manager"]
-    services.impact_scales_ensure(plan=plan, user=manager)
+    impact_scales_ensure(plan=plan, user=manager)
     template = QuestionnaireTemplate.objects.filter(plan=plan).order_by("pk").first()
     if template is None:
-        template = services.template_create_default(plan=plan, user=manager)
+        template = template_create_default(plan=plan, user=manager)
     functions: dict[str, BusinessFunction] = {}
     for name, owner, criticality, description, peaks, workaround, hours in FUNCTIONS:
         function = BusinessFunction.objects.filter(plan=plan, name=name).first()
         if function is None:
-            function = services.function_create(
+            function = function_create(
                 plan=plan,
                 user=manager,
                 name=name,
@@ -208,16 +216,16 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
     student = functions["Student printing (head office)"]
     accounting = functions["Print accounting and charging"]
     if not student.needs.exists():
-        services.dependency_add(
+        dependency_add(
             function=student,
             user=manager,
             kind=DependencyKind.FUNCTION,
             depends_on=functions["Secure print release (Find-Me)"],
         )
-        services.dependency_add(
+        dependency_add(
             function=student, user=manager, kind=DependencyKind.FUNCTION, depends_on=accounting
         )
-        services.dependency_add(
+        dependency_add(
             function=student,
             user=manager,
             kind=DependencyKind.SUPPLIER,
@@ -225,14 +233,14 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             notes="Four-hour on-site response",
         )
     if not accounting.needs.exists():
-        services.dependency_add(
+        dependency_add(
             function=accounting,
             user=manager,
             kind=DependencyKind.STAFF,
             name="Print administrator",
             notes="Only person who runs the month-end export",
         )
-        services.dependency_add(
+        dependency_add(
             function=accounting,
             user=manager,
             kind=DependencyKind.SUPPLIER,
@@ -240,7 +248,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
         )
     interview = Interview.objects.filter(function=student).first()
     if interview is None:
-        interview = services.interview_create(
+        interview = interview_create(
             plan=plan,
             user=manager,
             function=student,
@@ -251,7 +259,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             "day shift at most.",
         )
     if not Campaign.objects.filter(plan=plan, name=CAMPAIGN_NAME).exists():
-        campaign = services.campaign_send(
+        campaign = campaign_send(
             plan=plan,
             user=manager,
             name=CAMPAIGN_NAME,
@@ -267,16 +275,16 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
         paid = by_function[accounting.pk]
         _grid(paid, finance, GRIDS[accounting.name])
         _answer(paid, finance, ANSWERS[accounting.name])
-        paid = services.assessment_submit(assessment=paid, user=finance)
-        services.assessment_approve(assessment=paid, user=manager, reason="Demo review")
+        paid = assessment_submit(assessment=paid, user=finance)
+        assessment_approve(assessment=paid, user=manager, reason="Demo review")
         taught = by_function[student.pk]
         _grid(taught, stakeholder, GRIDS[student.name], source_interview=interview)
         _answer(taught, stakeholder, ANSWERS[student.name], source_interview=interview)
-        services.assessment_submit(assessment=taught, user=stakeholder)
+        assessment_submit(assessment=taught, user=stakeholder)
         release = by_function[functions["Secure print release (Find-Me)"].pk]
         _answer(release, stakeholder, ANSWERS["Secure print release (Find-Me)"])
     if not Workshop.objects.filter(plan=plan, title=WORKSHOP_TITLE).exists():
-        services.workshop_create(
+        workshop_create(
             plan=plan,
             user=manager,
             title=WORKSHOP_TITLE,

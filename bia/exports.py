@@ -14,7 +14,7 @@ from bcp.models import Plan
 from bia.durations import format_hours
 from bia.models import Answer, Assessment, BusinessFunction, Campaign, QuestionType
 from bia.selectors import answer_set, derive, format_value, impact_scales
-from bia.services import cell_key
+from bia.services.common import cell_key
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

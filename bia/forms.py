@@ -25,6 +25,7 @@ from bia.models import (
     QuestionRole,
     QuestionType,
 )
+from bia.services.questionnaires import QuestionFields
 
 
 def plan_people(plan: Plan) -> QuerySet[Any]:
@@ -312,7 +313,7 @@ class QuestionForm(VersionedFormMixin, ChangeReasonMixin):
             self.add_error("maximum", "The maximum must not be below the minimum.")
         return data
 
-    def question_fields(self) -> dict[str, Any]:
+    def question_fields(self) -> QuestionFields:
         data = self.cleaned_data
         return {
             "key": data["key"],

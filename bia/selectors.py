@@ -25,7 +25,7 @@ from bia.models import (
     QuestionRole,
     QuestionType,
 )
-from bia.services import cell_key
+from bia.services.common import cell_key
 
 # --- lists ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from bcp.editing import add_service_errors, edit_page, form_page
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
-from bia import selectors, services
+from bia import selectors
 from bia.durations import format_hours
 from bia.exports import answers_dataset, export_bytes
 from bia.forms import (
@@ -55,12 +56,26 @@ from bia.models import (
     QuestionType,
     Workshop,
 )
+from bia.services import answers as answer_services
+from bia.services import assessments as assessment_services
+from bia.services import campaigns as campaign_services
+from bia.services import functions as function_services
+from bia.services import interviews as interview_services
+from bia.services import questionnaires as questionnaire_services
+from bia.services import scales as scale_services
+from bia.services import workshops as workshop_services
 
 OWNER_ONLY = "Stakeholders see only the BIAs of the functions they own."
 
 
 def _plan(request: PlanRequest) -> Plan:
     return request.plan
+
+
+def _user(request: PlanRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # plan_required lets only signed-in people through
+    return user
 
 
 def _sees_all(request: PlanRequest) -> bool:
@@ -153,10 +168,10 @@ def function_create(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            function = services.function_create(
+            function = function_services.function_create(
                 plan=plan,
-                user=request.user,
-                **{f: data[f] for f in services.FUNCTION_EDITABLE_FIELDS},
+                user=_user(request),
+                **{f: data[f] for f in function_services.FUNCTION_EDITABLE_FIELDS},
                 reason=data["reason"],
                 ticket=data["ticket"],
             )
@@ -213,13 +228,13 @@ def function_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
     form = FunctionForm(request.POST or None, instance=function, plan=plan)
 
     def save(data: dict[str, Any]) -> Any:
-        return services.function_update(
+        return function_services.function_update(
             function=function,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             reason=data["reason"],
             ticket=data["ticket"],
-            **{f: data[f] for f in services.FUNCTION_EDITABLE_FIELDS},
+            **{f: data[f] for f in function_services.FUNCTION_EDITABLE_FIELDS},
         )
 
     return _edit_page(
@@ -241,9 +256,9 @@ def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.dependency_add(
+            function_services.dependency_add(
                 function=function,
-                user=request.user,
+                user=_user(request),
                 kind=data["kind"],
                 depends_on=data["depends_on"],
                 name=data["name"],
@@ -263,7 +278,7 @@ def dependency_remove(request: PlanRequest, dependency_pk: int) -> HttpResponse:
     plan = _plan(request)
     dependency = get_object_or_404(FunctionDependency, pk=dependency_pk, function__plan=plan)
     function = dependency.function
-    services.dependency_remove(dependency=dependency, user=request.user)
+    function_services.dependency_remove(dependency=dependency, user=_user(request))
     messages.success(request, "Dependency removed.")
     return redirect(function)
 
@@ -290,7 +305,7 @@ def scales(request: PlanRequest) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def scales_defaults(request: PlanRequest) -> HttpResponse:
-    services.impact_scales_ensure(plan=_plan(request), user=request.user)
+    scale_services.impact_scales_ensure(plan=_plan(request), user=_user(request))
     messages.success(request, "Default impact scales in place.")
     return redirect("bia_scales", plan_pk=_plan(request).pk)
 
@@ -300,14 +315,14 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     impact_settings, _ = selectors.impact_scales(plan)
     if impact_settings is None:
-        impact_settings = services.impact_scales_ensure(plan=plan, user=request.user)
+        impact_settings = scale_services.impact_scales_ensure(plan=plan, user=_user(request))
     form = ImpactSettingsForm(request.POST or None, instance=impact_settings)
     current = impact_settings
 
     def save(data: dict[str, Any]) -> Any:
-        return services.impact_settings_update(
+        return scale_services.impact_settings_update(
             impact_settings=current,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             horizons_hours=data["horizons"],
             threshold=data["threshold"],
@@ -336,9 +351,9 @@ def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
     form = CategoryForm(request.POST or None, instance=category, currency=currency)
 
     def save(data: dict[str, Any]) -> Any:
-        return services.impact_category_update(
+        return scale_services.impact_category_update(
             category=category,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             name=data["name"],
             descriptions=form.descriptions(),
@@ -367,9 +382,9 @@ def category_add(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.impact_category_add(
+            scale_services.impact_category_add(
                 plan=plan,
-                user=request.user,
+                user=_user(request),
                 name=data["name"],
                 key=data["key"],
                 is_financial=data["is_financial"],
@@ -400,8 +415,8 @@ def template_list(request: PlanRequest) -> HttpResponse:
 def template_create(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     name = (request.POST.get("name") or "").replace("\x00", "").strip()
-    template = services.template_create_default(
-        plan=plan, user=request.user, name=(name or "Business impact analysis")[:200]
+    template = questionnaire_services.template_create_default(
+        plan=plan, user=_user(request), name=(name or "Business impact analysis")[:200]
     )
     messages.success(request, f"Questionnaire “{template.name}” created from the default.")
     return redirect("bia_template_detail", plan_pk=plan.pk, template_pk=template.pk)
@@ -444,9 +459,9 @@ def question_add(request: PlanRequest, template_pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None, template=template)
 
     def call(data: dict[str, Any]) -> QuestionnaireTemplate:
-        return services.question_save(
+        return questionnaire_services.question_save(
             template=template,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             key=None,
             section_order=data["section"],
@@ -480,9 +495,9 @@ def question_edit(request: PlanRequest, template_pk: int, key: str) -> HttpRespo
     form = QuestionForm(request.POST or None, template=template, initial=initial)
 
     def call(data: dict[str, Any]) -> QuestionnaireTemplate:
-        return services.question_save(
+        return questionnaire_services.question_save(
             template=template,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             key=key,
             section_order=data["section"],
@@ -499,9 +514,9 @@ def question_remove(request: PlanRequest, template_pk: int, key: str) -> HttpRes
     plan = _plan(request)
     template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
     try:
-        new = services.question_remove(
+        new = questionnaire_services.question_remove(
             template=template,
-            user=request.user,
+            user=_user(request),
             expected_version=parse_version(request.POST.get("version")),
             key=key,
         )
@@ -519,9 +534,9 @@ def section_add(request: PlanRequest, template_pk: int) -> HttpResponse:
     form = SectionForm(request.POST or None, template=template)
 
     def call(data: dict[str, Any]) -> QuestionnaireTemplate:
-        return services.section_add(
+        return questionnaire_services.section_add(
             template=template,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             title=data["title"],
             help=data["help"],
@@ -547,9 +562,9 @@ def campaign_create(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign = services.campaign_send(
+            campaign = campaign_services.campaign_send(
                 plan=plan,
-                user=request.user,
+                user=_user(request),
                 name=data["name"],
                 template=data["template"],
                 due_date=data["due_date"],
@@ -610,8 +625,8 @@ def campaign_remind(request: PlanRequest, campaign_pk: int) -> HttpResponse:
         assessments = assessments.filter(pk__in=ids)
     elif request.POST.get("only") == "overdue":
         assessments = assessments.filter(due_date__lt=timezone.localdate())
-    count = services.assessment_remind(
-        assessments=list(assessments), user=request.user, base_url=_base_url(request)
+    count = campaign_services.assessment_remind(
+        assessments=list(assessments), user=_user(request), base_url=_base_url(request)
     )
     messages.success(request, f"Reminder emailed for {count} BIA{'s' if count != 1 else ''}.")
     return redirect("bia_campaign_detail", plan_pk=plan.pk, campaign_pk=campaign.pk)
@@ -756,12 +771,12 @@ def answer_save(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     error = ""
     conflict: EditConflict | None = None
     try:
-        answer: Answer | None = services.answer_save(
+        answer: Answer | None = answer_services.answer_save(
             assessment=assessment,
             question=question,
             cell=cell,
             raw=raw,
-            user=request.user,
+            user=_user(request),
             expected_version=expected,
             source_interview=interview,
             source_workshop=workshop,
@@ -849,10 +864,10 @@ def _assessment_page(request: PlanRequest, assessment: Assessment, **extra: Any)
 def assessment_submit(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     try:
-        services.assessment_submit(
-            assessment=assessment, user=request.user, site=_base_url(request)
+        assessment_services.assessment_submit(
+            assessment=assessment, user=_user(request), site=_base_url(request)
         )
-    except services.MissingAnswers as exc:
+    except assessment_services.MissingAnswers as exc:
         return _assessment_page(request, assessment, missing=exc.questions, status=400)
     except ValidationError as exc:
         return _assessment_page(
@@ -871,13 +886,13 @@ def assessment_review(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            services.assessment_approve(assessment=assessment, user=request.user)
+            assessment_services.assessment_approve(assessment=assessment, user=_user(request))
             messages.success(request, "BIA approved; its answers are now locked.")
         elif decision == "return":
             form = ReturnForm(request.POST)
             comment = form.data.get("comment", "")
-            services.assessment_return(
-                assessment=assessment, user=request.user, comment=str(comment)
+            assessment_services.assessment_return(
+                assessment=assessment, user=_user(request), comment=str(comment)
             )
             messages.success(request, "BIA returned to its owner with your comment.")
         else:
@@ -898,8 +913,8 @@ def assessment_review(request: PlanRequest, assessment_pk: int) -> HttpResponse:
 def assessment_revise(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     try:
-        new = services.assessment_revise(
-            assessment=assessment, user=request.user, reason=request.POST.get("reason", "")
+        new = assessment_services.assessment_revise(
+            assessment=assessment, user=_user(request), reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
         return _assessment_page(
@@ -938,12 +953,12 @@ def interview_create(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.interview_create(
+            interview_services.interview_create(
                 plan=plan,
-                user=request.user,
+                user=_user(request),
                 function=data["function"],
                 interviewee=data["interviewee"],
-                interviewer=data["interviewer"] or request.user,
+                interviewer=data["interviewer"] or _user(request),
                 held_at=data["held_at"],
                 notes=data["notes"],
                 reason=data["reason"],
@@ -974,13 +989,13 @@ def interview_edit(request: PlanRequest, interview_pk: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Any:
-        return services.interview_update(
+        return interview_services.interview_update(
             interview=interview,
-            user=request.user,
+            user=_user(request),
             expected_version=data["version"],
             reason=data["reason"],
             ticket=data["ticket"],
-            **{f: data[f] for f in services.INTERVIEW_EDITABLE_FIELDS},
+            **{f: data[f] for f in interview_services.INTERVIEW_EDITABLE_FIELDS},
         )
 
     return _edit_page(
@@ -1014,9 +1029,9 @@ def workshop_create(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            workshop = services.workshop_create(
+            workshop = workshop_services.workshop_create(
                 plan=plan,
-                user=request.user,
+                user=_user(request),
                 title=data["title"],
                 held_on=data["held_on"],
                 functions=data["functions"],
@@ -1096,15 +1111,15 @@ def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     plan = _plan(request)
     workshop = get_object_or_404(Workshop, pk=workshop_pk, plan=plan)
     name = request.POST.get("field", "")
-    if name not in services.WORKSHOP_AUTOSAVE_FIELDS:
+    if name not in workshop_services.WORKSHOP_AUTOSAVE_FIELDS:
         raise Http404("No such field.")
     value = request.POST.get("value", "")
     status = 200
     conflict = None
     try:
-        workshop = services.workshop_update_field(
+        workshop = workshop_services.workshop_update_field(
             workshop=workshop,
-            user=request.user,
+            user=_user(request),
             field=name,
             value=value,
             expected_version=parse_version(request.POST.get("version")),
@@ -1159,9 +1174,9 @@ def action_add(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_add(
+            workshop_services.action_add(
                 workshop=workshop,
-                user=request.user,
+                user=_user(request),
                 text=data["text"],
                 owner=data["owner"],
                 due_date=data["due_date"],
@@ -1193,9 +1208,9 @@ def action_done(request: PlanRequest, action_pk: int) -> HttpResponse:
     action = get_object_or_404(ActionItem, pk=action_pk, workshop__plan=plan)
     status = 200
     try:
-        services.action_set_done(
+        workshop_services.action_set_done(
             action=action,
-            user=request.user,
+            user=_user(request),
             done=request.POST.get("done") == "1",
             expected_version=parse_version(request.POST.get("version")),
         )

@@ -122,16 +122,18 @@ class Material:
 
 @pytest.fixture
 def material(db: None) -> Material:
-    from bia import services as bia_services
     from bia.models import ImpactSettings
+    from bia.services.functions import function_create
+    from bia.services.questionnaires import template_create_default
+    from bia.services.scales import impact_scales_ensure
     from inventory.models import Dependency
     from tests.factories import PlanFactory, UserFactory
 
     user = UserFactory.create(username="walker")
     plan = PlanFactory.create()
-    bia_services.impact_scales_ensure(plan=plan, user=user)
-    template = bia_services.template_create_default(plan=plan, user=user)
-    function = bia_services.function_create(plan=plan, user=user, name="Student printing")
+    impact_scales_ensure(plan=plan, user=user)
+    template = template_create_default(plan=plan, user=user)
+    function = function_create(plan=plan, user=user, name="Student printing")
     values = {
         "plan": plan,
         "function": function,

@@ -77,7 +77,7 @@ def test_every_input_table_has_a_path_to_its_plan() -> None:
 def test_a_questionnaire_in_a_new_plan_leaves_the_demo_analysis_fresh(
     demo: dict[str, Any],
 ) -> None:
-    from bia.services import template_create_default
+    from bia.services.questionnaires import template_create_default
 
     other = PlanFactory.create()
     template_create_default(plan=other, user=demo["users"]["manager"])

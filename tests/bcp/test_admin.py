@@ -94,12 +94,12 @@ def test_users_and_groups_stay_editable(superuser: Any) -> None:
 def test_an_approved_answer_cannot_be_changed_reverted_or_deleted_in_the_admin(
     people: PlanPeople, superuser: Any
 ) -> None:
-    from bia import services
+    from bia.services.assessments import assessment_approve, assessment_submit
 
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    submitted = services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
-    approved = services.assessment_approve(assessment=submitted, user=people.manager)
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    approved = assessment_approve(assessment=submitted, user=people.manager)
     assert approved.state == AssessmentState.APPROVED
     answer = Answer.objects.filter(assessment=approved, cell="").first()
     assert answer is not None

@@ -10,7 +10,7 @@ from analysis.programme import BudgetSpent, GapPoint, RequiredObjective
 from bcp.charts import budget_chart, gaps_over_time, rpo_chart
 from bcp.models import Plan
 from bcp.portfolio import procedure_fit, readiness_rows
-from bia.services import function_create
+from bia.services.functions import function_create
 from incidents.exercises import schedule_set
 from tests.conftest import PlanPeople, client_for
 

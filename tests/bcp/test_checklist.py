@@ -13,8 +13,9 @@ from analysis.models import AnalysisRun
 from analysis.services import analysis_run_execute, analysis_run_start
 from bcp.checklist import Checklist, first_run_checklist
 from bcp.models import Job
-from bia import services as bia_services
 from bia.models import Assessment, AssessmentState, BusinessFunction
+from bia.services.functions import function_create, function_update
+from bia.services.questionnaires import template_create_default
 from inventory.models import Dependency
 from tests.conftest import PlanPeople, client_for
 from tests.documents.factories import PlanVersionFactory
@@ -32,13 +33,11 @@ def _status(checklist: Checklist, key: str) -> str:
 
 
 def _function(people: PlanPeople, name: str, *, owner: Any = None) -> BusinessFunction:
-    return bia_services.function_create(
-        plan=people.plan, user=people.manager, name=name, owner=owner
-    )
+    return function_create(plan=people.plan, user=people.manager, name=name, owner=owner)
 
 
 def _reviewed_bia(function: BusinessFunction, people: PlanPeople, state: str) -> None:
-    template = bia_services.template_create_default(
+    template = template_create_default(
         plan=function.plan, user=people.manager, name=f"BIA of {function.name}"
     )
     revision = Assessment.objects.filter(function=function).count() + 1
@@ -80,7 +79,7 @@ def test_functions_are_done_only_when_each_has_an_owner(people: PlanPeople) -> N
     assert not _ticks(checklist)["functions"]
     assert _status(checklist, "functions") == ("2 functions; without an owner: “Print accounting”.")
     accounting = BusinessFunction.objects.get(name="Print accounting")
-    bia_services.function_update(
+    function_update(
         function=accounting,
         user=people.manager,
         expected_version=accounting.version,

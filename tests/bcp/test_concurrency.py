@@ -117,10 +117,10 @@ def test_an_autosave_without_a_usable_version_does_not_overwrite_an_answer(
 
 
 def test_a_workshop_autosave_without_a_version_does_not_overwrite(people: PlanPeople) -> None:
-    from bia import services as bia_services
+    from bia.services.workshops import workshop_create
 
     world = bia_world(people)
-    workshop = bia_services.workshop_create(
+    workshop = workshop_create(
         plan=world.plan,
         user=people.manager,
         title="Print BIA",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import ChainEntry
 from bcp.dashboard import changes_since_published, deadlines, member_todos
 from bcp.models import Membership, Plan
-from bia import services as bia_services
+from bia.services.functions import function_create
 from documents.models import PlanVersion
 from documents.selectors import changed_since_versions
 from tests.conftest import PlanPeople, client_for
@@ -27,7 +27,7 @@ def _published(plan: Plan, number: int = 1) -> PlanVersion:
 
 
 def _add_function(plan: Plan, user: Any, name: str = "Scanning") -> None:
-    bia_services.function_create(plan=plan, user=user, name=name)
+    function_create(plan=plan, user=user, name=name)
 
 
 def test_a_published_plan_is_not_changed_since_its_version_until_its_data_changes(

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from bcp.models import Role
 from bcp.notifications import Notice, managers_notify
-from bia import services as bia_services
+from bia.services.assessments import assessment_submit
 from documents import signoff
 from documents.models import PlanVersion, SignOffRequest
 from notifications.models import Kind
@@ -39,7 +39,7 @@ def test_a_submitted_bia_emails_each_manager_once_it_commits(
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        submitted = bia_services.assessment_submit(
+        submitted = assessment_submit(
             assessment=world.own_assessment, user=people.stakeholder, site="https://bc.example"
         )
         assert mailoutbox == []  # nothing leaves before the commit

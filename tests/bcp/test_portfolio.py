@@ -14,8 +14,9 @@ from analysis.services import analysis_run_execute, analysis_run_start
 from bcp.concurrency import save_locked
 from bcp.models import Job, Plan, Role
 from bcp.portfolio import readiness_rows, rto_counts
-from bia import services as bia_services
 from bia.models import Assessment, AssessmentState, BusinessFunction
+from bia.services.functions import function_create
+from bia.services.questionnaires import template_create_default
 from documents.models import PlanVersion, SignOffRequest
 from tests.conftest import PlanPeople, client_for
 from tests.documents.factories import PlanVersionFactory, SignOffRequestFactory
@@ -25,11 +26,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _function(plan: Plan, user: Any, name: str) -> BusinessFunction:
-    return bia_services.function_create(plan=plan, user=user, name=name)
+    return function_create(plan=plan, user=user, name=name)
 
 
 def _reviewed_bia(function: BusinessFunction, user: Any, state: str) -> None:
-    template = bia_services.template_create_default(
+    template = template_create_default(
         plan=function.plan, user=user, name=f"BIA of {function.name}"
     )
     Assessment.objects.create(

@@ -7,8 +7,9 @@ import pytest
 from audit.rollback import RollbackRefused, object_rollback
 from bcp import services as bcp_services
 from bcp.models import Membership, Role
-from bia import services as bia_services
 from bia.models import Answer
+from bia.services.answers import answer_save
+from bia.services.assessments import assessment_approve, assessment_submit
 from tests.bia.factories import bia_world, fill_required, seen_version
 from tests.conftest import PlanPeople
 
@@ -21,17 +22,15 @@ def test_an_answer_of_an_approved_bia_cannot_be_restored_to_an_older_value(
     world = bia_world(people)
     question = world.question("purpose")
     fill_required(world, world.own_assessment, people.stakeholder)
-    bia_services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=question,
         raw=["Printing for everyone"],
         user=people.stakeholder,
         expected_version=seen_version(world.own_assessment, question),
     )
-    submitted = bia_services.assessment_submit(
-        assessment=world.own_assessment, user=people.stakeholder
-    )
-    bia_services.assessment_approve(assessment=submitted, user=people.manager)
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assessment_approve(assessment=submitted, user=people.manager)
     answer = Answer.objects.get(assessment=world.own_assessment, question=question)
     older = answer.history.order_by("history_id").first()
     assert older is not None

@@ -12,7 +12,6 @@ from analysis.models import AnalysisSettings
 from analysis.services import analysis_settings_for, analysis_settings_update
 from bcp.models import Plan
 from bcp.starting import SetUp, Start, StartingPoint, plan_create_started
-from bia import services as bia_services
 from bia.defaults import DEFAULT_CATEGORIES, DEFAULT_SECTIONS
 from bia.models import (
     Assessment,
@@ -23,6 +22,9 @@ from bia.models import (
     QuestionnaireTemplate,
     default_horizons,
 )
+from bia.services.functions import function_create
+from bia.services.questionnaires import template_revise
+from bia.services.scales import impact_category_update, impact_settings_update
 from inventory import services as inventory_services
 from inventory.models import Technique
 from inventory.techniques import FIELDS, default_techniques
@@ -82,7 +84,7 @@ def edited_source(people: PlanPeople) -> Plan:
     source, _set_up = _create(people.manager, StartingPoint(Start.DEFAULTS), name="Printing")
     user = people.manager
     settings = ImpactSettings.objects.get(plan=source)
-    bia_services.impact_settings_update(
+    impact_settings_update(
         impact_settings=settings,
         user=user,
         expected_version=settings.version,
@@ -92,7 +94,7 @@ def edited_source(people: PlanPeople) -> Plan:
         currency="eur",
     )
     safety = ImpactCategory.objects.get(plan=source, key="safety")
-    bia_services.impact_category_update(
+    impact_category_update(
         category=safety,
         user=user,
         expected_version=safety.version,
@@ -104,7 +106,7 @@ def edited_source(people: PlanPeople) -> Plan:
     def drop_affected(new: QuestionnaireTemplate) -> None:
         Question.objects.get(section__template=new, key="affected").delete()
 
-    bia_services.template_revise(
+    template_revise(
         template=template,
         user=user,
         expected_version=template.version,
@@ -122,7 +124,7 @@ def edited_source(people: PlanPeople) -> Plan:
     analysis_settings_update(
         plan=source, user=user, expected_version=current.version, monte_carlo_samples=50_000
     )
-    function = bia_services.function_create(plan=source, user=user, name="Staff printing")
+    function = function_create(plan=source, user=user, name="Staff printing")
     assert function.pk is not None
     return source
 

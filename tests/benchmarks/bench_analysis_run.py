@@ -94,7 +94,6 @@ from analysis.services import ANALYSIS_TASK, analysis_run_execute, analysis_sett
 from bcp.history import change_context  # noqa: E402
 from bcp.models import Job, Plan  # noqa: E402
 from bcp.services import plan_create  # noqa: E402
-from bia import services as bia_services  # noqa: E402
 from bia.models import (  # noqa: E402
     Answer,
     Assessment,
@@ -104,6 +103,12 @@ from bia.models import (  # noqa: E402
     Question,
     QuestionType,
 )
+from bia.services.answers import clean_answer  # noqa: E402
+from bia.services.assessments import assessment_approve, assessment_submit  # noqa: E402
+from bia.services.campaigns import campaign_send  # noqa: E402
+from bia.services.common import cell_key  # noqa: E402
+from bia.services.questionnaires import template_create_default  # noqa: E402
+from bia.services.scales import impact_scales_ensure  # noqa: E402
 from inventory.models import (  # noqa: E402
     Component,
     ComponentKind,
@@ -375,9 +380,9 @@ def answer_bias(
     than the runs we measure. Submitting and approving go through the services, which
     check that every required question is answered.
     """
-    bia_services.impact_scales_ensure(plan=plan, user=manager)
-    template = bia_services.template_create_default(plan=plan, user=manager)
-    campaign = bia_services.campaign_send(
+    impact_scales_ensure(plan=plan, user=manager)
+    template = template_create_default(plan=plan, user=manager)
+    campaign = campaign_send(
         plan=plan,
         user=manager,
         name="Benchmark BIA round",
@@ -408,18 +413,19 @@ def answer_bias(
             counts["unanswered"] += 1
             continue
         owner = assessment.function.owner
+        assert owner is not None
         with change_context(user=owner, reason="Benchmark answers"):
             severity = rng.randint(0, 4)
             for category in categories:
                 for hours, level in zip(
                     horizons, _levels(rng, len(horizons), severity), strict=True
                 ):
-                    cell = bia_services.cell_key(category.key, hours)
+                    cell = cell_key(category.key, hours)
                     Answer.objects.create(
                         assessment=assessment,
                         question=grid,
                         cell=cell,
-                        value=bia_services.clean_answer(grid, [str(level)], cell=cell),
+                        value=clean_answer(grid, [str(level)], cell=cell),
                         answered_by=owner,
                     )
                     counts["answers"] += 1
@@ -429,13 +435,13 @@ def answer_bias(
                 Answer.objects.create(
                     assessment=assessment,
                     question=questions[key],
-                    value=bia_services.clean_answer(questions[key], [make()]),
+                    value=clean_answer(questions[key], [make()]),
                     answered_by=owner,
                 )
                 counts["answers"] += 1
-        submitted = bia_services.assessment_submit(assessment=assessment, user=owner)
+        submitted = assessment_submit(assessment=assessment, user=owner)
         if draw < APPROVED_SHARE:
-            bia_services.assessment_approve(assessment=submitted, user=manager)
+            assessment_approve(assessment=submitted, user=manager)
             counts["approved"] += 1
         else:
             counts["submitted"] += 1

@@ -11,7 +11,6 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from bcp.models import Plan
-from bia import services
 from bia.models import (
     Assessment,
     BusinessFunction,
@@ -21,6 +20,14 @@ from bia.models import (
     QuestionnaireTemplate,
     Workshop,
 )
+from bia.services.answers import answer_save
+from bia.services.campaigns import campaign_send
+from bia.services.common import cell_key
+from bia.services.functions import function_create
+from bia.services.interviews import interview_create
+from bia.services.questionnaires import template_create_default
+from bia.services.scales import grid_cells, impact_scales_ensure
+from bia.services.workshops import workshop_create
 from tests.factories import PlanFactory
 
 
@@ -70,15 +77,13 @@ def bia_world(people: Any) -> BiaWorld:
             workshop=Workshop.objects.get(plan=plan),
         )
     manager = people.manager
-    services.impact_scales_ensure(plan=plan, user=manager)
-    template = services.template_create_default(plan=plan, user=manager)
-    own = services.function_create(
+    impact_scales_ensure(plan=plan, user=manager)
+    template = template_create_default(plan=plan, user=manager)
+    own = function_create(
         plan=plan, user=manager, name="Student printing", owner=people.stakeholder
     )
-    other = services.function_create(
-        plan=plan, user=manager, name="Print accounting", owner=people.manager
-    )
-    services.campaign_send(
+    other = function_create(plan=plan, user=manager, name="Print accounting", owner=people.manager)
+    campaign_send(
         plan=plan,
         user=manager,
         name="Test campaign",
@@ -87,14 +92,14 @@ def bia_world(people: Any) -> BiaWorld:
         functions=[own, other],
         notify=False,
     )
-    services.interview_create(
+    interview_create(
         plan=plan,
         user=manager,
         function=own,
         interviewee="Head of Library",
         held_at=timezone.now(),
     )
-    services.workshop_create(
+    workshop_create(
         plan=plan,
         user=manager,
         title="Printing workshop",
@@ -112,18 +117,18 @@ def seen_version(assessment: Assessment, question: Any, cell: str = "") -> int:
 
 def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: int = 1) -> None:
     """Answer every required question of an assessment (each grid cell with ``grid``)."""
-    categories, horizons = services.grid_cells(assessment.plan)
+    categories, horizons = grid_cells(assessment.plan)
     grid_question = world.question("impact_grid", assessment)
     for category in categories:
         for hours in horizons:
-            services.answer_save(
+            answer_save(
                 assessment=assessment,
                 question=grid_question,
-                cell=services.cell_key(category.key, hours),
+                cell=cell_key(category.key, hours),
                 raw=[str(grid)],
                 user=user,
                 expected_version=seen_version(
-                    assessment, grid_question, services.cell_key(category.key, hours)
+                    assessment, grid_question, cell_key(category.key, hours)
                 ),
             )
     for key, value in (
@@ -132,7 +137,7 @@ def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: i
         ("minimum_service", "50"),
         ("it_services", "Print server\nFind-Me release"),
     ):
-        services.answer_save(
+        answer_save(
             assessment=assessment,
             question=world.question(key, assessment),
             raw=[value],

@@ -12,7 +12,8 @@ from typing import Any
 
 from bcp.permissions import Capability
 from bia.models import ActionItem, FunctionDependency, ImpactCategory
-from bia.services import action_add, dependency_add
+from bia.services.functions import dependency_add
+from bia.services.workshops import action_add
 from tests.bia.factories import bia_world
 from tests.permission_cases import UrlCase
 

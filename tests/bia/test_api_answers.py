@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from bia import services
 from bia.models import Answer, Assessment
+from bia.services.assessments import assessment_submit
+from bia.services.common import cell_key
+from bia.services.scales import grid_cells
 from tests.bia.factories import BiaWorld, bia_world, fill_required
 from tests.conftest import PlanPeople, bearer_client
 
@@ -44,8 +46,8 @@ def test_the_owner_answers_their_functions_bia_and_history_names_the_token(
 
 
 def test_a_grid_cell_is_answered_by_its_cell_key(people: PlanPeople, world: BiaWorld) -> None:
-    categories, horizons = services.grid_cells(world.plan)
-    cell = services.cell_key(categories[0].key, horizons[0])
+    categories, horizons = grid_cells(world.plan)
+    cell = cell_key(categories[0].key, horizons[0])
     body = {"question": "impact_grid", "cell": cell, "value": 3}
     response = _put(bearer_client(people.stakeholder), _url(world, world.own_assessment), body)
     assert response.status_code == 200, response.json()
@@ -101,7 +103,7 @@ def test_a_value_the_question_refuses_is_a_422_with_the_pages_message(
 
 def test_a_submitted_bia_is_not_answered_any_more(people: PlanPeople, world: BiaWorld) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
-    services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     body = {"question": "purpose", "value": "Too late", "version": 1}
     response = _put(bearer_client(people.stakeholder), _url(world, world.own_assessment), body)
     assert response.status_code == 422

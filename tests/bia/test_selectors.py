@@ -9,7 +9,6 @@ import pytest
 
 from analysis.engine.objectives import maximum_tolerable_period
 from bcp.demo import demo_load
-from bia import services
 from bia.exports import answers_dataset, export_bytes, neutralise
 from bia.models import Answer, Assessment, BusinessFunction
 from bia.selectors import (
@@ -19,6 +18,9 @@ from bia.selectors import (
     plan_impact_assessments,
     plan_snapshot,
 )
+from bia.services.answers import answer_save
+from bia.services.assessments import assessment_approve, assessment_revise, assessment_submit
+from bia.services.functions import function_create
 from tests.bia.factories import BiaWorld, bia_world, fill_required, seen_version
 from tests.conftest import PlanPeople
 
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _cell(world: BiaWorld, assessment: Assessment, user: Any, cell: str, level: int) -> None:
-    services.answer_save(
+    answer_save(
         assessment=assessment,
         question=world.question("impact_grid", assessment),
         cell=cell,
@@ -40,8 +42,8 @@ def _approved_with_operational_3_at_a_day(world: BiaWorld, people: PlanPeople) -
     assessment = world.own_assessment
     fill_required(world, assessment, people.stakeholder, grid=1)
     _cell(world, assessment, people.stakeholder, "operational@24", 3)
-    submitted = services.assessment_submit(assessment=assessment, user=people.stakeholder)
-    return services.assessment_approve(assessment=submitted, user=people.manager)
+    submitted = assessment_submit(assessment=assessment, user=people.stakeholder)
+    return assessment_approve(assessment=submitted, user=people.manager)
 
 
 def test_no_reviewed_bia_means_no_impact_assessment(people: PlanPeople) -> None:
@@ -67,7 +69,7 @@ def test_peak_periods_score_impacts_at_peak(people: PlanPeople) -> None:
     world = bia_world(people)
     assessment = world.own_assessment
     fill_required(world, assessment, people.stakeholder, grid=1)
-    services.answer_save(
+    answer_save(
         assessment=assessment,
         question=world.question("peak_periods"),
         raw=["Coursework deadlines"],
@@ -75,8 +77,8 @@ def test_peak_periods_score_impacts_at_peak(people: PlanPeople) -> None:
         expected_version=0,
     )
     _cell(world, assessment, people.stakeholder, "customer@4", 2)
-    submitted = services.assessment_submit(assessment=assessment, user=people.stakeholder)
-    services.assessment_approve(assessment=submitted, user=people.manager)
+    submitted = assessment_submit(assessment=assessment, user=people.stakeholder)
+    assessment_approve(assessment=submitted, user=people.manager)
     engine_input = function_impact_assessment(world.own)
     assert engine_input is not None and engine_input.peak_uplift == 1
     assert maximum_tolerable_period(engine_input).hours == 4
@@ -85,9 +87,9 @@ def test_peak_periods_score_impacts_at_peak(people: PlanPeople) -> None:
 def test_the_latest_approved_answers_win_over_a_later_submission(people: PlanPeople) -> None:
     world = bia_world(people)
     approved = _approved_with_operational_3_at_a_day(world, people)
-    revision = services.assessment_revise(assessment=approved, user=people.stakeholder)
+    revision = assessment_revise(assessment=approved, user=people.stakeholder)
     _cell(world, revision, people.stakeholder, "operational@24", 1)
-    services.assessment_submit(assessment=revision, user=people.stakeholder)
+    assessment_submit(assessment=revision, user=people.stakeholder)
     answers = function_answer_set(world.own)
     assert answers is not None and answers.assessment_id == approved.pk
 
@@ -135,7 +137,7 @@ def test_the_export_has_one_row_per_function_and_opens_in_a_spreadsheet(
 ) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=world.question("workaround"),
         raw=["=cmd|' /C calc'!A0"],
@@ -182,7 +184,7 @@ def test_the_whole_plan_reads_in_a_fixed_number_of_queries(
     world = bia_world(people)
     _approved_with_operational_3_at_a_day(world, people)
     fill_required(world, world.other_assessment, people.manager, grid=2)
-    services.assessment_submit(assessment=world.other_assessment, user=people.manager)
+    assessment_submit(assessment=world.other_assessment, user=people.manager)
     with django_assert_max_num_queries(5):
         inputs = plan_impact_assessments(people.plan)
     assert inputs == {
@@ -193,7 +195,7 @@ def test_the_whole_plan_reads_in_a_fixed_number_of_queries(
 
 def test_the_plan_export_lists_functions_without_a_bia_too(people: PlanPeople) -> None:
     world = bia_world(people)
-    services.function_create(plan=people.plan, user=people.manager, name="Scanning")
+    function_create(plan=people.plan, user=people.manager, name="Scanning")
     data = answers_dataset(people.plan)
     assert [row[0] for row in data] == ["Print accounting", "Scanning", "Student printing"]
     assert data[1][3] == "No BIA yet"

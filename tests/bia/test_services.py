@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bcp.concurrency import EditConflict
-from bia import services
 from bia.models import (
     Answer,
     AssessmentState,
@@ -18,6 +17,18 @@ from bia.models import (
     QuestionnaireTemplate,
     Workshop,
 )
+from bia.services.answers import answer_save
+from bia.services.assessments import (
+    MissingAnswers,
+    assessment_approve,
+    assessment_return,
+    assessment_revise,
+    assessment_submit,
+)
+from bia.services.campaigns import assessment_remind, campaign_send
+from bia.services.questionnaires import question_save, section_add
+from bia.services.scales import impact_scales_ensure, impact_settings_update
+from bia.services.workshops import workshop_update_field
 from tests.bia.factories import BusinessFunctionFactory, bia_world, fill_required, seen_version
 from tests.conftest import PlanPeople
 
@@ -25,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_default_scales_have_six_categories_described_level_by_level(people: PlanPeople) -> None:
-    services.impact_scales_ensure(plan=people.plan, user=people.manager)
+    impact_scales_ensure(plan=people.plan, user=people.manager)
     categories = list(ImpactCategory.objects.filter(plan=people.plan))
     assert [c.key for c in categories] == [
         "financial",
@@ -43,16 +54,16 @@ def test_default_scales_have_six_categories_described_level_by_level(people: Pla
 
 
 def test_ensuring_default_scales_twice_changes_nothing(people: PlanPeople) -> None:
-    services.impact_scales_ensure(plan=people.plan, user=people.manager)
+    impact_scales_ensure(plan=people.plan, user=people.manager)
     before = ImpactCategory.history.count()
-    services.impact_scales_ensure(plan=people.plan, user=people.manager)
+    impact_scales_ensure(plan=people.plan, user=people.manager)
     assert ImpactCategory.history.count() == before
 
 
 def test_a_horizon_list_that_does_not_increase_is_a_field_error(people: PlanPeople) -> None:
-    settings = services.impact_scales_ensure(plan=people.plan, user=people.manager)
+    settings = impact_scales_ensure(plan=people.plan, user=people.manager)
     with pytest.raises(ValidationError) as excinfo:
-        services.impact_settings_update(
+        impact_settings_update(
             impact_settings=settings,
             user=people.manager,
             expected_version=settings.version,
@@ -68,7 +79,7 @@ def test_a_horizon_list_that_does_not_increase_is_a_field_error(people: PlanPeop
 def test_an_out_of_range_severity_is_refused_with_a_clear_message(people: PlanPeople) -> None:
     world = bia_world(people)
     with pytest.raises(ValidationError, match="Severity 7 is out of range"):
-        services.answer_save(
+        answer_save(
             assessment=world.own_assessment,
             question=world.question("impact_grid"),
             cell="financial@1",
@@ -81,7 +92,7 @@ def test_an_out_of_range_severity_is_refused_with_a_clear_message(people: PlanPe
 def test_a_negative_duration_is_refused(people: PlanPeople) -> None:
     world = bia_world(people)
     with pytest.raises(ValidationError, match="cannot be negative"):
-        services.answer_save(
+        answer_save(
             assessment=world.own_assessment,
             question=world.question("data_loss"),
             raw=["-4 h"],
@@ -92,7 +103,7 @@ def test_a_negative_duration_is_refused(people: PlanPeople) -> None:
 
 def test_durations_are_stored_in_hours(people: PlanPeople) -> None:
     world = bia_world(people)
-    answer = services.answer_save(
+    answer = answer_save(
         assessment=world.own_assessment,
         question=world.question("data_loss"),
         raw=["1.5 d"],
@@ -105,7 +116,7 @@ def test_durations_are_stored_in_hours(people: PlanPeople) -> None:
 def test_the_first_answer_moves_the_bia_to_in_progress(people: PlanPeople) -> None:
     world = bia_world(people)
     assert world.own_assessment.state == AssessmentState.NOT_STARTED
-    services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=world.question("purpose"),
         raw=["Printing"],
@@ -121,7 +132,7 @@ def test_a_second_save_of_the_same_answer_from_a_stale_version_is_refused_with_b
 ) -> None:
     world = bia_world(people)
     question = world.question("purpose")
-    first = services.answer_save(
+    first = answer_save(
         assessment=world.own_assessment,
         question=question,
         raw=["Theirs"],
@@ -129,7 +140,7 @@ def test_a_second_save_of_the_same_answer_from_a_stale_version_is_refused_with_b
         expected_version=0,
     )
     with pytest.raises(EditConflict) as excinfo:
-        services.answer_save(
+        answer_save(
             assessment=world.own_assessment,
             question=question,
             raw=["Mine"],
@@ -152,8 +163,8 @@ def test_saving_the_value_already_stored_never_conflicts(people: PlanPeople) -> 
         "question": question,
         "raw": ["Same"],
     }
-    services.answer_save(**kwargs, user=people.manager, expected_version=0)
-    answer = services.answer_save(**kwargs, user=people.stakeholder, expected_version=0)
+    answer_save(**kwargs, user=people.manager, expected_version=0)
+    answer = answer_save(**kwargs, user=people.stakeholder, expected_version=0)
     assert answer.value == "Same" and answer.version == 1
 
 
@@ -161,15 +172,15 @@ def test_a_submission_missing_required_answers_names_them_and_keeps_the_rest(
     people: PlanPeople,
 ) -> None:
     world = bia_world(people)
-    services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=world.question("purpose"),
         raw=["Printing for students"],
         user=people.stakeholder,
         expected_version=0,
     )
-    with pytest.raises(services.MissingAnswers) as excinfo:
-        services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    with pytest.raises(MissingAnswers) as excinfo:
+        assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     keys = [q.key for q in excinfo.value.questions]
     assert keys == ["impact_grid", "data_loss", "minimum_service", "it_services"]
     assert "How much recent work could be lost" in excinfo.value.messages[0]
@@ -181,10 +192,10 @@ def test_a_submission_missing_required_answers_names_them_and_keeps_the_rest(
 def test_approved_answers_are_locked(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    submitted = services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
-    approved = services.assessment_approve(assessment=submitted, user=people.manager)
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    approved = assessment_approve(assessment=submitted, user=people.manager)
     with pytest.raises(ValidationError, match="approved and locked"):
-        services.answer_save(
+        answer_save(
             assessment=approved,
             question=world.question("purpose"),
             raw=["Changed"],
@@ -196,9 +207,9 @@ def test_approved_answers_are_locked(people: PlanPeople) -> None:
 def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    submitted = services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
-    approved = services.assessment_approve(assessment=submitted, user=people.manager)
-    revision = services.assessment_revise(
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    approved = assessment_approve(assessment=submitted, user=people.manager)
+    revision = assessment_revise(
         assessment=approved, user=people.stakeholder, reason="New print contract"
     )
     approved.refresh_from_db()
@@ -211,14 +222,14 @@ def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(people: Pl
 def test_returning_a_bia_needs_a_comment_and_reopens_it(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    submitted = services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     with pytest.raises(ValidationError):
-        services.assessment_return(assessment=submitted, user=people.manager, comment=" ")
-    returned = services.assessment_return(
+        assessment_return(assessment=submitted, user=people.manager, comment=" ")
+    returned = assessment_return(
         assessment=submitted, user=people.manager, comment="The 1 d impact looks low"
     )
     assert returned.state == AssessmentState.RETURNED
-    services.answer_save(
+    answer_save(
         assessment=returned,
         question=world.question("purpose"),
         raw=["Printing for all students"],
@@ -233,14 +244,14 @@ def test_editing_a_template_creates_a_new_revision_and_answers_keep_theirs(
     people: PlanPeople,
 ) -> None:
     world = bia_world(people)
-    services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=world.question("purpose"),
         raw=["Printing"],
         user=people.stakeholder,
         expected_version=0,
     )
-    new = services.question_save(
+    new = question_save(
         template=world.template,
         user=people.manager,
         expected_version=world.template.version,
@@ -258,14 +269,10 @@ def test_editing_a_template_creates_a_new_revision_and_answers_keep_theirs(
 def test_revising_a_template_from_a_stale_version_is_refused(people: PlanPeople) -> None:
     world = bia_world(people)
     stale = world.template.version
-    services.section_add(
-        template=world.template, user=people.manager, expected_version=stale, title="Extra"
-    )
+    section_add(template=world.template, user=people.manager, expected_version=stale, title="Extra")
     latest = QuestionnaireTemplate.objects.get(family=world.template.family, is_latest=True)
     with pytest.raises(EditConflict):
-        services.section_add(
-            template=latest, user=people.manager, expected_version=0, title="Another"
-        )
+        section_add(template=latest, user=people.manager, expected_version=0, title="Another")
 
 
 def test_a_campaign_emails_each_owner_a_link_to_their_bias(
@@ -274,7 +281,7 @@ def test_a_campaign_emails_each_owner_a_link_to_their_bias(
     world = bia_world(people)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.campaign_send(
+        campaign = campaign_send(
             plan=people.plan,
             user=people.manager,
             name="Spring round",
@@ -294,7 +301,7 @@ def test_a_function_without_owner_cannot_be_sent(people: PlanPeople) -> None:
     world = bia_world(people)
     nobody = BusinessFunctionFactory.create(plan=people.plan, name="Unowned scanning")
     with pytest.raises(ValidationError, match="Unowned scanning"):
-        services.campaign_send(
+        campaign_send(
             plan=people.plan,
             user=people.manager,
             name="Round",
@@ -307,9 +314,9 @@ def test_a_function_without_owner_cannot_be_sent(people: PlanPeople) -> None:
 def test_reminders_go_to_unfinished_bias_only(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.other_assessment, people.manager)
-    services.assessment_submit(assessment=world.other_assessment, user=people.manager)
+    assessment_submit(assessment=world.other_assessment, user=people.manager)
     mail.outbox.clear()
-    count = services.assessment_remind(
+    count = assessment_remind(
         assessments=list(world.campaign.assessments.select_related("function__owner", "plan")),
         user=people.manager,
     )
@@ -323,7 +330,7 @@ def test_reminders_go_to_unfinished_bias_only(people: PlanPeople) -> None:
 def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -> None:
     world = bia_world(people)
     start = world.workshop.version
-    services.workshop_update_field(
+    workshop_update_field(
         workshop=world.workshop,
         user=people.manager,
         field="notes",
@@ -331,7 +338,7 @@ def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -
         expected_version=start,
         original="",
     )
-    updated = services.workshop_update_field(
+    updated = workshop_update_field(
         workshop=world.workshop,
         user=people.stakeholder,
         field="decisions",
@@ -346,7 +353,7 @@ def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -
 def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople) -> None:
     world = bia_world(people)
     start = world.workshop.version
-    services.workshop_update_field(
+    workshop_update_field(
         workshop=world.workshop,
         user=people.manager,
         field="notes",
@@ -355,7 +362,7 @@ def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople) -> None:
         original="",
     )
     with pytest.raises(EditConflict):
-        services.workshop_update_field(
+        workshop_update_field(
             workshop=world.workshop,
             user=people.stakeholder,
             field="notes",
@@ -368,7 +375,7 @@ def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople) -> None:
 
 def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> None:
     world = bia_world(people)
-    answer = services.answer_save(
+    answer = answer_save(
         assessment=world.own_assessment,
         question=world.question("purpose"),
         raw=["Printing"],
@@ -385,13 +392,13 @@ def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> 
 def test_a_cleared_answer_counts_as_missing(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=world.question("data_loss"),
         raw=[""],
         user=people.stakeholder,
         expected_version=seen_version(world.own_assessment, world.question("data_loss")),
     )
-    with pytest.raises(services.MissingAnswers) as excinfo:
-        services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    with pytest.raises(MissingAnswers) as excinfo:
+        assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     assert [q.key for q in excinfo.value.questions] == ["data_loss"]

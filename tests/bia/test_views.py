@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from bcp.concurrency import save_locked
 from bcp.history import change_context
-from bia import services
 from bia.models import Answer, Assessment, AssessmentState, Campaign, ImpactSettings
+from bia.services.answers import answer_save
+from bia.services.assessments import assessment_submit
+from bia.services.campaigns import campaign_send
+from bia.services.functions import dependency_add
 from tests.bia.factories import BiaWorld, BusinessFunctionFactory, bia_world, fill_required
 from tests.conftest import PlanPeople, client_for
 from tests.factories import MembershipFactory
@@ -216,7 +219,7 @@ def test_the_remind_action_emails_the_owner(people: PlanPeople) -> None:
 
 def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople) -> None:
     world = bia_world(people)
-    services.campaign_send(
+    campaign_send(
         plan=world.plan,
         user=people.manager,
         name="Overdue round",
@@ -256,10 +259,10 @@ def _add_functions(world: BiaWorld, people: PlanPeople, count: int) -> None:
         function = BusinessFunctionFactory.create(
             plan=world.plan, name=f"Extra function {index}", owner=owner
         )
-        services.dependency_add(
+        dependency_add(
             function=function, user=people.manager, kind="supplier", name="Toner supplier"
         )
-        services.campaign_send(
+        campaign_send(
             plan=world.plan,
             user=people.manager,
             name=f"Round {index}",
@@ -293,7 +296,7 @@ def test_list_pages_keep_a_constant_query_count_as_rows_grow(
 
 def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> None:
     world = bia_world(people)
-    services.answer_save(
+    answer_save(
         assessment=world.own_assessment,
         question=world.question("data_loss"),
         raw=["4 h"],
@@ -356,14 +359,14 @@ def test_the_function_page_shows_the_workaround_of_the_reviewed_bia(people: Plan
     fill_required(world, assessment, people.stakeholder)
     for key, value in (("workaround", "USB printing in the library"), ("workaround_hours", "8 h")):
         question = world.question(key, assessment)
-        services.answer_save(
+        answer_save(
             assessment=assessment,
             question=question,
             raw=[value],
             user=people.stakeholder,
             expected_version=seen_version(assessment, question),
         )
-    services.assessment_submit(assessment=assessment, user=people.stakeholder)
+    assessment_submit(assessment=assessment, user=people.stakeholder)
     page = client_for(people.manager).get(_url("function_detail", world, function_pk=world.own.pk))
     body = page.content.decode()
     assert "USB printing in the library" in body and "(holds 8 h)" in body

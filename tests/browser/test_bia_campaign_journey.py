@@ -9,8 +9,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bcp.models import Role
-from bia import services
 from bia.models import Answer, Assessment, AssessmentState, ImpactSettings
+from bia.services.common import cell_key
+from bia.services.functions import function_create
+from bia.services.questionnaires import template_create_default
+from bia.services.scales import impact_scales_ensure, impact_settings_update
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
 from tests.helpers import browser_sign_in
 
@@ -38,8 +41,8 @@ def _plan_with_three_functions() -> Any:
     sam = UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder")
     MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
     MembershipFactory.create(plan=plan, user=sam, role=Role.STAKEHOLDER)
-    settings = services.impact_scales_ensure(plan=plan, user=maya)
-    services.impact_settings_update(
+    settings = impact_scales_ensure(plan=plan, user=maya)
+    impact_settings_update(
         impact_settings=settings,
         user=maya,
         expected_version=settings.version,
@@ -49,9 +52,9 @@ def _plan_with_three_functions() -> Any:
         currency="GBP",
         reason="Three horizons keep the journey short",
     )
-    services.template_create_default(plan=plan, user=maya)
+    template_create_default(plan=plan, user=maya)
     for name in ("Student printing", "Secure print release", "Branch printing"):
-        services.function_create(plan=plan, user=maya, name=name, owner=sam)
+        function_create(plan=plan, user=maya, name=name, owner=sam)
     return plan
 
 
@@ -116,7 +119,7 @@ def test_campaign_keyboard_answers_submission_and_approval(
         for a in Answer.objects.filter(assessment_id=pk, question__key="impact_grid")
     }
     assert grid == {
-        services.cell_key(category, hours): level
+        cell_key(category, hours): level
         for category, levels in LEVELS.items()
         for hours, level in zip((1, 4, 24), levels, strict=True)
     }

@@ -9,8 +9,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bcp.models import Role
-from bia import services
 from bia.models import ActionItem, Answer, Assessment, Workshop
+from bia.services.functions import function_create
+from bia.services.questionnaires import template_create_default
+from bia.services.scales import impact_scales_ensure
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
 from tests.helpers import browser_sign_in
 
@@ -32,10 +34,10 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
     MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
     MembershipFactory.create(plan=plan, user=mo, role=Role.MANAGER)
     MembershipFactory.create(plan=plan, user=sam, role=Role.STAKEHOLDER)
-    services.impact_scales_ensure(plan=plan, user=maya)
-    services.template_create_default(plan=plan, user=maya)
+    impact_scales_ensure(plan=plan, user=maya)
+    template_create_default(plan=plan, user=maya)
     for name in ("Branch printing", "Staff printing"):
-        services.function_create(plan=plan, user=maya, name=name, owner=sam)
+        function_create(plan=plan, user=maya, name=name, owner=sam)
     base = live_server.url
 
     first = browser.new_context()

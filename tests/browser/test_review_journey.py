@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bcp.models import Job
-from bia.services import function_create
+from bia.services.functions import function_create
 from inventory.services import component_create, dependency_create
 from notifications.models import Notification
 from review.models import FunctionFigures, ReviewTask

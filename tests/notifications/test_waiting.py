@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils import timezone
 
-from bia import services as bia_services
+from bia.services.assessments import assessment_submit
 from incidents import services as incident_services
 from incidents.models import IncidentStep
 from notifications import waiting
@@ -45,7 +45,7 @@ def test_a_function_owner_sees_the_bia_they_must_answer(people: PlanPeople) -> N
 def test_a_manager_sees_a_submitted_bia_to_approve(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    bia_services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     assert f"Approve or return the BIA of {world.own.name}" in _titles(people.manager, Section.BIAS)
     assert _titles(people.stakeholder, Section.BIAS) == []
 

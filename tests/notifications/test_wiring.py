@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bia import services as bia_services
+from bia.services.assessments import assessment_approve, assessment_return, assessment_submit
+from bia.services.campaigns import campaign_send
 from documents import services as document_services
 from documents import signoff
 from documents.models import ApproverPolicy, PaperSize
@@ -31,7 +32,7 @@ def test_a_campaign_puts_one_invitation_in_each_owners_inbox(
     world = bia_world(people)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        bia_services.campaign_send(
+        campaign_send(
             plan=people.plan,
             user=people.manager,
             name="Autumn round",
@@ -48,7 +49,7 @@ def test_a_campaign_puts_one_invitation_in_each_owners_inbox(
 def test_a_campaign_sent_without_notice_tells_no_one(people: PlanPeople) -> None:
     world = bia_world(people)
     Notification.objects.all().delete()
-    bia_services.campaign_send(
+    campaign_send(
         plan=people.plan,
         user=people.manager,
         name="Quiet round",
@@ -63,7 +64,7 @@ def test_a_campaign_sent_without_notice_tells_no_one(people: PlanPeople) -> None
 def test_a_submitted_bia_reaches_the_managers_inbox(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    bia_services.assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     (notice,) = _inbox(people.manager, Kind.BIA_SUBMITTED)
     assert notice.plan == people.plan
     assert notice.link == world.own_assessment.get_absolute_url()
@@ -72,12 +73,8 @@ def test_a_submitted_bia_reaches_the_managers_inbox(people: PlanPeople) -> None:
 def test_a_returned_bia_tells_its_owner_the_comment(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    submitted = bia_services.assessment_submit(
-        assessment=world.own_assessment, user=people.stakeholder
-    )
-    bia_services.assessment_return(
-        assessment=submitted, user=people.manager, comment="The RTO looks too long"
-    )
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assessment_return(assessment=submitted, user=people.manager, comment="The RTO looks too long")
     (notice,) = _inbox(people.stakeholder, Kind.BIA_RETURNED)
     assert "The RTO looks too long" in notice.body
 
@@ -85,10 +82,8 @@ def test_a_returned_bia_tells_its_owner_the_comment(people: PlanPeople) -> None:
 def test_an_approved_bia_tells_its_owner(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    submitted = bia_services.assessment_submit(
-        assessment=world.own_assessment, user=people.stakeholder
-    )
-    bia_services.assessment_approve(assessment=submitted, user=people.manager)
+    submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
+    assessment_approve(assessment=submitted, user=people.manager)
     (notice,) = _inbox(people.stakeholder, Kind.BIA_APPROVED)
     assert notice.title == f"BIA of {world.own.name} approved"
 
@@ -96,11 +91,10 @@ def test_an_approved_bia_tells_its_owner(people: PlanPeople) -> None:
 def test_an_owner_who_approves_their_own_bia_is_not_told(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.other_assessment, people.manager)
-    submitted = bia_services.assessment_submit(
-        assessment=world.other_assessment, user=people.manager
-    )
+    submitted = assessment_submit(assessment=world.other_assessment, user=people.manager)
     owner = submitted.function.owner
-    bia_services.assessment_approve(assessment=submitted, user=owner)
+    assert owner is not None
+    assessment_approve(assessment=submitted, user=owner)
     assert _inbox(owner, Kind.BIA_APPROVED) == []
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bcp.models import Job, Plan
 from bia.models import BusinessFunction
-from bia.services import function_create
+from bia.services.functions import function_create
 from inventory.models import Component
 from inventory.services import component_create, component_update, dependency_create
 from review.services import REVIEW_CHECK_KIND, review_check_execute, review_check_request

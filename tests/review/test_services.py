@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import ChainEntry
 from bcp.models import Job
-from bia.services import function_create
+from bia.services.functions import function_create
 from inventory.services import component_create
 from review.models import ReviewTask
 from review.services import REVIEW_CHECK_KIND, review_checks_suppressed, review_task_confirm

@@ -1,0 +1,82 @@
+"""Writes of interviews held with function owners.
+
+Each write runs inside ``change_context`` so history names who and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TypedDict, Unpack
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bcp.models import Plan
+from bia.models import (
+    BusinessFunction,
+    Interview,
+)
+
+INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "interviewer", "held_at", "notes")
+
+
+class InterviewChanges(TypedDict, total=False):
+    """The editable fields of an interview, as ``interview_update`` takes them."""
+
+    function: BusinessFunction
+    interviewee: str
+    interviewer: User | None
+    held_at: datetime.datetime
+    notes: str
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    plan: Plan,
+    user: User,
+    function: BusinessFunction,
+    interviewee: str,
+    held_at: datetime.datetime,
+    notes: str = "",
+    interviewer: User | None = None,
+    reason: str = "",
+) -> Interview:
+    if function.plan_id != plan.pk:
+        raise ValidationError({"function": "Choose a function of this plan."})
+    with change_context(user=user, reason=reason or f"Interview with {interviewee} recorded"):
+        interview = Interview(
+            plan=plan,
+            function=function,
+            interviewee=interviewee.strip(),
+            interviewer=interviewer or user,
+            held_at=held_at,
+            notes=notes,
+        )
+        interview.full_clean()
+        interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_update(
+    *,
+    interview: Interview,
+    user: User,
+    expected_version: int | None,
+    reason: str = "",
+    ticket: str = "",
+    **changes: Unpack[InterviewChanges],
+) -> Interview:
+    unknown = set(changes) - set(INTERVIEW_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with change_context(user=user, reason=reason or "Interview edited", ticket=ticket):
+        updated = save_if_current(
+            interview, expected_version=expected_version, changes=dict(changes)
+        )
+    assert isinstance(updated, Interview)
+    return updated
