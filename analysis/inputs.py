@@ -9,24 +9,20 @@ analysis reads has changed since a run; a change to another plan never moves it.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.db.models import ForeignKey, Max, Model, OneToOneField
 
-from analysis.engine import (
-    DEFAULT_NODE_LIMIT,
-    DEFAULT_TECHNIQUES,
-    AnalysisContext,
-    ImpactAssessment,
-    Technique,
-    topology_to_dict,
-)
+from analysis.engine.availability import DEFAULT_NODE_LIMIT
+from analysis.engine.figures import AnalysisContext
+from analysis.engine.objectives import ImpactAssessment
+from analysis.engine.techniques import DEFAULT_TECHNIQUES, Technique
 from analysis.engine.topology import Method
+from analysis.engine.topology_io import topology_to_dict
 from analysis.models import AgreedObjective, AnalysisSettings
+from bcp.canonical import inputs_sha256
 from bcp.models import Plan
 from inventory.topology import PlanTopology, plan_topology
 
@@ -273,25 +269,14 @@ def input_watermarks(plan_ids: list[int]) -> dict[int, dict[str, int]]:
     return marks
 
 
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def inputs_hash(inputs: AnalysisInputs) -> str:
     """sha256 of the canonical JSON of every engine input."""
     document = {
         "topology": topology_to_dict(inputs.topology.topology),
         "degraded": {k: list(v) for k, v in sorted(inputs.topology.degraded_requires.items())},
-        "assessments": {k: _jsonable(v) for k, v in sorted(inputs.assessments.items())},
-        "techniques": _jsonable(inputs.techniques),
-        "settings": _jsonable(inputs.settings),
-        "agreed": {k: _jsonable(v) for k, v in sorted(inputs.agreed.items())},
+        "assessments": dict(sorted(inputs.assessments.items())),
+        "techniques": inputs.techniques,
+        "settings": inputs.settings,
+        "agreed": dict(sorted(inputs.agreed.items())),
     }
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return inputs_sha256(document)

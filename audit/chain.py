@@ -3,8 +3,9 @@
 Verifying the chain (and the live data against it) is :mod:`audit.verify`.
 
 Canonical content of a historical row: a JSON object of its columns (attnames)
-with keys sorted, no whitespace, UTF-8, and values normalised so that the same
-row read back from the database always hashes the same:
+in the chain variant of :mod:`bcp.canonical` (keys sorted, no whitespace, UTF-8), with
+values normalised so that the same row read back from the database always hashes the
+same:
 
 - datetimes → ISO 8601 in UTC (``2026-03-01T09:30:00.123456+00:00``), dates and
   times → ISO 8601;
@@ -20,11 +21,7 @@ for a decimal column cannot make the two disagree.
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
-import decimal
 import hashlib
-import json
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +36,7 @@ from audit import tracking
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.tracking import plan_id_of
 from bcp.bulk import insert_rows
+from bcp.canonical import chain_json, chain_value
 
 # Arbitrary constant naming the chain's PostgreSQL advisory lock.
 CHAIN_LOCK_KEY = 7_220_415_001
@@ -47,41 +45,8 @@ CHAIN_LOCK_KEY = 7_220_415_001
 # --- canonical form and hashes ----------------------------------------------
 
 
-def canonical_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value.total_seconds())
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).hex()
-    if isinstance(value, dict):
-        return {str(k): canonical_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical_value(v) for v in value]
-    return str(value)
-
-
-# One encoder for every hash: json.dumps with these arguments would build a new one per call.
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
 # Values whose canonical form is themselves (exact types; subclasses take the long way).
 _AS_IS = frozenset({str, int, bool, type(None)})
-
-
-def canonical_json(data: Any) -> bytes:
-    """Keys sorted, no whitespace, UTF-8 without ASCII escaping, NaN refused."""
-    return _ENCODER.encode(data).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -92,12 +57,12 @@ def content_of(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
     content = {}
     for name in fields:
         value = row[name]
-        content[name] = value if type(value) in _AS_IS else canonical_value(value)
+        content[name] = value if type(value) in _AS_IS else chain_value(value)
     return content
 
 
 def content_hash_of(content: dict[str, Any]) -> str:
-    return sha256_hex(canonical_json(content))
+    return sha256_hex(chain_json(content))
 
 
 def entry_hash_of(
@@ -112,7 +77,7 @@ def entry_hash_of(
     object_repr: str,
 ) -> str:
     return sha256_hex(
-        canonical_json(
+        chain_json(
             {
                 "seq": seq,
                 "prev_hash": prev_hash,

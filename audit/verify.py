@@ -72,7 +72,7 @@ def parse_checkpoint(text: str) -> tuple[int, str]:
 # --- reading rows fast ------------------------------------------------------------------------
 
 # SQL that gives a timestamp column as its canonical text (ISO 8601 in UTC, as
-# audit.chain.canonical_value writes it: six fraction digits unless they are all
+# bcp.canonical.chain_value writes it: six fraction digits unless they are all
 # zero). SQLite holds what Django stored, ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in UTC.
 # Anything that comes out differently fails the fast check and is checked exactly.
 TIMESTAMP_SQL = {

@@ -43,7 +43,7 @@ Verdict = tuple[int, str, str, bool | None, bool | None]
 # Identifiers and labels are spliced into the SQL as literals; only these shapes are.
 _SAFE = re.compile(r"^[A-Za-z0-9_.,]+$")
 
-# Canonical ISO 8601 text in UTC, as audit.chain.canonical_value writes a datetime: six
+# Canonical ISO 8601 text in UTC, as bcp.canonical.chain_value writes a datetime: six
 # fraction digits unless they are all zero (the only place ".000000" can appear).
 _TIMESTAMP = (
     "replace(to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '')"
@@ -58,7 +58,7 @@ def _literal(text: str) -> str:
 
 
 def _json_value(field: models.Field[Any, Any], column: str, alias: str) -> str | None:
-    """SQL giving the column's value as audit.chain.canonical_json writes it, or None."""
+    """SQL giving the column's value as bcp.canonical.chain_json writes it, or None."""
     db_type = str(field.db_type(connections[alias]) or "")
     if db_type in ("integer", "bigint", "smallint"):
         value = f"{column}::text"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bcp.canonical import document_json
 from documents.fetcher import RestrictedURLFetcher
 from documents.rendering import Progress, RenderedPDF, _no_progress, plan_html, render_html_to_pdf
-from documents.snapshot import PlanSnapshot, canonical_json
+from documents.snapshot import PlanSnapshot
 
 SNAPSHOT_ATTACHMENT_NAME = "plan-snapshot.json"
 PDFA_VARIANT = "pdf/a-3b"
@@ -21,7 +22,7 @@ def snapshot_attachment(stored: dict[str, Any], fetcher: RestrictedURLFetcher) -
     from weasyprint import Attachment
 
     return Attachment(
-        string=canonical_json(stored).encode("utf-8"),
+        string=document_json(stored).encode("utf-8"),
         name=SNAPSHOT_ATTACHMENT_NAME,
         description="Continuity plan data snapshot (canonical JSON)",
         relationship="Data",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from analysis.engine import allowed_downtime
+from analysis.engine.budgets import allowed_downtime
 from bcp import contract
 from documents import formatting as fmt
 from documents.snapshot import PlanSnapshot

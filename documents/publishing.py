@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from bcp.canonical import document_sha256
 from bcp.concurrency import save_locked
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
@@ -35,7 +36,6 @@ from documents.snapshot import (
     parse_snapshot,
     plan_diagrams,
     plan_inputs,
-    sha256_of,
     snapshot_json,
 )
 
@@ -113,7 +113,7 @@ def _freeze(job: Job, progress: ProgressFn) -> PlanVersion:
         if (
             latest is not None
             and latest.status != PlanVersion.Status.RETURNED
-            and latest.snapshot_sha256 == sha256_of(inputs)
+            and latest.snapshot_sha256 == document_sha256(inputs)
         ):
             raise PublishRefused(
                 f"Nothing has changed since version {latest.number}; it is still current."

@@ -19,67 +19,24 @@ shows is first gathered into one :class:`PlanSnapshot`, built in the worker:
 ``version``
     number, who published it and when, the history chain head at freezing.
 
-Stored as canonical JSON: keys sorted, no insignificant whitespace, UTF-8, floats
-rounded to nine decimals (``0.1 + 0.2`` and ``0.3`` hash alike).
+Stored as canonical JSON, the document variant of :mod:`bcp.canonical` (floats rounded
+to nine decimals, so ``0.1 + 0.2`` and ``0.3`` hash alike).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import hashlib
 import json
-import math
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from bcp import contract
+from bcp.canonical import document_json, document_sha256
 from bcp.models import Plan
-from bcp.typecheck import ContractError, conform, to_plain
+from bcp.typecheck import ContractError, conform
 from documents.changes import ChangeSummary
 from documents.checklist import Checklist
 
 SNAPSHOT_FORMAT = contract.CONTRACT_FORMAT
-
-
-def normalise(value: Any) -> Any:
-    """Turn ``value`` into plain JSON types with one spelling per value."""
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        rounded = round(value, 9)
-        # 2.0 and 2 are the same number; hash them alike.
-        return int(rounded) if rounded.is_integer() else rounded
-    if isinstance(value, decimal.Decimal):
-        return normalise(float(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return normalise(value.total_seconds())
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(key): normalise(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [normalise(item) for item in value]
-    if isinstance(value, set | frozenset):
-        return sorted((normalise(item) for item in value), key=canonical_json)
-    return str(value)
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(
-        normalise(to_plain(value)), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-
-
-def sha256_of(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -238,7 +195,7 @@ def plan_inputs(plan: Plan) -> tuple[contract.PlanInputs, str | None]:
 def inputs_sha256(plan: Plan) -> str:
     """Hash of the plan's inputs as they are now; differs from a version's → superseded."""
     inputs, _ = plan_inputs(plan)
-    return sha256_of(inputs)
+    return document_sha256(inputs)
 
 
 def plan_diagrams(plan: Plan) -> tuple[contract.FunctionDiagram, ...]:
@@ -262,7 +219,7 @@ def build_snapshot(
     return PlanSnapshot(
         format=SNAPSHOT_FORMAT,
         inputs=inputs,
-        inputs_sha256=sha256_of(inputs),
+        inputs_sha256=document_sha256(inputs),
         diagrams=diagrams,
         checklist=checklist,
         changes=changes,
@@ -272,7 +229,7 @@ def build_snapshot(
 
 def snapshot_json(snapshot: PlanSnapshot) -> dict[str, Any]:
     """The snapshot as stored: plain JSON in canonical form."""
-    loaded: dict[str, Any] = json.loads(canonical_json(snapshot))
+    loaded: dict[str, Any] = json.loads(document_json(snapshot))
     return loaded
 
 

@@ -11,12 +11,13 @@ from typing import Any
 from pypdf import PdfReader
 
 from bcp import contract
+from bcp.canonical import document_sha256
 from bcp.jobs import run_job
 from bcp.models import Job
 from documents.changes import ChangeSummary
 from documents.checklist import CHECKS, Checklist
 from documents.models import PlanVersion
-from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta, sha256_of
+from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta
 
 
 def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
@@ -154,7 +155,7 @@ def snapshot_with(
     return PlanSnapshot(
         format=SNAPSHOT_FORMAT,
         inputs=inputs,
-        inputs_sha256=sha256_of(inputs),
+        inputs_sha256=document_sha256(inputs),
         diagrams=(),
         checklist=Checklist(checks=CHECKS, open_items=open_items),
         changes=ChangeSummary(

@@ -12,10 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from bcp import contract
+from bcp.canonical import document_sha256
 from documents.pdfa import SNAPSHOT_ATTACHMENT_NAME, render_plan_pdfa
 from documents.presentation import SECTIONS
 from documents.rendering import render_plan
-from documents.snapshot import sha256_of, snapshot_json
+from documents.snapshot import snapshot_json
 from tests.documents.helpers import (
     analysis_part,
     documents_part,
@@ -209,7 +210,7 @@ def test_pdfa_carries_the_snapshot_whose_inputs_hash_matches_the_cover(tmp_path:
     qpdf_check(pdfa.content, tmp_path)
     reader = PdfReader(io.BytesIO(pdfa.content))
     attached = json.loads(reader.attachments[SNAPSHOT_ATTACHMENT_NAME][0])
-    assert sha256_of(attached["inputs"]) == snapshot.inputs_sha256
+    assert document_sha256(attached["inputs"]) == snapshot.inputs_sha256
     assert snapshot.inputs_sha256 in " ".join(page_texts(pdfa.content)[0].split()).replace(" ", "")
     root: Any = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()

@@ -8,11 +8,12 @@ import pytest
 
 from analysis.models import AnalysisRun
 from bcp import contract
+from bcp.canonical import document_sha256
 from bcp.jobs import run_job
 from bcp.models import Job
 from documents import publishing
 from documents.models import PlanVersion
-from documents.snapshot import parse_snapshot, plan_inputs, sha256_of
+from documents.snapshot import parse_snapshot, plan_inputs
 from tests.conftest import PlanPeople
 from tests.documents.helpers import publish_now, snapshot_with
 
@@ -82,7 +83,7 @@ def test_analysis_results_missing_a_key_fail_the_job_with_its_path(people: PlanP
 def test_a_stored_snapshot_reads_back_as_the_same_typed_snapshot(people: PlanPeople) -> None:
     version = publish_now(people.plan, people.manager)
     snapshot = parse_snapshot(version.snapshot)
-    assert snapshot.inputs_sha256 == version.snapshot_sha256 == sha256_of(snapshot.inputs)
+    assert snapshot.inputs_sha256 == version.snapshot_sha256 == document_sha256(snapshot.inputs)
 
 
 def test_a_stored_snapshot_of_another_format_is_refused() -> None:

@@ -12,11 +12,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from bcp.canonical import document_sha256
 from bcp.jobs import run_job
 from bcp.models import Job, Role
 from documents import publishing, selectors, services, signoff
 from documents.models import ApproverPolicy, PaperSize, PlanVersion, SignOffRequest
-from documents.snapshot import parse_snapshot, sha256_of
+from documents.snapshot import parse_snapshot
 from tests.conftest import PlanPeople
 from tests.documents.factories import ContactFactory
 from tests.documents.helpers import publish_now, qpdf_check
@@ -92,7 +93,7 @@ def test_publishing_queues_a_job_and_the_worker_freezes_and_hashes_the_inputs(
     assert version.number == 1 and version.status == PlanVersion.Status.PUBLISHED
     snapshot = parse_snapshot(version.snapshot)
     assert snapshot.inputs.documents.contacts[0].name == "Priya Print"
-    assert version.snapshot_sha256 == sha256_of(version.snapshot["inputs"])
+    assert version.snapshot_sha256 == document_sha256(version.snapshot["inputs"])
 
 
 def test_a_redelivered_publishing_job_makes_no_second_version(people: PlanPeople) -> None:
