@@ -21,16 +21,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analysis.api_limits import LimitedAPIView, body_too_large
-from analysis.engine import (
+from analysis.engine.availability import (
     DEFAULT_NODE_LIMIT,
-    YEAR_CONVENTIONS,
     AvailabilityAnalyzer,
     ExactTooCostly,
-    TopologyError,
-    allowed_downtime,
-    parse_topology,
+    ServiceAvailability,
 )
-from analysis.engine.availability import ServiceAvailability
+from analysis.engine.budgets import YEAR_CONVENTIONS, allowed_downtime
+from analysis.engine.topology import TopologyError
+from analysis.engine.topology_io import parse_topology
 from bcp.api import problem_response
 
 PROBLEM_BASE = "/api/problems/"

@@ -15,23 +15,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis import shaping
-from analysis.engine import (
-    AnalysisContext,
-    AvailabilityAnalyzer,
-    ExactTooCostly,
+from analysis.engine.availability import AvailabilityAnalyzer, ExactTooCostly
+from analysis.engine.figures import AnalysisContext, function_figures
+from analysis.engine.gaps import (
+    MEASURE_ORDER,
+    SEVERITY_ORDER,
     GapReport,
-    RecoveryRecommendation,
     Requirements,
-    TopologyError,
     analyse_gaps,
-    components_used_by,
-    hidden_single_points_of_failure,
+)
+from analysis.engine.objectives import (
+    RecoveryRecommendation,
     recommend_objectives,
-    roadmap,
     strictest_objectives,
 )
-from analysis.engine.figures import function_figures
-from analysis.engine.gaps import MEASURE_ORDER, SEVERITY_ORDER
+from analysis.engine.roadmap import roadmap
+from analysis.engine.spof import hidden_single_points_of_failure
+from analysis.engine.structure import components_used_by
+from analysis.engine.topology import TopologyError
 from analysis.inputs import AgreedInput, AnalysisInputs
 from analysis.people_gaps import name_contracts
 from analysis.results import (

@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from analysis.engine import allowed_downtime
-from analysis.engine.budgets import Period
+from analysis.engine.budgets import Period, allowed_downtime
 from analysis.models import AnalysisRun, AnalysisSettings, Incident
 from analysis.results import Coverage, FunctionResult, ResultsInvalid, SeverityCounts, check
 from analysis.selectors import _newest_finished_runs, period_bounds

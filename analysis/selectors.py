@@ -14,7 +14,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from analysis import formatting
-from analysis.engine import allowed_downtime, budget_remaining
+from analysis.engine.budgets import allowed_downtime, budget_remaining
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import (
     RESULTS_SCHEMA,

@@ -12,12 +12,15 @@ from typing import Any, Literal
 from django.db import transaction
 from django.utils import timezone
 
-from analysis.engine import (
+from analysis.engine.availability import ExactTooCostly
+from analysis.engine.figures import WhatIfEvaluator
+from analysis.engine.topology import Site as EngineSite
+from analysis.engine.topology import TopologyError
+from analysis.engine.whatif import (
     AddGroupMember,
     AddRedundantPeer,
     AddSite,
     Change,
-    ExactTooCostly,
     MoveToSite,
     RemoveComponent,
     SetAvailability,
@@ -25,10 +28,7 @@ from analysis.engine import (
     SetFailoverTime,
     SetReplication,
     SetRestoreTime,
-    TopologyError,
-    WhatIfEvaluator,
 )
-from analysis.engine import Site as EngineSite
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import WhatIfOutcome, check_plan_results
 from bcp.concurrency import save_if_current

@@ -10,19 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from analysis.engine import (
-    AchievableObjectives,
-    ActionPlanItem,
-    Combination,
-    FunctionFigures,
-    Gap,
-    GapReport,
-    RecoveryRecommendation,
-    RemediationOption,
-    RemedyPart,
-    RoadmapStep,
-    ServiceAvailability,
-)
+from analysis.engine.achievable import AchievableObjectives
+from analysis.engine.availability import ServiceAvailability
+from analysis.engine.figures import FunctionFigures
+from analysis.engine.gaps import ActionPlanItem, Gap, GapReport
+from analysis.engine.objectives import RecoveryRecommendation
+from analysis.engine.remediation import Combination, RemediationOption, RemedyPart
+from analysis.engine.roadmap import RoadmapStep
 from analysis.engine.whatif import AddGroupMember, AddRedundantPeer, Change, describe
 from analysis.results import (
     Achievable,

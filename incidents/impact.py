@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from analysis.engine import ImpactError, assess_impact, recommend_objectives
+from analysis.engine.impact import ImpactError, assess_impact
+from analysis.engine.objectives import recommend_objectives
 from analysis.inputs import AnalysisInputs, load_inputs
 from bcp.models import Plan
 from inventory.topology import PlanTopology

@@ -19,7 +19,8 @@ from analysis.engine.topology import Component as EngineComponent
 from analysis.engine.topology import Group as EngineGroup
 from analysis.engine.topology import Service as EngineService
 from analysis.engine.topology import Site as EngineSite
-from analysis.engine.topology import Topology, TopologyError, topology_errors
+from analysis.engine.topology import Topology, TopologyError
+from analysis.engine.validation import topology_errors
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.models import Component, Dependency, Need, RedundancyGroup, Site

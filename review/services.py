@@ -109,7 +109,7 @@ def review_check_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     together open one task, not two.
     """
     from analysis.compute import analyse_plan
-    from analysis.engine import sub_topology
+    from analysis.engine.structure import sub_topology
     from analysis.inputs import input_watermark, load_inputs
     from inventory.graph import function_key
 

@@ -17,7 +17,6 @@ fraction in [0, 1], given directly or derived from MTBF/(MTBF + MTTR).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -176,28 +175,3 @@ def effective_availability(component: Component) -> float:
     Example: MTBF 4 380 h, MTTR 8 h → 4 380 / 4 388 = 0.998 176 8.
     """
     return availability_pair(component.availability, component.mtbf_hours, component.mttr_hours)[0]
-
-
-def topology_errors(topology: Topology) -> tuple[TopologyError, ...]:
-    """Every problem in ``topology`` (empty when valid); see ``analysis.engine.validation``."""
-    from analysis.engine.validation import topology_errors as find_errors
-
-    return find_errors(topology)
-
-
-def validate_topology(topology: Topology) -> None:
-    """Raise the first ``TopologyError`` of ``topology``; see ``analysis.engine.validation``."""
-    from analysis.engine.validation import validate_topology as validate
-
-    validate(topology)
-
-
-def topology_from_dict(data: Mapping[str, object]) -> Topology:
-    """Parse the JSON shape of a topology (see ``analysis.engine.topology_io``) and validate it.
-
-    Raises ``TopologyError`` with code ``invalid`` for a bad shape and the validation codes
-    for a bad topology.
-    """
-    from analysis.engine.topology_io import parse_topology
-
-    return parse_topology(data)

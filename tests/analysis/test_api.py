@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from analysis.engine import parse_topology, topology_to_dict
 from analysis.engine.examples import print_service_topology
+from analysis.engine.topology_io import parse_topology, topology_to_dict
 from tests.analysis.engine.conftest import brute_force
 from tests.conftest import bearer_secret
 from tests.factories import UserFactory

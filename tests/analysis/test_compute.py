@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from analysis.compute import analyse_plan
-from analysis.engine import ImpactAssessment
+from analysis.engine.objectives import ImpactAssessment
 from analysis.inputs import AgreedInput, AnalysisInputs, inputs_hash, load_inputs
 from analysis.results import FunctionResult, PlanResults, function_result
 from inventory.graph import function_key

@@ -50,8 +50,8 @@ from analysis.engine.topology import (  # noqa: E402
     Service,
     Site,
     Topology,
-    validate_topology,
 )
+from analysis.engine.validation import validate_topology  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0

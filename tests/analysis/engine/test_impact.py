@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.engine import service_availability
+from analysis.engine.availability import service_availability
 from analysis.engine.impact import ImpactError, ServiceImpact, assess_impact, element_states
 from analysis.engine.topology import Component, Group, GroupMode, Service, Site, Topology
 

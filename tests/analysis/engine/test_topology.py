@@ -13,11 +13,9 @@ from analysis.engine.topology import (
     Topology,
     TopologyError,
     effective_availability,
-    topology_from_dict,
-    validate_topology,
 )
-from analysis.engine.topology_io import topology_to_dict
-from analysis.engine.validation import topology_errors
+from analysis.engine.topology_io import parse_topology, topology_to_dict
+from analysis.engine.validation import topology_errors, validate_topology
 
 
 def _error(topology: Topology) -> TopologyError:
@@ -185,11 +183,11 @@ def test_all_problems_are_listed_at_once():
 
 def test_the_json_shape_round_trips():
     t = print_service_topology()
-    assert topology_from_dict(json.loads(json.dumps(topology_to_dict(t)))) == t
+    assert parse_topology(json.loads(json.dumps(topology_to_dict(t)))) == t
 
 
 def test_the_json_shape_is_parsed_into_a_topology():
-    t = topology_from_dict(
+    t = parse_topology(
         {
             "year_days": 365,
             "method": "exact",
@@ -209,18 +207,18 @@ def test_the_json_shape_is_parsed_into_a_topology():
 
 def test_a_malformed_field_is_reported_with_its_path():
     with pytest.raises(TopologyError) as caught:
-        topology_from_dict({"components": [{"id": "a", "availability": "high"}]})
+        parse_topology({"components": [{"id": "a", "availability": "high"}]})
     assert (caught.value.code, caught.value.path) == ("invalid", "components[0].availability")
 
 
 def test_an_unknown_key_is_refused_rather_than_ignored():
     with pytest.raises(TopologyError, match="unknown key"):
-        topology_from_dict({"components": [{"id": "a", "availabilty": 0.9}]})
+        parse_topology({"components": [{"id": "a", "availabilty": 0.9}]})
 
 
 def test_a_bad_group_mode_is_reported():
     with pytest.raises(TopologyError) as caught:
-        topology_from_dict(
+        parse_topology(
             {
                 "components": [{"id": "a", "availability": 0.9}],
                 "groups": [{"id": "g", "mode": "mirror", "members": ["a"]}],
@@ -231,5 +229,5 @@ def test_a_bad_group_mode_is_reported():
 
 def test_a_percentage_in_json_is_refused_as_out_of_range():
     with pytest.raises(TopologyError) as caught:
-        topology_from_dict({"components": [{"id": "a", "availability": 99.9}]})
+        parse_topology({"components": [{"id": "a", "availability": 99.9}]})
     assert caught.value.code == "availability_out_of_range"
