@@ -59,7 +59,7 @@ def _saved(
     return response
 
 
-class _Collection(ServiceWriteView):
+class Collection(ServiceWriteView):
     """POST creates one record of ``serializer_class``'s model through ``create``."""
 
     permission_classes = [PlanCapabilityPermission]
@@ -77,7 +77,7 @@ class _Collection(ServiceWriteView):
         return _saved(request, serializer, instance, 201)
 
 
-class _Record(ServiceWriteView):
+class Record(ServiceWriteView):
     """GET reads, PATCH and PUT update one record through ``update``."""
 
     permission_classes = [PlanCapabilityPermission]
@@ -123,7 +123,7 @@ class _Record(ServiceWriteView):
         return self._change(request, pk, partial=False)
 
 
-def _schema(serializer: Any, noun: str) -> dict[str, Any]:
+def record_schema(serializer: Any, noun: str) -> dict[str, Any]:
     """OpenAPI of a collection (post) and a record (get, patch, put) of ``serializer``."""
     return {
         "post": extend_schema(
@@ -147,11 +147,11 @@ def _schema(serializer: Any, noun: str) -> dict[str, Any]:
     }
 
 
-_SITE = _schema(SiteSerializer, "site")
+_SITE = record_schema(SiteSerializer, "site")
 
 
 @extend_schema_view(post=_SITE["post"])
-class SiteCollectionView(_Collection):
+class SiteCollectionView(Collection):
     """A site (failure domain) of the plan, named; inside another site by its name."""
 
     serializer_class = SiteSerializer
@@ -166,7 +166,7 @@ class SiteCollectionView(_Collection):
 
 
 @extend_schema_view(get=_SITE["get"], patch=_SITE["patch"], put=_SITE["put"])
-class SiteView(_Record):
+class SiteView(Record):
     """A site of the plan: read it, or change it from the version you read."""
 
     serializer_class = SiteSerializer
@@ -184,11 +184,11 @@ class SiteView(_Record):
         )
 
 
-_COMPONENT = _schema(ComponentSerializer, "component")
+_COMPONENT = record_schema(ComponentSerializer, "component")
 
 
 @extend_schema_view(post=_COMPONENT["post"])
-class ComponentCollectionView(_Collection):
+class ComponentCollectionView(Collection):
     """A component of the plan; ``site`` and ``runs_on`` name other records."""
 
     serializer_class = ComponentSerializer
@@ -204,7 +204,7 @@ class ComponentCollectionView(_Collection):
 
 
 @extend_schema_view(get=_COMPONENT["get"], patch=_COMPONENT["patch"], put=_COMPONENT["put"])
-class ComponentView(_Record):
+class ComponentView(Record):
     """A component of the plan: read it, or change it from the version you read."""
 
     serializer_class = ComponentSerializer
@@ -223,11 +223,11 @@ class ComponentView(_Record):
         )
 
 
-_GROUP = _schema(GroupSerializer, "redundancy group")
+_GROUP = record_schema(GroupSerializer, "redundancy group")
 
 
 @extend_schema_view(post=_GROUP["post"])
-class GroupCollectionView(_Collection):
+class GroupCollectionView(Collection):
     """A redundancy group; ``members`` name components or groups, in order."""
 
     serializer_class = GroupSerializer
@@ -243,7 +243,7 @@ class GroupCollectionView(_Collection):
 
 
 @extend_schema_view(get=_GROUP["get"], patch=_GROUP["patch"], put=_GROUP["put"])
-class GroupView(_Record):
+class GroupView(Record):
     """A redundancy group: read it, or change it from the version you read."""
 
     serializer_class = GroupSerializer
@@ -262,11 +262,11 @@ class GroupView(_Record):
         )
 
 
-_DEPENDENCY = _schema(DependencySerializer, "dependency of a function")
+_DEPENDENCY = record_schema(DependencySerializer, "dependency of a function")
 
 
 @extend_schema_view(post=_DEPENDENCY["post"])
-class DependencyCollectionView(_Collection):
+class DependencyCollectionView(Collection):
     """A business function's dependency on a component or group, by names."""
 
     serializer_class = DependencySerializer
@@ -283,7 +283,7 @@ class DependencyCollectionView(_Collection):
         )
 
 
-_CHANGE = _schema(DependencyChangeSerializer, "dependency of a function")
+_CHANGE = record_schema(DependencyChangeSerializer, "dependency of a function")
 
 
 @extend_schema_view(
@@ -299,7 +299,7 @@ _CHANGE = _schema(DependencyChangeSerializer, "dependency of a function")
         responses={200: DependencySerializer, **UPDATE_PROBLEMS},
     ),
 )
-class DependencyView(_Record):
+class DependencyView(Record):
     """A function's dependency: read it, or change its need and notes."""
 
     serializer_class = DependencySerializer

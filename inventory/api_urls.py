@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from inventory import api, api_records
+from inventory import api, api_people, api_records
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", api.InventoryDocumentView.as_view(), name="api_inventory_document"),
@@ -21,4 +21,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api_dependencies",
     ),
     path("dependencies/<int:pk>/", api_records.DependencyView.as_view(), name="api_dependency"),
+    path("people/", api_people.PersonCollectionView.as_view(), name="api_people"),
+    path("people/<int:pk>/", api_people.PersonView.as_view(), name="api_person"),
+    path("suppliers/", api_people.SupplierCollectionView.as_view(), name="api_suppliers"),
+    path("suppliers/<int:pk>/", api_people.SupplierView.as_view(), name="api_supplier"),
+    path(
+        "person-needs/",
+        api_people.PersonNeedCollectionView.as_view(),
+        name="api_person_needs",
+    ),
+    path("person-needs/<int:pk>/", api_people.PersonNeedView.as_view(), name="api_person_need"),
+    path(
+        "supplier-needs/",
+        api_people.SupplierNeedCollectionView.as_view(),
+        name="api_supplier_needs",
+    ),
+    path(
+        "supplier-needs/<int:pk>/",
+        api_people.SupplierNeedView.as_view(),
+        name="api_supplier_need",
+    ),
 ]

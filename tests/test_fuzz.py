@@ -222,6 +222,10 @@ RECORD_IDS = {
     "/components/": "inventory.Component",
     "/groups/": "inventory.RedundancyGroup",
     "/dependencies/": "inventory.Dependency",
+    "/people/": "inventory.Person",
+    "/suppliers/": "inventory.Supplier",
+    "/person-needs/": "inventory.PersonDependency",
+    "/supplier-needs/": "inventory.SupplierDependency",
 }
 
 
