@@ -305,7 +305,15 @@ class ImportForm(ChangeReasonMixin):
         "groups, dependencies, people, suppliers) import every such sheet at once.",
     )
 
-    field_order = ["file", "section", "reason", "ticket"]
+    replace = forms.BooleanField(
+        label="Remove what the file leaves out",
+        required=False,
+        help_text="Sites, components, groups, function dependencies, people and suppliers of "
+        "the plan that the file does not name are removed (HA techniques stay). For a whole "
+        "inventory, such as an edited export; the preview lists every removal first.",
+    )
+
+    field_order = ["file", "section", "replace", "reason", "ticket"]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -40,7 +40,8 @@ def _check(job: Job, progress: ProgressFn) -> dict[str, Any]:
     except ImportFileError as exc:
         return {"file_error": str(exc), "problems": [], "changes": []}
     progress(50, f"Checking {parsed.count():,} records against the plan")
-    return {"file_error": "", **check_import(job.plan, parsed).as_dict()}
+    preview = check_import(job.plan, parsed, replace=upload.replace)
+    return {"file_error": "", **preview.as_dict()}
 
 
 def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
@@ -58,6 +59,7 @@ def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
             user=upload.user,
             reason=upload.reason,
             ticket=upload.ticket,
+            replace=upload.replace,
         )
     except ImportRefused as exc:
         first = "; ".join(str(p) for p in exc.problems[:5])
@@ -68,6 +70,7 @@ def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
+        "deleted": result.deleted,
         "batch": str(result.batch),
     }
 

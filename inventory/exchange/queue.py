@@ -15,7 +15,15 @@ from inventory.tasks import INVENTORY_IMPORT_CHECK_TASK, INVENTORY_IMPORT_TASK
 
 @transaction.atomic
 def inventory_import_upload(
-    *, plan: Plan, user: Any, name: str, data: bytes, section: str, reason: str, ticket: str
+    *,
+    plan: Plan,
+    user: Any,
+    name: str,
+    data: bytes,
+    section: str,
+    reason: str,
+    ticket: str,
+    replace: bool = False,
 ) -> StoredUpload:
     """Keep the file and queue its check (reading, limits, every problem) in the worker."""
     token = uuid.uuid4()
@@ -35,6 +43,7 @@ def inventory_import_upload(
         reason=reason,
         ticket=ticket,
         token=token,
+        replace=replace,
     )
     return upload_attach_jobs(plan_pk=plan.pk, upload=upload, check_job=str(job.pk))
 

@@ -34,6 +34,8 @@ class StoredUpload:
     apply_job: str = ""
     # The file is deleted once applied; what was stored about it stays for the page.
     applied: bool = False
+    # Remove the plan's records the file leaves out (inventory.exchange.replacing).
+    replace: bool = False
 
 
 def _folder(plan_pk: int) -> Path:
@@ -46,6 +48,7 @@ def _write_meta(plan_pk: int, upload: StoredUpload) -> None:
     meta = {
         "name": upload.name,
         "section": upload.section,
+        "replace": upload.replace,
         "user": upload.user.pk,
         "reason": upload.reason,
         "ticket": upload.ticket,
@@ -65,11 +68,13 @@ def upload_store(
     reason: str = "",
     ticket: str = "",
     token: uuid.UUID | None = None,
+    replace: bool = False,
 ) -> StoredUpload:
     upload = StoredUpload(
         token=token or uuid.uuid4(),
         name=name,
         section=section,
+        replace=replace,
         user=user,
         reason=reason,
         ticket=ticket,
@@ -107,6 +112,7 @@ def upload_load(*, plan_pk: int, token: uuid.UUID | str, user: Any) -> StoredUpl
         token=token,
         name=meta["name"],
         section=meta["section"],
+        replace=bool(meta.get("replace", False)),
         user=get_user_model().objects.get(pk=meta["user"]),
         reason=meta.get("reason", ""),
         ticket=meta.get("ticket", ""),

@@ -37,6 +37,7 @@ def import_upload(request: PlanRequest) -> HttpResponse:
             section=form.cleaned_data["section"],
             reason=form.cleaned_data["reason"],
             ticket=form.cleaned_data["ticket"],
+            replace=form.cleaned_data["replace"],
         )
         return redirect("inventory_import_preview", plan_pk=request.plan.pk, token=stored.token)
     status = 400 if request.method == "POST" else 200
@@ -62,9 +63,9 @@ def _panel_context(request: PlanRequest, upload: StoredUpload) -> dict[str, obje
         "problems": preview.problems if preview else [],
         "counts": {
             action: preview.count(action) if preview else 0
-            for action in ("create", "update", "unchanged")
+            for action in ("create", "update", "unchanged", "delete")
         },
-        "form": ImportForm(initial={"section": upload.section}),
+        "form": ImportForm(initial={"section": upload.section, "replace": upload.replace}),
     }
 
 

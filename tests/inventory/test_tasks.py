@@ -13,6 +13,7 @@ from bcp.models import Job
 from inventory.models import Component
 from tests.conftest import PlanPeople, client_for
 from tests.helpers import job_wait
+from tests.inventory.factories import ComponentFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -25,12 +26,14 @@ def _csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _upload(people: PlanPeople, data: bytes, name: str = "mfds.csv") -> tuple[Client, str]:
+def _upload(
+    people: PlanPeople, data: bytes, name: str = "mfds.csv", **extra: str
+) -> tuple[Client, str]:
     """Upload as the manager and wait for the worker's check; return the preview URL."""
     client = client_for(people.manager)
     response = client.post(
         reverse("inventory_import", kwargs={"plan_pk": people.plan.pk}),
-        {"file": SimpleUploadedFile(name, data), "section": "components"},
+        {"file": SimpleUploadedFile(name, data), "section": "components", **extra},
     )
     assert response.status_code == 302
     check = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import_check"))
@@ -57,6 +60,34 @@ def test_an_upload_is_checked_in_the_worker_then_applied_there_under_one_batch(
     assert b"import-done" in done.content
     client.post(preview_url)  # applying twice does nothing
     assert Job.objects.filter(plan=people.plan, kind="inventory_import").count() == 1
+
+
+def test_an_upload_asked_to_remove_what_it_leaves_out_previews_and_applies_the_removal(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    ComponentFactory.create(plan=people.plan, name="Old fax")
+    client, preview_url = _upload(people, _csv(2), replace="on")
+    preview = client.get(preview_url)
+    assert preview.context["counts"]["delete"] == 1
+    assert "to remove" in preview.content.decode()
+    assert Component.objects.filter(plan=people.plan, name="Old fax").exists()
+    client.post(preview_url)
+    job = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["deleted"] == 1
+    assert not Component.objects.filter(plan=people.plan, name="Old fax").exists()
+
+
+def test_an_upload_removes_nothing_unless_asked(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    ComponentFactory.create(plan=people.plan, name="Old fax")
+    client, preview_url = _upload(people, _csv(2))
+    assert client.get(preview_url).context["counts"]["delete"] == 0
+    client.post(preview_url)
+    job = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import"))
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert Component.objects.filter(plan=people.plan, name="Old fax").exists()
 
 
 def test_every_problem_found_by_the_worker_is_shown_and_nothing_can_be_applied(
