@@ -117,5 +117,7 @@ class PeopleNeedForm(ChangeReasonMixin):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("person")) == bool(data.get("supplier")):
-            raise forms.ValidationError("Choose either a person or a supplier.")
+            # On the first of the two fields, so it is marked invalid, names the message
+            # and takes focus when the form comes back.
+            self.add_error("person", "Choose either a person or a supplier.")
         return data

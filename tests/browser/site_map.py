@@ -31,24 +31,7 @@ FILE = "a file download (PDF, CSV, JSON, SVG image), not an HTML page"
 FRAGMENT = "an htmx fragment polled or swapped into a page that is covered"
 REDIRECT = "redirects only; it renders nothing of its own"
 
-NOT_YET = (
-    "landed after the accessibility pass; not yet run through axe: move it to a page dict "
-    "with its arguments"
-)
-
 EXCLUDED: dict[str, str] = {
-    "inbox": NOT_YET,
-    "notification_preferences": NOT_YET,
-    "inventory_people": NOT_YET,
-    "inventory_person_create": NOT_YET,
-    "inventory_person_delete": NOT_YET,
-    "inventory_person_detail": NOT_YET,
-    "inventory_person_edit": NOT_YET,
-    "inventory_supplier_create": NOT_YET,
-    "inventory_supplier_delete": NOT_YET,
-    "inventory_supplier_detail": NOT_YET,
-    "inventory_supplier_edit": NOT_YET,
-    "inventory_function_need_add": NOT_YET,
     "health": "JSON for load balancers and monitoring",
     "logout": "POST-only in Django 5 (the top bar's sign-out button)",
     "oidc_authentication_init": REDIRECT + " (to the OpenID provider, when configured)",
@@ -73,17 +56,9 @@ EXCLUDED: dict[str, str] = {
     "audit_export_csv": FILE,
     "audit_export_json": FILE,
     "audit_report_download": FILE,
-    "inventory_import_preview": (
-        "needs a file uploaded in the same session; tests/browser/"
-        "test_inventory_import_journey.py walks it (not through axe)"
-    ),
     "api_docs": (
         "drf-spectacular's bundled Swagger UI, not our templates: its operation rows nest "
         "controls (nested-interactive) and its method badges fail colour contrast"
-    ),
-    "review_task": (
-        "the demo plan has no review task to open (one opens when a change moves a "
-        "function's figures); move it to plan_pages() once the demo makes one"
     ),
     "audit_report": FRAGMENT + " (the audit report's job, polled from the timeline)",
 }
@@ -99,6 +74,8 @@ class Demo:
     version_pk: int
     submitted_pk: int
     editable_pk: int
+    review_task_pk: int
+    import_token: str
 
 
 def first(model: type[models.Model], **lookup: Any) -> Any:
@@ -130,6 +107,7 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
     )
     from incidents.models import Incident
     from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
+    from inventory.people_models import Person, Supplier
 
     def of(model: type[models.Model], kwarg: str, **lookup: Any) -> Callable[[Demo], Kwargs]:
         return lambda d: {kwarg: first(model, plan=d.plan, **lookup)}
@@ -174,6 +152,8 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
     technique = of(Technique, "technique_pk")
     procedure = of(RecoveryProcedure, "procedure_pk")
     incident = of(Incident, "incident_pk")
+    person = of(Person, "person_pk")
+    supplier = of(Supplier, "supplier_pk")
     return {
         "plan_detail": none,
         "plan_edit": none,
@@ -231,6 +211,17 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
         "inventory_technique_edit": technique,
         "inventory_technique_delete": technique,
         "inventory_import": none,
+        "inventory_import_preview": lambda d: {"token": d.import_token},
+        "inventory_people": none,
+        "inventory_person_create": none,
+        "inventory_person_detail": person,
+        "inventory_person_edit": person,
+        "inventory_person_delete": person,
+        "inventory_supplier_create": none,
+        "inventory_supplier_detail": supplier,
+        "inventory_supplier_edit": supplier,
+        "inventory_supplier_delete": supplier,
+        "inventory_function_need_add": function,
         "analysis_dashboard": none,
         "analysis_function": function,
         "analysis_settings": none,
@@ -280,6 +271,7 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
         "audit_as_of": none,
         "audit_verify": none,
         "review_task_list": none,
+        "review_task": lambda d: {"task_pk": d.review_task_pk},
     }
 
 
@@ -292,6 +284,8 @@ SIGNED_IN_PAGES: dict[str, Kwargs] = {
     "api_tokens": {},
     "password_change": {},
     "password_change_done": {},
+    "inbox": {},
+    "notification_preferences": {},
 }
 
 SIGNED_OUT_PAGES: dict[str, Kwargs] = {

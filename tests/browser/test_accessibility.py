@@ -10,6 +10,7 @@ the page's Content Security Policy does not govern, so the policy served to user
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,67 @@ def verify_history(plan: Any, auditor: Any) -> None:
     assert history_verify(str(job.pk)) == "succeeded", Job.objects.get(pk=job.pk).error
 
 
+def review_figures(plan: Any, manager: Any) -> None:
+    """Run the review check now, as the worker would after a change to the inputs."""
+    from review.services import REVIEW_CHECK_KIND, REVIEW_CHECK_TASK, review_check_execute
+
+    Job.objects.filter(plan=plan, kind=REVIEW_CHECK_KIND, status=Job.Status.QUEUED).delete()
+    job = Job.objects.create(
+        kind=REVIEW_CHECK_KIND, task_name=REVIEW_CHECK_TASK, plan=plan, created_by=manager
+    )
+    outcome = run_job(
+        str(job.pk), lambda job, progress: review_check_execute(job=job, progress=progress)
+    )
+    assert outcome == "succeeded", Job.objects.get(pk=job.pk).error
+
+
+def open_review_task(plan: Any, manager: Any) -> int:
+    """The manager lowers the head office network's availability; the check that follows
+    asks the owners of the functions it moved to review them. Returns one task's id."""
+    from inventory.models import Component
+    from inventory.services import component_update
+    from review.models import ReviewTask
+
+    review_figures(plan, manager)  # the figures as the demo left them: the baseline
+    network = Component.objects.get(plan=plan, name="Core network, head office")
+    component_update(
+        component=network,
+        user=manager,
+        expected_version=network.version,
+        values={"availability_percent": 99.0},
+        reason="Monitoring for 2026 counts the switch outages",
+    )
+    review_figures(plan, manager)
+    task = ReviewTask.objects.filter(plan=plan, status="open").order_by("pk").first()
+    assert task is not None, "the availability change opened no review task"
+    return task.pk
+
+
+BAD_IMPORT = b"""name,kind,site,runs_on,availability_percent,mtbf_hours,mttr_hours,\
+availability_source
+Scan gateway,server,Rack Z9,,99.9,,,estimate
+Scan relay,toaster,,,120,,,estimate
+"""
+
+
+def checked_import(plan: Any, manager: Any) -> str:
+    """A components file with problems, uploaded and checked as the manager; its token."""
+    from inventory.exchange.queue import inventory_import_upload
+    from inventory.tasks import inventory_import_check
+
+    upload = inventory_import_upload(
+        plan=plan,
+        user=manager,
+        name="components.csv",
+        data=BAD_IMPORT,
+        section="components",
+        reason="",
+        ticket="",
+    )
+    assert inventory_import_check(upload.check_job) == "succeeded"
+    return str(upload.token)
+
+
 def login(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
@@ -144,6 +206,8 @@ def demo_records() -> Demo:
     plan, users = demo["plan"], demo["users"]
     signoff_pk = publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
     verify_history(plan, users["auditor"])
+    review_task_pk = open_review_task(plan, users["manager"])
+    import_token = checked_import(plan, users["manager"])
     submitted = Assessment.objects.filter(plan=plan, state=AssessmentState.SUBMITTED).first()
     editable = Assessment.objects.filter(plan=plan, state=AssessmentState.IN_PROGRESS).first()
     assert submitted is not None and editable is not None
@@ -155,6 +219,8 @@ def demo_records() -> Demo:
         version_pk=SignOffRequest.objects.get(pk=signoff_pk).plan_version_id,
         submitted_pk=submitted.pk,
         editable_pk=editable.pk,
+        review_task_pk=review_task_pk,
+        import_token=import_token,
     )
 
 
@@ -314,6 +380,22 @@ def states_pass(browser: Browser, base: str, demo: Demo) -> Pass:
     run.page.locator("main form [type=submit]").first.click()
     expect(run.page.locator("#edit-conflict")).to_be_visible()
     run.check("plan settings after an edit conflict", one)
+
+    # The need form has no field that is empty by itself: it asks for a person or a
+    # supplier, and the answer is tied to the first of the two and takes focus.
+    function = site_map.plan_pages()["inventory_function_need_add"](demo)["function_pk"]
+    run.open(
+        reverse(
+            "inventory_function_need_add",
+            kwargs={"plan_pk": demo.plan.pk, "function_pk": function},
+        )
+    )
+    run.page.get_by_role("button", name="Add need").click()
+    person = run.page.get_by_label("Key person needed")
+    expect(person).to_be_focused()
+    expect(person).to_have_attribute("aria-invalid", "true")
+    expect(person).to_have_accessible_description(re.compile("Choose either a person or"))
+    run.check("a function's need sent back without a person or supplier", one)
 
     assert run.open(f"/plans/{demo.plan.pk}/no-such-page/") == 404
     run.check("the 404 page", one)
