@@ -544,7 +544,7 @@ def check_import(plan: Plan, parsed: Parsed, *, replace: bool = False) -> Previe
     """
     state = load_state(plan)
     gone = replacing.left_out(state.tables, parsed) if replace else {}
-    replacing.drop(state.tables, gone)
+    replacing.drop(state.tables, gone, parsed)
     check = _Check(state, parsed)
     check.merge()
     for record, column, message in replacing.refusals(state.tables, gone, check.record_of):

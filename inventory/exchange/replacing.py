@@ -45,18 +45,27 @@ def left_out(tables: dict[str, dict[str, dict[str, Any]]], parsed: Parsed) -> di
     return gone
 
 
-def drop(tables: dict[str, dict[str, dict[str, Any]]], gone: dict[str, list[str]]) -> None:
-    """Take the removed records out of ``tables``, and their names out of kept links."""
+def drop(
+    tables: dict[str, dict[str, dict[str, Any]]], gone: dict[str, list[str]], parsed: Parsed
+) -> None:
+    """Take the removed records out of ``tables``, and their names out of the links of kept
+    records whose file row does not give those links (a row that gives them is compared
+    as it is, so the preview shows the change)."""
     for section, keys in gone.items():
         for key in keys:
             del tables[section][key]
     removed_nodes = set(gone.get("components", [])) | set(gone.get("groups", []))
-    removed_people = set(gone.get("people", []))
-    for section, column in (("components", "runs_on"), ("groups", "members")):
-        for values in tables[section].values():
-            values[column] = [n for n in values[column] if n not in removed_nodes]
-    for values in tables["people"].values():
-        values["deputies"] = [n for n in values["deputies"] if n not in removed_people]
+    removed = {"runs_on": removed_nodes, "members": removed_nodes}
+    removed["deputies"] = set(gone.get("people", []))
+    for section, column in (
+        ("components", "runs_on"),
+        ("groups", "members"),
+        ("people", "deputies"),
+    ):
+        given = {r.key for r in parsed.records.get(section, []) if column in r.values}
+        for key, values in tables[section].items():
+            if key not in given:
+                values[column] = [n for n in values[column] if n not in removed[column]]
 
 
 def refusals(

@@ -285,3 +285,17 @@ def test_a_removal_names_the_user_and_the_token_in_history(people: PlanPeople) -
     record = Component.history.get(id=tape.pk, history_type="-")
     assert record.history_user == people.manager
     assert "API token “cmdb-sync”" in record.history_change_reason
+
+
+def test_a_kept_person_whose_deputy_is_removed_is_listed_as_changed(people: PlanPeople) -> None:
+    from inventory.people_services import set_deputies
+
+    ann = Person.objects.create(plan=people.plan, name="Ann Admin")
+    set_deputies(ann, [Person.objects.create(plan=people.plan, name="Bob Backup")])
+    client = bearer_client(people.manager)
+    document = {"schema": SCHEMA, "people": [{"name": "Ann Admin", "deputies": []}]}
+    body = _put(client, _url(people, "?dry_run=true"), document).json()
+    assert body["delete"] == {"people": ["Bob Backup"]}
+    assert [(c["name"], c["action"], c["fields"]) for c in body["changes"][:1]] == [
+        ("Ann Admin", "update", ["deputies"])
+    ]
