@@ -107,29 +107,44 @@ def _site_order(plan: Plan, names: set[str]) -> list[Site]:
     return sorted(sites.values(), key=lambda site: -level(site.pk))
 
 
+CHUNK = 1000  # names per delete query (SQLite bounds a query's parameters)
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
 def remove_left_out(plan: Plan, gone: dict[str, list[str]]) -> None:
-    """Remove every left-out record but the sites (the caller's change context records it)."""
+    """Remove every left-out record but the sites (the caller's change context records it).
+
+    Rows go a thousand at a time through Django's collector, which finds their links in a
+    few queries per batch and still writes a history row for each row it removes.
+    """
     keys = set(gone.get("dependencies", []))
     if keys:
-        for dependency in Dependency.objects.filter(plan=plan).select_related(
-            "function", "component", "group"
-        ):
-            if f"{dependency.function.name}\n{dependency.target.name}" in keys:
-                dependency.delete()
+        pks = [
+            dependency.pk
+            for dependency in Dependency.objects.filter(plan=plan).select_related(
+                "function", "component", "group"
+            )
+            if f"{dependency.function.name}\n{dependency.target.name}" in keys
+        ]
+        for chunk in _chunks(pks):
+            Dependency.objects.filter(pk__in=chunk).delete()
     for section, model in (
         ("people", Person),
         ("suppliers", Supplier),
         ("groups", RedundancyGroup),
         ("components", Component),
     ):
-        names = gone.get(section, [])
-        if names:
-            for row in model.objects.filter(plan=plan, name__in=names):
-                row.delete()
+        for names in _chunks(gone.get(section, [])):
+            model.objects.filter(plan=plan, name__in=names).delete()
 
 
 def remove_left_out_sites(plan: Plan, gone: dict[str, list[str]]) -> list[Problem]:
-    """Remove the left-out sites (after the document moved what stood on them)."""
+    """Remove the left-out sites (after the document moved what stood on them), the sites
+    inside others first."""
     for site in _site_order(plan, set(gone.get("sites", []))):
         try:
             site.delete()

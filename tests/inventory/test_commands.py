@@ -103,3 +103,4 @@ def test_the_import_keeps_what_the_file_leaves_out_unless_asked_to_replace(
     assert "1 removed" in stdout.getvalue()
     names = Component.objects.filter(plan=people.plan).values_list("name", flat=True)
     assert list(names) == ["SAN"]
+    assert verify_chain().ok
