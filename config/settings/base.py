@@ -259,7 +259,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Automation and arithmetic checks for Continuity.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI from our own static files: no CDN, works air-gapped.
+    # The API reference is our own page (bcp.api_reference); these only matter if
+    # drf-spectacular's bundled UIs are ever served again: no CDN, works air-gapped.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
