@@ -296,6 +296,7 @@ def test_a_kept_person_whose_deputy_is_removed_is_listed_as_changed(people: Plan
     document = {"schema": SCHEMA, "people": [{"name": "Ann Admin", "deputies": []}]}
     body = _put(client, _url(people, "?dry_run=true"), document).json()
     assert body["delete"] == {"people": ["Bob Backup"]}
-    assert [(c["name"], c["action"], c["fields"]) for c in body["changes"][:1]] == [
-        ("Ann Admin", "update", ["deputies"])
+    assert [(c["name"], c["action"], c["fields"]) for c in body["changes"]] == [
+        ("Bob Backup", "delete", []),
+        ("Ann Admin", "update", ["deputies"]),
     ]
