@@ -308,9 +308,10 @@ class ImportForm(ChangeReasonMixin):
     replace = forms.BooleanField(
         label="Remove what the file leaves out",
         required=False,
-        help_text="Sites, components, groups, function dependencies, people and suppliers of "
-        "the plan that the file does not name are removed (HA techniques stay). For a whole "
-        "inventory, such as an edited export; the preview lists every removal first.",
+        help_text="Of the kinds of record the file holds (a spreadsheet's section, a "
+        "workbook's sheets, a document's sections), those of the plan that the file does not "
+        "name are removed; other kinds and HA techniques stay. For a whole inventory, such as "
+        "an edited export; the preview lists every removal first.",
     )
 
     field_order = ["file", "section", "replace", "reason", "ticket"]

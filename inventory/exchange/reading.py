@@ -115,6 +115,7 @@ def _read_table(
     section: str, rows: Iterator[tuple[Any, ...]], parsed: Parsed, label: str, budget: _Budget
 ) -> None:
     """Header row first, then one record per non-blank row."""
+    parsed.sections.add(section)
     first = next(rows, None)
     if first is None:
         parsed.problems.append(Problem(f"{label}header row", "", "is missing: the sheet is empty"))
@@ -345,6 +346,8 @@ def _read_document(document: Any, source: str, limits: ImportLimits) -> Parsed:
                 Problem(str(key), "", "unknown section; the sections are " + ", ".join(SECTIONS))
             )
     for section, columns in SECTIONS.items():
+        if section in document:
+            parsed.sections.add(section)
         items = document.get(section, [])
         if items is None:
             items = []

@@ -77,6 +77,9 @@ class Parsed:
     source: str
     records: dict[str, list[Record]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The sections the file holds, even empty ones: a replacing import removes records only
+    # from these, so a CSV of components or a document without `people` leaves the rest.
+    sections: set[str] = field(default_factory=set)
 
     def all_records(self) -> Iterable[Record]:
         for section in SECTIONS:

@@ -3,7 +3,8 @@
 An import adds and changes records by name; a *replacing* import (the API's ``PUT``, the
 import page's "remove what the file leaves out", ``inventory_import --replace``) also
 removes the plan's sites, components, groups, function dependencies, people and
-suppliers the document does not name. HA techniques are the plan's catalogue, not its
+suppliers the document does not name, in the sections the document holds (a section it
+leaves out altogether is kept). HA techniques are the plan's catalogue, not its
 inventory: they are never removed here.
 
 Removal follows the pages' services: a removed component, group or person takes its
@@ -35,9 +36,16 @@ def label(key: str) -> str:
 
 
 def left_out(tables: dict[str, dict[str, dict[str, Any]]], parsed: Parsed) -> dict[str, list[str]]:
-    """By section, the keys of the plan's records ``parsed`` does not name (sorted)."""
+    """By section, the keys of the plan's records ``parsed`` does not name (sorted).
+
+    Only the sections the file holds are replaced: a section it leaves out altogether (a
+    CSV of components has no sites; an older document has no ``people``) is kept as it is,
+    and an empty list (``people: []``) removes every record of its kind.
+    """
     gone: dict[str, list[str]] = {}
     for section in REPLACED:
+        if section not in parsed.sections:
+            continue
         named = {record.key for record in parsed.records.get(section, [])}
         keys = sorted(key for key in tables.get(section, {}) if key not in named)
         if keys:

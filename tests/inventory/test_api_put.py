@@ -203,6 +203,13 @@ def test_dependencies_on_functions_are_put_too(people: PlanPeople) -> None:
     assert (dependency.function.name, str(dependency.target)) == ("Printing", "SAN")
 
 
+def _replacing(*components: dict[str, Any]) -> dict[str, Any]:
+    """A document holding every replaced section (empty but for ``components``): a PUT
+    replaces only the sections a document holds."""
+    sections = ("sites", "groups", "dependencies", "people", "suppliers")
+    return {"schema": SCHEMA, "components": list(components), **{s: [] for s in sections}}
+
+
 def _left_out(people: PlanPeople) -> None:
     """A plan with one of each record a put replaces, none of them named by ``_document``."""
     plan = people.plan
@@ -225,7 +232,7 @@ def test_a_put_removes_what_the_document_leaves_out(people: PlanPeople) -> None:
     _left_out(people)
     technique = TechniqueFactory.create(plan=people.plan, key="old_technique")
     client = bearer_client(people.manager)
-    response = _put(client, _url(people), _document(SAN), etag=_etag(client, people))
+    response = _put(client, _url(people), _replacing(SAN), etag=_etag(client, people))
     assert response.status_code == 200, response.json()
     assert response.json()["counts"]["delete"] == 6
     plan = people.plan
@@ -240,7 +247,7 @@ def test_a_dry_run_names_what_a_put_would_remove_and_removes_nothing(
 ) -> None:
     _left_out(people)
     client = bearer_client(people.manager)
-    response = _put(client, _url(people, "?dry_run=true"), _document(SAN))
+    response = _put(client, _url(people, "?dry_run=true"), _replacing(SAN))
     body = response.json()
     assert body["counts"]["delete"] == 6
     assert body["delete"]["components"] == ["Tape library"]
@@ -254,11 +261,11 @@ def test_a_dry_run_names_what_a_put_would_remove_and_removes_nothing(
 def test_a_second_identical_replacing_put_writes_no_history(people: PlanPeople) -> None:
     _left_out(people)
     client = bearer_client(people.manager)
-    first = _put(client, _url(people), _document(SAN), etag=_etag(client, people))
+    first = _put(client, _url(people), _replacing(SAN), etag=_etag(client, people))
     assert first.json()["counts"]["delete"] == 6
     models = (Component, Site, RedundancyGroup, Dependency, Person, Supplier)
     rows = [model.history.count() for model in models]
-    second = _put(client, _url(people), _document(SAN), etag=first["ETag"])
+    second = _put(client, _url(people), _replacing(SAN), etag=first["ETag"])
     assert second.json()["counts"] == {"create": 0, "update": 0, "unchanged": 1, "delete": 0}
     assert [model.history.count() for model in models] == rows
 
@@ -269,7 +276,8 @@ def test_removing_a_site_a_kept_component_stands_on_is_refused_naming_both(
     site = SiteFactory.create(plan=people.plan, name="Old room")
     ComponentFactory.create(plan=people.plan, name="SAN", site=site)
     client = bearer_client(people.manager)
-    response = _put(client, _url(people), _document({"name": "SAN"}), etag=_etag(client, people))
+    document = _replacing({"name": "SAN"})
+    response = _put(client, _url(people), document, etag=_etag(client, people))
     assert response.status_code == 422
     [problem] = response.json()["problems"]
     assert problem["where"] == "components[0] “SAN”" and problem["column"] == "site"
@@ -300,3 +308,25 @@ def test_a_kept_person_whose_deputy_is_removed_is_listed_as_changed(people: Plan
         ("Bob Backup", "delete", []),
         ("Ann Admin", "update", ["deputies"]),
     ]
+
+
+def test_a_put_keeps_the_sections_the_document_leaves_out_altogether(
+    people: PlanPeople,
+) -> None:
+    _left_out(people)
+    client = bearer_client(people.manager)
+    document = {"schema": SCHEMA, "components": [SAN, {"name": "Tape library"}]}
+    response = _put(client, _url(people), document, etag=_etag(client, people))
+    assert response.status_code == 200, response.json()
+    assert response.json()["counts"]["delete"] == 0
+    plan = people.plan
+    for model in (Site, RedundancyGroup, Dependency, Person, Supplier):
+        assert model.objects.filter(plan=plan).exists(), model
+
+
+def test_an_empty_section_removes_every_record_of_its_kind(people: PlanPeople) -> None:
+    _left_out(people)
+    client = bearer_client(people.manager)
+    document = {"schema": SCHEMA, "people": []}
+    body = _put(client, _url(people, "?dry_run=true"), document).json()
+    assert body["delete"] == {"people": ["Former admin"]}

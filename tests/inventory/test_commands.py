@@ -12,10 +12,10 @@ from django.core.management.base import CommandError
 
 from audit.verify import verify_chain
 from inventory.exchange.document import SCHEMA
-from inventory.models import Component
+from inventory.models import Component, Site
 from tests.conftest import PlanPeople
 from tests.factories import PlanFactory
-from tests.inventory.factories import ComponentFactory
+from tests.inventory.factories import ComponentFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,17 @@ def test_the_import_keeps_what_the_file_leaves_out_unless_asked_to_replace(
     names = Component.objects.filter(plan=people.plan).values_list("name", flat=True)
     assert list(names) == ["SAN"]
     assert verify_chain().ok
+
+
+def test_replacing_from_a_file_of_components_keeps_the_plans_sites(
+    people: PlanPeople, tmp_path: Path
+) -> None:
+    SiteFactory.create(plan=people.plan, name="Old room")
+    ComponentFactory.create(plan=people.plan, name="Tape library")
+    path = _file(
+        tmp_path, {"components": [{"name": "SAN", "kind": "storage", "availability_percent": 99.9}]}
+    )
+    stdout = io.StringIO()
+    call_command("inventory_import", people.plan.pk, str(path), "--replace", stdout=stdout)
+    assert "1 removed" in stdout.getvalue()
+    assert Site.objects.filter(plan=people.plan, name="Old room").exists()
