@@ -134,7 +134,7 @@ def load_inputs(plan: Plan, *, function: Any = None) -> AnalysisInputs:
     reviewed BIA answers and its agreed objectives; the function's figures are those a
     whole-plan load gives, and the inputs (and so their hash) cover that part only.
     """
-    from bia.selectors import plan_impact_assessments
+    from bia.selectors.answers import plan_impact_assessments
     from inventory.topology import function_topology
 
     settings = engine_settings(plan)

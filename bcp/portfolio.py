@@ -1,7 +1,7 @@
 """Readiness across plans: one row per plan, from each app's own declared reads.
 
 Every figure is computed from the plan's data by the app that owns it —
-:func:`bia.selectors.bia_coverage`, :func:`analysis.selectors.analysis_standings`
+:func:`bia.selectors.functions.bia_coverage`, :func:`analysis.selectors.analysis_standings`
 (the analysis's own staleness test and the latest run's declared ``coverage``) and
 :func:`documents.selectors.signoff_standings` — each in a fixed number of queries for
 any number of plans. The portfolio page and the plan overview show the same rows.
@@ -20,7 +20,7 @@ from django.utils import timezone
 from analysis.programme import RequiredObjective, required_objectives
 from analysis.selectors import AnalysisStanding, analysis_standings, required_rtos
 from bcp.models import Plan, Role
-from bia.selectors import BiaCoverage, bia_coverage
+from bia.selectors.functions import BiaCoverage, bia_coverage
 from documents.models import PlanVersion
 from documents.selectors import (
     SignOffStanding,

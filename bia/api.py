@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from bcp.api import PlanCapabilityPermission, problem_response
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
-from bia.selectors import plan_snapshot
+from bia.selectors.snapshot import plan_snapshot
 
 
 class PlanBiaView(APIView):

@@ -16,7 +16,7 @@ from django.db import transaction
 from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import ImpactCategory, ImpactSettings, QuestionnaireTemplate
-from bia.selectors import latest_templates
+from bia.selectors.questionnaires import latest_templates
 from bia.services.questionnaires import copy_sections
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bcp.models import Plan
@@ -34,6 +35,9 @@ from bia.services.workshops import workshop_create
 
 CAMPAIGN_NAME = "Annual print service BIA"
 WORKSHOP_TITLE = "Branch and staff printing workshop"
+STUDENT = "Student printing (head office)"
+ACCOUNTING = "Print accounting and charging"
+RELEASE = "Secure print release (Find-Me)"
 
 # name, owner key, criticality, description, peak periods, workaround, workaround hours
 FUNCTIONS: tuple[tuple[str, str, str, str, str, str, float | None], ...] = (
@@ -157,7 +161,7 @@ ANSWERS: dict[str, dict[str, str | list[str]]] = {
 }
 
 
-def _grid(assessment: Assessment, user: Any, levels: dict[str, list[int]], **source: Any) -> None:
+def _grid(assessment: Assessment, user: User, levels: dict[str, list[int]], **source: Any) -> None:
     categories, horizons = grid_cells(assessment.plan)
     question = Question.objects.get(section__template=assessment.template, key="impact_grid")
     for category in categories:
@@ -175,7 +179,7 @@ def _grid(assessment: Assessment, user: Any, levels: dict[str, list[int]], **sou
 
 
 def _answer(
-    assessment: Assessment, user: Any, answers: dict[str, str | list[str]], **source: Any
+    assessment: Assessment, user: User, answers: dict[str, str | list[str]], **source: Any
 ) -> None:
     questions = {q.key: q for q in Question.objects.filter(section__template=assessment.template)}
     for key, value in answers.items():
@@ -190,19 +194,36 @@ def _answer(
         )
 
 
-def load(plan: Plan, users: dict[str, Any]) -> None:
+def load(plan: Plan, users: dict[str, User]) -> None:
     manager = users["manager"]
     impact_scales_ensure(plan=plan, user=manager)
     template = QuestionnaireTemplate.objects.filter(plan=plan).order_by("pk").first()
     if template is None:
         template = template_create_default(plan=plan, user=manager)
+    functions = _functions(plan, users)
+    _dependencies(functions, manager)
+    interview = _interview(plan, functions[STUDENT], manager)
+    if not Campaign.objects.filter(plan=plan, name=CAMPAIGN_NAME).exists():
+        _campaign(plan, template, functions, interview, users)
+    if not Workshop.objects.filter(plan=plan, title=WORKSHOP_TITLE).exists():
+        workshop_create(
+            plan=plan,
+            user=manager,
+            title=WORKSHOP_TITLE,
+            held_on=timezone.localdate(),
+            functions=[functions["Branch printing"], functions["Staff printing (head office)"]],
+            attendees="Branch office manager, reprographics lead, service desk lead",
+        )
+
+
+def _functions(plan: Plan, users: dict[str, User]) -> dict[str, BusinessFunction]:
     functions: dict[str, BusinessFunction] = {}
     for name, owner, criticality, description, peaks, workaround, hours in FUNCTIONS:
         function = BusinessFunction.objects.filter(plan=plan, name=name).first()
         if function is None:
             function = function_create(
                 plan=plan,
-                user=manager,
+                user=users["manager"],
                 name=name,
                 description=description,
                 owner=users[owner],
@@ -213,14 +234,17 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
                 reason="Demo data",
             )
         functions[name] = function
-    student = functions["Student printing (head office)"]
-    accounting = functions["Print accounting and charging"]
+    return functions
+
+
+def _dependencies(functions: dict[str, BusinessFunction], manager: User) -> None:
+    student, accounting = functions[STUDENT], functions[ACCOUNTING]
     if not student.needs.exists():
         dependency_add(
             function=student,
             user=manager,
             kind=DependencyKind.FUNCTION,
-            depends_on=functions["Secure print release (Find-Me)"],
+            depends_on=functions[RELEASE],
         )
         dependency_add(
             function=student, user=manager, kind=DependencyKind.FUNCTION, depends_on=accounting
@@ -246,49 +270,52 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             kind=DependencyKind.SUPPLIER,
             name="Card payment provider",
         )
+
+
+def _interview(plan: Plan, student: BusinessFunction, manager: User) -> Interview:
     interview = Interview.objects.filter(function=student).first()
-    if interview is None:
-        interview = interview_create(
-            plan=plan,
-            user=manager,
-            function=student,
-            interviewee="Head of Library Services",
-            held_at=timezone.now() - datetime.timedelta(days=3),
-            notes="Coursework deadlines bring queues of 40+ students; a morning without "
-            "printing in deadline week floods the help desk. The USB printer copes for a "
-            "day shift at most.",
-        )
-    if not Campaign.objects.filter(plan=plan, name=CAMPAIGN_NAME).exists():
-        campaign = campaign_send(
-            plan=plan,
-            user=manager,
-            name=CAMPAIGN_NAME,
-            template=template,
-            due_date=timezone.localdate() + datetime.timedelta(days=21),
-            functions=list(functions.values()),
-            message="Please tell us how a printing outage would affect your area.",
-            notify=False,
-        )
-        by_function = {a.function_id: a for a in campaign.assessments.all()}
-        finance = users["finance"]
-        stakeholder = users["stakeholder"]
-        paid = by_function[accounting.pk]
-        _grid(paid, finance, GRIDS[accounting.name])
-        _answer(paid, finance, ANSWERS[accounting.name])
-        paid = assessment_submit(assessment=paid, user=finance)
-        assessment_approve(assessment=paid, user=manager, reason="Demo review")
-        taught = by_function[student.pk]
-        _grid(taught, stakeholder, GRIDS[student.name], source_interview=interview)
-        _answer(taught, stakeholder, ANSWERS[student.name], source_interview=interview)
-        assessment_submit(assessment=taught, user=stakeholder)
-        release = by_function[functions["Secure print release (Find-Me)"].pk]
-        _answer(release, stakeholder, ANSWERS["Secure print release (Find-Me)"])
-    if not Workshop.objects.filter(plan=plan, title=WORKSHOP_TITLE).exists():
-        workshop_create(
-            plan=plan,
-            user=manager,
-            title=WORKSHOP_TITLE,
-            held_on=timezone.localdate(),
-            functions=[functions["Branch printing"], functions["Staff printing (head office)"]],
-            attendees="Branch office manager, reprographics lead, service desk lead",
-        )
+    if interview is not None:
+        return interview
+    return interview_create(
+        plan=plan,
+        user=manager,
+        function=student,
+        interviewee="Head of Library Services",
+        held_at=timezone.now() - datetime.timedelta(days=3),
+        notes="Coursework deadlines bring queues of 40+ students; a morning without "
+        "printing in deadline week floods the help desk. The USB printer copes for a "
+        "day shift at most.",
+    )
+
+
+def _campaign(
+    plan: Plan,
+    template: QuestionnaireTemplate,
+    functions: dict[str, BusinessFunction],
+    interview: Interview,
+    users: dict[str, User],
+) -> None:
+    """Send the demo campaign and answer it: one BIA approved, one submitted, one begun."""
+    manager, finance, stakeholder = users["manager"], users["finance"], users["stakeholder"]
+    campaign = campaign_send(
+        plan=plan,
+        user=manager,
+        name=CAMPAIGN_NAME,
+        template=template,
+        due_date=timezone.localdate() + datetime.timedelta(days=21),
+        functions=list(functions.values()),
+        message="Please tell us how a printing outage would affect your area.",
+        notify=False,
+    )
+    by_function = {a.function_id: a for a in campaign.assessments.all()}
+    paid = by_function[functions[ACCOUNTING].pk]
+    _grid(paid, finance, GRIDS[ACCOUNTING])
+    _answer(paid, finance, ANSWERS[ACCOUNTING])
+    paid = assessment_submit(assessment=paid, user=finance)
+    assessment_approve(assessment=paid, user=manager, reason="Demo review")
+    taught = by_function[functions[STUDENT].pk]
+    _grid(taught, stakeholder, GRIDS[STUDENT], source_interview=interview)
+    _answer(taught, stakeholder, ANSWERS[STUDENT], source_interview=interview)
+    assessment_submit(assessment=taught, user=stakeholder)
+    release = by_function[functions[RELEASE].pk]
+    _answer(release, stakeholder, ANSWERS[RELEASE])

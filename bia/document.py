@@ -12,14 +12,14 @@ from analysis.engine.objectives import maximum_tolerable_period
 from bcp import contract
 from bcp.models import Plan
 from bia.models import Assessment, AssessmentState, BusinessFunction
-from bia.selectors import (
+from bia.selectors.answers import (
     AnswerSet,
-    _reviewed_by_function,
     _role_answers_by_assessment,
     answer_set,
     impact_assessment_from,
-    impact_scales,
+    reviewed_by_function,
 )
+from bia.selectors.scales import impact_scales
 
 REVIEW_STATES = {
     AssessmentState.APPROVED: "Approved",
@@ -57,7 +57,7 @@ def document_part(plan: Plan) -> contract.BiaPart:
     """The plan's business impact analysis as the document prints it (a fixed number of queries)."""
     impact_settings, categories = impact_scales(plan)
     horizons = tuple(float(h) for h in impact_settings.horizons_hours) if impact_settings else ()
-    reviewed = _reviewed_by_function(plan)
+    reviewed = reviewed_by_function(plan)
     grouped = _role_answers_by_assessment([a.pk for a in reviewed.values()])
     functions = []
     for function in (

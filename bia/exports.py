@@ -13,7 +13,9 @@ import tablib
 from bcp.models import Plan
 from bia.durations import format_hours
 from bia.models import Answer, Assessment, BusinessFunction, Campaign, QuestionType
-from bia.selectors import answer_set, derive, format_value, impact_scales
+from bia.selectors.answers import answer_set, derive
+from bia.selectors.assessments import format_value
+from bia.selectors.scales import impact_scales
 from bia.services.common import cell_key
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

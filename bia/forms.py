@@ -46,7 +46,16 @@ def function_owner_candidates(plan: Plan) -> QuerySet[Any]:
     )
 
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**63 - 1  # anything larger would overflow the database's integer columns
+
+
+def parse_id(value: str | None) -> int | None:
+    """A non-negative integer id from a form value, or None."""
+    try:
+        number = int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 <= number <= MAX_ID else None
 
 
 def _check_ids(field: forms.Field, values: Any) -> None:

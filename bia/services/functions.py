@@ -14,11 +14,7 @@ from django.db import transaction
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
-from bia.models import (
-    BusinessFunction,
-    DependencyKind,
-    FunctionDependency,
-)
+from bia.models import BusinessFunction, DependencyKind, FunctionDependency
 
 FUNCTION_EDITABLE_FIELDS = (
     "name",

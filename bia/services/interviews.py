@@ -15,10 +15,7 @@ from django.db import transaction
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
-from bia.models import (
-    BusinessFunction,
-    Interview,
-)
+from bia.models import BusinessFunction, Interview
 
 INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "interviewer", "held_at", "notes")
 

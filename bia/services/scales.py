@@ -17,10 +17,7 @@ from bcp.history import change_context
 from bcp.models import Plan
 from bia import defaults
 from bia.durations import format_hours
-from bia.models import (
-    ImpactCategory,
-    ImpactSettings,
-)
+from bia.models import ImpactCategory, ImpactSettings
 
 LEVELS = range(0, 5)
 

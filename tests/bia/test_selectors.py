@@ -11,13 +11,13 @@ from analysis.engine.objectives import maximum_tolerable_period
 from bcp.demo import demo_load
 from bia.exports import answers_dataset, export_bytes, neutralise
 from bia.models import Answer, Assessment, BusinessFunction
-from bia.selectors import (
+from bia.selectors.answers import (
     assessment_derived,
     function_answer_set,
     function_impact_assessment,
     plan_impact_assessments,
-    plan_snapshot,
 )
+from bia.selectors.snapshot import plan_snapshot
 from bia.services.answers import answer_save
 from bia.services.assessments import assessment_approve, assessment_revise, assessment_submit
 from bia.services.functions import function_create

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from bcp.concurrency import save_locked
 from bcp.history import change_context
-from bia.models import Answer, Assessment, AssessmentState, Campaign, ImpactSettings
+from bia.models import (
+    Answer,
+    Assessment,
+    AssessmentState,
+    BusinessFunction,
+    Campaign,
+    ImpactSettings,
+    WorkshopFunction,
+)
 from bia.services.answers import answer_save
 from bia.services.assessments import assessment_submit
 from bia.services.campaigns import campaign_send
@@ -294,6 +302,27 @@ def test_list_pages_keep_a_constant_query_count_as_rows_grow(
     assert response.content.decode().count("Extra function") >= 12
 
 
+def test_the_workshop_screen_keeps_a_constant_query_count_as_its_functions_grow(
+    people: PlanPeople, django_assert_max_num_queries: Any
+) -> None:
+    world = bia_world(people)
+    fill_required(world, world.own_assessment, people.manager)
+    client = client_for(people.manager)
+    url = _url("bia_workshop", world, workshop_pk=world.workshop.pk)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _add_functions(world, people, 3)
+    for function in BusinessFunction.objects.filter(plan=world.plan, name__startswith="Extra"):
+        WorkshopFunction.objects.create(workshop=world.workshop, function=function)
+        fill_required(
+            world, Assessment.objects.get(function=function, is_current=True), people.manager
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["panels"]) == 4
+
+
 def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> None:
     world = bia_world(people)
     answer_save(
@@ -391,7 +420,7 @@ def test_the_workshop_sends_the_facilitator_to_the_full_bia_for_the_other_questi
     response = client_for(people.manager).get(
         _url("bia_workshop", world, workshop_pk=world.workshop.pk)
     )
-    editable = [p["assessment"] for p in response.context["panels"] if p["editable"]]
+    editable = [p.assessment for p in response.context["panels"] if p.editable]
     assert editable
     body = response.content.decode()
     for assessment in editable:

@@ -1,0 +1,86 @@
+"""Helpers shared by the BIA pages: the plan and user of a request, who sees what, ids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+
+from bcp.concurrency import EditConflict
+from bcp.editing import edit_page, form_page
+from bcp.http import PlanRequest
+from bcp.models import Plan
+from bcp.permissions import Capability
+from bia.models import BusinessFunction
+
+OWNER_ONLY = "Stakeholders see only the BIAs of the functions they own."
+
+
+def plan_of(request: PlanRequest) -> Plan:
+    return request.plan
+
+
+def user_of(request: PlanRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # plan_required lets only signed-in people through
+    return user
+
+
+def sees_all(request: PlanRequest) -> bool:
+    capabilities = request.capabilities
+    return Capability.EDIT in capabilities or Capability.AUDIT in capabilities
+
+
+def require_sees_all(request: PlanRequest) -> None:
+    if not sees_all(request):
+        raise PermissionDenied(OWNER_ONLY)
+
+
+def check_owner(request: PlanRequest, function: BusinessFunction) -> None:
+    if not sees_all(request) and function.owner_id != request.user.pk:
+        raise PermissionDenied("This BIA belongs to another owner. " + OWNER_ONLY)
+
+
+def can(request: PlanRequest, capability: Capability) -> bool:
+    return capability in request.capabilities
+
+
+def base_url(request: PlanRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def bia_form_page(
+    request: PlanRequest,
+    form: Any,
+    title: str,
+    *,
+    conflict: EditConflict | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    return form_page(request, "bia/form.html", form, {"title": title, **extra}, conflict=conflict)
+
+
+def bia_edit_page(
+    request: PlanRequest,
+    form: Any,
+    title: str,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    saved_message: str | Callable[[Any], str],
+    success_url: Callable[[Any], Any] | None = None,
+    conflict_hint: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    return edit_page(
+        request,
+        form,
+        save=save,
+        saved_message=saved_message,
+        template="bia/form.html",
+        context={"title": title, **extra},
+        success_url=success_url,
+        conflict_hint=conflict_hint,
+    )

@@ -1,0 +1,136 @@
+"""Pages of the impact scales: horizons, threshold and impact categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bcp.editing import add_service_errors
+from bcp.http import PlanRequest
+from bcp.permissions import Capability, plan_required
+from bia.durations import format_hours
+from bia.forms import CategoryForm, ImpactSettingsForm
+from bia.models import ImpactCategory
+from bia.selectors import scales as scale_selectors
+from bia.services import scales as scale_services
+from bia.views.common import bia_edit_page, bia_form_page, plan_of, user_of
+
+
+@plan_required(Capability.VIEW)
+def scales(request: PlanRequest) -> HttpResponse:
+    plan = plan_of(request)
+    impact_settings, categories = scale_selectors.impact_scales(plan)
+    horizons = list(impact_settings.horizons_hours) if impact_settings else []
+    return render(
+        request,
+        "bia/scales.html",
+        {
+            "impact_settings": impact_settings,
+            "categories": categories,
+            "horizon_labels": [format_hours(h) for h in horizons],
+        },
+    )
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def scales_defaults(request: PlanRequest) -> HttpResponse:
+    scale_services.impact_scales_ensure(plan=plan_of(request), user=user_of(request))
+    messages.success(request, "Default impact scales in place.")
+    return redirect("bia_scales", plan_pk=plan_of(request).pk)
+
+
+@plan_required(Capability.EDIT)
+def settings_edit(request: PlanRequest) -> HttpResponse:
+    plan = plan_of(request)
+    impact_settings, _ = scale_selectors.impact_scales(plan)
+    if impact_settings is None:
+        impact_settings = scale_services.impact_scales_ensure(plan=plan, user=user_of(request))
+    form = ImpactSettingsForm(request.POST or None, instance=impact_settings)
+    current = impact_settings
+
+    def save(data: dict[str, Any]) -> Any:
+        return scale_services.impact_settings_update(
+            impact_settings=current,
+            user=user_of(request),
+            expected_version=data["version"],
+            horizons_hours=data["horizons"],
+            threshold=data["threshold"],
+            peak_uplift=data["peak_uplift"],
+            currency=data["currency"],
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    return bia_edit_page(
+        request,
+        form,
+        "Horizons and tolerance threshold",
+        save=save,
+        saved_message="Impact settings saved.",
+        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+    )
+
+
+@plan_required(Capability.EDIT)
+def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
+    plan = plan_of(request)
+    category = get_object_or_404(ImpactCategory, pk=category_pk, plan=plan)
+    impact_settings, _ = scale_selectors.impact_scales(plan)
+    currency = impact_settings.currency if impact_settings else ""
+    form = CategoryForm(request.POST or None, instance=category, currency=currency)
+
+    def save(data: dict[str, Any]) -> Any:
+        return scale_services.impact_category_update(
+            category=category,
+            user=user_of(request),
+            expected_version=data["version"],
+            name=data["name"],
+            descriptions=form.descriptions(),
+            amounts=form.amounts(),
+            reason=data["reason"],
+            ticket=data["ticket"],
+        )
+
+    return bia_edit_page(
+        request,
+        form,
+        f"Impact scale: {category.name}",
+        save=save,
+        saved_message=lambda saved: f"Scale “{saved.name}” saved.",
+        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+    )
+
+
+@plan_required(Capability.EDIT)
+def category_add(request: PlanRequest) -> HttpResponse:
+    plan = plan_of(request)
+    impact_settings, _ = scale_selectors.impact_scales(plan)
+    form = CategoryForm(
+        request.POST or None, currency=impact_settings.currency if impact_settings else ""
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scale_services.impact_category_add(
+                plan=plan,
+                user=user_of(request),
+                name=data["name"],
+                key=data["key"],
+                is_financial=data["is_financial"],
+                descriptions=form.descriptions(),
+                amounts=form.amounts(),
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Category “{data['name']}” added.")
+            return redirect("bia_scales", plan_pk=plan.pk)
+    return bia_form_page(request, form, "New impact category")
