@@ -7,6 +7,7 @@ class BiaConfig(AppConfig):
     name = "bia"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot load before the app registry is ready.
         from bcp.rules import register_write_rule
         from bia.models import Answer, Assessment
         from bia.services.answers import answer_write_rule, assessment_write_rule

@@ -11,7 +11,13 @@ from __future__ import annotations
 from analysis.engine.objectives import maximum_tolerable_period
 from bcp import contract
 from bcp.models import Plan
-from bia.models import Assessment, AssessmentState, BusinessFunction
+from bia.models import (
+    Assessment,
+    AssessmentState,
+    BusinessFunction,
+    ImpactCategory,
+    ImpactSettings,
+)
 from bia.selectors.answers import (
     AnswerSet,
     _role_answers_by_assessment,
@@ -30,11 +36,11 @@ REVIEW_STATES = {
 def _review(
     assessment: Assessment,
     answers: AnswerSet,
-    impact_settings: object,
-    categories: list[object],
+    impact_settings: ImpactSettings,
+    categories: list[ImpactCategory],
     horizons: int,
 ) -> contract.BiaReview:
-    engine_input = impact_assessment_from(answers, impact_settings, categories)  # type: ignore[arg-type]
+    engine_input = impact_assessment_from(answers, impact_settings, categories)
     worst: list[int | None] = [None] * horizons
     for levels in engine_input.impacts.values():
         for index, level in enumerate(levels[:horizons]):
@@ -74,7 +80,7 @@ def document_part(plan: Plan) -> contract.BiaPart:
                 peak_periods=answers.peak_periods if answers else function.peak_periods,
                 workaround=answers.workaround if answers else function.workaround,
                 workaround_hours=answers.workaround_hours if answers else function.workaround_hours,
-                review=_review(assessment, answers, impact_settings, categories, len(horizons))  # type: ignore[arg-type]
+                review=_review(assessment, answers, impact_settings, categories, len(horizons))
                 if assessment is not None and answers is not None and impact_settings is not None
                 else None,
             )

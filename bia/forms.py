@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
+from bcp.permissions import FUNCTION_OWNER_ROLES
 from bia.durations import format_horizons, parse_duration_hours, parse_horizons
 from bia.models import (
     BusinessFunction,
@@ -39,11 +40,22 @@ def plan_people(plan: Plan) -> QuerySet[Any]:
 def function_owner_candidates(plan: Plan) -> QuerySet[Any]:
     """People who may own a function: the plan's managers and stakeholders (auditors
     look, they do not answer BIAs)."""
-    from bcp.permissions import FUNCTION_OWNER_ROLES
-
     return plan_people(plan).filter(
         memberships__plan=plan, memberships__role__in=FUNCTION_OWNER_ROLES
     )
+
+
+def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of ``form``, typed so its queryset can be narrowed to the plan."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 MAX_ID = 2**63 - 1  # anything larger would overflow the database's integer columns
@@ -144,8 +156,8 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = function_owner_candidates(plan)  # type: ignore[attr-defined]
-        self.fields["criticality"].choices = Criticality.choices  # type: ignore[attr-defined]
+        _model_field(self, "owner").queryset = function_owner_candidates(plan)
+        _choice_field(self, "criticality").choices = Criticality.choices
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         self.helper = _helper(submit_label, self)
@@ -165,7 +177,7 @@ class DependencyForm(forms.Form):
 
     def __init__(self, *args: Any, function: BusinessFunction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["depends_on"].queryset = BusinessFunction.objects.filter(  # type: ignore[attr-defined]
+        _model_field(self, "depends_on").queryset = BusinessFunction.objects.filter(
             plan_id=function.plan_id
         ).exclude(pk=function.pk)
         self.helper = _helper("Add dependency", self)
@@ -308,7 +320,7 @@ class QuestionForm(VersionedFormMixin, ChangeReasonMixin):
 
     def __init__(self, *args: Any, template: QuestionnaireTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [  # type: ignore[attr-defined]
+        _choice_field(self, "section").choices = [
             (s.order, s.title) for s in template.sections.order_by("order")
         ]
         if not self.is_bound:
@@ -380,15 +392,14 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = QuestionnaireTemplate.objects.filter(  # type: ignore[attr-defined]
-            plan=plan, is_latest=True
-        )
-        self.fields["functions"].queryset = BusinessFunction.objects.filter(  # type: ignore[attr-defined]
+        templates = QuestionnaireTemplate.objects.filter(plan=plan, is_latest=True)
+        _model_field(self, "template").queryset = templates
+        _model_field(self, "functions").queryset = BusinessFunction.objects.filter(
             plan=plan
         ).select_related("owner")
         if not self.is_bound:
             self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
-            first = self.fields["template"].queryset.order_by("name", "pk").first()  # type: ignore[attr-defined]
+            first = templates.order_by("name", "pk").first()
             if first is not None:
                 self.initial.setdefault("template", first.pk)
         self.helper = _helper("Send to owners", self)
@@ -414,8 +425,8 @@ class InterviewForm(VersionedFormMixin, ChangeReasonMixin):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["function"].queryset = BusinessFunction.objects.filter(plan=plan)  # type: ignore[attr-defined]
-        self.fields["interviewer"].queryset = plan_people(plan)  # type: ignore[attr-defined]
+        _model_field(self, "function").queryset = BusinessFunction.objects.filter(plan=plan)
+        _model_field(self, "interviewer").queryset = plan_people(plan)
         self.helper = _helper("Save interview", self)
 
 
@@ -431,7 +442,7 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["functions"].queryset = BusinessFunction.objects.filter(  # type: ignore[attr-defined]
+        _model_field(self, "functions").queryset = BusinessFunction.objects.filter(
             plan=plan
         ).select_related("owner")
         if not self.is_bound:
@@ -454,4 +465,4 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = plan_people(plan)  # type: ignore[attr-defined]
+        _model_field(self, "owner").queryset = plan_people(plan)

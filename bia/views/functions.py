@@ -20,6 +20,7 @@ from bia.selectors import answers as answer_selectors
 from bia.selectors import functions as function_selectors
 from bia.services import functions as function_services
 from bia.views.common import bia_edit_page, bia_form_page, check_owner, plan_of, sees_all, user_of
+from incidents.exercises import function_readiness
 
 
 @plan_required(Capability.VIEW)
@@ -54,8 +55,6 @@ def function_create(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.VIEW)
 def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
-    from incidents.exercises import function_readiness
-
     plan = plan_of(request)
     function = get_object_or_404(
         BusinessFunction.objects.select_related("owner"), pk=function_pk, plan=plan

@@ -109,7 +109,9 @@ def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
         )
     except EditConflict as exc:
         conflict, status = exc, 409
-        workshop = exc.instance  # type: ignore[assignment]
+        stored = exc.instance
+        assert isinstance(stored, Workshop)
+        workshop = stored
     except ValidationError as exc:
         return render(
             request,
