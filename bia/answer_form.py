@@ -21,6 +21,8 @@ from bia.models import Assessment, Interview, Question, Workshop
 class _AsSent(forms.Field):
     """The submitted text untouched (no stripping, no length or NUL checks), or None."""
 
+    widget = forms.HiddenInput
+
     def to_python(self, value: Any) -> str | None:
         return None if value is None else str(value)
 
@@ -48,6 +50,8 @@ class AnswerSubmission:
 
 
 class AnswerForm(forms.Form):
+    """Never drawn as a whole: the answer widgets post these names, so every field is hidden."""
+
     question = _AsSent(required=False)
     cell = _AsSent(required=False)
     value = _AllValues(required=False)
@@ -56,7 +60,7 @@ class AnswerForm(forms.Form):
     workshop = _AsSent(required=False)
     resolve = _AsSent(required=False)
 
-    def __init__(self, data: Any, *, assessment: Assessment) -> None:
+    def __init__(self, data: Any = None, *, assessment: Assessment) -> None:
         super().__init__(data)
         self.assessment = assessment
 

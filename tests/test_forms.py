@@ -122,7 +122,7 @@ class Material:
 
 @pytest.fixture
 def material(db: None) -> Material:
-    from bia.models import ImpactSettings
+    from bia.models import Assessment, ImpactSettings
     from bia.services.functions import function_create
     from bia.services.questionnaires import template_create_default
     from bia.services.scales import impact_scales_ensure
@@ -147,6 +147,7 @@ def material(db: None) -> Material:
         "sites": [],
         "impact_settings": ImpactSettings.objects.get(plan=plan),
         "dependency": Dependency(plan=plan, function=function),
+        "assessment": Assessment(plan=plan, function=function, template=template),
     }
     return Material(plan, values)
 
