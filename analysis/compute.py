@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis import shaping
-from analysis.engine.availability import AvailabilityAnalyzer, ExactTooCostly
+from analysis.engine.availability import AvailabilityAnalyzer, ExactTooCostly, collector_paused
 from analysis.engine.figures import AnalysisContext, function_figures
 from analysis.engine.gaps import (
     MEASURE_ORDER,
@@ -393,13 +393,16 @@ def analyse_chunk(
     outcomes: list[FunctionOutcome] = []
     for key in keys:
         begun = time.perf_counter()
-        work = analyse_function(
-            inputs,
-            key,
-            analyzer=setup.analyzer,
-            namer=setup.namer,
-            rank_remedies=setup.rank_remedies,
-        )
+        # Each function's remedy runs build many small acyclic objects (diagram nodes,
+        # changed topologies); generational scans of them reclaim nothing.
+        with collector_paused():
+            work = analyse_function(
+                inputs,
+                key,
+                analyzer=setup.analyzer,
+                namer=setup.namer,
+                rank_remedies=setup.rank_remedies,
+            )
         outcomes.append(_outcome(work, time.perf_counter() - begun, setup.namer))
     return outcomes
 

@@ -143,8 +143,11 @@ def _affected_nodes(
 
 def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out]) -> _Out:
     group = model.groups[group_id]
-    member_out = sorted((out.get(m, _NONE) for m in group.members), key=_hours)
-    kth = member_out[group.k - 1]
+    if group.k == 1:
+        # The first member with the shortest outage, as a stable sort puts first.
+        kth = min((out.get(m, _NONE) for m in group.members), key=_hours)
+    else:
+        kth = sorted((out.get(m, _NONE) for m in group.members), key=_hours)[group.k - 1]
     if kth[0] > 0.0:
         return kth
     affected = [m for m in group.members if out.get(m, _NONE)[0] > 0.0]
@@ -191,6 +194,25 @@ def _protection(model: Model, component_id: str) -> DataProtection:
         return DataProtection(component_id, None, reason)
     best = min(options)
     return DataProtection(component_id, best[0], best[1])
+
+
+def data_protections(model: Model, service_id: str) -> tuple[DataProtection, ...]:
+    """How each data-holding component ``service_id`` uses is protected, by id."""
+    data = [
+        n
+        for n in model.closure(service_id)
+        if n in model.components and model.components[n].holds_data
+    ]
+    return tuple(_protection(model, d) for d in sorted(data))
+
+
+def achievable_rpo(model: Model, service_id: str) -> float | None:
+    """The achievable RPO alone, as ``objectives_from_model`` gives it (None when unknown
+    or when no data is held), without working out any outage."""
+    protections = data_protections(model, service_id)
+    if not protections or any(p.rpo_hours is None for p in protections):
+        return None
+    return max(p.rpo_hours for p in protections if p.rpo_hours is not None)
 
 
 def achievable_objectives(
@@ -279,12 +301,7 @@ def objectives_from_model(
             "site loss not assessed (no restore time): " + ", ".join(f"'{s}'" for s in not_assessed)
         )
 
-    data = [
-        n
-        for n in model.closure(service_id)
-        if n in model.components and model.components[n].holds_data
-    ]
-    protections = tuple(_protection(model, d) for d in sorted(data))
+    protections = data_protections(model, service_id)
     unprotected = tuple(p.component_id for p in protections if p.rpo_hours is None)
     rpo: float | None = None
     rpo_by: str | None = None

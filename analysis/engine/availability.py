@@ -127,7 +127,7 @@ class AvailabilityReport:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a whole estate is analysed.
 
     The decision diagrams are millions of small, acyclic objects; generational scans of
@@ -333,7 +333,7 @@ class AvailabilityAnalyzer:
         """Results for ``service_ids`` (default: every service, in topology order)."""
         ids = list(self.model.services) if service_ids is None else list(service_ids)
         year_days = self.topology.year_days
-        with _collector_paused():
+        with collector_paused():
             results = tuple(self.service(sid) for sid in ids)
         return AvailabilityReport(
             services=results,

@@ -26,7 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from analysis.engine.achievable import AchievableObjectives, objectives_from_model
+from analysis.engine.achievable import (
+    AchievableObjectives,
+    achievable_rpo,
+    objectives_from_model,
+)
 from analysis.engine.availability import (
     DEFAULT_NODE_LIMIT,
     AvailabilityAnalyzer,
@@ -173,9 +177,11 @@ class WhatIfEvaluator:
     """Figures of one function before and after proposed changes (nothing is saved).
 
     ``part`` is the function's part of the topology (``sub_topology``), possibly with
-    extra sites a change may use. Raises ``TopologyError`` for a change that names an
-    unknown element or breaks the topology, and ``ExactTooCostly`` when the context asks
-    for exact figures the node budget does not allow.
+    extra sites a change may use; it is validated here (unless a ``model`` of it is
+    given, which was), so each change is checked only where it touches it. Raises
+    ``TopologyError`` for a change that names an unknown element or breaks the topology,
+    and ``ExactTooCostly`` when the context asks for exact figures the node budget does
+    not allow.
     """
 
     def __init__(
@@ -198,7 +204,7 @@ class WhatIfEvaluator:
 
     def after(self, changes: ChangeSet | Iterable[Change]) -> FunctionFigures:
         items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
-        changed = apply_changes(self.part, items)
+        changed = apply_changes(self.part, items, base_valid=True)
         figures = self._reuse(changed, items)
         if figures is not None:
             self.reused_runs += 1
@@ -229,12 +235,15 @@ class WhatIfEvaluator:
         if measure == "availability":
             raise ValueError("availability depends on probabilities: use after()")
         items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
-        model = Model(apply_changes(self.part, items), validate=False)
+        model = Model(apply_changes(self.part, items, base_valid=True), validate=False)
         sid = self.service_id
         if measure == "spof":
             return element is not None and element not in model.necessary(sid)
         if required is None:
             return False
+        if measure == "rpo":
+            rpo = achievable_rpo(model, sid)
+            return rpo is not None and rpo <= required
         objectives = objectives_from_model(
             model, sid, availability=0.0, availability_method="", single_points_of_failure=()
         )

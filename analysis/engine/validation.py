@@ -8,6 +8,7 @@ Codes: ``unknown_id``, ``cycle``, ``k_greater_than_n``, ``availability_out_of_ra
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from analysis.engine.budgets import YEAR_CONVENTIONS
 from analysis.engine.topology import (
@@ -318,3 +319,107 @@ def validate_topology(topology: Topology) -> None:
     errors = topology_errors(topology)
     if errors:
         raise errors[0]
+
+
+def _by_id(topology: Topology) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for section in (topology.sites, topology.components, topology.groups, topology.services):
+        for element in section:
+            found[element.id] = element
+    return found
+
+
+def _cycle_from(starts: Iterable[str], edges: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a walk along ``edges`` from any of ``starts`` meets a cycle (iterative
+    depth-first search, each node entered once)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for start in starts:
+        if state.get(start):
+            continue
+        state[start] = 1
+        path = [start]
+        iters = [iter(edges.get(start, ()))]
+        while iters:
+            nxt = next(iters[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iters.pop()
+                continue
+            mark = state.get(nxt)
+            if mark == 1:
+                return True
+            if mark is None:
+                state[nxt] = 1
+                path.append(nxt)
+                iters.append(iter(edges.get(nxt, ())))
+    return False
+
+
+def _change_is_valid(before: Topology, after: Topology) -> bool:
+    """Whether ``after`` is valid, given that ``before`` is, checking only what changed.
+
+    Every check of ``topology_errors`` is about one element (its figures, its kind of
+    references, its k) except three: ids are unique, references name existing ids of
+    the right kind, and there is no cycle. An element of ``after`` that is the very
+    object of ``before`` passed its own checks there; when no id disappeared or changed
+    kind, its references still hold; and a new cycle must pass through a new or changed
+    element. So only new or changed elements are checked, and only cycles through them
+    are looked for. False means "not shown valid this way" (then check in full).
+    """
+    if (after.year_days, after.method) != (before.year_days, before.method):
+        return False
+    old = _by_id(before)
+    new = _by_id(after)
+    count = len(after.sites) + len(after.components) + len(after.groups) + len(after.services)
+    if len(new) != count:
+        return False  # a duplicate id
+    for element_id, element in old.items():
+        if type(new.get(element_id)) is not type(element):
+            return False  # removed, or now of another kind
+    fresh = {i: e for i, e in new.items() if old.get(i) is not e}
+    if not fresh:
+        return True
+    checker = _Checker(
+        Topology(
+            components=tuple(c for c in after.components if c.id in fresh),
+            groups=tuple(g for g in after.groups if g.id in fresh),
+            services=tuple(s for s in after.services if s.id in fresh),
+            sites=tuple(s for s in after.sites if s.id in fresh),
+            year_days=after.year_days,
+            method=after.method,
+        )
+    )
+    checker.kind = {
+        **{s.id: "site" for s in after.sites},
+        **{c.id: "component" for c in after.components},
+        **{g.id: "group" for g in after.groups},
+        **{s.id: "service" for s in after.services},
+    }
+    checker._sites()
+    checker._components()
+    checker._groups()
+    checker._services()
+    if checker.errors:
+        return False
+    parents: dict[str, tuple[str, ...]] = {
+        s.id: (s.parent,) if s.parent is not None else () for s in after.sites
+    }
+    edges: dict[str, tuple[str, ...]] = {
+        **{c.id: c.runs_on for c in after.components},
+        **{g.id: g.members for g in after.groups},
+        **{s.id: s.requires for s in after.services},
+    }
+    return not _cycle_from((i for i in fresh if i in parents), parents) and not _cycle_from(
+        (i for i in fresh if i not in parents), edges
+    )
+
+
+def validate_change(before: Topology, after: Topology) -> None:
+    """``validate_topology(after)`` for an ``after`` made from a valid ``before``: the same
+    errors, found by checking only what changed when that shows it valid.
+
+    Example: a peer added to one component of a 10,000-component estate checks the
+    peer, the new group and the elements now referring to it, not the whole estate.
+    """
+    if not _change_is_valid(before, after):
+        validate_topology(after)

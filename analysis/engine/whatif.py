@@ -32,7 +32,7 @@ from analysis.engine.topology import (
     Topology,
     TopologyError,
 )
-from analysis.engine.validation import validate_topology
+from analysis.engine.validation import validate_change, validate_topology
 from analysis.formatting import duration, hours, percent
 
 
@@ -324,11 +324,14 @@ def _apply_one(t: Topology, change: Change) -> Topology:
     raise TypeError(f"unsupported change {change!r}")
 
 
-def apply_changes(topology: Topology, changes: ChangeSet | Iterable[Change]) -> Topology:
+def apply_changes(
+    topology: Topology, changes: ChangeSet | Iterable[Change], *, base_valid: bool = False
+) -> Topology:
     """A new topology with ``changes`` applied in order (``topology`` is left untouched).
 
     Raises ``TopologyError`` when a change names an unknown element or the result is
-    not a valid topology.
+    not a valid topology. ``base_valid`` says ``topology`` is known to be valid, so only
+    what the changes touched is checked (``validate_change``: the same errors).
 
     Example: ``apply_changes(t, [SetBackup("print-db", 0.25)])`` returns a copy in which
     print-db is backed up every 15 minutes; ``t`` still says 24 hours.
@@ -337,7 +340,10 @@ def apply_changes(topology: Topology, changes: ChangeSet | Iterable[Change]) -> 
     result = topology
     for change in items:
         result = _apply_one(result, change)
-    validate_topology(result)
+    if base_valid:
+        validate_change(topology, result)
+    else:
+        validate_topology(result)
     return result
 
 
