@@ -29,6 +29,7 @@ from analysis.engine.objectives import (
     recommend_objectives,
     strictest_objectives,
 )
+from analysis.engine.recovery import figures_with_recovery, recovery_reach
 from analysis.engine.roadmap import roadmap
 from analysis.engine.spof import hidden_single_points_of_failure
 from analysis.engine.structure import components_used_by
@@ -121,6 +122,7 @@ def _gap_report(
             techniques=inputs.techniques,
             context=with_context,
             rank_remedies=rank_remedies,
+            recovery_needs=inputs.topology.recovery_requires.get(key, ()),
         )
 
     try:
@@ -210,6 +212,10 @@ def analyse_function(
         )
         figures, full = function_figures(fallback, key), fallback.service(key)
         note = f"The plan asks for exact figures, but {error.reason}; Monte Carlo estimate."
+    recovery = inputs.topology.recovery_requires.get(key, ())
+    if recovery:
+        reach = recovery_reach(inputs.topology.topology, key, recovery)
+        figures = figures_with_recovery(figures, reach)
     hidden = hidden_single_points_of_failure(analyzer.model, key)
     entry["achievable"] = shaping.achievable(figures, full, hidden, namer)
     entry["notes"] = [note] if note else []

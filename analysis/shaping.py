@@ -156,6 +156,7 @@ def achievable(
         "rpo_set_by": namer.maybe(ach.rpo_set_by),
         "rpo_unprotected": namer.names(ach.rpo_unprotected),
         "hidden_single_points_of_failure": hidden_spofs,
+        "recovery_single_points_of_failure": namer.names(ach.recovery_single_points_of_failure),
         "sites_not_assessed": namer.names(ach.sites_not_assessed),
         "importance": importance,
         "reasoning": [namer.text(r) for r in ach.reasoning],

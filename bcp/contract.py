@@ -284,6 +284,8 @@ class KeyPerson:
     recall_hours: float = field(metadata=HOURS)
     deputies: tuple[str, ...] = field(metadata=TEXT)
     needed_by: tuple[str, ...] = field(metadata=TEXT)
+    # False when every function needs them only to recover (absent from older snapshots).
+    needed_to_operate: bool = field(default=True, metadata=TEXT)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,13 @@ from django.utils.html import escape as html_escape
 
 from inventory import graph as g
 from inventory.models import Component, ComponentKind, RedundancyGroup, Site
-from inventory.topology import PlanTopology, fails_with, plan_topology, single_points_of_failure
+from inventory.topology import (
+    PlanTopology,
+    fails_with,
+    plan_topology,
+    recovery_single_points_of_failure,
+    single_points_of_failure,
+)
 
 DOT_TIMEOUT_SECONDS = 20
 # Beyond this many boxes a layered drawing is no longer readable; pages list them instead.
@@ -84,6 +90,8 @@ class _Drawing:
     plan_pk: int
     spofs: set[str]
     highlight: dict[str, str] = field(default_factory=dict)  # key → fill colour
+    # Needed only to recover, with nobody to stand in: drawn like a SPOF, labelled apart.
+    recovery_spofs: set[str] = field(default_factory=set)
     lines: list[str] = field(default_factory=list)
     placed: set[str] = field(default_factory=set)
 
@@ -132,13 +140,14 @@ class _Drawing:
     def people_node(self, key: str, indent: str) -> None:
         """A person (an ellipse) or a supplier (a folder), so they stand apart from IT."""
         label, shape, fill = people_label(self.pt, key)
-        spof = key in self.spofs
+        spof = key in self.spofs or key in self.recovery_spofs
+        mark = "SPOF · " if key in self.spofs else "SPOF for recovery · " if spof else ""
         self.lines.append(
             indent
             + _node_id(key)
             + " "
             + _attrs(
-                label=("SPOF · " if spof else "") + label,
+                label=mark + label,
                 shape=shape,
                 URL=self.url(key),
                 target="_top",
@@ -259,6 +268,7 @@ def _legend(
     lines: list[str],
     *,
     degraded: bool,
+    recover: bool = False,
     highlight: Iterable[tuple[str, str]] = (),
     keys: Iterable[str] = (),
 ) -> None:
@@ -283,6 +293,16 @@ def _legend(
         lines.append(
             "    legend_degraded "
             + _attrs(label="dashed arrow: degraded need", shape="plaintext", style="")
+            + ";"
+        )
+    if recover:
+        lines.append(
+            "    legend_recover "
+            + _attrs(
+                label="dotted arrow: needed to recover, not to run",
+                shape="plaintext",
+                style="",
+            )
             + ";"
         )
     prefixes = {key.partition(":")[0] for key in keys}
@@ -351,11 +371,17 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
     service = next((s for s in pt.topology.services if s.id == service_id), None)
     full = list(service.requires) if service else []
     degraded = list(pt.degraded_requires.get(service_id, ()))
-    if not full and not degraded:
+    recover = list(pt.recovery_requires.get(service_id, ()))
+    if not full and not degraded and not recover:
         return None
     spofs = set(single_points_of_failure(pt, service_id))
-    drawing = _Drawing(pt=pt, plan_pk=function.plan_id, spofs=spofs)
-    keep, members = _closure(pt, [*full, *degraded])
+    drawing = _Drawing(
+        pt=pt,
+        plan_pk=function.plan_id,
+        spofs=spofs,
+        recovery_spofs=set(recovery_single_points_of_failure(pt, service_id)),
+    )
+    keep, members = _closure(pt, [*full, *degraded, *recover])
     _check_size(len(keep))
     lines = drawing.lines
     spof_sites = sorted(pt.name(s) for s in spofs if s.startswith("site:"))
@@ -380,7 +406,9 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
         drawing.edge(service_id, target, members, label="needs", penwidth="1.4")
     for target in degraded:
         drawing.edge(service_id, target, members, label="degraded", style="dashed")
-    _legend(lines, degraded=bool(degraded), keys=keep)
+    for target in recover:
+        drawing.edge(service_id, target, members, label="to recover", style="dotted")
+    _legend(lines, degraded=bool(degraded), recover=bool(recover), keys=keep)
     return HEADER + "\n".join(lines) + "\n}\n"
 
 

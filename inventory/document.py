@@ -13,6 +13,7 @@ from bcp.models import Plan
 from inventory.models import Component, GroupMember, RedundancyGroup, RunsOn, Site
 from inventory.people import contract_restore_hours
 from inventory.people_models import (
+    NeededTo,
     NeedKind,
     Person,
     PersonDependency,
@@ -97,16 +98,20 @@ def people_part(plan: Plan) -> tuple[contract.KeyPerson, ...]:
             recall_hours=p.recall_hours,
             deputies=tuple(link.deputy.name for link in p.deputy_links.all()),
             needed_by=tuple(sorted(_needs(p.dependencies.all()))),
+            needed_to_operate=any(d.needed_to == NeededTo.OPERATE for d in p.dependencies.all()),
         )
         for p in people
     )
 
 
 def _needs(rows: Iterable[PersonDependency | SupplierDependency]) -> list[str]:
-    return [
-        row.function.name + ("" if row.need == NeedKind.FULL else " (degraded only)")
-        for row in rows
-    ]
+    return [row.function.name + _how(row) for row in rows]
+
+
+def _how(row: PersonDependency | SupplierDependency) -> str:
+    if getattr(row, "needed_to", None) == NeededTo.RECOVER:
+        return " (to recover)"
+    return "" if row.need == NeedKind.FULL else " (degraded only)"
 
 
 def suppliers_part(plan: Plan) -> tuple[contract.Supplier, ...]:

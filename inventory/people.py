@@ -19,6 +19,14 @@ The engine knows components and redundancy groups only, and needs nothing more:
   component's backup interval; no RPO = the supplier holds none of the function's data).
   The engine's own RTO gap then names the supplier and its contract when the contract
   cannot meet the function's required RTO.
+* a function needs a person **to operate** (their absence stops it: the person or cover
+  group is among the service's requirements, as above) or **to recover** (the default
+  for new needs): then the person or cover group is among the function's
+  ``recovery_requires`` instead, outside the availability structure, and the engine
+  adds the time to reach someone who can act to the achievable RTO
+  (:mod:`analysis.engine.recovery`): the handover time when they have deputies, the
+  recall time when they have none — then they are a single point of failure for
+  recovery.
 
 Support hours. With 24×7 support the restore time is the contractual RTO. With business
 hours support (Monday to Friday, 08:00–18:00) the contract's clock runs only in support
@@ -40,6 +48,7 @@ from analysis.engine.topology import Group as EngineGroup
 from bcp.models import Plan
 from inventory.people_models import (
     Deputy,
+    NeededTo,
     Person,
     PersonDependency,
     Supplier,
@@ -51,6 +60,7 @@ BUSINESS_DAY_HOURS = 10.0  # 08:00–18:00
 WEEKEND_GAP_HOURS = 62.0  # Friday 18:00 to Monday 08:00
 NIGHT_GAP_HOURS = 14.0  # 18:00 to 08:00
 BUSINESS_DAYS = 5
+RECOVER = "recover"  # the needs bucket of what a function needs to recover only
 
 
 def person_key(pk: int) -> str:
@@ -106,7 +116,7 @@ class PeopleElements:
     people: dict[str, Person] = field(default_factory=dict)
     covers: dict[str, Person] = field(default_factory=dict)
     suppliers: dict[str, Supplier] = field(default_factory=dict)
-    # function key → engine ids it needs, by need ("full" / "degraded")
+    # function key → engine ids it needs, by need ("full" / "degraded" / "recover")
     needs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def name(self, element_id: str) -> str | None:
@@ -187,13 +197,14 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
             )
         )
     needs: dict[str, dict[str, list[str]]] = {}
-    for function_id, person_id, need in (
+    for function_id, person_id, need, needed_to in (
         PersonDependency.objects.filter(plan=plan, function_id__in=function_keys)
         .order_by("pk")
-        .values_list("function_id", "person_id", "need")
+        .values_list("function_id", "person_id", "need", "needed_to")
     ):
         bucket = needs.setdefault(function_keys[function_id], {})
-        bucket.setdefault(need, []).append(person_target(person_id, deputies))
+        how = RECOVER if needed_to == NeededTo.RECOVER else need
+        bucket.setdefault(how, []).append(person_target(person_id, deputies))
     for function_id, supplier_id, need in (
         SupplierDependency.objects.filter(plan=plan, function_id__in=function_keys)
         .order_by("pk")

@@ -3,8 +3,10 @@ managed-print supplier, needed by the head office print functions.
 
 The supplier's contract promises an 8 h restore, but only in business hours, so a
 failure on a Friday evening is fixed on Monday afternoon (70 h later): the analysis
-shows that as an RTO gap naming the contract. The print administrator has one deputy,
-so they are covered; the deputy has none of their own.
+shows that as an RTO gap naming the contract. The print functions keep printing while
+the print administrator is away; she is needed to recover them, so the time to reach
+her (or, when she is away, the 2 h handover to her deputy) adds to their achievable RTO.
+The deputy has no deputy of their own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from bcp.models import Plan
 from inventory import people_services as services
 from inventory.people_models import (
+    NeededTo,
     NeedKind,
     Person,
     PersonDependency,
@@ -96,6 +99,7 @@ def load(plan: Plan, user: AbstractBaseUser, head_office_functions: list[Busines
                 person=administrator,
                 user=user,
                 need=NeedKind.FULL,
+                needed_to=NeededTo.RECOVER,
                 reason=REASON,
             )
         supplier = suppliers[SUPPLIER]

@@ -9,7 +9,7 @@ from django import forms
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
 from inventory.forms import _helper
-from inventory.people_models import NeedKind, Person, Supplier
+from inventory.people_models import NeededTo, NeedKind, Person, Supplier
 
 
 class PersonForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
@@ -102,6 +102,15 @@ class PeopleNeedForm(ChangeReasonMixin):
     need = forms.ChoiceField(
         choices=NeedKind.choices, initial=NeedKind.FULL, label="Needed for full or degraded service"
     )
+    needed_to = forms.ChoiceField(
+        choices=NeededTo.choices,
+        initial=NeededTo.RECOVER,
+        required=False,
+        label="A person is needed",
+        help_text="To recover: the function keeps running while they are away, but its "
+        "recovery waits for them or a deputy. To operate: their absence stops it. "
+        "(Not asked of suppliers.)",
+    )
     notes = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -120,4 +129,5 @@ class PeopleNeedForm(ChangeReasonMixin):
             # On the first of the two fields, so it is marked invalid, names the message
             # and takes focus when the form comes back.
             self.add_error("person", "Choose either a person or a supplier.")
+        data["needed_to"] = data.get("needed_to") or NeededTo.RECOVER
         return data

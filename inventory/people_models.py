@@ -153,8 +153,17 @@ class NeedKind(models.TextChoices):
     DEGRADED = "degraded", "Needed only for degraded service"
 
 
+class NeededTo(models.TextChoices):
+    """How a function needs a person or role: to keep running, or to be recovered."""
+
+    OPERATE = "operate", "To operate (their absence stops the function)"
+    RECOVER = "recover", "To recover (their absence delays recovery)"
+
+
 class PersonDependency(TrackedModel):
-    """A business function needs a person (or the role they hold)."""
+    """A business function needs a person (or the role they hold), to operate or to
+    recover it: only a need to operate enters the function's availability; a need to
+    recover adds the time to reach someone who can act to its achievable RTO."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="person_dependencies")
     function = models.ForeignKey(
@@ -162,6 +171,7 @@ class PersonDependency(TrackedModel):
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dependencies")
     need = models.CharField(max_length=10, choices=NeedKind.choices, default=NeedKind.FULL)
+    needed_to = models.CharField(max_length=10, choices=NeededTo.choices, default=NeededTo.RECOVER)
     notes = models.CharField(max_length=300, blank=True)
 
     history = tracked_history()

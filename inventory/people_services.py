@@ -26,6 +26,7 @@ from inventory.people_models import (
     DEFAULT_HANDOVER_HOURS,
     DEFAULT_RECALL_HOURS,
     Deputy,
+    NeededTo,
     NeedKind,
     Person,
     PersonDependency,
@@ -294,6 +295,19 @@ def _check_need(need: str) -> None:
         raise ValidationError({"need": "Need is full or degraded."})
 
 
+def check_needed_to(needed_to: str, need: str) -> None:
+    """A person or role is needed to operate or to recover; recovering is all or nothing."""
+    if needed_to not in NeededTo.values:
+        raise ValidationError({"needed_to": "Needed to is operate or recover."})
+    if needed_to == NeededTo.RECOVER and need != NeedKind.FULL:
+        raise ValidationError(
+            {
+                "need": "A need to recover is not split into full or degraded service: "
+                "choose “Needed fully”, or “to operate” for a need only in degraded service."
+            }
+        )
+
+
 @transaction.atomic
 def person_dependency_create(
     *,
@@ -301,19 +315,27 @@ def person_dependency_create(
     person: Person,
     user: User,
     need: str = NeedKind.FULL,
+    needed_to: str = NeededTo.RECOVER,
     notes: str = "",
     reason: str = "",
     batch: uuid.UUID | None = None,
 ) -> PersonDependency:
-    """``function`` (a ``bia.BusinessFunction``) needs ``person`` or whoever deputises."""
+    """``function`` (a ``bia.BusinessFunction``) needs ``person`` or whoever deputises, to
+    operate it (their absence stops it) or to recover it (their absence delays recovery)."""
     if person.plan_id != function.plan_id:
         raise ValidationError({"person": f"“{person.name}” belongs to another plan."})
     _check_need(need)
+    check_needed_to(needed_to, need)
     if PersonDependency.objects.filter(function=function, person=person).exists():
         raise ValidationError({"person": f"“{function}” already needs “{person.name}”."})
     with change_context(user=user, reason=reason or "Person needed", batch=batch):
         return PersonDependency.objects.create(
-            plan_id=function.plan_id, function=function, person=person, need=need, notes=notes
+            plan_id=function.plan_id,
+            function=function,
+            person=person,
+            need=need,
+            needed_to=needed_to,
+            notes=notes,
         )
 
 

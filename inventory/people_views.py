@@ -200,6 +200,7 @@ def function_need_add(request: PlanRequest, function_pk: int) -> HttpResponse:
                     person=data["person"],
                     user=request.user,
                     need=data["need"],
+                    needed_to=data["needed_to"],
                     notes=data["notes"],
                     reason=data["reason"],
                 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -271,7 +271,11 @@ def site_impact(plan: Plan, site: Site, pt: Any = None) -> dict[str, Any]:
 
 def function_spofs(function: Any, pt: Any = None) -> dict[str, Any]:
     """SPOF candidates of a function's full service, with names and links."""
-    from inventory.topology import plan_topology, single_points_of_failure
+    from inventory.topology import (
+        plan_topology,
+        recovery_single_points_of_failure,
+        single_points_of_failure,
+    )
 
     pt = pt or plan_topology(function.plan)
     errors = pt.error_messages()
@@ -279,11 +283,18 @@ def function_spofs(function: Any, pt: Any = None) -> dict[str, Any]:
         return {"valid": False, "errors": errors, "items": []}
     keys = list(single_points_of_failure(pt, g.function_key(function.pk)))
     names = {key: pt.name(key) for key in keys}
-    return {
-        "valid": True,
-        "errors": [],
-        "items": _related_for(plan=function.plan, keys=keys, names=names),
-    }
+    recovery = [
+        key
+        for key in recovery_single_points_of_failure(pt, g.function_key(function.pk))
+        if key not in names
+    ]
+    names.update({key: pt.name(key) for key in recovery})
+    items = _related_for(plan=function.plan, keys=keys, names=names)
+    items += [
+        replace(item, kind=f"{item.kind} · single point of failure for recovery")
+        for item in _related_for(plan=function.plan, keys=recovery, names=names)
+    ]
+    return {"valid": True, "errors": [], "items": items}
 
 
 def function_diagram_svg(function: Any) -> str | None:

@@ -24,7 +24,7 @@ from analysis.engine.validation import topology_errors
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.models import Component, Dependency, Need, RedundancyGroup, Site
-from inventory.people import PeopleElements, people_elements
+from inventory.people import RECOVER, PeopleElements, people_elements
 
 
 @dataclass
@@ -35,6 +35,9 @@ class PlanTopology:
     groups: dict[str, RedundancyGroup] = field(default_factory=dict)
     functions: dict[str, Any] = field(default_factory=dict)
     degraded_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What each function needs to recover but not to run (people, roles): outside the
+    # availability structure, the time to reach them adds to the achievable RTO.
+    recovery_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # People, their cover groups and suppliers (``inventory.people``).
     extra: PeopleElements = field(default_factory=PeopleElements)
     _errors: tuple[TopologyError, ...] | None = field(default=None, repr=False)
@@ -175,6 +178,9 @@ def plan_topology(plan: Plan) -> PlanTopology:
         groups=groups,
         functions=functions,
         degraded_requires={key: tuple(v) for key, v in degraded.items()},
+        recovery_requires={
+            key: tuple(needs[RECOVER]) for key, needs in extra.needs.items() if needs.get(RECOVER)
+        },
         extra=extra,
     )
 
@@ -269,6 +275,11 @@ def function_topology(plan: Plan, function: Any) -> PlanTopology:
         groups=by_key_g,
         functions={fkey: function},
         degraded_requires={fkey: tuple(degraded)},
+        recovery_requires=(
+            {fkey: tuple(extra.needs[fkey][RECOVER])}
+            if extra.needs.get(fkey, {}).get(RECOVER)
+            else {}
+        ),
         extra=extra,
     )
 
@@ -287,6 +298,20 @@ def single_points_of_failure(plan_topology: PlanTopology, service_id: str) -> tu
     if service_id not in services or not services[service_id].requires:
         return ()
     return engine_spofs(plan_topology.topology, service_id)
+
+
+def recovery_single_points_of_failure(
+    plan_topology: PlanTopology, service_id: str
+) -> tuple[str, ...]:
+    """What the function needs to recover with nobody to stand in: single points of
+    failure for recovery (their absence delays recovery, it does not stop the function).
+    Empty when it needs nothing to recover or the topology is invalid."""
+    from analysis.engine.recovery import recovery_reach
+
+    needed = plan_topology.recovery_requires.get(service_id, ())
+    if not needed or plan_topology.errors():
+        return ()
+    return recovery_reach(plan_topology.topology, service_id, needed).single_points_of_failure
 
 
 def _dependents(topology: Topology) -> dict[str, list[str]]:

@@ -84,6 +84,11 @@ class AchievableObjectives:
     data_protection: tuple[DataProtection, ...]
     sites_not_assessed: tuple[str, ...]
     reasoning: tuple[str, ...]
+    # Reaching someone who can recover the service (``analysis.engine.recovery``); the
+    # RTO above already includes it.
+    recovery_hours: float | None = 0.0
+    recovery_explanation: str = ""
+    recovery_single_points_of_failure: tuple[str, ...] = ()
 
 
 # (hours, mechanism, via); hours = inf for unknown.

@@ -42,6 +42,7 @@ from analysis.engine.achievable import AchievableObjectives
 from analysis.engine.availability import ServiceAvailability
 from analysis.engine.figures import AnalysisContext, FunctionFigures, WhatIfEvaluator
 from analysis.engine.objectives import RecoveryRecommendation
+from analysis.engine.recovery import RecoveryReach, figures_with_recovery, recovery_reach
 from analysis.engine.remediation import (
     Combination,
     GapTarget,
@@ -222,7 +223,10 @@ def _rto_gap(ach: AchievableObjectives, req: Requirements) -> _Finding | None:
         else:
             severity = _ratio_severity(ach.rto_hours / rto, critical=float("inf"), high=2.0)
         worst = next(o for o in ach.outages if o.element_id == ach.rto_set_by)
-        evidence = f"worst single failure: {worst.explanation}; {wanted}"
+        evidence = f"worst single failure: {worst.explanation}; "
+        if ach.recovery_explanation:
+            evidence += f"then recovery needs someone who can act: {ach.recovery_explanation}; "
+        evidence += wanted
         if mtpd is not None:
             evidence += f" (MTPD {hours(mtpd)})"
     return "rto", severity, elements[0] if elements else None, elements, evidence
@@ -376,6 +380,7 @@ def analyse_gaps(
     context: AnalysisContext | None = None,
     rank_remedies: bool = True,
     screen_sets: bool = True,
+    recovery_needs: tuple[str, ...] = (),
 ) -> GapReport:
     """Gaps of one function (carried by ``service_id``) with proven, ranked remedies.
 
@@ -385,6 +390,10 @@ def analyse_gaps(
     With ``rank_remedies`` False gaps are found and graded but no remedy is tried.
     ``screen_sets`` False runs every set of options in full instead of first checking sets
     for an SPOF, RTO or RPO gap on the structure alone (the same result, more slowly).
+    ``recovery_needs`` are elements needed to recover the service but not to run it
+    (:mod:`analysis.engine.recovery`): the time to reach them is added to the achievable
+    RTO, and remedies for the RTO gap must bring the technical RTO within the required
+    RTO less that time.
     """
     context = context or AnalysisContext(method=topology.method)
     req = required if isinstance(required, Requirements) else Requirements.derived(required)
@@ -392,6 +401,9 @@ def analyse_gaps(
     part = replace(sub_topology(topology, [service_id]), sites=topology.sites)
     evaluator = WhatIfEvaluator(part, service_id, context)
     before = evaluator.before
+    reach = recovery_reach(topology, service_id, recovery_needs) if recovery_needs else None
+    if reach is not None:
+        before = figures_with_recovery(before, reach)
     achieved = evaluator.analyzer.service(service_id)
     ach = before.objectives
     model = evaluator.model
@@ -411,7 +423,7 @@ def analyse_gaps(
     targets = {
         index: GapTarget(
             finding[0],
-            _required_for(req, finding[0]),
+            _target_for(req, finding[0], reach),
             finding[2],
             expand_targets(model, finding[3], service_id),
         )
@@ -471,6 +483,15 @@ def analyse_gaps(
         fresh_runs=evaluator.fresh_runs,
         reused_runs=evaluator.reused_runs,
     )
+
+
+def _target_for(req: Requirements, kind: GapKind, reach: RecoveryReach | None) -> float | None:
+    """What a remedy must reach: the required RTO less the time to reach someone who can
+    recover the service (never below 0), the requirement itself otherwise."""
+    required = _required_for(req, kind)
+    if kind != "rto" or required is None or reach is None or not reach.hours:
+        return required
+    return max(0.0, required - reach.hours)
 
 
 def _required_for(req: Requirements, kind: GapKind) -> float | None:

@@ -160,6 +160,7 @@ NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "deputies": [],
         "needed_by": [],
         "needed_when_degraded": [],
+        "needed_to_recover": [],
         "notes": "",
     },
     "suppliers": {

@@ -213,7 +213,9 @@ DEPENDENCY_COLUMNS = (
     Column("notes", text),
 )
 # People and suppliers (``inventory.people``): who deputises and which functions need
-# them (fully, or only for degraded service) are lists of names on their own rows.
+# them (fully, or only for degraded service) are lists of names on their own rows. A
+# person is needed by ``needed_by`` / ``needed_when_degraded`` to operate those functions
+# (their absence stops them) and by ``needed_to_recover`` only to recover them.
 PERSON_COLUMNS = (
     Column("name", required_text, required=True),
     Column("role", text),
@@ -224,6 +226,7 @@ PERSON_COLUMNS = (
     Column("deputies", name_list),
     Column("needed_by", name_list),
     Column("needed_when_degraded", name_list),
+    Column("needed_to_recover", name_list),
     Column("notes", text),
 )
 SUPPLIER_COLUMNS = (

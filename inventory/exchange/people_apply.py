@@ -2,9 +2,9 @@
 
 Runs inside :func:`inventory.exchange.applying.inventory_import_apply`'s transaction and
 change context. A name that exists is updated (only the columns given), a new one is
-created. ``deputies`` replaces the person's deputies in the order given; ``needed_by``
-and ``needed_when_degraded``, when given, replace which functions need the row (the one
-not given keeps its stored list).
+created. ``deputies`` replaces the person's deputies in the order given; ``needed_by``,
+``needed_when_degraded`` and (for people) ``needed_to_recover``, when any is given,
+replace which functions need the row (a list not given keeps its stored names).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bia.models import BusinessFunction
 from inventory.exchange.checking import NEW_DEFAULTS, same
 from inventory.exchange.records import Record
 from inventory.people_models import (
+    NeededTo,
     NeedKind,
     Person,
     PersonDependency,
@@ -25,7 +26,15 @@ from inventory.people_models import (
 )
 from inventory.people_services import set_deputies
 
-LISTS = ("deputies", "needed_by", "needed_when_degraded")
+LISTS = ("deputies", "needed_by", "needed_when_degraded", "needed_to_recover")
+RECOVER = "recover"
+# How a function needs the row (need, or "recover") → the list that names it, in the
+# order a name found in two lists is settled (the checks refuse that anyway).
+COLUMNS = {
+    RECOVER: "needed_to_recover",
+    NeedKind.DEGRADED: "needed_when_degraded",
+    NeedKind.FULL: "needed_by",
+}
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -38,16 +47,30 @@ def _save(instance: Person | Supplier, changes: dict[str, Any]) -> None:
         save_if_current(instance, expected_version=instance.version, changes=real)
 
 
+def _how(row: PersonDependency | SupplierDependency) -> str:
+    """ "full", "degraded" or "recover": how the row's function needs it."""
+    if isinstance(row, PersonDependency) and row.needed_to == NeededTo.RECOVER:
+        return RECOVER
+    return row.need
+
+
+def _changes(how: str) -> dict[str, str]:
+    if how == RECOVER:
+        return {"need": NeedKind.FULL, "needed_to": NeededTo.RECOVER}
+    return {"need": how, "needed_to": NeededTo.OPERATE}
+
+
 def _wanted(record: Record, stored: dict[str, str]) -> dict[str, str] | None:
-    """Function name → need the record asks for, or None when it names neither list."""
+    """Function name → how the record asks it to need the row, or None when it names no
+    list of needs."""
     given = record.values
-    if "needed_by" not in given and "needed_when_degraded" not in given:
+    if not any(column in given for column in COLUMNS.values()):
         return None
-    full = given.get("needed_by", [n for n, need in stored.items() if need == NeedKind.FULL])
-    degraded = given.get(
-        "needed_when_degraded", [n for n, need in stored.items() if need == NeedKind.DEGRADED]
-    )
-    return {**{n: NeedKind.DEGRADED for n in degraded}, **{n: NeedKind.FULL for n in full}}
+    wanted: dict[str, str] = {}
+    for how, column in COLUMNS.items():
+        names = given.get(column, [n for n, had in stored.items() if had == how])
+        wanted.update({name: how for name in names})
+    return wanted
 
 
 def _sync_needs(
@@ -59,11 +82,14 @@ def _sync_needs(
     for name, row in have.items():
         if name not in wanted:
             row.delete()
-        elif row.need != wanted[name]:
-            save_if_current(row, expected_version=row.version, changes={"need": wanted[name]})
-    for name, need in wanted.items():
+        elif _how(row) != wanted[name]:
+            changes = _changes(wanted[name])
+            if isinstance(row, SupplierDependency):
+                changes.pop("needed_to")
+            save_if_current(row, expected_version=row.version, changes=changes)
+    for name, how in wanted.items():
         if name not in have:
-            create(name, need)
+            create(name, how)
 
 
 def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
@@ -85,13 +111,13 @@ def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
         if "deputies" in record.values:
             set_deputies(person, [people[name] for name in record.values["deputies"]])
         rows = list(PersonDependency.objects.filter(person=person).select_related("function"))
-        wanted = _wanted(record, {row.function.name: row.need for row in rows})
+        wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
         if wanted is not None:
             _sync_needs(
                 rows,
                 wanted,
-                lambda name, need, person=person: PersonDependency.objects.create(
-                    plan=plan, function=functions[name], person=person, need=need
+                lambda name, how, person=person: PersonDependency.objects.create(
+                    plan=plan, function=functions[name], person=person, **_changes(how)
                 ),
             )
     suppliers = {s.name: s for s in Supplier.objects.filter(plan=plan)}

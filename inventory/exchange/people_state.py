@@ -12,6 +12,7 @@ from bcp.models import Plan
 from inventory.exchange.fields import PERSON_COLUMNS, SUPPLIER_COLUMNS
 from inventory.people_models import (
     Deputy,
+    NeededTo,
     NeedKind,
     Person,
     PersonDependency,
@@ -19,7 +20,14 @@ from inventory.people_models import (
     SupplierDependency,
 )
 
-LISTS = ("deputies", "needed_by", "needed_when_degraded")
+LISTS = ("deputies", "needed_by", "needed_when_degraded", "needed_to_recover")
+# Where a need is listed: by need (full / degraded) for needs to operate, apart for
+# needs to recover.
+NEED_COLUMN: dict[str, str] = {
+    NeedKind.FULL: "needed_by",
+    NeedKind.DEGRADED: "needed_when_degraded",
+    NeededTo.RECOVER: "needed_to_recover",
+}
 
 
 def _plain(columns: tuple[Any, ...]) -> list[str]:
@@ -32,7 +40,13 @@ def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, d
     people: dict[str, dict[str, Any]] = {}
     for row in Person.objects.filter(plan=plan).values("pk", *_plain(PERSON_COLUMNS)):
         person_names[row.pop("pk")] = row["name"]
-        people[row["name"]] = {**row, "deputies": [], "needed_by": [], "needed_when_degraded": []}
+        people[row["name"]] = {
+            **row,
+            "deputies": [],
+            "needed_by": [],
+            "needed_when_degraded": [],
+            "needed_to_recover": [],
+        }
     for person_id, deputy_id in (
         Deputy.objects.filter(person__plan=plan)
         .order_by("person_id", "position", "pk")
@@ -47,22 +61,23 @@ def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, d
     needs = [
         (people, person_names, row)
         for row in PersonDependency.objects.filter(plan=plan).values_list(
-            "function_id", "person_id", "need"
+            "function_id", "person_id", "need", "needed_to"
         )
     ]
     needs += [
         (suppliers, supplier_names, row)
         for row in SupplierDependency.objects.filter(plan=plan).values_list(
-            "function_id", "supplier_id", "need"
+            "function_id", "supplier_id", "need", "need"
         )
     ]
-    for table, names, (function_id, target_id, need) in needs:
-        column = "needed_by" if need == NeedKind.FULL else "needed_when_degraded"
+    for table, names, (function_id, target_id, need, needed_to) in needs:
+        column = NEED_COLUMN[NeededTo.RECOVER if needed_to == NeededTo.RECOVER else need]
         table[names[target_id]][column].append(function_names[function_id])
     for table in (people, suppliers):
         for values in table.values():
-            values["needed_by"].sort()
-            values["needed_when_degraded"].sort()
+            for column in NEED_COLUMN.values():
+                if column in values:
+                    values[column].sort()
     return {"people": people, "suppliers": suppliers}
 
 

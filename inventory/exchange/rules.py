@@ -108,9 +108,13 @@ def check_supplier(values: Mapping[str, Any], report: Report) -> None:
         report(column, message)
 
 
+NEED_COLUMNS = ("needed_by", "needed_when_degraded", "needed_to_recover")
+
+
 def check_needed_by(values: Mapping[str, Any], functions: set[str], report: Report) -> None:
-    """Functions named in ``needed_by`` / ``needed_when_degraded`` must exist in the plan."""
-    for column in ("needed_by", "needed_when_degraded"):
+    """Functions named in ``needed_by`` / ``needed_when_degraded`` / ``needed_to_recover``
+    must exist in the plan, and each function is named in one of them only."""
+    for column in NEED_COLUMNS:
         unknown = [name for name in values.get(column) or [] if name not in functions]
         if unknown:
             report(
@@ -119,9 +123,11 @@ def check_needed_by(values: Mapping[str, Any], functions: set[str], report: Repo
                 + ", ".join(f"“{name}”" for name in unknown)
                 + " in the plan",
             )
-    both = set(values.get("needed_by") or []) & set(values.get("needed_when_degraded") or [])
-    if both:
-        report(
-            "needed_when_degraded",
-            ", ".join(f"“{name}”" for name in sorted(both)) + " is also in needed_by",
-        )
+    for index, column in enumerate(NEED_COLUMNS):
+        for earlier in NEED_COLUMNS[:index]:
+            both = set(values.get(earlier) or []) & set(values.get(column) or [])
+            if both:
+                report(
+                    column,
+                    ", ".join(f"“{name}”" for name in sorted(both)) + f" is also in {earlier}",
+                )

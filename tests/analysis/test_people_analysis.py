@@ -44,9 +44,13 @@ def test_the_demo_analysis_names_the_print_administrator_and_the_supplier(
     achievable = function["achievable"]
     # The supplier has no alternative: a single point of failure, named with its contract.
     assert SUPPLIER in achievable["single_points_of_failure"]
-    # The print administrator has a deputy: not a SPOF, but a share of the downtime.
+    # The print administrator is needed to recover printing, not to run it: no share of
+    # its downtime; her deputy's handover adds to the achievable RTO.
     assert ADMINISTRATOR not in achievable["single_points_of_failure"]
-    assert ADMINISTRATOR in [item["element"] for item in achievable["importance"]]
+    assert ADMINISTRATOR not in [item["element"] for item in achievable["importance"]]
+    assert achievable["recovery_single_points_of_failure"] == []
+    reach = next(r for r in achievable["reasoning"] if r.startswith("recovery also needs"))
+    assert "“Priya Shah or a deputy” hands over to a stand-in (2 h)" in reach
     rto_gap = next(g for g in function["gaps"] if g["measure"] == "rto")
     assert "contract MPS-2024-017 with PrintCare Ltd cannot meet it" in rto_gap["evidence"]
     assert "up to 2 d 22 h after a failure on a Friday evening" in rto_gap["evidence"]

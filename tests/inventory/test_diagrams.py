@@ -103,7 +103,25 @@ def test_a_person_without_a_deputy_is_drawn_as_a_single_point_of_failure(
     person = people_services.person_create(
         plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
     )
-    people_services.person_dependency_create(function=function, person=person, user=people.manager)
+    people_services.person_dependency_create(
+        function=function, person=person, user=people.manager, needed_to="operate"
+    )
     dot = function_dot(function)
     assert dot is not None
     assert 'label="SPOF · Ann\\nDBA\\nperson · away 30 d a year"' in dot
+
+
+def test_a_person_needed_to_recover_without_a_deputy_is_drawn_as_a_spof_for_recovery(
+    people: PlanPeople,
+) -> None:
+    from inventory import people_services
+
+    function = FunctionFactory.create(plan=people.plan)
+    person = people_services.person_create(
+        plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
+    )
+    people_services.person_dependency_create(function=function, person=person, user=people.manager)
+    dot = function_dot(function)
+    assert dot is not None
+    assert 'label="SPOF for recovery · Ann\\nDBA\\nperson · away 30 d a year"' in dot
+    assert 'label="to recover"' in dot and 'style="dotted"' in dot

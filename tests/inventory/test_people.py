@@ -8,8 +8,12 @@ from django.core.exceptions import ValidationError
 from analysis.engine.availability import single_points_of_failure as engine_spofs
 from inventory import people_services as services
 from inventory.people import contract_restore_hours, cover_key, person_key, supplier_key
-from inventory.people_models import Deputy, Person, Supplier, SupportHours
-from inventory.topology import plan_topology, single_points_of_failure
+from inventory.people_models import Deputy, NeededTo, Person, Supplier, SupportHours
+from inventory.topology import (
+    plan_topology,
+    recovery_single_points_of_failure,
+    single_points_of_failure,
+)
 from tests.conftest import PlanPeople
 from tests.inventory.factories import FunctionFactory
 
@@ -34,10 +38,14 @@ def _supplier(people: PlanPeople, **values: object) -> Supplier:
     return services.supplier_create(plan=people.plan, user=people.manager, values=spec)
 
 
-def test_a_person_without_a_deputy_is_a_single_point_of_failure(people: PlanPeople) -> None:
+def test_a_person_needed_to_operate_without_a_deputy_is_a_single_point_of_failure(
+    people: PlanPeople,
+) -> None:
     function = FunctionFactory.create(plan=people.plan)
     admin = _person(people, "Ann", role="Print administrator")
-    services.person_dependency_create(function=function, person=admin, user=people.manager)
+    services.person_dependency_create(
+        function=function, person=admin, user=people.manager, needed_to=NeededTo.OPERATE
+    )
     pt = plan_topology(people.plan)
     service = f"function:{function.pk}"
     assert single_points_of_failure(pt, service) == (person_key(admin.pk),)
@@ -55,7 +63,9 @@ def test_a_person_with_a_deputy_is_covered_by_a_one_of_two_group(people: PlanPeo
         values={},
         deputies=[deputy],
     )
-    services.person_dependency_create(function=function, person=admin, user=people.manager)
+    services.person_dependency_create(
+        function=function, person=admin, user=people.manager, needed_to=NeededTo.OPERATE
+    )
     pt = plan_topology(people.plan)
     (service,) = pt.topology.services
     assert service.requires == (cover_key(admin.pk),)
@@ -145,3 +155,25 @@ def test_a_supplier_contract_with_bad_figures_is_refused_with_every_field(
     with pytest.raises(ValidationError) as raised:
         _supplier(people, contract_reference="", service_availability_percent=120.0)
     assert set(raised.value.message_dict) == {"contract_reference", "service_availability_percent"}
+
+
+def test_a_person_needed_to_recover_is_kept_out_of_the_running_service(
+    people: PlanPeople,
+) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    admin = _person(people, "Ann", recall_hours=48.0)
+    services.person_dependency_create(function=function, person=admin, user=people.manager)
+    pt = plan_topology(people.plan)
+    service = f"function:{function.pk}"
+    assert pt.topology.services[0].requires == ()
+    assert pt.recovery_requires == {service: (person_key(admin.pk),)}
+    assert recovery_single_points_of_failure(pt, service) == (person_key(admin.pk),)
+
+
+def test_a_need_to_recover_only_in_degraded_service_is_refused(people: PlanPeople) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    admin = _person(people, "Ann")
+    with pytest.raises(ValidationError, match="not split into full or degraded"):
+        services.person_dependency_create(
+            function=function, person=admin, user=people.manager, need="degraded"
+        )

@@ -30,7 +30,7 @@ DOCUMENT: dict[str, Any] = {
             "needed_by": [PRINTING],
             "absence_days_per_year": 25,
         },
-        {"name": "Tom Baker", "role": "Service desk lead"},
+        {"name": "Tom Baker", "role": "Service desk lead", "needed_to_recover": [PRINTING]},
     ],
     "suppliers": [
         {
@@ -55,7 +55,10 @@ def test_people_and_suppliers_import_with_deputies_and_needs(people: PlanPeople)
     inventory_import_apply(plan=people.plan, parsed=parsed, user=people.manager)
     priya = Person.objects.get(plan=people.plan, name="Priya Shah")
     assert [link.deputy.name for link in priya.deputy_links.all()] == ["Tom Baker"]
-    assert list(priya.dependencies.values_list("function", "need")) == [(function.pk, "full")]
+    # A file written before needs to recover existed: needed_by keeps its meaning.
+    assert list(priya.dependencies.values_list("function", "need", "needed_to")) == [
+        (function.pk, "full", "operate")
+    ]
     supplier = Supplier.objects.get(plan=people.plan)
     assert (supplier.support_hours, supplier.contract_rto_hours) == ("business", 8.0)
     assert supplier.history.latest().history_user == people.manager
@@ -75,6 +78,25 @@ def test_people_and_suppliers_round_trip_through_json_and_yaml(people: PlanPeopl
         assert export_document(second) == exported
     assert [p["name"] for p in exported["people"]] == ["Priya Shah", "Tom Baker"]
     assert exported["suppliers"][0]["needed_by"] == [PRINTING]
+    assert exported["people"][1]["needed_to_recover"] == [PRINTING]
+
+
+def test_a_person_moved_from_needed_by_to_needed_to_recover_is_needed_to_recover(
+    people: PlanPeople,
+) -> None:
+    function = FunctionFactory.create(plan=people.plan, name=PRINTING)
+    inventory_import_apply(
+        plan=people.plan, parsed=read_file("a.json", _json(DOCUMENT)), user=people.manager
+    )
+    priya = {"name": "Priya Shah", "needed_by": [], "needed_to_recover": [PRINTING]}
+    moved = {"schema": SCHEMA, "people": [priya]}
+    inventory_import_apply(
+        plan=people.plan, parsed=read_file("b.json", _json(moved)), user=people.manager
+    )
+    priya = Person.objects.get(plan=people.plan, name="Priya Shah")
+    assert list(priya.dependencies.values_list("function", "need", "needed_to")) == [
+        (function.pk, "full", "recover")
+    ]
 
 
 def test_a_document_without_people_sections_still_imports(people: PlanPeople) -> None:
@@ -86,12 +108,14 @@ def test_a_document_without_people_sections_still_imports(people: PlanPeople) ->
 def test_every_bad_people_and_supplier_row_is_named_and_nothing_is_saved(
     people: PlanPeople,
 ) -> None:
+    FunctionFactory.create(plan=people.plan, name=PRINTING)
     document = {
         "schema": SCHEMA,
         "people": [
             {"name": "Ann", "deputies": ["Bob"]},
             {"name": "Bob", "deputies": ["Cat"]},
             {"name": "Cat", "deputies": ["Ann", "Nobody"], "needed_by": ["No such function"]},
+            {"name": "Eve", "needed_by": [PRINTING], "needed_to_recover": [PRINTING, "Nowhere"]},
             {"name": "Dan", "absence_days_per_year": 400},
         ],
         "suppliers": [{"name": "Acme", "service_availability_percent": 120}],
@@ -105,7 +129,10 @@ def test_every_bad_people_and_supplier_row_is_named_and_nothing_is_saved(
     )
     assert "“Nobody”" in found[("people[2] “Cat”", "deputies")]
     assert "“No such function”" in found[("people[2] “Cat”", "needed_by")]
-    assert "400" in found[("people[3] “Dan”", "absence_days_per_year")]
+    assert "400" in found[("people[4] “Dan”", "absence_days_per_year")]
+    eve = [p.message for p in refused.value.problems if p.where == "people[3] “Eve”"]
+    assert any("“Nowhere”" in message for message in eve)
+    assert f"“{PRINTING}” is also in needed_by" in eve
     assert ("suppliers[0] “Acme”", "contract_reference") in found
     assert ("suppliers[0] “Acme”", "contract_rto_hours") in found
     assert "120" in found[("suppliers[0] “Acme”", "service_availability_percent")]

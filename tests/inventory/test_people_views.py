@@ -115,12 +115,30 @@ def test_function_page_lists_a_needed_person_among_its_single_points_of_failure(
     )
     response = manager_client.post(
         _url(people, "inventory_function_need_add", function_pk=function.pk),
-        {"person": person.pk, "need": "full"},
+        {"person": person.pk, "need": "full", "needed_to": "operate"},
     )
     assert response.status_code == 302
     page = manager_client.get(_url(people, "inventory_function_detail", function_pk=function.pk))
     spofs = [item.name for item in page.context["spofs"]["items"]]
     assert spofs == ["Ann (DBA)"]
+
+
+def test_a_person_needed_to_recover_is_listed_as_a_spof_for_recovery(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    person = services.person_create(
+        plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
+    )
+    response = manager_client.post(
+        _url(people, "inventory_function_need_add", function_pk=function.pk),
+        {"person": person.pk, "need": "full"},
+    )
+    assert response.status_code == 302
+    page = manager_client.get(_url(people, "inventory_function_detail", function_pk=function.pk))
+    (item,) = page.context["spofs"]["items"]
+    assert (item.name, item.kind) == ("Ann (DBA)", "person · single point of failure for recovery")
+    assert "needed to recover" in page.content.decode()
 
 
 def test_the_need_form_asks_for_a_person_or_a_supplier(
