@@ -151,6 +151,7 @@ SECTION_CONTENT = {
         "Key people and suppliers",
         "Priya Shah",
         "Tom Baker",
+        "(to recover)",
         "MPS-2024-017",
     ],
     "changes": ["This is the first published version of the plan"],
