@@ -295,6 +295,12 @@ def _check_need(need: str) -> None:
         raise ValidationError({"need": "Need is full or degraded."})
 
 
+def default_needed_to(need: str) -> str:
+    """New needs are to recover, except a need only in degraded service: that one can
+    only be to operate."""
+    return NeededTo.OPERATE if need == NeedKind.DEGRADED else NeededTo.RECOVER
+
+
 def check_needed_to(needed_to: str, need: str) -> None:
     """A person or role is needed to operate or to recover; recovering is all or nothing."""
     if needed_to not in NeededTo.values:
@@ -315,16 +321,18 @@ def person_dependency_create(
     person: Person,
     user: User,
     need: str = NeedKind.FULL,
-    needed_to: str = NeededTo.RECOVER,
+    needed_to: str | None = None,
     notes: str = "",
     reason: str = "",
     batch: uuid.UUID | None = None,
 ) -> PersonDependency:
     """``function`` (a ``bia.BusinessFunction``) needs ``person`` or whoever deputises, to
-    operate it (their absence stops it) or to recover it (their absence delays recovery)."""
+    operate it (their absence stops it) or to recover it (their absence delays recovery);
+    not given, a full need is to recover and a degraded one to operate."""
     if person.plan_id != function.plan_id:
         raise ValidationError({"person": f"“{person.name}” belongs to another plan."})
     _check_need(need)
+    needed_to = needed_to or default_needed_to(need)
     check_needed_to(needed_to, need)
     if PersonDependency.objects.filter(function=function, person=person).exists():
         raise ValidationError({"person": f"“{function}” already needs “{person.name}”."})

@@ -175,5 +175,20 @@ def test_a_need_to_recover_only_in_degraded_service_is_refused(people: PlanPeopl
     admin = _person(people, "Ann")
     with pytest.raises(ValidationError, match="not split into full or degraded"):
         services.person_dependency_create(
-            function=function, person=admin, user=people.manager, need="degraded"
+            function=function,
+            person=admin,
+            user=people.manager,
+            need="degraded",
+            needed_to=NeededTo.RECOVER,
         )
+
+
+def test_a_need_only_in_degraded_service_is_to_operate_unless_said_otherwise(
+    people: PlanPeople,
+) -> None:
+    function = FunctionFactory.create(plan=people.plan)
+    admin = _person(people, "Ann")
+    need = services.person_dependency_create(
+        function=function, person=admin, user=people.manager, need="degraded"
+    )
+    assert need.needed_to == NeededTo.OPERATE
