@@ -88,8 +88,8 @@ def test_a_person_moved_from_needed_by_to_needed_to_recover_is_needed_to_recover
     inventory_import_apply(
         plan=people.plan, parsed=read_file("a.json", _json(DOCUMENT)), user=people.manager
     )
-    priya = {"name": "Priya Shah", "needed_by": [], "needed_to_recover": [PRINTING]}
-    moved = {"schema": SCHEMA, "people": [priya]}
+    row = {"name": "Priya Shah", "needed_by": [], "needed_to_recover": [PRINTING]}
+    moved = {"schema": SCHEMA, "people": [row]}
     inventory_import_apply(
         plan=people.plan, parsed=read_file("b.json", _json(moved)), user=people.manager
     )
