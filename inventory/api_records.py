@@ -40,12 +40,12 @@ from inventory.api_serializers import (
     PlanRecordSerializer,
     SiteSerializer,
 )
+from inventory.fields import COMPONENT_FORM_FIELDS, GROUP_FIELDS, SITE_FIELDS
 from inventory.models import Component, Dependency, RedundancyGroup, Site
 
 READ_PROBLEMS = problem_responses(401, 403, 404)
 CREATE_PROBLEMS = problem_responses(400, 401, 403, 404, 413, 415, 422)
 UPDATE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
-COMPONENT_VALUES = tuple(f for f in services.COMPONENT_FIELDS if f != "technique")
 
 
 def _saved(
@@ -160,7 +160,7 @@ class SiteCollectionView(Collection):
         return services.site_create(
             plan=request.plan,
             user=request.user,
-            values=serializer.values(services.SITE_FIELDS),
+            values=serializer.values(SITE_FIELDS),
             **serializer.why(),
         )
 
@@ -179,7 +179,7 @@ class SiteView(Record):
             site=instance,
             user=request.user,
             expected_version=version.version,
-            values=serializer.values(services.SITE_FIELDS),
+            values=serializer.values(SITE_FIELDS),
             **serializer.why(),
         )
 
@@ -197,7 +197,7 @@ class ComponentCollectionView(Collection):
         return services.component_create(
             plan=request.plan,
             user=request.user,
-            values=serializer.values(COMPONENT_VALUES),
+            values=serializer.values(COMPONENT_FORM_FIELDS),
             runs_on=serializer.validated_data.get("runs_on", []),
             **serializer.why(),
         )
@@ -217,7 +217,7 @@ class ComponentView(Record):
             component=instance,
             user=request.user,
             expected_version=version.version,
-            values=serializer.values(COMPONENT_VALUES),
+            values=serializer.values(COMPONENT_FORM_FIELDS),
             runs_on=serializer.validated_data.get("runs_on"),
             **serializer.why(),
         )
@@ -236,7 +236,7 @@ class GroupCollectionView(Collection):
         return services.group_create(
             plan=request.plan,
             user=request.user,
-            values=serializer.values(services.GROUP_FIELDS),
+            values=serializer.values(GROUP_FIELDS),
             members=serializer.validated_data["members"],
             **serializer.why(),
         )
@@ -256,7 +256,7 @@ class GroupView(Record):
             group=instance,
             user=request.user,
             expected_version=version.version,
-            values=serializer.values(services.GROUP_FIELDS),
+            values=serializer.values(GROUP_FIELDS),
             members=serializer.validated_data.get("members"),
             **serializer.why(),
         )

@@ -17,6 +17,7 @@ from rest_framework import serializers
 from bcp.concurrency import MAX_VERSION
 from bcp.models import Plan
 from bia.models import BusinessFunction
+from inventory.fields import COMPONENT_API_COLUMNS, GROUP_COLUMNS, SITE_COLUMNS
 from inventory.models import Component, Dependency, Need, RedundancyGroup, Site, Technique
 
 Node = Component | RedundancyGroup
@@ -56,6 +57,10 @@ def resolve_nodes(plan: Plan | None, names: list[str]) -> list[Node]:
             "No component or group named " + ", ".join(f"“{n}”" for n in unknown) + "."
         )
     return found
+
+
+RECORD_FIELDS = ("id", "version", "reason", "ticket")
+"""What every record of the API carries besides its values: who it is and why it changes."""
 
 
 class PlanRecordSerializer(serializers.ModelSerializer[Any]):
@@ -125,19 +130,7 @@ class SiteSerializer(PlanRecordSerializer):
 
     class Meta:
         model = Site
-        fields = [
-            "id",
-            "version",
-            "reason",
-            "ticket",
-            "name",
-            "kind",
-            "parent",
-            "availability_percent",
-            "availability_source",
-            "restore_hours",
-            "description",
-        ]
+        fields = [*RECORD_FIELDS, *SITE_COLUMNS]
         validators: list[Any] = []
         extra_kwargs = {"description": {"max_length": MAX_TEXT}}
 
@@ -152,29 +145,7 @@ class ComponentSerializer(PlanRecordSerializer):
 
     class Meta:
         model = Component
-        fields = [
-            "id",
-            "version",
-            "reason",
-            "ticket",
-            "name",
-            "kind",
-            "owner",
-            "site",
-            "runs_on",
-            "availability_percent",
-            "mtbf_hours",
-            "mttr_hours",
-            "availability_source",
-            "holds_data",
-            "failover_seconds",
-            "restore_hours",
-            "backup_interval_hours",
-            "replication",
-            "replication_lag_seconds",
-            "cost_per_year",
-            "notes",
-        ]
+        fields = [*RECORD_FIELDS, *COMPONENT_API_COLUMNS]
         validators: list[Any] = []
         extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
 
@@ -191,18 +162,7 @@ class GroupSerializer(PlanRecordSerializer):
 
     class Meta:
         model = RedundancyGroup
-        fields = [
-            "id",
-            "version",
-            "reason",
-            "ticket",
-            "name",
-            "mode",
-            "k",
-            "failover_seconds",
-            "technique",
-        ]
-        fields += ["members", "notes"]
+        fields = [*RECORD_FIELDS, *GROUP_COLUMNS]
         validators: list[Any] = []
         extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
 
@@ -217,7 +177,7 @@ class DependencySerializer(PlanRecordSerializer):
 
     class Meta:
         model = Dependency
-        fields = ["id", "version", "reason", "ticket", "function", "needs", "need", "notes"]
+        fields = [*RECORD_FIELDS, "function", "needs", "need", "notes"]
         validators: list[Any] = []
         extra_kwargs = {"notes": {"max_length": MAX_TEXT}}
 

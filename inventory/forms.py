@@ -13,6 +13,12 @@ from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
 from inventory.exchange.reading import EXTENSIONS
 from inventory.exchange.records import ImportLimits, format_megabytes
+from inventory.fields import (
+    COMPONENT_FORM_FIELDS,
+    GROUP_FIELDS,
+    SITE_FIELDS,
+    TECHNIQUE_FIELDS,
+)
 from inventory.models import (
     Component,
     Dependency,
@@ -78,15 +84,7 @@ class _PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 class SiteForm(_PlanForm):
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "kind",
-            "parent",
-            "availability_percent",
-            "availability_source",
-            "restore_hours",
-            "description",
-        ]
+        fields = list(SITE_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "kind": "Type of site",
@@ -112,24 +110,7 @@ class ComponentForm(_PlanForm):
 
     class Meta:
         model = Component
-        fields = [
-            "name",
-            "kind",
-            "owner",
-            "site",
-            "availability_percent",
-            "mtbf_hours",
-            "mttr_hours",
-            "availability_source",
-            "holds_data",
-            "failover_seconds",
-            "restore_hours",
-            "backup_interval_hours",
-            "replication",
-            "replication_lag_seconds",
-            "cost_per_year",
-            "notes",
-        ]
+        fields = list(COMPONENT_FORM_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "kind": "Type of component",
@@ -175,7 +156,7 @@ class GroupForm(_PlanForm):
 
     class Meta:
         model = RedundancyGroup
-        fields = ["name", "mode", "k", "failover_seconds", "technique", "notes"]
+        fields = list(GROUP_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"mode": "Redundancy mode"}
 
@@ -197,20 +178,7 @@ class GroupForm(_PlanForm):
 class TechniqueForm(_PlanForm):
     class Meta:
         model = Technique
-        fields = [
-            "key",
-            "name",
-            "description",
-            "group_mode",
-            "failover_seconds",
-            "restore_hours",
-            "data_loss_seconds",
-            "backup_interval_hours",
-            "replication",
-            "replication_lag_seconds",
-            "cost_class",
-            "complexity",
-        ]
+        fields = list(TECHNIQUE_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "key": "Identifier",

@@ -18,6 +18,7 @@ from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
+from inventory.fields import COMPONENT_FIELDS, GROUP_FIELDS, SITE_FIELDS, TECHNIQUE_FIELDS
 from inventory.models import (
     Component,
     Dependency,
@@ -33,50 +34,6 @@ from inventory.techniques import default_techniques
 from inventory.validation import component_value_errors, group_value_errors, site_value_errors
 
 Node = Component | RedundancyGroup
-
-SITE_FIELDS = (
-    "name",
-    "kind",
-    "parent",
-    "availability_percent",
-    "availability_source",
-    "restore_hours",
-    "description",
-)
-COMPONENT_FIELDS = (
-    "name",
-    "kind",
-    "owner",
-    "site",
-    "availability_percent",
-    "mtbf_hours",
-    "mttr_hours",
-    "availability_source",
-    "holds_data",
-    "failover_seconds",
-    "restore_hours",
-    "backup_interval_hours",
-    "replication",
-    "replication_lag_seconds",
-    "technique",
-    "cost_per_year",
-    "notes",
-)
-GROUP_FIELDS = ("name", "mode", "k", "failover_seconds", "technique", "notes")
-TECHNIQUE_FIELDS = (
-    "key",
-    "name",
-    "description",
-    "group_mode",
-    "failover_seconds",
-    "restore_hours",
-    "data_loss_seconds",
-    "backup_interval_hours",
-    "replication",
-    "replication_lag_seconds",
-    "cost_class",
-    "complexity",
-)
 
 
 def editable_values(values: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bcp.models import Plan
+from inventory import fields
 from inventory import graph as g
 from inventory.exchange.people_state import export_people
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
@@ -24,6 +25,16 @@ SCHEMA = "continuity.inventory/v1"
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _row(record: Any, columns: tuple[str, ...], **named: Any) -> dict[str, Any]:
+    """The record's value for each of ``columns``, in their order; ``named`` gives those
+    that are not plain attributes (links by name, money as text). A ``named`` key that is
+    not a column raises KeyError."""
+    extra = set(named) - set(columns)
+    if extra:
+        raise KeyError(f"Not columns: {', '.join(sorted(extra))}")
+    return {name: named[name] if name in named else getattr(record, name) for name in columns}
 
 
 def export_document(plan: Plan) -> dict[str, Any]:
@@ -37,67 +48,31 @@ def export_document(plan: Plan) -> dict[str, Any]:
         return found if ordered else sorted(found)
 
     sites = [
-        {
-            "name": s.name,
-            "kind": s.kind,
-            "parent": site_names.get(s.parent_id) if s.parent_id else None,
-            "availability_percent": s.availability_percent,
-            "availability_source": s.availability_source,
-            "restore_hours": s.restore_hours,
-            "description": s.description,
-        }
+        _row(s, fields.SITE_COLUMNS, parent=site_names.get(s.parent_id) if s.parent_id else None)
         for s in Site.objects.filter(plan=plan).order_by("name", "pk")
     ]
     techniques = [
-        {
-            "key": t.key,
-            "name": t.name,
-            "description": t.description,
-            "group_mode": t.group_mode,
-            "failover_seconds": t.failover_seconds,
-            "restore_hours": t.restore_hours,
-            "data_loss_seconds": t.data_loss_seconds,
-            "backup_interval_hours": t.backup_interval_hours,
-            "replication": t.replication,
-            "replication_lag_seconds": t.replication_lag_seconds,
-            "cost_class": t.cost_class,
-            "complexity": t.complexity,
-        }
+        _row(t, fields.TECHNIQUE_COLUMNS)
         for t in Technique.objects.filter(plan=plan).order_by("key", "pk")
     ]
     components = [
-        {
-            "name": c.name,
-            "kind": c.kind,
-            "owner": c.owner,
-            "site": site_names.get(c.site_id) if c.site_id else None,
-            "runs_on": names(g.component_key(c.pk)),
-            "availability_percent": c.availability_percent,
-            "mtbf_hours": c.mtbf_hours,
-            "mttr_hours": c.mttr_hours,
-            "availability_source": c.availability_source,
-            "holds_data": c.holds_data,
-            "failover_seconds": c.failover_seconds,
-            "restore_hours": c.restore_hours,
-            "backup_interval_hours": c.backup_interval_hours,
-            "replication": c.replication,
-            "replication_lag_seconds": c.replication_lag_seconds,
-            "technique": technique_keys.get(c.technique_id) if c.technique_id else None,
-            "cost_per_year": _money(c.cost_per_year),
-            "notes": c.notes,
-        }
+        _row(
+            c,
+            fields.COMPONENT_COLUMNS,
+            site=site_names.get(c.site_id) if c.site_id else None,
+            runs_on=names(g.component_key(c.pk)),
+            technique=technique_keys.get(c.technique_id) if c.technique_id else None,
+            cost_per_year=_money(c.cost_per_year),
+        )
         for c in Component.objects.filter(plan=plan).order_by("name", "pk")
     ]
     groups = [
-        {
-            "name": x.name,
-            "mode": x.mode,
-            "k": x.k,
-            "failover_seconds": x.failover_seconds,
-            "technique": technique_keys.get(x.technique_id) if x.technique_id else None,
-            "members": names(g.group_key(x.pk), ordered=True),
-            "notes": x.notes,
-        }
+        _row(
+            x,
+            fields.GROUP_COLUMNS,
+            technique=technique_keys.get(x.technique_id) if x.technique_id else None,
+            members=names(g.group_key(x.pk), ordered=True),
+        )
         for x in RedundancyGroup.objects.filter(plan=plan).order_by("name", "pk")
     ]
     dependencies = sorted(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from inventory import fields
 from inventory.models import ComponentKind, GroupMode, Level, Need, Replication, SiteKind
 from inventory.people_models import SupportHours
 
@@ -154,57 +155,81 @@ class Column:
     required: bool = False
 
 
-SITE_COLUMNS = (
-    Column("name", required_text, required=True),
-    Column("kind", choice(SiteKind)),
-    Column("parent", text),
-    Column("availability_percent", optional_float),
-    Column("availability_source", text),
-    Column("restore_hours", optional_float),
-    Column("description", text),
+def columns(names: tuple[str, ...], parsers: dict[str, Callable[[Any], Any]]) -> tuple[Column, ...]:
+    """One column per name of the model's declared list (:mod:`inventory.fields`), in its
+    order; the first (the name or key) is required. A name without a parser, or a parser
+    without a name, raises KeyError when the module loads."""
+    extra = set(parsers) - set(names)
+    if extra:
+        raise KeyError(f"Parsers for no column: {', '.join(sorted(extra))}")
+    return tuple(
+        Column(name, parsers[name], required=index == 0) for index, name in enumerate(names)
+    )
+
+
+SITE_COLUMNS = columns(
+    fields.SITE_COLUMNS,
+    {
+        "name": required_text,
+        "kind": choice(SiteKind),
+        "parent": text,
+        "availability_percent": optional_float,
+        "availability_source": text,
+        "restore_hours": optional_float,
+        "description": text,
+    },
 )
-COMPONENT_COLUMNS = (
-    Column("name", required_text, required=True),
-    Column("kind", choice(ComponentKind)),
-    Column("owner", text),
-    Column("site", text),
-    Column("runs_on", name_list),
-    Column("availability_percent", optional_float),
-    Column("mtbf_hours", optional_float),
-    Column("mttr_hours", optional_float),
-    Column("availability_source", text),
-    Column("holds_data", boolean),
-    Column("failover_seconds", optional_float),
-    Column("restore_hours", optional_float),
-    Column("backup_interval_hours", optional_float),
-    Column("replication", choice(Replication, blank="none")),
-    Column("replication_lag_seconds", optional_float),
-    Column("technique", text),
-    Column("cost_per_year", optional_decimal),
-    Column("notes", text),
+COMPONENT_COLUMNS = columns(
+    fields.COMPONENT_COLUMNS,
+    {
+        "name": required_text,
+        "kind": choice(ComponentKind),
+        "owner": text,
+        "site": text,
+        "runs_on": name_list,
+        "availability_percent": optional_float,
+        "mtbf_hours": optional_float,
+        "mttr_hours": optional_float,
+        "availability_source": text,
+        "holds_data": boolean,
+        "failover_seconds": optional_float,
+        "restore_hours": optional_float,
+        "backup_interval_hours": optional_float,
+        "replication": choice(Replication, blank="none"),
+        "replication_lag_seconds": optional_float,
+        "technique": text,
+        "cost_per_year": optional_decimal,
+        "notes": text,
+    },
 )
-GROUP_COLUMNS = (
-    Column("name", required_text, required=True),
-    Column("mode", choice(GroupMode)),
-    Column("k", whole_number),
-    Column("failover_seconds", float_or_zero),
-    Column("technique", text),
-    Column("members", name_list),
-    Column("notes", text),
+GROUP_COLUMNS = columns(
+    fields.GROUP_COLUMNS,
+    {
+        "name": required_text,
+        "mode": choice(GroupMode),
+        "k": whole_number,
+        "failover_seconds": float_or_zero,
+        "technique": text,
+        "members": name_list,
+        "notes": text,
+    },
 )
-TECHNIQUE_COLUMNS = (
-    Column("key", required_text, required=True),
-    Column("name", required_text),
-    Column("description", text),
-    Column("group_mode", choice(GroupMode, blank="")),
-    Column("failover_seconds", optional_float),
-    Column("restore_hours", optional_float),
-    Column("data_loss_seconds", optional_float),
-    Column("backup_interval_hours", optional_float),
-    Column("replication", choice(Replication, blank="")),
-    Column("replication_lag_seconds", optional_float),
-    Column("cost_class", level),
-    Column("complexity", level),
+TECHNIQUE_COLUMNS = columns(
+    fields.TECHNIQUE_COLUMNS,
+    {
+        "key": required_text,
+        "name": required_text,
+        "description": text,
+        "group_mode": choice(GroupMode, blank=""),
+        "failover_seconds": optional_float,
+        "restore_hours": optional_float,
+        "data_loss_seconds": optional_float,
+        "backup_interval_hours": optional_float,
+        "replication": choice(Replication, blank=""),
+        "replication_lag_seconds": optional_float,
+        "cost_class": level,
+        "complexity": level,
+    },
 )
 DEPENDENCY_COLUMNS = (
     Column("function", required_text, required=True),
