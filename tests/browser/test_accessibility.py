@@ -237,6 +237,7 @@ class Pass:
         self.page = self.context.new_page()
         self.found: list[tuple[str, int, dict[str, Any]]] = []
         self.overflowing: list[str] = []
+        self.unexplained: list[str] = []  # forms sent back without focus on a named error
         self.checked: list[str] = []
         self.started = time.monotonic()
 
@@ -269,7 +270,7 @@ class Pass:
 
 def assert_clean(runs: list[Pass]) -> None:
     found = [item for run in runs for item in run.found]
-    overflowing = [line for run in runs for line in run.overflowing]
+    overflowing = [line for run in runs for line in run.overflowing + run.unexplained]
     assert not found and not overflowing, "\n" + describe(found) + "\n" + "\n".join(overflowing)
 
 
@@ -293,8 +294,35 @@ ERROR_SHOWN = (
 )
 
 
-def submit_empty(run: Pass) -> bool:
-    """Send the page's first form with a required field back empty; False if it has none."""
+FOCUS_ON_FIRST_ERROR = """() => {
+    const field = document.activeElement;
+    if (!field || field === document.body) return 'focus stayed on the page, not a field';
+    if (field.getAttribute('aria-invalid') !== 'true')
+        return `focus is on ${field.tagName} ${field.name || field.id}, not a field in error`;
+    const named = (field.getAttribute('aria-describedby') || '').split(/\\s+/)
+        .map(id => document.getElementById(id)).filter(Boolean)
+        .map(e => e.textContent.trim()).join(' ');
+    return named ? '' : `${field.name || field.id} is in error but names no message`;
+}"""
+
+
+# Forms whose errors come back without focus on a field that names its message: a
+# redirect with the error as a page message (component and group pages, publish) and a
+# file field whose error marks its wrapper (import). Listed so the rest cannot slip; fix
+# and remove.
+FOCUS_NOT_YET = {
+    "inventory_component_detail",
+    "inventory_group_detail",
+    "inventory_import",
+    "inventory_import_preview",
+    "documents_home",
+}
+
+
+def submit_empty(run: Pass, name: str) -> bool:
+    """Send the page's first form with a required field back empty; False if it has none.
+    When the page comes back whole, focus must be on a field in error that names its
+    message (``aria-describedby``)."""
     page = run.page
     kind = page.evaluate(
         f"""() => {{ const f = {FIRST_REQUIRED_FORM};
@@ -311,6 +339,10 @@ def submit_empty(run: Pass) -> bool:
         assert sent.value.status < 500, (page.url, sent.value.status)
         page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
     expect(page.locator(ERROR_SHOWN).first).to_be_attached()
+    if kind == "page" and name not in FOCUS_NOT_YET:
+        problem = page.evaluate(FOCUS_ON_FIRST_ERROR)
+        if problem:
+            run.unexplained.append(f"{page.url}: {problem}")
     return True
 
 
@@ -337,7 +369,7 @@ def role_pass(browser: Browser, base: str, role: str, demo: Demo) -> Pass:
             continue
         assert status == 200, (role, name, url, status)
         run.check(name)
-        if role == "manager" and submit_empty(run):
+        if role == "manager" and submit_empty(run, name):
             forms.append(name)
             run.check(f"{name} sent back with errors", (WIDTHS[0],))
     if role == "manager":
