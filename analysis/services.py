@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job, Plan
+from bia.models import BusinessFunction
 from inventory.topology import PlanTopology
 
 ANALYSIS_TASK = "analysis.tasks.analysis_run_execute"
@@ -50,7 +52,7 @@ SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def analysis_settings_for(*, plan: Plan, user: Any = None) -> AnalysisSettings:
+def analysis_settings_for(*, plan: Plan, user: User | None = None) -> AnalysisSettings:
     """The plan's settings, created with defaults on first use (a recorded change)."""
     existing = AnalysisSettings.objects.filter(plan=plan).first()
     if existing is not None:
@@ -63,7 +65,7 @@ def analysis_settings_for(*, plan: Plan, user: Any = None) -> AnalysisSettings:
 def analysis_settings_update(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -80,7 +82,9 @@ def analysis_settings_update(
 
 
 @transaction.atomic
-def analysis_run_start(*, plan: Plan, user: Any, function: Any = None) -> AnalysisRun:
+def analysis_run_start(
+    *, plan: Plan, user: User, function: BusinessFunction | None = None
+) -> AnalysisRun:
     """Queue an analysis of the whole plan, or of one function."""
     job = job_enqueue(
         kind="analysis",
@@ -141,7 +145,7 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
 
 @transaction.atomic
 def incident_record(
-    *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> Incident:
     with change_context(user=user, reason=reason or "Incident recorded", ticket=ticket):
         incident = Incident(plan=plan, **fields)
@@ -359,7 +363,9 @@ class WhatIfRefused(ValueError):
         self.node_limit = node_limit
 
 
-def function_what_if(*, plan: Plan, function: Any, specs: Sequence[ChangeSpec]) -> WhatIfOutcome:
+def function_what_if(
+    *, plan: Plan, function: BusinessFunction, specs: Sequence[ChangeSpec]
+) -> WhatIfOutcome:
     """Availability, downtime, RTO, RPO and SPOFs of ``function`` before and after the
     proposed changes, under the plan's settings. Saves nothing.
 
@@ -405,8 +411,8 @@ def function_what_if(*, plan: Plan, function: Any, specs: Sequence[ChangeSpec]) 
 def agreed_objective_set(
     *,
     plan: Plan,
-    function: Any,
-    user: Any,
+    function: BusinessFunction,
+    user: User,
     rto_hours: float | None,
     rpo_hours: float | None,
     availability_percent: float | None,
@@ -446,8 +452,8 @@ def agreed_objective_set(
 def agreed_objective_clear(
     *,
     plan: Plan,
-    function: Any,
-    user: Any,
+    function: BusinessFunction,
+    user: User,
     reason: str,
     ticket: str = "",
     expected_version: int | None = None,
@@ -465,7 +471,7 @@ def agreed_objective_clear(
     _inputs_changed(plan, user)
 
 
-def _inputs_changed(plan: Plan, user: Any) -> None:
+def _inputs_changed(plan: Plan, user: User) -> None:
     """Agreed objectives are required figures: check which functions' figures moved."""
     from review.services import review_check_request
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from audit.chain import append_history_rows
@@ -19,7 +20,7 @@ from audit.tracking import history_models
 SYSTEM_USERNAME = "system"
 
 
-def system_user() -> Any:
+def system_user() -> User:
     """The account that management commands, imports and scheduled work act as.
 
     History never records a change without an actor: a write outside any

@@ -6,7 +6,8 @@ type checker cannot see:
 - :class:`HtmxHttpRequest` — every request passes django-htmx's middleware, which sets
   ``request.htmx``;
 - :class:`PlanRequest` — a page decorated with :func:`bcp.permissions.plan_required`
-  also carries the plan, the user's membership and the capabilities it grants;
+  also carries the plan, the user's membership and the capabilities it grants, and its
+  ``user`` is signed in (the decorator turns everyone else away), so it is a ``User``;
 - :class:`PlanAPIRequest` — the same for API views guarded by
   :class:`bcp.api.PlanCapabilityPermission`.
 """
@@ -20,6 +21,8 @@ from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from bcp.models import Membership, Plan
     from bcp.permissions import Capability
 
@@ -29,12 +32,14 @@ class HtmxHttpRequest(HttpRequest):
 
 
 class PlanRequest(HtmxHttpRequest):
+    user: User
     plan: Plan
     membership: Membership
     capabilities: frozenset[Capability]
 
 
 class PlanAPIRequest(Request):
+    user: User
     plan: Plan
     membership: Membership
     capabilities: frozenset[Capability]

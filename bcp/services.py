@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -52,7 +52,7 @@ def check_review_schedule(*, interval_months: int, next_review: datetime.date | 
 @transaction.atomic
 def plan_create(
     *,
-    user: Any,
+    user: User,
     name: str,
     organisation: str,
     scope: str = "",
@@ -86,7 +86,7 @@ def plan_create(
 def plan_update(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -108,7 +108,7 @@ def plan_update(
 
 
 @transaction.atomic
-def plan_archive(*, plan: Plan, user: Any, reason: str = "") -> Plan:
+def plan_archive(*, plan: Plan, user: User, reason: str = "") -> Plan:
     with change_context(user=user, reason=reason or "Plan archived"):
         updated = save_locked(plan, changes={"status": Plan.Status.ARCHIVED})
     assert isinstance(updated, Plan)
@@ -116,7 +116,7 @@ def plan_archive(*, plan: Plan, user: Any, reason: str = "") -> Plan:
 
 
 @transaction.atomic
-def plan_restore(*, plan: Plan, user: Any, reason: str = "") -> Plan:
+def plan_restore(*, plan: Plan, user: User, reason: str = "") -> Plan:
     with change_context(user=user, reason=reason or "Plan restored from archive"):
         updated = save_locked(plan, changes={"status": Plan.Status.ACTIVE})
     assert isinstance(updated, Plan)
@@ -125,7 +125,7 @@ def plan_restore(*, plan: Plan, user: Any, reason: str = "") -> Plan:
 
 @transaction.atomic
 def membership_add(
-    *, plan: Plan, user: Any, member: Any, role: str, reason: str = ""
+    *, plan: Plan, user: User, member: User, role: str, reason: str = ""
 ) -> Membership:
     if Membership.objects.filter(plan=plan, user=member).exists():
         raise ValidationError({"user": f"{member} is already a member of this plan."})
@@ -151,7 +151,7 @@ def _ensure_a_manager_remains(plan: Plan, leaving: Membership) -> None:
 def membership_change_role(
     *,
     membership: Membership,
-    user: Any,
+    user: User,
     role: str,
     expected_version: int | None,
     reason: str = "",
@@ -167,7 +167,7 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, user: Any, reason: str = "") -> None:
+def membership_remove(*, membership: Membership, user: User, reason: str = "") -> None:
     _ensure_a_manager_remains(membership.plan, membership)
     with change_context(user=user, reason=reason or "Removed from plan"):
         membership.delete()

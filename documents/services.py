@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan, Role
+from bia.models import BusinessFunction
 from documents.models import (
     ApproverPolicy,
     CallTreeEntry,
@@ -33,7 +35,7 @@ from documents.models import (
 
 
 def _record_create(
-    model: type[models.Model], *, user: Any, reason: str, ticket: str, **fields: Any
+    model: type[models.Model], *, user: User, reason: str, ticket: str, **fields: Any
 ) -> Any:
     with change_context(user=user, reason=reason, ticket=ticket):
         record = model(**fields)
@@ -45,7 +47,7 @@ def _record_create(
 def _record_update(
     record: models.Model,
     *,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str,
     ticket: str,
@@ -59,14 +61,14 @@ def _record_update(
         return save_if_current(record, expected_version=expected_version, changes=changes)
 
 
-def _record_delete(record: models.Model, *, user: Any, reason: str, ticket: str) -> None:
+def _record_delete(record: models.Model, *, user: User, reason: str, ticket: str) -> None:
     with change_context(user=user, reason=reason, ticket=ticket):
         record.delete()
 
 
 @transaction.atomic
 def contact_create(
-    *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> Contact:
     return _record_create(
         Contact, user=user, reason=reason or "Contact added", ticket=ticket, plan=plan, **fields
@@ -77,7 +79,7 @@ def contact_create(
 def contact_update(
     *,
     contact: Contact,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -94,7 +96,7 @@ def contact_update(
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, user: Any, reason: str = "", ticket: str = "") -> None:
+def contact_delete(*, contact: Contact, user: User, reason: str = "", ticket: str = "") -> None:
     """Remove a contact and their places in the call tree, keeping the people they called."""
     with change_context(user=user, reason=reason or "Contact removed", ticket=ticket):
         for entry in CallTreeEntry.objects.filter(contact=contact):
@@ -122,7 +124,7 @@ def _check_call_tree_parent(plan: Plan, entry_pk: int | None, parent: CallTreeEn
 
 @transaction.atomic
 def calltree_entry_create(
-    *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> CallTreeEntry:
     _check_call_tree_parent(plan, None, fields.get("parent"))
     return _record_create(
@@ -139,7 +141,7 @@ def calltree_entry_create(
 def calltree_entry_update(
     *,
     entry: CallTreeEntry,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -164,7 +166,7 @@ def _lift_children(entry: CallTreeEntry) -> None:
 
 @transaction.atomic
 def calltree_entry_delete(
-    *, entry: CallTreeEntry, user: Any, reason: str = "", ticket: str = ""
+    *, entry: CallTreeEntry, user: User, reason: str = "", ticket: str = ""
 ) -> None:
     with change_context(user=user, reason=reason or "Call tree entry removed", ticket=ticket):
         _lift_children(entry)
@@ -173,7 +175,7 @@ def calltree_entry_delete(
 
 @transaction.atomic
 def vendor_create(
-    *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> Vendor:
     return _record_create(
         Vendor, user=user, reason=reason or "Vendor added", ticket=ticket, plan=plan, **fields
@@ -184,7 +186,7 @@ def vendor_create(
 def vendor_update(
     *,
     vendor: Vendor,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -201,18 +203,18 @@ def vendor_update(
 
 
 @transaction.atomic
-def vendor_delete(*, vendor: Vendor, user: Any, reason: str = "", ticket: str = "") -> None:
+def vendor_delete(*, vendor: Vendor, user: User, reason: str = "", ticket: str = "") -> None:
     _record_delete(vendor, user=user, reason=reason or "Vendor removed", ticket=ticket)
 
 
-def _check_function(plan: Plan, function: Any) -> None:
+def _check_function(plan: Plan, function: BusinessFunction | None) -> None:
     if function is not None and function.plan_id != plan.pk:
         raise ValidationError({"function": "Choose a business function of this plan."})
 
 
 @transaction.atomic
 def procedure_create(
-    *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> RecoveryProcedure:
     _check_function(plan, fields.get("function"))
     return _record_create(
@@ -229,7 +231,7 @@ def procedure_create(
 def procedure_update(
     *,
     procedure: RecoveryProcedure,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -248,7 +250,7 @@ def procedure_update(
 
 @transaction.atomic
 def procedure_delete(
-    *, procedure: RecoveryProcedure, user: Any, reason: str = "", ticket: str = ""
+    *, procedure: RecoveryProcedure, user: User, reason: str = "", ticket: str = ""
 ) -> None:
     with change_context(user=user, reason=reason or "Recovery procedure removed", ticket=ticket):
         # Steps one by one, so each deletion is in the history too.
@@ -259,7 +261,7 @@ def procedure_delete(
 
 @transaction.atomic
 def step_create(
-    *, procedure: RecoveryProcedure, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, procedure: RecoveryProcedure, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> ProcedureStep:
     return _record_create(
         ProcedureStep,
@@ -275,7 +277,7 @@ def step_create(
 def step_update(
     *,
     step: ProcedureStep,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -292,13 +294,13 @@ def step_update(
 
 
 @transaction.atomic
-def step_delete(*, step: ProcedureStep, user: Any, reason: str = "", ticket: str = "") -> None:
+def step_delete(*, step: ProcedureStep, user: User, reason: str = "", ticket: str = "") -> None:
     _record_delete(step, user=user, reason=reason or "Procedure step removed", ticket=ticket)
 
 
 @transaction.atomic
 def exercise_create(
-    *, plan: Plan, user: Any, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
 ) -> Exercise:
     _check_function(plan, fields.get("function"))
     return _record_create(
@@ -315,7 +317,7 @@ def exercise_create(
 def exercise_update(
     *,
     exercise: Exercise,
-    user: Any,
+    user: User,
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
@@ -333,7 +335,7 @@ def exercise_update(
 
 
 @transaction.atomic
-def exercise_delete(*, exercise: Exercise, user: Any, reason: str = "", ticket: str = "") -> None:
+def exercise_delete(*, exercise: Exercise, user: User, reason: str = "", ticket: str = "") -> None:
     _record_delete(exercise, user=user, reason=reason or "Exercise removed", ticket=ticket)
 
 
@@ -344,11 +346,11 @@ def exercise_delete(*, exercise: Exercise, user: Any, reason: str = "", ticket: 
 def document_settings_update(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     expected_version: int | None,
     approver_policy: str,
     paper_size: str,
-    approvers: list[Any],
+    approvers: list[User],
     reason: str = "",
     ticket: str = "",
 ) -> DocumentSettings:

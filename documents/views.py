@@ -375,7 +375,7 @@ def documents_verify(request: PlanRequest) -> HttpResponse:
             result = selectors.verify_document(sha)
         else:
             status = 400
-    member_plan_ids = set(request.user.memberships.values_list("plan_id", flat=True))  # type: ignore[union-attr]
+    member_plan_ids = set(request.user.memberships.values_list("plan_id", flat=True))
     return render(
         request,
         "documents/verify.html",

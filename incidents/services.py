@@ -17,16 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from analysis.inputs import AnalysisInputs, load_inputs
+from analysis.services import incident_record
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
-from bcp.models import Plan, Role
-from bcp.permissions import Capability, plan_capabilities
+from bcp.models import Membership, Plan, Role
+from bcp.permissions import Capability, membership_for, plan_capabilities
 from bcp.words import counted
+from documents.models import Phase, ProcedureStep
+from incidents.exercises import schedules_after_exercise
 from incidents.impact import (
     ImpactUnavailable,
     PlanImpact,
@@ -46,6 +50,11 @@ from incidents.models import (
     Scenario,
     ScenarioElement,
 )
+from incidents.reports import report_request
+from inventory.graph import component_key, group_key, site_key
+from inventory.models import Component, RedundancyGroup, Site
+from notifications.models import Kind as NoticeKind
+from notifications.services import plan_members_notify
 
 # A start a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
@@ -56,15 +65,14 @@ def _label(kind: str) -> str:
     return "Exercise" if kind == Kind.EXERCISE else "Incident"
 
 
-def _actor_can_edit(incident: Incident, user: Any) -> bool:
-    from bcp.permissions import membership_for
+def _actor_can_edit(incident: Incident, user: User) -> bool:
 
     membership = membership_for(user, incident.plan)
     return Capability.EDIT in plan_capabilities(membership, incident.plan)
 
 
 def can_work_function(
-    user: Any,
+    user: User,
     incident_function: IncidentFunction,
     *,
     capabilities: frozenset[Capability] | None = None,
@@ -73,7 +81,6 @@ def can_work_function(
 
     Pass the user's ``capabilities`` on the plan when checking many functions at once.
     """
-    from bcp.permissions import membership_for
 
     if capabilities is None:
         plan = incident_function.incident.plan
@@ -182,7 +189,6 @@ class RunbookStep:
 
 def runbooks(plan: Plan, function_ids: Iterable[int]) -> dict[int, list[RunbookStep]]:
     """The recovery-phase runbook steps of each function, in runbook order (one query)."""
-    from documents.models import Phase, ProcedureStep
 
     found: dict[int, list[RunbookStep]] = {}
     for step in (
@@ -207,7 +213,7 @@ def runbooks(plan: Plan, function_ids: Iterable[int]) -> dict[int, list[RunbookS
 
 
 @transaction.atomic
-def incident_declare(*, declaration: Declaration, user: Any) -> Incident:
+def incident_declare(*, declaration: Declaration, user: User) -> Incident:
     """Create the incident (or exercise) with its failed elements, affected functions and
     their recovery steps copied from the runbooks, as one recorded change."""
     d = declaration
@@ -253,10 +259,8 @@ def incident_declare(*, declaration: Declaration, user: Any) -> Incident:
     return incident
 
 
-def _notify_declared(incident: Incident, *, user: Any, affected: int) -> None:
+def _notify_declared(incident: Incident, *, user: User, affected: int) -> None:
     """Tell everyone on the plan (but the declarer) that an incident or exercise began."""
-    from notifications.models import Kind as NoticeKind
-    from notifications.services import plan_members_notify
 
     label = _label(incident.kind)
     who = (user.get_full_name() or user.get_username()) if user is not None else "Someone"
@@ -280,7 +284,7 @@ def _notify_declared(incident: Incident, *, user: Any, affected: int) -> None:
 def incident_edit(
     *,
     incident: Incident,
-    user: Any,
+    user: User,
     expected_version: int | None,
     title: str,
     started_at: dt.datetime,
@@ -316,7 +320,7 @@ def _locked_step(step: IncidentStep) -> IncidentStep:
     )
 
 
-def _check_worker(user: Any, step: IncidentStep) -> None:
+def _check_worker(user: User, step: IncidentStep) -> None:
     _require_open(step.incident_function.incident)
     if not can_work_function(user, step.incident_function):
         raise PermissionDenied(
@@ -324,7 +328,7 @@ def _check_worker(user: Any, step: IncidentStep) -> None:
         )
 
 
-def _who(user: Any) -> str:
+def _who(user: User | None) -> str:
     if user is None:
         return "someone"
     return str(user.get_full_name() or user.get_username())
@@ -335,7 +339,7 @@ def _when(value: dt.datetime | None) -> str:
 
 
 @transaction.atomic
-def step_assign(*, step: IncidentStep, user: Any, assignee: Any) -> IncidentStep:
+def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> IncidentStep:
     current = _locked_step(step)
     _check_worker(user, current)
     if current.completed_at is not None:
@@ -356,7 +360,7 @@ def step_assign(*, step: IncidentStep, user: Any, assignee: Any) -> IncidentStep
 
 
 @transaction.atomic
-def step_start(*, step: IncidentStep, user: Any, now: dt.datetime | None = None) -> IncidentStep:
+def step_start(*, step: IncidentStep, user: User, now: dt.datetime | None = None) -> IncidentStep:
     current = _locked_step(step)
     _check_worker(user, current)
     if current.completed_at is not None:
@@ -379,7 +383,9 @@ def step_start(*, step: IncidentStep, user: Any, now: dt.datetime | None = None)
 
 
 @transaction.atomic
-def step_complete(*, step: IncidentStep, user: Any, now: dt.datetime | None = None) -> IncidentStep:
+def step_complete(
+    *, step: IncidentStep, user: User, now: dt.datetime | None = None
+) -> IncidentStep:
     """Mark a step done; a second completion is refused with who completed it and when."""
     current = _locked_step(step)
     _check_worker(user, current)
@@ -401,7 +407,7 @@ def step_complete(*, step: IncidentStep, user: Any, now: dt.datetime | None = No
 def step_add(
     *,
     incident_function: IncidentFunction,
-    user: Any,
+    user: User,
     instruction: str,
     owner_label: str = "",
     expected_minutes: int | None = None,
@@ -431,7 +437,7 @@ def step_add(
 
 @transaction.atomic
 def log_add(
-    *, incident: Incident, user: Any, kind: str, text: str, now: dt.datetime | None = None
+    *, incident: Incident, user: User, kind: str, text: str, now: dt.datetime | None = None
 ) -> LogEntry:
     _require_open(incident)
     if kind not in LogEntry.Kind.values:
@@ -458,7 +464,7 @@ class Reassessment:
 
 @transaction.atomic
 def incident_reassess(
-    *, incident: Incident, user: Any, now: dt.datetime | None = None
+    *, incident: Incident, user: User, now: dt.datetime | None = None
 ) -> Reassessment:
     """Ask the engine again with the elements still failed; record each function's state.
 
@@ -490,7 +496,7 @@ def incident_reassess(
 
 @transaction.atomic
 def element_recover(
-    *, element: IncidentElement, user: Any, now: dt.datetime | None = None
+    *, element: IncidentElement, user: User, now: dt.datetime | None = None
 ) -> Reassessment:
     """Mark one failed element recovered and re-assess which functions are back."""
     current = (
@@ -514,7 +520,7 @@ def element_recover(
 def function_restore(
     *,
     incident_function: IncidentFunction,
-    user: Any,
+    user: User,
     restored_at: dt.datetime,
     data_lost_minutes: float | None,
     now: dt.datetime | None = None,
@@ -554,11 +560,10 @@ def function_restore(
 
 @transaction.atomic
 def action_add(
-    *, incident: Incident, user: Any, description: str, owner: Any, due_on: dt.date
+    *, incident: Incident, user: User, description: str, owner: User, due_on: dt.date
 ) -> FollowUpAction:
     if not description.strip():
         raise ValidationError({"description": "Say what has to change."})
-    from bcp.models import Membership
 
     if not Membership.objects.filter(plan=incident.plan, user=owner).exists():
         raise ValidationError({"owner": "The owner must be a member of this plan."})
@@ -575,7 +580,7 @@ def action_add(
 def incident_close(
     *,
     incident: Incident,
-    user: Any,
+    user: User,
     expected_version: int | None,
     summary: str,
     lessons: str,
@@ -618,21 +623,16 @@ def incident_close(
     if closed.kind == Kind.INCIDENT:
         closed = _charge_budgets(closed, functions, user=user)
     else:
-        from incidents.exercises import schedules_after_exercise
-
         schedules_after_exercise(incident=closed, user=user, functions=functions)
     if render_report:
-        from incidents.reports import report_request
-
         report_request(incident=closed, user=user)
     return closed
 
 
 def _charge_budgets(
-    incident: Incident, functions: list[IncidentFunction], *, user: Any
+    incident: Incident, functions: list[IncidentFunction], *, user: User
 ) -> Incident:
     """One analysis incident record per function that was down, so budgets spend it."""
-    from analysis.services import incident_record
 
     for entry in functions:
         if entry.state_at_start != FunctionState.DOWN or entry.restored_at is None:
@@ -660,7 +660,6 @@ def _charge_budgets(
 
 
 def scenario_keys(scenario: Scenario) -> list[str]:
-    from inventory.graph import component_key, group_key, site_key
 
     keys = []
     for element in scenario.elements.all().order_by("pk"):
@@ -675,9 +674,8 @@ def scenario_keys(scenario: Scenario) -> list[str]:
 
 @transaction.atomic
 def scenario_create(
-    *, plan: Plan, user: Any, name: str, description: str, failed_keys: Iterable[str]
+    *, plan: Plan, user: User, name: str, description: str, failed_keys: Iterable[str]
 ) -> Scenario:
-    from inventory.models import Component, RedundancyGroup, Site
 
     keys = list(dict.fromkeys(failed_keys))
     errors: dict[str, str] = {}
@@ -708,7 +706,7 @@ def scenario_create(
 
 
 @transaction.atomic
-def scenario_delete(*, scenario: Scenario, user: Any) -> None:
+def scenario_delete(*, scenario: Scenario, user: User) -> None:
     with change_context(user=user, reason="Scenario removed"):
         for element in scenario.elements.all():
             element.delete()

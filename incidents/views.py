@@ -233,7 +233,7 @@ def notification_reached(
     incident = _incident(request, incident_pk)
     notification = get_object_or_404(Notification, pk=notification_pk, incident=incident)
     user = request.user
-    who = user.get_full_name() or user.get_username()  # type: ignore[union-attr]
+    who = user.get_full_name() or user.get_username()
     try:
         calltree.notification_acknowledge(
             notification=notification, via=f"reached by phone, recorded by {who}", user=user

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -348,7 +349,7 @@ def test_two_people_completing_the_same_step_at_once_record_one_completion(
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def complete(user: object) -> None:
+    def complete(user: User) -> None:
         try:
             barrier.wait(timeout=10)
             services.step_complete(step=step, user=user)
