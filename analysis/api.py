@@ -11,7 +11,7 @@ work (samples × variables, 422 past it).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -28,7 +28,7 @@ from analysis.engine.availability import (
     ServiceAvailability,
 )
 from analysis.engine.budgets import YEAR_CONVENTIONS, allowed_downtime
-from analysis.engine.topology import TopologyError
+from analysis.engine.topology import Topology, TopologyError
 from analysis.engine.topology_io import parse_topology
 from bcp.api import problem_response
 
@@ -142,70 +142,19 @@ class AvailabilityView(LimitedAPIView):
             return too_large
         data = request.data
         if not isinstance(data, dict):
-            return problem_response(
-                status=400,
-                title="Invalid topology",
-                detail="Send a JSON object.",
-                type_=f"{PROBLEM_BASE}topology-invalid",
-                code="invalid",
-                path="",
-            )
-        options = {key: data[key] for key in ("samples", "seed") if key in data}
-        for key, value in options.items():
-            # A seed may be 0; a Monte Carlo run needs at least one sample.
-            least = 1 if key == "samples" else 0
-            if not isinstance(value, int) or isinstance(value, bool) or value < least:
-                wanted = "a positive" if least else "a non-negative"
-                return problem_response(
-                    status=400,
-                    title="Invalid topology",
-                    detail=f"{key} must be {wanted} integer.",
-                    type_=f"{PROBLEM_BASE}topology-invalid",
-                    code="invalid",
-                    path=key,
-                )
-        if options.get("samples", 0) > MAX_MONTE_CARLO_SAMPLES:
-            return problem_response(
-                status=400,
-                title="Invalid topology",
-                detail=f"samples may be at most {MAX_MONTE_CARLO_SAMPLES}.",
-                type_=f"{PROBLEM_BASE}topology-invalid",
-                code="invalid",
-                path="samples",
-            )
+            return _invalid_topology("Send a JSON object.", path="")
+        options = _sampling_options(data)
+        if isinstance(options, Response):
+            return options
         topology_data = {k: v for k, v in data.items() if k not in ("samples", "seed")}
         try:
             topology = parse_topology(topology_data)
             analyzer = AvailabilityAnalyzer(topology, node_limit=NODE_LIMIT, **options)
         except TopologyError as error:
             return topology_problem(error)
-        results = []
-        work = 0
-        for service in topology.services:
-            if analyzer.method == "monte_carlo":
-                work += analyzer.samples * len(analyzer.model.variables(service.id))
-            if work > MAX_SAMPLE_WORK:
-                return _limit_problem(
-                    "Too much Monte Carlo work",
-                    f"Estimating these services needs more than {MAX_SAMPLE_WORK:,} "
-                    "sampled component states; send fewer samples or fewer services.",
-                    "monte-carlo-too-costly",
-                    sample_work_limit=MAX_SAMPLE_WORK,
-                )
-            try:
-                result = analyzer.service(service.id)
-            except ExactTooCostly as error:
-                return _limit_problem(
-                    "Exact calculation too costly",
-                    f"Service '{error.service_id}': {error.reason}. Ask for \"auto\" to get "
-                    'a Monte Carlo estimate instead, or "monte_carlo".',
-                    "exact-too-costly",
-                    node_limit=error.node_limit,
-                    service=error.service_id,
-                )
-            if result.method == "monte_carlo" and analyzer.method == "auto":
-                work += analyzer.samples * result.variables
-            results.append(result)
+        results = _services_within_limits(topology, analyzer)
+        if isinstance(results, Response):
+            return results
         return Response(
             {
                 "year_days": topology.year_days,
@@ -217,6 +166,73 @@ class AvailabilityView(LimitedAPIView):
                 "services": [_service_payload(result) for result in results],
             }
         )
+
+
+def _invalid_topology(detail: str, *, path: str) -> Response:
+    return problem_response(
+        status=400,
+        title="Invalid topology",
+        detail=detail,
+        type_=f"{PROBLEM_BASE}topology-invalid",
+        code="invalid",
+        path=path,
+    )
+
+
+class SamplingOptions(TypedDict, total=False):
+    samples: int
+    seed: int
+
+
+def _sampling_options(data: dict[str, Any]) -> SamplingOptions | Response:
+    """The posted ``samples`` and ``seed``, checked, or the problem naming the bad one."""
+    options = {key: data[key] for key in ("samples", "seed") if key in data}
+    for key, value in options.items():
+        # A seed may be 0; a Monte Carlo run needs at least one sample.
+        least = 1 if key == "samples" else 0
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            wanted = "a positive" if least else "a non-negative"
+            return _invalid_topology(f"{key} must be {wanted} integer.", path=key)
+    if options.get("samples", 0) > MAX_MONTE_CARLO_SAMPLES:
+        return _invalid_topology(
+            f"samples may be at most {MAX_MONTE_CARLO_SAMPLES}.", path="samples"
+        )
+    return cast(SamplingOptions, options)
+
+
+def _services_within_limits(
+    topology: Topology, analyzer: AvailabilityAnalyzer
+) -> list[ServiceAvailability] | Response:
+    """Every service's availability, or the problem saying which limit stopped it: the
+    Monte Carlo work bound or the exact method's node budget."""
+    results = []
+    work = 0
+    for service in topology.services:
+        if analyzer.method == "monte_carlo":
+            work += analyzer.samples * len(analyzer.model.variables(service.id))
+        if work > MAX_SAMPLE_WORK:
+            return _limit_problem(
+                "Too much Monte Carlo work",
+                f"Estimating these services needs more than {MAX_SAMPLE_WORK:,} "
+                "sampled component states; send fewer samples or fewer services.",
+                "monte-carlo-too-costly",
+                sample_work_limit=MAX_SAMPLE_WORK,
+            )
+        try:
+            result = analyzer.service(service.id)
+        except ExactTooCostly as error:
+            return _limit_problem(
+                "Exact calculation too costly",
+                f"Service '{error.service_id}': {error.reason}. Ask for \"auto\" to get "
+                'a Monte Carlo estimate instead, or "monte_carlo".',
+                "exact-too-costly",
+                node_limit=error.node_limit,
+                service=error.service_id,
+            )
+        if result.method == "monte_carlo" and analyzer.method == "auto":
+            work += analyzer.samples * result.variables
+        results.append(result)
+    return results
 
 
 class BudgetView(APIView):

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.tokens import check_token_plan
-from analysis import selectors, services
+from analysis import selectors, services, whatif_specs
 from analysis.api_limits import LimitedAPIView, body_too_large
 from analysis.api_schema import serializer_for
 from analysis.models import AnalysisRun
@@ -217,7 +217,7 @@ class FunctionAnalysisView(APIView):
 
 
 class ChangeSerializer(serializers.Serializer[Any]):
-    type = serializers.ChoiceField(choices=list(services.CHANGE_TYPES))
+    type = serializers.ChoiceField(choices=list(whatif_specs.CHANGE_TYPES))
     component = serializers.IntegerField(required=False)
     group = serializers.IntegerField(required=False)
     site = serializers.IntegerField(required=False)
@@ -237,7 +237,7 @@ class ChangeSerializer(serializers.Serializer[Any]):
 
 class WhatIfSerializer(serializers.Serializer[Any]):
     changes = serializers.ListField(
-        child=ChangeSerializer(), min_length=1, max_length=services.MAX_WHAT_IF_CHANGES
+        child=ChangeSerializer(), min_length=1, max_length=whatif_specs.MAX_WHAT_IF_CHANGES
     )
 
 
@@ -281,10 +281,10 @@ class WhatIfView(LimitedAPIView):
             fields = dict(change)
             if "parent_site" in fields:
                 fields["parent"] = fields.pop("parent_site")
-            specs.append(services.ChangeSpec(**fields))
+            specs.append(whatif_specs.ChangeSpec(**fields))
         try:
             outcome = services.function_what_if(plan=request.plan, function=function, specs=specs)
-        except services.WhatIfInvalid as error:
+        except whatif_specs.WhatIfInvalid as error:
             return problem_response(
                 status=422,
                 title="Change does not fit the plan",

@@ -9,7 +9,9 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from analysis.models import AnalysisSettings, Incident
+from analysis.whatif_specs import ChangeSpec
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bia.models import BusinessFunction
 
 
 class AnalysisSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
@@ -74,7 +76,6 @@ class IncidentForm(ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg
 
     def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from bia.models import BusinessFunction
 
         self.fields["function"].queryset = BusinessFunction.objects.filter(plan=plan)  # type: ignore[attr-defined]
         self.helper = FormHelper()
@@ -194,7 +195,6 @@ class WhatIfForm(forms.Form):
 
     def specs(self) -> list[Any]:
         """The change as service specs (a new site first, when one is chosen)."""
-        from analysis.services import ChangeSpec
 
         data = self.cleaned_data
         change = data["change"]

@@ -4,40 +4,31 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import typing
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from analysis import shaping
+from analysis.compute import analyse_plan
 from analysis.engine.availability import ExactTooCostly
 from analysis.engine.figures import WhatIfEvaluator
-from analysis.engine.topology import Site as EngineSite
 from analysis.engine.topology import TopologyError
-from analysis.engine.whatif import (
-    AddGroupMember,
-    AddRedundantPeer,
-    AddSite,
-    Change,
-    MoveToSite,
-    RemoveComponent,
-    SetAvailability,
-    SetBackup,
-    SetFailoverTime,
-    SetReplication,
-    SetRestoreTime,
-)
+from analysis.fanout import fanout_analyse, fanout_wanted
+from analysis.inputs import engine_settings, input_watermark, inputs_hash, load_inputs
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import WhatIfOutcome, check_plan_results
+from analysis.whatif_specs import ChangeSpec, what_if_changes
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job, Plan
 from bia.models import BusinessFunction
-from inventory.topology import PlanTopology
+from inventory.graph import function_key
+from inventory.topology import plan_topology
+from review.services import review_check_request
 
 ANALYSIS_TASK = "analysis.tasks.analysis_run_execute"
 SETTINGS_FIELDS = (
@@ -108,10 +99,6 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     results are written in one statement at the end. A whole plan is spread over the
     workers when more than one is up (:mod:`analysis.fanout`), with the same figures.
     """
-    from analysis.compute import analyse_plan
-    from analysis.fanout import fanout_analyse, fanout_wanted
-    from analysis.inputs import input_watermark, inputs_hash, load_inputs
-    from inventory.graph import function_key
 
     started = time.perf_counter()
     run = AnalysisRun.objects.select_related("plan", "function").get(job=job)
@@ -154,205 +141,6 @@ def incident_record(
     return incident
 
 
-ChangeType = Literal[
-    "add_peer",
-    "add_group_member",
-    "move_to_site",
-    "set_availability",
-    "set_backup_interval",
-    "set_replication",
-    "set_failover_time",
-    "set_restore_time",
-    "remove_component",
-    "add_site",
-]
-CHANGE_TYPES: tuple[ChangeType, ...] = typing.get_args(ChangeType)
-MAX_WHAT_IF_CHANGES = 20
-
-
-@dataclass(frozen=True)
-class ChangeSpec:
-    """One proposed change as a form or the API states it, by inventory primary keys.
-
-    ``site`` names an existing site; ``new_site`` the name of a site added by an earlier
-    "add_site" change of the same request. Which fields a type needs is checked by
-    :func:`what_if_changes`.
-    """
-
-    type: ChangeType
-    component: int | None = None
-    group: int | None = None
-    site: int | None = None
-    new_site: str | None = None
-    availability_percent: float | None = None
-    mtbf_hours: float | None = None
-    mttr_hours: float | None = None
-    hours: float | None = None
-    seconds: float | None = None
-    mode: Literal["none", "async", "sync"] | None = None
-    lag_seconds: float | None = None
-    name: str | None = None
-    parent: int | None = None
-
-
-class WhatIfInvalid(ValueError):
-    """A change that cannot be applied: ``index`` of the change, ``field`` at fault."""
-
-    def __init__(self, index: int, field: str, message: str) -> None:
-        super().__init__(f"changes[{index}].{field}: {message}")
-        self.index = index
-        self.field = field
-        self.message = message
-
-
-def what_if_changes(
-    specs: Sequence[ChangeSpec], topology: PlanTopology
-) -> tuple[tuple[Change, ...], dict[str, str]]:
-    """Engine changes for ``specs``, and names for the sites they add.
-
-    Raises ``WhatIfInvalid`` naming the change and field for an element of another plan,
-    a missing figure or an unknown new site.
-    """
-    from inventory.graph import component_key, group_key, site_key
-
-    if len(specs) > MAX_WHAT_IF_CHANGES:
-        raise WhatIfInvalid(MAX_WHAT_IF_CHANGES, "type", f"at most {MAX_WHAT_IF_CHANGES} changes")
-    new_sites: dict[str, str] = {}
-    changes: list[Change] = []
-
-    def need(index: int, field: str, value: Any) -> Any:
-        if value is None:
-            raise WhatIfInvalid(index, field, "is required for this change")
-        return value
-
-    def component(index: int, spec: ChangeSpec) -> str:
-        key = component_key(need(index, "component", spec.component))
-        if key not in topology.components:
-            raise WhatIfInvalid(index, "component", f"no component {spec.component} in this plan")
-        return key
-
-    def site(index: int, spec: ChangeSpec, *, required: bool) -> str | None:
-        if spec.new_site is not None:
-            for key, name in new_sites.items():
-                if name == spec.new_site:
-                    return key
-            raise WhatIfInvalid(
-                index, "new_site", f"no site “{spec.new_site}” was added by an earlier change"
-            )
-        if spec.site is None:
-            if required:
-                raise WhatIfInvalid(index, "site", "is required for this change")
-            return None
-        key = site_key(spec.site)
-        if key not in topology.sites:
-            raise WhatIfInvalid(index, "site", f"no site {spec.site} in this plan")
-        return key
-
-    def required_site(index: int, spec: ChangeSpec) -> str:
-        key = site(index, spec, required=True)
-        if key is None:
-            raise WhatIfInvalid(index, "site", "is required for this change")
-        return key
-
-    def positive(index: int, field: str, value: float | None) -> float:
-        number = float(need(index, field, value))
-        if not number > 0:
-            raise WhatIfInvalid(index, field, "must be above 0")
-        return number
-
-    for index, spec in enumerate(specs):
-        kind = spec.type
-        if kind == "add_peer":
-            changes.append(
-                AddRedundantPeer(component(index, spec), site=site(index, spec, required=False))
-            )
-        elif kind == "add_group_member":
-            key = group_key(need(index, "group", spec.group))
-            if key not in topology.groups:
-                raise WhatIfInvalid(
-                    index, "group", f"no redundancy group {spec.group} in this plan"
-                )
-            members = next(g.members for g in topology.topology.groups if g.id == key)
-            template = next((m for m in members if m in topology.components), None)
-            if template is None:
-                raise WhatIfInvalid(index, "group", "the group has no component member to copy")
-            changes.append(AddGroupMember(key, template, site=site(index, spec, required=False)))
-        elif kind == "move_to_site":
-            changes.append(MoveToSite(component(index, spec), required_site(index, spec)))
-        elif kind == "set_availability":
-            element = (
-                required_site(index, spec)
-                if spec.site is not None or spec.new_site is not None
-                else component(index, spec)
-            )
-            if spec.availability_percent is not None:
-                percent = float(spec.availability_percent)
-                if not 0 < percent <= 100:
-                    raise WhatIfInvalid(
-                        index, "availability_percent", "must be above 0 and at most 100"
-                    )
-                changes.append(SetAvailability(element, availability=percent / 100.0))
-            else:
-                changes.append(
-                    SetAvailability(
-                        element,
-                        mtbf_hours=positive(index, "mtbf_hours", spec.mtbf_hours),
-                        mttr_hours=positive(index, "mttr_hours", spec.mttr_hours),
-                    )
-                )
-        elif kind == "set_backup_interval":
-            changes.append(SetBackup(component(index, spec), positive(index, "hours", spec.hours)))
-        elif kind == "set_replication":
-            mode = need(index, "mode", spec.mode)
-            lag = None
-            if mode == "async":
-                lag = float(need(index, "lag_seconds", spec.lag_seconds))
-                if lag < 0:
-                    raise WhatIfInvalid(index, "lag_seconds", "cannot be negative")
-            changes.append(SetReplication(component(index, spec), mode, lag))
-        elif kind == "set_failover_time":
-            seconds = float(need(index, "seconds", spec.seconds))
-            if seconds < 0:
-                raise WhatIfInvalid(index, "seconds", "cannot be negative")
-            if spec.group is not None:
-                key = group_key(spec.group)
-                if key not in topology.groups:
-                    raise WhatIfInvalid(
-                        index, "group", f"no redundancy group {spec.group} in this plan"
-                    )
-                changes.append(SetFailoverTime(key, seconds))
-            else:
-                changes.append(SetFailoverTime(component(index, spec), seconds))
-        elif kind == "set_restore_time":
-            restore = positive(index, "hours", spec.hours)
-            element = (
-                required_site(index, spec)
-                if spec.site is not None or spec.new_site is not None
-                else component(index, spec)
-            )
-            changes.append(SetRestoreTime(element, restore))
-        elif kind == "remove_component":
-            changes.append(RemoveComponent(component(index, spec)))
-        else:  # add_site
-            name = str(need(index, "name", spec.name)).strip()
-            if not name or name in new_sites.values():
-                raise WhatIfInvalid(index, "name", "give each new site its own name")
-            parent = None
-            if spec.parent is not None:
-                parent = site_key(spec.parent)
-                if parent not in topology.sites:
-                    raise WhatIfInvalid(index, "parent", f"no site {spec.parent} in this plan")
-            percent = 100.0 if spec.availability_percent is None else spec.availability_percent
-            if not 0 < percent <= 100:
-                raise WhatIfInvalid(
-                    index, "availability_percent", "must be above 0 and at most 100"
-                )
-            key = f"new-site-{len(new_sites) + 1}"
-            new_sites[key] = name
-            changes.append(AddSite(EngineSite(key, availability=percent / 100.0, parent=parent)))
-    return tuple(changes), new_sites
-
-
 class WhatIfRefused(ValueError):
     """The engine refused the changed inventory (e.g. a group left with too few members)
     or the exact figures it would need pass the node budget; ``message`` says which."""
@@ -372,10 +160,6 @@ def function_what_if(
     Raises ``WhatIfInvalid`` for a change that does not fit the plan and
     ``WhatIfRefused`` when the engine cannot apply or solve it.
     """
-    from analysis import shaping
-    from analysis.inputs import engine_settings
-    from inventory.graph import function_key
-    from inventory.topology import plan_topology
 
     settings = engine_settings(plan)
     topology = plan_topology(plan)
@@ -473,6 +257,5 @@ def agreed_objective_clear(
 
 def _inputs_changed(plan: Plan, user: User) -> None:
     """Agreed objectives are required figures: check which functions' figures moved."""
-    from review.services import review_check_request
 
     review_check_request(plan=plan, user=user)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from analysis import selectors, services
+from analysis import selectors, services, whatif_specs
 from analysis.forms import AgreedObjectiveForm, AnalysisSettingsForm, IncidentForm, WhatIfForm
 from analysis.results import FunctionResult, downtime_saved
 from bcp.concurrency import EditConflict, keep_input_after_conflict
@@ -20,6 +20,7 @@ from bcp.http import PlanRequest
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
+from inventory.models import Component, RedundancyGroup, Site
 from inventory.selectors import function_diagram_svg
 
 # Rows of "Where the downtime comes from" on a function's page.
@@ -145,7 +146,6 @@ def function_recompute(request: PlanRequest, function_pk: int) -> HttpResponse:
 
 
 def _what_if_form(plan: Plan, data: Any = None) -> WhatIfForm:
-    from inventory.models import Component, RedundancyGroup, Site
 
     components = list(
         Component.objects.filter(plan=plan).order_by("name").values_list("pk", "name")
@@ -169,7 +169,7 @@ def function_what_if(request: PlanRequest, function_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             result = services.function_what_if(plan=plan, function=function, specs=form.specs())
-        except services.WhatIfInvalid as error:
+        except whatif_specs.WhatIfInvalid as error:
             form.add_error(None, error.message)
         except services.WhatIfRefused as error:
             refused = error.message
