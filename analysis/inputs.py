@@ -24,7 +24,10 @@ from analysis.engine.topology_io import topology_to_dict
 from analysis.models import AgreedObjective, AnalysisSettings
 from bcp.canonical import inputs_sha256
 from bcp.models import Plan
-from inventory.topology import PlanTopology, plan_topology
+from bia.selectors.answers import plan_impact_assessments
+from inventory.graph import function_key
+from inventory.selectors import technique_catalogue
+from inventory.topology import PlanTopology, function_topology, plan_topology
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,6 @@ def plan_techniques(plan: Plan) -> tuple[tuple[Technique, ...], list[str]]:
     entries; how a technique changes a topology (its effect) comes from the engine's
     catalogue by key. Entries the engine does not know are listed in the notes.
     """
-    from inventory.selectors import technique_catalogue
 
     by_key = {technique.key: technique for technique in DEFAULT_TECHNIQUES}
     found: list[Technique] = []
@@ -134,8 +136,6 @@ def load_inputs(plan: Plan, *, function: Any = None) -> AnalysisInputs:
     reviewed BIA answers and its agreed objectives; the function's figures are those a
     whole-plan load gives, and the inputs (and so their hash) cover that part only.
     """
-    from bia.selectors.answers import plan_impact_assessments
-    from inventory.topology import function_topology
 
     settings = engine_settings(plan)
     topology = plan_topology(plan) if function is None else function_topology(plan, function)
@@ -167,7 +167,6 @@ def agreed_objectives(
 ) -> dict[str, AgreedInput]:
     """Agreed objectives of the plan's functions (or of ``function_ids``), by engine key
     (one query)."""
-    from inventory.graph import function_key
 
     found: dict[str, AgreedInput] = {}
     rows = AgreedObjective.objects.filter(plan=plan).select_related("agreed_by")

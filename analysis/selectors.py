@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from analysis import formatting
 from analysis.engine.budgets import allowed_downtime, budget_remaining
+from analysis.inputs import input_watermark, input_watermarks
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import (
     RESULTS_SCHEMA,
@@ -90,7 +91,6 @@ def agreed_objective(plan: Plan, function_pk: int) -> AgreedObjective | None:
 
 def run_is_stale(run: AnalysisRun) -> bool:
     """True as soon as any input the run used has changed (a constant number of queries)."""
-    from analysis.inputs import input_watermark
 
     return watermark_moved(run.inputs_watermark, input_watermark(run.plan))
 
@@ -150,7 +150,6 @@ def analysis_standings(plan_ids: list[int]) -> dict[int, AnalysisStanding]:
     :class:`analysis.results.Coverage`); one query for the runs plus one per input table
     for staleness, however many plans.
     """
-    from analysis.inputs import input_watermarks
 
     rows = list(
         _newest_finished_runs(plan_ids)

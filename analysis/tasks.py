@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from analysis.fanout import analysis_chunk_compute as compute
+from analysis.services import analysis_run_execute as execute
 from bcp.jobs import JobTask, run_job
 
 
@@ -15,7 +17,6 @@ from bcp.jobs import JobTask, run_job
     ignore_result=True,
 )
 def analysis_run_execute(job_id: str) -> str:
-    from analysis.services import analysis_run_execute as execute
 
     return run_job(job_id, lambda job, progress: execute(job=job, progress=progress))
 
@@ -29,6 +30,5 @@ def analysis_run_execute(job_id: str) -> str:
 )
 def analysis_chunk_compute(run_id: int, index: int) -> str:
     """One chunk of a whole-plan run spread over the workers (analysis.fanout)."""
-    from analysis.fanout import analysis_chunk_compute as compute
 
     return compute(run_id=run_id, index=index)

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from audit.chain import content_of
 from audit.models import ChainEntry
@@ -247,7 +248,6 @@ def pdf_report(
     Entries up to ``head`` only; the report prints the head as the checkpoint to
     verify against. Progress: describing the entries (to 60 %), then the layout.
     """
-    from weasyprint import HTML
 
     entries = entries.filter(seq__lte=head.seq)
     total = entries.count()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit import selectors
 from audit.models import MAX_ID, ChainEntry
+from audit.verify import parse_checkpoint
 from bcp.forms import ChangeReasonMixin
 from bcp.models import Plan
 
@@ -133,7 +134,6 @@ class VerifyForm(forms.Form):
     )
 
     def clean_checkpoint(self) -> str:
-        from audit.verify import parse_checkpoint
 
         text: str = self.cleaned_data["checkpoint"].strip()
         if text:

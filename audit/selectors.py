@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from audit.chain import column_names
 from audit.models import GENESIS_HASH, MAX_ID, ChainEntry
+from audit.tasks import HISTORY_VERIFY_KIND
 from audit.tracking import history_model, plan_path, tracked_model_for, tracked_models
 from audit.versions import FieldChange, Names, data_fields, differences, display
 from bcp.models import Job, Plan
@@ -425,7 +426,6 @@ def plan_as_of(plan: Plan, moment: dt.datetime, *, limit_per_model: int = 200) -
 
 
 def latest_verification(plan: Plan) -> Job | None:
-    from audit.tasks import HISTORY_VERIFY_KIND
 
     return Job.objects.filter(plan=plan, kind=HISTORY_VERIFY_KIND).order_by("-created_at").first()
 

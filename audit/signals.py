@@ -16,12 +16,11 @@ from django.db.models import ProtectedError
 
 from audit.chain import append_created_rows, append_history_row
 from audit.models import ChainEntry
+from audit.services import system_user
 
 
 def fill_in_actor(sender: Any, history_instance: Any, **kwargs: Any) -> None:
     if getattr(history_instance, "history_user_id", None) is None:
-        from audit.services import system_user
-
         history_instance.history_user = system_user()
 
 

@@ -38,6 +38,8 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 
+from bcp.models import Plan
+
 FORMAT = "continuity.backup/v1"
 APPS = (
     "auth.user",
@@ -209,7 +211,6 @@ def _read_members(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
 
 
 def _database_is_empty() -> bool:
-    from bcp.models import Plan
 
     return not Plan.objects.exists()
 

@@ -12,7 +12,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analysis.programme import BudgetSpent, GapPoint, RequiredObjective
+from django.utils import timezone
+
+from analysis.programme import (
+    BudgetSpent,
+    GapPoint,
+    RequiredObjective,
+    budgets_spent,
+    gap_history,
+    required_objectives,
+)
 from bcp.models import Plan
 from bcp.portfolio import NO_RTO, Chart, bar_chart
 
@@ -225,9 +234,6 @@ class PortfolioCharts:
 
 def portfolio_charts(plans: list[Plan]) -> PortfolioCharts:
     """Every chart of the portfolio beyond the RTO bands (a fixed number of queries)."""
-    from django.utils import timezone
-
-    from analysis.programme import budgets_spent, gap_history, required_objectives
 
     ids = [plan.pk for plan in plans]
     now = timezone.now()

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from bcp.models import Membership, Plan
-from documents.changes import ChangeSummary
+from bia.models import EDITABLE_STATES, Assessment, AssessmentState, Campaign
+from documents.changes import ChangeSummary, change_summary, latest_data_change
+from documents.models import Exercise, PlanVersion, SignOffRequest
+from incidents.models import ExerciseSchedule
+from review.models import ReviewTask
 
 # How many deadlines the overview lists (the pages they link to have the rest).
 DEADLINES_SHOWN = 8
@@ -60,8 +64,6 @@ def _url(name: str, plan: Plan, **kwargs: int) -> str:
 
 def changes_since_published(plan: Plan) -> PublishedChanges:
     """The change summary (counts per kind, a few spelled out) since the newest version."""
-    from documents.changes import change_summary, latest_data_change
-    from documents.models import PlanVersion
 
     version = (
         PlanVersion.objects.filter(plan=plan)
@@ -88,9 +90,6 @@ def changes_since_published(plan: Plan) -> PublishedChanges:
 def deadlines(plan: Plan, *, today: datetime.date) -> list[Deadline]:
     """The plan's next dates, soonest first: its review, open BIA campaigns, pending
     sign-offs, scheduled exercises (overdue ones included, since they are still to do)."""
-    from bia.models import Campaign
-    from documents.models import Exercise, SignOffRequest
-    from incidents.models import ExerciseSchedule
 
     found = [
         Deadline(
@@ -147,9 +146,6 @@ def deadlines(plan: Plan, *, today: datetime.date) -> list[Deadline]:
 def member_todos(plan: Plan, members: list[Membership]) -> list[MemberTodos]:
     """What each member still has to do on the plan: BIAs to answer, submitted BIAs to
     approve (managers), sign-offs to decide and reviews to confirm."""
-    from bia.models import EDITABLE_STATES, Assessment, AssessmentState
-    from documents.models import SignOffRequest
-    from review.models import ReviewTask
 
     by_user = {m.user_id: MemberTodos(m) for m in members}
     for assessment in Assessment.objects.filter(

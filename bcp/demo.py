@@ -18,8 +18,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from audit.services import system_user
 from bcp.history import change_context
 from bcp.models import Membership, Plan, Role
+from review.services import review_checks_suppressed
 
 DEMO_PLAN_NAME = "Print service continuity"
 DEMO_ORGANISATION = "Northbridge College"
@@ -56,8 +58,6 @@ APP_DEMO_MODULES = (
 def demo_load() -> dict[str, Any]:
     """Create (or find) the demo users and plan; return them with the passwords."""
     user_model = get_user_model()
-    from audit.services import system_user
-    from review.services import review_checks_suppressed
 
     system = system_user()
     users: dict[str, Any] = {}

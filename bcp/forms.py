@@ -16,6 +16,9 @@ from bcp.concurrency import parse_version
 from bcp.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Membership, Plan, Role
 from bcp.services import PLAN_EDITABLE_FIELDS
 from bcp.starting import Start, StartingPoint, copy_sources
+from bia.defaults import DEFAULT_CATEGORIES
+from bia.models import default_horizons
+from inventory.techniques import default_techniques
 
 
 class ChangeReasonMixin(forms.Form):
@@ -99,9 +102,6 @@ class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type:
 
 
 def _standard_start_label() -> str:
-    from bia.defaults import DEFAULT_CATEGORIES
-    from bia.models import default_horizons
-    from inventory.techniques import default_techniques
 
     return (
         f"{Start.DEFAULTS.label} (recommended): impact scales with {len(DEFAULT_CATEGORIES)} "

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from kombu import Connection
+
+from bcp.jobs import worker_is_alive
 
 
 def _database() -> dict[str, Any]:
@@ -28,7 +31,6 @@ def broker_reachable(timeout: float = 2.0) -> tuple[bool, str]:
         if folder and Path(folder).is_dir() and os.access(folder, os.W_OK):
             return True, f"filesystem queue at {folder}"
         return False, f"filesystem queue folder {folder!r} is missing or not writable"
-    from kombu import Connection
 
     try:
         with Connection(
@@ -41,7 +43,6 @@ def broker_reachable(timeout: float = 2.0) -> tuple[bool, str]:
 
 
 def health_report() -> dict[str, Any]:
-    from bcp.jobs import worker_is_alive
 
     database = _database()
     broker_ok, broker_detail = broker_reachable()

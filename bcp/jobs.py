@@ -41,13 +41,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from celery import Task
+from celery import Task, current_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from bcp.models import Job, Plan, WorkerHeartbeat
+from config.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,6 @@ def _worker_identity() -> str:
 
 def _send(job_id: uuid.UUID) -> None:
     job = Job.objects.get(pk=job_id)
-    from config.celery import app
 
     try:
         with app.connection_for_write() as connection:
@@ -222,7 +222,6 @@ def _claimant_is_gone(claimed_by: str) -> bool:
 
 def _worker_node() -> tuple[str, int | None]:
     """The Celery node running this task and its main process (the heartbeat writer)."""
-    from celery import current_task
 
     request = getattr(current_task, "request", None)
     node = str(getattr(request, "hostname", "") or "")

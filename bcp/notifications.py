@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from bcp.models import Plan, Role
 from notifications.models import Kind
+from notifications.services import plan_members_notify
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,6 @@ def managers_notify(
     *, plan: Plan, notice: Notice, actor: AbstractBaseUser | None = None, site: str = ""
 ) -> None:
     """Send ``notice`` to each of ``plan``'s managers except ``actor``."""
-    from notifications.services import plan_members_notify
 
     if notice.plan_pk != plan.pk:
         raise ValueError("The notice is about another plan.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
@@ -79,7 +80,6 @@ def plan_statistics(plan: Plan, progress: Any = None) -> dict[str, Any]:
     Any model with a ``plan`` foreign key counts, so new planning data shows up
     here without this function changing.
     """
-    from django.apps import apps
 
     members = plan.memberships.aggregate(
         managers=Count("pk", filter=Q(role="manager")),

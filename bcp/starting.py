@@ -16,8 +16,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from analysis.models import AnalysisSettings
+from analysis.services import SETTINGS_FIELDS
 from bcp.history import change_context
 from bcp.models import Membership, Plan
+from bcp.services import plan_create
+from bia import copying
+from bia.models import ImpactCategory, ImpactSettings
+from bia.services.questionnaires import template_create_default
+from bia.services.scales import impact_scales_ensure
+from inventory import services as inventory_services
 
 
 class Start(models.TextChoices):
@@ -87,7 +95,6 @@ def copy_sources(user: Any) -> models.QuerySet[Plan]:
 @transaction.atomic
 def plan_create_started(*, user: Any, start: StartingPoint, **fields: Any) -> tuple[Plan, SetUp]:
     """Create a plan (see :func:`bcp.services.plan_create`) and set it up in the same step."""
-    from bcp.services import plan_create
 
     plan = plan_create(user=user, **fields)
     return plan, plan_start(plan=plan, user=user, start=start)
@@ -105,10 +112,6 @@ def plan_start(*, plan: Plan, user: Any, start: StartingPoint) -> SetUp:
 
 
 def _defaults(*, plan: Plan, user: Any) -> SetUp:
-    from bia.models import ImpactCategory
-    from bia.services.questionnaires import template_create_default
-    from bia.services.scales import impact_scales_ensure
-    from inventory import services as inventory_services
 
     impact_settings = impact_scales_ensure(plan=plan, user=user)
     template_create_default(plan=plan, user=user)
@@ -124,11 +127,6 @@ def _defaults(*, plan: Plan, user: Any) -> SetUp:
 
 
 def _copy(*, source: Plan, plan: Plan, user: Any) -> SetUp:
-    from analysis.models import AnalysisSettings
-    from analysis.services import SETTINGS_FIELDS
-    from bia import copying
-    from bia.models import ImpactSettings
-    from inventory import services as inventory_services
 
     if not copy_sources(user).filter(pk=source.pk).exists():
         raise ValidationError({"copy_from": "You can copy only from a plan you are a member of."})

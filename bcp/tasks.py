@@ -8,6 +8,7 @@ from celery import shared_task
 
 from bcp.jobs import JobTask, ProgressFn, run_job
 from bcp.models import Job
+from bcp.selectors import plan_statistics
 
 # No page starts this any more (the plan overview shows readiness figures instead); it
 # stays as the job machinery's reference task, which the worker tests (redelivery, a
@@ -16,7 +17,6 @@ PLAN_STATISTICS_TASK = "bcp.tasks.plan_statistics_recompute"
 
 
 def _recompute(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from bcp.selectors import plan_statistics
 
     assert job.plan is not None
     progress(5, "Counting members")

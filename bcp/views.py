@@ -38,12 +38,12 @@ from bcp.models import Job, Membership
 from bcp.permissions import Capability, can_create_plans, plan_required, staff_required
 from bcp.portfolio import readiness_rows, rto_chart, sorted_and_filtered
 from documents.selectors import changed_since_versions
+from notifications.waiting import waiting_for
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    from notifications.waiting import waiting_for
 
     plans = list(selectors.plan_list(request.user, include_archived=show_archived))
     changed = changed_since_versions([plan.pk for plan in plans])

@@ -26,7 +26,7 @@ from analysis.results import (
     check_plan_results,
     downtime_saved,
 )
-from analysis.selectors import RoadmapRow, latest_run, roadmap_rows
+from analysis.selectors import RoadmapRow, latest_run, roadmap_rows, settings_for
 from bcp import contract
 from bcp.models import Plan
 from bcp.typecheck import ContractError
@@ -471,8 +471,6 @@ def document_part(
     """The latest finished whole-plan analysis and the date it ran (None: never run)."""
     run = latest_run(plan)
     if run is None:
-        from analysis.selectors import settings_for
-
         settings = settings_for(plan)
         return (
             contract.AnalysisPart(

@@ -21,6 +21,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Count, Max, Min
 
+from audit.models import ChainEntry
 from bcp.models import Plan
 
 # Records describing the publishing itself, not the plan's data.
@@ -189,7 +190,6 @@ def latest_data_change(plan: Plan) -> int | None:
 
     Publishing and sign-off are not data changes (:data:`NOT_INPUTS`).
     """
-    from audit.models import ChainEntry
 
     latest: int | None = (
         ChainEntry.objects.filter(plan_id=plan.pk)
@@ -231,7 +231,6 @@ def change_summary(
 
     ``since_seq`` is None for the first version: then only the totals are given.
     """
-    from audit.models import ChainEntry
 
     entries = ChainEntry.objects.filter(plan_id=plan.pk, seq__lte=until_seq).exclude(
         model_label__in=NOT_INPUTS

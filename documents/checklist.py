@@ -12,10 +12,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from analysis.selectors import latest_run, run_is_stale
 from bcp.models import Plan, Role
+from bia.models import Assessment, AssessmentState, BusinessFunction
+from documents.analysis_part import run_rto_hours
+from documents.formatting import minutes
 from documents.models import CallTreeEntry, Contact, Exercise, Phase, RecoveryProcedure
+from documents.signoff import required_approvers
 
 # Long lists are cut here in a check's sentence; the count stays exact.
 NAMES_SHOWN = 12
@@ -72,9 +78,6 @@ class _Function:
 
 def _functions(plan: Plan) -> list[_Function]:
     """Each function with whether it has a reviewed BIA and a recovery procedure (1 query)."""
-    from django.db.models import Exists, OuterRef
-
-    from bia.models import Assessment, AssessmentState, BusinessFunction
 
     reviewed = Assessment.objects.filter(
         function=OuterRef("pk"),
@@ -107,7 +110,6 @@ def _bia(functions: list[_Function]) -> list[CheckItem]:
 
 
 def _analysis(run: Any) -> list[CheckItem]:
-    from analysis.selectors import run_is_stale
 
     if run is None:
         return [CheckItem("Analysis", "No analysis has been run, so there are no gaps or budgets.")]
@@ -138,8 +140,6 @@ def _procedures(functions: list[_Function]) -> list[CheckItem]:
 
 
 def _procedure_times(plan: Plan, run: Any) -> list[CheckItem]:
-    from documents.analysis_part import run_rto_hours
-    from documents.formatting import minutes
 
     rtos = run_rto_hours(run) if run is not None else {}
     if not rtos:
@@ -205,7 +205,6 @@ def _exercises(plan: Plan, today: dt.date) -> list[CheckItem]:
 
 
 def _approvers(plan: Plan) -> list[CheckItem]:
-    from documents.signoff import required_approvers
 
     approvers = required_approvers(plan)
     if not approvers.people:
@@ -234,7 +233,6 @@ def _approvers(plan: Plan) -> list[CheckItem]:
 
 def publish_checklist(plan: Plan, *, today: dt.date | None = None) -> Checklist:
     """Every check, and the open items they found, for the plan as it is now."""
-    from analysis.selectors import latest_run
 
     today = today or timezone.localdate()
     functions = _functions(plan)

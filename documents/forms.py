@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan, Role
+from bia.models import BusinessFunction
 from documents.models import (
     CallTreeEntry,
     Contact,
@@ -46,7 +47,6 @@ class RecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # typ
         self.limit_choices()
 
     def limit_choices(self) -> None:
-        from bia.models import BusinessFunction
 
         if "function" in self.fields:
             field = self.fields["function"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from weasyprint import Attachment
+
 from bcp.canonical import document_json
 from documents.fetcher import RestrictedURLFetcher
 from documents.rendering import Progress, RenderedPDF, _no_progress, plan_html, render_html_to_pdf
@@ -19,7 +21,6 @@ PDFA_VARIANT = "pdf/a-3b"
 
 
 def snapshot_attachment(stored: dict[str, Any], fetcher: RestrictedURLFetcher) -> Any:
-    from weasyprint import Attachment
 
     return Attachment(
         string=document_json(stored).encode("utf-8"),

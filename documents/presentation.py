@@ -7,6 +7,7 @@ contract field names (:mod:`documents.formatting`). The template only lays it ou
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -486,7 +487,6 @@ def clean_svg(svg: Any, *, id_prefix: str = "") -> str | None:
 
 def iter_shown(value: Any, path: str = "") -> Iterable[tuple[str, contract.Shown, Any]]:
     """Every (path, display kind, value) of a contract value's fields that has a value."""
-    import dataclasses
 
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):

@@ -21,13 +21,17 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from audit.selectors import chain_head
 from bcp.canonical import document_sha256
 from bcp.concurrency import save_locked
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job, Plan
+from documents.changes import change_summary
 from documents.checklist import Checklist, publish_checklist
 from documents.models import PlanVersion
+from documents.pdfa import render_plan_pdfa
+from documents.rendering import render_plan
 from documents.signoff import required_approvers
 from documents.snapshot import (
     PlanSnapshot,
@@ -89,8 +93,6 @@ def version_publish(*, plan: Plan, user: Any, note: str = "", limitations_reason
 
 def _freeze(job: Job, progress: ProgressFn) -> PlanVersion:
     """Build the snapshot and create the numbered version (outside the rendering)."""
-    from audit.selectors import chain_head
-    from documents.changes import change_summary
 
     assert job.plan is not None and job.created_by is not None
     plan, user = job.plan, job.created_by
@@ -179,8 +181,6 @@ def version_render(*, version: PlanVersion, progress: ProgressFn) -> dict[str, A
     under a row lock, so a redelivered task that rendered in parallel still leaves
     exactly one artifact.
     """
-    from documents.pdfa import render_plan_pdfa
-    from documents.rendering import render_plan
 
     if version.is_rendered:
         return {"version": version.pk, "skipped": True, "pdf_sha256": version.pdf_sha256}
@@ -234,8 +234,6 @@ def draft_export(*, plan: Plan, user: Any) -> Job:
 
 def draft_snapshot(plan: Plan, *, user: Any, progress: ProgressFn) -> PlanSnapshot:
     """What a draft shows: the plan's data now, with its checklist and changes so far."""
-    from audit.selectors import chain_head
-    from documents.changes import change_summary
 
     progress(5, "Collecting the plan's data")
     inputs, run_on = plan_inputs(plan)
@@ -267,7 +265,6 @@ def draft_snapshot(plan: Plan, *, user: Any, progress: ProgressFn) -> PlanSnapsh
 
 
 def draft_render(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from documents.rendering import render_plan
 
     assert job.plan is not None
     snapshot = draft_snapshot(job.plan, user=job.created_by, progress=progress)

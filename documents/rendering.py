@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from weasyprint import HTML
 
 from documents import presentation
 from documents.fetcher import RestrictedURLFetcher, base_url
@@ -60,7 +61,6 @@ def render_html_to_pdf(
     fetcher: RestrictedURLFetcher | None = None,
 ) -> RenderedPDF:
     """Lay out and write ``html``; every resource goes through the restricted fetcher."""
-    from weasyprint import HTML
 
     fetcher = fetcher or RestrictedURLFetcher()
     progress(40, "Laying out pages")

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
+from audit.models import ChainEntry
 from bcp.models import Plan
 from bcp.typecheck import ContractError, conform
 from documents import presentation
-from documents.changes import ChangeSummary, latest_data_change, superseded_by_changes
+from documents.analysis_part import rto_hours_by_function
+from documents.changes import NOT_INPUTS, ChangeSummary, latest_data_change, superseded_by_changes
 from documents.checklist import Checklist
 from documents.models import (
     CallTreeEntry,
@@ -211,7 +213,6 @@ class ProcedureRow:
 
 def procedures_with_checks(plan: Plan) -> list[ProcedureRow]:
     """Runbooks with their summed step durations checked against the function's RTO."""
-    from documents.analysis_part import rto_hours_by_function
 
     rtos = {name: hours * 60 for name, hours in rto_hours_by_function(plan).items()}
     rows = []
@@ -321,8 +322,6 @@ def changed_since_versions(plan_ids: list[int]) -> dict[int, int | None]:
     A change is a history-chain entry of the plan's data (not publishing or sign-off,
     :data:`documents.changes.NOT_INPUTS`) after the version's checkpoint.
     """
-    from audit.models import ChainEntry
-    from documents.changes import NOT_INPUTS
 
     newest = (
         PlanVersion.objects.filter(plan_id=OuterRef("plan_id")).order_by("-number").values("pk")[:1]

@@ -23,6 +23,8 @@ from django.utils import timezone
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan, Role
+from bcp.notifications import Notice, managers_notify
+from bia.models import BusinessFunction
 from documents.changes import latest_data_change, superseded_by_changes
 from documents.models import (
     ApproverPolicy,
@@ -31,6 +33,8 @@ from documents.models import (
     PlanVersion,
     SignOffRequest,
 )
+from notifications.models import Kind
+from notifications.services import notification_send
 
 # A stakeholder is reminded at most this often about one overdue signature.
 REMINDER_INTERVAL = dt.timedelta(hours=24)
@@ -57,8 +61,6 @@ def required_approvers(plan: Plan) -> ResolvedApprovers:
     if policy == ApproverPolicy.NAMED:
         ids = set(NamedApprover.objects.filter(plan=plan).values_list("user_id", flat=True))
     else:
-        from bia.models import BusinessFunction
-
         ids = set(
             BusinessFunction.objects.filter(plan=plan, owner__isnull=False).values_list(
                 "owner_id", flat=True
@@ -250,8 +252,6 @@ def signoff_decide(
 
 def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any, site: str) -> None:
     """Tell the plan's managers what was decided and where the version stands now."""
-    from bcp.notifications import Notice, managers_notify
-    from notifications.models import Kind
 
     version.refresh_from_db(fields=["status"])
     approved = SignOffRequest.objects.filter(
@@ -286,8 +286,6 @@ def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any,
 def _notify(signoff: SignOffRequest, *, kind: str, site: str = "") -> None:
     """Ask the stakeholder for their signature (or remind them): inbox and, by their
     choice, email, once the request commits."""
-    from notifications.models import Kind
-    from notifications.services import notification_send
 
     version = signoff.plan_version
     path = reverse("signoff_detail", kwargs={"plan_pk": version.plan_id, "signoff_pk": signoff.pk})

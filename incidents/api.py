@@ -25,6 +25,7 @@ from analysis.inputs import load_inputs
 from bcp.api import PlanCapabilityPermission, problem_response
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
+from bcp.permissions import Capability as Cap
 from incidents import selectors, services
 from incidents.impact import (
     MAX_FAILED,
@@ -161,7 +162,6 @@ def _name(user: Any) -> str | None:
 
 
 def incident_data(incident: Incident) -> dict[str, Any]:
-    from bcp.permissions import Capability as Cap
 
     view = selectors.incident_view(incident, user=None, capabilities=frozenset({Cap.VIEW}))
     return {

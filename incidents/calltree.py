@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from bcp.concurrency import save_locked
 from bcp.history import change_context
+from documents.selectors import call_tree
 from incidents.models import Incident, IncidentElement, IncidentFunction, Kind, Notification
 
 logger = logging.getLogger(__name__)
@@ -200,7 +201,6 @@ def calltree_resend(*, incident: Incident, user: Any, site: str = "") -> list[No
 
 @transaction.atomic
 def _calltree_copy(*, incident: Incident, user: Any) -> list[Notification]:
-    from documents.selectors import call_tree
 
     current = Incident.objects.select_for_update().select_related("plan").get(pk=incident.pk)
     if not current.is_open:

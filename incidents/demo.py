@@ -22,6 +22,8 @@ from django.utils import timezone
 from bcp.models import Plan
 from incidents import services
 from incidents.models import Incident, IncidentStep, Kind, Scenario
+from inventory.graph import component_key, site_key
+from inventory.models import Component, Site
 
 EXERCISE_TITLE = "Print server failover exercise"
 SCENARIOS = (
@@ -40,8 +42,6 @@ SCENARIOS = (
 
 
 def _element_key(plan: Plan, kind: str, name: str) -> str | None:
-    from inventory.graph import component_key, site_key
-    from inventory.models import Component, Site
 
     if kind == "site":
         site = Site.objects.filter(plan=plan, name=name).first()

@@ -27,9 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.formatting import hours as format_hours
+from audit.services import system_user
 from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Membership, Plan, Role
+from bia.models import BusinessFunction
 from incidents.models import ExerciseSchedule, Incident, IncidentFunction, Kind
 
 logger = logging.getLogger(__name__)
@@ -150,7 +152,6 @@ def plan_readiness(
 ) -> list[Readiness]:
     """Every function's schedule, last test and open gaps (a fixed number of queries);
     only that function's when ``function_id`` is given."""
-    from bia.models import BusinessFunction
 
     today = today or timezone.localdate()
     schedules_query = ExerciseSchedule.objects.filter(plan=plan)
@@ -272,7 +273,6 @@ def exercise_reminders_send(*, today: dt.date | None = None, site: str = "") -> 
     Each function's reminder is recorded in its own transaction right after its email went
     out, so a mail server failing half-way loses nothing: the rest are tried next run.
     """
-    from audit.services import system_user
 
     today = today or timezone.localdate()
     actor = system_user()

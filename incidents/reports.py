@@ -19,10 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from analysis.formatting import hours as format_hours
+from audit.services import system_user
 from bcp.concurrency import save_locked
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job
+from bcp.permissions import Capability
+from documents.rendering import render_html_to_pdf
 from incidents import selectors
 from incidents.exercises import outcome_gaps
 from incidents.models import AfterActionReport, Incident, IncidentFunction
@@ -104,7 +107,6 @@ def objective_row(entry: IncidentFunction, incident: Incident) -> ObjectiveRow:
 
 def report_context(incident: Incident, *, draft: bool, now: dt.datetime) -> dict[str, Any]:
     """Everything the report shows, read from the incident's records."""
-    from bcp.permissions import Capability
 
     view = selectors.incident_view(
         incident, user=None, capabilities=frozenset({Capability.VIEW}), now=now
@@ -153,7 +155,6 @@ def report_html(incident: Incident, *, draft: bool, now: dt.datetime | None = No
 
 def report_render(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     """Render one requested report in the worker and store the PDF on its record."""
-    from documents.rendering import render_html_to_pdf
 
     report = AfterActionReport.objects.select_related("incident__plan").get(job=job)
     incident = report.incident
@@ -170,7 +171,6 @@ def report_render(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
 
 @transaction.atomic
 def _report_store(*, report: AfterActionReport, name: str, sha256: str, pages: int) -> None:
-    from audit.services import system_user
 
     with change_context(user=system_user(), reason="After-action report rendered"):
         save_locked(

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from analysis.inputs import load_inputs
 from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bcp.words import counted
+from bia.models import BusinessFunction
 from incidents import calltree, exercises, forms, reports, selectors, services
 from incidents.impact import elements
 from incidents.models import (
@@ -31,6 +33,7 @@ from incidents.models import (
     Notification,
     Scenario,
 )
+from inventory.topology import plan_topology
 
 LIVE_POLL_SECONDS = 5
 
@@ -69,8 +72,6 @@ def incident_list(request: PlanRequest) -> HttpResponse:
 @plan_required(Capability.EDIT)
 def incident_declare(request: PlanRequest) -> HttpResponse:
     """GET: the form. POST "preview": the blast radius, nothing saved. POST "declare": create."""
-    from analysis.inputs import load_inputs
-    from inventory.topology import plan_topology
 
     plan = request.plan
     # Choosing needs only the inventory; the blast radius needs the BIA objectives too.
@@ -559,7 +560,6 @@ def _scenario_page(request: PlanRequest, form: Any, status: int = 200) -> HttpRe
 
 @plan_required(Capability.VIEW)
 def scenario_list(request: PlanRequest) -> HttpResponse:
-    from inventory.topology import plan_topology
 
     form = None
     if Capability.EDIT in request.capabilities:
@@ -570,7 +570,6 @@ def scenario_list(request: PlanRequest) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def scenario_create(request: PlanRequest) -> HttpResponse:
-    from inventory.topology import plan_topology
 
     form = forms.ScenarioForm(request.POST, elements=elements(plan_topology(request.plan)))
     if form.is_valid():
@@ -614,7 +613,6 @@ def exercise_schedule(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def schedule_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
-    from bia.models import BusinessFunction
 
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=request.plan)
     row = next(r for r in exercises.plan_readiness(request.plan) if r.function_id == function.pk)

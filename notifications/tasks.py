@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from notifications.periodic import digests_send, review_reminders_send
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,7 +15,6 @@ logger = logging.getLogger(__name__)
     name="notifications.tasks.send_digests", soft_time_limit=240, time_limit=300, ignore_result=True
 )
 def send_digests() -> int:
-    from notifications.periodic import digests_send
 
     sent = digests_send()
     logger.info("Daily digests: %s sent", sent)
@@ -27,7 +28,6 @@ def send_digests() -> int:
     ignore_result=True,
 )
 def send_review_reminders() -> int:
-    from notifications.periodic import review_reminders_send
 
     sent = review_reminders_send()
     logger.info("Plan review reminders: %s sent", sent)

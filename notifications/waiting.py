@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
 from django.utils import timezone
+
+from bcp.models import Membership, Plan, Role
+from bia.models import EDITABLE_STATES, Assessment, AssessmentState
+from documents.models import SignOffRequest
+from incidents.models import Incident, IncidentStep
 
 SOURCE_LIMIT = 20
 
@@ -87,8 +93,6 @@ def waiting_for(user: AbstractBaseUser | AnonymousUser) -> list[WaitingGroup]:
 
 
 def bias_to_answer(user: AbstractBaseUser) -> list[WaitingItem]:
-    from bcp.models import Plan
-    from bia.models import EDITABLE_STATES, Assessment
 
     found = (
         Assessment.objects.filter(
@@ -113,8 +117,6 @@ def bias_to_answer(user: AbstractBaseUser) -> list[WaitingItem]:
 
 
 def bias_to_approve(user: AbstractBaseUser) -> list[WaitingItem]:
-    from bcp.models import Membership, Plan, Role
-    from bia.models import Assessment, AssessmentState
 
     managed = Membership.objects.filter(user_id=user.pk, role=Role.MANAGER).values("plan_id")
     found = (
@@ -141,9 +143,6 @@ def bias_to_approve(user: AbstractBaseUser) -> list[WaitingItem]:
 
 
 def signatures_pending(user: AbstractBaseUser) -> list[WaitingItem]:
-    from django.urls import reverse
-
-    from documents.models import SignOffRequest
 
     found = (
         SignOffRequest.objects.filter(stakeholder_id=user.pk, status=SignOffRequest.Status.PENDING)
@@ -165,7 +164,6 @@ def signatures_pending(user: AbstractBaseUser) -> list[WaitingItem]:
 
 
 def incident_steps_assigned(user: AbstractBaseUser) -> list[WaitingItem]:
-    from incidents.models import Incident, IncidentStep
 
     found = (
         IncidentStep.objects.filter(

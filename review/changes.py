@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db import models
 
 from analysis import formatting
+from audit.models import ChainEntry
 from audit.tracking import history_model
 from bcp.models import Plan
 
@@ -97,7 +98,6 @@ def _field_sentences(model: type[models.Model], repr_: str, old: Any, new: Any) 
 
 
 def _entries(plan: Plan, since: Mapping[str, int], until: Mapping[str, int]) -> list[Any]:
-    from audit.models import ChainEntry
 
     query = models.Q()
     for label, newest in until.items():

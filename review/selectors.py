@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 
 from bcp.models import Plan
-from notifications.waiting import WaitingItem
+from notifications.waiting import SOURCE_LIMIT, WaitingItem
 from review.models import ReviewTask
 
 
@@ -52,7 +52,6 @@ def open_task_counts(plan_ids: Iterable[int]) -> dict[int, int]:
 
 def waiting_reviews(user: AbstractBaseUser) -> list[WaitingItem]:
     """The owner's open review tasks for the home page's "What's waiting for me"."""
-    from notifications.waiting import SOURCE_LIMIT
 
     return [
         WaitingItem(

@@ -22,13 +22,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from analysis.compute import analyse_plan
+from analysis.engine.structure import sub_topology
+from analysis.inputs import input_watermark, load_inputs
+from analysis.results import ResultsInvalid, check_plan_results
+from analysis.selectors import latest_run
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
-from bcp.models import Job, Plan
+from bcp.models import Job, Membership, Plan, Role
 from bia.models import BusinessFunction
+from inventory.graph import function_key
 from review.changes import input_changes
 from review.figures import FigureSet, Move, figures_of, moves, read_figure_set
 from review.models import FunctionFigures, ReviewTask
+from review.notify import review_task_notify
 
 REVIEW_CHECK_TASK = "review.tasks.review_check_execute"
 REVIEW_CHECK_KIND = "review_check"
@@ -81,8 +88,6 @@ def _watermark(raw: object) -> dict[str, int] | None:
 def _baselines(plan: Plan) -> dict[int, _Baseline]:
     """Each function's figures as last checked; where never checked, as the latest
     finished analysis run computed them (the run's own input watermark)."""
-    from analysis.results import ResultsInvalid, check_plan_results
-    from analysis.selectors import latest_run
 
     found: dict[int, _Baseline] = {}
     run = latest_run(plan)
@@ -108,10 +113,6 @@ def review_check_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
     Checks of one plan run one at a time (the plan row is locked), so two changes saved
     together open one task, not two.
     """
-    from analysis.compute import analyse_plan
-    from analysis.engine.structure import sub_topology
-    from analysis.inputs import input_watermark, load_inputs
-    from inventory.graph import function_key
 
     assert job.plan_id is not None
     with transaction.atomic():
@@ -202,7 +203,6 @@ def _task_open_or_extend(
 
 
 def _notify_owner(task: ReviewTask, *, message: str, opened: bool) -> None:
-    from review.notify import review_task_notify
 
     review_task_notify(task, message=message, opened=opened)
 
@@ -230,6 +230,5 @@ def review_task_confirm(*, task: ReviewTask, user: User, comment: str = "") -> R
 
 
 def _is_manager(plan_id: int, user: User) -> bool:
-    from bcp.models import Membership, Role
 
     return Membership.objects.filter(plan_id=plan_id, user=user, role=Role.MANAGER).exists()

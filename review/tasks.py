@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from bcp.jobs import JobTask, run_job
+from review.services import review_check_execute as execute
 
 
 @shared_task(
@@ -15,6 +16,5 @@ from bcp.jobs import JobTask, run_job
     ignore_result=True,
 )
 def review_check_execute(job_id: str) -> str:
-    from review.services import review_check_execute as execute
 
     return run_job(job_id, lambda job, progress: execute(job=job, progress=progress))
