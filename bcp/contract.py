@@ -7,7 +7,7 @@ Data flows one way — capture (``bcp``, ``bia``, ``inventory``) → ``analysis`
 part                   producer                                    type
 =====================  ==========================================  =================
 ``plan``               ``bcp.selectors.document_part``             :class:`PlanPart`
-``documents``          ``documents.snapshot.documents_part``       :class:`DocumentsPart`
+``documents``          ``documents.document.documents_part``       :class:`DocumentsPart`
                        (its exercises include ``incidents.document.exercise_results``)
 ``bia``                ``bia.document.document_part``              :class:`BiaPart`
 ``inventory``          ``inventory.document.document_part``        :class:`InventoryPart`

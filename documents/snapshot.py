@@ -62,106 +62,6 @@ class PlanSnapshot:
     version: VersionMeta
 
 
-def documents_part(plan: Plan) -> contract.DocumentsPart:
-    """This app's own planning data, in a stable order and in words."""
-    from documents.models import (
-        CallTreeEntry,
-        Contact,
-        DocumentSettings,
-        Exercise,
-        PaperSize,
-        ProcedureStep,
-        RecoveryProcedure,
-        Vendor,
-    )
-    from documents.presentation import call_tree_order
-    from documents.signoff import required_approvers
-    from incidents.document import exercise_results
-
-    entries = list(CallTreeEntry.objects.filter(plan=plan).select_related("contact"))
-    names = {e.pk: e.contact.name for e in entries}
-    steps: dict[int, list[contract.ProcedureStep]] = {}
-    for step in ProcedureStep.objects.filter(procedure__plan=plan).order_by(
-        "procedure_id", "position", "pk"
-    ):
-        steps.setdefault(step.procedure_id, []).append(
-            contract.ProcedureStep(
-                instruction=step.instruction,
-                owner=step.owner,
-                expected_minutes=step.expected_minutes,
-            )
-        )
-    settings = DocumentSettings.objects.filter(plan=plan).first()
-    approvers = required_approvers(plan)
-    return contract.DocumentsPart(
-        contacts=tuple(
-            contract.Contact(
-                name=c.name,
-                role=c.role,
-                organisation=c.organisation,
-                phone=c.phone,
-                alternate_phone=c.alternate_phone,
-                email=c.email,
-            )
-            for c in Contact.objects.filter(plan=plan).order_by("name", "pk")
-        ),
-        call_tree=tuple(
-            contract.CallTreeLine(
-                position=position,
-                contact=entry.contact.name,
-                called_by=names.get(entry.parent_id, "") if entry.parent_id else "",
-                responsibility=entry.responsibility,
-            )
-            for position, entry in call_tree_order(entries)
-        ),
-        vendors=tuple(
-            contract.Vendor(
-                name=v.name,
-                service=v.service,
-                contract_reference=v.contract_reference,
-                support_phone=v.support_phone,
-                support_email=v.support_email,
-                support_hours=v.support_hours,
-                response_time=v.response_time,
-            )
-            for v in Vendor.objects.filter(plan=plan).order_by("name", "pk")
-        ),
-        procedures=tuple(
-            contract.Procedure(
-                title=p.title,
-                phase=p.get_phase_display(),
-                function=p.function.name if p.function else "",
-                summary=p.summary,
-                steps=tuple(steps.get(p.pk, [])),
-            )
-            for p in RecoveryProcedure.objects.filter(plan=plan)
-            .select_related("function")
-            .order_by("phase", "function__name", "position", "pk")
-        ),
-        exercises=tuple(
-            contract.Exercise(
-                title=e.title,
-                kind=e.get_kind_display(),
-                function=e.function.name if e.function else "",
-                scheduled_for=e.scheduled_for.isoformat(),
-                scope=e.scope,
-                outcome=e.get_outcome_display(),
-                held_on=e.held_on.isoformat() if e.held_on else None,
-                objective_minutes=e.objective_minutes,
-                actual_minutes=e.actual_minutes,
-                findings=e.findings,
-            )
-            for e in Exercise.objects.filter(plan=plan)
-            .select_related("function")
-            .order_by("scheduled_for", "pk")
-        )
-        # then the exercises run on the live incident page, with their results
-        + exercise_results(plan),
-        approvers=contract.Approvers(policy=approvers.policy, people=approvers.names),
-        paper_size=str(PaperSize(settings.paper_size if settings else PaperSize.A4).label),
-    )
-
-
 def plan_inputs(plan: Plan) -> tuple[contract.PlanInputs, str | None]:
     """Every input of the plan document, checked part by part, and when the analysis ran.
 
@@ -171,6 +71,9 @@ def plan_inputs(plan: Plan) -> tuple[contract.PlanInputs, str | None]:
     from bcp.selectors import document_part as plan_part
     from bia.document import document_part as bia_part
     from documents.analysis_part import document_part as analysis_part
+
+    # documents.document imports documents.presentation, which imports this module.
+    from documents.document import documents_part
     from inventory.document import document_part as inventory_part
 
     inventory = contract.check_part("inventory", contract.InventoryPart, inventory_part(plan))

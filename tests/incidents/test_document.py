@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bcp import contract
-from documents.snapshot import documents_part
+from documents.document import documents_part
 from incidents import services
 from incidents.document import exercise_results
 from incidents.models import Incident
