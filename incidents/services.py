@@ -373,13 +373,8 @@ def step_start(*, step: IncidentStep, user: User, now: dt.datetime | None = None
             f"Step {current.position} was already started by {_who(current.started_by)} at "
             f"{_when(current.started_at)}."
         )
-    changes: dict[str, Any] = {"started_at": now or timezone.now(), "started_by": user}
-    if current.assignee_id is None:
-        changes["assignee"] = user
-    with change_context(user=user, reason=f"Step {current.position} started"):
-        updated = save_locked(current, changes=changes)
-    assert isinstance(updated, IncidentStep)
-    return updated
+    changes = {"started_at": now or timezone.now(), "started_by": user}
+    return _step_mark(current, user=user, changes=changes, reason="started")
 
 
 @transaction.atomic
@@ -394,10 +389,18 @@ def step_complete(
             f"Step {current.position} was already completed by {_who(current.completed_by)} "
             f"at {_when(current.completed_at)}; nothing was changed."
         )
-    changes: dict[str, Any] = {"completed_at": now or timezone.now(), "completed_by": user}
+    changes = {"completed_at": now or timezone.now(), "completed_by": user}
+    return _step_mark(current, user=user, changes=changes, reason="completed")
+
+
+def _step_mark(
+    current: IncidentStep, *, user: User, changes: dict[str, Any], reason: str
+) -> IncidentStep:
+    """Save a start or completion on the locked step; whoever marks an unassigned step
+    takes it on."""
     if current.assignee_id is None:
-        changes["assignee"] = user
-    with change_context(user=user, reason=f"Step {current.position} completed"):
+        changes = {**changes, "assignee": user}
+    with change_context(user=user, reason=f"Step {current.position} {reason}"):
         updated = save_locked(current, changes=changes)
     assert isinstance(updated, IncidentStep)
     return updated

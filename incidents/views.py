@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -285,7 +287,7 @@ def step_assign(request: PlanRequest, incident_pk: int, step_pk: int) -> HttpRes
     incident = _incident(request, incident_pk)
     step = _step(request, incident, step_pk)
     if request.POST.get("me"):
-        assignee: Any = request.user
+        assignee: User | None = request.user
     else:
         form = forms.AssignForm(request.POST, people=selectors.plan_people(request.plan))
         if not form.is_valid():
@@ -302,22 +304,22 @@ def step_assign(request: PlanRequest, incident_pk: int, step_pk: int) -> HttpRes
 @require_POST
 @plan_required(Capability.ANSWER)
 def step_start(request: PlanRequest, incident_pk: int, step_pk: int) -> HttpResponse:
-    incident = _incident(request, incident_pk)
-    step = _step(request, incident, step_pk)
-    try:
-        services.step_start(step=step, user=request.user)
-    except ValidationError as exc:
-        _flash(request, exc)
-    return _back(incident, f"step-{step.pk}")
+    return _step_mark(request, incident_pk, step_pk, services.step_start)
 
 
 @require_POST
 @plan_required(Capability.ANSWER)
 def step_complete(request: PlanRequest, incident_pk: int, step_pk: int) -> HttpResponse:
+    return _step_mark(request, incident_pk, step_pk, services.step_complete)
+
+
+def _step_mark(
+    request: PlanRequest, incident_pk: int, step_pk: int, mark: Callable[..., IncidentStep]
+) -> HttpResponse:
     incident = _incident(request, incident_pk)
     step = _step(request, incident, step_pk)
     try:
-        services.step_complete(step=step, user=request.user)
+        mark(step=step, user=request.user)
     except ValidationError as exc:
         _flash(request, exc)
     return _back(incident, f"step-{step.pk}")
