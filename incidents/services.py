@@ -394,7 +394,7 @@ def step_complete(
 
 
 def _step_mark(
-    current: IncidentStep, *, user: User, changes: dict[str, Any], reason: str
+    current: IncidentStep, *, user: User, changes: dict[str, object], reason: str
 ) -> IncidentStep:
     """Save a start or completion on the locked step; whoever marks an unassigned step
     takes it on."""
