@@ -43,7 +43,7 @@ from inventory.topology import PlanTopology
 
 IMPORTANCE_SHOWN = 15
 # The shape of the engine ids the inventory gives its records (inventory.graph).
-KEY_SHAPE = re.compile(r"(?:component|group|site|function|person|cover|supplier):\d+")
+KEY_SHAPE = re.compile(r"(?:component|group|site|function|person|cover|supplier|role):\d+")
 
 
 class Namer:

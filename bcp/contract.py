@@ -304,6 +304,17 @@ class Supplier:
 
 
 @dataclass(frozen=True)
+class KeyRole:
+    """A role held by several people: how many must be reachable, and who needs it."""
+
+    name: str = field(metadata=TEXT)
+    holders: tuple[str, ...] = field(metadata=TEXT)
+    holders_needed: int = field(metadata=COUNT)
+    single_point_of_failure: bool = field(metadata=TEXT)
+    needed_by: tuple[str, ...] = field(metadata=TEXT)
+
+
+@dataclass(frozen=True)
 class InventoryPart:
     sites: tuple[Site, ...] = field(metadata=TEXT)
     components: tuple[Component, ...] = field(metadata=TEXT)
@@ -311,6 +322,7 @@ class InventoryPart:
     # Added after the first published versions: absent from their snapshots.
     people: tuple[KeyPerson, ...] = field(default=(), metadata=TEXT)
     suppliers: tuple[Supplier, ...] = field(default=(), metadata=TEXT)
+    roles: tuple[KeyRole, ...] = field(default=(), metadata=TEXT)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ DOT_TIMEOUT_SECONDS = 20
 MAX_DIAGRAM_ELEMENTS = 250
 SPOF_COLOUR = "#c0392b"
 # Redundancy groups, and the cover of a person by their deputies (``inventory.people``).
-GROUP_PREFIXES = ("group:", "cover:")
+GROUP_PREFIXES = ("group:", "cover:", "role:")
 PERSON_FILL = "#eef7ee"
 SUPPLIER_FILL = "#fdf6e3"
 KIND_LABELS = dict(ComponentKind.choices)
@@ -105,6 +105,7 @@ class _Drawing:
             "person": ("inventory_person_detail", "person_pk"),
             "cover": ("inventory_person_detail", "person_pk"),
             "supplier": ("inventory_supplier_detail", "supplier_pk"),
+            "role": ("inventory_role_detail", "role_pk"),
         }[kind]
         return reverse(name, kwargs={"plan_pk": self.plan_pk, arg: int(pk)})
 
@@ -232,6 +233,9 @@ def group_words(pt: PlanTopology, key: str, size: int) -> tuple[str, str]:
     if key.startswith("cover:"):
         person = pt.extra.covers[key]
         return f"{person.name} or a deputy", f"stands in after {person.handover_hours:g} h handover"
+    if key.startswith("role:"):
+        role = pt.extra.roles[key]
+        return f"{role.name} (role)", f"{role.holders_needed} of {size} holders needed"
     group: RedundancyGroup = pt.groups[key]
     if group.mode == "active_passive":
         return group.name, f"active/passive · failover {group.failover_seconds:g} s"

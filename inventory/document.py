@@ -17,6 +17,8 @@ from inventory.people_models import (
     NeedKind,
     Person,
     PersonDependency,
+    Role,
+    RoleDependency,
     Supplier,
     SupplierDependency,
 )
@@ -82,6 +84,7 @@ def document_part(plan: Plan) -> contract.InventoryPart:
         groups=tuple(groups),
         people=people_part(plan),
         suppliers=suppliers_part(plan),
+        roles=roles_part(plan),
     )
 
 
@@ -104,11 +107,32 @@ def people_part(plan: Plan) -> tuple[contract.KeyPerson, ...]:
     )
 
 
-def _needs(rows: Iterable[PersonDependency | SupplierDependency]) -> list[str]:
+def roles_part(plan: Plan) -> tuple[contract.KeyRole, ...]:
+    """Roles by name with their holders in order (four queries). A role is a single point
+    of failure when it needs every holder and one of them has no deputy."""
+    roles = Role.objects.filter(plan=plan).order_by("name", "pk")
+    roles = roles.prefetch_related("holder_links__person__deputy_links", "dependencies__function")
+    found = []
+    for role in roles:
+        holders = [link.person for link in role.holder_links.all()]
+        found.append(
+            contract.KeyRole(
+                name=role.name,
+                holders=tuple(p.name for p in holders),
+                holders_needed=role.holders_needed,
+                single_point_of_failure=len(holders) <= role.holders_needed
+                and any(not p.deputy_links.all() for p in holders),
+                needed_by=tuple(sorted(_needs(role.dependencies.all()))),
+            )
+        )
+    return tuple(found)
+
+
+def _needs(rows: Iterable[PersonDependency | RoleDependency | SupplierDependency]) -> list[str]:
     return [row.function.name + _how(row) for row in rows]
 
 
-def _how(row: PersonDependency | SupplierDependency) -> str:
+def _how(row: PersonDependency | RoleDependency | SupplierDependency) -> str:
     if getattr(row, "needed_to", None) == NeededTo.RECOVER:
         return " (to recover)"
     return "" if row.need == NeedKind.FULL else " (degraded only)"

@@ -19,7 +19,11 @@ The engine knows components and redundancy groups only, and needs nothing more:
   component's backup interval; no RPO = the supplier holds none of the function's data).
   The engine's own RTO gap then names the supplier and its contract when the contract
   cannot meet the function's required RTO.
-* a function needs a person **to operate** (their absence stops it: the person or cover
+* a **role** held by several people is a k-of-n group ``role:<pk>`` (active/active, no
+  handover) of its holders — each holder as their ``cover`` group when they have
+  deputies — with k = the holders needed. A function needs a role like a person. A role
+  with a single holder and no deputy makes that holder a single point of failure.
+* a function needs a person or role **to operate** (their absence stops it: the person or cover
   group is among the service's requirements, as above) or **to recover** (the default
   for new needs): then the person or cover group is among the function's
   ``recovery_requires`` instead, outside the availability structure, and the engine
@@ -51,6 +55,9 @@ from inventory.people_models import (
     NeededTo,
     Person,
     PersonDependency,
+    Role,
+    RoleDependency,
+    RoleHolder,
     Supplier,
     SupplierDependency,
     SupportHours,
@@ -69,6 +76,10 @@ def person_key(pk: int) -> str:
 
 def cover_key(pk: int) -> str:
     return f"cover:{pk}"
+
+
+def role_key(pk: int) -> str:
+    return f"role:{pk}"
 
 
 def supplier_key(pk: int) -> str:
@@ -116,6 +127,7 @@ class PeopleElements:
     people: dict[str, Person] = field(default_factory=dict)
     covers: dict[str, Person] = field(default_factory=dict)
     suppliers: dict[str, Supplier] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
     # function key → engine ids it needs, by need ("full" / "degraded" / "recover")
     needs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
@@ -126,10 +138,12 @@ class PeopleElements:
             return f"{self.covers[element_id].name} or a deputy"
         if element_id in self.suppliers:
             return str(self.suppliers[element_id])
+        if element_id in self.roles:
+            return str(self.roles[element_id])
         return None
 
     def all_ids(self) -> list[str]:
-        return [*self.people, *self.covers, *self.suppliers]
+        return [*self.people, *self.covers, *self.suppliers, *self.roles]
 
 
 def deputies_of(plan: Plan) -> dict[int, list[int]]:
@@ -162,7 +176,7 @@ def _supplier_component(key: str, supplier: Supplier) -> EngineComponent:
 
 
 def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements:
-    """Engine elements for ``plan``'s people and suppliers (five queries).
+    """Engine elements for ``plan``'s people, roles and suppliers (eight queries).
 
     Every person, cover group and supplier of the plan is returned, but only the needs of
     the functions in ``function_keys``: a one-function load passes just that function and
@@ -196,7 +210,32 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
                 failover_seconds=person.handover_hours * 3600.0,
             )
         )
+    roles = {role_key(r.pk): r for r in Role.objects.filter(plan=plan).order_by("pk")}
+    holders: dict[int, list[int]] = {}
+    for role_id, person_id in (
+        RoleHolder.objects.filter(role__plan=plan)
+        .order_by("role_id", "position", "pk")
+        .values_list("role_id", "person_id")
+    ):
+        holders.setdefault(role_id, []).append(person_id)
+    groups += [
+        EngineGroup(
+            id=key,
+            mode="active_active",
+            members=tuple(person_target(p, deputies) for p in holders.get(role.pk, [])),
+            k=role.holders_needed,
+        )
+        for key, role in roles.items()
+    ]
     needs: dict[str, dict[str, list[str]]] = {}
+    for function_id, role_id, need, needed_to in (
+        RoleDependency.objects.filter(plan=plan, function_id__in=function_keys)
+        .order_by("pk")
+        .values_list("function_id", "role_id", "need", "needed_to")
+    ):
+        bucket = needs.setdefault(function_keys[function_id], {})
+        how = RECOVER if needed_to == NeededTo.RECOVER else need
+        bucket.setdefault(how, []).append(role_key(role_id))
     for function_id, person_id, need, needed_to in (
         PersonDependency.objects.filter(plan=plan, function_id__in=function_keys)
         .order_by("pk")
@@ -218,6 +257,7 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
         people=people,
         covers=covers,
         suppliers=suppliers,
+        roles=roles,
         needs=needs,
     )
 

@@ -6,7 +6,9 @@ failure on a Friday evening is fixed on Monday afternoon (70 h later): the analy
 shows that as an RTO gap naming the contract. The print functions keep printing while
 the print administrator is away; she is needed to recover them, so the time to reach
 her (or, when she is away, the 2 h handover to her deputy) adds to their achievable RTO.
-The deputy has no deputy of their own.
+The deputy has no deputy of their own. The print service desk is a role both hold (one
+is enough): the print functions need it to recover, and with two holders one absence
+costs nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from bcp.models import Plan
 from inventory import people_services as services
+from inventory import role_services
 from inventory.people_models import (
     NeededTo,
     NeedKind,
     Person,
     PersonDependency,
+    Role,
+    RoleDependency,
     Supplier,
     SupplierDependency,
     SupportHours,
@@ -34,6 +39,7 @@ REASON = "Demo inventory"
 ADMINISTRATOR = "Priya Shah"
 DEPUTY = "Tom Baker"
 SUPPLIER = "PrintCare Ltd"
+ROLE = "Print service desk"
 
 PEOPLE: tuple[dict[str, object], ...] = (
     {
@@ -87,6 +93,15 @@ def load(plan: Plan, user: AbstractBaseUser, head_office_functions: list[Busines
             deputies=[people[DEPUTY]],
             reason=REASON,
         )
+    role = Role.objects.filter(plan=plan, name=ROLE).first()
+    if role is None:
+        role = role_services.role_create(
+            plan=plan,
+            user=user,
+            values={"name": ROLE, "holders_needed": 1, "notes": "Logs and triages print faults."},
+            holders=[people[DEPUTY], administrator],
+            reason=REASON,
+        )
     suppliers = {s.name: s for s in Supplier.objects.filter(plan=plan)}
     for spec in SUPPLIERS:
         if spec["name"] not in suppliers:
@@ -99,6 +114,14 @@ def load(plan: Plan, user: AbstractBaseUser, head_office_functions: list[Busines
                 person=administrator,
                 user=user,
                 need=NeedKind.FULL,
+                needed_to=NeededTo.RECOVER,
+                reason=REASON,
+            )
+        if not RoleDependency.objects.filter(function=function, role=role).exists():
+            role_services.role_dependency_create(
+                function=function,
+                role=role,
+                user=user,
                 needed_to=NeededTo.RECOVER,
                 reason=REASON,
             )

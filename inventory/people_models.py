@@ -211,3 +211,77 @@ class SupplierDependency(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.function} needs {self.supplier}"
+
+
+class Role(TrackedModel):
+    """A role held by several people: enough holders (``holders_needed``) must be
+    reachable. To the engine it is a k-of-n cover group of its holders."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="key_roles")
+    name = models.CharField(max_length=200)
+    holders_needed = models.PositiveIntegerField(
+        "holders needed",
+        default=1,
+        help_text="How many of its holders must be reachable for the role to be covered.",
+    )
+    notes = models.TextField(blank=True)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["plan", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_role_name_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (role)"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "inventory_role_detail", kwargs={"plan_pk": self.plan_id, "role_pk": self.pk}
+        )
+
+
+class RoleHolder(TrackedModel):
+    """``person`` holds ``role``; ``position`` keeps the order they are listed in."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="holder_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_links")
+    position = models.PositiveIntegerField(default=0)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["role", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "person"], name="unique_role_holder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} holds {self.role}"
+
+
+class RoleDependency(TrackedModel):
+    """A business function needs a role (enough of its holders), to operate or recover."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="role_dependencies")
+    function = models.ForeignKey(
+        "bia.BusinessFunction", on_delete=models.CASCADE, related_name="role_dependencies"
+    )
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="dependencies")
+    need = models.CharField(max_length=10, choices=NeedKind.choices, default=NeedKind.FULL)
+    needed_to = models.CharField(max_length=10, choices=NeededTo.choices, default=NeededTo.RECOVER)
+    notes = models.CharField(max_length=300, blank=True)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["function", "pk"]
+        verbose_name_plural = "role dependencies"
+        constraints = [
+            models.UniqueConstraint(fields=["function", "role"], name="unique_role_dependency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} needs {self.role}"

@@ -17,9 +17,17 @@ from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
 from inventory import people_services as services
+from inventory import role_services
 from inventory.people import contract_restore_hours
 from inventory.people_forms import PeopleNeedForm, PersonForm, SupplierForm
-from inventory.people_models import Person, PersonDependency, Supplier, SupplierDependency
+from inventory.people_models import (
+    Person,
+    PersonDependency,
+    Role,
+    RoleDependency,
+    Supplier,
+    SupplierDependency,
+)
 
 FORM = "inventory/form.html"
 
@@ -39,7 +47,9 @@ def people_list(request: PlanRequest) -> HttpResponse:
     people = Person.objects.filter(plan=plan).prefetch_related("deputy_links__deputy")
     suppliers = list(Supplier.objects.filter(plan=plan))
     rows = [(s, contract_restore_hours(s.contract_rto_hours, s.support_hours)) for s in suppliers]
-    return render(request, "inventory/people_list.html", {"people": people, "supplier_rows": rows})
+    roles = Role.objects.filter(plan=plan).prefetch_related("holder_links__person")
+    context = {"people": people, "roles": roles, "supplier_rows": rows}
+    return render(request, "inventory/people_list.html", context)
 
 
 @plan_required(Capability.VIEW)
@@ -194,7 +204,17 @@ def function_need_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["person"]:
+            if data["role"]:
+                role_services.role_dependency_create(
+                    function=function,
+                    role=data["role"],
+                    user=request.user,
+                    need=data["need"],
+                    needed_to=data["needed_to"],
+                    notes=data["notes"],
+                    reason=data["reason"],
+                )
+            elif data["person"]:
                 services.person_dependency_create(
                     function=function,
                     person=data["person"],
@@ -217,19 +237,24 @@ def function_need_add(request: PlanRequest, function_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"“{function}” now needs “{data['person'] or data['supplier']}”."
+                request,
+                f"“{function}” now needs “{data['person'] or data['role'] or data['supplier']}”.",
             )
             return redirect(back)
-    title = f"{function.name} needs a key person or supplier"
+    title = f"{function.name} needs a key person, role or supplier"
     return form_page(request, FORM, form, {"title": title, "back": back})
 
 
 @require_POST
 @plan_required(Capability.EDIT)
 def function_need_remove(request: PlanRequest, kind: str, need_pk: int) -> HttpResponse:
-    if kind not in ("person", "supplier"):
+    if kind not in ("person", "role", "supplier"):
         raise Http404("No such need.")
-    if kind == "person":
+    if kind == "role":
+        role_need = get_object_or_404(RoleDependency, pk=need_pk, plan=request.plan)
+        function_pk = role_need.function_id
+        role_services.role_dependency_delete(dependency=role_need, user=request.user)
+    elif kind == "person":
         person_need = get_object_or_404(PersonDependency, pk=need_pk, plan=request.plan)
         function_pk = person_need.function_id
         services.person_dependency_delete(dependency=person_need, user=request.user)

@@ -100,6 +100,7 @@ def _urls(plan: Plan) -> dict[str, str]:
         "person": url("inventory_person_detail", person_pk=0),
         "cover": url("inventory_person_detail", person_pk=0),
         "supplier": url("inventory_supplier_detail", supplier_pk=0),
+        "role": url("inventory_role_detail", role_pk=0),
     }
     return base
 

@@ -52,7 +52,12 @@ class PlanTopology:
         for table in (self.components, self.groups, self.sites, self.functions):
             if element_id in table:
                 return table[element_id]
-        for extra in (self.extra.people, self.extra.covers, self.extra.suppliers):
+        for extra in (
+            self.extra.people,
+            self.extra.covers,
+            self.extra.suppliers,
+            self.extra.roles,
+        ):
             if element_id in extra:
                 return extra[element_id]
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from inventory import people_views, views
+from inventory import people_views, role_views, views
 from inventory.exchange import views as exchange_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +17,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         people_views.person_delete,
         name="inventory_person_delete",
     ),
+    path("roles/new/", role_views.role_create, name="inventory_role_create"),
+    path("roles/<int:role_pk>/", role_views.role_detail, name="inventory_role_detail"),
+    path("roles/<int:role_pk>/edit/", role_views.role_edit, name="inventory_role_edit"),
+    path("roles/<int:role_pk>/delete/", role_views.role_delete, name="inventory_role_delete"),
     path("suppliers/new/", people_views.supplier_create, name="inventory_supplier_create"),
     path(
         "suppliers/<int:supplier_pk>/",

@@ -163,6 +163,14 @@ NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "needed_to_recover": [],
         "notes": "",
     },
+    "roles": {
+        "holders": [],
+        "holders_needed": 1,
+        "needed_by": [],
+        "needed_when_degraded": [],
+        "needed_to_recover": [],
+        "notes": "",
+    },
     "suppliers": {
         "service": "",
         "contract_reference": "",
@@ -343,6 +351,8 @@ class _Check:
             else:
                 if section == "people":
                     rules.check_person(values, report)
+                elif section == "roles":
+                    rules.check_role(values, set(tables["people"]), report)
                 else:
                     rules.check_supplier(values, report)
                 rules.check_needed_by(values, self.state.functions, report)

@@ -254,6 +254,16 @@ PERSON_COLUMNS = (
     Column("needed_to_recover", name_list),
     Column("notes", text),
 )
+# Roles held by several people: ``holders`` names people of the plan or the file.
+ROLE_COLUMNS = (
+    Column("name", required_text, required=True),
+    Column("holders", name_list),
+    Column("holders_needed", whole_number),
+    Column("needed_by", name_list),
+    Column("needed_when_degraded", name_list),
+    Column("needed_to_recover", name_list),
+    Column("notes", text),
+)
 SUPPLIER_COLUMNS = (
     Column("name", required_text, required=True),
     Column("service", text),
@@ -275,6 +285,7 @@ SECTIONS: dict[str, tuple[Column, ...]] = {
     "groups": GROUP_COLUMNS,
     "dependencies": DEPENDENCY_COLUMNS,
     "people": PERSON_COLUMNS,
+    "roles": ROLE_COLUMNS,
     "suppliers": SUPPLIER_COLUMNS,
 }
 

@@ -21,10 +21,13 @@ from inventory.people_models import (
     NeedKind,
     Person,
     PersonDependency,
+    Role,
+    RoleDependency,
     Supplier,
     SupplierDependency,
 )
 from inventory.people_services import set_deputies
+from inventory.role_services import set_holders
 
 LISTS = ("deputies", "needed_by", "needed_when_degraded", "needed_to_recover")
 RECOVER = "recover"
@@ -41,15 +44,15 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k not in LISTS}
 
 
-def _save(instance: Person | Supplier, changes: dict[str, Any]) -> None:
+def _save(instance: Person | Role | Supplier, changes: dict[str, Any]) -> None:
     real = {k: v for k, v in changes.items() if not same(getattr(instance, k), v)}
     if real:
         save_if_current(instance, expected_version=instance.version, changes=real)
 
 
-def _how(row: PersonDependency | SupplierDependency) -> str:
-    """ "full", "degraded" or "recover": how the row's function needs it."""
-    if isinstance(row, PersonDependency) and row.needed_to == NeededTo.RECOVER:
+def _how(row: PersonDependency | RoleDependency | SupplierDependency) -> str:
+    """How the row's function needs it: "full", "degraded" or "recover"."""
+    if not isinstance(row, SupplierDependency) and row.needed_to == NeededTo.RECOVER:
         return RECOVER
     return row.need
 
@@ -74,7 +77,7 @@ def _wanted(record: Record, stored: dict[str, str]) -> dict[str, str] | None:
 
 
 def _sync_needs(
-    rows: list[PersonDependency] | list[SupplierDependency],
+    rows: list[PersonDependency] | list[RoleDependency] | list[SupplierDependency],
     wanted: dict[str, str],
     create: Any,
 ) -> None:
@@ -95,8 +98,9 @@ def _sync_needs(
 def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
     """Write the people and suppliers of an import (already checked)."""
     people_records = records.get("people", [])
+    role_records = records.get("roles", [])
     supplier_records = records.get("suppliers", [])
-    if not people_records and not supplier_records:
+    if not people_records and not role_records and not supplier_records:
         return
     functions = {f.name: f for f in BusinessFunction.objects.filter(plan=plan)}
     people = {p.name: p for p in Person.objects.filter(plan=plan)}
@@ -120,6 +124,7 @@ def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
                     plan=plan, function=functions[name], person=person, **_changes(how)
                 ),
             )
+    _apply_roles(plan, role_records, people, functions)
     suppliers = {s.name: s for s in Supplier.objects.filter(plan=plan)}
     for record in supplier_records:
         if record.key in suppliers:
@@ -138,5 +143,34 @@ def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
                 wanted,
                 lambda name, need, supplier=supplier: SupplierDependency.objects.create(
                     plan=plan, function=functions[name], supplier=supplier, need=need
+                ),
+            )
+
+
+def _apply_roles(
+    plan: Plan,
+    records: list[Record],
+    people: dict[str, Person],
+    functions: dict[str, BusinessFunction],
+) -> None:
+    """Write the roles of an import: holders in the order given, then who needs them."""
+    roles = {r.name: r for r in Role.objects.filter(plan=plan)}
+    for record in records:
+        if record.key in roles:
+            _save(roles[record.key], _plain(record.values))
+        else:
+            values = _plain({**NEW_DEFAULTS["roles"], **record.values})
+            roles[record.key] = Role.objects.create(plan=plan, **values)
+        role = roles[record.key]
+        if "holders" in record.values:
+            set_holders(role, [people[name] for name in record.values["holders"]])
+        rows = list(RoleDependency.objects.filter(role=role).select_related("function"))
+        wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
+        if wanted is not None:
+            _sync_needs(
+                rows,
+                wanted,
+                lambda name, how, role=role: RoleDependency.objects.create(
+                    plan=plan, function=functions[name], role=role, **_changes(how)
                 ),
             )

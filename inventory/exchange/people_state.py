@@ -9,18 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from bcp.models import Plan
-from inventory.exchange.fields import PERSON_COLUMNS, SUPPLIER_COLUMNS
+from inventory.exchange.fields import PERSON_COLUMNS, ROLE_COLUMNS, SUPPLIER_COLUMNS
 from inventory.people_models import (
     Deputy,
     NeededTo,
     NeedKind,
     Person,
     PersonDependency,
+    Role,
+    RoleDependency,
+    RoleHolder,
     Supplier,
     SupplierDependency,
 )
 
-LISTS = ("deputies", "needed_by", "needed_when_degraded", "needed_to_recover")
+LISTS = ("deputies", "holders", "needed_by", "needed_when_degraded", "needed_to_recover")
 # Where a need is listed: by need (full / degraded) for needs to operate, apart for
 # needs to recover.
 NEED_COLUMN: dict[str, str] = {
@@ -35,7 +38,7 @@ def _plain(columns: tuple[Any, ...]) -> list[str]:
 
 
 def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, dict[str, Any]]:
-    """``{"people": {name: values}, "suppliers": {name: values}}`` for ``plan``."""
+    """``{"people": …, "roles": …, "suppliers": …}``, each ``{name: values}``, for ``plan``."""
     person_names: dict[int, str] = {}
     people: dict[str, dict[str, Any]] = {}
     for row in Person.objects.filter(plan=plan).values("pk", *_plain(PERSON_COLUMNS)):
@@ -78,7 +81,32 @@ def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, d
             for column in NEED_COLUMN.values():
                 if column in values:
                     values[column].sort()
-    return {"people": people, "suppliers": suppliers}
+    role_names: dict[int, str] = {}
+    roles: dict[str, dict[str, Any]] = {}
+    for row in Role.objects.filter(plan=plan).values("pk", *_plain(ROLE_COLUMNS)):
+        role_names[row.pop("pk")] = row["name"]
+        roles[row["name"]] = {
+            **row,
+            "holders": [],
+            "needed_by": [],
+            "needed_when_degraded": [],
+            "needed_to_recover": [],
+        }
+    for role_id, person_id in (
+        RoleHolder.objects.filter(role__plan=plan)
+        .order_by("role_id", "position", "pk")
+        .values_list("role_id", "person_id")
+    ):
+        roles[role_names[role_id]]["holders"].append(person_names[person_id])
+    for function_id, role_id, need, needed_to in RoleDependency.objects.filter(
+        plan=plan
+    ).values_list("function_id", "role_id", "need", "needed_to"):
+        column = NEED_COLUMN[NeededTo.RECOVER if needed_to == NeededTo.RECOVER else need]
+        roles[role_names[role_id]][column].append(function_names[function_id])
+    for values in roles.values():
+        for column in NEED_COLUMN.values():
+            values[column].sort()
+    return {"people": people, "roles": roles, "suppliers": suppliers}
 
 
 def export_people(plan: Plan) -> dict[str, list[dict[str, Any]]]:
@@ -89,6 +117,7 @@ def export_people(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     state = load_people_state(plan, function_names)
     order = {
         "people": [c.name for c in PERSON_COLUMNS],
+        "roles": [c.name for c in ROLE_COLUMNS],
         "suppliers": [c.name for c in SUPPLIER_COLUMNS],
     }
     return {

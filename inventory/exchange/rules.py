@@ -15,8 +15,9 @@ from typing import Any
 from django.db import models
 
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
-from inventory.people_models import Person, Supplier
+from inventory.people_models import Person, Role, Supplier
 from inventory.people_services import person_value_errors, supplier_value_errors
+from inventory.role_services import role_value_errors
 from inventory.validation import component_value_errors, group_value_errors, site_value_errors
 
 Report = Callable[[str, str], None]  # column, message
@@ -28,6 +29,7 @@ _MODELS: dict[str, type[models.Model]] = {
     "groups": RedundancyGroup,
     "dependencies": Dependency,
     "people": Person,
+    "roles": Role,
     "suppliers": Supplier,
 }
 
@@ -100,6 +102,21 @@ def _technique(values: Mapping[str, Any], techniques: Mapping[str, Any], report:
 
 def check_person(values: Mapping[str, Any], report: Report) -> None:
     for column, message in person_value_errors(values).items():
+        report(column, message)
+
+
+def check_role(values: Mapping[str, Any], people: set[str], report: Report) -> None:
+    """A role's holders are people of the plan or the file, each once, and enough of them."""
+    holders = list(values.get("holders") or [])
+    unknown = [name for name in holders if name not in people]
+    if unknown:
+        report(
+            "holders",
+            "no person named " + ", ".join(f"“{n}”" for n in unknown) + " in the plan or the file",
+        )
+    if len(set(holders)) != len(holders):
+        report("holders", "each holder can be named once")
+    for column, message in role_value_errors(values, len(set(holders))).items():
         report(column, message)
 
 

@@ -103,7 +103,7 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
     )
     from incidents.models import Incident
     from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
-    from inventory.people_models import Person, Supplier
+    from inventory.people_models import Person, Role, Supplier
 
     def of(model: type[models.Model], kwarg: str, **lookup: Any) -> Callable[[Demo], Kwargs]:
         return lambda d: {kwarg: first(model, plan=d.plan, **lookup)}
@@ -149,6 +149,7 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
     procedure = of(RecoveryProcedure, "procedure_pk")
     incident = of(Incident, "incident_pk")
     person = of(Person, "person_pk")
+    role = of(Role, "role_pk")
     supplier = of(Supplier, "supplier_pk")
     return {
         "plan_detail": none,
@@ -213,6 +214,10 @@ def plan_pages() -> dict[str, Callable[[Demo], Kwargs]]:
         "inventory_person_detail": person,
         "inventory_person_edit": person,
         "inventory_person_delete": person,
+        "inventory_role_create": none,
+        "inventory_role_detail": role,
+        "inventory_role_edit": role,
+        "inventory_role_delete": role,
         "inventory_supplier_create": none,
         "inventory_supplier_detail": supplier,
         "inventory_supplier_edit": supplier,

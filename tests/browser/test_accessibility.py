@@ -426,7 +426,7 @@ def states_pass(browser: Browser, base: str, demo: Demo) -> Pass:
     person = run.page.get_by_label("Key person needed")
     expect(person).to_be_focused()
     expect(person).to_have_attribute("aria-invalid", "true")
-    expect(person).to_have_accessible_description(re.compile("Choose either a person or"))
+    expect(person).to_have_accessible_description(re.compile("Choose one person, role or"))
     run.check("a function's need sent back without a person or supplier", one)
 
     assert run.open(f"/plans/{demo.plan.pk}/no-such-page/") == 404

@@ -109,6 +109,13 @@ def _supplier(people: Any) -> dict[str, Any]:
     return {"supplier_pk": supplier.pk}
 
 
+def _role(people: Any) -> dict[str, Any]:
+    from inventory.people_models import Role
+
+    role, _ = Role.objects.get_or_create(plan=people.plan, name="Matrix role")
+    return {"role_pk": role.pk}
+
+
 def _person_need(people: Any) -> dict[str, Any]:
     from inventory.people_models import PersonDependency
 
@@ -169,6 +176,10 @@ CASES = [
     UrlCase("inventory_person_detail", Capability.VIEW, kwargs=_person),
     UrlCase("inventory_person_edit", Capability.EDIT, kwargs=_person),
     UrlCase("inventory_person_delete", Capability.EDIT, kwargs=_person),
+    UrlCase("inventory_role_create", Capability.EDIT),
+    UrlCase("inventory_role_detail", Capability.VIEW, kwargs=_role),
+    UrlCase("inventory_role_edit", Capability.EDIT, kwargs=_role),
+    UrlCase("inventory_role_delete", Capability.EDIT, kwargs=_role),
     UrlCase("inventory_supplier_create", Capability.EDIT),
     UrlCase("inventory_supplier_detail", Capability.VIEW, kwargs=_supplier),
     UrlCase("inventory_supplier_edit", Capability.EDIT, kwargs=_supplier),

@@ -32,6 +32,14 @@ DOCUMENT: dict[str, Any] = {
         },
         {"name": "Tom Baker", "role": "Service desk lead", "needed_to_recover": [PRINTING]},
     ],
+    "roles": [
+        {
+            "name": "Print service desk",
+            "holders": ["Tom Baker", "Priya Shah"],
+            "holders_needed": 2,
+            "needed_by": [PRINTING],
+        }
+    ],
     "suppliers": [
         {
             "name": "PrintCare Ltd",
@@ -79,6 +87,39 @@ def test_people_and_suppliers_round_trip_through_json_and_yaml(people: PlanPeopl
     assert [p["name"] for p in exported["people"]] == ["Priya Shah", "Tom Baker"]
     assert exported["suppliers"][0]["needed_by"] == [PRINTING]
     assert exported["people"][1]["needed_to_recover"] == [PRINTING]
+    assert exported["roles"][0]["holders"] == ["Tom Baker", "Priya Shah"]
+
+
+def test_a_role_with_an_unknown_holder_or_too_few_holders_is_named(people: PlanPeople) -> None:
+    FunctionFactory.create(plan=people.plan, name=PRINTING)
+    document = {
+        "schema": SCHEMA,
+        "people": [{"name": "Ann"}],
+        "roles": [
+            {"name": "Desk", "holders": ["Ann", "Nobody"]},
+            {"name": "Night desk", "holders": ["Ann"], "holders_needed": 2},
+        ],
+    }
+    with pytest.raises(ImportRefused) as refused:
+        inventory_import_apply(
+            plan=people.plan, parsed=read_file("r.json", _json(document)), user=people.manager
+        )
+    found = {(p.where, p.column): p.message for p in refused.value.problems}
+    assert (
+        found[("roles[0] “Desk”", "holders")] == "no person named “Nobody” in the plan or the file"
+    )
+    assert "needs 2 holders reachable but has 1" in found[("roles[1] “Night desk”", "holders")]
+    assert not Person.objects.filter(plan=people.plan).exists()
+
+
+def test_a_file_without_a_roles_section_leaves_the_roles_alone(people: PlanPeople) -> None:
+    FunctionFactory.create(plan=people.plan, name=PRINTING)
+    inventory_import_apply(
+        plan=people.plan, parsed=read_file("a.json", _json(DOCUMENT)), user=people.manager
+    )
+    older = {key: value for key, value in DOCUMENT.items() if key != "roles"}
+    preview = check_import(people.plan, read_file("old.json", _json(older)))
+    assert preview.is_clean and preview.count("create") == 0
 
 
 def test_a_person_moved_from_needed_by_to_needed_to_recover_is_needed_to_recover(

@@ -149,7 +149,7 @@ def test_the_need_form_asks_for_a_person_or_a_supplier(
         _url(people, "inventory_function_need_add", function_pk=function.pk), {"need": "full"}
     )
     assert response.status_code == 400
-    assert "Choose either a person or a supplier." in response.content.decode()
+    assert "Choose one person, role or supplier." in response.content.decode()
 
 
 def test_supplier_page_shows_the_restore_time_its_contract_works_out_to(

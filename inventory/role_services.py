@@ -1,0 +1,175 @@
+"""Writes to the plan's roles (held by several people) and the functions' needs for them.
+
+A role is covered while ``holders_needed`` of its holders are reachable; a holder with
+deputies is reachable through them (see :mod:`inventory.people`). Checks speak in names:
+"“Print service desk” needs 2 holders reachable but has 1".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bcp.models import Plan
+from inventory.people_models import NeedKind, Person, Role, RoleDependency, RoleHolder
+from inventory.people_services import User, check_needed_to, default_needed_to
+from inventory.services import current_values, editable_values
+
+if TYPE_CHECKING:
+    from bia.models import BusinessFunction
+
+ROLE_FIELDS = ("name", "holders_needed", "notes")
+MAX_HOLDERS = 50
+
+
+def role_value_errors(values: Mapping[str, object], holders: int | None) -> dict[str, str]:
+    """Problems with a role's own values and its number of holders, worded for people."""
+    errors: dict[str, str] = {}
+    name = str(values.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Give the role a name."
+    needed = values.get("holders_needed")
+    if isinstance(needed, bool) or not isinstance(needed, int) or not 1 <= needed <= MAX_HOLDERS:
+        errors["holders_needed"] = f"Holders needed is a whole number from 1 to {MAX_HOLDERS}."
+    elif holders is not None and needed > holders:
+        errors["holders"] = (
+            f"“{name}” needs {needed} holder{'s' if needed != 1 else ''} reachable but has "
+            f"{holders}: name more holders or lower the number needed."
+        )
+    return errors
+
+
+def check_holders(plan: Plan, holders: Sequence[Person]) -> None:
+    """Holders are people of this plan, each named once, at most ``MAX_HOLDERS``."""
+    if len(holders) > MAX_HOLDERS:
+        raise ValidationError({"holders": f"At most {MAX_HOLDERS} holders per role."})
+    for person in holders:
+        if person.plan_id != plan.pk:
+            raise ValidationError({"holders": f"“{person.name}” belongs to another plan."})
+    if len({p.pk for p in holders}) != len(holders):
+        raise ValidationError({"holders": "Each holder can be named once."})
+
+
+def _check_role(plan: Plan, values: dict[str, Any], role: Role | None, holders: int) -> None:
+    errors = role_value_errors(values, holders)
+    name = str(values.get("name") or "").strip()
+    taken = Role.objects.filter(plan=plan, name=name).exclude(pk=role.pk if role else 0)
+    if name and taken.exists():
+        errors["name"] = f"A role named “{name}” already exists in this plan."
+    if errors:
+        raise ValidationError(errors)
+
+
+def set_holders(role: Role, holders: Sequence[Person]) -> None:
+    """Make ``holders`` the role's holders in this order (inside a change context)."""
+    wanted = [p.pk for p in holders]
+    for link in list(role.holder_links.all()):
+        if link.person_id not in wanted:
+            link.delete()
+    current = {link.person_id: link for link in role.holder_links.all()}
+    for position, person_id in enumerate(wanted):
+        kept = current.get(person_id)
+        if kept is None:
+            RoleHolder.objects.create(role=role, person_id=person_id, position=position)
+        elif kept.position != position:
+            save_if_current(kept, expected_version=kept.version, changes={"position": position})
+
+
+@transaction.atomic
+def role_create(
+    *,
+    plan: Plan,
+    user: User,
+    values: Mapping[str, object],
+    holders: Sequence[Person] = (),
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Role:
+    clean = editable_values(values, ROLE_FIELDS)
+    clean["name"] = str(clean.get("name") or "").strip()
+    clean.setdefault("holders_needed", 1)
+    check_holders(plan, holders)
+    _check_role(plan, clean, None, len(holders))
+    with change_context(user=user, reason=reason or "Role added", ticket=ticket, batch=batch):
+        role = Role.objects.create(plan=plan, **clean)
+        set_holders(role, holders)
+    return role
+
+
+@transaction.atomic
+def role_update(
+    *,
+    role: Role,
+    user: User,
+    expected_version: int | None,
+    values: Mapping[str, object],
+    holders: Sequence[Person] | None = None,
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Role:
+    clean = editable_values(values, ROLE_FIELDS)
+    if "name" in clean:
+        clean["name"] = str(clean["name"] or "").strip()
+    if holders is not None:
+        check_holders(role.plan, holders)
+    count = len(holders) if holders is not None else role.holder_links.count()
+    _check_role(role.plan, {**current_values(role, ROLE_FIELDS), **clean}, role, count)
+    with change_context(user=user, reason=reason or "Role changed", ticket=ticket, batch=batch):
+        updated = save_if_current(role, expected_version=expected_version, changes=clean)
+        assert isinstance(updated, Role)
+        if holders is not None:
+            set_holders(updated, holders)
+    return updated
+
+
+@transaction.atomic
+def role_delete(*, role: Role, user: User, reason: str = "", ticket: str = "") -> None:
+    with change_context(user=user, reason=reason or "Role removed", ticket=ticket):
+        role.delete()
+
+
+@transaction.atomic
+def role_dependency_create(
+    *,
+    function: BusinessFunction,
+    role: Role,
+    user: User,
+    need: str = NeedKind.FULL,
+    needed_to: str | None = None,
+    notes: str = "",
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+) -> RoleDependency:
+    """``function`` (a ``bia.BusinessFunction``) needs enough holders of ``role``, to
+    operate it or to recover it."""
+    if role.plan_id != function.plan_id:
+        raise ValidationError({"role": f"“{role.name}” belongs to another plan."})
+    if need not in NeedKind.values:
+        raise ValidationError({"need": "Need is full or degraded."})
+    needed_to = needed_to or default_needed_to(need)
+    check_needed_to(needed_to, need)
+    if RoleDependency.objects.filter(function=function, role=role).exists():
+        raise ValidationError({"role": f"“{function}” already needs “{role.name}”."})
+    with change_context(user=user, reason=reason or "Role needed", batch=batch):
+        return RoleDependency.objects.create(
+            plan_id=function.plan_id,
+            function=function,
+            role=role,
+            need=need,
+            needed_to=needed_to,
+            notes=notes,
+        )
+
+
+@transaction.atomic
+def role_dependency_delete(*, dependency: RoleDependency, user: User, reason: str = "") -> None:
+    with change_context(user=user, reason=reason or "Role no longer needed"):
+        dependency.delete()
