@@ -29,7 +29,7 @@ from inventory.people_models import (
 from inventory.people_services import set_deputies
 from inventory.role_services import set_holders
 
-LISTS = ("deputies", "needed_by", "needed_when_degraded", "needed_to_recover")
+LISTS = ("deputies", "holders", "needed_by", "needed_when_degraded", "needed_to_recover")
 RECOVER = "recover"
 # How a function needs the row (need, or "recover") → the list that names it, in the
 # order a name found in two lists is settled (the checks refuse that anyway).
