@@ -85,8 +85,8 @@ def recovery_reach(topology: Topology, service_id: str, needed: tuple[str, ...])
         explanation = "someone who can recover it is always within reach"
     elif worst.mechanism == "failover":
         explanation = (
-            f"with '{worst.element_id}' away, '{worst.via}' hands over to a stand-in "
-            f"({hours_words(objectives.rto_hours)})"
+            f"with '{worst.element_id}' away, a deputy takes over after a handover of "
+            f"{hours_words(objectives.rto_hours)}"
         )
     else:
         explanation = (

@@ -37,7 +37,7 @@ def test_a_person_with_a_deputy_adds_the_handover_to_the_rto() -> None:
     assert (reach.hours, reach.set_by, reach.single_points_of_failure) == (2.0, "priya", ())
     objectives = with_recovery(achievable_objectives(topology, "print"), reach)
     assert objectives.rto_hours == 26.0
-    assert "hands over to a stand-in (2 h)" in objectives.reasoning[-1]
+    assert "away, a deputy takes over after a handover of 2 h" in objectives.reasoning[-1]
 
 
 def test_a_person_without_a_deputy_is_a_single_point_of_failure_for_recovery() -> None:
