@@ -160,6 +160,7 @@ def test_xlsx_export_has_a_sheet_per_table(people: PlanPeople) -> None:
         "groups",
         "dependencies",
         "people",
+        "roles",
         "suppliers",
     ]
 
