@@ -7,10 +7,14 @@ arguments mid-test; one place means one waiting rule and one sign-in path for ev
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from playwright.sync_api import Page, expect
 
 from bcp.models import Job
+
+T = TypeVar("T")
 
 
 def job_wait(job: Job, timeout: float = 120) -> Job:
@@ -35,3 +39,18 @@ def browser_sign_in(page: Page, base: str, username: str, password: str) -> None
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+
+
+def wait_until(found: Callable[[], T | None], what: str, seconds: float = 90) -> T:
+    """Call ``found`` every half second until it returns something truthy, and return that.
+
+    For what a worker or a page produces in its own time (a task, a note, a row). Raises
+    AssertionError naming ``what`` when ``seconds`` pass without it.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"Waited {seconds:.0f} s for {what}")

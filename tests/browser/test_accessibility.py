@@ -26,6 +26,7 @@ from bcp.models import Job
 from bia.models import Assessment, AssessmentState
 from tests.browser import site_map
 from tests.browser.site_map import Demo
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,14 +144,6 @@ def checked_import(plan: Any, manager: Any) -> str:
     )
     assert inventory_import_check(upload.check_job) == "succeeded"
     return str(upload.token)
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
 
 
 def settle(page: Page) -> None:
@@ -357,7 +350,7 @@ def role_pass(browser: Browser, base: str, role: str, demo: Demo) -> Pass:
         **site_map.plain_urls(site_map.SIGNED_IN_PAGES),
     }
     run = Pass(browser, base, role)
-    login(run.page, base, role)
+    browser_sign_in(run.page, base, role, DEMO_PASSWORD)
     forbidden: list[str] = []
     forms: list[str] = []
     for name, url in urls.items():
@@ -392,7 +385,7 @@ def states_pass(browser: Browser, base: str, demo: Demo) -> Pass:
 
     assert run_job(str(failed.pk), breaks) == "failed"
     run = Pass(browser, base, "manager, other states")
-    login(run.page, base, "manager")
+    browser_sign_in(run.page, base, "manager", DEMO_PASSWORD)
     one = (WIDTHS[0],)
 
     run.open(reverse("documents_home", kwargs={"plan_pk": demo.plan.pk}))

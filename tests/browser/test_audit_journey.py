@@ -20,10 +20,6 @@ from tests.helpers import browser_sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page: Page, base: str, username: str) -> None:
-    browser_sign_in(page, base, username, DEMO_PASSWORD)
-
-
 def logout(page: Page) -> None:
     page.locator("#user-menu").click()
     page.get_by_role("button", name="Sign out").click()
@@ -60,7 +56,7 @@ def test_auditor_reviews_history_and_sees_a_managers_rollback(
     today = timezone.localdate().isoformat()
 
     # The auditor narrows the plan's history to the manager's changes today.
-    login(page, base, "auditor")
+    browser_sign_in(page, base, "auditor", DEMO_PASSWORD)
     page.get_by_role("link", name=plan.name).click()
     page.get_by_role("link", name="Audit trail").click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
@@ -105,7 +101,7 @@ def test_auditor_reviews_history_and_sees_a_managers_rollback(
     logout(page)
 
     # The manager restores the component's previous owner after previewing the change.
-    login(page, base, "manager")
+    browser_sign_in(page, base, "manager", DEMO_PASSWORD)
     page.get_by_role("link", name=plan.name).click()
     page.get_by_role("link", name="Audit trail").click()
     page.get_by_label("Ticket").fill("CHG-2041")
@@ -122,7 +118,7 @@ def test_auditor_reviews_history_and_sees_a_managers_rollback(
     logout(page)
 
     # The auditor sees the rollback as its own entry, naming the version it restored.
-    login(page, base, "auditor")
+    browser_sign_in(page, base, "auditor", DEMO_PASSWORD)
     page.get_by_role("link", name=plan.name).click()
     page.get_by_role("link", name="Audit trail").click()
     first_row = page.locator("#history-table tbody tr").first

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from bcp.models import Role
 from bia.models import Answer, Assessment, AssessmentState, ImpactSettings
@@ -29,10 +29,6 @@ LEVELS = {
     "customer": (1, 2, 2),
     "safety": (0, 0, 0),
 }
-
-
-def login(page: Page, base: str, username: str) -> None:
-    browser_sign_in(page, base, username, PASSWORD)
 
 
 def _plan_with_three_functions() -> Any:
@@ -65,7 +61,7 @@ def test_campaign_keyboard_answers_submission_and_approval(
     base = live_server.url
     manager = browser.new_context()
     page = manager.new_page()
-    login(page, base, "maya")
+    browser_sign_in(page, base, "maya", PASSWORD)
     page.goto(f"{base}/plans/{plan.pk}/bia/")
     page.get_by_role("link", name="Send a BIA campaign").click()
     page.get_by_label("Name").fill("Spring BIA round")
@@ -78,7 +74,7 @@ def test_campaign_keyboard_answers_submission_and_approval(
 
     owner = browser.new_context()
     sam = owner.new_page()
-    login(sam, base, "sam")
+    browser_sign_in(sam, base, "sam", PASSWORD)
     sam.goto(f"{base}/plans/{plan.pk}/bia/mine/")
     expect(sam.locator("#my-bias a")).to_have_count(3)
     sam.get_by_role("link", name=re.compile("Student printing")).click()

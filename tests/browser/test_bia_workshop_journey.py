@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from bcp.models import Role
 from bia.models import ActionItem, Answer, Assessment, Workshop
@@ -18,10 +18,6 @@ from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
-
-
-def login(page: Page, base: str, username: str) -> None:
-    browser_sign_in(page, base, username, PASSWORD)
 
 
 def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
@@ -42,7 +38,7 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
 
     first = browser.new_context()
     a = first.new_page()
-    login(a, base, "maya")
+    browser_sign_in(a, base, "maya", PASSWORD)
     a.goto(f"{base}/plans/{plan.pk}/bia/workshops/")
     a.get_by_role("link", name="New workshop").click()
     a.get_by_label("Title").fill("Branch printing workshop")
@@ -56,7 +52,7 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
 
     second = browser.new_context()
     b = second.new_page()
-    login(b, base, "mo")
+    browser_sign_in(b, base, "mo", PASSWORD)
     b.goto(f"{base}/plans/{plan.pk}/bia/workshops/{workshop.pk}/")
     expect(b.locator(f"#{cell}")).to_be_visible()
 

@@ -18,10 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(tra
 PASSWORD = "correct-horse-battery"
 
 
-def login(page: Page, base: str, username: str) -> None:
-    browser_sign_in(page, base, username, PASSWORD)
-
-
 def test_manager_publishes_stakeholder_approves_and_an_edit_supersedes_it(
     page: Page, browser: Browser, live_server: Any, celery_worker_process: Any
 ) -> None:
@@ -40,7 +36,7 @@ def test_manager_publishes_stakeholder_approves_and_an_edit_supersedes_it(
     base = live_server.url
     documents = f"{base}/plans/{plan.pk}/documents/"
 
-    login(page, base, "maya")
+    browser_sign_in(page, base, "maya", PASSWORD)
     # The sign-off policy names who must approve; the cover prints them.
     page.goto(f"{documents}settings/")
     page.get_by_label("The people named below").check()
@@ -71,7 +67,7 @@ def test_manager_publishes_stakeholder_approves_and_an_edit_supersedes_it(
 
     stakeholder_context = browser.new_context(viewport={"width": 390, "height": 844})
     other = stakeholder_context.new_page()
-    login(other, base, "sam")
+    browser_sign_in(other, base, "sam", PASSWORD)
     other.goto(documents)
     other.locator("#awaiting-signoff a").first.click()
     expect(other.locator("#document-sha256")).to_have_text(document_hash)

@@ -15,17 +15,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
-def login(page: Page, base: str, username: str) -> None:
-    browser_sign_in(page, base, username, PASSWORD)
-
-
 def test_manager_creates_plan_adds_stakeholder_and_sees_reasoned_edit_in_history(
     page: Page, live_server: Any
 ) -> None:
     make_coordinator(UserFactory.create(username="maya", first_name="Maya", last_name="Manager"))
     UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder")
     base = live_server.url
-    login(page, base, "maya")
+    browser_sign_in(page, base, "maya", PASSWORD)
     page.get_by_role("link", name="New plan").click()
     page.get_by_label("Name").fill("Print service continuity")
     page.get_by_label("Organisation").fill("Northbridge College")
@@ -56,7 +52,7 @@ def test_auditor_finds_no_edit_controls(page: Page, live_server: Any) -> None:
     MembershipFactory.create(plan=plan, role=Role.MANAGER)
     MembershipFactory.create(plan=plan, role=Role.AUDITOR, user=UserFactory.create(username="alex"))
     base = live_server.url
-    login(page, base, "alex")
+    browser_sign_in(page, base, "alex", PASSWORD)
     page.get_by_role("link", name="Audited plan").click()
     expect(page.get_by_role("heading", name="Audited plan")).to_be_visible()
     for label in ("Edit plan", "Manage members", "Archive"):

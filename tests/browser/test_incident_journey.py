@@ -24,10 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(tra
 LIVE = 12_000
 
 
-def login(page: Page, base: str, username: str) -> None:
-    browser_sign_in(page, base, username, TEST_PASSWORD)
-
-
 def test_declare_work_the_steps_together_acknowledge_by_email_and_close_with_a_report(
     page: Page,
     browser: Browser,
@@ -40,7 +36,7 @@ def test_declare_work_the_steps_together_acknowledge_by_email_and_close_with_a_r
     base = live_server.url
     with running_smtp_server(settings) as mailbox:
         # The manager says what failed and sees the blast radius before declaring.
-        login(page, base, "maya")
+        browser_sign_in(page, base, "maya", TEST_PASSWORD)
         page.goto(f"{base}/plans/{estate.plan.pk}/incidents/declare/")
         page.get_by_label("Title").fill("SAN controller failure")
         page.get_by_label("What has failed").select_option(label="SAN")
@@ -67,7 +63,7 @@ def test_declare_work_the_steps_together_acknowledge_by_email_and_close_with_a_r
         # Sam, the function's owner, works on a 375 px phone while the manager works too.
         sam_context = browser.new_context(viewport={"width": 375, "height": 812})
         sam = sam_context.new_page()
-        login(sam, base, "sam")
+        browser_sign_in(sam, base, "sam", TEST_PASSWORD)
         sam.goto(f"{base}{incident.get_absolute_url()}")
         width = sam.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the live page is {width} px wide on a 375 px phone"

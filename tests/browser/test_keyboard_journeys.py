@@ -14,16 +14,9 @@ from playwright.sync_api import Page, Route, expect
 from bcp.demo import DEMO_PASSWORD, demo_load
 from bia.models import Assessment, AssessmentState, Workshop
 from tests.browser.test_accessibility import publish_and_ask_for_signoff
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
 
 
 def tab_to(page: Page, selector: str, limit: int = 80) -> None:
@@ -37,7 +30,7 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
 
 def test_keyboard_focus_on_the_plan_switcher_shows_a_ring(page: Page, live_server: Any) -> None:
     demo_load()
-    login(page, live_server.url, "manager")
+    browser_sign_in(page, live_server.url, "manager", DEMO_PASSWORD)
     switcher = page.locator("#plan-switcher")
     unfocused = switcher.evaluate("e => getComputedStyle(e).outlineStyle")
     tab_to(page, "#plan-switcher")
@@ -61,7 +54,7 @@ def test_stakeholder_uses_the_bia_pages_by_keyboard_and_hears_a_failed_save(
     assert editable is not None
     base = live_server.url
     page.set_viewport_size({"width": 640, "height": 900})
-    login(page, base, "stakeholder")
+    browser_sign_in(page, base, "stakeholder", DEMO_PASSWORD)
 
     # The submitted grid's levels are disabled, yet its scroll box takes focus and scrolls.
     page.goto(base + submitted.get_absolute_url())
@@ -105,7 +98,7 @@ def test_stakeholder_signs_off_and_moves_between_plans_by_keyboard_alone(
     plan, users = demo["plan"], demo["users"]
     publish_and_ask_for_signoff(plan, users["manager"], users["stakeholder"])
     base = live_server.url
-    login(page, base, "stakeholder")
+    browser_sign_in(page, base, "stakeholder", DEMO_PASSWORD)
 
     # The plan switcher opens with Enter and the arrow keys reach the plan.
     tab_to(page, "#plan-switcher")
@@ -142,7 +135,7 @@ def test_a_form_sent_back_with_an_error_puts_focus_on_the_field_and_names_the_er
     page: Page, live_server: Any
 ) -> None:
     demo_load()
-    login(page, live_server.url, "manager")
+    browser_sign_in(page, live_server.url, "manager", DEMO_PASSWORD)
     page.get_by_role("link", name="Print service continuity").click()
     page.get_by_role("link", name="Members", exact=True).click()
     page.get_by_label("Username or email").fill("nobody-by-this-name")
@@ -171,7 +164,7 @@ def test_manager_skips_each_workshop_grid_by_keyboard(page: Page, live_server: A
     workshop = Workshop.objects.filter(plan=demo["plan"]).first()
     assert workshop is not None
     page.set_viewport_size({"width": 640, "height": 900})
-    login(page, live_server.url, "manager")
+    browser_sign_in(page, live_server.url, "manager", DEMO_PASSWORD)
     page.goto(
         live_server.url
         + reverse("bia_workshop", kwargs={"plan_pk": workshop.plan_id, "workshop_pk": workshop.pk})

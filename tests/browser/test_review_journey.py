@@ -5,8 +5,6 @@ portfolio follows."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,32 +18,15 @@ from review.models import FunctionFigures, ReviewTask
 from review.services import REVIEW_CHECK_KIND
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
+from tests.helpers import browser_sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(found: Callable[[], Any], what: str, seconds: float = 90) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"Waited {seconds:.0f} s for {what}")
 
 
 def _checks_done(plan_pk: int) -> bool:
     return not Job.objects.filter(
         plan_id=plan_pk, kind=REVIEW_CHECK_KIND, status__in=Job.UNFINISHED_STATUSES
     ).exists()
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
 
 
 def test_a_san_change_reaches_the_owner_who_confirms_and_the_portfolio_follows(
@@ -69,7 +50,7 @@ def test_a_san_change_reaches_the_owner_who_confirms_and_the_portfolio_follows(
     )
     dependency_create(function=function, target=san, user=maya)
     # The worker checks the figures as they are now: the starting point for the change.
-    _wait_for(
+    wait_until(
         lambda: _checks_done(plan.pk) and FunctionFigures.objects.filter(function=function),
         "the first check of the figures",
     )
@@ -77,7 +58,7 @@ def test_a_san_change_reaches_the_owner_who_confirms_and_the_portfolio_follows(
     base = live_server.url
 
     # The manager changes the SAN's restore time in the inventory.
-    login(page, base, maya.username)
+    browser_sign_in(page, base, maya.username, TEST_PASSWORD)
     page.goto(f"{base}/plans/{plan.pk}/inventory/components/{san.pk}/edit/")
     page.get_by_label("Restore time (hours)").fill("24")
     page.get_by_label("Reason for change").fill("Cheaper SAN support contract")
@@ -85,12 +66,12 @@ def test_a_san_change_reaches_the_owner_who_confirms_and_the_portfolio_follows(
     expect(page.get_by_role("heading", name="Head office SAN")).to_be_visible()
 
     # The worker re-runs the engine, finds the achievable RTO moved and asks the owner.
-    task = _wait_for(
+    task = wait_until(
         lambda: ReviewTask.objects.filter(function=function, status="open").first(),
         "a review task for the function's owner",
     )
     assert task.owner_id == sam.pk
-    note = _wait_for(
+    note = wait_until(
         lambda: Notification.objects.filter(
             recipient_id=sam.pk, kind="review_task", emailed_at__isnull=False
         ).first(),
@@ -105,7 +86,7 @@ def test_a_san_change_reaches_the_owner_who_confirms_and_the_portfolio_follows(
 
     # The owner finds it on the plan's overview, reads the change and confirms.
     owner = browser.new_context().new_page()
-    login(owner, base, sam.username)
+    browser_sign_in(owner, base, sam.username, TEST_PASSWORD)
     owner.goto(f"{base}/plans/{plan.pk}/")
     owner.locator("#member-todos").get_by_role(
         "link", name="Confirm the BIA of Student printing still holds"
