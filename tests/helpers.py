@@ -17,19 +17,33 @@ from bcp.models import Job
 T = TypeVar("T")
 
 
-def job_wait(job: Job, timeout: float = 120) -> Job:
-    """Poll the job's row until a worker has finished it (succeeded or failed).
+def _finished(job: Job) -> bool:
+    return job.is_finished
 
-    Raises AssertionError naming the last status and message when ``timeout`` seconds pass,
-    so a stuck worker fails the test with the reason instead of hanging it.
+
+def job_wait(
+    job: Job,
+    timeout: float = 120,
+    *,
+    until: Callable[[Job], bool] = _finished,
+    what: str = "",
+) -> Job:
+    """Poll the job's row until ``until`` holds (by default: a worker has finished it,
+    succeeded or failed), and return the refreshed job.
+
+    Raises AssertionError naming ``what``, the last status and message when ``timeout``
+    seconds pass, so a stuck worker fails the test with the reason instead of hanging it.
+    Example: ``job_wait(job, 60, until=lambda j: j.progress >= 10, what="start")``.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job.refresh_from_db()
-        if job.is_finished:
+        if until(job):
             return job
-        time.sleep(0.25)
-    raise AssertionError(f"job {job.kind} stayed {job.status}: {job.message}")
+        time.sleep(0.2)
+    raise AssertionError(
+        f"{what or job.kind}: job stayed {job.status} ({job.message}) after {timeout:.0f} s"
+    )
 
 
 def browser_sign_in(page: Page, base: str, username: str, password: str) -> None:

@@ -27,6 +27,7 @@ from bcp.jobs import run_job
 from bcp.models import Job, WorkerHeartbeat
 from tests.bcp.test_job_recovery import REDIS_URL, broker
 from tests.conftest import start_celery_worker
+from tests.helpers import job_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,16 +66,6 @@ def workers(
                     process.wait(timeout=20)
                 except Exception:
                     process.kill()
-
-
-def _wait(job: Job, done: Any, timeout: float, what: str) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if done(job):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: job stayed {job.status} ({job.message}) after {timeout} s")
 
 
 def _run_in_process(plan: Any, user: Any) -> AnalysisRun:
@@ -116,7 +107,7 @@ def test_a_plan_fanned_out_over_two_worker_processes_stores_the_figures_of_an_in
     here = _run_in_process(plan, manager)
     with workers(2, broker_url, tmp_path) as _:
         fanned = analysis_run_start(plan=plan, user=manager)
-        job = _wait(fanned.job, lambda j: j.is_finished, 120, "fanned-out run")
+        job = job_wait(fanned.job, 120, what="fanned-out run")
     assert job.status == "succeeded", job.error
     fanned.refresh_from_db()
     chunks = list(AnalysisChunk.objects.filter(run=fanned))
@@ -190,7 +181,7 @@ def test_a_chunk_whose_worker_is_killed_whole_is_computed_again_and_stored_once(
     _slow_settings(plan, manager)
     with workers(1, REDIS_URL, tmp_path, names="steady") as (_, env, _):
         run = analysis_run_start(plan=plan, user=manager)
-        job = _wait(run.job, lambda j: j.status == "running", 60, "coordinator start")
+        job = job_wait(run.job, 60, until=lambda j: j.status == "running", what="coordinator start")
         coordinator = job.claimed_node
         doomed = start_celery_worker(
             name=f"doomed-{uuid.uuid4().hex[:6]}",
@@ -212,7 +203,7 @@ def test_a_chunk_whose_worker_is_killed_whole_is_computed_again_and_stored_once(
         finally:
             if doomed.poll() is None:
                 doomed.kill()
-        job = _wait(job, lambda j: j.is_finished, 180, "run after the kill")
+        job = job_wait(job, 180, what="run after the kill")
     assert job.status == "succeeded", job.error
     assert job.attempts == 1 and job.claimed_node == coordinator
     victim.refresh_from_db()
@@ -232,7 +223,7 @@ def test_a_fanned_out_run_whose_inputs_change_while_it_runs_ends_stale(
     with workers(2, REDIS_URL, tmp_path) as _:
         run = analysis_run_start(plan=plan, user=manager)
         # Past 5 %: the run has read its inputs and sent its chunks.
-        job = _wait(run.job, lambda j: j.progress >= 5, 60, "start")
+        job = job_wait(run.job, 60, until=lambda j: j.progress >= 5, what="start")
         from analysis.services import analysis_settings_for
 
         current = analysis_settings_for(plan=plan, user=manager)
@@ -243,7 +234,7 @@ def test_a_fanned_out_run_whose_inputs_change_while_it_runs_ends_stale(
             reason="margin changed during the run",
             rto_margin_percent=25.0,
         )
-        job = _wait(job, lambda j: j.is_finished, 180, "run")
+        job = job_wait(job, 180, what="run")
     assert job.status == "succeeded", job.error
     run.refresh_from_db()
     assert run_is_stale(run)

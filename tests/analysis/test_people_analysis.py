@@ -3,29 +3,18 @@ managed-print supplier: people and suppliers are dependencies like any other."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from analysis.models import AnalysisRun
-from bcp.models import Job
 from tests.conftest import client_for
+from tests.helpers import job_wait
 
 SUPPLIER = "PrintCare Ltd (contract MPS-2024-017)"
 ADMINISTRATOR = "Priya Shah (Print administrator)"
 STUDENT_PRINTING = "Student printing (head office)"
-
-
-def _wait(job: Job, timeout: float = 180) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"analysis job still {job.status}: {job.message}")
 
 
 @pytest.mark.worker
@@ -38,7 +27,7 @@ def test_the_demo_analysis_names_the_print_administrator_and_the_supplier(
     client.post(reverse("analysis_run_start", kwargs={"plan_pk": plan.pk}), HTTP_HX_REQUEST="true")
     run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
     assert run is not None
-    assert _wait(run.job).status == "succeeded", run.job.error
+    assert job_wait(run.job, 180).status == "succeeded", run.job.error
     run.refresh_from_db()
     function = next(f for f in run.results["functions"] if f["name"] == STUDENT_PRINTING)
     achievable = function["achievable"]

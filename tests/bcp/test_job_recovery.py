@@ -29,6 +29,7 @@ from config.celery import app as celery_app
 from config.settings.base import REDIS_VISIBILITY_TIMEOUT
 from tests.bcp.slow_task import SLOW_TASK
 from tests.conftest import PlanPeople, client_for, start_celery_worker
+from tests.helpers import job_wait
 
 REDIS_URL = os.environ.get("CI_BROKER_URL", "redis://127.0.0.1:6379/0")
 if settings.CELERY_BROKER_URL.startswith("redis"):
@@ -77,16 +78,6 @@ def broker(url: str, queue: str) -> Iterator[None]:
         app.close()
 
 
-def _wait(job: Job, done: Any, timeout: float, what: str) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if done(job):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: job stayed {job.status} ({job.message}) after {timeout} s")
-
-
 def _kill_whole_worker(process: Any) -> None:
     os.killpg(process.pid, signal.SIGKILL)  # main process and pool child together
     process.wait(timeout=10)
@@ -112,7 +103,9 @@ def test_a_job_of_a_worker_killed_whole_finishes_once_after_a_worker_is_back(
                 plan=people.plan,
                 parameters={"steps": 16},
             )
-            job = _wait(job, lambda j: j.status == "running" and j.progress >= 10, 60, "start")
+            job = job_wait(
+                job, 60, until=lambda j: j.status == "running" and j.progress >= 10, what="start"
+            )
             killed_node = job.claimed_node
             assert killed_node.startswith(f"doomed-{queue}@")
             _kill_whole_worker(first)
@@ -130,7 +123,7 @@ def test_a_job_of_a_worker_killed_whole_finishes_once_after_a_worker_is_back(
         try:
             back = time.monotonic()
             # Stated bound: queued again within 4 heartbeats (4 s here), then ~4 s of work.
-            job = _wait(job, lambda j: j.is_finished, 60, "recovery")
+            job = job_wait(job, 60, what="recovery")
             recovered_in = time.monotonic() - back
         finally:
             second.terminate()

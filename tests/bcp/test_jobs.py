@@ -14,16 +14,7 @@ from bcp.models import Job
 from bcp.tasks import PLAN_STATISTICS_TASK
 from config.celery import app as celery_app
 from tests.conftest import PlanPeople, client_for
-
-
-def _wait_for(job: Job, statuses: tuple[str, ...], timeout: float = 60) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in statuses:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job stayed {job.status}: {job.message} {job.error}")
+from tests.helpers import job_wait
 
 
 @pytest.mark.worker
@@ -38,7 +29,7 @@ def test_a_queued_job_completes_in_the_worker_and_its_status_stops_polling(
         user=people.manager,
         plan=people.plan,
     )
-    job = _wait_for(job, ("succeeded", "failed"))
+    job = job_wait(job, 60)
     assert job.status == "succeeded", job.error
     assert job.progress == 100
     assert job.result["members"] == {"managers": 1, "stakeholders": 1, "auditors": 1}
@@ -60,7 +51,7 @@ def test_a_message_delivered_twice_does_its_work_once(
         user=people.manager,
         plan=people.plan,
     )
-    job = _wait_for(job, ("succeeded", "failed"))
+    job = job_wait(job, 60)
     finished_at = job.finished_at
     celery_app.send_task(PLAN_STATISTICS_TASK, args=[str(job.pk)])
     time.sleep(3)
@@ -189,7 +180,7 @@ def test_job_survives_its_worker_process_being_killed_and_finishes_once(
     assert job.status == "running", job.status
     first_claimant = job.claimed_by
     os.kill(int(first_claimant.rpartition(":")[2]), signal.SIGKILL)
-    job = _wait_for(job, ("succeeded", "failed"), timeout=90)
+    job = job_wait(job, 90)
     assert job.status == "succeeded", job.error
     assert job.attempts == 2
     assert job.claimed_by != first_claimant
