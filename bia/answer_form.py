@@ -14,7 +14,7 @@ from django import forms
 from django.shortcuts import get_object_or_404
 
 from bcp.concurrency import parse_version
-from bia.forms import parse_id
+from bia.forms.common import parse_id
 from bia.models import Assessment, Interview, Question, Workshop
 
 

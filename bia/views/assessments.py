@@ -15,7 +15,7 @@ from bcp.concurrency import EditConflict
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.durations import format_hours
-from bia.forms import ReturnForm
+from bia.forms.assessments import ReturnForm
 from bia.models import Assessment, Interview, Workshop
 from bia.selectors import answers as answer_selectors
 from bia.selectors import assessments as assessment_selectors

@@ -16,7 +16,8 @@ from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.exports import answers_dataset, export_bytes
-from bia.forms import CampaignForm, parse_id
+from bia.forms.campaigns import CampaignForm
+from bia.forms.common import parse_id
 from bia.models import Assessment, AssessmentState, Campaign
 from bia.selectors import campaigns as campaign_selectors
 from bia.selectors import questionnaires as questionnaire_selectors

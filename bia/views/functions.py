@@ -14,7 +14,7 @@ from audit.versions import record_changes
 from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
-from bia.forms import DependencyForm, FunctionForm
+from bia.forms.functions import DependencyForm, FunctionForm
 from bia.models import BusinessFunction, FunctionDependency
 from bia.selectors import answers as answer_selectors
 from bia.selectors import functions as function_selectors

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
-from bia.forms import InterviewForm
+from bia.forms.interviews import InterviewForm
 from bia.models import Interview
 from bia.services import interviews as interview_services
 from bia.views.common import bia_edit_page, bia_form_page, plan_of, sees_all, user_of

@@ -15,7 +15,7 @@ from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.durations import format_hours
-from bia.forms import CategoryForm, ImpactSettingsForm
+from bia.forms.scales import CategoryForm, ImpactSettingsForm
 from bia.models import ImpactCategory
 from bia.selectors import scales as scale_selectors
 from bia.services import scales as scale_services

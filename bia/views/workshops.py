@@ -14,7 +14,7 @@ from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.durations import format_hours
-from bia.forms import ActionForm, WorkshopForm
+from bia.forms.workshops import ActionForm, WorkshopForm
 from bia.models import ActionItem, Workshop
 from bia.selectors import workshops as workshop_selectors
 from bia.services import workshops as workshop_services

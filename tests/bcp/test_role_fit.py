@@ -52,7 +52,7 @@ def test_someone_without_plans_or_permission_is_told_to_ask(db: None) -> None:
 def test_the_function_owner_picker_offers_managers_and_stakeholders_only(
     people: PlanPeople,
 ) -> None:
-    from bia.forms import FunctionForm
+    from bia.forms.functions import FunctionForm
 
     field: Any = FunctionForm(plan=people.plan).fields["owner"]
     offered = set(field.queryset)
