@@ -14,24 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-FIELDS = (
-    "key",
-    "name",
-    "description",
-    "group_mode",
-    "failover_seconds",
-    "restore_hours",
-    "data_loss_seconds",
-    "backup_interval_hours",
-    "replication",
-    "replication_lag_seconds",
-    "cost_class",
-    "complexity",
-)
+from inventory.fields import TECHNIQUE_FIELDS
 
 
 def _row(**values: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {name: None for name in FIELDS}
+    row: dict[str, Any] = {name: None for name in TECHNIQUE_FIELDS}
     row.update(description="", group_mode="", replication="")
     row.update(values)
     return row

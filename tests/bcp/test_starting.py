@@ -26,8 +26,9 @@ from bia.services.functions import function_create
 from bia.services.questionnaires import template_revise
 from bia.services.scales import impact_category_update, impact_settings_update
 from inventory import services as inventory_services
+from inventory.fields import TECHNIQUE_FIELDS
 from inventory.models import Technique
-from inventory.techniques import FIELDS, default_techniques
+from inventory.techniques import default_techniques
 from tests.conftest import PlanPeople, client_for
 from tests.factories import make_coordinator
 
@@ -172,10 +173,10 @@ def test_a_copy_from_a_plan_the_creator_is_not_a_member_of_is_refused(
 
 
 def test_the_copy_carries_every_field_a_technique_has() -> None:
-    """A new technique field must join FIELDS, or copies and seeds would drop it silently."""
+    """A new technique field must join TECHNIQUE_FIELDS, or copies and seeds would drop it."""
     bookkeeping = {"id", "plan", "version", "created_at", "updated_at"}
     editable = {f.name for f in Technique._meta.concrete_fields if f.name not in bookkeeping}
-    assert editable == set(FIELDS)
+    assert editable == set(TECHNIQUE_FIELDS)
 
 
 def test_the_summary_counts_in_words() -> None:

@@ -11,9 +11,11 @@ from inventory.api_serializers import (
     GroupSerializer,
     SiteSerializer,
 )
+from inventory.exchange.checking import NEW_DEFAULTS
 from inventory.exchange.document import export_document
 from inventory.exchange.fields import SECTIONS
 from inventory.forms import ComponentForm, GroupForm, SiteForm, TechniqueForm
+from inventory.techniques import default_techniques
 from tests.factories import PlanFactory
 from tests.inventory.factories import (
     ComponentFactory,
@@ -66,3 +68,13 @@ def test_inventory_as_code_rows_have_exactly_the_columns_in_their_order() -> Non
         names = tuple(column.name for column in SECTIONS[section])
         assert document[section], section
         assert all(tuple(row) == names for row in document[section]), section
+
+
+def test_import_fills_every_column_but_the_name_a_new_record_leaves_out() -> None:
+    for section in ("sites", "components", "groups", "techniques"):
+        names = tuple(column.name for column in SECTIONS[section])
+        assert tuple(NEW_DEFAULTS[section]) == names[1:], section
+
+
+def test_seeded_techniques_carry_the_declared_fields() -> None:
+    assert all(tuple(row) == fields.TECHNIQUE_FIELDS for row in default_techniques())
