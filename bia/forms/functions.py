@@ -22,6 +22,7 @@ from bia.models import (
     Criticality,
     DependencyKind,
 )
+from bia.services.functions import FUNCTION_EDITABLE_FIELDS
 
 
 class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
@@ -33,15 +34,7 @@ class FunctionForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
 
     class Meta:
         model = BusinessFunction
-        fields = [
-            "name",
-            "description",
-            "owner",
-            "criticality",
-            "peak_periods",
-            "workaround",
-            "workaround_hours",
-        ]
+        fields = list(FUNCTION_EDITABLE_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "peak_periods": forms.Textarea(attrs={"rows": 2}),
