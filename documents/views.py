@@ -47,6 +47,12 @@ def _unfinished(job: Job | None) -> Job | None:
 
 @plan_required(Capability.VIEW)
 def documents_home(request: PlanRequest) -> HttpResponse:
+    return _home_page(request)
+
+
+def _home_page(
+    request: PlanRequest, publish_form: forms.PublishForm | None = None, status: int = 200
+) -> HttpResponse:
     plan = _plan(request)
     current = selectors.current_inputs_sha256(plan)
     states = selectors.versions_with_state(plan, current_sha256=current)
@@ -59,7 +65,7 @@ def documents_home(request: PlanRequest) -> HttpResponse:
         else None,
         "current_sha256": current,
         "awaiting": selectors.signoffs_awaiting(request.user, plan),
-        "publish_form": forms.PublishForm(),
+        "publish_form": publish_form or forms.PublishForm(),
         "checklist": publish_checklist(plan),
         "approvers": signoff.required_approvers(plan),
         "today": timezone.localdate(),
@@ -70,7 +76,7 @@ def documents_home(request: PlanRequest) -> HttpResponse:
             .first()
         ),
     }
-    return render(request, "documents/home.html", context)
+    return render(request, "documents/home.html", context, status=status)
 
 
 @require_POST
@@ -138,16 +144,16 @@ def version_publish(request: PlanRequest) -> HttpResponse:
                 limitations_reason=form.cleaned_data["limitations_reason"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error(None, exc)  # a field's error lands on that field
         else:
             messages.success(
                 request,
                 "Publishing has started: the worker freezes the plan's data as the next "
                 "version and renders its PDF.",
             )
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("documents_home", plan_pk=plan.pk)
+            return redirect("documents_home", plan_pk=plan.pk)
+    # The page again with what was typed and each error on its field (focus goes there).
+    return _home_page(request, publish_form=form, status=400)
 
 
 @plan_required(Capability.VIEW)

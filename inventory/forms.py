@@ -247,7 +247,21 @@ class ApplyTechniqueForm(VersionedFormMixin, ChangeReasonMixin):
         super().__init__(*args, **kwargs)
         self.fields["technique"].queryset = Technique.objects.filter(plan=plan).order_by("name")  # type: ignore[attr-defined]
         self.fields["technique"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["technique"].error_messages["required"] = "Choose a technique to apply."
         self.helper = _helper("Apply technique")
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """The page draws this form's select by hand: an error marks it invalid and ties
+        it to its message, as crispy does for every other form."""
+        super().add_error(field, error)
+        if field == "technique":
+            self.fields["technique"].widget.attrs.update(
+                {
+                    "class": "form-select form-select-sm is-invalid",
+                    "aria-invalid": "true",
+                    "aria-describedby": "id_technique_error",
+                }
+            )
 
 
 class ImportForm(ChangeReasonMixin):

@@ -170,13 +170,24 @@ def component_detail(request: PlanRequest, component_pk: int) -> HttpResponse:
     component = get_object_or_404(
         Component.objects.select_related("site", "technique"), pk=component_pk, plan=plan
     )
+    return _component_page(request, component)
+
+
+def _component_page(
+    request: PlanRequest,
+    component: Component,
+    technique_form: ApplyTechniqueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    plan = _plan(request)
     context = {
         "component": component,
         "relations": selectors.element_relations(plan, component_key(component.pk)),
         "groups": RedundancyGroup.objects.filter(members__component=component),
-        "technique_form": ApplyTechniqueForm(plan=plan, initial={"version": component.version}),
+        "technique_form": technique_form
+        or ApplyTechniqueForm(plan=plan, initial={"version": component.version}),
     }
-    return render(request, "inventory/component_detail.html", context)
+    return render(request, "inventory/component_detail.html", context, status=status)
 
 
 @plan_required(Capability.EDIT)
@@ -230,18 +241,20 @@ def _apply_technique(request: PlanRequest, target: Component | RedundancyGroup) 
                 **_reason(form),
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error("technique", " ".join(exc.messages))
         except EditConflict as exc:
-            messages.error(request, f"Not applied: {exc} Review it and apply the technique again.")
+            form.add_error("technique", f"Not applied: {exc} Review it and apply it again.")
         else:
             messages.success(
                 request,
                 f"Applied “{technique}”: its typical figures are filled in; adjust them if "
                 "yours differ.",
             )
-    else:
-        messages.error(request, "Choose a technique to apply.")
-    return redirect(target)
+            return redirect(target)
+    # The page again, with the choice kept and its error on the field (focus goes there).
+    if isinstance(target, Component):
+        return _component_page(request, target, technique_form=form, status=400)
+    return _group_page(request, target, technique_form=form, status=400)
 
 
 @require_POST
@@ -400,13 +413,24 @@ def group_detail(request: PlanRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(
         RedundancyGroup.objects.select_related("technique"), pk=group_pk, plan=plan
     )
+    return _group_page(request, group)
+
+
+def _group_page(
+    request: PlanRequest,
+    group: RedundancyGroup,
+    technique_form: ApplyTechniqueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    plan = _plan(request)
     context = {
         "group": group,
         "members": selectors.group_members(group),
         "relations": selectors.element_relations(plan, group_key(group.pk)),
-        "technique_form": ApplyTechniqueForm(plan=plan, initial={"version": group.version}),
+        "technique_form": technique_form
+        or ApplyTechniqueForm(plan=plan, initial={"version": group.version}),
     }
-    return render(request, "inventory/group_detail.html", context)
+    return render(request, "inventory/group_detail.html", context, status=status)
 
 
 @plan_required(Capability.EDIT)

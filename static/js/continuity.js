@@ -21,7 +21,10 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // A form sent back with errors: focus goes to the first field in error, whose
   // aria-describedby already names its message.
-  var firstInvalid = document.querySelector("#main [aria-invalid=true], #main .is-invalid");
+  // A field marked invalid first; crispy also marks a file field's wrapper .is-invalid,
+  // which cannot take focus, so only fields count.
+  var firstInvalid = document.querySelector("#main [aria-invalid=true]") ||
+    document.querySelector("#main input.is-invalid, #main select.is-invalid, #main textarea.is-invalid");
   if (firstInvalid && !document.getElementById("missing-answers")) {
     firstInvalid.focus();
   }

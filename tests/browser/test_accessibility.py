@@ -299,19 +299,6 @@ FOCUS_ON_FIRST_ERROR = """() => {
 }"""
 
 
-# Forms whose errors come back without focus on a field that names its message: a
-# redirect with the error as a page message (component and group pages, publish) and a
-# file field whose error marks its wrapper (import). Listed so the rest cannot slip; fix
-# and remove.
-FOCUS_NOT_YET = {
-    "inventory_component_detail",
-    "inventory_group_detail",
-    "inventory_import",
-    "inventory_import_preview",
-    "documents_home",
-}
-
-
 def submit_empty(run: Pass, name: str) -> bool:
     """Send the page's first form with a required field back empty; False if it has none.
     When the page comes back whole, focus must be on a field in error that names its
@@ -332,7 +319,7 @@ def submit_empty(run: Pass, name: str) -> bool:
         assert sent.value.status < 500, (page.url, sent.value.status)
         page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
     expect(page.locator(ERROR_SHOWN).first).to_be_attached()
-    if kind == "page" and name not in FOCUS_NOT_YET:
+    if kind == "page":
         problem = page.evaluate(FOCUS_ON_FIRST_ERROR)
         if problem:
             run.unexplained.append(f"{page.url}: {problem}")

@@ -296,10 +296,10 @@ def test_documents_home_runs_a_bounded_number_of_queries(
     for _ in range(5):
         PlanVersionFactory.create(plan=people.plan)
     client = client_for(people.manager)
-    # 44: one of them reads the plan's newest data change, for supersession, one the top
-    # bar's unread count, and two the plan's key people and suppliers. The same 44 with
-    # 20 versions: the count does not grow with the plan's history.
-    with django_assert_max_num_queries(44):
+    # 45: one of them reads the plan's newest data change, for supersession, one the top
+    # bar's unread count, and three the plan's key people, roles and suppliers. The same
+    # 45 with 20 versions: the count does not grow with the plan's history.
+    with django_assert_max_num_queries(45):
         assert client.get(url("documents_home", people)).status_code == 200
 
 
@@ -391,11 +391,13 @@ def test_publishing_with_open_items_and_no_reason_is_refused(people: PlanPeople)
     from bcp.models import Job
 
     client = client_for(people.manager)
-    response = client.post(url("version_publish", people), {"note": "x"})
-    assert response.status_code == 302
+    response = client.post(url("version_publish", people), {"note": "kept as typed"})
+    assert response.status_code == 400
     assert not Job.objects.filter(plan=people.plan, kind=publishing.RENDER_VERSION_KIND).exists()
-    page = client.get(url("documents_home", people)).content.decode()
+    page = response.content.decode()
     assert "say why this version should be published with them" in page
+    assert 'aria-describedby="id_limitations_reason_error"' in page
+    assert ">kept as typed</textarea>" in page
 
 
 def test_the_reason_for_publishing_with_open_items_is_in_the_history(people: PlanPeople) -> None:

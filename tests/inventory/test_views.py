@@ -12,7 +12,12 @@ from bia.models import BusinessFunction
 from inventory import demo
 from inventory.models import Component, Site
 from tests.conftest import PlanPeople
-from tests.inventory.factories import ComponentFactory, FunctionFactory, SiteFactory
+from tests.inventory.factories import (
+    ComponentFactory,
+    FunctionFactory,
+    SiteFactory,
+    TechniqueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +292,18 @@ def test_overview_names_each_functions_spof_candidates(
     ((function, names),) = response.context["rows"]
     assert function.name == "Printing at head office"
     assert "Head office SAN" in names and "Application server (primary)" not in names
+
+
+def test_applying_no_technique_shows_the_component_page_with_the_error_on_the_choice(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    component = ComponentFactory.create(plan=people.plan)
+    TechniqueFactory.create(plan=people.plan)  # with none, the page offers no choice
+    response = manager_client.post(
+        _url(people, "inventory_component_apply_technique", component_pk=component.pk),
+        {"version": component.version},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and 'aria-describedby="id_technique_error"' in page
+    assert "Choose a technique to apply." in page
