@@ -36,7 +36,7 @@ longer among the function's single points of failure.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 from analysis.engine.achievable import AchievableObjectives
 from analysis.engine.availability import ServiceAvailability
@@ -457,10 +457,12 @@ def analyse_gaps(
                 # other gaps that moves this measure is a candidate too (a second site for
                 # the campus takes a rack's servers, and the rack, out of the SPOFs).
                 options, candidates = remedies.options(target, max_options, with_earlier_runs=True)
-            gap = replace(gap, options=options)
+            gap = replace(gap, options=tuple(_shown(o, reach, kind) for o in options))
             combination, tried = None, 0
             if not own_closes and severity in SEARCHED_SEVERITIES:
                 combination, tried = remedies.cheapest_combination(target, candidates)
+                if combination is not None:
+                    combination = _shown(combination, reach, kind)
                 gap = replace(gap, combination=combination, combinations_tried=tried)
             if not gap.closable:
                 best = options[0] if options else None
@@ -483,6 +485,28 @@ def analyse_gaps(
         fresh_runs=evaluator.fresh_runs,
         reused_runs=evaluator.reused_runs,
     )
+
+
+_Shown = TypeVar("_Shown", RemediationOption, Combination)
+
+
+def _shown(outcome: _Shown, reach: RecoveryReach | None, measure: GapKind) -> _Shown:
+    """An option or combination with its "after" figures as the function's: the RTO
+    includes the time to reach someone who can recover it, as the "before" figures do.
+
+    Remedies change the technical topology only (no technique applies to a person), so the
+    reach time is the same after each of them; the gap's target already subtracts it, so
+    ``closes_gap`` and the fraction closed stand. When the reach time is unknown (someone
+    needed has no recall time) the RTO after stays unknown, so no remedy is shown as
+    closing an RTO gap. Example: a restore cut from 24 h to 4 h with a 2 h handover shows
+    an RTO after of 6 h.
+    """
+    if reach is None:
+        return outcome
+    shown = replace(outcome, after=figures_with_recovery(outcome.after, reach))
+    if measure == "rto" and shown.after.rto_hours is None:
+        shown = replace(shown, closes_gap=False, gap_closed=None, gap_closed_percent=None)
+    return shown
 
 
 def _target_for(req: Requirements, kind: GapKind, reach: RecoveryReach | None) -> float | None:

@@ -146,3 +146,41 @@ def test_a_chain_of_deputies_costs_at_most_the_first_handover() -> None:
     reach = recovery_reach(topology, "f", ("cover",))
     assert (reach.hours, set(reach.single_points_of_failure)) == _oracle(people, groups, "cover")
     assert (reach.hours, reach.single_points_of_failure) == (2.0, ())
+
+
+def test_a_remedys_rto_after_includes_the_time_to_reach_a_deputy() -> None:
+    cover = Group(
+        id="cover", mode="active_passive", members=("priya", "tom"), failover_seconds=7200.0
+    )
+    server = Component(id="server", kind="server", availability=0.999, restore_hours=24.0)
+    topology = Topology(
+        components=(server, *_people(("priya", 48.0), ("tom", 48.0))),
+        groups=(cover,),
+        services=(Service(id="print", requires=("server",)),),
+    )
+    report = analyse_gaps(
+        topology, "print", Requirements(rto_hours=20.0), recovery_needs=("cover",)
+    )
+    rto_gap = next(g for g in report.gaps if g.measure == "rto")
+    assert report.before.rto_hours == 26.0
+    assert rto_gap.options, "a server's restore time has remedies in the default catalogue"
+    for option in rto_gap.options:
+        assert option.after.objectives.recovery_hours == 2.0
+        assert option.after.rto_hours is not None
+        assert option.closes_gap == (option.after.rto_hours <= 20.0)
+    assert any(o.closes_gap for o in rto_gap.options)
+
+
+def test_no_remedy_closes_an_rto_gap_while_the_time_to_reach_someone_is_unknown() -> None:
+    priya = Component(id="priya", availability=0.9, kind="person", restore_hours=None)
+    server = Component(id="server", kind="server", availability=0.999, restore_hours=24.0)
+    topology = Topology(
+        components=(server, priya), services=(Service(id="print", requires=("server",)),)
+    )
+    report = analyse_gaps(
+        topology, "print", Requirements(rto_hours=20.0), recovery_needs=("priya",)
+    )
+    rto_gap = next(g for g in report.gaps if g.measure == "rto")
+    assert report.before.rto_hours is None
+    assert rto_gap.options
+    assert all(not o.closes_gap and o.after.rto_hours is None for o in rto_gap.options)
