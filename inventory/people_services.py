@@ -16,6 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
@@ -30,6 +31,7 @@ from inventory.people_models import (
     NeedKind,
     Person,
     PersonDependency,
+    Role,
     Supplier,
     SupplierDependency,
     SupportHours,
@@ -241,6 +243,26 @@ def person_update(
 
 @transaction.atomic
 def person_delete(*, person: Person, user: User, reason: str = "", ticket: str = "") -> None:
+    """Remove ``person`` with their deputy links and needs. Refused, naming the role, when
+    a role they hold would keep fewer holders than it needs."""
+    short = [
+        role
+        for role in Role.objects.filter(holder_links__person=person).annotate(
+            holders=Count("holder_links")
+        )
+        if role.holders - 1 < role.holders_needed
+    ]
+    if short:
+        raise ValidationError(
+            "; ".join(
+                f"“{person.name}” holds the role “{role.name}”, which needs "
+                f"{role.holders_needed} holder{'s' if role.holders_needed != 1 else ''} "
+                f"reachable and would keep {role.holders - 1}: give the role another holder "
+                "or remove it first"
+                for role in short
+            )
+            + "."
+        )
     with change_context(user=user, reason=reason or "Person removed", ticket=ticket):
         person.delete()
 

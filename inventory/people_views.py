@@ -174,9 +174,13 @@ def person_delete(request: PlanRequest, person_pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_pk, plan=request.plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove person")
     if request.method == "POST" and form.is_valid():
-        services.person_delete(person=person, user=request.user, **_reason(form))
-        messages.success(request, f"“{person.name}” removed.")
-        return redirect("inventory_people", plan_pk=request.plan.pk)
+        try:
+            services.person_delete(person=person, user=request.user, **_reason(form))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"“{person.name}” removed.")
+            return redirect("inventory_people", plan_pk=request.plan.pk)
     context = {"title": f"Remove {person.name}?", "back": person.get_absolute_url()}
     return form_page(request, FORM, form, context)
 

@@ -561,6 +561,7 @@ def check_import(plan: Plan, parsed: Parsed, *, replace: bool = False) -> Previe
     for record, column, message in replacing.refusals(state.tables, gone, check.record_of):
         check.problem(record, column, message)
         check.settled.add((record.where, column))
+    check.problems.extend(replacing.role_shortfalls(state.tables, gone))
     # Removals first: they are what a reader of the preview must not miss.
     check.changes[:0] = [
         Change(section, replacing.label(key), "delete") for section in gone for key in gone[section]

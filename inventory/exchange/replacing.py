@@ -2,7 +2,7 @@
 
 An import adds and changes records by name; a *replacing* import (the API's ``PUT``, the
 import page's "remove what the file leaves out", ``inventory_import --replace``) also
-removes the plan's sites, components, groups, function dependencies, people and
+removes the plan's sites, components, groups, function dependencies, roles, people and
 suppliers the document does not name, in the sections the document holds (a section it
 leaves out altogether is kept). HA techniques are the plan's catalogue, not its
 inventory: they are never removed here.
@@ -24,10 +24,10 @@ from django.db.models import ProtectedError
 from bcp.models import Plan
 from inventory.exchange.records import Parsed, Problem, Record
 from inventory.models import Component, Dependency, RedundancyGroup, Site
-from inventory.people_models import Person, Supplier
+from inventory.people_models import Person, Role, Supplier
 
 # Removed in this order before the document is written (links go with them); sites last.
-REPLACED = ("dependencies", "people", "suppliers", "groups", "components", "sites")
+REPLACED = ("dependencies", "roles", "people", "suppliers", "groups", "components", "sites")
 
 
 def label(key: str) -> str:
@@ -64,11 +64,12 @@ def drop(
             del tables[section][key]
     removed_nodes = set(gone.get("components", [])) | set(gone.get("groups", []))
     removed = {"runs_on": removed_nodes, "members": removed_nodes}
-    removed["deputies"] = set(gone.get("people", []))
+    removed["deputies"] = removed["holders"] = set(gone.get("people", []))
     for section, column in (
         ("components", "runs_on"),
         ("groups", "members"),
         ("people", "deputies"),
+        ("roles", "holders"),
     ):
         given = {r.key for r in parsed.records.get(section, []) if column in r.values}
         for key, values in tables[section].items():
@@ -99,6 +100,26 @@ def refusals(
                     f"the site “{site}” is not in the document, so it would be removed, but "
                     f"“{name}” {what}; keep the site in the document or move “{name}”",
                 )
+
+
+def role_shortfalls(
+    tables: dict[str, dict[str, dict[str, Any]]], gone: dict[str, list[str]]
+) -> Iterator[Problem]:
+    """A problem for each kept role the removals would leave with fewer holders than it
+    needs (a role the file names is checked by the inventory's rules instead)."""
+    removed = set(gone.get("people", []))
+    if not removed:
+        return
+    for name, values in tables.get("roles", {}).items():
+        holders, needed = values.get("holders") or [], values.get("holders_needed") or 1
+        if len(holders) < needed:
+            yield Problem(
+                f"roles “{name}”",
+                "holders",
+                f"the role needs {needed} holder{'s' if needed != 1 else ''} reachable; removing "
+                f"the people the document leaves out would keep {len(holders)}; keep them in "
+                "the document or change the role",
+            )
 
 
 def _site_order(plan: Plan, names: set[str]) -> list[Site]:
@@ -141,6 +162,7 @@ def remove_left_out(plan: Plan, gone: dict[str, list[str]]) -> None:
         for chunk in _chunks(pks):
             Dependency.objects.filter(pk__in=chunk).delete()
     for section, model in (
+        ("roles", Role),
         ("people", Person),
         ("suppliers", Supplier),
         ("groups", RedundancyGroup),

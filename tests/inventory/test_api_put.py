@@ -11,7 +11,7 @@ from django.test import Client
 
 from inventory.exchange.document import SCHEMA
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
-from inventory.people_models import Person, Supplier
+from inventory.people_models import Person, Role, RoleHolder, Supplier
 from tests.conftest import PlanPeople, bearer_client, client_for
 from tests.inventory.factories import (
     ComponentFactory,
@@ -330,3 +330,35 @@ def test_an_empty_section_removes_every_record_of_its_kind(people: PlanPeople) -
     document = {"schema": SCHEMA, "people": []}
     body = _put(client, _url(people, "?dry_run=true"), document).json()
     assert body["delete"] == {"people": ["Former admin"]}
+
+
+def _role_held_by(people: PlanPeople, holder: str) -> Role:
+    person = Person.objects.create(plan=people.plan, name=holder)
+    role = Role.objects.create(plan=people.plan, name="Print service desk")
+    RoleHolder.objects.create(role=role, person=person)
+    return role
+
+
+def test_an_empty_roles_section_removes_the_plans_roles(people: PlanPeople) -> None:
+    role = _role_held_by(people, "Tom Baker")
+    client = bearer_client(people.manager)
+    document = {"schema": SCHEMA, "roles": []}
+    response = _put(client, _url(people), document, etag=_etag(client, people))
+    assert response.status_code == 200, response.json()
+    assert response.json()["delete"] == {"roles": ["Print service desk"]}
+    assert not Role.objects.filter(pk=role.pk).exists()
+    assert Person.objects.filter(plan=people.plan, name="Tom Baker").exists()
+
+
+def test_removing_the_last_holder_of_a_kept_role_is_refused_naming_the_role(
+    people: PlanPeople,
+) -> None:
+    role = _role_held_by(people, "Tom Baker")
+    client = bearer_client(people.manager)
+    document = {"schema": SCHEMA, "people": []}
+    response = _put(client, _url(people), document, etag=_etag(client, people))
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert problem["where"] == "roles “Print service desk”" and problem["column"] == "holders"
+    assert "would keep 0" in problem["message"]
+    assert RoleHolder.objects.filter(role=role).exists()

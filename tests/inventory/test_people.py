@@ -8,7 +8,15 @@ from django.core.exceptions import ValidationError
 from analysis.engine.availability import single_points_of_failure as engine_spofs
 from inventory import people_services as services
 from inventory.people import contract_restore_hours, cover_key, person_key, supplier_key
-from inventory.people_models import Deputy, NeededTo, Person, Supplier, SupportHours
+from inventory.people_models import (
+    Deputy,
+    NeededTo,
+    Person,
+    Role,
+    RoleHolder,
+    Supplier,
+    SupportHours,
+)
 from inventory.topology import (
     plan_topology,
     recovery_single_points_of_failure,
@@ -192,3 +200,14 @@ def test_a_need_only_in_degraded_service_is_to_operate_unless_said_otherwise(
         function=function, person=admin, user=people.manager, need="degraded"
     )
     assert need.needed_to == NeededTo.OPERATE
+
+
+def test_removing_the_only_holder_of_a_role_is_refused_naming_the_role(
+    people: PlanPeople,
+) -> None:
+    tom = Person.objects.create(plan=people.plan, name="Tom Baker")
+    role = Role.objects.create(plan=people.plan, name="Print service desk")
+    RoleHolder.objects.create(role=role, person=tom)
+    with pytest.raises(ValidationError, match="“Print service desk”, which needs 1 holder"):
+        services.person_delete(person=tom, user=people.manager)
+    assert Person.objects.filter(pk=tom.pk).exists()
