@@ -48,7 +48,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bcp.models import Job, Plan, WorkerHeartbeat
-from config.celery import app
+from config import celery as celery_config
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,10 @@ def _worker_identity() -> str:
 
 def _send(job_id: uuid.UUID) -> None:
     job = Job.objects.get(pk=job_id)
-
     try:
+        # The app is read when sending, not bound at import: a process may be pointed at
+        # another broker's app (the fault tests publish to Redis and to the filesystem).
+        app = celery_config.app
         with app.connection_for_write() as connection:
             # Fail fast: one connection attempt bounded in time, then give up.
             connection.ensure_connection(max_retries=1, timeout=BROKER_CONNECT_TIMEOUT)  # type: ignore[arg-type]
