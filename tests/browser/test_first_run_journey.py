@@ -86,7 +86,7 @@ class Journey:
 
     def upload(self, name: str, content: bytes, holds: str) -> None:
         payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": content}
-        self.page.get_by_label("File").set_input_files(files=[payload])
+        self.page.locator("input[type=file]").set_input_files(files=[payload])
         self.page.get_by_label("The spreadsheet holds").select_option(holds)
         self.page.get_by_role("button", name="Check file").click()
         expect(self.page.locator("#import-clean")).to_be_visible(timeout=60_000)

@@ -25,7 +25,7 @@ FIXED = BAD.replace(b",120,", b",99.9,").replace(b"toaster", b"server")
 
 def _upload(page: Page, content: bytes) -> None:
     payload: FilePayload = {"name": "components.csv", "mimeType": "text/csv", "buffer": content}
-    page.get_by_label("File").set_input_files(files=[payload])
+    page.locator("input[type=file]").set_input_files(files=[payload])
     page.get_by_role("button", name="Check file").click()
 
 
