@@ -480,6 +480,22 @@ def _hints(tp: type[Any]) -> dict[str, Any]:
     return hints
 
 
+_REQUIRED: dict[type, frozenset[str]] = {}
+
+
+def _required_keys(tp: type[Any]) -> frozenset[str]:
+    """The keys ``tp`` requires. With postponed annotations (this module's ``from __future__
+    import annotations``) Python 3.11 cannot see ``NotRequired`` when it builds the class,
+    so ``__required_keys__`` lists every key; the resolved hints say which are optional."""
+    required = _REQUIRED.get(tp)
+    if required is None:
+        extras = typing.get_type_hints(tp, include_extras=True)
+        optional = {key for key, hint in extras.items() if typing.get_origin(hint) is NotRequired}
+        required = frozenset(tp.__required_keys__) - optional
+        _REQUIRED[tp] = required
+    return required
+
+
 def _check(value: object, tp: Any, path: str) -> None:
     """Raise ``ResultsInvalid`` unless ``value`` (JSON data) is of type ``tp``.
 
@@ -528,7 +544,7 @@ def _check(value: object, tp: Any, path: str) -> None:
         if not isinstance(value, dict):
             raise ResultsInvalid(path, f"expected {tp.__name__}, got {type(value).__name__}")
         hints = _hints(tp)
-        missing = [key for key in hints if key not in value and key in tp.__required_keys__]
+        missing = [key for key in hints if key not in value and key in _required_keys(tp)]
         if missing:
             raise ResultsInvalid(path, f"{tp.__name__} lacks {', '.join(sorted(missing))}")
         extra = [key for key in value if key not in hints]

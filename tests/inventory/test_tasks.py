@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,6 +40,16 @@ def _upload(
     check = job_wait(Job.objects.get(plan=people.plan, kind="inventory_import_check"))
     assert check.status == Job.Status.SUCCEEDED, check.error
     return client, response["Location"]
+
+
+@pytest.fixture(autouse=True)
+def jobs_settled() -> Iterator[None]:
+    """Each test here runs in the real worker, and an applied import sets off more work (the
+    review check of the changed figures). The test waits for it, so the worker is not still
+    writing while the test's tables are emptied (which deadlocked once in CI)."""
+    yield
+    for pending in Job.objects.filter(status__in=Job.ACTIVE_STATUSES):
+        job_wait(pending, what=f"the {pending.kind} job the test set off")
 
 
 def test_an_upload_is_checked_in_the_worker_then_applied_there_under_one_batch(
