@@ -312,7 +312,8 @@ def supplier_delete(*, supplier: Supplier, user: User, reason: str = "", ticket:
         supplier.delete()
 
 
-def _check_need(need: str) -> None:
+def check_need(need: str) -> None:
+    """A need is full or degraded (people, roles and suppliers alike)."""
     if need not in NeedKind.values:
         raise ValidationError({"need": "Need is full or degraded."})
 
@@ -353,7 +354,7 @@ def person_dependency_create(
     not given, a full need is to recover and a degraded one to operate."""
     if person.plan_id != function.plan_id:
         raise ValidationError({"person": f"“{person.name}” belongs to another plan."})
-    _check_need(need)
+    check_need(need)
     needed_to = needed_to or default_needed_to(need)
     check_needed_to(needed_to, need)
     if PersonDependency.objects.filter(function=function, person=person).exists():
@@ -383,7 +384,7 @@ def supplier_dependency_create(
     """``function`` (a ``bia.BusinessFunction``) needs ``supplier``'s contracted service."""
     if supplier.plan_id != function.plan_id:
         raise ValidationError({"supplier": f"“{supplier.name}” belongs to another plan."})
-    _check_need(need)
+    check_need(need)
     if SupplierDependency.objects.filter(function=function, supplier=supplier).exists():
         raise ValidationError({"supplier": f"“{function}” already needs “{supplier.name}”."})
     with change_context(user=user, reason=reason or "Supplier needed", batch=batch):

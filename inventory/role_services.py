@@ -18,7 +18,7 @@ from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory.people_models import NeedKind, Person, Role, RoleDependency, RoleHolder
-from inventory.people_services import User, check_needed_to, default_needed_to
+from inventory.people_services import User, check_need, check_needed_to, default_needed_to
 from inventory.services import current_values, editable_values
 
 if TYPE_CHECKING:
@@ -152,8 +152,7 @@ def role_dependency_create(
     operate it or to recover it."""
     if role.plan_id != function.plan_id:
         raise ValidationError({"role": f"“{role.name}” belongs to another plan."})
-    if need not in NeedKind.values:
-        raise ValidationError({"need": "Need is full or degraded."})
+    check_need(need)
     needed_to = needed_to or default_needed_to(need)
     check_needed_to(needed_to, need)
     if RoleDependency.objects.filter(function=function, role=role).exists():
