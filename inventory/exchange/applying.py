@@ -25,15 +25,10 @@ from bcp.history import change_context, tracked_bulk_create
 from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.exchange import replacing
-from inventory.exchange.checking import (
-    NEW_DEFAULTS,
-    check_import,
-    dependency_key,
-    load_state,
-    same,
-)
+from inventory.exchange.checking import check_import
 from inventory.exchange.people_apply import apply_people
 from inventory.exchange.records import Parsed, Problem, Record
+from inventory.exchange.state import NEW_DEFAULTS, dependency_key, load_state, same
 from inventory.models import (
     Component,
     Dependency,

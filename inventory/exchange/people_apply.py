@@ -14,8 +14,8 @@ from typing import Any
 from bcp.concurrency import save_if_current
 from bcp.models import Plan
 from bia.models import BusinessFunction
-from inventory.exchange.checking import NEW_DEFAULTS, same
 from inventory.exchange.records import Record
+from inventory.exchange.state import NEW_DEFAULTS, same
 from inventory.people_models import (
     NeededTo,
     NeedKind,

@@ -1,6 +1,6 @@
 """The plan's people and suppliers as import values, keyed by name (six queries).
 
-Part of :func:`inventory.exchange.checking.load_state`; lists of names are sorted, except
+Part of :func:`inventory.exchange.state.load_state`; lists of names are sorted, except
 deputies, which keep the order they are asked in.
 """
 

@@ -26,10 +26,10 @@ from django.db import transaction
 
 from bcp.models import Plan
 from inventory.exchange.applying import ImportRefused, ImportResult, inventory_import_apply
-from inventory.exchange.checking import Preview, check_import
+from inventory.exchange.checking import check_import
 from inventory.exchange.document import export_document
 from inventory.exchange.reading import read_file
-from inventory.exchange.records import ImportFileError, ImportLimits, Parsed, Problem
+from inventory.exchange.records import ImportFileError, ImportLimits, Parsed, Preview, Problem
 
 # Media types a document is accepted in, and the file name the reader is given for each.
 MEDIA_TYPES = {

@@ -96,3 +96,43 @@ def format_megabytes(size: int) -> str:
     """
     tenths = math.ceil(size * 10 / (1024 * 1024))
     return f"{tenths / 10:.1f} MB"
+
+
+@dataclass
+class Change:
+    section: str
+    name: str
+    action: str  # "create", "update" or "unchanged"
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    problems: list[Problem]
+    changes: list[Change]
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "problems": [p.as_dict() for p in self.problems],
+            "changes": [
+                {"section": c.section, "name": c.name, "action": c.action, "fields": c.fields}
+                for c in self.changes
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Preview:
+        return cls(
+            problems=[Problem(p["where"], p["column"], p["message"]) for p in data["problems"]],
+            changes=[
+                Change(c["section"], c["name"], c["action"], list(c["fields"]))
+                for c in data["changes"]
+            ],
+        )

@@ -2,7 +2,7 @@
 to what the engine does not model (HA techniques, business functions).
 
 References between sites, components and groups, k-of-n and cycles are the engine's
-(:mod:`analysis.engine.validation`, called from :mod:`inventory.exchange.checking`); values
+(:mod:`analysis.engine.validation`, called from :mod:`inventory.exchange.structure`); values
 and units are :mod:`inventory.validation`'s, shared with the forms, so a bad value reads
 the same wherever it is typed. Each check is one pass over the records.
 """

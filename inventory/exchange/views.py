@@ -16,10 +16,10 @@ from bcp.http import PlanRequest
 from bcp.models import Job
 from bcp.permissions import Capability, plan_required
 from inventory.exchange import document as code
-from inventory.exchange.checking import Preview
 from inventory.exchange.exporting import export_csv, export_xlsx
 from inventory.exchange.queue import inventory_import_enqueue, inventory_import_upload
 from inventory.exchange.reading import TABULAR_SECTIONS
+from inventory.exchange.records import Preview
 from inventory.exchange.uploads import StoredUpload, UploadMissing, upload_load
 from inventory.forms import ImportForm
 

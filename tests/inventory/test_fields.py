@@ -11,9 +11,9 @@ from inventory.api_serializers import (
     GroupSerializer,
     SiteSerializer,
 )
-from inventory.exchange.checking import NEW_DEFAULTS
 from inventory.exchange.document import export_document
 from inventory.exchange.fields import SECTIONS
+from inventory.exchange.state import NEW_DEFAULTS
 from inventory.forms import ComponentForm, GroupForm, SiteForm, TechniqueForm
 from inventory.techniques import default_techniques
 from tests.factories import PlanFactory
