@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 
 from analysis.engine.achievable import AchievableObjectives
+from analysis.engine.action_plans import ActionPlanItem
 from analysis.engine.availability import ServiceAvailability
 from analysis.engine.figures import FunctionFigures
-from analysis.engine.gaps import ActionPlanItem, Gap, GapReport
+from analysis.engine.gaps import Gap, GapReport
 from analysis.engine.objectives import RecoveryRecommendation
 from analysis.engine.remediation import Combination, RemediationOption, RemedyPart
 from analysis.engine.roadmap import RoadmapStep

@@ -2,20 +2,9 @@
 
 A gap is about one of the function's four measures and names the elements that hold it
 back. Requirements are the agreed objectives where a manager set them, else those derived
-from the BIA (``Requirements``); evidence says which. Severities (RTO and MTPD are the
-function's):
-
-* **rto** — achievable RTO above the required RTO. critical: above the MTPD; high: unknown
-  (a restore time is missing) or more than twice the RTO; medium: more than 10% over;
-  low: within 10%.
-* **rpo** — achievable RPO above the required RPO. critical: data unprotected or more than
-  4× the RPO; high: more than 2× (or any loss when none is tolerated); medium: more than
-  10% over; low: within 10%.
-* **availability** — achieved below required; by the ratio of unavailabilities
-  r = (1 − A_achieved) / (1 − A_required): critical r ≥ 10, high r ≥ 3, medium r ≥ 1.5,
-  low otherwise.
-* **spof** — one per single point of failure; by how long its loss stops the function:
-  critical when unknown or beyond the MTPD, high when beyond the RTO, medium otherwise.
+from the BIA (``Requirements``); evidence says which. How each measure is compared and
+graded (critical, high, medium, low) is in ``analysis.engine.gap_findings``; gaps are
+listed by severity, then measure (RTO, RPO, availability, SPOF), then element.
 
 Remedies come from ``analysis.engine.remediation``: only techniques that fit the element's
 kind, each kept only when a fresh run of the whole function moves the gap's measure, with
@@ -24,8 +13,7 @@ elements closes also weighs every option run for the function's other gaps (a se
 tried for the RTO may close the availability gap; one for the campus removes a rack).
 A critical or high gap no single option closes gets the cheapest set of up to three
 options that does; a gap nothing in the catalogue closes becomes a plan of action with
-milestones (assess, design, fund, implement, test), in the manner
-of a NIST plan of action and milestones.
+milestones (``analysis.engine.action_plans``).
 
 Example (print service, head office, RTO 5.2 h, MTPD 8 h): the SAN is a critical single
 point of failure hidden behind the application pair (its 24 h restore is beyond the MTPD);
@@ -36,11 +24,20 @@ longer among the function's single points of failure.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Final, Literal, TypeVar
+from typing import Final, TypeVar
 
 from analysis.engine.achievable import AchievableObjectives
+from analysis.engine.action_plans import ActionPlanItem, SearchDone, plan_of_action
 from analysis.engine.availability import ServiceAvailability
 from analysis.engine.figures import AnalysisContext, FunctionFigures, WhatIfEvaluator
+from analysis.engine.gap_findings import (
+    Finding,
+    Severity,
+    availability_finding,
+    rpo_finding,
+    rto_finding,
+    spof_finding,
+)
 from analysis.engine.objectives import RecoveryRecommendation
 from analysis.engine.recovery import RecoveryReach, figures_with_recovery, recovery_reach
 from analysis.engine.remediation import (
@@ -48,20 +45,16 @@ from analysis.engine.remediation import (
     GapTarget,
     RemediationOption,
     Remedies,
-    cheapest_closing,
     expand_targets,
 )
 from analysis.engine.spof import hidden_single_points_of_failure
 from analysis.engine.structure import sub_topology
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, GapKind, Technique
 from analysis.engine.topology import Topology
-from analysis.formatting import duration, hours, measure, percent
 
-Severity = Literal["critical", "high", "medium", "low"]
 SEVERITY_ORDER: Final[dict[str, int]] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 MEASURE_ORDER: Final[dict[str, int]] = {"rto": 0, "rpo": 1, "availability": 2, "spof": 3}
 SEARCHED_SEVERITIES: Final = ("critical", "high")
-MILESTONES: Final = ("assess", "design", "fund", "implement", "test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,29 +90,6 @@ class Requirements:
             "rpo": self.rpo_agreed,
             "availability": self.availability_agreed,
         }.get(which, False)
-
-
-@dataclass(frozen=True, slots=True)
-class Milestone:
-    name: str
-    description: str
-    due_week: int
-
-
-@dataclass(frozen=True, slots=True)
-class ActionPlanItem:
-    """A gap nothing in the catalogue closes: a plan of action with milestones.
-
-    ``best_option`` is the single option that moves the measure most cheaply, if any.
-    """
-
-    measure: GapKind
-    element: str | None
-    severity: Severity
-    title: str
-    reason: str
-    best_option: RemediationOption | None
-    milestones: tuple[Milestone, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,202 +143,6 @@ class GapReport:
         return tuple(g.plan_of_action for g in self.gaps if g.plan_of_action is not None)
 
 
-def _ratio_severity(ratio: float, *, critical: float, high: float, medium: float = 1.1) -> Severity:
-    if ratio >= critical:
-        return "critical"
-    if ratio >= high:
-        return "high"
-    return "medium" if ratio >= medium else "low"
-
-
-def outage_of(objectives: AchievableObjectives, element: str) -> tuple[bool, float | None]:
-    """(assessed, hours) of the function's outage when ``element`` alone fails."""
-    for outage in objectives.outages:
-        if outage.element_id == element:
-            return True, outage.hours
-    return False, None
-
-
-def _required_words(kind: GapKind, value: float, agreed: bool) -> str:
-    figure = percent(value) if kind == "availability" else hours(value)
-    return f"required {measure(kind)} {figure}" + (" (agreed)" if agreed else "")
-
-
-# (measure, severity, element, elements, evidence)
-_Finding = tuple[GapKind, Severity, str | None, tuple[str, ...], str]
-
-
-def _rto_gap(ach: AchievableObjectives, req: Requirements) -> _Finding | None:
-    rto, mtpd = req.rto_hours, req.mtpd_hours
-    if rto is None or (ach.rto_hours is not None and ach.rto_hours <= rto):
-        return None
-    slow = sorted(
-        (
-            o
-            for o in ach.outages
-            if o.element_id not in ach.sites_not_assessed and (o.hours is None or o.hours > rto)
-        ),
-        key=lambda o: (-(o.hours if o.hours is not None else float("inf")), o.element_id),
-    )
-    elements = tuple(o.element_id for o in slow[:3])
-    severity: Severity
-    wanted = _required_words("rto", rto, req.rto_agreed)
-    if ach.rto_hours is None:
-        severity = "high"
-        evidence = f"achievable RTO unknown: no restore time for {', '.join(ach.rto_unknown)}; "
-        evidence += wanted
-    else:
-        if mtpd is not None and ach.rto_hours > mtpd:
-            severity = "critical"
-        else:
-            severity = _ratio_severity(ach.rto_hours / rto, critical=float("inf"), high=2.0)
-        worst = next(o for o in ach.outages if o.element_id == ach.rto_set_by)
-        evidence = f"worst single failure: {worst.explanation}; "
-        if ach.recovery_explanation:
-            evidence += f"then recovery needs someone who can act: {ach.recovery_explanation}; "
-        evidence += wanted
-        if mtpd is not None:
-            evidence += f" (MTPD {hours(mtpd)})"
-    return "rto", severity, elements[0] if elements else None, elements, evidence
-
-
-def _rpo_gap(ach: AchievableObjectives, req: Requirements) -> _Finding | None:
-    rpo = req.rpo_hours
-    if rpo is None or not ach.rpo_applicable:
-        return None
-    if ach.rpo_hours is not None and ach.rpo_hours <= rpo:
-        return None
-    exposed = sorted(
-        (p for p in ach.data_protection if p.rpo_hours is None or p.rpo_hours > rpo),
-        key=lambda p: (-(p.rpo_hours if p.rpo_hours is not None else float("inf")), p.component_id),
-    )
-    elements = tuple(p.component_id for p in exposed[:3])
-    wanted = _required_words("rpo", rpo, req.rpo_agreed)
-    severity: Severity
-    if ach.rpo_hours is None:
-        severity = "critical"
-        evidence = f"unprotected data on {', '.join(ach.rpo_unprotected)}; {wanted}"
-    else:
-        ratio = ach.rpo_hours / rpo if rpo > 0 else float("inf")
-        severity = "high" if rpo == 0 else _ratio_severity(ratio, critical=4.0, high=2.0)
-        protection = next(p for p in ach.data_protection if p.component_id == ach.rpo_set_by)
-        evidence = (
-            f"'{ach.rpo_set_by}' is protected by {protection.protection}: up to "
-            f"{hours(ach.rpo_hours)} of data lost; {wanted}"
-        )
-    return "rpo", severity, elements[0] if elements else None, elements, evidence
-
-
-def _availability_gap(
-    achieved: ServiceAvailability, req: Requirements, year_days: float
-) -> _Finding | None:
-    need = req.availability
-    if need is None or achieved.availability >= need:
-        return None
-    u_need = 1.0 - need
-    ratio = achieved.unavailability / u_need if u_need > 0 else float("inf")
-    severity = _ratio_severity(ratio, critical=10.0, high=3.0, medium=1.5)
-    movers = sorted(
-        (i for i in achieved.importance if i.criticality > 0),
-        key=lambda i: (-i.criticality, i.element_id),
-    )
-    year = year_days * 86_400.0
-    estimate = " (Monte Carlo estimate)" if achieved.method == "monte_carlo" else ""
-    evidence = (
-        f"achieved {percent(achieved.availability)}{estimate} "
-        f"({duration(achieved.unavailability * year)} of downtime a year) against "
-        f"{_required_words('availability', need, req.availability_agreed)} "
-        f"({duration(u_need * year)} a year)"
-    )
-    if movers:
-        top = movers[0]
-        evidence += f"; '{top.element_id}' accounts for {top.criticality:.0%} of the downtime"
-    elements = tuple(m.element_id for m in movers[:3])
-    return "availability", severity, elements[0] if elements else None, elements, evidence
-
-
-def _spof_gap(
-    ach: AchievableObjectives,
-    spof: str,
-    req: Requirements,
-    hidden: dict[str, tuple[str, ...]],
-) -> _Finding:
-    assessed, outage = outage_of(ach, spof)
-    rto, mtpd = req.rto_hours, req.mtpd_hours
-    severity: Severity
-    if not assessed or outage is None or (mtpd is not None and outage > mtpd):
-        severity = "critical"
-    elif rto is None or outage > rto:
-        severity = "high"
-    else:
-        severity = "medium"
-    recovery = (
-        f"recovery after its loss takes {hours(outage)}"
-        if assessed and outage is not None
-        else "recovery time after its loss is unknown"
-    )
-    evidence = f"losing '{spof}' alone stops '{ach.service_id}'; {recovery}"
-    if spof in hidden:
-        evidence += "; hidden: every member of " + ", ".join(f"'{g}'" for g in hidden[spof])
-        evidence += " needs it, so that redundancy does not protect against its loss"
-    return "spof", severity, spof, (spof,), evidence
-
-
-def _plan(
-    gap: Gap,
-    service_id: str,
-    best: RemediationOption | None,
-    tried: int,
-    cut_short: bool,
-    options_tried: int,
-) -> ActionPlanItem:
-    cost = best.cost_class if best else 3
-    complexity = best.complexity if best else 3
-    subject = f"'{gap.element}'" if gap.element else f"'{service_id}'"
-    what = measure(gap.measure)
-    weeks = [2, 2 + 2 * complexity, 2 + 2 * complexity + 2 * cost]
-    weeks += [weeks[-1] + 3 * complexity, weeks[-1] + 3 * complexity + 2]
-    if best is None:
-        reason = f"nothing in the technique catalogue moves the {what} for {subject}"
-    else:
-        share = (
-            f"closes {best.gap_closed_percent}% of it"
-            if best.gap_closed_percent is not None
-            else "makes the figure known but not good enough"
-        )
-        searched = f", nor any of the {tried} sets of up to three options tried" if tried else ""
-        if cut_short:
-            searched += " (the search for sets stopped at this function's budget of runs)"
-        singles = (
-            "the only single catalogue option tried does not close it"
-            if options_tried == 1
-            else f"none of the {options_tried} single catalogue options tried closes it"
-        )
-        reason = (
-            f"{singles}{searched}; the best single option, "
-            f"{best.technique_name} on '{best.target}', {share}"
-        )
-    texts = (
-        f"confirm the {what} gap on {subject} and the business need behind it",
-        "choose a design" + (f", starting from {best.technique_name}" if best else ""),
-        f"secure budget (cost class {cost} of 5) and an owner",
-        "build it under change control with a rollback plan",
-        "test failover and restore, then re-run this analysis to confirm the gap is closed",
-    )
-    return ActionPlanItem(
-        measure=gap.measure,
-        element=gap.element,
-        severity=gap.severity,
-        title=f"Close the {what} gap on {subject}",
-        reason=reason,
-        best_option=best,
-        milestones=tuple(
-            Milestone(name, text, week)
-            for name, text, week in zip(MILESTONES, texts, weeks, strict=True)
-        ),
-    )
-
-
 def analyse_gaps(
     topology: Topology,
     service_id: str,
@@ -405,73 +179,32 @@ def analyse_gaps(
     if reach is not None:
         before = figures_with_recovery(before, reach)
     achieved = evaluator.analyzer.service(service_id)
-    ach = before.objectives
-    model = evaluator.model
-    hidden = hidden_single_points_of_failure(model, service_id)
+    hidden = hidden_single_points_of_failure(evaluator.model, service_id)
+    findings = _findings(before.objectives, achieved, req, hidden, topology.year_days)
+    gaps = [_gap(finding, req) for finding in findings]
+    remedies = Remedies(evaluator, techniques, structural_screen=screen_sets)
+    if rank_remedies:
+        targets = [
+            GapTarget(
+                f.measure,
+                _target_for(req, f.measure, reach),
+                f.element,
+                expand_targets(evaluator.model, f.elements, service_id),
+            )
+            for f in findings
+        ]
+        # First every gap's own candidates, so the runs a gap may borrow below are the
+        # same whatever order the gaps come in.
+        for target in targets:
+            remedies.candidates(target)
+        gaps = [
+            _remedied(gap, target, remedies, service_id=service_id, reach=reach, most=max_options)
+            for gap, target in zip(gaps, targets, strict=True)
+        ]
+    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], MEASURE_ORDER[g.measure], g.element or ""))
     notes = [f"required inputs missing: {m}" for m in req.missing]
     if req.rto_hours is None:
         notes.append("RTO not compared: no required RTO")
-
-    findings: list[_Finding | None] = [
-        _rto_gap(ach, req),
-        _rpo_gap(ach, req),
-        _availability_gap(achieved, req, topology.year_days),
-        *(_spof_gap(ach, spof, req, hidden) for spof in achieved.single_points_of_failure),
-    ]
-    remedies = Remedies(evaluator, techniques, structural_screen=screen_sets)
-    present = [f for f in findings if f is not None]
-    targets = {
-        index: GapTarget(
-            finding[0],
-            _target_for(req, finding[0], reach),
-            finding[2],
-            expand_targets(model, finding[3], service_id),
-        )
-        for index, finding in enumerate(present)
-    }
-    if rank_remedies:
-        # First every gap's own candidates, so the runs a gap may borrow below are the
-        # same whatever order the gaps come in.
-        for target in targets.values():
-            remedies.candidates(target)
-    gaps: list[Gap] = []
-    for index, finding in enumerate(present):
-        kind, severity, element, elements, evidence = finding
-        gap_required = _required_for(req, kind)
-        gap = Gap(
-            measure=kind,
-            severity=severity,
-            required=gap_required,
-            agreed=req.agreed(kind),
-            element=element,
-            elements=elements,
-            evidence=evidence,
-            options=(),
-        )
-        if rank_remedies:
-            target = targets[index]
-            options, candidates = remedies.options(target, max_options)
-            own_closes = any(o.closes_gap for o in options)
-            if not own_closes:
-                # Nothing on its own elements closes it: every run made for the function's
-                # other gaps that moves this measure is a candidate too (a second site for
-                # the campus takes a rack's servers, and the rack, out of the SPOFs).
-                options, candidates = remedies.options(target, max_options, with_earlier_runs=True)
-            gap = replace(gap, options=tuple(_shown(o, reach, kind) for o in options))
-            combination, tried = None, 0
-            if not own_closes and severity in SEARCHED_SEVERITIES:
-                combination, tried = remedies.cheapest_combination(target, candidates)
-                if combination is not None:
-                    combination = _shown(combination, reach, kind)
-                gap = replace(gap, combination=combination, combinations_tried=tried)
-            if not gap.closable:
-                best = options[0] if options else None
-                cut_short = severity in SEARCHED_SEVERITIES and remedies.combination_budget <= 0
-                plan = _plan(gap, service_id, best, tried, cut_short, len(candidates))
-                gap = replace(gap, plan_of_action=plan)
-        gaps.append(gap)
-    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], MEASURE_ORDER[g.measure], g.element or ""))
-    notes.extend(remedies.notes)
     return GapReport(
         function_id=function_id or service_id,
         service_id=service_id,
@@ -480,11 +213,86 @@ def analyse_gaps(
         before=before,
         hidden=hidden,
         gaps=tuple(gaps),
-        notes=tuple(notes),
+        notes=(*notes, *remedies.notes),
         remedies_ranked=rank_remedies,
         fresh_runs=evaluator.fresh_runs,
         reused_runs=evaluator.reused_runs,
     )
+
+
+def _findings(
+    ach: AchievableObjectives,
+    achieved: ServiceAvailability,
+    req: Requirements,
+    hidden: dict[str, tuple[str, ...]],
+    year_days: float,
+) -> list[Finding]:
+    """Every measure that falls short, in the order RTO, RPO, availability, SPOFs."""
+    found = [
+        rto_finding(ach, req.rto_hours, req.mtpd_hours, agreed=req.rto_agreed),
+        rpo_finding(ach, req.rpo_hours, agreed=req.rpo_agreed),
+        availability_finding(
+            achieved, req.availability, agreed=req.availability_agreed, year_days=year_days
+        ),
+        *(
+            spof_finding(ach, spof, req.rto_hours, req.mtpd_hours, hidden)
+            for spof in achieved.single_points_of_failure
+        ),
+    ]
+    return [finding for finding in found if finding is not None]
+
+
+def _gap(finding: Finding, req: Requirements) -> Gap:
+    """A finding as a gap against ``req``, before any remedy is tried."""
+    return Gap(
+        measure=finding.measure,
+        severity=finding.severity,
+        required=_required_for(req, finding.measure),
+        agreed=req.agreed(finding.measure),
+        element=finding.element,
+        elements=finding.elements,
+        evidence=finding.evidence,
+        options=(),
+    )
+
+
+def _remedied(
+    gap: Gap,
+    target: GapTarget,
+    remedies: Remedies,
+    *,
+    service_id: str,
+    reach: RecoveryReach | None,
+    most: int,
+) -> Gap:
+    """``gap`` with its proven options (at most ``most``), the cheapest closing set for a
+    critical or high gap no single option closes, and a plan of action if neither does."""
+    options, candidates = remedies.options(target, most)
+    own_closes = any(o.closes_gap for o in options)
+    if not own_closes:
+        # Nothing on its own elements closes it: every run made for the function's
+        # other gaps that moves this measure is a candidate too (a second site for
+        # the campus takes a rack's servers, and the rack, out of the SPOFs).
+        options, candidates = remedies.options(target, most, with_earlier_runs=True)
+    gap = replace(gap, options=tuple(_shown(o, reach, gap.measure) for o in options))
+    tried = 0
+    if not own_closes and gap.severity in SEARCHED_SEVERITIES:
+        combination, tried = remedies.cheapest_combination(target, candidates)
+        if combination is not None:
+            combination = _shown(combination, reach, gap.measure)
+        gap = replace(gap, combination=combination, combinations_tried=tried)
+    if gap.closable:
+        return gap
+    cut_short = gap.severity in SEARCHED_SEVERITIES and remedies.combination_budget <= 0
+    plan = plan_of_action(
+        measure_kind=gap.measure,
+        element=gap.element,
+        severity=gap.severity,
+        service_id=service_id,
+        best=options[0] if options else None,
+        search=SearchDone(options=len(candidates), combinations=tried, cut_short=cut_short),
+    )
+    return replace(gap, plan_of_action=plan)
 
 
 _Shown = TypeVar("_Shown", RemediationOption, Combination)
@@ -526,18 +334,3 @@ def _required_for(req: Requirements, kind: GapKind) -> float | None:
     if kind == "availability":
         return req.availability
     return None  # a single point of failure's requirement is "not a SPOF"
-
-
-__all__ = [
-    "MILESTONES",
-    "SEVERITY_ORDER",
-    "ActionPlanItem",
-    "Gap",
-    "GapReport",
-    "Milestone",
-    "Requirements",
-    "Severity",
-    "analyse_gaps",
-    "cheapest_closing",
-    "outage_of",
-]

@@ -28,16 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from analysis.engine.action_plans import ActionPlanItem
 from analysis.engine.figures import FunctionFigures, meets
-from analysis.engine.gaps import (
-    MEASURE_ORDER,
-    SEVERITY_ORDER,
-    ActionPlanItem,
-    Gap,
-    GapReport,
-    cheapest_closing,
-)
-from analysis.engine.remediation import RemedyPart
+from analysis.engine.gaps import MEASURE_ORDER, SEVERITY_ORDER, Gap, GapReport
+from analysis.engine.remediation import RemedyPart, cheapest_closing
 
 RemedyKind = Literal["option", "combination", "plan_of_action"]
 ROADMAP_SEVERITIES: Final = ("critical", "high")
