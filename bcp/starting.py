@@ -25,7 +25,7 @@ from bia import copying
 from bia.models import ImpactCategory, ImpactSettings
 from bia.services.questionnaires import template_create_default
 from bia.services.scales import impact_scales_ensure
-from inventory import services as inventory_services
+from inventory.services.techniques import technique_catalogue_copy, technique_catalogue_seed
 
 
 class Start(models.TextChoices):
@@ -115,7 +115,7 @@ def _defaults(*, plan: Plan, user: Any) -> SetUp:
 
     impact_settings = impact_scales_ensure(plan=plan, user=user)
     template_create_default(plan=plan, user=user)
-    techniques = inventory_services.technique_catalogue_seed(
+    techniques = technique_catalogue_seed(
         plan=plan, user=user, reason="Standard HA techniques added with the new plan"
     )
     return SetUp(
@@ -134,7 +134,7 @@ def _copy(*, source: Plan, plan: Plan, user: Any) -> SetUp:
         raise ValidationError({"copy_from": "A plan cannot copy its own settings."})
     categories = copying.impact_scales_copy(source=source, target=plan, user=user)
     questionnaires = copying.questionnaires_copy(source=source, target=plan, user=user)
-    techniques = inventory_services.technique_catalogue_copy(source=source, target=plan, user=user)
+    techniques = technique_catalogue_copy(source=source, target=plan, user=user)
     analysis = AnalysisSettings.objects.filter(plan=source).first()
     if analysis is not None:
         with change_context(user=user, reason=f"Analysis settings copied from “{source.name}”"):

@@ -31,7 +31,6 @@ from bcp.api_writes import (
 )
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
-from inventory import services
 from inventory.api_serializers import (
     ComponentSerializer,
     DependencyChangeSerializer,
@@ -42,6 +41,10 @@ from inventory.api_serializers import (
 )
 from inventory.fields import COMPONENT_FORM_FIELDS, GROUP_FIELDS, SITE_FIELDS
 from inventory.models import Component, Dependency, RedundancyGroup, Site
+from inventory.services.components import component_create, component_update
+from inventory.services.dependencies import dependency_create, dependency_update
+from inventory.services.groups import group_create, group_update
+from inventory.services.sites import site_create, site_update
 
 READ_PROBLEMS = problem_responses(401, 403, 404)
 CREATE_PROBLEMS = problem_responses(400, 401, 403, 404, 413, 415, 422)
@@ -157,7 +160,7 @@ class SiteCollectionView(Collection):
     serializer_class = SiteSerializer
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> Site:
-        return services.site_create(
+        return site_create(
             plan=request.plan,
             user=request.user,
             values=serializer.values(SITE_FIELDS),
@@ -175,7 +178,7 @@ class SiteView(Record):
     def update(
         self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
     ) -> Site:
-        return services.site_update(
+        return site_update(
             site=instance,
             user=request.user,
             expected_version=version.version,
@@ -194,7 +197,7 @@ class ComponentCollectionView(Collection):
     serializer_class = ComponentSerializer
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> Component:
-        return services.component_create(
+        return component_create(
             plan=request.plan,
             user=request.user,
             values=serializer.values(COMPONENT_FORM_FIELDS),
@@ -213,7 +216,7 @@ class ComponentView(Record):
     def update(
         self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
     ) -> Component:
-        return services.component_update(
+        return component_update(
             component=instance,
             user=request.user,
             expected_version=version.version,
@@ -233,7 +236,7 @@ class GroupCollectionView(Collection):
     serializer_class = GroupSerializer
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> RedundancyGroup:
-        return services.group_create(
+        return group_create(
             plan=request.plan,
             user=request.user,
             values=serializer.values(GROUP_FIELDS),
@@ -252,7 +255,7 @@ class GroupView(Record):
     def update(
         self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
     ) -> RedundancyGroup:
-        return services.group_update(
+        return group_update(
             group=instance,
             user=request.user,
             expected_version=version.version,
@@ -273,7 +276,7 @@ class DependencyCollectionView(Collection):
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> Dependency:
         data = serializer.validated_data
-        return services.dependency_create(
+        return dependency_create(
             function=data["function"],
             target=data["needs"],
             user=request.user,
@@ -312,7 +315,7 @@ class DependencyView(Record):
         data = change.validated_data
         version = expected_version(request, data.get("version"))
         saved = service_call(
-            lambda: services.dependency_update(
+            lambda: dependency_update(
                 dependency=dependency,
                 user=request.user,
                 expected_version=version.version,

@@ -27,7 +27,6 @@ from typing import Any
 
 from bcp.history import current_change_context
 from bcp.models import Plan
-from inventory import services
 from inventory.models import (
     Component,
     ComponentKind,
@@ -39,6 +38,11 @@ from inventory.models import (
     SiteKind,
     Technique,
 )
+from inventory.services.components import component_create
+from inventory.services.dependencies import dependency_create
+from inventory.services.groups import group_create
+from inventory.services.sites import site_create
+from inventory.services.techniques import technique_catalogue_seed
 
 REASON = "Demo inventory"
 
@@ -366,16 +370,14 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
 
     user = _actor(users)
     if not Technique.objects.filter(plan=plan).exists():
-        services.technique_catalogue_seed(plan=plan, user=user, reason=REASON)
+        technique_catalogue_seed(plan=plan, user=user, reason=REASON)
     techniques = {t.key: t for t in Technique.objects.filter(plan=plan)}
 
     sites = {s.name: s for s in Site.objects.filter(plan=plan)}
     for spec in SITES:
         if spec["name"] not in sites:
             values = {**spec, "parent": sites.get(spec["parent"]) if spec["parent"] else None}
-            sites[spec["name"]] = services.site_create(
-                plan=plan, user=user, values=values, reason=REASON
-            )
+            sites[spec["name"]] = site_create(plan=plan, user=user, values=values, reason=REASON)
 
     nodes: dict[str, Component | RedundancyGroup] = {
         c.name: c for c in Component.objects.filter(plan=plan)
@@ -387,7 +389,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
         values = {k: v for k, v in spec.items() if k != "runs_on"}
         values["site"] = sites[spec["site"]] if spec.get("site") else None
         values["technique"] = techniques.get(spec.get("technique") or "")
-        nodes[spec["name"]] = services.component_create(
+        nodes[spec["name"]] = component_create(
             plan=plan,
             user=user,
             values=values,
@@ -399,7 +401,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             continue
         values = {k: v for k, v in spec.items() if k != "members"}
         values["technique"] = techniques.get(spec["technique"])
-        nodes[spec["name"]] = services.group_create(
+        nodes[spec["name"]] = group_create(
             plan=plan,
             user=user,
             values=values,
@@ -421,9 +423,7 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             )
             if key in existing:
                 continue
-            services.dependency_create(
-                function=function, target=target, user=user, need=need, reason=REASON
-            )
+            dependency_create(function=function, target=target, user=user, need=need, reason=REASON)
             existing.add(key)
 
 

@@ -36,7 +36,7 @@ from inventory.people_models import (
     SupplierDependency,
     SupportHours,
 )
-from inventory.services import current_values, editable_values
+from inventory.services.common import current_values, editable_values
 
 PERSON_FIELDS = (
     "name",

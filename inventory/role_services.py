@@ -19,7 +19,7 @@ from bcp.history import change_context
 from bcp.models import Plan
 from inventory.people_models import NeedKind, Person, Role, RoleDependency, RoleHolder
 from inventory.people_services import User, check_need, check_needed_to, default_needed_to
-from inventory.services import current_values, editable_values
+from inventory.services.common import current_values, editable_values
 
 if TYPE_CHECKING:
     from bia.models import BusinessFunction

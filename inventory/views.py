@@ -22,7 +22,7 @@ from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
 from bcp.words import counted
 from bia.models import BusinessFunction
-from inventory import diagrams, selectors, services
+from inventory import diagrams, selectors
 from inventory.filters import ComponentFilter
 from inventory.forms import (
     ApplyTechniqueForm,
@@ -41,6 +41,11 @@ from inventory.models import (
     Site,
     Technique,
 )
+from inventory.services import components as component_services
+from inventory.services import dependencies as dependency_services
+from inventory.services import groups as group_services
+from inventory.services import sites as site_services
+from inventory.services import techniques as technique_services
 from inventory.topology import plan_topology
 
 PAGE_SIZE = 50
@@ -149,7 +154,7 @@ def component_create(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            component = services.component_create(
+            component = component_services.component_create(
                 plan=plan,
                 user=request.user,
                 values={f: data[f] for f in ComponentForm.Meta.fields},
@@ -197,7 +202,7 @@ def component_edit(request: PlanRequest, component_pk: int) -> HttpResponse:
     form = ComponentForm(request.POST or None, instance=component, plan=plan)
 
     def save(data: dict[str, Any]) -> Any:
-        return services.component_update(
+        return component_services.component_update(
             component=Component.objects.get(pk=component.pk),
             user=request.user,
             expected_version=data["version"],
@@ -215,7 +220,7 @@ def component_delete(request: PlanRequest, component_pk: int) -> HttpResponse:
     component = get_object_or_404(Component, pk=component_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove component")
     if request.method == "POST" and form.is_valid():
-        services.component_delete(component=component, user=request.user, **_reason(form))
+        component_services.component_delete(component=component, user=request.user, **_reason(form))
         messages.success(request, f"Component “{component}” removed.")
         return redirect("inventory_component_list", plan_pk=plan.pk)
     return _form_page(
@@ -233,7 +238,7 @@ def _apply_technique(request: PlanRequest, target: Component | RedundancyGroup) 
     if form.is_valid():
         technique = form.cleaned_data["technique"]
         try:
-            services.technique_apply(
+            technique_services.technique_apply(
                 technique=technique,
                 target=target,
                 user=request.user,
@@ -286,7 +291,7 @@ def site_create(request: PlanRequest) -> HttpResponse:
     form = SiteForm(request.POST or None, plan=plan, submit_label="Add site")
     if request.method == "POST" and form.is_valid():
         try:
-            site = services.site_create(
+            site = site_services.site_create(
                 plan=plan,
                 user=request.user,
                 values={f: form.cleaned_data[f] for f in SiteForm.Meta.fields},
@@ -325,7 +330,7 @@ def site_edit(request: PlanRequest, site_pk: int) -> HttpResponse:
     form = SiteForm(request.POST or None, instance=site, plan=plan)
 
     def save(data: dict[str, Any]) -> Any:
-        return services.site_update(
+        return site_services.site_update(
             site=Site.objects.get(pk=site.pk),
             user=request.user,
             expected_version=data["version"],
@@ -343,7 +348,7 @@ def site_delete(request: PlanRequest, site_pk: int) -> HttpResponse:
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove site")
     if request.method == "POST" and form.is_valid():
         try:
-            services.site_delete(site=site, user=request.user, **_reason(form))
+            site_services.site_delete(site=site, user=request.user, **_reason(form))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -392,7 +397,7 @@ def group_create(request: PlanRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            group = services.group_create(
+            group = group_services.group_create(
                 plan=plan,
                 user=request.user,
                 values={f: data[f] for f in GroupForm.Meta.fields},
@@ -440,7 +445,7 @@ def group_edit(request: PlanRequest, group_pk: int) -> HttpResponse:
     form = GroupForm(request.POST or None, instance=group, plan=plan)
 
     def save(data: dict[str, Any]) -> Any:
-        return services.group_update(
+        return group_services.group_update(
             group=RedundancyGroup.objects.get(pk=group.pk),
             user=request.user,
             expected_version=data["version"],
@@ -458,7 +463,7 @@ def group_delete(request: PlanRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove group")
     if request.method == "POST" and form.is_valid():
-        services.group_delete(group=group, user=request.user, **_reason(form))
+        group_services.group_delete(group=group, user=request.user, **_reason(form))
         messages.success(request, f"Group “{group}” removed; its members stay.")
         return redirect("inventory_group_list", plan_pk=plan.pk)
     return _form_page(request, form, title=f"Remove {group.name}?", back=group.get_absolute_url())
@@ -504,7 +509,7 @@ def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.dependency_create(
+            dependency_services.dependency_create(
                 function=function,
                 target=data["target"],
                 need=data["need"],
@@ -542,7 +547,7 @@ def dependency_edit(request: PlanRequest, dependency_pk: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Any:
-        return services.dependency_update(
+        return dependency_services.dependency_update(
             dependency=dependency,
             user=request.user,
             expected_version=data["version"],
@@ -576,7 +581,9 @@ def dependency_delete(request: PlanRequest, dependency_pk: int) -> HttpResponse:
     )
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove dependency")
     if request.method == "POST" and form.is_valid():
-        services.dependency_delete(dependency=dependency, user=request.user, **_reason(form))
+        dependency_services.dependency_delete(
+            dependency=dependency, user=request.user, **_reason(form)
+        )
         messages.success(request, "Dependency removed.")
         return redirect(back)
     return _form_page(request, form, title=f"Remove: {dependency}?", back=back)
@@ -598,7 +605,7 @@ def technique_list(request: PlanRequest) -> HttpResponse:
 @plan_required(Capability.EDIT)
 def technique_seed(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
-    added = services.technique_catalogue_seed(plan=plan, user=request.user)
+    added = technique_services.technique_catalogue_seed(plan=plan, user=request.user)
     messages.success(request, f"{counted(added, 'standard technique')} added to the catalogue.")
     return redirect("inventory_technique_list", plan_pk=plan.pk)
 
@@ -609,7 +616,7 @@ def technique_create(request: PlanRequest) -> HttpResponse:
     form = TechniqueForm(request.POST or None, plan=plan, submit_label="Add technique")
     if request.method == "POST" and form.is_valid():
         try:
-            services.technique_create(
+            technique_services.technique_create(
                 plan=plan,
                 user=request.user,
                 values={f: form.cleaned_data[f] for f in TechniqueForm.Meta.fields},
@@ -631,7 +638,7 @@ def technique_edit(request: PlanRequest, technique_pk: int) -> HttpResponse:
     back = reverse("inventory_technique_list", kwargs={"plan_pk": plan.pk})
 
     def save(data: dict[str, Any]) -> Any:
-        return services.technique_update(
+        return technique_services.technique_update(
             technique=Technique.objects.get(pk=technique.pk),
             user=request.user,
             expected_version=data["version"],
@@ -652,7 +659,7 @@ def technique_delete(request: PlanRequest, technique_pk: int) -> HttpResponse:
     back = reverse("inventory_technique_list", kwargs={"plan_pk": plan.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            services.technique_delete(
+            technique_services.technique_delete(
                 technique=technique, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:

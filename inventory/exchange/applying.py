@@ -38,7 +38,8 @@ from inventory.models import (
     Site,
     Technique,
 )
-from inventory.services import set_members, set_runs_on
+from inventory.services.components import set_runs_on
+from inventory.services.groups import set_members
 
 Node = Component | RedundancyGroup
 

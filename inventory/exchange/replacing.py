@@ -10,7 +10,7 @@ inventory: they are never removed here.
 Removal follows the pages' services: a removed component, group or person takes its
 links along (what runs on it, group memberships, deputies, the functions' needs of it),
 while a site still holding a component or a site the document keeps is refused, as
-:func:`inventory.services.site_delete` refuses it — each refusal names the site and what
+:func:`inventory.services.sites.site_delete` refuses it — each refusal names the site and what
 still stands on it.
 """
 

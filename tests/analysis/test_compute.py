@@ -174,7 +174,7 @@ def test_shared_component_inherits_the_strictest_objective_and_names_its_functio
 
 def test_inputs_hash_changes_when_the_inventory_changes(demo: dict[str, Any]) -> None:
     from inventory.models import Component
-    from inventory.services import component_update
+    from inventory.services.components import component_update
 
     plan = demo["plan"]
     before = inputs_hash(load_inputs(plan))
@@ -302,7 +302,7 @@ def test_the_hash_of_one_function_moves_when_its_own_part_changes(
     demo: dict[str, Any],
 ) -> None:
     from inventory.models import Component
-    from inventory.services import component_update
+    from inventory.services.components import component_update
 
     plan = demo["plan"]
     printing = printing_function(plan)

@@ -28,7 +28,7 @@ def test_dashboard_shows_the_san_among_ranked_spofs(demo: dict[str, Any]) -> Non
 
 def test_dashboard_says_stale_after_an_inventory_change(demo: dict[str, Any]) -> None:
     from inventory.models import Component
-    from inventory.services import component_update
+    from inventory.services.components import component_update
 
     plan = demo["plan"]
     san = Component.objects.get(plan=plan, name="Head office SAN")

@@ -16,8 +16,8 @@ from django.urls import reverse
 from bcp.concurrency import EditConflict, parse_version, save_if_current
 from bcp.history import change_context
 from bia.models import Answer, Workshop
-from inventory import services as inventory_services
 from inventory.models import Component
+from inventory.services.components import component_update
 from tests.bia.factories import bia_world
 from tests.conftest import PlanPeople, client_for
 from tests.inventory.factories import ComponentFactory
@@ -46,7 +46,7 @@ def test_the_service_refuses_an_edit_without_a_version(people: PlanPeople) -> No
 
 def _stale_component(people: PlanPeople) -> Component:
     san = ComponentFactory.create(plan=people.plan, name="SAN", owner="Infra")
-    return inventory_services.component_update(
+    return component_update(
         component=san, user=people.auditor, expected_version=san.version, values={"owner": "Theirs"}
     )
 

@@ -25,9 +25,9 @@ from bia.models import (
 from bia.services.functions import function_create
 from bia.services.questionnaires import template_revise
 from bia.services.scales import impact_category_update, impact_settings_update
-from inventory import services as inventory_services
 from inventory.fields import TECHNIQUE_FIELDS
 from inventory.models import Technique
+from inventory.services.techniques import technique_update
 from inventory.techniques import default_techniques
 from tests.conftest import PlanPeople, client_for
 from tests.factories import make_coordinator
@@ -115,7 +115,7 @@ def edited_source(people: PlanPeople) -> Plan:
         note="No need to ask who is affected",
     )
     technique = Technique.objects.get(plan=source, key="nlb-active-active")
-    inventory_services.technique_update(
+    technique_update(
         technique=technique,
         user=user,
         expected_version=technique.version,

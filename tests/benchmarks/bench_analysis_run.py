@@ -120,7 +120,7 @@ from inventory.models import (  # noqa: E402
     Site,
     SiteKind,
 )
-from inventory.services import technique_catalogue_seed  # noqa: E402
+from inventory.services.techniques import technique_catalogue_seed  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0

@@ -103,7 +103,7 @@ def open_review_task(plan: Any, manager: Any) -> int:
     """The manager lowers the head office network's availability; the check that follows
     asks the owners of the functions it moved to review them. Returns one task's id."""
     from inventory.models import Component
-    from inventory.services import component_update
+    from inventory.services.components import component_update
     from review.models import ReviewTask
 
     review_figures(plan, manager)  # the figures as the demo left them: the baseline

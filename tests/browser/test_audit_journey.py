@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bcp.demo import DEMO_PASSWORD, demo_load
-from inventory import services as inventory_services
 from inventory.models import Component
+from inventory.services.components import component_update
 from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def test_auditor_reviews_history_and_sees_a_managers_rollback(
     component = Component.objects.filter(plan=plan).order_by("name").first()
     assert component is not None
     original_owner = component.owner
-    inventory_services.component_update(
+    component_update(
         component=component,
         user=manager,
         expected_version=component.version,

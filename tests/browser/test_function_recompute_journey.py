@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from analysis.models import AnalysisRun
 from bcp.demo import DEMO_PASSWORD, demo_load
-from inventory import services as inventory_services
 from inventory.models import Component
+from inventory.services.components import component_update
 from tests.analysis.conftest import printing_function
 from tests.helpers import browser_sign_in
 
@@ -33,7 +33,7 @@ def test_a_recomputed_function_shows_its_new_figures_without_a_reload(
 
     # The inventory changes underneath: the print database's availability drops.
     database = Component.objects.get(plan=plan, name="Print database")
-    inventory_services.component_update(
+    component_update(
         component=database,
         user=manager,
         expected_version=database.version,

@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from bcp.models import Job
 from bia.services.functions import function_create
-from inventory.services import component_create, dependency_create
+from inventory.services.components import component_create
+from inventory.services.dependencies import dependency_create
 from notifications.models import Notification
 from review.models import FunctionFigures, ReviewTask
 from review.services import REVIEW_CHECK_KIND

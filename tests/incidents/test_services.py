@@ -301,7 +301,7 @@ def test_every_record_and_step_change_is_chained_with_who_did_it(estate: Estate)
 def test_a_failed_element_removed_from_the_inventory_is_left_out_and_named(
     estate: Estate,
 ) -> None:
-    from inventory.services import component_delete
+    from inventory.services.components import component_delete
 
     incident = declare(estate, estate.san, estate.lb_1)
     component_delete(component=estate.lb_1, user=estate.people.manager, reason="Scrapped")

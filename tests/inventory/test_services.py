@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 
 from bcp.concurrency import EditConflict
 from bcp.history import UntrackedWriteError
-from inventory import services
 from inventory.models import Component, GroupMember, RunsOn, Site, Technique
+from inventory.services.components import component_create, component_update
+from inventory.services.groups import group_create, group_update
+from inventory.services.sites import site_delete, site_update
+from inventory.services.techniques import technique_apply, technique_catalogue_seed
 from tests.conftest import PlanPeople
 from tests.inventory.factories import (
     ComponentFactory,
@@ -30,7 +33,7 @@ def _values(**extra: object) -> dict[str, object]:
 
 
 def test_component_create_records_user_and_reason(people: PlanPeople) -> None:
-    component = services.component_create(
+    component = component_create(
         plan=people.plan, user=people.manager, values=_values(), reason="New print server"
     )
     record = component.history.latest()
@@ -40,7 +43,7 @@ def test_component_create_records_user_and_reason(people: PlanPeople) -> None:
 
 def test_availability_above_100_is_refused_in_percent_words(people: PlanPeople) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.component_create(
+        component_create(
             plan=people.plan, user=people.manager, values=_values(availability_percent=100.5)
         )
     assert excinfo.value.message_dict["availability_percent"] == [
@@ -50,7 +53,7 @@ def test_availability_above_100_is_refused_in_percent_words(people: PlanPeople) 
 
 def test_negative_availability_is_refused(people: PlanPeople) -> None:
     with pytest.raises(ValidationError, match="between 0 and 100"):
-        services.component_create(
+        component_create(
             plan=people.plan, user=people.manager, values=_values(availability_percent=-1)
         )
 
@@ -58,27 +61,27 @@ def test_negative_availability_is_refused(people: PlanPeople) -> None:
 def test_mttr_of_zero_is_refused(people: PlanPeople) -> None:
     values = _values(availability_percent=None, mtbf_hours=4380.0, mttr_hours=0.0)
     with pytest.raises(ValidationError) as excinfo:
-        services.component_create(plan=people.plan, user=people.manager, values=values)
+        component_create(plan=people.plan, user=people.manager, values=values)
     assert excinfo.value.message_dict["mttr_hours"] == ["MTTR must be greater than 0; got 0."]
 
 
 def test_a_component_needs_an_availability_or_mtbf_and_mttr(people: PlanPeople) -> None:
     with pytest.raises(ValidationError, match="Give an availability"):
-        services.component_create(
+        component_create(
             plan=people.plan, user=people.manager, values=_values(availability_percent=None)
         )
 
 
 def test_mtbf_and_mttr_are_enough_without_a_percentage(people: PlanPeople) -> None:
     values = _values(availability_percent=None, mtbf_hours=4380.0, mttr_hours=8.0)
-    component = services.component_create(plan=people.plan, user=people.manager, values=values)
+    component = component_create(plan=people.plan, user=people.manager, values=values)
     assert component.mtbf_hours == 4380.0
 
 
 def test_a_component_cannot_run_on_itself(people: PlanPeople) -> None:
     server = ComponentFactory.create(plan=people.plan, name="App server")
     with pytest.raises(ValidationError) as excinfo:
-        services.component_update(
+        component_update(
             component=server,
             user=people.manager,
             expected_version=server.version,
@@ -95,7 +98,7 @@ def test_a_dependency_cycle_is_refused_and_named(people: PlanPeople) -> None:
     RunsOnFactory.create(component=app, on_component=vm)
     RunsOnFactory.create(component=vm, on_component=san)
     with pytest.raises(ValidationError) as excinfo:
-        services.component_update(
+        component_update(
             component=san,
             user=people.manager,
             expected_version=san.version,
@@ -113,7 +116,7 @@ def test_a_cycle_through_a_group_is_named_too(people: PlanPeople) -> None:
     pool = GroupFactory.create(plan=people.plan, name="Host pool")
     GroupMemberFactory.create(group=pool, component=host)
     with pytest.raises(ValidationError, match="Host → Host pool → Host"):
-        services.component_update(
+        component_update(
             component=host,
             user=people.manager,
             expected_version=host.version,
@@ -126,7 +129,7 @@ def test_group_needing_more_members_than_it_has_is_refused(people: PlanPeople) -
     a = ComponentFactory.create(plan=people.plan)
     b = ComponentFactory.create(plan=people.plan)
     with pytest.raises(ValidationError) as excinfo:
-        services.group_create(
+        group_create(
             plan=people.plan,
             user=people.manager,
             values={"name": "MFD pool", "mode": "active_active", "k": 3},
@@ -141,7 +144,7 @@ def test_active_passive_group_must_need_one_member(people: PlanPeople) -> None:
     a = ComponentFactory.create(plan=people.plan)
     b = ComponentFactory.create(plan=people.plan)
     with pytest.raises(ValidationError, match="k must be 1"):
-        services.group_create(
+        group_create(
             plan=people.plan,
             user=people.manager,
             values={"name": "Pair", "mode": "active_passive", "k": 2},
@@ -151,13 +154,13 @@ def test_active_passive_group_must_need_one_member(people: PlanPeople) -> None:
 
 def test_groups_nest_and_keep_member_order(people: PlanPeople) -> None:
     a, b, c = (ComponentFactory.create(plan=people.plan) for _ in range(3))
-    inner = services.group_create(
+    inner = group_create(
         plan=people.plan,
         user=people.manager,
         values={"name": "Inner", "mode": "active_active", "k": 1},
         members=[b, c],
     )
-    outer = services.group_create(
+    outer = group_create(
         plan=people.plan,
         user=people.manager,
         values={"name": "Outer", "mode": "active_passive", "k": 1, "failover_seconds": 60.0},
@@ -173,7 +176,7 @@ def test_a_group_cannot_contain_a_group_that_contains_it(people: PlanPeople) -> 
     GroupMemberFactory.create(group=outer, member_group=inner)
     GroupMemberFactory.create(group=inner, component=a)
     with pytest.raises(ValidationError, match="Inner → Outer → Inner"):
-        services.group_update(
+        group_update(
             group=inner,
             user=people.manager,
             expected_version=inner.version,
@@ -185,7 +188,7 @@ def test_a_group_cannot_contain_a_group_that_contains_it(people: PlanPeople) -> 
 def test_component_and_group_names_cannot_clash(people: PlanPeople) -> None:
     GroupFactory.create(plan=people.plan, name="Print providers")
     with pytest.raises(ValidationError, match="redundancy group named “Print providers”"):
-        services.component_create(
+        component_create(
             plan=people.plan, user=people.manager, values=_values(name="Print providers")
         )
 
@@ -194,7 +197,7 @@ def test_sites_cannot_contain_each_other(people: PlanPeople) -> None:
     building = SiteFactory.create(plan=people.plan, name="Building")
     room = SiteFactory.create(plan=people.plan, name="Room", parent=building)
     with pytest.raises(ValidationError, match="Building → Room → Building"):
-        services.site_update(
+        site_update(
             site=building,
             user=people.manager,
             expected_version=building.version,
@@ -206,18 +209,18 @@ def test_a_site_that_still_holds_components_is_not_removed(people: PlanPeople) -
     site = SiteFactory.create(plan=people.plan, name="Rack A1")
     ComponentFactory.create(plan=people.plan, name="SAN", site=site)
     with pytest.raises(ValidationError, match="still holds SAN"):
-        services.site_delete(site=site, user=people.manager)
+        site_delete(site=site, user=people.manager)
     assert Site.objects.filter(pk=site.pk).exists()
 
 
 def test_stale_component_edit_is_refused(people: PlanPeople) -> None:
     server = ComponentFactory.create(plan=people.plan, owner="Infra")
     start = server.version
-    services.component_update(
+    component_update(
         component=server, user=people.manager, expected_version=start, values={"owner": "Ops"}
     )
     with pytest.raises(EditConflict):
-        services.component_update(
+        component_update(
             component=server, user=people.manager, expected_version=start, values={"owner": "Me"}
         )
     assert Component.objects.get(pk=server.pk).owner == "Ops"
@@ -232,7 +235,7 @@ def test_applying_a_technique_prefills_recovery_capability(people: PlanPeople) -
         replication_lag_seconds=60.0,
     )
     database = ComponentFactory.create(plan=people.plan, kind="database")
-    updated = services.technique_apply(
+    updated = technique_apply(
         technique=technique, target=database, user=people.manager, expected_version=database.version
     )
     assert isinstance(updated, Component)
@@ -251,15 +254,15 @@ def test_applying_an_active_passive_technique_turns_a_group_into_a_pair(people: 
     )
     group = GroupFactory.create(plan=people.plan, mode="active_active", k=1)
     GroupMemberFactory.create(group=group, component=ComponentFactory.create(plan=people.plan))
-    updated = services.technique_apply(
+    updated = technique_apply(
         technique=technique, target=group, user=people.manager, expected_version=group.version
     )
     assert (updated.mode, updated.failover_seconds) == ("active_passive", 120.0)  # type: ignore[union-attr]
 
 
 def test_catalogue_seed_adds_the_whitepaper_techniques_once(people: PlanPeople) -> None:
-    added = services.technique_catalogue_seed(plan=people.plan, user=people.manager)
-    again = services.technique_catalogue_seed(plan=people.plan, user=people.manager)
+    added = technique_catalogue_seed(plan=people.plan, user=people.manager)
+    again = technique_catalogue_seed(plan=people.plan, user=people.manager)
     keys = set(Technique.objects.filter(plan=people.plan).values_list("key", flat=True))
     assert added == len(keys) and again == 0
     assert {"find-me-pool", "site-server", "log-shipping", "hot-site", "cold-site"} <= keys

@@ -252,11 +252,11 @@ def test_editing_runs_on_into_a_cycle_shows_the_loop_on_the_field(
 def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(
     people: PlanPeople, manager_client: Any
 ) -> None:
-    from inventory import services
+    from inventory.services.components import component_update
 
     san = ComponentFactory.create(plan=people.plan, name="SAN", owner="Infra")
     stale = _component_form(san, owner="Mine")
-    services.component_update(
+    component_update(
         component=san, user=people.auditor, expected_version=san.version, values={"owner": "Theirs"}
     )
     response = manager_client.post(

@@ -12,7 +12,8 @@ from bcp.models import Job, Plan
 from bia.models import BusinessFunction
 from bia.services.functions import function_create
 from inventory.models import Component
-from inventory.services import component_create, component_update, dependency_create
+from inventory.services.components import component_create, component_update
+from inventory.services.dependencies import dependency_create
 from review.services import REVIEW_CHECK_KIND, review_check_execute, review_check_request
 from tests.conftest import PlanPeople
 

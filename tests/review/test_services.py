@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from audit.models import ChainEntry
 from bcp.models import Job
 from bia.services.functions import function_create
-from inventory.services import component_create
+from inventory.services.components import component_create
 from review.models import ReviewTask
 from review.services import REVIEW_CHECK_KIND, review_checks_suppressed, review_task_confirm
 from tests.review.conftest import SanPlan, run_check, set_san

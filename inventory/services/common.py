@@ -1,0 +1,94 @@
+"""What every inventory write shares: the editable values, names and link checks.
+
+Validation happens before anything is saved and speaks in names: a cycle is spelled
+out as "App server 1 → SAN → App server 1", never as ids. People, supplier and role
+services take their values through :func:`editable_values` and :func:`current_values`
+too, so every record kind refuses an unknown field the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from bcp.models import Plan
+from inventory import graph as g
+from inventory.models import Component, RedundancyGroup
+from review.services import review_check_request
+
+Node = Component | RedundancyGroup
+
+RecordValues = Mapping[str, object]
+"""A record's values by field name; the names are those of ``inventory.fields``
+(``SITE_FIELDS``, ``COMPONENT_FIELDS``, ...), which :func:`editable_values` enforces."""
+
+
+def editable_values(values: RecordValues, allowed: Sequence[str]) -> dict[str, object]:
+    """A copy of ``values``, refused (ValueError) when it names a field not in ``allowed``."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    return dict(values)
+
+
+def current_values(instance: models.Model, fields: Sequence[str]) -> dict[str, object]:
+    """The instance's present value of each of ``fields``."""
+    return {name: getattr(instance, name) for name in fields}
+
+
+def text(values: RecordValues, field: str) -> str:
+    """``values[field]`` without surrounding blanks; "" when missing or not text."""
+    value = values.get(field, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def strip_name(values: dict[str, object]) -> None:
+    """Store the name as people meant it: without surrounding blanks (only when given)."""
+    if "name" in values:
+        values["name"] = text(values, "name")
+
+
+def inputs_changed(plan: Plan, user: User) -> None:
+    """The analysis inputs of ``plan`` changed: check which functions' figures moved."""
+    review_check_request(plan=plan, user=user)
+
+
+def node_key(node: Node) -> str:
+    return g.component_key(node.pk) if isinstance(node, Component) else g.group_key(node.pk)
+
+
+def name_taken(plan: Plan, name: str, *, exclude: Node | None = None) -> str | None:
+    """Components and groups share names, so a reference by name is never ambiguous."""
+    components = Component.objects.filter(plan=plan, name=name)
+    groups = RedundancyGroup.objects.filter(plan=plan, name=name)
+    if isinstance(exclude, Component):
+        components = components.exclude(pk=exclude.pk)
+    if isinstance(exclude, RedundancyGroup):
+        groups = groups.exclude(pk=exclude.pk)
+    if components.exists():
+        return f"A component named “{name}” already exists in this plan."
+    if groups.exists():
+        return f"A redundancy group named “{name}” already exists in this plan."
+    return None
+
+
+def check_targets(plan: Plan, targets: Sequence[Node], field: str) -> None:
+    for target in targets:
+        if target.plan_id != plan.pk:
+            raise ValidationError({field: f"“{target}” belongs to another plan."})
+
+
+def check_no_cycle(plan: Plan, key: str, new_edges: list[str], field: str) -> None:
+    plan_graph = g.load_plan_graph(plan)
+    plan_graph.edges[key] = new_edges
+    cycle = g.find_cycle(plan_graph.edges, start=key)
+    if cycle:
+        raise ValidationError(
+            {
+                field: "This would make a dependency cycle: "
+                + g.describe_cycle(cycle, plan_graph.names)
+            }
+        )

@@ -1,0 +1,131 @@
+"""Writes to a plan's components and what each runs on."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bcp.models import Plan
+from inventory import graph as g
+from inventory.fields import COMPONENT_FIELDS
+from inventory.models import Component, RunsOn, Site
+from inventory.services.common import (
+    Node,
+    RecordValues,
+    check_no_cycle,
+    check_targets,
+    current_values,
+    editable_values,
+    inputs_changed,
+    name_taken,
+    node_key,
+    strip_name,
+    text,
+)
+from inventory.validation import component_value_errors
+
+
+def _check_runs_on(plan: Plan, component: Component | None, runs_on: Sequence[Node]) -> None:
+    check_targets(plan, runs_on, "runs_on")
+    if component is None:
+        return
+    if any(isinstance(t, Component) and t.pk == component.pk for t in runs_on):
+        raise ValidationError({"runs_on": f"“{component}” cannot run on itself."})
+    check_no_cycle(plan, g.component_key(component.pk), [node_key(t) for t in runs_on], "runs_on")
+
+
+def _check_component(
+    plan: Plan, values: RecordValues, component: Component | None, runs_on: Sequence[Node] | None
+) -> None:
+    errors = component_value_errors(values)
+    name = text(values, "name")
+    if not name:
+        errors["name"] = "Give the component a name."
+    else:
+        taken = name_taken(plan, name, exclude=component)
+        if taken:
+            errors["name"] = taken
+    site = values.get("site")
+    if isinstance(site, Site) and site.plan_id != plan.pk:
+        errors["site"] = "That site belongs to another plan."
+    if errors:
+        raise ValidationError(errors)
+    if runs_on is not None:
+        _check_runs_on(plan, component, runs_on)
+
+
+def set_runs_on(component: Component, runs_on: Sequence[Node]) -> None:
+    wanted = {node_key(t): t for t in runs_on}
+    for link in list(component.runs_on_links.all()):
+        key = g.component_key(link.on_component_id) if link.on_component_id else None
+        key = key or g.group_key(link.on_group_id or 0)
+        if key in wanted:
+            del wanted[key]
+        else:
+            link.delete()
+    for target in wanted.values():
+        if isinstance(target, Component):
+            RunsOn.objects.create(component=component, on_component=target)
+        else:
+            RunsOn.objects.create(component=component, on_group=target)
+
+
+@transaction.atomic
+def component_create(
+    *,
+    plan: Plan,
+    user: User,
+    values: RecordValues,
+    runs_on: Sequence[Node] = (),
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Component:
+    clean = editable_values(values, COMPONENT_FIELDS)
+    clean["name"] = text(clean, "name")
+    _check_component(plan, clean, None, runs_on)
+    with change_context(user=user, reason=reason or "Component added", ticket=ticket, batch=batch):
+        component = Component.objects.create(plan=plan, **clean)
+        set_runs_on(component, runs_on)
+    inputs_changed(plan, user)
+    return component
+
+
+@transaction.atomic
+def component_update(
+    *,
+    component: Component,
+    user: User,
+    expected_version: int | None,
+    values: RecordValues,
+    runs_on: Sequence[Node] | None = None,
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Component:
+    clean = editable_values(values, COMPONENT_FIELDS)
+    strip_name(clean)
+    merged = {**current_values(component, COMPONENT_FIELDS), **clean}
+    _check_component(component.plan, merged, component, runs_on)
+    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+        updated = save_if_current(component, expected_version=expected_version, changes=clean)
+        assert isinstance(updated, Component)
+        if runs_on is not None:
+            set_runs_on(updated, runs_on)
+    inputs_changed(updated.plan, user)
+    return updated
+
+
+@transaction.atomic
+def component_delete(
+    *, component: Component, user: User, reason: str = "", ticket: str = ""
+) -> None:
+    with change_context(user=user, reason=reason or "Component removed", ticket=ticket):
+        component.delete()
+    inputs_changed(component.plan, user)

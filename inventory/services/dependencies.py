@@ -1,0 +1,85 @@
+"""Writes to what a plan's business functions depend on (components or groups)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+from bia.models import BusinessFunction
+from inventory.models import Component, Dependency, Need, RedundancyGroup
+from inventory.services.common import Node, inputs_changed
+
+
+def _check_need(need: str) -> None:
+    if need not in Need.values:
+        raise ValidationError({"need": "Need is full or degraded."})
+
+
+@transaction.atomic
+def dependency_create(
+    *,
+    function: BusinessFunction,
+    target: Node,
+    user: User,
+    need: str = Need.FULL,
+    notes: str = "",
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Dependency:
+    if target.plan_id != function.plan_id:
+        raise ValidationError({"target": f"“{target}” belongs to another plan."})
+    _check_need(need)
+    existing = Dependency.objects.filter(function=function)
+    if isinstance(target, Component):
+        existing = existing.filter(component=target)
+    else:
+        existing = existing.filter(group=target)
+    if existing.exists():
+        raise ValidationError({"target": f"“{function}” already depends on “{target}”."})
+    inputs_changed(function.plan, user)
+    with change_context(user=user, reason=reason or "Dependency added", ticket=ticket, batch=batch):
+        return Dependency.objects.create(
+            plan_id=function.plan_id,
+            function=function,
+            component=target if isinstance(target, Component) else None,
+            group=target if isinstance(target, RedundancyGroup) else None,
+            need=need,
+            notes=notes,
+        )
+
+
+@transaction.atomic
+def dependency_update(
+    *,
+    dependency: Dependency,
+    user: User,
+    expected_version: int | None,
+    need: str,
+    notes: str = "",
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> Dependency:
+    _check_need(need)
+    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+        updated = save_if_current(
+            dependency, expected_version=expected_version, changes={"need": need, "notes": notes}
+        )
+    assert isinstance(updated, Dependency)
+    inputs_changed(updated.plan, user)
+    return updated
+
+
+@transaction.atomic
+def dependency_delete(
+    *, dependency: Dependency, user: User, reason: str = "", ticket: str = ""
+) -> None:
+    with change_context(user=user, reason=reason or "Dependency removed", ticket=ticket):
+        dependency.delete()
+    inputs_changed(dependency.plan, user)

@@ -1,0 +1,135 @@
+"""Writes to a plan's redundancy groups and their ordered members."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bcp.concurrency import save_if_current, save_locked
+from bcp.history import change_context
+from bcp.models import Plan
+from inventory import graph as g
+from inventory.fields import GROUP_FIELDS
+from inventory.models import Component, GroupMember, RedundancyGroup
+from inventory.services.common import (
+    Node,
+    RecordValues,
+    check_no_cycle,
+    check_targets,
+    current_values,
+    editable_values,
+    inputs_changed,
+    name_taken,
+    node_key,
+    strip_name,
+    text,
+)
+from inventory.validation import group_value_errors
+
+
+def _check_group(
+    plan: Plan, values: RecordValues, group: RedundancyGroup | None, members: Sequence[Node]
+) -> None:
+    errors = group_value_errors(values, len(members))
+    name = text(values, "name")
+    if not name:
+        errors["name"] = "Give the group a name."
+    else:
+        taken = name_taken(plan, name, exclude=group)
+        if taken:
+            errors["name"] = taken
+    if errors:
+        raise ValidationError(errors)
+    check_targets(plan, members, "members")
+    if group is not None:
+        if any(isinstance(m, RedundancyGroup) and m.pk == group.pk for m in members):
+            raise ValidationError({"members": f"“{group}” cannot be a member of itself."})
+        check_no_cycle(plan, g.group_key(group.pk), [node_key(m) for m in members], "members")
+
+
+def set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
+    existing: dict[str, GroupMember] = {}
+    for member in list(group.members.all()):
+        key = (
+            g.component_key(member.component_id)
+            if member.component_id
+            else g.group_key(member.member_group_id or 0)
+        )
+        existing[key] = member
+    wanted = [node_key(m) for m in members]
+    for key, member in existing.items():
+        if key not in wanted:
+            member.delete()
+    for position, target in enumerate(members):
+        key = node_key(target)
+        if key in existing:
+            if existing[key].position != position:
+                save_locked(existing[key], changes={"position": position})
+        elif isinstance(target, Component):
+            GroupMember.objects.create(group=group, component=target, position=position)
+        else:
+            GroupMember.objects.create(group=group, member_group=target, position=position)
+
+
+@transaction.atomic
+def group_create(
+    *,
+    plan: Plan,
+    user: User,
+    values: RecordValues,
+    members: Sequence[Node],
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> RedundancyGroup:
+    clean = editable_values(values, GROUP_FIELDS)
+    clean["name"] = text(clean, "name")
+    _check_group(plan, clean, None, members)
+    with change_context(
+        user=user, reason=reason or "Redundancy group added", ticket=ticket, batch=batch
+    ):
+        group = RedundancyGroup.objects.create(plan=plan, **clean)
+        set_members(group, members)
+    inputs_changed(plan, user)
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *,
+    group: RedundancyGroup,
+    user: User,
+    expected_version: int | None,
+    values: RecordValues,
+    members: Sequence[Node] | None = None,
+    reason: str = "",
+    ticket: str = "",
+    batch: uuid.UUID | None = None,
+) -> RedundancyGroup:
+    clean = editable_values(values, GROUP_FIELDS)
+    strip_name(clean)
+    current_members = [m.target for m in group.members.select_related("component", "member_group")]
+    _check_group(
+        group.plan,
+        {**current_values(group, GROUP_FIELDS), **clean},
+        group,
+        current_members if members is None else members,
+    )
+    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+        updated = save_if_current(group, expected_version=expected_version, changes=clean)
+        assert isinstance(updated, RedundancyGroup)
+        if members is not None:
+            set_members(updated, members)
+    inputs_changed(updated.plan, user)
+    return updated
+
+
+@transaction.atomic
+def group_delete(*, group: RedundancyGroup, user: User, reason: str = "", ticket: str = "") -> None:
+    with change_context(user=user, reason=reason or "Redundancy group removed", ticket=ticket):
+        group.delete()
+    inputs_changed(group.plan, user)
