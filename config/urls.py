@@ -10,7 +10,7 @@ from accounts import oidc
 from accounts.views import SignInView
 from bcp import views
 from bcp.api import ApiSchemaView, api_docs
-from incidents import views as incident_views
+from incidents.views.call_tree import acknowledge as incident_acknowledge
 
 plan_patterns: list[URLPattern | URLResolver] = [
     path("", views.plan_detail, name="plan_detail"),
@@ -79,7 +79,7 @@ urlpatterns = [
     path("plans/<int:plan_pk>/", include(plan_patterns)),
     path("staff/users/", views.user_list, name="user_list"),
     # The acknowledge link of a call-tree email: no sign-in, the signed token says who.
-    path("acknowledge/<str:token>/", incident_views.acknowledge, name="incident_acknowledge"),
+    path("acknowledge/<str:token>/", incident_acknowledge, name="incident_acknowledge"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.

@@ -26,7 +26,7 @@ from bcp.api import PlanCapabilityPermission, problem_response
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
 from bcp.permissions import Capability as Cap
-from incidents import selectors, services
+from incidents import selectors
 from incidents.impact import (
     MAX_FAILED,
     MAX_NAME_LENGTH,
@@ -37,6 +37,7 @@ from incidents.impact import (
     resolve_names,
 )
 from incidents.models import Incident, Kind
+from incidents.services.declaring import declaration_check, incident_declare
 
 PROBLEM_BASE = "/api/problems/"
 
@@ -345,7 +346,7 @@ class IncidentListView(APIView):
         except UnknownElements as error:
             return _unknown_problem(error)
         try:
-            declaration = services.declaration_check(
+            declaration = declaration_check(
                 plan=request.plan,
                 kind=data["kind"],
                 title=data["title"],
@@ -355,7 +356,7 @@ class IncidentListView(APIView):
             )
         except ValidationError as exc:
             return _invalid(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-        incident = services.incident_declare(declaration=declaration, user=request.user)
+        incident = incident_declare(declaration=declaration, user=request.user)
         payload = {
             **incident_data(incident),
             "impact": _impact_data(declaration.impact)["functions"],

@@ -8,9 +8,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents and exercises"
 
     def ready(self) -> None:
+        # Models can be imported only once the app registry is ready, after this module.
         from bcp.rules import register_write_rule
         from incidents import models
-        from incidents.services import closed_incident_write_rule
+        from incidents.services.rules import closed_incident_write_rule
 
         for model in (
             models.Incident,

@@ -20,8 +20,12 @@ from typing import Any
 from django.utils import timezone
 
 from bcp.models import Plan
-from incidents import services
 from incidents.models import Incident, IncidentStep, Kind, Scenario
+from incidents.services.closing import action_add, incident_close
+from incidents.services.declaring import declaration_check, incident_declare
+from incidents.services.recovery import element_recover, function_restore, log_add
+from incidents.services.scenarios import scenario_create
+from incidents.services.steps import step_complete, step_start
 from inventory.graph import component_key, site_key
 from inventory.models import Component, Site
 
@@ -57,9 +61,7 @@ def _scenarios(plan: Plan, user: Any) -> None:
         key = _element_key(plan, kind, name=element)
         if key is None:
             continue
-        services.scenario_create(
-            plan=plan, user=user, name=name, description=description, failed_keys=[key]
-        )
+        scenario_create(plan=plan, user=user, name=name, description=description, failed_keys=[key])
 
 
 def _exercise(plan: Plan, users: dict[str, Any]) -> None:
@@ -71,15 +73,15 @@ def _exercise(plan: Plan, users: dict[str, Any]) -> None:
     manager, stakeholder = users["manager"], users["stakeholder"]
     day = timezone.localdate() - dt.timedelta(days=42)
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(7, 0)))
-    declaration = services.declaration_check(
+    declaration = declaration_check(
         plan=plan,
         kind=Kind.EXERCISE,
         title=EXERCISE_TITLE,
         started_at=start,
         failed_keys=[key],
     )
-    incident = services.incident_declare(declaration=declaration, user=manager)
-    services.log_add(
+    incident = incident_declare(declaration=declaration, user=manager)
+    log_add(
         incident=incident,
         user=manager,
         kind="decision",
@@ -93,21 +95,19 @@ def _exercise(plan: Plan, users: dict[str, Any]) -> None:
         worker = stakeholder if entry.function.owner_id == stakeholder.pk else manager
         steps = list(IncidentStep.objects.filter(incident_function=entry).order_by("position"))
         for step, (begin, end) in zip(steps, timings, strict=False):
-            services.step_start(step=step, user=worker, now=start + dt.timedelta(minutes=begin))
-            services.step_complete(step=step, user=worker, now=start + dt.timedelta(minutes=end))
+            step_start(step=step, user=worker, now=start + dt.timedelta(minutes=begin))
+            step_complete(step=step, user=worker, now=start + dt.timedelta(minutes=end))
     for element in incident.elements.all():
-        services.element_recover(
-            element=element, user=manager, now=start + dt.timedelta(minutes=55)
-        )
+        element_recover(element=element, user=manager, now=start + dt.timedelta(minutes=55))
     for entry in incident.functions.all():
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=manager,
             restored_at=start + dt.timedelta(minutes=55),
             data_lost_minutes=0.0,
             now=start + dt.timedelta(minutes=56),
         )
-    services.action_add(
+    action_add(
         incident=incident,
         user=manager,
         description="Page the on-call engineer when a print provider leaves the pool.",
@@ -115,7 +115,7 @@ def _exercise(plan: Plan, users: dict[str, Any]) -> None:
         due_on=day + dt.timedelta(days=30),
     )
     incident = Incident.objects.get(pk=incident.pk)
-    services.incident_close(
+    incident_close(
         incident=incident,
         user=manager,
         expected_version=incident.version,

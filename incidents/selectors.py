@@ -16,6 +16,7 @@ from bcp.models import Plan
 from bcp.permissions import Capability
 from incidents.models import (
     AfterActionReport,
+    ExerciseSchedule,
     FollowUpAction,
     Incident,
     IncidentElement,
@@ -25,6 +26,7 @@ from incidents.models import (
     Notification,
     Scenario,
 )
+from incidents.services.rules import can_work_function
 
 # Amber once this share of the RTO (of the MTPD when there is no RTO) has passed; red at the
 # RTO; "past MTPD" beyond it.
@@ -167,8 +169,6 @@ def incident_view(
     now: dt.datetime | None = None,
 ) -> IncidentView:
     """Everything the live page shows, in a fixed number of queries."""
-    from incidents.services import can_work_function
-
     now = now or timezone.now()
     entries = list(
         IncidentFunction.objects.filter(incident=incident)
@@ -337,8 +337,6 @@ def timeline(view: IncidentView) -> list[TimelineEvent]:
 def overdue_exercise_counts(plan_ids: list[int], *, today: dt.date) -> dict[int, int]:
     """Per plan, how many functions' recovery exercises are overdue (their schedule's next
     due date has passed); one query."""
-    from incidents.models import ExerciseSchedule
-
     counts = dict.fromkeys(plan_ids, 0)
     rows = (
         ExerciseSchedule.objects.filter(plan_id__in=plan_ids, next_due__lt=today)

@@ -2,66 +2,57 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from incidents import views
+from incidents.views import after_action, call_tree, closing, incident, scenarios, steps
+
+INCIDENT = "<int:incident_pk>"
+STEP = f"{INCIDENT}/steps/<int:step_pk>"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.incident_list, name="incident_list"),
-    path("declare/", views.incident_declare, name="incident_declare"),
-    path("scenarios/", views.scenario_list, name="incident_scenarios"),
-    path("scenarios/add/", views.scenario_create, name="scenario_create"),
-    path("scenarios/<int:scenario_pk>/delete/", views.scenario_delete, name="scenario_delete"),
-    path("exercises/", views.exercise_schedule, name="exercise_schedule"),
-    path("exercises/<int:function_pk>/", views.schedule_edit, name="schedule_edit"),
-    path("<int:incident_pk>/", views.incident_detail, name="incident_detail"),
-    path("<int:incident_pk>/live/", views.incident_live, name="incident_live"),
-    path("<int:incident_pk>/edit/", views.incident_edit, name="incident_edit"),
-    path("<int:incident_pk>/call-tree/", views.calltree_start, name="incident_calltree_start"),
+    path("", incident.incident_list, name="incident_list"),
+    path("declare/", incident.incident_declare, name="incident_declare"),
+    path("scenarios/", scenarios.scenario_list, name="incident_scenarios"),
+    path("scenarios/add/", scenarios.scenario_create, name="scenario_create"),
+    path("scenarios/<int:scenario_pk>/delete/", scenarios.scenario_delete, name="scenario_delete"),
+    path("exercises/", scenarios.exercise_schedule, name="exercise_schedule"),
+    path("exercises/<int:function_pk>/", scenarios.schedule_edit, name="schedule_edit"),
+    path(f"{INCIDENT}/", incident.incident_detail, name="incident_detail"),
+    path(f"{INCIDENT}/live/", incident.incident_live, name="incident_live"),
+    path(f"{INCIDENT}/edit/", incident.incident_edit, name="incident_edit"),
+    path(f"{INCIDENT}/call-tree/", call_tree.calltree_start, name="incident_calltree_start"),
     path(
-        "<int:incident_pk>/call-tree/resend/",
-        views.calltree_resend,
-        name="incident_calltree_resend",
+        f"{INCIDENT}/call-tree/resend/", call_tree.calltree_resend, name="incident_calltree_resend"
     ),
     path(
-        "<int:incident_pk>/call-tree/<int:notification_pk>/reached/",
-        views.notification_reached,
+        f"{INCIDENT}/call-tree/<int:notification_pk>/reached/",
+        call_tree.notification_reached,
         name="incident_notification_reached",
     ),
     path(
-        "<int:incident_pk>/elements/<int:element_pk>/recover/",
-        views.element_recover,
+        f"{INCIDENT}/elements/<int:element_pk>/recover/",
+        steps.element_recover,
         name="incident_element_recover",
     ),
-    path("<int:incident_pk>/steps/add/", views.step_add, name="incident_step_add"),
+    path(f"{INCIDENT}/steps/add/", steps.step_add, name="incident_step_add"),
+    path(f"{STEP}/assign/", steps.step_assign, name="incident_step_assign"),
+    path(f"{STEP}/start/", steps.step_start, name="incident_step_start"),
+    path(f"{STEP}/complete/", steps.step_complete, name="incident_step_complete"),
+    path(f"{INCIDENT}/log/", steps.log_add, name="incident_log_add"),
+    path(f"{INCIDENT}/close/", closing.incident_close, name="incident_close"),
     path(
-        "<int:incident_pk>/steps/<int:step_pk>/assign/",
-        views.step_assign,
-        name="incident_step_assign",
-    ),
-    path(
-        "<int:incident_pk>/steps/<int:step_pk>/start/", views.step_start, name="incident_step_start"
-    ),
-    path(
-        "<int:incident_pk>/steps/<int:step_pk>/complete/",
-        views.step_complete,
-        name="incident_step_complete",
-    ),
-    path("<int:incident_pk>/log/", views.log_add, name="incident_log_add"),
-    path("<int:incident_pk>/close/", views.incident_close, name="incident_close"),
-    path(
-        "<int:incident_pk>/functions/<int:function_pk>/restore/",
-        views.function_restore,
+        f"{INCIDENT}/functions/<int:function_pk>/restore/",
+        closing.function_restore,
         name="incident_function_restore",
     ),
-    path("<int:incident_pk>/actions/add/", views.action_add, name="incident_action_add"),
-    path("<int:incident_pk>/reports/", views.report_request, name="incident_report_request"),
+    path(f"{INCIDENT}/actions/add/", closing.action_add, name="incident_action_add"),
+    path(f"{INCIDENT}/reports/", after_action.report_request, name="incident_report_request"),
     path(
-        "<int:incident_pk>/reports/<int:report_pk>/",
-        views.report_status,
+        f"{INCIDENT}/reports/<int:report_pk>/",
+        after_action.report_status,
         name="incident_report_status",
     ),
     path(
-        "<int:incident_pk>/reports/<int:report_pk>/download/",
-        views.report_download,
+        f"{INCIDENT}/reports/<int:report_pk>/download/",
+        after_action.report_download,
         name="incident_report_download",
     ),
 ]

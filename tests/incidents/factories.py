@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from bia.models import BusinessFunction
 from documents.models import CallTreeEntry, Contact, RecoveryProcedure
-from incidents import services
 from incidents.models import Incident, IncidentFunction, IncidentStep
+from incidents.services.declaring import declaration_check, incident_declare
 from inventory.graph import component_key, group_key
 from inventory.models import Component, RedundancyGroup
 from tests.conftest import PlanPeople
@@ -179,14 +179,14 @@ def declare(
     title: str = "SAN failure",
     started_at: dt.datetime | None = None,
 ) -> Incident:
-    declaration = services.declaration_check(
+    declaration = declaration_check(
         plan=estate.plan,
         kind=kind,
         title=title,
         started_at=started_at or timezone.now() - dt.timedelta(minutes=30),
         failed_keys=[estate.key(x) for x in (failed or (estate.san,))],
     )
-    return services.incident_declare(declaration=declaration, user=estate.people.manager)
+    return incident_declare(declaration=declaration, user=estate.people.manager)
 
 
 def entry_for(incident: Incident, function: BusinessFunction) -> IncidentFunction:

@@ -13,10 +13,10 @@ from django.core.files.storage import default_storage
 
 from bcp.jobs import job_enqueue
 from bcp.permissions import Capability
-from incidents import services
 from incidents.calltree import calltree_start
 from incidents.models import AfterActionReport, IncidentStep
 from incidents.reports import REPORT_KIND, REPORT_TASK
+from incidents.services.scenarios import scenario_create
 from tests.incidents.factories import declare, entry_for, small_estate
 from tests.permission_cases import UrlCase
 
@@ -74,7 +74,7 @@ def _report(people: Any, *, rendered: bool) -> dict[str, Any]:
 
 def _scenario(people: Any) -> dict[str, Any]:
     estate = small_estate(people)
-    scenario = services.scenario_create(
+    scenario = scenario_create(
         plan=people.plan,
         user=people.manager,
         name="Lose the SAN",

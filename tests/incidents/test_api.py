@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from incidents import services
 from incidents.models import Incident
+from incidents.services.recovery import log_add
+from incidents.services.steps import step_complete
 from tests.conftest import PlanPeople, bearer_secret
 from tests.incidents.factories import Estate, declare, first_step, print_estate
 
@@ -117,10 +118,8 @@ def test_declaring_needs_the_edit_role_and_sane_input(estate: Estate) -> None:
 
 def test_reading_an_incident_gives_its_steps_acknowledgements_and_log(estate: Estate) -> None:
     incident = declare(estate)
-    services.step_complete(
-        step=first_step(incident, estate.head_office), user=estate.people.stakeholder
-    )
-    services.log_add(incident=incident, user=estate.people.manager, kind="decision", text="Go.")
+    step_complete(step=first_step(incident, estate.head_office), user=estate.people.stakeholder)
+    log_add(incident=incident, user=estate.people.manager, kind="decision", text="Go.")
     response = _api(estate.people.auditor).get(
         f"/api/v1/plans/{estate.plan.pk}/incidents/{incident.pk}/"
     )

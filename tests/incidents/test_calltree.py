@@ -14,8 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import ChainEntry
-from incidents import calltree, services
+from incidents import calltree
 from incidents.models import Notification
+from incidents.services.closing import incident_close
+from incidents.services.recovery import function_restore
 from tests.conftest import PlanPeople
 from tests.incidents.factories import Estate, declare, entry_for, print_estate
 from tests.incidents.smtp import Mailbox, running_smtp_server
@@ -129,14 +131,14 @@ def test_a_link_of_a_closed_incident_acknowledges_nothing(estate: Estate) -> Non
     )[0]
     now = timezone.now()
     for entry in (entry_for(incident, estate.head_office), entry_for(incident, estate.branch)):
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=estate.people.manager,
             restored_at=now,
             data_lost_minutes=None,
         )
     incident.refresh_from_db()
-    services.incident_close(
+    incident_close(
         incident=incident,
         user=estate.people.manager,
         expected_version=incident.version,

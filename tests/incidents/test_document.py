@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from bcp import contract
 from documents.document import documents_part
-from incidents import services
 from incidents.document import exercise_results
 from incidents.models import Incident
+from incidents.services.closing import incident_close
+from incidents.services.recovery import function_restore
+from incidents.services.steps import step_complete, step_start
 from tests.conftest import PlanPeople
 from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
 
@@ -25,14 +27,14 @@ def estate(people: PlanPeople) -> Estate:
 
 def _close(estate: Estate, incident: Incident, *, after: dt.timedelta) -> Incident:
     for entry in incident.functions.all():
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=estate.people.manager,
             restored_at=incident.started_at + after,
             data_lost_minutes=0,
         )
     incident.refresh_from_db()
-    return services.incident_close(
+    return incident_close(
         incident=incident,
         user=estate.people.manager,
         expected_version=incident.version,
@@ -48,10 +50,8 @@ def test_a_closed_exercise_is_a_result_per_function_in_the_plan_document(estate:
     head.rto_hours = 0.5
     head.save()
     step = first_step(incident, estate.head_office)
-    services.step_start(step=step, user=estate.people.manager, now=started)
-    services.step_complete(
-        step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=20)
-    )
+    step_start(step=step, user=estate.people.manager, now=started)
+    step_complete(step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=20))
     _close(estate, incident, after=dt.timedelta(minutes=45))
     part = contract.check_part("documents", contract.DocumentsPart, documents_part(estate.plan))
     rows = {e.function: e for e in part.exercises if e.title == "SAN drill"}

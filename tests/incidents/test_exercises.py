@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from incidents import exercises, services
+from incidents import exercises
 from incidents.models import ExerciseSchedule, Incident, IncidentStep
+from incidents.services.closing import incident_close
+from incidents.services.recovery import function_restore
+from incidents.services.steps import step_complete, step_start
 from tests.conftest import PlanPeople, client_for
 from tests.incidents.factories import Estate, declare, entry_for, print_estate
 from tests.incidents.smtp import Mailbox
@@ -42,19 +45,19 @@ def _run(
         head.save()
     step = IncidentStep.objects.filter(incident_function=head).order_by("position").first()
     assert step is not None
-    services.step_start(step=step, user=estate.people.manager, now=started)
-    services.step_complete(
+    step_start(step=step, user=estate.people.manager, now=started)
+    step_complete(
         step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=step_minutes)
     )
     for entry in incident.functions.all():
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=estate.people.manager,
             restored_at=started + restored_after,
             data_lost_minutes=0,
         )
     incident.refresh_from_db()
-    return services.incident_close(
+    return incident_close(
         incident=incident,
         user=estate.people.manager,
         expected_version=incident.version,

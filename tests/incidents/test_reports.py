@@ -11,8 +11,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bcp.models import Job
-from incidents import reports, services
+from incidents import reports
 from incidents.models import AfterActionReport, Incident
+from incidents.services.closing import action_add, incident_close
+from incidents.services.recovery import function_restore
+from incidents.services.steps import step_complete, step_start
 from tests.conftest import PlanPeople, client_for
 from tests.helpers import job_wait
 from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
@@ -25,18 +28,16 @@ def _closed_exercise(estate: Estate) -> Incident:
     head.rto_hours, head.mtpd_hours, head.rpo_hours = 0.5, 4.0, 1.0
     head.save()
     step = first_step(incident, estate.head_office)
-    services.step_start(step=step, user=estate.people.manager, now=started)
-    services.step_complete(
-        step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=40)
-    )
+    step_start(step=step, user=estate.people.manager, now=started)
+    step_complete(step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=40))
     for entry in incident.functions.all():
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=estate.people.manager,
             restored_at=started + dt.timedelta(minutes=50),
             data_lost_minutes=90 if entry.pk == head.pk else 0,
         )
-    services.action_add(
+    action_add(
         incident=incident,
         user=estate.people.manager,
         description="Buy a spare SAN controller.",
@@ -44,7 +45,7 @@ def _closed_exercise(estate: Estate) -> Incident:
         due_on=timezone.localdate() + dt.timedelta(days=30),
     )
     incident.refresh_from_db()
-    return services.incident_close(
+    return incident_close(
         incident=incident,
         user=estate.people.manager,
         expected_version=incident.version,

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from analysis.models import Incident as BudgetRecord
 from audit.models import ChainEntry
-from incidents import services
 from incidents.models import (
     ExerciseSchedule,
     Incident,
@@ -19,6 +18,10 @@ from incidents.models import (
     IncidentStep,
     LogEntry,
 )
+from incidents.services.closing import incident_close
+from incidents.services.declaring import declaration_check
+from incidents.services.recovery import element_recover, function_restore, log_add
+from incidents.services.steps import step_add, step_assign, step_complete, step_start
 from tests.conftest import PlanPeople
 from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
 
@@ -32,7 +35,7 @@ def estate(people: PlanPeople) -> Estate:
 
 def _restore_all(incident: Incident, estate: Estate, *, after: dt.timedelta) -> None:
     for entry in incident.functions.all():
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=estate.people.manager,
             restored_at=incident.started_at + after,
@@ -42,7 +45,7 @@ def _restore_all(incident: Incident, estate: Estate, *, after: dt.timedelta) -> 
 
 def _close(incident: Incident, estate: Estate) -> Incident:
     incident.refresh_from_db()
-    return services.incident_close(
+    return incident_close(
         incident=incident,
         user=estate.people.manager,
         expected_version=incident.version,
@@ -78,7 +81,7 @@ def test_one_failed_load_balancer_degrades_head_office_printing_through_its_pair
 
 def test_declaring_with_nothing_failed_is_refused_and_saves_nothing(estate: Estate) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.declaration_check(
+        declaration_check(
             plan=estate.plan,
             kind="incident",
             title="Something",
@@ -91,7 +94,7 @@ def test_declaring_with_nothing_failed_is_refused_and_saves_nothing(estate: Esta
 
 def test_a_start_in_the_future_is_refused_with_the_time_it_is_now(estate: Estate) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.declaration_check(
+        declaration_check(
             plan=estate.plan,
             kind="incident",
             title="Something",
@@ -106,7 +109,7 @@ def test_a_start_in_the_future_is_refused_with_the_time_it_is_now(estate: Estate
 
 def test_elements_of_another_plan_are_refused_by_key(estate: Estate) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.declaration_check(
+        declaration_check(
             plan=estate.plan,
             kind="incident",
             title="Something",
@@ -124,10 +127,10 @@ def test_completing_a_step_twice_is_refused_with_who_did_it_and_changes_nothing(
 ) -> None:
     incident = declare(estate)
     step = first_step(incident, estate.head_office)
-    done = services.step_complete(step=step, user=estate.people.stakeholder)
+    done = step_complete(step=step, user=estate.people.stakeholder)
     history = IncidentStep.history.filter(id=step.pk).count()
     with pytest.raises(ValidationError, match="already completed by"):
-        services.step_complete(step=step, user=estate.people.manager)
+        step_complete(step=step, user=estate.people.manager)
     again = IncidentStep.objects.get(pk=step.pk)
     assert (again.version, again.completed_by) == (done.version, estate.people.stakeholder)
     assert IncidentStep.history.filter(id=step.pk).count() == history
@@ -137,8 +140,8 @@ def test_starting_then_completing_times_the_step_and_flags_an_overrun(estate: Es
     incident = declare(estate)
     step = first_step(incident, estate.head_office)
     start = timezone.now() - dt.timedelta(minutes=25)
-    services.step_start(step=step, user=estate.people.stakeholder, now=start)
-    done = services.step_complete(step=step, user=estate.people.stakeholder)
+    step_start(step=step, user=estate.people.stakeholder, now=start)
+    done = step_complete(step=step, user=estate.people.stakeholder)
     assert done.assignee == estate.people.stakeholder
     assert done.actual_minutes is not None and done.actual_minutes >= 25
     assert done.overran  # 10 minutes were planned
@@ -147,29 +150,25 @@ def test_starting_then_completing_times_the_step_and_flags_an_overrun(estate: Es
 def test_a_stakeholder_works_only_the_steps_of_functions_they_own(estate: Estate) -> None:
     incident = declare(estate)
     branch = entry_for(incident, estate.branch)
-    step = services.step_add(
+    step = step_add(
         incident_function=branch, user=estate.people.manager, instruction="Call the courier."
     )
     assert step.added_during_incident
     with pytest.raises(PermissionDenied):
-        services.step_complete(step=step, user=estate.people.stakeholder)
+        step_complete(step=step, user=estate.people.stakeholder)
     with pytest.raises(PermissionDenied):
-        services.step_add(
-            incident_function=branch, user=estate.people.stakeholder, instruction="Mine now."
-        )
+        step_add(incident_function=branch, user=estate.people.stakeholder, instruction="Mine now.")
 
 
 def test_a_stakeholder_takes_a_step_but_cannot_assign_it_to_someone_else(estate: Estate) -> None:
     incident = declare(estate)
     step = first_step(incident, estate.head_office)
-    taken = services.step_assign(
+    taken = step_assign(
         step=step, user=estate.people.stakeholder, assignee=estate.people.stakeholder
     )
     assert taken.assignee == estate.people.stakeholder
     with pytest.raises(PermissionDenied):
-        services.step_assign(
-            step=step, user=estate.people.stakeholder, assignee=estate.people.manager
-        )
+        step_assign(step=step, user=estate.people.stakeholder, assignee=estate.people.manager)
 
 
 # --- recovery, closing ------------------------------------------------------------------------
@@ -178,7 +177,7 @@ def test_a_stakeholder_takes_a_step_but_cannot_assign_it_to_someone_else(estate:
 def test_recovering_the_failed_element_brings_the_functions_back(estate: Estate) -> None:
     incident = declare(estate)
     element = IncidentElement.objects.get(incident=incident)
-    result = services.element_recover(element=element, user=estate.people.manager)
+    result = element_recover(element=element, user=estate.people.manager)
     assert result.left_out == []
     assert {f.name: f.state for f in result.changed} == {
         "Head office printing": "up",
@@ -188,7 +187,7 @@ def test_recovering_the_failed_element_brings_the_functions_back(estate: Estate)
     assert head_office.back_at is not None
     assert head_office.because == []
     with pytest.raises(ValidationError, match="already marked recovered"):
-        services.element_recover(element=element, user=estate.people.manager)
+        element_recover(element=element, user=estate.people.manager)
 
 
 def test_recovering_one_of_two_failures_leaves_the_function_down_for_the_other(
@@ -197,7 +196,7 @@ def test_recovering_one_of_two_failures_leaves_the_function_down_for_the_other(
     incident = declare(estate, estate.lb_1, estate.lb_2)
     assert entry_for(incident, estate.head_office).state == "down"
     lb_1 = IncidentElement.objects.get(incident=incident, name="Load balancer 1")
-    services.element_recover(element=lb_1, user=estate.people.manager)
+    element_recover(element=lb_1, user=estate.people.manager)
     head_office = entry_for(incident, estate.head_office)
     assert (head_office.state, head_office.because) == ("degraded", ["Load balancer 2", "LB pair"])
 
@@ -206,7 +205,7 @@ def test_closing_with_functions_not_restored_names_them_and_changes_nothing(
     estate: Estate,
 ) -> None:
     incident = declare(estate)
-    services.function_restore(
+    function_restore(
         incident_function=entry_for(incident, estate.branch),
         user=estate.people.manager,
         restored_at=timezone.now(),
@@ -223,7 +222,7 @@ def test_closing_with_functions_not_restored_names_them_and_changes_nothing(
 def test_a_restoration_before_the_start_is_refused(estate: Estate) -> None:
     incident = declare(estate)
     with pytest.raises(ValidationError) as caught:
-        services.function_restore(
+        function_restore(
             incident_function=entry_for(incident, estate.head_office),
             user=estate.people.manager,
             restored_at=incident.started_at - dt.timedelta(minutes=1),
@@ -234,7 +233,7 @@ def test_a_restoration_before_the_start_is_refused(estate: Estate) -> None:
 
 def test_a_restoration_records_who_recorded_it(estate: Estate) -> None:
     incident = declare(estate)
-    restored = services.function_restore(
+    restored = function_restore(
         incident_function=entry_for(incident, estate.head_office),
         user=estate.people.manager,
         restored_at=timezone.now(),
@@ -257,7 +256,7 @@ def test_closing_a_real_incident_charges_the_downtime_of_each_function_that_was_
     assert record.data_lost_minutes == 5.0
     assert closed.reports.count() == 1
     with pytest.raises(ValidationError, match="was closed"):
-        services.log_add(incident=closed, user=estate.people.manager, kind="note", text="Late.")
+        log_add(incident=closed, user=estate.people.manager, kind="note", text="Late.")
 
 
 def test_closing_an_exercise_charges_nothing_and_moves_the_schedule_on(estate: Estate) -> None:
@@ -274,9 +273,9 @@ def test_closing_an_exercise_charges_nothing_and_moves_the_schedule_on(estate: E
 def test_every_record_and_step_change_is_chained_with_who_did_it(estate: Estate) -> None:
     incident = declare(estate)
     step = first_step(incident, estate.head_office)
-    services.step_start(step=step, user=estate.people.stakeholder)
-    services.step_complete(step=step, user=estate.people.stakeholder)
-    note = services.log_add(
+    step_start(step=step, user=estate.people.stakeholder)
+    step_complete(step=step, user=estate.people.stakeholder)
+    note = log_add(
         incident=incident, user=estate.people.manager, kind="decision", text="Call Stora."
     )
     step_entries = list(
@@ -306,7 +305,7 @@ def test_a_failed_element_removed_from_the_inventory_is_left_out_and_named(
     incident = declare(estate, estate.san, estate.lb_1)
     component_delete(component=estate.lb_1, user=estate.people.manager, reason="Scrapped")
     san = IncidentElement.objects.get(incident=incident, name="SAN")
-    result = services.element_recover(element=san, user=estate.people.manager)
+    result = element_recover(element=san, user=estate.people.manager)
     assert result.left_out == ["Load balancer 1"]
     # The pair now has one member, which is up: head office printing runs again.
     assert entry_for(incident, estate.head_office).state == "up"
@@ -316,9 +315,7 @@ def test_a_closed_incidents_step_cannot_be_restored_from_the_audit_trail(estate:
     from audit.rollback import RollbackRefused, object_rollback
 
     incident = declare(estate)
-    step = services.step_complete(
-        step=first_step(incident, estate.head_office), user=estate.people.manager
-    )
+    step = step_complete(step=first_step(incident, estate.head_office), user=estate.people.manager)
     _restore_all(incident, estate, after=dt.timedelta(minutes=10))
     _close(incident, estate)
     before = IncidentStep.history.filter(id=step.pk).order_by("history_id").first()
@@ -352,7 +349,7 @@ def test_two_people_completing_the_same_step_at_once_record_one_completion(
     def complete(user: User) -> None:
         try:
             barrier.wait(timeout=10)
-            services.step_complete(step=step, user=user)
+            step_complete(step=step, user=user)
             outcomes.append("done")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])

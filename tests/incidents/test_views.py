@@ -9,8 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from incidents import services
 from incidents.models import Incident, IncidentStep
+from incidents.services.declaring import incident_edit
+from incidents.services.recovery import function_restore, log_add
+from incidents.services.scenarios import scenario_create
+from incidents.services.steps import step_add, step_complete
 from tests.conftest import PlanPeople, client_for
 from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
 
@@ -77,7 +80,7 @@ def test_a_future_start_and_nothing_failed_are_shown_on_the_form(
 
 
 def test_a_saved_scenario_declares_its_failures(estate: Estate, manager_client: Client) -> None:
-    scenario = services.scenario_create(
+    scenario = scenario_create(
         plan=estate.plan,
         user=estate.people.manager,
         name="Lose the SAN",
@@ -99,9 +102,7 @@ def test_the_live_part_answers_no_content_until_something_changes(estate: Estate
     stamp = first.content.decode().split('data-stamp="')[1].split('"')[0]
     unchanged = client.get(_url(estate, f"{incident.pk}/live/"), {"stamp": stamp})
     assert unchanged.status_code == 204
-    services.step_complete(
-        step=first_step(incident, estate.head_office), user=estate.people.manager
-    )
+    step_complete(step=first_step(incident, estate.head_office), user=estate.people.manager)
     changed = client.get(_url(estate, f"{incident.pk}/live/"), {"stamp": stamp})
     assert changed.status_code == 200
     assert b"Done by" in changed.content
@@ -117,7 +118,7 @@ def test_the_auditor_reads_the_live_page_without_any_controls(estate: Estate) ->
 
 def test_the_stakeholder_gets_step_controls_only_for_their_own_function(estate: Estate) -> None:
     incident = declare(estate)
-    services.step_add(
+    step_add(
         incident_function=entry_for(incident, estate.branch),
         user=estate.people.manager,
         instruction="Send urgent jobs by courier.",
@@ -143,7 +144,7 @@ def test_the_live_page_reads_in_a_fixed_number_of_queries(
 ) -> None:
     incident = declare(estate)
     for _ in range(5):
-        services.log_add(incident=incident, user=estate.people.manager, kind="note", text="x")
+        log_add(incident=incident, user=estate.people.manager, kind="note", text="x")
     client = client_for(estate.people.manager)
     with django_assert_max_num_queries(30):
         assert client.get(incident.get_absolute_url()).status_code == 200
@@ -196,14 +197,14 @@ def test_two_managers_closing_from_the_same_page_get_a_conflict_for_the_second(
 ) -> None:
     incident = declare(estate)
     for entry in incident.functions.all():
-        services.function_restore(
+        function_restore(
             incident_function=entry,
             user=estate.people.manager,
             restored_at=timezone.now(),
             data_lost_minutes=None,
         )
     stale = incident.version
-    services.incident_edit(
+    incident_edit(
         incident=incident,
         user=estate.people.manager,
         expected_version=Incident.objects.get().version,

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bia.services.assessments import assessment_submit
-from incidents import services as incident_services
 from incidents.models import IncidentStep
+from incidents.services.steps import step_assign
 from notifications import waiting
 from notifications.waiting import Section, WaitingItem, waiting_for, waiting_source_register
 from tests.bia.factories import bia_world, fill_required
@@ -69,7 +69,7 @@ def test_someone_sees_the_incident_steps_assigned_to_them(people: PlanPeople) ->
     incident = declare(print_estate(people))
     step = IncidentStep.objects.filter(incident_function__incident=incident).first()
     assert step is not None
-    incident_services.step_assign(step=step, user=people.manager, assignee=people.stakeholder)
+    step_assign(step=step, user=people.manager, assignee=people.stakeholder)
     items = [i for g in waiting_for(people.stakeholder) for i in g.items if "#step-" in i.link]
     assert [i.link for i in items] == [f"{incident.get_absolute_url()}#step-{step.pk}"]
 

@@ -1,0 +1,99 @@
+"""Rules every incident write shares: who may work a function, and that closed is final.
+
+Who may do what is decided in the services, not in templates: managers (the plan's *edit*
+capability) declare, close, edit, mark elements recovered and work any step;
+stakeholders work the steps of the functions they own (see :func:`can_work_function`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from bcp.permissions import Capability, membership_for, plan_capabilities
+from incidents.models import Incident, IncidentFunction, IncidentStep, Kind
+
+# A start a little ahead of the server's clock is a clock difference, not the future.
+CLOCK_TOLERANCE = dt.timedelta(minutes=2)
+MAX_TEXT = 4_000
+
+
+def kind_label(kind: str) -> str:
+    return "Exercise" if kind == Kind.EXERCISE else "Incident"
+
+
+def actor_can_edit(incident: Incident, user: User) -> bool:
+    membership = membership_for(user, incident.plan)
+    return Capability.EDIT in plan_capabilities(membership, incident.plan)
+
+
+def can_work_function(
+    user: User,
+    incident_function: IncidentFunction,
+    *,
+    capabilities: frozenset[Capability] | None = None,
+) -> bool:
+    """Managers work every step; a stakeholder works the steps of functions they own.
+
+    Pass the user's ``capabilities`` on the plan when checking many functions at once.
+    """
+
+    if capabilities is None:
+        plan = incident_function.incident.plan
+        capabilities = plan_capabilities(membership_for(user, plan), plan)
+    if Capability.EDIT in capabilities:
+        return True
+    return (
+        Capability.ANSWER in capabilities
+        and incident_function.function.owner_id is not None
+        and incident_function.function.owner_id == getattr(user, "pk", None)
+    )
+
+
+def require_open(incident: Incident) -> None:
+    if not incident.is_open:
+        raise ValidationError(
+            f"This {kind_label(incident.kind).lower()} was closed on "
+            f"{timezone.localtime(incident.closed_at):%Y-%m-%d %H:%M}; nothing more can be "
+            "changed."
+        )
+
+
+def person_name(user: User | None) -> str:
+    if user is None:
+        return "someone"
+    return str(user.get_full_name() or user.get_username())
+
+
+def clock_time(value: dt.datetime | None) -> str:
+    return f"{timezone.localtime(value):%H:%M}" if value else ""
+
+
+def closed_incident_write_rule(instance: models.Model) -> None:
+    """A closed incident is evidence: neither it nor its records may be changed afterwards.
+
+    Registered for every incident model (see ``IncidentsConfig.ready``), so restoring an
+    earlier version from the audit trail is refused as the services refuse edits. The
+    incident's status is read as stored, not as the instance would write it.
+    """
+    if isinstance(instance, Incident):
+        incident_id: int | None = instance.pk
+    elif isinstance(instance, IncidentStep):
+        incident_id = (
+            IncidentFunction.objects.filter(pk=instance.incident_function_id)
+            .values_list("incident_id", flat=True)
+            .first()
+        )
+    else:
+        incident_id = getattr(instance, "incident_id", None)
+    if incident_id is None:
+        return
+    status = Incident.objects.filter(pk=incident_id).values_list("status", flat=True).first()
+    if status == Incident.Status.CLOSED:
+        raise ValidationError(
+            "This incident is closed; its records are evidence and cannot be changed."
+        )
