@@ -24,7 +24,9 @@ Send = Callable[..., list[Notification]]
 @require_POST
 @plan_required(Capability.EDIT)
 def calltree_start(request: PlanRequest, incident_pk: int) -> HttpResponse:
-    return _send(request, incident_pk, calltree.calltree_start, "Call tree started: {} of {}")
+    return _send(
+        request, incident_pk, calltree.calltree_start, "Call tree started: {} of {} emailed"
+    )
 
 
 @require_POST
