@@ -1,8 +1,7 @@
-"""Pages for key people, suppliers and a function's need for them. Thin: form → service."""
+"""Pages for key people, roles, suppliers and a function's need for them. Thin: form →
+service. Their create, edit and delete pages are in :mod:`inventory.record_pages`."""
 
 from __future__ import annotations
-
-from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,15 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bcp.editing import add_service_errors, edit_page, form_page
-from bcp.forms import ReasonOnlyForm
+from bcp.editing import add_service_errors, form_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
 from inventory import people_services as services
 from inventory import role_services
 from inventory.people import contract_restore_hours
-from inventory.people_forms import PeopleNeedForm, PersonForm, SupplierForm
+from inventory.people_forms import PeopleNeedForm
 from inventory.people_models import (
     Person,
     PersonDependency,
@@ -28,17 +26,7 @@ from inventory.people_models import (
     Supplier,
     SupplierDependency,
 )
-
-FORM = "inventory/form.html"
-
-
-class _Reason(TypedDict):
-    reason: str
-    ticket: str
-
-
-def _reason(form: Any) -> _Reason:
-    return {"reason": form.cleaned_data["reason"], "ticket": form.cleaned_data["ticket"]}
+from inventory.record_pages import FORM
 
 
 @plan_required(Capability.VIEW)
@@ -77,124 +65,21 @@ def supplier_detail(request: PlanRequest, supplier_pk: int) -> HttpResponse:
     return render(request, "inventory/supplier_detail.html", context)
 
 
-@plan_required(Capability.EDIT)
-def person_create(request: PlanRequest) -> HttpResponse:
-    plan = request.plan
-    form = PersonForm(request.POST or None, plan=plan, submit_label="Add person")
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                plan=plan,
-                user=request.user,
-                values={f: form.cleaned_data[f] for f in PersonForm.Meta.fields},
-                deputies=form.cleaned_data["deputies"],
-                **_reason(form),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{person.name}” added.")
-            return redirect(person)
-    return form_page(request, FORM, form, {"title": "New key person", "back": ""})
-
-
-@plan_required(Capability.EDIT)
-def person_edit(request: PlanRequest, person_pk: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_pk, plan=request.plan)
-    form = PersonForm(request.POST or None, instance=person, plan=request.plan)
-
-    def save(data: dict[str, Any]) -> Any:
-        return services.person_update(
-            person=Person.objects.get(pk=person.pk),
-            user=request.user,
-            expected_version=data["version"],
-            values={f: data[f] for f in PersonForm.Meta.fields},
-            deputies=data["deputies"],
-            **_reason(form),
-        )
-
-    return edit_page(
-        request,
-        form,
-        save=save,
-        saved_message="Person saved.",
-        template=FORM,
-        context={"title": f"Edit {person.name}", "back": person.get_absolute_url()},
-        success_url=lambda _saved: person,
-    )
-
-
-@plan_required(Capability.EDIT)
-def supplier_create(request: PlanRequest) -> HttpResponse:
-    plan = request.plan
-    form = SupplierForm(request.POST or None, plan=plan, submit_label="Add supplier")
-    if request.method == "POST" and form.is_valid():
-        try:
-            supplier = services.supplier_create(
-                plan=plan,
-                user=request.user,
-                values={f: form.cleaned_data[f] for f in SupplierForm.Meta.fields},
-                **_reason(form),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{supplier.name}” added.")
-            return redirect(supplier)
-    return form_page(request, FORM, form, {"title": "New supplier", "back": ""})
-
-
-@plan_required(Capability.EDIT)
-def supplier_edit(request: PlanRequest, supplier_pk: int) -> HttpResponse:
-    supplier = get_object_or_404(Supplier, pk=supplier_pk, plan=request.plan)
-    form = SupplierForm(request.POST or None, instance=supplier, plan=request.plan)
-
-    def save(data: dict[str, Any]) -> Any:
-        return services.supplier_update(
-            supplier=Supplier.objects.get(pk=supplier.pk),
-            user=request.user,
-            expected_version=data["version"],
-            values={f: data[f] for f in SupplierForm.Meta.fields},
-            **_reason(form),
-        )
-
-    return edit_page(
-        request,
-        form,
-        save=save,
-        saved_message="Supplier saved.",
-        template=FORM,
-        context={"title": f"Edit {supplier.name}", "back": supplier.get_absolute_url()},
-        success_url=lambda _saved: supplier,
-    )
-
-
-@plan_required(Capability.EDIT)
-def person_delete(request: PlanRequest, person_pk: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_pk, plan=request.plan)
-    form = ReasonOnlyForm(request.POST or None, submit_label="Remove person")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_delete(person=person, user=request.user, **_reason(form))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"“{person.name}” removed.")
-            return redirect("inventory_people", plan_pk=request.plan.pk)
-    context = {"title": f"Remove {person.name}?", "back": person.get_absolute_url()}
-    return form_page(request, FORM, form, context)
-
-
-@plan_required(Capability.EDIT)
-def supplier_delete(request: PlanRequest, supplier_pk: int) -> HttpResponse:
-    supplier = get_object_or_404(Supplier, pk=supplier_pk, plan=request.plan)
-    form = ReasonOnlyForm(request.POST or None, submit_label="Remove supplier")
-    if request.method == "POST" and form.is_valid():
-        services.supplier_delete(supplier=supplier, user=request.user, **_reason(form))
-        messages.success(request, f"“{supplier.name}” removed.")
-        return redirect("inventory_people", plan_pk=request.plan.pk)
-    context = {"title": f"Remove {supplier.name}?", "back": supplier.get_absolute_url()}
-    return form_page(request, FORM, form, context)
+@plan_required(Capability.VIEW)
+def role_detail(request: PlanRequest, role_pk: int) -> HttpResponse:
+    role = get_object_or_404(Role, pk=role_pk, plan=request.plan)
+    holders = [link.person for link in role.holder_links.select_related("person")]
+    with_deputy = {
+        p.pk for p in holders if p.deputy_links.exists()
+    }  # a handful of holders: one query each is fine
+    context = {
+        "role": role,
+        "holders": [(p, p.pk in with_deputy) for p in holders],
+        "single_point": len(holders) == role.holders_needed
+        and any(p.pk not in with_deputy for p in holders),
+        "needed_by": role.dependencies.select_related("function"),
+    }
+    return render(request, "inventory/role_detail.html", context)
 
 
 @plan_required(Capability.EDIT)

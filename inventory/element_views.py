@@ -1,0 +1,157 @@
+"""Pages of a plan's components and redundancy groups, and applying an HA technique to
+one. Thin: parse the form, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from bcp.concurrency import EditConflict
+from bcp.http import PlanRequest
+from bcp.permissions import Capability, plan_required
+from inventory import selectors
+from inventory.filters import ComponentFilter
+from inventory.forms import ApplyTechniqueForm
+from inventory.graph import component_key, group_key
+from inventory.models import Component, RedundancyGroup
+from inventory.services.techniques import technique_apply
+
+PAGE_SIZE = 50
+
+
+# --- components -------------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def component_list(request: PlanRequest) -> HttpResponse:
+    plan = request.plan
+    filterset = ComponentFilter(
+        request.GET or None, queryset=selectors.component_list(plan), plan=plan
+    )
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    if not queryset.ordered:
+        queryset = queryset.order_by("name", "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventory/component_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@plan_required(Capability.VIEW)
+def component_detail(request: PlanRequest, component_pk: int) -> HttpResponse:
+    plan = request.plan
+    component = get_object_or_404(
+        Component.objects.select_related("site", "technique"), pk=component_pk, plan=plan
+    )
+    return _component_page(request, component)
+
+
+def _component_page(
+    request: PlanRequest,
+    component: Component,
+    technique_form: ApplyTechniqueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    plan = request.plan
+    context = {
+        "component": component,
+        "relations": selectors.element_relations(plan, component_key(component.pk)),
+        "groups": RedundancyGroup.objects.filter(members__component=component),
+        "technique_form": technique_form
+        or ApplyTechniqueForm(plan=plan, initial={"version": component.version}),
+    }
+    return render(request, "inventory/component_detail.html", context, status=status)
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def component_apply_technique(request: PlanRequest, component_pk: int) -> HttpResponse:
+    component = get_object_or_404(Component, pk=component_pk, plan=request.plan)
+    return _apply_technique(request, component)
+
+
+# --- groups -----------------------------------------------------------------------
+
+
+@plan_required(Capability.VIEW)
+def group_list(request: PlanRequest) -> HttpResponse:
+    return render(
+        request,
+        "inventory/group_list.html",
+        {"groups": selectors.groups_with_members(request.plan)},
+    )
+
+
+@plan_required(Capability.VIEW)
+def group_detail(request: PlanRequest, group_pk: int) -> HttpResponse:
+    plan = request.plan
+    group = get_object_or_404(
+        RedundancyGroup.objects.select_related("technique"), pk=group_pk, plan=plan
+    )
+    return _group_page(request, group)
+
+
+def _group_page(
+    request: PlanRequest,
+    group: RedundancyGroup,
+    technique_form: ApplyTechniqueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    plan = request.plan
+    context = {
+        "group": group,
+        "members": selectors.group_members(group),
+        "relations": selectors.element_relations(plan, group_key(group.pk)),
+        "technique_form": technique_form
+        or ApplyTechniqueForm(plan=plan, initial={"version": group.version}),
+    }
+    return render(request, "inventory/group_detail.html", context, status=status)
+
+
+@require_POST
+@plan_required(Capability.EDIT)
+def group_apply_technique(request: PlanRequest, group_pk: int) -> HttpResponse:
+    group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=request.plan)
+    return _apply_technique(request, group)
+
+
+# --- applying a technique ---------------------------------------------------------
+
+
+def _apply_technique(request: PlanRequest, target: Component | RedundancyGroup) -> HttpResponse:
+    plan = request.plan
+    form = ApplyTechniqueForm(request.POST, plan=plan)
+    if form.is_valid():
+        technique = form.cleaned_data["technique"]
+        try:
+            technique_apply(
+                technique=technique,
+                target=target,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                ticket=form.cleaned_data["ticket"],
+            )
+        except ValidationError as exc:
+            form.add_error("technique", " ".join(exc.messages))
+        except EditConflict as exc:
+            form.add_error("technique", f"Not applied: {exc} Review it and apply it again.")
+        else:
+            messages.success(
+                request,
+                f"Applied “{technique}”: its typical figures are filled in; adjust them if "
+                "yours differ.",
+            )
+            return redirect(target)
+    # The page again, with the choice kept and its error on the field (focus goes there).
+    if isinstance(target, Component):
+        return _component_page(request, target, technique_form=form, status=400)
+    return _group_page(request, target, technique_form=form, status=400)
