@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 
 from bcp.api import PlanCapabilityPermission
-from bcp.api_writes import ExpectedVersion, ServiceWriteView, etag_of
+from bcp.api_writes import ServiceWriteView, etag_of
 from bcp.http import PlanAPIRequest
 from bcp.permissions import Capability
 from inventory import people_services as services
@@ -27,8 +27,28 @@ from inventory.api_people_serializers import (
     SupplierNeedSerializer,
     SupplierSerializer,
 )
-from inventory.api_records import READ_PROBLEMS, Collection, Record, record_schema
+from inventory.api_records import (
+    READ_PROBLEMS,
+    Collection,
+    Record,
+    RecordWrites,
+    record_schema,
+)
 from inventory.people_models import Person, PersonDependency, Supplier, SupplierDependency
+
+PERSON = RecordWrites(
+    "person",
+    services.PERSON_FIELDS,
+    services.person_create,
+    services.person_update,
+    links=("deputies",),
+)
+SUPPLIER = RecordWrites(
+    "supplier",
+    services.SUPPLIER_FIELDS,
+    services.supplier_create,
+    services.supplier_update,
+)
 
 _PERSON = record_schema(PersonSerializer, "key person")
 
@@ -38,15 +58,7 @@ class PersonCollectionView(Collection):
     """A key person (or the holder of a key role); ``deputies`` name other people."""
 
     serializer_class = PersonSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> Person:
-        return services.person_create(
-            plan=request.plan,
-            user=request.user,
-            values=serializer.values(services.PERSON_FIELDS),
-            deputies=serializer.validated_data.get("deputies", []),
-            **serializer.why(),
-        )
+    writes = PERSON
 
 
 @extend_schema_view(get=_PERSON["get"], patch=_PERSON["patch"], put=_PERSON["put"])
@@ -55,18 +67,7 @@ class PersonView(Record):
 
     serializer_class = PersonSerializer
     model = Person
-
-    def update(
-        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
-    ) -> Person:
-        return services.person_update(
-            person=instance,
-            user=request.user,
-            expected_version=version.version,
-            values=serializer.values(services.PERSON_FIELDS),
-            deputies=serializer.validated_data.get("deputies"),
-            **serializer.why(),
-        )
+    writes = PERSON
 
 
 _SUPPLIER = record_schema(SupplierSerializer, "supplier")
@@ -77,14 +78,7 @@ class SupplierCollectionView(Collection):
     """A supplier and its contract: availability, contractual RTO and RPO, support hours."""
 
     serializer_class = SupplierSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> Supplier:
-        return services.supplier_create(
-            plan=request.plan,
-            user=request.user,
-            values=serializer.values(services.SUPPLIER_FIELDS),
-            **serializer.why(),
-        )
+    writes = SUPPLIER
 
 
 @extend_schema_view(get=_SUPPLIER["get"], patch=_SUPPLIER["patch"], put=_SUPPLIER["put"])
@@ -93,17 +87,7 @@ class SupplierView(Record):
 
     serializer_class = SupplierSerializer
     model = Supplier
-
-    def update(
-        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
-    ) -> Supplier:
-        return services.supplier_update(
-            supplier=instance,
-            user=request.user,
-            expected_version=version.version,
-            values=serializer.values(services.SUPPLIER_FIELDS),
-            **serializer.why(),
-        )
+    writes = SUPPLIER
 
 
 _PERSON_NEED = record_schema(PersonNeedSerializer, "function's need of a person")

@@ -11,8 +11,11 @@ write is one call of the service the edit page calls, so rules, messages and his
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import SAFE_METHODS
@@ -62,16 +65,42 @@ def _saved(
     return response
 
 
+@dataclass(frozen=True)
+class RecordWrites:
+    """The services a record's endpoints write through, called as the edit pages call them.
+
+    ``create(plan=, user=, values=, <link>=, reason=, ticket=)`` and
+    ``update(<key>=record, user=, expected_version=, values=, <link>=, reason=, ticket=)``:
+    ``values`` are the ``fields`` sent; each of ``links`` (names of other records) is
+    passed on by its name, ``[]`` on a create and ``None`` (leave as is) on an update
+    that does not send it.
+    """
+
+    key: str
+    fields: tuple[str, ...]
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
+    links: tuple[str, ...] = ()
+
+
 class Collection(ServiceWriteView):
-    """POST creates one record of ``serializer_class``'s model through ``create``."""
+    """POST creates one record of ``serializer_class``'s model through ``writes.create``."""
 
     permission_classes = [PlanCapabilityPermission]
     required_capability = Capability.EDIT
     parser_classes = [TextJSONParser]
     serializer_class: type[PlanRecordSerializer]
+    writes: RecordWrites
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> Any:
-        raise NotImplementedError
+        data = serializer.validated_data
+        return self.writes.create(
+            plan=request.plan,
+            user=request.user,
+            values=serializer.values(self.writes.fields),
+            **{link: data.get(link, []) for link in self.writes.links},
+            **serializer.why(),
+        )
 
     def post(self, request: PlanAPIRequest, plan_pk: int) -> Response:
         serializer = self.serializer_class(data=request.data, plan=request.plan)
@@ -81,12 +110,14 @@ class Collection(ServiceWriteView):
 
 
 class Record(ServiceWriteView):
-    """GET reads, PATCH and PUT update one record through ``update``."""
+    """GET reads, PATCH and PUT update one record through ``update`` (by default
+    ``writes.update``)."""
 
     permission_classes = [PlanCapabilityPermission]
     parser_classes = [TextJSONParser]
     serializer_class: type[PlanRecordSerializer]
     model: type[Any]
+    writes: RecordWrites
 
     @property
     def required_capability(self) -> Capability:
@@ -95,7 +126,15 @@ class Record(ServiceWriteView):
     def update(
         self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
     ) -> Any:
-        raise NotImplementedError
+        data = serializer.validated_data
+        return self.writes.update(
+            **{self.writes.key: instance},
+            user=request.user,
+            expected_version=version.version,
+            values=serializer.values(self.writes.fields),
+            **{link: data.get(link) for link in self.writes.links},
+            **serializer.why(),
+        )
 
     def _instance(self, request: PlanAPIRequest, pk: int) -> Any:
         return get_object_or_404(self.model, pk=pk, plan=request.plan)
@@ -150,6 +189,16 @@ def record_schema(serializer: Any, noun: str) -> dict[str, Any]:
     }
 
 
+SITE = RecordWrites("site", SITE_FIELDS, site_create, site_update)
+COMPONENT = RecordWrites(
+    "component",
+    COMPONENT_FORM_FIELDS,
+    component_create,
+    component_update,
+    links=("runs_on",),
+)
+GROUP = RecordWrites("group", GROUP_FIELDS, group_create, group_update, links=("members",))
+
 _SITE = record_schema(SiteSerializer, "site")
 
 
@@ -158,14 +207,7 @@ class SiteCollectionView(Collection):
     """A site (failure domain) of the plan, named; inside another site by its name."""
 
     serializer_class = SiteSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> Site:
-        return site_create(
-            plan=request.plan,
-            user=request.user,
-            values=serializer.values(SITE_FIELDS),
-            **serializer.why(),
-        )
+    writes = SITE
 
 
 @extend_schema_view(get=_SITE["get"], patch=_SITE["patch"], put=_SITE["put"])
@@ -174,17 +216,7 @@ class SiteView(Record):
 
     serializer_class = SiteSerializer
     model = Site
-
-    def update(
-        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
-    ) -> Site:
-        return site_update(
-            site=instance,
-            user=request.user,
-            expected_version=version.version,
-            values=serializer.values(SITE_FIELDS),
-            **serializer.why(),
-        )
+    writes = SITE
 
 
 _COMPONENT = record_schema(ComponentSerializer, "component")
@@ -195,15 +227,7 @@ class ComponentCollectionView(Collection):
     """A component of the plan; ``site`` and ``runs_on`` name other records."""
 
     serializer_class = ComponentSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> Component:
-        return component_create(
-            plan=request.plan,
-            user=request.user,
-            values=serializer.values(COMPONENT_FORM_FIELDS),
-            runs_on=serializer.validated_data.get("runs_on", []),
-            **serializer.why(),
-        )
+    writes = COMPONENT
 
 
 @extend_schema_view(get=_COMPONENT["get"], patch=_COMPONENT["patch"], put=_COMPONENT["put"])
@@ -212,18 +236,7 @@ class ComponentView(Record):
 
     serializer_class = ComponentSerializer
     model = Component
-
-    def update(
-        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
-    ) -> Component:
-        return component_update(
-            component=instance,
-            user=request.user,
-            expected_version=version.version,
-            values=serializer.values(COMPONENT_FORM_FIELDS),
-            runs_on=serializer.validated_data.get("runs_on"),
-            **serializer.why(),
-        )
+    writes = COMPONENT
 
 
 _GROUP = record_schema(GroupSerializer, "redundancy group")
@@ -234,15 +247,7 @@ class GroupCollectionView(Collection):
     """A redundancy group; ``members`` name components or groups, in order."""
 
     serializer_class = GroupSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> RedundancyGroup:
-        return group_create(
-            plan=request.plan,
-            user=request.user,
-            values=serializer.values(GROUP_FIELDS),
-            members=serializer.validated_data["members"],
-            **serializer.why(),
-        )
+    writes = GROUP
 
 
 @extend_schema_view(get=_GROUP["get"], patch=_GROUP["patch"], put=_GROUP["put"])
@@ -251,18 +256,7 @@ class GroupView(Record):
 
     serializer_class = GroupSerializer
     model = RedundancyGroup
-
-    def update(
-        self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
-    ) -> RedundancyGroup:
-        return group_update(
-            group=instance,
-            user=request.user,
-            expected_version=version.version,
-            values=serializer.values(GROUP_FIELDS),
-            members=serializer.validated_data.get("members"),
-            **serializer.why(),
-        )
+    writes = GROUP
 
 
 _DEPENDENCY = record_schema(DependencySerializer, "dependency of a function")

@@ -3,7 +3,11 @@ service. Their create, edit and delete pages are in :mod:`inventory.record_pages
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypedDict
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -82,6 +86,34 @@ def role_detail(request: PlanRequest, role_pk: int) -> HttpResponse:
     return render(request, "inventory/role_detail.html", context)
 
 
+class _Need(TypedDict):
+    function: BusinessFunction
+    user: User
+    need: str
+    notes: str
+    reason: str
+
+
+def _need_create(function: BusinessFunction, user: User, data: dict[str, Any]) -> object:
+    """One need of the form's one choice: a role, a person or (the form's last) a supplier."""
+    need: _Need = {
+        "function": function,
+        "user": user,
+        "need": data["need"],
+        "notes": data["notes"],
+        "reason": data["reason"],
+    }
+    if data["role"]:
+        return role_services.role_dependency_create(
+            role=data["role"], needed_to=data["needed_to"], **need
+        )
+    if data["person"]:
+        return services.person_dependency_create(
+            person=data["person"], needed_to=data["needed_to"], **need
+        )
+    return services.supplier_dependency_create(supplier=data["supplier"], **need)
+
+
 @plan_required(Capability.EDIT)
 def function_need_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = request.plan
@@ -93,35 +125,7 @@ def function_need_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["role"]:
-                role_services.role_dependency_create(
-                    function=function,
-                    role=data["role"],
-                    user=request.user,
-                    need=data["need"],
-                    needed_to=data["needed_to"],
-                    notes=data["notes"],
-                    reason=data["reason"],
-                )
-            elif data["person"]:
-                services.person_dependency_create(
-                    function=function,
-                    person=data["person"],
-                    user=request.user,
-                    need=data["need"],
-                    needed_to=data["needed_to"],
-                    notes=data["notes"],
-                    reason=data["reason"],
-                )
-            else:
-                services.supplier_dependency_create(
-                    function=function,
-                    supplier=data["supplier"],
-                    user=request.user,
-                    need=data["need"],
-                    notes=data["notes"],
-                    reason=data["reason"],
-                )
+            _need_create(function, request.user, data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -134,22 +138,27 @@ def function_need_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     return form_page(request, FORM, form, {"title": title, "back": back})
 
 
+# A need's kind in its removal URL → what it is and the service that removes it.
+_NEED_REMOVALS: dict[
+    str,
+    tuple[type[PersonDependency | RoleDependency | SupplierDependency], Callable[..., None]],
+] = {
+    "person": (PersonDependency, services.person_dependency_delete),
+    "role": (RoleDependency, role_services.role_dependency_delete),
+    "supplier": (SupplierDependency, services.supplier_dependency_delete),
+}
+
+
 @require_POST
 @plan_required(Capability.EDIT)
 def function_need_remove(request: PlanRequest, kind: str, need_pk: int) -> HttpResponse:
-    if kind not in ("person", "role", "supplier"):
+    if kind not in _NEED_REMOVALS:
         raise Http404("No such need.")
-    if kind == "role":
-        role_need = get_object_or_404(RoleDependency, pk=need_pk, plan=request.plan)
-        function_pk = role_need.function_id
-        role_services.role_dependency_delete(dependency=role_need, user=request.user)
-    elif kind == "person":
-        person_need = get_object_or_404(PersonDependency, pk=need_pk, plan=request.plan)
-        function_pk = person_need.function_id
-        services.person_dependency_delete(dependency=person_need, user=request.user)
-    else:
-        supplier_need = get_object_or_404(SupplierDependency, pk=need_pk, plan=request.plan)
-        function_pk = supplier_need.function_id
-        services.supplier_dependency_delete(dependency=supplier_need, user=request.user)
+    model, remove = _NEED_REMOVALS[kind]
+    need = get_object_or_404(model, pk=need_pk, plan=request.plan)
+    assert isinstance(need, PersonDependency | RoleDependency | SupplierDependency)
+    remove(dependency=need, user=request.user)
     messages.success(request, "Need removed.")
-    return redirect("inventory_function_detail", plan_pk=request.plan.pk, function_pk=function_pk)
+    return redirect(
+        "inventory_function_detail", plan_pk=request.plan.pk, function_pk=need.function_id
+    )
