@@ -12,8 +12,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -22,12 +20,12 @@ from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
+from inventory.need_services import User, check_need, need_create
 from inventory.people_models import (
     DEFAULT_ABSENCE_DAYS,
     DEFAULT_HANDOVER_HOURS,
     DEFAULT_RECALL_HOURS,
     Deputy,
-    NeededTo,
     NeedKind,
     Person,
     PersonDependency,
@@ -62,8 +60,6 @@ if TYPE_CHECKING:
     from bia.models import BusinessFunction
 
 MAX_DEPUTIES = 10
-# Pages pass ``request.user``; the plan decorators have already refused anonymous visitors.
-User = AbstractBaseUser | AnonymousUser
 
 
 def _number_error(value: object, label: str, *, low: float, high: float) -> str | None:
@@ -118,24 +114,31 @@ def supplier_value_errors(values: Mapping[str, object]) -> dict[str, str]:
     return errors
 
 
-def _check_person(plan: Plan, values: dict[str, Any], person: Person | None) -> None:
-    errors = person_value_errors(values)
+def check_named(
+    errors: dict[str, str],
+    plan: Plan,
+    values: Mapping[str, object],
+    record: Person | Supplier | Role | None,
+    model: type[Person | Supplier | Role],
+) -> None:
+    """Raise ``errors`` with a clash of names with another record of the plan added, if any."""
     name = str(values.get("name") or "").strip()
-    taken = Person.objects.filter(plan=plan, name=name).exclude(pk=person.pk if person else 0)
+    taken = model._default_manager.filter(plan=plan, name=name).exclude(
+        pk=record.pk if record else 0
+    )
     if name and taken.exists():
-        errors["name"] = f"A person named “{name}” already exists in this plan."
+        noun = model._meta.verbose_name
+        errors["name"] = f"A {noun} named “{name}” already exists in this plan."
     if errors:
         raise ValidationError(errors)
+
+
+def _check_person(plan: Plan, values: dict[str, Any], person: Person | None) -> None:
+    check_named(person_value_errors(values), plan, values, person, Person)
 
 
 def _check_supplier(plan: Plan, values: dict[str, Any], supplier: Supplier | None) -> None:
-    errors = supplier_value_errors(values)
-    name = str(values.get("name") or "").strip()
-    taken = Supplier.objects.filter(plan=plan, name=name).exclude(pk=supplier.pk if supplier else 0)
-    if name and taken.exists():
-        errors["name"] = f"A supplier named “{name}” already exists in this plan."
-    if errors:
-        raise ValidationError(errors)
+    check_named(supplier_value_errors(values), plan, values, supplier, Supplier)
 
 
 def deputy_loop(edges: Mapping[int, Sequence[int]], start: int) -> list[int] | None:
@@ -312,31 +315,6 @@ def supplier_delete(*, supplier: Supplier, user: User, reason: str = "", ticket:
         supplier.delete()
 
 
-def check_need(need: str) -> None:
-    """A need is full or degraded (people, roles and suppliers alike)."""
-    if need not in NeedKind.values:
-        raise ValidationError({"need": "Need is full or degraded."})
-
-
-def default_needed_to(need: str) -> str:
-    """New needs are to recover, except a need only in degraded service: that one can
-    only be to operate."""
-    return NeededTo.OPERATE if need == NeedKind.DEGRADED else NeededTo.RECOVER
-
-
-def check_needed_to(needed_to: str, need: str) -> None:
-    """A person or role is needed to operate or to recover; recovering is all or nothing."""
-    if needed_to not in NeededTo.values:
-        raise ValidationError({"needed_to": "Needed to is operate or recover."})
-    if needed_to == NeededTo.RECOVER and need != NeedKind.FULL:
-        raise ValidationError(
-            {
-                "need": "A need to recover is not split into full or degraded service: "
-                "choose “Needed fully”, or “to operate” for a need only in degraded service."
-            }
-        )
-
-
 @transaction.atomic
 def person_dependency_create(
     *,
@@ -352,22 +330,19 @@ def person_dependency_create(
     """``function`` (a ``bia.BusinessFunction``) needs ``person`` or whoever deputises, to
     operate it (their absence stops it) or to recover it (their absence delays recovery);
     not given, a full need is to recover and a degraded one to operate."""
-    if person.plan_id != function.plan_id:
-        raise ValidationError({"person": f"“{person.name}” belongs to another plan."})
-    check_need(need)
-    needed_to = needed_to or default_needed_to(need)
-    check_needed_to(needed_to, need)
-    if PersonDependency.objects.filter(function=function, person=person).exists():
-        raise ValidationError({"person": f"“{function}” already needs “{person.name}”."})
-    with change_context(user=user, reason=reason or "Person needed", batch=batch):
-        return PersonDependency.objects.create(
-            plan_id=function.plan_id,
-            function=function,
-            person=person,
-            need=need,
-            needed_to=needed_to,
-            notes=notes,
-        )
+    created = need_create(
+        PersonDependency,
+        function=function,
+        target=person,
+        user=user,
+        need=need,
+        needed_to=needed_to,
+        notes=notes,
+        reason=reason or "Person needed",
+        batch=batch,
+    )
+    assert isinstance(created, PersonDependency)
+    return created
 
 
 @transaction.atomic

@@ -17,8 +17,9 @@ from django.db import transaction
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
+from inventory.need_services import User, need_create
 from inventory.people_models import NeedKind, Person, Role, RoleDependency, RoleHolder
-from inventory.people_services import User, check_need, check_needed_to, default_needed_to
+from inventory.people_services import check_named
 from inventory.services.common import current_values, editable_values
 
 if TYPE_CHECKING:
@@ -57,13 +58,7 @@ def check_holders(plan: Plan, holders: Sequence[Person]) -> None:
 
 
 def _check_role(plan: Plan, values: dict[str, Any], role: Role | None, holders: int) -> None:
-    errors = role_value_errors(values, holders)
-    name = str(values.get("name") or "").strip()
-    taken = Role.objects.filter(plan=plan, name=name).exclude(pk=role.pk if role else 0)
-    if name and taken.exists():
-        errors["name"] = f"A role named “{name}” already exists in this plan."
-    if errors:
-        raise ValidationError(errors)
+    check_named(role_value_errors(values, holders), plan, values, role, Role)
 
 
 def set_holders(role: Role, holders: Sequence[Person]) -> None:
@@ -150,22 +145,19 @@ def role_dependency_create(
 ) -> RoleDependency:
     """``function`` (a ``bia.BusinessFunction``) needs enough holders of ``role``, to
     operate it or to recover it."""
-    if role.plan_id != function.plan_id:
-        raise ValidationError({"role": f"“{role.name}” belongs to another plan."})
-    check_need(need)
-    needed_to = needed_to or default_needed_to(need)
-    check_needed_to(needed_to, need)
-    if RoleDependency.objects.filter(function=function, role=role).exists():
-        raise ValidationError({"role": f"“{function}” already needs “{role.name}”."})
-    with change_context(user=user, reason=reason or "Role needed", batch=batch):
-        return RoleDependency.objects.create(
-            plan_id=function.plan_id,
-            function=function,
-            role=role,
-            need=need,
-            needed_to=needed_to,
-            notes=notes,
-        )
+    created = need_create(
+        RoleDependency,
+        function=function,
+        target=role,
+        user=user,
+        need=need,
+        needed_to=needed_to,
+        notes=notes,
+        reason=reason or "Role needed",
+        batch=batch,
+    )
+    assert isinstance(created, RoleDependency)
+    return created
 
 
 @transaction.atomic

@@ -1,0 +1,88 @@
+"""A business function's need of a key person or a role, checked alike for both.
+
+A need is full or degraded; a person or role is needed to operate or to recover, and
+recovering is all or nothing. Suppliers share the need check (no "needed to").
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+
+from bcp.history import change_context
+from inventory.people_models import (
+    NeededTo,
+    NeedKind,
+    Person,
+    PersonDependency,
+    Role,
+    RoleDependency,
+)
+
+if TYPE_CHECKING:
+    from bia.models import BusinessFunction
+
+# Pages pass ``request.user``; the plan decorators have already refused anonymous visitors.
+User = AbstractBaseUser | AnonymousUser
+
+
+def check_need(need: str) -> None:
+    """A need is full or degraded (people, roles and suppliers alike)."""
+    if need not in NeedKind.values:
+        raise ValidationError({"need": "Need is full or degraded."})
+
+
+def default_needed_to(need: str) -> str:
+    """New needs are to recover, except a need only in degraded service: that one can
+    only be to operate."""
+    return NeededTo.OPERATE if need == NeedKind.DEGRADED else NeededTo.RECOVER
+
+
+def check_needed_to(needed_to: str, need: str) -> None:
+    """A person or role is needed to operate or to recover; recovering is all or nothing."""
+    if needed_to not in NeededTo.values:
+        raise ValidationError({"needed_to": "Needed to is operate or recover."})
+    if needed_to == NeededTo.RECOVER and need != NeedKind.FULL:
+        raise ValidationError(
+            {
+                "need": "A need to recover is not split into full or degraded service: "
+                "choose “Needed fully”, or “to operate” for a need only in degraded service."
+            }
+        )
+
+
+def need_create(
+    model: type[PersonDependency | RoleDependency],
+    *,
+    function: BusinessFunction,
+    target: Person | Role,
+    user: User,
+    need: str,
+    needed_to: str | None,
+    notes: str,
+    reason: str,
+    batch: uuid.UUID | None,
+) -> PersonDependency | RoleDependency:
+    """A need of a person or a role (named by the model's own field for it), checked alike:
+    same plan, a known need, to operate or to recover, not needed twice."""
+    field = "person" if isinstance(target, Person) else "role"
+    if target.plan_id != function.plan_id:
+        raise ValidationError({field: f"“{target.name}” belongs to another plan."})
+    check_need(need)
+    needed_to = needed_to or default_needed_to(need)
+    check_needed_to(needed_to, need)
+    if model._default_manager.filter(function=function, **{field: target}).exists():
+        raise ValidationError({field: f"“{function}” already needs “{target.name}”."})
+    with change_context(user=user, reason=reason, batch=batch):
+        return model._default_manager.create(
+            plan_id=function.plan_id,
+            function=function,
+            need=need,
+            needed_to=needed_to,
+            notes=notes,
+            **{field: target},
+        )
