@@ -13,15 +13,20 @@ same:
 - bytes → hex; JSON values as they are (their keys sorted by the encoder);
 - everything else that is not a JSON scalar → ``str()``.
 
-The content is always read back from the database before hashing (at append
-time and at verify time), so an in-memory value such as the string ``"1.5"``
-for a decimal column cannot make the two disagree.
+The content is read back from the database before hashing (at append time and at
+verify time), so an in-memory value such as the string ``"1.5"`` for a decimal column
+cannot make the two disagree. The one exception is a row just written in bulk whose every
+value is of exactly the type its column gives back (an int, a str, a float, an aware
+datetime, ...: ``_KEPT``): that row is hashed as written, which is what a read back would
+find; any other row, and every row written one by one, is read back.
 """
 
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,7 +39,7 @@ from django.utils import timezone
 
 from audit import tracking
 from audit.models import GENESIS_HASH, ChainEntry
-from audit.tracking import plan_id_of
+from audit.tracking import live_instance, live_model, plan_id_of
 from bcp.bulk import insert_rows
 from bcp.canonical import chain_json, chain_value
 
@@ -142,8 +147,8 @@ def _entry_values(
     prev_hash: str,
 ) -> dict[str, Any]:
     """The columns of the chain entry for ``row`` (a historical row read back)."""
-    model = history_model.instance_type  # type: ignore[attr-defined]
-    label: str = model._meta.label
+    model = live_model(history_model)
+    label = model._meta.label
     fields = list(row)
     content_hash = content_hash_of(content_of(row, fields))
     object_id = str(row[model._meta.pk.attname])
@@ -186,9 +191,9 @@ def _chain_head(alias: str) -> tuple[int, str]:
 
 
 def _repr_of(history_row: models.Model, instance: Any) -> str:
-    model = type(history_row).instance_type  # type: ignore[attr-defined]
+    model = live_model(type(history_row))
     object_id = str(getattr(history_row, model._meta.pk.attname))
-    described = instance if instance is not None else history_row.instance  # type: ignore[attr-defined]
+    described = instance if instance is not None else live_instance(history_row)
     return _describe(described, model._meta.label, object_id)
 
 
@@ -198,6 +203,8 @@ class _Pending:
 
     keys: list[tuple[type[models.Model], int]] = field(default_factory=list)
     reprs: list[str] = field(default_factory=list)
+    # Each row's columns as written in bulk (None: read it back), see :func:`_as_written`.
+    written: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 _batch: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
@@ -227,7 +234,7 @@ def chain_batch() -> Iterator[None]:
     finally:
         _batch.reset(token)
     if pending.keys:
-        _append(pending.keys, pending.reprs)
+        _append(pending.keys, pending.reprs, pending.written)
 
 
 def append_history_row(
@@ -242,6 +249,7 @@ def append_history_row(
     if pending is not None:
         pending.keys.append((type(history_row), history_row.pk))
         pending.reprs.append(_repr_of(history_row, instance))
+        pending.written.append(None)
         return None
     history_model = type(history_row)
     alias = using or router.db_for_write(ChainEntry)
@@ -254,7 +262,7 @@ def append_history_row(
             .get()
         )
         last_seq, prev_hash = _chain_head(alias)
-        model = history_model.instance_type  # type: ignore[attr-defined]
+        model = live_model(history_model)
         entry = _make_entry(
             history_model=history_model,
             row=row,
@@ -268,22 +276,86 @@ def append_history_row(
 
 
 def append_created_rows(
-    history_model: type[models.Model], history_ids: list[int], instances: list[Any]
+    history_model: type[models.Model],
+    history_ids: list[int],
+    instances: list[Any],
+    rows: list[list[Any]] | None = None,
 ) -> None:
     """Chain history rows written in bulk, described by their live instances.
 
-    Inside :func:`chain_batch` they join the batch, in order; otherwise they are chained
-    at once in one pass.
+    ``rows`` are the rows' values as inserted (one per column of ``history_model``, in
+    order): those the database is known to give back unchanged are hashed without being
+    read back (:func:`_as_written`). Inside :func:`chain_batch` they join the batch, in
+    order; otherwise they are chained at once in one pass.
     """
-    label = history_model.instance_type._meta.label  # type: ignore[attr-defined]
+    label = live_model(history_model)._meta.label
     reprs = [_describe(instance, label, str(instance.pk)) for instance in instances]
     keys = [(history_model, history_id) for history_id in history_ids]
+    written: list[dict[str, Any] | None] = (
+        _as_written(history_model, rows) if rows is not None else [None] * len(keys)
+    )
     pending = _batch.get()
     if pending is not None:
         pending.keys.extend(keys)
         pending.reprs.extend(reprs)
+        pending.written.extend(written)
         return
-    _append(keys, reprs)
+    _append(keys, reprs, written)
+
+
+# The Python type the database gives back, unchanged, for a value of exactly that type
+# written to a column of exactly that field class (PostgreSQL and SQLite: integers and text
+# as they are, float8/REAL doubles exactly, timestamps to the microsecond). Decimals, JSON,
+# dates and every other field are read back before hashing, whatever their value.
+_KEPT: dict[type[models.Field[Any, Any]], type] = {
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.BigIntegerField: int,
+    models.IntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BooleanField: bool,
+    models.CharField: str,
+    models.TextField: str,
+    models.FloatField: float,
+    models.DateTimeField: dt.datetime,
+    models.UUIDField: uuid.UUID,
+}
+
+
+def _kept_type(column: models.Field[Any, Any]) -> type | None:
+    if isinstance(column, models.ForeignKey):
+        column = column.target_field
+    return _KEPT.get(type(column))
+
+
+def _certain(value: Any, kind: type | None) -> bool:
+    if value is None:
+        return True
+    if type(value) is not kind:
+        return False
+    return not isinstance(value, dt.datetime) or value.tzinfo is not None
+
+
+def _as_written(
+    history_model: type[models.Model], rows: list[list[Any]]
+) -> list[dict[str, Any] | None]:
+    """Each row as a read back would find it, or None where that is not certain.
+
+    A value is certain when it is None or of exactly the type its column gives back
+    (:data:`_KEPT`; a datetime with its time zone); one value that is not sends the row to
+    be read back. The dict has the columns in table order, as a read back has them.
+    """
+    columns = list(history_model._meta.concrete_fields)
+    kept = [_kept_type(column) for column in columns]
+    names = [column.attname for column in columns]
+    out: list[dict[str, Any] | None] = []
+    for row in rows:
+        certain = all(_certain(value, kind) for value, kind in zip(row, kept, strict=True))
+        out.append(dict(zip(names, row, strict=True)) if certain else None)
+    return out
 
 
 def _plan_ids(
@@ -326,19 +398,60 @@ def append_history_rows(history_rows: list[models.Model]) -> int:
 _ENTRY_FIELDS = [f for f in ChainEntry._meta.concrete_fields]
 
 
+def _read_back(
+    batch: list[tuple[type[models.Model], int]],
+    written: list[dict[str, Any] | None] | None,
+    alias: str,
+) -> tuple[
+    dict[tuple[type[models.Model], int], dict[str, Any]],
+    dict[tuple[type[models.Model], int], int | None],
+]:
+    """The columns and the plan of each row of ``batch``, one read per table and hop.
+
+    Rows written in bulk whose values are certain (``written``) are taken as written; the
+    others are read back from the database.
+    """
+    by_model: dict[type[models.Model], list[int]] = defaultdict(list)
+    stored: dict[tuple[type[models.Model], int], dict[str, Any]] = {}
+    for offset, (history_model, history_id) in enumerate(batch):
+        as_written = written[offset] if written is not None else None
+        if as_written is None:
+            by_model[history_model].append(history_id)
+        else:
+            stored[(history_model, history_id)] = as_written
+    for history_model, ids in by_model.items():
+        for row in (
+            history_model._default_manager.using(alias)
+            .filter(pk__in=ids)
+            .values(*column_names(history_model))
+        ):
+            stored[(history_model, row["history_id"])] = row
+    by_table: dict[type[models.Model], list[tuple[type[models.Model], int]]] = defaultdict(list)
+    for key in stored:
+        by_table[key[0]].append(key)
+    plans: dict[tuple[type[models.Model], int], int | None] = {}
+    for history_model, keys in by_table.items():
+        rows = [stored[key] for key in keys]
+        found = _plan_ids(live_model(history_model), rows, alias)
+        plans.update(zip(keys, found, strict=True))
+    return stored, plans
+
+
 def _append(
     keys: list[tuple[type[models.Model], int]],
     reprs: list[str] | None,
+    written: list[dict[str, Any] | None] | None = None,
     *,
-    batch_size: int = 2000,
+    batch_size: int = 5000,
 ) -> int:
     """Chain the historical rows ``keys`` (model, history id), in order.
 
     One lock and one read of the chain head for the whole list; per ``batch_size`` rows,
-    one read per history table (each row is read back from the database, exactly as
-    :func:`append_history_row` does), one read per foreign-key hop to find the rows'
-    plans, and one multi-row insert (:func:`bcp.bulk.insert_rows`). ``reprs`` are the
-    rows' descriptions when the caller has them (else each is built from its row).
+    one read per history table of the rows not ``written`` in bulk (each is read back from
+    the database, exactly as :func:`append_history_row` does), one read per foreign-key hop
+    to find the rows' plans, and one multi-row insert (:func:`bcp.bulk.insert_rows`).
+    ``reprs`` are the rows' descriptions when the caller has them (else each is built from
+    its row).
     """
     if reprs is not None and len(reprs) != len(keys):
         raise ValueError("one description per row, or none")
@@ -349,21 +462,8 @@ def _append(
         last_seq, prev_hash = _chain_head(alias)
         for start in range(0, len(keys), batch_size):
             batch = keys[start : start + batch_size]
-            by_model: dict[type[models.Model], list[int]] = defaultdict(list)
-            for history_model, history_id in batch:
-                by_model[history_model].append(history_id)
-            stored: dict[tuple[type[models.Model], int], dict[str, Any]] = {}
-            plans: dict[tuple[type[models.Model], int], int | None] = {}
-            for history_model, ids in by_model.items():
-                rows = list(
-                    history_model._default_manager.using(alias)
-                    .filter(pk__in=ids)
-                    .values(*column_names(history_model))
-                )
-                model = history_model.instance_type  # type: ignore[attr-defined]
-                for row, plan_id in zip(rows, _plan_ids(model, rows, alias), strict=True):
-                    stored[(history_model, row["history_id"])] = row
-                    plans[(history_model, row["history_id"])] = plan_id
+            part = written[start : start + batch_size] if written is not None else None
+            stored, plans = _read_back(batch, part, alias)
             entries = []
             created_at = timezone.now()
             for offset, key in enumerate(batch):

@@ -35,9 +35,14 @@ def chain_new_history_row(
 
 
 def chain_bulk_history_rows(
-    sender: Any, history_model: Any, history_ids: list[int], instances: list[Any], **kwargs: Any
+    sender: Any,
+    history_model: Any,
+    history_ids: list[int],
+    instances: list[Any],
+    rows: list[list[Any]] | None = None,
+    **kwargs: Any,
 ) -> None:
-    append_created_rows(history_model, history_ids, instances)
+    append_created_rows(history_model, history_ids, instances, rows)
 
 
 def protect_users_in_history(sender: Any, instance: Any, **kwargs: Any) -> None:

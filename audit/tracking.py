@@ -50,6 +50,25 @@ def history_model(model: type[models.Model]) -> type[models.Model]:
     return _history_models[model]
 
 
+def live_model(history_model: type[models.Model]) -> type[models.Model]:
+    """The tracked model whose historical rows ``history_model`` holds.
+
+    simple-history names it ``instance_type`` on the class it generates, untyped.
+    """
+    model = getattr(history_model, "instance_type", None)
+    if not (isinstance(model, type) and issubclass(model, models.Model)):
+        raise TypeError(f"{history_model.__name__} is not a historical model")
+    return model
+
+
+def live_instance(history_row: models.Model) -> models.Model:
+    """The tracked row as ``history_row`` records it (simple-history's ``instance``)."""
+    instance = getattr(history_row, "instance", None)
+    if not isinstance(instance, models.Model):
+        raise TypeError(f"{type(history_row).__name__} is not a historical row")
+    return instance
+
+
 def history_models() -> list[type[models.Model]]:
     return [history_model(model) for model in tracked_models()]
 

@@ -113,9 +113,10 @@ def _name_the_api_token(sender: Any, instance: Any, history_instance: Any, **kwa
         history_instance.history_change_reason = named
 
 
-# Sent by tracked_bulk_create with ``history_model``, ``history_ids`` and ``instances``
-# (same order); the audit app chains the rows, as it does for each row simple-history
-# writes one by one.
+# Sent by tracked_bulk_create with ``history_model``, ``history_ids``, ``instances`` and
+# ``rows`` (the history rows' values as inserted, one per concrete field of the history
+# model; all in the same order); the audit app chains the rows, as it does for each row
+# simple-history writes one by one.
 historical_rows_bulk_created = Signal()
 
 
@@ -162,7 +163,11 @@ def tracked_bulk_create(model: type[models.Model], objs: list[Any]) -> list[Any]
     ]
     insert_rows(history_model, history_fields, rows)
     historical_rows_bulk_created.send(
-        sender=model, history_model=history_model, history_ids=history_ids, instances=objs
+        sender=model,
+        history_model=history_model,
+        history_ids=history_ids,
+        instances=objs,
+        rows=rows,
     )
     return objs
 
