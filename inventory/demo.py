@@ -25,8 +25,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from bcp.history import current_change_context
 from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory import people_demo
 from inventory.models import (
     Component,
     ComponentKind,
@@ -358,16 +362,14 @@ def needs_for_function(name: str) -> tuple[tuple[str, str], ...]:
     return ()
 
 
-def _actor(users: dict[str, Any]) -> Any:
+def _actor(users: dict[str, User]) -> User:
     context = current_change_context()
     if context is not None and context.user is not None:
         return context.user
-    return users.get("manager")
+    return users["manager"]  # bcp.demo always creates the manager
 
 
-def load(plan: Plan, users: dict[str, Any]) -> None:
-    from bia.models import BusinessFunction
-
+def load(plan: Plan, users: dict[str, User]) -> None:
     user = _actor(users)
     if not Technique.objects.filter(plan=plan).exists():
         technique_catalogue_seed(plan=plan, user=user, reason=REASON)
@@ -427,11 +429,8 @@ def load(plan: Plan, users: dict[str, Any]) -> None:
             existing.add(key)
 
 
-def _load_people(plan: Plan, user: Any) -> None:
+def _load_people(plan: Plan, user: User) -> None:
     """The print administrator and the managed-print supplier (``inventory.people_demo``)."""
-    from bia.models import BusinessFunction
-    from inventory import people_demo
-
     functions = [
         f
         for f in BusinessFunction.objects.filter(plan=plan).order_by("name")

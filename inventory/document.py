@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from bcp import contract
 from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory.diagrams import DiagramUnavailable, function_diagram_svg
 from inventory.models import Component, GroupMember, RedundancyGroup, RunsOn, Site
 from inventory.people import contract_restore_hours
 from inventory.people_models import (
@@ -22,6 +24,7 @@ from inventory.people_models import (
     Supplier,
     SupplierDependency,
 )
+from inventory.topology import plan_topology
 
 
 def document_part(plan: Plan) -> contract.InventoryPart:
@@ -159,10 +162,6 @@ def suppliers_part(plan: Plan) -> tuple[contract.Supplier, ...]:
 
 def function_diagrams(plan: Plan) -> tuple[contract.FunctionDiagram, ...]:
     """Each business function's dependency diagram, or the reason there is none."""
-    from bia.models import BusinessFunction
-    from inventory.diagrams import DiagramUnavailable, function_diagram_svg
-    from inventory.topology import plan_topology
-
     pt = plan_topology(plan)
     errors = pt.error_messages()
     diagrams = []

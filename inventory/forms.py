@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Model, QuerySet
 
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
@@ -29,6 +30,13 @@ from inventory.models import (
 )
 
 Node = Component | RedundancyGroup
+
+
+def _choose_from(form: forms.BaseForm, name: str, choices: QuerySet[Model]) -> None:
+    """Offer only ``choices`` (the plan's own records) in ``form``'s model choice ``name``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = choices
 
 
 def _helper(label: str) -> FormHelper:
@@ -98,7 +106,7 @@ class SiteForm(_PlanForm):
         parents = Site.objects.filter(plan=self.plan).order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        _choose_from(self, "parent", parents)
 
 
 class ComponentForm(_PlanForm):
@@ -133,7 +141,7 @@ class ComponentForm(_PlanForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(plan=self.plan).order_by("name")  # type: ignore[attr-defined]
+        _choose_from(self, "site", Site.objects.filter(plan=self.plan).order_by("name"))
         if self.instance.pk and not self.is_bound:
             self.initial["runs_on"] = "\n".join(
                 str(link.target)
@@ -162,7 +170,7 @@ class GroupForm(_PlanForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technique"].queryset = Technique.objects.filter(plan=self.plan)  # type: ignore[attr-defined]
+        _choose_from(self, "technique", Technique.objects.filter(plan=self.plan))
         if self.instance.pk and not self.is_bound:
             self.initial["members"] = "\n".join(
                 str(m.target)
@@ -245,7 +253,7 @@ class ApplyTechniqueForm(VersionedFormMixin, ChangeReasonMixin):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technique"].queryset = Technique.objects.filter(plan=plan).order_by("name")  # type: ignore[attr-defined]
+        _choose_from(self, "technique", Technique.objects.filter(plan=plan).order_by("name"))
         self.fields["technique"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["technique"].error_messages["required"] = "Choose a technique to apply."
         self.helper = _helper("Apply technique")

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from analysis.engine.budgets import GREGORIAN_YEAR_DAYS
 from analysis.engine.topology import Component as EngineComponent
 from analysis.engine.topology import Group as EngineGroup
+from analysis.formatting import hours
 from bcp.models import Plan
 from inventory.people_models import (
     Deputy,
@@ -175,26 +176,10 @@ def _supplier_component(key: str, supplier: Supplier) -> EngineComponent:
     )
 
 
-def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements:
-    """Engine elements for ``plan``'s people, roles and suppliers (eight queries).
-
-    Every person, cover group and supplier of the plan is returned, but only the needs of
-    the functions in ``function_keys``: a one-function load passes just that function and
-    gets the same elements, in the same order, as a whole-plan load.
-    """
-    people = {person_key(p.pk): p for p in Person.objects.filter(plan=plan).order_by("pk")}
-    suppliers = {supplier_key(s.pk): s for s in Supplier.objects.filter(plan=plan).order_by("pk")}
-    deputies = deputies_of(plan)
-    components = [
-        EngineComponent(
-            id=key,
-            availability=person_availability(p.absence_days_per_year),
-            kind="person",
-            restore_hours=p.recall_hours,
-        )
-        for key, p in people.items()
-    ]
-    components += [_supplier_component(key, s) for key, s in suppliers.items()]
+def _cover_groups(
+    people: dict[str, Person], deputies: dict[int, list[int]]
+) -> tuple[dict[str, Person], list[EngineGroup]]:
+    """The active/passive ``cover`` group of each person who has deputies."""
     covers: dict[str, Person] = {}
     groups: list[EngineGroup] = []
     for key, person in people.items():
@@ -210,7 +195,13 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
                 failover_seconds=person.handover_hours * 3600.0,
             )
         )
-    roles = {role_key(r.pk): r for r in Role.objects.filter(plan=plan).order_by("pk")}
+    return covers, groups
+
+
+def _role_groups(
+    plan: Plan, roles: dict[str, Role], deputies: dict[int, list[int]]
+) -> list[EngineGroup]:
+    """The k-of-n group of each role's holders (each as their cover group if covered)."""
     holders: dict[int, list[int]] = {}
     for role_id, person_id in (
         RoleHolder.objects.filter(role__plan=plan)
@@ -218,7 +209,7 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
         .values_list("role_id", "person_id")
     ):
         holders.setdefault(role_id, []).append(person_id)
-    groups += [
+    return [
         EngineGroup(
             id=key,
             mode="active_active",
@@ -227,6 +218,13 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
         )
         for key, role in roles.items()
     ]
+
+
+def _function_needs(
+    plan: Plan, function_keys: dict[int, str], deputies: dict[int, list[int]]
+) -> dict[str, dict[str, list[str]]]:
+    """What each function in ``function_keys`` needs of roles, people and suppliers, by how
+    it needs them (fully, degraded, or :data:`RECOVER`)."""
     needs: dict[str, dict[str, list[str]]] = {}
     for function_id, role_id, need, needed_to in (
         RoleDependency.objects.filter(plan=plan, function_id__in=function_keys)
@@ -251,6 +249,32 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
     ):
         bucket = needs.setdefault(function_keys[function_id], {})
         bucket.setdefault(need, []).append(supplier_key(supplier_id))
+    return needs
+
+
+def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements:
+    """Engine elements for ``plan``'s people, roles and suppliers (eight queries).
+
+    Every person, cover group and supplier of the plan is returned, but only the needs of
+    the functions in ``function_keys``: a one-function load passes just that function and
+    gets the same elements, in the same order, as a whole-plan load.
+    """
+    people = {person_key(p.pk): p for p in Person.objects.filter(plan=plan).order_by("pk")}
+    suppliers = {supplier_key(s.pk): s for s in Supplier.objects.filter(plan=plan).order_by("pk")}
+    deputies = deputies_of(plan)
+    components = [
+        EngineComponent(
+            id=key,
+            availability=person_availability(p.absence_days_per_year),
+            kind="person",
+            restore_hours=p.recall_hours,
+        )
+        for key, p in people.items()
+    ]
+    components += [_supplier_component(key, s) for key, s in suppliers.items()]
+    covers, groups = _cover_groups(people, deputies)
+    roles = {role_key(r.pk): r for r in Role.objects.filter(plan=plan).order_by("pk")}
+    groups += _role_groups(plan, roles, deputies)
     return PeopleElements(
         components=tuple(components),
         groups=tuple(groups),
@@ -258,7 +282,7 @@ def people_elements(plan: Plan, function_keys: dict[int, str]) -> PeopleElements
         covers=covers,
         suppliers=suppliers,
         roles=roles,
-        needs=needs,
+        needs=_function_needs(plan, function_keys, deputies),
     )
 
 
@@ -267,8 +291,6 @@ def contract_shortfalls(
 ) -> list[str]:
     """A sentence for each supplier the function needs fully whose contract cannot meet
     ``rto_hours``; the RTO gap carries them, so the gap names the contract."""
-    from analysis.formatting import hours
-
     found: list[str] = []
     for key in requires:
         supplier = extra.suppliers.get(key)

@@ -13,17 +13,31 @@ with names and links.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from analysis.engine.availability import single_points_of_failure as engine_spofs
+from analysis.engine.recovery import recovery_reach
+from analysis.engine.structure import Model
 from analysis.engine.topology import Component as EngineComponent
 from analysis.engine.topology import Group as EngineGroup
+from analysis.engine.topology import GroupMode as EngineGroupMode
+from analysis.engine.topology import Replication as EngineReplication
 from analysis.engine.topology import Service as EngineService
 from analysis.engine.topology import Site as EngineSite
 from analysis.engine.topology import Topology, TopologyError
 from analysis.engine.validation import topology_errors
 from bcp.models import Plan
+from bia.models import BusinessFunction
 from inventory import graph as g
-from inventory.models import Component, Dependency, Need, RedundancyGroup, Site
+from inventory.models import (
+    Component,
+    Dependency,
+    GroupMember,
+    Need,
+    RedundancyGroup,
+    RunsOn,
+    Site,
+)
 from inventory.people import RECOVER, PeopleElements, people_elements
 
 
@@ -33,7 +47,7 @@ class PlanTopology:
     sites: dict[str, Site] = field(default_factory=dict)
     components: dict[str, Component] = field(default_factory=dict)
     groups: dict[str, RedundancyGroup] = field(default_factory=dict)
-    functions: dict[str, Any] = field(default_factory=dict)
+    functions: dict[str, BusinessFunction] = field(default_factory=dict)
     degraded_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # What each function needs to recover but not to run (people, roles): outside the
     # availability structure, the time to reach them adds to the achievable RTO.
@@ -116,7 +130,9 @@ def engine_component(key: str, c: Component, runs_on: tuple[str, ...]) -> Engine
         failover_seconds=c.failover_seconds,
         restore_hours=c.restore_hours,
         backup_interval_hours=c.backup_interval_hours,
-        replication=c.replication,  # type: ignore[arg-type]
+        # django-stubs types a choices field as plain str; the choices are the engine's
+        # literals, and topology_errors names any stored value outside them.
+        replication=cast(EngineReplication, c.replication),
         replication_lag_seconds=c.replication_lag_seconds,
     )
 
@@ -124,7 +140,7 @@ def engine_component(key: str, c: Component, runs_on: tuple[str, ...]) -> Engine
 def engine_group(key: str, group: RedundancyGroup, members: tuple[str, ...]) -> EngineGroup:
     return EngineGroup(
         id=key,
-        mode=group.mode,  # type: ignore[arg-type]
+        mode=cast(EngineGroupMode, group.mode),  # as replication in engine_component
         members=members,
         k=group.k,
         failover_seconds=group.failover_seconds,
@@ -133,8 +149,6 @@ def engine_group(key: str, group: RedundancyGroup, members: tuple[str, ...]) -> 
 
 def plan_topology(plan: Plan) -> PlanTopology:
     """Build the engine inputs for ``plan`` (a fixed number of queries)."""
-    from bia.models import BusinessFunction
-
     sites = {g.site_key(s.pk): s for s in Site.objects.filter(plan=plan).order_by("pk")}
     components = {
         g.component_key(c.pk): c for c in Component.objects.filter(plan=plan).order_by("pk")
@@ -195,16 +209,8 @@ def plan_topology(plan: Plan) -> PlanTopology:
 MAX_PART_DEPTH = 200
 
 
-def function_topology(plan: Plan, function: Any) -> PlanTopology:
-    """The engine inputs of one function: what it depends on (fully or degraded), followed
-    down to the last component, and every site of the plan (a remedy may place a peer in
-    any of them). Components, groups and edges come in the orders ``plan_topology`` gives
-    them, so the function's figures are those of a whole-plan load. About five queries
-    per level of the dependency chain, whatever the plan's size.
-    """
-    from inventory.models import GroupMember, RunsOn
-
-    fkey = g.function_key(function.pk)
+def _function_needs(plan: Plan, function: BusinessFunction) -> tuple[list[str], list[str]]:
+    """The keys ``function`` needs fully and those it needs for degraded service."""
     full: list[str] = []
     degraded: list[str] = []
     for comp, grp, need in (
@@ -214,57 +220,97 @@ def function_topology(plan: Plan, function: Any) -> PlanTopology:
     ):
         target = g.component_key(comp) if comp else g.group_key(grp)
         (full if need == Need.FULL else degraded).append(target)
-    components: dict[int, Component] = {}
-    groups: dict[int, RedundancyGroup] = {}
-    edges: dict[str, list[str]] = {}
-    todo_c = {int(k.split(":")[1]) for k in (*full, *degraded) if k.startswith("component:")}
-    todo_g = {int(k.split(":")[1]) for k in (*full, *degraded) if k.startswith("group:")}
-    for _level in range(MAX_PART_DEPTH):
-        if not todo_c and not todo_g:
-            break
+    return full, degraded
+
+
+@dataclass
+class _Part:
+    """The components and groups below a function, loaded level by level, and their edges."""
+
+    components: dict[int, Component] = field(default_factory=dict)
+    groups: dict[int, RedundancyGroup] = field(default_factory=dict)
+    edges: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_components(self, plan: Plan, pks: set[int]) -> tuple[set[int], set[int]]:
+        """Load components ``pks`` and what they run on; return the components and groups
+        found underneath."""
         found_c: set[int] = set()
         found_g: set[int] = set()
-        if todo_c:
-            for c in Component.objects.filter(plan=plan, pk__in=todo_c):
-                components[c.pk] = c
-                edges[g.component_key(c.pk)] = []
-            for source, on_c, on_g in (
-                RunsOn.objects.filter(component_id__in=todo_c)
-                .order_by("pk")
-                .values_list("component_id", "on_component_id", "on_group_id")
-            ):
-                if on_c:
-                    edges[g.component_key(source)].append(g.component_key(on_c))
-                    found_c.add(on_c)
-                else:
-                    edges[g.component_key(source)].append(g.group_key(on_g))
-                    found_g.add(on_g)
+        for c in Component.objects.filter(plan=plan, pk__in=pks):
+            self.components[c.pk] = c
+            self.edges[g.component_key(c.pk)] = []
+        for source, on_c, on_g in (
+            RunsOn.objects.filter(component_id__in=pks)
+            .order_by("pk")
+            .values_list("component_id", "on_component_id", "on_group_id")
+        ):
+            if on_c:
+                self.edges[g.component_key(source)].append(g.component_key(on_c))
+                found_c.add(on_c)
+            else:
+                self.edges[g.component_key(source)].append(g.group_key(on_g))
+                found_g.add(on_g)
+        return found_c, found_g
+
+    def add_groups(self, plan: Plan, pks: set[int]) -> tuple[set[int], set[int]]:
+        """Load groups ``pks`` and their members in order; return the components and groups
+        found as members."""
+        found_c: set[int] = set()
+        found_g: set[int] = set()
+        for x in RedundancyGroup.objects.filter(plan=plan, pk__in=pks):
+            self.groups[x.pk] = x
+            self.edges[g.group_key(x.pk)] = []
+        for group_id, comp, sub in (
+            GroupMember.objects.filter(group_id__in=pks)
+            .order_by("group_id", "position", "pk")
+            .values_list("group_id", "component_id", "member_group_id")
+        ):
+            if comp:
+                self.edges[g.group_key(group_id)].append(g.component_key(comp))
+                found_c.add(comp)
+            else:
+                self.edges[g.group_key(group_id)].append(g.group_key(sub))
+                found_g.add(sub)
+        return found_c, found_g
+
+
+def _part_below(plan: Plan, function: BusinessFunction, needs: list[str]) -> _Part:
+    """Everything ``needs`` stand on, followed down level by level (refused past
+    :data:`MAX_PART_DEPTH` levels)."""
+    part = _Part()
+    todo_c = {int(k.split(":")[1]) for k in needs if k.startswith("component:")}
+    todo_g = {int(k.split(":")[1]) for k in needs if k.startswith("group:")}
+    for _level in range(MAX_PART_DEPTH):
+        if not todo_c and not todo_g:
+            return part
+        found_c, found_g = part.add_components(plan, todo_c) if todo_c else (set(), set())
         if todo_g:
-            for x in RedundancyGroup.objects.filter(plan=plan, pk__in=todo_g):
-                groups[x.pk] = x
-                edges[g.group_key(x.pk)] = []
-            for group_id, comp, sub in (
-                GroupMember.objects.filter(group_id__in=todo_g)
-                .order_by("group_id", "position", "pk")
-                .values_list("group_id", "component_id", "member_group_id")
-            ):
-                if comp:
-                    edges[g.group_key(group_id)].append(g.component_key(comp))
-                    found_c.add(comp)
-                else:
-                    edges[g.group_key(group_id)].append(g.group_key(sub))
-                    found_g.add(sub)
-        todo_c = found_c - set(components)
-        todo_g = found_g - set(groups)
-    else:
-        raise ValueError(f"the dependencies of '{function}' are nested too deeply to load")
+            more_c, more_g = part.add_groups(plan, todo_g)
+            found_c |= more_c
+            found_g |= more_g
+        todo_c = found_c - set(part.components)
+        todo_g = found_g - set(part.groups)
+    raise ValueError(f"the dependencies of '{function}' are nested too deeply to load")
+
+
+def function_topology(plan: Plan, function: BusinessFunction) -> PlanTopology:
+    """The engine inputs of one function: what it depends on (fully or degraded), followed
+    down to the last component, and every site of the plan (a remedy may place a peer in
+    any of them). Components, groups and edges come in the orders ``plan_topology`` gives
+    them, so the function's figures are those of a whole-plan load. About five queries
+    per level of the dependency chain, whatever the plan's size.
+    """
+    fkey = g.function_key(function.pk)
+    full, degraded = _function_needs(plan, function)
+    part = _part_below(plan, function, [*full, *degraded])
     sites = {g.site_key(s.pk): s for s in Site.objects.filter(plan=plan).order_by("pk")}
-    by_key_c = {g.component_key(pk): components[pk] for pk in sorted(components)}
-    by_key_g = {g.group_key(pk): groups[pk] for pk in sorted(groups)}
+    by_key_c = {g.component_key(pk): part.components[pk] for pk in sorted(part.components)}
+    by_key_g = {g.group_key(pk): part.groups[pk] for pk in sorted(part.groups)}
     # People and suppliers come after the inventory's own elements, as in plan_topology.
     extra = people_elements(plan, {function.pk: fkey})
     full += extra.needs.get(fkey, {}).get(Need.FULL, [])
     degraded += extra.needs.get(fkey, {}).get(Need.DEGRADED, [])
+    edges = part.edges
     topology = Topology(
         components=tuple(engine_component(key, c, tuple(edges[key])) for key, c in by_key_c.items())
         + extra.components,
@@ -295,8 +341,6 @@ def single_points_of_failure(plan_topology: PlanTopology, service_id: str) -> tu
     Empty when the function needs nothing fully or the topology is invalid (the page
     shows the validation errors instead).
     """
-    from analysis.engine.availability import single_points_of_failure as engine_spofs
-
     if plan_topology.errors():
         return ()
     services = {s.id: s for s in plan_topology.topology.services}
@@ -311,8 +355,6 @@ def recovery_single_points_of_failure(
     """What the function needs to recover with nobody to stand in: single points of
     failure for recovery (their absence delays recovery, it does not stop the function).
     Empty when it needs nothing to recover or the topology is invalid."""
-    from analysis.engine.recovery import recovery_reach
-
     needed = plan_topology.recovery_requires.get(service_id, ())
     if not needed or plan_topology.errors():
         return ()
@@ -344,8 +386,6 @@ def fails_with(plan_topology: PlanTopology, element_id: str) -> set[str]:
     engine's single-failure analysis (a k-of-n group survives when enough members do not
     depend on it).
     """
-    from analysis.engine.structure import Model
-
     if plan_topology.errors():
         return set()
     up = _dependents(plan_topology.topology)

@@ -79,7 +79,7 @@ def export_document(plan: Plan) -> dict[str, Any]:
         (
             {
                 "function": d.function.name,
-                "needs": (d.component or d.group).name,  # type: ignore[union-attr]
+                "needs": d.target.name,
                 "need": d.need,
                 "notes": d.notes,
             }

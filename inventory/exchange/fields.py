@@ -87,7 +87,8 @@ def optional_decimal(value: Any) -> Decimal | None:
         raise CellError(f"“{value}” is not an amount") from None
     if not amount.is_finite():
         raise CellError("must be a finite amount")
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent  # an int for a finite amount, as this one is
+    if isinstance(exponent, int) and exponent < -2:
         raise CellError("has more than two decimal places")
     if abs(amount) >= Decimal("1e12"):
         raise CellError("is too large")
