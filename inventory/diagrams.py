@@ -13,14 +13,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
-from django.urls import reverse
 from django.utils.html import escape as html_escape
 
+from bia.models import BusinessFunction
 from inventory import graph as g
-from inventory.models import Component, ComponentKind, RedundancyGroup, Site
+from inventory.dot import GROUP_PREFIXES, HEADER, Drawing, attrs, escape, legend, node_id
+from inventory.models import Site
 from inventory.topology import (
     PlanTopology,
     fails_with,
@@ -32,12 +31,6 @@ from inventory.topology import (
 DOT_TIMEOUT_SECONDS = 20
 # Beyond this many boxes a layered drawing is no longer readable; pages list them instead.
 MAX_DIAGRAM_ELEMENTS = 250
-SPOF_COLOUR = "#c0392b"
-# Redundancy groups, and the cover of a person by their deputies (``inventory.people``).
-GROUP_PREFIXES = ("group:", "cover:", "role:")
-PERSON_FILL = "#eef7ee"
-SUPPLIER_FILL = "#fdf6e3"
-KIND_LABELS = dict(ComponentKind.choices)
 
 
 class DiagramUnavailable(RuntimeError):
@@ -50,281 +43,6 @@ def _check_size(count: int) -> None:
             f"{count} elements are involved, too many for a readable diagram (the limit is "
             f"{MAX_DIAGRAM_ELEMENTS}); the lists on this page name them all."
         )
-
-
-def escape(text: str) -> str:
-    """Make ``text`` safe inside a double-quoted DOT string (no escape sequences survive)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\r\n", "\n")
-        .replace("\r", "\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _attrs(**values: Any) -> str:
-    parts = []
-    for key, value in values.items():
-        if value is None:
-            continue
-        parts.append(f'{key}="{escape(str(value))}"')
-    return "[" + ", ".join(parts) + "]"
-
-
-def _figure(component: Component) -> str:
-    if component.availability_percent is not None:
-        return f"{component.availability_percent:g} %"
-    if component.mtbf_hours is not None and component.mttr_hours is not None:
-        return f"MTBF {component.mtbf_hours:g} h · MTTR {component.mttr_hours:g} h"
-    return "no figure"
-
-
-def _node_id(key: str) -> str:
-    return key.replace(":", "_")
-
-
-@dataclass
-class _Drawing:
-    pt: PlanTopology
-    plan_pk: int
-    spofs: set[str]
-    highlight: dict[str, str] = field(default_factory=dict)  # key → fill colour
-    # Needed only to recover, with nobody to stand in: drawn like a SPOF, labelled apart.
-    recovery_spofs: set[str] = field(default_factory=set)
-    lines: list[str] = field(default_factory=list)
-    placed: set[str] = field(default_factory=set)
-
-    def url(self, key: str) -> str:
-        kind, _, pk = key.partition(":")
-        name, arg = {
-            "component": ("inventory_component_detail", "component_pk"),
-            "group": ("inventory_group_detail", "group_pk"),
-            "site": ("inventory_site_detail", "site_pk"),
-            "function": ("inventory_function_detail", "function_pk"),
-            "person": ("inventory_person_detail", "person_pk"),
-            "cover": ("inventory_person_detail", "person_pk"),
-            "supplier": ("inventory_supplier_detail", "supplier_pk"),
-            "role": ("inventory_role_detail", "role_pk"),
-        }[kind]
-        return reverse(name, kwargs={"plan_pk": self.plan_pk, arg: int(pk)})
-
-    def component_node(self, key: str, indent: str) -> None:
-        if key in self.placed:
-            return
-        self.placed.add(key)
-        if key.startswith(("person:", "supplier:")):
-            self.people_node(key, indent)
-            return
-        c: Component = self.pt.components[key]
-        site = self.pt.sites.get(g.site_key(c.site_id)) if c.site_id else None
-        label = f"{c.name}\n{KIND_LABELS.get(c.kind, c.kind)}"
-        label += f" · {site.name}" if site else ""
-        label += f"\n{_figure(c)}"
-        spof = key in self.spofs
-        self.lines.append(
-            indent
-            + _node_id(key)
-            + " "
-            + _attrs(
-                label=("SPOF · " if spof else "") + label,
-                URL=self.url(key),
-                target="_top",
-                tooltip=c.name,
-                color=SPOF_COLOUR if spof else "#555555",
-                penwidth="3" if spof else "1",
-                fillcolor=self.highlight.get(key, "#ffffff"),
-            )
-            + ";"
-        )
-
-    def people_node(self, key: str, indent: str) -> None:
-        """A person (an ellipse) or a supplier (a folder), so they stand apart from IT."""
-        label, shape, fill = people_label(self.pt, key)
-        spof = key in self.spofs or key in self.recovery_spofs
-        mark = "SPOF · " if key in self.spofs else "SPOF for recovery · " if spof else ""
-        self.lines.append(
-            indent
-            + _node_id(key)
-            + " "
-            + _attrs(
-                label=mark + label,
-                shape=shape,
-                URL=self.url(key),
-                target="_top",
-                tooltip=self.pt.name(key),
-                color=SPOF_COLOUR if spof else "#555555",
-                penwidth="3" if spof else "1",
-                fillcolor=self.highlight.get(key, fill),
-            )
-            + ";"
-        )
-
-    def group_cluster(self, key: str, members: dict[str, list[str]], indent: str) -> None:
-        if key in self.placed:
-            return
-        self.placed.add(key)
-        inner = members.get(key, [])
-        group_name, how = group_words(self.pt, key, len(inner))
-        self.lines.append(f"{indent}subgraph cluster_{_node_id(key)} {{")
-        self.lines.append(
-            f"{indent}  "
-            + " ".join(
-                f"{k}={v};"
-                for k, v in (
-                    ("label", f'"{escape(group_name)}\\n{escape(how)}"'),
-                    ("URL", f'"{escape(self.url(key))}"'),
-                    ("target", '"_top"'),
-                    ("style", '"rounded,dashed"'),
-                    ("color", '"#2c6fbb"'),
-                    ("fontcolor", '"#2c6fbb"'),
-                    ("bgcolor", f'"{self.highlight.get(key, "#f4f8fd")}"'),
-                )
-            )
-        )
-        if not inner:
-            self.lines.append(
-                f"{indent}  {_node_id(key)}_empty "
-                + _attrs(label="no members", shape="plaintext", fontcolor="#888888")
-                + ";"
-            )
-        placed_here = []
-        for member in inner:
-            if member.startswith(GROUP_PREFIXES):
-                self.group_cluster(member, members, indent + "  ")
-            elif member not in self.placed:
-                self.component_node(member, indent + "  ")
-                placed_here.append(member)
-        if len(placed_here) > 1:
-            # Members side by side, so the frame reads as one block of alternatives.
-            ids = "; ".join(_node_id(m) for m in placed_here)
-            self.lines.append(f"{indent}  {{rank=same; {ids};}}")
-        self.lines.append(f"{indent}}}")
-
-    def anchor(self, key: str, members: dict[str, list[str]]) -> str | None:
-        """A node inside group ``key``'s cluster that edges can aim at."""
-        seen: set[str] = set()
-        current = key
-        while current.startswith(GROUP_PREFIXES) and current not in seen:
-            seen.add(current)
-            inner = members.get(current, [])
-            if not inner:
-                return f"{_node_id(current)}_empty"
-            current = inner[0]
-        return _node_id(current)
-
-    def edge(self, source: str, target: str, members: dict[str, list[str]], **extra: Any) -> None:
-        head = (
-            self.anchor(target, members) if target.startswith(GROUP_PREFIXES) else _node_id(target)
-        )
-        tail = (
-            self.anchor(source, members) if source.startswith(GROUP_PREFIXES) else _node_id(source)
-        )
-        attrs: dict[str, Any] = dict(extra)
-        if target.startswith(GROUP_PREFIXES):
-            attrs["lhead"] = f"cluster_{_node_id(target)}"
-        if source.startswith(GROUP_PREFIXES):
-            attrs["ltail"] = f"cluster_{_node_id(source)}"
-        self.lines.append(f"  {tail} -> {head} {_attrs(**attrs)};")
-
-
-def group_words(pt: PlanTopology, key: str, size: int) -> tuple[str, str]:
-    """A group's frame title and how it works, for redundancy groups and deputy cover."""
-    if key.startswith("cover:"):
-        person = pt.extra.covers[key]
-        return f"{person.name} or a deputy", f"stands in after {person.handover_hours:g} h handover"
-    if key.startswith("role:"):
-        role = pt.extra.roles[key]
-        return f"{role.name} (role)", f"{role.holders_needed} of {size} holders needed"
-    group: RedundancyGroup = pt.groups[key]
-    if group.mode == "active_passive":
-        return group.name, f"active/passive · failover {group.failover_seconds:g} s"
-    return group.name, f"active/active · {group.k} of {size} needed"
-
-
-def people_label(pt: PlanTopology, key: str) -> tuple[str, str, str]:
-    """(label, shape, fill) of a person or supplier node."""
-    if key.startswith("person:"):
-        person = pt.extra.people[key]
-        label = f"{person.name}\n{person.role or 'key person'}"
-        label += f"\nperson · away {person.absence_days_per_year:g} d a year"
-        return label, "ellipse", PERSON_FILL
-    supplier = pt.extra.suppliers[key]
-    label = f"{supplier.name}\nsupplier · contract {supplier.contract_reference}"
-    label += (
-        f"\n{supplier.service_availability_percent:g} % · RTO {supplier.contract_rto_hours:g} h"
-    )
-    label += f" ({supplier.get_support_hours_display().split(' (')[0].lower()})"
-    return label, "folder", SUPPLIER_FILL
-
-
-HEADER = (
-    "digraph inventory {\n"
-    '  graph [compound=true, rankdir=LR, fontname="Helvetica", fontsize=11, nodesep=0.3, '
-    "ranksep=0.55, newrank=true, labelloc=t];\n"
-    '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
-    'margin="0.12,0.06"];\n'
-    '  edge [fontname="Helvetica", fontsize=9, color="#555555", arrowsize=0.7];\n'
-)
-
-
-def _legend(
-    lines: list[str],
-    *,
-    degraded: bool,
-    recover: bool = False,
-    highlight: Iterable[tuple[str, str]] = (),
-    keys: Iterable[str] = (),
-) -> None:
-    lines.append("  subgraph cluster_legend {")
-    lines.append('    label="Legend"; style="rounded"; color="#bbbbbb"; fontcolor="#555555";')
-    lines.append(
-        "    legend_spof "
-        + _attrs(label="SPOF candidate", color=SPOF_COLOUR, penwidth="3", fillcolor="#ffffff")
-        + ";"
-    )
-    lines.append(
-        "    legend_group "
-        + _attrs(
-            label="dashed frame: redundancy group",
-            shape="plaintext",
-            fontcolor="#2c6fbb",
-            style="",
-        )
-        + ";"
-    )
-    if degraded:
-        lines.append(
-            "    legend_degraded "
-            + _attrs(label="dashed arrow: degraded need", shape="plaintext", style="")
-            + ";"
-        )
-    if recover:
-        lines.append(
-            "    legend_recover "
-            + _attrs(
-                label="dotted arrow: needed to recover, not to run",
-                shape="plaintext",
-                style="",
-            )
-            + ";"
-        )
-    prefixes = {key.partition(":")[0] for key in keys}
-    if "person" in prefixes:
-        lines.append(
-            "    legend_person "
-            + _attrs(label="ellipse: key person", shape="ellipse", fillcolor=PERSON_FILL)
-            + ";"
-        )
-    if "supplier" in prefixes:
-        lines.append(
-            "    legend_supplier "
-            + _attrs(label="folder: supplier (contract)", shape="folder", fillcolor=SUPPLIER_FILL)
-            + ";"
-        )
-    for index, (label, colour) in enumerate(highlight):
-        lines.append(f"    legend_h{index} " + _attrs(label=label, fillcolor=colour) + ";")
-    lines.append("  }")
 
 
 def _closure(pt: PlanTopology, roots: Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -347,7 +65,7 @@ def _closure(pt: PlanTopology, roots: Iterable[str]) -> tuple[list[str], dict[st
     return keep, members
 
 
-def _draw(drawing: _Drawing, keep: list[str], members: dict[str, list[str]]) -> None:
+def _draw(drawing: Drawing, keep: list[str], members: dict[str, list[str]]) -> None:
     inside_groups = {m for inner in members.values() for m in inner}
     for key in sorted(keep, key=drawing.pt.name):
         if key in inside_groups:
@@ -368,7 +86,7 @@ def _draw(drawing: _Drawing, keep: list[str], members: dict[str, list[str]]) -> 
                 drawing.edge(key, target, members, label="runs on")
 
 
-def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
+def function_dot(function: BusinessFunction, pt: PlanTopology | None = None) -> str | None:
     """DOT for one business function, or None when it has no dependencies."""
     pt = pt or plan_topology(function.plan)
     service_id = g.function_key(function.pk)
@@ -379,7 +97,7 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
     if not full and not degraded and not recover:
         return None
     spofs = set(single_points_of_failure(pt, service_id))
-    drawing = _Drawing(
+    drawing = Drawing(
         pt=pt,
         plan_pk=function.plan_id,
         spofs=spofs,
@@ -394,8 +112,8 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
         title += "\nSites whose loss alone stops it: " + ", ".join(spof_sites)
     lines.append(f'  label="{escape(title)}"; fontsize=13;')
     lines.append(
-        f"  {_node_id(service_id)} "
-        + _attrs(
+        f"  {node_id(service_id)} "
+        + attrs(
             label=f"{function.name}\nbusiness function",
             shape="box",
             style="rounded,filled,bold",
@@ -412,7 +130,7 @@ def function_dot(function: Any, pt: PlanTopology | None = None) -> str | None:
         drawing.edge(service_id, target, members, label="degraded", style="dashed")
     for target in recover:
         drawing.edge(service_id, target, members, label="to recover", style="dotted")
-    _legend(lines, degraded=bool(degraded), recover=bool(recover), keys=keep)
+    legend(lines, degraded=bool(degraded), recover=bool(recover), keys=keep)
     return HEADER + "\n".join(lines) + "\n}\n"
 
 
@@ -432,7 +150,7 @@ def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
     spofs: set[str] = set()
     for service_id in (key for key in affected if key.startswith("function:")):
         spofs.update(single_points_of_failure(pt, service_id))
-    drawing = _Drawing(
+    drawing = Drawing(
         pt=pt,
         plan_pk=site.plan_id,
         spofs=spofs,
@@ -451,8 +169,8 @@ def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
     for function_key in sorted(k for k in affected if k.startswith("function:")):
         function = pt.functions[function_key]
         lines.append(
-            f"  {_node_id(function_key)} "
-            + _attrs(
+            f"  {node_id(function_key)} "
+            + attrs(
                 label=f"{function.name}\nbusiness function · stops",
                 style="rounded,filled,bold",
                 fillcolor="#dbe9f8",
@@ -465,7 +183,7 @@ def site_dot(site: Site, pt: PlanTopology | None = None) -> str | None:
         for target in service.requires:
             if target in keep:
                 drawing.edge(function_key, target, members, label="needs")
-    _legend(
+    legend(
         lines,
         degraded=False,
         highlight=(("in this site", "#f8d0cc"), ("fails with the site", "#fde2cf")),
@@ -533,7 +251,7 @@ def render_svg(dot: str, *, name: str) -> str:
     return sanitise_svg(result.stdout.decode("utf-8"), name=name)
 
 
-def function_diagram_svg(function: Any, pt: PlanTopology | None = None) -> str | None:
+def function_diagram_svg(function: BusinessFunction, pt: PlanTopology | None = None) -> str | None:
     """SVG of a function's dependencies; None when it has none (the caller says so)."""
     dot = function_dot(function, pt)
     return None if dot is None else render_svg(dot, name=f"Dependency diagram of {function.name}")

@@ -4,12 +4,12 @@ import pytest
 
 from inventory import demo
 from inventory.diagrams import (
-    escape,
     function_diagram_svg,
     function_dot,
     sanitise_svg,
     site_diagram_svg,
 )
+from inventory.dot import escape
 from inventory.models import Site
 from tests.conftest import PlanPeople
 from tests.inventory.factories import ComponentFactory, DependencyFactory, FunctionFactory
