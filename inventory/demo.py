@@ -312,38 +312,51 @@ GROUPS: tuple[dict[str, Any], ...] = (
     },
 )
 
-HEAD_OFFICE_NEEDS: tuple[tuple[str, str], ...] = (
-    ("Core network, head office", Need.FULL),
-    ("Load balancer pair", Need.FULL),
-    ("Application server pair", Need.FULL),
-    ("Print database", Need.FULL),
-    ("User directory", Need.FULL),
-    ("Print providers", Need.FULL),
-    ("Find-Me pool, head office", Need.FULL),
-)
-BRANCH_NEEDS: tuple[tuple[str, str], ...] = (
-    ("Riverside site server", Need.FULL),
-    ("Riverside print server", Need.FULL),
-    ("Find-Me pool, Riverside", Need.FULL),
-    ("WAN link to Riverside", Need.DEGRADED),
-    ("Application server pair", Need.DEGRADED),
-    ("Print database", Need.DEGRADED),
-    ("User directory", Need.DEGRADED),
-)
-ACCOUNTING_NEEDS: tuple[tuple[str, str], ...] = (
-    ("Application server pair", Need.FULL),
-    ("Print database", Need.FULL),
-    ("Load balancer pair", Need.FULL),
-    ("Core network, head office", Need.FULL),
-)
 
-SCANNING_NEEDS: tuple[tuple[str, str], ...] = (
-    ("Core network, head office", Need.FULL),
-    ("Load balancer pair", Need.FULL),
-    ("Application server pair", Need.FULL),
-    ("User directory", Need.FULL),
-    ("Find-Me pool, head office", Need.FULL),
-    ("Print database", Need.DEGRADED),
+def _needs(full: tuple[str, ...], degraded: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+    """(target, need) pairs: ``full`` needed fully, then ``degraded`` for degraded service."""
+    return tuple((name, Need.FULL) for name in full) + tuple(
+        (name, Need.DEGRADED) for name in degraded
+    )
+
+
+HEAD_OFFICE_NEEDS = _needs(
+    full=(
+        "Core network, head office",
+        "Load balancer pair",
+        "Application server pair",
+        "Print database",
+        "User directory",
+        "Print providers",
+        "Find-Me pool, head office",
+    )
+)
+BRANCH_NEEDS = _needs(
+    full=("Riverside site server", "Riverside print server", "Find-Me pool, Riverside"),
+    degraded=(
+        "WAN link to Riverside",
+        "Application server pair",
+        "Print database",
+        "User directory",
+    ),
+)
+ACCOUNTING_NEEDS = _needs(
+    full=(
+        "Application server pair",
+        "Print database",
+        "Load balancer pair",
+        "Core network, head office",
+    )
+)
+SCANNING_NEEDS = _needs(
+    full=(
+        "Core network, head office",
+        "Load balancer pair",
+        "Application server pair",
+        "User directory",
+        "Find-Me pool, head office",
+    ),
+    degraded=("Print database",),
 )
 
 
