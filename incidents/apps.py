@@ -8,10 +8,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents and exercises"
 
     def ready(self) -> None:
-        # Models can be imported only once the app registry is ready, after this module.
-        from bcp.rules import register_write_rule
-        from incidents import models
-        from incidents.services.rules import closed_incident_write_rule
+        # Imported here, not at the top: models cannot load before the app registry is
+        # ready, and this module is imported while the registry is being filled.
+        from bcp.rules import register_write_rule  # needs models: registry not ready above
+        from incidents import models  # registry not ready at module import
+        from incidents.services.rules import (  # needs models: registry not ready above
+            closed_incident_write_rule,
+        )
 
         for model in (
             models.Incident,

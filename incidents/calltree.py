@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -155,7 +156,7 @@ def ack_url(notification: Notification, *, site: str) -> str:
     return _absolute(path, site)
 
 
-def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Notification]:
+def calltree_start(*, incident: Incident, user: User, site: str = "") -> list[Notification]:
     """Copy the plan's call tree onto the incident and email everyone who has an address.
 
     ``site`` is the scheme and host the links should use (the requesting page's). The
@@ -171,7 +172,7 @@ def calltree_start(*, incident: Incident, user: Any, site: str = "") -> list[Not
     return [_send(incident, summary, n, site=site, user=user) for n in created]
 
 
-def calltree_resend(*, incident: Incident, user: Any, site: str = "") -> list[Notification]:
+def calltree_resend(*, incident: Incident, user: User, site: str = "") -> list[Notification]:
     """Email again everyone whose email could not be sent and who has not acknowledged.
 
     For a mail server that was down when the call tree started. Each send and its outcome
@@ -200,7 +201,7 @@ def calltree_resend(*, incident: Incident, user: Any, site: str = "") -> list[No
 
 
 @transaction.atomic
-def _calltree_copy(*, incident: Incident, user: Any) -> list[Notification]:
+def _calltree_copy(*, incident: Incident, user: User) -> list[Notification]:
 
     current = Incident.objects.select_for_update().select_related("plan").get(pk=incident.pk)
     if not current.is_open:
@@ -243,7 +244,7 @@ def _calltree_copy(*, incident: Incident, user: Any) -> list[Notification]:
 
 
 def _send(
-    incident: Incident, summary: _Summary, notification: Notification, *, site: str, user: Any
+    incident: Incident, summary: _Summary, notification: Notification, *, site: str, user: User
 ) -> Notification:
     if not notification.email:
         return _record_send(
@@ -268,7 +269,7 @@ def _send(
 
 @transaction.atomic
 def _record_send(
-    notification: Notification, *, changes: dict[str, Any], user: Any, reason: str
+    notification: Notification, *, changes: dict[str, Any], user: User, reason: str
 ) -> Notification:
     with change_context(user=user, reason=reason):
         updated = save_locked(notification, changes=changes)
@@ -278,7 +279,11 @@ def _record_send(
 
 @transaction.atomic
 def notification_acknowledge(
-    *, notification: Notification, via: str, user: Any = None, now: dt.datetime | None = None
+    *,
+    notification: Notification,
+    via: str,
+    user: User | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Notification, bool]:
     """Record an acknowledgement; returns the row and whether this call recorded it.
 

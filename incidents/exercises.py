@@ -17,9 +17,10 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -68,7 +69,7 @@ class Readiness:
     function_id: int
     name: str
     criticality: str
-    owner: Any
+    owner: User | None
     schedule: ExerciseSchedule | None
     interval_days: int
     next_due: dt.date
@@ -201,7 +202,7 @@ def plan_readiness(
     return found
 
 
-def function_readiness(function: Any, *, today: dt.date | None = None) -> Readiness:
+def function_readiness(function: BusinessFunction, *, today: dt.date | None = None) -> Readiness:
     """One business function's exercise status: when its recovery was last tested, with
     what result, the gaps still open and when the next exercise is due."""
     (row,) = plan_readiness(function.plan, today=today, function_id=function.pk)
@@ -212,8 +213,8 @@ def function_readiness(function: Any, *, today: dt.date | None = None) -> Readin
 def schedule_set(
     *,
     plan: Plan,
-    function: Any,
-    user: Any,
+    function: BusinessFunction,
+    user: User,
     interval_days: int,
     next_due: dt.date,
     expected_version: int | None = None,
@@ -243,7 +244,7 @@ def schedule_set(
 
 
 def schedules_after_exercise(
-    *, incident: Incident, user: Any, functions: Iterable[IncidentFunction]
+    *, incident: Incident, user: User, functions: Iterable[IncidentFunction]
 ) -> None:
     """A closed exercise makes the next one due one interval after it (inside its transaction)."""
     closed_on = timezone.localdate(incident.closed_at)

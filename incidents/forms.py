@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
+from bia.forms.common import choice_field, model_field, submit_helper
 from incidents.impact import MAX_FAILED, Element
 from incidents.models import Kind, LogEntry, Scenario
 
@@ -76,8 +77,8 @@ class DeclareForm(forms.Form):
         self, *args: Any, plan: Plan, elements: tuple[Element, ...], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].queryset = Scenario.objects.filter(plan=plan).order_by("name")  # type: ignore[attr-defined]
-        self.fields["failed"].choices = element_choices(elements)  # type: ignore[attr-defined]
+        model_field(self, "scenario").queryset = Scenario.objects.filter(plan=plan).order_by("name")
+        choice_field(self, "failed").choices = element_choices(elements)
         if not self.is_bound:
             self.initial.setdefault("started_at", _local_now())
 
@@ -88,8 +89,7 @@ class IncidentEditForm(VersionedFormMixin, ChangeReasonMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save"))
+        self.helper = submit_helper("Save")
 
 
 class PersonField(forms.ModelChoiceField):
@@ -105,9 +105,9 @@ class AssignForm(forms.Form):
         queryset=None, required=False, empty_label="— nobody —", label="Assigned to"
     )
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = people  # type: ignore[attr-defined]
+        model_field(self, "assignee").queryset = people
 
 
 class StepAddForm(forms.Form):
@@ -161,9 +161,9 @@ class ActionForm(forms.Form):
     owner = PersonField(queryset=None, empty_label="— choose —")
     due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        model_field(self, "owner").queryset = people
 
 
 class ScenarioForm(forms.Form):
@@ -179,9 +179,8 @@ class ScenarioForm(forms.Form):
 
     def __init__(self, *args: Any, elements: tuple[Element, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["failed"].choices = element_choices(elements)  # type: ignore[attr-defined]
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save scenario"))
+        choice_field(self, "failed").choices = element_choices(elements)
+        self.helper = submit_helper("Save scenario")
 
 
 class ScheduleForm(VersionedFormMixin, ChangeReasonMixin):
@@ -192,5 +191,4 @@ class ScheduleForm(VersionedFormMixin, ChangeReasonMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save schedule"))
+        self.helper = submit_helper("Save schedule")

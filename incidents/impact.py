@@ -144,16 +144,11 @@ def _quoted(names: Iterable[str]) -> str:
 
 def elements(pt: PlanTopology) -> tuple[Element, ...]:
     """Every element of the plan that can be declared failed: sites, components, groups."""
-    found: list[Element] = []
-    for kind, table in (
-        ("site", pt.sites),
-        ("component", pt.components),
-        ("group", pt.groups),
-    ):
-        found.extend(
-            Element(key=key, kind=kind, name=str(obj))  # type: ignore[arg-type]
-            for key, obj in table.items()
-        )
+    found = [
+        *(Element(key=key, kind="site", name=str(obj)) for key, obj in pt.sites.items()),
+        *(Element(key=key, kind="component", name=str(obj)) for key, obj in pt.components.items()),
+        *(Element(key=key, kind="group", name=str(obj)) for key, obj in pt.groups.items()),
+    ]
     return tuple(sorted(found, key=lambda e: (e.kind, e.name.casefold(), e.key)))
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -36,7 +37,7 @@ REPORTS_FOLDER = "incidents/reports"
 
 
 @transaction.atomic
-def report_request(*, incident: Incident, user: Any) -> AfterActionReport:
+def report_request(*, incident: Incident, user: User) -> AfterActionReport:
     """Queue a rendering of the report; a draft while the incident is open."""
     job = job_enqueue(
         kind=REPORT_KIND,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -164,7 +165,7 @@ class IncidentView:
 def incident_view(
     incident: Incident,
     *,
-    user: Any,
+    user: User | None,
     capabilities: frozenset[Capability],
     now: dt.datetime | None = None,
 ) -> IncidentView:
@@ -265,7 +266,7 @@ class TimelineEvent:
     who: str
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.get_username())

@@ -8,15 +8,14 @@ from celery import shared_task
 
 from bcp.jobs import JobTask, ProgressFn, run_job
 from bcp.models import Job
+from incidents import exercises, reports
 
 RENDER_SOFT_LIMIT = 120
 RENDER_HARD_LIMIT = 180
 
 
 def _render(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from incidents.reports import report_render
-
-    return report_render(job=job, progress=progress)
+    return reports.report_render(job=job, progress=progress)
 
 
 @shared_task(
@@ -38,6 +37,4 @@ def report_render(job_id: str) -> str:
 )
 def exercise_reminders() -> int:
     """Periodic: remind owners and managers of exercises due (schedule it daily)."""
-    from incidents.exercises import exercise_reminders_send
-
-    return exercise_reminders_send()
+    return exercises.exercise_reminders_send()

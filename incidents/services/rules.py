@@ -32,14 +32,15 @@ def actor_can_edit(incident: Incident, user: User) -> bool:
 
 
 def can_work_function(
-    user: User,
+    user: User | None,
     incident_function: IncidentFunction,
     *,
     capabilities: frozenset[Capability] | None = None,
 ) -> bool:
     """Managers work every step; a stakeholder works the steps of functions they own.
 
-    Pass the user's ``capabilities`` on the plan when checking many functions at once.
+    Pass the user's ``capabilities`` on the plan when checking many functions at once;
+    with them, ``user`` may be None (a report read with the *view* capability alone).
     """
 
     if capabilities is None:
