@@ -1,4 +1,5 @@
-"""Fixtures of the incidents tests: a real SMTP server and a media folder per test."""
+"""Fixtures of the incidents tests: the print estate, a real SMTP server and a media folder
+per test."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import PlanPeople
+from tests.incidents.factories import Estate, print_estate
 from tests.incidents.smtp import Mailbox, running_smtp_server
+
+
+@pytest.fixture
+def estate(people: PlanPeople) -> Estate:
+    return print_estate(people)
 
 
 @pytest.fixture

@@ -13,12 +13,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bia.models import BusinessFunction
 from documents.models import CallTreeEntry, Contact, RecoveryProcedure
 from incidents.models import Incident, IncidentFunction, IncidentStep
+from incidents.services.closing import incident_close
 from incidents.services.declaring import declaration_check, incident_declare
+from incidents.services.recovery import function_restore
 from inventory.graph import component_key, group_key
 from inventory.models import Component, RedundancyGroup
 from tests.conftest import PlanPeople
@@ -40,8 +43,21 @@ from tests.inventory.factories import (
 
 
 @dataclass
-class Estate:
+class _PlanEstate:
+    """What both estates share: the plan's people, the plan, and element keys."""
+
     people: PlanPeople
+
+    @property
+    def plan(self) -> Any:
+        return self.people.plan
+
+    def key(self, obj: Component | RedundancyGroup) -> str:
+        return component_key(obj.pk) if isinstance(obj, Component) else group_key(obj.pk)
+
+
+@dataclass
+class Estate(_PlanEstate):
     san: Component
     app_1: Component
     app_2: Component
@@ -55,13 +71,6 @@ class Estate:
     runbook: RecoveryProcedure
     contacts: list[Contact]
     call_tree: list[CallTreeEntry]
-
-    @property
-    def plan(self) -> Any:
-        return self.people.plan
-
-    def key(self, obj: Component | RedundancyGroup) -> str:
-        return component_key(obj.pk) if isinstance(obj, Component) else group_key(obj.pk)
 
 
 def print_estate(people: PlanPeople) -> Estate:
@@ -134,20 +143,12 @@ def print_estate(people: PlanPeople) -> Estate:
 
 
 @dataclass
-class SmallEstate:
+class SmallEstate(_PlanEstate):
     """The least a permission check needs: one SAN, two functions, a step, a call tree."""
 
-    people: PlanPeople
     san: Component
     head_office: BusinessFunction
     branch: BusinessFunction
-
-    @property
-    def plan(self) -> Any:
-        return self.people.plan
-
-    def key(self, obj: Component | RedundancyGroup) -> str:
-        return component_key(obj.pk) if isinstance(obj, Component) else group_key(obj.pk)
 
 
 def small_estate(people: PlanPeople) -> SmallEstate:
@@ -198,4 +199,29 @@ def first_step(incident: Incident, function: BusinessFunction) -> IncidentStep:
         IncidentStep.objects.filter(incident_function__incident=incident)
         .filter(incident_function__function=function)
         .order_by("position")[0]
+    )
+
+
+def restore_all(
+    incident: Incident, user: User, *, at: dt.datetime, data_lost_minutes: float | None = 0
+) -> None:
+    """Record every affected function of ``incident`` as back in service at ``at``."""
+    for entry in incident.functions.all():
+        function_restore(
+            incident_function=entry,
+            user=user,
+            restored_at=at,
+            data_lost_minutes=data_lost_minutes,
+        )
+
+
+def close(incident: Incident, user: User, *, summary: str = "Done.", lessons: str = "") -> Incident:
+    """Close ``incident`` at the version it has now (its functions must be restored)."""
+    incident.refresh_from_db()
+    return incident_close(
+        incident=incident,
+        user=user,
+        expected_version=incident.version,
+        summary=summary,
+        lessons=lessons,
     )

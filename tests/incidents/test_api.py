@@ -12,15 +12,10 @@ from rest_framework.test import APIClient
 from incidents.models import Incident
 from incidents.services.recovery import log_add
 from incidents.services.steps import step_complete
-from tests.conftest import PlanPeople, bearer_secret
-from tests.incidents.factories import Estate, declare, first_step, print_estate
+from tests.conftest import bearer_secret
+from tests.incidents.factories import Estate, declare, first_step
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def estate(people: PlanPeople) -> Estate:
-    return print_estate(people)
 
 
 def _api(user: Any) -> APIClient:

@@ -16,19 +16,11 @@ from django.utils import timezone
 from audit.models import ChainEntry
 from incidents import calltree
 from incidents.models import Notification
-from incidents.services.closing import incident_close
-from incidents.services.recovery import function_restore
-from tests.conftest import PlanPeople
-from tests.incidents.factories import Estate, declare, entry_for, print_estate
+from tests.incidents.factories import Estate, close, declare, restore_all
 from tests.incidents.smtp import Mailbox, running_smtp_server
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver"
-
-
-@pytest.fixture
-def estate(people: PlanPeople) -> Estate:
-    return print_estate(people)
 
 
 def _path(link: str) -> str:
@@ -129,22 +121,8 @@ def test_a_link_of_a_closed_incident_acknowledges_nothing(estate: Estate) -> Non
     notification = calltree.calltree_start(
         incident=incident, user=estate.people.manager, site=SITE
     )[0]
-    now = timezone.now()
-    for entry in (entry_for(incident, estate.head_office), entry_for(incident, estate.branch)):
-        function_restore(
-            incident_function=entry,
-            user=estate.people.manager,
-            restored_at=now,
-            data_lost_minutes=None,
-        )
-    incident.refresh_from_db()
-    incident_close(
-        incident=incident,
-        user=estate.people.manager,
-        expected_version=incident.version,
-        summary="Done.",
-        lessons="",
-    )
+    restore_all(incident, estate.people.manager, at=timezone.now(), data_lost_minutes=None)
+    close(incident, estate.people.manager)
     response = Client().post(f"/acknowledge/{calltree.ack_token(notification)}/")
     assert response.status_code == 400
     assert b"has been closed" in response.content

@@ -11,36 +11,15 @@ from bcp import contract
 from documents.document import documents_part
 from incidents.document import exercise_results
 from incidents.models import Incident
-from incidents.services.closing import incident_close
-from incidents.services.recovery import function_restore
 from incidents.services.steps import step_complete, step_start
-from tests.conftest import PlanPeople
-from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
+from tests.incidents.factories import Estate, close, declare, entry_for, first_step, restore_all
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def estate(people: PlanPeople) -> Estate:
-    return print_estate(people)
-
-
 def _close(estate: Estate, incident: Incident, *, after: dt.timedelta) -> Incident:
-    for entry in incident.functions.all():
-        function_restore(
-            incident_function=entry,
-            user=estate.people.manager,
-            restored_at=incident.started_at + after,
-            data_lost_minutes=0,
-        )
-    incident.refresh_from_db()
-    return incident_close(
-        incident=incident,
-        user=estate.people.manager,
-        expected_version=incident.version,
-        summary="Done.",
-        lessons="Script the checks.",
-    )
+    restore_all(incident, estate.people.manager, at=incident.started_at + after)
+    return close(incident, estate.people.manager, lessons="Script the checks.")
 
 
 def test_a_closed_exercise_is_a_result_per_function_in_the_plan_document(estate: Estate) -> None:

@@ -13,19 +13,12 @@ from django.utils.formats import date_format
 
 from incidents import exercises
 from incidents.models import ExerciseSchedule, Incident, IncidentStep
-from incidents.services.closing import incident_close
-from incidents.services.recovery import function_restore
 from incidents.services.steps import step_complete, step_start
-from tests.conftest import PlanPeople, client_for
-from tests.incidents.factories import Estate, declare, entry_for, print_estate
+from tests.conftest import client_for
+from tests.incidents.factories import Estate, close, declare, entry_for, restore_all
 from tests.incidents.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def estate(people: PlanPeople) -> Estate:
-    return print_estate(people)
 
 
 def _run(
@@ -49,21 +42,8 @@ def _run(
     step_complete(
         step=step, user=estate.people.manager, now=started + dt.timedelta(minutes=step_minutes)
     )
-    for entry in incident.functions.all():
-        function_restore(
-            incident_function=entry,
-            user=estate.people.manager,
-            restored_at=started + restored_after,
-            data_lost_minutes=0,
-        )
-    incident.refresh_from_db()
-    return incident_close(
-        incident=incident,
-        user=estate.people.manager,
-        expected_version=incident.version,
-        summary="Done.",
-        lessons="",
-    )
+    restore_all(incident, estate.people.manager, at=started + restored_after)
+    return close(incident, estate.people.manager)
 
 
 def _row(estate: Estate, name: str = "Head office printing") -> exercises.Readiness:

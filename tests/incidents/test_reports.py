@@ -13,12 +13,12 @@ from pypdf import PdfReader
 from bcp.models import Job
 from incidents import reports
 from incidents.models import AfterActionReport, Incident
-from incidents.services.closing import action_add, incident_close
+from incidents.services.closing import action_add
 from incidents.services.recovery import function_restore
 from incidents.services.steps import step_complete, step_start
 from tests.conftest import PlanPeople, client_for
 from tests.helpers import job_wait
-from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
+from tests.incidents.factories import Estate, close, declare, entry_for, first_step, print_estate
 
 
 def _closed_exercise(estate: Estate) -> Incident:
@@ -44,11 +44,9 @@ def _closed_exercise(estate: Estate) -> Incident:
         owner=estate.people.manager,
         due_on=timezone.localdate() + dt.timedelta(days=30),
     )
-    incident.refresh_from_db()
-    return incident_close(
-        incident=incident,
-        user=estate.people.manager,
-        expected_version=incident.version,
+    return close(
+        incident,
+        estate.people.manager,
         summary="The drill went as planned.",
         lessons="Script the release check.",
     )

@@ -18,37 +18,33 @@ from incidents.models import (
     IncidentStep,
     LogEntry,
 )
-from incidents.services.closing import incident_close
 from incidents.services.declaring import declaration_check
 from incidents.services.recovery import element_recover, function_restore, log_add
 from incidents.services.steps import step_add, step_assign, step_complete, step_start
 from tests.conftest import PlanPeople
-from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
+from tests.incidents.factories import (
+    Estate,
+    close,
+    declare,
+    entry_for,
+    first_step,
+    print_estate,
+    restore_all,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def estate(people: PlanPeople) -> Estate:
-    return print_estate(people)
-
-
 def _restore_all(incident: Incident, estate: Estate, *, after: dt.timedelta) -> None:
-    for entry in incident.functions.all():
-        function_restore(
-            incident_function=entry,
-            user=estate.people.manager,
-            restored_at=incident.started_at + after,
-            data_lost_minutes=5.0,
-        )
+    restore_all(
+        incident, estate.people.manager, at=incident.started_at + after, data_lost_minutes=5.0
+    )
 
 
 def _close(incident: Incident, estate: Estate) -> Incident:
-    incident.refresh_from_db()
-    return incident_close(
-        incident=incident,
-        user=estate.people.manager,
-        expected_version=incident.version,
+    return close(
+        incident,
+        estate.people.manager,
         summary="The SAN controller was replaced.",
         lessons="Keep a spare controller.",
     )
@@ -79,44 +75,37 @@ def test_one_failed_load_balancer_degrades_head_office_printing_through_its_pair
     assert not incident.functions.filter(function=estate.branch).exists()
 
 
-def test_declaring_with_nothing_failed_is_refused_and_saves_nothing(estate: Estate) -> None:
+def _refused(
+    estate: Estate, *, started_at: dt.datetime, failed_keys: list[str]
+) -> dict[str, list[str]]:
+    """The errors, by field, of a declaration the service refuses."""
     with pytest.raises(ValidationError) as caught:
         declaration_check(
             plan=estate.plan,
             kind="incident",
             title="Something",
-            started_at=timezone.now(),
-            failed_keys=[],
+            started_at=started_at,
+            failed_keys=failed_keys,
         )
-    assert "Say what has failed" in caught.value.message_dict["failed"][0]
+    return caught.value.message_dict
+
+
+def test_declaring_with_nothing_failed_is_refused_and_saves_nothing(estate: Estate) -> None:
+    errors = _refused(estate, started_at=timezone.now(), failed_keys=[])
+    assert "Say what has failed" in errors["failed"][0]
     assert not Incident.objects.exists()
 
 
 def test_a_start_in_the_future_is_refused_with_the_time_it_is_now(estate: Estate) -> None:
-    with pytest.raises(ValidationError) as caught:
-        declaration_check(
-            plan=estate.plan,
-            kind="incident",
-            title="Something",
-            started_at=timezone.now() + dt.timedelta(hours=1),
-            failed_keys=[estate.key(estate.san)],
-        )
-    assert caught.value.message_dict["started_at"][0].startswith(
-        "The start cannot be in the future"
-    )
+    later = timezone.now() + dt.timedelta(hours=1)
+    errors = _refused(estate, started_at=later, failed_keys=[estate.key(estate.san)])
+    assert errors["started_at"][0].startswith("The start cannot be in the future")
     assert not Incident.objects.exists()
 
 
 def test_elements_of_another_plan_are_refused_by_key(estate: Estate) -> None:
-    with pytest.raises(ValidationError) as caught:
-        declaration_check(
-            plan=estate.plan,
-            kind="incident",
-            title="Something",
-            started_at=timezone.now(),
-            failed_keys=["component:999999"],
-        )
-    assert "component:999999" in caught.value.message_dict["failed"][0]
+    errors = _refused(estate, started_at=timezone.now(), failed_keys=["component:999999"])
+    assert "component:999999" in errors["failed"][0]
 
 
 # --- steps ---------------------------------------------------------------------------------

@@ -14,15 +14,10 @@ from incidents.services.declaring import incident_edit
 from incidents.services.recovery import function_restore, log_add
 from incidents.services.scenarios import scenario_create
 from incidents.services.steps import step_add, step_complete
-from tests.conftest import PlanPeople, client_for
-from tests.incidents.factories import Estate, declare, entry_for, first_step, print_estate
+from tests.conftest import client_for
+from tests.incidents.factories import Estate, declare, entry_for, first_step
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def estate(people: PlanPeople) -> Estate:
-    return print_estate(people)
 
 
 def _url(estate: Estate, tail: str = "") -> str:
