@@ -349,13 +349,24 @@ def _as_written(
     be read back. The dict has the columns in table order, as a read back has them.
     """
     columns = list(history_model._meta.concrete_fields)
-    kept = [_kept_type(column) for column in columns]
     names = [column.attname for column in columns]
-    out: list[dict[str, Any] | None] = []
-    for row in rows:
-        certain = all(_certain(value, kind) for value, kind in zip(row, kept, strict=True))
-        out.append(dict(zip(names, row, strict=True)) if certain else None)
-    return out
+    if any(len(row) != len(columns) for row in rows):
+        raise ValueError(f"one value per column of {history_model.__name__}")
+    certain = [True] * len(rows)
+    # Column by column: the types of a whole column are one set, so the usual column (all
+    # of its kind or None) costs one pass; a mixed column, or datetimes (their time zone
+    # too), is looked at value by value.
+    for index, column in enumerate(columns):
+        kind = _kept_type(column)
+        if kind is not dt.datetime and {type(row[index]) for row in rows} <= {kind, type(None)}:
+            continue
+        for number, row in enumerate(rows):
+            if not _certain(row[index], kind):
+                certain[number] = False
+    return [
+        dict(zip(names, row, strict=True)) if ok else None
+        for row, ok in zip(rows, certain, strict=True)
+    ]
 
 
 def _plan_ids(
