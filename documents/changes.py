@@ -148,8 +148,9 @@ def _notable(entries: list[Any]) -> dict[str, list[str]]:
     for label, rows in changed.items():
         model = _model(label)
         history = getattr(model, "history", None) if model is not None else None
-        if history is None:
+        if model is None or history is None:
             continue
+        pk_name = model._meta.pk.attname
         history_model = history.model
         current = {
             r.history_id: r
@@ -157,13 +158,13 @@ def _notable(entries: list[Any]) -> dict[str, list[str]]:
                 history_id__in=[e.history_id for e in rows]
             )
         }
-        object_ids = {getattr(r, model._meta.pk.attname) for r in current.values()}  # type: ignore[union-attr]
+        object_ids = {getattr(r, pk_name) for r in current.values()}
         earlier: dict[Any, list[Any]] = defaultdict(list)
         for r in history_model._default_manager.filter(
-            **{f"{model._meta.pk.attname}__in": object_ids},  # type: ignore[union-attr]
+            **{f"{pk_name}__in": object_ids},
             history_id__lt=max(current, default=0),
         ).order_by("history_id"):
-            earlier[getattr(r, model._meta.pk.attname)].append(r)  # type: ignore[union-attr]
+            earlier[getattr(r, pk_name)].append(r)
         for entry in rows:
             lines = notable[label]
             if len(lines) >= NOTABLE_PER_ROW:
@@ -172,13 +173,11 @@ def _notable(entries: list[Any]) -> dict[str, list[str]]:
             if row is None:
                 continue
             previous = [
-                r
-                for r in earlier.get(getattr(row, model._meta.pk.attname), [])  # type: ignore[union-attr]
-                if r.history_id < row.history_id
+                r for r in earlier.get(getattr(row, pk_name), []) if r.history_id < row.history_id
             ]
             if not previous:
                 continue
-            for change in _field_changes(model, previous[-1], row):  # type: ignore[arg-type]
+            for change in _field_changes(model, previous[-1], row):
                 sentence = f"{entry.object_repr}: {change}"
                 if sentence not in lines and len(lines) < NOTABLE_PER_ROW:
                     lines.append(sentence)

@@ -10,7 +10,7 @@ the analysis pages ("6 h 12 min", "99.8558%"); an absent value reads "—".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard, get_args
 
 from analysis import formatting as words
 from bcp.contract import Shown
@@ -92,3 +92,8 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
 
 def display(kind: Shown, value: Any) -> str:
     return FORMATTERS[kind](value)
+
+
+def is_shown(kind: str) -> TypeGuard[Shown]:
+    """Whether a kind named in a template is one of :data:`bcp.contract.Shown`."""
+    return kind in get_args(Shown)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan, Role
+from bia.forms.common import model_field
 from bia.models import BusinessFunction
 from documents.models import (
     CallTreeEntry,
@@ -35,7 +40,14 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
-class RecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People to tick, shown by their full name (their username when they have none)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class RecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     """Create/edit form of one plan record; ``plan`` limits the choices to this plan."""
 
     def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
@@ -47,11 +59,10 @@ class RecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # typ
         self.limit_choices()
 
     def limit_choices(self) -> None:
-
         if "function" in self.fields:
-            field = self.fields["function"]
-            field.queryset = BusinessFunction.objects.filter(plan=self.plan)  # type: ignore[attr-defined]
-            field.empty_label = "— all functions / none —"  # type: ignore[attr-defined]
+            field = model_field(self, "function")
+            field.queryset = BusinessFunction.objects.filter(plan=self.plan)
+            field.empty_label = "— all functions / none —"
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
@@ -72,12 +83,13 @@ class CallTreeEntryForm(RecordForm):
         labels = {"parent": "Called by"}
 
     def limit_choices(self) -> None:
-        self.fields["contact"].queryset = Contact.objects.filter(plan=self.plan)  # type: ignore[attr-defined]
+        model_field(self, "contact").queryset = Contact.objects.filter(plan=self.plan)
         parents = CallTreeEntry.objects.filter(plan=self.plan).select_related("contact")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["parent"].empty_label = "— first person called —"  # type: ignore[attr-defined]
+        parent = model_field(self, "parent")
+        parent.queryset = parents
+        parent.empty_label = "— first person called —"
 
 
 class VendorForm(RecordForm):
@@ -189,7 +201,7 @@ class PublishForm(forms.Form):
 
 
 class SignOffRequestForm(forms.Form):
-    stakeholders = forms.ModelMultipleChoiceField(
+    stakeholders = PeopleField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Approvers to ask",
@@ -201,7 +213,12 @@ class SignOffRequestForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, plan: Plan, approvers: Any = (), asked: Any = (), **kwargs: Any
+        self,
+        *args: Any,
+        plan: Plan,
+        approvers: Iterable[int] = (),
+        asked: Iterable[int] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         users = (
@@ -210,15 +227,13 @@ class SignOffRequestForm(forms.Form):
             .exclude(pk__in=list(asked))
             .order_by("last_name", "first_name", "username")
         )
-        field = self.fields["stakeholders"]
-        field.queryset = users  # type: ignore[attr-defined]
+        model_field(self, "stakeholders").queryset = users
         if not self.is_bound:
             self.initial["stakeholders"] = list(users)
-        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
         self.helper = _helper("Request sign-off")
 
-    def clean_due_date(self) -> Any:
-        due = self.cleaned_data["due_date"]
+    def clean_due_date(self) -> datetime.date:
+        due: datetime.date = self.cleaned_data["due_date"]
         if due < timezone.localdate():
             raise forms.ValidationError("The due date cannot be in the past.")
         return due
@@ -268,11 +283,11 @@ class VerifyForm(forms.Form):
         self.helper = _helper("Verify")
         self.helper.form_tag = False  # the page's form carries enctype for the upload
 
-    def clean_document(self) -> Any:
-        upload = self.cleaned_data.get("document")
+    def clean_document(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("document")
         if not upload:
             return upload
-        if upload.size > MAX_UPLOAD_BYTES:
+        if (upload.size or 0) > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 "This file is larger than 25 MB; no plan of ours is that big."
             )
@@ -295,10 +310,10 @@ class VerifyForm(forms.Form):
         return data
 
 
-class DocumentSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+class DocumentSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     """Who must approve the plan's versions, and the paper its documents use."""
 
-    approvers = forms.ModelMultipleChoiceField(
+    approvers = PeopleField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -324,9 +339,7 @@ class DocumentSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelFor
             )
             .order_by("last_name", "first_name", "username")
         )
-        field = self.fields["approvers"]
-        field.queryset = people  # type: ignore[attr-defined]
-        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
+        model_field(self, "approvers").queryset = people
         if not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else None
             self.initial["approvers"] = list(

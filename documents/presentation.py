@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from analysis.engine.budgets import allowed_downtime
+from analysis.engine.budgets import Period, allowed_downtime
 from bcp import contract
 from documents import formatting as fmt
 from documents.snapshot import PlanSnapshot
 
 NOT_ASSESSED = "Not yet assessed"
-NINES_PERIODS = ("year", "quarter", "month", "week")
+NINES_PERIODS: tuple[Period, ...] = ("year", "quarter", "month", "week")
 
 
 def call_tree_order(entries: Sequence[Any]) -> list[tuple[str, Any]]:
@@ -231,7 +231,7 @@ def nines_rows(analysis: contract.AnalysisPart) -> list[NinesRow]:
         rows.append(
             NinesRow(
                 availability=fmt.fraction(tier),
-                allowed=tuple(fmt.seconds(budget.seconds(p)) for p in NINES_PERIODS),  # type: ignore[arg-type]
+                allowed=tuple(fmt.seconds(budget.seconds(p)) for p in NINES_PERIODS),
             )
         )
     return rows

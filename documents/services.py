@@ -8,15 +8,16 @@ so each change is in the history with who did it and why.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypeVar, Unpack
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from bcp.concurrency import save_if_current, save_locked
-from bcp.history import change_context
+from bcp.history import TrackedModel, change_context
 from bcp.models import Plan, Role
 from bia.models import BusinessFunction
 from documents.models import (
@@ -30,48 +31,66 @@ from documents.models import (
     RecoveryProcedure,
     Vendor,
 )
+from documents.record_fields import (
+    CallTreeEntryFields,
+    ContactFields,
+    ExerciseFields,
+    ProcedureFields,
+    StepFields,
+    VendorFields,
+)
 
 # --- plan data: contacts, call tree, vendors, runbooks, exercises --------------
 
+Record = TypeVar("Record", bound=TrackedModel)
+
 
 def _record_create(
-    model: type[models.Model], *, user: User, reason: str, ticket: str, **fields: Any
-) -> Any:
+    model: type[Record], values: Mapping[str, object], *, user: User, reason: str, ticket: str
+) -> Record:
     with change_context(user=user, reason=reason, ticket=ticket):
-        record = model(**fields)
+        record = model(**values)
         record.full_clean()
         record.save()
     return record
 
 
 def _record_update(
-    record: models.Model,
+    record: Record,
+    changes: Mapping[str, object],
     *,
     user: User,
     expected_version: int | None,
     reason: str,
     ticket: str,
-    changes: dict[str, Any],
-) -> Any:
+) -> Record:
+    # Validate a copy with the changes first, so bad input is a field error, not a conflict.
     probe = type(record)._default_manager.get(pk=record.pk)
     for name, value in changes.items():
         setattr(probe, name, value)
     probe.full_clean()
     with change_context(user=user, reason=reason, ticket=ticket):
-        return save_if_current(record, expected_version=expected_version, changes=changes)
+        saved = save_if_current(record, expected_version=expected_version, changes=dict(changes))
+    # save_if_current re-reads the row through the record's own model.
+    assert isinstance(saved, type(record))
+    return saved
 
 
-def _record_delete(record: models.Model, *, user: User, reason: str, ticket: str) -> None:
+def _record_delete(record: TrackedModel, *, user: User, reason: str, ticket: str) -> None:
     with change_context(user=user, reason=reason, ticket=ticket):
         record.delete()
 
 
 @transaction.atomic
 def contact_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[ContactFields]
 ) -> Contact:
     return _record_create(
-        Contact, user=user, reason=reason or "Contact added", ticket=ticket, plan=plan, **fields
+        Contact,
+        {**fields, "plan": plan},
+        user=user,
+        reason=reason or "Contact added",
+        ticket=ticket,
     )
 
 
@@ -83,15 +102,15 @@ def contact_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[ContactFields],
 ) -> Contact:
     return _record_update(
         contact,
+        changes,
         user=user,
         expected_version=expected_version,
         reason=reason,
         ticket=ticket,
-        changes=changes,
     )
 
 
@@ -124,16 +143,20 @@ def _check_call_tree_parent(plan: Plan, entry_pk: int | None, parent: CallTreeEn
 
 @transaction.atomic
 def calltree_entry_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *,
+    plan: Plan,
+    user: User,
+    reason: str = "",
+    ticket: str = "",
+    **fields: Unpack[CallTreeEntryFields],
 ) -> CallTreeEntry:
     _check_call_tree_parent(plan, None, fields.get("parent"))
     return _record_create(
         CallTreeEntry,
+        {**fields, "plan": plan},
         user=user,
         reason=reason or "Call tree entry added",
         ticket=ticket,
-        plan=plan,
-        **fields,
     )
 
 
@@ -145,16 +168,16 @@ def calltree_entry_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[CallTreeEntryFields],
 ) -> CallTreeEntry:
     _check_call_tree_parent(entry.plan, entry.pk, changes.get("parent", entry.parent))
     return _record_update(
         entry,
+        changes,
         user=user,
         expected_version=expected_version,
         reason=reason,
         ticket=ticket,
-        changes=changes,
     )
 
 
@@ -175,10 +198,14 @@ def calltree_entry_delete(
 
 @transaction.atomic
 def vendor_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[VendorFields]
 ) -> Vendor:
     return _record_create(
-        Vendor, user=user, reason=reason or "Vendor added", ticket=ticket, plan=plan, **fields
+        Vendor,
+        {**fields, "plan": plan},
+        user=user,
+        reason=reason or "Vendor added",
+        ticket=ticket,
     )
 
 
@@ -190,15 +217,15 @@ def vendor_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[VendorFields],
 ) -> Vendor:
     return _record_update(
         vendor,
+        changes,
         user=user,
         expected_version=expected_version,
         reason=reason,
         ticket=ticket,
-        changes=changes,
     )
 
 
@@ -214,16 +241,15 @@ def _check_function(plan: Plan, function: BusinessFunction | None) -> None:
 
 @transaction.atomic
 def procedure_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[ProcedureFields]
 ) -> RecoveryProcedure:
     _check_function(plan, fields.get("function"))
     return _record_create(
         RecoveryProcedure,
+        {**fields, "plan": plan},
         user=user,
         reason=reason or "Recovery procedure added",
         ticket=ticket,
-        plan=plan,
-        **fields,
     )
 
 
@@ -235,16 +261,16 @@ def procedure_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[ProcedureFields],
 ) -> RecoveryProcedure:
     _check_function(procedure.plan, changes.get("function"))
     return _record_update(
         procedure,
+        changes,
         user=user,
         expected_version=expected_version,
         reason=reason,
         ticket=ticket,
-        changes=changes,
     )
 
 
@@ -261,15 +287,19 @@ def procedure_delete(
 
 @transaction.atomic
 def step_create(
-    *, procedure: RecoveryProcedure, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *,
+    procedure: RecoveryProcedure,
+    user: User,
+    reason: str = "",
+    ticket: str = "",
+    **fields: Unpack[StepFields],
 ) -> ProcedureStep:
     return _record_create(
         ProcedureStep,
+        {**fields, "procedure": procedure},
         user=user,
         reason=reason or "Procedure step added",
         ticket=ticket,
-        procedure=procedure,
-        **fields,
     )
 
 
@@ -281,15 +311,15 @@ def step_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[StepFields],
 ) -> ProcedureStep:
     return _record_update(
         step,
+        changes,
         user=user,
         expected_version=expected_version,
         reason=reason,
         ticket=ticket,
-        changes=changes,
     )
 
 
@@ -300,16 +330,15 @@ def step_delete(*, step: ProcedureStep, user: User, reason: str = "", ticket: st
 
 @transaction.atomic
 def exercise_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[ExerciseFields]
 ) -> Exercise:
     _check_function(plan, fields.get("function"))
     return _record_create(
         Exercise,
+        {**fields, "plan": plan},
         user=user,
         reason=reason or "Exercise scheduled",
         ticket=ticket,
-        plan=plan,
-        **fields,
     )
 
 
@@ -321,16 +350,16 @@ def exercise_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[ExerciseFields],
 ) -> Exercise:
     _check_function(exercise.plan, changes.get("function"))
     return _record_update(
         exercise,
+        changes,
         user=user,
         expected_version=expected_version,
         reason=reason,
         ticket=ticket,
-        changes=changes,
     )
 
 
@@ -384,11 +413,11 @@ def document_settings_update(
         else:
             _record_update(
                 current,
+                {"approver_policy": approver_policy, "paper_size": paper_size},
                 user=user,
                 expected_version=expected_version,
                 reason=reason,
                 ticket=ticket,
-                changes={"approver_policy": approver_policy, "paper_size": paper_size},
             )
         wanted = {p.pk for p in approvers} if approver_policy == ApproverPolicy.NAMED else set()
         for named in NamedApprover.objects.filter(plan=plan):

@@ -10,11 +10,13 @@ from typing import Any
 
 from django import template
 
-from documents.formatting import display
+from documents.formatting import display, is_shown
 
 register = template.Library()
 
 
 @register.filter
 def shown(value: Any, kind: str) -> str:
-    return display(kind, value)  # type: ignore[arg-type]
+    if not is_shown(kind):
+        raise template.TemplateSyntaxError(f"{kind!r} is not a kind of bcp.contract.Shown.")
+    return display(kind, value)
