@@ -6,18 +6,23 @@ import dataclasses
 import io
 import re
 import subprocess
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from bcp import contract
 from bcp.canonical import document_sha256
 from bcp.jobs import run_job
 from bcp.models import Job
+from documents import services, signoff
 from documents.changes import ChangeSummary
 from documents.checklist import CHECKS, Checklist
-from documents.models import PlanVersion
+from documents.models import ApproverPolicy, PaperSize, PlanVersion
+from documents.publishing import version_publish, version_publish_run
 from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta
+from tests.conftest import PlanPeople
 
 
 def function_analysis(name: str, rto: float) -> contract.FunctionAnalysis:
@@ -183,8 +188,6 @@ def snapshot_with(
 
 def publish_now(plan: Any, user: Any, **options: Any) -> PlanVersion:
     """Publish through the service and run the job in this process (no worker asked for)."""
-    from documents.publishing import version_publish, version_publish_run
-
     options.setdefault("limitations_reason", "Published by a test with its open items.")
     job = version_publish(plan=plan, user=user, **options)
     outcome = run_job(
@@ -238,3 +241,25 @@ def xmp_metadata(pdf: bytes) -> bytes:
     if "/Metadata" not in root:
         return b""
     return bytes(root["/Metadata"].get_object().get_data())
+
+
+def name_approvers(people: PlanPeople, *users: Any) -> None:
+    """The plan's versions are approved by exactly these people."""
+    services.document_settings_update(
+        plan=people.plan,
+        user=people.manager,
+        expected_version=None,
+        approver_policy=ApproverPolicy.NAMED,
+        paper_size=PaperSize.A4,
+        approvers=list(users),
+    )
+
+
+def request_signoff(version: PlanVersion, people: PlanPeople, *stakeholders: Any) -> None:
+    """The manager asks these stakeholders to sign the version off within five days."""
+    signoff.signoff_request(
+        version=version,
+        user=people.manager,
+        stakeholders=stakeholders,
+        due_date=timezone.localdate() + timedelta(days=5),
+    )

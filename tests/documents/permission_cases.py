@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -76,20 +77,13 @@ def _finished_draft(people: Any) -> dict[str, Any]:
     return {"job_pk": job.pk}
 
 
-def _contact(people: Any) -> dict[str, Any]:
-    return {"contact_pk": ContactFactory.create(plan=people.plan).pk}
+def _made_by(factory: Any, key: str) -> Callable[[Any], dict[str, Any]]:
+    """URL kwargs of a record ``factory`` makes on the fixture's plan, as ``<key>_pk``."""
 
+    def build(people: Any) -> dict[str, Any]:
+        return {f"{key}_pk": factory.create(plan=people.plan).pk}
 
-def _entry(people: Any) -> dict[str, Any]:
-    return {"entry_pk": CallTreeEntryFactory.create(plan=people.plan).pk}
-
-
-def _vendor(people: Any) -> dict[str, Any]:
-    return {"vendor_pk": VendorFactory.create(plan=people.plan).pk}
-
-
-def _procedure(people: Any) -> dict[str, Any]:
-    return {"procedure_pk": RecoveryProcedureFactory.create(plan=people.plan).pk}
+    return build
 
 
 def _step(people: Any) -> dict[str, Any]:
@@ -97,8 +91,17 @@ def _step(people: Any) -> dict[str, Any]:
     return {"procedure_pk": step.procedure_id, "step_pk": step.pk}
 
 
-def _exercise(people: Any) -> dict[str, Any]:
-    return {"exercise_pk": ExerciseFactory.create(plan=people.plan).pk}
+_procedure = _made_by(RecoveryProcedureFactory, "procedure")
+
+
+def _record_pages(prefix: str, record: Callable[[Any], dict[str, Any]]) -> list[UrlCase]:
+    """A plan record's list (anyone who views), create, edit and delete pages (editors)."""
+    return [
+        UrlCase(f"{prefix}_list", Capability.VIEW),
+        UrlCase(f"{prefix}_create", Capability.EDIT),
+        UrlCase(f"{prefix}_edit", Capability.EDIT, kwargs=record),
+        UrlCase(f"{prefix}_delete", Capability.EDIT, kwargs=record),
+    ]
 
 
 CASES = [
@@ -125,28 +128,13 @@ CASES = [
         stakeholder_allowed=False,
     ),
     UrlCase("documents_verify", Capability.VIEW),
-    UrlCase("contact_list", Capability.VIEW),
-    UrlCase("contact_create", Capability.EDIT),
-    UrlCase("contact_edit", Capability.EDIT, kwargs=_contact),
-    UrlCase("contact_delete", Capability.EDIT, kwargs=_contact),
-    UrlCase("calltree_list", Capability.VIEW),
-    UrlCase("calltree_create", Capability.EDIT),
-    UrlCase("calltree_edit", Capability.EDIT, kwargs=_entry),
-    UrlCase("calltree_delete", Capability.EDIT, kwargs=_entry),
-    UrlCase("vendor_list", Capability.VIEW),
-    UrlCase("vendor_create", Capability.EDIT),
-    UrlCase("vendor_edit", Capability.EDIT, kwargs=_vendor),
-    UrlCase("vendor_delete", Capability.EDIT, kwargs=_vendor),
-    UrlCase("procedure_list", Capability.VIEW),
-    UrlCase("procedure_create", Capability.EDIT),
+    *_record_pages("contact", _made_by(ContactFactory, "contact")),
+    *_record_pages("calltree", _made_by(CallTreeEntryFactory, "entry")),
+    *_record_pages("vendor", _made_by(VendorFactory, "vendor")),
+    *_record_pages("procedure", _procedure),
     UrlCase("procedure_detail", Capability.VIEW, kwargs=_procedure),
-    UrlCase("procedure_edit", Capability.EDIT, kwargs=_procedure),
-    UrlCase("procedure_delete", Capability.EDIT, kwargs=_procedure),
     UrlCase("step_create", Capability.EDIT, kwargs=_procedure),
     UrlCase("step_edit", Capability.EDIT, kwargs=_step),
     UrlCase("step_delete", Capability.EDIT, kwargs=_step),
-    UrlCase("exercise_list", Capability.VIEW),
-    UrlCase("exercise_create", Capability.EDIT),
-    UrlCase("exercise_edit", Capability.EDIT, kwargs=_exercise),
-    UrlCase("exercise_delete", Capability.EDIT, kwargs=_exercise),
+    *_record_pages("exercise", _made_by(ExerciseFactory, "exercise")),
 ]

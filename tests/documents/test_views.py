@@ -13,9 +13,7 @@ from django.utils import timezone
 from bcp.models import Role
 from documents import publishing, services, signoff
 from documents.models import (
-    ApproverPolicy,
     Contact,
-    PaperSize,
     PlanVersion,
     ProcedureStep,
     SignOffRequest,
@@ -27,7 +25,7 @@ from tests.documents.factories import (
     RecoveryProcedureFactory,
     SignOffRequestFactory,
 )
-from tests.documents.helpers import publish_now
+from tests.documents.helpers import name_approvers, publish_now, request_signoff
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +37,7 @@ def url(name: str, people: PlanPeople, **kwargs: Any) -> str:
 
 def published(people: PlanPeople, *approvers: Any) -> PlanVersion:
     if approvers:
-        services.document_settings_update(
-            plan=people.plan,
-            user=people.manager,
-            expected_version=None,
-            approver_policy=ApproverPolicy.NAMED,
-            paper_size=PaperSize.A4,
-            approvers=list(approvers),
-        )
+        name_approvers(people, *approvers)
     return publish_now(people.plan, people.manager)
 
 
@@ -153,12 +144,7 @@ def test_an_exercise_outcome_needs_the_date_it_was_held(people: PlanPeople) -> N
 
 def test_stakeholder_sees_the_exact_document_hash_and_approves_it(people: PlanPeople) -> None:
     version = published(people, people.stakeholder)
-    signoff.signoff_request(
-        version=version,
-        user=people.manager,
-        stakeholders=[people.stakeholder],
-        due_date=timezone.localdate(),
-    )
+    request_signoff(version, people, people.stakeholder)
     request = SignOffRequest.objects.get(plan_version=version)
     client = client_for(people.stakeholder)
     page = client.get(url("signoff_detail", people, signoff_pk=request.pk)).content.decode()
@@ -411,12 +397,7 @@ def test_the_reason_for_publishing_with_open_items_is_in_the_history(people: Pla
 
 def test_a_returned_version_shows_who_rejected_it_and_why(people: PlanPeople) -> None:
     version = published(people, people.stakeholder)
-    signoff.signoff_request(
-        version=version,
-        user=people.manager,
-        stakeholders=[people.stakeholder],
-        due_date=timezone.localdate(),
-    )
+    request_signoff(version, people, people.stakeholder)
     request = SignOffRequest.objects.get(plan_version=version)
     signoff.signoff_decide(
         signoff=request,

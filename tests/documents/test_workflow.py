@@ -16,11 +16,11 @@ from bcp.canonical import document_sha256
 from bcp.jobs import run_job
 from bcp.models import Job, Role
 from documents import publishing, selectors, services, signoff
-from documents.models import ApproverPolicy, PaperSize, PlanVersion, SignOffRequest
+from documents.models import PlanVersion, SignOffRequest
 from documents.snapshot import parse_snapshot
 from tests.conftest import PlanPeople
 from tests.documents.factories import ContactFactory
-from tests.documents.helpers import publish_now, qpdf_check
+from tests.documents.helpers import name_approvers, publish_now, qpdf_check, request_signoff
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,28 +30,8 @@ def _no_progress(percent: int, message: str) -> None:
     return None
 
 
-def name_approvers(people: PlanPeople, *users: Any) -> None:
-    services.document_settings_update(
-        plan=people.plan,
-        user=people.manager,
-        expected_version=None,
-        approver_policy=ApproverPolicy.NAMED,
-        paper_size=PaperSize.A4,
-        approvers=list(users),
-    )
-
-
 def publish_and_render(people: PlanPeople, note: str = "") -> PlanVersion:
     return publish_now(people.plan, people.manager, note=note)
-
-
-def request_signoff(version: PlanVersion, people: PlanPeople, *stakeholders: Any) -> None:
-    signoff.signoff_request(
-        version=version,
-        user=people.manager,
-        stakeholders=stakeholders,
-        due_date=timezone.localdate() + dt.timedelta(days=5),
-    )
 
 
 def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "") -> None:
@@ -271,34 +251,27 @@ def test_a_rejection_without_a_comment_is_refused(people: PlanPeople) -> None:
         decide(version, people.stakeholder, approve=False, comment=" ")
 
 
-def test_a_decision_on_a_different_document_hash_is_refused(people: PlanPeople) -> None:
+@pytest.mark.parametrize(
+    ("decider", "other_hash", "refusal"),
+    [
+        pytest.param("stakeholder", "f" * 64, "not this version's PDF", id="other-document"),
+        pytest.param("manager", None, "Only the person asked", id="someone-else"),
+    ],
+)
+def test_a_decision_on_another_document_or_by_someone_else_is_refused(
+    people: PlanPeople, decider: str, other_hash: str | None, refusal: str
+) -> None:
     name_approvers(people, people.stakeholder)
     version = publish_and_render(people)
     request_signoff(version, people, people.stakeholder)
     request = SignOffRequest.objects.get(plan_version=version)
-    with pytest.raises(ValidationError, match="not this version's PDF"):
+    with pytest.raises(ValidationError, match=refusal):
         signoff.signoff_decide(
             signoff=request,
-            user=people.stakeholder,
+            user=getattr(people, decider),
             approve=True,
             comment="",
-            document_sha256="f" * 64,
-            expected_version=request.version,
-        )
-
-
-def test_nobody_else_can_decide_on_a_stakeholders_sign_off(people: PlanPeople) -> None:
-    name_approvers(people, people.stakeholder)
-    version = publish_and_render(people)
-    request_signoff(version, people, people.stakeholder)
-    request = SignOffRequest.objects.get(plan_version=version)
-    with pytest.raises(ValidationError, match="Only the person asked"):
-        signoff.signoff_decide(
-            signoff=request,
-            user=people.manager,
-            approve=True,
-            comment="",
-            document_sha256=version.pdf_sha256,
+            document_sha256=other_hash or version.pdf_sha256,
             expected_version=request.version,
         )
 
