@@ -4,8 +4,8 @@ Each analysis run stores its results as JSON under a schema version. Results of 
 current schema (``continuity.analysis/v2``) are checked against their declared types
 (:func:`analysis.results.check_plan_results`) and read field by field; runs stored by
 the previous version (``continuity.analysis/v1``, before the declared types) are read by
-their exact keys until they are run again. A key that is missing or of the wrong type
-stops the snapshot with its path; nothing is guessed.
+their exact keys until they are run again (:mod:`documents.analysis_v1`). A key that is
+missing or of the wrong type stops the snapshot with its path; nothing is guessed.
 
 The part states the results in the document's words: measures, severities and methods
 named through :mod:`analysis.formatting` (the words the analysis pages use), each weak
@@ -30,39 +30,15 @@ from analysis.selectors import RoadmapRow, latest_run, roadmap_rows, settings_fo
 from bcp import contract
 from bcp.models import Plan
 from bcp.typecheck import ContractError
+from documents.analysis_v1 import V1_SCHEMA, v1_part, v1_rto_hours
+from documents.analysis_words import IMPORTANCE_ROWS, capital, measure_words, milestones
 
-V1_SCHEMA = "continuity.analysis/v1"
 STATUS_WORDS = {
     "assessed": "Assessed",
     "not_assessed": "Not assessed",
     "no_dependencies": "No dependencies recorded",
     "not_analysed": "Not analysed: the inventory has errors",
 }
-MILESTONE_WORDS = {
-    "assess": "Assess",
-    "design": "Design",
-    "fund": "Fund",
-    "implement": "Implement",
-    "test": "Test",
-}
-# At most this many weak elements per function, and none saving under a second a year.
-IMPORTANCE_ROWS = 5
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def measure_words(code: str) -> str:
-    """A measure as a table heading: "RTO", "Availability", "Single point of failure"."""
-    return _capital(words.measure(code))
-
-
-def _milestones(items: list[Any]) -> tuple[str, ...]:
-    return tuple(
-        f"{MILESTONE_WORDS.get(m['name'], _capital(m['name']))} by week {m['due_week']}"
-        for m in items
-    )
 
 
 def _figure(measure: str, figures: Any) -> tuple[float | None, float | None]:
@@ -78,7 +54,7 @@ def _figure(measure: str, figures: Any) -> tuple[float | None, float | None]:
 
 
 def _method(method: Any) -> str:
-    text = _capital(words.method(method["code"]))
+    text = capital(words.method(method["code"]))
     if method["code"] == "monte_carlo" and method["ci95_low"] is not None:
         text += (
             f" (95 % interval {words.percent(method['ci95_low'])} to "
@@ -127,7 +103,7 @@ def _v2_gap(gap: Any) -> contract.Gap:
     required = gap["required"]
     return contract.Gap(
         kind=measure_words(measure),
-        severity=_capital(words.severity(gap["severity"])),
+        severity=capital(words.severity(gap["severity"])),
         element=gap["element"] or "",
         required_hours=required if measure in ("rto", "rpo") else None,
         achievable_hours=hours,
@@ -224,14 +200,14 @@ def _v2_step(step: RoadmapRow, by_order: dict[int, RoadmapRow]) -> contract.Road
     return contract.RoadmapStep(
         function=step["function"],
         title=title,
-        severity=_capital(words.severity(step["severity"])),
+        severity=capital(words.severity(step["severity"])),
         change=change,
         before_hours=before_hours,
         after_hours=after_hours,
         before_availability=before_a,
         after_availability=after_a,
         outcome=outcome,
-        milestones=_milestones(plan_of_action["milestones"]) if plan_of_action else (),
+        milestones=milestones(plan_of_action["milestones"]) if plan_of_action else (),
     )
 
 
@@ -254,200 +230,6 @@ def v2_part(results: PlanResults) -> contract.AnalysisPart:
             for row in results["spof_ranking"]
         ),
         inventory_errors=tuple(results["inventory_errors"]),
-    )
-
-
-# --- previous schema, until its runs are run again ---------------------------------------
-
-
-def _get(mapping: Any, key: str, path: str) -> Any:
-    if not isinstance(mapping, dict):
-        raise ContractError(path, "expected a mapping in the analysis results")
-    if key not in mapping:
-        raise ContractError(f"{path}.{key}", "missing from the analysis results")
-    return mapping[key]
-
-
-V1_METHODS = {"exact_bdd": "exact", "monte_carlo": "monte_carlo"}
-
-
-def _v1_element_availability(inventory: contract.InventoryPart) -> dict[str, float]:
-    """Each component's and site's own availability, as the engine is given it."""
-    found: dict[str, float] = {}
-    for site in inventory.sites:
-        if site.availability_percent is not None:
-            found[site.name] = site.availability_percent / 100
-    for component in inventory.components:
-        if component.availability_percent is not None:
-            found[component.name] = component.availability_percent / 100
-        elif component.mtbf_hours and component.mttr_hours is not None:
-            found[component.name] = component.mtbf_hours / (
-                component.mtbf_hours + component.mttr_hours
-            )
-    return found
-
-
-def _v1_importance(
-    items: list[Any], path: str, availability: dict[str, float], year_seconds: float
-) -> tuple[contract.Importance, ...]:
-    """Downtime saved a year = Birnbaum importance × the element's unavailability × year.
-
-    With independent failures A = p·A(up) + (1 − p)·A(down), so an element that never
-    failed would raise A by (1 − p)·I_B. This schema stores no element availability, so
-    it is taken from the inventory part.
-    """
-    rows = []
-    for index, item in enumerate(items):
-        where = f"{path}[{index}]"
-        name = _get(item, "name", where)
-        p = availability.get(name)
-        if p is None:
-            continue
-        saved = float(_get(item, "birnbaum", where)) * (1.0 - p) * year_seconds
-        if saved >= 1.0:
-            rows.append(
-                contract.Importance(
-                    element=name,
-                    role="Single point of failure"
-                    if _get(item, "is_spof", where)
-                    else "Weak element",
-                    downtime_saved_seconds_per_year=saved,
-                )
-            )
-    rows.sort(key=lambda r: (-r.downtime_saved_seconds_per_year, r.element))
-    return tuple(rows[:IMPORTANCE_ROWS])
-
-
-def _v1_roadmap(entry: Any, path: str) -> list[contract.RoadmapStep]:
-    """Each critical or high gap with its first-ranked option and that option's effect."""
-    milestones: dict[tuple[str, str], tuple[str, ...]] = {}
-    for index, action in enumerate(_get(entry, "action_plan", path)):
-        where = f"{path}.action_plan[{index}]"
-        key = (_get(action, "gap_kind", where), _get(action, "element", where) or "")
-        milestones[key] = _milestones(_get(action, "milestones", where))
-    achieved = _get(entry, "availability", path) or {}
-    steps = []
-    for index, gap in enumerate(_get(entry, "gaps", path)):
-        where = f"{path}.gaps[{index}]"
-        severity, options = _get(gap, "severity", where), _get(gap, "options", where)
-        if severity not in ("critical", "high") or not options:
-            continue
-        measure, option, at = _get(gap, "kind", where), options[0], f"{where}.options[0]"
-        before_hours = after_hours = before_a = after_a = None
-        if measure in ("rto", "rpo"):
-            before_hours = _get(gap, "achievable", where)
-            after_hours = _get(option, f"{measure}_hours_after", at)
-        else:
-            before_a = _get(achieved, "availability", f"{path}.availability")
-            after_a = _get(option, "availability_after", at)
-        element = _get(gap, "element", where) or ""
-        steps.append(
-            contract.RoadmapStep(
-                function=_get(entry, "name", path),
-                title=measure_words(measure) + (f": {element}" if element else ""),
-                severity=_capital(words.severity(severity)),
-                change=f"{_get(option, 'technique', at)} on {_get(option, 'target', at)}",
-                before_hours=before_hours,
-                after_hours=after_hours,
-                before_availability=before_a,
-                after_availability=after_a,
-                outcome="Closes the gap" if _get(option, "closes_gap", at) else "Narrows the gap",
-                milestones=milestones.get((measure, element), ()),
-            )
-        )
-    return steps
-
-
-def _v1_function(
-    entry: Any, path: str, availability: dict[str, float], year_seconds: float
-) -> contract.FunctionAnalysis:
-    required = _get(entry, "required", path)
-    achieved = _get(entry, "availability", path)
-    gaps = []
-    for index, gap in enumerate(_get(entry, "gaps", path)):
-        where = f"{path}.gaps[{index}]"
-        measure = _get(gap, "kind", where)
-        value, reached = _get(gap, "required", where), _get(gap, "achievable", where)
-        options = _get(gap, "options", where)
-        gaps.append(
-            contract.Gap(
-                kind=measure_words(measure),
-                severity=_capital(words.severity(_get(gap, "severity", where))),
-                element=_get(gap, "element", where) or "",
-                required_hours=value if measure in ("rto", "rpo") else None,
-                achievable_hours=reached if measure in ("rto", "rpo") else None,
-                # Stated as unavailabilities (1 − A) in this schema.
-                required_availability=1 - value if measure == "availability" else None,
-                achievable_availability=1 - reached if measure == "availability" else None,
-                evidence=_get(gap, "evidence", where),
-                first_option=f"{options[0]['technique']} on {options[0]['target']}"
-                if options
-                else "",
-            )
-        )
-    at = f"{path}.availability"
-    return contract.FunctionAnalysis(
-        name=_get(entry, "name", path),
-        status="Assessed" if required is not None else "Not assessed",
-        required=None
-        if required is None
-        else contract.RequiredObjectives(
-            mtpd_hours=_get(required, "mtpd_hours", f"{path}.required"),
-            rto_hours=_get(required, "rto_hours", f"{path}.required"),
-            rpo_hours=_get(required, "rpo_hours", f"{path}.required"),
-            availability=_get(required, "availability", f"{path}.required"),
-            tier=_get(required, "tier", f"{path}.required") or "",
-            reasoning=tuple(_get(required, "reasoning", f"{path}.required")),
-            agreed="",
-        ),
-        achieved=None
-        if achieved is None
-        else contract.Achieved(
-            availability=_get(achieved, "availability", at),
-            downtime_seconds_per_year=_get(achieved, "downtime_seconds_per_year", at),
-            method=_capital(words.method(V1_METHODS[_get(achieved, "method", at)])),
-        ),
-        missing=tuple(_get(entry, "missing", path)),
-        gaps=tuple(gaps),
-        importance=()
-        if achieved is None
-        else _v1_importance(
-            _get(achieved, "importance", at), f"{at}.importance", availability, year_seconds
-        ),
-    )
-
-
-def v1_part(results: dict[str, Any], inventory: contract.InventoryPart) -> contract.AnalysisPart:
-    path = "analysis.results"
-    year_days = float(_get(results, "year_days", path))
-    availability = _v1_element_availability(inventory)
-    entries = [
-        (entry, f"{path}.functions[{key!r}]")
-        for key, entry in _get(results, "functions", path).items()
-    ]
-    return contract.AnalysisPart(
-        year_convention=words.year_convention(year_days),
-        year_days=year_days,
-        functions=tuple(
-            sorted(
-                (_v1_function(e, where, availability, year_days * 86_400) for e, where in entries),
-                key=lambda f: f.name,
-            )
-        ),
-        roadmap=tuple(
-            step
-            for e, where in sorted(entries, key=lambda pair: str(pair[0].get("name")))
-            for step in _v1_roadmap(e, where)
-        ),
-        single_points=tuple(
-            contract.SinglePoint(
-                element=_get(row, "name", f"{path}.spof_ranking[{index}]"),
-                hidden_behind=_get(row, "hidden_behind", f"{path}.spof_ranking[{index}]") or "",
-                functions=tuple(_get(row, "functions", f"{path}.spof_ranking[{index}]")),
-            )
-            for index, row in enumerate(_get(results, "spof_ranking", path))
-        ),
-        inventory_errors=tuple(_get(results, "inventory_errors", path)),
     )
 
 
@@ -495,20 +277,13 @@ def rto_hours_by_function(plan: Plan) -> dict[str, float]:
 def run_rto_hours(run: Any) -> dict[str, float]:
     """The RTO each function must meet in one run's results, by name."""
     results = run.results
-    found: dict[str, float] = {}
     if isinstance(results, dict) and results.get("schema") == V1_SCHEMA:
-        path = "analysis.results"
-        for key, entry in _get(results, "functions", path).items():
-            where = f"{path}.functions[{key!r}]"
-            required = _get(entry, "required", where)
-            rto = None if required is None else _get(required, "rto_hours", f"{where}.required")
-            if rto is not None:
-                found[_get(entry, "name", where)] = float(rto)
-        return found
+        return v1_rto_hours(results)
     try:
         checked = check_plan_results(results)
     except ResultsInvalid as error:
         raise ContractError(f"analysis.results.{error.path}", error.message) from error
+    found: dict[str, float] = {}
     for entry in checked["functions"]:
         required = entry["required"]
         if required is not None and required["rto_hours"] is not None:

@@ -3,25 +3,30 @@
 Nothing here touches the database or guesses: every value comes from a declared field
 of :class:`documents.snapshot.PlanSnapshot` and is written with the formatter its
 contract field names (:mod:`documents.formatting`). The template only lays it out.
+The analysis tables' rows are built in :mod:`documents.analysis_tables`, the diagrams
+cleaned and titled in :mod:`documents.svg`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.etree import ElementTree
 
-from analysis.engine.budgets import Period, allowed_downtime
 from bcp import contract
 from documents import formatting as fmt
+from documents.analysis_tables import (
+    NOT_ASSESSED,
+    budget_rows,
+    gap_rows,
+    gaps_unknown,
+    nines_rows,
+    objective_rows,
+    roadmap_rows,
+)
 from documents.snapshot import PlanSnapshot
-
-NOT_ASSESSED = "Not yet assessed"
-NINES_PERIODS: tuple[Period, ...] = ("year", "quarter", "month", "week")
+from documents.svg import clean_svg, svg_is_wide, svg_with_title
 
 
 def call_tree_order(entries: Sequence[Any]) -> list[tuple[str, Any]]:
@@ -139,171 +144,6 @@ class HeatRow:
 
 
 @dataclass(frozen=True)
-class ObjectiveRow:
-    function: str
-    status: str
-    mtpd: str
-    rto: str
-    rpo: str
-    availability: str
-    steps: tuple[str, ...]
-    agreed: str
-    missing: tuple[str, ...]
-
-
-def objective_rows(analysis: contract.AnalysisPart) -> list[ObjectiveRow]:
-    rows = []
-    for f in analysis.functions:
-        r = f.required
-        rows.append(
-            ObjectiveRow(
-                function=f.name,
-                status=f.status,
-                mtpd=fmt.hours(r.mtpd_hours) if r else NOT_ASSESSED,
-                rto=fmt.hours(r.rto_hours) if r else NOT_ASSESSED,
-                rpo=fmt.hours(r.rpo_hours) if r else NOT_ASSESSED,
-                availability=fmt.fraction(r.availability) if r else NOT_ASSESSED,
-                steps=r.reasoning if r else (),
-                agreed=r.agreed if r else "",
-                missing=f.missing,
-            )
-        )
-    return rows
-
-
-@dataclass(frozen=True)
-class BudgetRow:
-    function: str
-    required: str
-    tier: str
-    allowed: str
-    achieved: str
-    expected: str
-    method: str
-    within: bool | None
-
-
-def budget_rows(analysis: contract.AnalysisPart) -> list[BudgetRow]:
-    rows = []
-    for f in analysis.functions:
-        required = f.required.availability if f.required else None
-        allowed = (
-            allowed_downtime(required, year_days=analysis.year_days).seconds("year")
-            if required is not None
-            else None
-        )
-        achieved = f.achieved
-        rows.append(
-            BudgetRow(
-                function=f.name,
-                required=fmt.fraction(required) if required is not None else NOT_ASSESSED,
-                tier=f.required.tier if f.required and f.required.tier else "—",
-                allowed=fmt.seconds(allowed),
-                achieved=fmt.fraction(achieved.availability) if achieved else NOT_ASSESSED,
-                expected=fmt.seconds(achieved.downtime_seconds_per_year) if achieved else "—",
-                method=achieved.method if achieved else "—",
-                within=None
-                if required is None or achieved is None
-                else achieved.availability >= required,
-            )
-        )
-    return rows
-
-
-@dataclass(frozen=True)
-class NinesRow:
-    availability: str
-    allowed: tuple[str, ...]  # per NINES_PERIODS
-
-
-def nines_rows(analysis: contract.AnalysisPart) -> list[NinesRow]:
-    """Allowed downtime of each availability tier the plan requires, per period."""
-    tiers = sorted(
-        {
-            f.required.availability
-            for f in analysis.functions
-            if f.required is not None and f.required.availability is not None
-        }
-    )
-    rows = []
-    for tier in tiers:
-        budget = allowed_downtime(tier, year_days=analysis.year_days)
-        rows.append(
-            NinesRow(
-                availability=fmt.fraction(tier),
-                allowed=tuple(fmt.seconds(budget.seconds(p)) for p in NINES_PERIODS),
-            )
-        )
-    return rows
-
-
-@dataclass(frozen=True)
-class GapRow:
-    gap: contract.Gap
-    required: str
-    achievable: str
-
-
-SPOF = "Single point of failure"
-ASSESSED = "Assessed"
-
-
-def _gap_figure(hours: float | None, availability: float | None) -> str:
-    if hours is not None:
-        return fmt.hours(hours)
-    if availability is not None:
-        return fmt.fraction(availability)
-    return "—"
-
-
-def gap_rows(function: contract.FunctionAnalysis) -> list[GapRow]:
-    """A function's gaps with required and achievable written with their units.
-
-    A single point of failure has no figure: what is required is that the function keeps
-    running when the element is lost, and what it achieves is that it stops.
-    """
-    rows = []
-    for gap in function.gaps:
-        if gap.kind == SPOF:
-            required, achievable = "Keeps running without it", "Stops without it"
-        else:
-            required = _gap_figure(gap.required_hours, gap.required_availability)
-            achievable = _gap_figure(gap.achievable_hours, gap.achievable_availability)
-        rows.append(GapRow(gap=gap, required=required, achievable=achievable))
-    return rows
-
-
-def gaps_unknown(analysis: contract.AnalysisPart) -> list[tuple[str, str]]:
-    """Functions whose gaps the analysis could not grade, each with its status in words.
-
-    Gaps are measured against required objectives, so a function without them (no
-    reviewed BIA, no dependencies recorded, an inventory with errors) has no gap rows:
-    the document says their gaps are unknown rather than letting silence read as none.
-    """
-    return [(f.name, f.status) for f in analysis.functions if f.status != ASSESSED]
-
-
-@dataclass(frozen=True)
-class RoadmapRow:
-    step: contract.RoadmapStep
-    before: str
-    after: str
-
-
-def roadmap_rows(analysis: contract.AnalysisPart) -> list[RoadmapRow]:
-    """The roadmap in the analysis's order, each step's effect before → after with units."""
-    rows = []
-    for step in analysis.roadmap:
-        if step.before_hours is not None or step.after_hours is not None:
-            before, after = fmt.hours(step.before_hours), fmt.hours(step.after_hours)
-        else:
-            before = fmt.fraction(step.before_availability)
-            after = fmt.fraction(step.after_availability)
-        rows.append(RoadmapRow(step, before, after))
-    return rows
-
-
-@dataclass(frozen=True)
 class ChangeRow:
     section: str
     record: str
@@ -320,25 +160,6 @@ class DiagramView:
     svg: str | None
     unavailable: str
     wide: bool  # laid out on a landscape page; a tall drawing keeps a portrait one
-
-
-_LENGTH = re.compile(r"^\s*([0-9.]+)")
-
-
-def svg_is_wide(svg: str | None) -> bool:
-    """Whether a drawing is wider than tall, from its root ``width``/``height``/``viewBox``."""
-    if not svg:
-        return False
-    try:
-        root = ElementTree.fromstring(svg)  # noqa: S314  (cleaned by clean_svg already)
-    except ElementTree.ParseError:
-        return False
-    width, height = root.attrib.get("width", ""), root.attrib.get("height", "")
-    w, h = _LENGTH.match(width), _LENGTH.match(height)
-    if w and h:
-        return float(w.group(1)) >= float(h.group(1))
-    box = root.attrib.get("viewBox", "").split()
-    return len(box) == 4 and float(box[2]) >= float(box[3])
 
 
 def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
@@ -412,77 +233,6 @@ def build_context(snapshot: PlanSnapshot, *, draft: bool) -> dict[str, Any]:
 def _diagram(diagram: contract.FunctionDiagram, index: int) -> DiagramView:
     svg = svg_with_title(clean_svg(diagram.svg, id_prefix=f"diagram{index}-"), diagram.function)
     return DiagramView(diagram.function, svg, diagram.unavailable, svg_is_wide(svg))
-
-
-def svg_with_title(svg: str | None, function: str) -> str | None:
-    """``svg`` with a ``<title>`` naming what it shows, every label in it in drawing order.
-
-    WeasyPrint tags an inline SVG as a Figure and takes its alternative text from the
-    title, so a screen reader reads the same names the drawing shows.
-    """
-    if not svg:
-        return svg
-    root = ElementTree.fromstring(svg)  # noqa: S314  (cleaned by clean_svg already)
-    labels: list[str] = []
-    for element in root.iter(f"{{{SVG_NS}}}text"):
-        label = " ".join("".join(element.itertext()).split())
-        if label and label not in labels:
-            labels.append(label)
-    text = f"Dependency diagram of {function}"
-    text += f": {', '.join(labels)}." if labels else "."
-    title = f"<title>{html.escape(text[:2000], quote=False)}</title>"
-    opening = re.match(r"<svg\b[^>]*>", svg)
-    assert opening is not None  # clean_svg returns a serialised <svg> root
-    return svg[: opening.end()] + title + svg[opening.end() :]
-
-
-SVG_NS = "http://www.w3.org/2000/svg"
-_SVG_DROP = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video"}
-
-
-def clean_svg(svg: Any, *, id_prefix: str = "") -> str | None:
-    """Keep a diagram's drawing; drop scripts, event handlers and links to other documents.
-
-    Diagrams come from our own inventory code, but they carry user-typed names;
-    this is the second line of defence behind that code's escaping and the fetcher.
-    ``id_prefix`` goes in front of every id and every reference to one, so several
-    drawings in one document never share an id (each is drawn with "node1", "edge1"…).
-    """
-    if not isinstance(svg, str) or not svg.strip():
-        return None
-    start = svg.find("<svg")
-    if start < 0:
-        return None
-    try:
-        root = ElementTree.fromstring(svg[start:])  # noqa: S314  (our own SVG, no DTD)
-    except ElementTree.ParseError:
-        return None
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if child.tag.rsplit("}", 1)[-1] in _SVG_DROP:
-                parent.remove(child)
-        for name in list(parent.attrib):
-            local = name.rsplit("}", 1)[-1].lower()
-            value = parent.attrib[name].strip().lower()
-            external_link = local == "href" and not value.startswith("#")
-            external_url = "url(" in value and "url(#" not in value
-            if local.startswith("on") or external_link or external_url:
-                del parent.attrib[name]
-            elif id_prefix and local == "id":
-                parent.attrib[name] = id_prefix + parent.attrib[name]
-            elif id_prefix and local == "href":
-                parent.attrib[name] = "#" + id_prefix + parent.attrib[name].strip()[1:]
-            elif id_prefix and "url(#" in value:
-                parent.attrib[name] = parent.attrib[name].replace("url(#", f"url(#{id_prefix}")
-    text = ElementTree.tostring(root, encoding="unicode")
-    # ElementTree names the SVG namespace with a prefix (ns0:svg); the HTML parser only
-    # recognises bare <svg>, so drop the prefix again.
-    prefixed = re.search(r'xmlns:(\w+)="' + re.escape(SVG_NS) + '"', text)
-    if prefixed:
-        prefix = prefixed.group(1)
-        text = text.replace(f"xmlns:{prefix}=", "xmlns=", 1)
-        text = re.sub(rf"<(/?){prefix}:", r"<\1", text)
-    return text
 
 
 def iter_shown(value: Any, path: str = "") -> Iterable[tuple[str, contract.Shown, Any]]:

@@ -13,6 +13,7 @@ from documents import services
 from documents.fetcher import DOCUMENTS_STATIC, RefusedURL, RestrictedURLFetcher
 from documents.publishing import draft_snapshot
 from documents.rendering import plan_html, render_html_to_pdf
+from documents.svg import clean_svg
 from tests.conftest import PlanPeople
 from tests.documents.helpers import page_texts
 
@@ -133,8 +134,6 @@ def test_a_remote_image_in_raw_html_is_never_requested_over_the_network() -> Non
 
 
 def test_diagram_svg_loses_scripts_and_external_links() -> None:
-    from documents.presentation import clean_svg
-
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
         '<script>alert(1)</script><rect onclick="x()" fill="url(#g)"/>'
@@ -147,8 +146,6 @@ def test_diagram_svg_loses_scripts_and_external_links() -> None:
 
 
 def test_each_diagram_gets_ids_of_its_own_with_its_references_kept() -> None:
-    from documents.presentation import clean_svg
-
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs>'
         '<g id="node1"><rect fill="url(#g)"/></g><a href="#node1"><text>SAN</text></a></svg>'
