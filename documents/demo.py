@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from bcp.models import Plan
+from bia.models import BusinessFunction
 from documents.models import (
     CallTreeEntry,
     Contact,
@@ -182,11 +183,7 @@ RECONSTITUTION = (
 )
 
 
-def _function(plan: Plan, name: str) -> Any:
-    try:
-        from bia.models import BusinessFunction
-    except ImportError:  # the BIA app is not there at all
-        return None
+def _function(plan: Plan, name: str) -> BusinessFunction | None:
     return (
         BusinessFunction.objects.filter(plan=plan, name=name).first()
         or BusinessFunction.objects.filter(plan=plan, name__icontains="print")
@@ -197,7 +194,7 @@ def _function(plan: Plan, name: str) -> Any:
 
 def _procedure(
     plan: Plan,
-    function: Any,
+    function: BusinessFunction | None,
     phase: str,
     position: int,
     title: str,

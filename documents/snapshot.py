@@ -32,9 +32,14 @@ from typing import Any
 from bcp import contract
 from bcp.canonical import document_json, document_sha256
 from bcp.models import Plan
+from bcp.selectors import document_part as plan_part
 from bcp.typecheck import ContractError, conform
+from bia.document import document_part as bia_part
+from documents.analysis_part import document_part as analysis_part
 from documents.changes import ChangeSummary
 from documents.checklist import Checklist
+from inventory.document import document_part as inventory_part
+from inventory.document import function_diagrams
 
 SNAPSHOT_FORMAT = contract.CONTRACT_FORMAT
 
@@ -68,13 +73,8 @@ def plan_inputs(plan: Plan) -> tuple[contract.PlanInputs, str | None]:
     Raises :class:`bcp.contract.PartError` naming the first part that does not match
     the contract.
     """
-    from bcp.selectors import document_part as plan_part
-    from bia.document import document_part as bia_part
-    from documents.analysis_part import document_part as analysis_part
-
     # documents.document imports documents.presentation, which imports this module.
     from documents.document import documents_part
-    from inventory.document import document_part as inventory_part
 
     inventory = contract.check_part("inventory", contract.InventoryPart, inventory_part(plan))
     try:
@@ -102,8 +102,6 @@ def inputs_sha256(plan: Plan) -> str:
 
 
 def plan_diagrams(plan: Plan) -> tuple[contract.FunctionDiagram, ...]:
-    from inventory.document import function_diagrams
-
     return tuple(
         contract.check_part("diagrams", contract.FunctionDiagram, diagram)
         for diagram in function_diagrams(plan)

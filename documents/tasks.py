@@ -15,21 +15,19 @@ from celery import shared_task
 
 from bcp.jobs import JobTask, ProgressFn, run_job
 from bcp.models import Job
+from documents import publishing
+from documents.signoff import signoff_send_reminders
 
 RENDER_SOFT_LIMIT = 240
 RENDER_HARD_LIMIT = 300
 
 
 def _publish_version(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from documents.publishing import version_publish_run
-
-    return version_publish_run(job=job, progress=progress)
+    return publishing.version_publish_run(job=job, progress=progress)
 
 
 def _render_draft(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from documents.publishing import draft_render
-
-    return draft_render(job=job, progress=progress)
+    return publishing.draft_render(job=job, progress=progress)
 
 
 @shared_task(
@@ -59,6 +57,4 @@ def draft_render(job_id: str) -> str:
     name="documents.tasks.signoff_reminders", soft_time_limit=60, time_limit=90, ignore_result=True
 )
 def signoff_reminders() -> int:
-    from documents.signoff import signoff_send_reminders
-
     return signoff_send_reminders()
