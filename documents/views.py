@@ -79,14 +79,18 @@ def _home_page(
     return render(request, "documents/home.html", context, status=status)
 
 
+def _job_started(request: PlanRequest, job: Job) -> HttpResponse:
+    """The job's progress in place for htmx; otherwise back to the documents page."""
+    if request.htmx:
+        return render(request, "documents/_job.html", {"job": job})
+    return redirect("documents_home", plan_pk=request.plan.pk)
+
+
 @require_POST
 @plan_required(Capability.EDIT)
 def draft_export_start(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
-    job = publishing.draft_export(plan=plan, user=request.user)
-    if request.htmx:
-        return render(request, "documents/_job.html", {"job": job})
-    return redirect("documents_home", plan_pk=plan.pk)
+    return _job_started(request, publishing.draft_export(plan=plan, user=request.user))
 
 
 @plan_required(Capability.VIEW)
@@ -104,10 +108,7 @@ def documents_job(request: PlanRequest, job_pk: str) -> HttpResponse:
 def documents_job_retry(request: PlanRequest, job_pk: str) -> HttpResponse:
     plan = _plan(request)
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind__startswith="documents_")
-    job = jobs.job_retry(job=job)
-    if request.htmx:
-        return render(request, "documents/_job.html", {"job": job})
-    return redirect("documents_home", plan_pk=plan.pk)
+    return _job_started(request, jobs.job_retry(job=job))
 
 
 @plan_required(Capability.VIEW)
