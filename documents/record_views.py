@@ -1,12 +1,14 @@
 """Pages of the plan data the document prints: contacts, call tree, vendors, runbooks
-and exercises. Thin: form → one service → render."""
+and exercises. Create, edit and delete are :class:`bcp.record_views.RecordPages`; the
+lists, a procedure's page and its steps (records of a procedure, not of the plan) are
+here. Thin: form → one service → render."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.db import models
 from django.http import HttpResponse
@@ -17,6 +19,7 @@ from bcp.editing import edit_page
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
+from bcp.record_views import RecordPages
 from documents import forms, selectors, services
 from documents.models import (
     CallTreeEntry,
@@ -34,148 +37,122 @@ def _plan(request: PlanRequest) -> Plan:
 
 # --- plan data pages: contacts, call tree, vendors, runbooks, exercises ----------
 
-
-@dataclass(frozen=True)
-class RecordPages:
-    """How one kind of plan record is listed, created, edited and deleted."""
-
-    model: type[models.Model]
-    form: type[forms.RecordForm]
-    noun: str
-    list_url: str
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
-    kwarg: str  # the service's keyword for the record
+R = TypeVar("R", bound=models.Model)
+FORM = "documents/record_form.html"
+DELETE = "documents/record_delete.html"
 
 
-CONTACTS = RecordPages(
+def _form_changes(form: django_forms.BaseForm) -> dict[str, object]:
+    """The services take the form's fields as keywords of their own."""
+    assert isinstance(form, forms.RecordForm)
+    return form.changes()
+
+
+def _delete_form(data: Any, *, submit_label: str) -> forms.DeleteForm:
+    # These pages keep their own "Delete" button rather than "Remove <noun>".
+    return forms.DeleteForm(data)
+
+
+def _pages(
+    model: type[R],
+    form: type[forms.RecordForm],
+    *,
+    key: str,
+    noun: str,
+    list_url: str,
+    create: Callable[..., R],
+    update: Callable[..., R],
+    delete: Callable[..., None],
+    home: Callable[[R], models.Model | str],
+) -> RecordPages[R]:
+    """A record's pages as these documents pages have always shown them: the shared record
+    templates, the "Delete" form, and "<Noun> “name” added." / "… deleted."."""
+    return RecordPages(
+        model=model,
+        form=form,
+        key=key,
+        noun=noun,
+        create=create,
+        update=update,
+        delete=delete,
+        list_url=list_url,
+        url_name=list_url.removesuffix("_list"),
+        template=FORM,
+        delete_template=DELETE,
+        delete_form=_delete_form,
+        changes=_form_changes,
+        home=home,
+        added=noun.capitalize() + " “{name}” added.",
+        removed=noun.capitalize() + " “{name}” deleted.",
+    )
+
+
+def _list(name: str, plan_pk: int) -> str:
+    return reverse(name, kwargs={"plan_pk": plan_pk})
+
+
+CONTACTS = _pages(
     Contact,
     forms.ContactForm,
-    "contact",
-    "contact_list",
-    services.contact_create,
-    services.contact_update,
-    services.contact_delete,
-    "contact",
+    key="contact",
+    noun="contact",
+    list_url="contact_list",
+    create=services.contact_create,
+    update=services.contact_update,
+    delete=services.contact_delete,
+    home=lambda contact: _list("contact_list", contact.plan_id),
 )
-CALL_TREE = RecordPages(
+CALL_TREE = _pages(
     CallTreeEntry,
     forms.CallTreeEntryForm,
-    "call tree entry",
-    "calltree_list",
-    services.calltree_entry_create,
-    services.calltree_entry_update,
-    services.calltree_entry_delete,
-    "entry",
+    key="entry",
+    noun="call tree entry",
+    list_url="calltree_list",
+    create=services.calltree_entry_create,
+    update=services.calltree_entry_update,
+    delete=services.calltree_entry_delete,
+    home=lambda entry: _list("calltree_list", entry.plan_id),
 )
-VENDORS = RecordPages(
+VENDORS = _pages(
     Vendor,
     forms.VendorForm,
-    "vendor",
-    "vendor_list",
-    services.vendor_create,
-    services.vendor_update,
-    services.vendor_delete,
-    "vendor",
+    key="vendor",
+    noun="vendor",
+    list_url="vendor_list",
+    create=services.vendor_create,
+    update=services.vendor_update,
+    delete=services.vendor_delete,
+    home=lambda vendor: _list("vendor_list", vendor.plan_id),
 )
-PROCEDURES = RecordPages(
+PROCEDURES = _pages(
     RecoveryProcedure,
     forms.ProcedureForm,
-    "recovery procedure",
-    "procedure_list",
-    services.procedure_create,
-    services.procedure_update,
-    services.procedure_delete,
-    "procedure",
+    key="procedure",
+    noun="recovery procedure",
+    list_url="procedure_list",
+    create=services.procedure_create,
+    update=services.procedure_update,
+    delete=services.procedure_delete,
+    # A saved procedure goes to its own page, where its steps are added.
+    home=lambda procedure: procedure,
 )
-EXERCISES = RecordPages(
+EXERCISES = _pages(
     Exercise,
     forms.ExerciseForm,
-    "exercise",
-    "exercise_list",
-    services.exercise_create,
-    services.exercise_update,
-    services.exercise_delete,
-    "exercise",
+    key="exercise",
+    noun="exercise",
+    list_url="exercise_list",
+    create=services.exercise_create,
+    update=services.exercise_update,
+    delete=services.exercise_delete,
+    home=lambda exercise: _list("exercise_list", exercise.plan_id),
 )
 
-
-def _record_create(request: PlanRequest, pages: RecordPages) -> HttpResponse:
-    plan = _plan(request)
-    form = pages.form(request.POST or None, plan=plan, submit_label=f"Add {pages.noun}")
-
-    def save(data: dict[str, Any]) -> Any:
-        return pages.create(
-            plan=plan,
-            user=request.user,
-            reason=data["reason"],
-            ticket=data["ticket"],
-            **form.changes(),
-        )
-
-    return edit_page(
-        request,
-        form,
-        save=save,
-        saved_message=lambda record: f"{pages.noun.capitalize()} “{record}” added.",
-        template="documents/record_form.html",
-        context={"noun": pages.noun, "list_url": pages.list_url, "creating": True},
-        success_url=lambda record: _record_home(record, pages),
-    )
-
-
-def _record_home(record: Any, pages: RecordPages) -> Any:
-    """Where a saved record's page goes: a procedure to its steps, others to their list."""
-    if isinstance(record, RecoveryProcedure):
-        return record
-    return reverse(pages.list_url, kwargs={"plan_pk": record.plan_id})
-
-
-def _record_edit(request: PlanRequest, pages: RecordPages, pk: int) -> HttpResponse:
-    plan = _plan(request)
-    record = get_object_or_404(pages.model, pk=pk, plan=plan)
-    form = pages.form(request.POST or None, instance=record, plan=plan)
-
-    def save(data: dict[str, Any]) -> Any:
-        return pages.update(
-            **{pages.kwarg: record},
-            user=request.user,
-            expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-            **form.changes(),
-        )
-
-    return edit_page(
-        request,
-        form,
-        save=save,
-        saved_message=f"{pages.noun.capitalize()} saved.",
-        template="documents/record_form.html",
-        context={"noun": pages.noun, "list_url": pages.list_url, "record": record},
-        success_url=lambda _saved: _record_home(record, pages),
-    )
-
-
-def _record_delete(request: PlanRequest, pages: RecordPages, pk: int) -> HttpResponse:
-    plan = _plan(request)
-    record = get_object_or_404(pages.model, pk=pk, plan=plan)
-    form = forms.DeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        pages.delete(
-            **{pages.kwarg: record},
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            ticket=form.cleaned_data["ticket"],
-        )
-        messages.success(request, f"{pages.noun.capitalize()} “{record}” deleted.")
-        return redirect(pages.list_url, plan_pk=plan.pk)
-    return render(
-        request,
-        "documents/record_delete.html",
-        {"form": form, "noun": pages.noun, "record": record, "list_url": pages.list_url},
-    )
+contact_create, contact_edit, contact_delete = CONTACTS.views()
+calltree_create, calltree_edit, calltree_delete = CALL_TREE.views()
+vendor_create, vendor_edit, vendor_delete = VENDORS.views()
+procedure_create, procedure_edit, procedure_delete = PROCEDURES.views()
+exercise_create, exercise_edit, exercise_delete = EXERCISES.views()
 
 
 @plan_required(Capability.VIEW)
@@ -185,41 +162,11 @@ def contact_list(request: PlanRequest) -> HttpResponse:
     )
 
 
-@plan_required(Capability.EDIT)
-def contact_create(request: PlanRequest) -> HttpResponse:
-    return _record_create(request, CONTACTS)
-
-
-@plan_required(Capability.EDIT)
-def contact_edit(request: PlanRequest, contact_pk: int) -> HttpResponse:
-    return _record_edit(request, CONTACTS, contact_pk)
-
-
-@plan_required(Capability.EDIT)
-def contact_delete(request: PlanRequest, contact_pk: int) -> HttpResponse:
-    return _record_delete(request, CONTACTS, contact_pk)
-
-
 @plan_required(Capability.VIEW)
 def calltree_list(request: PlanRequest) -> HttpResponse:
     return render(
         request, "documents/calltree_list.html", {"tree": selectors.call_tree(_plan(request))}
     )
-
-
-@plan_required(Capability.EDIT)
-def calltree_create(request: PlanRequest) -> HttpResponse:
-    return _record_create(request, CALL_TREE)
-
-
-@plan_required(Capability.EDIT)
-def calltree_edit(request: PlanRequest, entry_pk: int) -> HttpResponse:
-    return _record_edit(request, CALL_TREE, entry_pk)
-
-
-@plan_required(Capability.EDIT)
-def calltree_delete(request: PlanRequest, entry_pk: int) -> HttpResponse:
-    return _record_delete(request, CALL_TREE, entry_pk)
 
 
 @plan_required(Capability.VIEW)
@@ -229,41 +176,11 @@ def vendor_list(request: PlanRequest) -> HttpResponse:
     )
 
 
-@plan_required(Capability.EDIT)
-def vendor_create(request: PlanRequest) -> HttpResponse:
-    return _record_create(request, VENDORS)
-
-
-@plan_required(Capability.EDIT)
-def vendor_edit(request: PlanRequest, vendor_pk: int) -> HttpResponse:
-    return _record_edit(request, VENDORS, vendor_pk)
-
-
-@plan_required(Capability.EDIT)
-def vendor_delete(request: PlanRequest, vendor_pk: int) -> HttpResponse:
-    return _record_delete(request, VENDORS, vendor_pk)
-
-
 @plan_required(Capability.VIEW)
 def exercise_list(request: PlanRequest) -> HttpResponse:
     return render(
         request, "documents/exercise_list.html", {"exercises": selectors.exercises(_plan(request))}
     )
-
-
-@plan_required(Capability.EDIT)
-def exercise_create(request: PlanRequest) -> HttpResponse:
-    return _record_create(request, EXERCISES)
-
-
-@plan_required(Capability.EDIT)
-def exercise_edit(request: PlanRequest, exercise_pk: int) -> HttpResponse:
-    return _record_edit(request, EXERCISES, exercise_pk)
-
-
-@plan_required(Capability.EDIT)
-def exercise_delete(request: PlanRequest, exercise_pk: int) -> HttpResponse:
-    return _record_delete(request, EXERCISES, exercise_pk)
 
 
 @plan_required(Capability.VIEW)
@@ -273,11 +190,6 @@ def procedure_list(request: PlanRequest) -> HttpResponse:
         "documents/procedure_list.html",
         {"rows": selectors.procedures_with_checks(_plan(request))},
     )
-
-
-@plan_required(Capability.EDIT)
-def procedure_create(request: PlanRequest) -> HttpResponse:
-    return _record_create(request, PROCEDURES)
 
 
 @plan_required(Capability.VIEW)
@@ -293,16 +205,6 @@ def procedure_detail(request: PlanRequest, procedure_pk: int) -> HttpResponse:
             "steps": procedure.steps.order_by("position", "pk"),
         },
     )
-
-
-@plan_required(Capability.EDIT)
-def procedure_edit(request: PlanRequest, procedure_pk: int) -> HttpResponse:
-    return _record_edit(request, PROCEDURES, procedure_pk)
-
-
-@plan_required(Capability.EDIT)
-def procedure_delete(request: PlanRequest, procedure_pk: int) -> HttpResponse:
-    return _record_delete(request, PROCEDURES, procedure_pk)
 
 
 def _step_form_page(
