@@ -34,7 +34,7 @@ from bcp.canonical import document_json, document_sha256
 from bcp.models import Plan
 from bcp.selectors import document_part as plan_part
 from bcp.typecheck import ContractError, conform
-from bia.document import document_part as bia_part
+from bia import document as bia_document
 from documents.analysis_part import document_part as analysis_part
 from documents.changes import ChangeSummary
 from documents.checklist import Checklist
@@ -88,7 +88,8 @@ def plan_inputs(plan: Plan) -> tuple[contract.PlanInputs, str | None]:
     inputs = contract.PlanInputs(
         plan=contract.check_part("plan", contract.PlanPart, plan_part(plan)),
         documents=contract.check_part("documents", contract.DocumentsPart, documents_part(plan)),
-        bia=contract.check_part("bia", contract.BiaPart, bia_part(plan)),
+        # Through its module, so a test can put a malformed BIA part in its place.
+        bia=contract.check_part("bia", contract.BiaPart, bia_document.document_part(plan)),
         inventory=inventory,
         analysis=contract.check_part("analysis", contract.AnalysisPart, analysis),
     )

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+import bia.document
 from analysis.models import AnalysisRun
 from bcp import contract
 from bcp.canonical import document_sha256
@@ -40,8 +41,6 @@ def test_every_part_comes_from_its_producer_as_its_declared_type(people: PlanPeo
 def test_a_malformed_part_fails_the_job_naming_it_and_makes_no_version(
     people: PlanPeople, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bia.document
-
     real = bia.document.document_part
 
     def owner_missing(plan: object) -> object:
