@@ -51,7 +51,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from analysis.engine.bdd import BDD, TRUE, NodeLimitExceeded, deep_recursion
+from analysis.engine.bdd import NodeLimitExceeded
 from analysis.engine.budgets import SECONDS_PER_DAY, YEAR_CONVENTIONS
 from analysis.engine.montecarlo import (
     DEFAULT_IMPORTANCE_SAMPLES,
@@ -59,6 +59,7 @@ from analysis.engine.montecarlo import (
     DEFAULT_SEED,
     simulate,
 )
+from analysis.engine.service_diagram import ServiceDiagram, compile_service
 from analysis.engine.structure import FailoverLoss, Model, sub_topology
 from analysis.engine.topology import METHODS, Method, Topology
 
@@ -160,27 +161,6 @@ class ExactTooCostly(RuntimeError):
         self.reason = reason
 
 
-@dataclass(slots=True)
-class ServiceDiagram:
-    """One service's reduced ordered BDD, built in a manager of its own.
-
-    Variables are ordered by a depth-first post-order from the service (what a component
-    needs before the component), so the diagram, its size and the node budget depend on
-    the service alone, never on what was analysed before it. ``levels`` maps each variable
-    (and each failover window) to its level; ``windows`` maps window levels to groups.
-    """
-
-    bdd: BDD
-    root: int
-    levels: dict[str, int]
-    variable_at: list[str]
-    windows: dict[int, str]
-    compiled_nodes: int = 0
-
-    def size(self) -> int:
-        return self.compiled_nodes
-
-
 class AvailabilityAnalyzer:
     """Analyses the services of one topology.
 
@@ -224,72 +204,6 @@ class AvailabilityAnalyzer:
         self._diagrams: dict[str, ServiceDiagram] = {}
         self._results: dict[str, ServiceAvailability] = {}
 
-    def compile(self, service_id: str, *, node_limit: int | None) -> ServiceDiagram:
-        """The service's diagram in a fresh manager, with at most ``node_limit`` nodes.
-
-        Raises ``NodeLimitExceeded`` past the budget and ``RecursionError`` for a structure
-        too deep to compile.
-        """
-        model = self.model
-        bdd = BDD()
-        levels: dict[str, int] = {}
-        variable_at: list[str] = []
-        windows: dict[int, str] = {}
-        built: dict[str, int] = {}
-
-        def level_of(variable: str) -> int:
-            level = levels.get(variable)
-            if level is None:
-                p, q = model.pq(variable)
-                level = bdd.add_level(p, q)
-                levels[variable] = level
-                variable_at.append(variable)
-            return level
-
-        def window_level(group_id: str, fraction: float) -> int:
-            key = f"{group_id}\x00failover-window"
-            level = levels.get(key)
-            if level is None:
-                level = bdd.add_level(1.0 - fraction, fraction)
-                levels[key] = level
-                variable_at.append(key)
-                windows[level] = group_id
-            return level
-
-        def build(element: str) -> int:
-            node = built.get(element)
-            if node is not None:
-                return node
-            kind = model.kind(element)
-            if kind in ("site", "component"):
-                # What it depends on first, its own variable last: a depth-first
-                # post-order, which puts shared infrastructure above its users.
-                below = [build(child) for child in model.children(element)]
-                node = bdd.var(level_of(element))
-                for child_node in below:
-                    node = bdd.and_(node, child_node)
-            elif kind == "group":
-                group = model.groups[element]
-                node = bdd.at_least(group.k, [build(m) for m in group.members])
-                loss = model.failover_loss(element)
-                if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
-                    node = bdd.and_(node, bdd.var(window_level(element, loss.lost_fraction)))
-            else:
-                node = TRUE
-                for child in model.children(element):
-                    node = bdd.and_(node, build(child))
-            built[element] = node
-            return node
-
-        depth = 2 * len(model.closure(service_id)) + 64
-        bdd.set_budget(node_limit)
-        try:
-            with deep_recursion(depth):
-                root = build(service_id)
-        finally:
-            bdd.set_budget(None)
-        return ServiceDiagram(bdd, root, levels, variable_at, windows, len(bdd) - 2)
-
     def diagram(self, service_id: str) -> ServiceDiagram | None:
         """The kept diagram of an exactly solved service (``keep_diagrams`` only)."""
         self.service(service_id)
@@ -308,7 +222,7 @@ class AvailabilityAnalyzer:
         if self.method in ("auto", "exact"):
             limit = self.node_limit
             try:
-                diagram = self.compile(service_id, node_limit=limit)
+                diagram = compile_service(self.model, service_id, node_limit=limit)
             except NodeLimitExceeded:
                 why = (
                     f"exact calculation stopped: its decision diagram needed more than "

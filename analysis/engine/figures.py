@@ -37,9 +37,9 @@ from analysis.engine.availability import (
     ResultMethod,
     ServiceAvailability,
 )
-from analysis.engine.bdd import deep_recursion
 from analysis.engine.budgets import SECONDS_PER_DAY
 from analysis.engine.montecarlo import DEFAULT_IMPORTANCE_SAMPLES, DEFAULT_SAMPLES, DEFAULT_SEED
+from analysis.engine.peer_composition import compose_peers
 from analysis.engine.structure import FailoverLoss, Model, sub_topology
 from analysis.engine.topology import Method, Topology
 from analysis.engine.whatif import (
@@ -258,7 +258,19 @@ class WhatIfEvaluator:
             return figures_from(before, _objectives(model, sid, before))
         peers = [c for c in items if isinstance(c, AddRedundantPeer)]
         if peers and all(isinstance(c, (*RECOVERY_ONLY, AddRedundantPeer)) for c in items):
-            return self._compose_peers(changed, peers, before)
+            composed = compose_peers(
+                self.analyzer.diagram(sid),
+                before,
+                self.model,
+                changed,
+                peers,
+                node_limit=self.context.node_limit,
+                failover_members=self._failover_members,
+            )
+            if composed is None:
+                return None
+            result, model = composed
+            return figures_from(result, _objectives(model, sid, result))
         if not all(isinstance(change, SetAvailability) for change in items):
             return None
         diagram = self.analyzer.diagram(sid)
@@ -283,73 +295,6 @@ class WhatIfEvaluator:
             importance=(),
             notes=(f"exact: the diagram of {diagram.size()} nodes re-weighted for the change",),
             structural_availability=None,
-        )
-        return figures_from(result, _objectives(model, sid, result))
-
-    def _compose_peers(
-        self, changed: Topology, changes: Sequence[AddRedundantPeer], before: ServiceAvailability
-    ) -> FunctionFigures | None:
-        """Same-site peers for components x₁…xₙ, without recompiling the function.
-
-        Every use of x becomes the pair {x, x'}; with the same site and dependencies D,
-        (x ∧ D) ∨ (x' ∧ D) = (x ∨ x') ∧ D, and an active/passive pair adds its failover
-        window w in series. x's variable appears only in x's own node, so the function's
-        diagram with x replaced by (x ∨ x') ∧ w is exactly the changed function
-        (``BDD.compose_monotone``), one peer after the other. Peers in another site, a
-        component that is the active member of a pair with a failover window, and
-        diagrams near the node budget (where a fresh compile might be refused) take a
-        fresh run instead.
-        """
-        sid = self.service_id
-        diagram = self.analyzer.diagram(sid)
-        limit = self.context.node_limit
-        if (
-            diagram is None
-            or before.method != "exact_bdd"
-            or (limit is not None and diagram.compiled_nodes * 4 > limit)
-        ):
-            return None
-        targets = [c.component_id for c in changes]
-        if len(set(targets)) != len(targets):
-            return None
-        for change in changes:
-            original = self.model.components.get(change.component_id)
-            if (
-                original is None
-                or (change.site is not None and change.site != original.site)
-                # As the active member of a pair, x sets that pair's failover window,
-                # which the new pair (now the active member) no longer has.
-                or change.component_id in self._failover_members
-            ):
-                return None
-        model = Model(changed, validate=False)
-        pairs = changed.groups[len(changed.groups) - len(changes) :]  # appended in order
-        bdd = diagram.bdd
-        root = diagram.root
-        for change, pair in zip(changes, pairs, strict=True):
-            x_level = diagram.levels.get(change.component_id)
-            if x_level is None:
-                continue  # the function does not use x
-            p, q = model.pq(pair.members[1])
-            replacement = bdd.or_(bdd.var(x_level), bdd.var(bdd.add_level(p, q)))
-            loss = model.failover_loss(pair.id)
-            if isinstance(loss, FailoverLoss) and loss.lost_fraction > 0.0:
-                window = bdd.add_level(1.0 - loss.lost_fraction, loss.lost_fraction)
-                replacement = bdd.and_(replacement, bdd.var(window))
-            with deep_recursion(2 * bdd.levels + 64):
-                root = bdd.compose_monotone(root, x_level, replacement)
-        availability, unavailability = bdd.probability(root)
-        result = replace(
-            before,
-            availability=availability,
-            unavailability=unavailability,
-            downtime_seconds_per_year=unavailability * changed.year_days * SECONDS_PER_DAY,
-            single_points_of_failure=tuple(sorted(model.necessary(sid))),
-            importance=(),
-            notes=("exact: the function's diagram with the peers composed in",),
-            structural_availability=None,
-            failover_losses=(),
-            bdd_nodes=bdd.size(root),
         )
         return figures_from(result, _objectives(model, sid, result))
 
@@ -437,66 +382,3 @@ def closed_percent(fraction: float | None) -> int | None:
     if fraction >= 1.0:
         return 100
     return min(99, int(fraction * 100))
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceDelta:
-    """One function before and after the changes, on all four measures."""
-
-    service_id: str
-    before: FunctionFigures
-    after: FunctionFigures
-
-    @property
-    def spofs_removed(self) -> tuple[str, ...]:
-        gone = self.after.single_points_of_failure
-        return tuple(s for s in self.before.single_points_of_failure if s not in gone)
-
-    @property
-    def spofs_added(self) -> tuple[str, ...]:
-        old = self.before.single_points_of_failure
-        return tuple(s for s in self.after.single_points_of_failure if s not in old)
-
-
-@dataclass(frozen=True, slots=True)
-class WhatIfResult:
-    """Each function before and after, and the changed topology (never saved)."""
-
-    deltas: tuple[ServiceDelta, ...]
-    topology_after: Topology
-    changes: ChangeSet
-
-    def by_id(self, service_id: str) -> ServiceDelta:
-        for delta in self.deltas:
-            if delta.service_id == service_id:
-                return delta
-        raise KeyError(service_id)
-
-
-def what_if(
-    topology: Topology,
-    changes: ChangeSet | Iterable[Change],
-    *,
-    service_ids: Iterable[str] | None = None,
-    context: AnalysisContext | None = None,
-) -> WhatIfResult:
-    """Availability, downtime, RTO, RPO and SPOFs of each function before and after
-    ``changes``, under one ``context``. Nothing is saved.
-
-    Raises ``TopologyError`` for a change that names an unknown element or breaks the
-    topology, and ``ExactTooCostly`` when exact figures are asked for beyond the budget.
-
-    Example: adding a peer SAN at the branch to the print example takes ``san`` out of the
-    head-office print service's SPOFs (``spofs_removed`` contains "san") and cuts its
-    achievable RTO from 24 h (SAN restore) to the worst remaining single failure.
-    """
-    context = context or AnalysisContext(method=topology.method)
-    change_set = changes if isinstance(changes, ChangeSet) else ChangeSet(tuple(changes))
-    after_topology = apply_changes(topology, change_set)
-    ids = [s.id for s in topology.services] if service_ids is None else list(service_ids)
-    model = Model(topology)
-    deltas = []
-    for sid in ids:
-        evaluator = WhatIfEvaluator(topology, sid, context, model=model)
-        deltas.append(ServiceDelta(sid, evaluator.before, evaluator.after(change_set)))
-    return WhatIfResult(tuple(deltas), after_topology, change_set)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from analysis.engine.action_plans import MILESTONES
+from analysis.engine.deltas import what_if
 from analysis.engine.examples import (
     BRANCH_SERVICE,
     HEAD_OFFICE_SERVICE,
@@ -12,7 +13,7 @@ from analysis.engine.examples import (
     print_service_assessment,
     print_service_topology,
 )
-from analysis.engine.figures import AnalysisContext, fresh_figures, what_if
+from analysis.engine.figures import AnalysisContext, fresh_figures
 from analysis.engine.gaps import analyse_gaps
 from analysis.engine.objectives import ImpactAssessment, recommend_objectives
 from analysis.engine.roadmap import roadmap

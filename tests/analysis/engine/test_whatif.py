@@ -5,8 +5,9 @@ import copy
 import pytest
 
 from analysis.engine.availability import service_availability
+from analysis.engine.deltas import what_if
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
-from analysis.engine.figures import AnalysisContext, WhatIfEvaluator, fresh_figures, what_if
+from analysis.engine.figures import AnalysisContext, WhatIfEvaluator, fresh_figures
 from analysis.engine.topology import GroupMode, Site, TopologyError
 from analysis.engine.whatif import (
     AddGroupMember,
