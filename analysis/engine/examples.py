@@ -54,14 +54,10 @@ def _server(
     )
 
 
-def print_service_topology() -> Topology:
-    """The whitepaper's print estate: 18 components, 3 sites, 6 groups, 4 services."""
-    sites = (
-        Site("head-office", availability=0.9999),
-        Site("hq-data-centre", availability=0.99995, parent="head-office"),
-        Site("branch", availability=0.9995),
-    )
-    components = (
+def _head_office_components() -> tuple[Component, ...]:
+    """The SAN every head-office server keeps its data on, the balancers, the application
+    pair, the print database and providers, and the Find-Me printers."""
+    return (
         Component(
             "san",
             mtbf_hours=87_600.0,
@@ -83,19 +79,15 @@ def print_service_topology() -> Topology:
             )
             for i in (1, 2)
         ),
-        _server(
-            "app-server-1",
-            "hq-data-centre",
-            runs_on=("san",),
-            kind="application",
-            failover_seconds=60.0,
-        ),
-        _server(
-            "app-server-2",
-            "hq-data-centre",
-            runs_on=("san",),
-            kind="application",
-            failover_seconds=60.0,
+        *(
+            _server(
+                f"app-server-{i}",
+                "hq-data-centre",
+                runs_on=("san",),
+                kind="application",
+                failover_seconds=60.0,
+            )
+            for i in (1, 2)
         ),
         Component(
             "print-db",
@@ -108,8 +100,7 @@ def print_service_topology() -> Topology:
             backup_interval_hours=24.0,
             restore_hours=6.0,
         ),
-        _server("print-server-1", "hq-data-centre", kind="print_server"),
-        _server("print-server-2", "hq-data-centre", kind="print_server"),
+        *(_server(f"print-server-{i}", "hq-data-centre", kind="print_server") for i in (1, 2)),
         *(
             Component(
                 f"mfd-hq-{i}",
@@ -120,6 +111,12 @@ def print_service_topology() -> Topology:
             )
             for i in range(1, 5)
         ),
+    )
+
+
+def _branch_components() -> tuple[Component, ...]:
+    """The WAN link to the head office, the branch's servers and its Find-Me printers."""
+    return (
         Component("wan-link", availability=0.998, kind="network", restore_hours=8.0),
         _server("site-server", "branch", kind="application"),
         _server("branch-print-server", "branch", kind="print_server"),
@@ -129,6 +126,15 @@ def print_service_topology() -> Topology:
             )
             for i in range(1, 4)
         ),
+    )
+
+
+def print_service_topology() -> Topology:
+    """The whitepaper's print estate: 18 components, 3 sites, 6 groups, 4 services."""
+    sites = (
+        Site("head-office", availability=0.9999),
+        Site("hq-data-centre", availability=0.99995, parent="head-office"),
+        Site("branch", availability=0.9995),
     )
     groups = (
         Group("nlb-pair", "active_passive", ("nlb-1", "nlb-2"), failover_seconds=5.0),
@@ -156,7 +162,12 @@ def print_service_topology() -> Topology:
         Service("print-core-remote", ("wan-link", CORE_SERVICE)),
         Service(BRANCH_SERVICE, ("branch-app-role", "branch-print-server", "find-me-branch")),
     )
-    return Topology(components=components, groups=groups, services=services, sites=sites)
+    return Topology(
+        components=(*_head_office_components(), *_branch_components()),
+        groups=groups,
+        services=services,
+        sites=sites,
+    )
 
 
 def print_service_assessment() -> ImpactAssessment:

@@ -354,27 +354,12 @@ def assess_impact(
     """
     index = _Index(topology)
     failed_ids = _check_failed(index, failed)
-    extra = dict(degraded_requires or {})
-    bad = sorted(
-        {s for s in extra if index.kind.get(s) != "service"}
-        | {x for needs in extra.values() for x in needs if x not in index.kind}
-    )
-    if bad:
-        raise ImpactError(
-            "Degraded-only needs refer to unknown ids: " + ", ".join(bad) + ".",
-            unknown=tuple(bad),
-        )
+    extra = _checked_degraded_needs(index, degraded_requires)
     failed_set = frozenset(failed_ids)
     up = _states(index, failed_set)
     explainer = _Explainer(index, up, failed_set)
     position = {node: i for i, node in enumerate(index.order)}
-    if service_ids is None:
-        wanted = [s.id for s in topology.services]
-    else:
-        wanted = list(dict.fromkeys(service_ids))
-        unknown = tuple(s for s in wanted if index.kind.get(s) != "service")
-        if unknown:
-            raise ImpactError("Unknown services: " + ", ".join(unknown) + ".", unknown=unknown)
+    wanted = _wanted_services(index, topology, service_ids)
     below = explainer.strained_below()
     strains: dict[str, GroupStrain] = {}
     results: list[ServiceImpact] = []
@@ -390,37 +375,74 @@ def assess_impact(
                 assert found is not None
                 strains[group_id] = found
             strained.append(strains[group_id])
-        if not up[service_id]:
-            results.append(
-                ServiceImpact(
-                    service_id=service_id,
-                    state="down",
-                    causes=_ordered(explainer.causes(service_id), position),
-                    strained=tuple(strained),
-                )
-            )
-            continue
-        needs_down = _ordered((n for n in needs if not up[n]), position)
-        if needs_down or strained:
-            causes: set[str] = set()
-            for need in needs_down:
-                causes |= explainer.causes(need)
-            for strain in strained:
-                for member in strain.down_members:
-                    causes |= explainer.causes(member)
-            results.append(
-                ServiceImpact(
-                    service_id=service_id,
-                    state="degraded",
-                    causes=_ordered(causes, position),
-                    strained=tuple(strained),
-                    degraded_needs_down=needs_down,
-                )
-            )
-            continue
-        results.append(ServiceImpact(service_id=service_id, state="up"))
+        results.append(_service_impact(service_id, needs, tuple(strained), up, explainer, position))
     return ImpactReport(
         failed=failed_ids,
         services=tuple(results),
         down_elements=frozenset(node for node, is_up in up.items() if not is_up),
+    )
+
+
+def _checked_degraded_needs(
+    index: _Index, degraded_requires: Mapping[str, tuple[str, ...]] | None
+) -> dict[str, tuple[str, ...]]:
+    """``degraded_requires`` as a dict, refusing unknown services and needs."""
+    extra = dict(degraded_requires or {})
+    bad = sorted(
+        {s for s in extra if index.kind.get(s) != "service"}
+        | {x for needs in extra.values() for x in needs if x not in index.kind}
+    )
+    if bad:
+        raise ImpactError(
+            "Degraded-only needs refer to unknown ids: " + ", ".join(bad) + ".",
+            unknown=tuple(bad),
+        )
+    return extra
+
+
+def _wanted_services(
+    index: _Index, topology: Topology, service_ids: Iterable[str] | None
+) -> list[str]:
+    """Every service in topology order, or ``service_ids`` once each, all known."""
+    if service_ids is None:
+        return [s.id for s in topology.services]
+    wanted = list(dict.fromkeys(service_ids))
+    unknown = tuple(s for s in wanted if index.kind.get(s) != "service")
+    if unknown:
+        raise ImpactError("Unknown services: " + ", ".join(unknown) + ".", unknown=unknown)
+    return wanted
+
+
+def _service_impact(
+    service_id: str,
+    needs: tuple[str, ...],
+    strained: tuple[GroupStrain, ...],
+    up: dict[str, bool],
+    explainer: _Explainer,
+    position: Mapping[str, int],
+) -> ServiceImpact:
+    """Down when its full needs are down; degraded when a degraded-only need is down or
+    a group it uses lost members; up otherwise."""
+    if not up[service_id]:
+        return ServiceImpact(
+            service_id=service_id,
+            state="down",
+            causes=_ordered(explainer.causes(service_id), position),
+            strained=strained,
+        )
+    needs_down = _ordered((n for n in needs if not up[n]), position)
+    if not needs_down and not strained:
+        return ServiceImpact(service_id=service_id, state="up")
+    causes: set[str] = set()
+    for need in needs_down:
+        causes |= explainer.causes(need)
+    for strain in strained:
+        for member in strain.down_members:
+            causes |= explainer.causes(member)
+    return ServiceImpact(
+        service_id=service_id,
+        state="degraded",
+        causes=_ordered(causes, position),
+        strained=strained,
+        degraded_needs_down=needs_down,
     )

@@ -219,6 +219,41 @@ def required_tier(
     )
 
 
+def _derived_rto(
+    a: ImpactAssessment, mtpd_hours: float | None, reasoning: list[str]
+) -> float | None:
+    """RTO = MTPD − WRT − margin (or the fallback share of the MTPD), each step added to
+    ``reasoning``; None when there is no MTPD to derive it from."""
+    rto: float | None = None
+    if mtpd_hours is not None:
+        margin = a.margin_hours + a.margin_fraction * mtpd_hours
+        rto = mtpd_hours - a.work_recovery_hours - margin
+        parts = [f"MTPD {_hours(mtpd_hours)}"]
+        if a.work_recovery_hours:
+            parts.append(f"WRT {_hours(a.work_recovery_hours)}")
+        if margin:
+            parts.append(f"margin {_hours(margin)}")
+        if rto > 0:
+            reasoning.append(f"RTO = {' − '.join(parts)} = {_hours(rto)}")
+        else:
+            rto = RTO_FALLBACK_FRACTION * mtpd_hours
+            reasoning.append(
+                f"WRT and margin ({_hours(a.work_recovery_hours + margin)}) use up the whole "
+                f"MTPD, so the RTO is set to {RTO_FALLBACK_FRACTION:.0%} of the MTPD: {_hours(rto)}"
+            )
+        if a.work_recovery_hours:
+            reasoning.append(
+                "WRT (work recovery time) and MTD = RTO + WRT are CISSP practice, not NIST "
+                "SP 800-34 terms"
+            )
+    elif a.horizons_hours and a.impacts:
+        reasoning.append(
+            "no RTO can be derived: the function tolerates at least the longest assessed "
+            "horizon; extend the horizons or confirm that no recovery objective is needed"
+        )
+    return rto
+
+
 def recommend_objectives(
     assessment: ImpactAssessment, *, year_days: float = GREGORIAN_YEAR_DAYS
 ) -> RecoveryRecommendation:
@@ -238,33 +273,7 @@ def recommend_objectives(
     missing: list[str] = []
     if not a.horizons_hours or not a.impacts:
         missing.append("impact grid")
-    rto: float | None = None
-    if mtpd.hours is not None:
-        margin = a.margin_hours + a.margin_fraction * mtpd.hours
-        rto = mtpd.hours - a.work_recovery_hours - margin
-        parts = [f"MTPD {_hours(mtpd.hours)}"]
-        if a.work_recovery_hours:
-            parts.append(f"WRT {_hours(a.work_recovery_hours)}")
-        if margin:
-            parts.append(f"margin {_hours(margin)}")
-        if rto > 0:
-            reasoning.append(f"RTO = {' − '.join(parts)} = {_hours(rto)}")
-        else:
-            rto = RTO_FALLBACK_FRACTION * mtpd.hours
-            reasoning.append(
-                f"WRT and margin ({_hours(a.work_recovery_hours + margin)}) use up the whole "
-                f"MTPD, so the RTO is set to {RTO_FALLBACK_FRACTION:.0%} of the MTPD: {_hours(rto)}"
-            )
-        if a.work_recovery_hours:
-            reasoning.append(
-                "WRT (work recovery time) and MTD = RTO + WRT are CISSP practice, not NIST "
-                "SP 800-34 terms"
-            )
-    elif a.horizons_hours and a.impacts:
-        reasoning.append(
-            "no RTO can be derived: the function tolerates at least the longest assessed "
-            "horizon; extend the horizons or confirm that no recovery objective is needed"
-        )
+    rto = _derived_rto(a, mtpd.hours, reasoning)
     rpo = a.data_loss_tolerance_hours
     if rpo is None:
         missing.append("data-loss tolerance")

@@ -45,11 +45,11 @@ import gc
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import resource
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -121,6 +121,7 @@ from inventory.models import (  # noqa: E402
     SiteKind,
 )
 from inventory.services.techniques import technique_catalogue_seed  # noqa: E402
+from tests.benchmarks.machine import load_average, machine  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0
@@ -680,37 +681,6 @@ def _methods(functions: list[Any]) -> dict[str, int]:
     return found
 
 
-def load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
-
-
-def machine() -> dict[str, object]:
-    import sqlite3
-
-    info: dict[str, object] = {
-        "python": sys.version.split()[0],
-        "django": django.get_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "database": connection.vendor,
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-    }
-    with contextlib.suppress(AttributeError):
-        info["cpu_affinity"] = len(os.sched_getaffinity(0))
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
-
-
 def _group_cpu_seconds(groups: list[int]) -> float:
     """CPU of every live process in the process groups ``groups`` (a worker and its pool)."""
     total = 0.0
@@ -922,7 +892,13 @@ def main(argv: list[str] | None = None) -> int:
         "seed": SEED,
         "scale": args.scale,
         "workers": args.workers,
-        "machine": machine(),
+        "machine": machine(
+            {
+                "django": django.get_version(),
+                "sqlite": sqlite3.sqlite_version,
+                "database": connection.vendor,
+            }
+        ),
         "database_file": str(WORK_DIR / "continuity.sqlite3"),
         "built": counts,
         "bia_note": (

@@ -22,11 +22,9 @@ Targets: full ≤ 5 s at ×1 on 2 cores, one service ≤ 100 ms, Monte Carlo ≤
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 import os
-import platform
 import random
 import resource
 import sys
@@ -36,6 +34,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
+
+import numpy
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -52,6 +52,7 @@ from analysis.engine.topology import (  # noqa: E402
     Topology,
 )
 from analysis.engine.validation import validate_topology  # noqa: E402
+from tests.benchmarks.machine import load_average, machine  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0
@@ -253,13 +254,6 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
     return value, time.perf_counter() - start
 
 
-def load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
-
-
 def run_scale(scale: float) -> dict[str, object]:
     topology, build_s = timed(lambda: synthetic_organisation(scale))
     _, validate_s = timed(lambda: validate_topology(topology))
@@ -385,28 +379,6 @@ def run_remedies(functions: int = 20, scale: float = 1) -> dict[str, object]:
     }
 
 
-def machine() -> dict[str, object]:
-    import numpy
-
-    info: dict[str, object] = {
-        "python": sys.version.split()[0],
-        "numpy": numpy.__version__,
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-    }
-    with contextlib.suppress(AttributeError):
-        info["cpu_affinity"] = len(os.sched_getaffinity(0))
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks" / "engine.json"))
@@ -429,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seed": SEED,
-        "machine": machine(),
+        "machine": machine({"numpy": numpy.__version__}),
         "scales": results,
         "monte_carlo_50_components": mc,
         "remedies_per_function": remedies,

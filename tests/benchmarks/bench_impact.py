@@ -31,11 +31,10 @@ from analysis.engine.impact import assess_impact  # noqa: E402
 from analysis.engine.topology import Topology  # noqa: E402
 from tests.benchmarks.bench_engine import (  # noqa: E402
     SEED,
-    load_average,
-    machine,
     scale_factor,
     synthetic_organisation,
 )
+from tests.benchmarks.machine import load_average, machine  # noqa: E402
 
 REPEATS = 5
 
@@ -94,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         "workload": "assess_impact over every service of bench_engine's synthetic organisation",
         "repeats": REPEATS,
         "seed": SEED,
-        "machine": machine(),
+        "machine": machine({}),
         "scales": results,
     }
     out = Path(args.out)
