@@ -277,11 +277,4 @@ def sub_topology(topology: Topology, roots: Iterable[str]) -> Topology:
             continue
         keep.add(node)
         stack.extend(child for child in children.get(node, ()) if child not in keep)
-    return Topology(
-        components=tuple(c for c in topology.components if c.id in keep),
-        groups=tuple(g for g in topology.groups if g.id in keep),
-        services=tuple(s for s in topology.services if s.id in keep),
-        sites=tuple(s for s in topology.sites if s.id in keep),
-        year_days=topology.year_days,
-        method=topology.method,
-    )
+    return topology.only(keep)

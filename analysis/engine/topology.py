@@ -17,6 +17,7 @@ fraction in [0, 1], given directly or derived from MTBF/(MTBF + MTTR).
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -128,6 +129,22 @@ class Topology:
     sites: tuple[Site, ...] = ()
     year_days: float = GREGORIAN_YEAR_DAYS
     method: Method = "auto"
+
+    def only(self, ids: Container[str]) -> Topology:
+        """The elements whose ids are in ``ids``, in their order, under the same year
+        convention and method (references to other elements are kept as they are).
+
+        Example: ``print_service_topology().only({"san", "head-office"})`` holds the SAN
+        and the head-office site, and no group or service.
+        """
+        return Topology(
+            components=tuple(c for c in self.components if c.id in ids),
+            groups=tuple(g for g in self.groups if g.id in ids),
+            services=tuple(s for s in self.services if s.id in ids),
+            sites=tuple(s for s in self.sites if s.id in ids),
+            year_days=self.year_days,
+            method=self.method,
+        )
 
 
 class TopologyError(ValueError):

@@ -379,16 +379,7 @@ def _change_is_valid(before: Topology, after: Topology) -> bool:
     fresh = {i: e for i, e in new.items() if old.get(i) is not e}
     if not fresh:
         return True
-    checker = _Checker(
-        Topology(
-            components=tuple(c for c in after.components if c.id in fresh),
-            groups=tuple(g for g in after.groups if g.id in fresh),
-            services=tuple(s for s in after.services if s.id in fresh),
-            sites=tuple(s for s in after.sites if s.id in fresh),
-            year_days=after.year_days,
-            method=after.method,
-        )
-    )
+    checker = _Checker(after.only(fresh))
     checker.kind = {
         **{s.id: "site" for s in after.sites},
         **{c.id: "component" for c in after.components},

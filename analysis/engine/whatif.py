@@ -1,7 +1,7 @@
 """What-if changes: apply proposed changes to a copy of a topology.
 
 Nothing is saved and the input topology is never mutated (all inputs are frozen
-dataclasses; every change builds new tuples). ``analysis.engine.figures.what_if``
+dataclasses; every change builds new tuples). ``analysis.engine.deltas.what_if``
 compares a function before and after them on all four measures.
 
 Changes:

@@ -2,14 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import strategies as st
 
-from analysis.engine.topology import Component, Group, Service, Site, Topology
+from analysis.engine.topology import Component, Group, GroupMode, Service, Site, Topology
 
 availabilities = st.one_of(
     st.floats(min_value=0.0, max_value=1.0),
     st.sampled_from([0.0, 1.0, 0.5, 0.9, 0.99, 0.999_9, 1 - 1e-7]),
 )
+
+
+class Parts:
+    """The parts of a random topology as they are drawn. Each new element may need only
+    elements drawn before it (``refs``), so the structure never has a cycle."""
+
+    def __init__(self, draw: st.DrawFn) -> None:
+        self.draw = draw
+        self.components: list[Component] = []
+        self.groups: list[Group] = []
+        self.services: list[Service] = []
+        self.refs: list[str] = []
+
+    def pick(self, low: int, high: int) -> tuple[str, ...]:
+        """Between ``low`` and ``high`` distinct earlier ids, in a random order."""
+        if not self.refs:
+            return ()
+        size = self.draw(st.integers(min(low, len(self.refs)), min(high, len(self.refs))))
+        return tuple(self.draw(st.permutations(self.refs))[:size])
+
+    def add(self, element: Component | Service) -> None:
+        if isinstance(element, Component):
+            self.components.append(element)
+        else:
+            self.services.append(element)
+        self.refs.append(element.id)
+
+    def add_group(self, mode: Callable[[int], GroupMode]) -> None:
+        """A k-of-n group of 2 to 4 earlier elements; ``mode(k)`` draws its mode."""
+        members = self.pick(2, 4)
+        k = self.draw(st.integers(1, len(members)))
+        self.groups.append(Group(f"g{len(self.groups)}", mode(k), members, k=k))
+        self.refs.append(self.groups[-1].id)
+
+    def topology(self, sites: list[Site]) -> Topology:
+        return Topology(
+            components=tuple(self.components),
+            groups=tuple(self.groups),
+            services=tuple(self.services),
+            sites=tuple(sites),
+        )
 
 
 @st.composite
@@ -20,47 +63,29 @@ def structures(draw: st.DrawFn) -> Topology:
     for i in range(n_sites):
         parent = draw(st.sampled_from([None, *[s.id for s in sites]]))
         sites.append(Site(f"s{i}", availability=draw(availabilities), parent=parent))
-    components: list[Component] = []
-    groups: list[Group] = []
-    services: list[Service] = []
-    refs: list[str] = []
+    parts = Parts(draw)
 
-    def pick(low: int, high: int) -> tuple[str, ...]:
-        if not refs:
-            return ()
-        size = draw(st.integers(min(low, len(refs)), min(high, len(refs))))
-        return tuple(draw(st.permutations(refs))[:size])
-
-    def add_group() -> None:
-        members = pick(2, 4)
-        k = draw(st.integers(1, len(members)))
-        modes = ["active_active", "active_passive"] if k == 1 else ["active_active"]
-        groups.append(Group(f"g{len(groups)}", draw(st.sampled_from(modes)), members, k=k))
-        refs.append(groups[-1].id)
+    def mode(k: int) -> GroupMode:
+        return draw(
+            st.sampled_from(["active_active", "active_passive"] if k == 1 else ["active_active"])
+        )
 
     for i in range(n_components):
         site = draw(st.sampled_from([None, *[s.id for s in sites]]))
-        runs_on = pick(0, 2)
+        runs_on = parts.pick(0, 2)
         if draw(st.booleans()):
             comp = Component(f"c{i}", draw(availabilities), runs_on=runs_on, site=site)
         else:
             mtbf = draw(st.floats(min_value=1.0, max_value=1e5))
             mttr = draw(st.floats(min_value=0.1, max_value=100.0))
             comp = Component(f"c{i}", mtbf_hours=mtbf, mttr_hours=mttr, runs_on=runs_on, site=site)
-        components.append(comp)
-        refs.append(comp.id)
+        parts.add(comp)
         extra = draw(st.sampled_from(["none", "group", "group", "service"]))
-        if extra == "group" and len(refs) >= 2:
-            add_group()
+        if extra == "group" and len(parts.refs) >= 2:
+            parts.add_group(mode)
         elif extra == "service":
-            services.append(Service(f"v{len(services)}", pick(1, 3)))
-            refs.append(services[-1].id)
+            parts.add(Service(f"v{len(parts.services)}", parts.pick(1, 3)))
     for _ in range(draw(st.integers(1, 2))):
-        add_group()
-    services.append(Service("root", (refs[-1], *pick(0, 2))))
-    return Topology(
-        components=tuple(components),
-        groups=tuple(groups),
-        services=tuple(services),
-        sites=tuple(sites),
-    )
+        parts.add_group(mode)
+    parts.add(Service("root", (parts.refs[-1], *parts.pick(0, 2))))
+    return parts.topology(sites)

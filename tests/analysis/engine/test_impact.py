@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from analysis.engine.availability import service_availability
 from analysis.engine.impact import ImpactError, ServiceImpact, assess_impact, element_states
 from analysis.engine.topology import Component, Group, GroupMode, Service, Site, Topology
+from tests.analysis.engine.strategies import Parts
 
 # --- the reference -----------------------------------------------------------------------
 
@@ -113,46 +114,25 @@ def topologies(draw: st.DrawFn) -> tuple[Topology, dict[str, tuple[str, ...]]]:
     for i in range(n_sites):
         parent = draw(st.sampled_from([None, *[s.id for s in sites]]))
         sites.append(Site(f"s{i}", parent=parent))
-    components: list[Component] = []
-    groups: list[Group] = []
-    services: list[Service] = []
-    refs: list[str] = []
+    parts = Parts(draw)
 
-    def pick(low: int, high: int) -> tuple[str, ...]:
-        if not refs:
-            return ()
-        size = draw(st.integers(min(low, len(refs)), min(high, len(refs))))
-        return tuple(draw(st.permutations(refs))[:size])
-
-    def add_group() -> None:
-        members = pick(2, 4)
-        k = draw(st.integers(1, len(members)))
-        mode: GroupMode = "active_passive" if k == 1 and draw(st.booleans()) else "active_active"
-        groups.append(Group(f"g{len(groups)}", mode, members, k=k))
-        refs.append(groups[-1].id)
+    def mode(k: int) -> GroupMode:
+        return "active_passive" if k == 1 and draw(st.booleans()) else "active_active"
 
     for i in range(n_components):
         site = draw(st.sampled_from([None, *[s.id for s in sites]]))
-        components.append(Component(f"c{i}", 0.99, runs_on=pick(0, 2), site=site))
-        refs.append(components[-1].id)
+        parts.add(Component(f"c{i}", 0.99, runs_on=parts.pick(0, 2), site=site))
         extra = draw(st.sampled_from(["none", "group", "service"]))
-        if extra == "group" and len(refs) >= 2 and len(groups) < 2:
-            add_group()
+        if extra == "group" and len(parts.refs) >= 2 and len(parts.groups) < 2:
+            parts.add_group(mode)
         elif extra == "service":
-            services.append(Service(f"v{len(services)}", pick(1, 2)))
-            refs.append(services[-1].id)
-    if not groups:
-        add_group()
-    services.append(Service("f0", (refs[-1], *pick(0, 2))))
-    services.append(Service("f1", pick(1, 3)))
-    degraded = {s.id: pick(0, 2) for s in services if draw(st.booleans())}
-    topology = Topology(
-        components=tuple(components),
-        groups=tuple(groups),
-        services=tuple(services),
-        sites=tuple(sites),
-    )
-    return topology, degraded
+            parts.add(Service(f"v{len(parts.services)}", parts.pick(1, 2)))
+    if not parts.groups:
+        parts.add_group(mode)
+    parts.add(Service("f0", (parts.refs[-1], *parts.pick(0, 2))))
+    parts.add(Service("f1", parts.pick(1, 3)))
+    degraded = {s.id: parts.pick(0, 2) for s in parts.services if draw(st.booleans())}
+    return parts.topology(sites), degraded
 
 
 def _failable(t: Topology) -> list[str]:

@@ -32,6 +32,12 @@ from tests.analysis.engine.strategies import structures
 
 KINDS = ("server", "application", "database", "storage", "network", "power", "printer", "vm")
 EXACT = AnalysisContext(method="exact", node_limit=None)
+# Each example runs the gap analysis (often twice): slow and large by Hypothesis' measure.
+GAP_RUNS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @st.composite
@@ -74,11 +80,7 @@ def _same(claimed: FunctionFigures, fresh: FunctionFigures) -> None:
     assert set(claimed.single_points_of_failure) == set(fresh.single_points_of_failure)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@GAP_RUNS
 @given(estates(), requirements)
 def test_every_option_and_combination_claims_what_a_fresh_run_shows(
     topology: Topology, required: Requirements
@@ -102,11 +104,7 @@ def test_every_option_and_combination_claims_what_a_fresh_run_shows(
             assert meets(gap.measure, fresh, gap.required, gap.element)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@GAP_RUNS
 @given(estates(), requirements)
 def test_every_roadmap_step_moves_its_measure(topology: Topology, required: Requirements) -> None:
     report = analyse_gaps(topology, "root", required, context=EXACT)
@@ -124,11 +122,7 @@ def test_every_roadmap_step_moves_its_measure(topology: Topology, required: Requ
         )
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(GAP_RUNS, max_examples=30)
 @given(estates(), requirements, st.integers(0, 2**31 - 1))
 def test_under_monte_carlo_gaps_are_graded_on_the_headline_figure(
     topology: Topology, required: Requirements, seed: int
@@ -144,11 +138,7 @@ def test_under_monte_carlo_gaps_are_graded_on_the_headline_figure(
             assert gap.required is not None and headline.availability < gap.required
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@GAP_RUNS
 @given(structures(), st.integers(1, 60))
 def test_the_method_a_service_gets_does_not_depend_on_what_was_analysed_before(
     topology: Topology, limit: int
@@ -161,11 +151,7 @@ def test_the_method_a_service_gets_does_not_depend_on_what_was_analysed_before(
     assert crowded.service("root").availability == alone.availability
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@GAP_RUNS
 @given(estates(), requirements)
 def test_screening_sets_on_the_structure_finds_the_same_gaps_sets_and_counts_as_running_every_set(
     topology: Topology, required: Requirements
@@ -177,11 +163,7 @@ def test_screening_sets_on_the_structure_finds_the_same_gaps_sets_and_counts_as_
     assert screened.fresh_runs <= every_set.fresh_runs
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@GAP_RUNS
 @given(estates(), st.data())
 def test_meeting_a_structural_requirement_is_read_off_the_structure_as_a_full_run_reads_it(
     topology: Topology, data: st.DataObject
