@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from analysis import shaping
+from analysis import plan_summary, shaping
 from analysis.engine.availability import AvailabilityAnalyzer, ExactTooCostly, collector_paused
 from analysis.engine.figures import AnalysisContext, function_figures
 from analysis.engine.gaps import (
@@ -27,12 +27,10 @@ from analysis.engine.gaps import (
 from analysis.engine.objectives import (
     RecoveryRecommendation,
     recommend_objectives,
-    strictest_objectives,
 )
 from analysis.engine.recovery import figures_with_recovery, recovery_reach
 from analysis.engine.roadmap import roadmap
 from analysis.engine.spof import hidden_single_points_of_failure
-from analysis.engine.structure import components_used_by
 from analysis.engine.topology import TopologyError
 from analysis.inputs import AgreedInput, AnalysisInputs
 from analysis.people_gaps import name_contracts
@@ -40,20 +38,13 @@ from analysis.results import (
     RESULTS_SCHEMA,
     AgreedObjectives,
     Context,
-    Coverage,
     FunctionOutcome,
-    FunctionRef,
     FunctionResult,
     FunctionStatus,
-    Heatmap,
-    HeatmapRow,
-    InheritedObjective,
     PlanResults,
     Required,
     RoadmapRow,
     RoadmapStep,
-    SeverityCounts,
-    SpofRank,
     check_plan_results,
 )
 
@@ -135,6 +126,20 @@ def _gap_report(
         return run(dataclasses.replace(context, method="auto")), note
 
 
+def _missing(
+    no_assessment: bool, recommendation: RecoveryRecommendation | None, has_requires: bool
+) -> list[str]:
+    """What the function lacks for its required objectives and its analysis."""
+    missing: list[str] = []
+    if no_assessment:
+        missing.append("a reviewed BIA (submitted or approved answers)")
+    elif recommendation is not None:
+        missing.extend(recommendation.missing)
+    if not has_requires:
+        missing.append("dependencies on inventory components")
+    return missing
+
+
 def analyse_function(
     inputs: AnalysisInputs,
     key: str,
@@ -154,13 +159,7 @@ def analyse_function(
         else None
     )
     requires = next(s.requires for s in inputs.topology.topology.services if s.id == key)
-    missing: list[str] = []
-    if assessment is None:
-        missing.append("a reviewed BIA (submitted or approved answers)")
-    elif recommendation is not None:
-        missing.extend(recommendation.missing)
-    if not requires:
-        missing.append("dependencies on inventory components")
+    missing = _missing(assessment is None, recommendation, bool(requires))
     required = shaping.required(recommendation, _agreed(inputs.agreed.get(key)))
     status: FunctionStatus
     if analyzer is None:
@@ -202,12 +201,25 @@ def analyse_function(
         work.spofs = report.before.single_points_of_failure
         work.hidden = report.hidden
         return work
+    _achievable_only(inputs, key, analyzer, namer, work)
+    return work
+
+
+def _achievable_only(
+    inputs: AnalysisInputs,
+    key: str,
+    analyzer: AvailabilityAnalyzer,
+    namer: shaping.Namer,
+    work: _FunctionWork,
+) -> None:
+    """A function without requirements to grade: its achievable figures only (Monte Carlo
+    when the plan asks for exact figures the node budget does not allow)."""
     try:
         figures = function_figures(analyzer, key)
         full = analyzer.service(key)
         note = ""
     except ExactTooCostly as error:
-        fallback = dataclasses.replace(context, method="auto").analyzer(
+        fallback = dataclasses.replace(inputs.settings.context(), method="auto").analyzer(
             inputs.topology.topology, model=analyzer.model
         )
         figures, full = function_figures(fallback, key), fallback.service(key)
@@ -217,56 +229,10 @@ def analyse_function(
         reach = recovery_reach(inputs.topology.topology, key, recovery)
         figures = figures_with_recovery(figures, reach)
     hidden = hidden_single_points_of_failure(analyzer.model, key)
-    entry["achievable"] = shaping.achievable(figures, full, hidden, namer)
-    entry["notes"] = [note] if note else []
+    work.entry["achievable"] = shaping.achievable(figures, full, hidden, namer)
+    work.entry["notes"] = [note] if note else []
     work.spofs = figures.single_points_of_failure
     work.hidden = hidden
-    return work
-
-
-def _heatmap(inputs: AnalysisInputs, keys: list[str]) -> Heatmap:
-    """Worst impact level per function and horizon (max over categories)."""
-    horizons: tuple[float, ...] = ()
-    rows: list[HeatmapRow] = []
-    for key in keys:
-        function = inputs.topology.functions[key]
-        assessment = inputs.assessments.get(key)
-        if assessment is None or not assessment.impacts:
-            rows.append({"function": function.name, "function_pk": function.pk, "levels": None})
-            continue
-        horizons = horizons or assessment.horizons_hours
-        levels = [
-            max(values[i] for values in assessment.impacts.values() if i < len(values))
-            for i in range(len(assessment.horizons_hours))
-        ]
-        rows.append({"function": function.name, "function_pk": function.pk, "levels": levels})
-    return {"horizons_hours": [float(h) for h in horizons], "rows": rows}
-
-
-def _coverage(entries: list[FunctionResult]) -> Coverage:
-    def refs(status: FunctionStatus, reason: Callable[[FunctionResult], str]) -> list[FunctionRef]:
-        return [
-            {"name": e["name"], "pk": e["pk"], "reason": reason(e)}
-            for e in entries
-            if e["status"] == status
-        ]
-
-    counts: SeverityCounts = {"critical": 0, "high": 0, "medium": 0, "low": 0}
-    for entry in entries:
-        for g in entry["gaps"]:
-            counts[g["severity"]] += 1
-    assessed = sum(1 for e in entries if e["status"] == "assessed")
-    with_gaps = sum(1 for e in entries if e["gaps"])
-    return {
-        "functions": len(entries),
-        "assessed": assessed,
-        "not_assessed": refs("not_assessed", lambda e: "; ".join(e["missing"]) or "no RTO"),
-        "no_dependencies": refs("no_dependencies", lambda e: "no dependencies recorded"),
-        "not_analysed": refs("not_analysed", lambda e: "the inventory has errors"),
-        "with_gaps": with_gaps,
-        "gaps": counts,
-        "no_gaps": bool(entries) and assessed == len(entries) and with_gaps == 0,
-    }
 
 
 def _outcome(work: _FunctionWork, seconds: float, namer: shaping.Namer) -> FunctionOutcome:
@@ -293,70 +259,6 @@ def _outcome(work: _FunctionWork, seconds: float, namer: shaping.Namer) -> Funct
         "fresh_runs": work.report.fresh_runs if work.report is not None else 0,
         "reused_runs": work.report.reused_runs if work.report is not None else 0,
     }
-
-
-def _spof_ranking(outcomes: list[FunctionOutcome], namer: shaping.Namer) -> list[SpofRank]:
-    stops: dict[str, list[str]] = {}
-    behind: dict[str, list[str]] = {}
-    for outcome in outcomes:
-        for element in outcome["spofs"]:
-            stops.setdefault(element, []).append(outcome["entry"]["name"])
-        for element, groups in outcome["hidden"].items():
-            for group in groups:
-                if group not in behind.setdefault(element, []):
-                    behind[element].append(group)
-    model_kinds = namer.topology
-    ranking: list[SpofRank] = [
-        {
-            "element": namer.name(element),
-            "kind": "site" if element in model_kinds.sites else "component",
-            "functions": sorted(names),
-            "hidden_behind": namer.names(behind.get(element, [])),
-        }
-        for element, names in stops.items()
-    ]
-    ranking.sort(key=lambda row: (-len(row["functions"]), row["element"]))
-    return ranking
-
-
-def _inherited(
-    inputs: AnalysisInputs, outcomes: list[FunctionOutcome], namer: shaping.Namer
-) -> list[InheritedObjective]:
-    """The strictest required objectives (agreed or derived) each shared element inherits.
-
-    ``strictest_objectives`` reads only a recommendation's RTO, RPO and availability,
-    which for a function with one are its required (agreed, else derived) figures.
-    """
-    effective: dict[str, RecoveryRecommendation] = {}
-    for outcome in outcomes:
-        required = outcome["entry"]["required"]
-        if not outcome["recommended"] or required is None:
-            continue
-        effective[outcome["entry"]["key"]] = RecoveryRecommendation(
-            mtpd_hours=required["mtpd_hours"],
-            recommended_rto_hours=required["rto_hours"],
-            recommended_rpo_hours=required["rpo_hours"],
-            required_availability=required["availability"],
-            availability_tier_label=None,
-            minimum_service_level_percent=None,
-            reasoning=(),
-            missing=(),
-        )
-    inherited = strictest_objectives(effective, components_used_by(inputs.topology.topology))
-    return [
-        {
-            "element": namer.name(element),
-            "rto_hours": objective.rto_hours,
-            "rto_set_by": namer.maybe(objective.rto_set_by),
-            "rpo_hours": objective.rpo_hours,
-            "rpo_set_by": namer.maybe(objective.rpo_set_by),
-            "availability": objective.availability,
-            "availability_set_by": namer.maybe(objective.availability_set_by),
-            "functions": namer.names(objective.functions),
-        }
-        for element, objective in sorted(inherited.items(), key=lambda i: namer.name(i[0]))
-        if objective.functions
-    ]
 
 
 @dataclass
@@ -484,12 +386,12 @@ def plan_merge(
         "remedies_ranked": setup.rank_remedies and all(e["remedies_ranked"] for e in entries),
         "functions": entries,
         "roadmap": plan_steps,
-        "spof_ranking": _spof_ranking(outcomes, setup.namer),
+        "spof_ranking": plan_summary.spof_ranking(outcomes, setup.namer),
         "inherited_objectives": []
         if errors or setup.only
-        else _inherited(inputs, outcomes, setup.namer),
-        "heatmap": _heatmap(inputs, setup.keys),
-        "coverage": _coverage(entries),
+        else plan_summary.inherited_objectives(inputs, outcomes, setup.namer),
+        "heatmap": plan_summary.heatmap(inputs, setup.keys),
+        "coverage": plan_summary.coverage(entries),
     }
     check_plan_results(results)
     return PlanAnalysis(

@@ -105,15 +105,22 @@ def _restore(model: Model, element: str) -> _Out:
     return (math.inf if hours is None else float(hours), "restore", element)
 
 
-def _outage(model: Model, service_id: str, failing: str, affected: Sequence[str]) -> _Out:
+def _outage(
+    model: Model,
+    service_id: str,
+    failing: str,
+    affected: Sequence[str],
+    children: dict[str, tuple[str, ...]],
+) -> _Out:
     """The service's outage when ``failing`` alone fails.
 
     ``affected`` lists, in closure order (children before parents), the nodes whose
     support holds ``failing``; every other node is unaffected (``_NONE``), so only these
-    are visited.
+    are visited. ``children`` holds each closure node's children (``Model.children``),
+    read once for all the variables of one service.
     """
     out: dict[str, _Out] = {}
-    kind_of, children_of, get = model.kind, model.children, out.get
+    kind_of, get = model.kind, out.get
     for node in affected:
         if node == failing:
             out[node] = _restore(model, node)
@@ -122,7 +129,7 @@ def _outage(model: Model, service_id: str, failing: str, affected: Sequence[str]
         else:
             # The first child with the longest outage, as max() would pick it.
             best: _Out | None = None
-            for child in children_of(node):
+            for child in children[node]:
                 found = get(child, _NONE)
                 if best is None or found[0] > best[0]:
                     best = found
@@ -135,13 +142,18 @@ def _hours(outage: _Out) -> float:
 
 
 def _affected_nodes(
-    model: Model, service_id: str, support: dict[str, frozenset[str]]
+    model: Model, service_id: str, children: dict[str, tuple[str, ...]]
 ) -> dict[str, list[str]]:
-    """For each variable, the nodes of the service's closure whose support holds it, in
-    closure order."""
+    """For each variable, the nodes of the service's closure whose support (the variables
+    below them, themselves included) holds it, in closure order."""
+    support: dict[str, frozenset[str]] = {}
     affected: dict[str, list[str]] = {}
     for node in model.closure(service_id):
-        for variable in support[node]:
+        acc: set[str] = {node} if model.is_variable(node) else set()
+        for child in children[node]:
+            acc.update(support[child])
+        support[node] = frozenset(acc)
+        for variable in acc:
             affected.setdefault(variable, []).append(node)
     return affected
 
@@ -167,16 +179,6 @@ def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out
     if worst <= failover_hours:
         return max((out[m] for m in affected), key=_hours)
     return (failover_hours, "failover", group_id)
-
-
-def _support_sets(model: Model, service_id: str) -> dict[str, frozenset[str]]:
-    support: dict[str, frozenset[str]] = {}
-    for node in model.closure(service_id):
-        acc: set[str] = {node} if model.is_variable(node) else set()
-        for child in model.children(node):
-            acc.update(support[child])
-        support[node] = frozenset(acc)
-    return support
 
 
 def _protection(model: Model, component_id: str) -> DataProtection:
@@ -244,27 +246,18 @@ def achievable_objectives(
     )
 
 
-def objectives_from_model(
-    model: Model,
-    service_id: str,
-    *,
-    availability: float,
-    availability_method: str,
-    single_points_of_failure: tuple[str, ...],
-) -> AchievableObjectives:
-    """Achievable objectives of ``service_id`` from an indexed model, with the availability
-    figures already computed (what-if reuses them when a change leaves them unchanged)."""
-    support = _support_sets(model, service_id)
-    affected = _affected_nodes(model, service_id, support)
-    reasoning: list[str] = []
-
+def _element_outages(model: Model, service_id: str) -> tuple[list[ElementOutage], list[str]]:
+    """Each variable's outage on its own failure (in ``Model.variables`` order), and the
+    sites whose loss is not assessed (no restore time recorded)."""
+    children = {node: model.children(node) for node in model.closure(service_id)}
+    affected = _affected_nodes(model, service_id, children)
     outages: list[ElementOutage] = []
     not_assessed: list[str] = []
     for variable in model.variables(service_id):
         kind: Literal["component", "site"] = (
             "site" if model.kind(variable) == "site" else "component"
         )
-        hours, mechanism, via = _outage(model, service_id, variable, affected[variable])
+        hours, mechanism, via = _outage(model, service_id, variable, affected[variable], children)
         if kind == "site" and math.isinf(hours) and model.sites[variable].restore_hours is None:
             # Losing a whole site with no recorded rebuild time is a disaster-recovery
             # question, reported on its own rather than making every RTO unknown.
@@ -282,7 +275,14 @@ def objectives_from_model(
                 variable, kind, None if math.isinf(hours) else hours, mechanism, via, text
             )
         )
+    return outages, not_assessed
 
+
+def _achievable_rto(
+    outages: Sequence[ElementOutage], not_assessed: Sequence[str], reasoning: list[str]
+) -> tuple[float | None, str | None, tuple[str, ...]]:
+    """The worst assessed single failure: (RTO hours, element setting it, elements without
+    a restore time); the RTO is None when any of those is unknown."""
     assessed = [o for o in outages if o.element_id not in not_assessed]
     unknown = tuple(sorted({o.via for o in assessed if o.hours is None}))
     rto: float | None = None
@@ -305,8 +305,13 @@ def objectives_from_model(
         reasoning.append(
             "site loss not assessed (no restore time): " + ", ".join(f"'{s}'" for s in not_assessed)
         )
+    return rto, rto_by, unknown
 
-    protections = data_protections(model, service_id)
+
+def _achievable_rpo(
+    protections: Sequence[DataProtection], reasoning: list[str]
+) -> tuple[float | None, str | None, tuple[str, ...]]:
+    """The worst data loss: (RPO hours, component setting it, unprotected components)."""
     unprotected = tuple(p.component_id for p in protections if p.rpo_hours is None)
     rpo: float | None = None
     rpo_by: str | None = None
@@ -323,6 +328,30 @@ def objectives_from_model(
         reasoning.append(
             f"achievable RPO {hours_words(rpo)}: set by '{rpo_by}' ({worst_p.protection})"
         )
+    return rpo, rpo_by, unprotected
+
+
+def objectives_from_model(
+    model: Model,
+    service_id: str,
+    *,
+    availability: float,
+    availability_method: str,
+    single_points_of_failure: tuple[str, ...],
+) -> AchievableObjectives:
+    """Achievable objectives of ``service_id`` from an indexed model, with the availability
+    figures already computed (what-if reuses them when a change leaves them unchanged).
+
+    RTO = max over single failures x of the service's outage with x down (module
+    docstring); RPO = max over data components of their best protection's window, both
+    in hours. Example: the print service at the head office → RTO 24 h (``san``), RPO 24 h
+    (``print-db``).
+    """
+    reasoning: list[str] = []
+    outages, not_assessed = _element_outages(model, service_id)
+    rto, rto_by, unknown = _achievable_rto(outages, not_assessed, reasoning)
+    protections = data_protections(model, service_id)
+    rpo, rpo_by, unprotected = _achievable_rpo(protections, reasoning)
     return AchievableObjectives(
         service_id=service_id,
         rto_hours=rto,
