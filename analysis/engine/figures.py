@@ -201,6 +201,8 @@ class WhatIfEvaluator:
         self._failover_members = _failover_active_members(self.model, service_id)
         self.fresh_runs = 0
         self.reused_runs = 0
+        self._structures: dict[tuple[Change, ...], Model] = {}
+        self._structural_rto: dict[tuple[Change, ...], float | None] = {}
 
     def after(self, changes: ChangeSet | Iterable[Change]) -> FunctionFigures:
         items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
@@ -235,7 +237,12 @@ class WhatIfEvaluator:
         if measure == "availability":
             raise ValueError("availability depends on probabilities: use after()")
         items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
-        model = Model(apply_changes(self.part, items, base_valid=True), validate=False)
+        # The same set is screened for several gaps of the function (other measures or
+        # requirements): its changed structure and RTO are worked out once.
+        model = self._structures.get(items)
+        if model is None:
+            model = Model(apply_changes(self.part, items, base_valid=True), validate=False)
+            self._structures[items] = model
         sid = self.service_id
         if measure == "spof":
             return element is not None and element not in model.necessary(sid)
@@ -244,10 +251,11 @@ class WhatIfEvaluator:
         if measure == "rpo":
             rpo = achievable_rpo(model, sid)
             return rpo is not None and rpo <= required
-        objectives = objectives_from_model(
-            model, sid, availability=0.0, availability_method="", single_points_of_failure=()
-        )
-        value = objectives.rto_hours if measure == "rto" else objectives.rpo_hours
+        if items not in self._structural_rto:
+            self._structural_rto[items] = objectives_from_model(
+                model, sid, availability=0.0, availability_method="", single_points_of_failure=()
+            ).rto_hours
+        value = self._structural_rto[items]
         return value is not None and value <= required
 
     def _reuse(self, changed: Topology, items: Sequence[Change]) -> FunctionFigures | None:
