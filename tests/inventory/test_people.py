@@ -34,6 +34,17 @@ def _person(people: PlanPeople, name: str, **values: object) -> Person:
     )
 
 
+def _set_deputies(people: PlanPeople, person: Person, deputies: list[Person]) -> Person:
+    """The manager names ``person``'s deputies, from the version ``person`` holds."""
+    return services.person_update(
+        person=person,
+        user=people.manager,
+        expected_version=person.version,
+        values={},
+        deputies=deputies,
+    )
+
+
 def _supplier(people: PlanPeople, **values: object) -> Supplier:
     spec: dict[str, object] = {
         "name": "PrintCare Ltd",
@@ -64,13 +75,7 @@ def test_a_person_with_a_deputy_is_covered_by_a_one_of_two_group(people: PlanPeo
     function = FunctionFactory.create(plan=people.plan)
     deputy = _person(people, "Bob")
     admin = _person(people, "Ann", handover_hours=2.0)
-    services.person_update(
-        person=admin,
-        user=people.manager,
-        expected_version=admin.version,
-        values={},
-        deputies=[deputy],
-    )
+    _set_deputies(people, admin, [deputy])
     services.person_dependency_create(
         function=function, person=admin, user=people.manager, needed_to=NeededTo.OPERATE
     )
@@ -94,22 +99,10 @@ def test_person_availability_comes_from_absence_days(people: PlanPeople) -> None
 def test_a_deputy_chain_that_loops_is_refused_naming_the_loop(people: PlanPeople) -> None:
     ann, bob, cat = _person(people, "Ann"), _person(people, "Bob"), _person(people, "Cat")
     for person, deputy in ((ann, bob), (bob, cat)):
-        services.person_update(
-            person=person,
-            user=people.manager,
-            expected_version=person.version,
-            values={},
-            deputies=[deputy],
-        )
+        _set_deputies(people, person, [deputy])
     cat.refresh_from_db()
     with pytest.raises(ValidationError) as raised:
-        services.person_update(
-            person=cat,
-            user=people.manager,
-            expected_version=cat.version,
-            values={},
-            deputies=[ann],
-        )
+        _set_deputies(people, cat, [ann])
     assert "Cat → Ann → Bob → Cat" in raised.value.message_dict["deputies"][0]
     assert not Deputy.objects.filter(person=cat).exists()
 
@@ -117,13 +110,7 @@ def test_a_deputy_chain_that_loops_is_refused_naming_the_loop(people: PlanPeople
 def test_a_person_cannot_deputise_for_themself(people: PlanPeople) -> None:
     ann = _person(people, "Ann")
     with pytest.raises(ValidationError, match="cannot deputise for themself"):
-        services.person_update(
-            person=ann,
-            user=people.manager,
-            expected_version=ann.version,
-            values={},
-            deputies=[ann],
-        )
+        _set_deputies(people, ann, [ann])
 
 
 def test_person_changes_are_recorded_in_history_with_the_actor(people: PlanPeople) -> None:

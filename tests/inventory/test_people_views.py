@@ -106,36 +106,34 @@ def test_a_new_person_is_added_through_the_form_with_the_reason_in_history(
     )
 
 
-def test_function_page_lists_a_needed_person_among_its_single_points_of_failure(
-    people: PlanPeople, manager_client: Any
-) -> None:
+def _function_page_once_ann_is_needed(
+    people: PlanPeople, manager_client: Any, need: dict[str, str]
+) -> Any:
+    """The function page after a manager says a new function fully needs Ann (a DBA),
+    with ``need``'s further choices."""
     function = FunctionFactory.create(plan=people.plan)
     person = services.person_create(
         plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
     )
     response = manager_client.post(
         _url(people, "inventory_function_need_add", function_pk=function.pk),
-        {"person": person.pk, "need": "full", "needed_to": "operate"},
+        {"person": person.pk, "need": "full", **need},
     )
     assert response.status_code == 302
-    page = manager_client.get(_url(people, "inventory_function_detail", function_pk=function.pk))
-    spofs = [item.name for item in page.context["spofs"]["items"]]
-    assert spofs == ["Ann (DBA)"]
+    return manager_client.get(_url(people, "inventory_function_detail", function_pk=function.pk))
+
+
+def test_function_page_lists_a_needed_person_among_its_single_points_of_failure(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    page = _function_page_once_ann_is_needed(people, manager_client, {"needed_to": "operate"})
+    assert [item.name for item in page.context["spofs"]["items"]] == ["Ann (DBA)"]
 
 
 def test_a_person_needed_to_recover_is_listed_as_a_spof_for_recovery(
     people: PlanPeople, manager_client: Any
 ) -> None:
-    function = FunctionFactory.create(plan=people.plan)
-    person = services.person_create(
-        plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
-    )
-    response = manager_client.post(
-        _url(people, "inventory_function_need_add", function_pk=function.pk),
-        {"person": person.pk, "need": "full"},
-    )
-    assert response.status_code == 302
-    page = manager_client.get(_url(people, "inventory_function_detail", function_pk=function.pk))
+    page = _function_page_once_ann_is_needed(people, manager_client, {})
     (item,) = page.context["spofs"]["items"]
     assert (item.name, item.kind) == ("Ann (DBA)", "person · single point of failure for recovery")
     assert "needed to recover" in page.content.decode()
