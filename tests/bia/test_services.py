@@ -11,6 +11,7 @@ from django.utils import timezone
 from bcp.concurrency import EditConflict
 from bia.models import (
     Answer,
+    Assessment,
     AssessmentState,
     ImpactCategory,
     ImpactSettings,
@@ -29,10 +30,37 @@ from bia.services.campaigns import assessment_remind, campaign_send
 from bia.services.questionnaires import question_save, section_add
 from bia.services.scales import impact_scales_ensure, impact_settings_update
 from bia.services.workshops import workshop_update_field
-from tests.bia.factories import BusinessFunctionFactory, bia_world, fill_required, seen_version
+from tests.bia.factories import (
+    BiaWorld,
+    BusinessFunctionFactory,
+    bia_world,
+    fill_required,
+    seen_version,
+)
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
+
+
+def _stakeholder_answers(
+    people: PlanPeople,
+    world: BiaWorld,
+    key: str,
+    text: str,
+    *,
+    assessment: Assessment | None = None,
+) -> Answer:
+    """The stakeholder answers question ``key`` of their own BIA (or ``assessment``) with
+    ``text``, from the version the page shows them."""
+    assessment = assessment or world.own_assessment
+    question = world.question(key)
+    return answer_save(
+        assessment=assessment,
+        question=question,
+        raw=[text],
+        user=people.stakeholder,
+        expected_version=seen_version(assessment, question),
+    )
 
 
 def test_default_scales_have_six_categories_described_level_by_level(people: PlanPeople) -> None:
@@ -92,37 +120,19 @@ def test_an_out_of_range_severity_is_refused_with_a_clear_message(people: PlanPe
 def test_a_negative_duration_is_refused(people: PlanPeople) -> None:
     world = bia_world(people)
     with pytest.raises(ValidationError, match="cannot be negative"):
-        answer_save(
-            assessment=world.own_assessment,
-            question=world.question("data_loss"),
-            raw=["-4 h"],
-            user=people.stakeholder,
-            expected_version=0,
-        )
+        _stakeholder_answers(people, world, "data_loss", "-4 h")
 
 
 def test_durations_are_stored_in_hours(people: PlanPeople) -> None:
     world = bia_world(people)
-    answer = answer_save(
-        assessment=world.own_assessment,
-        question=world.question("data_loss"),
-        raw=["1.5 d"],
-        user=people.stakeholder,
-        expected_version=0,
-    )
+    answer = _stakeholder_answers(people, world, "data_loss", "1.5 d")
     assert answer.value == 36.0
 
 
 def test_the_first_answer_moves_the_bia_to_in_progress(people: PlanPeople) -> None:
     world = bia_world(people)
     assert world.own_assessment.state == AssessmentState.NOT_STARTED
-    answer_save(
-        assessment=world.own_assessment,
-        question=world.question("purpose"),
-        raw=["Printing"],
-        user=people.stakeholder,
-        expected_version=0,
-    )
+    _stakeholder_answers(people, world, "purpose", "Printing")
     world.own_assessment.refresh_from_db()
     assert world.own_assessment.state == AssessmentState.IN_PROGRESS
 
@@ -172,13 +182,7 @@ def test_a_submission_missing_required_answers_names_them_and_keeps_the_rest(
     people: PlanPeople,
 ) -> None:
     world = bia_world(people)
-    answer_save(
-        assessment=world.own_assessment,
-        question=world.question("purpose"),
-        raw=["Printing for students"],
-        user=people.stakeholder,
-        expected_version=0,
-    )
+    _stakeholder_answers(people, world, "purpose", "Printing for students")
     with pytest.raises(MissingAnswers) as excinfo:
         assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     keys = [q.key for q in excinfo.value.questions]
@@ -195,13 +199,7 @@ def test_approved_answers_are_locked(people: PlanPeople) -> None:
     submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     approved = assessment_approve(assessment=submitted, user=people.manager)
     with pytest.raises(ValidationError, match="approved and locked"):
-        answer_save(
-            assessment=approved,
-            question=world.question("purpose"),
-            raw=["Changed"],
-            user=people.stakeholder,
-            expected_version=seen_version(approved, world.question("purpose")),
-        )
+        _stakeholder_answers(people, world, "purpose", "Changed", assessment=approved)
 
 
 def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(people: PlanPeople) -> None:
@@ -229,13 +227,7 @@ def test_returning_a_bia_needs_a_comment_and_reopens_it(people: PlanPeople) -> N
         assessment=submitted, user=people.manager, comment="The 1 d impact looks low"
     )
     assert returned.state == AssessmentState.RETURNED
-    answer_save(
-        assessment=returned,
-        question=world.question("purpose"),
-        raw=["Printing for all students"],
-        user=people.stakeholder,
-        expected_version=seen_version(returned, world.question("purpose")),
-    )
+    _stakeholder_answers(people, world, "purpose", "Printing for all students", assessment=returned)
     returned.refresh_from_db()
     assert returned.state == AssessmentState.IN_PROGRESS
 
@@ -244,13 +236,7 @@ def test_editing_a_template_creates_a_new_revision_and_answers_keep_theirs(
     people: PlanPeople,
 ) -> None:
     world = bia_world(people)
-    answer_save(
-        assessment=world.own_assessment,
-        question=world.question("purpose"),
-        raw=["Printing"],
-        user=people.stakeholder,
-        expected_version=0,
-    )
+    _stakeholder_answers(people, world, "purpose", "Printing")
     new = question_save(
         template=world.template,
         user=people.manager,
@@ -392,13 +378,7 @@ def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> 
 def test_a_cleared_answer_counts_as_missing(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    answer_save(
-        assessment=world.own_assessment,
-        question=world.question("data_loss"),
-        raw=[""],
-        user=people.stakeholder,
-        expected_version=seen_version(world.own_assessment, world.question("data_loss")),
-    )
+    _stakeholder_answers(people, world, "data_loss", "")
     with pytest.raises(MissingAnswers) as excinfo:
         assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     assert [q.key for q in excinfo.value.questions] == ["data_loss"]

@@ -343,18 +343,28 @@ def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> N
     assert "How much recent work could be lost" in body
 
 
-def test_adding_a_question_saves_a_new_questionnaire_revision(people: PlanPeople) -> None:
-    world = bia_world(people)
-    response = client_for(people.manager).post(
+def _add_question(
+    people: PlanPeople, world: BiaWorld, *, section: str, key: str, text: str, qtype: str = "text"
+) -> Any:
+    """The manager adds a question to the questionnaire from its current version; a saved
+    one is followed to the page it leads to."""
+    return client_for(people.manager).post(
         _url("bia_question_add", world, template_pk=world.template.pk),
         {
-            "section": "4",
-            "key": "backup_owner",
-            "text": "Who restores the print database?",
-            "qtype": "text",
+            "section": section,
+            "key": key,
+            "text": text,
+            "qtype": qtype,
             "version": world.template.version,
         },
         follow=True,
+    )
+
+
+def test_adding_a_question_saves_a_new_questionnaire_revision(people: PlanPeople) -> None:
+    world = bia_world(people)
+    response = _add_question(
+        people, world, section="4", key="backup_owner", text="Who restores the print database?"
     )
     body = response.content.decode()
     assert "Saved as revision 2" in body
@@ -363,15 +373,8 @@ def test_adding_a_question_saves_a_new_questionnaire_revision(people: PlanPeople
 
 def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople) -> None:
     world = bia_world(people)
-    response = client_for(people.manager).post(
-        _url("bia_question_add", world, template_pk=world.template.pk),
-        {
-            "section": "0",
-            "key": "site",
-            "text": "Which site?",
-            "qtype": "single",
-            "version": world.template.version,
-        },
+    response = _add_question(
+        people, world, section="0", key="site", text="Which site?", qtype="single"
     )
     assert response.status_code == 400
     assert "needs at least two choices" in response.content.decode()
