@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from bia.models import (
     BusinessFunction,
     Campaign,
     ImpactSettings,
+    Question,
     WorkshopFunction,
 )
 from bia.services.answers import answer_save
@@ -36,10 +38,12 @@ def _url(name: str, world: BiaWorld, **kwargs: Any) -> str:
     return reverse(name, kwargs={"plan_pk": world.plan.pk, **kwargs})
 
 
-def _save(client: Any, world: BiaWorld, assessment: Assessment, **data: Any) -> Any:
-    return client.post(
+def _save(user: User, world: BiaWorld, question: Question, **data: str) -> Any:
+    """``user`` autosaves an answer to ``question`` of the stakeholder's own BIA."""
+    assessment = world.own_assessment
+    return client_for(user).post(
         _url("bia_answer_save", world, assessment_pk=assessment.pk),
-        data,
+        {"question": question.pk, **data},
         HTTP_HX_REQUEST="true",
     )
 
@@ -71,10 +75,9 @@ def test_autosave_says_saved_and_asks_the_page_to_refresh_the_derived_figures(
 ) -> None:
     world = bia_world(people)
     response = _save(
-        client_for(people.stakeholder),
+        people.stakeholder,
         world,
-        world.own_assessment,
-        question=world.question("data_loss").pk,
+        world.question("data_loss"),
         value="4 h",
         version="0",
     )
@@ -89,10 +92,9 @@ def test_an_out_of_range_severity_gets_a_field_error_and_nothing_is_saved(
 ) -> None:
     world = bia_world(people)
     response = _save(
-        client_for(people.stakeholder),
+        people.stakeholder,
         world,
-        world.own_assessment,
-        question=world.question("impact_grid").pk,
+        world.question("impact_grid"),
         cell="financial@1",
         value="9",
         version="0",
@@ -105,10 +107,9 @@ def test_an_out_of_range_severity_gets_a_field_error_and_nothing_is_saved(
 def test_a_negative_duration_gets_a_field_error(people: PlanPeople) -> None:
     world = bia_world(people)
     response = _save(
-        client_for(people.stakeholder),
+        people.stakeholder,
         world,
-        world.own_assessment,
-        question=world.question("workaround_hours").pk,
+        world.question("workaround_hours"),
         value="-2 h",
         version="0",
     )
@@ -120,18 +121,16 @@ def test_a_stale_answer_is_refused_with_who_when_and_both_values(people: PlanPeo
     world = bia_world(people)
     question = world.question("purpose")
     _save(
-        client_for(people.manager),
+        people.manager,
         world,
-        world.own_assessment,
-        question=question.pk,
+        question,
         value="Theirs",
         version="0",
     )
     response = _save(
-        client_for(people.stakeholder),
+        people.stakeholder,
         world,
-        world.own_assessment,
-        question=question.pk,
+        question,
         value="Mine",
         version="0",
     )
@@ -147,19 +146,17 @@ def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
     world = bia_world(people)
     question = world.question("purpose")
     _save(
-        client_for(people.manager),
+        people.manager,
         world,
-        world.own_assessment,
-        question=question.pk,
+        question,
         value="Theirs",
         version="0",
     )
     current = Answer.objects.get(assessment=world.own_assessment).version
     response = _save(
-        client_for(people.stakeholder),
+        people.stakeholder,
         world,
-        world.own_assessment,
-        question=question.pk,
+        question,
         value="Mine",
         version=str(current),
         resolve="1",
