@@ -17,10 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from analysis import formatting as words
+from analysis.models import AnalysisRun
 from analysis.results import (
     RESULTS_SCHEMA,
     Achievable,
+    Figures,
     FunctionResult,
+    Gap,
+    MethodUsed,
+    Option,
     PlanResults,
     ResultsInvalid,
     check_plan_results,
@@ -41,7 +46,7 @@ STATUS_WORDS = {
 }
 
 
-def _figure(measure: str, figures: Any) -> tuple[float | None, float | None]:
+def _figure(measure: str, figures: Figures) -> tuple[float | None, float | None]:
     """(hours, availability) of one measure in a Figures mapping."""
     if measure == "rto":
         return figures["rto_hours"], None
@@ -53,9 +58,11 @@ def _figure(measure: str, figures: Any) -> tuple[float | None, float | None]:
 # --- current schema ----------------------------------------------------------------------
 
 
-def _method(method: Any) -> str:
+def _method(method: MethodUsed) -> str:
     text = capital(words.method(method["code"]))
     if method["code"] == "monte_carlo" and method["ci95_low"] is not None:
+        # A Monte Carlo interval is always stored with the samples it was drawn from.
+        assert method["samples"] is not None
         text += (
             f" (95 % interval {words.percent(method['ci95_low'])} to "
             f"{words.percent(method['ci95_high'])}, {words.count(method['samples'])} samples, "
@@ -66,7 +73,7 @@ def _method(method: Any) -> str:
     return text
 
 
-def _option_share(option: Any) -> str:
+def _option_share(option: Option) -> str:
     if option["closes_gap"]:
         return "closes the gap"
     if option["gap_closed_percent"] is not None:
@@ -74,7 +81,7 @@ def _option_share(option: Any) -> str:
     return "known, still short"
 
 
-def _first_remedy(gap: Any) -> str:
+def _first_remedy(gap: Gap) -> str:
     """The option ranked first with what it achieves; when it does not close the gap, the
     first option or set that does, so a partial first option does not read as the fix."""
     if gap["options"]:
@@ -97,7 +104,7 @@ def _first_remedy(gap: Any) -> str:
     return ""
 
 
-def _v2_gap(gap: Any) -> contract.Gap:
+def _v2_gap(gap: Gap) -> contract.Gap:
     measure = gap["measure"]
     hours, availability = (None, None) if measure == "spof" else _figure(measure, gap["before"])
     required = gap["required"]
@@ -274,7 +281,7 @@ def rto_hours_by_function(plan: Plan) -> dict[str, float]:
     return {} if run is None else run_rto_hours(run)
 
 
-def run_rto_hours(run: Any) -> dict[str, float]:
+def run_rto_hours(run: AnalysisRun) -> dict[str, float]:
     """The RTO each function must meet in one run's results, by name."""
     results = run.results
     if isinstance(results, dict) and results.get("schema") == V1_SCHEMA:

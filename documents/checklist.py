@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from analysis.models import AnalysisRun
 from analysis.selectors import latest_run, run_is_stale
 from bcp.models import Plan, Role
 from bia.models import Assessment, AssessmentState, BusinessFunction
@@ -109,8 +109,7 @@ def _bia(functions: list[_Function]) -> list[CheckItem]:
     ]
 
 
-def _analysis(run: Any) -> list[CheckItem]:
-
+def _analysis(run: AnalysisRun | None) -> list[CheckItem]:
     if run is None:
         return [CheckItem("Analysis", "No analysis has been run, so there are no gaps or budgets.")]
     if run_is_stale(run):
@@ -139,8 +138,7 @@ def _procedures(functions: list[_Function]) -> list[CheckItem]:
     ]
 
 
-def _procedure_times(plan: Plan, run: Any) -> list[CheckItem]:
-
+def _procedure_times(plan: Plan, run: AnalysisRun | None) -> list[CheckItem]:
     rtos = run_rto_hours(run) if run is not None else {}
     if not rtos:
         return []
@@ -233,7 +231,6 @@ def _approvers(plan: Plan) -> list[CheckItem]:
 
 def publish_checklist(plan: Plan, *, today: dt.date | None = None) -> Checklist:
     """Every check, and the open items they found, for the plan as it is now."""
-
     today = today or timezone.localdate()
     functions = _functions(plan)
     run = latest_run(plan)
