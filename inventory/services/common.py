@@ -75,6 +75,14 @@ def name_taken(plan: Plan, name: str, *, exclude: Node | None = None) -> str | N
     return None
 
 
+def node_name_error(plan: Plan, values: RecordValues, node: Node | None, noun: str) -> str | None:
+    """Why a component or group (``noun``) cannot have the name in ``values``, or None."""
+    name = text(values, "name")
+    if not name:
+        return f"Give the {noun} a name."
+    return name_taken(plan, name, exclude=node)
+
+
 def check_targets(plan: Plan, targets: Sequence[Node], field: str) -> None:
     for target in targets:
         if target.plan_id != plan.pk:

@@ -23,8 +23,8 @@ from inventory.services.common import (
     current_values,
     editable_values,
     inputs_changed,
-    name_taken,
     node_key,
+    node_name_error,
     strip_name,
     text,
 )
@@ -44,13 +44,9 @@ def _check_component(
     plan: Plan, values: RecordValues, component: Component | None, runs_on: Sequence[Node] | None
 ) -> None:
     errors = component_value_errors(values)
-    name = text(values, "name")
-    if not name:
-        errors["name"] = "Give the component a name."
-    else:
-        taken = name_taken(plan, name, exclude=component)
-        if taken:
-            errors["name"] = taken
+    name_error = node_name_error(plan, values, component, "component")
+    if name_error:
+        errors["name"] = name_error
     site = values.get("site")
     if isinstance(site, Site) and site.plan_id != plan.pk:
         errors["site"] = "That site belongs to another plan."

@@ -23,8 +23,8 @@ from inventory.services.common import (
     current_values,
     editable_values,
     inputs_changed,
-    name_taken,
     node_key,
+    node_name_error,
     strip_name,
     text,
 )
@@ -35,13 +35,9 @@ def _check_group(
     plan: Plan, values: RecordValues, group: RedundancyGroup | None, members: Sequence[Node]
 ) -> None:
     errors = group_value_errors(values, len(members))
-    name = text(values, "name")
-    if not name:
-        errors["name"] = "Give the group a name."
-    else:
-        taken = name_taken(plan, name, exclude=group)
-        if taken:
-            errors["name"] = taken
+    name_error = node_name_error(plan, values, group, "group")
+    if name_error:
+        errors["name"] = name_error
     if errors:
         raise ValidationError(errors)
     check_targets(plan, members, "members")
