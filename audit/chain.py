@@ -17,16 +17,14 @@ The content is read back from the database before hashing (at append time and at
 verify time), so an in-memory value such as the string ``"1.5"`` for a decimal column
 cannot make the two disagree. The one exception is a row just written in bulk whose every
 value is of exactly the type its column gives back (an int, a str, a float, an aware
-datetime, ...: ``_KEPT``): that row is hashed as written, which is what a read back would
-find; any other row, and every row written one by one, is read back.
+datetime, ...: :mod:`audit.written`): that row is hashed as written, which is what a read
+back would find; any other row, and every row written one by one, is read back.
 """
 
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 import hashlib
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,6 +38,7 @@ from django.utils import timezone
 from audit import tracking
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.tracking import live_instance, live_model, plan_id_of
+from audit.written import as_written
 from bcp.bulk import insert_rows
 from bcp.canonical import chain_json, chain_value
 
@@ -203,7 +202,7 @@ class _Pending:
 
     keys: list[tuple[type[models.Model], int]] = field(default_factory=list)
     reprs: list[str] = field(default_factory=list)
-    # Each row's columns as written in bulk (None: read it back), see :func:`_as_written`.
+    # Each row's columns as written in bulk (None: read it back), see :func:`as_written`.
     written: list[dict[str, Any] | None] = field(default_factory=list)
 
 
@@ -285,14 +284,14 @@ def append_created_rows(
 
     ``rows`` are the rows' values as inserted (one per column of ``history_model``, in
     order): those the database is known to give back unchanged are hashed without being
-    read back (:func:`_as_written`). Inside :func:`chain_batch` they join the batch, in
-    order; otherwise they are chained at once in one pass.
+    read back (:func:`audit.written.as_written`). Inside :func:`chain_batch` they join the
+    batch, in order; otherwise they are chained at once in one pass.
     """
     label = live_model(history_model)._meta.label
     reprs = [_describe(instance, label, str(instance.pk)) for instance in instances]
     keys = [(history_model, history_id) for history_id in history_ids]
     written: list[dict[str, Any] | None] = (
-        _as_written(history_model, rows) if rows is not None else [None] * len(keys)
+        as_written(history_model, rows) if rows is not None else [None] * len(keys)
     )
     pending = _batch.get()
     if pending is not None:
@@ -301,72 +300,6 @@ def append_created_rows(
         pending.written.extend(written)
         return
     _append(keys, reprs, written)
-
-
-# The Python type the database gives back, unchanged, for a value of exactly that type
-# written to a column of exactly that field class (PostgreSQL and SQLite: integers and text
-# as they are, float8/REAL doubles exactly, timestamps to the microsecond). Decimals, JSON,
-# dates and every other field are read back before hashing, whatever their value.
-_KEPT: dict[type[models.Field[Any, Any]], type] = {
-    models.AutoField: int,
-    models.BigAutoField: int,
-    models.BigIntegerField: int,
-    models.IntegerField: int,
-    models.PositiveBigIntegerField: int,
-    models.PositiveIntegerField: int,
-    models.PositiveSmallIntegerField: int,
-    models.SmallIntegerField: int,
-    models.BooleanField: bool,
-    models.CharField: str,
-    models.TextField: str,
-    models.FloatField: float,
-    models.DateTimeField: dt.datetime,
-    models.UUIDField: uuid.UUID,
-}
-
-
-def _kept_type(column: models.Field[Any, Any]) -> type | None:
-    if isinstance(column, models.ForeignKey):
-        column = column.target_field
-    return _KEPT.get(type(column))
-
-
-def _certain(value: Any, kind: type | None) -> bool:
-    if value is None:
-        return True
-    if type(value) is not kind:
-        return False
-    return not isinstance(value, dt.datetime) or value.tzinfo is not None
-
-
-def _as_written(
-    history_model: type[models.Model], rows: list[list[Any]]
-) -> list[dict[str, Any] | None]:
-    """Each row as a read back would find it, or None where that is not certain.
-
-    A value is certain when it is None or of exactly the type its column gives back
-    (:data:`_KEPT`; a datetime with its time zone); one value that is not sends the row to
-    be read back. The dict has the columns in table order, as a read back has them.
-    """
-    columns = list(history_model._meta.concrete_fields)
-    names = [column.attname for column in columns]
-    if any(len(row) != len(columns) for row in rows):
-        raise ValueError(f"one value per column of {history_model.__name__}")
-    certain = [True] * len(rows)
-    # Column by column: the types of a whole column are one set, so the usual column (all
-    # of its kind or None) costs one pass; a mixed column, or datetimes (their time zone
-    # too), is looked at value by value.
-    for index, column in enumerate(columns):
-        kind = _kept_type(column)
-        if kind is not dt.datetime and {type(row[index]) for row in rows} <= {kind, type(None)}:
-            continue
-        for number, row in enumerate(rows):
-            if not _certain(row[index], kind):
-                certain[number] = False
-    return [
-        dict(zip(names, row, strict=True)) if ok else None
-        for row, ok in zip(rows, certain, strict=True)
-    ]
 
 
 def _plan_ids(
@@ -425,11 +358,11 @@ def _read_back(
     by_model: dict[type[models.Model], list[int]] = defaultdict(list)
     stored: dict[tuple[type[models.Model], int], dict[str, Any]] = {}
     for offset, (history_model, history_id) in enumerate(batch):
-        as_written = written[offset] if written is not None else None
-        if as_written is None:
+        given = written[offset] if written is not None else None
+        if given is None:
             by_model[history_model].append(history_id)
         else:
-            stored[(history_model, history_id)] = as_written
+            stored[(history_model, history_id)] = given
     for history_model, ids in by_model.items():
         for row in (
             history_model._default_manager.using(alias)
