@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from inventory import demo
+from inventory import demo, people_services
 from inventory.diagrams import (
     function_diagram_svg,
     function_dot,
@@ -94,34 +94,31 @@ def test_demo_diagram_draws_the_print_administrator_with_a_deputy_and_the_suppli
     assert svg is not None and "PrintCare Ltd" in svg
 
 
-def test_a_person_without_a_deputy_is_drawn_as_a_single_point_of_failure(
-    people: PlanPeople,
-) -> None:
-    from inventory import people_services
-
+def _dot_of_a_function_needing_ann(people: PlanPeople, needed_to: str | None = None) -> str:
+    """The diagram source of a new function that needs Ann (a DBA, no deputy) ``needed_to``
+    operate or (by default) recover it."""
     function = FunctionFactory.create(plan=people.plan)
     person = people_services.person_create(
         plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
     )
     people_services.person_dependency_create(
-        function=function, person=person, user=people.manager, needed_to="operate"
+        function=function, person=person, user=people.manager, needed_to=needed_to
     )
     dot = function_dot(function)
     assert dot is not None
+    return dot
+
+
+def test_a_person_without_a_deputy_is_drawn_as_a_single_point_of_failure(
+    people: PlanPeople,
+) -> None:
+    dot = _dot_of_a_function_needing_ann(people, "operate")
     assert 'label="SPOF · Ann\\nDBA\\nperson · away 30 d a year"' in dot
 
 
 def test_a_person_needed_to_recover_without_a_deputy_is_drawn_as_a_spof_for_recovery(
     people: PlanPeople,
 ) -> None:
-    from inventory import people_services
-
-    function = FunctionFactory.create(plan=people.plan)
-    person = people_services.person_create(
-        plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
-    )
-    people_services.person_dependency_create(function=function, person=person, user=people.manager)
-    dot = function_dot(function)
-    assert dot is not None
+    dot = _dot_of_a_function_needing_ann(people)
     assert 'label="SPOF for recovery · Ann\\nDBA\\nperson · away 30 d a year"' in dot
     assert 'label="to recover"' in dot and 'style="dotted"' in dot
