@@ -30,15 +30,8 @@ from analysis import selectors, services, whatif_specs
 from analysis.api_limits import LimitedAPIView, body_too_large
 from analysis.api_schema import serializer_for
 from analysis.models import AnalysisRun
-from analysis.results import (
-    Context,
-    Coverage,
-    FunctionResult,
-    FunctionSummary,
-    PlanResults,
-    RoadmapStep,
-    WhatIfOutcome,
-)
+from analysis.results import Context, Coverage, FunctionResult, PlanResults, RoadmapStep
+from analysis.summaries import FunctionSummary, WhatIfOutcome
 from bcp.api import PlanCapabilityPermission, problem_response
 from bcp.http import PlanAPIRequest
 from bcp.models import Job

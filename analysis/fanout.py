@@ -42,7 +42,8 @@ from django.utils import timezone
 from analysis.compute import PlanAnalysis, PlanSetup, analyse_chunk, plan_merge, plan_prepare
 from analysis.inputs import AnalysisInputs
 from analysis.models import AnalysisChunk, AnalysisRun
-from analysis.results import FunctionOutcome, check
+from analysis.results import FunctionOutcome
+from analysis.results_check import check
 from bcp.jobs import ProgressFn, claimant_is_gone, live_workers, worker_identity, worker_node
 
 logger = logging.getLogger(__name__)

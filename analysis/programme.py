@@ -9,7 +9,8 @@ from datetime import datetime
 
 from analysis.engine.budgets import Period, allowed_downtime
 from analysis.models import AnalysisRun, AnalysisSettings, Incident
-from analysis.results import Coverage, FunctionResult, ResultsInvalid, SeverityCounts, check
+from analysis.results import Coverage, FunctionResult, SeverityCounts
+from analysis.results_check import ResultsInvalid, check
 from analysis.selectors import _newest_finished_runs, period_bounds
 from bcp.models import Job
 

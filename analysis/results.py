@@ -24,14 +24,16 @@ Shape, top down::
 
 Additive changes keep ``RESULTS_SCHEMA``; a change that removes or retypes a field bumps
 it, and runs stored under another schema are reported as "run again", never misread.
+:mod:`analysis.results_check` checks data against these types; :mod:`analysis.summaries`
+declares the shorter shapes the what-if page and the API overview give out.
 """
 
 from __future__ import annotations
 
-import math
-import types
 import typing
-from typing import Any, Final, Literal, NamedTuple, NotRequired, TypedDict, TypeGuard, Union
+from typing import Final, Literal, NotRequired, TypedDict
+
+from analysis.results_check import ResultsInvalid, check
 
 RESULTS_SCHEMA: Final = "continuity.analysis/v2"
 
@@ -379,45 +381,6 @@ class PlanResults(TypedDict):
     coverage: Coverage
 
 
-# --- what-if and API summaries -------------------------------------------------------------
-
-
-class WhatIfOutcome(TypedDict):
-    """A proposed change to one function's inventory, before and after. Nothing is saved."""
-
-    function: str
-    changes: list[str]
-    before: Figures
-    after: Figures
-    spofs_removed: list[str]
-    spofs_added: list[str]
-
-
-class ObjectiveFigures(TypedDict):
-    availability: float | None
-    rto_hours: float | None
-    rpo_hours: float | None
-
-
-class AchievableSummary(TypedDict):
-    availability: float
-    rto_hours: float | None
-    rpo_hours: float | None
-    single_points_of_failure: list[str]
-    method: MethodCode
-
-
-class FunctionSummary(TypedDict):
-    """One line per function for the plan's analysis overview (API and dashboards)."""
-
-    pk: int
-    name: str
-    status: FunctionStatus
-    required: ObjectiveFigures | None
-    achievable: AchievableSummary | None
-    gaps: SeverityCounts
-
-
 # --- one function's part of a run, as a chunk of a fanned-out run stores it ----------------
 
 
@@ -450,136 +413,6 @@ class FunctionOutcome(TypedDict):
     reused_runs: int
 
 
-# --- checking ------------------------------------------------------------------------------
-
-
-class ResultsInvalid(ValueError):
-    """Stored or computed results that do not match the declared types.
-
-    ``path`` points at the offending part, e.g. ``functions[0].gaps[2].options[1].after``.
-    """
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path or 'results'}: {message}")
-        self.path = path
-        self.message = message
-
-
-def _is_typed_dict(tp: object) -> TypeGuard[type[Any]]:
-    return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
-
-
-_HINTS: dict[type[Any], dict[str, Any]] = {}
-
-
-def _hints(tp: type[Any]) -> dict[str, Any]:
-    hints = _HINTS.get(tp)
-    if hints is None:
-        hints = typing.get_type_hints(tp)
-        _HINTS[tp] = hints
-    return hints
-
-
-_REQUIRED: dict[type, frozenset[str]] = {}
-
-
-def _required_keys(tp: type[Any]) -> frozenset[str]:
-    """The keys ``tp`` requires. With postponed annotations (this module's ``from __future__
-    import annotations``) Python 3.11 cannot see ``NotRequired`` when it builds the class,
-    so ``__required_keys__`` lists every key; the resolved hints say which are optional."""
-    required = _REQUIRED.get(tp)
-    if required is None:
-        extras = typing.get_type_hints(tp, include_extras=True)
-        optional = {key for key, hint in extras.items() if typing.get_origin(hint) is NotRequired}
-        required = frozenset(tp.__required_keys__) - optional
-        _REQUIRED[tp] = required
-    return required
-
-
-def _check(value: object, tp: Any, path: str) -> None:
-    """Raise ``ResultsInvalid`` unless ``value`` (JSON data) is of type ``tp``.
-
-    One visit per JSON node, so checking is linear in the size of the results.
-    """
-    origin = typing.get_origin(tp)
-    if tp is Any:
-        return
-    if origin is Literal:
-        if value not in typing.get_args(tp) or isinstance(value, bool):
-            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
-            raise ResultsInvalid(path, f"expected one of {allowed}, got {value!r}")
-        return
-    if origin is Union or origin is types.UnionType:
-        args = typing.get_args(tp)
-        if value is None and type(None) in args:
-            return
-        errors = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                _check(value, arg, path)
-            except ResultsInvalid as error:
-                errors.append(error)
-            else:
-                return
-        raise errors[0]
-    if origin is list:
-        if not isinstance(value, list):
-            raise ResultsInvalid(path, f"expected a list, got {type(value).__name__}")
-        (item,) = typing.get_args(tp)
-        for index, element in enumerate(value):
-            _check(element, item, f"{path}[{index}]")
-        return
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ResultsInvalid(path, f"expected an object, got {type(value).__name__}")
-        _key, item = typing.get_args(tp)
-        for key, element in value.items():
-            if not isinstance(key, str):
-                raise ResultsInvalid(path, f"keys must be text, got {key!r}")
-            _check(element, item, f"{path}.{key}")
-        return
-    if _is_typed_dict(tp):
-        if not isinstance(value, dict):
-            raise ResultsInvalid(path, f"expected {tp.__name__}, got {type(value).__name__}")
-        hints = _hints(tp)
-        missing = [key for key in hints if key not in value and key in _required_keys(tp)]
-        if missing:
-            raise ResultsInvalid(path, f"{tp.__name__} lacks {', '.join(sorted(missing))}")
-        extra = [key for key in value if key not in hints]
-        if extra:
-            raise ResultsInvalid(path, f"{tp.__name__} has unknown {', '.join(sorted(extra))}")
-        for key, hint in hints.items():
-            if key in value:
-                _check(value[key], hint, f"{path}.{key}" if path else key)
-        return
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ResultsInvalid(path, f"expected true or false, got {value!r}")
-        return
-    if tp is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ResultsInvalid(path, f"expected a whole number, got {value!r}")
-        return
-    if tp is float:
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ResultsInvalid(path, f"expected a number, got {value!r}")
-        if not math.isfinite(value):
-            raise ResultsInvalid(path, f"expected a finite number, got {value!r}")
-        return
-    if tp is str:
-        if not isinstance(value, str):
-            raise ResultsInvalid(path, f"expected text, got {value!r}")
-        return
-    raise TypeError(f"results.py cannot check values of type {tp!r}")  # a bug in this module
-
-
-def check(value: object, tp: Any, *, path: str = "") -> None:
-    """Raise ``ResultsInvalid`` unless ``value`` matches the declared type ``tp``."""
-    _check(value, tp, path)
-
-
 def check_plan_results(value: object) -> PlanResults:
     """``value`` as :class:`PlanResults`, or ``ResultsInvalid`` naming the first problem.
 
@@ -592,7 +425,7 @@ def check_plan_results(value: object) -> PlanResults:
             f"stored as {value.get('schema')!r}, this version reads {RESULTS_SCHEMA!r}; "
             "run the analysis again",
         )
-    _check(value, PlanResults, "")
+    check(value, PlanResults)
     return typing.cast(PlanResults, value)
 
 
@@ -602,31 +435,3 @@ def function_result(results: PlanResults, function_pk: int) -> FunctionResult | 
         if entry["pk"] == function_pk:
             return entry
     return None
-
-
-class DowntimeSaved(NamedTuple):
-    """How much downtime a year one element costs a function, in plain terms."""
-
-    element: str
-    is_spof: bool
-    seconds_per_year: float
-
-
-def downtime_saved(achievable: Achievable, *, limit: int) -> list[DowntimeSaved]:
-    """The elements that cost the function most: the downtime a year it would save if each
-    never failed, largest first, those worth under a second left out, at most ``limit``.
-
-    Criticality importance is I_B × q_i / U (Birnbaum importance times the element's
-    unavailability over the function's), so criticality × U × year = I_B × q_i × year:
-    with independent failures, exactly what the function loses to that element. Example:
-    the SAN with criticality 0.0949 in a function down 12 h 38 min a year saves about
-    1 h 12 min a year. The analysis pages and the plan document both read this.
-    """
-    downtime = achievable["downtime_seconds_per_year"]
-    rows = [
-        DowntimeSaved(item["element"], item["is_spof"], item["criticality"] * downtime)
-        for item in achievable["importance"]
-        if item["criticality"] * downtime >= 1.0
-    ]
-    rows.sort(key=lambda r: (-r.seconds_per_year, r.element))
-    return rows[:limit]

@@ -21,16 +21,15 @@ from analysis.results import (
     RESULTS_SCHEMA,
     Coverage,
     FunctionResult,
-    FunctionSummary,
     Gap,
     PlanResults,
-    ResultsInvalid,
     RoadmapStep,
     SeverityCounts,
-    check,
     check_plan_results,
     function_result,
 )
+from analysis.results_check import ResultsInvalid, check
+from analysis.summaries import FunctionSummary
 from bcp.models import Job, Plan
 
 format_duration = formatting.duration

@@ -19,7 +19,8 @@ from analysis.engine.topology import TopologyError
 from analysis.fanout import fanout_analyse, fanout_wanted
 from analysis.inputs import engine_settings, input_watermark, inputs_hash, load_inputs
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
-from analysis.results import WhatIfOutcome, check_plan_results
+from analysis.results import check_plan_results
+from analysis.summaries import WhatIfOutcome
 from analysis.whatif_specs import ChangeSpec, what_if_changes
 from bcp.concurrency import save_if_current
 from bcp.history import change_context

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from analysis import selectors, services, whatif_specs
 from analysis.forms import AgreedObjectiveForm, AnalysisSettingsForm, IncidentForm, WhatIfForm
-from analysis.results import FunctionResult, downtime_saved
+from analysis.results import FunctionResult
+from analysis.summaries import downtime_saved
 from bcp.concurrency import EditConflict, keep_input_after_conflict
 from bcp.editing import edit_page, form_status
 from bcp.http import PlanRequest

@@ -20,9 +20,9 @@ history) and each linear in what it reads:
 Speed: on PostgreSQL the database recomputes every entry's hash and its row's
 content hash (:mod:`audit.walk_sql`, two connections at once) and this module
 checks the links in order and looks closer only at the entries it could not
-vouch for. Elsewhere the walk reads timestamps as canonical text from the
-database rather than parsing them into datetimes and formatting them again (most
-of the cost of a naive walk). Whenever a fast comparison disagrees, that one
+vouch for. Elsewhere the walk reads entries and rows with :mod:`audit.verify_reading`,
+timestamps as canonical text from the database rather than parsed into datetimes and
+formatted again (most of the cost of a naive walk). Whenever a fast comparison disagrees, that one
 entry is checked again the exact way the chain was written
 (:func:`_exact_problems`), so the fast paths can save time but never invent a
 problem nor pass one.
@@ -30,12 +30,10 @@ problem nor pass one.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, router
 from django.db.models import Exists, OuterRef
 
 from audit import tracking, walk_sql
@@ -44,8 +42,15 @@ from audit.drift import check_drift
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.report import ChainProblem, Progress, VerifyReport
 from audit.tracking import history_models, tracked_model_for
+from audit.verify_reading import (
+    CHUNK,
+    ENTRY_COLUMNS,
+    Entry,
+    EntryReader,
+    RowReaders,
+    chunks,
+)
 
-CHUNK = 2000
 # Entries per query of the PostgreSQL walk (audit.walk_sql): large enough that a query's
 # overhead is small against its hashing, small enough for frequent progress.
 WALK_CHUNK = 10_000
@@ -69,144 +74,10 @@ def parse_checkpoint(text: str) -> tuple[int, str]:
     return int(seq), entry_hash
 
 
-# --- reading rows fast ------------------------------------------------------------------------
-
-# SQL that gives a timestamp column as its canonical text (ISO 8601 in UTC, as
-# bcp.canonical.chain_value writes it: six fraction digits unless they are all
-# zero). SQLite holds what Django stored, ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in UTC.
-# Anything that comes out differently fails the fast check and is checked exactly.
-TIMESTAMP_SQL = {
-    "postgresql": (
-        "to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
-        "extract(microseconds FROM {column})::bigint %% 1000000 = 0 THEN '' ELSE "
-        "to_char({column} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
-    ),
-    "sqlite": "replace({column}, ' ', 'T') || '+00:00'",
-}
-
-
-class _Reader:
-    """Chosen columns of one table, read with plain SQL.
-
-    Timestamps come back as canonical text (:data:`TIMESTAMP_SQL`); every other value
-    goes through the same converters the ORM applies (the backend's and the field's), so the
-    values equal what a queryset would give. A queryset per chunk costs about
-    four times as much, most of it in building and binding the query.
-    """
-
-    def __init__(self, model: type[models.Model], columns: Sequence[str], alias: str) -> None:
-        # The connection is looked up at each query: a reader may be used from the
-        # prefetching thread, which has its own connection.
-        self.alias = alias
-        connection = connections[alias]
-        self.vendor = connection.vendor
-        quote = connection.ops.quote_name
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        self.table = quote(model._meta.db_table)
-        self.columns = list(columns)
-        selects: list[str] = []
-        self.converters: list[tuple[int, list[Any], Any]] = []
-        for index, name in enumerate(columns):
-            column_field = fields[name]
-            column = f"{self.table}.{quote(column_field.get_attname_column()[1] or name)}"
-            if isinstance(column_field, models.DateTimeField) and self.vendor in TIMESTAMP_SQL:
-                selects.append(TIMESTAMP_SQL[self.vendor].format(column=column))
-                continue
-            selects.append(column)
-            col = column_field.get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if found:
-                self.converters.append((index, found, col))
-        # Identifiers come from model metadata, quoted by the backend; values are parameters.
-        self.select = f"SELECT {', '.join(selects)} FROM {self.table}"  # noqa: S608
-
-    def _rows(self, sql: str, params: list[Any]) -> list[Sequence[Any]]:
-        connection = connections[self.alias]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        if not self.converters:
-            return fetched
-        rows: list[Sequence[Any]] = []
-        for fetched_row in fetched:
-            values = list(fetched_row)
-            for index, converters, col in self.converters:
-                value = values[index]
-                for convert in converters:
-                    value = convert(value, col, connection)
-                values[index] = value
-            rows.append(values)
-        return rows
-
-    def where_in(self, key: str, ids: Sequence[int]) -> list[Sequence[Any]]:
-        column = f"{self.table}.{connections[self.alias].ops.quote_name(key)}"
-        if self.vendor == "postgresql":
-            return self._rows(f"{self.select} WHERE {column} = ANY(%s)", [list(ids)])
-        marks = ", ".join(["%s"] * len(ids))
-        return self._rows(f"{self.select} WHERE {column} IN ({marks})", list(ids))
-
-    def after(self, key: str, after: int, limit: int) -> list[Sequence[Any]]:
-        column = f"{self.table}.{connections[self.alias].ops.quote_name(key)}"
-        sql = f"{self.select} WHERE {column} > %s ORDER BY {column} LIMIT %s"
-        return self._rows(sql, [after, limit])
-
-
-class _RowReader:
-    """A history table's rows by history id, as dicts of canonical-ready values."""
-
-    def __init__(self, table: type[models.Model], alias: str) -> None:
-        self.columns = column_names(table)
-        self.reader = _Reader(table, self.columns, alias)
-
-    def rows(self, history_ids: list[int]) -> dict[int, dict[str, Any]]:
-        found: dict[int, dict[str, Any]] = {}
-        for values in self.reader.where_in("history_id", history_ids):
-            row = dict(zip(self.columns, values, strict=True))
-            found[row["history_id"]] = row
-        return found
-
-
 # --- the chain walk ------------------------------------------------------------------------
 
-ENTRY_COLUMNS = (
-    "seq",
-    "model_label",
-    "history_id",
-    "object_id",
-    "object_repr",
-    "plan_id",
-    "history_type",
-    "user_id",
-    "reason",
-    "ticket",
-    "batch",
-    "content_fields",
-    "content_hash",
-    "prev_hash",
-    "entry_hash",
-)
 
-
-class _Entry(NamedTuple):
-    seq: int
-    model_label: str
-    history_id: int
-    object_id: str
-    object_repr: str
-    plan_id: int | None
-    history_type: str
-    user_id: int | None
-    reason: str
-    ticket: str
-    batch: Any
-    content_fields: str
-    content_hash: str
-    prev_hash: str
-    entry_hash: str
-    history_date: Any  # canonical text (fast path) or a datetime (exact path)
-
-
-def _problem(entry: _Entry, kind: str, detail: str, *, seq: int | None = None) -> ChainProblem:
+def _problem(entry: Entry, kind: str, detail: str, *, seq: int | None = None) -> ChainProblem:
     return ChainProblem(
         kind,
         detail,
@@ -217,7 +88,7 @@ def _problem(entry: _Entry, kind: str, detail: str, *, seq: int | None = None) -
     )
 
 
-def _link_problems(entry: _Entry, expected_seq: int, prev_hash: str) -> list[ChainProblem]:
+def _link_problems(entry: Entry, expected_seq: int, prev_hash: str) -> list[ChainProblem]:
     problems: list[ChainProblem] = []
     if entry.seq != expected_seq:
         if entry.seq > expected_seq:
@@ -243,7 +114,7 @@ def _link_problems(entry: _Entry, expected_seq: int, prev_hash: str) -> list[Cha
     return problems
 
 
-def _row_problems(entry: _Entry, row: dict[str, Any] | None) -> list[ChainProblem]:
+def _row_problems(entry: Entry, row: dict[str, Any] | None) -> list[ChainProblem]:
     """The historical row still exists, hashes as recorded, and agrees with the entry's copy."""
     name = f"{entry.model_label} history #{entry.history_id}"
     if row is None:
@@ -286,7 +157,7 @@ class _FastCheck:
         self._fields: dict[str, list[str]] = {}
         self._keys: dict[str, str] = {}
 
-    def __call__(self, entry: _Entry, row: dict[str, Any] | None) -> bool:
+    def __call__(self, entry: Entry, row: dict[str, Any] | None) -> bool:
         if row is None:
             return False
         fields = self._fields.get(entry.content_fields)
@@ -317,7 +188,7 @@ class _FastCheck:
 def _exact_problems(seq: int) -> list[ChainProblem]:
     """Check one entry's row the way it was written: values parsed by the ORM."""
     stored = ChainEntry.objects.values_list(*ENTRY_COLUMNS, "history_date").get(seq=seq)
-    entry = _Entry(*stored)
+    entry = Entry(*stored)
     model = tracked_model_for(entry.model_label)
     row = None
     if model is not None:
@@ -328,42 +199,6 @@ def _exact_problems(seq: int) -> list[ChainProblem]:
             .first()
         )
     return _row_problems(entry, row)
-
-
-class _EntryReader:
-    def __init__(self, alias: str) -> None:
-        self.reader = _Reader(ChainEntry, (*ENTRY_COLUMNS, "history_date"), alias)
-
-    def after(self, seq: int) -> list[_Entry]:
-        return [_Entry(*values) for values in self.reader.after("seq", seq, CHUNK)]
-
-    def where_in(self, seqs: list[int]) -> list[_Entry]:
-        found = [_Entry(*values) for values in self.reader.where_in("seq", seqs)]
-        return sorted(found, key=lambda entry: entry.seq)
-
-
-class _Readers:
-    def __init__(self, alias: str) -> None:
-        self.alias = alias
-        self._readers: dict[str, _RowReader | None] = {}
-
-    def rows_for(self, chunk: list[_Entry]) -> dict[str, dict[int, dict[str, Any]]]:
-        wanted: dict[str, list[int]] = defaultdict(list)
-        for entry in chunk:
-            wanted[entry.model_label].append(entry.history_id)
-        rows: dict[str, dict[int, dict[str, Any]]] = {}
-        for label, ids in wanted.items():
-            reader = self._reader(label)
-            rows[label] = reader.rows(ids) if reader is not None else {}
-        return rows
-
-    def _reader(self, label: str) -> _RowReader | None:
-        if label not in self._readers:
-            model = tracked_model_for(label)
-            self._readers[label] = (
-                _RowReader(tracking.history_model(model), self.alias) if model is not None else None
-            )
-        return self._readers[label]
 
 
 def _start(checkpoints: dict[int, str]) -> tuple[int, str, int | None]:
@@ -378,42 +213,6 @@ def _start(checkpoints: dict[int, str]) -> tuple[int, str, int | None]:
     return 1, GENESIS_HASH, None
 
 
-Chunk = tuple[list[_Entry], dict[str, dict[int, dict[str, Any]]]]
-
-
-def _read_chunk(entries: _EntryReader, readers: _Readers, after: int) -> Chunk:
-    chunk = entries.after(after)
-    return chunk, readers.rows_for(chunk) if chunk else {}
-
-
-def _chunks(alias: str) -> Iterator[Chunk]:
-    """The chain in chunks of entries with their rows, the next read while this one is checked.
-
-    Reading happens in a second thread with its own connection (the database
-    driver releases the interpreter while it waits), so on two cores the database
-    and the hashing overlap. Inside a transaction another connection would not
-    see this one's uncommitted rows, so there everything is read in line.
-    """
-    entries, readers = _EntryReader(alias), _Readers(alias)
-    if connections[alias].in_atomic_block:
-        after = 0
-        while (chunk := _read_chunk(entries, readers, after))[0]:
-            yield chunk
-            after = chunk[0][-1].seq
-        return
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-read")
-    try:
-        pending = pool.submit(_read_chunk, entries, readers, 0)
-        while (chunk := pending.result())[0]:
-            pending = pool.submit(_read_chunk, entries, readers, chunk[0][-1].seq)
-            yield chunk
-        pending.result()
-    finally:
-        # The reading thread's connection is closed by that thread, then the thread ends.
-        pool.submit(connections.close_all).result()
-        pool.shutdown()
-
-
 def _walk(report: VerifyReport, checkpoints: dict[int, str], progress: Progress | None) -> int:
     """Check every entry; return the seq of the archive checkpoint used, if any."""
     alias = router.db_for_read(ChainEntry)
@@ -426,7 +225,7 @@ def _walk(report: VerifyReport, checkpoints: dict[int, str], progress: Progress 
         _unmatched_checkpoints(report, checkpoints, archived_to)
         return archived_to or 0
     fast_check = _FastCheck()
-    for chunk, rows in _chunks(alias):
+    for chunk, rows in chunks(alias):
         for entry in chunk:
             for problem in _link_problems(entry, expected_seq, prev_hash):
                 report.add(problem)
@@ -464,7 +263,7 @@ def _walk_verdicts(
     """
     alias = router.db_for_read(ChainEntry)
     expected_seq, prev_hash = start
-    entries, readers, fast_check = _EntryReader(alias), _Readers(alias), _FastCheck()
+    entries, readers, fast_check = EntryReader(alias), RowReaders(alias), _FastCheck()
     for chunk in walk_sql.verdicts(alias, after=max(expected_seq - 1, 0), size=WALK_CHUNK):
         doubtful = [seq for seq, _, _, entry_ok, row_ok in chunk if not (entry_ok and row_ok)]
         full = {entry.seq: entry for entry in entries.where_in(doubtful)} if doubtful else {}
@@ -491,7 +290,7 @@ def _walk_verdicts(
             progress(0.85 * done, f"Checked {report.checked:,} of {total:,} entries")
 
 
-def _check_checkpoint(report: VerifyReport, entry: _Entry, recorded: str) -> None:
+def _check_checkpoint(report: VerifyReport, entry: Entry, recorded: str) -> None:
     if recorded == entry.entry_hash:
         report.checkpoints_confirmed.append(entry.seq)
         return

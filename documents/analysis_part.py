@@ -27,11 +27,11 @@ from analysis.results import (
     MethodUsed,
     Option,
     PlanResults,
-    ResultsInvalid,
     check_plan_results,
-    downtime_saved,
 )
+from analysis.results_check import ResultsInvalid
 from analysis.selectors import RoadmapRow, latest_run, roadmap_rows, settings_for
+from analysis.summaries import downtime_saved
 from bcp import contract
 from bcp.models import Plan
 from bcp.typecheck import ContractError
@@ -123,7 +123,7 @@ def _v2_gap(gap: Gap) -> contract.Gap:
 
 def _v2_importance(achievable: Achievable) -> tuple[contract.Importance, ...]:
     """Each weak element as the downtime a year the function would save if it never failed
-    (:func:`analysis.results.downtime_saved`, as the function's analysis page shows it)."""
+    (:func:`analysis.summaries.downtime_saved`, as the function's analysis page shows it)."""
     return tuple(
         contract.Importance(
             element=row.element,

@@ -25,7 +25,8 @@ from django.utils import timezone
 from analysis.compute import analyse_plan
 from analysis.engine.structure import sub_topology
 from analysis.inputs import input_watermark, load_inputs
-from analysis.results import ResultsInvalid, check_plan_results
+from analysis.results import check_plan_results
+from analysis.results_check import ResultsInvalid
 from analysis.selectors import latest_run
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue

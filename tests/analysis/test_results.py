@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from analysis.results import (
-    RESULTS_SCHEMA,
-    Figures,
-    MethodUsed,
-    ResultsInvalid,
-    check,
-    check_plan_results,
-)
+from analysis.results import RESULTS_SCHEMA, Figures, MethodUsed, check_plan_results
+from analysis.results_check import ResultsInvalid, check
 
 EXACT: MethodUsed = {
     "code": "exact",

@@ -96,7 +96,7 @@ def test_the_fast_reading_of_history_rows_hashes_like_the_exact_one(people: Plan
 
     from audit.chain import column_names, content_of
     from audit.tracking import history_model, tracked_model_for
-    from audit.verify import _RowReader
+    from audit.verify_reading import RowReader
 
     factories.component(
         people.plan, people.manager, availability_percent=99.95, cost_per_year=Decimal("1200.5")
@@ -111,6 +111,6 @@ def test_the_fast_reading_of_history_rows_hashes_like_the_exact_one(people: Plan
         table = history_model(model)
         columns = column_names(table)
         exact = list(table._default_manager.values(*columns))
-        fast = _RowReader(table, "default").rows([row["history_id"] for row in exact])
+        fast = RowReader(table, "default").rows([row["history_id"] for row in exact])
         for row in exact:
             assert content_of(fast[row["history_id"]], columns) == content_of(row, columns)

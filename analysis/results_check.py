@@ -1,0 +1,142 @@
+"""Checking JSON data against the declared result types of :mod:`analysis.results`.
+
+Stored results are JSON; before a page, the API or the plan document reads a part, the
+part is checked against its ``TypedDict`` here, so a missing or mistyped value fails
+loudly with its path (``functions[0].gaps[2].options[1].after``) instead of showing up
+as a blank cell. The checker knows the few types the declared results use: TypedDicts,
+lists, dicts with text keys, literals, optional values, bool, int, float and str.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from typing import Any, Literal, NotRequired, TypeGuard, Union
+
+
+class ResultsInvalid(ValueError):
+    """Stored or computed results that do not match the declared types.
+
+    ``path`` points at the offending part, e.g. ``functions[0].gaps[2].options[1].after``.
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path or 'results'}: {message}")
+        self.path = path
+        self.message = message
+
+
+def _is_typed_dict(tp: object) -> TypeGuard[type[Any]]:
+    return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(tp: type[Any]) -> dict[str, Any]:
+    hints = _HINTS.get(tp)
+    if hints is None:
+        hints = typing.get_type_hints(tp)
+        _HINTS[tp] = hints
+    return hints
+
+
+_REQUIRED: dict[type, frozenset[str]] = {}
+
+
+def _required_keys(tp: type[Any]) -> frozenset[str]:
+    """The keys ``tp`` requires. With postponed annotations (the result modules' ``from __future__
+    import annotations``) Python 3.11 cannot see ``NotRequired`` when it builds the class,
+    so ``__required_keys__`` lists every key; the resolved hints say which are optional."""
+    required = _REQUIRED.get(tp)
+    if required is None:
+        extras = typing.get_type_hints(tp, include_extras=True)
+        optional = {key for key, hint in extras.items() if typing.get_origin(hint) is NotRequired}
+        required = frozenset(tp.__required_keys__) - optional
+        _REQUIRED[tp] = required
+    return required
+
+
+def _check(value: object, tp: Any, path: str) -> None:
+    """Raise ``ResultsInvalid`` unless ``value`` (JSON data) is of type ``tp``.
+
+    One visit per JSON node, so checking is linear in the size of the results.
+    """
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return
+    if origin is Literal:
+        if value not in typing.get_args(tp) or isinstance(value, bool):
+            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
+            raise ResultsInvalid(path, f"expected one of {allowed}, got {value!r}")
+        return
+    if origin is Union or origin is types.UnionType:
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return
+        errors = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                _check(value, arg, path)
+            except ResultsInvalid as error:
+                errors.append(error)
+            else:
+                return
+        raise errors[0]
+    if origin is list:
+        if not isinstance(value, list):
+            raise ResultsInvalid(path, f"expected a list, got {type(value).__name__}")
+        (item,) = typing.get_args(tp)
+        for index, element in enumerate(value):
+            _check(element, item, f"{path}[{index}]")
+        return
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ResultsInvalid(path, f"expected an object, got {type(value).__name__}")
+        _key, item = typing.get_args(tp)
+        for key, element in value.items():
+            if not isinstance(key, str):
+                raise ResultsInvalid(path, f"keys must be text, got {key!r}")
+            _check(element, item, f"{path}.{key}")
+        return
+    if _is_typed_dict(tp):
+        if not isinstance(value, dict):
+            raise ResultsInvalid(path, f"expected {tp.__name__}, got {type(value).__name__}")
+        hints = _hints(tp)
+        missing = [key for key in hints if key not in value and key in _required_keys(tp)]
+        if missing:
+            raise ResultsInvalid(path, f"{tp.__name__} lacks {', '.join(sorted(missing))}")
+        extra = [key for key in value if key not in hints]
+        if extra:
+            raise ResultsInvalid(path, f"{tp.__name__} has unknown {', '.join(sorted(extra))}")
+        for key, hint in hints.items():
+            if key in value:
+                _check(value[key], hint, f"{path}.{key}" if path else key)
+        return
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ResultsInvalid(path, f"expected true or false, got {value!r}")
+        return
+    if tp is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ResultsInvalid(path, f"expected a whole number, got {value!r}")
+        return
+    if tp is float:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ResultsInvalid(path, f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ResultsInvalid(path, f"expected a finite number, got {value!r}")
+        return
+    if tp is str:
+        if not isinstance(value, str):
+            raise ResultsInvalid(path, f"expected text, got {value!r}")
+        return
+    raise TypeError(f"results_check.py cannot check values of type {tp!r}")  # a bug in this module
+
+
+def check(value: object, tp: Any, *, path: str = "") -> None:
+    """Raise ``ResultsInvalid`` unless ``value`` matches the declared type ``tp``."""
+    _check(value, tp, path)
