@@ -10,11 +10,11 @@ from django import forms
 
 from analysis.models import AnalysisSettings, Incident
 from analysis.whatif_specs import ChangeSpec
-from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bcp.forms import ChangeReasonMixin, VersionedFormMixin, choice_field, model_field
 from bia.models import BusinessFunction
 
 
-class AnalysisSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+class AnalysisSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = AnalysisSettings
         fields = [
@@ -55,7 +55,7 @@ class AnalysisSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelFor
         return value
 
 
-class IncidentForm(ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+class IncidentForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
@@ -77,7 +77,7 @@ class IncidentForm(ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg
     def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-        self.fields["function"].queryset = BusinessFunction.objects.filter(plan=plan)  # type: ignore[attr-defined]
+        model_field(self, "function").queryset = BusinessFunction.objects.filter(plan=plan)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Record"))
 
@@ -155,9 +155,9 @@ class WhatIfForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["component"].choices = [("", "—"), *components]  # type: ignore[attr-defined]
-        self.fields["group"].choices = [("", "—"), *groups]  # type: ignore[attr-defined]
-        self.fields["site"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "component").choices = [("", "—"), *components]
+        choice_field(self, "group").choices = [("", "—"), *groups]
+        choice_field(self, "site").choices = [
             ("", "— same site —"),
             *[(str(pk), name) for pk, name in sites],
             (NEW_SITE, NEW_SITE_NAME),
@@ -231,7 +231,7 @@ class WhatIfForm(forms.Form):
         return specs
 
 
-class AgreedObjectiveForm(VersionedFormMixin, ChangeReasonMixin, forms.Form):  # type: ignore[misc,unused-ignore]
+class AgreedObjectiveForm(VersionedFormMixin, ChangeReasonMixin, forms.Form):
     """Objectives a manager agrees for a function, overriding the ones derived from its BIA."""
 
     rto_hours = forms.FloatField(label="Agreed RTO (hours)", required=False, min_value=0.0001)

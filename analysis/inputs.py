@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import ForeignKey, Max, Model, OneToOneField
+from simple_history.utils import get_history_model_for_model
 
 from analysis.engine.availability import DEFAULT_NODE_LIMIT
 from analysis.engine.figures import AnalysisContext
@@ -254,7 +255,7 @@ def input_watermarks(plan_ids: list[int]) -> dict[int, dict[str, int]]:
     """:func:`input_watermark` of many plans at once, still one query per input table."""
     marks: dict[int, dict[str, int]] = {pk: {} for pk in plan_ids}
     for model in _input_models():
-        history_model = model.history.model  # type: ignore[attr-defined]
+        history_model = get_history_model_for_model(model)
         path = plan_path(model)
         newest = {
             row[path]: row["newest"]

@@ -146,7 +146,7 @@ class AnalysisRun(models.Model):
         indexes = [models.Index(fields=["plan", "-created_at"])]
 
     def __str__(self) -> str:
-        scope = self.function.name if self.function_id else "whole plan"  # type: ignore[union-attr]
+        scope = self.function.name if self.function is not None else "whole plan"
         return f"Analysis of {self.plan} ({scope}) {self.created_at:%Y-%m-%d %H:%M}"
 
 

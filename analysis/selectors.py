@@ -14,7 +14,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from analysis import formatting
-from analysis.engine.budgets import allowed_downtime, budget_remaining
+from analysis.engine.budgets import Period, allowed_downtime, budget_remaining
 from analysis.inputs import input_watermark, input_watermarks
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import (
@@ -188,7 +188,7 @@ def active_job(plan: Plan) -> Job | None:
     return job if job is not None and job.status in Job.UNFINISHED_STATUSES else None
 
 
-def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime, str]:
+def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime, Period]:
     """Start and end of the budget period containing ``now`` and its engine period name."""
     if period == "rolling_30d":
         return now - timedelta(days=30), now, "rolling_30_days"
@@ -260,7 +260,7 @@ def budget_rows(plan: Plan, results: PlanResults | None, *, period: str) -> list
                 )
             )
             continue
-        status = budget_remaining(target, engine_period, used, year_days=year_days)  # type: ignore[arg-type]
+        status = budget_remaining(target, engine_period, used, year_days=year_days)
         allowed = status.allowed_seconds
         rows.append(
             BudgetRow(

@@ -208,8 +208,11 @@ def verify_export(document: dict[str, Any]) -> list[str]:
         linked["model"] = item["model"]
         if _sha256(_canonical(linked)) != item["entry_hash"]:
             problems.append(f"entry {seq}: entry_hash does not match its fields")
-        consecutive = previous is not None and previous["seq"] + 1 == seq
-        if consecutive and item["prev_hash"] != previous["entry_hash"]:  # type: ignore[index]
+        if (
+            previous is not None
+            and previous["seq"] + 1 == seq
+            and item["prev_hash"] != previous["entry_hash"]
+        ):
             problems.append(f"entry {seq}: prev_hash does not link to entry {seq - 1}")
         previous = item
     return problems

@@ -32,7 +32,7 @@ from audit.models import MAX_ID
 from audit.tracking import history_model, is_tracked, plan_id_of, plan_path
 from audit.versions import FieldChange, Names, data_fields, differences, row_values
 from bcp.concurrency import EditConflict, save_if_current
-from bcp.history import change_context, current_change_context
+from bcp.history import TrackedModel, change_context, current_change_context
 from bcp.models import Plan
 from bcp.rules import check_write_rules
 
@@ -245,7 +245,7 @@ def _apply(
         if expected_version != DELETED:
             raise RollbackConflict("This record was deleted after you opened the preview.")
         restored = model(pk=pk, **values)
-        if any(f.name == "version" for f in model._meta.concrete_fields):
+        if isinstance(restored, TrackedModel):
             # Carry on counting from the deleted row's last version, so versions never repeat.
             previous = (
                 history_model(model)
@@ -254,7 +254,7 @@ def _apply(
                 .values_list("version", flat=True)
                 .first()
             )
-            restored.version = int(previous or 0) + 1  # type: ignore[attr-defined]
+            restored.version = int(previous or 0) + 1
         _validate(restored)
         restored.save(force_insert=True)
         return restored

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from audit.chain import append_history_rows
 from audit.models import ChainEntry
-from audit.tracking import history_models
+from audit.tracking import history_model, tracked_models
 
 SYSTEM_USERNAME = "system"
 
@@ -48,8 +48,8 @@ def chain_adopt_unchained() -> int:
     calls it says so and requires an explicit flag.
     """
     pending: list[Any] = []
-    for model in history_models():
-        label = model.instance_type._meta.label  # type: ignore[attr-defined]
+    for tracked in tracked_models():
+        model, label = history_model(tracked), tracked._meta.label
         chained = set(
             ChainEntry.objects.filter(model_label=label).values_list("history_id", flat=True)
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from simple_history.utils import get_history_model_for_model
 
 PLAN_LABEL = "bcp.Plan"
 # How many foreign-key hops we follow to find a row's plan (an answer → its BIA →
@@ -46,7 +47,7 @@ def tracked_models() -> list[type[models.Model]]:
 
 def history_model(model: type[models.Model]) -> type[models.Model]:
     if model not in _history_models:
-        _history_models[model] = model.history.model  # type: ignore[attr-defined]
+        _history_models[model] = get_history_model_for_model(model)
     return _history_models[model]
 
 

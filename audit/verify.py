@@ -41,7 +41,7 @@ from audit.chain import column_names, content_hash_of, content_of, entry_hash_of
 from audit.drift import check_drift
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.report import ChainProblem, Progress, VerifyReport
-from audit.tracking import history_models, tracked_model_for
+from audit.tracking import tracked_model_for, tracked_models
 from audit.verify_reading import (
     CHUNK,
     ENTRY_COLUMNS,
@@ -335,10 +335,11 @@ def _unchained_rows(report: VerifyReport, limit: int) -> None:
     """
     tables = set(connections[router.db_for_read(ChainEntry)].introspection.table_names())
     found = 0
-    for history_model in history_models():
+    for tracked in tracked_models():
+        history_model = tracking.history_model(tracked)
         if history_model._meta.db_table not in tables:
             continue
-        label = history_model.instance_type._meta.label  # type: ignore[attr-defined]
+        label = tracked._meta.label
         chained = ChainEntry.objects.filter(model_label=label, history_id=OuterRef("history_id"))
         outside = (
             history_model._default_manager.filter(~Exists(chained))

@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from bcp.models import Job, Membership, Plan, WorkerHeartbeat
 
 
-class PlanningRecordAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg,unused-ignore]
+class PlanningRecordAdmin(SimpleHistoryAdmin):
     """Read-only admin for planning records and operational rows: view and history only."""
 
     actions = None  # no "delete selected"

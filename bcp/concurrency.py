@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db import models
 
+from bcp.history import TrackedModel
+
 
 @dataclass(frozen=True)
 class FieldDifference:
@@ -116,8 +118,8 @@ def save_if_current(
     3. Otherwise apply the changes, bump the version and save (history records it).
     """
     model = type(instance)
-    current = model._default_manager.select_for_update().get(pk=instance.pk)
-    current_version: int = current.version  # type: ignore[attr-defined]
+    current = _locked(instance)
+    current_version = current.version
     if expected_version is None or expected_version != current_version:
         differences = []
         for name, yours in changes.items():
@@ -144,13 +146,20 @@ def save_locked(instance: models.Model, *, changes: dict[str, Any]) -> models.Mo
     service has already checked, reminders, import rows compared value by value.
     Every user edit goes through :func:`save_if_current` instead.
     """
+    return _apply(_locked(instance), changes)
+
+
+def _locked(instance: models.Model) -> TrackedModel:
+    """The row behind ``instance``, locked. Only tracked models carry a version to lock on."""
     current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    return _apply(current, changes)
+    if not isinstance(current, TrackedModel):
+        raise TypeError(f"{type(instance).__name__} is not a TrackedModel: it has no version")
+    return current
 
 
-def _apply(current: models.Model, changes: dict[str, Any]) -> models.Model:
+def _apply(current: TrackedModel, changes: dict[str, Any]) -> models.Model:
     for name, value in changes.items():
         setattr(current, name, value)
-    current.version += 1  # type: ignore[attr-defined]
+    current.version += 1
     current.save()
     return current

@@ -33,7 +33,7 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    role: str | None
+    role: Role | None
     is_staff: bool = False
 
 

@@ -21,6 +21,24 @@ from bia.models import default_horizons
 from inventory.techniques import default_techniques
 
 
+def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of ``form``, typed so its queryset can be narrowed to the plan.
+
+    ``form.fields`` holds plain ``Field``s to the type checker; the field declared (or made
+    from the model) under ``name`` is a model choice field.
+    """
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of ``form``, typed so its choices can be set when the form is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class ChangeReasonMixin(forms.Form):
     """Every edit form asks why; the answer goes into change history."""
 
@@ -71,7 +89,7 @@ class VersionedFormMixin(forms.Form):
     version = VersionField()
 
 
-class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = list(PLAN_EDITABLE_FIELDS)
@@ -141,14 +159,14 @@ class PlanCreateForm(PlanForm):
         sources = copy_sources(user)
         choices = [(Start.DEFAULTS.value, _standard_start_label())]
         if sources.exists():
-            self.fields["copy_from"].queryset = sources  # type: ignore[attr-defined]
+            model_field(self, "copy_from").queryset = sources
             choices.append(
                 (Start.COPY.value, f"{Start.COPY.label}: one you are a member of, chosen below")
             )
         else:
             del self.fields["copy_from"]
         choices.append((Start.EMPTY.value, Start.EMPTY.label))
-        self.fields["start"].choices = choices  # type: ignore[attr-defined]
+        choice_field(self, "start").choices = choices
         self.put_reason_last()
         # The plan to copy from is hidden (by static/js/continuity.js) unless "copy" is chosen.
         self.helper.layout = Layout(

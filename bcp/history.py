@@ -23,6 +23,7 @@ from django.dispatch import Signal, receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+from simple_history.utils import get_history_model_for_model
 
 from bcp.bulk import insert_objects, insert_rows, reserve_ids
 
@@ -138,7 +139,7 @@ def tracked_bulk_create(model: type[models.Model], objs: list[Any]) -> list[Any]
     if not objs:
         return objs
     insert_objects(model, objs)
-    history_model: type[models.Model] = model.history.model  # type: ignore[attr-defined]
+    history_model: type[models.Model] = get_history_model_for_model(model)
     history_ids = reserve_ids(history_model, len(objs))
     history_fields = list(history_model._meta.concrete_fields)
     own = {

@@ -53,7 +53,7 @@ from config import celery as celery_config
 logger = logging.getLogger(__name__)
 
 # Seconds a request may wait for the broker before the job is "could not queue".
-BROKER_CONNECT_TIMEOUT = 2.0
+BROKER_CONNECT_TIMEOUT = 2  # whole seconds: kombu declares the timeout an int
 
 # A running job whose own progress heartbeat is older than this outlived every task's
 # hard time limit (the longest is 21 min): it is stuck, whatever its worker says.
@@ -75,7 +75,7 @@ def _send(job_id: uuid.UUID) -> None:
         app = celery_config.app
         with app.connection_for_write() as connection:
             # Fail fast: one connection attempt bounded in time, then give up.
-            connection.ensure_connection(max_retries=1, timeout=BROKER_CONNECT_TIMEOUT)  # type: ignore[arg-type]
+            connection.ensure_connection(max_retries=1, timeout=BROKER_CONNECT_TIMEOUT)
             app.send_task(job.task_name, args=[str(job.pk)], connection=connection, retry=False)
     except Exception as exc:  # any broker failure: refused, timeout, DNS, auth
         logger.warning("Could not queue job %s: %s", job.pk, exc)
@@ -339,7 +339,7 @@ def worker_is_alive() -> tuple[bool, str]:
     return True, f"heartbeat {int(age.total_seconds())} s ago from {latest.hostname}"
 
 
-class JobTask(Task):  # type: ignore[type-arg,unused-ignore]
+class JobTask(Task):
     """Base class for job tasks: explicit limits, never retried by Celery itself."""
 
     acks_late = True

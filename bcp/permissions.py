@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from bcp.http import PlanRequest
@@ -77,16 +78,19 @@ def check_plan_capability(user: Any, plan: Plan, capability: Capability) -> Memb
 
 def plan_required(
     capability: Capability, *, allow_archived: bool = False
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Decorate a view taking ``plan_pk``; the view receives a :class:`~bcp.http.PlanRequest`
     (``request.plan``, ``request.membership``, ``request.capabilities``).
 
     ``allow_archived`` lets a manager reach the one view that restores an archived plan.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    # HttpResponseBase: a plan's page may stream (the audit exports do).
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: PlanRequest, *args: Any, plan_pk: int, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: PlanRequest, *args: Any, plan_pk: int, **kwargs: Any
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             plan = get_object_or_404(Plan, pk=plan_pk)
@@ -103,7 +107,6 @@ def plan_required(
             request.capabilities = plan_capabilities(membership, plan)
             return view(request, *args, **kwargs)
 
-        wrapped.required_capability = capability  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

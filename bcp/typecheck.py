@@ -60,8 +60,8 @@ def _expected(tp: Any) -> str:
         return "yes or no"
     if tp is type(None):
         return "nothing"
-    if dataclasses.is_dataclass(tp):
-        return f"a {tp.__name__}"  # type: ignore[union-attr]
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return f"a {tp.__name__}"
     origin = get_origin(tp)
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))

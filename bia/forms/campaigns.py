@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from bcp.forms import model_field
 from bcp.models import Plan
-from bia.forms.common import FunctionsChoiceField, SafeModelChoiceField, model_field, submit_helper
+from bia.forms.common import FunctionsChoiceField, SafeModelChoiceField, submit_helper
 from bia.models import (
     BusinessFunction,
     QuestionnaireTemplate,

@@ -31,19 +31,6 @@ def function_owner_candidates(plan: Plan) -> QuerySet[Any]:
     )
 
 
-def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
-    """A model choice field of ``form``, typed so its queryset can be narrowed to the plan."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
-
-
-def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
-
-
 MAX_ID = 2**63 - 1  # anything larger would overflow the database's integer columns
 
 

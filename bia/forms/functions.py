@@ -6,15 +6,13 @@ from typing import Any
 
 from django import forms
 
-from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bcp.forms import ChangeReasonMixin, VersionedFormMixin, choice_field, model_field
 from bcp.models import Plan
 from bia.forms.common import (
     DurationField,
     PersonChoiceField,
     SafeModelChoiceField,
-    choice_field,
     function_owner_candidates,
-    model_field,
     submit_helper,
 )
 from bia.models import (

@@ -7,15 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bcp.forms import ChangeReasonMixin, VersionedFormMixin, model_field
 from bcp.models import Plan
-from bia.forms.common import (
-    PersonChoiceField,
-    SafeModelChoiceField,
-    model_field,
-    plan_people,
-    submit_helper,
-)
+from bia.forms.common import PersonChoiceField, SafeModelChoiceField, plan_people, submit_helper
 from bia.models import (
     BusinessFunction,
 )

@@ -8,14 +8,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bcp.forms import model_field
 from bcp.models import Plan
-from bia.forms.common import (
-    FunctionsChoiceField,
-    PersonChoiceField,
-    model_field,
-    plan_people,
-    submit_helper,
-)
+from bia.forms.common import FunctionsChoiceField, PersonChoiceField, plan_people, submit_helper
 from bia.models import (
     BusinessFunction,
 )

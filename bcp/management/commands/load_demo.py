@@ -16,5 +16,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo plan ready: {plan.name} (id {plan.pk})"))
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for spec in DEMO_USERS:
-            role = spec.role.label if spec.role else "staff (administers users)"  # type: ignore[attr-defined]
+            role = spec.role.label if spec.role else "staff (administers users)"
             self.stdout.write(f"  {spec.username:<12} {role}")
