@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import ApiToken
 
-def mfa_required_for(user: Any) -> bool:
+
+def mfa_required_for(user: User) -> bool:
     """``MFA_REQUIRED``: ``staff`` (staff and superusers), ``all`` or ``off``."""
     policy: str = settings.MFA_REQUIRED
     if policy == "all":
@@ -20,11 +22,11 @@ def mfa_required_for(user: Any) -> bool:
     return False
 
 
-def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def mfa_applies_to(user: Any) -> bool:
+def mfa_applies_to(user: User) -> bool:
     """Whether signing in takes a second step: required by policy, or set up by choice."""
     return mfa_required_for(user) or confirmed_totp_device(user) is not None
 
@@ -36,7 +38,7 @@ class MfaStatus:
     recovery_codes_left: int
 
 
-def mfa_status(user: Any) -> MfaStatus:
+def mfa_status(user: User) -> MfaStatus:
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
     return MfaStatus(
         required=mfa_required_for(user),
@@ -45,7 +47,5 @@ def mfa_status(user: Any) -> MfaStatus:
     )
 
 
-def api_tokens_for(user: Any) -> list[Any]:
-    from accounts.models import ApiToken
-
+def api_tokens_for(user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user).select_related("plan").order_by("-created_at"))

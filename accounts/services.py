@@ -10,14 +10,22 @@ as API tokens are: a copy of the database does not give anyone a way past the se
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import ApiToken, TokenAccess
+from accounts.tokens import hash_secret, new_secret
+from audit.services import system_user
+from bcp import services as plan_services
+from bcp.models import Membership, Plan
 
 RECOVERY_CODE_COUNT = 10
 # Longest code anyone types: an 8-character recovery code with spaces or dashes.
@@ -48,7 +56,7 @@ def recovery_code_hash(code: str) -> str:
 
 
 @transaction.atomic
-def totp_device_start(*, user: Any) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator-app secret; an earlier unconfirmed one is dropped."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
@@ -74,7 +82,7 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str]:
 
 
 @transaction.atomic
-def recovery_codes_replace(*, user: Any) -> list[str]:
+def recovery_codes_replace(*, user: User) -> list[str]:
     """Ten new single-use recovery codes (returned to be shown once; only hashes are kept).
 
     Every earlier code stops working.
@@ -89,7 +97,7 @@ def recovery_codes_replace(*, user: Any) -> list[str]:
 
 
 @transaction.atomic
-def mfa_remove(*, user: Any) -> None:
+def mfa_remove(*, user: User) -> None:
     """Remove the authenticator app and the recovery codes (the view checks policy and a code)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -104,7 +112,7 @@ class CodeRefused(Exception):
 
 
 @transaction.atomic
-def second_factor_verify(*, user: Any, code: str) -> Device:
+def second_factor_verify(*, user: User, code: str) -> Device:
     """The device whose code this is (a recovery code is used up); :class:`CodeRefused` if none.
 
     Each device also slows down repeated wrong codes on its own (django-otp's throttling,
@@ -143,17 +151,9 @@ MAX_TOKEN_DAYS = 366
 
 @transaction.atomic
 def api_token_create(
-    *, user: Any, name: str, access: str, plan: Any | None, expires_in_days: int
-) -> tuple[Any, str]:
+    *, user: User, name: str, access: str, plan: Plan | None, expires_in_days: int
+) -> tuple[ApiToken, str]:
     """A new token and its secret (shown once; only its hash is kept)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from accounts.models import ApiToken, TokenAccess
-    from accounts.tokens import hash_secret, new_secret
-    from bcp.models import Membership
-
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
@@ -182,10 +182,8 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: Any) -> None:
+def api_token_revoke(*, token: ApiToken) -> None:
     """The token stops working at once; it stays listed as revoked."""
-    from django.utils import timezone
-
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -199,7 +197,7 @@ _RANK = {"auditor": 0, "stakeholder": 1, "manager": 2}
 @transaction.atomic
 def plan_roles_apply(
     *,
-    user: Any,
+    user: User,
     group_dns: set[str],
     mapping: dict[str, list[tuple[int, str]]],
     source: str = "LDAP",
@@ -212,10 +210,6 @@ def plan_roles_apply(
     are its last manager.
     Changes are recorded in the history as the system account's, with the reason.
     """
-    from audit.services import system_user
-    from bcp import services as plan_services
-    from bcp.models import Membership, Plan
-
     if not mapping:
         return
     groups = {dn.lower() for dn in group_dns}

@@ -10,6 +10,7 @@ username and client address), so the lock covers both steps.
 from __future__ import annotations
 
 import time
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -30,8 +31,11 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors, services
-from accounts.forms import AppCodeForm, CodeForm
+from accounts.forms import ApiTokenForm, AppCodeForm, CodeForm
+from accounts.models import ApiToken
 from bcp.auth import lockout_response
+from bcp.http import SignedInRequest
+from bcp.models import Plan
 
 PENDING_KEY = "mfa_pending"
 # How long the password step stays good for the code step.
@@ -207,15 +211,13 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _grouped(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @login_required
 @require_POST
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: SignedInRequest) -> HttpResponse:
     if selectors.confirmed_totp_device(request.user) is None:
         return redirect("mfa_setup")
     codes = services.recovery_codes_replace(user=request.user)
@@ -228,9 +230,9 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mfa_turn_off(request: HttpRequest) -> HttpResponse:
+def mfa_turn_off(request: SignedInRequest) -> HttpResponse:
     """Remove the second factor, when policy allows, with a current code."""
-    user: Any = request.user
+    user = request.user
     status = selectors.mfa_status(user)
     if status.required:
         messages.error(request, "Your account must have a second factor; it cannot be removed.")
@@ -250,12 +252,9 @@ def mfa_turn_off(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     """The person's API tokens: make one (its secret shown once), see use, revoke."""
-    from accounts.forms import ApiTokenForm
-    from bcp.models import Plan
-
-    user: Any = request.user
+    user = request.user
     plans = list(Plan.objects.filter(memberships__user=user).order_by("name"))
     form = ApiTokenForm(request.POST or None, plans=plans)
     secret = None
@@ -292,9 +291,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
-    from accounts.models import ApiToken
-
+def api_token_revoke(request: SignedInRequest, token_pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_pk, user=request.user)
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")

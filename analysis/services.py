@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -24,7 +25,7 @@ from analysis.summaries import WhatIfOutcome
 from analysis.whatif_specs import ChangeSpec, what_if_changes
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
-from bcp.jobs import ProgressFn, job_enqueue
+from bcp.jobs import JobResult, ProgressFn, job_enqueue
 from bcp.models import Job, Plan
 from bia.models import BusinessFunction
 from inventory.graph import function_key
@@ -41,6 +42,31 @@ SETTINGS_FIELDS = (
     "expected_incidents_per_year",
     "budget_period",
 )
+
+
+class SettingsChanges(TypedDict, total=False):
+    """The editable analysis settings (:data:`SETTINGS_FIELDS`), as the settings form gives them."""
+
+    year_convention: str
+    method: str
+    monte_carlo_samples: int
+    monte_carlo_seed: int
+    rto_margin_percent: float
+    expected_incidents_per_year: float
+    budget_period: str
+
+
+class IncidentFields(TypedDict, total=False):
+    """An incident or exercise to record, as the incident form gives it."""
+
+    function: BusinessFunction
+    kind: str
+    title: str
+    started_at: datetime
+    ended_at: datetime
+    data_lost_minutes: float | None
+    counts_against_budget: bool
+    notes: str
 
 
 @transaction.atomic
@@ -61,14 +87,14 @@ def analysis_settings_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[SettingsChanges],
 ) -> AnalysisSettings:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     current = analysis_settings_for(plan=plan, user=user)
     with change_context(user=user, reason=reason, ticket=ticket):
-        updated = save_if_current(current, expected_version=expected_version, changes=changes)
+        updated = save_if_current(current, expected_version=expected_version, changes=dict(changes))
     assert isinstance(updated, AnalysisSettings)
     return updated
 
@@ -93,7 +119,7 @@ def analysis_run_start(
     )
 
 
-def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
+def analysis_run_execute(*, job: Job, progress: ProgressFn) -> JobResult:
     """Load inputs, run the engine and store the results on the job's run.
 
     Called by the worker after it has claimed the job, so it runs once per job; the
@@ -133,7 +159,7 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
 
 @transaction.atomic
 def incident_record(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Any
+    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[IncidentFields]
 ) -> Incident:
     with change_context(user=user, reason=reason or "Incident recorded", ticket=ticket):
         incident = Incident(plan=plan, **fields)

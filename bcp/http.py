@@ -5,6 +5,7 @@ type checker cannot see:
 
 - :class:`HtmxHttpRequest` — every request passes django-htmx's middleware, which sets
   ``request.htmx``;
+- :class:`SignedInRequest` — a page behind ``login_required``, whose ``user`` is a ``User``;
 - :class:`PlanRequest` — a page decorated with :func:`bcp.permissions.plan_required`
   also carries the plan, the user's membership and the capabilities it grants, and its
   ``user`` is signed in (the decorator turns everyone else away), so it is a ``User``;
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class SignedInRequest(HtmxHttpRequest):
+    user: User
 
 
 class PlanRequest(HtmxHttpRequest):

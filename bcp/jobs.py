@@ -272,7 +272,11 @@ def job_progress(job_id: str | uuid.UUID, token: uuid.UUID, progress: int, messa
     )
 
 
-def job_succeed(job_id: str | uuid.UUID, token: uuid.UUID, result: dict[str, Any]) -> bool:
+# What a job's work reports back, kept as JSON on the job; only the job's own page reads it.
+JobResult = dict[str, object]
+
+
+def job_succeed(job_id: str | uuid.UUID, token: uuid.UUID, result: JobResult) -> bool:
     """Record the result; True only for the attempt that still holds the claim."""
     updated = Job.objects.filter(pk=job_id, claim_token=token, status=Job.Status.RUNNING).update(
         status=Job.Status.SUCCEEDED,
@@ -296,7 +300,7 @@ def job_fail(job_id: str | uuid.UUID, token: uuid.UUID, error: str) -> None:
 ProgressFn = Callable[[int, str], None]
 
 
-def run_job(job_id: str, work: Callable[[Job, ProgressFn], dict[str, Any]]) -> str:
+def run_job(job_id: str, work: Callable[[Job, ProgressFn], JobResult]) -> str:
     """Run ``work`` for a job at most once; the adapter every Celery task uses.
 
     Returns the outcome ("skipped", "succeeded", "failed") for logging and tests.

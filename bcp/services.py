@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from bcp.concurrency import save_if_current, save_locked
@@ -30,6 +30,17 @@ PLAN_EDITABLE_FIELDS = (
     "review_interval_months",
     "next_review",
 )
+
+
+class PlanChanges(TypedDict, total=False):
+    """The plan's editable fields (:data:`PLAN_EDITABLE_FIELDS`), as the plan form gives them."""
+
+    name: str
+    organisation: str
+    scope: str
+    classification: str
+    review_interval_months: int
+    next_review: datetime.date
 
 
 def check_review_schedule(*, interval_months: int, next_review: datetime.date | None) -> None:
@@ -90,7 +101,7 @@ def plan_update(
     expected_version: int | None,
     reason: str = "",
     ticket: str = "",
-    **changes: Any,
+    **changes: Unpack[PlanChanges],
 ) -> Plan:
     unknown = set(changes) - set(PLAN_EDITABLE_FIELDS)
     if unknown:
@@ -102,7 +113,7 @@ def plan_update(
         else None,
     )
     with change_context(user=user, reason=reason, ticket=ticket):
-        updated = save_if_current(plan, expected_version=expected_version, changes=changes)
+        updated = save_if_current(plan, expected_version=expected_version, changes=dict(changes))
     assert isinstance(updated, Plan)
     return updated
 
@@ -133,8 +144,9 @@ def membership_add(
         return Membership.objects.create(plan=plan, user=member, role=role)
 
 
-def membership_write_rule(instance: Any) -> None:
+def membership_write_rule(instance: models.Model) -> None:
     """On every write path: a membership written as a non-manager must leave a manager."""
+    assert isinstance(instance, Membership)  # registered for memberships only (bcp.apps)
     if instance.role != Role.MANAGER:
         stored = Membership.objects.filter(pk=instance.pk).first()
         if stored is not None:

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +28,7 @@ from analysis.results import check_plan_results
 from analysis.results_check import ResultsInvalid
 from analysis.selectors import latest_run
 from bcp.history import change_context
-from bcp.jobs import ProgressFn, job_enqueue
+from bcp.jobs import JobResult, ProgressFn, job_enqueue
 from bcp.models import Job, Membership, Plan, Role
 from bia.models import BusinessFunction
 from inventory.graph import function_key
@@ -108,7 +107,7 @@ def _baselines(plan: Plan) -> dict[int, _Baseline]:
     return found
 
 
-def review_check_execute(*, job: Job, progress: ProgressFn) -> dict[str, Any]:
+def review_check_execute(*, job: Job, progress: ProgressFn) -> JobResult:
     """Re-run the engine over the job's plan and open or extend review tasks.
 
     Checks of one plan run one at a time (the plan row is locked), so two changes saved

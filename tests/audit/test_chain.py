@@ -7,6 +7,7 @@ import decimal
 import io
 import itertools
 import uuid
+from typing import Unpack
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,6 +22,7 @@ from bcp import services
 from bcp.canonical import chain_json
 from bcp.history import change_context
 from bcp.models import Membership, Plan
+from bcp.services import PlanChanges
 from tests.audit.tamper import tamper
 from tests.conftest import PlanPeople
 from tests.factories import UserFactory
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.django_db
 HISTORICAL_PLAN = Plan.history.model._meta.db_table
 
 
-def _edit_plan(people: PlanPeople, **changes: str) -> Plan:
+def _edit_plan(people: PlanPeople, **changes: Unpack[PlanChanges]) -> Plan:
     plan = Plan.objects.get(pk=people.plan.pk)
     return services.plan_update(
         plan=plan,
