@@ -35,16 +35,18 @@ import time
 import typing
 import uuid
 
+from celery import group
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
 from analysis.compute import PlanAnalysis, PlanSetup, analyse_chunk, plan_merge, plan_prepare
-from analysis.inputs import AnalysisInputs
+from analysis.inputs import AnalysisInputs, inputs_hash, load_inputs
 from analysis.models import AnalysisChunk, AnalysisRun
 from analysis.results import FunctionOutcome
 from analysis.results_check import check
 from bcp.jobs import ProgressFn, claimant_is_gone, live_workers, worker_identity, worker_node
+from config import celery as celery_config
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +122,6 @@ def chunk_release(*, chunk: AnalysisChunk, token: uuid.UUID) -> None:
 
 def _prepare_for(chunk: AnalysisChunk) -> tuple[AnalysisInputs, PlanSetup] | None:
     """The run's inputs and setup as this process reads them; None if they differ."""
-    from analysis.inputs import inputs_hash, load_inputs
-
     key = (chunk.run_id, chunk.inputs_hash)
     if key not in _prepared:
         _prepared.clear()
@@ -185,12 +185,12 @@ def _chunks_create(
 def _chunks_send(run_id: int, indexes: list[int]) -> None:
     """Send one chunk task per index as a Celery group; the coordinator computes any
     chunk no worker takes, so a broker failure only costs the parallelism."""
-    from celery import group
-
-    from config.celery import app
-
     try:
-        group(app.signature(CHUNK_TASK, args=(run_id, i)) for i in indexes).apply_async()
+        # The app is read when sending, as bcp.jobs does: a process may be pointed at
+        # another broker's app.
+        group(
+            celery_config.app.signature(CHUNK_TASK, args=(run_id, i)) for i in indexes
+        ).apply_async()
     except Exception as exc:  # any broker failure: this worker computes every chunk
         logger.warning("Run %s: chunks not sent (%s); computing them here", run_id, exc)
 

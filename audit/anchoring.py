@@ -76,7 +76,7 @@ def _append(path: Path, line: str) -> None:
 
 
 def _to_syslog(line: str, *, alarm: bool = False) -> None:
-    import syslog
+    import syslog  # Unix only: imported when syslog is asked for, so the rest runs anywhere
 
     syslog.openlog("continuity", syslog.LOG_PID, syslog.LOG_USER)
     syslog.syslog(syslog.LOG_ALERT if alarm else syslog.LOG_NOTICE, line)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_migrate, pre_delete
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 
 class AuditConfig(AppConfig):
@@ -8,15 +11,10 @@ class AuditConfig(AppConfig):
     verbose_name = "Change control and audit"
 
     def ready(self) -> None:
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_migrate, pre_delete
-        from simple_history.signals import (
-            post_create_historical_record,
-            pre_create_historical_record,
-        )
-
+        # These modules import models, which cannot load before the app registry is ready;
+        # Django imports this module while it fills the registry.
         from audit import protection, signals
-        from bcp.history import historical_rows_bulk_created
+        from bcp.history import historical_rows_bulk_created  # same: imports models
 
         pre_create_historical_record.connect(
             signals.fill_in_actor, dispatch_uid="audit_fill_in_actor"

@@ -6,6 +6,8 @@ from typing import Any
 
 from celery import shared_task
 
+from audit.report import report_as_dict
+from audit.verify import parse_checkpoint, verify_chain
 from bcp.jobs import JobTask, ProgressFn, run_job
 from bcp.models import Job
 
@@ -14,9 +16,6 @@ HISTORY_VERIFY_KIND = "history_verify"
 
 
 def _verify(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from audit.report import report_as_dict
-    from audit.verify import parse_checkpoint, verify_chain
-
     progress(1, "Reading the chain")
     checkpoints = [parse_checkpoint(text) for text in job.parameters.get("checkpoints", [])]
 
@@ -41,7 +40,7 @@ def history_verify(job_id: str) -> str:
 
 
 def _report(job: Job, progress: ProgressFn) -> dict[str, Any]:
-    from audit.reports import report_render
+    from audit.reports import report_render  # audit.reports → audit.selectors → this module
 
     return report_render(job=job, progress=progress)
 
@@ -61,6 +60,6 @@ def history_report(job_id: str) -> str:
 @shared_task(name="audit.tasks.record_chain_head", soft_time_limit=60, time_limit=90)
 def record_chain_head(path: str | None = None, to_syslog: bool = False) -> str:
     """Scheduled: write the chain head outside the database (see audit.anchoring)."""
-    from audit.anchoring import chain_head_record
+    from audit.anchoring import chain_head_record  # audit.anchoring → audit.selectors → here
 
     return chain_head_record(path=path, to_syslog=to_syslog).line

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from bcp.api_reference import api_reference
 from bcp.http import PlanAPIRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, check_plan_capability, plan_capabilities
@@ -98,8 +99,6 @@ class ApiSchemaView(SpectacularAPIView):
 def api_docs(request: HttpRequest) -> HttpResponseBase:
     """The API reference, drawn from the OpenAPI schema in our own page; anonymous
     visitors sign in first unless ``API_DOCS_PUBLIC``."""
-    from bcp.api_reference import api_reference
-
     if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return render(request, "bcp/api_reference.html", {"reference": api_reference()})

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from drf_spectacular.generators import SchemaGenerator
+
 METHODS = ("get", "post", "put", "patch", "delete")
 REF_PREFIX = "#/components/schemas/"
 
@@ -249,6 +251,4 @@ def reference_from(schema: Mapping[str, Any]) -> Reference:
 @functools.cache
 def api_reference() -> Reference:
     """The running application's API, read once per process (the schema follows the code)."""
-    from drf_spectacular.generators import SchemaGenerator
-
     return reference_from(SchemaGenerator().get_schema(request=None, public=True))

@@ -186,7 +186,7 @@ class Job(models.Model):
     @property
     def is_stuck(self) -> bool:
         """Queued or running but going nowhere (see :func:`bcp.jobs.job_is_stuck`)."""
-        from bcp.jobs import job_is_stuck
+        from bcp.jobs import job_is_stuck  # bcp.jobs imports this module (Job)
 
         return self.is_active and job_is_stuck(self)
 

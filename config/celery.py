@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, bootsteps
+from django.conf import settings
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -29,8 +31,6 @@ class Heartbeat(bootsteps.StartStopStep):
         self.tref: Any = None
 
     def start(self, worker: Any) -> None:
-        from django.conf import settings
-
         self._beat(worker)
         self.tref = worker.timer.call_repeatedly(
             settings.WORKER_HEARTBEAT_SECONDS, self._beat, (worker,), priority=10
@@ -41,8 +41,8 @@ class Heartbeat(bootsteps.StartStopStep):
             self.tref.cancel()
 
     def _beat(self, worker: Any) -> None:
-        from django.db import close_old_connections
-
+        # config/__init__.py imports this module before Django's app registry is ready,
+        # and bcp.jobs needs the registry (its models).
         from bcp.jobs import job_sweep, worker_heartbeat_record
 
         try:
@@ -62,8 +62,6 @@ app.steps["worker"].add(Heartbeat)
 
 def ensure_broker_folders() -> None:
     """The filesystem transport needs its folders before the first message."""
-    from django.conf import settings
-
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = options.get(key)

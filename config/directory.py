@@ -51,8 +51,10 @@ def directory_settings(environ: Mapping[str, str] | None = None) -> dict[str, An
         raise ImproperlyConfigured(
             f"Environment variable LDAP_SERVER_URI={uri!r} must start with ldap:// or ldaps://."
         )
+    # python-ldap is loaded only where LDAP sign-in is configured: it needs the system's
+    # OpenLDAP libraries, which other installations may lack.
     import ldap
-    from django_auth_ldap.config import (
+    from django_auth_ldap.config import (  # same: needs python-ldap
         GroupOfNamesType,
         LDAPSearch,
         NestedActiveDirectoryGroupType,
