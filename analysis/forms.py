@@ -9,6 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from analysis.models import AnalysisSettings, Incident
+from analysis.services import SETTINGS_FIELDS
 from analysis.whatif_specs import ChangeSpec
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin, choice_field, model_field
 from bia.models import BusinessFunction
@@ -17,15 +18,7 @@ from bia.models import BusinessFunction
 class AnalysisSettingsForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = AnalysisSettings
-        fields = [
-            "year_convention",
-            "method",
-            "monte_carlo_samples",
-            "monte_carlo_seed",
-            "rto_margin_percent",
-            "expected_incidents_per_year",
-            "budget_period",
-        ]
+        fields = list(SETTINGS_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,14 +3,13 @@ downtime budgets, each in a fixed number of queries however many plans."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from analysis.engine.budgets import Period, allowed_downtime
 from analysis.models import AnalysisRun, AnalysisSettings, Incident
 from analysis.results import Coverage, FunctionResult, SeverityCounts
-from analysis.results_check import ResultsInvalid, check
+from analysis.results_check import ResultsInvalid, stored_part
 from analysis.selectors import _newest_finished_runs, period_bounds
 from bcp.models import Job
 
@@ -31,10 +30,8 @@ def required_objectives(plan_ids: list[int]) -> dict[int, list[RequiredObjective
     found: dict[int, list[RequiredObjective]] = {pk: [] for pk in plan_ids}
     rows = _newest_finished_runs(plan_ids).values_list("plan_id", "results__functions")
     for plan_id, functions in rows:
-        if isinstance(functions, str):  # databases that return JSON text for a key
-            functions = json.loads(functions)
         try:
-            check(functions, list[FunctionResult], path="functions")
+            entries = stored_part(functions, list[FunctionResult], path="functions")
         except ResultsInvalid:
             continue
         found[plan_id] = [
@@ -44,7 +41,7 @@ def required_objectives(plan_ids: list[int]) -> dict[int, list[RequiredObjective
                 None if entry["required"] is None else entry["required"]["rpo_hours"],
                 None if entry["required"] is None else entry["required"]["availability"],
             )
-            for entry in functions
+            for entry in entries
         ]
     return found
 
@@ -76,13 +73,11 @@ def gap_history(plan_ids: list[int], *, since: datetime, limit: int = 5000) -> l
     for plan_id, finished_at, coverage in reversed(rows):
         if finished_at is None:
             continue
-        if isinstance(coverage, str):  # databases that return JSON text for a key
-            coverage = json.loads(coverage)
         try:
-            check(coverage, Coverage, path="coverage")
+            gaps = stored_part(coverage, Coverage, path="coverage")["gaps"]
         except ResultsInvalid:
             continue
-        points.append(GapPoint(plan_id, finished_at, coverage["gaps"]))
+        points.append(GapPoint(plan_id, finished_at, gaps))
     return points
 
 

@@ -9,10 +9,13 @@ lists, dicts with text keys, literals, optional values, bool, int, float and str
 
 from __future__ import annotations
 
+import json
 import math
 import types
 import typing
-from typing import Any, Literal, NotRequired, TypeGuard, Union
+from typing import Any, Literal, NotRequired, TypeGuard, TypeVar, Union
+
+T = TypeVar("T")
 
 
 class ResultsInvalid(ValueError):
@@ -140,3 +143,13 @@ def _check(value: object, tp: Any, path: str) -> None:
 def check(value: object, tp: Any, *, path: str = "") -> None:
     """Raise ``ResultsInvalid`` unless ``value`` matches the declared type ``tp``."""
     _check(value, tp, path)
+
+
+def stored_part(value: object, tp: type[T], *, path: str) -> T:
+    """One part of stored results, read by its key in the database: ``value`` as the
+    database gave it (JSON text where it returns text for a key), checked against ``tp``;
+    :class:`ResultsInvalid` naming the first problem otherwise."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    _check(value, tp, path)
+    return typing.cast(T, value)

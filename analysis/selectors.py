@@ -4,7 +4,6 @@ results, whether it is stale, budgets left, summaries."""
 from __future__ import annotations
 
 import calendar
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +27,7 @@ from analysis.results import (
     check_plan_results,
     function_result,
 )
-from analysis.results_check import ResultsInvalid, check
+from analysis.results_check import ResultsInvalid, stored_part
 from analysis.summaries import FunctionSummary
 from bcp.models import Job, Plan
 
@@ -129,15 +128,13 @@ def required_rtos(plan_ids: list[int]) -> list[float | None]:
     nothing."""
     found: list[float | None] = []
     for functions in _newest_finished_runs(plan_ids).values_list("results__functions", flat=True):
-        if isinstance(functions, str):  # databases that return JSON text for a key
-            functions = json.loads(functions)
         try:
-            check(functions, list[FunctionResult], path="functions")
+            entries = stored_part(functions, list[FunctionResult], path="functions")
         except ResultsInvalid:
             continue
         found.extend(
             None if entry["required"] is None else entry["required"]["rto_hours"]
-            for entry in functions
+            for entry in entries
         )
     return found
 
@@ -163,11 +160,7 @@ def analysis_standings(plan_ids: list[int]) -> dict[int, AnalysisStanding]:
         try:
             if row["schema"] != RESULTS_SCHEMA:
                 raise ResultsInvalid("schema", f"stored as {row['schema']!r}")
-            coverage = row["coverage"]
-            if isinstance(coverage, str):  # databases that return JSON text for a key
-                coverage = json.loads(coverage)
-            check(coverage, Coverage, path="coverage")
-            gaps = coverage["gaps"]
+            gaps = stored_part(row["coverage"], Coverage, path="coverage")["gaps"]
         except ResultsInvalid as error:
             problem = f"These results cannot be read ({error})."
         standings[row["plan_id"]] = AnalysisStanding(

@@ -8,6 +8,7 @@ and works on archived plans; nothing here but rollback writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -37,7 +38,7 @@ from audit.forms import (
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp import jobs
 from bcp.http import PlanRequest
-from bcp.models import Job
+from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 
 PAGE_SIZE = 50
@@ -211,8 +212,16 @@ def _export_or_error(request: PlanRequest) -> HistoryFilter | HttpResponse:
     return filters
 
 
-def _stamp() -> str:
-    return timezone.now().strftime("%Y%m%d-%H%M%S")
+def _download(
+    chunks: Iterable[str], plan: Plan, *, extension: str, content_type: str
+) -> StreamingHttpResponse:
+    """The plan's history as a file, streamed (an export can be large), named by plan and time."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{plan.pk}-history-{stamp}.{extension}"'
+    )
+    return response
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
@@ -220,15 +229,8 @@ def export_csv(request: PlanRequest) -> HttpResponseBase:
     filters = _export_or_error(request)
     if isinstance(filters, HttpResponse):
         return filters
-    plan = request.plan
-    response = StreamingHttpResponse(
-        export.csv_rows(filters.qs, head=selectors.chain_head()),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-{plan.pk}-history-{_stamp()}.csv"'
-    )
-    return response  # streamed: the export can be large
+    rows = export.csv_rows(filters.qs, head=selectors.chain_head())
+    return _download(rows, request.plan, extension="csv", content_type="text/csv; charset=utf-8")
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
@@ -243,11 +245,7 @@ def export_json(request: PlanRequest) -> HttpResponseBase:
         filters={key: str(value) for key, value in request.GET.items() if value},
         head=selectors.chain_head(),
     )
-    response = StreamingHttpResponse(chunks, content_type="application/json")
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-{plan.pk}-history-{_stamp()}.json"'
-    )
-    return response  # streamed: the export can be large
+    return _download(chunks, plan, extension="json", content_type="application/json")
 
 
 @require_POST
