@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
+from django.views import View
 
 from accounts import oidc
 from accounts.views import SignInView
@@ -33,6 +36,20 @@ plan_patterns: list[URLPattern | URLResolver] = [
     path("review/", include("review.urls")),
 ]
 
+# Django's own password reset and change pages, under accounts/.
+PASSWORD_PAGES: list[tuple[str, type[View[Any]], str]] = [
+    ("accounts/password-reset/", auth_views.PasswordResetView, "password_reset"),
+    ("accounts/password-reset/done/", auth_views.PasswordResetDoneView, "password_reset_done"),
+    (
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView,
+        "password_reset_confirm",
+    ),
+    ("accounts/reset/done/", auth_views.PasswordResetCompleteView, "password_reset_complete"),
+    ("accounts/password-change/", auth_views.PasswordChangeView, "password_change"),
+    ("accounts/password-change/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
@@ -44,36 +61,7 @@ urlpatterns = [
     path("oidc/authenticate/", oidc.oidc_start, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path(
-        "accounts/password-reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path(
-        "accounts/password-change/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password-change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    *(path(route, view.as_view(), name=name) for route, view, name in PASSWORD_PAGES),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:plan_pk>/", include(plan_patterns)),
