@@ -120,16 +120,18 @@ def plan_update(
 
 @transaction.atomic
 def plan_archive(*, plan: Plan, user: User, reason: str = "") -> Plan:
-    with change_context(user=user, reason=reason or "Plan archived"):
-        updated = save_locked(plan, changes={"status": Plan.Status.ARCHIVED})
-    assert isinstance(updated, Plan)
-    return updated
+    return _plan_status_set(plan, Plan.Status.ARCHIVED, user=user, reason=reason or "Plan archived")
 
 
 @transaction.atomic
 def plan_restore(*, plan: Plan, user: User, reason: str = "") -> Plan:
-    with change_context(user=user, reason=reason or "Plan restored from archive"):
-        updated = save_locked(plan, changes={"status": Plan.Status.ACTIVE})
+    reason = reason or "Plan restored from archive"
+    return _plan_status_set(plan, Plan.Status.ACTIVE, user=user, reason=reason)
+
+
+def _plan_status_set(plan: Plan, status: Plan.Status, *, user: User, reason: str) -> Plan:
+    with change_context(user=user, reason=reason):
+        updated = save_locked(plan, changes={"status": status})
     assert isinstance(updated, Plan)
     return updated
 
