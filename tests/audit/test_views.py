@@ -6,18 +6,28 @@ import csv
 import datetime as dt
 import io
 import json
+import time
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
-from audit.export import CSV_HEADER, neutralise, verify_export
+from audit.export import CSV_HEAD_MARKER, CSV_HEADER, neutralise, verify_export
 from audit.models import ChainEntry
+from audit.report import report_as_dict
+from audit.reports import REPORT_KIND
+from audit.selectors import chain_head, entry_seqs, plan_as_of, plan_change_log
+from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
+from audit.verify import verify_chain
 from bcp import services
-from bcp.models import Plan
+from bcp.history import change_context
+from bcp.models import Job, Plan
 from tests.audit import factories
+from tests.audit.tamper import tamper
 from tests.conftest import PlanPeople, client_for
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +35,18 @@ pytestmark = pytest.mark.django_db
 
 def _url(people: PlanPeople, name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
+
+
+def _verification_done(plan: Plan) -> None:
+    """A finished verification job of ``plan``, with the report of the chain as it is now."""
+    Job.objects.create(
+        kind=HISTORY_VERIFY_KIND,
+        task_name=HISTORY_VERIFY_TASK,
+        plan=plan,
+        status=Job.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        result=report_as_dict(verify_chain()),
+    )
 
 
 def _rescope(people: PlanPeople, scope: str, *, reason: str = "", ticket: str = "") -> Plan:
@@ -146,9 +168,6 @@ def test_an_unknown_model_or_another_plans_record_is_a_404(
 
 
 def test_the_plan_as_of_a_past_moment_shows_what_it_said_then(people: PlanPeople) -> None:
-    from audit.selectors import plan_as_of
-    from bcp.history import change_context
-
     site = factories.site(people.plan, people.manager, name="Branch site server room")
     before = timezone.now()
     _rescope(people, "Changed later")
@@ -186,10 +205,6 @@ def test_a_malformed_as_of_date_is_a_field_error(
 def test_a_verification_runs_in_the_worker_and_reports_the_chain_intact(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
-    import time
-
-    from bcp.models import Job
-
     client = client_for(people.auditor)
     started = client.post(_url(people, "audit_verify_start"), HTTP_HX_REQUEST="true")
     assert started.status_code == 200
@@ -209,12 +224,6 @@ def test_a_verification_runs_in_the_worker_and_reports_the_chain_intact(
 def test_a_broken_chain_shows_this_plans_problems_on_the_verify_page(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from audit.report import report_as_dict
-    from audit.tasks import HISTORY_VERIFY_KIND
-    from audit.verify import verify_chain
-    from bcp.models import Job
-    from tests.audit.tamper import tamper
-
     entry = ChainEntry.objects.filter(plan_id=people.plan.pk).order_by("seq")[0]
     tamper(
         Plan.history.model._meta.db_table,
@@ -222,14 +231,7 @@ def test_a_broken_chain_shows_this_plans_problems_on_the_verify_page(
         ["Forged", entry.history_id],
     )
     # The worker's part (the task) is exercised above; here its result is shown.
-    Job.objects.create(
-        kind=HISTORY_VERIFY_KIND,
-        task_name="audit.tasks.history_verify",
-        plan=people.plan,
-        status=Job.Status.SUCCEEDED,
-        finished_at=timezone.now(),
-        result=report_as_dict(verify_chain()),
-    )
+    _verification_done(people.plan)
     page = auditor_client.get(_url(people, "audit_verify"))
     assert b"Broken." in page.content
     assert f"#{entry.seq}".encode() in page.content
@@ -260,9 +262,6 @@ def test_every_formula_prefix_is_neutralised(prefix: str) -> None:
 def test_an_empty_csv_export_is_the_header_and_the_chain_head(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from audit.export import CSV_HEAD_MARKER
-    from audit.selectors import chain_head
-
     response = auditor_client.get(_url(people, "audit_export_csv") + "?ticket=NOPE-1")
     assert response.status_code == 200
     assert _csv(response) == [CSV_HEADER, [CSV_HEAD_MARKER, chain_head().checkpoint]]
@@ -301,14 +300,6 @@ def test_an_empty_json_export_has_no_entries(people: PlanPeople, auditor_client:
 def test_the_pdf_report_is_made_by_a_worker_with_progress_and_then_downloaded(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
-    import time
-
-    from pypdf import PdfReader
-
-    from audit.reports import REPORT_KIND
-    from audit.selectors import chain_head
-    from bcp.models import Job
-
     _rescope(people, "Head office", reason="Branch closed")
     client = client_for(people.auditor)
     today = timezone.localdate().isoformat()
@@ -338,9 +329,6 @@ def test_the_pdf_report_is_made_by_a_worker_with_progress_and_then_downloaded(
 def test_a_report_with_malformed_filters_is_refused_before_it_is_queued(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from audit.reports import REPORT_KIND
-    from bcp.models import Job
-
     response = auditor_client.post(_url(people, "audit_report_start") + "?date_to=31/02/2026")
     assert response.status_code == 400
     assert not Job.objects.filter(kind=REPORT_KIND).exists()
@@ -349,9 +337,6 @@ def test_a_report_with_malformed_filters_is_refused_before_it_is_queued(
 def test_every_export_names_the_chain_head_it_stops_at(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from audit.export import CSV_HEAD_MARKER
-    from audit.selectors import chain_head
-
     head = chain_head()
     rows = _csv(auditor_client.get(_url(people, "audit_export_csv")))
     assert rows[-1] == [CSV_HEAD_MARKER, head.checkpoint]
@@ -385,8 +370,6 @@ def test_entry_page_shows_hashes(people: PlanPeople, auditor_client: Client) -> 
 
 
 def test_plan_change_log_links_each_entry_to_its_page(people: PlanPeople) -> None:
-    from audit.selectors import plan_change_log
-
     _rescope(people, "Head office", reason="Branch closed")
     log = plan_change_log(people.plan, since=timezone.now() - dt.timedelta(hours=1))
     assert log[-1]["reason"] == "Branch closed"
@@ -394,8 +377,6 @@ def test_plan_change_log_links_each_entry_to_its_page(people: PlanPeople) -> Non
 
 
 def test_entry_seqs_maps_history_rows_to_their_chain_entries(people: PlanPeople) -> None:
-    from audit.selectors import entry_seqs
-
     plan = _rescope(people, "Head office")
     record = Plan.history.filter(id=plan.pk).order_by("-history_id")[0]
     entry = ChainEntry.objects.get(model_label="bcp.Plan", history_id=record.history_id)
@@ -471,27 +452,13 @@ def test_restoring_a_version_number_beyond_64_bits_is_a_404(
 def test_the_verify_page_lists_this_plans_live_records_that_drifted(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from django.db import connection
-
-    from audit.report import report_as_dict
-    from audit.tasks import HISTORY_VERIFY_KIND
-    from audit.verify import verify_chain
-    from bcp.models import Job
-
     component = factories.component(people.plan, people.manager, availability_percent=99.9)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE inventory_component SET availability_percent = 50 WHERE id = %s",
             [component.pk],
         )
-    Job.objects.create(
-        kind=HISTORY_VERIFY_KIND,
-        task_name="audit.tasks.history_verify",
-        plan=people.plan,
-        status=Job.Status.SUCCEEDED,
-        finished_at=timezone.now(),
-        result=report_as_dict(verify_chain()),
-    )
+    _verification_done(people.plan)
     page = auditor_client.get(_url(people, "audit_verify"))
     assert b"Broken." in page.content
     assert b'id="drift-table"' in page.content
@@ -501,8 +468,6 @@ def test_the_verify_page_lists_this_plans_live_records_that_drifted(
 def test_a_malformed_checkpoint_on_the_verify_page_is_a_field_error(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from bcp.models import Job
-
     response = auditor_client.post(_url(people, "audit_verify_start"), {"checkpoint": "12:xyz"})
     assert response.status_code == 400
     assert "SEQ:HASH" in response.context["form"].errors["checkpoint"][0]
@@ -512,9 +477,6 @@ def test_a_malformed_checkpoint_on_the_verify_page_is_a_field_error(
 def test_a_checkpoint_given_on_the_verify_page_goes_to_the_job(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    from audit.selectors import chain_head
-    from bcp.models import Job
-
     head = chain_head()
     response = auditor_client.post(
         _url(people, "audit_verify_start"),
