@@ -85,13 +85,20 @@ def test_a_rollback_after_someone_else_changed_the_record_asks_again(people: Pla
     assert Component.objects.get(pk=component.pk).owner == "Vendor"
 
 
-def test_a_version_referring_to_a_deleted_site_is_refused_naming_it(people: PlanPeople) -> None:
+def _moved_off_a_deleted_site(people: PlanPeople) -> tuple[Component, Site, Site]:
+    """A component moved from the branch site to head office, then the branch site deleted:
+    its first version names a site that no longer exists."""
     old_site = factories.site(people.plan, people.manager, name="Branch site server room")
     new_site = factories.site(people.plan, people.manager, name="Head office")
     component = factories.component(people.plan, people.manager, site=old_site)
     _edit(component, people.manager, "Moved", site=new_site)
     with change_context(user=people.manager, reason="Branch closed"):
         Site.objects.get(pk=old_site.pk).delete()
+    return component, old_site, new_site
+
+
+def test_a_version_referring_to_a_deleted_site_is_refused_naming_it(people: PlanPeople) -> None:
+    component, _, new_site = _moved_off_a_deleted_site(people)
     first = _versions(Component, component.pk)[0]
     with pytest.raises(RollbackRefused, match="Branch site server room") as refused:
         object_rollback(
@@ -108,12 +115,7 @@ def test_a_version_referring_to_a_deleted_site_is_refused_naming_it(people: Plan
 
 
 def test_restoring_the_deleted_site_too_makes_the_rollback_possible(people: PlanPeople) -> None:
-    old_site = factories.site(people.plan, people.manager, name="Branch site server room")
-    new_site = factories.site(people.plan, people.manager, name="Head office")
-    component = factories.component(people.plan, people.manager, site=old_site)
-    _edit(component, people.manager, "Moved", site=new_site)
-    with change_context(user=people.manager, reason="Branch closed"):
-        Site.objects.get(pk=old_site.pk).delete()
+    component, old_site, _ = _moved_off_a_deleted_site(people)
     object_rollback(
         plan=people.plan,
         user=people.manager,
