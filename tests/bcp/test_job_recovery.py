@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -138,6 +138,23 @@ def test_a_job_of_a_worker_killed_whole_finishes_once_after_a_worker_is_back(
     assert recovered_in < 60
 
 
+def _running_job(
+    people: PlanPeople, node: str, pid: int, *, now: datetime, heartbeat_age: timedelta
+) -> Job:
+    """A slow job of the plan, started five minutes before ``now`` by ``node``'s ``pid``."""
+    return Job.objects.create(
+        kind="slow",
+        task_name=SLOW_TASK,
+        plan=people.plan,
+        status=Job.Status.RUNNING,
+        claim_token=uuid.uuid4(),
+        claimed_node=node,
+        claimed_node_pid=pid,
+        started_at=now - timedelta(minutes=5),
+        heartbeat_at=now - heartbeat_age,
+    )
+
+
 @pytest.mark.django_db
 def test_a_running_job_whose_worker_stopped_reporting_is_queued_again(
     people: PlanPeople,
@@ -147,17 +164,7 @@ def test_a_running_job_whose_worker_stopped_reporting_is_queued_again(
     WorkerHeartbeat.objects.filter(hostname="gone@host").update(
         last_seen=now - timedelta(minutes=5)
     )
-    job = Job.objects.create(
-        kind="slow",
-        task_name=SLOW_TASK,
-        plan=people.plan,
-        status=Job.Status.RUNNING,
-        claim_token=uuid.uuid4(),
-        claimed_node="gone@host",
-        claimed_node_pid=4242,
-        started_at=now - timedelta(minutes=5),
-        heartbeat_at=now - timedelta(minutes=5),
-    )
+    job = _running_job(people, "gone@host", 4242, now=now, heartbeat_age=timedelta(minutes=5))
     assert job.is_stuck
     with broker("filesystem://", f"sweep-{uuid.uuid4().hex[:8]}"):
         assert job_sweep() == [job.pk]
@@ -171,17 +178,7 @@ def test_a_running_job_whose_worker_stopped_reporting_is_queued_again(
 def test_a_running_job_of_a_live_worker_is_left_alone(people: PlanPeople) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.create(hostname="alive@host", pid=4243, last_seen=now)
-    job = Job.objects.create(
-        kind="slow",
-        task_name=SLOW_TASK,
-        plan=people.plan,
-        status=Job.Status.RUNNING,
-        claim_token=uuid.uuid4(),
-        claimed_node="alive@host",
-        claimed_node_pid=4243,
-        started_at=now - timedelta(minutes=5),
-        heartbeat_at=now - timedelta(minutes=1),
-    )
+    job = _running_job(people, "alive@host", 4243, now=now, heartbeat_age=timedelta(minutes=1))
     assert not job.is_stuck
     with broker("filesystem://", f"sweep-{uuid.uuid4().hex[:8]}"):
         assert job_sweep() == []

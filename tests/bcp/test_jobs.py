@@ -17,19 +17,24 @@ from tests.conftest import PlanPeople, client_for
 from tests.helpers import job_wait
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_queued_job_completes_in_the_worker_and_its_status_stops_polling(
-    people: PlanPeople, celery_worker_process: Any
-) -> None:
-    client = client_for(people.manager)
+def _statistics_done(people: PlanPeople) -> Job:
+    """The plan's statistics job, queued and waited for until the worker finishes it."""
     job = job_enqueue(
         kind="plan_statistics",
         task_name=PLAN_STATISTICS_TASK,
         user=people.manager,
         plan=people.plan,
     )
-    job = job_wait(job, 60)
+    return job_wait(job, 60)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_job_completes_in_the_worker_and_its_status_stops_polling(
+    people: PlanPeople, celery_worker_process: Any
+) -> None:
+    client = client_for(people.manager)
+    job = _statistics_done(people)
     assert job.status == "succeeded", job.error
     assert job.progress == 100
     assert job.result["members"] == {"managers": 1, "stakeholders": 1, "auditors": 1}
@@ -45,13 +50,7 @@ def test_a_queued_job_completes_in_the_worker_and_its_status_stops_polling(
 def test_a_message_delivered_twice_does_its_work_once(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
-    job = job_enqueue(
-        kind="plan_statistics",
-        task_name=PLAN_STATISTICS_TASK,
-        user=people.manager,
-        plan=people.plan,
-    )
-    job = job_wait(job, 60)
+    job = _statistics_done(people)
     finished_at = job.finished_at
     celery_app.send_task(PLAN_STATISTICS_TASK, args=[str(job.pk)])
     time.sleep(3)

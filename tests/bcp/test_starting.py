@@ -230,34 +230,28 @@ def test_creating_with_the_standard_start_says_what_the_plan_was_given(
     assert "the default BIA questionnaire" in body
 
 
-def test_choosing_a_copy_without_a_plan_is_a_field_error(people: PlanPeople) -> None:
-    response = client_for(make_coordinator(people.manager)).post(
-        reverse("plan_create"),
-        {
-            "name": "Library services",
-            "organisation": "Northbridge",
-            "classification": "Internal",
-            "start": "copy",
-        },
-    )
+@pytest.mark.parametrize(
+    ("copy_hidden", "error"),
+    [
+        (False, "Choose the plan whose settings to copy."),
+        (True, "Select a valid choice"),
+    ],
+    ids=["no plan chosen", "a plan the user cannot see"],
+)
+def test_a_copy_needs_a_plan_the_user_can_see(
+    people: PlanPeople, copy_hidden: bool, error: str
+) -> None:
+    data = {
+        "name": "Library services",
+        "organisation": "Northbridge",
+        "classification": "Internal",
+        "start": "copy",
+    }
+    if copy_hidden:
+        hidden = Plan.objects.exclude(memberships__user=people.manager).first()
+        assert hidden is not None
+        data["copy_from"] = str(hidden.pk)
+    response = client_for(make_coordinator(people.manager)).post(reverse("plan_create"), data)
     assert response.status_code == 400
-    assert "Choose the plan whose settings to copy." in response.content.decode()
-    assert not Plan.objects.filter(name="Library services").exists()
-
-
-def test_a_plan_the_user_cannot_see_is_not_a_valid_choice(people: PlanPeople) -> None:
-    hidden = Plan.objects.exclude(memberships__user=people.manager).first()
-    assert hidden is not None
-    response = client_for(make_coordinator(people.manager)).post(
-        reverse("plan_create"),
-        {
-            "name": "Library services",
-            "organisation": "Northbridge",
-            "classification": "Internal",
-            "start": "copy",
-            "copy_from": hidden.pk,
-        },
-    )
-    assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert error in response.content.decode()
     assert not Plan.objects.filter(name="Library services").exists()
