@@ -20,6 +20,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from accounts.models import ApiToken, TokenAccess
+from bcp.history import API_CALLER_META
 
 PREFIX = "ct_"
 MAX_TOKEN_LENGTH = 100
@@ -73,7 +74,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         # History rows written during this request name the token (bcp.history).
-        request._request.api_token_name = token.name  # type: ignore[attr-defined]
+        request._request.META[API_CALLER_META] = token.name
         return token.user, token
 
     @staticmethod

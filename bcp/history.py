@@ -95,10 +95,15 @@ def _apply_change_context(sender: Any, instance: Any, history_instance: Any, **k
         history_instance.history_user = user
 
 
+# Where the API's token authentication leaves the name of the token on Django's request
+# (its environment, which is the request's own dictionary, as "wsgi.*" keys are).
+API_CALLER_META = "continuity.api_token_name"
+
+
 def _reason_naming_the_token(reason: str) -> str:
     """``reason`` with the API token of the current request named, if a token made it."""
     request = getattr(HistoricalRecords.context, "request", None)
-    token_name = getattr(request, "api_token_name", None)
+    token_name = request.META.get(API_CALLER_META) if request is not None else None
     if not token_name:
         return reason
     via = f"API token “{token_name}”"
