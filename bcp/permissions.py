@@ -16,11 +16,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
@@ -76,21 +76,26 @@ def check_plan_capability(user: Any, plan: Plan, capability: Capability) -> Memb
     return membership
 
 
+# What a plan's page returns: a page, or a stream (the audit exports).
+Response = TypeVar("Response", bound=HttpResponseBase)
+
+
 def plan_required(
     capability: Capability, *, allow_archived: bool = False
-) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+) -> Callable[[Callable[..., Response]], Callable[..., Response | HttpResponseRedirect]]:
     """Decorate a view taking ``plan_pk``; the view receives a :class:`~bcp.http.PlanRequest`
     (``request.plan``, ``request.membership``, ``request.capabilities``).
 
     ``allow_archived`` lets a manager reach the one view that restores an archived plan.
     """
 
-    # HttpResponseBase: a plan's page may stream (the audit exports do).
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    def decorator(
+        view: Callable[..., Response],
+    ) -> Callable[..., Response | HttpResponseRedirect]:
         @wraps(view)
         def wrapped(
             request: PlanRequest, *args: Any, plan_pk: int, **kwargs: Any
-        ) -> HttpResponseBase:
+        ) -> Response | HttpResponseRedirect:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             plan = get_object_or_404(Plan, pk=plan_pk)

@@ -15,9 +15,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bcp.forms import ChangeReasonMixin, VersionedFormMixin, model_field
 from bcp.models import Plan, Role
-from bia.forms.common import model_field
 from bia.models import BusinessFunction
 from documents.models import (
     CallTreeEntry,
