@@ -48,7 +48,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from analysis.engine.bdd import NodeLimitExceeded
@@ -256,13 +256,18 @@ class AvailabilityAnalyzer:
             year_convention=YEAR_CONVENTIONS.get(year_days, f"{year_days} days"),
         )
 
-    def _finish(
+    def _result(
         self,
         service_id: str,
-        unavailability: float,
+        figures: tuple[float, float],
         birnbaum: dict[str, float],
         notes: list[str],
-    ) -> tuple[tuple[FailoverLoss, ...], tuple[str, ...], tuple[ComponentImportance, ...]]:
+        method: ResultMethod,
+    ) -> ServiceAvailability:
+        """What both methods fill alike from (A, U) and Birnbaum importance: downtime,
+        SPOFs (by importance), every variable ranked with its criticality
+        I_C = I_B · q / U, and the failover windows with their notes."""
+        availability, unavailability = figures
         model = self.model
         losses, loss_notes = model.failover_losses(service_id)
         notes.extend(loss_notes)
@@ -293,13 +298,29 @@ class AvailabilityAnalyzer:
                 )
             )
         ranked.sort(key=lambda item: (-item.birnbaum, item.element_id))
-        return losses, spofs, tuple(ranked)
+        return ServiceAvailability(
+            service_id=service_id,
+            availability=availability,
+            unavailability=unavailability,
+            downtime_seconds_per_year=unavailability * self.topology.year_days * SECONDS_PER_DAY,
+            method=method,
+            ci95_low=None,
+            ci95_high=None,
+            samples=None,
+            seed=None,
+            single_points_of_failure=spofs,
+            importance=tuple(ranked),
+            notes=tuple(notes),
+            structural_availability=None,
+            failover_losses=losses,
+            variables=len(ranked),
+        )
 
     def _exact(
         self, service_id: str, diagram: ServiceDiagram, notes: list[str]
     ) -> ServiceAvailability:
         bdd, root = diagram.bdd, diagram.root
-        availability, unavailability = bdd.probability(root)
+        figures = bdd.probability(root)
         if self.importance:
             by_level, size = bdd.birnbaum(root)
             birnbaum = {diagram.variable_at[level]: value for level, value in by_level.items()}
@@ -307,28 +328,16 @@ class AvailabilityAnalyzer:
             by_level, size = {}, bdd.size(root)
             birnbaum = {}
         windows = list(diagram.windows)  # levels outside the root's diagram change nothing
-        structural = availability
+        structural = figures[0]
         if windows:
             structural = bdd.probability_with(root, {w: (1.0, 0.0) for w in windows})[0]
-        losses, spofs, ranked = self._finish(service_id, unavailability, birnbaum, notes)
-        notes.insert(0, f"exact: reduced ordered BDD of {size} nodes over {len(ranked)} variables")
-        return ServiceAvailability(
-            service_id=service_id,
-            availability=availability,
-            unavailability=unavailability,
-            downtime_seconds_per_year=unavailability * self.topology.year_days * SECONDS_PER_DAY,
-            method="exact_bdd",
-            ci95_low=None,
-            ci95_high=None,
-            samples=None,
-            seed=None,
-            single_points_of_failure=spofs,
-            importance=ranked,
-            notes=tuple(notes),
+        result = self._result(service_id, figures, birnbaum, notes, "exact_bdd")
+        line = f"exact: reduced ordered BDD of {size} nodes over {result.variables} variables"
+        return replace(
+            result,
+            notes=(line, *result.notes),
             structural_availability=structural,
-            failover_losses=losses,
             bdd_nodes=size,
-            variables=len(ranked),
         )
 
     def _monte_carlo(
@@ -341,34 +350,21 @@ class AvailabilityAnalyzer:
             seed=self.seed,
             importance_samples=self.importance_samples,
         )
-        losses, spofs, ranked = self._finish(
-            service_id, estimate.unavailability, estimate.importance, notes
-        )
-        notes.insert(
-            0,
+        figures = (estimate.availability, estimate.unavailability)
+        result = self._result(service_id, figures, estimate.importance, notes, "monte_carlo")
+        line = (
             f"Monte Carlo: {estimate.samples:,} samples, seed {estimate.seed}, "
             f"{estimate.failures:,} failures; 95% Wilson interval; importance from "
-            f"{estimate.importance_samples:,} paired samples; SPOFs are exact",
+            f"{estimate.importance_samples:,} paired samples; SPOFs are exact"
         )
-        return ServiceAvailability(
-            service_id=service_id,
-            availability=estimate.availability,
-            unavailability=estimate.unavailability,
-            downtime_seconds_per_year=estimate.unavailability
-            * self.topology.year_days
-            * SECONDS_PER_DAY,
-            method="monte_carlo",
+        return replace(
+            result,
+            notes=(line, *result.notes),
             ci95_low=estimate.ci95_low,
             ci95_high=estimate.ci95_high,
             samples=estimate.samples,
             seed=estimate.seed,
-            single_points_of_failure=spofs,
-            importance=ranked,
-            notes=tuple(notes),
-            structural_availability=None if losses else estimate.availability,
-            failover_losses=losses,
-            bdd_nodes=None,
-            variables=len(ranked),
+            structural_availability=None if result.failover_losses else estimate.availability,
             method_note=method_note,
         )
 
