@@ -116,13 +116,16 @@ class LogSerializer(serializers.Serializer[Any]):
     author = serializers.CharField()
 
 
-class IncidentSerializer(serializers.Serializer[Any]):
+class IncidentSummarySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     title = serializers.CharField()
     kind = serializers.ChoiceField(choices=Kind.values)
     status = serializers.ChoiceField(choices=Incident.Status.values)
     started_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class IncidentSerializer(IncidentSummarySerializer):
     declared_by = serializers.CharField()
     failed = ElementSerializer(many=True)
     functions = IncidentFunctionSerializer(many=True)
@@ -132,15 +135,6 @@ class IncidentSerializer(serializers.Serializer[Any]):
 
 class DeclaredSerializer(IncidentSerializer):
     impact = FunctionImpactSerializer(many=True)
-
-
-class IncidentSummarySerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Kind.values)
-    status = serializers.ChoiceField(choices=Incident.Status.values)
-    started_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(allow_null=True)
 
 
 def _impact_data(impact: PlanImpact) -> dict[str, Any]:

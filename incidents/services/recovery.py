@@ -21,8 +21,7 @@ from incidents.models import FunctionState, Incident, IncidentElement, IncidentF
 from incidents.services.rules import (
     CLOCK_TOLERANCE,
     MAX_TEXT,
-    clock_time,
-    person_name,
+    already_done,
     require_open,
 )
 
@@ -100,9 +99,10 @@ def element_recover(
     )
     require_open(current.incident)
     if current.recovered_at is not None:
-        raise ValidationError(
-            f"{current.name} was already marked recovered by "
-            f"{person_name(current.recovered_by)} at {clock_time(current.recovered_at)}."
+        raise already_done(
+            f"{current.name} was already marked recovered",
+            current.recovered_by,
+            current.recovered_at,
         )
     now = now or timezone.now()
     with change_context(user=user, reason=f"{current.name} recovered"):

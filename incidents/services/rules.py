@@ -64,14 +64,14 @@ def require_open(incident: Incident) -> None:
         )
 
 
-def person_name(user: User | None) -> str:
-    if user is None:
-        return "someone"
-    return str(user.get_full_name() or user.get_username())
-
-
-def clock_time(value: dt.datetime | None) -> str:
-    return f"{timezone.localtime(value):%H:%M}" if value else ""
+def already_done(
+    what: str, by: User | None, at: dt.datetime | None, then: str = ""
+) -> ValidationError:
+    """The refusal of something done before, saying who did it and when: ``what`` is the
+    sentence's start ("Step 2 was already completed"), ``then`` its optional ending."""
+    who = "someone" if by is None else str(by.get_full_name() or by.get_username())
+    when = f"{timezone.localtime(at):%H:%M}" if at else ""
+    return ValidationError(f"{what} by {who} at {when}{then}.")
 
 
 def closed_incident_write_rule(instance: models.Model) -> None:

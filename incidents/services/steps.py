@@ -20,9 +20,8 @@ from incidents.models import IncidentFunction, IncidentStep
 from incidents.services.rules import (
     MAX_TEXT,
     actor_can_edit,
+    already_done,
     can_work_function,
-    clock_time,
-    person_name,
     require_open,
 )
 
@@ -49,9 +48,11 @@ def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> Inc
     current = _locked_step(step)
     _check_worker(user, current)
     if current.completed_at is not None:
-        raise ValidationError(
-            f"Step {current.position} was completed by {person_name(current.completed_by)} at "
-            f"{clock_time(current.completed_at)}; it cannot be reassigned."
+        raise already_done(
+            f"Step {current.position} was completed",
+            current.completed_by,
+            current.completed_at,
+            "; it cannot be reassigned",
         )
     if (
         assignee is not None
@@ -70,14 +71,14 @@ def step_start(*, step: IncidentStep, user: User, now: dt.datetime | None = None
     current = _locked_step(step)
     _check_worker(user, current)
     if current.completed_at is not None:
-        raise ValidationError(
-            f"Step {current.position} was already completed by {person_name(current.completed_by)} "
-            f"at {clock_time(current.completed_at)}."
+        raise already_done(
+            f"Step {current.position} was already completed",
+            current.completed_by,
+            current.completed_at,
         )
     if current.started_at is not None:
-        raise ValidationError(
-            f"Step {current.position} was already started by {person_name(current.started_by)} at "
-            f"{clock_time(current.started_at)}."
+        raise already_done(
+            f"Step {current.position} was already started", current.started_by, current.started_at
         )
     changes = {"started_at": now or timezone.now(), "started_by": user}
     return _step_mark(current, user=user, changes=changes, reason="started")
@@ -91,9 +92,11 @@ def step_complete(
     current = _locked_step(step)
     _check_worker(user, current)
     if current.completed_at is not None:
-        raise ValidationError(
-            f"Step {current.position} was already completed by {person_name(current.completed_by)} "
-            f"at {clock_time(current.completed_at)}; nothing was changed."
+        raise already_done(
+            f"Step {current.position} was already completed",
+            current.completed_by,
+            current.completed_at,
+            "; nothing was changed",
         )
     changes = {"completed_at": now or timezone.now(), "completed_by": user}
     return _step_mark(current, user=user, changes=changes, reason="completed")
