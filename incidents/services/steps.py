@@ -26,27 +26,25 @@ from incidents.services.rules import (
 )
 
 
-def _locked_step(step: IncidentStep) -> IncidentStep:
-    """The step as it is now, locked until the transaction ends (only the step's row)."""
-    return (
+def _step_to_work(step: IncidentStep, user: User) -> IncidentStep:
+    """The step as it is now, locked until the transaction ends (only the step's row),
+    once its incident is open and ``user`` may work it."""
+    current = (
         IncidentStep.objects.select_for_update(of=("self",))
         .select_related("incident_function__incident__plan", "incident_function__function")
         .get(pk=step.pk)
     )
-
-
-def _check_worker(user: User, step: IncidentStep) -> None:
-    require_open(step.incident_function.incident)
-    if not can_work_function(user, step.incident_function):
+    require_open(current.incident_function.incident)
+    if not can_work_function(user, current.incident_function):
         raise PermissionDenied(
-            f"Only managers and the owner of “{step.incident_function.name}” work its steps."
+            f"Only managers and the owner of “{current.incident_function.name}” work its steps."
         )
+    return current
 
 
 @transaction.atomic
 def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> IncidentStep:
-    current = _locked_step(step)
-    _check_worker(user, current)
+    current = _step_to_work(step, user)
     if current.completed_at is not None:
         raise already_done(
             f"Step {current.position} was completed",
@@ -68,8 +66,7 @@ def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> Inc
 
 @transaction.atomic
 def step_start(*, step: IncidentStep, user: User, now: dt.datetime | None = None) -> IncidentStep:
-    current = _locked_step(step)
-    _check_worker(user, current)
+    current = _step_to_work(step, user)
     if current.completed_at is not None:
         raise already_done(
             f"Step {current.position} was already completed",
@@ -89,8 +86,7 @@ def step_complete(
     *, step: IncidentStep, user: User, now: dt.datetime | None = None
 ) -> IncidentStep:
     """Mark a step done; a second completion is refused with who completed it and when."""
-    current = _locked_step(step)
-    _check_worker(user, current)
+    current = _step_to_work(step, user)
     if current.completed_at is not None:
         raise already_done(
             f"Step {current.position} was already completed",

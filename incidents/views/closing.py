@@ -6,10 +6,8 @@ again with its errors and the others as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -25,7 +23,7 @@ from bcp.permissions import Capability, plan_required
 from incidents import forms, reports, selectors
 from incidents.models import Incident, IncidentFunction
 from incidents.services import closing, recovery
-from incidents.views.common import incident_for
+from incidents.views.common import form_saved, incident_for
 
 
 def _close_page(
@@ -118,7 +116,7 @@ def function_restore(request: PlanRequest, incident_pk: int, function_pk: int) -
             data_lost_minutes=data["data_lost_minutes"],
         )
 
-    if _saved(request, form, save, f"{entry.name}: restoration recorded."):
+    if form_saved(request, form, save, f"{entry.name}: restoration recorded."):
         return redirect(reverse("incident_close", args=[request.plan.pk, incident.pk]))
     return _close_page(request, incident, restore_forms={entry.pk: form}, status=400)
 
@@ -132,24 +130,6 @@ def action_add(request: PlanRequest, incident_pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> object:
         return closing.action_add(incident=incident, user=request.user, **data)
 
-    if _saved(request, form, save, "Follow-up action recorded."):
+    if form_saved(request, form, save, "Follow-up action recorded."):
         return redirect(reverse("incident_close", args=[request.plan.pk, incident.pk]))
     return _close_page(request, incident, action_form=form, status=400)
-
-
-def _saved(
-    request: PlanRequest,
-    form: django_forms.Form,
-    save: Callable[[dict[str, Any]], object],
-    saved_message: str,
-) -> bool:
-    """Run a valid form through its service; put what the service refused on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    messages.success(request, saved_message)
-    return True

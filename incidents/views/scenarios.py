@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bcp.editing import add_service_errors, edit_page
+from bcp.editing import edit_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.models import BusinessFunction
@@ -20,6 +19,7 @@ from incidents import exercises, forms, selectors
 from incidents.impact import elements
 from incidents.models import ExerciseSchedule, Scenario
 from incidents.services import scenarios
+from incidents.views.common import form_saved
 from inventory.topology import plan_topology
 
 
@@ -46,22 +46,19 @@ def scenario_list(request: PlanRequest) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def scenario_create(request: PlanRequest) -> HttpResponse:
-
     form = forms.ScenarioForm(request.POST, elements=elements(plan_topology(request.plan)))
-    if form.is_valid():
-        try:
-            scenarios.scenario_create(
-                plan=request.plan,
-                user=request.user,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                failed_keys=form.cleaned_data["failed"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Scenario saved.")
-            return redirect("incident_scenarios", plan_pk=request.plan.pk)
+
+    def save(data: dict[str, Any]) -> object:
+        return scenarios.scenario_create(
+            plan=request.plan,
+            user=request.user,
+            name=data["name"],
+            description=data["description"],
+            failed_keys=data["failed"],
+        )
+
+    if form_saved(request, form, save, "Scenario saved."):
+        return redirect("incident_scenarios", plan_pk=request.plan.pk)
     return _scenario_page(request, form, status=400)
 
 
