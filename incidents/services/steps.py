@@ -26,9 +26,12 @@ from incidents.services.rules import (
 )
 
 
-def _step_to_work(step: IncidentStep, user: User) -> IncidentStep:
+def _step_to_work(
+    step: IncidentStep, user: User, *, done: str = "was already completed", then: str = ""
+) -> IncidentStep:
     """The step as it is now, locked until the transaction ends (only the step's row),
-    once its incident is open and ``user`` may work it."""
+    once its incident is open, ``user`` may work it and it is not completed yet (refused
+    as "Step <n> ``done`` by <who> at <hh:mm>``then``.")."""
     current = (
         IncidentStep.objects.select_for_update(of=("self",))
         .select_related("incident_function__incident__plan", "incident_function__function")
@@ -39,19 +42,16 @@ def _step_to_work(step: IncidentStep, user: User) -> IncidentStep:
         raise PermissionDenied(
             f"Only managers and the owner of “{current.incident_function.name}” work its steps."
         )
+    if current.completed_at is not None:
+        raise already_done(
+            f"Step {current.position} {done}", current.completed_by, current.completed_at, then
+        )
     return current
 
 
 @transaction.atomic
 def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> IncidentStep:
-    current = _step_to_work(step, user)
-    if current.completed_at is not None:
-        raise already_done(
-            f"Step {current.position} was completed",
-            current.completed_by,
-            current.completed_at,
-            "; it cannot be reassigned",
-        )
+    current = _step_to_work(step, user, done="was completed", then="; it cannot be reassigned")
     if (
         assignee is not None
         and assignee.pk != user.pk
@@ -67,12 +67,6 @@ def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> Inc
 @transaction.atomic
 def step_start(*, step: IncidentStep, user: User, now: dt.datetime | None = None) -> IncidentStep:
     current = _step_to_work(step, user)
-    if current.completed_at is not None:
-        raise already_done(
-            f"Step {current.position} was already completed",
-            current.completed_by,
-            current.completed_at,
-        )
     if current.started_at is not None:
         raise already_done(
             f"Step {current.position} was already started", current.started_by, current.started_at
@@ -86,14 +80,7 @@ def step_complete(
     *, step: IncidentStep, user: User, now: dt.datetime | None = None
 ) -> IncidentStep:
     """Mark a step done; a second completion is refused with who completed it and when."""
-    current = _step_to_work(step, user)
-    if current.completed_at is not None:
-        raise already_done(
-            f"Step {current.position} was already completed",
-            current.completed_by,
-            current.completed_at,
-            "; nothing was changed",
-        )
+    current = _step_to_work(step, user, then="; nothing was changed")
     changes = {"completed_at": now or timezone.now(), "completed_by": user}
     return _step_mark(current, user=user, changes=changes, reason="completed")
 
