@@ -65,9 +65,18 @@ def review_check_request(*, plan: Plan, user: User | None) -> Job | None:
     :func:`review_checks_suppressed`."""
     if _CHECKS_SUPPRESSED.get():
         return None
-    waiting = Job.objects.filter(plan=plan, kind=REVIEW_CHECK_KIND, status=Job.Status.QUEUED)
-    if waiting.exists():
-        return None
+    with transaction.atomic():
+        # Relying on a waiting check is only safe if it cannot start before this change
+        # commits: otherwise a worker could claim it, read the inputs without this change
+        # and never look again. Locking its row makes the worker's claim (an UPDATE of
+        # that row) wait for this transaction to end.
+        waiting = (
+            Job.objects.select_for_update()
+            .filter(plan=plan, kind=REVIEW_CHECK_KIND, status=Job.Status.QUEUED)
+            .values_list("pk", flat=True)[:1]
+        )
+        if list(waiting):
+            return None
     return job_enqueue(kind=REVIEW_CHECK_KIND, task_name=REVIEW_CHECK_TASK, user=user, plan=plan)
 
 
