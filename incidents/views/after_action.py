@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,7 +34,7 @@ def report_status(request: PlanRequest, incident_pk: int, report_pk: int) -> Htt
 
 
 @plan_required(Capability.VIEW)
-def report_download(request: PlanRequest, incident_pk: int, report_pk: int) -> HttpResponse:
+def report_download(request: PlanRequest, incident_pk: int, report_pk: int) -> FileResponse:
     incident = incident_for(request, incident_pk)
     report = get_object_or_404(AfterActionReport, pk=report_pk, incident=incident)
     name = report.pdf.name if report.pdf else None
@@ -44,10 +42,9 @@ def report_download(request: PlanRequest, incident_pk: int, report_pk: int) -> H
         raise Http404("This report has not been rendered yet.")
     kind = "exercise" if incident.is_exercise else "incident"
     suffix = "-DRAFT" if report.draft else ""
-    response: Any = FileResponse(
+    return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,
         filename=f"after-action-{kind}-{incident.pk}{suffix}.pdf",
         content_type="application/pdf",
     )
-    return response
