@@ -66,6 +66,11 @@ WORK_DIR = Path(tempfile.mkdtemp(prefix="continuity-bench-analysis-"))
 # Before Django reads its settings: a database of our own, and no query log in memory.
 os.environ["CONTINUITY_VAR_DIR"] = str(WORK_DIR)
 os.environ.pop("DATABASE_URL", None)
+# The queue this benchmark's workers listen on, set before Django reads its settings:
+# the jobs this process queues must be sent there, or they wait for the two-minute resend
+# of a job no worker took and every job-path figure carries that wait.
+BENCH_QUEUE = f"bench-{os.getpid()}"
+os.environ["CELERY_QUEUE"] = BENCH_QUEUE
 # --database-url (read here, before Django starts): an empty database of your own, e.g.
 # PostgreSQL; worker processes started by --workers need one they can reach too.
 for _index, _arg in enumerate(sys.argv):
@@ -801,7 +806,7 @@ def measure_job_path(plan: Plan, manager: Any, count: int) -> dict[str, Any]:
     """The whole plan, then three single functions, through N real workers."""
     import signal
 
-    queue = f"bench-{os.getpid()}"
+    queue = BENCH_QUEUE
     # A `timeout` or Ctrl-C still stops the workers (SIGTERM runs the finally below).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     workers = start_workers(count, queue)
