@@ -21,7 +21,8 @@ What the pages do (all behind ``plan_required(capability)``, the record fetched 
 
 - create: ``form(data, plan=plan, submit_label="Add <noun>")``; saved with
   ``create(plan=, user=, reason=, ticket=, **changes(form))``; then ``added`` is shown
-  and the browser goes to ``home(record)``. Statuses as :func:`bcp.editing.edit_page`.
+  and the browser goes to ``home(record)`` (the list when ``home`` is None). Statuses as
+  :func:`bcp.editing.edit_page`.
 - edit: ``form(data, instance=record, plan=plan)``; saved with
   ``update(<key>=fresh copy, user=, expected_version=, reason=, ticket=, **changes(form))``;
   then "<Noun> saved." and ``home(record)``; 409 after an ``EditConflict``.
@@ -55,7 +56,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from bcp.editing import add_service_errors, edit_page, form_page
 from bcp.forms import ReasonOnlyForm
@@ -113,7 +114,8 @@ class RecordPages(Generic[R]):
     delete_template: str = ""
     delete_form: Callable[..., forms.BaseForm] = ReasonOnlyForm
     changes: Changes = _FORM_VALUES
-    home: Callable[[R], models.Model | str] = _the_record
+    # Where a saved record leads; None for records with no page of their own: their list.
+    home: Callable[[R], models.Model | str] | None = _the_record
     new_title: str = ""
     name: Callable[[R], str] = str
     added: str = "“{name}” added."
@@ -121,13 +123,18 @@ class RecordPages(Generic[R]):
     delete_warning: str = ""
     capability: Capability = Capability.EDIT
 
-    def _context(self, record: R | None, **extra: object) -> dict[str, object]:
+    def _home(self, plan_pk: int, record: R) -> models.Model | str:
+        if self.home is None:
+            return reverse(self.list_url, kwargs={"plan_pk": plan_pk})
+        return self.home(record)
+
+    def _context(self, plan_pk: int, record: R | None, **extra: object) -> dict[str, object]:
         return {
             "noun": self.noun,
             "record": record,
             "creating": record is None,
             "list_url": self.list_url,
-            "back": "" if record is None else resolve_url(self.home(record)),
+            "back": "" if record is None else resolve_url(self._home(plan_pk, record)),
             **extra,
         }
 
@@ -149,8 +156,8 @@ class RecordPages(Generic[R]):
             save=save,
             saved_message=lambda record: self.added.format(name=self.name(record)),
             template=self.template,
-            context=self._context(None, title=self.new_title or f"New {self.noun}"),
-            success_url=self.home,
+            context=self._context(plan.pk, None, title=self.new_title or f"New {self.noun}"),
+            success_url=lambda saved: self._home(plan.pk, saved),
         )
 
     def edit_page(self, request: PlanRequest, pk: int) -> HttpResponse:
@@ -174,8 +181,8 @@ class RecordPages(Generic[R]):
             save=save,
             saved_message=f"{self.noun.capitalize()} saved.",
             template=self.template,
-            context=self._context(record, title=f"Edit {self.name(record)}"),
-            success_url=lambda _saved: self.home(record),
+            context=self._context(plan.pk, record, title=f"Edit {self.name(record)}"),
+            success_url=lambda _saved: self._home(plan.pk, record),
         )
 
     def delete_page(self, request: PlanRequest, pk: int) -> HttpResponse:
@@ -195,7 +202,7 @@ class RecordPages(Generic[R]):
                 messages.success(request, self.removed.format(name=self.name(record)))
                 return redirect(self.list_url, plan_pk=plan.pk)
         title = f"Remove {self.name(record)}?"
-        context = self._context(record, title=title, warning=self.delete_warning)
+        context = self._context(plan.pk, record, title=title, warning=self.delete_warning)
         return form_page(request, self.delete_template or self.template, form, context)
 
     def views(self) -> tuple[View, View, View]:

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from bcp.editing import edit_page
 from bcp.http import PlanRequest
@@ -63,7 +62,7 @@ def _pages(
     create: Callable[..., R],
     update: Callable[..., R],
     delete: Callable[..., None],
-    home: Callable[[R], models.Model | str],
+    home: Callable[[R], models.Model | str] | None = None,
 ) -> RecordPages[R]:
     """A record's pages as these documents pages have always shown them: the shared record
     templates, the "Delete" form, and "<Noun> “name” added." / "… deleted."."""
@@ -87,10 +86,6 @@ def _pages(
     )
 
 
-def _list(name: str, plan_pk: int) -> str:
-    return reverse(name, kwargs={"plan_pk": plan_pk})
-
-
 CONTACTS = _pages(
     Contact,
     forms.ContactForm,
@@ -100,7 +95,6 @@ CONTACTS = _pages(
     create=services.contact_create,
     update=services.contact_update,
     delete=services.contact_delete,
-    home=lambda contact: _list("contact_list", contact.plan_id),
 )
 CALL_TREE = _pages(
     CallTreeEntry,
@@ -111,7 +105,6 @@ CALL_TREE = _pages(
     create=services.calltree_entry_create,
     update=services.calltree_entry_update,
     delete=services.calltree_entry_delete,
-    home=lambda entry: _list("calltree_list", entry.plan_id),
 )
 VENDORS = _pages(
     Vendor,
@@ -122,7 +115,6 @@ VENDORS = _pages(
     create=services.vendor_create,
     update=services.vendor_update,
     delete=services.vendor_delete,
-    home=lambda vendor: _list("vendor_list", vendor.plan_id),
 )
 PROCEDURES = _pages(
     RecoveryProcedure,
@@ -145,7 +137,6 @@ EXERCISES = _pages(
     create=services.exercise_create,
     update=services.exercise_update,
     delete=services.exercise_delete,
-    home=lambda exercise: _list("exercise_list", exercise.plan_id),
 )
 
 contact_create, contact_edit, contact_delete = CONTACTS.views()

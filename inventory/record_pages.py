@@ -6,7 +6,6 @@ from __future__ import annotations
 from operator import attrgetter
 
 from django.contrib.auth.models import User
-from django.urls import reverse
 
 from bcp.record_views import RecordPages, model_values
 from inventory import people_services, role_services
@@ -23,11 +22,6 @@ PEOPLE = "inventory_people"
 def _technique_delete(*, technique: Technique, user: User, reason: str, ticket: str) -> None:
     # The catalogue's delete records no ticket; the page never passed it on.
     techniques.technique_delete(technique=technique, user=user, reason=reason)
-
-
-def _technique_list(technique: Technique) -> str:
-    # Techniques have no page of their own: their pages come back to the catalogue.
-    return reverse("inventory_technique_list", kwargs={"plan_pk": technique.plan_id})
 
 
 SITES = RecordPages(
@@ -87,7 +81,8 @@ TECHNIQUES = RecordPages(
     list_url="inventory_technique_list",
     url_name="inventory_technique",
     template=FORM,
-    home=_technique_list,
+    # Techniques have no page of their own: their pages come back to the catalogue.
+    home=None,
     new_title="New HA technique",
     added="Technique added.",
     removed="Technique removed.",
