@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from operator import attrgetter
+from types import ModuleType
+from typing import Generic, TypedDict, TypeVar
 
+from django import forms
 from django.contrib.auth.models import User
+from django.db import models
 
 from bcp.record_views import RecordPages, model_values
 from inventory import people_services, role_services
@@ -19,68 +24,74 @@ FORM = "inventory/form.html"
 PEOPLE = "inventory_people"
 
 
+R = TypeVar("R", bound=models.Model)
+
+
+class _Conventions(TypedDict, Generic[R]):
+    model: type[R]
+    form: Callable[..., forms.BaseForm]
+    key: str
+    noun: str
+    create: Callable[..., R]
+    update: Callable[..., R]
+    delete: Callable[..., object]
+    list_url: str
+    url_name: str
+    template: str
+
+
+def _conventions(
+    model: type[R],
+    form: Callable[..., forms.BaseForm],
+    key: str,
+    services: ModuleType,
+    *,
+    list_url: str = "",
+    delete: Callable[..., object] | None = None,
+) -> _Conventions[R]:
+    """The spec's fields that follow from the record's ``key``: the noun is the key, the
+    services are ``<key>_create``/``_update``/``_delete`` of ``services``, the URLs are
+    named ``inventory_<key>_…`` and the list ``inventory_<key>_list`` (or ``list_url``)."""
+    return {
+        "model": model,
+        "form": form,
+        "key": key,
+        "noun": key,
+        "create": getattr(services, f"{key}_create"),
+        "update": getattr(services, f"{key}_update"),
+        "delete": delete or getattr(services, f"{key}_delete"),
+        "list_url": list_url or f"inventory_{key}_list",
+        "url_name": f"inventory_{key}",
+        "template": FORM,
+    }
+
+
 def _technique_delete(*, technique: Technique, user: User, reason: str, ticket: str) -> None:
     # The catalogue's delete records no ticket; the page never passed it on.
     techniques.technique_delete(technique=technique, user=user, reason=reason)
 
 
 SITES = RecordPages(
-    model=Site,
-    form=SiteForm,
-    key="site",
-    noun="site",
-    create=sites.site_create,
-    update=sites.site_update,
-    delete=sites.site_delete,
-    list_url="inventory_site_list",
-    url_name="inventory_site",
-    template=FORM,
+    **_conventions(Site, SiteForm, "site", sites),
     added="Site “{name}” added.",
     removed="Site “{name}” removed.",
 )
 COMPONENTS = RecordPages(
-    model=Component,
-    form=ComponentForm,
-    key="component",
-    noun="component",
-    create=components.component_create,
-    update=components.component_update,
-    delete=components.component_delete,
-    list_url="inventory_component_list",
-    url_name="inventory_component",
-    template=FORM,
+    **_conventions(Component, ComponentForm, "component", components),
     changes=model_values("runs_on"),
     added="Component “{name}” added.",
     removed="Component “{name}” removed.",
     delete_warning="Its links (runs on, group memberships, function dependencies) go with it.",
 )
 GROUPS = RecordPages(
-    model=RedundancyGroup,
-    form=GroupForm,
-    key="group",
-    noun="group",
-    create=groups.group_create,
-    update=groups.group_update,
-    delete=groups.group_delete,
-    list_url="inventory_group_list",
-    url_name="inventory_group",
-    template=FORM,
+    **_conventions(RedundancyGroup, GroupForm, "group", groups),
     changes=model_values("members"),
     new_title="New redundancy group",
     added="Group “{name}” added.",
     removed="Group “{name}” removed; its members stay.",
 )
 TECHNIQUES = RecordPages(
-    model=Technique,
-    form=TechniqueForm,
-    key="technique",
-    noun="technique",
-    create=techniques.technique_create,
-    update=techniques.technique_update,
-    delete=_technique_delete,
-    list_url="inventory_technique_list",
-    url_name="inventory_technique",
-    template=FORM,
+    **_conventions(Technique, TechniqueForm, "technique", techniques, delete=_technique_delete),
     # Techniques have no page of their own: their pages come back to the catalogue.
     home=None,
     new_title="New HA technique",
@@ -89,44 +100,17 @@ TECHNIQUES = RecordPages(
 )
 # People, roles and suppliers are called by their bare name (their ``str`` adds more).
 PEOPLE_PAGES = RecordPages(
-    model=Person,
-    form=PersonForm,
-    key="person",
-    noun="person",
-    create=people_services.person_create,
-    update=people_services.person_update,
-    delete=people_services.person_delete,
-    list_url=PEOPLE,
-    url_name="inventory_person",
-    template=FORM,
+    **_conventions(Person, PersonForm, "person", people_services, list_url=PEOPLE),
     changes=model_values("deputies"),
     name=attrgetter("name"),
     new_title="New key person",
 )
 ROLES = RecordPages(
-    model=Role,
-    form=RoleForm,
-    key="role",
-    noun="role",
-    create=role_services.role_create,
-    update=role_services.role_update,
-    delete=role_services.role_delete,
-    list_url=PEOPLE,
-    url_name="inventory_role",
-    template=FORM,
+    **_conventions(Role, RoleForm, "role", role_services, list_url=PEOPLE),
     changes=model_values("holders"),
     name=attrgetter("name"),
 )
 SUPPLIERS = RecordPages(
-    model=Supplier,
-    form=SupplierForm,
-    key="supplier",
-    noun="supplier",
-    create=people_services.supplier_create,
-    update=people_services.supplier_update,
-    delete=people_services.supplier_delete,
-    list_url=PEOPLE,
-    url_name="inventory_supplier",
-    template=FORM,
+    **_conventions(Supplier, SupplierForm, "supplier", people_services, list_url=PEOPLE),
     name=attrgetter("name"),
 )
