@@ -27,17 +27,19 @@ class AnswerAdmin(PlanningRecordAdmin):
     list_filter = ("assessment__plan",)
 
 
-for model in (
-    models.FunctionDependency,
-    models.ImpactSettings,
-    models.ImpactCategory,
-    models.QuestionnaireTemplate,
-    models.QuestionnaireSection,
-    models.Question,
-    models.Campaign,
-    models.Interview,
-    models.Workshop,
-    models.WorkshopFunction,
-    models.ActionItem,
-):
-    admin.site.register(model, PlanningRecordAdmin)
+admin.site.register(
+    (
+        models.FunctionDependency,
+        models.ImpactSettings,
+        models.ImpactCategory,
+        models.QuestionnaireTemplate,
+        models.QuestionnaireSection,
+        models.Question,
+        models.Campaign,
+        models.Interview,
+        models.Workshop,
+        models.WorkshopFunction,
+        models.ActionItem,
+    ),
+    PlanningRecordAdmin,
+)

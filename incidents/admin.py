@@ -9,38 +9,27 @@ from __future__ import annotations
 from django.contrib import admin
 
 from bcp.admin import PlanningRecordAdmin
-from incidents.models import (
-    AfterActionReport,
-    ExerciseSchedule,
-    FollowUpAction,
-    Incident,
-    IncidentElement,
-    IncidentFunction,
-    IncidentStep,
-    LogEntry,
-    Notification,
-    Scenario,
-)
-
-ReadOnlyAdmin = PlanningRecordAdmin
+from incidents import models
 
 
-@admin.register(Incident)
-class IncidentAdmin(ReadOnlyAdmin):
+@admin.register(models.Incident)
+class IncidentAdmin(PlanningRecordAdmin):
     list_display = ("title", "kind", "plan", "status", "started_at", "closed_at")
     list_filter = ("kind", "status")
     search_fields = ("title",)
 
 
-for model in (
-    AfterActionReport,
-    ExerciseSchedule,
-    FollowUpAction,
-    IncidentElement,
-    IncidentFunction,
-    IncidentStep,
-    LogEntry,
-    Notification,
-    Scenario,
-):
-    admin.site.register(model, ReadOnlyAdmin)
+admin.site.register(
+    (
+        models.AfterActionReport,
+        models.ExerciseSchedule,
+        models.FollowUpAction,
+        models.IncidentElement,
+        models.IncidentFunction,
+        models.IncidentStep,
+        models.LogEntry,
+        models.Notification,
+        models.Scenario,
+    ),
+    PlanningRecordAdmin,
+)

@@ -8,18 +8,16 @@ from django.contrib import admin
 from bcp.admin import PlanningRecordAdmin
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
 
-ReadOnlyAdmin = PlanningRecordAdmin
-
 
 @admin.register(Site)
-class SiteAdmin(ReadOnlyAdmin):
+class SiteAdmin(PlanningRecordAdmin):
     list_display = ("name", "kind", "parent", "plan")
     list_filter = ("kind",)
     search_fields = ("name",)
 
 
 @admin.register(Component)
-class ComponentAdmin(ReadOnlyAdmin):
+class ComponentAdmin(PlanningRecordAdmin):
     list_display = ("name", "kind", "site", "owner", "plan")
     list_filter = ("kind", "replication")
     list_select_related = ("site", "plan")
@@ -27,16 +25,16 @@ class ComponentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RedundancyGroup)
-class RedundancyGroupAdmin(ReadOnlyAdmin):
+class RedundancyGroupAdmin(PlanningRecordAdmin):
     list_display = ("name", "mode", "k", "plan")
 
 
 @admin.register(Dependency)
-class DependencyAdmin(ReadOnlyAdmin):
+class DependencyAdmin(PlanningRecordAdmin):
     list_display = ("function", "component", "group", "need")
     list_select_related = ("function", "component", "group")
 
 
 @admin.register(Technique)
-class TechniqueAdmin(ReadOnlyAdmin):
+class TechniqueAdmin(PlanningRecordAdmin):
     list_display = ("name", "key", "cost_class", "complexity", "plan")
