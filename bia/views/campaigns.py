@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.exports import answers_dataset, export_bytes
@@ -22,7 +20,7 @@ from bia.models import Assessment, AssessmentState, Campaign
 from bia.selectors import campaigns as campaign_selectors
 from bia.selectors import questionnaires as questionnaire_selectors
 from bia.services import campaigns as campaign_services
-from bia.views.common import base_url, bia_form_page, plan_of, require_sees_all, user_of
+from bia.views.common import base_url, bia_edit_page, plan_of, require_sees_all, save_with, user_of
 
 
 @plan_required(Capability.VIEW)
@@ -36,26 +34,9 @@ def campaign_list(request: PlanRequest) -> HttpResponse:
 def campaign_create(request: PlanRequest) -> HttpResponse:
     plan = plan_of(request)
     form = CampaignForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            campaign = campaign_services.campaign_send(
-                plan=plan,
-                user=user_of(request),
-                name=data["name"],
-                template=data["template"],
-                due_date=data["due_date"],
-                functions=data["functions"],
-                message=data["message"],
-                base_url=base_url(request),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Campaign “{campaign.name}” sent to the owners of the chosen functions."
-            )
-            return redirect("bia_campaign_detail", plan_pk=plan.pk, campaign_pk=campaign.pk)
+    fields = ("name", "template", "due_date", "functions", "message")
+    send = campaign_services.campaign_send
+    save = save_with(request, send, fields, plan=plan, base_url=base_url(request))
     note, note_link = "", None
     if not questionnaire_selectors.latest_templates(plan).exists():
         note = "No questionnaire yet: a campaign sends one to the function owners."
@@ -63,7 +44,20 @@ def campaign_create(request: PlanRequest) -> HttpResponse:
             "Create one from the default",
             reverse("bia_template_list", kwargs={"plan_pk": plan.pk}),
         )
-    return bia_form_page(request, form, "New BIA campaign", note=note, note_link=note_link)
+    return bia_edit_page(
+        request,
+        form,
+        "New BIA campaign",
+        save=save,
+        saved_message=lambda campaign: (
+            f"Campaign “{campaign.name}” sent to the owners of the chosen functions."
+        ),
+        success_url=lambda campaign: reverse(
+            "bia_campaign_detail", kwargs={"plan_pk": plan.pk, "campaign_pk": campaign.pk}
+        ),
+        note=note,
+        note_link=note_link,
+    )
 
 
 @plan_required(Capability.VIEW)

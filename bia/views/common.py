@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpResponse
 
 from bcp.concurrency import EditConflict
@@ -15,6 +16,8 @@ from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability
 from bia.models import BusinessFunction
+
+T = TypeVar("T")
 
 OWNER_ONLY = "Stakeholders see only the BIAs of the functions they own."
 
@@ -70,10 +73,13 @@ def bia_edit_page(
     *,
     save: Callable[[dict[str, Any]], Any],
     saved_message: str | Callable[[Any], str],
-    success_url: Callable[[Any], Any] | None = None,
+    success_url: Callable[[Any], Any] | str | Model | None = None,
     conflict_hint: str = "",
     **extra: Any,
 ) -> HttpResponse:
+    """The BIA form page of ``edit_page``; ``success_url`` is a callable of the saved
+    object, or where the browser goes whatever was saved (a URL or a record)."""
+    target = success_url
     return edit_page(
         request,
         form,
@@ -81,6 +87,33 @@ def bia_edit_page(
         saved_message=saved_message,
         template="bia/form.html",
         context={"title": title, **extra},
-        success_url=success_url,
+        success_url=target if target is None or callable(target) else lambda _saved: target,
         conflict_hint=conflict_hint,
     )
+
+
+REASON = ("reason", "ticket")
+
+
+def save_with(
+    request: PlanRequest,
+    service: Callable[..., T],
+    fields: Iterable[str] = (),
+    *,
+    versioned: bool = False,
+    **fixed: object,
+) -> Callable[[dict[str, Any]], T]:
+    """The ``save`` of an edit page that hands the form's cleaned ``fields`` to one service.
+
+    ``service`` is called with ``fixed``, the request's user, each named field and, when
+    ``versioned``, ``expected_version`` (the form's hidden version).
+    """
+    names = tuple(fields)
+
+    def save(data: dict[str, Any]) -> T:
+        values = {name: data[name] for name in names}
+        if versioned:
+            values["expected_version"] = data["version"]
+        return service(**fixed, user=user_of(request), **values)
+
+    return save

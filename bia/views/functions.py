@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.versions import record_changes
-from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.forms.functions import DependencyForm, FunctionForm
@@ -19,8 +15,19 @@ from bia.models import BusinessFunction, FunctionDependency
 from bia.selectors import answers as answer_selectors
 from bia.selectors import functions as function_selectors
 from bia.services import functions as function_services
-from bia.views.common import bia_edit_page, bia_form_page, check_owner, plan_of, sees_all, user_of
+from bia.views.common import (
+    REASON,
+    bia_edit_page,
+    check_owner,
+    plan_of,
+    save_with,
+    sees_all,
+    user_of,
+)
 from incidents.exercises import function_readiness
+
+# What a function's create and edit pages hand their service, beside the function itself.
+FUNCTION_FIELDS = (*function_services.FUNCTION_EDITABLE_FIELDS, *REASON)
 
 
 @plan_required(Capability.VIEW)
@@ -35,22 +42,9 @@ def function_list(request: PlanRequest) -> HttpResponse:
 def function_create(request: PlanRequest) -> HttpResponse:
     plan = plan_of(request)
     form = FunctionForm(request.POST or None, plan=plan, submit_label="Add function")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            function = function_services.function_create(
-                plan=plan,
-                user=user_of(request),
-                **{f: data[f] for f in function_services.FUNCTION_EDITABLE_FIELDS},
-                reason=data["reason"],
-                ticket=data["ticket"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Function “{function.name}” added.")
-            return redirect(function)
-    return bia_form_page(request, form, "New business function")
+    save = save_with(request, function_services.function_create, FUNCTION_FIELDS, plan=plan)
+    added = "Function “{0.name}” added.".format
+    return bia_edit_page(request, form, "New business function", save=save, saved_message=added)
 
 
 @plan_required(Capability.VIEW)
@@ -94,24 +88,11 @@ def function_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = plan_of(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = FunctionForm(request.POST or None, instance=function, plan=plan)
-
-    def save(data: dict[str, Any]) -> Any:
-        return function_services.function_update(
-            function=function,
-            user=user_of(request),
-            expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-            **{f: data[f] for f in function_services.FUNCTION_EDITABLE_FIELDS},
-        )
-
+    update = function_services.function_update
+    save = save_with(request, update, FUNCTION_FIELDS, versioned=True, function=function)
+    title = f"Edit “{function.name}”"
     return bia_edit_page(
-        request,
-        form,
-        f"Edit “{function.name}”",
-        save=save,
-        saved_message="Function saved.",
-        success_url=lambda _saved: function,
+        request, form, title, save=save, saved_message="Function saved.", success_url=function
     )
 
 
@@ -121,23 +102,12 @@ def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
     plan = plan_of(request)
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = DependencyForm(request.POST, function=function)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            function_services.dependency_add(
-                function=function,
-                user=user_of(request),
-                kind=data["kind"],
-                depends_on=data["depends_on"],
-                name=data["name"],
-                notes=data["notes"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Dependency added.")
-            return redirect(function)
-    return bia_form_page(request, form, f"Dependency of “{function.name}”")
+    fields = ("kind", "depends_on", "name", "notes")
+    save = save_with(request, function_services.dependency_add, fields, function=function)
+    title = f"Dependency of “{function.name}”"
+    return bia_edit_page(
+        request, form, title, save=save, saved_message="Dependency added.", success_url=function
+    )
 
 
 @require_POST

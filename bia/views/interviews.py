@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.forms.interviews import InterviewForm
 from bia.models import Interview
 from bia.services import interviews as interview_services
-from bia.views.common import bia_edit_page, bia_form_page, plan_of, sees_all, user_of
+from bia.views.common import REASON, bia_edit_page, plan_of, save_with, sees_all
 
 
 @plan_required(Capability.VIEW)
@@ -41,25 +39,10 @@ def interview_create(request: PlanRequest) -> HttpResponse:
             "interviewer": request.user.pk,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            interview_services.interview_create(
-                plan=plan,
-                user=user_of(request),
-                function=data["function"],
-                interviewee=data["interviewee"],
-                interviewer=data["interviewer"] or user_of(request),
-                held_at=data["held_at"],
-                notes=data["notes"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Interview recorded.")
-            return redirect("bia_interview_list", plan_pk=plan.pk)
-    return bia_form_page(request, form, "Record an interview")
+
+    fields = (*interview_services.INTERVIEW_EDITABLE_FIELDS, "reason")
+    save = save_with(request, interview_services.interview_create, fields, plan=plan)
+    return _interview_page(request, form, "Record an interview", save, "Interview recorded.")
 
 
 @plan_required(Capability.EDIT)
@@ -79,21 +62,22 @@ def interview_edit(request: PlanRequest, interview_pk: int) -> HttpResponse:
         },
     )
 
-    def save(data: dict[str, Any]) -> Any:
-        return interview_services.interview_update(
-            interview=interview,
-            user=user_of(request),
-            expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-            **{f: data[f] for f in interview_services.INTERVIEW_EDITABLE_FIELDS},
-        )
+    fields = (*interview_services.INTERVIEW_EDITABLE_FIELDS, *REASON)
+    save = save_with(
+        request, interview_services.interview_update, fields, versioned=True, interview=interview
+    )
+    return _interview_page(request, form, str(interview), save, "Interview saved.")
 
+
+def _interview_page(
+    request: PlanRequest,
+    form: InterviewForm,
+    title: str,
+    save: Callable[[dict[str, Any]], Interview],
+    saved_message: str,
+) -> HttpResponse:
+    """An interview's form; once saved, the browser goes back to the plan's interviews."""
+    interviews = reverse("bia_interview_list", kwargs={"plan_pk": plan_of(request).pk})
     return bia_edit_page(
-        request,
-        form,
-        str(interview),
-        save=save,
-        saved_message="Interview saved.",
-        success_url=lambda _saved: reverse("bia_interview_list", kwargs={"plan_pk": plan.pk}),
+        request, form, title, save=save, saved_message=saved_message, success_url=interviews
     )

@@ -36,13 +36,12 @@ def template_create(request: PlanRequest) -> HttpResponse:
         plan=plan, user=user_of(request), name=(name or "Business impact analysis")[:200]
     )
     messages.success(request, f"Questionnaire “{template.name}” created from the default.")
-    return redirect("bia_template_detail", plan_pk=plan.pk, template_pk=template.pk)
+    return redirect("bia_template_detail", plan_pk=template.plan_id, template_pk=template.pk)
 
 
 @plan_required(Capability.VIEW)
 def template_detail(request: PlanRequest, template_pk: int) -> HttpResponse:
-    plan = plan_of(request)
-    template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
+    template = _template_of(request, template_pk)
     sections = template.sections.prefetch_related("questions").order_by("order")
     revisions = QuestionnaireTemplate.objects.filter(family=template.family).order_by("-revision")
     return render(
@@ -50,6 +49,10 @@ def template_detail(request: PlanRequest, template_pk: int) -> HttpResponse:
         "bia/template_detail.html",
         {"template": template, "sections": sections, "revisions": revisions},
     )
+
+
+def _template_of(request: PlanRequest, template_pk: int) -> QuestionnaireTemplate:
+    return get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan_of(request))
 
 
 def _template_change(
@@ -69,30 +72,39 @@ def _template_change(
     )
 
 
-@plan_required(Capability.EDIT)
-def question_add(request: PlanRequest, template_pk: int) -> HttpResponse:
-    plan = plan_of(request)
-    template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
-    form = QuestionForm(request.POST or None, template=template)
+def _question_save_page(
+    request: PlanRequest,
+    template: QuestionnaireTemplate,
+    form: QuestionForm,
+    key: str | None,
+    title: str,
+) -> HttpResponse:
+    """Add a question (``key`` None) or change the one with ``key``, as a new revision."""
 
     def call(data: dict[str, Any]) -> QuestionnaireTemplate:
         return questionnaire_services.question_save(
             template=template,
             user=user_of(request),
             expected_version=data["version"],
-            key=None,
+            key=key,
             section_order=data["section"],
             fields=form.question_fields(),
             reason=data["reason"],
         )
 
-    return _template_change(request, template, form, call, f"New question in {template}")
+    return _template_change(request, template, form, call, title)
+
+
+@plan_required(Capability.EDIT)
+def question_add(request: PlanRequest, template_pk: int) -> HttpResponse:
+    template = _template_of(request, template_pk)
+    form = QuestionForm(request.POST or None, template=template)
+    return _question_save_page(request, template, form, None, f"New question in {template}")
 
 
 @plan_required(Capability.EDIT)
 def question_edit(request: PlanRequest, template_pk: int, key: str) -> HttpResponse:
-    plan = plan_of(request)
-    template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
+    template = _template_of(request, template_pk)
     question = get_object_or_404(
         Question.objects.select_related("section"), section__template=template, key=key
     )
@@ -110,26 +122,13 @@ def question_edit(request: PlanRequest, template_pk: int, key: str) -> HttpRespo
         "version": template.version,
     }
     form = QuestionForm(request.POST or None, template=template, initial=initial)
-
-    def call(data: dict[str, Any]) -> QuestionnaireTemplate:
-        return questionnaire_services.question_save(
-            template=template,
-            user=user_of(request),
-            expected_version=data["version"],
-            key=key,
-            section_order=data["section"],
-            fields=form.question_fields(),
-            reason=data["reason"],
-        )
-
-    return _template_change(request, template, form, call, f"Edit question in {template}")
+    return _question_save_page(request, template, form, key, f"Edit question in {template}")
 
 
 @require_POST
 @plan_required(Capability.EDIT)
 def question_remove(request: PlanRequest, template_pk: int, key: str) -> HttpResponse:
-    plan = plan_of(request)
-    template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
+    template = _template_of(request, template_pk)
     try:
         new = questionnaire_services.question_remove(
             template=template,
@@ -139,15 +138,14 @@ def question_remove(request: PlanRequest, template_pk: int, key: str) -> HttpRes
         )
     except (ValidationError, EditConflict) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("bia_template_detail", plan_pk=plan.pk, template_pk=template.pk)
+        return redirect("bia_template_detail", plan_pk=template.plan_id, template_pk=template.pk)
     messages.success(request, f"Question removed; now revision {new.revision}.")
-    return redirect("bia_template_detail", plan_pk=plan.pk, template_pk=new.pk)
+    return redirect("bia_template_detail", plan_pk=template.plan_id, template_pk=new.pk)
 
 
 @plan_required(Capability.EDIT)
 def section_add(request: PlanRequest, template_pk: int) -> HttpResponse:
-    plan = plan_of(request)
-    template = get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan)
+    template = _template_of(request, template_pk)
     form = SectionForm(request.POST or None, template=template)
 
     def call(data: dict[str, Any]) -> QuestionnaireTemplate:

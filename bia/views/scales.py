@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.durations import format_hours
@@ -19,7 +17,7 @@ from bia.forms.scales import CategoryForm, ImpactSettingsForm
 from bia.models import ImpactCategory
 from bia.selectors import scales as scale_selectors
 from bia.services import scales as scale_services
-from bia.views.common import bia_edit_page, bia_form_page, plan_of, user_of
+from bia.views.common import bia_edit_page, plan_of, user_of
 
 
 @plan_required(Capability.VIEW)
@@ -115,22 +113,24 @@ def category_add(request: PlanRequest) -> HttpResponse:
     form = CategoryForm(
         request.POST or None, currency=impact_settings.currency if impact_settings else ""
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scale_services.impact_category_add(
-                plan=plan,
-                user=user_of(request),
-                name=data["name"],
-                key=data["key"],
-                is_financial=data["is_financial"],
-                descriptions=form.descriptions(),
-                amounts=form.amounts(),
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Category “{data['name']}” added.")
-            return redirect("bia_scales", plan_pk=plan.pk)
-    return bia_form_page(request, form, "New impact category")
+
+    def save(data: dict[str, Any]) -> ImpactCategory:
+        return scale_services.impact_category_add(
+            plan=plan,
+            user=user_of(request),
+            name=data["name"],
+            key=data["key"],
+            is_financial=data["is_financial"],
+            descriptions=form.descriptions(),
+            amounts=form.amounts(),
+            reason=data["reason"],
+        )
+
+    return bia_edit_page(
+        request,
+        form,
+        "New impact category",
+        save=save,
+        saved_message=lambda category: f"Category “{category.name}” added.",
+        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+    )
