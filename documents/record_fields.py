@@ -1,17 +1,28 @@
 """The fields each plan record's services take: one shape per record, the same fields as
 its form in :mod:`documents.forms`. A create passes the fields it sets, an update only the
-ones it changes, so every key is optional."""
+ones it changes, so every field is optional. Beside them every write names who makes it
+and why (:class:`Authored`, declared once here)."""
 
 from __future__ import annotations
 
 import datetime
-from typing import TypedDict
+from typing import Required, TypedDict
+
+from django.contrib.auth.models import User
 
 from bia.models import BusinessFunction
 from documents.models import CallTreeEntry, Contact
 
 
-class ContactFields(TypedDict, total=False):
+class Authored(TypedDict, total=False):
+    """Who makes a change, and why, as every write takes it."""
+
+    user: Required[User]
+    reason: str
+    ticket: str
+
+
+class ContactFields(Authored, total=False):
     name: str
     role: str
     organisation: str
@@ -21,14 +32,14 @@ class ContactFields(TypedDict, total=False):
     notes: str
 
 
-class CallTreeEntryFields(TypedDict, total=False):
+class CallTreeEntryFields(Authored, total=False):
     contact: Contact
     parent: CallTreeEntry | None
     position: int
     responsibility: str
 
 
-class VendorFields(TypedDict, total=False):
+class VendorFields(Authored, total=False):
     name: str
     service: str
     contract_reference: str
@@ -39,7 +50,7 @@ class VendorFields(TypedDict, total=False):
     notes: str
 
 
-class ProcedureFields(TypedDict, total=False):
+class ProcedureFields(Authored, total=False):
     function: BusinessFunction | None
     phase: str
     title: str
@@ -47,14 +58,14 @@ class ProcedureFields(TypedDict, total=False):
     summary: str
 
 
-class StepFields(TypedDict, total=False):
+class StepFields(Authored, total=False):
     position: int
     instruction: str
     owner: str
     expected_minutes: int
 
 
-class ExerciseFields(TypedDict, total=False):
+class ExerciseFields(Authored, total=False):
     title: str
     kind: str
     function: BusinessFunction | None

@@ -32,6 +32,7 @@ from documents.models import (
     Vendor,
 )
 from documents.record_fields import (
+    Authored,
     CallTreeEntryFields,
     ContactFields,
     ExerciseFields,
@@ -43,16 +44,35 @@ from documents.record_fields import (
 # --- plan data: contacts, call tree, vendors, runbooks, exercises --------------
 
 Record = TypeVar("Record", bound=TrackedModel)
+# The keywords that say who writes and why; the rest are the record's fields.
+_WHO_AND_WHY = Authored.__required_keys__ | Authored.__optional_keys__
 
 
 def _record_create(
-    model: type[Record], values: Mapping[str, object], *, user: User, reason: str, ticket: str
+    model: type[Record], values: Mapping[str, object], new: Authored, default_reason: str
 ) -> Record:
-    with change_context(user=user, reason=reason, ticket=ticket):
-        record = model(**values)
+    """A record of ``model`` with ``values`` and the fields of ``new``, in history as ``new``'s
+    user and reason (``default_reason`` when none is given)."""
+    fields = {name: value for name, value in new.items() if name not in _WHO_AND_WHY}
+    with change_context(**_why(new, default_reason)):
+        record = model(**values, **fields)
         record.full_clean()
         record.save()
     return record
+
+
+def _why(change: Authored, default_reason: str = "") -> Authored:
+    return {
+        "user": change["user"],
+        "reason": change.get("reason", "") or default_reason,
+        "ticket": change.get("ticket", ""),
+    }
+
+
+def _record_edit(record: Record, edit: Authored, expected_version: int | None) -> Record:
+    """An update service's work: the fields ``edit`` changes, if ``record`` is still current."""
+    changes = {name: value for name, value in edit.items() if name not in _WHO_AND_WHY}
+    return _record_update(record, changes, expected_version=expected_version, **_why(edit))
 
 
 def _record_update(
@@ -76,48 +96,27 @@ def _record_update(
     return saved
 
 
-def _record_delete(record: TrackedModel, *, user: User, reason: str, ticket: str) -> None:
-    with change_context(user=user, reason=reason, ticket=ticket):
+def _record_delete(record: TrackedModel, why: Authored, default_reason: str) -> None:
+    with change_context(**_why(why, default_reason)):
         record.delete()
 
 
 @transaction.atomic
-def contact_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[ContactFields]
-) -> Contact:
-    return _record_create(
-        Contact,
-        {**fields, "plan": plan},
-        user=user,
-        reason=reason or "Contact added",
-        ticket=ticket,
-    )
+def contact_create(*, plan: Plan, **new: Unpack[ContactFields]) -> Contact:
+    return _record_create(Contact, {"plan": plan}, new, "Contact added")
 
 
 @transaction.atomic
 def contact_update(
-    *,
-    contact: Contact,
-    user: User,
-    expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
-    **changes: Unpack[ContactFields],
+    *, contact: Contact, expected_version: int | None, **edit: Unpack[ContactFields]
 ) -> Contact:
-    return _record_update(
-        contact,
-        changes,
-        user=user,
-        expected_version=expected_version,
-        reason=reason,
-        ticket=ticket,
-    )
+    return _record_edit(contact, edit, expected_version)
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, user: User, reason: str = "", ticket: str = "") -> None:
+def contact_delete(*, contact: Contact, **why: Unpack[Authored]) -> None:
     """Remove a contact and their places in the call tree, keeping the people they called."""
-    with change_context(user=user, reason=reason or "Contact removed", ticket=ticket):
+    with change_context(**_why(why, "Contact removed")):
         for entry in CallTreeEntry.objects.filter(contact=contact):
             _lift_children(entry)
             entry.delete()
@@ -142,43 +141,17 @@ def _check_call_tree_parent(plan: Plan, entry_pk: int | None, parent: CallTreeEn
 
 
 @transaction.atomic
-def calltree_entry_create(
-    *,
-    plan: Plan,
-    user: User,
-    reason: str = "",
-    ticket: str = "",
-    **fields: Unpack[CallTreeEntryFields],
-) -> CallTreeEntry:
-    _check_call_tree_parent(plan, None, fields.get("parent"))
-    return _record_create(
-        CallTreeEntry,
-        {**fields, "plan": plan},
-        user=user,
-        reason=reason or "Call tree entry added",
-        ticket=ticket,
-    )
+def calltree_entry_create(*, plan: Plan, **new: Unpack[CallTreeEntryFields]) -> CallTreeEntry:
+    _check_call_tree_parent(plan, None, new.get("parent"))
+    return _record_create(CallTreeEntry, {"plan": plan}, new, "Call tree entry added")
 
 
 @transaction.atomic
 def calltree_entry_update(
-    *,
-    entry: CallTreeEntry,
-    user: User,
-    expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
-    **changes: Unpack[CallTreeEntryFields],
+    *, entry: CallTreeEntry, expected_version: int | None, **edit: Unpack[CallTreeEntryFields]
 ) -> CallTreeEntry:
-    _check_call_tree_parent(entry.plan, entry.pk, changes.get("parent", entry.parent))
-    return _record_update(
-        entry,
-        changes,
-        user=user,
-        expected_version=expected_version,
-        reason=reason,
-        ticket=ticket,
-    )
+    _check_call_tree_parent(entry.plan, entry.pk, edit.get("parent", entry.parent))
+    return _record_edit(entry, edit, expected_version)
 
 
 def _lift_children(entry: CallTreeEntry) -> None:
@@ -188,50 +161,27 @@ def _lift_children(entry: CallTreeEntry) -> None:
 
 
 @transaction.atomic
-def calltree_entry_delete(
-    *, entry: CallTreeEntry, user: User, reason: str = "", ticket: str = ""
-) -> None:
-    with change_context(user=user, reason=reason or "Call tree entry removed", ticket=ticket):
+def calltree_entry_delete(*, entry: CallTreeEntry, **why: Unpack[Authored]) -> None:
+    with change_context(**_why(why, "Call tree entry removed")):
         _lift_children(entry)
         entry.delete()
 
 
 @transaction.atomic
-def vendor_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[VendorFields]
-) -> Vendor:
-    return _record_create(
-        Vendor,
-        {**fields, "plan": plan},
-        user=user,
-        reason=reason or "Vendor added",
-        ticket=ticket,
-    )
+def vendor_create(*, plan: Plan, **new: Unpack[VendorFields]) -> Vendor:
+    return _record_create(Vendor, {"plan": plan}, new, "Vendor added")
 
 
 @transaction.atomic
 def vendor_update(
-    *,
-    vendor: Vendor,
-    user: User,
-    expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
-    **changes: Unpack[VendorFields],
+    *, vendor: Vendor, expected_version: int | None, **edit: Unpack[VendorFields]
 ) -> Vendor:
-    return _record_update(
-        vendor,
-        changes,
-        user=user,
-        expected_version=expected_version,
-        reason=reason,
-        ticket=ticket,
-    )
+    return _record_edit(vendor, edit, expected_version)
 
 
 @transaction.atomic
-def vendor_delete(*, vendor: Vendor, user: User, reason: str = "", ticket: str = "") -> None:
-    _record_delete(vendor, user=user, reason=reason or "Vendor removed", ticket=ticket)
+def vendor_delete(*, vendor: Vendor, **why: Unpack[Authored]) -> None:
+    _record_delete(vendor, why, "Vendor removed")
 
 
 def _check_function(plan: Plan, function: BusinessFunction | None) -> None:
@@ -240,45 +190,22 @@ def _check_function(plan: Plan, function: BusinessFunction | None) -> None:
 
 
 @transaction.atomic
-def procedure_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[ProcedureFields]
-) -> RecoveryProcedure:
-    _check_function(plan, fields.get("function"))
-    return _record_create(
-        RecoveryProcedure,
-        {**fields, "plan": plan},
-        user=user,
-        reason=reason or "Recovery procedure added",
-        ticket=ticket,
-    )
+def procedure_create(*, plan: Plan, **new: Unpack[ProcedureFields]) -> RecoveryProcedure:
+    _check_function(plan, new.get("function"))
+    return _record_create(RecoveryProcedure, {"plan": plan}, new, "Recovery procedure added")
 
 
 @transaction.atomic
 def procedure_update(
-    *,
-    procedure: RecoveryProcedure,
-    user: User,
-    expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
-    **changes: Unpack[ProcedureFields],
+    *, procedure: RecoveryProcedure, expected_version: int | None, **edit: Unpack[ProcedureFields]
 ) -> RecoveryProcedure:
-    _check_function(procedure.plan, changes.get("function"))
-    return _record_update(
-        procedure,
-        changes,
-        user=user,
-        expected_version=expected_version,
-        reason=reason,
-        ticket=ticket,
-    )
+    _check_function(procedure.plan, edit.get("function"))
+    return _record_edit(procedure, edit, expected_version)
 
 
 @transaction.atomic
-def procedure_delete(
-    *, procedure: RecoveryProcedure, user: User, reason: str = "", ticket: str = ""
-) -> None:
-    with change_context(user=user, reason=reason or "Recovery procedure removed", ticket=ticket):
+def procedure_delete(*, procedure: RecoveryProcedure, **why: Unpack[Authored]) -> None:
+    with change_context(**_why(why, "Recovery procedure removed")):
         # Steps one by one, so each deletion is in the history too.
         for step in list(procedure.steps.all()):
             step.delete()
@@ -286,86 +213,39 @@ def procedure_delete(
 
 
 @transaction.atomic
-def step_create(
-    *,
-    procedure: RecoveryProcedure,
-    user: User,
-    reason: str = "",
-    ticket: str = "",
-    **fields: Unpack[StepFields],
-) -> ProcedureStep:
-    return _record_create(
-        ProcedureStep,
-        {**fields, "procedure": procedure},
-        user=user,
-        reason=reason or "Procedure step added",
-        ticket=ticket,
-    )
+def step_create(*, procedure: RecoveryProcedure, **new: Unpack[StepFields]) -> ProcedureStep:
+    return _record_create(ProcedureStep, {"procedure": procedure}, new, "Procedure step added")
 
 
 @transaction.atomic
 def step_update(
-    *,
-    step: ProcedureStep,
-    user: User,
-    expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
-    **changes: Unpack[StepFields],
+    *, step: ProcedureStep, expected_version: int | None, **edit: Unpack[StepFields]
 ) -> ProcedureStep:
-    return _record_update(
-        step,
-        changes,
-        user=user,
-        expected_version=expected_version,
-        reason=reason,
-        ticket=ticket,
-    )
+    return _record_edit(step, edit, expected_version)
 
 
 @transaction.atomic
-def step_delete(*, step: ProcedureStep, user: User, reason: str = "", ticket: str = "") -> None:
-    _record_delete(step, user=user, reason=reason or "Procedure step removed", ticket=ticket)
+def step_delete(*, step: ProcedureStep, **why: Unpack[Authored]) -> None:
+    _record_delete(step, why, "Procedure step removed")
 
 
 @transaction.atomic
-def exercise_create(
-    *, plan: Plan, user: User, reason: str = "", ticket: str = "", **fields: Unpack[ExerciseFields]
-) -> Exercise:
-    _check_function(plan, fields.get("function"))
-    return _record_create(
-        Exercise,
-        {**fields, "plan": plan},
-        user=user,
-        reason=reason or "Exercise scheduled",
-        ticket=ticket,
-    )
+def exercise_create(*, plan: Plan, **new: Unpack[ExerciseFields]) -> Exercise:
+    _check_function(plan, new.get("function"))
+    return _record_create(Exercise, {"plan": plan}, new, "Exercise scheduled")
 
 
 @transaction.atomic
 def exercise_update(
-    *,
-    exercise: Exercise,
-    user: User,
-    expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
-    **changes: Unpack[ExerciseFields],
+    *, exercise: Exercise, expected_version: int | None, **edit: Unpack[ExerciseFields]
 ) -> Exercise:
-    _check_function(exercise.plan, changes.get("function"))
-    return _record_update(
-        exercise,
-        changes,
-        user=user,
-        expected_version=expected_version,
-        reason=reason,
-        ticket=ticket,
-    )
+    _check_function(exercise.plan, edit.get("function"))
+    return _record_edit(exercise, edit, expected_version)
 
 
 @transaction.atomic
-def exercise_delete(*, exercise: Exercise, user: User, reason: str = "", ticket: str = "") -> None:
-    _record_delete(exercise, user=user, reason=reason or "Exercise removed", ticket=ticket)
+def exercise_delete(*, exercise: Exercise, **why: Unpack[Authored]) -> None:
+    _record_delete(exercise, why, "Exercise removed")
 
 
 # --- document settings: who approves, paper size ----------------------------------------
