@@ -6,19 +6,14 @@ from celery import shared_task
 
 from analysis.fanout import analysis_chunk_compute as compute
 from analysis.services import analysis_run_execute as execute
-from bcp.jobs import JobTask, run_job
+from bcp.jobs import JobTask, job_task
 
-
-@shared_task(
-    base=JobTask,
-    name="analysis.tasks.analysis_run_execute",
+analysis_run_execute = job_task(
+    "analysis.tasks.analysis_run_execute",
+    lambda job, progress: execute(job=job, progress=progress),
     soft_time_limit=120,
     time_limit=150,
-    ignore_result=True,
 )
-def analysis_run_execute(job_id: str) -> str:
-
-    return run_job(job_id, lambda job, progress: execute(job=job, progress=progress))
 
 
 @shared_task(

@@ -8,7 +8,7 @@ from celery import shared_task
 
 from audit.report import report_as_dict
 from audit.verify import parse_checkpoint, verify_chain
-from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.jobs import ProgressFn, job_task
 from bcp.models import Job
 
 HISTORY_VERIFY_TASK = "audit.tasks.history_verify"
@@ -28,15 +28,7 @@ def _verify(job: Job, progress: ProgressFn) -> dict[str, Any]:
 
 # Verification reads every history row and every live row; see README's benchmark
 # table for its speed (a million entries on PostgreSQL is the sizing case).
-@shared_task(
-    base=JobTask,
-    name=HISTORY_VERIFY_TASK,
-    soft_time_limit=1200,
-    time_limit=1260,
-    ignore_result=True,
-)
-def history_verify(job_id: str) -> str:
-    return run_job(job_id, _verify)
+history_verify = job_task(HISTORY_VERIFY_TASK, _verify, soft_time_limit=1200, time_limit=1260)
 
 
 def _report(job: Job, progress: ProgressFn) -> dict[str, Any]:
@@ -46,15 +38,9 @@ def _report(job: Job, progress: ProgressFn) -> dict[str, Any]:
 
 
 # A report prints at most 2,000 entries (audit.export.PDF_LIMIT): about 10 s of layout.
-@shared_task(
-    base=JobTask,
-    name="audit.tasks.history_report",
-    soft_time_limit=300,
-    time_limit=330,
-    ignore_result=True,
+history_report = job_task(
+    "audit.tasks.history_report", _report, soft_time_limit=300, time_limit=330
 )
-def history_report(job_id: str) -> str:
-    return run_job(job_id, _report)
 
 
 @shared_task(name="audit.tasks.record_chain_head", soft_time_limit=60, time_limit=90)

@@ -41,7 +41,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from celery import Task, current_task
+from celery import Task, current_task, shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -349,6 +349,32 @@ class JobTask(Task):
     acks_late = True
     reject_on_worker_lost = True
     max_retries = 0
+
+
+def job_task(
+    name: str,
+    work: Callable[[Job, ProgressFn], JobResult],
+    *,
+    soft_time_limit: int,
+    time_limit: int,
+) -> Task[[str], str]:
+    """The Celery adapter of one kind of job: ``job_id`` in, :func:`run_job` over ``work``.
+
+    Every job task is declared this way, so all of them share :class:`JobTask`'s delivery
+    rules and explicit limits, and none keeps a Celery result (the job row is the result).
+    """
+
+    def adapter(job_id: str) -> str:
+        return run_job(job_id, work)
+
+    adapter.__name__ = adapter.__qualname__ = name.rsplit(".", 1)[-1]
+    return shared_task(
+        base=JobTask,
+        name=name,
+        soft_time_limit=soft_time_limit,
+        time_limit=time_limit,
+        ignore_result=True,
+    )(adapter)
 
 
 def live_workers() -> set[tuple[str, int]]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
-
-from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.jobs import ProgressFn, job_task
 from bcp.models import Job
 from bcp.selectors import plan_statistics
 
@@ -23,8 +21,6 @@ def _recompute(job: Job, progress: ProgressFn) -> dict[str, Any]:
     return plan_statistics(job.plan, progress)
 
 
-@shared_task(
-    base=JobTask, name=PLAN_STATISTICS_TASK, soft_time_limit=60, time_limit=90, ignore_result=True
+plan_statistics_recompute = job_task(
+    PLAN_STATISTICS_TASK, _recompute, soft_time_limit=60, time_limit=90
 )
-def plan_statistics_recompute(job_id: str) -> str:
-    return run_job(job_id, _recompute)

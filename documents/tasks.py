@@ -13,7 +13,7 @@ from typing import Any
 
 from celery import shared_task
 
-from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.jobs import ProgressFn, job_task
 from bcp.models import Job
 from documents import publishing
 from documents.signoff import signoff_send_reminders
@@ -30,27 +30,19 @@ def _render_draft(job: Job, progress: ProgressFn) -> dict[str, Any]:
     return publishing.draft_render(job=job, progress=progress)
 
 
-@shared_task(
-    base=JobTask,
-    name="documents.tasks.version_render",
+# Freezes the plan's data as the next version (once) and renders its PDFs (once).
+version_render = job_task(
+    "documents.tasks.version_render",
+    _publish_version,
     soft_time_limit=RENDER_SOFT_LIMIT,
     time_limit=RENDER_HARD_LIMIT,
-    ignore_result=True,
 )
-def version_render(job_id: str) -> str:
-    """Freeze the plan's data as the next version (once) and render its PDFs (once)."""
-    return run_job(job_id, _publish_version)
-
-
-@shared_task(
-    base=JobTask,
-    name="documents.tasks.draft_render",
+draft_render = job_task(
+    "documents.tasks.draft_render",
+    _render_draft,
     soft_time_limit=RENDER_SOFT_LIMIT,
     time_limit=RENDER_HARD_LIMIT,
-    ignore_result=True,
 )
-def draft_render(job_id: str) -> str:
-    return run_job(job_id, _render_draft)
 
 
 @shared_task(

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.jobs import ProgressFn, job_task
 from bcp.models import Job
 from incidents import exercises, reports
 
@@ -18,15 +18,12 @@ def _render(job: Job, progress: ProgressFn) -> dict[str, Any]:
     return reports.report_render(job=job, progress=progress)
 
 
-@shared_task(
-    base=JobTask,
-    name="incidents.tasks.report_render",
+report_render = job_task(
+    "incidents.tasks.report_render",
+    _render,
     soft_time_limit=RENDER_SOFT_LIMIT,
     time_limit=RENDER_HARD_LIMIT,
-    ignore_result=True,
 )
-def report_render(job_id: str) -> str:
-    return run_job(job_id, _render)
 
 
 @shared_task(

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
-
-from bcp.jobs import JobTask, ProgressFn, run_job
+from bcp.jobs import ProgressFn, job_task
 from bcp.models import Job
 from inventory.exchange.applying import ImportRefused, inventory_import_apply
 from inventory.exchange.checking import check_import
@@ -75,23 +73,7 @@ def _import(job: Job, progress: ProgressFn) -> dict[str, Any]:
     }
 
 
-@shared_task(
-    base=JobTask,
-    name=INVENTORY_IMPORT_CHECK_TASK,
-    soft_time_limit=300,
-    time_limit=330,
-    ignore_result=True,
+inventory_import_check = job_task(
+    INVENTORY_IMPORT_CHECK_TASK, _check, soft_time_limit=300, time_limit=330
 )
-def inventory_import_check(job_id: str) -> str:
-    return run_job(job_id, _check)
-
-
-@shared_task(
-    base=JobTask,
-    name=INVENTORY_IMPORT_TASK,
-    soft_time_limit=900,
-    time_limit=960,
-    ignore_result=True,
-)
-def inventory_import_run(job_id: str) -> str:
-    return run_job(job_id, _import)
+inventory_import_run = job_task(INVENTORY_IMPORT_TASK, _import, soft_time_limit=900, time_limit=960)
