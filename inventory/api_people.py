@@ -10,10 +10,14 @@ created (``POST``) and read; to change one, the pages remove and add it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.urls import URLPattern
+from drf_spectacular.utils import extend_schema_view
 from rest_framework.response import Response
 
 from bcp.api import PlanCapabilityPermission
@@ -28,108 +32,39 @@ from inventory.api_people_serializers import (
     SupplierSerializer,
 )
 from inventory.api_records import (
-    READ_PROBLEMS,
     Collection,
-    Record,
+    RecordEndpoints,
     RecordWrites,
+    endpoint_urls,
+    named,
     record_schema,
 )
 from inventory.people_models import Person, PersonDependency, Supplier, SupplierDependency
 
-PERSON = RecordWrites(
-    "person",
-    services.PERSON_FIELDS,
-    services.person_create,
-    services.person_update,
-    links=("deputies",),
+PEOPLE = RecordEndpoints(
+    RecordWrites(
+        "person",
+        services.PERSON_FIELDS,
+        services.person_create,
+        services.person_update,
+        links=("deputies",),
+    ),
+    PersonSerializer,
+    Person,
+    noun="key person",
+    about="A key person (or the holder of a key role); ``deputies`` name other people.",
+    about_one="A key person: read them, or change them (and their deputies) from the version read.",
 )
-SUPPLIER = RecordWrites(
-    "supplier",
-    services.SUPPLIER_FIELDS,
-    services.supplier_create,
-    services.supplier_update,
+SUPPLIERS = RecordEndpoints(
+    RecordWrites(
+        "supplier", services.SUPPLIER_FIELDS, services.supplier_create, services.supplier_update
+    ),
+    SupplierSerializer,
+    Supplier,
+    noun="supplier",
+    about="A supplier and its contract: availability, contractual RTO and RPO, support hours.",
+    about_one="A supplier: read it, or change it and its contract from the version you read.",
 )
-
-_PERSON = record_schema(PersonSerializer, "key person")
-
-
-@extend_schema_view(post=_PERSON["post"])
-class PersonCollectionView(Collection):
-    """A key person (or the holder of a key role); ``deputies`` name other people."""
-
-    serializer_class = PersonSerializer
-    writes = PERSON
-
-
-@extend_schema_view(get=_PERSON["get"], patch=_PERSON["patch"], put=_PERSON["put"])
-class PersonView(Record):
-    """A key person: read them, or change them (and their deputies) from the version read."""
-
-    serializer_class = PersonSerializer
-    model = Person
-    writes = PERSON
-
-
-_SUPPLIER = record_schema(SupplierSerializer, "supplier")
-
-
-@extend_schema_view(post=_SUPPLIER["post"])
-class SupplierCollectionView(Collection):
-    """A supplier and its contract: availability, contractual RTO and RPO, support hours."""
-
-    serializer_class = SupplierSerializer
-    writes = SUPPLIER
-
-
-@extend_schema_view(get=_SUPPLIER["get"], patch=_SUPPLIER["patch"], put=_SUPPLIER["put"])
-class SupplierView(Record):
-    """A supplier: read it, or change it and its contract from the version you read."""
-
-    serializer_class = SupplierSerializer
-    model = Supplier
-    writes = SUPPLIER
-
-
-_PERSON_NEED = record_schema(PersonNeedSerializer, "function's need of a person")
-
-
-@extend_schema_view(post=_PERSON_NEED["post"])
-class PersonNeedCollectionView(Collection):
-    """A business function needs a person (or whoever deputises), by names."""
-
-    serializer_class = PersonNeedSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> PersonDependency:
-        data = serializer.validated_data
-        return services.person_dependency_create(
-            function=data["function"],
-            person=data["person"],
-            user=request.user,
-            need=data["need"],
-            notes=data.get("notes", ""),
-            reason=data.get("reason", ""),
-        )
-
-
-_SUPPLIER_NEED = record_schema(SupplierNeedSerializer, "function's need of a supplier")
-
-
-@extend_schema_view(post=_SUPPLIER_NEED["post"])
-class SupplierNeedCollectionView(Collection):
-    """A business function needs a supplier's contracted service, by names."""
-
-    serializer_class = SupplierNeedSerializer
-
-    def create(self, request: PlanAPIRequest, serializer: Any) -> SupplierDependency:
-        data = serializer.validated_data
-        return services.supplier_dependency_create(
-            function=data["function"],
-            supplier=data["supplier"],
-            user=request.user,
-            need=data["need"],
-            notes=data.get("notes", ""),
-            reason=data.get("reason", ""),
-        )
 
 
 class _NeedView(ServiceWriteView):
@@ -145,23 +80,63 @@ class _NeedView(ServiceWriteView):
         return response
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="Read a function's need of a person",
-        responses={200: PersonNeedSerializer, **READ_PROBLEMS},
-    )
-)
-class PersonNeedView(_NeedView):
-    serializer_class = PersonNeedSerializer
-    model = PersonDependency
+@dataclass(frozen=True)
+class NeedEndpoints:
+    """A business function's needs of one kind of ``target`` (``person`` or ``supplier``):
+    ``POST`` creates one through ``create`` (``function=``, ``<target>=``, ``need=``,
+    ``notes=``, ``reason=``), ``GET …/<id>/`` reads one; ``about`` describes the
+    collection."""
+
+    target: str
+    create: Callable[..., PersonDependency | SupplierDependency]
+    serializer: type[PersonNeedSerializer] | type[SupplierNeedSerializer]
+    model: type[PersonDependency] | type[SupplierDependency]
+    about: str
+
+    def views(self) -> tuple[type[Collection], type[_NeedView]]:
+        spec = self
+        schema = record_schema(spec.serializer, f"function's need of a {spec.target}")
+
+        @extend_schema_view(post=schema["post"])
+        class CollectionView(Collection):
+            serializer_class = spec.serializer
+
+            def create(self, request: PlanAPIRequest, serializer: Any) -> models.Model:
+                data = serializer.validated_data
+                return spec.create(
+                    function=data["function"],
+                    **{spec.target: data[spec.target]},
+                    user=request.user,
+                    need=data["need"],
+                    notes=data.get("notes", ""),
+                    reason=data.get("reason", ""),
+                )
+
+        @extend_schema_view(get=schema["get"])
+        class RecordView(_NeedView):
+            serializer_class = spec.serializer
+            model = spec.model
+
+        kind = spec.target.capitalize()
+        named(CollectionView, f"{kind}NeedCollectionView", spec.about)
+        named(RecordView, f"{kind}NeedView", None)
+        return CollectionView, RecordView
+
+    def urls(self, route: str, *, name: str, plural: str) -> list[URLPattern]:
+        return endpoint_urls(self.views(), route, name=name, plural=plural)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="Read a function's need of a supplier",
-        responses={200: SupplierNeedSerializer, **READ_PROBLEMS},
-    )
+PERSON_NEEDS = NeedEndpoints(
+    "person",
+    services.person_dependency_create,
+    PersonNeedSerializer,
+    PersonDependency,
+    about="A business function needs a person (or whoever deputises), by names.",
 )
-class SupplierNeedView(_NeedView):
-    serializer_class = SupplierNeedSerializer
-    model = SupplierDependency
+SUPPLIER_NEEDS = NeedEndpoints(
+    "supplier",
+    services.supplier_dependency_create,
+    SupplierNeedSerializer,
+    SupplierDependency,
+    about="A business function needs a supplier's contracted service, by names.",
+)

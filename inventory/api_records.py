@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -82,6 +83,15 @@ class RecordWrites:
     update: Callable[..., models.Model]
     links: tuple[str, ...] = ()
 
+    def changes(self, serializer: PlanRecordSerializer, *, creating: bool) -> dict[str, object]:
+        """``values=``, the links and ``reason=``/``ticket=`` of a validated ``serializer``."""
+        data = serializer.validated_data
+        return {
+            "values": serializer.values(self.fields),
+            **{link: data.get(link, [] if creating else None) for link in self.links},
+            **serializer.why(),
+        }
+
 
 class Collection(ServiceWriteView):
     """POST creates one record of ``serializer_class``'s model through ``writes.create``."""
@@ -93,13 +103,8 @@ class Collection(ServiceWriteView):
     writes: RecordWrites
 
     def create(self, request: PlanAPIRequest, serializer: Any) -> Any:
-        data = serializer.validated_data
         return self.writes.create(
-            plan=request.plan,
-            user=request.user,
-            values=serializer.values(self.writes.fields),
-            **{link: data.get(link, []) for link in self.writes.links},
-            **serializer.why(),
+            plan=request.plan, user=request.user, **self.writes.changes(serializer, creating=True)
         )
 
     def post(self, request: PlanAPIRequest, plan_pk: int) -> Response:
@@ -126,14 +131,11 @@ class Record(ServiceWriteView):
     def update(
         self, request: PlanAPIRequest, instance: Any, serializer: Any, version: ExpectedVersion
     ) -> Any:
-        data = serializer.validated_data
         return self.writes.update(
             **{self.writes.key: instance},
             user=request.user,
             expected_version=version.version,
-            values=serializer.values(self.writes.fields),
-            **{link: data.get(link) for link in self.writes.links},
-            **serializer.why(),
+            **self.writes.changes(serializer, creating=False),
         )
 
     def _instance(self, request: PlanAPIRequest, pk: int) -> Any:
@@ -189,75 +191,91 @@ def record_schema(serializer: Any, noun: str) -> dict[str, Any]:
     }
 
 
-SITE = RecordWrites("site", SITE_FIELDS, site_create, site_update)
-COMPONENT = RecordWrites(
-    "component",
-    COMPONENT_FORM_FIELDS,
-    component_create,
-    component_update,
-    links=("runs_on",),
+@dataclass(frozen=True)
+class RecordEndpoints:
+    """One kind's collection (``POST`` creates) and record (``GET``, ``PATCH``, ``PUT``)
+    endpoints over ``writes``, documented as ``noun``: ``about`` describes the
+    collection and ``about_one`` the record."""
+
+    writes: RecordWrites
+    serializer: type[PlanRecordSerializer]
+    model: type[models.Model]
+    noun: str
+    about: str
+    about_one: str
+
+    def views(self) -> tuple[type[Collection], type[Record]]:
+        spec = self
+        schema = record_schema(spec.serializer, spec.noun)
+
+        @extend_schema_view(post=schema["post"])
+        class CollectionView(Collection):
+            serializer_class = spec.serializer
+            writes = spec.writes
+
+        @extend_schema_view(get=schema["get"], patch=schema["patch"], put=schema["put"])
+        class RecordView(Record):
+            serializer_class = spec.serializer
+            model = spec.model
+            writes = spec.writes
+
+        kind = spec.writes.key.capitalize()
+        named(CollectionView, f"{kind}CollectionView", spec.about)
+        named(RecordView, f"{kind}View", spec.about_one)
+        return CollectionView, RecordView
+
+    def urls(self, route: str, *, name: str, plural: str) -> list[URLPattern]:
+        return endpoint_urls(self.views(), route, name=name, plural=plural)
+
+
+def endpoint_urls(
+    views: tuple[type[ServiceWriteView], type[ServiceWriteView]],
+    route: str,
+    *,
+    name: str,
+    plural: str,
+) -> list[URLPattern]:
+    """``route`` serves the collection (URL name ``plural``), ``route<pk>/`` the record."""
+    collection, record = views
+    return [
+        path(route, collection.as_view(), name=plural),
+        path(f"{route}<int:pk>/", record.as_view(), name=name),
+    ]
+
+
+def named(view: type[ServiceWriteView], name: str, about: str | None) -> None:
+    """Names a view class made by a function as if it were declared here, with ``about``
+    as its docstring (the endpoint's description in the API reference)."""
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = about
+
+
+SITES = RecordEndpoints(
+    RecordWrites("site", SITE_FIELDS, site_create, site_update),
+    SiteSerializer,
+    Site,
+    noun="site",
+    about="A site (failure domain) of the plan, named; inside another site by its name.",
+    about_one="A site of the plan: read it, or change it from the version you read.",
 )
-GROUP = RecordWrites("group", GROUP_FIELDS, group_create, group_update, links=("members",))
-
-_SITE = record_schema(SiteSerializer, "site")
-
-
-@extend_schema_view(post=_SITE["post"])
-class SiteCollectionView(Collection):
-    """A site (failure domain) of the plan, named; inside another site by its name."""
-
-    serializer_class = SiteSerializer
-    writes = SITE
-
-
-@extend_schema_view(get=_SITE["get"], patch=_SITE["patch"], put=_SITE["put"])
-class SiteView(Record):
-    """A site of the plan: read it, or change it from the version you read."""
-
-    serializer_class = SiteSerializer
-    model = Site
-    writes = SITE
-
-
-_COMPONENT = record_schema(ComponentSerializer, "component")
-
-
-@extend_schema_view(post=_COMPONENT["post"])
-class ComponentCollectionView(Collection):
-    """A component of the plan; ``site`` and ``runs_on`` name other records."""
-
-    serializer_class = ComponentSerializer
-    writes = COMPONENT
-
-
-@extend_schema_view(get=_COMPONENT["get"], patch=_COMPONENT["patch"], put=_COMPONENT["put"])
-class ComponentView(Record):
-    """A component of the plan: read it, or change it from the version you read."""
-
-    serializer_class = ComponentSerializer
-    model = Component
-    writes = COMPONENT
-
-
-_GROUP = record_schema(GroupSerializer, "redundancy group")
-
-
-@extend_schema_view(post=_GROUP["post"])
-class GroupCollectionView(Collection):
-    """A redundancy group; ``members`` name components or groups, in order."""
-
-    serializer_class = GroupSerializer
-    writes = GROUP
-
-
-@extend_schema_view(get=_GROUP["get"], patch=_GROUP["patch"], put=_GROUP["put"])
-class GroupView(Record):
-    """A redundancy group: read it, or change it from the version you read."""
-
-    serializer_class = GroupSerializer
-    model = RedundancyGroup
-    writes = GROUP
-
+COMPONENTS = RecordEndpoints(
+    RecordWrites(
+        "component", COMPONENT_FORM_FIELDS, component_create, component_update, links=("runs_on",)
+    ),
+    ComponentSerializer,
+    Component,
+    noun="component",
+    about="A component of the plan; ``site`` and ``runs_on`` name other records.",
+    about_one="A component of the plan: read it, or change it from the version you read.",
+)
+GROUPS = RecordEndpoints(
+    RecordWrites("group", GROUP_FIELDS, group_create, group_update, links=("members",)),
+    GroupSerializer,
+    RedundancyGroup,
+    noun="redundancy group",
+    about="A redundancy group; ``members`` name components or groups, in order.",
+    about_one="A redundancy group: read it, or change it from the version you read.",
+)
 
 _DEPENDENCY = record_schema(DependencySerializer, "dependency of a function")
 

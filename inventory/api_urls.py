@@ -9,36 +9,21 @@ from inventory import api, api_people, api_records
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", api.InventoryDocumentView.as_view(), name="api_inventory_document"),
     path("topology/", api.InventoryTopologyView.as_view(), name="api_inventory_topology"),
-    path("sites/", api_records.SiteCollectionView.as_view(), name="api_sites"),
-    path("sites/<int:pk>/", api_records.SiteView.as_view(), name="api_site"),
-    path("components/", api_records.ComponentCollectionView.as_view(), name="api_components"),
-    path("components/<int:pk>/", api_records.ComponentView.as_view(), name="api_component"),
-    path("groups/", api_records.GroupCollectionView.as_view(), name="api_groups"),
-    path("groups/<int:pk>/", api_records.GroupView.as_view(), name="api_group"),
-    path(
+    *api_records.SITES.urls("sites/", name="api_site", plural="api_sites"),
+    *api_records.COMPONENTS.urls("components/", name="api_component", plural="api_components"),
+    *api_records.GROUPS.urls("groups/", name="api_group", plural="api_groups"),
+    *api_records.endpoint_urls(
+        (api_records.DependencyCollectionView, api_records.DependencyView),
         "dependencies/",
-        api_records.DependencyCollectionView.as_view(),
-        name="api_dependencies",
+        name="api_dependency",
+        plural="api_dependencies",
     ),
-    path("dependencies/<int:pk>/", api_records.DependencyView.as_view(), name="api_dependency"),
-    path("people/", api_people.PersonCollectionView.as_view(), name="api_people"),
-    path("people/<int:pk>/", api_people.PersonView.as_view(), name="api_person"),
-    path("suppliers/", api_people.SupplierCollectionView.as_view(), name="api_suppliers"),
-    path("suppliers/<int:pk>/", api_people.SupplierView.as_view(), name="api_supplier"),
-    path(
-        "person-needs/",
-        api_people.PersonNeedCollectionView.as_view(),
-        name="api_person_needs",
+    *api_people.PEOPLE.urls("people/", name="api_person", plural="api_people"),
+    *api_people.SUPPLIERS.urls("suppliers/", name="api_supplier", plural="api_suppliers"),
+    *api_people.PERSON_NEEDS.urls(
+        "person-needs/", name="api_person_need", plural="api_person_needs"
     ),
-    path("person-needs/<int:pk>/", api_people.PersonNeedView.as_view(), name="api_person_need"),
-    path(
-        "supplier-needs/",
-        api_people.SupplierNeedCollectionView.as_view(),
-        name="api_supplier_needs",
-    ),
-    path(
-        "supplier-needs/<int:pk>/",
-        api_people.SupplierNeedView.as_view(),
-        name="api_supplier_need",
+    *api_people.SUPPLIER_NEEDS.urls(
+        "supplier-needs/", name="api_supplier_need", plural="api_supplier_needs"
     ),
 ]
