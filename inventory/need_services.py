@@ -7,7 +7,7 @@ recovering is all or nothing. Suppliers share the need check (no "needed to").
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -55,20 +55,36 @@ def check_needed_to(needed_to: str, need: str) -> None:
         )
 
 
+class NeedOptions(TypedDict, total=False):
+    """How a function needs a person or role, and why (the defaults of :func:`need_create`)."""
+
+    need: str
+    needed_to: str | None
+    notes: str
+    reason: str
+    batch: uuid.UUID | None
+
+
+N = TypeVar("N", PersonDependency, RoleDependency)
+
+
 def need_create(
-    model: type[PersonDependency | RoleDependency],
+    model: type[N],
     *,
     function: BusinessFunction,
     target: Person | Role,
     user: User,
-    need: str,
-    needed_to: str | None,
-    notes: str,
-    reason: str,
-    batch: uuid.UUID | None,
-) -> PersonDependency | RoleDependency:
+    added: str,
+    need: str = NeedKind.FULL,
+    needed_to: str | None = None,
+    notes: str = "",
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+) -> N:
     """A need of a person or a role (named by the model's own field for it), checked alike:
-    same plan, a known need, to operate or to recover, not needed twice."""
+    same plan, a known need, to operate or to recover, not needed twice; ``added`` is the
+    reason history records when none is given. Not given, ``needed_to`` is to recover for a
+    full need and to operate for a degraded one."""
     field = "person" if isinstance(target, Person) else "role"
     if target.plan_id != function.plan_id:
         raise ValidationError({field: f"“{target.name}” belongs to another plan."})
@@ -77,7 +93,7 @@ def need_create(
     check_needed_to(needed_to, need)
     if model._default_manager.filter(function=function, **{field: target}).exists():
         raise ValidationError({field: f"“{function}” already needs “{target.name}”."})
-    with change_context(user=user, reason=reason, batch=batch):
+    with change_context(user=user, reason=reason or added, batch=batch):
         return model._default_manager.create(
             plan_id=function.plan_id,
             function=function,

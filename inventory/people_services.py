@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,7 @@ from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
-from inventory.need_services import User, check_need, need_create
+from inventory.need_services import NeedOptions, User, check_need, need_create
 from inventory.people_models import (
     DEFAULT_ABSENCE_DAYS,
     DEFAULT_HANDOVER_HOURS,
@@ -317,32 +317,19 @@ def supplier_delete(*, supplier: Supplier, user: User, reason: str = "", ticket:
 
 @transaction.atomic
 def person_dependency_create(
-    *,
-    function: BusinessFunction,
-    person: Person,
-    user: User,
-    need: str = NeedKind.FULL,
-    needed_to: str | None = None,
-    notes: str = "",
-    reason: str = "",
-    batch: uuid.UUID | None = None,
+    *, function: BusinessFunction, person: Person, user: User, **options: Unpack[NeedOptions]
 ) -> PersonDependency:
     """``function`` (a ``bia.BusinessFunction``) needs ``person`` or whoever deputises, to
     operate it (their absence stops it) or to recover it (their absence delays recovery);
     not given, a full need is to recover and a degraded one to operate."""
-    created = need_create(
+    return need_create(
         PersonDependency,
         function=function,
         target=person,
         user=user,
-        need=need,
-        needed_to=needed_to,
-        notes=notes,
-        reason=reason or "Person needed",
-        batch=batch,
+        added="Person needed",
+        **options,
     )
-    assert isinstance(created, PersonDependency)
-    return created
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +17,8 @@ from django.db import transaction
 from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
-from inventory.need_services import User, need_create
-from inventory.people_models import NeedKind, Person, Role, RoleDependency, RoleHolder
+from inventory.need_services import NeedOptions, User, need_create
+from inventory.people_models import Person, Role, RoleDependency, RoleHolder
 from inventory.people_services import check_named
 from inventory.services.common import current_values, editable_values
 
@@ -133,31 +133,13 @@ def role_delete(*, role: Role, user: User, reason: str = "", ticket: str = "") -
 
 @transaction.atomic
 def role_dependency_create(
-    *,
-    function: BusinessFunction,
-    role: Role,
-    user: User,
-    need: str = NeedKind.FULL,
-    needed_to: str | None = None,
-    notes: str = "",
-    reason: str = "",
-    batch: uuid.UUID | None = None,
+    *, function: BusinessFunction, role: Role, user: User, **options: Unpack[NeedOptions]
 ) -> RoleDependency:
     """``function`` (a ``bia.BusinessFunction``) needs enough holders of ``role``, to
     operate it or to recover it."""
-    created = need_create(
-        RoleDependency,
-        function=function,
-        target=role,
-        user=user,
-        need=need,
-        needed_to=needed_to,
-        notes=notes,
-        reason=reason or "Role needed",
-        batch=batch,
+    return need_create(
+        RoleDependency, function=function, target=role, user=user, added="Role needed", **options
     )
-    assert isinstance(created, RoleDependency)
-    return created
 
 
 @transaction.atomic
