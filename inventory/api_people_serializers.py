@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from bcp.models import Plan
 from bia.models import BusinessFunction
-from inventory.api_serializers import MAX_TEXT, NamesField, PlanRecordSerializer
+from inventory.api_serializers import MAX_TEXT, NamesField, PlanRecordSerializer, resolve_named
 from inventory.people_models import (
     NeedKind,
     Person,
@@ -24,30 +24,19 @@ from inventory.people_models import (
     SupplierDependency,
 )
 from inventory.people_services import PERSON_FIELDS, SUPPLIER_FIELDS
+from inventory.selectors import deputy_names, people_named
 
 RECORD = ["id", "version", "reason", "ticket"]
 
 
 def resolve_people(plan: Plan | None, names: list[str]) -> list[Person]:
     """People of ``plan`` by exact name, in the order given; unknown names are an error."""
-    if plan is None:
-        raise serializers.ValidationError("Names are looked up in a plan; none was given.")
-    found = {p.name: p for p in Person.objects.filter(plan=plan, name__in=names)}
-    unknown = [name for name in names if name not in found]
-    if unknown:
-        raise serializers.ValidationError(
-            "No person named " + ", ".join(f"“{n}”" for n in unknown) + " in the plan."
-        )
-    return [found[name] for name in names]
-
-
-def _deputies(person: Person) -> list[str]:
-    return [link.deputy.name for link in person.deputy_links.select_related("deputy")]
+    return resolve_named(plan, names, people_named, "person", " in the plan")
 
 
 class PersonSerializer(PlanRecordSerializer):
     deputies = NamesField(
-        names_of=_deputies,
+        names_of=deputy_names,
         required=False,
         help_text="People who stand in for this person, by name, asked in this order.",
     )

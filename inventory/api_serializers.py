@@ -10,7 +10,7 @@ started from (or send If-Match with the ETag).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from rest_framework import serializers
 
@@ -18,9 +18,13 @@ from bcp.concurrency import MAX_VERSION
 from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.fields import COMPONENT_API_COLUMNS, GROUP_COLUMNS, SITE_COLUMNS
+from inventory.forms import no_such_names
 from inventory.models import Component, Dependency, Need, RedundancyGroup, Site, Technique
+from inventory.selectors import member_names, nodes_named, runs_on_names
 
 Node = Component | RedundancyGroup
+T = TypeVar("T")
+
 MAX_TEXT = 10_000
 MAX_LINKS = 1_000
 
@@ -38,25 +42,25 @@ def _version_field() -> serializers.IntegerField:
     )
 
 
-def resolve_nodes(plan: Plan | None, names: list[str]) -> list[Node]:
-    """Components or groups by exact name, in the order given; unknown names are an error."""
+def resolve_named(
+    plan: Plan | None,
+    names: list[str],
+    named: Callable[[Plan, list[str]], tuple[list[T], list[str]]],
+    what: str,
+    where: str = "",
+) -> list[T]:
+    """The records of ``plan`` that ``named`` finds by ``names``; unknown names are an error."""
     if plan is None:
         raise serializers.ValidationError("Names are looked up in a plan; none was given.")
-    components = {c.name: c for c in Component.objects.filter(plan=plan, name__in=names)}
-    groups = {x.name: x for x in RedundancyGroup.objects.filter(plan=plan, name__in=names)}
-    found: list[Node] = []
-    unknown = []
-    for name in names:
-        node = components.get(name) or groups.get(name)
-        if node is None:
-            unknown.append(name)
-        elif node not in found:
-            found.append(node)
+    found, unknown = named(plan, names)
     if unknown:
-        raise serializers.ValidationError(
-            "No component or group named " + ", ".join(f"“{n}”" for n in unknown) + "."
-        )
+        raise serializers.ValidationError(no_such_names(what, unknown, where))
     return found
+
+
+def resolve_nodes(plan: Plan | None, names: list[str]) -> list[Node]:
+    """Components or groups by exact name, in the order given; unknown names are an error."""
+    return resolve_named(plan, names, nodes_named, "component or group")
 
 
 RECORD_FIELDS = ("id", "version", "reason", "ticket")
@@ -115,16 +119,6 @@ class NamesField(serializers.ListField):
         return self.names_of(instance)
 
 
-def _runs_on(component: Component) -> list[str]:
-    links = component.runs_on_links.select_related("on_component", "on_group")
-    return [str(link.target) for link in links]
-
-
-def _members(group: RedundancyGroup) -> list[str]:
-    members = group.members.select_related("component", "member_group")
-    return [str(member.target) for member in members]
-
-
 class SiteSerializer(PlanRecordSerializer):
     scoped = {"parent": (Site, "name", False)}
 
@@ -138,7 +132,7 @@ class SiteSerializer(PlanRecordSerializer):
 class ComponentSerializer(PlanRecordSerializer):
     scoped = {"site": (Site, "name", False)}
     runs_on = NamesField(
-        names_of=_runs_on,
+        names_of=runs_on_names,
         required=False,
         help_text="Components or groups it runs on, by name.",
     )
@@ -156,7 +150,7 @@ class ComponentSerializer(PlanRecordSerializer):
 class GroupSerializer(PlanRecordSerializer):
     scoped = {"technique": (Technique, "key", False)}
     members = NamesField(
-        names_of=_members,
+        names_of=member_names,
         help_text="Member components or groups by name; for active/passive the first is active.",
     )
 

@@ -28,6 +28,7 @@ from inventory.models import (
     Site,
     Technique,
 )
+from inventory.selectors import member_names, nodes_named, runs_on_names
 
 Node = Component | RedundancyGroup
 
@@ -45,43 +46,48 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
+def no_such_names(what: str, unknown: list[str], where: str = "") -> str:
+    """The message for names no record of the plan has: "No person named “A”, “B” in this plan."."""
+    return f"No {what} named " + ", ".join(f"“{n}”" for n in unknown) + f"{where}."
+
+
 def resolve_names(plan: Plan, text: str) -> tuple[list[Node], list[str]]:
     """Components or groups named on each line of ``text``; unknown names returned apart."""
     names = [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
-    components = {c.name: c for c in Component.objects.filter(plan=plan, name__in=names)}
-    groups = {x.name: x for x in RedundancyGroup.objects.filter(plan=plan, name__in=names)}
-    found: list[Node] = []
-    unknown: list[str] = []
-    for name in names:
-        node = components.get(name) or groups.get(name)
-        if node is None:
-            unknown.append(name)
-        elif node not in found:
-            found.append(node)
-    return found, unknown
+    return nodes_named(plan, names)
 
 
-class _NamesField(forms.CharField):
+class NamesField(forms.CharField):
+    """Names of other records, one per line; not required."""
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
         super().__init__(**kwargs)
 
 
-class _PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+class PlanRecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+    """A plan record's edit form; ``links`` names the field that lists the record's links
+    by name, one per line, filled from :meth:`link_names` when an existing record is edited."""
+
+    links = ""
+
     def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+            if self.links:
+                self.initial[self.links] = "\n".join(self.link_names())
         self.helper = _helper(submit_label)
+
+    def link_names(self) -> list[str]:
+        return []
 
     def _resolve(self, field: str) -> list[Node]:
         nodes, unknown = resolve_names(self.plan, self.cleaned_data.get(field, ""))
         if unknown:
-            raise forms.ValidationError(
-                "No component or group named " + ", ".join(f"“{n}”" for n in unknown) + "."
-            )
+            raise forms.ValidationError(no_such_names("component or group", unknown))
         return nodes
 
     def validate_unique(self) -> None:
@@ -89,7 +95,7 @@ class _PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
         return None
 
 
-class SiteForm(_PlanForm):
+class SiteForm(PlanRecordForm):
     class Meta:
         model = Site
         fields = list(SITE_FIELDS)
@@ -109,8 +115,8 @@ class SiteForm(_PlanForm):
         _choose_from(self, "parent", parents)
 
 
-class ComponentForm(_PlanForm):
-    runs_on = _NamesField(
+class ComponentForm(PlanRecordForm):
+    runs_on = NamesField(
         label="Runs on",
         help_text="Components or redundancy groups it needs underneath, one name per line "
         "(e.g. the VM host, the SAN).",
@@ -139,23 +145,22 @@ class ComponentForm(_PlanForm):
             "replication_lag_seconds": "For asynchronous replication: how far the copy trails.",
         }
 
+    links = "runs_on"
+    field_order = ["name", "kind", "owner", "site", "runs_on"]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choose_from(self, "site", Site.objects.filter(plan=self.plan).order_by("name"))
-        if self.instance.pk and not self.is_bound:
-            self.initial["runs_on"] = "\n".join(
-                str(link.target)
-                for link in self.instance.runs_on_links.select_related("on_component", "on_group")
-            )
 
-    field_order = ["name", "kind", "owner", "site", "runs_on"]
+    def link_names(self) -> list[str]:
+        return runs_on_names(self.instance)
 
     def clean_runs_on(self) -> list[Node]:
         return self._resolve("runs_on")
 
 
-class GroupForm(_PlanForm):
-    members = _NamesField(
+class GroupForm(PlanRecordForm):
+    members = NamesField(
         label="Members",
         help_text="Components or other groups, one name per line. For active/passive the "
         "first is the active member.",
@@ -168,22 +173,21 @@ class GroupForm(_PlanForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"mode": "Redundancy mode"}
 
+    links = "members"
+    field_order = ["name", "mode", "members", "k"]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choose_from(self, "technique", Technique.objects.filter(plan=self.plan))
-        if self.instance.pk and not self.is_bound:
-            self.initial["members"] = "\n".join(
-                str(m.target)
-                for m in self.instance.members.select_related("component", "member_group")
-            )
 
-    field_order = ["name", "mode", "members", "k"]
+    def link_names(self) -> list[str]:
+        return member_names(self.instance)
 
     def clean_members(self) -> list[Node]:
         return self._resolve("members")
 
 
-class TechniqueForm(_PlanForm):
+class TechniqueForm(PlanRecordForm):
     class Meta:
         model = Technique
         fields = list(TECHNIQUE_FIELDS)

@@ -6,88 +6,53 @@ from typing import Any
 
 from django import forms
 
-from bcp.forms import ChangeReasonMixin, VersionedFormMixin
+from bcp.forms import ChangeReasonMixin
 from bcp.models import Plan
-from inventory.forms import _helper
+from inventory.forms import NamesField, PlanRecordForm, _helper, no_such_names
 from inventory.people_models import NeededTo, NeedKind, Person, Role, Supplier
+from inventory.people_services import PERSON_FIELDS, SUPPLIER_FIELDS
+from inventory.role_services import ROLE_FIELDS
+from inventory.selectors import deputy_names, people_named
 
 
-class PersonForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
-    deputies = forms.CharField(
+def _people(plan: Plan, text: str) -> list[Person]:
+    """The people of ``plan`` named one per line of ``text``, in that order."""
+    people, unknown = people_named(plan, [n.strip() for n in text.splitlines() if n.strip()])
+    if unknown:
+        raise forms.ValidationError(no_such_names("person", unknown, " in this plan"))
+    return people
+
+
+class PersonForm(PlanRecordForm):
+    deputies = NamesField(
         label="Deputies who can stand in",
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="People who can stand in, one name per line, first asked first. A deputy "
         "stands in with their own deputies behind them.",
     )
+    links = "deputies"
 
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "role",
-            "contact",
-            "absence_days_per_year",
-            "handover_hours",
-            "recall_hours",
-            "notes",
-        ]
+        fields = list(PERSON_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.helper = _helper(submit_label)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-            self.initial["deputies"] = "\n".join(
-                link.deputy.name for link in self.instance.deputy_links.select_related("deputy")
-            )
-
-    def validate_unique(self) -> None:
-        return None  # the services word name clashes for people
+    def link_names(self) -> list[str]:
+        return deputy_names(self.instance)
 
     def clean_deputies(self) -> list[Person]:
-        text = self.cleaned_data.get("deputies") or ""
-        names = [line.strip() for line in text.splitlines() if line.strip()]
-        found = {p.name: p for p in Person.objects.filter(plan=self.plan, name__in=names)}
-        unknown = [n for n in names if n not in found]
-        if unknown:
-            raise forms.ValidationError(
-                "No person named " + ", ".join(f"“{n}”" for n in unknown) + " in this plan."
-            )
-        return [found[n] for n in names]
+        return _people(self.plan, self.cleaned_data.get("deputies") or "")
 
 
-class SupplierForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+class SupplierForm(PlanRecordForm):
     class Meta:
         model = Supplier
-        fields = [
-            "name",
-            "service",
-            "contract_reference",
-            "service_availability_percent",
-            "contract_rto_hours",
-            "contract_rpo_hours",
-            "support_hours",
-            "contact",
-            "notes",
-        ]
+        fields = list(SUPPLIER_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         labels = {
             "contract_reference": "Contract number or reference",
             "support_hours": "Supplier's support hours",
         }
-
-    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.helper = _helper(submit_label)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def validate_unique(self) -> None:
-        return None
 
 
 class PeopleNeedForm(ChangeReasonMixin):
@@ -141,41 +106,22 @@ class PeopleNeedForm(ChangeReasonMixin):
         return data
 
 
-class RoleForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
-    holders = forms.CharField(
+class RoleForm(PlanRecordForm):
+    holders = NamesField(
         label="Holders",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The key people who hold the role, one name per line. A holder with "
         "deputies is reachable through them.",
     )
+    links = "holders"
 
     class Meta:
         model = Role
-        fields = ["name", "holders_needed", "notes"]
+        fields = list(ROLE_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"holders_needed": "Holders who must be reachable"}
 
-    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.helper = _helper(submit_label)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-            self.initial["holders"] = "\n".join(
-                link.person.name for link in self.instance.holder_links.select_related("person")
-            )
-
-    def validate_unique(self) -> None:
-        return None  # the services word name clashes for roles
+    def link_names(self) -> list[str]:
+        return [link.person.name for link in self.instance.holder_links.select_related("person")]
 
     def clean_holders(self) -> list[Person]:
-        text = self.cleaned_data.get("holders") or ""
-        names = [line.strip() for line in text.splitlines() if line.strip()]
-        found = {p.name: p for p in Person.objects.filter(plan=self.plan, name__in=names)}
-        unknown = [n for n in names if n not in found]
-        if unknown:
-            raise forms.ValidationError(
-                "No person named " + ", ".join(f"“{n}”" for n in unknown) + " in this plan."
-            )
-        return [found[n] for n in names]
+        return _people(self.plan, self.cleaned_data.get("holders") or "")

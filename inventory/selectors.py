@@ -18,6 +18,9 @@ from inventory.models import (
     Site,
     Technique,
 )
+from inventory.people_models import Person
+
+Node = Component | RedundancyGroup
 
 SNAPSHOT_SCHEMA = "continuity.inventory-snapshot/v1"
 
@@ -25,6 +28,47 @@ SNAPSHOT_SCHEMA = "continuity.inventory-snapshot/v1"
 def component_list(plan: Plan) -> QuerySet[Component]:
     """Components with what the list shows, in one query per page."""
     return Component.objects.filter(plan=plan).select_related("site", "technique")
+
+
+def nodes_named(plan: Plan, names: list[str]) -> tuple[list[Node], list[str]]:
+    """The components or groups of ``plan`` by exact name, each once in the order given,
+    and apart the names that are neither."""
+    components = {c.name: c for c in Component.objects.filter(plan=plan, name__in=names)}
+    groups = {x.name: x for x in RedundancyGroup.objects.filter(plan=plan, name__in=names)}
+    found: list[Node] = []
+    unknown: list[str] = []
+    for name in names:
+        node = components.get(name) or groups.get(name)
+        if node is None:
+            unknown.append(name)
+        elif node not in found:
+            found.append(node)
+    return found, unknown
+
+
+def people_named(plan: Plan, names: list[str]) -> tuple[list[Person], list[str]]:
+    """The people of ``plan`` by exact name, in the order given (a name given twice gives
+    the person twice), and apart the names that are no one's."""
+    found = {p.name: p for p in Person.objects.filter(plan=plan, name__in=names)}
+    unknown = [name for name in names if name not in found]
+    return [found[name] for name in names if name in found], unknown
+
+
+def runs_on_names(component: Component) -> list[str]:
+    """What ``component`` runs on, by name."""
+    links = component.runs_on_links.select_related("on_component", "on_group")
+    return [str(link.target) for link in links]
+
+
+def member_names(group: RedundancyGroup) -> list[str]:
+    """The members of ``group`` by name, in their order."""
+    members = group.members.select_related("component", "member_group")
+    return [str(member.target) for member in members]
+
+
+def deputy_names(person: Person) -> list[str]:
+    """The person's deputies by name, first asked first."""
+    return [link.deputy.name for link in person.deputy_links.select_related("deputy")]
 
 
 def sites_in_order(plan: Plan) -> list[tuple[Site, int]]:
