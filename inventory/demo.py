@@ -107,6 +107,22 @@ def _server(name: str, site: str, kind: str, **extra: Any) -> dict[str, Any]:
     return values
 
 
+def _load_balancer(name: str) -> dict[str, Any]:
+    # One of the pair in the head office data centre.
+    return {
+        "name": name,
+        "kind": ComponentKind.LOAD_BALANCER,
+        "site": "Head office data centre",
+        "owner": "Network team",
+        "availability_percent": 99.99,
+        "availability_source": "vendor datasheet",
+        "failover_seconds": 5.0,
+        "restore_hours": 4.0,
+        "runs_on": ["Data centre UPS"],
+        "cost_per_year": Decimal("2500.00"),
+    }
+
+
 def _mfd(name: str, site: str) -> dict[str, Any]:
     return {
         "name": name,
@@ -161,30 +177,8 @@ COMPONENTS: tuple[dict[str, Any], ...] = (
         "runs_on": ["Data centre UPS"],
         "cost_per_year": Decimal("12000.00"),
     },
-    {
-        "name": "Load balancer 1",
-        "kind": ComponentKind.LOAD_BALANCER,
-        "site": "Head office data centre",
-        "owner": "Network team",
-        "availability_percent": 99.99,
-        "availability_source": "vendor datasheet",
-        "failover_seconds": 5.0,
-        "restore_hours": 4.0,
-        "runs_on": ["Data centre UPS"],
-        "cost_per_year": Decimal("2500.00"),
-    },
-    {
-        "name": "Load balancer 2",
-        "kind": ComponentKind.LOAD_BALANCER,
-        "site": "Head office data centre",
-        "owner": "Network team",
-        "availability_percent": 99.99,
-        "availability_source": "vendor datasheet",
-        "failover_seconds": 5.0,
-        "restore_hours": 4.0,
-        "runs_on": ["Data centre UPS"],
-        "cost_per_year": Decimal("2500.00"),
-    },
+    _load_balancer("Load balancer 1"),
+    _load_balancer("Load balancer 2"),
     _server(
         "Application server (primary)",
         "Rack A1",

@@ -34,7 +34,7 @@ from inventory.people_models import (
     SupplierDependency,
     SupportHours,
 )
-from inventory.services.common import current_values, editable_values
+from inventory.services.common import Why, changing, current_values, editable_values
 
 PERSON_FIELDS = (
     "name",
@@ -201,9 +201,7 @@ def person_create(
     user: User,
     values: Mapping[str, object],
     deputies: Sequence[Person] = (),
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Person:
     clean = editable_values(values, PERSON_FIELDS)
     clean["name"] = str(clean.get("name") or "").strip()
@@ -211,7 +209,7 @@ def person_create(
     clean.setdefault("handover_hours", DEFAULT_HANDOVER_HOURS)
     clean.setdefault("recall_hours", DEFAULT_RECALL_HOURS)
     _check_person(plan, clean, None)
-    with change_context(user=user, reason=reason or "Person added", ticket=ticket, batch=batch):
+    with changing(user, why, "Person added"):
         person = Person.objects.create(plan=plan, **clean)
         check_deputies(plan, person, deputies)
         set_deputies(person, deputies)
@@ -226,9 +224,7 @@ def person_update(
     expected_version: int | None,
     values: Mapping[str, object],
     deputies: Sequence[Person] | None = None,
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Person:
     clean = editable_values(values, PERSON_FIELDS)
     if "name" in clean:
@@ -236,7 +232,7 @@ def person_update(
     _check_person(person.plan, {**current_values(person, PERSON_FIELDS), **clean}, person)
     if deputies is not None:
         check_deputies(person.plan, person, deputies)
-    with change_context(user=user, reason=reason or "Person changed", ticket=ticket, batch=batch):
+    with changing(user, why, "Person changed"):
         updated = save_if_current(person, expected_version=expected_version, changes=clean)
         assert isinstance(updated, Person)
         if deputies is not None:
@@ -245,7 +241,7 @@ def person_update(
 
 
 @transaction.atomic
-def person_delete(*, person: Person, user: User, reason: str = "", ticket: str = "") -> None:
+def person_delete(*, person: Person, user: User, **why: Unpack[Why]) -> None:
     """Remove ``person`` with their deputy links and needs. Refused, naming the role, when
     a role they hold would keep fewer holders than it needs."""
     short = [
@@ -266,25 +262,19 @@ def person_delete(*, person: Person, user: User, reason: str = "", ticket: str =
             )
             + "."
         )
-    with change_context(user=user, reason=reason or "Person removed", ticket=ticket):
+    with changing(user, why, "Person removed"):
         person.delete()
 
 
 @transaction.atomic
 def supplier_create(
-    *,
-    plan: Plan,
-    user: User,
-    values: Mapping[str, object],
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    *, plan: Plan, user: User, values: Mapping[str, object], **why: Unpack[Why]
 ) -> Supplier:
     clean = editable_values(values, SUPPLIER_FIELDS)
     clean["name"] = str(clean.get("name") or "").strip()
     clean.setdefault("support_hours", SupportHours.ALWAYS)
     _check_supplier(plan, clean, None)
-    with change_context(user=user, reason=reason or "Supplier added", ticket=ticket, batch=batch):
+    with changing(user, why, "Supplier added"):
         return Supplier.objects.create(plan=plan, **clean)
 
 
@@ -295,23 +285,21 @@ def supplier_update(
     user: User,
     expected_version: int | None,
     values: Mapping[str, object],
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Supplier:
     clean = editable_values(values, SUPPLIER_FIELDS)
     if "name" in clean:
         clean["name"] = str(clean["name"] or "").strip()
     _check_supplier(supplier.plan, {**current_values(supplier, SUPPLIER_FIELDS), **clean}, supplier)
-    with change_context(user=user, reason=reason or "Supplier changed", ticket=ticket, batch=batch):
+    with changing(user, why, "Supplier changed"):
         updated = save_if_current(supplier, expected_version=expected_version, changes=clean)
     assert isinstance(updated, Supplier)
     return updated
 
 
 @transaction.atomic
-def supplier_delete(*, supplier: Supplier, user: User, reason: str = "", ticket: str = "") -> None:
-    with change_context(user=user, reason=reason or "Supplier removed", ticket=ticket):
+def supplier_delete(*, supplier: Supplier, user: User, **why: Unpack[Why]) -> None:
+    with changing(user, why, "Supplier removed"):
         supplier.delete()
 
 

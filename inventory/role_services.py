@@ -7,7 +7,6 @@ deputies is reachable through them (see :mod:`inventory.people`). Checks speak i
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -20,7 +19,7 @@ from bcp.models import Plan
 from inventory.need_services import NeedOptions, User, need_create
 from inventory.people_models import Person, Role, RoleDependency, RoleHolder
 from inventory.people_services import check_named
-from inventory.services.common import current_values, editable_values
+from inventory.services.common import Why, changing, current_values, editable_values
 
 if TYPE_CHECKING:
     from bia.models import BusinessFunction
@@ -83,16 +82,14 @@ def role_create(
     user: User,
     values: Mapping[str, object],
     holders: Sequence[Person] = (),
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Role:
     clean = editable_values(values, ROLE_FIELDS)
     clean["name"] = str(clean.get("name") or "").strip()
     clean.setdefault("holders_needed", 1)
     check_holders(plan, holders)
     _check_role(plan, clean, None, len(holders))
-    with change_context(user=user, reason=reason or "Role added", ticket=ticket, batch=batch):
+    with changing(user, why, "Role added"):
         role = Role.objects.create(plan=plan, **clean)
         set_holders(role, holders)
     return role
@@ -106,9 +103,7 @@ def role_update(
     expected_version: int | None,
     values: Mapping[str, object],
     holders: Sequence[Person] | None = None,
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Role:
     clean = editable_values(values, ROLE_FIELDS)
     if "name" in clean:
@@ -117,7 +112,7 @@ def role_update(
         check_holders(role.plan, holders)
     count = len(holders) if holders is not None else role.holder_links.count()
     _check_role(role.plan, {**current_values(role, ROLE_FIELDS), **clean}, role, count)
-    with change_context(user=user, reason=reason or "Role changed", ticket=ticket, batch=batch):
+    with changing(user, why, "Role changed"):
         updated = save_if_current(role, expected_version=expected_version, changes=clean)
         assert isinstance(updated, Role)
         if holders is not None:
@@ -126,8 +121,8 @@ def role_update(
 
 
 @transaction.atomic
-def role_delete(*, role: Role, user: User, reason: str = "", ticket: str = "") -> None:
-    with change_context(user=user, reason=reason or "Role removed", ticket=ticket):
+def role_delete(*, role: Role, user: User, **why: Unpack[Why]) -> None:
+    with changing(user, why, "Role removed"):
         role.delete()
 
 

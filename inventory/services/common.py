@@ -8,12 +8,16 @@ too, so every record kind refuses an unknown field the same way.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.models import Component, RedundancyGroup
@@ -24,6 +28,26 @@ Node = Component | RedundancyGroup
 RecordValues = Mapping[str, object]
 """A record's values by field name; the names are those of ``inventory.fields``
 (``SITE_FIELDS``, ``COMPONENT_FIELDS``, ...), which :func:`editable_values` enforces."""
+
+
+class Why(TypedDict, total=False):
+    """Why a record changes, as its history records it: the user's reason and ticket, and
+    the import batch the change belongs to (every write service takes these by keyword)."""
+
+    reason: str
+    ticket: str
+    batch: uuid.UUID | None
+
+
+def changing(user: object, why: Why, otherwise: str = "") -> AbstractContextManager[object]:
+    """The change context of a write: ``why``'s reason (``otherwise`` when none is given),
+    ticket and batch."""
+    return change_context(
+        user=user,
+        reason=why.get("reason") or otherwise,
+        ticket=why.get("ticket", ""),
+        batch=why.get("batch"),
+    )
 
 
 def editable_values(values: RecordValues, allowed: Sequence[str]) -> dict[str, object]:

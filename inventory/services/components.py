@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
+from typing import Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bcp.concurrency import save_if_current
-from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.fields import COMPONENT_FIELDS
@@ -18,6 +17,8 @@ from inventory.models import Component, RunsOn, Site
 from inventory.services.common import (
     Node,
     RecordValues,
+    Why,
+    changing,
     check_no_cycle,
     check_targets,
     current_values,
@@ -79,14 +80,12 @@ def component_create(
     user: User,
     values: RecordValues,
     runs_on: Sequence[Node] = (),
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Component:
     clean = editable_values(values, COMPONENT_FIELDS)
     clean["name"] = text(clean, "name")
     _check_component(plan, clean, None, runs_on)
-    with change_context(user=user, reason=reason or "Component added", ticket=ticket, batch=batch):
+    with changing(user, why, "Component added"):
         component = Component.objects.create(plan=plan, **clean)
         set_runs_on(component, runs_on)
     inputs_changed(plan, user)
@@ -101,15 +100,13 @@ def component_update(
     expected_version: int | None,
     values: RecordValues,
     runs_on: Sequence[Node] | None = None,
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Component:
     clean = editable_values(values, COMPONENT_FIELDS)
     strip_name(clean)
     merged = {**current_values(component, COMPONENT_FIELDS), **clean}
     _check_component(component.plan, merged, component, runs_on)
-    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+    with changing(user, why):
         updated = save_if_current(component, expected_version=expected_version, changes=clean)
         assert isinstance(updated, Component)
         if runs_on is not None:
@@ -119,9 +116,7 @@ def component_update(
 
 
 @transaction.atomic
-def component_delete(
-    *, component: Component, user: User, reason: str = "", ticket: str = ""
-) -> None:
-    with change_context(user=user, reason=reason or "Component removed", ticket=ticket):
+def component_delete(*, component: Component, user: User, **why: Unpack[Why]) -> None:
+    with changing(user, why, "Component removed"):
         component.delete()
     inputs_changed(component.plan, user)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bcp.concurrency import save_if_current
-from bcp.history import change_context
 from bia.models import BusinessFunction
 from inventory.models import Component, Dependency, Need, RedundancyGroup
-from inventory.services.common import Node, inputs_changed
+from inventory.services.common import Node, Why, changing, inputs_changed
 
 
 def _check_need(need: str) -> None:
@@ -28,9 +27,7 @@ def dependency_create(
     user: User,
     need: str = Need.FULL,
     notes: str = "",
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Dependency:
     if target.plan_id != function.plan_id:
         raise ValidationError({"target": f"“{target}” belongs to another plan."})
@@ -43,7 +40,7 @@ def dependency_create(
     if existing.exists():
         raise ValidationError({"target": f"“{function}” already depends on “{target}”."})
     inputs_changed(function.plan, user)
-    with change_context(user=user, reason=reason or "Dependency added", ticket=ticket, batch=batch):
+    with changing(user, why, "Dependency added"):
         return Dependency.objects.create(
             plan_id=function.plan_id,
             function=function,
@@ -62,12 +59,10 @@ def dependency_update(
     expected_version: int | None,
     need: str,
     notes: str = "",
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Dependency:
     _check_need(need)
-    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+    with changing(user, why):
         updated = save_if_current(
             dependency, expected_version=expected_version, changes={"need": need, "notes": notes}
         )
@@ -77,9 +72,7 @@ def dependency_update(
 
 
 @transaction.atomic
-def dependency_delete(
-    *, dependency: Dependency, user: User, reason: str = "", ticket: str = ""
-) -> None:
-    with change_context(user=user, reason=reason or "Dependency removed", ticket=ticket):
+def dependency_delete(*, dependency: Dependency, user: User, **why: Unpack[Why]) -> None:
+    with changing(user, why, "Dependency removed"):
         dependency.delete()
     inputs_changed(dependency.plan, user)

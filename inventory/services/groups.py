@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
+from typing import Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bcp.concurrency import save_if_current, save_locked
-from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.fields import GROUP_FIELDS
@@ -18,6 +17,8 @@ from inventory.models import Component, GroupMember, RedundancyGroup
 from inventory.services.common import (
     Node,
     RecordValues,
+    Why,
+    changing,
     check_no_cycle,
     check_targets,
     current_values,
@@ -73,21 +74,12 @@ def set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
 
 @transaction.atomic
 def group_create(
-    *,
-    plan: Plan,
-    user: User,
-    values: RecordValues,
-    members: Sequence[Node],
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    *, plan: Plan, user: User, values: RecordValues, members: Sequence[Node], **why: Unpack[Why]
 ) -> RedundancyGroup:
     clean = editable_values(values, GROUP_FIELDS)
     clean["name"] = text(clean, "name")
     _check_group(plan, clean, None, members)
-    with change_context(
-        user=user, reason=reason or "Redundancy group added", ticket=ticket, batch=batch
-    ):
+    with changing(user, why, "Redundancy group added"):
         group = RedundancyGroup.objects.create(plan=plan, **clean)
         set_members(group, members)
     inputs_changed(plan, user)
@@ -102,9 +94,7 @@ def group_update(
     expected_version: int | None,
     values: RecordValues,
     members: Sequence[Node] | None = None,
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> RedundancyGroup:
     clean = editable_values(values, GROUP_FIELDS)
     strip_name(clean)
@@ -115,7 +105,7 @@ def group_update(
         group,
         current_members if members is None else members,
     )
-    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+    with changing(user, why):
         updated = save_if_current(group, expected_version=expected_version, changes=clean)
         assert isinstance(updated, RedundancyGroup)
         if members is not None:
@@ -125,7 +115,7 @@ def group_update(
 
 
 @transaction.atomic
-def group_delete(*, group: RedundancyGroup, user: User, reason: str = "", ticket: str = "") -> None:
-    with change_context(user=user, reason=reason or "Redundancy group removed", ticket=ticket):
+def group_delete(*, group: RedundancyGroup, user: User, **why: Unpack[Why]) -> None:
+    with changing(user, why, "Redundancy group removed"):
         group.delete()
     inputs_changed(group.plan, user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from bcp.concurrency import save_if_current
-from bcp.history import change_context
 from bcp.models import Plan
 from inventory.fields import SITE_FIELDS
 from inventory.models import Site
 from inventory.services.common import (
     RecordValues,
+    Why,
+    changing,
     current_values,
     editable_values,
     inputs_changed,
@@ -57,19 +58,11 @@ def _check_site(plan: Plan, values: RecordValues, site: Site | None) -> None:
 
 
 @transaction.atomic
-def site_create(
-    *,
-    plan: Plan,
-    user: User,
-    values: RecordValues,
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
-) -> Site:
+def site_create(*, plan: Plan, user: User, values: RecordValues, **why: Unpack[Why]) -> Site:
     clean = editable_values(values, SITE_FIELDS)
     clean["name"] = text(clean, "name")
     _check_site(plan, clean, None)
-    with change_context(user=user, reason=reason or "Site added", ticket=ticket, batch=batch):
+    with changing(user, why, "Site added"):
         return Site.objects.create(plan=plan, **clean)
 
 
@@ -80,14 +73,12 @@ def site_update(
     user: User,
     expected_version: int | None,
     values: RecordValues,
-    reason: str = "",
-    ticket: str = "",
-    batch: uuid.UUID | None = None,
+    **why: Unpack[Why],
 ) -> Site:
     clean = editable_values(values, SITE_FIELDS)
     strip_name(clean)
     _check_site(site.plan, {**current_values(site, SITE_FIELDS), **clean}, site)
-    with change_context(user=user, reason=reason, ticket=ticket, batch=batch):
+    with changing(user, why):
         updated = save_if_current(site, expected_version=expected_version, changes=clean)
     assert isinstance(updated, Site)
     inputs_changed(updated.plan, user)
@@ -95,9 +86,9 @@ def site_update(
 
 
 @transaction.atomic
-def site_delete(*, site: Site, user: User, reason: str = "", ticket: str = "") -> None:
+def site_delete(*, site: Site, user: User, **why: Unpack[Why]) -> None:
     try:
-        with change_context(user=user, reason=reason or "Site removed", ticket=ticket):
+        with changing(user, why, "Site removed"):
             site.delete()
         inputs_changed(site.plan, user)
     except ProtectedError as exc:
