@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 
-from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
@@ -34,7 +33,7 @@ from inventory.people_models import (
     SupplierDependency,
     SupportHours,
 )
-from inventory.services.common import Why, changing, current_values, editable_values
+from inventory.services.common import Why, changing, current_values, edit_save, editable_values
 
 PERSON_FIELDS = (
     "name",
@@ -232,12 +231,16 @@ def person_update(
     _check_person(person.plan, {**current_values(person, PERSON_FIELDS), **clean}, person)
     if deputies is not None:
         check_deputies(person.plan, person, deputies)
-    with changing(user, why, "Person changed"):
-        updated = save_if_current(person, expected_version=expected_version, changes=clean)
-        assert isinstance(updated, Person)
-        if deputies is not None:
-            set_deputies(updated, deputies)
-    return updated
+    return edit_save(
+        person,
+        clean,
+        expected_version,
+        user,
+        why,
+        deputies,
+        set_deputies,
+        otherwise="Person changed",
+    )
 
 
 @transaction.atomic
@@ -291,10 +294,7 @@ def supplier_update(
     if "name" in clean:
         clean["name"] = str(clean["name"] or "").strip()
     _check_supplier(supplier.plan, {**current_values(supplier, SUPPLIER_FIELDS), **clean}, supplier)
-    with changing(user, why, "Supplier changed"):
-        updated = save_if_current(supplier, expected_version=expected_version, changes=clean)
-    assert isinstance(updated, Supplier)
-    return updated
+    return edit_save(supplier, clean, expected_version, user, why, otherwise="Supplier changed")
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from bcp.models import Plan
 from inventory.need_services import NeedOptions, User, need_create
 from inventory.people_models import Person, Role, RoleDependency, RoleHolder
 from inventory.people_services import check_named
-from inventory.services.common import Why, changing, current_values, editable_values
+from inventory.services.common import Why, changing, current_values, edit_save, editable_values
 
 if TYPE_CHECKING:
     from bia.models import BusinessFunction
@@ -112,12 +112,9 @@ def role_update(
         check_holders(role.plan, holders)
     count = len(holders) if holders is not None else role.holder_links.count()
     _check_role(role.plan, {**current_values(role, ROLE_FIELDS), **clean}, role, count)
-    with changing(user, why, "Role changed"):
-        updated = save_if_current(role, expected_version=expected_version, changes=clean)
-        assert isinstance(updated, Role)
-        if holders is not None:
-            set_holders(updated, holders)
-    return updated
+    return edit_save(
+        role, clean, expected_version, user, why, holders, set_holders, otherwise="Role changed"
+    )
 
 
 @transaction.atomic

@@ -9,14 +9,15 @@ too, so every record kind refuses an unknown field the same way.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
@@ -24,6 +25,8 @@ from inventory.models import Component, RedundancyGroup
 from review.services import review_check_request
 
 Node = Component | RedundancyGroup
+M = TypeVar("M", bound=models.Model)
+L = TypeVar("L")
 
 RecordValues = Mapping[str, object]
 """A record's values by field name; the names are those of ``inventory.fields``
@@ -48,6 +51,29 @@ def changing(user: object, why: Why, otherwise: str = "") -> AbstractContextMana
         ticket=why.get("ticket", ""),
         batch=why.get("batch"),
     )
+
+
+def edit_save(
+    record: M,
+    changes: dict[str, object],
+    expected_version: int | None,
+    user: object,
+    why: Why,
+    links: L | None = None,
+    set_links: Callable[[M, L], object] | None = None,
+    *,
+    otherwise: str = "",
+) -> M:
+    """A user's edit of ``record``: ``changes`` saved if it is still at ``expected_version``
+    (:func:`bcp.concurrency.save_if_current`) in the change context of ``why`` (reason
+    ``otherwise`` when none is given), then, when ``links`` are given, ``set_links`` of the
+    saved copy and them."""
+    with changing(user, why, otherwise):
+        updated = save_if_current(record, expected_version=expected_version, changes=changes)
+        assert isinstance(updated, type(record))
+        if links is not None and set_links is not None:
+            set_links(updated, links)
+    return updated
 
 
 def editable_values(values: RecordValues, allowed: Sequence[str]) -> dict[str, object]:

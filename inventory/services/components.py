@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.fields import COMPONENT_FIELDS
@@ -22,6 +21,7 @@ from inventory.services.common import (
     check_no_cycle,
     check_targets,
     current_values,
+    edit_save,
     editable_values,
     inputs_changed,
     node_key,
@@ -106,11 +106,7 @@ def component_update(
     strip_name(clean)
     merged = {**current_values(component, COMPONENT_FIELDS), **clean}
     _check_component(component.plan, merged, component, runs_on)
-    with changing(user, why):
-        updated = save_if_current(component, expected_version=expected_version, changes=clean)
-        assert isinstance(updated, Component)
-        if runs_on is not None:
-            set_runs_on(updated, runs_on)
+    updated = edit_save(component, clean, expected_version, user, why, runs_on, set_runs_on)
     inputs_changed(updated.plan, user)
     return updated
 

@@ -8,10 +8,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
 from bia.models import BusinessFunction
 from inventory.models import Component, Dependency, Need, RedundancyGroup
-from inventory.services.common import Node, Why, changing, inputs_changed
+from inventory.services.common import Node, Why, changing, edit_save, inputs_changed
 
 
 def _check_need(need: str) -> None:
@@ -62,11 +61,7 @@ def dependency_update(
     **why: Unpack[Why],
 ) -> Dependency:
     _check_need(need)
-    with changing(user, why):
-        updated = save_if_current(
-            dependency, expected_version=expected_version, changes={"need": need, "notes": notes}
-        )
-    assert isinstance(updated, Dependency)
+    updated = edit_save(dependency, {"need": need, "notes": notes}, expected_version, user, why)
     inputs_changed(updated.plan, user)
     return updated
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current, save_locked
+from bcp.concurrency import save_locked
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.fields import GROUP_FIELDS
@@ -22,6 +22,7 @@ from inventory.services.common import (
     check_no_cycle,
     check_targets,
     current_values,
+    edit_save,
     editable_values,
     inputs_changed,
     node_key,
@@ -105,11 +106,7 @@ def group_update(
         group,
         current_members if members is None else members,
     )
-    with changing(user, why):
-        updated = save_if_current(group, expected_version=expected_version, changes=clean)
-        assert isinstance(updated, RedundancyGroup)
-        if members is not None:
-            set_members(updated, members)
+    updated = edit_save(group, clean, expected_version, user, why, members, set_members)
     inputs_changed(updated.plan, user)
     return updated
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from bcp.concurrency import save_if_current
 from bcp.models import Plan
 from inventory.fields import SITE_FIELDS
 from inventory.models import Site
@@ -18,6 +17,7 @@ from inventory.services.common import (
     Why,
     changing,
     current_values,
+    edit_save,
     editable_values,
     inputs_changed,
     strip_name,
@@ -78,9 +78,7 @@ def site_update(
     clean = editable_values(values, SITE_FIELDS)
     strip_name(clean)
     _check_site(site.plan, {**current_values(site, SITE_FIELDS), **clean}, site)
-    with changing(user, why):
-        updated = save_if_current(site, expected_version=expected_version, changes=clean)
-    assert isinstance(updated, Site)
+    updated = edit_save(site, clean, expected_version, user, why)
     inputs_changed(updated.plan, user)
     return updated
 

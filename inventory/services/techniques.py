@@ -17,6 +17,7 @@ from inventory.models import Component, GroupMode, Technique
 from inventory.services.common import (
     Node,
     RecordValues,
+    Why,
     current_values,
     editable_values,
     text,
@@ -168,21 +169,11 @@ def technique_apply(
     if technique.plan_id != target.plan_id:
         raise ValidationError("That technique belongs to another plan.")
     changes = technique_prefill(technique, target)
-    why = reason or f"Applied HA technique “{technique.name}”"
+    why: Why = {"reason": reason or f"Applied HA technique “{technique.name}”", "ticket": ticket}
     if isinstance(target, Component):
         return component_update(
-            component=target,
-            user=user,
-            expected_version=expected_version,
-            values=changes,
-            reason=why,
-            ticket=ticket,
+            component=target, user=user, expected_version=expected_version, values=changes, **why
         )
     return group_update(
-        group=target,
-        user=user,
-        expected_version=expected_version,
-        values=changes,
-        reason=why,
-        ticket=ticket,
+        group=target, user=user, expected_version=expected_version, values=changes, **why
     )
