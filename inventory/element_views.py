@@ -51,24 +51,7 @@ def component_detail(request: PlanRequest, component_pk: int) -> HttpResponse:
     component = get_object_or_404(
         Component.objects.select_related("site", "technique"), pk=component_pk, plan=plan
     )
-    return _component_page(request, component)
-
-
-def _component_page(
-    request: PlanRequest,
-    component: Component,
-    technique_form: ApplyTechniqueForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    plan = request.plan
-    context = {
-        "component": component,
-        "relations": selectors.element_relations(plan, component_key(component.pk)),
-        "groups": RedundancyGroup.objects.filter(members__component=component),
-        "technique_form": technique_form
-        or ApplyTechniqueForm(plan=plan, initial={"version": component.version}),
-    }
-    return render(request, "inventory/component_detail.html", context, status=status)
+    return _element_page(request, component)
 
 
 @require_POST
@@ -96,24 +79,7 @@ def group_detail(request: PlanRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(
         RedundancyGroup.objects.select_related("technique"), pk=group_pk, plan=plan
     )
-    return _group_page(request, group)
-
-
-def _group_page(
-    request: PlanRequest,
-    group: RedundancyGroup,
-    technique_form: ApplyTechniqueForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    plan = request.plan
-    context = {
-        "group": group,
-        "members": selectors.group_members(group),
-        "relations": selectors.element_relations(plan, group_key(group.pk)),
-        "technique_form": technique_form
-        or ApplyTechniqueForm(plan=plan, initial={"version": group.version}),
-    }
-    return render(request, "inventory/group_detail.html", context, status=status)
+    return _element_page(request, group)
 
 
 @require_POST
@@ -152,6 +118,30 @@ def _apply_technique(request: PlanRequest, target: Component | RedundancyGroup) 
             )
             return redirect(target)
     # The page again, with the choice kept and its error on the field (focus goes there).
-    if isinstance(target, Component):
-        return _component_page(request, target, technique_form=form, status=400)
-    return _group_page(request, target, technique_form=form, status=400)
+    return _element_page(request, target, technique_form=form, status=400)
+
+
+def _element_page(
+    request: PlanRequest,
+    element: Component | RedundancyGroup,
+    technique_form: ApplyTechniqueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A component's or group's page: what it is part of, its relations and the form
+    applying an HA technique to it."""
+    plan = request.plan
+    context: dict[str, object]
+    if isinstance(element, Component):
+        template, key = "inventory/component_detail.html", component_key(element.pk)
+        context = {
+            "component": element,
+            "groups": RedundancyGroup.objects.filter(members__component=element),
+        }
+    else:
+        template, key = "inventory/group_detail.html", group_key(element.pk)
+        context = {"group": element, "members": selectors.group_members(element)}
+    context["relations"] = selectors.element_relations(plan, key)
+    context["technique_form"] = technique_form or ApplyTechniqueForm(
+        plan=plan, initial={"version": element.version}
+    )
+    return render(request, template, context, status=status)

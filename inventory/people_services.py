@@ -33,7 +33,14 @@ from inventory.people_models import (
     SupplierDependency,
     SupportHours,
 )
-from inventory.services.common import Why, changing, current_values, edit_save, editable_values
+from inventory.services.common import (
+    Why,
+    add_record,
+    changing,
+    current_values,
+    edit_save,
+    editable_values,
+)
 
 PERSON_FIELDS = (
     "name",
@@ -208,11 +215,15 @@ def person_create(
     clean.setdefault("handover_hours", DEFAULT_HANDOVER_HOURS)
     clean.setdefault("recall_hours", DEFAULT_RECALL_HOURS)
     _check_person(plan, clean, None)
-    with changing(user, why, "Person added"):
-        person = Person.objects.create(plan=plan, **clean)
-        check_deputies(plan, person, deputies)
-        set_deputies(person, deputies)
-    return person
+    return add_record(
+        Person, plan, clean, user, why, deputies, _checked_deputies, otherwise="Person added"
+    )
+
+
+def _checked_deputies(person: Person, deputies: Sequence[Person]) -> None:
+    # A new person's deputies are checked once the person has an id to loop back to.
+    check_deputies(person.plan, person, deputies)
+    set_deputies(person, deputies)
 
 
 @transaction.atomic

@@ -19,7 +19,14 @@ from bcp.models import Plan
 from inventory.need_services import NeedOptions, User, need_create
 from inventory.people_models import Person, Role, RoleDependency, RoleHolder
 from inventory.people_services import check_named
-from inventory.services.common import Why, changing, current_values, edit_save, editable_values
+from inventory.services.common import (
+    Why,
+    add_record,
+    changing,
+    current_values,
+    edit_save,
+    editable_values,
+)
 
 if TYPE_CHECKING:
     from bia.models import BusinessFunction
@@ -89,10 +96,7 @@ def role_create(
     clean.setdefault("holders_needed", 1)
     check_holders(plan, holders)
     _check_role(plan, clean, None, len(holders))
-    with changing(user, why, "Role added"):
-        role = Role.objects.create(plan=plan, **clean)
-        set_holders(role, holders)
-    return role
+    return add_record(Role, plan, clean, user, why, holders, set_holders, otherwise="Role added")
 
 
 @transaction.atomic

@@ -21,12 +21,14 @@ from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
-from inventory.models import Component, RedundancyGroup
+from inventory.models import Component, Dependency, RedundancyGroup
+from inventory.people_models import Person, Role
 from review.services import review_check_request
 
 Node = Component | RedundancyGroup
 M = TypeVar("M", bound=models.Model)
 L = TypeVar("L")
+P = TypeVar("P", Component, RedundancyGroup, Person, Role)
 
 RecordValues = Mapping[str, object]
 """A record's values by field name; the names are those of ``inventory.fields``
@@ -51,6 +53,25 @@ def changing(user: object, why: Why, otherwise: str = "") -> AbstractContextMana
         ticket=why.get("ticket", ""),
         batch=why.get("batch"),
     )
+
+
+def add_record(
+    model: type[P],
+    plan: Plan,
+    values: dict[str, object],
+    user: object,
+    why: Why,
+    links: L,
+    set_links: Callable[[P, L], object],
+    *,
+    otherwise: str,
+) -> P:
+    """A new record of ``plan`` with ``values``, and ``set_links`` of it and ``links``, in
+    the change context of ``why`` (reason ``otherwise`` when none is given)."""
+    with changing(user, why, otherwise):
+        record = model._default_manager.create(plan=plan, **values)
+        set_links(record, links)
+    return record
 
 
 def edit_save(
@@ -104,6 +125,16 @@ def strip_name(values: dict[str, object]) -> None:
 def inputs_changed(plan: Plan, user: User) -> None:
     """The analysis inputs of ``plan`` changed: check which functions' figures moved."""
     review_check_request(plan=plan, user=user)
+
+
+def input_delete(
+    record: Component | RedundancyGroup | Dependency, user: User, why: Why, otherwise: str
+) -> None:
+    """Remove a record the analysis reads, in the change context of ``why`` (reason
+    ``otherwise`` when none is given), then check which functions' figures moved."""
+    with changing(user, why, otherwise):
+        record.delete()
+    inputs_changed(record.plan, user)
 
 
 def node_key(node: Node) -> str:

@@ -17,12 +17,13 @@ from inventory.services.common import (
     Node,
     RecordValues,
     Why,
-    changing,
+    add_record,
     check_no_cycle,
     check_targets,
     current_values,
     edit_save,
     editable_values,
+    input_delete,
     inputs_changed,
     node_key,
     node_name_error,
@@ -85,9 +86,9 @@ def component_create(
     clean = editable_values(values, COMPONENT_FIELDS)
     clean["name"] = text(clean, "name")
     _check_component(plan, clean, None, runs_on)
-    with changing(user, why, "Component added"):
-        component = Component.objects.create(plan=plan, **clean)
-        set_runs_on(component, runs_on)
+    component = add_record(
+        Component, plan, clean, user, why, runs_on, set_runs_on, otherwise="Component added"
+    )
     inputs_changed(plan, user)
     return component
 
@@ -113,6 +114,4 @@ def component_update(
 
 @transaction.atomic
 def component_delete(*, component: Component, user: User, **why: Unpack[Why]) -> None:
-    with changing(user, why, "Component removed"):
-        component.delete()
-    inputs_changed(component.plan, user)
+    input_delete(component, user, why, "Component removed")

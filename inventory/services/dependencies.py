@@ -10,7 +10,7 @@ from django.db import transaction
 
 from bia.models import BusinessFunction
 from inventory.models import Component, Dependency, Need, RedundancyGroup
-from inventory.services.common import Node, Why, changing, edit_save, inputs_changed
+from inventory.services.common import Node, Why, changing, edit_save, input_delete, inputs_changed
 
 
 def _check_need(need: str) -> None:
@@ -68,6 +68,4 @@ def dependency_update(
 
 @transaction.atomic
 def dependency_delete(*, dependency: Dependency, user: User, **why: Unpack[Why]) -> None:
-    with changing(user, why, "Dependency removed"):
-        dependency.delete()
-    inputs_changed(dependency.plan, user)
+    input_delete(dependency, user, why, "Dependency removed")

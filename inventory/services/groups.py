@@ -18,12 +18,13 @@ from inventory.services.common import (
     Node,
     RecordValues,
     Why,
-    changing,
+    add_record,
     check_no_cycle,
     check_targets,
     current_values,
     edit_save,
     editable_values,
+    input_delete,
     inputs_changed,
     node_key,
     node_name_error,
@@ -80,9 +81,16 @@ def group_create(
     clean = editable_values(values, GROUP_FIELDS)
     clean["name"] = text(clean, "name")
     _check_group(plan, clean, None, members)
-    with changing(user, why, "Redundancy group added"):
-        group = RedundancyGroup.objects.create(plan=plan, **clean)
-        set_members(group, members)
+    group = add_record(
+        RedundancyGroup,
+        plan,
+        clean,
+        user,
+        why,
+        members,
+        set_members,
+        otherwise="Redundancy group added",
+    )
     inputs_changed(plan, user)
     return group
 
@@ -113,6 +121,4 @@ def group_update(
 
 @transaction.atomic
 def group_delete(*, group: RedundancyGroup, user: User, **why: Unpack[Why]) -> None:
-    with changing(user, why, "Redundancy group removed"):
-        group.delete()
-    inputs_changed(group.plan, user)
+    input_delete(group, user, why, "Redundancy group removed")
