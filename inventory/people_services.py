@@ -40,6 +40,7 @@ from inventory.services.common import (
     current_values,
     edit_save,
     editable_values,
+    order_links,
 )
 
 PERSON_FIELDS = (
@@ -185,19 +186,11 @@ def check_deputies(plan: Plan, person: Person, deputies: Sequence[Person]) -> No
 
 def set_deputies(person: Person, deputies: Sequence[Person]) -> None:
     """Make ``deputies`` the person's deputies in this order (inside a change context)."""
-    wanted = [d.pk for d in deputies]
-    for link in list(person.deputy_links.all()):
-        if link.deputy_id not in wanted:
-            link.delete()
-    current = {link.deputy_id: link for link in person.deputy_links.all()}
-    for position, deputy_id in enumerate(wanted):
-        kept = current.get(deputy_id)
-        if kept is None:
-            Deputy.objects.create(person=person, deputy_id=deputy_id, position=position)
-        elif kept.position != position:
-            kept.position = position
-            kept.version += 1
-            kept.save(update_fields=["position", "version", "updated_at"])
+
+    def add(deputy_id: int, position: int) -> None:
+        Deputy.objects.create(person=person, deputy_id=deputy_id, position=position)
+
+    order_links(person.deputy_links, "deputy_id", [d.pk for d in deputies], add)
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Unpack
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory.need_services import NeedOptions, User, need_create
@@ -26,6 +25,7 @@ from inventory.services.common import (
     current_values,
     edit_save,
     editable_values,
+    order_links,
 )
 
 if TYPE_CHECKING:
@@ -69,17 +69,11 @@ def _check_role(plan: Plan, values: dict[str, Any], role: Role | None, holders: 
 
 def set_holders(role: Role, holders: Sequence[Person]) -> None:
     """Make ``holders`` the role's holders in this order (inside a change context)."""
-    wanted = [p.pk for p in holders]
-    for link in list(role.holder_links.all()):
-        if link.person_id not in wanted:
-            link.delete()
-    current = {link.person_id: link for link in role.holder_links.all()}
-    for position, person_id in enumerate(wanted):
-        kept = current.get(person_id)
-        if kept is None:
-            RoleHolder.objects.create(role=role, person_id=person_id, position=position)
-        elif kept.position != position:
-            save_if_current(kept, expected_version=kept.version, changes={"position": position})
+
+    def add(person_id: int, position: int) -> None:
+        RoleHolder.objects.create(role=role, person_id=person_id, position=position)
+
+    order_links(role.holder_links, "person_id", [p.pk for p in holders], add)
 
 
 @transaction.atomic

@@ -17,12 +17,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from bcp.concurrency import save_if_current
+from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.models import Component, Dependency, RedundancyGroup
-from inventory.people_models import Person, Role
+from inventory.people_models import Deputy, Person, Role, RoleHolder
 from review.services import review_check_request
 
 Node = Component | RedundancyGroup
@@ -72,6 +72,27 @@ def add_record(
         record = model._default_manager.create(plan=plan, **values)
         set_links(record, links)
     return record
+
+
+def order_links(
+    links: models.Manager[Deputy] | models.Manager[RoleHolder],
+    target: str,
+    wanted: list[int],
+    add: Callable[[int, int], object],
+) -> None:
+    """Make ``links`` (each with a ``position``) lead to the ids ``wanted`` in this order,
+    inside a change context: the others go, a missing one is ``add(id, position)``, a
+    kept one moves to its new position. ``target`` names the links' field of that id."""
+    for link in list(links.all()):
+        if getattr(link, target) not in wanted:
+            link.delete()
+    current = {getattr(link, target): link for link in links.all()}
+    for position, pk in enumerate(wanted):
+        kept = current.get(pk)
+        if kept is None:
+            add(pk, position)
+        elif kept.position != position:
+            save_locked(kept, changes={"position": position})
 
 
 def edit_save(
