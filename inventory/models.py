@@ -266,6 +266,15 @@ class RedundancyGroup(TrackedModel):
         return f"group:{self.pk}"
 
 
+def _the_one(
+    component: Component | None, group: RedundancyGroup | None
+) -> Component | RedundancyGroup:
+    """The one of a link's two targets that is set (a check constraint keeps it to one)."""
+    target = component or group
+    assert target is not None
+    return target
+
+
 def _one_target(prefix: str) -> Q:
     component = Q(**{f"{prefix}component__isnull": False})
     group = Q(**{f"{prefix}group__isnull": False})
@@ -304,9 +313,7 @@ class RunsOn(TrackedModel):
 
     @property
     def target(self) -> Component | RedundancyGroup:
-        target = self.on_component or self.on_group
-        assert target is not None
-        return target
+        return _the_one(self.on_component, self.on_group)
 
 
 class GroupMember(TrackedModel):
@@ -346,9 +353,7 @@ class GroupMember(TrackedModel):
 
     @property
     def target(self) -> Component | RedundancyGroup:
-        target = self.component or self.member_group
-        assert target is not None
-        return target
+        return _the_one(self.component, self.member_group)
 
 
 class Dependency(TrackedModel):
@@ -389,9 +394,7 @@ class Dependency(TrackedModel):
 
     @property
     def target(self) -> Component | RedundancyGroup:
-        target = self.component or self.group
-        assert target is not None
-        return target
+        return _the_one(self.component, self.group)
 
 
 # People and suppliers live in their own module; importing them here registers them.
