@@ -44,7 +44,10 @@ a 12 h RTO needs all of Monday (10 h) and two hours of Tuesday: 62 + 24 + 2 = 88
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
 
 from analysis.engine.budgets import GREGORIAN_YEAR_DAYS
 from analysis.engine.topology import Component as EngineComponent
@@ -68,6 +71,7 @@ BUSINESS_DAY_HOURS = 10.0  # 08:00–18:00
 WEEKEND_GAP_HOURS = 62.0  # Friday 18:00 to Monday 08:00
 NIGHT_GAP_HOURS = 14.0  # 18:00 to 08:00
 BUSINESS_DAYS = 5
+Need = PersonDependency | RoleDependency | SupplierDependency
 RECOVER = "recover"  # the needs bucket of what a function needs to recover only
 
 
@@ -147,16 +151,19 @@ class PeopleElements:
         return [*self.people, *self.covers, *self.suppliers, *self.roles]
 
 
+def _in_order(
+    links: QuerySet[Deputy] | QuerySet[RoleHolder], owner: str, target: str
+) -> dict[int, list[int]]:
+    """``{owner id: [target ids by position]}`` of ``links`` (one query)."""
+    found: dict[int, list[int]] = {}
+    for owner_id, target_id in links.order_by(owner, "position", "pk").values_list(owner, target):
+        found.setdefault(owner_id, []).append(target_id)
+    return found
+
+
 def deputies_of(plan: Plan) -> dict[int, list[int]]:
     """Each person's deputies in order (one query)."""
-    found: dict[int, list[int]] = {}
-    for person_id, deputy_id in (
-        Deputy.objects.filter(person__plan=plan)
-        .order_by("person_id", "position", "pk")
-        .values_list("person_id", "deputy_id")
-    ):
-        found.setdefault(person_id, []).append(deputy_id)
-    return found
+    return _in_order(Deputy.objects.filter(person__plan=plan), "person_id", "deputy_id")
 
 
 def person_target(pk: int, deputies: dict[int, list[int]]) -> str:
@@ -202,13 +209,7 @@ def _role_groups(
     plan: Plan, roles: dict[str, Role], deputies: dict[int, list[int]]
 ) -> list[EngineGroup]:
     """The k-of-n group of each role's holders (each as their cover group if covered)."""
-    holders: dict[int, list[int]] = {}
-    for role_id, person_id in (
-        RoleHolder.objects.filter(role__plan=plan)
-        .order_by("role_id", "position", "pk")
-        .values_list("role_id", "person_id")
-    ):
-        holders.setdefault(role_id, []).append(person_id)
+    holders = _in_order(RoleHolder.objects.filter(role__plan=plan), "role_id", "person_id")
     return [
         EngineGroup(
             id=key,
@@ -226,29 +227,21 @@ def _function_needs(
     """What each function in ``function_keys`` needs of roles, people and suppliers, by how
     it needs them (fully, degraded, or :data:`RECOVER`)."""
     needs: dict[str, dict[str, list[str]]] = {}
-    for function_id, role_id, need, needed_to in (
-        RoleDependency.objects.filter(plan=plan, function_id__in=function_keys)
-        .order_by("pk")
-        .values_list("function_id", "role_id", "need", "needed_to")
-    ):
-        bucket = needs.setdefault(function_keys[function_id], {})
-        how = RECOVER if needed_to == NeededTo.RECOVER else need
-        bucket.setdefault(how, []).append(role_key(role_id))
-    for function_id, person_id, need, needed_to in (
-        PersonDependency.objects.filter(plan=plan, function_id__in=function_keys)
-        .order_by("pk")
-        .values_list("function_id", "person_id", "need", "needed_to")
-    ):
-        bucket = needs.setdefault(function_keys[function_id], {})
-        how = RECOVER if needed_to == NeededTo.RECOVER else need
-        bucket.setdefault(how, []).append(person_target(person_id, deputies))
-    for function_id, supplier_id, need in (
-        SupplierDependency.objects.filter(plan=plan, function_id__in=function_keys)
-        .order_by("pk")
-        .values_list("function_id", "supplier_id", "need")
-    ):
-        bucket = needs.setdefault(function_keys[function_id], {})
-        bucket.setdefault(need, []).append(supplier_key(supplier_id))
+    sources: tuple[tuple[type[Need], str, str, Callable[[int], str]], ...] = (
+        (RoleDependency, "role_id", "needed_to", role_key),
+        (PersonDependency, "person_id", "needed_to", lambda pk: person_target(pk, deputies)),
+        # A supplier is needed to operate only: its need stands in for "needed to".
+        (SupplierDependency, "supplier_id", "need", supplier_key),
+    )
+    for model, target, needed_to_field, key_of in sources:
+        for function_id, target_id, need, needed_to in (
+            model._default_manager.filter(plan=plan, function_id__in=function_keys)
+            .order_by("pk")
+            .values_list("function_id", target, "need", needed_to_field)
+        ):
+            bucket = needs.setdefault(function_keys[function_id], {})
+            how = RECOVER if needed_to == NeededTo.RECOVER else need
+            bucket.setdefault(how, []).append(key_of(target_id))
     return needs
 
 

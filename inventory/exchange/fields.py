@@ -242,6 +242,11 @@ DEPENDENCY_COLUMNS = (
 # them (fully, or only for degraded service) are lists of names on their own rows. A
 # person is needed by ``needed_by`` / ``needed_when_degraded`` to operate those functions
 # (their absence stops them) and by ``needed_to_recover`` only to recover them.
+NEED_COLUMNS = (
+    Column("needed_by", name_list),
+    Column("needed_when_degraded", name_list),
+    Column("needed_to_recover", name_list),
+)
 PERSON_COLUMNS = (
     Column("name", required_text, required=True),
     Column("role", text),
@@ -250,9 +255,7 @@ PERSON_COLUMNS = (
     Column("handover_hours", optional_float),
     Column("recall_hours", optional_float),
     Column("deputies", name_list),
-    Column("needed_by", name_list),
-    Column("needed_when_degraded", name_list),
-    Column("needed_to_recover", name_list),
+    *NEED_COLUMNS,
     Column("notes", text),
 )
 # Roles held by several people: ``holders`` names people of the plan or the file.
@@ -260,9 +263,7 @@ ROLE_COLUMNS = (
     Column("name", required_text, required=True),
     Column("holders", name_list),
     Column("holders_needed", whole_number),
-    Column("needed_by", name_list),
-    Column("needed_when_degraded", name_list),
-    Column("needed_to_recover", name_list),
+    *NEED_COLUMNS,
     Column("notes", text),
 )
 SUPPLIER_COLUMNS = (

@@ -9,7 +9,9 @@ replace which functions need the row (a list not given keeps its stored names).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
 
 from bcp.concurrency import save_if_current
 from bcp.models import Plan
@@ -31,6 +33,8 @@ from inventory.role_services import set_holders
 
 LISTS = ("deputies", "holders", "needed_by", "needed_when_degraded", "needed_to_recover")
 RECOVER = "recover"
+M = TypeVar("M", Person, Role, Supplier)
+N = TypeVar("N", PersonDependency, RoleDependency, SupplierDependency)
 # How a function needs the row (need, or "recover") → the list that names it, in the
 # order a name found in two lists is settled (the checks refuse that anyway).
 COLUMNS = {
@@ -38,6 +42,17 @@ COLUMNS = {
     NeedKind.DEGRADED: "needed_when_degraded",
     NeedKind.FULL: "needed_by",
 }
+
+
+def _upserted(model: type[M], plan: Plan, section: str, record: Record, named: dict[str, M]) -> M:
+    """The record's person, role or supplier in ``named``: its values saved, or created
+    with the section's defaults when new."""
+    if record.key in named:
+        _save(named[record.key], _plain(record.values))
+    else:
+        values = _plain({**NEW_DEFAULTS[section], **record.values})
+        named[record.key] = model._default_manager.create(plan=plan, **values)
+    return named[record.key]
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -77,10 +92,16 @@ def _wanted(record: Record, stored: dict[str, str]) -> dict[str, str] | None:
 
 
 def _sync_needs(
-    rows: list[PersonDependency] | list[RoleDependency] | list[SupplierDependency],
-    wanted: dict[str, str],
+    record: Record,
+    needs: QuerySet[N],
     create: Any,
 ) -> None:
+    """Make ``needs`` (of the record's person, role or supplier) what the record's lists of
+    needs say, when it gives any: ``create(function name, how)`` adds a missing one."""
+    rows = list(needs.select_related("function"))
+    wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
+    if wanted is None:
+        return
     have = {row.function.name: row for row in rows}
     for name, row in have.items():
         if name not in wanted:
@@ -105,46 +126,29 @@ def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
     functions = {f.name: f for f in BusinessFunction.objects.filter(plan=plan)}
     people = {p.name: p for p in Person.objects.filter(plan=plan)}
     for record in people_records:
-        if record.key in people:
-            _save(people[record.key], _plain(record.values))
-        else:
-            values = _plain({**NEW_DEFAULTS["people"], **record.values})
-            people[record.key] = Person.objects.create(plan=plan, **values)
+        _upserted(Person, plan, "people", record, people)
     for record in people_records:
         person = people[record.key]
         if "deputies" in record.values:
             set_deputies(person, [people[name] for name in record.values["deputies"]])
-        rows = list(PersonDependency.objects.filter(person=person).select_related("function"))
-        wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
-        if wanted is not None:
-            _sync_needs(
-                rows,
-                wanted,
-                lambda name, how, person=person: PersonDependency.objects.create(
-                    plan=plan, function=functions[name], person=person, **_changes(how)
-                ),
-            )
+        _sync_needs(
+            record,
+            PersonDependency.objects.filter(person=person),
+            lambda name, how, person=person: PersonDependency.objects.create(
+                plan=plan, function=functions[name], person=person, **_changes(how)
+            ),
+        )
     _apply_roles(plan, role_records, people, functions)
     suppliers = {s.name: s for s in Supplier.objects.filter(plan=plan)}
     for record in supplier_records:
-        if record.key in suppliers:
-            _save(suppliers[record.key], _plain(record.values))
-        else:
-            values = _plain({**NEW_DEFAULTS["suppliers"], **record.values})
-            suppliers[record.key] = Supplier.objects.create(plan=plan, **values)
-        supplier = suppliers[record.key]
-        srows = list(
-            SupplierDependency.objects.filter(supplier=supplier).select_related("function")
+        supplier = _upserted(Supplier, plan, "suppliers", record, suppliers)
+        _sync_needs(
+            record,
+            SupplierDependency.objects.filter(supplier=supplier),
+            lambda name, need, supplier=supplier: SupplierDependency.objects.create(
+                plan=plan, function=functions[name], supplier=supplier, need=need
+            ),
         )
-        wanted = _wanted(record, {row.function.name: row.need for row in srows})
-        if wanted is not None:
-            _sync_needs(
-                srows,
-                wanted,
-                lambda name, need, supplier=supplier: SupplierDependency.objects.create(
-                    plan=plan, function=functions[name], supplier=supplier, need=need
-                ),
-            )
 
 
 def _apply_roles(
@@ -156,21 +160,13 @@ def _apply_roles(
     """Write the roles of an import: holders in the order given, then who needs them."""
     roles = {r.name: r for r in Role.objects.filter(plan=plan)}
     for record in records:
-        if record.key in roles:
-            _save(roles[record.key], _plain(record.values))
-        else:
-            values = _plain({**NEW_DEFAULTS["roles"], **record.values})
-            roles[record.key] = Role.objects.create(plan=plan, **values)
-        role = roles[record.key]
+        role = _upserted(Role, plan, "roles", record, roles)
         if "holders" in record.values:
             set_holders(role, [people[name] for name in record.values["holders"]])
-        rows = list(RoleDependency.objects.filter(role=role).select_related("function"))
-        wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
-        if wanted is not None:
-            _sync_needs(
-                rows,
-                wanted,
-                lambda name, how, role=role: RoleDependency.objects.create(
-                    plan=plan, function=functions[name], role=role, **_changes(how)
-                ),
-            )
+        _sync_needs(
+            record,
+            RoleDependency.objects.filter(role=role),
+            lambda name, how, role=role: RoleDependency.objects.create(
+                plan=plan, function=functions[name], role=role, **_changes(how)
+            ),
+        )

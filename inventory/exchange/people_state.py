@@ -6,6 +6,7 @@ deputies, which keep the order they are asked in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from bcp.models import Plan
@@ -37,75 +38,64 @@ def _plain(columns: tuple[Any, ...]) -> list[str]:
     return [c.name for c in columns if c.name not in LISTS]
 
 
-def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, dict[str, Any]]:
-    """``{"people": …, "roles": …, "suppliers": …}``, each ``{name: values}``, for ``plan``."""
-    person_names: dict[int, str] = {}
-    people: dict[str, dict[str, Any]] = {}
-    for row in Person.objects.filter(plan=plan).values("pk", *_plain(PERSON_COLUMNS)):
-        person_names[row.pop("pk")] = row["name"]
-        people[row["name"]] = {
-            **row,
-            "deputies": [],
-            "needed_by": [],
-            "needed_when_degraded": [],
-            "needed_to_recover": [],
-        }
-    for person_id, deputy_id in (
-        Deputy.objects.filter(person__plan=plan)
-        .order_by("person_id", "position", "pk")
-        .values_list("person_id", "deputy_id")
-    ):
-        people[person_names[person_id]]["deputies"].append(person_names[deputy_id])
-    supplier_names: dict[int, str] = {}
-    suppliers: dict[str, dict[str, Any]] = {}
-    for row in Supplier.objects.filter(plan=plan).values("pk", *_plain(SUPPLIER_COLUMNS)):
-        supplier_names[row.pop("pk")] = row["name"]
-        suppliers[row["name"]] = {**row, "needed_by": [], "needed_when_degraded": []}
-    needs = [
-        (people, person_names, row)
-        for row in PersonDependency.objects.filter(plan=plan).values_list(
-            "function_id", "person_id", "need", "needed_to"
-        )
-    ]
-    needs += [
-        (suppliers, supplier_names, row)
-        for row in SupplierDependency.objects.filter(plan=plan).values_list(
-            "function_id", "supplier_id", "need", "need"
-        )
-    ]
-    for table, names, (function_id, target_id, need, needed_to) in needs:
+def _table(
+    model: type[Person | Role | Supplier],
+    plan: Plan,
+    columns: tuple[Any, ...],
+    lists: tuple[str, ...],
+) -> tuple[dict[int, str], dict[str, dict[str, Any]]]:
+    """``model``'s records of ``plan`` as ``{name: values}`` with ``lists`` empty, and
+    their names by id."""
+    names: dict[int, str] = {}
+    table: dict[str, dict[str, Any]] = {}
+    for row in model._default_manager.filter(plan=plan).values("pk", *_plain(columns)):
+        names[row.pop("pk")] = row["name"]
+        table[row["name"]] = {**row, **{column: [] for column in lists}}
+    return names, table
+
+
+def _add_needs(
+    table: dict[str, dict[str, Any]],
+    names: dict[int, str],
+    rows: Iterable[tuple[int, int, str, str]],
+    function_names: dict[int, str],
+) -> None:
+    """List each need ``(function id, target id, need, needed to)`` of ``rows`` under its
+    target in ``table``, then sort every list of needs."""
+    for function_id, target_id, need, needed_to in rows:
         column = NEED_COLUMN[NeededTo.RECOVER if needed_to == NeededTo.RECOVER else need]
         table[names[target_id]][column].append(function_names[function_id])
-    for table in (people, suppliers):
-        for values in table.values():
-            for column in NEED_COLUMN.values():
-                if column in values:
-                    values[column].sort()
-    role_names: dict[int, str] = {}
-    roles: dict[str, dict[str, Any]] = {}
-    for row in Role.objects.filter(plan=plan).values("pk", *_plain(ROLE_COLUMNS)):
-        role_names[row.pop("pk")] = row["name"]
-        roles[row["name"]] = {
-            **row,
-            "holders": [],
-            "needed_by": [],
-            "needed_when_degraded": [],
-            "needed_to_recover": [],
-        }
-    for role_id, person_id in (
-        RoleHolder.objects.filter(role__plan=plan)
-        .order_by("role_id", "position", "pk")
-        .values_list("role_id", "person_id")
-    ):
-        roles[role_names[role_id]]["holders"].append(person_names[person_id])
-    for function_id, role_id, need, needed_to in RoleDependency.objects.filter(
-        plan=plan
-    ).values_list("function_id", "role_id", "need", "needed_to"):
-        column = NEED_COLUMN[NeededTo.RECOVER if needed_to == NeededTo.RECOVER else need]
-        roles[role_names[role_id]][column].append(function_names[function_id])
-    for values in roles.values():
+    for values in table.values():
         for column in NEED_COLUMN.values():
-            values[column].sort()
+            if column in values:
+                values[column].sort()
+
+
+def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, dict[str, Any]]:
+    """``{"people": …, "roles": …, "suppliers": …}``, each ``{name: values}``, for ``plan``."""
+    needs = tuple(NEED_COLUMN.values())
+    person_names, people = _table(Person, plan, PERSON_COLUMNS, ("deputies", *needs))
+    supplier_names, suppliers = _table(Supplier, plan, SUPPLIER_COLUMNS, needs[:2])
+    role_names, roles = _table(Role, plan, ROLE_COLUMNS, ("holders", *needs))
+    deputies = Deputy.objects.filter(person__plan=plan).order_by("person_id", "position", "pk")
+    holders = RoleHolder.objects.filter(role__plan=plan).order_by("role_id", "position", "pk")
+    for table, names, column, links in (
+        (people, person_names, "deputies", deputies.values_list("person_id", "deputy_id")),
+        (roles, role_names, "holders", holders.values_list("role_id", "person_id")),
+    ):
+        for owner_id, person_id in links:
+            table[names[owner_id]][column].append(person_names[person_id])
+    for table, names, model, target in (
+        (people, person_names, PersonDependency, "person_id"),
+        (suppliers, supplier_names, SupplierDependency, "supplier_id"),
+        (roles, role_names, RoleDependency, "role_id"),
+    ):
+        # A supplier is needed to operate only: its need stands in for "needed to".
+        needed_to = "need" if model is SupplierDependency else "needed_to"
+        rows = model._default_manager.filter(plan=plan).values_list(
+            "function_id", target, "need", needed_to
+        )
+        _add_needs(table, names, rows, function_names)
     return {"people": people, "roles": roles, "suppliers": suppliers}
 
 
