@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
-
 from bcp.concurrency import save_if_current
 from bcp.models import Plan
 from bia.models import BusinessFunction
@@ -72,7 +70,10 @@ def _how(row: PersonDependency | RoleDependency | SupplierDependency) -> str:
     return row.need
 
 
-def _changes(how: str) -> dict[str, str]:
+def _changes(model: type[N], how: str) -> dict[str, str]:
+    """The values of a ``model`` row for a need ``how``; a supplier has no "needed to"."""
+    if model is SupplierDependency:
+        return {"need": how}
     if how == RECOVER:
         return {"need": NeedKind.FULL, "needed_to": NeededTo.RECOVER}
     return {"need": how, "needed_to": NeededTo.OPERATE}
@@ -92,13 +93,16 @@ def _wanted(record: Record, stored: dict[str, str]) -> dict[str, str] | None:
 
 
 def _sync_needs(
+    plan: Plan,
+    functions: dict[str, BusinessFunction],
     record: Record,
-    needs: QuerySet[N],
-    create: Any,
+    model: type[N],
+    field: str,
+    target: Person | Role | Supplier,
 ) -> None:
-    """Make ``needs`` (of the record's person, role or supplier) what the record's lists of
-    needs say, when it gives any: ``create(function name, how)`` adds a missing one."""
-    rows = list(needs.select_related("function"))
+    """Make the needs of ``target`` (``model``'s rows naming it by ``field``) what the
+    record's lists of needs say, when it gives any."""
+    rows = list(model._default_manager.filter(**{field: target}).select_related("function"))
     wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
     if wanted is None:
         return
@@ -107,13 +111,13 @@ def _sync_needs(
         if name not in wanted:
             row.delete()
         elif _how(row) != wanted[name]:
-            changes = _changes(wanted[name])
-            if isinstance(row, SupplierDependency):
-                changes.pop("needed_to")
+            changes = _changes(model, wanted[name])
             save_if_current(row, expected_version=row.version, changes=changes)
     for name, how in wanted.items():
         if name not in have:
-            create(name, how)
+            model._default_manager.create(
+                plan=plan, function=functions[name], **{field: target}, **_changes(model, how)
+            )
 
 
 def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
@@ -131,24 +135,12 @@ def apply_people(plan: Plan, records: dict[str, list[Record]]) -> None:
         person = people[record.key]
         if "deputies" in record.values:
             set_deputies(person, [people[name] for name in record.values["deputies"]])
-        _sync_needs(
-            record,
-            PersonDependency.objects.filter(person=person),
-            lambda name, how, person=person: PersonDependency.objects.create(
-                plan=plan, function=functions[name], person=person, **_changes(how)
-            ),
-        )
+        _sync_needs(plan, functions, record, PersonDependency, "person", person)
     _apply_roles(plan, role_records, people, functions)
     suppliers = {s.name: s for s in Supplier.objects.filter(plan=plan)}
     for record in supplier_records:
         supplier = _upserted(Supplier, plan, "suppliers", record, suppliers)
-        _sync_needs(
-            record,
-            SupplierDependency.objects.filter(supplier=supplier),
-            lambda name, need, supplier=supplier: SupplierDependency.objects.create(
-                plan=plan, function=functions[name], supplier=supplier, need=need
-            ),
-        )
+        _sync_needs(plan, functions, record, SupplierDependency, "supplier", supplier)
 
 
 def _apply_roles(
@@ -163,10 +155,4 @@ def _apply_roles(
         role = _upserted(Role, plan, "roles", record, roles)
         if "holders" in record.values:
             set_holders(role, [people[name] for name in record.values["holders"]])
-        _sync_needs(
-            record,
-            RoleDependency.objects.filter(role=role),
-            lambda name, how, role=role: RoleDependency.objects.create(
-                plan=plan, function=functions[name], role=role, **_changes(how)
-            ),
-        )
+        _sync_needs(plan, functions, record, RoleDependency, "role", role)
