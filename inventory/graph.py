@@ -9,7 +9,7 @@ it to refuse cycles before anything is saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bcp.models import Plan
@@ -62,18 +62,20 @@ def load_plan_graph(plan: Plan) -> PlanGraph:
         graph.edges[component_key(pk)] = []
         if site_id is not None:
             graph.site_of[component_key(pk)] = site_key(site_id)
-    for pk, name in RedundancyGroup.objects.filter(plan=plan).values_list("pk", "name"):
-        graph.names[group_key(pk)] = name
-        graph.edges[group_key(pk)] = []
+    nodes: tuple[tuple[type[RedundancyGroup | BusinessFunction], Callable[[int], str]], ...] = (
+        (RedundancyGroup, group_key),
+        (BusinessFunction, function_key),
+    )
+    for model, key_of in nodes:
+        for pk, name in model._default_manager.filter(plan=plan).values_list("pk", "name"):
+            graph.names[key_of(pk)] = name
+            graph.edges[key_of(pk)] = []
     for pk, name, parent_id in Site.objects.filter(plan=plan).values_list(
         "pk", "name", "parent_id"
     ):
         graph.names[site_key(pk)] = name
         if parent_id is not None:
             graph.site_parent[site_key(pk)] = site_key(parent_id)
-    for pk, name in BusinessFunction.objects.filter(plan=plan).values_list("pk", "name"):
-        graph.names[function_key(pk)] = name
-        graph.edges[function_key(pk)] = []
     for source, on_c, on_g in RunsOn.objects.filter(component__plan=plan).values_list(
         "component_id", "on_component_id", "on_group_id"
     ):

@@ -13,8 +13,9 @@ updated (only the columns given), a new one is created; nothing is deleted unles
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -42,6 +43,7 @@ from inventory.services.components import set_runs_on
 from inventory.services.groups import set_members
 
 Node = Component | RedundancyGroup
+T = TypeVar("T", Component, RedundancyGroup)
 
 
 class ImportRefused(ValueError):
@@ -143,17 +145,25 @@ class _Writer:
                 self.node[node.name] = node
                 self.new_nodes.add(node.name)
 
+    def _linked(
+        self, section: str, field: str, kind: type[T], set_links: Callable[[T, list[Node]], object]
+    ) -> Iterator[tuple[T, list[Node]]]:
+        """The new records of ``section`` with the records their ``field`` names, in order;
+        an existing record's links are set with ``set_links`` instead."""
+        for record in self.section(section):
+            if field not in record.values:
+                continue
+            node = self.node[record.key]
+            assert isinstance(node, kind)
+            targets = [self.node[name] for name in record.values[field]]
+            if record.key in self.new_nodes:
+                yield node, targets
+            else:
+                set_links(node, targets)
+
     def links(self) -> None:
         runs_on: list[RunsOn] = []
-        for record in self.section("components"):
-            if "runs_on" not in record.values:
-                continue
-            component = self.node[record.key]
-            assert isinstance(component, Component)
-            targets = [self.node[name] for name in record.values["runs_on"]]
-            if record.key not in self.new_nodes:
-                set_runs_on(component, targets)
-                continue
+        for component, targets in self._linked("components", "runs_on", Component, set_runs_on):
             for target in targets:
                 if isinstance(target, Component):
                     runs_on.append(RunsOn(component=component, on_component=target))
@@ -161,15 +171,7 @@ class _Writer:
                     runs_on.append(RunsOn(component=component, on_group=target))
         tracked_bulk_create(RunsOn, runs_on)
         members: list[GroupMember] = []
-        for record in self.section("groups"):
-            if "members" not in record.values:
-                continue
-            group = self.node[record.key]
-            assert isinstance(group, RedundancyGroup)
-            targets = [self.node[name] for name in record.values["members"]]
-            if record.key not in self.new_nodes:
-                set_members(group, targets)
-                continue
+        for group, targets in self._linked("groups", "members", RedundancyGroup, set_members):
             for position, target in enumerate(targets):
                 if isinstance(target, Component):
                     members.append(GroupMember(group=group, component=target, position=position))
