@@ -90,11 +90,26 @@ def _world(people: Any) -> dict[str, Any]:
     return {}
 
 
+def _owned(
+    name: str, capability: Capability, method: str = "get", *, on: str = "assessment"
+) -> list[UrlCase]:
+    """The page of the stakeholder's own function (or its BIA) and of another owner's, which
+    only managers and auditors reach."""
+    own, other = (
+        (_own_function, _other_function)
+        if on == "function"
+        else (_own_assessment, _other_assessment)
+    )
+    return [
+        UrlCase(name, capability, method=method, kwargs=own),
+        UrlCase(name, capability, method=method, kwargs=other, stakeholder_allowed=False),
+    ]
+
+
 CASES = [
     UrlCase("bia_function_list", Capability.VIEW, kwargs=_world),
     UrlCase("bia_function_create", Capability.EDIT),
-    UrlCase("function_detail", Capability.VIEW, kwargs=_own_function),
-    UrlCase("function_detail", Capability.VIEW, kwargs=_other_function, stakeholder_allowed=False),
+    *_owned("function_detail", Capability.VIEW, on="function"),
     UrlCase("bia_function_edit", Capability.EDIT, kwargs=_own_function),
     UrlCase("bia_function_history", Capability.AUDIT, kwargs=_own_function),
     UrlCase("bia_dependency_add", Capability.EDIT, method="post", kwargs=_own_function),
@@ -125,40 +140,12 @@ CASES = [
         stakeholder_allowed=False,
     ),
     UrlCase("bia_my", Capability.ANSWER, kwargs=_world),
-    UrlCase("bia_assessment", Capability.VIEW, kwargs=_own_assessment),
-    UrlCase("bia_assessment", Capability.VIEW, kwargs=_other_assessment, stakeholder_allowed=False),
-    UrlCase("bia_assessment_derived", Capability.VIEW, kwargs=_own_assessment),
-    UrlCase(
-        "bia_assessment_derived",
-        Capability.VIEW,
-        kwargs=_other_assessment,
-        stakeholder_allowed=False,
-    ),
-    UrlCase("bia_answer_save", Capability.ANSWER, method="post", kwargs=_own_assessment),
-    UrlCase(
-        "bia_answer_save",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_other_assessment,
-        stakeholder_allowed=False,
-    ),
-    UrlCase("bia_assessment_submit", Capability.ANSWER, method="post", kwargs=_own_assessment),
-    UrlCase(
-        "bia_assessment_submit",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_other_assessment,
-        stakeholder_allowed=False,
-    ),
+    *_owned("bia_assessment", Capability.VIEW),
+    *_owned("bia_assessment_derived", Capability.VIEW),
+    *_owned("bia_answer_save", Capability.ANSWER, "post"),
+    *_owned("bia_assessment_submit", Capability.ANSWER, "post"),
     UrlCase("bia_assessment_review", Capability.EDIT, method="post", kwargs=_own_assessment),
-    UrlCase("bia_assessment_revise", Capability.ANSWER, method="post", kwargs=_own_assessment),
-    UrlCase(
-        "bia_assessment_revise",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_other_assessment,
-        stakeholder_allowed=False,
-    ),
+    *_owned("bia_assessment_revise", Capability.ANSWER, "post"),
     UrlCase("bia_interview_list", Capability.VIEW, kwargs=_world),
     UrlCase("bia_interview_create", Capability.EDIT, kwargs=_world),
     UrlCase("bia_interview_edit", Capability.EDIT, kwargs=_interview),
