@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from bcp.form_parts import submit_helper
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin, choice_field, model_field
 from bcp.models import Plan
-from bia.forms.common import submit_helper
 from incidents.impact import MAX_FAILED, Element
 from incidents.models import Kind, LogEntry, Scenario
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from analysis.formatting import duration as format_duration
+from bcp.form_parts import plan_people as plan_people
 from bcp.models import Plan
 from bcp.permissions import Capability
 from incidents.models import (
@@ -237,15 +237,6 @@ def live_stamp(incident: Incident, *, now: dt.datetime | None = None) -> str:
         mark = queryset.aggregate(n=Count("pk"), last=Max("updated_at"))
         parts.append(f"{mark['n']}:{mark['last'].isoformat() if mark['last'] else ''}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-def plan_people(plan: Plan) -> QuerySet[Any]:
-    """Members of the plan, for assigning steps and owning follow-up actions."""
-    return (
-        get_user_model()
-        .objects.filter(memberships__plan=plan)
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def reports_of(incident: Incident) -> QuerySet[AfterActionReport]:

@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from bcp.form_parts import submit_helper
 from bcp.forms import model_field
 from bcp.models import Plan
-from bia.forms.common import FunctionsChoiceField, SafeModelChoiceField, submit_helper
+from bia.forms.common import FunctionsChoiceField, SafeModelChoiceField
 from bia.models import (
     BusinessFunction,
     QuestionnaireTemplate,

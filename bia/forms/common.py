@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from bcp.form_parts import plan_people
 from bcp.models import Plan
 from bcp.permissions import FUNCTION_OWNER_ROLES
 from bia.durations import parse_duration_hours
-
-
-def plan_people(plan: Plan) -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(memberships__plan=plan)
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def function_owner_candidates(plan: Plan) -> QuerySet[Any]:
@@ -71,16 +61,6 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 class PersonChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
-
-
-def submit_helper(label: str, form: forms.BaseForm | None = None) -> FormHelper:
-    """A submit button; the reason and ticket fields, when present, move to the end."""
-    if form is not None:
-        last: list[str] = [name for name in ("reason", "ticket") if name in form.fields]
-        form.order_fields([name for name in form.fields if name not in last] + last)
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class DurationField(forms.CharField):

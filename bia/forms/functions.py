@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from bcp.form_parts import submit_helper
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin, choice_field, model_field
 from bcp.models import Plan
 from bia.forms.common import (
@@ -13,7 +14,6 @@ from bia.forms.common import (
     PersonChoiceField,
     SafeModelChoiceField,
     function_owner_candidates,
-    submit_helper,
 )
 from bia.models import (
     BusinessFunction,

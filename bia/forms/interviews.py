@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from bcp.form_parts import plan_people, submit_helper
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin, model_field
 from bcp.models import Plan
-from bia.forms.common import PersonChoiceField, SafeModelChoiceField, plan_people, submit_helper
+from bia.forms.common import PersonChoiceField, SafeModelChoiceField
 from bia.models import (
     BusinessFunction,
 )

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from bcp.form_parts import submit_helper
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin, choice_field
-from bia.forms.common import submit_helper
 from bia.models import (
     QuestionnaireTemplate,
     QuestionRole,

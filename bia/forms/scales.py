@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from bcp.form_parts import submit_helper
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bia.durations import format_horizons, parse_horizons
-from bia.forms.common import submit_helper
 from bia.models import (
     ImpactCategory,
     ImpactSettings,

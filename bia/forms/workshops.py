@@ -8,9 +8,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bcp.form_parts import plan_people, submit_helper
 from bcp.forms import model_field
 from bcp.models import Plan
-from bia.forms.common import FunctionsChoiceField, PersonChoiceField, plan_people, submit_helper
+from bia.forms.common import FunctionsChoiceField, PersonChoiceField
 from bia.models import (
     BusinessFunction,
 )
