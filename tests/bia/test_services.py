@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -313,24 +314,24 @@ def test_reminders_go_to_unfinished_bias_only(people: PlanPeople) -> None:
     assert world.own_assessment.reminded_at is not None
 
 
-def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -> None:
-    world = bia_world(people)
-    start = world.workshop.version
-    workshop_update_field(
+def _workshop_edit(world: BiaWorld, user: User, field: str, value: str, start: int) -> Workshop:
+    """``user`` autosaves ``field`` of the workshop, having loaded it at version ``start``."""
+    return workshop_update_field(
         workshop=world.workshop,
-        user=people.manager,
-        field="notes",
-        value="Branch link fails monthly",
+        user=user,
+        field=field,
+        value=value,
         expected_version=start,
         original="",
     )
-    updated = workshop_update_field(
-        workshop=world.workshop,
-        user=people.stakeholder,
-        field="decisions",
-        value="Buy a second site server",
-        expected_version=start,
-        original="",
+
+
+def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -> None:
+    world = bia_world(people)
+    start = world.workshop.version
+    _workshop_edit(world, people.manager, "notes", "Branch link fails monthly", start)
+    updated = _workshop_edit(
+        world, people.stakeholder, "decisions", "Buy a second site server", start
     )
     assert updated.notes == "Branch link fails monthly"
     assert updated.decisions == "Buy a second site server"
@@ -339,23 +340,9 @@ def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -
 def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople) -> None:
     world = bia_world(people)
     start = world.workshop.version
-    workshop_update_field(
-        workshop=world.workshop,
-        user=people.manager,
-        field="notes",
-        value="Theirs",
-        expected_version=start,
-        original="",
-    )
+    _workshop_edit(world, people.manager, "notes", "Theirs", start)
     with pytest.raises(EditConflict):
-        workshop_update_field(
-            workshop=world.workshop,
-            user=people.stakeholder,
-            field="notes",
-            value="Mine",
-            expected_version=start,
-            original="",
-        )
+        _workshop_edit(world, people.stakeholder, "notes", "Mine", start)
     assert Workshop.objects.get(pk=world.workshop.pk).notes == "Theirs"
 
 

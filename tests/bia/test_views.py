@@ -75,11 +75,7 @@ def test_autosave_says_saved_and_asks_the_page_to_refresh_the_derived_figures(
 ) -> None:
     world = bia_world(people)
     response = _save(
-        people.stakeholder,
-        world,
-        world.question("data_loss"),
-        value="4 h",
-        version="0",
+        people.stakeholder, world, world.question("data_loss"), value="4 h", version="0"
     )
     assert response.status_code == 200
     assert "Saved" in response.content.decode()
@@ -87,53 +83,35 @@ def test_autosave_says_saved_and_asks_the_page_to_refresh_the_derived_figures(
     assert 'hx-swap-oob="true"' in response.content.decode()
 
 
-def test_an_out_of_range_severity_gets_a_field_error_and_nothing_is_saved(
-    people: PlanPeople,
+@pytest.mark.parametrize(
+    ("key", "posted", "error"),
+    [
+        ("impact_grid", {"cell": "financial@1", "value": "9"}, "Severity 9 is out of range"),
+        ("workaround_hours", {"value": "-2 h"}, "cannot be negative"),
+    ],
+    ids=["out-of-range-severity", "negative-duration"],
+)
+def test_an_invalid_answer_gets_a_field_error_and_nothing_is_saved(
+    people: PlanPeople, key: str, posted: dict[str, str], error: str
 ) -> None:
     world = bia_world(people)
-    response = _save(
-        people.stakeholder,
-        world,
-        world.question("impact_grid"),
-        cell="financial@1",
-        value="9",
-        version="0",
-    )
+    response = _save(people.stakeholder, world, world.question(key), version="0", **posted)
     assert response.status_code == 422
-    assert "Severity 9 is out of range" in response.content.decode()
+    assert error in response.content.decode()
     assert not Answer.objects.filter(assessment=world.own_assessment).exists()
 
 
-def test_a_negative_duration_gets_a_field_error(people: PlanPeople) -> None:
-    world = bia_world(people)
-    response = _save(
-        people.stakeholder,
-        world,
-        world.question("workaround_hours"),
-        value="-2 h",
-        version="0",
-    )
-    assert response.status_code == 422
-    assert "cannot be negative" in response.content.decode()
+def _theirs_saved_first(people: PlanPeople, world: BiaWorld) -> Question:
+    """The manager answers the stakeholder's "purpose" question first, with "Theirs"."""
+    question = world.question("purpose")
+    _save(people.manager, world, question, value="Theirs", version="0")
+    return question
 
 
 def test_a_stale_answer_is_refused_with_who_when_and_both_values(people: PlanPeople) -> None:
     world = bia_world(people)
-    question = world.question("purpose")
-    _save(
-        people.manager,
-        world,
-        question,
-        value="Theirs",
-        version="0",
-    )
-    response = _save(
-        people.stakeholder,
-        world,
-        question,
-        value="Mine",
-        version="0",
-    )
+    question = _theirs_saved_first(people, world)
+    response = _save(people.stakeholder, world, question, value="Mine", version="0")
     body = response.content.decode()
     assert response.status_code == 409
     assert f"changed by {people.manager.get_full_name()}" in body
@@ -144,22 +122,10 @@ def test_a_stale_answer_is_refused_with_who_when_and_both_values(people: PlanPeo
 
 def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
     world = bia_world(people)
-    question = world.question("purpose")
-    _save(
-        people.manager,
-        world,
-        question,
-        value="Theirs",
-        version="0",
-    )
+    question = _theirs_saved_first(people, world)
     current = Answer.objects.get(assessment=world.own_assessment).version
     response = _save(
-        people.stakeholder,
-        world,
-        question,
-        value="Mine",
-        version=str(current),
-        resolve="1",
+        people.stakeholder, world, question, value="Mine", version=str(current), resolve="1"
     )
     assert response.status_code == 200
     assert 'id="answer-purpose"' in response.content.decode()
