@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import TypeVar
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from bcp.concurrency import save_if_current
+from bcp.history import change_context
+
+M = TypeVar("M", bound=models.Model)
 
 
 def check_text(text: str, *, field: str | None = None) -> str:
@@ -16,3 +26,27 @@ def check_text(text: str, *, field: str | None = None) -> str:
 def cell_key(category_key: str, hours: float) -> str:
     """The identifier of one impact-grid cell, stable while the horizon exists."""
     return f"{category_key}@{hours:g}"
+
+
+def record_edit(
+    record: M,
+    *,
+    user: User,
+    expected_version: int | None,
+    changes: Mapping[str, object],
+    reason: str,
+    ticket: str = "",
+) -> M:
+    """A user's edit of ``record``, saved only if it is still at ``expected_version``
+    (else :class:`bcp.concurrency.EditConflict`); history names ``user`` and ``reason``."""
+    with change_context(user=user, reason=reason, ticket=ticket):
+        updated = save_if_current(record, expected_version=expected_version, changes=dict(changes))
+    assert isinstance(updated, type(record))
+    return updated
+
+
+def check_editable(changes: Mapping[str, object], editable: Collection[str]) -> None:
+    """Refuse, as a programming error, a change to a field the service does not edit."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")

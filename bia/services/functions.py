@@ -11,10 +11,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import BusinessFunction, DependencyKind, FunctionDependency
+from bia.services.common import check_editable, record_edit
 
 FUNCTION_EDITABLE_FIELDS = (
     "name",
@@ -95,18 +95,16 @@ def function_update(
     ticket: str = "",
     **changes: Unpack[FunctionChanges],
 ) -> BusinessFunction:
-    unknown = set(changes) - set(FUNCTION_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(changes, FUNCTION_EDITABLE_FIELDS)
     _check_function_fields(function.plan, changes, function.pk)
-    with change_context(
-        user=user, reason=reason or f"Function “{function.name}” edited", ticket=ticket
-    ):
-        updated = save_if_current(
-            function, expected_version=expected_version, changes=dict(changes)
-        )
-    assert isinstance(updated, BusinessFunction)
-    return updated
+    return record_edit(
+        function,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        reason=reason or f"Function “{function.name}” edited",
+        ticket=ticket,
+    )
 
 
 @transaction.atomic

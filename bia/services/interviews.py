@@ -12,10 +12,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import BusinessFunction, Interview
+from bia.services.common import check_editable, record_edit
 
 INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "interviewer", "held_at", "notes")
 
@@ -68,12 +68,12 @@ def interview_update(
     ticket: str = "",
     **changes: Unpack[InterviewChanges],
 ) -> Interview:
-    unknown = set(changes) - set(INTERVIEW_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-    with change_context(user=user, reason=reason or "Interview edited", ticket=ticket):
-        updated = save_if_current(
-            interview, expected_version=expected_version, changes=dict(changes)
-        )
-    assert isinstance(updated, Interview)
-    return updated
+    check_editable(changes, INTERVIEW_EDITABLE_FIELDS)
+    return record_edit(
+        interview,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        reason=reason or "Interview edited",
+        ticket=ticket,
+    )

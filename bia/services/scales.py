@@ -12,12 +12,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Plan
 from bia import defaults
 from bia.durations import format_hours
 from bia.models import ImpactCategory, ImpactSettings
+from bia.services.common import record_edit
 
 LEVELS = range(0, 5)
 
@@ -78,19 +78,20 @@ def impact_settings_update(
         raise ValidationError({"threshold": "The tolerance threshold is a level from 1 to 4."})
     if peak_uplift not in LEVELS:
         raise ValidationError({"peak_uplift": "The peak uplift is 0 to 4 levels."})
-    with change_context(user=user, reason=reason or "Impact settings edited", ticket=ticket):
-        updated = save_if_current(
-            impact_settings,
-            expected_version=expected_version,
-            changes={
-                "horizons_hours": horizons,
-                "threshold": threshold,
-                "peak_uplift": peak_uplift,
-                "currency": currency.strip().upper(),
-            },
-        )
-    assert isinstance(updated, ImpactSettings)
-    return updated
+    changes = {
+        "horizons_hours": horizons,
+        "threshold": threshold,
+        "peak_uplift": peak_uplift,
+        "currency": currency.strip().upper(),
+    }
+    return record_edit(
+        impact_settings,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        reason=reason or "Impact settings edited",
+        ticket=ticket,
+    )
 
 
 def _check_levels(
@@ -125,16 +126,14 @@ def impact_category_update(
     ticket: str = "",
 ) -> ImpactCategory:
     texts, numbers = _check_levels(descriptions, amounts, category.is_financial)
-    with change_context(
-        user=user, reason=reason or f"Impact scale “{category.name}” edited", ticket=ticket
-    ):
-        updated = save_if_current(
-            category,
-            expected_version=expected_version,
-            changes={"name": name.strip(), "level_descriptions": texts, "level_amounts": numbers},
-        )
-    assert isinstance(updated, ImpactCategory)
-    return updated
+    return record_edit(
+        category,
+        user=user,
+        expected_version=expected_version,
+        changes={"name": name.strip(), "level_descriptions": texts, "level_amounts": numbers},
+        reason=reason or f"Impact scale “{category.name}” edited",
+        ticket=ticket,
+    )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from bia.models import (
     WorkshopFunction,
 )
 from bia.services.assessments import assessment_start_next
-from bia.services.common import check_text
+from bia.services.common import check_text, record_edit
 from bia.services.scales import impact_scales_ensure
 
 WORKSHOP_AUTOSAVE_FIELDS = ("attendees", "notes", "decisions")
@@ -151,7 +151,10 @@ def action_add(
 def action_set_done(
     *, action: ActionItem, user: User, done: bool, expected_version: int | None
 ) -> ActionItem:
-    with change_context(user=user, reason="Action " + ("done" if done else "reopened")):
-        updated = save_if_current(action, expected_version=expected_version, changes={"done": done})
-    assert isinstance(updated, ActionItem)
-    return updated
+    return record_edit(
+        action,
+        user=user,
+        expected_version=expected_version,
+        changes={"done": done},
+        reason="Action " + ("done" if done else "reopened"),
+    )
