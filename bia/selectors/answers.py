@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from analysis.engine.objectives import ImpactAssessment, recommend_objectives
 from bcp.models import Plan
@@ -20,6 +20,8 @@ from bia.models import (
 )
 from bia.selectors.scales import impact_scales
 from bia.services.common import cell_key
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,20 @@ def impact_assessment_from(
     )
 
 
-def assessment_impact_assessment(assessment: Assessment) -> ImpactAssessment | None:
+def _over_scales(
+    assessment: Assessment,
+    build: Callable[[AnswerSet, ImpactSettings, list[ImpactCategory]], T],
+) -> T | None:
+    """``build`` over the assessment's answers and its plan's impact scales; ``None`` while
+    the plan has no scales."""
     impact_settings, categories = impact_scales(assessment.plan)
     if impact_settings is None:
         return None
-    return impact_assessment_from(answer_set(assessment), impact_settings, categories)
+    return build(answer_set(assessment), impact_settings, categories)
+
+
+def assessment_impact_assessment(assessment: Assessment) -> ImpactAssessment | None:
+    return _over_scales(assessment, impact_assessment_from)
 
 
 def function_impact_assessment(function: BusinessFunction) -> ImpactAssessment | None:
@@ -198,10 +209,7 @@ def derive(
 
 
 def assessment_derived(assessment: Assessment) -> Derived | None:
-    impact_settings, categories = impact_scales(assessment.plan)
-    if impact_settings is None:
-        return None
-    return derive(answer_set(assessment), impact_settings, categories)
+    return _over_scales(assessment, derive)
 
 
 def reviewed_by_function(

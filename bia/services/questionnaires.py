@@ -55,19 +55,7 @@ def template_create_default(
                 template=template, title=section_spec.title, help=section_spec.help, order=s_order
             )
             for q_order, spec in enumerate(section_spec.questions):
-                Question.objects.create(
-                    section=section,
-                    key=spec.key,
-                    text=spec.text,
-                    help=spec.help,
-                    qtype=spec.qtype,
-                    role=spec.role,
-                    required=spec.required,
-                    choices=list(spec.choices),
-                    minimum=spec.minimum,
-                    maximum=spec.maximum,
-                    order=q_order,
-                )
+                _question_copy(spec, section=section, order=q_order)
     return template
 
 
@@ -93,19 +81,21 @@ def copy_sections(template: QuestionnaireTemplate, *, into: QuestionnaireTemplat
             template=into, title=section.title, help=section.help, order=section.order
         )
         for q in section.questions.all():
-            Question.objects.create(
-                section=copy,
-                key=q.key,
-                text=q.text,
-                help=q.help,
-                qtype=q.qtype,
-                role=q.role,
-                required=q.required,
-                choices=q.choices,
-                minimum=q.minimum,
-                maximum=q.maximum,
-                order=q.order,
-            )
+            _question_copy(q, section=copy, order=q.order)
+
+
+# What a question copied into another revision keeps, beside its choices.
+_QUESTION_FIELDS = ("key", "text", "help", "qtype", "role", "required", "minimum", "maximum")
+
+
+def _question_copy(
+    source: Question | defaults.QuestionSpec, *, section: QuestionnaireSection, order: int
+) -> Question:
+    """A question of ``section`` asking what ``source`` (a question or the default's spec) asks."""
+    values = {name: getattr(source, name) for name in _QUESTION_FIELDS}
+    return Question.objects.create(
+        section=section, order=order, choices=list(source.choices), **values
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from bcp.permissions import Capability, plan_required
 from bia.forms.questionnaires import QuestionForm, SectionForm
 from bia.models import Question, QuestionnaireTemplate
 from bia.services import questionnaires as questionnaire_services
-from bia.views.common import bia_edit_page, plan_of, user_of
+from bia.views.common import bia_edit_page, plan_of, save_with, user_of
 
 
 @plan_required(Capability.VIEW)
@@ -148,13 +148,8 @@ def section_add(request: PlanRequest, template_pk: int) -> HttpResponse:
     template = _template_of(request, template_pk)
     form = SectionForm(request.POST or None, template=template)
 
-    def call(data: dict[str, Any]) -> QuestionnaireTemplate:
-        return questionnaire_services.section_add(
-            template=template,
-            user=user_of(request),
-            expected_version=data["version"],
-            title=data["title"],
-            help=data["help"],
-        )
-
+    fields = ("title", "help")
+    call = save_with(
+        request, questionnaire_services.section_add, fields, versioned=True, template=template
+    )
     return _template_change(request, template, form, call, f"New section in {template}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bcp.http import PlanRequest
+from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
 from bia.durations import format_hours
 from bia.forms.scales import CategoryForm, ImpactSettingsForm
@@ -66,13 +69,8 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
             ticket=data["ticket"],
         )
 
-    return bia_edit_page(
-        request,
-        form,
-        "Horizons and tolerance threshold",
-        save=save,
-        saved_message="Impact settings saved.",
-        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+    return _scales_page(
+        request, form, "Horizons and tolerance threshold", save, "Impact settings saved."
     )
 
 
@@ -80,9 +78,7 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
 def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
     plan = plan_of(request)
     category = get_object_or_404(ImpactCategory, pk=category_pk, plan=plan)
-    impact_settings, _ = scale_selectors.impact_scales(plan)
-    currency = impact_settings.currency if impact_settings else ""
-    form = CategoryForm(request.POST or None, instance=category, currency=currency)
+    form = CategoryForm(request.POST or None, instance=category, currency=_currency(plan))
 
     def save(data: dict[str, Any]) -> Any:
         return scale_services.impact_category_update(
@@ -96,23 +92,14 @@ def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
             ticket=data["ticket"],
         )
 
-    return bia_edit_page(
-        request,
-        form,
-        f"Impact scale: {category.name}",
-        save=save,
-        saved_message=lambda saved: f"Scale “{saved.name}” saved.",
-        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
-    )
+    title, saved = f"Impact scale: {category.name}", "Scale “{0.name}” saved.".format
+    return _scales_page(request, form, title, save, saved)
 
 
 @plan_required(Capability.EDIT)
 def category_add(request: PlanRequest) -> HttpResponse:
     plan = plan_of(request)
-    impact_settings, _ = scale_selectors.impact_scales(plan)
-    form = CategoryForm(
-        request.POST or None, currency=impact_settings.currency if impact_settings else ""
-    )
+    form = CategoryForm(request.POST or None, currency=_currency(plan))
 
     def save(data: dict[str, Any]) -> ImpactCategory:
         return scale_services.impact_category_add(
@@ -126,11 +113,25 @@ def category_add(request: PlanRequest) -> HttpResponse:
             reason=data["reason"],
         )
 
+    added = "Category “{0.name}” added.".format
+    return _scales_page(request, form, "New impact category", save, added)
+
+
+def _currency(plan: Plan) -> str:
+    """The currency of the plan's financial scale; none before the plan has scales."""
+    impact_settings, _ = scale_selectors.impact_scales(plan)
+    return impact_settings.currency if impact_settings else ""
+
+
+def _scales_page(
+    request: PlanRequest,
+    form: forms.BaseForm,
+    title: str,
+    save: Callable[[dict[str, Any]], Any],
+    saved_message: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A form of the impact scales; once saved, the browser goes back to the scales page."""
+    scales_url = reverse("bia_scales", kwargs={"plan_pk": plan_of(request).pk})
     return bia_edit_page(
-        request,
-        form,
-        "New impact category",
-        save=save,
-        saved_message=lambda category: f"Category “{category.name}” added.",
-        success_url=lambda _saved: reverse("bia_scales", kwargs={"plan_pk": plan.pk}),
+        request, form, title, save=save, saved_message=saved_message, success_url=scales_url
     )
