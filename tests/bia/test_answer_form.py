@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.http import Http404, QueryDict
 
-from bia.answer_form import AnswerForm
+from bia.answer_form import AnswerForm, AnswerSubmission
+from bia.models import Question
 from tests.bia.factories import bia_world
 from tests.conftest import PlanPeople
 
@@ -15,12 +16,17 @@ def _form(people: PlanPeople, query: str) -> AnswerForm:
     return AnswerForm(QueryDict(query), assessment=world.own_assessment)
 
 
-def test_the_answer_is_kept_exactly_as_typed_for_the_service_to_clean(people: PlanPeople) -> None:
+def _purpose_posted(people: PlanPeople, rest: str) -> tuple[Question, AnswerSubmission]:
+    """What the form makes of an accepted answer to "purpose" posted with ``rest``."""
     world = bia_world(people)
     question = world.question("purpose")
-    form = _form(people, f"question={question.pk}&value=+Printing+&version=3")
+    form = _form(people, f"question={question.pk}&{rest}")
     assert form.is_valid()
-    posted = form.submission()
+    return question, form.submission()
+
+
+def test_the_answer_is_kept_exactly_as_typed_for_the_service_to_clean(people: PlanPeople) -> None:
+    question, posted = _purpose_posted(people, "value=+Printing+&version=3")
     assert (posted.question, posted.raw, posted.version, posted.cite) == (
         question,
         [" Printing "],
@@ -34,12 +40,9 @@ def test_a_question_of_another_questionnaire_is_refused(people: PlanPeople) -> N
 
 
 def test_saving_from_the_workshop_cites_the_workshop(people: PlanPeople) -> None:
-    world = bia_world(people)
-    question = world.question("purpose")
-    form = _form(people, f"question={question.pk}&value=x&workshop={world.workshop.pk}")
-    assert form.is_valid()
-    posted = form.submission()
-    assert (posted.workshop, posted.interview, posted.cite) == (world.workshop, None, True)
+    workshop = bia_world(people).workshop
+    _, posted = _purpose_posted(people, f"value=x&workshop={workshop.pk}")
+    assert (posted.workshop, posted.interview, posted.cite) == (workshop, None, True)
 
 
 def test_citing_an_interview_of_another_plan_is_not_found(people: PlanPeople) -> None:
