@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory
 
 from bcp.models import Plan
 from bia.models import (
+    Answer,
     Assessment,
     BusinessFunction,
     Campaign,
@@ -113,6 +114,29 @@ def seen_version(assessment: Assessment, question: Any, cell: str = "") -> int:
     """The version a user looking at the page now would send: the answer's, or 0 for none."""
     answer = assessment.answers.filter(question=question, cell=cell).first()
     return answer.version if answer else 0
+
+
+def stakeholder_answers(
+    people: Any,
+    world: BiaWorld,
+    key: str,
+    text: str,
+    *,
+    assessment: Assessment | None = None,
+    reason: str = "",
+) -> Answer:
+    """The stakeholder answers question ``key`` of their own BIA (or ``assessment``) with
+    ``text``, from the version the page shows them."""
+    assessment = assessment or world.own_assessment
+    question = world.question(key)
+    return answer_save(
+        assessment=assessment,
+        question=question,
+        raw=[text],
+        user=people.stakeholder,
+        expected_version=seen_version(assessment, question),
+        reason=reason,
+    )
 
 
 def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: int = 1) -> None:

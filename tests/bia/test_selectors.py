@@ -21,7 +21,13 @@ from bia.selectors.snapshot import plan_snapshot
 from bia.services.answers import answer_save
 from bia.services.assessments import assessment_approve, assessment_revise, assessment_submit
 from bia.services.functions import function_create
-from tests.bia.factories import BiaWorld, bia_world, fill_required, seen_version
+from tests.bia.factories import (
+    BiaWorld,
+    bia_world,
+    fill_required,
+    seen_version,
+    stakeholder_answers,
+)
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
@@ -137,13 +143,7 @@ def test_the_export_has_one_row_per_function_and_opens_in_a_spreadsheet(
 ) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    answer_save(
-        assessment=world.own_assessment,
-        question=world.question("workaround"),
-        raw=["=cmd|' /C calc'!A0"],
-        user=people.stakeholder,
-        expected_version=0,
-    )
+    stakeholder_answers(people, world, "workaround", "=cmd|' /C calc'!A0")
     data = answers_dataset(people.plan, world.campaign)
     assert data.height == 2
     book = openpyxl.load_workbook(io.BytesIO(export_bytes(data, "xlsx")))

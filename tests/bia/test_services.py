@@ -12,7 +12,6 @@ from django.utils import timezone
 from bcp.concurrency import EditConflict
 from bia.models import (
     Answer,
-    Assessment,
     AssessmentState,
     ImpactCategory,
     ImpactSettings,
@@ -36,32 +35,11 @@ from tests.bia.factories import (
     BusinessFunctionFactory,
     bia_world,
     fill_required,
-    seen_version,
+    stakeholder_answers,
 )
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
-
-
-def _stakeholder_answers(
-    people: PlanPeople,
-    world: BiaWorld,
-    key: str,
-    text: str,
-    *,
-    assessment: Assessment | None = None,
-) -> Answer:
-    """The stakeholder answers question ``key`` of their own BIA (or ``assessment``) with
-    ``text``, from the version the page shows them."""
-    assessment = assessment or world.own_assessment
-    question = world.question(key)
-    return answer_save(
-        assessment=assessment,
-        question=question,
-        raw=[text],
-        user=people.stakeholder,
-        expected_version=seen_version(assessment, question),
-    )
 
 
 def test_default_scales_have_six_categories_described_level_by_level(people: PlanPeople) -> None:
@@ -121,19 +99,19 @@ def test_an_out_of_range_severity_is_refused_with_a_clear_message(people: PlanPe
 def test_a_negative_duration_is_refused(people: PlanPeople) -> None:
     world = bia_world(people)
     with pytest.raises(ValidationError, match="cannot be negative"):
-        _stakeholder_answers(people, world, "data_loss", "-4 h")
+        stakeholder_answers(people, world, "data_loss", "-4 h")
 
 
 def test_durations_are_stored_in_hours(people: PlanPeople) -> None:
     world = bia_world(people)
-    answer = _stakeholder_answers(people, world, "data_loss", "1.5 d")
+    answer = stakeholder_answers(people, world, "data_loss", "1.5 d")
     assert answer.value == 36.0
 
 
 def test_the_first_answer_moves_the_bia_to_in_progress(people: PlanPeople) -> None:
     world = bia_world(people)
     assert world.own_assessment.state == AssessmentState.NOT_STARTED
-    _stakeholder_answers(people, world, "purpose", "Printing")
+    stakeholder_answers(people, world, "purpose", "Printing")
     world.own_assessment.refresh_from_db()
     assert world.own_assessment.state == AssessmentState.IN_PROGRESS
 
@@ -183,7 +161,7 @@ def test_a_submission_missing_required_answers_names_them_and_keeps_the_rest(
     people: PlanPeople,
 ) -> None:
     world = bia_world(people)
-    _stakeholder_answers(people, world, "purpose", "Printing for students")
+    stakeholder_answers(people, world, "purpose", "Printing for students")
     with pytest.raises(MissingAnswers) as excinfo:
         assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     keys = [q.key for q in excinfo.value.questions]
@@ -200,7 +178,7 @@ def test_approved_answers_are_locked(people: PlanPeople) -> None:
     submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     approved = assessment_approve(assessment=submitted, user=people.manager)
     with pytest.raises(ValidationError, match="approved and locked"):
-        _stakeholder_answers(people, world, "purpose", "Changed", assessment=approved)
+        stakeholder_answers(people, world, "purpose", "Changed", assessment=approved)
 
 
 def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(people: PlanPeople) -> None:
@@ -228,7 +206,7 @@ def test_returning_a_bia_needs_a_comment_and_reopens_it(people: PlanPeople) -> N
         assessment=submitted, user=people.manager, comment="The 1 d impact looks low"
     )
     assert returned.state == AssessmentState.RETURNED
-    _stakeholder_answers(people, world, "purpose", "Printing for all students", assessment=returned)
+    stakeholder_answers(people, world, "purpose", "Printing for all students", assessment=returned)
     returned.refresh_from_db()
     assert returned.state == AssessmentState.IN_PROGRESS
 
@@ -237,7 +215,7 @@ def test_editing_a_template_creates_a_new_revision_and_answers_keep_theirs(
     people: PlanPeople,
 ) -> None:
     world = bia_world(people)
-    _stakeholder_answers(people, world, "purpose", "Printing")
+    stakeholder_answers(people, world, "purpose", "Printing")
     new = question_save(
         template=world.template,
         user=people.manager,
@@ -365,7 +343,7 @@ def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> 
 def test_a_cleared_answer_counts_as_missing(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    _stakeholder_answers(people, world, "data_loss", "")
+    stakeholder_answers(people, world, "data_loss", "")
     with pytest.raises(MissingAnswers) as excinfo:
         assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     assert [q.key for q in excinfo.value.questions] == ["data_loss"]

@@ -23,11 +23,16 @@ from bia.models import (
     Question,
     WorkshopFunction,
 )
-from bia.services.answers import answer_save
 from bia.services.assessments import assessment_submit
 from bia.services.campaigns import campaign_send
 from bia.services.functions import dependency_add
-from tests.bia.factories import BiaWorld, BusinessFunctionFactory, bia_world, fill_required
+from tests.bia.factories import (
+    BiaWorld,
+    BusinessFunctionFactory,
+    bia_world,
+    fill_required,
+    stakeholder_answers,
+)
 from tests.conftest import PlanPeople, client_for
 from tests.factories import MembershipFactory
 
@@ -288,14 +293,7 @@ def test_the_workshop_screen_keeps_a_constant_query_count_as_its_functions_grow(
 
 def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> None:
     world = bia_world(people)
-    answer_save(
-        assessment=world.own_assessment,
-        question=world.question("data_loss"),
-        raw=["4 h"],
-        user=people.stakeholder,
-        expected_version=0,
-        reason="Agreed in the library interview",
-    )
+    stakeholder_answers(people, world, "data_loss", "4 h", reason="Agreed in the library interview")
     body = (
         client_for(people.auditor)
         .get(_url("bia_function_history", world, function_pk=world.own.pk))
@@ -347,20 +345,11 @@ def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople
 
 def test_the_function_page_shows_the_workaround_of_the_reviewed_bia(people: PlanPeople) -> None:
     """The page reads the workaround as the analysis and the plan document do."""
-    from tests.bia.factories import seen_version
-
     world = bia_world(people)
     assessment = world.own_assessment
     fill_required(world, assessment, people.stakeholder)
     for key, value in (("workaround", "USB printing in the library"), ("workaround_hours", "8 h")):
-        question = world.question(key, assessment)
-        answer_save(
-            assessment=assessment,
-            question=question,
-            raw=[value],
-            user=people.stakeholder,
-            expected_version=seen_version(assessment, question),
-        )
+        stakeholder_answers(people, world, key, value, assessment=assessment)
     assessment_submit(assessment=assessment, user=people.stakeholder)
     page = client_for(people.manager).get(_url("function_detail", world, function_pk=world.own.pk))
     body = page.content.decode()
