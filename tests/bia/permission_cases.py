@@ -8,6 +8,7 @@ managers and auditors only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bcp.permissions import Capability
@@ -18,20 +19,19 @@ from tests.bia.factories import bia_world
 from tests.permission_cases import UrlCase
 
 
-def _own_function(people: Any) -> dict[str, Any]:
-    return {"function_pk": bia_world(people).own.pk}
+def _pk_of(key: str, attr: str) -> Callable[[Any], dict[str, Any]]:
+    """URL kwargs naming the BIA world's ``attr`` by its pk, as ``key``."""
+    return lambda people: {key: getattr(bia_world(people), attr).pk}
 
 
-def _other_function(people: Any) -> dict[str, Any]:
-    return {"function_pk": bia_world(people).other.pk}
-
-
-def _own_assessment(people: Any) -> dict[str, Any]:
-    return {"assessment_pk": bia_world(people).own_assessment.pk}
-
-
-def _other_assessment(people: Any) -> dict[str, Any]:
-    return {"assessment_pk": bia_world(people).other_assessment.pk}
+_own_function = _pk_of("function_pk", "own")
+_other_function = _pk_of("function_pk", "other")
+_own_assessment = _pk_of("assessment_pk", "own_assessment")
+_other_assessment = _pk_of("assessment_pk", "other_assessment")
+_template = _pk_of("template_pk", "template")
+_campaign = _pk_of("campaign_pk", "campaign")
+_interview = _pk_of("interview_pk", "interview")
+_workshop = _pk_of("workshop_pk", "workshop")
 
 
 def _dependency(people: Any) -> dict[str, Any]:
@@ -49,28 +49,12 @@ def _category(people: Any) -> dict[str, Any]:
     return {"category_pk": ImpactCategory.objects.filter(plan=people.plan).first().pk}  # type: ignore[union-attr]
 
 
-def _template(people: Any) -> dict[str, Any]:
-    return {"template_pk": bia_world(people).template.pk}
-
-
 def _question(people: Any) -> dict[str, Any]:
     return {"template_pk": bia_world(people).template.pk, "key": "purpose"}
 
 
-def _campaign(people: Any) -> dict[str, Any]:
-    return {"campaign_pk": bia_world(people).campaign.pk}
-
-
 def _campaign_export(people: Any) -> dict[str, Any]:
     return {"campaign_pk": bia_world(people).campaign.pk, "fmt": "csv"}
-
-
-def _interview(people: Any) -> dict[str, Any]:
-    return {"interview_pk": bia_world(people).interview.pk}
-
-
-def _workshop(people: Any) -> dict[str, Any]:
-    return {"workshop_pk": bia_world(people).workshop.pk}
 
 
 def _action(people: Any) -> dict[str, Any]:
@@ -79,10 +63,6 @@ def _action(people: Any) -> dict[str, Any]:
     if action is None:
         action = action_add(workshop=world.workshop, user=people.manager, text="Ring the vendor")
     return {"action_pk": action.pk}
-
-
-def _answer_data(people: Any) -> dict[str, Any]:
-    return {}
 
 
 def _world(people: Any) -> dict[str, Any]:

@@ -53,6 +53,11 @@ def _save(user: User, world: BiaWorld, question: Question, **data: str) -> Any:
     )
 
 
+def _post_own(user: User, world: BiaWorld, name: str, **data: str) -> Any:
+    """``user`` posts ``data`` to the page ``name`` of the stakeholder's own BIA."""
+    return client_for(user).post(_url(name, world, assessment_pk=world.own_assessment.pk), data)
+
+
 def test_my_bias_lists_only_the_functions_the_stakeholder_owns(people: PlanPeople) -> None:
     world = bia_world(people)
     body = client_for(people.stakeholder).get(_url("bia_my", world)).content.decode()
@@ -139,9 +144,7 @@ def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
 
 def test_submitting_with_required_answers_missing_names_them(people: PlanPeople) -> None:
     world = bia_world(people)
-    response = client_for(people.stakeholder).post(
-        _url("bia_assessment_submit", world, assessment_pk=world.own_assessment.pk)
-    )
+    response = _post_own(people.stakeholder, world, "bia_assessment_submit")
     body = response.content.decode()
     assert response.status_code == 400
     assert "required questions have no answer yet" in body
@@ -151,13 +154,8 @@ def test_submitting_with_required_answers_missing_names_them(people: PlanPeople)
 def test_the_manager_approves_a_submitted_bia(people: PlanPeople) -> None:
     world = bia_world(people)
     fill_required(world, world.own_assessment, people.stakeholder)
-    client_for(people.stakeholder).post(
-        _url("bia_assessment_submit", world, assessment_pk=world.own_assessment.pk)
-    )
-    response = client_for(people.manager).post(
-        _url("bia_assessment_review", world, assessment_pk=world.own_assessment.pk),
-        {"decision": "approve"},
-    )
+    _post_own(people.stakeholder, world, "bia_assessment_submit")
+    response = _post_own(people.manager, world, "bia_assessment_review", decision="approve")
     assert response.status_code == 302
     world.own_assessment.refresh_from_db()
     assert world.own_assessment.state == AssessmentState.APPROVED
