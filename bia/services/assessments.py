@@ -60,19 +60,28 @@ def assessment_submit(*, assessment: Assessment, user: User, site: str = "") -> 
     missing = missing_required(assessment)
     if missing:
         raise MissingAnswers(missing)
-    with change_context(user=user, reason="BIA submitted for review"):
-        updated = save_locked(
-            assessment,
-            changes={
-                "state": AssessmentState.SUBMITTED,
-                "submitted_at": timezone.now(),
-                "submitted_by": user,
-                "return_comment": "",
-            },
-        )
-    assert isinstance(updated, Assessment)
+    changes = {
+        "state": AssessmentState.SUBMITTED,
+        "submitted_at": timezone.now(),
+        "submitted_by": user,
+        "return_comment": "",
+    }
+    updated = _assessment_move(
+        assessment, user=user, reason="BIA submitted for review", changes=changes
+    )
     _notify_submitted(updated, user=user, site=site)
     _inputs_changed(updated.plan, user)
+    return updated
+
+
+def _assessment_move(
+    assessment: Assessment, *, user: User, reason: str, changes: dict[str, object]
+) -> Assessment:
+    """Move a BIA along its review (the service decides, so no version check), in history
+    under ``user`` and ``reason``."""
+    with change_context(user=user, reason=reason):
+        updated = save_locked(assessment, changes=changes)
+    assert isinstance(updated, Assessment)
     return updated
 
 
@@ -110,16 +119,14 @@ def assessment_approve(*, assessment: Assessment, user: User, reason: str = "") 
     assessment = _locked_assessment(assessment)
     if assessment.state != AssessmentState.SUBMITTED:
         raise ValidationError("Only a submitted BIA can be approved.")
-    with change_context(user=user, reason=reason or "BIA approved"):
-        updated = save_locked(
-            assessment,
-            changes={
-                "state": AssessmentState.APPROVED,
-                "approved_at": timezone.now(),
-                "approved_by": user,
-            },
-        )
-    assert isinstance(updated, Assessment)
+    changes = {
+        "state": AssessmentState.APPROVED,
+        "approved_at": timezone.now(),
+        "approved_by": user,
+    }
+    updated = _assessment_move(
+        assessment, user=user, reason=reason or "BIA approved", changes=changes
+    )
     _inputs_changed(updated.plan, user)
     decided_notify(assessment=updated, user=user, kind=Kind.BIA_APPROVED)
     return updated
@@ -132,12 +139,12 @@ def assessment_return(*, assessment: Assessment, user: User, comment: str) -> As
         raise ValidationError("Only a submitted BIA can be returned.")
     if not check_text(comment, field="comment").strip():
         raise ValidationError({"comment": "Say what needs to change, for the owner."})
-    with change_context(user=user, reason=f"BIA returned: {comment.strip()[:200]}"):
-        updated = save_locked(
-            assessment,
-            changes={"state": AssessmentState.RETURNED, "return_comment": comment.strip()},
-        )
-    assert isinstance(updated, Assessment)
+    updated = _assessment_move(
+        assessment,
+        user=user,
+        reason=f"BIA returned: {comment.strip()[:200]}",
+        changes={"state": AssessmentState.RETURNED, "return_comment": comment.strip()},
+    )
     decided_notify(assessment=updated, user=user, kind=Kind.BIA_RETURNED)
     return updated
 
