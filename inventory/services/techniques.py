@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -162,14 +163,13 @@ def technique_apply(
     target: Node,
     user: User,
     expected_version: int | None,
-    reason: str = "",
-    ticket: str = "",
+    **why: Unpack[Why],
 ) -> Node:
     """Pre-fill ``target``'s recovery capability from ``technique`` (then edit as usual)."""
     if technique.plan_id != target.plan_id:
         raise ValidationError("That technique belongs to another plan.")
     changes = technique_prefill(technique, target)
-    why: Why = {"reason": reason or f"Applied HA technique “{technique.name}”", "ticket": ticket}
+    why["reason"] = why.get("reason") or f"Applied HA technique “{technique.name}”"
     if isinstance(target, Component):
         return component_update(
             component=target, user=user, expected_version=expected_version, values=changes, **why
