@@ -58,6 +58,14 @@ def _post_own(user: User, world: BiaWorld, name: str, **data: str) -> Any:
     return client_for(user).post(_url(name, world, assessment_pk=world.own_assessment.pk), data)
 
 
+def _shows(response: Any, status: int, *texts: str) -> None:
+    """The page answered with ``status`` and shows each of ``texts``."""
+    body = response.content.decode()
+    assert response.status_code == status
+    for text in texts:
+        assert text in body, text
+
+
 def test_my_bias_lists_only_the_functions_the_stakeholder_owns(people: PlanPeople) -> None:
     world = bia_world(people)
     body = client_for(people.stakeholder).get(_url("bia_my", world)).content.decode()
@@ -145,10 +153,9 @@ def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
 def test_submitting_with_required_answers_missing_names_them(people: PlanPeople) -> None:
     world = bia_world(people)
     response = _post_own(people.stakeholder, world, "bia_assessment_submit")
-    body = response.content.decode()
-    assert response.status_code == 400
-    assert "required questions have no answer yet" in body
-    assert "How much recent work could be lost" in body
+    _shows(
+        response, 400, "required questions have no answer yet", "How much recent work could be lost"
+    )
 
 
 def test_the_manager_approves_a_submitted_bia(people: PlanPeople) -> None:
@@ -174,10 +181,7 @@ def test_a_horizon_list_that_does_not_increase_gets_a_field_error(people: PlanPe
             "version": settings.version,
         },
     )
-    body = response.content.decode()
-    assert response.status_code == 400
-    assert "Horizons must increase: 4 h comes after 1 d." in body
-    assert "1 h, 1 d, 4 h" in body
+    _shows(response, 400, "Horizons must increase: 4 h comes after 1 d.", "1 h, 1 d, 4 h")
 
 
 def test_the_remind_action_emails_the_owner(people: PlanPeople) -> None:
