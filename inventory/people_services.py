@@ -121,6 +121,17 @@ def supplier_value_errors(values: Mapping[str, object]) -> dict[str, str]:
     return errors
 
 
+def named_values(
+    values: Mapping[str, object], fields: Sequence[str], *, creating: bool
+) -> dict[str, object]:
+    """``values`` (only ``fields``; :func:`editable_values`) with the name as text without
+    surrounding blanks: always on a create, when given on an update."""
+    clean = editable_values(values, fields)
+    if creating or "name" in clean:
+        clean["name"] = str(clean.get("name") or "").strip()
+    return clean
+
+
 def check_named(
     errors: dict[str, str],
     plan: Plan,
@@ -202,8 +213,7 @@ def person_create(
     deputies: Sequence[Person] = (),
     **why: Unpack[Why],
 ) -> Person:
-    clean = editable_values(values, PERSON_FIELDS)
-    clean["name"] = str(clean.get("name") or "").strip()
+    clean = named_values(values, PERSON_FIELDS, creating=True)
     clean.setdefault("absence_days_per_year", DEFAULT_ABSENCE_DAYS)
     clean.setdefault("handover_hours", DEFAULT_HANDOVER_HOURS)
     clean.setdefault("recall_hours", DEFAULT_RECALL_HOURS)
@@ -229,9 +239,7 @@ def person_update(
     deputies: Sequence[Person] | None = None,
     **why: Unpack[Why],
 ) -> Person:
-    clean = editable_values(values, PERSON_FIELDS)
-    if "name" in clean:
-        clean["name"] = str(clean["name"] or "").strip()
+    clean = named_values(values, PERSON_FIELDS, creating=False)
     _check_person(person.plan, {**current_values(person, PERSON_FIELDS), **clean}, person)
     if deputies is not None:
         check_deputies(person.plan, person, deputies)
@@ -277,8 +285,7 @@ def person_delete(*, person: Person, user: User, **why: Unpack[Why]) -> None:
 def supplier_create(
     *, plan: Plan, user: User, values: Mapping[str, object], **why: Unpack[Why]
 ) -> Supplier:
-    clean = editable_values(values, SUPPLIER_FIELDS)
-    clean["name"] = str(clean.get("name") or "").strip()
+    clean = named_values(values, SUPPLIER_FIELDS, creating=True)
     clean.setdefault("support_hours", SupportHours.ALWAYS)
     _check_supplier(plan, clean, None)
     with changing(user, why, "Supplier added"):
@@ -294,9 +301,7 @@ def supplier_update(
     values: Mapping[str, object],
     **why: Unpack[Why],
 ) -> Supplier:
-    clean = editable_values(values, SUPPLIER_FIELDS)
-    if "name" in clean:
-        clean["name"] = str(clean["name"] or "").strip()
+    clean = named_values(values, SUPPLIER_FIELDS, creating=False)
     _check_supplier(supplier.plan, {**current_values(supplier, SUPPLIER_FIELDS), **clean}, supplier)
     return edit_save(supplier, clean, expected_version, user, why, otherwise="Supplier changed")
 

@@ -17,14 +17,13 @@ from bcp.history import change_context
 from bcp.models import Plan
 from inventory.need_services import NeedOptions, User, need_create
 from inventory.people_models import Person, Role, RoleDependency, RoleHolder
-from inventory.people_services import check_named
+from inventory.people_services import check_named, named_values
 from inventory.services.common import (
     Why,
     add_record,
     changing,
     current_values,
     edit_save,
-    editable_values,
     order_links,
 )
 
@@ -85,8 +84,7 @@ def role_create(
     holders: Sequence[Person] = (),
     **why: Unpack[Why],
 ) -> Role:
-    clean = editable_values(values, ROLE_FIELDS)
-    clean["name"] = str(clean.get("name") or "").strip()
+    clean = named_values(values, ROLE_FIELDS, creating=True)
     clean.setdefault("holders_needed", 1)
     check_holders(plan, holders)
     _check_role(plan, clean, None, len(holders))
@@ -103,9 +101,7 @@ def role_update(
     holders: Sequence[Person] | None = None,
     **why: Unpack[Why],
 ) -> Role:
-    clean = editable_values(values, ROLE_FIELDS)
-    if "name" in clean:
-        clean["name"] = str(clean["name"] or "").strip()
+    clean = named_values(values, ROLE_FIELDS, creating=False)
     if holders is not None:
         check_holders(role.plan, holders)
     count = len(holders) if holders is not None else role.holder_links.count()
