@@ -6,7 +6,7 @@ here. Thin: form → one service → render."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -18,16 +18,9 @@ from bcp.editing import edit_page
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
-from bcp.record_views import RecordPages
+from bcp.record_views import RecordPages, reason_of
 from documents import forms, selectors, services
-from documents.models import (
-    CallTreeEntry,
-    Contact,
-    Exercise,
-    ProcedureStep,
-    RecoveryProcedure,
-    Vendor,
-)
+from documents.models import ProcedureStep, RecoveryProcedure
 
 
 def _plan(request: PlanRequest) -> Plan:
@@ -36,7 +29,6 @@ def _plan(request: PlanRequest) -> Plan:
 
 # --- plan data pages: contacts, call tree, vendors, runbooks, exercises ----------
 
-R = TypeVar("R", bound=models.Model)
 FORM = "documents/record_form.html"
 DELETE = "documents/record_delete.html"
 
@@ -53,29 +45,30 @@ def _delete_form(data: Any, *, submit_label: str) -> forms.DeleteForm:
 
 
 def _pages(
-    model: type[R],
     form: type[forms.RecordForm],
+    url_name: str,
     *,
-    key: str,
     noun: str,
-    list_url: str,
-    create: Callable[..., R],
-    update: Callable[..., R],
-    delete: Callable[..., None],
-    home: Callable[[R], models.Model | str] | None = None,
-) -> RecordPages[R]:
+    key: str = "",
+    writes: str = "",
+    home: Callable[[models.Model], models.Model | str] | None = None,
+) -> RecordPages[models.Model]:
     """A record's pages as these documents pages have always shown them: the shared record
-    templates, the "Delete" form, and "<Noun> “name” added." / "… deleted."."""
+    templates, the "Delete" form, and "<Noun> “name” added." / "… deleted.". Its services
+    are ``services.<writes>_create``/``_update``/``_delete`` (``writes`` defaults to
+    ``url_name``), its URLs ``<url_name>_…`` with ``<key>_pk`` (``key`` defaults to
+    ``url_name``)."""
+    name = writes or url_name
     return RecordPages(
-        model=model,
+        model=form._meta.model,
         form=form,
-        key=key,
+        key=key or url_name,
         noun=noun,
-        create=create,
-        update=update,
-        delete=delete,
-        list_url=list_url,
-        url_name=list_url.removesuffix("_list"),
+        create=getattr(services, f"{name}_create"),
+        update=getattr(services, f"{name}_update"),
+        delete=getattr(services, f"{name}_delete"),
+        list_url=f"{url_name}_list",
+        url_name=url_name,
         template=FORM,
         delete_template=DELETE,
         delete_form=_delete_form,
@@ -86,101 +79,39 @@ def _pages(
     )
 
 
-CONTACTS = _pages(
-    Contact,
-    forms.ContactForm,
-    key="contact",
-    noun="contact",
-    list_url="contact_list",
-    create=services.contact_create,
-    update=services.contact_update,
-    delete=services.contact_delete,
-)
+CONTACTS = _pages(forms.ContactForm, "contact", noun="contact")
 CALL_TREE = _pages(
-    CallTreeEntry,
     forms.CallTreeEntryForm,
-    key="entry",
+    "calltree",
     noun="call tree entry",
-    list_url="calltree_list",
-    create=services.calltree_entry_create,
-    update=services.calltree_entry_update,
-    delete=services.calltree_entry_delete,
+    key="entry",
+    writes="calltree_entry",
 )
-VENDORS = _pages(
-    Vendor,
-    forms.VendorForm,
-    key="vendor",
-    noun="vendor",
-    list_url="vendor_list",
-    create=services.vendor_create,
-    update=services.vendor_update,
-    delete=services.vendor_delete,
+VENDORS = _pages(forms.VendorForm, "vendor", noun="vendor")
+# A saved procedure goes to its own page, where its steps are added.
+PROCEDURES = _pages(forms.ProcedureForm, "procedure", noun="recovery procedure", home=lambda p: p)
+EXERCISES = _pages(forms.ExerciseForm, "exercise", noun="exercise")
+
+
+def _list_page(
+    template: str, name: str, rows: Callable[[Plan], object]
+) -> Callable[..., HttpResponse]:
+    """A plan's list of one kind of record: ``rows(plan)`` shown as ``name`` in ``template``."""
+
+    @plan_required(Capability.VIEW)
+    def page(request: PlanRequest) -> HttpResponse:
+        return render(request, template, {name: rows(request.plan)})
+
+    return page
+
+
+contact_list = _list_page("documents/contact_list.html", "contacts", selectors.contacts)
+calltree_list = _list_page("documents/calltree_list.html", "tree", selectors.call_tree)
+vendor_list = _list_page("documents/vendor_list.html", "vendors", selectors.vendors)
+exercise_list = _list_page("documents/exercise_list.html", "exercises", selectors.exercises)
+procedure_list = _list_page(
+    "documents/procedure_list.html", "rows", selectors.procedures_with_checks
 )
-PROCEDURES = _pages(
-    RecoveryProcedure,
-    forms.ProcedureForm,
-    key="procedure",
-    noun="recovery procedure",
-    list_url="procedure_list",
-    create=services.procedure_create,
-    update=services.procedure_update,
-    delete=services.procedure_delete,
-    # A saved procedure goes to its own page, where its steps are added.
-    home=lambda procedure: procedure,
-)
-EXERCISES = _pages(
-    Exercise,
-    forms.ExerciseForm,
-    key="exercise",
-    noun="exercise",
-    list_url="exercise_list",
-    create=services.exercise_create,
-    update=services.exercise_update,
-    delete=services.exercise_delete,
-)
-
-contact_create, contact_edit, contact_delete = CONTACTS.views()
-calltree_create, calltree_edit, calltree_delete = CALL_TREE.views()
-vendor_create, vendor_edit, vendor_delete = VENDORS.views()
-procedure_create, procedure_edit, procedure_delete = PROCEDURES.views()
-exercise_create, exercise_edit, exercise_delete = EXERCISES.views()
-
-
-@plan_required(Capability.VIEW)
-def contact_list(request: PlanRequest) -> HttpResponse:
-    return render(
-        request, "documents/contact_list.html", {"contacts": selectors.contacts(_plan(request))}
-    )
-
-
-@plan_required(Capability.VIEW)
-def calltree_list(request: PlanRequest) -> HttpResponse:
-    return render(
-        request, "documents/calltree_list.html", {"tree": selectors.call_tree(_plan(request))}
-    )
-
-
-@plan_required(Capability.VIEW)
-def vendor_list(request: PlanRequest) -> HttpResponse:
-    return render(
-        request, "documents/vendor_list.html", {"vendors": selectors.vendors(_plan(request))}
-    )
-
-
-@plan_required(Capability.VIEW)
-def exercise_list(request: PlanRequest) -> HttpResponse:
-    return render(
-        request, "documents/exercise_list.html", {"exercises": selectors.exercises(_plan(request))}
-    )
-
-
-@plan_required(Capability.VIEW)
-def procedure_list(request: PlanRequest) -> HttpResponse:
-    return render(
-        request,
-        "documents/procedure_list.html",
-        {"rows": selectors.procedures_with_checks(_plan(request))},
-    )
 
 
 @plan_required(Capability.VIEW)
@@ -213,18 +144,13 @@ def _step_form_page(
     def save(data: dict[str, Any]) -> Any:
         if step is None:
             return services.step_create(
-                procedure=procedure,
-                user=request.user,
-                reason=data["reason"],
-                ticket=data["ticket"],
-                **form.changes(),
+                procedure=procedure, user=request.user, **reason_of(form), **form.changes()
             )
         return services.step_update(
             step=step,
             user=request.user,
             expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
+            **reason_of(form),
             **form.changes(),
         )
 
@@ -258,12 +184,7 @@ def step_delete(request: PlanRequest, procedure_pk: int, step_pk: int) -> HttpRe
     step = get_object_or_404(ProcedureStep, pk=step_pk, procedure=procedure)
     form = forms.DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.step_delete(
-            step=step,
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            ticket=form.cleaned_data["ticket"],
-        )
+        services.step_delete(step=step, user=request.user, **reason_of(form))
         messages.success(request, "Step deleted.")
         return redirect(procedure)
     return render(

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from django.db.models import Model
 from django.urls import URLPattern, URLResolver, path
 
+from bcp.record_views import RecordPages, View
 from documents import record_views, views
+
+
+def _records(
+    route: str, pages: RecordPages[Model], listing: View, detail: View | None = None
+) -> list[URLPattern]:
+    """A record's list at ``route`` and its create, edit and delete pages below it."""
+    return [path(route, listing, name=pages.list_url), *pages.urls(route, detail=detail)]
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.documents_home, name="documents_home"),
@@ -23,26 +33,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("signoffs/<int:signoff_pk>/decide/", views.signoff_decide, name="signoff_decide"),
     path("verify/", views.documents_verify, name="documents_verify"),
     path("settings/", views.documents_settings, name="documents_settings"),
-    path("contacts/", record_views.contact_list, name="contact_list"),
-    path("contacts/new/", record_views.contact_create, name="contact_create"),
-    path("contacts/<int:contact_pk>/", record_views.contact_edit, name="contact_edit"),
-    path("contacts/<int:contact_pk>/delete/", record_views.contact_delete, name="contact_delete"),
-    path("call-tree/", record_views.calltree_list, name="calltree_list"),
-    path("call-tree/new/", record_views.calltree_create, name="calltree_create"),
-    path("call-tree/<int:entry_pk>/", record_views.calltree_edit, name="calltree_edit"),
-    path("call-tree/<int:entry_pk>/delete/", record_views.calltree_delete, name="calltree_delete"),
-    path("vendors/", record_views.vendor_list, name="vendor_list"),
-    path("vendors/new/", record_views.vendor_create, name="vendor_create"),
-    path("vendors/<int:vendor_pk>/", record_views.vendor_edit, name="vendor_edit"),
-    path("vendors/<int:vendor_pk>/delete/", record_views.vendor_delete, name="vendor_delete"),
-    path("procedures/", record_views.procedure_list, name="procedure_list"),
-    path("procedures/new/", record_views.procedure_create, name="procedure_create"),
-    path("procedures/<int:procedure_pk>/", record_views.procedure_detail, name="procedure_detail"),
-    path("procedures/<int:procedure_pk>/edit/", record_views.procedure_edit, name="procedure_edit"),
-    path(
-        "procedures/<int:procedure_pk>/delete/",
-        record_views.procedure_delete,
-        name="procedure_delete",
+    *_records("contacts/", record_views.CONTACTS, record_views.contact_list),
+    *_records("call-tree/", record_views.CALL_TREE, record_views.calltree_list),
+    *_records("vendors/", record_views.VENDORS, record_views.vendor_list),
+    *_records(
+        "procedures/",
+        record_views.PROCEDURES,
+        record_views.procedure_list,
+        detail=record_views.procedure_detail,
     ),
     path("procedures/<int:procedure_pk>/steps/new/", record_views.step_create, name="step_create"),
     path(
@@ -55,10 +53,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         record_views.step_delete,
         name="step_delete",
     ),
-    path("exercises/", record_views.exercise_list, name="exercise_list"),
-    path("exercises/new/", record_views.exercise_create, name="exercise_create"),
-    path("exercises/<int:exercise_pk>/", record_views.exercise_edit, name="exercise_edit"),
-    path(
-        "exercises/<int:exercise_pk>/delete/", record_views.exercise_delete, name="exercise_delete"
-    ),
+    *_records("exercises/", record_views.EXERCISES, record_views.exercise_list),
 ]
