@@ -224,25 +224,25 @@ def incident_data(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _unknown_problem(error: UnknownElements) -> Response:
+def _problem(
+    status: int, title: str, slug: str, error: Exception, **extensions: object
+) -> Response:
+    """An RFC 9457 problem of type ``slug`` whose detail is what ``error`` says."""
     return problem_response(
-        status=400,
-        title="Unknown elements",
-        detail=str(error),
-        type_=f"{PROBLEM_BASE}unknown-elements",
-        unknown=list(error.unknown),
-        ambiguous=list(error.ambiguous),
+        status=status, title=title, detail=str(error), type_=PROBLEM_BASE + slug, **extensions
+    )
+
+
+def _unknown_problem(error: UnknownElements) -> Response:
+    unknown, ambiguous = list(error.unknown), list(error.ambiguous)
+    return _problem(
+        400, "Unknown elements", "unknown-elements", error, unknown=unknown, ambiguous=ambiguous
     )
 
 
 def _unavailable_problem(error: ImpactUnavailable) -> Response:
-    return problem_response(
-        status=409,
-        title="Inventory cannot be evaluated",
-        detail=str(error),
-        type_=f"{PROBLEM_BASE}inventory-invalid",
-        problems=list(error.problems),
-    )
+    title = "Inventory cannot be evaluated"
+    return _problem(409, title, "inventory-invalid", error, problems=list(error.problems))
 
 
 def _invalid(errors: Any) -> Response:

@@ -27,6 +27,7 @@ from bcp.concurrency import save_locked
 from bcp.history import change_context
 from documents.selectors import call_tree
 from incidents.models import Incident, IncidentElement, IncidentFunction, Kind, Notification
+from incidents.services.rules import locked_change
 
 logger = logging.getLogger(__name__)
 
@@ -271,10 +272,7 @@ def _send(
 def _record_send(
     notification: Notification, *, changes: dict[str, Any], user: User, reason: str
 ) -> Notification:
-    with change_context(user=user, reason=reason):
-        updated = save_locked(notification, changes=changes)
-    assert isinstance(updated, Notification)
-    return updated
+    return locked_change(notification, changes, user=user, reason=reason)
 
 
 @transaction.atomic

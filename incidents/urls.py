@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, path
 
 from incidents.views import after_action, call_tree, closing, incident, scenarios, steps
 
 INCIDENT = "<int:incident_pk>"
-STEP = f"{INCIDENT}/steps/<int:step_pk>"
+STEP = "steps/<int:step_pk>"
+
+
+def _on_incident(route: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
+    """A page of one incident: ``route`` below the incident's own, named ``incident_<name>``."""
+    return path(f"{INCIDENT}/{route}", view, name=f"incident_{name}")
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", incident.incident_list, name="incident_list"),
@@ -18,41 +27,27 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{INCIDENT}/", incident.incident_detail, name="incident_detail"),
     path(f"{INCIDENT}/live/", incident.incident_live, name="incident_live"),
     path(f"{INCIDENT}/edit/", incident.incident_edit, name="incident_edit"),
-    path(f"{INCIDENT}/call-tree/", call_tree.calltree_start, name="incident_calltree_start"),
-    path(
-        f"{INCIDENT}/call-tree/resend/", call_tree.calltree_resend, name="incident_calltree_resend"
-    ),
-    path(
-        f"{INCIDENT}/call-tree/<int:notification_pk>/reached/",
+    _on_incident("call-tree/", call_tree.calltree_start, "calltree_start"),
+    _on_incident("call-tree/resend/", call_tree.calltree_resend, "calltree_resend"),
+    _on_incident(
+        "call-tree/<int:notification_pk>/reached/",
         call_tree.notification_reached,
-        name="incident_notification_reached",
+        "notification_reached",
     ),
-    path(
-        f"{INCIDENT}/elements/<int:element_pk>/recover/",
-        steps.element_recover,
-        name="incident_element_recover",
+    _on_incident("elements/<int:element_pk>/recover/", steps.element_recover, "element_recover"),
+    _on_incident("steps/add/", steps.step_add, "step_add"),
+    _on_incident(f"{STEP}/assign/", steps.step_assign, "step_assign"),
+    _on_incident(f"{STEP}/start/", steps.step_start, "step_start"),
+    _on_incident(f"{STEP}/complete/", steps.step_complete, "step_complete"),
+    _on_incident("log/", steps.log_add, "log_add"),
+    _on_incident("close/", closing.incident_close, "close"),
+    _on_incident(
+        "functions/<int:function_pk>/restore/", closing.function_restore, "function_restore"
     ),
-    path(f"{INCIDENT}/steps/add/", steps.step_add, name="incident_step_add"),
-    path(f"{STEP}/assign/", steps.step_assign, name="incident_step_assign"),
-    path(f"{STEP}/start/", steps.step_start, name="incident_step_start"),
-    path(f"{STEP}/complete/", steps.step_complete, name="incident_step_complete"),
-    path(f"{INCIDENT}/log/", steps.log_add, name="incident_log_add"),
-    path(f"{INCIDENT}/close/", closing.incident_close, name="incident_close"),
-    path(
-        f"{INCIDENT}/functions/<int:function_pk>/restore/",
-        closing.function_restore,
-        name="incident_function_restore",
-    ),
-    path(f"{INCIDENT}/actions/add/", closing.action_add, name="incident_action_add"),
-    path(f"{INCIDENT}/reports/", after_action.report_request, name="incident_report_request"),
-    path(
-        f"{INCIDENT}/reports/<int:report_pk>/",
-        after_action.report_status,
-        name="incident_report_status",
-    ),
-    path(
-        f"{INCIDENT}/reports/<int:report_pk>/download/",
-        after_action.report_download,
-        name="incident_report_download",
+    _on_incident("actions/add/", closing.action_add, "action_add"),
+    _on_incident("reports/", after_action.report_request, "report_request"),
+    _on_incident("reports/<int:report_pk>/", after_action.report_status, "report_status"),
+    _on_incident(
+        "reports/<int:report_pk>/download/", after_action.report_download, "report_download"
     ),
 ]

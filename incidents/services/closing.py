@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.services import incident_record
-from bcp.concurrency import save_if_current, save_locked
+from bcp.concurrency import save_if_current
 from bcp.history import change_context
 from bcp.models import Membership
 from incidents.exercises import schedules_after_exercise
 from incidents.models import FollowUpAction, FunctionState, Incident, IncidentFunction, Kind
 from incidents.reports import report_request
-from incidents.services.rules import MAX_TEXT, kind_label, require_open
+from incidents.services.rules import MAX_TEXT, kind_label, locked_change, require_open
 
 
 @transaction.atomic
@@ -115,7 +115,6 @@ def _charge_budgets(
             counts_against_budget=True,
             notes=f"Recorded from incident #{incident.pk}: {', '.join(entry.because_at_start)}",
         )
-    with change_context(user=user, reason="Downtime charged to the budgets"):
-        charged = save_locked(incident, changes={"budget_charged": True})
-    assert isinstance(charged, Incident)
-    return charged
+    return locked_change(
+        incident, {"budget_charged": True}, user=user, reason="Downtime charged to the budgets"
+    )

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.inputs import load_inputs
-from bcp.concurrency import save_locked
 from bcp.history import change_context
 from incidents.impact import elements, plan_impact
 from incidents.models import FunctionState, Incident, IncidentElement, IncidentFunction, LogEntry
@@ -22,6 +21,7 @@ from incidents.services.rules import (
     CLOCK_TOLERANCE,
     MAX_TEXT,
     already_done,
+    locked_change,
     require_open,
 )
 
@@ -80,10 +80,8 @@ def incident_reassess(
         changes: dict[str, object] = {"state": state, "because": because}
         if state == FunctionState.UP and entry.back_at is None:
             changes["back_at"] = now
-        with change_context(user=user, reason=f"Engine re-assessed: {entry.name} {state}"):
-            updated = save_locked(entry, changes=changes)
-        assert isinstance(updated, IncidentFunction)
-        changed.append(updated)
+        reason = f"Engine re-assessed: {entry.name} {state}"
+        changed.append(locked_change(entry, changes, user=user, reason=reason))
     return Reassessment(changed=changed, left_out=left_out)
 
 
@@ -105,8 +103,8 @@ def element_recover(
             current.recovered_at,
         )
     now = now or timezone.now()
-    with change_context(user=user, reason=f"{current.name} recovered"):
-        save_locked(current, changes={"recovered_at": now, "recovered_by": user})
+    changes = {"recovered_at": now, "recovered_by": user}
+    locked_change(current, changes, user=user, reason=f"{current.name} recovered")
     return incident_reassess(incident=current.incident, user=user, now=now)
 
 
@@ -136,14 +134,9 @@ def function_restore(
         errors["data_lost_minutes"] = "Data lost is zero or more minutes."
     if errors:
         raise ValidationError(errors)
-    with change_context(user=user, reason=f"{current.name} restored"):
-        updated = save_locked(
-            current,
-            changes={
-                "restored_at": restored_at,
-                "restored_by": user,
-                "data_lost_minutes": data_lost_minutes,
-            },
-        )
-    assert isinstance(updated, IncidentFunction)
-    return updated
+    restored = {
+        "restored_at": restored_at,
+        "restored_by": user,
+        "data_lost_minutes": data_lost_minutes,
+    }
+    return locked_change(current, restored, user=user, reason=f"{current.name} restored")

@@ -8,18 +8,24 @@ stakeholders work the steps of the functions they own (see :func:`can_work_funct
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from bcp.concurrency import save_locked
+from bcp.history import change_context
 from bcp.permissions import Capability, membership_for, plan_capabilities
 from incidents.models import Incident, IncidentFunction, IncidentStep, Kind
 
 # A start a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
 MAX_TEXT = 4_000
+
+R = TypeVar("R", bound=models.Model)
 
 
 def kind_label(kind: str) -> str:
@@ -53,6 +59,16 @@ def can_work_function(
         and incident_function.function.owner_id is not None
         and incident_function.function.owner_id == getattr(user, "pk", None)
     )
+
+
+def locked_change(record: R, changes: Mapping[str, object], *, user: User, reason: str) -> R:
+    """Save ``changes`` the service decided on under the row lock, in history as ``user``'s
+    with ``reason``; the row as saved."""
+    with change_context(user=user, reason=reason):
+        updated = save_locked(record, changes=dict(changes))
+    # save_locked re-reads the row through the record's own model.
+    assert isinstance(updated, type(record))
+    return updated
 
 
 def require_open(incident: Incident) -> None:

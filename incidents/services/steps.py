@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bcp.concurrency import save_locked
 from bcp.history import change_context
 from incidents.models import IncidentFunction, IncidentStep
 from incidents.services.rules import (
@@ -22,6 +21,7 @@ from incidents.services.rules import (
     actor_can_edit,
     already_done,
     can_work_function,
+    locked_change,
     require_open,
 )
 
@@ -58,10 +58,9 @@ def step_assign(*, step: IncidentStep, user: User, assignee: User | None) -> Inc
         and not actor_can_edit(current.incident_function.incident, user)
     ):
         raise PermissionDenied("Stakeholders can take a step themselves, not assign others.")
-    with change_context(user=user, reason=f"Step {current.position} assigned"):
-        updated = save_locked(current, changes={"assignee": assignee})
-    assert isinstance(updated, IncidentStep)
-    return updated
+    return locked_change(
+        current, {"assignee": assignee}, user=user, reason=f"Step {current.position} assigned"
+    )
 
 
 @transaction.atomic
@@ -92,10 +91,7 @@ def _step_mark(
     takes it on."""
     if current.assignee_id is None:
         changes = {**changes, "assignee": user}
-    with change_context(user=user, reason=f"Step {current.position} {reason}"):
-        updated = save_locked(current, changes=changes)
-    assert isinstance(updated, IncidentStep)
-    return updated
+    return locked_change(current, changes, user=user, reason=f"Step {current.position} {reason}")
 
 
 @transaction.atomic

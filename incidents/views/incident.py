@@ -14,6 +14,7 @@ from analysis.inputs import load_inputs
 from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
+from bcp.record_views import reason_of
 from incidents import forms, selectors
 from incidents.impact import elements
 from incidents.models import Incident, Kind
@@ -133,8 +134,7 @@ def incident_edit(request: PlanRequest, incident_pk: int) -> HttpResponse:
             expected_version=data["version"],
             title=data["title"],
             started_at=data["started_at"],
-            reason=data["reason"],
-            ticket=data["ticket"],
+            **reason_of(form),
         )
 
     return edit_page(

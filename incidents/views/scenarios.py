@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from bcp.editing import edit_page
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
+from bcp.record_views import reason_of
 from bia.models import BusinessFunction
 from incidents import exercises, forms, selectors
 from incidents.impact import elements
@@ -105,8 +106,7 @@ def schedule_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
             interval_days=data["interval_days"],
             next_due=data["next_due"],
             expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
+            **reason_of(form),
         )
 
     back = reverse("exercise_schedule", args=[request.plan.pk])
