@@ -237,17 +237,22 @@ def change_summary(
     if since_seq is not None:
         entries = entries.filter(seq__gt=since_seq)
     totals = entries.aggregate(total=Count("seq"), first=Min("seq"), last=Max("seq"))
-    if since_seq is None:
-        return ChangeSummary(
-            first_version=True,
-            previous_number=None,
-            since=None,
-            total=totals["total"],
-            first_entry=totals["first"],
-            last_entry=totals["last"],
-            rows=(),
-            more_rows=0,
-        )
+    first_version = since_seq is None
+    rows = [] if first_version else _record_rows(entries)
+    return ChangeSummary(
+        first_version=first_version,
+        previous_number=None if first_version else previous_number,
+        since=None if first_version else since,
+        total=totals["total"],
+        first_entry=totals["first"],
+        last_entry=totals["last"],
+        rows=tuple(rows[:MAX_ROWS]),
+        more_rows=max(0, len(rows) - MAX_ROWS),
+    )
+
+
+def _record_rows(entries: models.QuerySet[ChainEntry]) -> list[RecordChanges]:
+    """What changed per kind of record, in the sections' order, most changed first."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"+": 0, "~": 0, "-": 0})
     for row in entries.values("model_label", "history_type").annotate(n=Count("seq")):
         counts[row["model_label"]][row["history_type"]] += row["n"]
@@ -257,7 +262,7 @@ def change_summary(
         ]
     )
     notable = _notable(recent)
-    rows = sorted(
+    return sorted(
         (
             RecordChanges(
                 section=_section(label),
@@ -274,14 +279,4 @@ def change_summary(
             -(r.added + r.changed + r.removed),
             r.record,
         ),
-    )
-    return ChangeSummary(
-        first_version=False,
-        previous_number=previous_number,
-        since=since,
-        total=totals["total"],
-        first_entry=totals["first"],
-        last_entry=totals["last"],
-        rows=tuple(rows[:MAX_ROWS]),
-        more_rows=max(0, len(rows) - MAX_ROWS),
     )

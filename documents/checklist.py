@@ -9,6 +9,7 @@ version". Each check is a few queries whatever the size of the plan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
@@ -65,6 +66,11 @@ def _names(names: list[str]) -> str:
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
+def _open_if(found: Sequence[object], check: str, problem: str) -> list[CheckItem]:
+    """The open item ``check`` saying ``problem`` when anything was ``found``; none otherwise."""
+    return [CheckItem(check, problem)] if found else []
+
+
 def _of(count: int, total: int, noun: str) -> str:
     return f"{count} of {total} {noun}{'' if total == 1 else 's'}"
 
@@ -97,16 +103,13 @@ def _bia(functions: list[_Function]) -> list[CheckItem]:
     if not functions:
         return [CheckItem("Business impact analysis", "The plan has no business functions.")]
     missing = [f.name for f in functions if not f.reviewed]
-    if not missing:
-        return []
     verb = "has" if len(missing) == 1 else "have"
-    return [
-        CheckItem(
-            "Business impact analysis",
-            f"{_of(len(missing), len(functions), 'function')} {verb} no reviewed BIA (submitted "
-            f"or approved), so they have no recovery objectives: {_names(missing)}.",
-        )
-    ]
+    return _open_if(
+        missing,
+        "Business impact analysis",
+        f"{_of(len(missing), len(functions), 'function')} {verb} no reviewed BIA (submitted "
+        f"or approved), so they have no recovery objectives: {_names(missing)}.",
+    )
 
 
 def _analysis(run: AnalysisRun | None) -> list[CheckItem]:
@@ -126,16 +129,13 @@ def _analysis(run: AnalysisRun | None) -> list[CheckItem]:
 
 def _procedures(functions: list[_Function]) -> list[CheckItem]:
     missing = [f.name for f in functions if not f.has_procedure]
-    if not missing:
-        return []
     verb = "has" if len(missing) == 1 else "have"
-    return [
-        CheckItem(
-            "Recovery procedures",
-            f"{_of(len(missing), len(functions), 'function')} {verb} no recovery procedure: "
-            f"{_names(missing)}.",
-        )
-    ]
+    return _open_if(
+        missing,
+        "Recovery procedures",
+        f"{_of(len(missing), len(functions), 'function')} {verb} no recovery procedure: "
+        f"{_names(missing)}.",
+    )
 
 
 def _procedure_times(plan: Plan, run: AnalysisRun | None) -> list[CheckItem]:
@@ -157,15 +157,12 @@ def _procedure_times(plan: Plan, run: AnalysisRun | None) -> list[CheckItem]:
                 f"“{procedure.title}” ({procedure.function.name}) takes {minutes(total)}, "
                 f"longer than its RTO of {minutes(rto * 60)}"
             )
-    if not late:
-        return []
-    return [
-        CheckItem(
-            "Procedure times",
-            f"{len(late)} recovery procedure{' takes' if len(late) == 1 else 's take'} longer "
-            f"than the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
-        )
-    ]
+    return _open_if(
+        late,
+        "Procedure times",
+        f"{len(late)} recovery procedure{' takes' if len(late) == 1 else 's take'} longer "
+        f"than the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
+    )
 
 
 def _people(plan: Plan) -> list[CheckItem]:
@@ -190,16 +187,13 @@ def _exercises(plan: Plan, today: dt.date) -> list[CheckItem]:
         .order_by("scheduled_for", "pk")
         .values_list("title", "scheduled_for")
     )
-    if not overdue:
-        return []
     listed = _names([f"{title} (due {day.isoformat()})" for title, day in overdue])
-    return [
-        CheckItem(
-            "Exercises",
-            f"{len(overdue)} exercise{'' if len(overdue) == 1 else 's'} overdue with no "
-            f"result recorded: {listed}.",
-        )
-    ]
+    return _open_if(
+        overdue,
+        "Exercises",
+        f"{len(overdue)} exercise{'' if len(overdue) == 1 else 's'} overdue with no "
+        f"result recorded: {listed}.",
+    )
 
 
 def _approvers(plan: Plan) -> list[CheckItem]:
@@ -218,15 +212,12 @@ def _approvers(plan: Plan) -> list[CheckItem]:
         )
     )
     outside = [approvers.names[i] for i, user in enumerate(approvers.people) if user not in members]
-    if not outside:
-        return []
-    return [
-        CheckItem(
-            "Approvers",
-            f"{_names(outside)} must approve but {'is' if len(outside) == 1 else 'are'} not a "
-            "stakeholder or manager of this plan, so cannot sign.",
-        )
-    ]
+    return _open_if(
+        outside,
+        "Approvers",
+        f"{_names(outside)} must approve but {'is' if len(outside) == 1 else 'are'} not a "
+        "stakeholder or manager of this plan, so cannot sign.",
+    )
 
 
 def publish_checklist(plan: Plan, *, today: dt.date | None = None) -> Checklist:

@@ -6,6 +6,12 @@ Produced by :func:`documents_part` (see :mod:`bcp.contract`), checked against
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db import models
+
 from bcp import contract
 from bcp.models import Plan
 from documents.models import (
@@ -21,6 +27,11 @@ from documents.models import (
 from documents.presentation import call_tree_order
 from documents.signoff import required_approvers
 from incidents.document import exercise_results
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Part = TypeVar("Part", bound="DataclassInstance")
 
 
 def documents_part(plan: Plan) -> contract.DocumentsPart:
@@ -39,18 +50,15 @@ def documents_part(plan: Plan) -> contract.DocumentsPart:
     )
 
 
+def _copied(part: type[Part], records: Iterable[models.Model]) -> tuple[Part, ...]:
+    """A ``part`` per record, each field the record's value of the same name: the parts that
+    print a record as it is stored."""
+    names = [f.name for f in fields(part)]
+    return tuple(part(**{name: getattr(r, name) for name in names}) for r in records)
+
+
 def _contacts(plan: Plan) -> tuple[contract.Contact, ...]:
-    return tuple(
-        contract.Contact(
-            name=c.name,
-            role=c.role,
-            organisation=c.organisation,
-            phone=c.phone,
-            alternate_phone=c.alternate_phone,
-            email=c.email,
-        )
-        for c in Contact.objects.filter(plan=plan).order_by("name", "pk")
-    )
+    return _copied(contract.Contact, Contact.objects.filter(plan=plan).order_by("name", "pk"))
 
 
 def _call_tree(plan: Plan) -> tuple[contract.CallTreeLine, ...]:
@@ -68,18 +76,7 @@ def _call_tree(plan: Plan) -> tuple[contract.CallTreeLine, ...]:
 
 
 def _vendors(plan: Plan) -> tuple[contract.Vendor, ...]:
-    return tuple(
-        contract.Vendor(
-            name=v.name,
-            service=v.service,
-            contract_reference=v.contract_reference,
-            support_phone=v.support_phone,
-            support_email=v.support_email,
-            support_hours=v.support_hours,
-            response_time=v.response_time,
-        )
-        for v in Vendor.objects.filter(plan=plan).order_by("name", "pk")
-    )
+    return _copied(contract.Vendor, Vendor.objects.filter(plan=plan).order_by("name", "pk"))
 
 
 def _procedures(plan: Plan) -> tuple[contract.Procedure, ...]:

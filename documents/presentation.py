@@ -25,6 +25,7 @@ from documents.analysis_tables import (
     objective_rows,
     roadmap_rows,
 )
+from documents.changes import RecordChanges
 from documents.snapshot import PlanSnapshot
 from documents.svg import clean_svg, svg_is_wide, svg_with_title
 
@@ -144,13 +145,9 @@ class HeatRow:
 
 
 @dataclass(frozen=True)
-class ChangeRow:
-    section: str
-    record: str
-    added: int
-    changed: int
-    removed: int
-    notable: tuple[str, ...]
+class ChangeRow(RecordChanges):
+    """A row of the change table; the first row of a section starts it."""
+
     first_of_section: bool
 
 

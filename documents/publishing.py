@@ -27,7 +27,7 @@ from bcp.concurrency import save_locked
 from bcp.history import change_context
 from bcp.jobs import ProgressFn, job_enqueue
 from bcp.models import Job, Plan
-from documents.changes import change_summary
+from documents.changes import ChangeSummary, change_summary
 from documents.checklist import Checklist, publish_checklist
 from documents.models import PlanVersion
 from documents.pdfa import render_plan_pdfa
@@ -53,6 +53,18 @@ REASON_MAX_CHARS = 2000
 
 class PublishRefused(Exception):
     """Publishing stopped for a reason the manager can act on; the message says which."""
+
+
+def _changes_since(plan: Plan, latest: PlanVersion | None, until_seq: int) -> ChangeSummary:
+    """What changed in the plan's data since ``latest`` was frozen (only the totals before
+    the first version)."""
+    return change_summary(
+        plan,
+        since_seq=latest.history_seq if latest else None,
+        until_seq=until_seq,
+        previous_number=latest.number if latest else None,
+        since=latest.published_at.isoformat() if latest else None,
+    )
 
 
 def _user_label(user: Any) -> str:
@@ -127,13 +139,7 @@ def _freeze(job: Job, progress: ProgressFn) -> PlanVersion:
             inputs=inputs,
             diagrams=diagrams,
             checklist=checklist,
-            changes=change_summary(
-                locked,
-                since_seq=latest.history_seq if latest else None,
-                until_seq=head.seq,
-                previous_number=latest.number if latest else None,
-                since=latest.published_at.isoformat() if latest else None,
-            ),
+            changes=_changes_since(locked, latest, head.seq),
             version=VersionMeta(
                 number=number,
                 previous_number=latest.number if latest else None,
@@ -244,13 +250,7 @@ def draft_snapshot(plan: Plan, *, user: Any, progress: ProgressFn) -> PlanSnapsh
         inputs=inputs,
         diagrams=plan_diagrams(plan),
         checklist=checklist,
-        changes=change_summary(
-            plan,
-            since_seq=latest.history_seq if latest else None,
-            until_seq=head.seq,
-            previous_number=latest.number if latest else None,
-            since=latest.published_at.isoformat() if latest else None,
-        ),
+        changes=_changes_since(plan, latest, head.seq),
         version=VersionMeta(
             number=None,
             previous_number=latest.number if latest else None,

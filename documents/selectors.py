@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -278,6 +278,9 @@ def verify_document(sha256: str) -> Verification:
     )
 
 
+Part = TypeVar("Part")
+
+
 def _stored(version: PlanVersion, key: str) -> Any:
     """One part of a version's stored snapshot, without loading the whole of it."""
     return (
@@ -285,22 +288,24 @@ def _stored(version: PlanVersion, key: str) -> Any:
     )
 
 
-def version_changes(version: PlanVersion) -> ChangeSummary | None:
-    """The change appendix frozen with ``version`` (None for a snapshot without one)."""
-    stored = _stored(version, "changes")
+def _stored_part(version: PlanVersion, key: str, part: type[Part]) -> Part | None:
+    """The ``key`` part of a version's stored snapshot as a ``part`` (None for a snapshot
+    without one, or with one of another shape)."""
+    stored = _stored(version, key)
     try:
-        return conform(ChangeSummary, stored, "changes") if stored is not None else None
+        return conform(part, stored, key) if stored is not None else None
     except ContractError:
         return None
+
+
+def version_changes(version: PlanVersion) -> ChangeSummary | None:
+    """The change appendix frozen with ``version`` (None for a snapshot without one)."""
+    return _stored_part(version, "changes", ChangeSummary)
 
 
 def version_limitations(version: PlanVersion) -> Checklist | None:
     """The publish checklist as it stood when ``version`` was frozen."""
-    stored = _stored(version, "checklist")
-    try:
-        return conform(Checklist, stored, "checklist") if stored is not None else None
-    except ContractError:
-        return None
+    return _stored_part(version, "checklist", Checklist)
 
 
 def version_approver_names(version: PlanVersion) -> list[str]:

@@ -20,6 +20,7 @@ from bcp.editing import add_service_errors, edit_page
 from bcp.http import PlanRequest
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
+from bcp.record_views import reason_of
 from bcp.words import counted
 from documents import forms, publishing, selectors, services, signoff
 from documents.checklist import publish_checklist
@@ -341,8 +342,7 @@ def documents_settings(request: PlanRequest) -> HttpResponse:
             approver_policy=data["approver_policy"],
             paper_size=data["paper_size"],
             approvers=list(data["approvers"]),
-            reason=data["reason"],
-            ticket=data["ticket"],
+            **reason_of(form),
         )
 
     return edit_page(

@@ -27,7 +27,7 @@ from bcp.concurrency import save_locked
 from bcp.history import change_context
 from documents.selectors import call_tree
 from incidents.models import Incident, IncidentElement, IncidentFunction, Kind, Notification
-from incidents.services.rules import locked_change
+from incidents.services.rules import locked_change, locked_row
 
 logger = logging.getLogger(__name__)
 
@@ -288,11 +288,7 @@ def notification_acknowledge(
     A second acknowledgement changes nothing (the first one stands). Refused on a closed
     incident.
     """
-    current = (
-        Notification.objects.select_for_update(of=("self",))
-        .select_related("incident")
-        .get(pk=notification.pk)
-    )
+    current = locked_row(Notification, notification.pk, "incident")
     if not current.incident.is_open:
         raise AcknowledgeRefused(
             "This incident has been closed; there is nothing left to acknowledge."

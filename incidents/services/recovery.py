@@ -22,6 +22,7 @@ from incidents.services.rules import (
     MAX_TEXT,
     already_done,
     locked_change,
+    locked_row,
     require_open,
 )
 
@@ -90,11 +91,7 @@ def element_recover(
     *, element: IncidentElement, user: User, now: dt.datetime | None = None
 ) -> Reassessment:
     """Mark one failed element recovered and re-assess which functions are back."""
-    current = (
-        IncidentElement.objects.select_for_update(of=("self",))
-        .select_related("incident__plan")
-        .get(pk=element.pk)
-    )
+    current = locked_row(IncidentElement, element.pk, "incident__plan")
     require_open(current.incident)
     if current.recovered_at is not None:
         raise already_done(
@@ -118,11 +115,7 @@ def function_restore(
     now: dt.datetime | None = None,
 ) -> IncidentFunction:
     """Record when a function was back in service and how much data it lost (RTA, RPA)."""
-    current = (
-        IncidentFunction.objects.select_for_update(of=("self",))
-        .select_related("incident")
-        .get(pk=incident_function.pk)
-    )
+    current = locked_row(IncidentFunction, incident_function.pk, "incident")
     require_open(current.incident)
     now = now or timezone.now()
     errors: dict[str, str] = {}

@@ -61,6 +61,13 @@ def can_work_function(
     )
 
 
+def locked_row(model: type[R], pk: int, *related: str) -> R:
+    """The row of ``model`` as it is now, with ``related`` read along, locked until the
+    transaction ends (only this row, not those read along)."""
+    rows = model._default_manager.select_for_update(of=("self",))
+    return rows.select_related(*related).get(pk=pk)
+
+
 def locked_change(record: R, changes: Mapping[str, object], *, user: User, reason: str) -> R:
     """Save ``changes`` the service decided on under the row lock, in history as ``user``'s
     with ``reason``; the row as saved."""

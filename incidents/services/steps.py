@@ -22,6 +22,7 @@ from incidents.services.rules import (
     already_done,
     can_work_function,
     locked_change,
+    locked_row,
     require_open,
 )
 
@@ -32,10 +33,8 @@ def _step_to_work(
     """The step as it is now, locked until the transaction ends (only the step's row),
     once its incident is open, ``user`` may work it and it is not completed yet (refused
     as "Step <n> ``done`` by <who> at <hh:mm>``then``.")."""
-    current = (
-        IncidentStep.objects.select_for_update(of=("self",))
-        .select_related("incident_function__incident__plan", "incident_function__function")
-        .get(pk=step.pk)
+    current = locked_row(
+        IncidentStep, step.pk, "incident_function__incident__plan", "incident_function__function"
     )
     require_open(current.incident_function.incident)
     if not can_work_function(user, current.incident_function):
