@@ -3,6 +3,8 @@ one. Thin: parse the form, call one service or selector, render."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from bcp.concurrency import EditConflict
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
+from bcp.record_views import View
 from inventory import selectors
 from inventory.filters import ComponentFilter
 from inventory.forms import ApplyTechniqueForm
@@ -21,6 +24,7 @@ from inventory.models import Component, RedundancyGroup
 from inventory.services.techniques import technique_apply
 
 PAGE_SIZE = 50
+E = TypeVar("E", Component, RedundancyGroup)
 
 
 # --- components -------------------------------------------------------------------
@@ -45,22 +49,6 @@ def component_list(request: PlanRequest) -> HttpResponse:
     )
 
 
-@plan_required(Capability.VIEW)
-def component_detail(request: PlanRequest, component_pk: int) -> HttpResponse:
-    plan = request.plan
-    component = get_object_or_404(
-        Component.objects.select_related("site", "technique"), pk=component_pk, plan=plan
-    )
-    return _element_page(request, component)
-
-
-@require_POST
-@plan_required(Capability.EDIT)
-def component_apply_technique(request: PlanRequest, component_pk: int) -> HttpResponse:
-    component = get_object_or_404(Component, pk=component_pk, plan=request.plan)
-    return _apply_technique(request, component)
-
-
 # --- groups -----------------------------------------------------------------------
 
 
@@ -73,20 +61,28 @@ def group_list(request: PlanRequest) -> HttpResponse:
     )
 
 
-@plan_required(Capability.VIEW)
-def group_detail(request: PlanRequest, group_pk: int) -> HttpResponse:
-    plan = request.plan
-    group = get_object_or_404(
-        RedundancyGroup.objects.select_related("technique"), pk=group_pk, plan=plan
-    )
-    return _element_page(request, group)
+def _element_views(model: type[E], key: str, related: tuple[str, ...]) -> tuple[View, View]:
+    """A component's or group's page and its "apply technique" action, taking ``<key>_pk``."""
+
+    @plan_required(Capability.VIEW)
+    def detail(request: PlanRequest, **kwargs: int) -> HttpResponse:
+        queryset = model._default_manager.select_related(*related)
+        element = get_object_or_404(queryset, pk=kwargs[f"{key}_pk"], plan=request.plan)
+        return _element_page(request, element)
+
+    @require_POST
+    @plan_required(Capability.EDIT)
+    def apply_technique(request: PlanRequest, **kwargs: int) -> HttpResponse:
+        element = get_object_or_404(model, pk=kwargs[f"{key}_pk"], plan=request.plan)
+        return _apply_technique(request, element)
+
+    return detail, apply_technique
 
 
-@require_POST
-@plan_required(Capability.EDIT)
-def group_apply_technique(request: PlanRequest, group_pk: int) -> HttpResponse:
-    group = get_object_or_404(RedundancyGroup, pk=group_pk, plan=request.plan)
-    return _apply_technique(request, group)
+component_detail, component_apply_technique = _element_views(
+    Component, "component", ("site", "technique")
+)
+group_detail, group_apply_technique = _element_views(RedundancyGroup, "group", ("technique",))
 
 
 # --- applying a technique ---------------------------------------------------------
