@@ -44,29 +44,36 @@ def people_list(request: PlanRequest) -> HttpResponse:
     return render(request, "inventory/people_list.html", context)
 
 
+def _detail_page(
+    request: PlanRequest, key: str, record: Person | Supplier | Role, **context: object
+) -> HttpResponse:
+    """The ``<key>_detail`` page of a person, supplier or role, with the functions that
+    need it."""
+    needed_by = record.dependencies.select_related("function")
+    return render(
+        request,
+        f"inventory/{key}_detail.html",
+        {key: record, **context, "needed_by": needed_by},
+    )
+
+
 @plan_required(Capability.VIEW)
 def person_detail(request: PlanRequest, person_pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_pk, plan=request.plan)
-    context = {
-        "person": person,
-        "deputies": [link.deputy for link in person.deputy_links.select_related("deputy")],
-        "deputy_for": [link.person for link in person.deputy_for_links.select_related("person")],
-        "needed_by": person.dependencies.select_related("function"),
-    }
-    return render(request, "inventory/person_detail.html", context)
+    return _detail_page(
+        request,
+        "person",
+        person,
+        deputies=[link.deputy for link in person.deputy_links.select_related("deputy")],
+        deputy_for=[link.person for link in person.deputy_for_links.select_related("person")],
+    )
 
 
 @plan_required(Capability.VIEW)
 def supplier_detail(request: PlanRequest, supplier_pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier, pk=supplier_pk, plan=request.plan)
-    context = {
-        "supplier": supplier,
-        "restore_hours": contract_restore_hours(
-            supplier.contract_rto_hours, supplier.support_hours
-        ),
-        "needed_by": supplier.dependencies.select_related("function"),
-    }
-    return render(request, "inventory/supplier_detail.html", context)
+    restore_hours = contract_restore_hours(supplier.contract_rto_hours, supplier.support_hours)
+    return _detail_page(request, "supplier", supplier, restore_hours=restore_hours)
 
 
 @plan_required(Capability.VIEW)
@@ -76,14 +83,14 @@ def role_detail(request: PlanRequest, role_pk: int) -> HttpResponse:
     with_deputy = {
         p.pk for p in holders if p.deputy_links.exists()
     }  # a handful of holders: one query each is fine
-    context = {
-        "role": role,
-        "holders": [(p, p.pk in with_deputy) for p in holders],
-        "single_point": len(holders) == role.holders_needed
+    return _detail_page(
+        request,
+        "role",
+        role,
+        holders=[(p, p.pk in with_deputy) for p in holders],
+        single_point=len(holders) == role.holders_needed
         and any(p.pk not in with_deputy for p in holders),
-        "needed_by": role.dependencies.select_related("function"),
-    }
-    return render(request, "inventory/role_detail.html", context)
+    )
 
 
 class _Need(TypedDict):
