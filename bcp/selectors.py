@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery
 
 from bcp.contract import Member, PlanPart
 from bcp.models import Job, Membership, Plan
+
+M = TypeVar("M", bound=Model)
 
 
 def _own_memberships(user: Any) -> QuerySet[Membership]:
@@ -68,6 +71,17 @@ def plan_history(plan: Plan, *, limit: int = 50) -> list[Any]:
         else:
             record.label = f"Plan “{record.name}”"
     return records
+
+
+def counts_per_plan(records: QuerySet[M], plan_ids: Iterable[int]) -> dict[int, int]:
+    """How many of ``records`` each plan of ``plan_ids`` has (0 for none), in one query
+    however many plans: the portfolio's columns count this way."""
+    ids = list(plan_ids)
+    counts = dict.fromkeys(ids, 0)
+    rows = records.filter(plan_id__in=ids).values("plan_id").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        counts[row["plan_id"]] = row["n"]
+    return counts
 
 
 def latest_job(plan: Plan, kind: str) -> Job | None:

@@ -15,6 +15,7 @@ from analysis.formatting import duration as format_duration
 from bcp.form_parts import plan_people as plan_people
 from bcp.models import Plan
 from bcp.permissions import Capability
+from bcp.selectors import counts_per_plan
 from incidents.models import (
     AfterActionReport,
     ExerciseSchedule,
@@ -329,13 +330,4 @@ def timeline(view: IncidentView) -> list[TimelineEvent]:
 def overdue_exercise_counts(plan_ids: list[int], *, today: dt.date) -> dict[int, int]:
     """Per plan, how many functions' recovery exercises are overdue (their schedule's next
     due date has passed); one query."""
-    counts = dict.fromkeys(plan_ids, 0)
-    rows = (
-        ExerciseSchedule.objects.filter(plan_id__in=plan_ids, next_due__lt=today)
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["plan_id"]] = row["n"]
-    return counts
+    return counts_per_plan(ExerciseSchedule.objects.filter(next_due__lt=today), plan_ids)

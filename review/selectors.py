@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from bcp.models import Plan
+from bcp.selectors import counts_per_plan
 from notifications.waiting import SOURCE_LIMIT, WaitingItem
 from review.models import ReviewTask
 
@@ -37,17 +38,7 @@ def open_tasks_for(user: AbstractBaseUser) -> QuerySet[ReviewTask]:
 
 def open_task_counts(plan_ids: Iterable[int]) -> dict[int, int]:
     """Open review tasks per plan, one query whatever the number of plans."""
-    ids = list(plan_ids)
-    counts = dict.fromkeys(ids, 0)
-    rows = (
-        ReviewTask.objects.filter(plan_id__in=ids, status=ReviewTask.Status.OPEN)
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["plan_id"]] = row["n"]
-    return counts
+    return counts_per_plan(ReviewTask.objects.filter(status=ReviewTask.Status.OPEN), plan_ids)
 
 
 def waiting_reviews(user: AbstractBaseUser) -> list[WaitingItem]:
