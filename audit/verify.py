@@ -330,8 +330,8 @@ def _unmatched_checkpoints(
 def _unchained_rows(report: VerifyReport, limit: int) -> None:
     """Historical rows that no chain entry covers: inserted behind the chain's back.
 
-    One anti-join per history table (the chain's unique index on model and
-    history id answers each probe); rows chained while the walk ran are covered.
+    One counted anti-join per history table, listed row by row only where it finds
+    some; rows chained while the walk ran are covered.
     """
     tables = set(connections[router.db_for_read(ChainEntry)].introspection.table_names())
     found = 0
@@ -341,12 +341,14 @@ def _unchained_rows(report: VerifyReport, limit: int) -> None:
             continue
         label = tracked._meta.label
         chained = ChainEntry.objects.filter(model_label=label, history_id=OuterRef("history_id"))
-        outside = (
-            history_model._default_manager.filter(~Exists(chained))
-            .order_by("history_id")
-            .values_list("history_id", "history_date")
-        )
-        for history_id, history_date in outside.iterator(chunk_size=CHUNK):
+        outside = history_model._default_manager.filter(~Exists(chained))
+        # Counted first: an aggregate lets PostgreSQL read both sides once (a hash anti-join,
+        # about a second at a million rows), where a cursor over the rows makes it pick a
+        # row-by-row probe several times slower, only to find nothing in an intact history.
+        if not outside.count():
+            continue
+        listed = outside.order_by("history_id").values_list("history_id", "history_date")
+        for history_id, history_date in listed.iterator(chunk_size=CHUNK):
             found += 1
             if found > limit:
                 report.problem_count += 1  # counted; the first ``limit`` are described
