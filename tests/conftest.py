@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 if TYPE_CHECKING:
     from bcp.models import Plan
@@ -34,6 +35,10 @@ class PlanPeople:
     def user_for(self, who: str) -> Any:
         return getattr(self, who)
 
+    def url(self, name: str, **kwargs: Any) -> str:
+        """The path of the plan page ``name``, e.g. ``people.url("contact_edit", contact_pk=3)``."""
+        return reverse(name, kwargs={"plan_pk": self.plan.pk, **kwargs})
+
 
 @pytest.fixture
 def people(db: None) -> PlanPeople:
@@ -50,6 +55,18 @@ def people(db: None) -> PlanPeople:
     outsider = UserFactory.create(username="olly")
     MembershipFactory.create(user=outsider, role=Role.MANAGER)  # manager elsewhere, not here
     return PlanPeople(plan, manager, stakeholder, auditor, outsider)
+
+
+@pytest.fixture
+def media_root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A media folder of the test's own, for apps whose tests write files (made autouse in
+    their conftest). Tests with a real worker or a live server keep the configured folder:
+    the worker is another process and writes where its settings say."""
+    if "celery_worker_process" in request.fixturenames or "live_server" in request.fixturenames:
+        return Path(settings.MEDIA_ROOT)
+    settings_fixture: Any = request.getfixturevalue("settings")
+    settings_fixture.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings_fixture.MEDIA_ROOT)
 
 
 def client_for(user: Any | None) -> Client:
@@ -88,6 +105,21 @@ def auditor_client(people: PlanPeople) -> Client:
     return client_for(people.auditor)
 
 
+def assert_created(response: Any, collection: str) -> dict[str, Any]:
+    """The API made a record in ``collection`` at version 1; returns the record it sent back."""
+    assert response.status_code == 201, response.json()
+    created: dict[str, Any] = response.json()
+    assert response["ETag"] == '"1"'
+    assert response["Location"].endswith(f"/{collection}/{created['id']}/")
+    return created
+
+
+def assert_written_by_token(record: Any, user: Any, token: str) -> None:
+    """A history record of a write through the API: by the token's owner, naming the token."""
+    assert record.history_user == user
+    assert f"API token “{token}”" in record.history_change_reason
+
+
 # --- a real Celery worker ---------------------------------------------------
 
 
@@ -99,6 +131,15 @@ def _database_url_for_worker() -> str:
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Ask a process started for a test to stop; kill it if it has not within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def start_celery_worker(
@@ -177,11 +218,7 @@ def celery_worker_process(
     with django_db_blocker.unblock():
         process = start_celery_worker(name=f"test-{os.getpid()}", log_path=log_path)
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_process(process)
 
 
 # --- browser ------------------------------------------------------------------

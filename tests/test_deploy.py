@@ -31,7 +31,7 @@ from urllib.parse import urldefrag, urlencode, urlparse
 import pyotp
 import pytest
 
-from tests.conftest import ROOT, _database_url_for_worker
+from tests.conftest import ROOT, _database_url_for_worker, stop_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,11 +217,7 @@ def production_server(
                 time.sleep(0.2)
         yield port, demo_with_real_passwords
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
 
 

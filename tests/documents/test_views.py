@@ -31,10 +31,6 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, people: PlanPeople, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
-
-
 def published(people: PlanPeople, *approvers: Any) -> PlanVersion:
     if approvers:
         name_approvers(people, *approvers)
@@ -43,7 +39,7 @@ def published(people: PlanPeople, *approvers: Any) -> PlanVersion:
 
 def test_manager_adds_a_contact_with_a_reason_recorded_in_history(people: PlanPeople) -> None:
     response = client_for(people.manager).post(
-        url("contact_create", people),
+        people.url("contact_create"),
         {"name": "Priya Print", "phone": "0102", "reason": "New print admin"},
     )
     assert response.status_code == 302
@@ -53,7 +49,7 @@ def test_manager_adds_a_contact_with_a_reason_recorded_in_history(people: PlanPe
 
 def test_an_invalid_email_is_a_field_error_and_keeps_the_input(people: PlanPeople) -> None:
     response = client_for(people.manager).post(
-        url("contact_create", people), {"name": "Priya Print", "email": "not-an-email"}
+        people.url("contact_create"), {"name": "Priya Print", "email": "not-an-email"}
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -67,7 +63,7 @@ def test_a_stale_contact_edit_shows_the_conflict_and_keeps_what_was_typed(
     stale = contact.version
     services.contact_update(contact=contact, user=people.manager, expected_version=stale, phone="2")
     response = client_for(people.manager).post(
-        url("contact_edit", people, contact_pk=contact.pk),
+        people.url("contact_edit", contact_pk=contact.pk),
         {"name": "Dan", "phone": "3", "version": stale},
     )
     body = response.content.decode()
@@ -87,7 +83,7 @@ def test_a_call_tree_entry_cannot_be_called_by_someone_it_calls(people: PlanPeop
         parent=top,
     )
     response = client_for(people.manager).post(
-        url("calltree_edit", people, entry_pk=top.pk),
+        people.url("calltree_edit", entry_pk=top.pk),
         {"contact": top.contact_id, "parent": below.pk, "position": 1, "version": top.version},
     )
     assert response.status_code == 400
@@ -103,26 +99,24 @@ def test_procedure_page_says_there_is_no_rto_to_check_against(people: PlanPeople
     )
     client = client_for(people.manager)
     client.post(
-        url("step_create", people, procedure_pk=procedure.pk),
+        people.url("step_create", procedure_pk=procedure.pk),
         {"position": 1, "instruction": "Drain the pool", "owner": "Nina", "expected_minutes": 25},
     )
     assert ProcedureStep.objects.get(procedure=procedure).expected_minutes == 25
-    body = client.get(url("procedure_detail", people, procedure_pk=procedure.pk)).content.decode()
+    body = client.get(people.url("procedure_detail", procedure_pk=procedure.pk)).content.decode()
     assert "The function has no RTO yet" in body and "25 min" in body
 
 
 def test_a_plan_wide_procedure_is_not_checked_against_an_rto(people: PlanPeople) -> None:
     procedure = RecoveryProcedureFactory.create(plan=people.plan, title="Return to normal")
-    body = client_for(people.manager).get(
-        url("procedure_detail", people, procedure_pk=procedure.pk)
-    )
+    body = client_for(people.manager).get(people.url("procedure_detail", procedure_pk=procedure.pk))
     assert "Plan-wide procedure" in body.content.decode()
 
 
 def test_a_step_without_a_duration_is_refused_with_a_field_error(people: PlanPeople) -> None:
     procedure = RecoveryProcedureFactory.create(plan=people.plan)
     response = client_for(people.manager).post(
-        url("step_create", people, procedure_pk=procedure.pk),
+        people.url("step_create", procedure_pk=procedure.pk),
         {"position": 1, "instruction": "Drain", "owner": "Nina", "expected_minutes": "soon"},
     )
     assert response.status_code == 400 and "Enter a whole number" in response.content.decode()
@@ -130,7 +124,7 @@ def test_a_step_without_a_duration_is_refused_with_a_field_error(people: PlanPeo
 
 def test_an_exercise_outcome_needs_the_date_it_was_held(people: PlanPeople) -> None:
     response = client_for(people.manager).post(
-        url("exercise_create", people),
+        people.url("exercise_create"),
         {
             "title": "Failover",
             "kind": "failover",
@@ -147,10 +141,10 @@ def test_stakeholder_sees_the_exact_document_hash_and_approves_it(people: PlanPe
     request_signoff(version, people, people.stakeholder)
     request = SignOffRequest.objects.get(plan_version=version)
     client = client_for(people.stakeholder)
-    page = client.get(url("signoff_detail", people, signoff_pk=request.pk)).content.decode()
+    page = client.get(people.url("signoff_detail", signoff_pk=request.pk)).content.decode()
     assert version.pdf_sha256 in page and "Record my decision" in page
     response = client.post(
-        url("signoff_decide", people, signoff_pk=request.pk),
+        people.url("signoff_decide", signoff_pk=request.pk),
         {"decision": "approve", "document_sha256": version.pdf_sha256, "version": request.version},
     )
     assert response.status_code == 302
@@ -164,7 +158,7 @@ def test_the_plan_overview_shows_an_approver_the_sign_off_awaiting_them(
     signoff = SignOffRequestFactory.create(
         plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
     )
-    link = url("signoff_detail", people, signoff_pk=signoff.pk)
+    link = people.url("signoff_detail", signoff_pk=signoff.pk)
     overview = reverse("plan_detail", kwargs={"plan_pk": people.plan.pk})
     theirs = client_for(people.stakeholder).get(overview).content.decode()
     assert "Your approval is requested" in theirs and link in theirs
@@ -177,7 +171,7 @@ def test_rejecting_without_a_comment_is_a_field_error(people: PlanPeople) -> Non
         plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
     )
     response = client_for(people.stakeholder).post(
-        url("signoff_decide", people, signoff_pk=signoff.pk),
+        people.url("signoff_decide", signoff_pk=signoff.pk),
         {"decision": "reject", "comment": "", "document_sha256": "0" * 64},
     )
     assert response.status_code == 400
@@ -191,7 +185,7 @@ def test_managers_view_shows_who_is_still_missing_and_overdue(people: PlanPeople
         stakeholder=people.stakeholder,
         due_date=timezone.localdate() - dt.timedelta(days=2),
     )
-    body = client_for(people.manager).get(url("version_detail", people, version_pk=version.pk))
+    body = client_for(people.manager).get(people.url("version_detail", version_pk=version.pk))
     text = body.content.decode()
     assert "signoff-missing" in text and "overdue" in text and "Send reminders" in text
 
@@ -201,16 +195,16 @@ def test_a_stakeholder_of_another_plan_cannot_open_this_plans_sign_off(people: P
         plan_version=PlanVersionFactory.create(plan=people.plan), stakeholder=people.stakeholder
     )
     elsewhere = MembershipFactory.create(role=Role.STAKEHOLDER).user
-    response = client_for(elsewhere).get(url("signoff_detail", people, signoff_pk=signoff.pk))
+    response = client_for(elsewhere).get(people.url("signoff_detail", signoff_pk=signoff.pk))
     assert response.status_code == 403
 
 
 def test_documents_page_warns_that_the_published_version_is_superseded(people: PlanPeople) -> None:
     published(people)
     client = client_for(people.manager)
-    assert "Superseded by changes" not in client.get(url("documents_home", people)).content.decode()
+    assert "Superseded by changes" not in client.get(people.url("documents_home")).content.decode()
     ContactFactory.create(plan=people.plan)
-    body = client.get(url("documents_home", people)).content.decode()
+    body = client.get(people.url("documents_home")).content.decode()
     assert "Superseded by changes" in body and 'id="plan-superseded"' in body
 
 
@@ -219,7 +213,7 @@ def test_a_version_superseded_by_a_recorded_change_says_the_data_changed(
 ) -> None:
     version = published(people)
     ContactFactory.create(plan=people.plan)
-    body = client_for(people.manager).get(url("version_detail", people, version_pk=version.pk))
+    body = client_for(people.manager).get(people.url("version_detail", version_pk=version.pk))
     assert "the plan's data changed after this version was published" in body.content.decode()
 
 
@@ -227,7 +221,7 @@ def test_uploading_a_published_pdf_identifies_plan_version_and_signers(people: P
     version = published(people)
     version.pdf.open("rb")
     upload = SimpleUploadedFile("plan.pdf", version.pdf.read(), content_type="application/pdf")
-    body = client_for(people.auditor).post(url("documents_verify", people), {"document": upload})
+    body = client_for(people.auditor).post(people.url("documents_verify"), {"document": upload})
     text = body.content.decode()
     assert 'id="verify-match"' in text and f"version {version.number}" in text
     assert people.plan.name in text
@@ -237,7 +231,7 @@ def test_an_unknown_document_is_told_it_was_not_issued_here(people: PlanPeople) 
     upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4 made elsewhere", content_type="application/pdf")
     text = (
         client_for(people.manager)
-        .post(url("documents_verify", people), {"document": upload})
+        .post(people.url("documents_verify"), {"document": upload})
         .content.decode()
     )
     assert "not issued by this Continuity installation" in text
@@ -245,14 +239,12 @@ def test_an_unknown_document_is_told_it_was_not_issued_here(people: PlanPeople) 
 
 def test_a_non_pdf_upload_is_a_field_error(people: PlanPeople) -> None:
     upload = SimpleUploadedFile("x.pdf", b"MZ\x90\x00", content_type="application/pdf")
-    response = client_for(people.manager).post(
-        url("documents_verify", people), {"document": upload}
-    )
+    response = client_for(people.manager).post(people.url("documents_verify"), {"document": upload})
     assert response.status_code == 400 and "This is not a PDF file." in response.content.decode()
 
 
 def test_a_malformed_hash_is_a_field_error(people: PlanPeople) -> None:
-    response = client_for(people.manager).post(url("documents_verify", people), {"sha256": "abc"})
+    response = client_for(people.manager).post(people.url("documents_verify"), {"sha256": "abc"})
     assert response.status_code == 400 and "64 hexadecimal" in response.content.decode()
 
 
@@ -260,7 +252,7 @@ def test_a_pasted_hash_verifies_the_same_as_an_upload(people: PlanPeople) -> Non
     version = published(people)
     text = (
         client_for(people.manager)
-        .post(url("documents_verify", people), {"sha256": version.pdf_sha256.upper()})
+        .post(people.url("documents_verify"), {"sha256": version.pdf_sha256.upper()})
         .content.decode()
     )
     assert 'id="verify-match"' in text
@@ -270,9 +262,7 @@ def test_a_tampered_stored_pdf_is_not_served(people: PlanPeople) -> None:
     version = published(people)
     with open(version.pdf.path, "ab") as handle:
         handle.write(b"% changed")
-    response = client_for(people.manager).get(
-        url("version_download", people, version_pk=version.pk)
-    )
+    response = client_for(people.manager).get(people.url("version_download", version_pk=version.pk))
     assert response.status_code == 409
 
 
@@ -286,7 +276,7 @@ def test_documents_home_runs_a_bounded_number_of_queries(
     # bar's unread count, and three the plan's key people, roles and suppliers. The same
     # 45 with 20 versions: the count does not grow with the plan's history.
     with django_assert_max_num_queries(45):
-        assert client.get(url("documents_home", people)).status_code == 200
+        assert client.get(people.url("documents_home")).status_code == 200
 
 
 def test_the_plan_status_tag_says_superseded_after_an_edit(people: PlanPeople) -> None:
@@ -311,11 +301,9 @@ def test_a_failed_render_can_be_retried_from_the_documents_page(people: PlanPeop
         error="SoftTimeLimitExceeded: rendering took longer than 240 s",
     )
     client = client_for(people.manager)
-    page = client.get(url("documents_home", people)).content.decode()
+    page = client.get(people.url("documents_home")).content.decode()
     assert "SoftTimeLimitExceeded" in page and "Retry" in page
-    response = client.post(
-        url("documents_job_retry", people, job_pk=job.pk), HTTP_HX_REQUEST="true"
-    )
+    response = client.post(people.url("documents_job_retry", job_pk=job.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     job.refresh_from_db()
     assert job.status in (Job.Status.QUEUED, Job.Status.COULD_NOT_QUEUE, Job.Status.RUNNING)
@@ -334,7 +322,7 @@ def test_removing_someone_from_the_call_tree_keeps_the_people_they_called(
     middle = add("Priya", top)
     bottom = add("Dan", middle)
     response = client_for(people.manager).post(
-        url("contact_delete", people, contact_pk=middle.contact_id), {"reason": "Left"}
+        people.url("contact_delete", contact_pk=middle.contact_id), {"reason": "Left"}
     )
     assert response.status_code == 302
     bottom.refresh_from_db()
@@ -343,7 +331,7 @@ def test_removing_someone_from_the_call_tree_keeps_the_people_they_called(
 
 def test_an_auditor_sees_versions_but_no_publish_or_export_controls(people: PlanPeople) -> None:
     PlanVersionFactory.create(plan=people.plan)
-    body = client_for(people.auditor).get(url("documents_home", people)).content.decode()
+    body = client_for(people.auditor).get(people.url("documents_home")).content.decode()
     assert 'id="version-table"' in body
     assert "Publish new version" not in body and "Export draft PDF" not in body
 
@@ -358,7 +346,7 @@ def test_the_sign_off_email_links_to_the_page_on_this_site(
     due = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(people.manager).post(
-            url("version_detail", people, version_pk=version.pk),
+            people.url("version_detail", version_pk=version.pk),
             {"stakeholders": [people.stakeholder.pk], "due_date": due},
         )
     [message] = mail.outbox
@@ -366,7 +354,7 @@ def test_the_sign_off_email_links_to_the_page_on_this_site(
 
 
 def test_the_documents_page_shows_the_checklist_and_who_must_approve(people: PlanPeople) -> None:
-    body = client_for(people.manager).get(url("documents_home", people)).content.decode()
+    body = client_for(people.manager).get(people.url("documents_home")).content.decode()
     assert 'id="publish-checklist"' in body
     assert "The plan has no business functions." in body
     assert "Why publish with the open items?" in body
@@ -377,7 +365,7 @@ def test_publishing_with_open_items_and_no_reason_is_refused(people: PlanPeople)
     from bcp.models import Job
 
     client = client_for(people.manager)
-    response = client.post(url("version_publish", people), {"note": "kept as typed"})
+    response = client.post(people.url("version_publish"), {"note": "kept as typed"})
     assert response.status_code == 400
     assert not Job.objects.filter(plan=people.plan, kind=publishing.RENDER_VERSION_KIND).exists()
     page = response.content.decode()
@@ -408,9 +396,9 @@ def test_a_returned_version_shows_who_rejected_it_and_why(people: PlanPeople) ->
         expected_version=request.version,
     )
     client = client_for(people.manager)
-    detail = client.get(url("version_detail", people, version_pk=version.pk)).content.decode()
+    detail = client.get(people.url("version_detail", version_pk=version.pk)).content.decode()
     assert 'id="returned-alert"' in detail and "The branch is missing" in detail
-    home = client.get(url("documents_home", people)).content.decode()
+    home = client.get(people.url("documents_home")).content.decode()
     assert 'id="latest-rejection"' in home and "The branch is missing" in home
 
 
@@ -418,7 +406,7 @@ def test_the_manager_names_the_approvers_on_the_settings_page(people: PlanPeople
     from documents.models import DocumentSettings, NamedApprover
 
     response = client_for(people.manager).post(
-        url("documents_settings", people),
+        people.url("documents_settings"),
         {
             "approver_policy": "named",
             "paper_size": "letter",
@@ -437,7 +425,7 @@ def test_the_manager_names_the_approvers_on_the_settings_page(people: PlanPeople
 
 def test_naming_nobody_under_the_named_policy_is_a_field_error(people: PlanPeople) -> None:
     response = client_for(people.manager).post(
-        url("documents_settings", people), {"approver_policy": "named", "paper_size": "a4"}
+        people.url("documents_settings"), {"approver_policy": "named", "paper_size": "a4"}
     )
     assert response.status_code == 400
     assert "Name at least one person who must approve." in response.content.decode()
@@ -445,7 +433,7 @@ def test_naming_nobody_under_the_named_policy_is_a_field_error(people: PlanPeopl
 
 def test_a_stakeholder_cannot_change_the_document_settings(people: PlanPeople) -> None:
     response = client_for(people.stakeholder).post(
-        url("documents_settings", people),
+        people.url("documents_settings"),
         {"approver_policy": "function_owners", "paper_size": "a4"},
     )
     assert response.status_code == 403
@@ -455,7 +443,7 @@ def test_the_version_page_shows_the_history_checkpoint_printed_on_its_cover(
     people: PlanPeople,
 ) -> None:
     version = published(people)
-    body = client_for(people.auditor).get(url("version_detail", people, version_pk=version.pk))
+    body = client_for(people.auditor).get(people.url("version_detail", version_pk=version.pk))
     text = body.content.decode()
     assert 'id="history-checkpoint"' in text
     assert f"{version.history_seq}:" in text
@@ -469,5 +457,5 @@ def test_a_refused_publishing_is_shown_until_the_next_one(people: PlanPeople) ->
     job = publishing.version_publish(plan=people.plan, user=people.manager, limitations_reason="x")
     run_job(str(job.pk), lambda j, p: publishing.version_publish_run(job=j, progress=p))
     assert Job.objects.get(pk=job.pk).status == Job.Status.FAILED
-    page = client_for(people.manager).get(url("documents_home", people)).content.decode()
+    page = client_for(people.manager).get(people.url("documents_home")).content.decode()
     assert "Publishing failed." in page and "Nothing has changed since version 1" in page

@@ -26,12 +26,6 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
 
 
 @pytest.fixture(autouse=True)
-def media_root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+def own_media(media_root: Path) -> Path:
     """Reports rendered here land in the test's own folder (a worker keeps its own)."""
-    if "celery_worker_process" in request.fixturenames or "live_server" in request.fixturenames:
-        from django.conf import settings
-
-        return Path(settings.MEDIA_ROOT)
-    settings_fixture: Any = request.getfixturevalue("settings")
-    settings_fixture.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings_fixture.MEDIA_ROOT)
+    return media_root

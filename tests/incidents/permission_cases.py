@@ -36,6 +36,18 @@ def _step_of(function_attr: str) -> Any:
     return build
 
 
+def _step_case(name: str, function_attr: str) -> UrlCase:
+    """Working a step of ``function_attr``'s recovery: managers, and the stakeholder only
+    where the function is theirs (head office printing)."""
+    return UrlCase(
+        name,
+        Capability.ANSWER,
+        method="post",
+        kwargs=_step_of(function_attr),
+        stakeholder_allowed=function_attr == "head_office",
+    )
+
+
 def _element(people: Any) -> dict[str, Any]:
     incident = declare(small_estate(people))
     return {"incident_pk": incident.pk, "element_pk": incident.elements.get().pk}
@@ -104,35 +116,11 @@ CASES = [
     UrlCase("incident_notification_reached", Capability.EDIT, method="post", kwargs=_notification),
     UrlCase("incident_element_recover", Capability.EDIT, method="post", kwargs=_element),
     UrlCase("incident_step_add", Capability.ANSWER, method="post", kwargs=_incident),
-    UrlCase(
-        "incident_step_assign",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_step_of("head_office"),
-        stakeholder_allowed=True,
-    ),
-    UrlCase(
-        "incident_step_start",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_step_of("head_office"),
-        stakeholder_allowed=True,
-    ),
-    UrlCase(
-        "incident_step_complete",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_step_of("head_office"),
-        stakeholder_allowed=True,
-    ),
+    _step_case("incident_step_assign", "head_office"),
+    _step_case("incident_step_start", "head_office"),
+    _step_case("incident_step_complete", "head_office"),
     # Branch printing belongs to someone else: the fixture's stakeholder may not work it.
-    UrlCase(
-        "incident_step_complete",
-        Capability.ANSWER,
-        method="post",
-        kwargs=_step_of("branch"),
-        stakeholder_allowed=False,
-    ),
+    _step_case("incident_step_complete", "branch"),
     UrlCase("incident_log_add", Capability.ANSWER, method="post", kwargs=_incident),
     UrlCase("incident_close", Capability.EDIT, kwargs=_incident),
     UrlCase("incident_function_restore", Capability.EDIT, method="post", kwargs=_function),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import factory
-from factory.django import DjangoModelFactory
 
 from bia.models import BusinessFunction
 from inventory.models import (
@@ -18,72 +17,27 @@ from inventory.models import (
     SiteKind,
     Technique,
 )
-from tests.factories import PlanFactory
+from tests.factories import model_factory, numbered, plan_record_factory
 
-
-class FunctionFactory(DjangoModelFactory[BusinessFunction]):
-    class Meta:
-        model = BusinessFunction
-
-    plan = factory.SubFactory(PlanFactory)
-    name = factory.Sequence(lambda n: f"Printing {n}")
-
-
-class SiteFactory(DjangoModelFactory[Site]):
-    class Meta:
-        model = Site
-
-    plan = factory.SubFactory(PlanFactory)
-    name = factory.Sequence(lambda n: f"Site {n}")
-    kind = SiteKind.BUILDING
-    availability_percent = 99.99
-
-
-class ComponentFactory(DjangoModelFactory[Component]):
-    class Meta:
-        model = Component
-
-    plan = factory.SubFactory(PlanFactory)
-    name = factory.Sequence(lambda n: f"Server {n}")
-    kind = ComponentKind.SERVER
-    availability_percent = 99.9
-    availability_source = "estimate"
-
-
-class GroupFactory(DjangoModelFactory[RedundancyGroup]):
-    class Meta:
-        model = RedundancyGroup
-
-    plan = factory.SubFactory(PlanFactory)
-    name = factory.Sequence(lambda n: f"Pool {n}")
-    mode = GroupMode.ACTIVE_ACTIVE
-    k = 1
-
-
-class GroupMemberFactory(DjangoModelFactory[GroupMember]):
-    class Meta:
-        model = GroupMember
-
-    group = factory.SubFactory(GroupFactory)
-    position = factory.Sequence(lambda n: n)
-
-
-class RunsOnFactory(DjangoModelFactory[RunsOn]):
-    class Meta:
-        model = RunsOn
-
-
-class DependencyFactory(DjangoModelFactory[Dependency]):
-    class Meta:
-        model = Dependency
-
-    need = "full"
-
-
-class TechniqueFactory(DjangoModelFactory[Technique]):
-    class Meta:
-        model = Technique
-
-    plan = factory.SubFactory(PlanFactory)
-    key = factory.Sequence(lambda n: f"technique-{n}")
-    name = factory.Sequence(lambda n: f"Technique {n}")
+FunctionFactory = plan_record_factory(BusinessFunction, name=numbered("Printing"))
+SiteFactory = plan_record_factory(
+    Site, name=numbered("Site"), kind=SiteKind.BUILDING, availability_percent=99.99
+)
+ComponentFactory = plan_record_factory(
+    Component,
+    name=numbered("Server"),
+    kind=ComponentKind.SERVER,
+    availability_percent=99.9,
+    availability_source="estimate",
+)
+GroupFactory = plan_record_factory(
+    RedundancyGroup, name=numbered("Pool"), mode=GroupMode.ACTIVE_ACTIVE, k=1
+)
+GroupMemberFactory = model_factory(
+    GroupMember, group=factory.SubFactory(GroupFactory), position=factory.Sequence(lambda n: n)
+)
+RunsOnFactory = model_factory(RunsOn)
+DependencyFactory = model_factory(Dependency, need="full")
+TechniqueFactory = plan_record_factory(
+    Technique, key=factory.Sequence(lambda n: f"technique-{n}"), name=numbered("Technique")
+)

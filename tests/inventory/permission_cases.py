@@ -7,6 +7,7 @@ manager and other roles are refused before ownership matters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bcp.permissions import Capability
@@ -63,28 +64,17 @@ def _world(people: Any) -> dict[str, Any]:
     }
 
 
-def _component(people: Any) -> dict[str, Any]:
-    return {"component_pk": _world(people)["component"].pk}
+def _pk_of(key: str) -> Callable[[Any], dict[str, Any]]:
+    """The URL kwargs naming the matrix world's ``key`` record, e.g. ``{"site_pk": 7}``."""
+    return lambda people: {f"{key}_pk": _world(people)[key].pk}
 
 
-def _site(people: Any) -> dict[str, Any]:
-    return {"site_pk": _world(people)["site"].pk}
-
-
-def _group(people: Any) -> dict[str, Any]:
-    return {"group_pk": _world(people)["group"].pk}
-
-
-def _function(people: Any) -> dict[str, Any]:
-    return {"function_pk": _world(people)["function"].pk}
-
-
-def _dependency(people: Any) -> dict[str, Any]:
-    return {"dependency_pk": _world(people)["dependency"].pk}
-
-
-def _technique(people: Any) -> dict[str, Any]:
-    return {"technique_pk": _world(people)["technique"].pk}
+_component = _pk_of("component")
+_site = _pk_of("site")
+_group = _pk_of("group")
+_function = _pk_of("function")
+_dependency = _pk_of("dependency")
+_technique = _pk_of("technique")
 
 
 def _person(people: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from inventory.people_models import Person, PersonDependency, Supplier
-from tests.conftest import PlanPeople, bearer_client
+from tests.conftest import PlanPeople, assert_created, assert_written_by_token, bearer_client
 from tests.inventory.factories import FunctionFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +50,10 @@ def test_a_manager_adds_a_person_with_deputies_and_the_history_names_the_token(
         "deputies": ["Cat Cover", "Bob Backup"],
     }
     response = _send(client, "post", _url(people, "people/"), body)
-    assert response.status_code == 201, response.json()
-    created = response.json()
+    created = assert_created(response, "people")
     assert created["deputies"] == ["Cat Cover", "Bob Backup"]
-    assert response["ETag"] == '"1"'
-    assert response["Location"].endswith(f"/people/{created['id']}/")
     record = Person.objects.get(pk=created["id"]).history.earliest()
-    assert record.history_user == people.manager
-    assert "API token “hr-feed”" in record.history_change_reason
+    assert_written_by_token(record, people.manager, "hr-feed")
 
 
 def test_a_person_is_changed_from_the_version_read(people: PlanPeople) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from inventory.models import Component, Dependency, RedundancyGroup, Site
-from tests.conftest import PlanPeople, bearer_client
+from tests.conftest import PlanPeople, assert_created, assert_written_by_token, bearer_client
 from tests.inventory.factories import ComponentFactory, FunctionFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +31,10 @@ def test_a_manager_creates_a_component_that_runs_on_another(people: PlanPeople) 
     body: dict[str, Any] = {"name": "App server", "kind": "server", "site": "Campus"}
     body |= {"runs_on": ["SAN"], "availability_percent": 99.9}
     response = _send(client, "post", _url(people, "components/"), body)
-    assert response.status_code == 201, response.json()
-    created = response.json()
+    created = assert_created(response, "components")
     assert created["runs_on"] == ["SAN"] and created["site"] == "Campus"
-    assert response["ETag"] == '"1"'
-    assert response["Location"].endswith(f"/components/{created['id']}/")
     record = Component.objects.get(pk=created["id"]).history.earliest()
-    assert record.history_user == people.manager
-    assert "API token “cmdb”" in record.history_change_reason
+    assert_written_by_token(record, people.manager, "cmdb")
 
 
 def test_a_name_that_is_taken_is_a_422_with_the_pages_message(people: PlanPeople) -> None:

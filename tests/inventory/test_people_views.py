@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from inventory import people_services as services
 from inventory.people_models import Deputy, Person, SupportHours
@@ -15,10 +14,6 @@ from tests.conftest import PlanPeople
 from tests.inventory.factories import FunctionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _url(people: PlanPeople, name: str, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
 
 
 def _add_people(people: PlanPeople, start: int, count: int) -> None:
@@ -49,7 +44,7 @@ def test_people_list_query_count_does_not_grow_with_the_people(
     people: PlanPeople, manager_client: Any, django_assert_max_num_queries: Any
 ) -> None:
     _add_people(people, 0, 3)
-    url = _url(people, "inventory_people")
+    url = people.url("inventory_people")
     with CaptureQueriesContext(connection) as small:
         assert manager_client.get(url).status_code == 200
     _add_people(people, 3, 30)
@@ -68,7 +63,7 @@ def test_a_deputy_loop_typed_in_the_form_is_refused_and_nothing_changes(
     )
     ann.refresh_from_db()
     response = manager_client.post(
-        _url(people, "inventory_person_edit", person_pk=ann.pk),
+        people.url("inventory_person_edit", person_pk=ann.pk),
         {
             "name": "Ann",
             "absence_days_per_year": "30",
@@ -87,7 +82,7 @@ def test_a_new_person_is_added_through_the_form_with_the_reason_in_history(
     people: PlanPeople, manager_client: Any
 ) -> None:
     response = manager_client.post(
-        _url(people, "inventory_person_create"),
+        people.url("inventory_person_create"),
         {
             "name": "Priya Shah",
             "role": "Print administrator",
@@ -116,11 +111,11 @@ def _function_page_once_ann_is_needed(
         plan=people.plan, user=people.manager, values={"name": "Ann", "role": "DBA"}
     )
     response = manager_client.post(
-        _url(people, "inventory_function_need_add", function_pk=function.pk),
+        people.url("inventory_function_need_add", function_pk=function.pk),
         {"person": person.pk, "need": "full", **need},
     )
     assert response.status_code == 302
-    return manager_client.get(_url(people, "inventory_function_detail", function_pk=function.pk))
+    return manager_client.get(people.url("inventory_function_detail", function_pk=function.pk))
 
 
 def test_function_page_lists_a_needed_person_among_its_single_points_of_failure(
@@ -144,7 +139,7 @@ def test_the_need_form_asks_for_a_person_or_a_supplier(
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
     response = manager_client.post(
-        _url(people, "inventory_function_need_add", function_pk=function.pk), {"need": "full"}
+        people.url("inventory_function_need_add", function_pk=function.pk), {"need": "full"}
     )
     assert response.status_code == 400
     assert "Choose one person, role or supplier." in response.content.decode()
@@ -164,13 +159,13 @@ def test_supplier_page_shows_the_restore_time_its_contract_works_out_to(
             "support_hours": SupportHours.BUSINESS,
         },
     )
-    page = manager_client.get(_url(people, "inventory_supplier_detail", supplier_pk=supplier.pk))
+    page = manager_client.get(people.url("inventory_supplier_detail", supplier_pk=supplier.pk))
     text = page.content.decode()
     assert "Contract MPS-2024-017" in text and "70 h" in text
 
 
 def test_a_stakeholder_cannot_add_people(people: PlanPeople, client: Any) -> None:
     client.force_login(people.stakeholder)
-    response = client.post(_url(people, "inventory_person_create"), {"name": "Eve"})
+    response = client.post(people.url("inventory_person_create"), {"name": "Eve"})
     assert response.status_code == 403
     assert not Person.objects.filter(plan=people.plan).exists()

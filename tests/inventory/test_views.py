@@ -6,7 +6,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from bia.models import BusinessFunction
 from inventory import demo
@@ -22,10 +21,6 @@ from tests.inventory.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _url(people: PlanPeople, name: str, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"plan_pk": people.plan.pk, **kwargs})
-
-
 def _list_queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
@@ -39,7 +34,7 @@ def test_component_list_query_count_does_not_grow_with_the_inventory(
     site = SiteFactory.create(plan=people.plan)
     for _ in range(50):
         ComponentFactory.create(plan=people.plan, site=site)
-    url = _url(people, "inventory_component_list") + "?sort=site&kind=server"
+    url = people.url("inventory_component_list") + "?sort=site&kind=server"
     small = _list_queries(manager_client, url)
     for _ in range(450):
         ComponentFactory.create(plan=people.plan, site=site)
@@ -51,9 +46,9 @@ def test_component_list_query_count_does_not_grow_with_the_inventory(
 def test_component_list_filters_and_searches(people: PlanPeople, manager_client: Any) -> None:
     ComponentFactory.create(plan=people.plan, name="Head office SAN", kind="storage")
     ComponentFactory.create(plan=people.plan, name="Print server 1", kind="print_provider")
-    response = manager_client.get(_url(people, "inventory_component_list") + "?q=san")
+    response = manager_client.get(people.url("inventory_component_list") + "?q=san")
     assert [c.name for c in response.context["page"]] == ["Head office SAN"]
-    response = manager_client.get(_url(people, "inventory_component_list") + "?kind=print_provider")
+    response = manager_client.get(people.url("inventory_component_list") + "?kind=print_provider")
     assert [c.name for c in response.context["page"]] == ["Print server 1"]
 
 
@@ -63,12 +58,12 @@ def test_demo_pages_render(people: PlanPeople, manager_client: Any) -> None:
     san = Component.objects.get(plan=people.plan, name="Head office SAN")
     rack = Site.objects.get(plan=people.plan, name="Rack A1")
     pages = [
-        _url(people, "inventory_overview"),
-        _url(people, "inventory_component_detail", component_pk=san.pk),
-        _url(people, "inventory_site_detail", site_pk=rack.pk),
-        _url(people, "inventory_group_list"),
-        _url(people, "inventory_technique_list"),
-        _url(people, "inventory_function_detail", function_pk=function.pk),
+        people.url("inventory_overview"),
+        people.url("inventory_component_detail", component_pk=san.pk),
+        people.url("inventory_site_detail", site_pk=rack.pk),
+        people.url("inventory_group_list"),
+        people.url("inventory_technique_list"),
+        people.url("inventory_function_detail", function_pk=function.pk),
     ]
     for url in pages:
         assert manager_client.get(url).status_code == 200, url
@@ -79,11 +74,11 @@ def test_a_function_without_dependencies_has_unknown_spofs_not_none(
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
     body = manager_client.get(
-        _url(people, "inventory_function_detail", function_pk=function.pk)
+        people.url("inventory_function_detail", function_pk=function.pk)
     ).content.decode()
     assert "Not known yet: nothing is recorded that it needs." in body
     assert "None: no single component" not in body
-    overview = manager_client.get(_url(people, "inventory_overview")).content.decode()
+    overview = manager_client.get(people.url("inventory_overview")).content.decode()
     assert "not known: no dependencies recorded" in overview
 
 
@@ -93,7 +88,7 @@ def test_component_detail_lists_dependents_transitively(
     FunctionFactory.create(plan=people.plan, name="Printing at head office")
     demo.load(people.plan, {"manager": people.manager})
     san = Component.objects.get(plan=people.plan, name="Head office SAN")
-    response = manager_client.get(_url(people, "inventory_component_detail", component_pk=san.pk))
+    response = manager_client.get(people.url("inventory_component_detail", component_pk=san.pk))
     relations = response.context["relations"]
     assert "Printing at head office" in [r.name for r in relations.functions]
     assert "Application server pair" in [r.name for r in relations.used_by]
@@ -104,20 +99,16 @@ def test_site_detail_names_the_functions_that_stop(people: PlanPeople, manager_c
     FunctionFactory.create(plan=people.plan, name="Printing at head office")
     demo.load(people.plan, {"manager": people.manager})
     rack = Site.objects.get(plan=people.plan, name="Rack A1")
-    response = manager_client.get(_url(people, "inventory_site_detail", site_pk=rack.pk))
+    response = manager_client.get(people.url("inventory_site_detail", site_pk=rack.pk))
     assert [r.name for r in response.context["impact"]["functions"]] == ["Printing at head office"]
     assert b"<svg" in response.content
 
 
 def test_function_without_dependencies_says_so(people: PlanPeople, manager_client: Any) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    response = manager_client.get(
-        _url(people, "inventory_function_detail", function_pk=function.pk)
-    )
+    response = manager_client.get(people.url("inventory_function_detail", function_pk=function.pk))
     assert b"no dependencies yet, so there is nothing to draw" in response.content
-    diagram = manager_client.get(
-        _url(people, "inventory_function_diagram", function_pk=function.pk)
-    )
+    diagram = manager_client.get(people.url("inventory_function_diagram", function_pk=function.pk))
     assert diagram.status_code == 404
 
 
@@ -125,7 +116,7 @@ def test_adding_a_dependency_by_name(people: PlanPeople, manager_client: Any) ->
     function = FunctionFactory.create(plan=people.plan)
     ComponentFactory.create(plan=people.plan, name="User directory")
     response = manager_client.post(
-        _url(people, "inventory_dependency_add", function_pk=function.pk),
+        people.url("inventory_dependency_add", function_pk=function.pk),
         {"target": "User directory", "need": "degraded", "notes": ""},
     )
     assert response.status_code == 302
@@ -135,7 +126,7 @@ def test_adding_a_dependency_by_name(people: PlanPeople, manager_client: Any) ->
 def test_unknown_dependency_name_is_a_field_error(people: PlanPeople, manager_client: Any) -> None:
     function = FunctionFactory.create(plan=people.plan)
     response = manager_client.post(
-        _url(people, "inventory_dependency_add", function_pk=function.pk),
+        people.url("inventory_dependency_add", function_pk=function.pk),
         {"target": "Mainframe", "need": "full"},
     )
     assert response.status_code == 400
@@ -146,7 +137,7 @@ def test_component_form_shows_availability_error_and_keeps_input(
     people: PlanPeople, manager_client: Any
 ) -> None:
     response = manager_client.post(
-        _url(people, "inventory_component_create"),
+        people.url("inventory_component_create"),
         {"name": "SAN", "kind": "storage", "availability_percent": "150", "replication": "none"},
     )
     assert response.status_code == 400
@@ -161,7 +152,7 @@ def test_import_upload_of_a_pdf_gets_a_clear_message(
     people: PlanPeople, manager_client: Any
 ) -> None:
     response = manager_client.post(
-        _url(people, "inventory_import"),
+        people.url("inventory_import"),
         {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.7"), "section": "components"},
     )
     assert response.status_code == 400
@@ -173,7 +164,7 @@ def test_an_upload_over_the_limit_is_refused_with_its_real_size(
 ) -> None:
     data = b"x" * (11 * 1024 * 1024)
     response = manager_client.post(
-        _url(people, "inventory_import"),
+        people.url("inventory_import"),
         {"file": SimpleUploadedFile("big.csv", data), "section": "components"},
     )
     assert response.status_code == 400
@@ -188,20 +179,20 @@ def test_someone_elses_import_preview_is_not_found(people: PlanPeople, manager_c
     upload = upload_store(
         plan_pk=people.plan.pk, user=people.outsider, name="c.csv", data=b"", section="components"
     )
-    response = manager_client.get(_url(people, "inventory_import_preview", token=upload.token))
+    response = manager_client.get(people.url("inventory_import_preview", token=upload.token))
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("file_format", ["json", "yaml", "csv", "xlsx"])
 def test_exports_download(people: PlanPeople, manager_client: Any, file_format: str) -> None:
     ComponentFactory.create(plan=people.plan)
-    response = manager_client.get(_url(people, "inventory_export", file_format=file_format))
+    response = manager_client.get(people.url("inventory_export", file_format=file_format))
     assert response.status_code == 200
     assert f".{file_format}" in response["Content-Disposition"]
 
 
 def test_auditor_sees_no_edit_controls(people: PlanPeople, auditor_client: Any) -> None:
-    response = auditor_client.get(_url(people, "inventory_component_list"))
+    response = auditor_client.get(people.url("inventory_component_list"))
     assert b"Add component" not in response.content
 
 
@@ -240,7 +231,7 @@ def test_editing_runs_on_into_a_cycle_shows_the_loop_on_the_field(
 
     RunsOnFactory.create(component=vm, on_component=host)
     response = manager_client.post(
-        _url(people, "inventory_component_edit", component_pk=host.pk),
+        people.url("inventory_component_edit", component_pk=host.pk),
         _component_form(host, runs_on="VM"),
     )
     assert response.status_code == 400
@@ -260,7 +251,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(
         component=san, user=people.auditor, expected_version=san.version, values={"owner": "Theirs"}
     )
     response = manager_client.post(
-        _url(people, "inventory_component_edit", component_pk=san.pk), stale
+        people.url("inventory_component_edit", component_pk=san.pk), stale
     )
     assert response.status_code == 409
     assert b"edit-conflict" in response.content
@@ -271,7 +262,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(
 def test_editing_with_a_reason_records_it(people: PlanPeople, manager_client: Any) -> None:
     san = ComponentFactory.create(plan=people.plan, name="SAN")
     response = manager_client.post(
-        _url(people, "inventory_component_edit", component_pk=san.pk),
+        people.url("inventory_component_edit", component_pk=san.pk),
         _component_form(san, owner="Storage team", reason="Handover", ticket="CHG-7"),
     )
     assert response.status_code == 302
@@ -288,7 +279,7 @@ def test_overview_names_each_functions_spof_candidates(
 ) -> None:
     FunctionFactory.create(plan=people.plan, name="Printing at head office")
     demo.load(people.plan, {"manager": people.manager})
-    response = manager_client.get(_url(people, "inventory_overview"))
+    response = manager_client.get(people.url("inventory_overview"))
     ((function, names),) = response.context["rows"]
     assert function.name == "Printing at head office"
     assert "Head office SAN" in names and "Application server (primary)" not in names
@@ -300,7 +291,7 @@ def test_applying_no_technique_shows_the_component_page_with_the_error_on_the_ch
     component = ComponentFactory.create(plan=people.plan)
     TechniqueFactory.create(plan=people.plan)  # with none, the page offers no choice
     response = manager_client.post(
-        _url(people, "inventory_component_apply_technique", component_pk=component.pk),
+        people.url("inventory_component_apply_technique", component_pk=component.pk),
         {"version": component.version},
     )
     assert response.status_code == 400

@@ -20,7 +20,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from bcp.models import Plan, Role
 from notifications.models import Kind, Notification, ReviewReminder
-from tests.conftest import ROOT, _database_url_for_worker
+from tests.conftest import ROOT, _database_url_for_worker, stop_process
 from tests.factories import MembershipFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,11 +63,7 @@ def beat_process(log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 def _wait_for(condition: Any, *, seconds: float, log: Path) -> None:

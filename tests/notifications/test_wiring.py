@@ -10,13 +10,11 @@ from django.utils import timezone
 
 from bia.services.assessments import assessment_approve, assessment_return, assessment_submit
 from bia.services.campaigns import campaign_send
-from documents import services as document_services
 from documents import signoff
-from documents.models import ApproverPolicy, PaperSize
 from notifications.models import Kind, Notification
 from tests.bia.factories import bia_world, fill_required
 from tests.conftest import PlanPeople
-from tests.documents.helpers import publish_now
+from tests.documents.helpers import name_approvers, publish_now
 from tests.incidents.factories import declare, print_estate
 
 pytestmark = pytest.mark.django_db
@@ -99,14 +97,7 @@ def test_an_owner_who_approves_their_own_bia_is_not_told(people: PlanPeople) -> 
 
 
 def test_a_sign_off_request_reaches_the_stakeholders_inbox(people: PlanPeople) -> None:
-    document_services.document_settings_update(
-        plan=people.plan,
-        user=people.manager,
-        expected_version=None,
-        approver_policy=ApproverPolicy.NAMED,
-        paper_size=PaperSize.A4,
-        approvers=[people.stakeholder],
-    )
+    name_approvers(people, people.stakeholder)
     version = publish_now(people.plan, people.manager)
     signoff.signoff_request(
         version=version,
