@@ -31,6 +31,26 @@ class UrlCase:
     stakeholder_allowed: bool | None = None
 
 
+def record_pages(
+    prefix: str,
+    record: Callable[[Any], dict[str, Any]],
+    *,
+    listed: bool = True,
+    detail: bool = False,
+) -> list[UrlCase]:
+    """The cases of one kind of plan record's pages (as ``bcp.record_views.RecordPages``
+    names them ``<prefix>_list`` …): its list (when ``listed``) and detail page (when it
+    has one) for anyone who views, create, edit and delete for editors. ``record`` builds
+    the URL kwargs of one such record."""
+    return [
+        *([UrlCase(f"{prefix}_list", Capability.VIEW)] if listed else []),
+        UrlCase(f"{prefix}_create", Capability.EDIT),
+        *([UrlCase(f"{prefix}_detail", Capability.VIEW, kwargs=record)] if detail else []),
+        UrlCase(f"{prefix}_edit", Capability.EDIT, kwargs=record),
+        UrlCase(f"{prefix}_delete", Capability.EDIT, kwargs=record),
+    ]
+
+
 def _membership(people: Any) -> dict[str, Any]:
     membership = Membership.objects.get(plan=people.plan, user=people.stakeholder)
     return {"member_pk": membership.pk}

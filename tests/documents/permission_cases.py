@@ -23,7 +23,7 @@ from tests.documents.factories import (
     SignOffRequestFactory,
     VendorFactory,
 )
-from tests.permission_cases import UrlCase
+from tests.permission_cases import UrlCase, record_pages
 
 
 def _version(people: Any) -> dict[str, Any]:
@@ -94,16 +94,6 @@ def _step(people: Any) -> dict[str, Any]:
 _procedure = _made_by(RecoveryProcedureFactory, "procedure")
 
 
-def _record_pages(prefix: str, record: Callable[[Any], dict[str, Any]]) -> list[UrlCase]:
-    """A plan record's list (anyone who views), create, edit and delete pages (editors)."""
-    return [
-        UrlCase(f"{prefix}_list", Capability.VIEW),
-        UrlCase(f"{prefix}_create", Capability.EDIT),
-        UrlCase(f"{prefix}_edit", Capability.EDIT, kwargs=record),
-        UrlCase(f"{prefix}_delete", Capability.EDIT, kwargs=record),
-    ]
-
-
 CASES = [
     UrlCase("documents_home", Capability.VIEW),
     UrlCase("draft_export_start", Capability.EDIT, method="post"),
@@ -128,13 +118,13 @@ CASES = [
         stakeholder_allowed=False,
     ),
     UrlCase("documents_verify", Capability.VIEW),
-    *_record_pages("contact", _made_by(ContactFactory, "contact")),
-    *_record_pages("calltree", _made_by(CallTreeEntryFactory, "entry")),
-    *_record_pages("vendor", _made_by(VendorFactory, "vendor")),
-    *_record_pages("procedure", _procedure),
+    *record_pages("contact", _made_by(ContactFactory, "contact")),
+    *record_pages("calltree", _made_by(CallTreeEntryFactory, "entry")),
+    *record_pages("vendor", _made_by(VendorFactory, "vendor")),
+    *record_pages("procedure", _procedure),
     UrlCase("procedure_detail", Capability.VIEW, kwargs=_procedure),
     UrlCase("step_create", Capability.EDIT, kwargs=_procedure),
     UrlCase("step_edit", Capability.EDIT, kwargs=_step),
     UrlCase("step_delete", Capability.EDIT, kwargs=_step),
-    *_record_pages("exercise", _made_by(ExerciseFactory, "exercise")),
+    *record_pages("exercise", _made_by(ExerciseFactory, "exercise")),
 ]

@@ -23,8 +23,23 @@ pytestmark = pytest.mark.django_db
 SITE = "http://testserver"
 
 
+@pytest.fixture
+def mail_server_down(settings: Any) -> None:
+    """Email goes over SMTP to a port nobody listens on, so every send fails within 2 s."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+
+
 def _path(link: str) -> str:
     return urlsplit(link).path
+
+
+def _emailed_link(estate: Estate, smtp_server: Mailbox, address: str) -> str:
+    """Declare an incident, start its call tree and return the path of the acknowledge
+    link emailed to ``address``."""
+    incident = declare(estate)
+    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
+    return _path(smtp_server.ack_link(address))
 
 
 def test_starting_the_call_tree_emails_everyone_with_an_address_and_lists_the_rest_to_chase(
@@ -66,9 +81,7 @@ def test_an_exercise_is_marked_in_the_subject_and_the_body(
 def test_the_link_acknowledges_without_signing_in_and_only_on_post(
     estate: Estate, smtp_server: Mailbox
 ) -> None:
-    incident = declare(estate)
-    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
-    path = _path(smtp_server.ack_link("priya@example.org"))
+    path = _emailed_link(estate, smtp_server, "priya@example.org")
     anonymous = Client()
     page = anonymous.get(path)
     assert page.status_code == 200
@@ -87,9 +100,7 @@ def test_the_link_acknowledges_without_signing_in_and_only_on_post(
 def test_an_altered_link_is_refused_and_changes_nothing(
     estate: Estate, smtp_server: Mailbox
 ) -> None:
-    incident = declare(estate)
-    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
-    path = _path(smtp_server.ack_link("priya@example.org"))
+    path = _emailed_link(estate, smtp_server, "priya@example.org")
     token = path.rstrip("/").rsplit("/", 1)[1]
     forged = token[:-1] + ("A" if token[-1] != "A" else "B")
     response = Client().post(f"/acknowledge/{forged}/")
@@ -137,10 +148,8 @@ def test_the_call_tree_starts_once(estate: Estate) -> None:
 
 
 def test_a_mail_server_that_is_down_leaves_everyone_to_chase_by_phone(
-    estate: Estate, settings: Any
+    estate: Estate, mail_server_down: None
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     incident = declare(estate)
     sent = calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
     assert not any(n.sent_at for n in sent)
@@ -148,10 +157,8 @@ def test_a_mail_server_that_is_down_leaves_everyone_to_chase_by_phone(
 
 
 def test_emails_that_failed_are_sent_again_once_the_mail_server_is_back(
-    estate: Estate, settings: Any
+    estate: Estate, settings: Any, mail_server_down: None
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     incident = declare(estate)
     calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
     with running_smtp_server(settings) as mailbox:
@@ -170,10 +177,8 @@ def test_emailing_again_when_nobody_waits_is_refused(estate: Estate, smtp_server
 
 
 def test_the_live_page_offers_to_email_again_only_those_whose_email_failed(
-    estate: Estate, settings: Any, manager_client: Client
+    estate: Estate, settings: Any, mail_server_down: None, manager_client: Client
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     incident = declare(estate)
     calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
     page = manager_client.get(f"/plans/{estate.plan.pk}/incidents/{incident.pk}/")
@@ -190,9 +195,7 @@ def test_the_live_page_offers_to_email_again_only_those_whose_email_failed(
 def test_each_acknowledgement_is_chained_with_the_contact_named(
     estate: Estate, smtp_server: Mailbox
 ) -> None:
-    incident = declare(estate)
-    calltree.calltree_start(incident=incident, user=estate.people.manager, site=SITE)
-    Client().post(_path(smtp_server.ack_link("maya@example.org")))
+    Client().post(_emailed_link(estate, smtp_server, "maya@example.org"))
     maya = Notification.objects.get(contact_name="Maya Manager")
     entries = ChainEntry.objects.filter(
         model_label="incidents.Notification", object_id=str(maya.pk)

@@ -17,6 +17,9 @@ from inventory.models import (
     SiteKind,
     Technique,
 )
+from inventory.people_models import Person
+from inventory.people_services import person_create
+from tests.conftest import PlanPeople
 from tests.factories import model_factory, numbered, plan_record_factory
 
 FunctionFactory = plan_record_factory(BusinessFunction, name=numbered("Printing"))
@@ -41,3 +44,8 @@ DependencyFactory = model_factory(Dependency, need="full")
 TechniqueFactory = plan_record_factory(
     Technique, key=factory.Sequence(lambda n: f"technique-{n}"), name=numbered("Technique")
 )
+
+
+def person_add(people: PlanPeople, name: str, **values: object) -> Person:
+    """A key person the plan's manager adds through the service, so history has them."""
+    return person_create(plan=people.plan, user=people.manager, values={"name": name, **values})

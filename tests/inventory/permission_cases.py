@@ -13,6 +13,7 @@ from typing import Any
 from bcp.permissions import Capability
 from inventory.exchange.uploads import upload_store
 from inventory.models import Dependency
+from inventory.people_models import Person, PersonDependency, Role, Supplier
 from tests.inventory.factories import (
     ComponentFactory,
     DependencyFactory,
@@ -22,7 +23,7 @@ from tests.inventory.factories import (
     SiteFactory,
     TechniqueFactory,
 )
-from tests.permission_cases import UrlCase
+from tests.permission_cases import UrlCase, record_pages
 
 
 def _world(people: Any) -> dict[str, Any]:
@@ -77,38 +78,31 @@ _dependency = _pk_of("dependency")
 _technique = _pk_of("technique")
 
 
-def _person(people: Any) -> dict[str, Any]:
-    from inventory.people_models import Person
+def _named(
+    model: type[Person | Supplier | Role], key: str, name: str, **defaults: object
+) -> Callable[[Any], dict[str, Any]]:
+    """Builds ``{"<key>_pk": …}`` for the plan's record called ``name``, made on first use."""
 
-    person, _ = Person.objects.get_or_create(plan=people.plan, name="Matrix admin")
-    return {"person_pk": person.pk}
+    def build(people: Any) -> dict[str, Any]:
+        record, _ = model.objects.get_or_create(plan=people.plan, name=name, defaults=defaults)
+        return {f"{key}_pk": record.pk}
 
-
-def _supplier(people: Any) -> dict[str, Any]:
-    from inventory.people_models import Supplier
-
-    supplier, _ = Supplier.objects.get_or_create(
-        plan=people.plan,
-        name="Matrix supplier",
-        defaults={
-            "contract_reference": "M-1",
-            "service_availability_percent": 99.0,
-            "contract_rto_hours": 4.0,
-        },
-    )
-    return {"supplier_pk": supplier.pk}
+    return build
 
 
-def _role(people: Any) -> dict[str, Any]:
-    from inventory.people_models import Role
-
-    role, _ = Role.objects.get_or_create(plan=people.plan, name="Matrix role")
-    return {"role_pk": role.pk}
+_person = _named(Person, "person", "Matrix admin")
+_supplier = _named(
+    Supplier,
+    "supplier",
+    "Matrix supplier",
+    contract_reference="M-1",
+    service_availability_percent=99.0,
+    contract_rto_hours=4.0,
+)
+_role = _named(Role, "role", "Matrix role")
 
 
 def _person_need(people: Any) -> dict[str, Any]:
-    from inventory.people_models import PersonDependency
-
     function = _world(people)["function"]
     person_pk = _person(people)["person_pk"]
     need, _ = PersonDependency.objects.get_or_create(
@@ -131,49 +125,25 @@ def _import_token(people: Any) -> dict[str, Any]:
 
 CASES = [
     UrlCase("inventory_overview", Capability.VIEW),
-    UrlCase("inventory_component_list", Capability.VIEW),
-    UrlCase("inventory_component_create", Capability.EDIT),
-    UrlCase("inventory_component_detail", Capability.VIEW, kwargs=_component),
-    UrlCase("inventory_component_edit", Capability.EDIT, kwargs=_component),
-    UrlCase("inventory_component_delete", Capability.EDIT, kwargs=_component),
+    *record_pages("inventory_component", _component, detail=True),
     UrlCase(
         "inventory_component_apply_technique", Capability.EDIT, method="post", kwargs=_component
     ),
-    UrlCase("inventory_site_list", Capability.VIEW),
-    UrlCase("inventory_site_create", Capability.EDIT),
-    UrlCase("inventory_site_detail", Capability.VIEW, kwargs=_site),
-    UrlCase("inventory_site_edit", Capability.EDIT, kwargs=_site),
-    UrlCase("inventory_site_delete", Capability.EDIT, kwargs=_site),
+    *record_pages("inventory_site", _site, detail=True),
     UrlCase("inventory_site_diagram", Capability.VIEW, kwargs=_site),
-    UrlCase("inventory_group_list", Capability.VIEW),
-    UrlCase("inventory_group_create", Capability.EDIT),
-    UrlCase("inventory_group_detail", Capability.VIEW, kwargs=_group),
-    UrlCase("inventory_group_edit", Capability.EDIT, kwargs=_group),
-    UrlCase("inventory_group_delete", Capability.EDIT, kwargs=_group),
+    *record_pages("inventory_group", _group, detail=True),
     UrlCase("inventory_group_apply_technique", Capability.EDIT, method="post", kwargs=_group),
     UrlCase("inventory_function_detail", Capability.VIEW, kwargs=_function),
     UrlCase("inventory_function_diagram", Capability.VIEW, kwargs=_function),
     UrlCase("inventory_dependency_add", Capability.EDIT, method="post", kwargs=_function),
     UrlCase("inventory_dependency_edit", Capability.EDIT, kwargs=_dependency),
     UrlCase("inventory_dependency_delete", Capability.EDIT, kwargs=_dependency),
-    UrlCase("inventory_technique_list", Capability.VIEW),
+    *record_pages("inventory_technique", _technique),
     UrlCase("inventory_technique_seed", Capability.EDIT, method="post"),
-    UrlCase("inventory_technique_create", Capability.EDIT),
-    UrlCase("inventory_technique_edit", Capability.EDIT, kwargs=_technique),
-    UrlCase("inventory_technique_delete", Capability.EDIT, kwargs=_technique),
     UrlCase("inventory_people", Capability.VIEW),
-    UrlCase("inventory_person_create", Capability.EDIT),
-    UrlCase("inventory_person_detail", Capability.VIEW, kwargs=_person),
-    UrlCase("inventory_person_edit", Capability.EDIT, kwargs=_person),
-    UrlCase("inventory_person_delete", Capability.EDIT, kwargs=_person),
-    UrlCase("inventory_role_create", Capability.EDIT),
-    UrlCase("inventory_role_detail", Capability.VIEW, kwargs=_role),
-    UrlCase("inventory_role_edit", Capability.EDIT, kwargs=_role),
-    UrlCase("inventory_role_delete", Capability.EDIT, kwargs=_role),
-    UrlCase("inventory_supplier_create", Capability.EDIT),
-    UrlCase("inventory_supplier_detail", Capability.VIEW, kwargs=_supplier),
-    UrlCase("inventory_supplier_edit", Capability.EDIT, kwargs=_supplier),
-    UrlCase("inventory_supplier_delete", Capability.EDIT, kwargs=_supplier),
+    *record_pages("inventory_person", _person, listed=False, detail=True),
+    *record_pages("inventory_role", _role, listed=False, detail=True),
+    *record_pages("inventory_supplier", _supplier, listed=False, detail=True),
     UrlCase("inventory_function_need_add", Capability.EDIT, kwargs=_function),
     UrlCase("inventory_function_need_remove", Capability.EDIT, method="post", kwargs=_person_need),
     UrlCase("inventory_import", Capability.EDIT),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bia.models import BusinessFunction
 from inventory import demo, people_services
 from inventory.diagrams import (
     function_diagram_svg,
@@ -17,26 +18,32 @@ from tests.inventory.factories import ComponentFactory, DependencyFactory, Funct
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def demo_printing(people: PlanPeople) -> BusinessFunction:
+    """Head office printing, with the demo inventory loaded around it."""
+    function = FunctionFactory.create(plan=people.plan, name="Printing at head office")
+    demo.load(people.plan, {"manager": people.manager})
+    return function
+
+
 def test_a_function_without_dependencies_has_no_diagram(people: PlanPeople) -> None:
     function = FunctionFactory.create(plan=people.plan)
     assert function_diagram_svg(function) is None
 
 
 def test_demo_function_diagram_marks_the_san_and_draws_groups_as_clusters(
-    people: PlanPeople,
+    demo_printing: BusinessFunction,
 ) -> None:
-    function = FunctionFactory.create(plan=people.plan, name="Printing at head office")
-    demo.load(people.plan, {"manager": people.manager})
-    svg = function_diagram_svg(function)
+    svg = function_diagram_svg(demo_printing)
     assert svg is not None and svg.startswith("<svg")
     assert "SPOF · Head office SAN" in svg
     assert "cluster_group_" in svg and "Application server pair" in svg
     assert "<script" not in svg
 
 
-def test_site_diagram_shows_what_fails_with_it(people: PlanPeople) -> None:
-    FunctionFactory.create(plan=people.plan, name="Printing at head office")
-    demo.load(people.plan, {"manager": people.manager})
+def test_site_diagram_shows_what_fails_with_it(
+    people: PlanPeople, demo_printing: BusinessFunction
+) -> None:
     svg = site_diagram_svg(Site.objects.get(plan=people.plan, name="Rack A1"))
     assert svg is not None
     assert "Lost with Rack A1" in svg and "Printing at head office" in svg
@@ -79,18 +86,16 @@ def test_a_diagram_is_named_for_assistive_technology(people: PlanPeople) -> None
 
 
 def test_demo_diagram_draws_the_print_administrator_with_a_deputy_and_the_supplier(
-    people: PlanPeople,
+    demo_printing: BusinessFunction,
 ) -> None:
-    function = FunctionFactory.create(plan=people.plan, name="Printing at head office")
-    demo.load(people.plan, {"manager": people.manager})
-    dot = function_dot(function)
+    dot = function_dot(demo_printing)
     assert dot is not None
     assert "Priya Shah or a deputy" in dot and "stands in after 2 h handover" in dot
     assert 'label="Tom Baker\\nService desk lead' in dot
     assert 'shape="ellipse"' in dot and 'shape="folder"' in dot
     assert "SPOF · PrintCare Ltd\\nsupplier · contract MPS-2024-017" in dot
     assert "SPOF · Priya Shah" not in dot
-    svg = function_diagram_svg(function)
+    svg = function_diagram_svg(demo_printing)
     assert svg is not None and "PrintCare Ltd" in svg
 
 

@@ -23,15 +23,9 @@ from inventory.topology import (
     single_points_of_failure,
 )
 from tests.conftest import PlanPeople
-from tests.inventory.factories import FunctionFactory
+from tests.inventory.factories import FunctionFactory, person_add
 
 pytestmark = pytest.mark.django_db
-
-
-def _person(people: PlanPeople, name: str, **values: object) -> Person:
-    return services.person_create(
-        plan=people.plan, user=people.manager, values={"name": name, **values}
-    )
 
 
 def _set_deputies(people: PlanPeople, person: Person, deputies: list[Person]) -> Person:
@@ -61,7 +55,7 @@ def test_a_person_needed_to_operate_without_a_deputy_is_a_single_point_of_failur
     people: PlanPeople,
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    admin = _person(people, "Ann", role="Print administrator")
+    admin = person_add(people, "Ann", role="Print administrator")
     services.person_dependency_create(
         function=function, person=admin, user=people.manager, needed_to=NeededTo.OPERATE
     )
@@ -73,8 +67,8 @@ def test_a_person_needed_to_operate_without_a_deputy_is_a_single_point_of_failur
 
 def test_a_person_with_a_deputy_is_covered_by_a_one_of_two_group(people: PlanPeople) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    deputy = _person(people, "Bob")
-    admin = _person(people, "Ann", handover_hours=2.0)
+    deputy = person_add(people, "Bob")
+    admin = person_add(people, "Ann", handover_hours=2.0)
     _set_deputies(people, admin, [deputy])
     services.person_dependency_create(
         function=function, person=admin, user=people.manager, needed_to=NeededTo.OPERATE
@@ -89,7 +83,7 @@ def test_a_person_with_a_deputy_is_covered_by_a_one_of_two_group(people: PlanPeo
 
 
 def test_person_availability_comes_from_absence_days(people: PlanPeople) -> None:
-    admin = _person(people, "Ann", absence_days_per_year=36.52425, recall_hours=48.0)
+    admin = person_add(people, "Ann", absence_days_per_year=36.52425, recall_hours=48.0)
     (component,) = plan_topology(people.plan).topology.components
     assert component.id == person_key(admin.pk)
     assert component.availability == pytest.approx(0.9)
@@ -97,7 +91,7 @@ def test_person_availability_comes_from_absence_days(people: PlanPeople) -> None
 
 
 def test_a_deputy_chain_that_loops_is_refused_naming_the_loop(people: PlanPeople) -> None:
-    ann, bob, cat = _person(people, "Ann"), _person(people, "Bob"), _person(people, "Cat")
+    ann, bob, cat = person_add(people, "Ann"), person_add(people, "Bob"), person_add(people, "Cat")
     for person, deputy in ((ann, bob), (bob, cat)):
         _set_deputies(people, person, [deputy])
     cat.refresh_from_db()
@@ -108,13 +102,13 @@ def test_a_deputy_chain_that_loops_is_refused_naming_the_loop(people: PlanPeople
 
 
 def test_a_person_cannot_deputise_for_themself(people: PlanPeople) -> None:
-    ann = _person(people, "Ann")
+    ann = person_add(people, "Ann")
     with pytest.raises(ValidationError, match="cannot deputise for themself"):
         _set_deputies(people, ann, [ann])
 
 
 def test_person_changes_are_recorded_in_history_with_the_actor(people: PlanPeople) -> None:
-    ann = _person(people, "Ann")
+    ann = person_add(people, "Ann")
     services.person_update(
         person=ann,
         user=people.manager,
@@ -156,7 +150,7 @@ def test_a_person_needed_to_recover_is_kept_out_of_the_running_service(
     people: PlanPeople,
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    admin = _person(people, "Ann", recall_hours=48.0)
+    admin = person_add(people, "Ann", recall_hours=48.0)
     services.person_dependency_create(function=function, person=admin, user=people.manager)
     pt = plan_topology(people.plan)
     service = f"function:{function.pk}"
@@ -167,7 +161,7 @@ def test_a_person_needed_to_recover_is_kept_out_of_the_running_service(
 
 def test_a_need_to_recover_only_in_degraded_service_is_refused(people: PlanPeople) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    admin = _person(people, "Ann")
+    admin = person_add(people, "Ann")
     with pytest.raises(ValidationError, match="not split into full or degraded"):
         services.person_dependency_create(
             function=function,
@@ -182,7 +176,7 @@ def test_a_need_only_in_degraded_service_is_to_operate_unless_said_otherwise(
     people: PlanPeople,
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    admin = _person(people, "Ann")
+    admin = person_add(people, "Ann")
     need = services.person_dependency_create(
         function=function, person=admin, user=people.manager, need="degraded"
     )

@@ -16,15 +16,9 @@ from inventory.topology import (
     single_points_of_failure,
 )
 from tests.conftest import PlanPeople
-from tests.inventory.factories import FunctionFactory
+from tests.inventory.factories import FunctionFactory, person_add
 
 pytestmark = pytest.mark.django_db
-
-
-def _person(people: PlanPeople, name: str, **values: object) -> Person:
-    return people_services.person_create(
-        plan=people.plan, user=people.manager, values={"name": name, **values}
-    )
 
 
 def _role(people: PlanPeople, holders: list[Person], needed: int = 1) -> Role:
@@ -37,7 +31,7 @@ def _role(people: PlanPeople, holders: list[Person], needed: int = 1) -> Role:
 
 
 def test_a_role_is_a_k_of_n_group_of_its_holders(people: PlanPeople) -> None:
-    ann, bob, cat = (_person(people, n) for n in ("Ann", "Bob", "Cat"))
+    ann, bob, cat = (person_add(people, n) for n in ("Ann", "Bob", "Cat"))
     role = _role(people, [ann, bob, cat], needed=2)
     group = next(g for g in plan_topology(people.plan).topology.groups if g.id == role_key(role.pk))
     assert (group.mode, group.k) == ("active_active", 2)
@@ -46,7 +40,7 @@ def test_a_role_is_a_k_of_n_group_of_its_holders(people: PlanPeople) -> None:
 
 def test_a_role_needed_to_operate_has_the_two_of_three_availability(people: PlanPeople) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    holders = [_person(people, n, absence_days_per_year=30.0) for n in ("Ann", "Bob", "Cat")]
+    holders = [person_add(people, n, absence_days_per_year=30.0) for n in ("Ann", "Bob", "Cat")]
     role = _role(people, holders, needed=2)
     role_services.role_dependency_create(
         function=function, role=role, user=people.manager, needed_to=NeededTo.OPERATE
@@ -61,8 +55,8 @@ def test_a_role_needed_to_operate_has_the_two_of_three_availability(people: Plan
 
 
 def test_a_holder_with_deputies_is_reachable_through_them(people: PlanPeople) -> None:
-    deputy = _person(people, "Dee")
-    ann = _person(people, "Ann")
+    deputy = person_add(people, "Dee")
+    ann = person_add(people, "Ann")
     people_services.person_update(
         person=ann, user=people.manager, expected_version=ann.version, values={}, deputies=[deputy]
     )
@@ -75,7 +69,7 @@ def test_a_role_with_one_holder_and_no_deputy_is_a_single_point_of_failure(
     people: PlanPeople,
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    ann = _person(people, "Ann", recall_hours=48.0)
+    ann = person_add(people, "Ann", recall_hours=48.0)
     role = _role(people, [ann])
     role_services.role_dependency_create(function=function, role=role, user=people.manager)
     pt = plan_topology(people.plan)
@@ -89,7 +83,7 @@ def test_a_role_needed_to_recover_with_a_spare_holder_costs_no_reach_time(
     people: PlanPeople,
 ) -> None:
     function = FunctionFactory.create(plan=people.plan)
-    role = _role(people, [_person(people, "Ann"), _person(people, "Bob")])
+    role = _role(people, [person_add(people, "Ann"), person_add(people, "Bob")])
     role_services.role_dependency_create(function=function, role=role, user=people.manager)
     pt = plan_topology(people.plan)
     service = f"function:{function.pk}"
@@ -100,7 +94,7 @@ def test_a_role_needed_to_recover_with_a_spare_holder_costs_no_reach_time(
 
 def test_a_role_needing_more_holders_than_it_has_is_refused_by_name(people: PlanPeople) -> None:
     with pytest.raises(ValidationError) as raised:
-        _role(people, [_person(people, "Ann")], needed=2)
+        _role(people, [person_add(people, "Ann")], needed=2)
     assert raised.value.message_dict["holders"] == [
         "“Print service desk” needs 2 holders reachable but has 1: name more holders or "
         "lower the number needed."
@@ -117,7 +111,7 @@ def test_a_holder_from_another_plan_is_refused(people: PlanPeople) -> None:
 
 
 def test_role_changes_are_recorded_in_history_with_the_actor(people: PlanPeople) -> None:
-    ann, bob = _person(people, "Ann"), _person(people, "Bob")
+    ann, bob = person_add(people, "Ann"), person_add(people, "Bob")
     role = _role(people, [ann])
     role_services.role_update(
         role=role,

@@ -142,10 +142,14 @@ def _empty_plan() -> Plan:
 
 
 def _import(plan: Plan, filename: str, body: str, user: Any) -> None:
-    parsed = read_file(filename, body.encode("utf-8"))
-    preview = check_import(plan, parsed)
-    assert preview.is_clean, [str(p) for p in preview.problems]
-    inventory_import_apply(plan=plan, parsed=parsed, user=user)
+    _import_bytes(plan, filename, body.encode("utf-8"), user)
+
+
+def _generated(document: dict[str, Any], user: Any) -> tuple[Plan, dict[str, Any]]:
+    """A plan of its own with the generated ``document`` imported, and what it exports."""
+    plan = _empty_plan()
+    _import(plan, "generated.json", to_json(document), user)
+    return plan, export_document(plan)
 
 
 @settings(
@@ -155,9 +159,7 @@ def _import(plan: Plan, filename: str, body: str, user: Any) -> None:
 def test_json_export_imported_into_an_empty_plan_exports_identically(
     people: PlanPeople, document: dict[str, Any]
 ) -> None:
-    first = _empty_plan()
-    _import(first, "generated.json", to_json(document), people.manager)
-    exported = export_document(first)
+    _, exported = _generated(document, people.manager)
     second = _empty_plan()
     _import(second, "exported.json", to_json(exported), people.manager)
     assert export_document(second) == exported
@@ -168,9 +170,7 @@ def test_json_export_imported_into_an_empty_plan_exports_identically(
 )
 @given(document=documents())
 def test_yaml_export_round_trips_exactly_too(people: PlanPeople, document: dict[str, Any]) -> None:
-    first = _empty_plan()
-    _import(first, "generated.json", to_json(document), people.manager)
-    exported = export_document(first)
+    _, exported = _generated(document, people.manager)
     second = _empty_plan()
     _import(second, "exported.yaml", to_yaml(exported), people.manager)
     assert export_document(second) == exported
@@ -204,9 +204,7 @@ def _import_bytes(
 def test_spreadsheet_exports_round_trip_exactly_with_formula_like_texts(
     people: PlanPeople, file_format: str, document: dict[str, Any]
 ) -> None:
-    first = _empty_plan()
-    _import(first, "generated.json", to_json(document), people.manager)
-    exported = export_document(first)
+    first, exported = _generated(document, people.manager)
     second = _empty_plan()
     _import_spreadsheets(second, first, file_format, people.manager)
     again = export_document(second)

@@ -12,7 +12,7 @@ from bia.services.assessments import assessment_approve, assessment_return, asse
 from bia.services.campaigns import campaign_send
 from documents import signoff
 from notifications.models import Kind, Notification
-from tests.bia.factories import bia_world, fill_required
+from tests.bia.factories import BiaWorld, bia_world, fill_required
 from tests.conftest import PlanPeople
 from tests.documents.helpers import name_approvers, publish_now
 from tests.incidents.factories import declare, print_estate
@@ -24,20 +24,26 @@ def _inbox(user: Any, kind: Kind) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user, kind=kind))
 
 
+def _campaign_send(people: PlanPeople, world: BiaWorld, name: str, *, notify: bool = True) -> None:
+    """The manager sends a campaign, due in ten days, for the stakeholder's own function."""
+    campaign_send(
+        plan=people.plan,
+        user=people.manager,
+        name=name,
+        template=world.template,
+        due_date=timezone.localdate() + dt.timedelta(days=10),
+        functions=[world.own],
+        notify=notify,
+    )
+
+
 def test_a_campaign_puts_one_invitation_in_each_owners_inbox(
     people: PlanPeople, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     world = bia_world(people)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_send(
-            plan=people.plan,
-            user=people.manager,
-            name="Autumn round",
-            template=world.template,
-            due_date=timezone.localdate() + dt.timedelta(days=10),
-            functions=[world.own],
-        )
+        _campaign_send(people, world, "Autumn round")
     (invitation,) = _inbox(people.stakeholder, Kind.BIA_ASSIGNED)
     assert invitation.title == "Business impact analysis: Autumn round"
     assert world.own.name in invitation.body
@@ -47,15 +53,7 @@ def test_a_campaign_puts_one_invitation_in_each_owners_inbox(
 def test_a_campaign_sent_without_notice_tells_no_one(people: PlanPeople) -> None:
     world = bia_world(people)
     Notification.objects.all().delete()
-    campaign_send(
-        plan=people.plan,
-        user=people.manager,
-        name="Quiet round",
-        template=world.template,
-        due_date=timezone.localdate() + dt.timedelta(days=10),
-        functions=[world.own],
-        notify=False,
-    )
+    _campaign_send(people, world, "Quiet round", notify=False)
     assert not Notification.objects.exists()
 
 

@@ -14,6 +14,7 @@ from bia.services.functions import function_create
 from inventory.models import Component
 from inventory.services.components import component_create, component_update
 from inventory.services.dependencies import dependency_create
+from review.models import ReviewTask
 from review.services import REVIEW_CHECK_KIND, review_check_execute, review_check_request
 from tests.conftest import PlanPeople
 
@@ -51,21 +52,37 @@ def set_san(san: Component, user: Any, **values: Any) -> Component:
     )
 
 
+def storage_add(
+    plan: Plan, user: Any, name: str, *, availability_percent: float, restore_hours: float
+) -> Component:
+    return component_create(
+        plan=plan,
+        user=user,
+        values={
+            "name": name,
+            "kind": "storage",
+            "availability_percent": availability_percent,
+            "restore_hours": restore_hours,
+        },
+    )
+
+
+def task_opened(san_plan: SanPlan) -> ReviewTask:
+    """The manager moves the SAN's restore time from 12 h to a day; the check opens the
+    function owner's review task, which this returns."""
+    set_san(san_plan.san, san_plan.people.manager, restore_hours=24.0)
+    run_check(san_plan.plan, san_plan.people.manager)
+    return ReviewTask.objects.get(function=san_plan.function)
+
+
 @pytest.fixture
 def san_plan(people: PlanPeople) -> SanPlan:
     manager = people.manager
     function = function_create(
         plan=people.plan, user=manager, name="Student printing", owner=people.stakeholder
     )
-    san = component_create(
-        plan=people.plan,
-        user=manager,
-        values={
-            "name": "Head office SAN",
-            "kind": "storage",
-            "availability_percent": 99.9,
-            "restore_hours": 12.0,
-        },
+    san = storage_add(
+        people.plan, manager, "Head office SAN", availability_percent=99.9, restore_hours=12.0
     )
     dependency_create(function=function, target=san, user=manager)
     run_check(people.plan, manager)  # the figures as they are before any change

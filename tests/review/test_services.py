@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from audit.models import ChainEntry
 from bcp.models import Job
 from bia.services.functions import function_create
-from inventory.services.components import component_create
 from review.models import ReviewTask
 from review.services import REVIEW_CHECK_KIND, review_checks_suppressed, review_task_confirm
-from tests.review.conftest import SanPlan, run_check, set_san
+from tests.review.conftest import SanPlan, run_check, set_san, storage_add, task_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +38,7 @@ def test_a_change_that_moves_no_figure_opens_no_task(san_plan: SanPlan) -> None:
 
 def test_a_component_no_function_uses_opens_no_task(san_plan: SanPlan) -> None:
     manager = san_plan.people.manager
-    component_create(
-        plan=san_plan.plan,
-        user=manager,
-        values={
-            "name": "Spare SAN",
-            "kind": "storage",
-            "availability_percent": 95.0,
-            "restore_hours": 500.0,
-        },
-    )
+    storage_add(san_plan.plan, manager, "Spare SAN", availability_percent=95.0, restore_hours=500.0)
     run_check(san_plan.plan, manager)
     assert not ReviewTask.objects.filter(plan=san_plan.plan).exists()
 
@@ -79,9 +69,7 @@ def test_the_owner_is_emailed_when_a_task_opens(
 
 def test_the_owner_confirms_and_the_confirmation_is_in_history(san_plan: SanPlan) -> None:
     people = san_plan.people
-    set_san(san_plan.san, people.manager, restore_hours=24.0)
-    run_check(san_plan.plan, people.manager)
-    task = ReviewTask.objects.get(function=san_plan.function)
+    task = task_opened(san_plan)
     review_task_confirm(task=task, user=people.stakeholder, comment="Still fine")
     task.refresh_from_db()
     assert task.status == "confirmed" and task.confirmed_by == people.stakeholder
@@ -92,9 +80,7 @@ def test_the_owner_confirms_and_the_confirmation_is_in_history(san_plan: SanPlan
 
 def test_a_confirmed_task_cannot_be_confirmed_twice(san_plan: SanPlan) -> None:
     people = san_plan.people
-    set_san(san_plan.san, people.manager, restore_hours=24.0)
-    run_check(san_plan.plan, people.manager)
-    task = ReviewTask.objects.get(function=san_plan.function)
+    task = task_opened(san_plan)
     review_task_confirm(task=task, user=people.stakeholder)
     with pytest.raises(ValidationError):
         review_task_confirm(task=task, user=people.stakeholder)
@@ -102,20 +88,14 @@ def test_a_confirmed_task_cannot_be_confirmed_twice(san_plan: SanPlan) -> None:
 
 def test_someone_who_is_neither_owner_nor_manager_cannot_confirm(san_plan: SanPlan) -> None:
     people = san_plan.people
-    set_san(san_plan.san, people.manager, restore_hours=24.0)
-    run_check(san_plan.plan, people.manager)
-    task = ReviewTask.objects.get(function=san_plan.function)
+    task = task_opened(san_plan)
     with pytest.raises(PermissionDenied):
         review_task_confirm(task=task, user=people.auditor)
 
 
 def test_after_confirming_a_new_change_opens_a_new_task(san_plan: SanPlan) -> None:
     people = san_plan.people
-    set_san(san_plan.san, people.manager, restore_hours=24.0)
-    run_check(san_plan.plan, people.manager)
-    review_task_confirm(
-        task=ReviewTask.objects.get(function=san_plan.function), user=people.stakeholder
-    )
+    review_task_confirm(task=task_opened(san_plan), user=people.stakeholder)
     set_san(san_plan.san, people.manager, restore_hours=36.0)
     run_check(san_plan.plan, people.manager)
     assert ReviewTask.objects.filter(function=san_plan.function).count() == 2

@@ -3,23 +3,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from review.models import ReviewTask
 from tests.conftest import client_for
-from tests.review.conftest import SanPlan, run_check, set_san
+from tests.review.conftest import SanPlan, task_opened
 
 pytestmark = pytest.mark.django_db
-
-
-def _open_task(san_plan: SanPlan) -> ReviewTask:
-    set_san(san_plan.san, san_plan.people.manager, restore_hours=24.0)
-    run_check(san_plan.plan, san_plan.people.manager)
-    return ReviewTask.objects.get(function=san_plan.function)
 
 
 def test_the_task_page_names_the_change_and_offers_the_owner_one_button(
     san_plan: SanPlan,
 ) -> None:
-    task = _open_task(san_plan)
+    task = task_opened(san_plan)
     page = client_for(san_plan.people.stakeholder).get(task.get_absolute_url())
     text = page.content.decode()
     assert "The Head office SAN&#x27;s restore time changed from 12 h to 1 d" in text
@@ -28,14 +21,14 @@ def test_the_task_page_names_the_change_and_offers_the_owner_one_button(
 
 
 def test_the_auditor_sees_the_task_without_a_confirm_button(san_plan: SanPlan) -> None:
-    task = _open_task(san_plan)
+    task = task_opened(san_plan)
     page = client_for(san_plan.people.auditor).get(task.get_absolute_url())
     assert page.status_code == 200
     assert "Confirm: my BIA still holds" not in page.content.decode()
 
 
 def test_one_click_confirms_and_the_page_says_who_confirmed(san_plan: SanPlan) -> None:
-    task = _open_task(san_plan)
+    task = task_opened(san_plan)
     client = client_for(san_plan.people.stakeholder)
     url = reverse("review_task_confirm", args=[san_plan.plan.pk, task.pk])
     page = client.post(url, follow=True)
@@ -45,7 +38,7 @@ def test_one_click_confirms_and_the_page_says_who_confirmed(san_plan: SanPlan) -
 
 
 def test_confirming_twice_says_it_was_already_confirmed(san_plan: SanPlan) -> None:
-    task = _open_task(san_plan)
+    task = task_opened(san_plan)
     client = client_for(san_plan.people.stakeholder)
     url = reverse("review_task_confirm", args=[san_plan.plan.pk, task.pk])
     client.post(url)
@@ -54,7 +47,7 @@ def test_confirming_twice_says_it_was_already_confirmed(san_plan: SanPlan) -> No
 
 
 def test_the_owners_home_page_lists_the_review_waiting_for_them(san_plan: SanPlan) -> None:
-    task = _open_task(san_plan)
+    task = task_opened(san_plan)
     page = client_for(san_plan.people.stakeholder).get(reverse("home"), follow=True)
     text = page.content.decode()
     assert "Confirm the BIA of Student printing still holds" in text
