@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Unpack
 
 from django.db import transaction
 
 from bcp.jobs import job_enqueue
 from bcp.models import Job, Plan
-from inventory.exchange.uploads import StoredUpload, upload_attach_jobs, upload_store
+from inventory.exchange.uploads import (
+    StoredUpload,
+    UploadFile,
+    upload_attach_jobs,
+    upload_store,
+)
 from inventory.tasks import INVENTORY_IMPORT_CHECK_TASK, INVENTORY_IMPORT_TASK
 
 
 @transaction.atomic
-def inventory_import_upload(
-    *,
-    plan: Plan,
-    user: Any,
-    name: str,
-    data: bytes,
-    section: str,
-    reason: str,
-    ticket: str,
-    replace: bool = False,
-) -> StoredUpload:
+def inventory_import_upload(*, plan: Plan, user: Any, **file: Unpack[UploadFile]) -> StoredUpload:
     """Keep the file and queue its check (reading, limits, every problem) in the worker."""
     token = uuid.uuid4()
     job = job_enqueue(
@@ -34,17 +29,7 @@ def inventory_import_upload(
         plan=plan,
         parameters={"token": str(token), "user_id": user.pk},
     )
-    upload = upload_store(
-        plan_pk=plan.pk,
-        user=user,
-        name=name,
-        data=data,
-        section=section,
-        reason=reason,
-        ticket=ticket,
-        token=token,
-        replace=replace,
-    )
+    upload = upload_store(plan_pk=plan.pk, user=user, token=token, **file)
     return upload_attach_jobs(plan_pk=plan.pk, upload=upload, check_job=str(job.pk))
 
 

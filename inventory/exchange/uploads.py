@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,29 +58,31 @@ def _write_meta(plan_pk: int, upload: StoredUpload) -> None:
     (_folder(plan_pk) / f"{upload.token}.json").write_text(json.dumps(meta))
 
 
+class UploadFile(TypedDict):
+    """An uploaded file, what it holds and why it is imported, as the upload form gives it."""
+
+    name: str
+    data: bytes
+    section: str
+    reason: NotRequired[str]
+    ticket: NotRequired[str]
+    replace: NotRequired[bool]
+
+
 def upload_store(
-    *,
-    plan_pk: int,
-    user: Any,
-    name: str,
-    data: bytes,
-    section: str,
-    reason: str = "",
-    ticket: str = "",
-    token: uuid.UUID | None = None,
-    replace: bool = False,
+    *, plan_pk: int, user: Any, token: uuid.UUID | None = None, **file: Unpack[UploadFile]
 ) -> StoredUpload:
     upload = StoredUpload(
         token=token or uuid.uuid4(),
-        name=name,
-        section=section,
-        replace=replace,
+        name=file["name"],
+        section=file["section"],
+        replace=file.get("replace", False),
         user=user,
-        reason=reason,
-        ticket=ticket,
-        data=data,
+        reason=file.get("reason", ""),
+        ticket=file.get("ticket", ""),
+        data=file["data"],
     )
-    (_folder(plan_pk) / f"{upload.token}.bin").write_bytes(data)
+    (_folder(plan_pk) / f"{upload.token}.bin").write_bytes(upload.data)
     _write_meta(plan_pk, upload)
     return upload
 
