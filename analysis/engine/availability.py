@@ -175,7 +175,8 @@ class AvailabilityAnalyzer:
     than ``node_limit`` nodes; "auto" estimates that service by Monte Carlo and says why.
     ``keep_diagrams`` keeps each service's diagram for what-if reuse (``diagram()``);
     ``importance`` False skips Birnbaum importance (all zero; SPOFs then in id order), for
-    runs that only need the figures.
+    runs that only need the figures. ``diagrams`` are services' diagrams already compiled
+    for this topology (``recompile_service``), used instead of compiling them.
     """
 
     def __init__(
@@ -191,6 +192,7 @@ class AvailabilityAnalyzer:
         model: Model | None = None,
         keep_diagrams: bool = False,
         importance: bool = True,
+        diagrams: dict[str, ServiceDiagram] | None = None,
     ) -> None:
         self.model = model if model is not None else Model(topology, validate=validate)
         self.topology = self.model.topology
@@ -202,6 +204,7 @@ class AvailabilityAnalyzer:
         self.importance = importance
         self.keep_diagrams = keep_diagrams
         self._diagrams: dict[str, ServiceDiagram] = {}
+        self._given: dict[str, ServiceDiagram] = dict(diagrams or {})
         self._results: dict[str, ServiceAvailability] = {}
 
     def diagram(self, service_id: str) -> ServiceDiagram | None:
@@ -222,7 +225,9 @@ class AvailabilityAnalyzer:
         if self.method in ("auto", "exact"):
             limit = self.node_limit
             try:
-                diagram = compile_service(self.model, service_id, node_limit=limit)
+                diagram = self._given.get(service_id) or compile_service(
+                    self.model, service_id, node_limit=limit
+                )
             except NodeLimitExceeded:
                 why = (
                     f"exact calculation stopped: its decision diagram needed more than "

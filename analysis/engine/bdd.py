@@ -5,6 +5,9 @@ Nodes are integers. 0 is FALSE, 1 is TRUE; every other node ``n`` tests the vari
 Nodes are hash-consed (one node per (level, low, high) triple, never low == high), so two
 equal functions are the same integer. Children are always created before their parents,
 so node ids are a topological order: probabilities can be filled in by one pass in id order.
+A level is both the variable's place in the order and its key for probabilities; levels
+are spaced out so a variable can be inserted between two others (a redundant copy next to
+the component it copies) without renumbering the diagram.
 
 Only AND and OR are needed: the structure functions are monotone, and a k-of-n threshold
 is built by the recurrence
@@ -24,6 +27,8 @@ from contextlib import contextmanager
 FALSE = 0
 TRUE = 1
 _TERMINAL_LEVEL = 1 << 60
+# Spacing of the levels ``add_level`` hands out: room to insert variables between them.
+LEVEL_GAP = 1 << 20
 
 
 class NodeLimitExceeded(RuntimeError):
@@ -59,25 +64,52 @@ class BDD:
         # Probability of each node being TRUE and FALSE, filled lazily in id order.
         self.p_true: list[float] = [0.0, 1.0]
         self.p_false: list[float] = [1.0, 0.0]
-        self._up: list[float] = []
-        self._down: list[float] = []
+        # Probability that the variable at each level is up / down (down given directly).
+        self._up: dict[int, float] = {}
+        self._down: dict[int, float] = {}
+        self._added = 0
+        # How many levels ``insert_level`` has handed out after each level so far.
+        self._inserted: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.level)
 
-    def set_probabilities(self, up: Sequence[float], down: Sequence[float]) -> None:
-        """Probability that the variable at each level is up / down (down given directly)."""
-        self._up = list(up)
-        self._down = list(down)
-
     def add_level(self, up: float, down: float) -> int:
-        """Declare a new variable below all existing ones; return its level."""
-        self._up.append(up)
-        self._down.append(down)
-        return len(self._up) - 1
+        """Declare a new variable below all existing ones; return its level.
+
+        Levels are multiples of ``LEVEL_GAP``, so ``insert_level`` can place a variable
+        between two existing ones. Example: the first three levels are 1·2²⁰, 2·2²⁰, 3·2²⁰.
+        """
+        self._added += 1
+        level = self._added * LEVEL_GAP
+        self._up[level] = up
+        self._down[level] = down
+        return level
+
+    def insert_level(self, after: int, up: float, down: float) -> int | None:
+        """Declare a new variable just below ``after`` (a level from ``add_level``, or 0
+        for above every level), below those inserted there before; None when the gap is
+        used up. Every level is a new variable: a level is never given twice, so nodes
+        made for another variable at an earlier insertion keep their meaning.
+
+        Example: after level L the inserted levels are L + 1, L + 2, … up to L + 2²⁰ − 1.
+        """
+        count = self._inserted.get(after, 0) + 1
+        if after % LEVEL_GAP or count >= LEVEL_GAP:
+            return None
+        self._inserted[after] = count
+        level = after + count
+        self._up[level] = up
+        self._down[level] = down
+        return level
+
+    def pq(self, level: int) -> tuple[float, float]:
+        """(P(up), P(down)) of the variable at ``level``."""
+        return self._up[level], self._down[level]
 
     @property
     def levels(self) -> int:
+        """How many variables are declared."""
         return len(self._up)
 
     def trim_caches(self, limit: int) -> None:
@@ -117,11 +149,22 @@ class BDD:
         return self.mk(level, FALSE, TRUE)
 
     def _node(self, level: int, low: int, high: int) -> int:
-        """``mk`` for low != high (the hot path of AND/OR, without the equality test)."""
-        node = self._unique.get((level, low, high))
+        """``mk`` for low != high (the hot path of AND/OR: no equality test, and one
+        look-up of the unique table whether the node exists or is made)."""
+        key = (level, low, high)
+        node = self._unique.get(key)
         if node is not None:
             return node
-        return self.mk(level, low, high)
+        if self._budget is not None:
+            if self._budget <= 0:
+                raise NodeLimitExceeded("BDD node limit reached")
+            self._budget -= 1
+        node = len(self.level)
+        self.level.append(level)
+        self.low.append(low)
+        self.high.append(high)
+        self._unique[key] = node
+        return node
 
     def and_(self, f: int, g: int) -> int:
         """f ∧ g (memoised Shannon expansion on the top variable)."""

@@ -40,6 +40,7 @@ from analysis.engine.availability import (
 from analysis.engine.budgets import SECONDS_PER_DAY
 from analysis.engine.montecarlo import DEFAULT_IMPORTANCE_SAMPLES, DEFAULT_SAMPLES, DEFAULT_SEED
 from analysis.engine.peer_composition import compose_peers
+from analysis.engine.service_diagram import ServiceDiagram, recompile_service
 from analysis.engine.structure import FailoverLoss, Model, sub_topology
 from analysis.engine.topology import Method, Topology
 from analysis.engine.whatif import (
@@ -76,6 +77,7 @@ class AnalysisContext:
         keep_diagrams: bool = False,
         validate: bool = True,
         importance: bool = True,
+        diagrams: dict[str, ServiceDiagram] | None = None,
     ) -> AvailabilityAnalyzer:
         return AvailabilityAnalyzer(
             topology,
@@ -88,6 +90,7 @@ class AnalysisContext:
             keep_diagrams=keep_diagrams,
             validate=validate,
             importance=importance,
+            diagrams=diagrams,
         )
 
 
@@ -211,11 +214,38 @@ class WhatIfEvaluator:
         if figures is not None:
             self.reused_runs += 1
             return figures
-        self.fresh_runs += 1
         part = replace(sub_topology(changed, [self.service_id]), sites=changed.sites)
+        model = Model(part, validate=False)
+        diagram = self._recompiled(model)
+        if diagram is None:
+            self.fresh_runs += 1
+        else:
+            self.reused_runs += 1
         # Figures only: no importance (the SPOFs after a change are listed in id order).
-        analyzer = self.context.analyzer(part, validate=False, importance=False)
+        analyzer = self.context.analyzer(
+            part,
+            validate=False,
+            importance=False,
+            model=model,
+            diagrams=None if diagram is None else {self.service_id: diagram},
+        )
         return function_figures(analyzer, self.service_id)
+
+    def _recompiled(self, model: Model) -> ServiceDiagram | None:
+        """The changed function's diagram compiled into the kept one's manager (the fresh
+        compile's diagram, node for node: ``recompile_service``), or None to compile it
+        afresh. Diagrams near the node budget are compiled afresh, where the budget is
+        counted as a plan-wide run counts it."""
+        sid = self.service_id
+        diagram = self.analyzer.diagram(sid)
+        limit = self.context.node_limit
+        if (
+            diagram is None
+            or self.before.method != "exact_bdd"
+            or (limit is not None and diagram.compiled_nodes * 4 > limit)
+        ):
+            return None
+        return recompile_service(diagram, self.model, model, sid, node_limit=limit)
 
     def meets_structurally(
         self,

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from analysis.engine.bdd import BDD, FALSE, TRUE, NodeLimitExceeded
+from analysis.engine.bdd import BDD, FALSE, LEVEL_GAP, TRUE, NodeLimitExceeded
 
 
 def _manager(*probabilities: float) -> tuple[BDD, list[int]]:
@@ -13,13 +13,18 @@ def _manager(*probabilities: float) -> tuple[BDD, list[int]]:
     return bdd, variables
 
 
+def _level(index: int) -> int:
+    """The level ``add_level`` gives the ``index``-th variable (from 0)."""
+    return (index + 1) * LEVEL_GAP
+
+
 def _truth_table(bdd: BDD, node: int, n: int) -> list[bool]:
     rows = []
     for state in itertools.product((False, True), repeat=n):
         current = node
         while current > TRUE:
-            level = bdd.level[current]
-            current = bdd.high[current] if state[level] else bdd.low[current]
+            index = bdd.level[current] // LEVEL_GAP - 1
+            current = bdd.high[current] if state[index] else bdd.low[current]
         rows.append(current == TRUE)
     return rows
 
@@ -56,8 +61,8 @@ def test_two_of_three_has_the_textbook_probability():
 def test_birnbaum_of_a_and_b_or_c():
     bdd, (a, b, c) = _manager(0.9, 0.9, 0.9)
     importance, size = bdd.birnbaum(bdd.and_(a, bdd.or_(b, c)))
-    assert importance[0] == pytest.approx(0.99)
-    assert importance[1] == pytest.approx(0.09)
+    assert importance[_level(0)] == pytest.approx(0.99)
+    assert importance[_level(1)] == pytest.approx(0.09)
     assert size == 3
 
 
@@ -71,5 +76,19 @@ def test_the_node_budget_stops_a_runaway_build():
 def test_probabilities_can_be_recomputed_with_overrides_without_touching_the_cache():
     bdd, (a, b) = _manager(0.9, 0.8)
     node = bdd.and_(a, b)
-    assert bdd.probability_with(node, {1: (1.0, 0.0)})[0] == pytest.approx(0.9)
+    assert bdd.probability_with(node, {_level(1): (1.0, 0.0)})[0] == pytest.approx(0.9)
     assert bdd.probability(node)[0] == pytest.approx(0.72)
+
+
+def test_an_inserted_level_sits_between_its_neighbours_and_is_never_given_twice():
+    bdd, (a, c) = _manager(0.9, 0.7)
+    b_level = bdd.insert_level(_level(0), 0.8, 0.2)
+    again = bdd.insert_level(_level(0), 0.6, 0.4)
+    assert b_level is not None and again is not None
+    assert _level(0) < b_level < again < _level(1)
+    b = bdd.var(b_level)
+    # a ∧ (b ∨ c) ordered a, b, c: 3 nodes, the textbook probability.
+    node = bdd.and_(a, bdd.or_(b, c))
+    assert bdd.size(node) == 3
+    assert bdd.probability(node)[0] == pytest.approx(0.9 * (1 - 0.2 * 0.3))
+    assert bdd.insert_level(b_level, 0.5, 0.5) is None  # only after a level of add_level

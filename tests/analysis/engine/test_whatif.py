@@ -207,3 +207,34 @@ def test_a_same_site_peer_composed_into_the_diagram_equals_a_fresh_run(
     assert set(composed.single_points_of_failure) == set(fresh.single_points_of_failure)
     assert (composed.rto_hours, composed.rpo_hours) == (fresh.rto_hours, fresh.rpo_hours)
     assert evaluator.reused_runs == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [AddSite(Site("dr", 0.9999)), AddRedundantPeer("san", site="dr", failover_seconds=900)],
+        [AddSite(Site("dr", 0.999)), AddRedundantPeer("print-db", site="dr", mode="active_active")],
+        [AddSite(Site("dr", 0.9995)), AddGroupMember("app-pair", "app-server-1", site="dr")],
+        [
+            AddSite(Site("dr", 0.9999)),
+            AddRedundantPeer("wan-link", site="dr"),
+            AddRedundantPeer("print-db", site="dr", failover_seconds=60),
+        ],
+    ],
+)
+def test_a_change_recompiled_into_the_kept_diagram_equals_a_fresh_run_to_the_last_bit(
+    changes: list[AddSite | AddRedundantPeer | AddGroupMember],
+) -> None:
+    topology = print_service_topology()
+    context = AnalysisContext()
+    evaluator = WhatIfEvaluator(topology, HEAD_OFFICE_SERVICE, context)
+    recompiled = evaluator.after(changes)
+    fresh = fresh_figures(apply_changes(topology, changes), HEAD_OFFICE_SERVICE, context)
+    assert evaluator.reused_runs == 1 and evaluator.fresh_runs == 0
+    # The same diagram, node for node, so the same sums: equal, not approximately.
+    assert recompiled.availability == fresh.availability
+    assert recompiled.unavailability == fresh.unavailability
+    assert recompiled.bdd_nodes == fresh.bdd_nodes
+    # A what-if lists SPOFs in id order, a full run by importance.
+    assert set(recompiled.single_points_of_failure) == set(fresh.single_points_of_failure)
+    assert (recompiled.rto_hours, recompiled.rpo_hours) == (fresh.rto_hours, fresh.rpo_hours)
