@@ -120,11 +120,11 @@ def _outage(
     read once for all the variables of one service.
     """
     out: dict[str, _Out] = {}
-    kind_of, get = model.kind, out.get
+    groups, get = model.groups, out.get
     for node in affected:
         if node == failing:
             out[node] = _restore(model, node)
-        elif kind_of(node) == "group":
+        elif node in groups:
             out[node] = _group_outage(model, node, failing, out)
         else:
             # The first child with the longest outage, as max() would pick it.
@@ -162,7 +162,12 @@ def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out
     group = model.groups[group_id]
     if group.k == 1:
         # The first member with the shortest outage, as a stable sort puts first.
-        kth = min((out.get(m, _NONE) for m in group.members), key=_hours)
+        kth = _NONE
+        first = True
+        for member in group.members:
+            found = out.get(member, _NONE)
+            if first or found[0] < kth[0]:
+                kth, first = found, False
     else:
         kth = sorted((out.get(m, _NONE) for m in group.members), key=_hours)[group.k - 1]
     if kth[0] > 0.0:
