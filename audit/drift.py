@@ -274,6 +274,9 @@ def _repeatable_read(alias: str) -> Iterator[None]:
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            # Every row of both cursors is read: plan them for the whole read, not for their
+            # first rows (a grouped index walk of a million history rows instead of one pass).
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
         yield
 
 
