@@ -16,7 +16,7 @@ from analysis.forms import AgreedObjectiveForm, AnalysisSettingsForm, IncidentFo
 from analysis.results import FunctionResult
 from analysis.summaries import downtime_saved
 from bcp.concurrency import EditConflict, keep_input_after_conflict
-from bcp.editing import edit_page, form_status
+from bcp.editing import REASON, edit_page, form_status, save_with
 from bcp.http import PlanRequest
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
@@ -233,17 +233,9 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     current = services.analysis_settings_for(plan=plan, user=request.user)
     form = AnalysisSettingsForm(request.POST or None, instance=current)
-
-    def save(data: dict[str, Any]) -> Any:
-        return services.analysis_settings_update(
-            plan=plan,
-            user=request.user,
-            expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-            **{field: data[field] for field in services.SETTINGS_FIELDS},
-        )
-
+    fields = (*services.SETTINGS_FIELDS, *REASON)
+    update = services.analysis_settings_update
+    save = save_with(request, update, fields, versioned=True, plan=plan)
     return edit_page(
         request,
         form,

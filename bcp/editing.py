@@ -9,11 +9,13 @@ Every app's create and edit pages use :func:`edit_page`, so they answer alike:
 - POST, someone saved the record first or the edit did not say which version it
   started from (``EditConflict``): the form with the user's input kept, the saved
   values beside it, and the hidden version moved forward, 409.
+
+The ``save`` that hands a form's cleaned fields to one service is :func:`save_with`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
@@ -23,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
+from bcp.http import PlanRequest
 
 T = TypeVar("T")
 
@@ -95,3 +98,31 @@ def edit_page(
             target: Any = success_url(saved) if success_url else saved
             return redirect(target)
     return form_page(request, template, form, context, conflict=conflict)
+
+
+# A change form's reason and ticket (``ChangeReasonMixin``), as ``save_with`` fields.
+REASON = ("reason", "ticket")
+
+
+def save_with(
+    request: PlanRequest,
+    service: Callable[..., T],
+    fields: Iterable[str] = (),
+    *,
+    versioned: bool = False,
+    **fixed: object,
+) -> Callable[[dict[str, Any]], T]:
+    """The ``save`` of an edit page that hands the form's cleaned ``fields`` to one service.
+
+    ``service`` is called with ``fixed``, the request's user, each named field and, when
+    ``versioned``, ``expected_version`` (the form's hidden version).
+    """
+    names = tuple(fields)
+
+    def save(data: dict[str, Any]) -> T:
+        values = {name: data[name] for name in names}
+        if versioned:
+            values["expected_version"] = data["version"]
+        return service(**fixed, user=request.user, **values)
+
+    return save

@@ -21,7 +21,7 @@ from bcp import dashboard, jobs, selectors, services, starting
 from bcp.api import PROBLEM_CONTENT_TYPE
 from bcp.charts import portfolio_charts
 from bcp.checklist import first_run_checklist
-from bcp.editing import edit_page
+from bcp.editing import REASON, edit_page, save_with
 from bcp.forms import (
     InvitationForm,
     MemberAddForm,
@@ -148,17 +148,8 @@ def plan_detail(request: PlanRequest) -> HttpResponse:
 def plan_edit(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     form = PlanForm(request.POST or None, instance=plan)
-
-    def save(data: dict[str, Any]) -> Any:
-        return services.plan_update(
-            plan=plan,
-            user=request.user,
-            expected_version=data["version"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-            **{field: data[field] for field in services.PLAN_EDITABLE_FIELDS},
-        )
-
+    fields = (*services.PLAN_EDITABLE_FIELDS, *REASON)
+    save = save_with(request, services.plan_update, fields, versioned=True, plan=plan)
     return edit_page(
         request, form, save=save, saved_message="Plan saved.", template="bcp/plan_form.html"
     )
@@ -225,15 +216,10 @@ def member_edit(request: PlanRequest, member_pk: int) -> HttpResponse:
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
 
-    def save(data: dict[str, Any]) -> Any:
-        return services.membership_change_role(
-            membership=membership,
-            user=request.user,
-            role=data["role"],
-            expected_version=data["version"],
-            reason=data["reason"],
-        )
-
+    # The role's service records no ticket.
+    fields = ("role", "reason")
+    change_role = services.membership_change_role
+    save = save_with(request, change_role, fields, versioned=True, membership=membership)
     return edit_page(
         request,
         form,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bcp.editing import save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.exports import answers_dataset, export_bytes
@@ -20,7 +21,7 @@ from bia.models import Assessment, AssessmentState, Campaign
 from bia.selectors import campaigns as campaign_selectors
 from bia.selectors import questionnaires as questionnaire_selectors
 from bia.services import campaigns as campaign_services
-from bia.views.common import base_url, bia_edit_page, plan_of, require_sees_all, save_with, user_of
+from bia.views.common import base_url, bia_edit_page, plan_of, require_sees_all, user_of
 
 
 @plan_required(Capability.VIEW)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -16,8 +16,6 @@ from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability
 from bia.models import BusinessFunction
-
-T = TypeVar("T")
 
 OWNER_ONLY = "Stakeholders see only the BIAs of the functions they own."
 
@@ -90,30 +88,3 @@ def bia_edit_page(
         success_url=target if target is None or callable(target) else lambda _saved: target,
         conflict_hint=conflict_hint,
     )
-
-
-REASON = ("reason", "ticket")
-
-
-def save_with(
-    request: PlanRequest,
-    service: Callable[..., T],
-    fields: Iterable[str] = (),
-    *,
-    versioned: bool = False,
-    **fixed: object,
-) -> Callable[[dict[str, Any]], T]:
-    """The ``save`` of an edit page that hands the form's cleaned ``fields`` to one service.
-
-    ``service`` is called with ``fixed``, the request's user, each named field and, when
-    ``versioned``, ``expected_version`` (the form's hidden version).
-    """
-    names = tuple(fields)
-
-    def save(data: dict[str, Any]) -> T:
-        values = {name: data[name] for name in names}
-        if versioned:
-            values["expected_version"] = data["version"]
-        return service(**fixed, user=user_of(request), **values)
-
-    return save

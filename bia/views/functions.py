@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.versions import record_changes
+from bcp.editing import REASON, save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.forms.functions import DependencyForm, FunctionForm
@@ -15,15 +16,7 @@ from bia.models import BusinessFunction, FunctionDependency
 from bia.selectors import answers as answer_selectors
 from bia.selectors import functions as function_selectors
 from bia.services import functions as function_services
-from bia.views.common import (
-    REASON,
-    bia_edit_page,
-    check_owner,
-    plan_of,
-    save_with,
-    sees_all,
-    user_of,
-)
+from bia.views.common import bia_edit_page, check_owner, plan_of, sees_all, user_of
 from incidents.exercises import function_readiness
 
 # What a function's create and edit pages hand their service, beside the function itself.

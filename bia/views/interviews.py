@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bcp.editing import REASON, save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.forms.interviews import InterviewForm
 from bia.models import Interview
 from bia.services import interviews as interview_services
-from bia.views.common import REASON, bia_edit_page, plan_of, save_with, sees_all
+from bia.views.common import bia_edit_page, plan_of, sees_all
 
 
 @plan_required(Capability.VIEW)
