@@ -7,25 +7,32 @@ from django import forms
 from accounts.services import MAX_CODE_LENGTH
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code",
+def _code_field(*, label: str, help_text: str, inputmode: str) -> forms.CharField:
+    """A one-time code box: browsers offer the code from an SMS or password manager."""
+    return forms.CharField(
+        label=label,
         max_length=MAX_CODE_LENGTH,
-        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        help_text=help_text,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "inputmode": inputmode, "autofocus": True}
         ),
     )
 
 
+class CodeForm(forms.Form):
+    # Text, not numeric: recovery codes have letters.
+    code = _code_field(
+        label="Code",
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        inputmode="text",
+    )
+
+
 class AppCodeForm(forms.Form):
-    code = forms.CharField(
+    code = _code_field(
         label="Code from the app",
-        max_length=MAX_CODE_LENGTH,
         help_text="After scanning, type the 6 digits the app shows for Continuity.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        inputmode="numeric",
     )
 
 

@@ -18,17 +18,19 @@ from analysis.inputs import input_watermark, input_watermarks
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.results import (
     RESULTS_SCHEMA,
+    Achievable,
     Coverage,
     FunctionResult,
     Gap,
     PlanResults,
+    Required,
     RoadmapStep,
     SeverityCounts,
     check_plan_results,
     function_result,
 )
 from analysis.results_check import ResultsInvalid, stored_part
-from analysis.summaries import FunctionSummary
+from analysis.summaries import AchievableSummary, FunctionSummary, ObjectiveFigures
 from bcp.models import Job, Plan
 
 format_duration = formatting.duration
@@ -323,6 +325,24 @@ def severity_counts(entry: FunctionResult) -> SeverityCounts:
     return counts
 
 
+def _objective_figures(required: Required) -> ObjectiveFigures:
+    return {
+        "availability": required["availability"],
+        "rto_hours": required["rto_hours"],
+        "rpo_hours": required["rpo_hours"],
+    }
+
+
+def _achievable_summary(achievable: Achievable) -> AchievableSummary:
+    return {
+        "availability": achievable["availability"],
+        "rto_hours": achievable["rto_hours"],
+        "rpo_hours": achievable["rpo_hours"],
+        "single_points_of_failure": achievable["single_points_of_failure"],
+        "method": achievable["method"]["code"],
+    }
+
+
 def function_summaries(results: PlanResults) -> list[FunctionSummary]:
     """One line per function: status, required and achievable figures, gap counts."""
     summaries: list[FunctionSummary] = []
@@ -333,22 +353,8 @@ def function_summaries(results: PlanResults) -> list[FunctionSummary]:
                 "pk": entry["pk"],
                 "name": entry["name"],
                 "status": entry["status"],
-                "required": None
-                if required is None
-                else {
-                    "availability": required["availability"],
-                    "rto_hours": required["rto_hours"],
-                    "rpo_hours": required["rpo_hours"],
-                },
-                "achievable": None
-                if achievable is None
-                else {
-                    "availability": achievable["availability"],
-                    "rto_hours": achievable["rto_hours"],
-                    "rpo_hours": achievable["rpo_hours"],
-                    "single_points_of_failure": achievable["single_points_of_failure"],
-                    "method": achievable["method"]["code"],
-                },
+                "required": None if required is None else _objective_figures(required),
+                "achievable": None if achievable is None else _achievable_summary(achievable),
                 "gaps": severity_counts(entry),
             }
         )

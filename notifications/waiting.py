@@ -92,6 +92,16 @@ def waiting_for(user: AbstractBaseUser | AnonymousUser) -> list[WaitingGroup]:
 # --- built-in sources ---------------------------------------------------------------
 
 
+def _bia_item(assessment: Assessment, to_do: str, *, note: str) -> WaitingItem:
+    return WaitingItem(
+        title=f"{to_do} the BIA of {assessment.function.name}",
+        plan_name=assessment.plan.name,
+        link=assessment.get_absolute_url(),
+        due=assessment.due_date,
+        note=note,
+    )
+
+
 def bias_to_answer(user: AbstractBaseUser) -> list[WaitingItem]:
 
     found = (
@@ -104,16 +114,7 @@ def bias_to_answer(user: AbstractBaseUser) -> list[WaitingItem]:
         .select_related("function", "plan")
         .order_by("due_date", "pk")[:SOURCE_LIMIT]
     )
-    return [
-        WaitingItem(
-            title=f"Answer the BIA of {a.function.name}",
-            plan_name=a.plan.name,
-            link=a.get_absolute_url(),
-            due=a.due_date,
-            note=a.get_state_display(),
-        )
-        for a in found
-    ]
+    return [_bia_item(a, "Answer", note=a.get_state_display()) for a in found]
 
 
 def bias_to_approve(user: AbstractBaseUser) -> list[WaitingItem]:
@@ -130,16 +131,7 @@ def bias_to_approve(user: AbstractBaseUser) -> list[WaitingItem]:
         .select_related("function", "plan")
         .order_by("submitted_at", "pk")[:SOURCE_LIMIT]
     )
-    return [
-        WaitingItem(
-            title=f"Approve or return the BIA of {a.function.name}",
-            plan_name=a.plan.name,
-            link=a.get_absolute_url(),
-            due=a.due_date,
-            note="Submitted",
-        )
-        for a in found
-    ]
+    return [_bia_item(a, "Approve or return", note="Submitted") for a in found]
 
 
 def signatures_pending(user: AbstractBaseUser) -> list[WaitingItem]:
