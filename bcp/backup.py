@@ -47,12 +47,7 @@ APPS = (
     "otp_static",
     "accounts",
     "bcp",
-    "bia",
-    "inventory",
-    "analysis",
-    "documents",
-    "incidents",
-    "audit",
+    *settings.PLAN_DATA_APPS,
 )
 EXCLUDED = ("bcp.workerheartbeat",)
 

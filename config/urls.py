@@ -15,6 +15,8 @@ from bcp import views
 from bcp.api import ApiSchemaView, api_docs
 from incidents.views.call_tree import acknowledge as incident_acknowledge
 
+PLAN_APPS = ("bia", "inventory", "analysis", "documents", "incidents", "audit", "review")
+
 plan_patterns: list[URLPattern | URLResolver] = [
     path("", views.plan_detail, name="plan_detail"),
     path("edit/", views.plan_edit, name="plan_edit"),
@@ -27,13 +29,8 @@ plan_patterns: list[URLPattern | URLResolver] = [
     path("history/", views.plan_history, name="plan_history"),
     path("jobs/<uuid:job_pk>/", views.job_status, name="job_status"),
     path("jobs/<uuid:job_pk>/retry/", views.job_retry, name="job_retry"),
-    path("bia/", include("bia.urls")),
-    path("inventory/", include("inventory.urls")),
-    path("analysis/", include("analysis.urls")),
-    path("documents/", include("documents.urls")),
-    path("incidents/", include("incidents.urls")),
-    path("audit/", include("audit.urls")),
-    path("review/", include("review.urls")),
+    # Each app's plan pages under /plans/<plan_pk>/<app>/, from its own urls module.
+    *(path(f"{app}/", include(f"{app}.urls")) for app in PLAN_APPS),
 ]
 
 # Django's own password reset and change pages, under accounts/.

@@ -25,6 +25,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The apps that hold plans' planning data and history, in the order a backup writes
+# them (bcp.backup).
+PLAN_DATA_APPS = ["bia", "inventory", "analysis", "documents", "incidents", "audit"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,12 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "bcp",
     "accounts",
-    "bia",
-    "inventory",
-    "analysis",
-    "documents",
-    "incidents",
-    "audit",
+    *PLAN_DATA_APPS,
     "notifications",
     "django_celery_beat",
     "review",
