@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
@@ -37,7 +36,7 @@ from audit.forms import (
 )
 from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
 from bcp import jobs
-from bcp.http import PlanRequest
+from bcp.http import PlanRequest, stored_pdf
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 
@@ -276,19 +275,13 @@ def report_status(request: PlanRequest, job_pk: str) -> HttpResponse:
 
 
 @plan_required(Capability.AUDIT, allow_archived=True)
-def report_download(request: PlanRequest, job_pk: str) -> HttpResponse:
+def report_download(request: PlanRequest, job_pk: str) -> FileResponse:
     plan = request.plan
     job = get_object_or_404(Job, pk=job_pk, plan=plan, kind=reports.REPORT_KIND)
     name = reports.report_file(job)
     if name is None:
         raise Http404("This report is not ready or no longer kept; make a new one.")
-    response: Any = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=f"plan-{plan.pk}-history-report-{job.created_at:%Y%m%d-%H%M%S}.pdf",
-        content_type="application/pdf",
-    )
-    return response
+    return stored_pdf(name, f"plan-{plan.pk}-history-report-{job.created_at:%Y%m%d-%H%M%S}.pdf")
 
 
 @plan_required(Capability.EDIT)

@@ -11,13 +11,16 @@ type checker cannot see:
   ``user`` is signed in (the decorator turns everyone else away), so it is a ``User``;
 - :class:`PlanAPIRequest` — the same for API views guarded by
   :class:`bcp.api.PlanCapabilityPermission`.
+
+:func:`stored_pdf` is the one way a page sends a PDF the workers rendered into storage.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest
 from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
@@ -48,3 +51,13 @@ class PlanAPIRequest(Request):
     plan: Plan
     membership: Membership
     capabilities: frozenset[Capability]
+
+
+def stored_pdf(name: str, filename: str) -> FileResponse:
+    """The PDF kept in the default storage under ``name``, as a download called ``filename``."""
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )

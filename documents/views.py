@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from bcp import jobs
 from bcp.concurrency import EditConflict
 from bcp.editing import add_service_errors, edit_page
-from bcp.http import PlanRequest
+from bcp.http import PlanRequest, stored_pdf
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
 from bcp.record_views import reason_of
@@ -113,7 +113,7 @@ def documents_job_retry(request: PlanRequest, job_pk: str) -> HttpResponse:
 
 
 @plan_required(Capability.VIEW)
-def draft_download(request: PlanRequest, job_pk: str) -> HttpResponse:
+def draft_download(request: PlanRequest, job_pk: str) -> FileResponse:
     plan = _plan(request)
     job = get_object_or_404(
         Job, pk=job_pk, plan=plan, kind=publishing.RENDER_DRAFT_KIND, status=Job.Status.SUCCEEDED
@@ -123,13 +123,7 @@ def draft_download(request: PlanRequest, job_pk: str) -> HttpResponse:
         f"{publishing.DRAFTS_FOLDER}/plan-{plan.pk}/"
     ) or not default_storage.exists(name):
         raise Http404("This draft is no longer available; export a new one.")
-    response: Any = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=f"plan-{plan.pk}-DRAFT-{job.created_at:%Y%m%d-%H%M}.pdf",
-        content_type="application/pdf",
-    )
-    return response
+    return stored_pdf(name, f"plan-{plan.pk}-DRAFT-{job.created_at:%Y%m%d-%H%M}.pdf")
 
 
 @require_POST

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from bcp.http import PlanRequest
+from bcp.http import PlanRequest, stored_pdf
 from bcp.permissions import Capability, plan_required
 from incidents import reports
 from incidents.models import AfterActionReport
@@ -42,9 +42,4 @@ def report_download(request: PlanRequest, incident_pk: int, report_pk: int) -> F
         raise Http404("This report has not been rendered yet.")
     kind = "exercise" if incident.is_exercise else "incident"
     suffix = "-DRAFT" if report.draft else ""
-    return FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=f"after-action-{kind}-{incident.pk}{suffix}.pdf",
-        content_type="application/pdf",
-    )
+    return stored_pdf(name, f"after-action-{kind}-{incident.pk}{suffix}.pdf")
