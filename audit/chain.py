@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -41,6 +41,9 @@ from audit.tracking import live_instance, live_model, plan_id_of
 from audit.written import as_written
 from bcp.bulk import insert_rows
 from bcp.canonical import chain_json, chain_value
+
+if TYPE_CHECKING:
+    from audit.verify_reading import Entry  # audit.verify_reading imports this module
 
 # Arbitrary constant naming the chain's PostgreSQL advisory lock.
 CHAIN_LOCK_KEY = 7_220_415_001
@@ -96,7 +99,8 @@ def entry_hash_of(
     )
 
 
-def recomputed_entry_hash(entry: ChainEntry) -> str:
+def recomputed_entry_hash(entry: ChainEntry | Entry) -> str:
+    """The hash an entry should have, from the columns it covers (a row or one read as a tuple)."""
     return entry_hash_of(
         seq=entry.seq,
         prev_hash=entry.prev_hash,

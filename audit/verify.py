@@ -37,7 +37,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef
 
 from audit import tracking, walk_sql
-from audit.chain import column_names, content_hash_of, content_of, entry_hash_of
+from audit.chain import column_names, content_hash_of, content_of, recomputed_entry_hash
 from audit.drift import check_drift
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.report import ChainProblem, Progress, VerifyReport
@@ -99,17 +99,7 @@ def _link_problems(entry: Entry, expected_seq: int, prev_hash: str) -> list[Chai
     if entry.prev_hash != prev_hash:
         detail = f"its previous-hash does not match entry {entry.seq - 1}"
         problems.append(_problem(entry, "link broken", detail))
-    recomputed = entry_hash_of(
-        seq=entry.seq,
-        prev_hash=entry.prev_hash,
-        content_hash=entry.content_hash,
-        model_label=entry.model_label,
-        history_id=entry.history_id,
-        object_id=entry.object_id,
-        plan_id=entry.plan_id,
-        object_repr=entry.object_repr,
-    )
-    if recomputed != entry.entry_hash:
+    if recomputed_entry_hash(entry) != entry.entry_hash:
         problems.append(_problem(entry, "entry altered", "the chain entry itself was altered"))
     return problems
 
