@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, parse_version
+from bcp.editing import save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.forms.questionnaires import QuestionForm, SectionForm
 from bia.models import Question, QuestionnaireTemplate
 from bia.services import questionnaires as questionnaire_services
-from bia.views.common import bia_edit_page, plan_of, save_with, user_of
+from bia.views.common import bia_edit_page, plan_of, user_of
 
 
 @plan_required(Capability.VIEW)
