@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from bcp.models import Membership, Role
 from config.directory import directory_settings, parse_plan_roles
+from tests.accounts.helpers import assert_signed_in_member
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
 
@@ -162,11 +163,15 @@ def test_a_directory_user_signs_in_and_gets_the_plan_role_of_their_group(
     client = Client()
     with override_settings(**_settings_for(directory.uri, people.plan.pk)):
         response = _sign_in(client, "alice", "alice-directory-password")
-    assert response.status_code == 302 and response["Location"] == reverse("plan_list")
-    alice = get_user_model().objects.get(username="alice")
-    assert (alice.email, alice.first_name, alice.is_staff) == ("alice@example.org", "Alice", False)
-    assert Membership.objects.get(user=alice, plan=people.plan).role == Role.MANAGER
-    assert "_auth_user_id" in client.session
+    assert_signed_in_member(
+        client,
+        response,
+        people.plan,
+        username="alice",
+        email="alice@example.org",
+        first_name="Alice",
+        role=Role.MANAGER,
+    )
 
 
 @pytest.mark.django_db

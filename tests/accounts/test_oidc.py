@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from bcp.models import Membership, Role
 from config.sso import oidc_settings
+from tests.accounts.helpers import assert_signed_in_member
 from tests.conftest import PlanPeople
 
 HERE = Path(__file__).resolve().parent.parent / "oidc"
@@ -130,11 +131,15 @@ def test_a_provider_user_signs_in_and_gets_the_plan_role_of_their_group(
     with override_settings(**_settings_for(provider, people.plan.pk)):
         assert "Sign in with Northbridge sign-in" in client.get(reverse("login")).content.decode()
         response = _sign_in_at_provider(client, "carol")
-    assert response.status_code == 302 and response["Location"] == reverse("plan_list")
-    carol = get_user_model().objects.get(username="carol")
-    assert (carol.email, carol.first_name, carol.is_staff) == ("carol@example.org", "Carol", False)
-    assert Membership.objects.get(user=carol, plan=people.plan).role == Role.MANAGER
-    assert "_auth_user_id" in client.session
+    assert_signed_in_member(
+        client,
+        response,
+        people.plan,
+        username="carol",
+        email="carol@example.org",
+        first_name="Carol",
+        role=Role.MANAGER,
+    )
 
 
 @pytest.mark.django_db
