@@ -6,10 +6,15 @@ arguments mid-test; one place means one waiting rule and one sign-in path for ev
 
 from __future__ import annotations
 
+import contextlib
+import re
 import time
 from collections.abc import Callable
+from html import unescape
 from typing import TypeVar
+from urllib.parse import urldefrag, urlparse
 
+from django.db import transaction
 from playwright.sync_api import Page, expect
 
 from bcp.models import Job
@@ -46,12 +51,18 @@ def job_wait(
     )
 
 
-def browser_sign_in(page: Page, base: str, username: str, password: str) -> None:
-    """Sign in through the real form and wait for the plan list a signed-in person lands on."""
+def sign_in_at(page: Page, base: str, username: str, password: str) -> None:
+    """Open the real sign-in form and send it, leaving the page where it answers: the
+    caller checks what follows (a plan list, a second-factor step, an error)."""
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def browser_sign_in(page: Page, base: str, username: str, password: str) -> None:
+    """Sign in through the real form and wait for the plan list a signed-in person lands on."""
+    sign_in_at(page, base, username, password)
     expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
 
 
@@ -68,3 +79,24 @@ def wait_until(found: Callable[[], T | None], what: str, seconds: float = 90) ->
             return value
         time.sleep(0.5)
     raise AssertionError(f"Waited {seconds:.0f} s for {what}")
+
+
+def local_links(html: str, attribute: re.Pattern[str]) -> list[str]:
+    """The addresses on this site that ``attribute`` (a pattern whose group is the
+    address) finds in a page, unescaped and without fragments; outside ones are left out."""
+    found = []
+    for raw in attribute.findall(html):
+        url = urldefrag(unescape(raw))[0]
+        parsed = urlparse(url)
+        if parsed.scheme or parsed.netloc or not url.startswith("/"):
+            continue
+        found.append(url)
+    return found
+
+
+def rolled_back(work: Callable[[], object]) -> None:
+    """Run ``work`` in a transaction that then fails, as a change whose later step raises:
+    what it wrote is undone and what it left to run after the commit never runs."""
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        work()
+        raise RuntimeError("the change failed")

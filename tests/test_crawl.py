@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from html import unescape
 from typing import Any
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import client_for
+from tests.helpers import local_links
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,7 @@ MAX_PAGES = 400
 
 
 def _links(html: str) -> list[str]:
-    found = []
-    for raw in HREF.findall(html):
-        url = urldefrag(unescape(raw))[0]
-        parsed = urlparse(url)
-        if parsed.scheme or parsed.netloc or not url.startswith("/"):
-            continue
-        if SKIP.search(parsed.path):
-            continue
-        found.append(url)
-    return found
+    return [url for url in local_links(html, HREF) if not SKIP.search(urlparse(url).path)]
 
 
 @pytest.fixture

@@ -23,15 +23,15 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urlencode, urlparse
+from urllib.parse import urlencode
 
 import pyotp
 import pytest
 
 from tests.conftest import ROOT, _database_url_for_worker, stop_process
+from tests.helpers import local_links
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,17 +120,6 @@ class Browser:
             {"csrfmiddlewaretoken": token.group(1).decode(), "code": code},
         )
         assert done.status == 200 and b"recovery-codes" in done.body, done.body[:500]
-
-
-def _links(html: str) -> list[str]:
-    found = []
-    for raw in HREF.findall(html):
-        url = urldefrag(unescape(raw))[0]
-        parsed = urlparse(url)
-        if parsed.scheme or parsed.netloc or not url.startswith("/"):
-            continue
-        found.append(url)
-    return found
 
 
 def _production_env(static_root: Path) -> dict[str, str]:
@@ -239,7 +228,7 @@ def _walk(
             continue
         if "text/html" not in (response.getheader("Content-Type") or ""):
             continue
-        for link in _links(response.body.decode()):
+        for link in local_links(response.body.decode(), HREF):
             if link.startswith("/static/"):
                 static.add(link)
             elif link not in seen and link.startswith(within) and not SKIP.search(link):
@@ -273,7 +262,7 @@ def test_the_production_deployment_serves_every_demo_page_to_every_role(
     index = admin.request("GET", "/admin/")
     assert index.status == 200
     for link in sorted(
-        {u for u in _links(index.body.decode()) if re.match(r"^/admin/\w+/\w+/$", u)}
+        {u for u in local_links(index.body.decode(), HREF) if re.match(r"^/admin/\w+/\w+/$", u)}
     ):
         response = admin.request("GET", link)
         if response.status >= 500:

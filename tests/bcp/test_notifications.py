@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from bcp.models import Role
 from bcp.notifications import Notice, managers_notify
 from bia.services.assessments import assessment_submit
-from documents import signoff
-from documents.models import PlanVersion, SignOffRequest
+from documents.models import PlanVersion
 from notifications.models import Kind
 from tests.bia.factories import bia_world, fill_required
 from tests.conftest import PlanPeople
 from tests.documents.factories import PlanVersionFactory, SignOffRequestFactory
+from tests.documents.helpers import decide
 from tests.factories import MembershipFactory
+from tests.helpers import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +59,7 @@ def test_a_change_rolled_back_tells_no_one(
     people: PlanPeople, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                managers_notify(plan=people.plan, notice=_notice(people))
-                raise RuntimeError("the change failed")
-        except RuntimeError:
-            pass
+        rolled_back(lambda: managers_notify(plan=people.plan, notice=_notice(people)))
     assert mailoutbox == []
 
 
@@ -97,25 +92,13 @@ def _version_in_review(people: PlanPeople, *approvers: Any) -> PlanVersion:
     return version
 
 
-def _decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "") -> None:
-    request = SignOffRequest.objects.get(plan_version=version, stakeholder=user)
-    signoff.signoff_decide(
-        signoff=request,
-        user=user,
-        approve=approve,
-        comment=comment,
-        document_sha256=version.pdf_sha256,
-        expected_version=request.version,
-    )
-
-
 def test_an_approval_tells_the_managers_how_far_sign_off_has_got(
     people: PlanPeople, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     finance = MembershipFactory.create(plan=people.plan, role=Role.STAKEHOLDER).user
     version = _version_in_review(people, people.stakeholder, finance)
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(version, people.stakeholder, approve=True)
+        decide(version, people.stakeholder, approve=True)
     (message,) = mailoutbox
     assert message.to == [people.manager.email]
     who = people.stakeholder.get_full_name()
@@ -129,7 +112,7 @@ def test_a_rejection_tells_the_managers_the_comment_and_that_it_returned_to_draf
 ) -> None:
     version = _version_in_review(people, people.stakeholder)
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(version, people.stakeholder, approve=False, comment="Branch RTO is wrong")
+        decide(version, people.stakeholder, approve=False, comment="Branch RTO is wrong")
     (message,) = mailoutbox
     assert "rejected version 3" in message.body
     assert "Comment: Branch RTO is wrong" in message.body
@@ -141,6 +124,6 @@ def test_the_last_approval_says_the_version_is_approved(
 ) -> None:
     version = _version_in_review(people, people.stakeholder)
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(version, people.stakeholder, approve=True)
+        decide(version, people.stakeholder, approve=True)
     (message,) = mailoutbox
     assert "The version is now: Approved." in message.body

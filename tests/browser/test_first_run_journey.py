@@ -23,6 +23,7 @@ from bia.models import Assessment, AssessmentState
 from documents.models import PlanVersion
 from inventory.models import Dependency
 from tests.factories import UserFactory, make_coordinator
+from tests.helpers import sign_in_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -132,10 +133,7 @@ def test_a_newcomer_gets_from_an_empty_database_to_a_published_draft(
     page.set_viewport_size({"width": width, "height": 900})
     me = Journey(page, live_server.url, width, shots)
 
-    page.goto(f"{me.base}/accounts/login/")
-    page.get_by_label("Username").fill("nina")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_at(page, me.base, "nina", PASSWORD)
     expect(page.get_by_text("You are not a member of any plan yet")).to_be_visible()
     me.look("no-plans")
 

@@ -16,6 +16,7 @@ from notifications.models import Kind
 from notifications.services import notification_send
 from tests.browser.test_accessibility import WCAG_TAGS, axe_source, describe, settle
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -60,10 +61,7 @@ def test_the_unread_count_is_announced_read_and_cleared_and_the_pages_pass_axe(
     context.add_init_script(path=str(axe_source()))
     page = context.new_page()
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, base, "sam", PASSWORD)
 
     expect(page.get_by_role("link", name="Inbox 2 unread")).to_be_visible()
     page.screenshot(path=str(shots / "home.png"), full_page=True)

@@ -10,6 +10,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from bcp.models import Role
 from inventory.models import Component
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.helpers import browser_sign_in
 from tests.inventory.factories import FunctionFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,11 +40,7 @@ def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(
     function = FunctionFactory.create(plan=plan, name="Printing at head office")
     base = live_server.url
 
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("maya")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+    browser_sign_in(page, base, "maya", PASSWORD)
 
     page.goto(f"{base}/plans/{plan.pk}/inventory/")
     page.get_by_role("link", name="Import").first.click()

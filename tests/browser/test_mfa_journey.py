@@ -11,15 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import sign_in_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _password(page: Page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("stella")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_staff_member_enrols_by_qr_code_then_needs_the_apps_code_to_sign_in(
@@ -27,7 +21,7 @@ def test_staff_member_enrols_by_qr_code_then_needs_the_apps_code_to_sign_in(
 ) -> None:
     UserFactory.create(username="stella", first_name="Stella", last_name="Staff", is_staff=True)
     base = live_server.url
-    _password(page, base)
+    sign_in_at(page, base, "stella", TEST_PASSWORD)
     expect(page.get_by_role("heading", name="Set up a second factor")).to_be_visible()
     expect(page.locator("#mfa-qr svg")).to_be_visible()
     app = pyotp.TOTP(page.locator("#mfa-secret").inner_text().replace(" ", ""))
@@ -40,7 +34,7 @@ def test_staff_member_enrols_by_qr_code_then_needs_the_apps_code_to_sign_in(
 
     page.locator("#user-menu").click()
     page.get_by_role("button", name="Sign out").click()
-    _password(page, base)
+    sign_in_at(page, base, "stella", TEST_PASSWORD)
     expect(page.get_by_role("heading", name="Second step")).to_be_visible()
     page.get_by_label("Code").fill(app.now())
     page.get_by_role("button", name="Sign in").click()

@@ -19,7 +19,7 @@ from bcp.models import Job
 from documents import services, signoff
 from documents.changes import ChangeSummary
 from documents.checklist import CHECKS, Checklist
-from documents.models import ApproverPolicy, PaperSize, PlanVersion
+from documents.models import ApproverPolicy, PaperSize, PlanVersion, SignOffRequest
 from documents.publishing import version_publish, version_publish_run
 from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta
 from tests.conftest import PlanPeople
@@ -262,4 +262,17 @@ def request_signoff(version: PlanVersion, people: PlanPeople, *stakeholders: Any
         user=people.manager,
         stakeholders=stakeholders,
         due_date=timezone.localdate() + timedelta(days=5),
+    )
+
+
+def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "") -> None:
+    """``user`` approves or rejects the version they were asked to sign, as its page sends it."""
+    request = SignOffRequest.objects.get(plan_version=version, stakeholder=user)
+    signoff.signoff_decide(
+        signoff=request,
+        user=user,
+        approve=approve,
+        comment=comment,
+        document_sha256=version.pdf_sha256,
+        expected_version=request.version,
     )

@@ -20,7 +20,13 @@ from documents.models import PlanVersion, SignOffRequest
 from documents.snapshot import parse_snapshot
 from tests.conftest import PlanPeople
 from tests.documents.factories import ContactFactory
-from tests.documents.helpers import name_approvers, publish_now, qpdf_check, request_signoff
+from tests.documents.helpers import (
+    decide,
+    name_approvers,
+    publish_now,
+    qpdf_check,
+    request_signoff,
+)
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,18 +38,6 @@ def _no_progress(percent: int, message: str) -> None:
 
 def publish_and_render(people: PlanPeople, note: str = "") -> PlanVersion:
     return publish_now(people.plan, people.manager, note=note)
-
-
-def decide(version: PlanVersion, user: Any, *, approve: bool, comment: str = "") -> None:
-    request = SignOffRequest.objects.get(plan_version=version, stakeholder=user)
-    signoff.signoff_decide(
-        signoff=request,
-        user=user,
-        approve=approve,
-        comment=comment,
-        document_sha256=version.pdf_sha256,
-        expected_version=request.version,
-    )
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from notifications.models import Delivery, DigestSetting, Kind, Notification
 from notifications.services import (
@@ -17,6 +16,7 @@ from notifications.services import (
     notifications_mark_all_read,
 )
 from tests.conftest import PlanPeople
+from tests.helpers import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +66,7 @@ def test_a_rolled_back_change_leaves_no_notification_and_no_email(
     people: PlanPeople, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                _send(people)
-                raise RuntimeError("the change failed")
-        except RuntimeError:
-            pass
+        rolled_back(lambda: _send(people))
     assert mailoutbox == []
     assert not Notification.objects.exists()
 
