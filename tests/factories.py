@@ -11,6 +11,8 @@ from django.db.models import Model
 from factory.django import DjangoModelFactory
 
 from bcp.models import Membership, Plan, Role
+from inventory.models import Component
+from inventory.services.components import component_update
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -73,3 +75,18 @@ def make_coordinator(user: User) -> User:
 
     user.user_permissions.add(Permission.objects.get_by_natural_key("add_plan", "bcp", "plan"))
     return get_user_model().objects.get(pk=user.pk)
+
+
+def component_edit(
+    plan: Plan, name: str, user: User, *, reason: str, **values: object
+) -> Component:
+    """``user`` edits the plan's component called ``name`` through the service, at the
+    version it has now, as a saved form would; returns the component as saved."""
+    component = Component.objects.get(plan=plan, name=name)
+    return component_update(
+        component=component,
+        user=user,
+        expected_version=component.version,
+        values=values,
+        reason=reason,
+    )

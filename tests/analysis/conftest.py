@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
+    from django.contrib.auth.models import User
+
+    from analysis.services import SettingsChanges
     from bcp.models import Plan
     from bia.models import BusinessFunction
 
@@ -42,3 +47,25 @@ def printing_function(plan: Plan) -> BusinessFunction:
         if "print" in function.name.lower() and "branch" not in function.name.lower():
             return function
     raise AssertionError("the demo has no head-office printing function")
+
+
+def settings_change(
+    plan: Plan, user: User, reason: str = "", **changes: Unpack[SettingsChanges]
+) -> None:
+    """``user`` changes the plan's analysis settings at the version they have now."""
+    from analysis.services import analysis_settings_for, analysis_settings_update
+
+    current = analysis_settings_for(plan=plan, user=user)
+    analysis_settings_update(
+        plan=plan, user=user, expected_version=current.version, reason=reason, **changes
+    )
+
+
+def manager_dashboard(demo: dict[str, Any]) -> str:
+    """The analysis dashboard of the demo plan as its manager reads it."""
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    url = reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk})
+    return str(client_for(demo["users"]["manager"]).get(url).content.decode())

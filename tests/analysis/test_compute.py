@@ -12,7 +12,8 @@ from analysis.engine.objectives import ImpactAssessment
 from analysis.inputs import AgreedInput, AnalysisInputs, inputs_hash, load_inputs
 from analysis.results import FunctionResult, PlanResults, function_result
 from inventory.graph import function_key
-from tests.analysis.conftest import printing_function
+from tests.analysis.conftest import printing_function, settings_change
+from tests.factories import component_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,16 @@ ASSESSMENT = ImpactAssessment(
     work_recovery_hours=0.5,
     data_loss_tolerance_hours=1.0,
 )
+
+
+def _new_san_restore_time(demo: dict[str, Any]) -> None:
+    component_edit(
+        demo["plan"],
+        "Head office SAN",
+        demo["users"]["manager"],
+        reason="New restore test result",
+        restore_hours=12.0,
+    )
 
 
 def _inputs_with_bia(demo: dict[str, Any]) -> tuple[AnalysisInputs, str]:
@@ -173,19 +184,9 @@ def test_shared_component_inherits_the_strictest_objective_and_names_its_functio
 
 
 def test_inputs_hash_changes_when_the_inventory_changes(demo: dict[str, Any]) -> None:
-    from inventory.models import Component
-    from inventory.services.components import component_update
-
     plan = demo["plan"]
     before = inputs_hash(load_inputs(plan))
-    san = Component.objects.get(plan=plan, name="Head office SAN")
-    component_update(
-        component=san,
-        user=demo["users"]["manager"],
-        expected_version=san.version,
-        values={"restore_hours": 12.0},
-        reason="New restore test result",
-    )
+    _new_san_restore_time(demo)
     assert inputs_hash(load_inputs(plan)) != before
 
 
@@ -195,16 +196,11 @@ def test_inputs_hash_is_stable_when_nothing_changes(demo: dict[str, Any]) -> Non
 
 
 def test_settings_change_the_year_used_for_downtime(demo: dict[str, Any]) -> None:
-    from analysis.services import analysis_settings_for, analysis_settings_update
-
-    plan = demo["plan"]
-    current = analysis_settings_for(plan=plan)
-    analysis_settings_update(
-        plan=plan,
-        user=demo["users"]["manager"],
-        expected_version=current.version,
+    settings_change(
+        demo["plan"],
+        demo["users"]["manager"],
+        "Finance reports on 365-day years",
         year_convention="365",
-        reason="Finance reports on 365-day years",
     )
     inputs, key = _inputs_with_bia(demo)
     assert inputs.settings.year_days == 365.0
@@ -301,18 +297,8 @@ def test_one_function_load_reads_only_its_own_part_of_the_inventory(
 def test_the_hash_of_one_function_moves_when_its_own_part_changes(
     demo: dict[str, Any],
 ) -> None:
-    from inventory.models import Component
-    from inventory.services.components import component_update
-
     plan = demo["plan"]
     printing = printing_function(plan)
     before = inputs_hash(load_inputs(plan, function=printing))
-    san = Component.objects.get(plan=plan, name="Head office SAN")
-    component_update(
-        component=san,
-        user=demo["users"]["manager"],
-        expected_version=san.version,
-        values={"restore_hours": 12.0},
-        reason="New restore test result",
-    )
+    _new_san_restore_time(demo)
     assert inputs_hash(load_inputs(plan, function=printing)) != before

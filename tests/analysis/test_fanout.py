@@ -22,9 +22,10 @@ from django.utils import timezone
 from analysis.fanout import analysis_chunk_compute, fanout_wanted
 from analysis.models import AnalysisChunk, AnalysisRun
 from analysis.selectors import run_is_stale
-from analysis.services import analysis_run_execute, analysis_run_start, analysis_settings_update
+from analysis.services import analysis_run_execute, analysis_run_start
 from bcp.jobs import run_job
 from bcp.models import Job, WorkerHeartbeat
+from tests.analysis.conftest import settings_change
 from tests.bcp.test_job_recovery import REDIS_URL, broker
 from tests.conftest import start_celery_worker
 from tests.helpers import job_wait
@@ -85,14 +86,10 @@ def _run_in_process(plan: Any, user: Any) -> AnalysisRun:
 
 def _slow_settings(plan: Any, user: Any) -> None:
     """Monte Carlo with many samples: each function takes seconds, as a big plan's do."""
-    from analysis.services import analysis_settings_for
-
-    current = analysis_settings_for(plan=plan, user=user)
-    analysis_settings_update(
-        plan=plan,
-        user=user,
-        expected_version=current.version,
-        reason="slow figures for the test",
+    settings_change(
+        plan,
+        user,
+        "slow figures for the test",
         method="monte_carlo",
         monte_carlo_samples=2_000_000,
     )
@@ -224,16 +221,7 @@ def test_a_fanned_out_run_whose_inputs_change_while_it_runs_ends_stale(
         run = analysis_run_start(plan=plan, user=manager)
         # Past 5 %: the run has read its inputs and sent its chunks.
         job = job_wait(run.job, 60, until=lambda j: j.progress >= 5, what="start")
-        from analysis.services import analysis_settings_for
-
-        current = analysis_settings_for(plan=plan, user=manager)
-        analysis_settings_update(
-            plan=plan,
-            user=manager,
-            expected_version=current.version,
-            reason="margin changed during the run",
-            rto_margin_percent=25.0,
-        )
+        settings_change(plan, manager, "margin changed during the run", rto_margin_percent=25.0)
         job = job_wait(job, 180, what="run")
     assert job.status == "succeeded", job.error
     run.refresh_from_db()

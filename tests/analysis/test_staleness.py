@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db.models import Model
-from django.urls import reverse
 from django.utils import timezone
 
 from analysis.inputs import _input_models, input_watermark, plan_path
@@ -15,7 +14,7 @@ from analysis.models import AgreedObjective
 from analysis.services import analysis_settings_for
 from bcp.history import change_context
 from bcp.models import Plan
-from tests.conftest import client_for
+from tests.analysis.conftest import manager_dashboard, printing_function
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,17 +80,12 @@ def test_a_questionnaire_in_a_new_plan_leaves_the_demo_analysis_fresh(
 
     other = PlanFactory.create()
     template_create_default(plan=other, user=demo["users"]["manager"])
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
-        .content.decode()
-    )
+    body = manager_dashboard(demo)
     assert "Out of date" not in body
 
 
 def test_an_agreed_objective_marks_its_plan_stale(demo: dict[str, Any]) -> None:
     from analysis.services import agreed_objective_set
-    from tests.analysis.conftest import printing_function
 
     plan = demo["plan"]
     agreed_objective_set(
@@ -103,9 +97,5 @@ def test_an_agreed_objective_marks_its_plan_stale(demo: dict[str, Any]) -> None:
         availability_percent=None,
         reason="Agreed with the dean",
     )
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_dashboard", kwargs={"plan_pk": plan.pk}))
-        .content.decode()
-    )
+    body = manager_dashboard(demo)
     assert "Out of date" in body

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from analysis.models import AnalysisRun, AnalysisSettings, Incident
 from documents import formatting
-from tests.analysis.conftest import printing_function
+from tests.analysis.conftest import manager_dashboard, printing_function
 from tests.conftest import client_for
+from tests.factories import component_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,23 +28,15 @@ def test_dashboard_shows_the_san_among_ranked_spofs(demo: dict[str, Any]) -> Non
 
 
 def test_dashboard_says_stale_after_an_inventory_change(demo: dict[str, Any]) -> None:
-    from inventory.models import Component
-    from inventory.services.components import component_update
-
     plan = demo["plan"]
-    san = Component.objects.get(plan=plan, name="Head office SAN")
-    component_update(
-        component=san,
-        user=demo["users"]["manager"],
-        expected_version=san.version,
-        values={"availability_percent": 99.95},
+    component_edit(
+        plan,
+        "Head office SAN",
+        demo["users"]["manager"],
         reason="Vendor figure",
+        availability_percent=99.95,
     )
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_dashboard", kwargs={"plan_pk": plan.pk}))
-        .content.decode()
-    )
+    body = manager_dashboard(demo)
     assert "Out of date" in body
 
 
@@ -198,11 +191,7 @@ def test_dashboard_query_count_does_not_grow_with_runs(
 
 
 def test_fresh_analysis_is_not_reported_stale(demo: dict[str, Any]) -> None:
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
-        .content.decode()
-    )
+    body = manager_dashboard(demo)
     assert "Out of date" not in body
 
 
@@ -296,20 +285,12 @@ def test_agreeing_nothing_is_a_form_error(demo: dict[str, Any]) -> None:
 def test_dashboard_names_the_functions_not_assessed_instead_of_no_gaps(
     demo: dict[str, Any],
 ) -> None:
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
-        .content.decode()
-    )
+    body = manager_dashboard(demo)
     assert 'id="not-assessed"' in body
     assert "No gaps found" not in body
 
 
 def test_roadmap_says_which_earlier_step_already_closes_a_gap(demo: dict[str, Any]) -> None:
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk}))
-        .content.decode()
-    )
+    body = manager_dashboard(demo)
     assert 'id="plan-roadmap"' in body
     assert "already closed by step 1" in body

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from analysis.models import AnalysisSettings
-from analysis.services import analysis_settings_for, analysis_settings_update
 from bcp.models import Plan
 from bcp.starting import SetUp, Start, StartingPoint, plan_create_started
 from bia.defaults import DEFAULT_CATEGORIES, DEFAULT_SECTIONS
@@ -29,6 +28,7 @@ from inventory.fields import TECHNIQUE_FIELDS
 from inventory.models import Technique
 from inventory.services.techniques import technique_update
 from inventory.techniques import default_techniques
+from tests.analysis.conftest import settings_change
 from tests.conftest import PlanPeople, client_for
 from tests.factories import make_coordinator
 
@@ -121,10 +121,7 @@ def edited_source(people: PlanPeople) -> Plan:
         expected_version=technique.version,
         values={"name": "Our load balancer pair"},
     )
-    current = analysis_settings_for(plan=source, user=user)
-    analysis_settings_update(
-        plan=source, user=user, expected_version=current.version, monte_carlo_samples=50_000
-    )
+    settings_change(source, user, monte_carlo_samples=50_000)
     function = function_create(plan=source, user=user, name="Staff printing")
     assert function.pk is not None
     return source

@@ -26,7 +26,8 @@ from bcp.models import Job
 from bia.models import Assessment, AssessmentState
 from tests.browser import site_map
 from tests.browser.site_map import Demo
-from tests.helpers import browser_sign_in
+from tests.factories import component_edit
+from tests.helpers import browser_sign_in, sign_in_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,18 +103,15 @@ def review_figures(plan: Any, manager: Any) -> None:
 def open_review_task(plan: Any, manager: Any) -> int:
     """The manager lowers the head office network's availability; the check that follows
     asks the owners of the functions it moved to review them. Returns one task's id."""
-    from inventory.models import Component
-    from inventory.services.components import component_update
     from review.models import ReviewTask
 
     review_figures(plan, manager)  # the figures as the demo left them: the baseline
-    network = Component.objects.get(plan=plan, name="Core network, head office")
-    component_update(
-        component=network,
-        user=manager,
-        expected_version=network.version,
-        values={"availability_percent": 99.0},
+    component_edit(
+        plan,
+        "Core network, head office",
+        manager,
         reason="Monitoring for 2026 counts the switch outages",
+        availability_percent=99.0,
     )
     review_figures(plan, manager)
     task = ReviewTask.objects.filter(plan=plan, status="open").order_by("pk").first()
@@ -239,6 +237,11 @@ class Pass:
         response = self.page.goto(self.base + url)
         assert response is not None, url
         return response.status
+
+    def sign_in(self, username: str, password: str) -> None:
+        """Send the sign-in form at the first width; the caller checks where it leads."""
+        self.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        sign_in_at(self.page, self.base, username, password)
 
     def check(self, where: str, widths: tuple[int, ...] = WIDTHS) -> None:
         """axe at each width, then no sideways scrolling at 320 px, on the page as it is."""
@@ -445,17 +448,11 @@ def test_signed_out_and_second_factor_pages_pass_wcag_21_aa(
         assert run.open(url) in (200, 400), name
         run.check(f"{name} (signed out)")
 
-    run.open(reverse("login"))
-    run.page.get_by_label("Username").fill("manager")
-    run.page.get_by_label("Password").fill("not-the-password")
-    run.page.get_by_role("button", name="Sign in").click()
+    run.sign_in("manager", "not-the-password")
     expect(run.page.locator(ERROR_SHOWN).first).to_be_attached()
     run.check("sign-in with a wrong password")
 
-    run.open(reverse("login"))
-    run.page.get_by_label("Username").fill("admin")
-    run.page.get_by_label("Password").fill(DEMO_PASSWORD)
-    run.page.get_by_role("button", name="Sign in").click()
+    run.sign_in("admin", DEMO_PASSWORD)
     expect(run.page.get_by_role("heading", name="Set up a second factor")).to_be_visible()
     run.check("second-factor setup on first sign-in")
     app = pyotp.TOTP(run.page.locator("#mfa-secret").inner_text().replace(" ", ""))
@@ -474,10 +471,7 @@ def test_signed_out_and_second_factor_pages_pass_wcag_21_aa(
     run.page.set_viewport_size({"width": WIDTHS[0], "height": 900})  # the menu, not collapsed
     run.page.locator("#user-menu").click()
     run.page.get_by_role("button", name="Sign out").click()
-    run.open(reverse("login"))
-    run.page.get_by_label("Username").fill("admin")
-    run.page.get_by_label("Password").fill(DEMO_PASSWORD)
-    run.page.get_by_role("button", name="Sign in").click()
+    run.sign_in("admin", DEMO_PASSWORD)
     expect(run.page.get_by_role("heading", name="Second step")).to_be_visible()
     run.check("the code step of signing in")
     run.page.get_by_label("Code").fill("000000")

@@ -11,9 +11,8 @@ from playwright.sync_api import Page, expect
 
 from analysis.models import AnalysisRun
 from bcp.demo import DEMO_PASSWORD, demo_load
-from inventory.models import Component
-from inventory.services.components import component_update
 from tests.analysis.conftest import printing_function
+from tests.factories import component_edit
 from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -32,13 +31,12 @@ def test_a_recomputed_function_shows_its_new_figures_without_a_reload(
     before = figures.inner_text()
 
     # The inventory changes underneath: the print database's availability drops.
-    database = Component.objects.get(plan=plan, name="Print database")
-    component_update(
-        component=database,
-        user=manager,
-        expected_version=database.version,
-        values={"availability_percent": 95.0},
+    component_edit(
+        plan,
+        "Print database",
+        manager,
         reason="Measured over the last quarter",
+        availability_percent=95.0,
     )
 
     # A marker in the page survives only if the page is not reloaded.
