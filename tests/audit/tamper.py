@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 
+from audit.models import ChainEntry
 from audit.protection import TRIGGER_NAME, protected_tables
 
 
@@ -26,3 +27,16 @@ def tamper(table: str, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> No
         cursor.execute(sql.format(table=quoted), params)
         if guarded:
             cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER {TRIGGER_NAME}")
+
+
+def drop_newest_entry_with_its_row(history_table: str) -> ChainEntry:
+    """Remove the newest change, a row of ``history_table``, from history and from the
+    chain both: the chain alone is still whole, only the live row or a checkpoint can tell."""
+    newest = ChainEntry.objects.order_by("-seq")[0]
+    tamper(
+        history_table,
+        "DELETE FROM {table} WHERE history_id = %s",
+        [newest.history_id],
+    )
+    tamper(ChainEntry._meta.db_table, "DELETE FROM {table} WHERE seq = %s", [newest.seq])
+    return newest

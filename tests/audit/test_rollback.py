@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import reverse
 
 from audit.models import ChainEntry
@@ -32,18 +33,27 @@ def _edit(obj: Any, user: Any, reason: str, **changes: Any) -> Any:
         return save_if_current(obj, expected_version=obj.version, changes=changes)
 
 
+def _manager_restores(
+    people: PlanPeople, history_id: int, version: int, **options: Any
+) -> models.Model:
+    """The manager rolls a component of the plan back to its history row ``history_id``,
+    having seen the component at ``version`` (0: it is deleted)."""
+    return object_rollback(
+        plan=people.plan,
+        user=people.manager,
+        model=Component,
+        history_id=history_id,
+        expected_version=version,
+        **options,
+    )
+
+
 def test_a_manager_restores_an_earlier_version_as_a_recorded_change(people: PlanPeople) -> None:
     component = factories.component(people.plan, people.manager, owner="Print team")
     _edit(component, people.manager, "Handed over", owner="Facilities")
     first = _versions(Component, component.pk)[0]
-    restored = object_rollback(
-        plan=people.plan,
-        user=people.manager,
-        model=Component,
-        history_id=first.history_id,
-        expected_version=2,
-        reason="Handover cancelled",
-        ticket="CHG-12",
+    restored = _manager_restores(
+        people, first.history_id, 2, reason="Handover cancelled", ticket="CHG-12"
     )
     assert restored.owner == "Print team"  # type: ignore[attr-defined]
     assert restored.version == 3  # type: ignore[attr-defined]
@@ -75,13 +85,7 @@ def test_a_rollback_after_someone_else_changed_the_record_asks_again(people: Pla
     first = _versions(Component, component.pk)[0]
     _edit(Component.objects.get(pk=component.pk), people.manager, "Meanwhile", owner="Vendor")
     with pytest.raises(RollbackConflict, match="changed by"):
-        object_rollback(
-            plan=people.plan,
-            user=people.manager,
-            model=Component,
-            history_id=first.history_id,
-            expected_version=2,
-        )
+        _manager_restores(people, first.history_id, 2)
     assert Component.objects.get(pk=component.pk).owner == "Vendor"
 
 
@@ -101,13 +105,7 @@ def test_a_version_referring_to_a_deleted_site_is_refused_naming_it(people: Plan
     component, _, new_site = _moved_off_a_deleted_site(people)
     first = _versions(Component, component.pk)[0]
     with pytest.raises(RollbackRefused, match="Branch site server room") as refused:
-        object_rollback(
-            plan=people.plan,
-            user=people.manager,
-            model=Component,
-            history_id=first.history_id,
-            expected_version=2,
-        )
+        _manager_restores(people, first.history_id, 2)
     assert [(m.model_label, m.restorable) for m in refused.value.missing] == [
         ("inventory.Site", True)
     ]
@@ -116,13 +114,8 @@ def test_a_version_referring_to_a_deleted_site_is_refused_naming_it(people: Plan
 
 def test_restoring_the_deleted_site_too_makes_the_rollback_possible(people: PlanPeople) -> None:
     component, old_site, _ = _moved_off_a_deleted_site(people)
-    object_rollback(
-        plan=people.plan,
-        user=people.manager,
-        model=Component,
-        history_id=_versions(Component, component.pk)[0].history_id,
-        expected_version=2,
-        restore_missing=True,
+    _manager_restores(
+        people, _versions(Component, component.pk)[0].history_id, 2, restore_missing=True
     )
     assert Site.objects.get(pk=old_site.pk).name == "Branch site server room"
     assert Component.objects.get(pk=component.pk).site_id == old_site.pk
@@ -140,13 +133,7 @@ def test_a_deleted_record_is_re_created_from_its_last_version(people: PlanPeople
     with change_context(user=people.manager, reason="Decommissioned"):
         component.delete()
     last = _versions(Component, pk)[-1]
-    restored = object_rollback(
-        plan=people.plan,
-        user=people.manager,
-        model=Component,
-        history_id=last.history_id,
-        expected_version=0,
-    )
+    restored = _manager_restores(people, last.history_id, 0)
     assert restored.pk == pk
     assert Component.objects.get(pk=pk).owner == "Print team"
     assert Component.objects.get(pk=pk).version == 2
@@ -157,13 +144,7 @@ def test_a_rollback_that_would_duplicate_a_name_is_refused(people: PlanPeople) -
     _edit(component, people.manager, "Renamed", name="Print server B")
     factories.component(people.plan, people.manager, name="Print server A")
     with pytest.raises(RollbackRefused, match="would break a rule"):
-        object_rollback(
-            plan=people.plan,
-            user=people.manager,
-            model=Component,
-            history_id=_versions(Component, component.pk)[0].history_id,
-            expected_version=2,
-        )
+        _manager_restores(people, _versions(Component, component.pk)[0].history_id, 2)
 
 
 def test_a_version_of_another_plan_is_refused(people: PlanPeople) -> None:

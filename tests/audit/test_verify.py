@@ -13,22 +13,10 @@ from audit.verify import parse_checkpoint, verify_chain
 from bcp.history import change_context
 from inventory.models import Site
 from tests.audit import factories
-from tests.audit.tamper import tamper
+from tests.audit.tamper import drop_newest_entry_with_its_row, tamper
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
-
-
-def _drop_newest_entry_with_its_row() -> ChainEntry:
-    """What drift cannot see: the newest change removed from history and undone live."""
-    newest = ChainEntry.objects.order_by("-seq")[0]
-    tamper(
-        Site.history.model._meta.db_table,
-        "DELETE FROM {table} WHERE history_id = %s",
-        [newest.history_id],
-    )
-    tamper(ChainEntry._meta.db_table, "DELETE FROM {table} WHERE seq = %s", [newest.seq])
-    return newest
 
 
 def test_a_checkpoint_that_is_still_in_the_chain_is_confirmed(people: PlanPeople) -> None:
@@ -48,7 +36,7 @@ def test_removing_the_newest_entries_and_their_rows_fails_against_a_checkpoint(
         site.name = "Branch comms room"
         site.save()
     head = chain_head()
-    dropped = _drop_newest_entry_with_its_row()
+    dropped = drop_newest_entry_with_its_row(Site.history.model._meta.db_table)
     # Undo the change in the live table too, so that nothing inside the database differs:
     # put back the version history now ends with, as a plain insert (no history written).
     previous = Site.history.filter(id=site.pk).order_by("-history_id")[0].instance

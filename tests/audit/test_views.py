@@ -49,6 +49,22 @@ def _verification_done(plan: Plan) -> None:
     )
 
 
+def _plan_compare_url(people: PlanPeople) -> str:
+    return _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+
+
+def _rescoped_twice(people: PlanPeople) -> list[Any]:
+    """The plan's history rows after its scope changed twice: created, then each change."""
+    _rescope(people, "Head office")
+    _rescope(people, "Head office and branch")
+    return list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))
+
+
+def _compare(people: PlanPeople, client: Client, a: Any, b: Any) -> Any:
+    """The comparison page of two of the plan's history rows."""
+    return client.get(f"{_plan_compare_url(people)}?a={a.history_id}&b={b.history_id}")
+
+
 def _rescope(people: PlanPeople, scope: str, *, reason: str = "", ticket: str = "") -> Plan:
     plan = Plan.objects.get(pk=people.plan.pk)
     return services.plan_update(
@@ -119,11 +135,8 @@ def test_the_auditor_sees_no_restore_links_and_the_manager_does(people: PlanPeop
 def test_compare_shows_any_two_versions_field_by_field(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    _rescope(people, "Head office")
-    _rescope(people, "Head office and branch")
-    versions = list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))
-    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
-    response = auditor_client.get(f"{url}?a={versions[0].history_id}&b={versions[2].history_id}")
+    versions = _rescoped_twice(people)
+    response = _compare(people, auditor_client, versions[0], versions[2])
     assert response.status_code == 200
     changed = response.context["comparison"].changed
     assert [(c.label, c.old, c.new) for c in changed] == [
@@ -134,11 +147,8 @@ def test_compare_shows_any_two_versions_field_by_field(
 def test_compare_of_one_changed_field_says_it_differs_in_the_singular(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    _rescope(people, "Head office")
-    _rescope(people, "Head office and branch")
-    versions = list(Plan.history.filter(id=people.plan.pk).order_by("history_id"))
-    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
-    response = auditor_client.get(f"{url}?a={versions[1].history_id}&b={versions[2].history_id}")
+    versions = _rescoped_twice(people)
+    response = _compare(people, auditor_client, versions[1], versions[2])
     assert "1 field differs." in response.content.decode()
 
 
@@ -146,7 +156,7 @@ def test_compare_with_versions_of_another_record_is_a_404(
     people: PlanPeople, auditor_client: Client
 ) -> None:
     first = Plan.history.filter(id=people.plan.pk).order_by("history_id")[0]
-    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    url = _plan_compare_url(people)
     assert auditor_client.get(f"{url}?a={first.history_id}&b=999999").status_code == 404
 
 
@@ -429,7 +439,7 @@ def test_the_plan_as_of_the_last_day_of_the_calendar_is_the_plan_now(
 def test_a_version_number_beyond_64_bits_is_a_field_error_not_a_500(
     people: PlanPeople, auditor_client: Client
 ) -> None:
-    url = _url(people, "audit_compare", model_label="bcp.Plan", object_id=str(people.plan.pk))
+    url = _plan_compare_url(people)
     response = auditor_client.get(f"{url}?a=1&b={2**64}")
     assert response.status_code == 400
     assert "b" in response.context["form"].errors

@@ -60,6 +60,18 @@ def _entries() -> list[ChainEntry]:
     return list(ChainEntry.objects.order_by("seq"))
 
 
+@pytest.fixture
+def in_chunks_of_five(people: PlanPeople, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The varied history, walked five entries at a time: entries 1–5, 6–10, …"""
+    monkeypatch.setattr("audit.verify.WALK_CHUNK", 5)
+    _varied_history(people)
+
+
+def _problems() -> list[tuple[str, int | None]]:
+    """What a walk of the chain (without the live tables) reports, as (kind, entry)."""
+    return [(p.kind, p.seq) for p in verify_chain(check_live=False).problems]
+
+
 def test_the_database_vouches_for_every_intact_entry_whose_table_it_can_hash(
     people: PlanPeople,
 ) -> None:
@@ -81,10 +93,8 @@ def test_the_database_vouches_for_every_intact_entry_whose_table_it_can_hash(
 
 
 def test_a_row_edited_in_the_middle_of_a_chunk_is_reported_once(
-    people: PlanPeople, monkeypatch: Any
+    in_chunks_of_five: None,
 ) -> None:
-    monkeypatch.setattr("audit.verify.WALK_CHUNK", 5)
-    _varied_history(people)
     # Chunks are entries 1–5, 6–10, …: take a component's entry neither first nor last.
     entry = next(
         e for e in _entries() if e.model_label == "inventory.Component" and e.seq % 5 in (2, 3, 4)
@@ -94,15 +104,12 @@ def test_a_row_edited_in_the_middle_of_a_chunk_is_reported_once(
         "UPDATE {table} SET owner = %s WHERE history_id = %s",
         ["Team Mallory", entry.history_id],
     )
-    report = verify_chain(check_live=False)
-    assert [(p.kind, p.seq) for p in report.problems] == [("content changed", entry.seq)]
+    assert _problems() == [("content changed", entry.seq)]
 
 
 def test_an_entry_altered_at_the_end_of_a_chunk_breaks_the_link_of_the_next_chunk(
-    people: PlanPeople, monkeypatch: Any
+    in_chunks_of_five: None,
 ) -> None:
-    monkeypatch.setattr("audit.verify.WALK_CHUNK", 5)
-    _varied_history(people)
     seam = 10  # the last entry of the second chunk; entry 11 opens the third
     assert ChainEntry.objects.filter(seq__gt=seam).exists()
     tamper(
@@ -110,18 +117,15 @@ def test_an_entry_altered_at_the_end_of_a_chunk_breaks_the_link_of_the_next_chun
         "UPDATE {table} SET entry_hash = %s WHERE seq = %s",
         ["f" * 64, seam],
     )
-    report = verify_chain(check_live=False)
-    assert [(p.kind, p.seq) for p in report.problems] == [
+    assert _problems() == [
         ("entry altered", seam),
         ("link broken", seam + 1),
     ]
 
 
 def test_a_history_row_deleted_at_the_start_of_a_chunk_is_reported(
-    people: PlanPeople, monkeypatch: Any
+    in_chunks_of_five: None,
 ) -> None:
-    monkeypatch.setattr("audit.verify.WALK_CHUNK", 5)
-    _varied_history(people)
     first_of_chunk = next(
         e for e in _entries() if e.model_label == "inventory.Site" and e.seq % 5 == 1
     )
@@ -130,8 +134,7 @@ def test_a_history_row_deleted_at_the_start_of_a_chunk_is_reported(
         "DELETE FROM {table} WHERE history_id = %s",
         [first_of_chunk.history_id],
     )
-    report = verify_chain(check_live=False)
-    assert [(p.kind, p.seq) for p in report.problems] == [("row missing", first_of_chunk.seq)]
+    assert _problems() == [("row missing", first_of_chunk.seq)]
 
 
 @pytest.mark.django_db(transaction=True)
