@@ -9,9 +9,10 @@ import time
 from typing import Any
 
 from celery import shared_task
+from django.contrib.auth.models import User
 
-from bcp.jobs import JobTask, ProgressFn, run_job
-from bcp.models import Job
+from bcp.jobs import JobTask, ProgressFn, job_enqueue, run_job
+from bcp.models import Job, Plan
 
 SLOW_TASK = "tests.bcp.slow_task.slow_count"
 
@@ -27,3 +28,10 @@ def _slow(job: Job, progress: ProgressFn) -> dict[str, Any]:
 @shared_task(base=JobTask, name=SLOW_TASK, soft_time_limit=60, time_limit=90, ignore_result=True)
 def slow_count(job_id: str) -> str:
     return run_job(job_id, _slow)
+
+
+def slow_job_enqueue(*, plan: Plan, user: User, steps: int) -> Job:
+    """Queue the slow task for ``plan``: ``steps`` quarter-seconds, with progress after each."""
+    return job_enqueue(
+        kind="slow", task_name=SLOW_TASK, user=user, plan=plan, parameters={"steps": steps}
+    )

@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 import config.celery
-from bcp.jobs import job_enqueue, job_sweep
+from bcp.jobs import job_sweep
 from bcp.models import Job, WorkerHeartbeat
 from config.celery import app as celery_app
 from config.settings.base import REDIS_VISIBILITY_TIMEOUT
-from tests.bcp.slow_task import SLOW_TASK
+from tests.bcp.slow_task import SLOW_TASK, slow_job_enqueue
 from tests.conftest import PlanPeople, client_for, start_celery_worker
 from tests.helpers import job_wait
 
@@ -96,13 +96,7 @@ def test_a_job_of_a_worker_killed_whole_finishes_once_after_a_worker_is_back(
             name=f"doomed-{queue}", log_path=tmp_path / "first.log", env=env, new_session=True
         )
         try:
-            job = job_enqueue(
-                kind="slow",
-                task_name=SLOW_TASK,
-                user=people.manager,
-                plan=people.plan,
-                parameters={"steps": 16},
-            )
+            job = slow_job_enqueue(plan=people.plan, user=people.manager, steps=16)
             job = job_wait(
                 job, 60, until=lambda j: j.status == "running" and j.progress >= 10, what="start"
             )

@@ -161,15 +161,9 @@ def test_job_survives_its_worker_process_being_killed_and_finishes_once(
     import os
     import signal
 
-    from tests.bcp.slow_task import SLOW_TASK
+    from tests.bcp.slow_task import slow_job_enqueue
 
-    job = job_enqueue(
-        kind="slow",
-        task_name=SLOW_TASK,
-        user=people.manager,
-        plan=people.plan,
-        parameters={"steps": 24},
-    )
+    job = slow_job_enqueue(plan=people.plan, user=people.manager, steps=24)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         job.refresh_from_db()

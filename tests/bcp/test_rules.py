@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
 
 from audit.rollback import RollbackRefused, object_rollback
 from bcp import services as bcp_services
-from bcp.models import Membership, Role
+from bcp.history import TrackedModel
+from bcp.models import Membership, Plan, Role
 from bia.models import Answer
 from bia.services.answers import answer_save
 from bia.services.assessments import assessment_approve, assessment_submit
@@ -14,6 +18,18 @@ from tests.bia.factories import bia_world, fill_required, seen_version
 from tests.conftest import PlanPeople
 
 pytestmark = pytest.mark.django_db
+
+
+def _restore(plan: Plan, user: User, record: TrackedModel, older: Any, reason: str) -> None:
+    """``user`` restores ``record`` to its history row ``older``, having seen it as it is."""
+    object_rollback(
+        plan=plan,
+        user=user,
+        model=type(record),
+        history_id=older.history_id,
+        expected_version=record.version,
+        reason=reason,
+    )
 
 
 def test_an_answer_of_an_approved_bia_cannot_be_restored_to_an_older_value(
@@ -35,14 +51,7 @@ def test_an_answer_of_an_approved_bia_cannot_be_restored_to_an_older_value(
     older = answer.history.order_by("history_id").first()
     assert older is not None
     with pytest.raises(RollbackRefused, match="approved and locked"):
-        object_rollback(
-            plan=world.plan,
-            user=people.manager,
-            model=Answer,
-            history_id=older.history_id,
-            expected_version=answer.version,
-            reason="Try to edit a locked BIA",
-        )
+        _restore(people.plan, people.manager, answer, older, "Try to edit a locked BIA")
     answer.refresh_from_db()
     assert answer.value == "Printing for everyone"
 
@@ -61,13 +70,6 @@ def test_the_last_manager_cannot_be_restored_into_another_role(people: PlanPeopl
     as_auditor = other.history.order_by("history_id").first()
     assert as_auditor is not None and as_auditor.role == Role.AUDITOR
     with pytest.raises(RollbackRefused, match="at least one manager"):
-        object_rollback(
-            plan=people.plan,
-            user=people.auditor,
-            model=Membership,
-            history_id=as_auditor.history_id,
-            expected_version=other.version,
-            reason="Back to auditor",
-        )
+        _restore(people.plan, people.auditor, other, as_auditor, "Back to auditor")
     other.refresh_from_db()
     assert other.role == Role.MANAGER
