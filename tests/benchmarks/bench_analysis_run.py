@@ -126,7 +126,7 @@ from inventory.models import (  # noqa: E402
     SiteKind,
 )
 from inventory.services.techniques import technique_catalogue_seed  # noqa: E402
-from tests.benchmarks.machine import load_average, machine  # noqa: E402
+from tests.benchmarks.machine import figures_write, load_average, machine  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0
@@ -919,9 +919,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": {"full_analysis_s": TARGET_FULL_S, "one_function_ms": TARGET_ONE_MS},
         "stages": stages,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    out = figures_write(args.out, payload)
 
     print(
         f"scale {args.scale}: {counts['functions']} functions, {counts['components']} components, "

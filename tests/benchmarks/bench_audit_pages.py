@@ -231,6 +231,7 @@ def main() -> None:
     from bcp.models import Membership, Plan, Role
     from inventory.models import Component
     from tests.benchmarks.audit_workload import Workload, build_workload
+    from tests.benchmarks.machine import figures_write
     from tests.factories import UserFactory
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -358,8 +359,7 @@ def main() -> None:
         "verify_command": command,
         "verify_worker_job": job,
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2))
+    figures_write(out, figures)
     print(f"written to {out}")
 
 

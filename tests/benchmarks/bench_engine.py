@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import random
 import resource
@@ -52,7 +51,7 @@ from analysis.engine.topology import (  # noqa: E402
     Topology,
 )
 from analysis.engine.validation import validate_topology  # noqa: E402
-from tests.benchmarks.machine import load_average, machine  # noqa: E402
+from tests.benchmarks.machine import figures_write, load_average, machine  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0
@@ -406,9 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         "monte_carlo_50_components": mc,
         "remedies_per_function": remedies,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    out = figures_write(args.out, payload)
 
     header = (
         f"{'scale':>5} {'services':>8} {'comps':>7} {'edges':>7} {'sites':>5} {'full s':>8} "

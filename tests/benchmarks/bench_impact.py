@@ -16,7 +16,6 @@ pay on top of loading the plan; it never fails on time.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -34,7 +33,7 @@ from tests.benchmarks.bench_engine import (  # noqa: E402
     scale_factor,
     synthetic_organisation,
 )
-from tests.benchmarks.machine import load_average, machine  # noqa: E402
+from tests.benchmarks.machine import figures_write, load_average, machine  # noqa: E402
 
 REPEATS = 5
 
@@ -96,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine({}),
         "scales": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    out = figures_write(args.out, payload)
     header = (
         f"{'scale':>5} {'services':>8} {'comps':>7} {'scenario':<18} {'failed':>6} "
         f"{'down':>5} {'degr':>5} {'median s':>9} {'max s':>7}"

@@ -26,7 +26,6 @@ check ≤ 5 s, apply ≤ 20 s. Figures are printed and written as JSON; nothing 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -38,6 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.machine import figures_write  # noqa: E402
 
 KINDS = ("server", "vm", "application", "database", "network", "printer", "saas")
 
@@ -245,9 +246,7 @@ def main() -> None:
             "seconds": round(time.perf_counter() - t0, 1),
         }
         print(f"verify_history: {report.summary} ({output['verify']['seconds']} s)")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(output, indent=2))
+    out = figures_write(args.out, output)
     print(f"load average (1, 5, 15 min): {output['machine']['load_average_1_5_15']}")
     print(f"written to {out}")
 

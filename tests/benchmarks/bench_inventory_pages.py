@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import platform
 import statistics
@@ -31,6 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.machine import figures_write  # noqa: E402
 
 KINDS = ("server", "vm", "application", "database", "network", "printer", "saas")
 
@@ -157,9 +158,7 @@ def main() -> None:
         "target_list_p95_ms": 150,
         "pages": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(output, indent=2))
+    out = figures_write(args.out, output)
     print(
         f"{args.components} components on {connection.vendor}; imported in {import_seconds:.1f} s"
     )

@@ -26,7 +26,7 @@ Target: at 100 pages ``ours`` within 10 % of ``bare``. Not a test: it never fail
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
 import multiprocessing
 import os
 import platform
@@ -55,6 +55,8 @@ from documents.fetcher import base_url  # noqa: E402
 from documents.rendering import plan_html, render_html_to_pdf  # noqa: E402
 from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta  # noqa: E402
 from tests.benchmarks.bench_engine import synthetic_organisation  # noqa: E402
+from tests.benchmarks.machine import figures_write  # noqa: E402
+from tests.documents.helpers import function_analysis  # noqa: E402
 
 REPEATS = 5
 TARGET_RATIO = 1.10
@@ -86,32 +88,8 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
             if index % 3 == 0
             else ()
         )
-        analysed.append(
-            c.FunctionAnalysis(
-                name=name,
-                status="Assessed",
-                required=c.RequiredObjectives(
-                    mtpd_hours=rto * 2,
-                    rto_hours=rto,
-                    rpo_hours=rto / 4,
-                    availability=0.999,
-                    tier="99.9%",
-                    reasoning=(
-                        f"Operational impact reaches the tolerance at {rto * 2:g} h",
-                        f"RTO = MTPD {rto * 2:g} h − margin {rto:g} h = {rto:g} h",
-                    ),
-                    agreed="",
-                ),
-                achieved=c.Achieved(
-                    availability=0.9995,
-                    downtime_seconds_per_year=15778.476,
-                    method="Exact (binary decision diagram)",
-                ),
-                missing=(),
-                gaps=gaps,
-                importance=(),
-            )
-        )
+        # The documents tests' function, with this benchmark's gaps in place of its one.
+        analysed.append(dataclasses.replace(function_analysis(name, rto), gaps=gaps, importance=()))
     inputs = c.PlanInputs(
         plan=c.PlanPart(
             name="Synthetic organisation continuity",
@@ -330,9 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         "target": f"ours ≤ {TARGET_RATIO:.2f} × bare at 100 pages",
         "results": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(payload, indent=2) + "\n")
+    out = figures_write(args.out, payload)
     print(
         f"{'pages':>6} {'ours s':>8} {'bare s':>8} {'ratio':>6} {'min ratio':>9} "
         f"{'ours MB':>8} {'bare MB':>8}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import platform
 import sys
@@ -36,3 +37,11 @@ def machine(versions: dict[str, str]) -> dict[str, object]:
     except OSError:
         pass
     return info
+
+
+def figures_write(out: str | Path, figures: object) -> Path:
+    """Write a run's figures as indented JSON to ``out``, creating its folder; returns the path."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2) + "\n")
+    return path
