@@ -14,14 +14,13 @@ from typing import Any
 
 import ldap
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from bcp.models import Membership, Role
 from config.directory import directory_settings, parse_plan_roles
-from tests.accounts.helpers import assert_signed_in_member
+from tests.accounts.helpers import assert_signed_in_member, member_as
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
 
@@ -156,42 +155,36 @@ def _sign_in(client: Client, username: str, password: str) -> Any:
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
+def _directory_sign_in(
+    directory: Directory, people: PlanPeople, username: str, password: str
+) -> tuple[Client, Any]:
+    """A new browser signs in with the plan's directory settings: its client and the answer."""
+    client = Client()
+    with override_settings(**_settings_for(directory.uri, people.plan.pk)):
+        return client, _sign_in(client, username, password)
+
+
 @pytest.mark.django_db
 def test_a_directory_user_signs_in_and_gets_the_plan_role_of_their_group(
     directory: Directory, people: PlanPeople
 ) -> None:
-    client = Client()
-    with override_settings(**_settings_for(directory.uri, people.plan.pk)):
-        response = _sign_in(client, "alice", "alice-directory-password")
-    assert_signed_in_member(
-        client,
-        response,
-        people.plan,
-        username="alice",
-        email="alice@example.org",
-        first_name="Alice",
-        role=Role.MANAGER,
-    )
+    client, response = _directory_sign_in(directory, people, "alice", "alice-directory-password")
+    alice = ("alice", "alice@example.org", "Alice")
+    assert_signed_in_member(client, response, people.plan, Role.MANAGER, alice)
 
 
 @pytest.mark.django_db
 def test_the_staff_group_makes_a_directory_user_staff_who_then_needs_a_second_factor(
     directory: Directory, people: PlanPeople
 ) -> None:
-    client = Client()
-    with override_settings(**_settings_for(directory.uri, people.plan.pk)):
-        response = _sign_in(client, "bob", "bob-directory-password")
+    _, response = _directory_sign_in(directory, people, "bob", "bob-directory-password")
     assert response["Location"] == reverse("mfa_setup")
-    bob = get_user_model().objects.get(username="bob")
-    assert bob.is_staff
-    assert Membership.objects.get(user=bob, plan=people.plan).role == Role.AUDITOR
+    assert member_as(people.plan, "bob", Role.AUDITOR).is_staff
 
 
 @pytest.mark.django_db
 def test_a_wrong_directory_password_is_refused(directory: Directory, people: PlanPeople) -> None:
-    client = Client()
-    with override_settings(**_settings_for(directory.uri, people.plan.pk)):
-        response = _sign_in(client, "alice", "not-her-password")
+    client, response = _directory_sign_in(directory, people, "alice", "not-her-password")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 

@@ -14,14 +14,13 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 import requests
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from bcp.models import Membership, Role
+from bcp.models import Role
 from config.sso import oidc_settings
-from tests.accounts.helpers import assert_signed_in_member
+from tests.accounts.helpers import assert_signed_in_member, member_as
 from tests.conftest import PlanPeople
 
 HERE = Path(__file__).resolve().parent.parent / "oidc"
@@ -131,15 +130,8 @@ def test_a_provider_user_signs_in_and_gets_the_plan_role_of_their_group(
     with override_settings(**_settings_for(provider, people.plan.pk)):
         assert "Sign in with Northbridge sign-in" in client.get(reverse("login")).content.decode()
         response = _sign_in_at_provider(client, "carol")
-    assert_signed_in_member(
-        client,
-        response,
-        people.plan,
-        username="carol",
-        email="carol@example.org",
-        first_name="Carol",
-        role=Role.MANAGER,
-    )
+    carol = ("carol", "carol@example.org", "Carol")
+    assert_signed_in_member(client, response, people.plan, Role.MANAGER, carol)
 
 
 @pytest.mark.django_db
@@ -149,9 +141,8 @@ def test_the_staff_group_claim_makes_a_provider_user_staff(
     client = Client()
     with override_settings(**_settings_for(provider, people.plan.pk)):
         _sign_in_at_provider(client, "dave")
-    dave = get_user_model().objects.get(username="dave")
+    dave = member_as(people.plan, "dave", Role.AUDITOR)
     assert dave.is_staff and not dave.has_usable_password()
-    assert Membership.objects.get(user=dave, plan=people.plan).role == Role.AUDITOR
 
 
 @pytest.mark.django_db
