@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from typing import Unpack
 
     from django.contrib.auth.models import User
+    from django.test import Client
 
+    from analysis.models import AnalysisRun
     from analysis.services import SettingsChanges
     from bcp.models import Plan
     from bia.models import BusinessFunction
@@ -69,3 +71,17 @@ def manager_dashboard(demo: dict[str, Any]) -> str:
 
     url = reverse("analysis_dashboard", kwargs={"plan_pk": demo["plan"].pk})
     return str(client_for(demo["users"]["manager"]).get(url).content.decode())
+
+
+def plan_run_started(plan: Plan, client: Client) -> tuple[Any, AnalysisRun]:
+    """Press "Run analysis" on the plan's dashboard (an htmx request) as ``client``: the
+    page's answer and the run it started."""
+    from django.urls import reverse
+
+    from analysis.models import AnalysisRun
+
+    url = reverse("analysis_run_start", kwargs={"plan_pk": plan.pk})
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
+    assert run is not None
+    return response, run

@@ -84,15 +84,19 @@ def _run_in_process(plan: Any, user: Any) -> AnalysisRun:
     return run
 
 
-def _slow_settings(plan: Any, user: Any) -> None:
-    """Monte Carlo with many samples: each function takes seconds, as a big plan's do."""
+@pytest.fixture
+def slow_demo(demo: dict[str, Any]) -> tuple[Any, Any]:
+    """The demo's plan and manager, with Monte Carlo over many samples: each function
+    takes seconds, as a big plan's do."""
+    plan, manager = demo["plan"], demo["users"]["manager"]
     settings_change(
         plan,
-        user,
+        manager,
         "slow figures for the test",
         method="monte_carlo",
         monte_carlo_samples=2_000_000,
     )
+    return plan, manager
 
 
 @pytest.mark.worker
@@ -172,10 +176,9 @@ def test_with_one_worker_up_a_plan_is_analysed_in_process_and_with_two_it_is_fan
 
 @pytest.mark.worker
 def test_a_chunk_whose_worker_is_killed_whole_is_computed_again_and_stored_once(
-    demo: dict[str, Any], tmp_path: Path
+    slow_demo: tuple[Any, Any], tmp_path: Path
 ) -> None:
-    plan, manager = demo["plan"], demo["users"]["manager"]
-    _slow_settings(plan, manager)
+    plan, manager = slow_demo
     with workers(1, REDIS_URL, tmp_path, names="steady") as (_, env, _):
         run = analysis_run_start(plan=plan, user=manager)
         job = job_wait(run.job, 60, until=lambda j: j.status == "running", what="coordinator start")
@@ -213,10 +216,9 @@ def test_a_chunk_whose_worker_is_killed_whole_is_computed_again_and_stored_once(
 
 @pytest.mark.worker
 def test_a_fanned_out_run_whose_inputs_change_while_it_runs_ends_stale(
-    demo: dict[str, Any], tmp_path: Path
+    slow_demo: tuple[Any, Any], tmp_path: Path
 ) -> None:
-    plan, manager = demo["plan"], demo["users"]["manager"]
-    _slow_settings(plan, manager)
+    plan, manager = slow_demo
     with workers(2, REDIS_URL, tmp_path) as _:
         run = analysis_run_start(plan=plan, user=manager)
         # Past 5 %: the run has read its inputs and sent its chunks.

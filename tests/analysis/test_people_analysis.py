@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from analysis.models import AnalysisRun
+from tests.analysis.conftest import plan_run_started
 from tests.conftest import client_for
 from tests.helpers import job_wait
 
@@ -24,9 +24,7 @@ def test_the_demo_analysis_names_the_print_administrator_and_the_supplier(
 ) -> None:
     plan = demo["plan"]
     client = client_for(demo["users"]["manager"])
-    client.post(reverse("analysis_run_start", kwargs={"plan_pk": plan.pk}), HTTP_HX_REQUEST="true")
-    run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
-    assert run is not None
+    _, run = plan_run_started(plan, client)
     assert job_wait(run.job, 180).status == "succeeded", run.job.error
     run.refresh_from_db()
     function = next(f for f in run.results["functions"] if f["name"] == STUDENT_PRINTING)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from analysis.models import AnalysisRun
-from tests.analysis.conftest import printing_function
+from tests.analysis.conftest import plan_run_started, printing_function
 from tests.conftest import client_for
 from tests.helpers import job_wait
 
@@ -20,12 +20,8 @@ def test_plan_analysis_started_from_the_page_completes_in_the_worker(
 ) -> None:
     plan = demo["plan"]
     client = client_for(demo["users"]["manager"])
-    response = client.post(
-        reverse("analysis_run_start", kwargs={"plan_pk": plan.pk}), HTTP_HX_REQUEST="true"
-    )
+    response, run = plan_run_started(plan, client)
     assert response.status_code == 200
-    run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
-    assert run is not None
     job = job_wait(run.job)
     assert job.status == "succeeded", job.error
     run.refresh_from_db()
