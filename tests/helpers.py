@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from html import unescape
@@ -18,6 +20,7 @@ from django.db import transaction
 from playwright.sync_api import Page, expect
 
 from bcp.models import Job
+from tests.conftest import ROOT
 
 T = TypeVar("T")
 
@@ -100,3 +103,19 @@ def rolled_back(work: Callable[[], object]) -> None:
     with contextlib.suppress(RuntimeError), transaction.atomic():
         work()
         raise RuntimeError("the change failed")
+
+
+def manage(
+    env: dict[str, str], *args: str, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python manage.py <args>`` in a process of its own with ``env``, as an operator runs
+    it: the settings are read afresh; the exit status and output are the caller's to check."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -31,7 +31,7 @@ import pyotp
 import pytest
 
 from tests.conftest import ROOT, _database_url_for_worker, stop_process
-from tests.helpers import local_links
+from tests.helpers import local_links, manage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,15 +141,8 @@ def _production_env(static_root: Path) -> dict[str, str]:
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,  # collectstatic compresses every file twice (gzip, brotli)
-        check=False,
-    )
+    # collectstatic compresses every file twice (gzip, brotli)
+    return manage(env, *args, timeout=900)
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from tests.helpers import manage
 
 
 def test_boolean_accepts_common_spellings() -> None:
@@ -49,40 +52,20 @@ def test_required_string_without_default_is_refused() -> None:
 
 
 def test_bad_environment_value_stops_startup_with_the_variable_named() -> None:
-    import os
-    import subprocess
-    import sys
-
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "perhaps"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage(env, "check")
     assert result.returncode != 0
     assert "DEBUG='perhaps'" in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist() -> None:
-    import os
-    import subprocess
-    import sys
-
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "k" * 20 + "-Zq8%v2Lr!x9Tq4@pW7s#Yh3nB6mC1dF5gJ0",
         "ALLOWED_HOSTS": "continuity.example.org",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

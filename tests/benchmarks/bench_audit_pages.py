@@ -100,18 +100,13 @@ def _children_cpu() -> float:
 
 
 def _verify_command(env: dict[str, str]) -> dict[str, Any]:
+    from tests.helpers import manage
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     cpu_before = _children_cpu()
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "manage.py", "verify_history"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = manage(env, "verify_history")
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
