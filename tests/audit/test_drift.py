@@ -46,9 +46,7 @@ def test_live_data_written_through_the_application_matches_its_history(
     people: PlanPeople,
 ) -> None:
     component = factories.component(people.plan, people.manager, availability_percent=99.9)
-    with change_context(user=people.manager, reason="Moved"):
-        component.owner = "Facilities"
-        component.save()
+    factories.changed(component, people.manager, "Moved", owner="Facilities")
     site = factories.site(people.plan, people.manager)
     with change_context(user=people.manager, reason="Closed"):
         site.delete()
@@ -109,9 +107,7 @@ def test_removing_the_newest_history_row_and_its_entry_shows_as_drift(
     people: PlanPeople,
 ) -> None:
     component = factories.component(people.plan, people.manager, owner="IT")
-    with change_context(user=people.manager, reason="Handed over"):
-        component.owner = "Facilities"
-        component.save()
+    factories.changed(component, people.manager, "Handed over", owner="Facilities")
     drop_newest_entry_with_its_row(Component.history.model._meta.db_table)
     report = verify_chain()
     assert report.chain_ok, "the chain alone cannot tell its newest entry is gone"

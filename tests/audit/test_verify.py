@@ -32,9 +32,7 @@ def test_removing_the_newest_entries_and_their_rows_fails_against_a_checkpoint(
     people: PlanPeople,
 ) -> None:
     site = factories.site(people.plan, people.manager, name="Branch server room")
-    with change_context(user=people.manager, reason="Renamed"):
-        site.name = "Branch comms room"
-        site.save()
+    factories.changed(site, people.manager, "Renamed", name="Branch comms room")
     head = chain_head()
     dropped = drop_newest_entry_with_its_row(Site.history.model._meta.db_table)
     # Undo the change in the live table too, so that nothing inside the database differs:

@@ -17,7 +17,6 @@ from audit import walk_sql
 from audit.models import ChainEntry
 from audit.tracking import tracked_model_for
 from audit.verify import verify_chain
-from bcp.history import change_context
 from inventory.models import Component, Site
 from tests.audit import factories
 from tests.audit.tamper import tamper
@@ -50,9 +49,9 @@ def _varied_history(people: PlanPeople) -> list[Component]:
             )
         )
     for component in made:
-        with change_context(user=people.manager, reason='Reviewed ✓ "twice"', ticket="CHG-7"):
-            component.owner = "Team Ω"
-            component.save()
+        factories.changed(
+            component, people.manager, 'Reviewed ✓ "twice"', ticket="CHG-7", owner="Team Ω"
+        )
     return made
 
 
