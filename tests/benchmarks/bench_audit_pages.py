@@ -125,6 +125,7 @@ def _verify_as_job(env: dict[str, str], plan: Any, user: Any) -> dict[str, Any]:
     from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
     from bcp.jobs import job_enqueue
     from bcp.models import Job
+    from tests.conftest import stop_process
 
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     log = Path(tempfile.mkstemp(prefix="bench-audit-worker-", suffix=".log")[1])
@@ -169,11 +170,7 @@ def _verify_as_job(env: dict[str, str], plan: Any, user: Any) -> dict[str, Any]:
                 time.sleep(0.5)
             seconds = time.perf_counter() - started
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            stop_process(worker)
     return {
         "seconds_from_queue_to_result": round(seconds, 1),
         # The worker's CPU (counted once it has exited); the database's is not in it.
