@@ -221,3 +221,21 @@ def test_new_recovery_codes_replace_the_old_ones(staff: Any) -> None:
     hashes = [services.recovery_code_hash(code) for code in old]
     assert not StaticToken.objects.filter(device__user=staff, token__in=hashes).exists()
     assert StaticToken.objects.filter(device__user=staff).count() == 10
+
+
+@pytest.mark.django_db
+def test_asking_for_a_reset_says_a_link_was_sent_not_that_the_password_was_set() -> None:
+    UserFactory.create(email="someone@example.org")
+    client = Client()
+    response = client.post(reverse("password_reset"), {"email": "someone@example.org"}, follow=True)
+    text = response.content.decode()
+    assert "we have sent it a link to set a new password" in text
+    assert "has been set" not in text
+
+
+@pytest.mark.django_db
+def test_after_changing_a_password_the_page_says_it_has_been_set(client: Client) -> None:
+    user = UserFactory.create()
+    client.force_login(user)
+    text = client.get(reverse("password_change_done")).content.decode()
+    assert "Your password has been set" in text
