@@ -12,28 +12,13 @@ from analysis import formatting
 register = template.Library()
 
 
-@register.filter
-def percent(value: float | None) -> str:
-    """Availability as a percentage: 0.9985587 → "99.8558%"."""
-    return formatting.percent(value)
-
-
-@register.filter
-def hours(value: float | None) -> str:
-    """Hours in words: 6.2 → "6 h 12 min"; None → "unknown"."""
-    return formatting.hours(value)
-
-
-@register.filter
-def duration(value: float | None) -> str:
-    """Seconds in words: 45 481 → "12 h 38 min 1 s"."""
-    return formatting.duration(value)
-
-
-@register.filter
-def duration_to_minute(value: float | None) -> str:
-    """Seconds in words to the minute: 171 504 → "1 d 23 h 38 min"."""
-    return formatting.duration_to_minute(value)
+# Figures in words, exactly as analysis.formatting writes them (its docstrings give examples).
+register.filter("percent", formatting.percent)
+register.filter("hours", formatting.hours)
+register.filter("duration", formatting.duration)
+register.filter("duration_to_minute", formatting.duration_to_minute)
+register.filter("measure", formatting.measure)
+register.filter("source", formatting.source)
 
 
 @register.filter
@@ -58,19 +43,9 @@ def method_detail(value: dict[str, Any]) -> str:
 
 
 @register.filter
-def measure(value: str) -> str:
-    return formatting.measure(value)
-
-
-@register.filter
 def measure_value(value: float | None, which: str) -> str:
     """A figure of one measure: ``{{ gap.required|measure_value:gap.measure }}``."""
     return formatting.measure_value(which, value)
-
-
-@register.filter
-def source(value: str | None) -> str:
-    return formatting.source(value)
 
 
 @register.filter
