@@ -138,11 +138,11 @@ def _plan_status_set(plan: Plan, status: Plan.Status, *, user: User, reason: str
 
 @transaction.atomic
 def membership_add(
-    *, plan: Plan, user: User, member: User, role: str, reason: str = ""
+    *, plan: Plan, user: User, member: User, role: str, reason: str = "", ticket: str = ""
 ) -> Membership:
     if Membership.objects.filter(plan=plan, user=member).exists():
         raise ValidationError({"user": f"{member} is already a member of this plan."})
-    with change_context(user=user, reason=reason or f"Added as {role}"):
+    with change_context(user=user, reason=reason or f"Added as {role}", ticket=ticket):
         return Membership.objects.create(plan=plan, user=member, role=role)
 
 
@@ -169,10 +169,11 @@ def membership_change_role(
     role: str,
     expected_version: int | None,
     reason: str = "",
+    ticket: str = "",
 ) -> Membership:
     if role != Role.MANAGER:
         _ensure_a_manager_remains(membership.plan, membership)
-    with change_context(user=user, reason=reason or f"Role changed to {role}"):
+    with change_context(user=user, reason=reason or f"Role changed to {role}", ticket=ticket):
         updated = save_if_current(
             membership, expected_version=expected_version, changes={"role": role}
         )
@@ -181,9 +182,11 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, user: User, reason: str = "") -> None:
+def membership_remove(
+    *, membership: Membership, user: User, reason: str = "", ticket: str = ""
+) -> None:
     _ensure_a_manager_remains(membership.plan, membership)
-    with change_context(user=user, reason=reason or "Removed from plan"):
+    with change_context(user=user, reason=reason or "Removed from plan", ticket=ticket):
         membership.delete()
 
 

@@ -197,6 +197,7 @@ def member_add(request: PlanRequest) -> HttpResponse:
             member=data["member"],
             role=data["role"],
             reason=data["reason"],
+            ticket=data["ticket"],
         )
         messages.success(request, f"{membership.user} added as {membership.get_role_display()}.")
         return redirect("member_list", plan_pk=plan.pk)
@@ -216,8 +217,7 @@ def member_edit(request: PlanRequest, member_pk: int) -> HttpResponse:
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
 
-    # The role's service records no ticket.
-    fields = ("role", "reason")
+    fields = ("role", "reason", "ticket")
     change_role = services.membership_change_role
     save = save_with(request, change_role, fields, versioned=True, membership=membership)
     return edit_page(
@@ -240,7 +240,10 @@ def member_remove(request: PlanRequest, member_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_remove(
-                membership=membership, user=request.user, reason=form.cleaned_data["reason"]
+                membership=membership,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                ticket=form.cleaned_data["ticket"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

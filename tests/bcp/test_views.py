@@ -130,6 +130,45 @@ def test_manager_adds_a_stakeholder(people: PlanPeople, manager_client: Any) -> 
     assert Membership.objects.get(plan=people.plan, user=newcomer).role == Role.STAKEHOLDER
 
 
+def _membership_history(plan: Plan, user: Any) -> list[tuple[str, str, str]]:
+    rows = Membership.history.filter(plan_id=plan.pk, user_id=user.pk).order_by("history_id")
+    return [(r.history_type, r.history_change_reason, r.history_ticket) for r in rows]
+
+
+def test_adding_changing_and_removing_a_member_record_the_ticket_given(
+    people: PlanPeople, manager_client: Any
+) -> None:
+    newcomer = UserFactory.create(username="newcomer")
+    manager_client.post(
+        people.url("member_add"),
+        {
+            "username": "newcomer",
+            "role": Role.STAKEHOLDER,
+            "reason": "Owns printing",
+            "ticket": "CHG-1",
+        },
+    )
+    membership = Membership.objects.get(plan=people.plan, user=newcomer)
+    manager_client.post(
+        people.url("member_edit", member_pk=membership.pk),
+        {
+            "role": Role.AUDITOR,
+            "version": membership.version,
+            "reason": "Audits now",
+            "ticket": "CHG-2",
+        },
+    )
+    manager_client.post(
+        people.url("member_remove", member_pk=membership.pk),
+        {"reason": "Left", "ticket": "CHG-3"},
+    )
+    assert _membership_history(people.plan, newcomer) == [
+        ("+", "Owns printing", "CHG-1"),
+        ("~", "Audits now", "CHG-2"),
+        ("-", "Left", "CHG-3"),
+    ]
+
+
 def test_staff_page_is_refused_to_non_staff(manager_client: Any) -> None:
     assert manager_client.get(reverse("user_list")).status_code == 403
 
