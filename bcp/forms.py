@@ -89,6 +89,28 @@ class VersionedFormMixin(forms.Form):
     version = VersionField()
 
 
+class PlanRecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+    """Create/edit form of one record of ``plan``: an existing record's form starts from the
+    version it was read at; subclasses fill further starting values in
+    :meth:`start_from_record` and narrow choices to the plan in :meth:`limit_choices`."""
+
+    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.start_from_record()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label))
+        self.limit_choices()
+
+    def start_from_record(self) -> None:
+        """Starting values, besides the version, of a form editing an existing record."""
+
+    def limit_choices(self) -> None:
+        """Offer only the plan's own records in the form's choices."""
+
+
 class PlanForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = Plan

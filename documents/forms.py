@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from bcp.forms import ChangeReasonMixin, VersionedFormMixin, model_field
+from bcp.forms import ChangeReasonMixin, PlanRecordForm, VersionedFormMixin, model_field
 from bcp.models import Plan, Role
 from bia.models import BusinessFunction
 from documents.models import (
@@ -46,16 +46,8 @@ class PeopleField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class RecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+class RecordForm(PlanRecordForm):
     """Create/edit form of one plan record; ``plan`` limits the choices to this plan."""
-
-    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-        self.helper = _helper(submit_label)
-        self.limit_choices()
 
     def limit_choices(self) -> None:
         if "function" in self.fields:

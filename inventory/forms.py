@@ -10,6 +10,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Model, QuerySet
 
+from bcp import forms as bcp_forms
 from bcp.forms import ChangeReasonMixin, VersionedFormMixin
 from bcp.models import Plan
 from inventory.exchange.reading import EXTENSIONS
@@ -66,20 +67,15 @@ class NamesField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class PlanRecordForm(VersionedFormMixin, ChangeReasonMixin, forms.ModelForm):
+class PlanRecordForm(bcp_forms.PlanRecordForm):
     """A plan record's edit form; ``links`` names the field that lists the record's links
     by name, one per line, filled from :meth:`link_names` when an existing record is edited."""
 
     links = ""
 
-    def __init__(self, *args: Any, plan: Plan, submit_label: str = "Save", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-            if self.links:
-                self.initial[self.links] = "\n".join(self.link_names())
-        self.helper = _helper(submit_label)
+    def start_from_record(self) -> None:
+        if self.links:
+            self.initial[self.links] = "\n".join(self.link_names())
 
     def link_names(self) -> list[str]:
         return []
