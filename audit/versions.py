@@ -8,7 +8,7 @@ model (:class:`Names`), so a page's query count does not grow with its rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +110,29 @@ def display(field: models.Field[Any, Any], value: Any, names: Names | None) -> s
     return str(value)
 
 
+def changed_values(
+    model: type[models.Model],
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    *,
+    include_unchanged: bool = False,
+    skip: frozenset[str] = frozenset(),
+) -> Iterator[tuple[models.Field[Any, Any], Any, Any]]:
+    """Each of :func:`data_fields` with its old and new value between two historical rows
+    (either may be absent), unchanged ones left out unless ``include_unchanged``.
+
+    The one walk over a history diff: the audit pages, rollback, the change appendix and
+    the review sentences word its pairs each their own way.
+    """
+    for field in data_fields(model):
+        if field.attname in skip:
+            continue
+        before = old.get(field.attname) if old is not None else None
+        after = new.get(field.attname) if new is not None else None
+        if before != after or include_unchanged:
+            yield field, before, after
+
+
 def differences(
     model: type[models.Model],
     old: dict[str, Any] | None,
@@ -120,23 +143,17 @@ def differences(
     skip: frozenset[str] = frozenset(),
 ) -> list[FieldChange]:
     """Field-by-field old → new between two historical rows (either may be absent)."""
-    changes = []
-    for field in data_fields(model):
-        if field.attname in skip:
-            continue
-        before = old.get(field.attname) if old is not None else None
-        after = new.get(field.attname) if new is not None else None
-        if before == after and not include_unchanged:
-            continue
-        changes.append(
-            FieldChange(
-                name=field.attname,
-                label=str(field.verbose_name).capitalize(),
-                old=display(field, before, names) if old is not None else "",
-                new=display(field, after, names) if new is not None else "",
-            )
+    return [
+        FieldChange(
+            name=field.attname,
+            label=str(field.verbose_name).capitalize(),
+            old=display(field, before, names) if old is not None else "",
+            new=display(field, after, names) if new is not None else "",
         )
-    return changes
+        for field, before, after in changed_values(
+            model, old, new, include_unchanged=include_unchanged, skip=skip
+        )
+    ]
 
 
 def row_values(record: models.Model) -> dict[str, Any]:

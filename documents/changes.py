@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Count, Max, Min
 
 from audit.models import ChainEntry
+from audit.versions import changed_values, row_values
 from bcp.models import Plan
 
 # Records describing the publishing itself, not the plan's data.
@@ -56,7 +57,6 @@ SECTION_ORDER = (
 MAX_ROWS = 24
 NOTABLE_PER_ROW = 3
 NOTABLE_RECORDS = 200
-SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at"}
 VALUE_CHARS = 40
 
 
@@ -120,12 +120,7 @@ def _value(value: Any) -> str:
 
 def _field_changes(model: type[models.Model], old: Any, new: Any) -> list[str]:
     found = []
-    for field in model._meta.concrete_fields:
-        if field.name in SKIPPED_FIELDS:
-            continue
-        before, after = getattr(old, field.attname, None), getattr(new, field.attname, None)
-        if before == after:
-            continue
+    for field, before, after in changed_values(model, row_values(old), row_values(new)):
         label = str(field.verbose_name)
         if field.is_relation or isinstance(field, models.JSONField):
             found.append(f"{label} changed")

@@ -20,6 +20,7 @@ from django.db import models
 from analysis import formatting
 from audit.models import ChainEntry
 from audit.tracking import history_model
+from audit.versions import changed_values, row_values
 from bcp.models import Plan
 
 # Changes named per check and function; further ones are counted, not spelled out.
@@ -32,7 +33,6 @@ VALUE_CHARS = 40
 _HOURS = {"restore_hours", "backup_interval_hours", "mtbf_hours", "mttr_hours", "workaround_hours"}
 _SECONDS = {"failover_seconds", "replication_lag_seconds"}
 _PERCENT = {"availability_percent"}
-_SKIPPED = {"id", "version", "created_at", "updated_at"}
 # Rows tied to one function through this attribute of the historical row.
 _FUNCTION_FIELD = {
     "bia.BusinessFunction": "id",
@@ -81,12 +81,7 @@ def _field_sentences(model: type[models.Model], repr_: str, old: Any, new: Any) 
     named = any(f.name == "name" for f in model._meta.concrete_fields)
     noun = str(model._meta.verbose_name).capitalize()
     subject = f"The {repr_}'s" if named else f"{noun} “{repr_}”:"
-    for field in model._meta.concrete_fields:
-        if field.attname in _SKIPPED:
-            continue
-        before, after = getattr(old, field.attname, None), getattr(new, field.attname, None)
-        if before == after:
-            continue
+    for field, before, after in changed_values(model, row_values(old), row_values(new)):
         label = re.sub(r" \((h|s|%)\)$", "", str(field.verbose_name))
         if field.is_relation or isinstance(field, models.JSONField):
             sentences.append(f"{subject} {label} changed")
