@@ -126,3 +126,22 @@ def save_with(
         return service(**fixed, user=request.user, **values)
 
     return save
+
+
+def form_saved(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], object],
+    saved_message: str,
+) -> bool:
+    """Run a valid form through its service and say so; put what the service refused on
+    the form. For POST-only forms whose page the caller shows again when this is false."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, saved_message)
+    return True

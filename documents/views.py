@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bcp import jobs
 from bcp.concurrency import EditConflict
-from bcp.editing import add_service_errors, edit_page
+from bcp.editing import add_service_errors, edit_page, form_saved, save_with
 from bcp.http import PlanRequest, stored_pdf
 from bcp.models import Job, Plan
 from bcp.permissions import Capability, plan_required
@@ -131,23 +131,14 @@ def draft_download(request: PlanRequest, job_pk: str) -> FileResponse:
 def version_publish(request: PlanRequest) -> HttpResponse:
     plan = _plan(request)
     form = forms.PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            publishing.version_publish(
-                plan=plan,
-                user=request.user,
-                note=form.cleaned_data["note"],
-                limitations_reason=form.cleaned_data["limitations_reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)  # a field's error lands on that field
-        else:
-            messages.success(
-                request,
-                "Publishing has started: the worker freezes the plan's data as the next "
-                "version and renders its PDF.",
-            )
-            return redirect("documents_home", plan_pk=plan.pk)
+
+    save = save_with(request, publishing.version_publish, ("note", "limitations_reason"), plan=plan)
+    started = (
+        "Publishing has started: the worker freezes the plan's data as the next "
+        "version and renders its PDF."
+    )
+    if form_saved(request, form, save, started):
+        return redirect("documents_home", plan_pk=plan.pk)
     # The page again with what was typed and each error on its field (focus goes there).
     return _home_page(request, publish_form=form, status=400)
 

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
-from bcp.editing import add_service_errors
+from bcp.editing import add_service_errors, form_saved
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from incidents import forms, reports, selectors
 from incidents.models import Incident, IncidentFunction
 from incidents.services import closing, recovery
-from incidents.views.common import form_saved, incident_for
+from incidents.views.common import incident_for
 
 
 def _close_page(

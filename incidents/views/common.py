@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from bcp.editing import add_service_errors
 from bcp.http import PlanRequest
 from incidents.models import Incident
 
@@ -31,22 +26,3 @@ def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
 def back_to(incident: Incident, anchor: str = "") -> HttpResponse:
     """Back to the live page, scrolled to the part the user just worked on."""
     return redirect(incident.get_absolute_url() + (f"#{anchor}" if anchor else ""))
-
-
-def form_saved(
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], object],
-    saved_message: str,
-) -> bool:
-    """Run a valid form through its service and say so; put what the service refused on
-    the form. For POST-only forms whose page the caller shows again when this is false."""
-    if not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    messages.success(request, saved_message)
-    return True

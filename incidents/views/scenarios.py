@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bcp.editing import edit_page
+from bcp.editing import edit_page, form_saved
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bcp.record_views import reason_of
@@ -20,7 +20,6 @@ from incidents import exercises, forms, selectors
 from incidents.impact import elements
 from incidents.models import ExerciseSchedule, Scenario
 from incidents.services import scenarios
-from incidents.views.common import form_saved
 from inventory.topology import plan_topology
 
 
