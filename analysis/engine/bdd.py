@@ -129,20 +129,7 @@ class BDD:
         """The unique node for (level, low, high), created if needed."""
         if low == high:
             return low
-        key = (level, low, high)
-        node = self._unique.get(key)
-        if node is not None:
-            return node
-        if self._budget is not None:
-            if self._budget <= 0:
-                raise NodeLimitExceeded("BDD node limit reached")
-            self._budget -= 1
-        node = len(self.level)
-        self.level.append(level)
-        self.low.append(low)
-        self.high.append(high)
-        self._unique[key] = node
-        return node
+        return self._node(level, low, high)
 
     def var(self, level: int) -> int:
         """The function that is TRUE exactly when the variable at ``level`` is up."""
