@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory.models import Component, Dependency, GroupMember, RedundancyGroup, RunsOn, Site
 
 
 def component_key(pk: int) -> str:
@@ -51,9 +53,6 @@ class PlanGraph:
 
 def load_plan_graph(plan: Plan) -> PlanGraph:
     """Read every edge of the plan's inventory (six queries, whatever its size)."""
-    from bia.models import BusinessFunction
-    from inventory.models import Component, Dependency, GroupMember, RedundancyGroup, RunsOn, Site
-
     graph = PlanGraph()
     for pk, name, site_id in Component.objects.filter(plan=plan).values_list(
         "pk", "name", "site_id"

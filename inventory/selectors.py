@@ -6,9 +6,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
+from analysis.engine.structure import Model
 from bcp.models import Plan
+from bia.models import BusinessFunction
+from inventory import diagrams
 from inventory import graph as g
+from inventory.exchange.document import export_document
 from inventory.models import (
     Component,
     Dependency,
@@ -19,6 +24,12 @@ from inventory.models import (
     Technique,
 )
 from inventory.people_models import Person
+from inventory.topology import (
+    fails_with,
+    plan_topology,
+    recovery_single_points_of_failure,
+    single_points_of_failure,
+)
 
 Node = Component | RedundancyGroup
 
@@ -131,8 +142,6 @@ class Relations:
 
 
 def _urls(plan: Plan) -> dict[str, str]:
-    from django.urls import reverse
-
     def url(name: str, **kwargs: Any) -> str:
         return reverse(name, kwargs={"plan_pk": plan.pk, **kwargs})
 
@@ -212,8 +221,6 @@ def _up(keys: list[str]) -> list[str]:
 
 
 def _names(keys: list[str]) -> dict[str, str]:
-    from bia.models import BusinessFunction
-
     names: dict[str, str] = {}
     for model, kind in (
         (Component, "component"),
@@ -259,8 +266,6 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
 
     Availability is given as entered (a percentage); MTBF/MTTR in hours.
     """
-    from inventory.exchange.document import export_document
-
     document = export_document(plan)
     document["schema"] = SNAPSHOT_SCHEMA
     return document
@@ -293,8 +298,6 @@ def site_impact(plan: Plan, site: Site, pt: Any = None) -> dict[str, Any]:
     Uses the engine's structure function, so a group survives when enough of its members
     are outside the site. Returns ``valid=False`` when the inventory has errors.
     """
-    from inventory.topology import fails_with, plan_topology
-
     pt = pt or plan_topology(plan)
     if pt.errors():
         return {"valid": False, "components": [], "groups": [], "functions": []}
@@ -316,12 +319,6 @@ def site_impact(plan: Plan, site: Site, pt: Any = None) -> dict[str, Any]:
 
 def function_spofs(function: Any, pt: Any = None) -> dict[str, Any]:
     """SPOF candidates of a function's full service, with names and links."""
-    from inventory.topology import (
-        plan_topology,
-        recovery_single_points_of_failure,
-        single_points_of_failure,
-    )
-
     pt = pt or plan_topology(function.plan)
     errors = pt.error_messages()
     if errors:
@@ -348,23 +345,17 @@ def function_diagram_svg(function: Any) -> str | None:
     None when the function has no dependencies or Graphviz cannot draw (the inventory
     pages show the reason; documents simply leave the diagram out).
     """
-    from inventory.diagrams import DiagramUnavailable
-    from inventory.diagrams import function_diagram_svg as draw
-
     try:
-        return draw(function)
-    except DiagramUnavailable:
+        return diagrams.function_diagram_svg(function)
+    except diagrams.DiagramUnavailable:
         return None
 
 
 def site_diagram_svg(site: Site) -> str | None:
     """SVG of what fails with ``site``; None when nothing does or Graphviz cannot draw."""
-    from inventory.diagrams import DiagramUnavailable
-    from inventory.diagrams import site_diagram_svg as draw
-
     try:
-        return draw(site)
-    except DiagramUnavailable:
+        return diagrams.site_diagram_svg(site)
+    except diagrams.DiagramUnavailable:
         return None
 
 
@@ -374,8 +365,6 @@ def spof_names_by_function(pt: Any) -> dict[int, list[str]]:
     Uses the engine's structural single-failure test, which needs no probabilities, so it
     stays cheap with many functions; empty when the inventory has errors.
     """
-    from analysis.engine.structure import Model
-
     if pt.errors():
         return {}
     model = Model(pt.topology, validate=False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from bcp.jobs import ProgressFn, job_task
 from bcp.models import Job
 from inventory.exchange.applying import ImportRefused, inventory_import_apply
@@ -22,10 +24,8 @@ INVENTORY_IMPORT_TASK = "inventory.tasks.inventory_import_run"
 
 
 def _upload(job: Job) -> StoredUpload:
-    from django.contrib.auth import get_user_model
-
     assert job.plan is not None
-    user = get_user_model().objects.get(pk=job.parameters["user_id"])
+    user = User.objects.get(pk=job.parameters["user_id"])
     return upload_load(plan_pk=job.plan.pk, token=job.parameters["token"], user=user)
 
 

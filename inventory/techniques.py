@@ -6,14 +6,13 @@ edits and the remediation advice the engine gives agree. The inventory adds what
 engine does not model but a planner applies: the load-balancing variants (round-robin,
 least connection, server affinity), and for each technique the recovery figures that
 applying it pre-fills (replication mode, backup interval).
-
-If the engine's catalogue cannot be imported, :data:`FALLBACK` is used.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.techniques import DEFAULT_TECHNIQUES
 from inventory.fields import TECHNIQUE_FIELDS
 
 
@@ -58,48 +57,12 @@ EXTRA: tuple[dict[str, Any], ...] = (
     ),
 )
 
-FALLBACK: tuple[dict[str, Any], ...] = (
-    _row(key="nlb-active-passive", name="Active/passive network load balancing",
-         group_mode="active_passive", failover_seconds=30.0, cost_class=2, complexity=2),
-    _row(key="nlb-active-active", name="Active/active network load balancing",
-         group_mode="active_active", failover_seconds=10.0, cost_class=2, complexity=2),
-    _row(key="os-clustering", name="Operating-system failover clustering",
-         group_mode="active_passive", failover_seconds=120.0, cost_class=3, complexity=4),
-    _row(key="vm-ha", name="Virtual machine high availability",
-         group_mode="active_passive", failover_seconds=300.0, cost_class=2, complexity=2),
-    _row(key="backup-restore", name="Backup and restore", restore_hours=8.0,
-         data_loss_seconds=86_400.0, backup_interval_hours=24.0, cost_class=1, complexity=1),
-    _row(key="db-sync-replication", name="Synchronous database replication",
-         group_mode="active_passive", failover_seconds=60.0, data_loss_seconds=0.0,
-         replication="sync", replication_lag_seconds=0.0, cost_class=3, complexity=3),
-    _row(key="db-async-replication", name="Asynchronous database replication",
-         group_mode="active_passive", failover_seconds=300.0, data_loss_seconds=60.0,
-         replication="async", replication_lag_seconds=60.0, cost_class=3, complexity=3),
-    _row(key="log-shipping", name="Off-site transaction log shipping", restore_hours=4.0,
-         data_loss_seconds=900.0, replication="async", replication_lag_seconds=900.0,
-         cost_class=2, complexity=2),
-    _row(key="site-server", name="Offline failover to a site server",
-         group_mode="active_passive", failover_seconds=30.0, cost_class=2, complexity=1),
-    _row(key="find-me-pool", name="Find-Me print pool", group_mode="active_active",
-         failover_seconds=0.0, cost_class=2, complexity=1),
-    _row(key="hot-site", name="Hot site", group_mode="active_passive",
-         failover_seconds=900.0, cost_class=5, complexity=4),
-    _row(key="warm-site", name="Warm site", failover_seconds=43_200.0, cost_class=4,
-         complexity=3),
-    _row(key="cold-site", name="Cold site", failover_seconds=259_200.0, cost_class=2,
-         complexity=4),
-)  # fmt: skip
-
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _from_engine() -> list[dict[str, Any]] | None:
-    try:
-        from analysis.engine.techniques import DEFAULT_TECHNIQUES
-    except ImportError:
-        return None
+def _from_engine() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for technique in DEFAULT_TECHNIQUES:
         effect = technique.effect
@@ -133,7 +96,7 @@ def _from_engine() -> list[dict[str, Any]] | None:
 
 def default_techniques() -> list[dict[str, Any]]:
     """The seed as dictionaries of ``Technique`` field values, ordered by key."""
-    rows = _from_engine() or [dict(row) for row in FALLBACK]
+    rows = _from_engine()
     keys = {row["key"] for row in rows}
     rows.extend(dict(row) for row in EXTRA if row["key"] not in keys)
     return sorted(rows, key=lambda row: row["key"])

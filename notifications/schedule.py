@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
+
 
 @dataclass(frozen=True)
 class Periodic:
@@ -55,11 +57,9 @@ def periodic_tasks_ensure(apps: Any = None, *, reset: bool = False) -> int:
     ``apps`` is a migration's app registry (historical models), or None for the
     running project's models.
     """
-    if apps is None:
-        from django_celery_beat.models import IntervalSchedule, PeriodicTask
-    else:
-        IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-        PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    registry = apps if apps is not None else django_apps
+    IntervalSchedule = registry.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = registry.get_model("django_celery_beat", "PeriodicTask")
     created = 0
     for item in SCHEDULE:
         interval, _ = IntervalSchedule.objects.get_or_create(

@@ -41,6 +41,7 @@ from inventory.models import (
 )
 from inventory.services.components import set_runs_on
 from inventory.services.groups import set_members
+from review.services import review_check_request
 
 Node = Component | RedundancyGroup
 T = TypeVar("T", Component, RedundancyGroup)
@@ -250,8 +251,6 @@ def inventory_import_apply(
         refused = replacing.remove_left_out_sites(plan, gone)
         if refused:
             raise ImportRefused(refused)
-    from review.services import review_check_request
-
     review_check_request(plan=plan, user=user)
     return ImportResult(
         batch=batch,

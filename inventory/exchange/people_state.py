@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bcp.models import Plan
+from bia.models import BusinessFunction
 from inventory.exchange.fields import PERSON_COLUMNS, ROLE_COLUMNS, SUPPLIER_COLUMNS
 from inventory.people_models import (
     Deputy,
@@ -101,8 +102,6 @@ def load_people_state(plan: Plan, function_names: dict[int, str]) -> dict[str, d
 
 def export_people(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     """The ``people`` and ``suppliers`` sections of an export, ordered by name."""
-    from bia.models import BusinessFunction
-
     function_names = dict(BusinessFunction.objects.filter(plan=plan).values_list("pk", "name"))
     state = load_people_state(plan, function_names)
     order = {
