@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +15,9 @@ from bcp.jobs import job_claim, job_enqueue, run_job
 from bcp.models import Job
 from bcp.tasks import PLAN_STATISTICS_TASK
 from config.celery import app as celery_app
-from tests.conftest import PlanPeople, client_for
+from tests.bcp.slow_task import slow_job_enqueue
+from tests.bcp.test_job_recovery import broker
+from tests.conftest import PlanPeople, client_for, start_celery_worker
 from tests.helpers import job_wait
 
 
@@ -178,3 +182,30 @@ def test_job_survives_its_worker_process_being_killed_and_finishes_once(
     assert job.attempts == 2
     assert job.claimed_by != first_claimant
     assert job.result == {"counted": 24}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_filesystem_worker_takes_a_queued_job_within_a_fraction_of_a_second(
+    people: PlanPeople, tmp_path: Path
+) -> None:
+    """The worker looks for messages every FILESYSTEM_POLL_SECONDS. With kombu's default of
+    a second, a job waited up to a second (half on average) before anyone saw it: six
+    jobs in a row would almost surely include one that waited over 0.6 s."""
+    queue = f"latency-{uuid.uuid4().hex[:8]}"
+    env = {"CELERY_BROKER_URL": "filesystem://", "CELERY_QUEUE": queue}
+    with broker("filesystem://", queue):
+        worker = start_celery_worker(
+            name=f"latency-{queue}", log_path=tmp_path / "worker.log", env=env
+        )
+        try:
+            waits = []
+            for _ in range(6):
+                job = job_wait(slow_job_enqueue(plan=people.plan, user=people.manager, steps=0))
+                assert job.status == "succeeded", job.error
+                assert job.started_at is not None and job.queued_at is not None
+                waits.append((job.started_at - job.queued_at).total_seconds())
+        finally:
+            worker.terminate()
+            worker.wait(timeout=20)
+    assert max(waits) < 0.6, waits
