@@ -263,37 +263,18 @@ class _Checker:
             if owner not in edges:
                 edges[owner] = refs
                 fields[owner] = field
-        state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-        for start in edges:
-            if state.get(start):
-                continue
-            path: list[str] = [start]
-            iters = [iter(edges[start])]
-            state[start] = 1
-            while iters:
-                nxt = next(iters[-1], None)
-                if nxt is None:
-                    state[path.pop()] = 2
-                    iters.pop()
-                    continue
-                if nxt not in edges or (nxt == path[-1] and fields[nxt] == "runs_on"):
-                    continue  # unknown ids and runs_on-itself have their own errors
-                mark = state.get(nxt)
-                if mark == 1:
-                    loop = [*path[path.index(nxt) :], nxt]
-                    owner = loop[-2]
-                    position = edges[owner].index(nxt)
-                    self.add(
-                        "cycle",
-                        f"dependency cycle: {' → '.join(loop)}",
-                        f"{self._base(owner)}.{fields[owner]}[{position}]",
-                        tuple(loop),
-                    )
-                    return
-                if mark is None:
-                    state[nxt] = 1
-                    path.append(nxt)
-                    iters.append(iter(edges[nxt]))
+        # A component running on itself has its own error, so it is not also a cycle.
+        runs_on_owners = frozenset(o for o, f in fields.items() if f == "runs_on")
+        loop = _first_cycle(edges, edges, self_loops_allowed=runs_on_owners)
+        if loop is not None:
+            owner = loop[-2]
+            position = edges[owner].index(loop[-1])
+            self.add(
+                "cycle",
+                f"dependency cycle: {' → '.join(loop)}",
+                f"{self._base(owner)}.{fields[owner]}[{position}]",
+                tuple(loop),
+            )
 
     def _base(self, element_id: str) -> str:
         return self.where.get(element_id, "").removesuffix(".id")
@@ -329,9 +310,21 @@ def _by_id(topology: Topology) -> dict[str, object]:
     return found
 
 
-def _cycle_from(starts: Iterable[str], edges: dict[str, tuple[str, ...]]) -> bool:
-    """Whether a walk along ``edges`` from any of ``starts`` meets a cycle (iterative
-    depth-first search, each node entered once)."""
+def _first_cycle(
+    starts: Iterable[str],
+    edges: dict[str, tuple[str, ...]],
+    *,
+    self_loops_allowed: frozenset[str] = frozenset(),
+) -> list[str] | None:
+    """The first cycle a walk along ``edges`` from ``starts`` meets, spelled from the node
+    it returns to back to that node (``None`` when there is none).
+
+    Iterative depth-first search, each node entered once, so 20,000-deep chains do not
+    hit the recursion limit. Ids without edges are leaves; an edge from a node in
+    ``self_loops_allowed`` to itself is not followed.
+
+    Example: edges a → b, b → a from start a give ``["a", "b", "a"]``.
+    """
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
     for start in starts:
         if state.get(start):
@@ -345,14 +338,16 @@ def _cycle_from(starts: Iterable[str], edges: dict[str, tuple[str, ...]]) -> boo
                 state[path.pop()] = 2
                 iters.pop()
                 continue
+            if nxt == path[-1] and nxt in self_loops_allowed:
+                continue
             mark = state.get(nxt)
             if mark == 1:
-                return True
+                return [*path[path.index(nxt) :], nxt]
             if mark is None:
                 state[nxt] = 1
                 path.append(nxt)
                 iters.append(iter(edges.get(nxt, ())))
-    return False
+    return None
 
 
 def _change_is_valid(before: Topology, after: Topology) -> bool:
@@ -400,8 +395,9 @@ def _change_is_valid(before: Topology, after: Topology) -> bool:
         **{g.id: g.members for g in after.groups},
         **{s.id: s.requires for s in after.services},
     }
-    return not _cycle_from((i for i in fresh if i in parents), parents) and not _cycle_from(
-        (i for i in fresh if i not in parents), edges
+    return (
+        _first_cycle((i for i in fresh if i in parents), parents) is None
+        and _first_cycle((i for i in fresh if i not in parents), edges) is None
     )
 
 
