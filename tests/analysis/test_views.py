@@ -46,7 +46,6 @@ def test_what_if_second_san_elsewhere_removes_the_spof_and_saves_nothing(
     from inventory.models import Component, Site
 
     plan = demo["plan"]
-    function = printing_function(plan)
     san = Component.objects.get(plan=plan, name="Head office SAN")
     # A top-level site other than the SAN's: a separate failure domain.
     other_site = (
@@ -54,14 +53,7 @@ def test_what_if_second_san_elsewhere_removes_the_spof_and_saves_nothing(
     )
     assert other_site is not None
     components_before = Component.objects.count()
-    response = client_for(demo["users"]["auditor"]).post(
-        reverse(
-            "analysis_function_what_if", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}
-        ),
-        {"change": "add_peer", "component": san.pk, "site": other_site.pk},
-    )
-    body = response.content.decode()
-    assert response.status_code == 200, body
+    body = _what_if(demo, {"change": "add_peer", "component": san.pk, "site": other_site.pk})
     assert "No longer a single point of failure" in body and "Head office SAN" in body
     assert Component.objects.count() == components_before
 
@@ -71,25 +63,23 @@ def test_what_if_move_without_a_site_is_a_field_error(demo: dict[str, Any]) -> N
 
     plan = demo["plan"]
     san = Component.objects.get(plan=plan, name="Head office SAN")
-    response = client_for(demo["users"]["manager"]).post(
-        reverse(
-            "analysis_function_what_if",
-            kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
-        ),
-        {"change": "move_to_site", "component": san.pk, "site": ""},
+    response = _what_if_response(
+        demo, {"change": "move_to_site", "component": san.pk, "site": ""}, user="manager"
     )
     assert response.status_code == 400
     assert "Site: Needed for this change." in response.content.decode()
 
 
-def test_function_page_shows_required_versus_achievable(demo: dict[str, Any]) -> None:
+def _function_page(demo: dict[str, Any]) -> str:
+    """The demo printing function's analysis page as the plan's manager reads it."""
     plan = demo["plan"]
-    function = printing_function(plan)
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}))
-        .content.decode()
-    )
+    kwargs = {"plan_pk": plan.pk, "function_pk": printing_function(plan).pk}
+    client = client_for(demo["users"]["manager"])
+    return str(client.get(reverse("analysis_function", kwargs=kwargs)).content.decode())
+
+
+def test_function_page_shows_required_versus_achievable(demo: dict[str, Any]) -> None:
+    body = _function_page(demo)
     assert "Required and achievable" in body
     assert "Head office SAN" in body
     assert "6 h 12 min" in body  # durations in words
@@ -103,11 +93,7 @@ def test_function_page_shows_the_downtime_each_element_costs_as_the_document_doe
 
     plan = demo["plan"]
     function = printing_function(plan)
-    body = (
-        client_for(demo["users"]["manager"])
-        .get(reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function.pk}))
-        .content.decode()
-    )
+    body = _function_page(demo)
     inputs, _ = plan_inputs(plan)
     [document] = [f for f in inputs.analysis.functions if f.name == function.name]
     assert "Where the downtime comes from" in body
@@ -137,42 +123,35 @@ def test_settings_refuse_a_margin_of_100_percent(demo: dict[str, Any]) -> None:
     assert "below 100%" in response.content.decode()
 
 
+def _incident_recorded(demo: dict[str, Any], **fields: str) -> Any:
+    """The manager records an incident of the demo's printing function with ``fields``."""
+    plan = demo["plan"]
+    url = reverse("analysis_incident_add", kwargs={"plan_pk": plan.pk})
+    data = {"function": printing_function(plan).pk, "kind": "incident", **fields}
+    return client_for(demo["users"]["manager"]).post(url, data)
+
+
 def test_recorded_incident_spends_this_months_budget(demo: dict[str, Any]) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
 
-    plan = demo["plan"]
-    function = printing_function(plan)
     now = timezone.now()
-    client = client_for(demo["users"]["manager"])
-    response = client.post(
-        reverse("analysis_incident_add", kwargs={"plan_pk": plan.pk}),
-        {
-            "function": function.pk,
-            "kind": "incident",
-            "title": "SAN controller reboot",
-            "started_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            "ended_at": (now - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
-            "counts_against_budget": "on",
-            "reason": "Postmortem INC-12",
-        },
+    response = _incident_recorded(
+        demo,
+        title="SAN controller reboot",
+        started_at=(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        ended_at=(now - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+        counts_against_budget="on",
+        reason="Postmortem INC-12",
     )
     assert response.status_code == 302
     assert Incident.objects.get().history.latest().history_change_reason == "Postmortem INC-12"
 
 
 def test_incident_ending_before_it_starts_is_a_field_error(demo: dict[str, Any]) -> None:
-    plan = demo["plan"]
-    response = client_for(demo["users"]["manager"]).post(
-        reverse("analysis_incident_add", kwargs={"plan_pk": plan.pk}),
-        {
-            "function": printing_function(plan).pk,
-            "kind": "incident",
-            "title": "x",
-            "started_at": "2026-03-01T10:00",
-            "ended_at": "2026-03-01T09:00",
-        },
+    response = _incident_recorded(
+        demo, title="x", started_at="2026-03-01T10:00", ended_at="2026-03-01T09:00"
     )
     assert response.status_code == 400
     assert "The end must be after the start." in response.content.decode()
@@ -195,15 +174,19 @@ def test_fresh_analysis_is_not_reported_stale(demo: dict[str, Any]) -> None:
     assert "Out of date" not in body
 
 
-def _what_if(demo: dict[str, Any], data: dict[str, Any]) -> str:
+def _what_if_response(demo: dict[str, Any], data: dict[str, Any], *, user: str = "auditor") -> Any:
+    """``user`` proposes the what-if change ``data`` on the demo's printing function."""
     plan = demo["plan"]
-    response = client_for(demo["users"]["auditor"]).post(
-        reverse(
-            "analysis_function_what_if",
-            kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
-        ),
-        data,
+    url = reverse(
+        "analysis_function_what_if",
+        kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
     )
+    return client_for(demo["users"][user]).post(url, data)
+
+
+def _what_if(demo: dict[str, Any], data: dict[str, Any], *, user: str = "auditor") -> str:
+    """The page of a what-if change the form accepts."""
+    response = _what_if_response(demo, data, user=user)
     assert response.status_code == 200, response.content.decode()
     return response.content.decode()
 
@@ -235,15 +218,7 @@ def test_what_if_removing_one_load_balancer_shows_the_other_becomes_a_spof(
 
     plan = demo["plan"]
     lb = Component.objects.get(plan=plan, name="Load balancer 1")
-    response = client_for(demo["users"]["manager"]).post(
-        reverse(
-            "analysis_function_what_if",
-            kwargs={"plan_pk": plan.pk, "function_pk": printing_function(plan).pk},
-        ),
-        {"change": "remove_component", "component": lb.pk},
-    )
-    body = response.content.decode()
-    assert response.status_code == 200
+    body = _what_if(demo, {"change": "remove_component", "component": lb.pk}, user="manager")
     assert "New single point of failure: Load balancer 2" in body
     assert "Nothing was saved." in body
 
@@ -263,10 +238,7 @@ def test_a_manager_agrees_an_rto_and_the_page_shows_it_beside_the_derived_one(
     assert response.status_code == 302
     agreed = AgreedObjective.objects.get(function=function)
     assert agreed.rto_hours == 12 and agreed.agreed_by == demo["users"]["manager"]
-    body = client.get(
-        reverse("analysis_function", kwargs={"plan_pk": plan.pk, "function_pk": function.pk})
-    ).content.decode()
-    assert "Agreed with the dean, March" in body
+    assert "Agreed with the dean, March" in _function_page(demo)
 
 
 def test_agreeing_nothing_is_a_form_error(demo: dict[str, Any]) -> None:
