@@ -72,7 +72,8 @@ def _applied_migrations() -> list[str]:
     return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
 
 
-def _row_counts() -> dict[str, int]:
+def row_counts() -> dict[str, int]:
+    """How many rows each backed-up table holds now, by model label (``bcp.Plan``)."""
     labels = {label.split(".")[0] for label in APPS}
     return {
         model._meta.label: model._default_manager.count()
@@ -137,7 +138,7 @@ def _dump_data() -> tuple[bytes, dict[str, int]]:
             rows.extend(
                 serializers.serialize("python", queryset.iterator(), use_natural_foreign_keys=True)
             )
-        counts = _row_counts()
+        counts = row_counts()
     return json.dumps(rows, default=_encode, separators=(",", ":")).encode(), counts
 
 

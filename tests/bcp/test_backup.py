@@ -9,37 +9,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from bcp.backup import APPS, EXCLUDED, backup_create
+from bcp.backup import backup_create, row_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _counts() -> dict[str, int]:
-    labels = {label.split(".")[0] for label in APPS}
-    return {
-        m._meta.label: m._default_manager.count()
-        for m in apps.get_models()
-        if m._meta.app_label in labels and m._meta.label_lower not in EXCLUDED
-    }
-
-
 def test_backup_then_restore_into_an_empty_database_round_trips(tmp_path: Path) -> None:
     call_command("load_demo", stdout=StringIO())
-    before = _counts()
+    before = row_counts()
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", output=archive, stdout=StringIO())
     call_command("flush", interactive=False, verbosity=0)
-    assert _counts()["bcp.Plan"] == 0
+    assert row_counts()["bcp.Plan"] == 0
     out = StringIO()
     call_command("restore", str(archive), stdout=out)
-    assert _counts() == before
+    assert row_counts() == before
     assert "Restored" in out.getvalue()
 
 
@@ -118,7 +108,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_loaded(tmp_path: Path) -
     call_command("flush", interactive=False, verbosity=0)
     with pytest.raises(CommandError, match="does not match its checksum"):
         call_command("restore", str(damaged), stdout=StringIO())
-    assert _counts()["bcp.Plan"] == 0
+    assert row_counts()["bcp.Plan"] == 0
 
 
 def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
