@@ -25,7 +25,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
-from bcp.http import PlanRequest
 
 T = TypeVar("T")
 
@@ -105,14 +104,14 @@ REASON = ("reason", "ticket")
 
 
 def save_with(
-    request: PlanRequest,
+    request: HttpRequest,
     service: Callable[..., T],
     fields: Iterable[str] = (),
     *,
     versioned: bool = False,
     **fixed: object,
 ) -> Callable[[dict[str, Any]], T]:
-    """The ``save`` of an edit page that hands the form's cleaned ``fields`` to one service.
+    """The ``save`` of a form page that hands the form's cleaned ``fields`` to one service.
 
     ``service`` is called with ``fixed``, the request's user, each named field and, when
     ``versioned``, ``expected_version`` (the form's hidden version).

@@ -90,20 +90,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         )
     form = PlanCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        fields = (*services.PLAN_EDITABLE_FIELDS, *REASON)
+        create = save_with(
+            request, starting.plan_create_started, fields, start=form.starting_point()
+        )
         try:
-            plan, set_up = starting.plan_create_started(
-                user=request.user,
-                start=form.starting_point(),
-                name=data["name"],
-                organisation=data["organisation"],
-                scope=data["scope"],
-                classification=data["classification"],
-                review_interval_months=data["review_interval_months"],
-                next_review=data["next_review"],
-                reason=data["reason"],
-                ticket=data["ticket"],
-            )
+            plan, set_up = create(form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -190,15 +182,8 @@ def member_add(request: PlanRequest) -> HttpResponse:
     plan = request.plan
     form = MemberAddForm(request.POST, plan=plan)
     if form.is_valid():
-        data = form.cleaned_data
-        membership = services.membership_add(
-            plan=plan,
-            user=request.user,
-            member=data["member"],
-            role=data["role"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-        )
+        add = save_with(request, services.membership_add, ("member", "role", *REASON), plan=plan)
+        membership = add(form.cleaned_data)
         messages.success(request, f"{membership.user} added as {membership.get_role_display()}.")
         return redirect("member_list", plan_pk=plan.pk)
     return render(
@@ -238,13 +223,9 @@ def member_remove(request: PlanRequest, member_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=member_pk, plan=plan)
     form = ReasonOnlyForm(request.POST or None, submit_label="Remove from plan")
     if request.method == "POST" and form.is_valid():
+        remove = save_with(request, services.membership_remove, REASON, membership=membership)
         try:
-            services.membership_remove(
-                membership=membership,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                ticket=form.cleaned_data["ticket"],
-            )
+            remove(form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
