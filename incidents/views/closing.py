@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, keep_input_after_conflict
-from bcp.editing import add_service_errors, form_saved
+from bcp.editing import add_service_errors, form_saved, save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from incidents import forms, reports, selectors
@@ -79,14 +79,12 @@ def incident_close(request: PlanRequest, incident_pk: int) -> HttpResponse:
         return _close_page(request, incident)
     form = forms.CloseForm(request.POST)
     if form.is_valid():
+        fields = ("summary", "lessons")
+        close = save_with(
+            request, closing.incident_close, fields, versioned=True, incident=incident
+        )
         try:
-            closing.incident_close(
-                incident=incident,
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                summary=form.cleaned_data["summary"],
-                lessons=form.cleaned_data["lessons"],
-            )
+            close(form.cleaned_data)
         except EditConflict as exc:
             keep_input_after_conflict(form, exc)
             form.add_error(None, f"Not closed: {exc} Check the page and close again.")
@@ -108,14 +106,8 @@ def function_restore(request: PlanRequest, incident_pk: int, function_pk: int) -
     entry = get_object_or_404(IncidentFunction, pk=function_pk, incident=incident)
     form = forms.RestoreForm(request.POST, prefix=f"f{entry.pk}")
 
-    def save(data: dict[str, Any]) -> object:
-        return recovery.function_restore(
-            incident_function=entry,
-            user=request.user,
-            restored_at=data["restored_at"],
-            data_lost_minutes=data["data_lost_minutes"],
-        )
-
+    fields = ("restored_at", "data_lost_minutes")
+    save = save_with(request, recovery.function_restore, fields, incident_function=entry)
     if form_saved(request, form, save, f"{entry.name}: restoration recorded."):
         return redirect(reverse("incident_close", args=[request.plan.pk, incident.pk]))
     return _close_page(request, incident, restore_forms={entry.pk: form}, status=400)

@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from analysis.inputs import load_inputs
-from bcp.editing import add_service_errors, edit_page
+from bcp.editing import REASON, add_service_errors, edit_page, save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
-from bcp.record_views import reason_of
 from incidents import forms, selectors
 from incidents.impact import elements
 from incidents.models import Incident, Kind
@@ -127,16 +126,8 @@ def incident_edit(request: PlanRequest, incident_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial
     )
 
-    def save(data: dict[str, Any]) -> Incident:
-        return declaring.incident_edit(
-            incident=incident,
-            user=request.user,
-            expected_version=data["version"],
-            title=data["title"],
-            started_at=data["started_at"],
-            **reason_of(form),
-        )
-
+    fields = ("title", "started_at", *REASON)
+    save = save_with(request, declaring.incident_edit, fields, versioned=True, incident=incident)
     return edit_page(
         request,
         form,

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bcp.editing import edit_page, form_saved
+from bcp.editing import REASON, edit_page, form_saved, save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
-from bcp.record_views import reason_of
 from bia.models import BusinessFunction
 from incidents import exercises, forms, selectors
 from incidents.impact import elements
@@ -97,16 +96,15 @@ def schedule_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
     }
     form = forms.ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
 
-    def save(data: dict[str, Any]) -> ExerciseSchedule:
-        return exercises.schedule_set(
-            plan=request.plan,
-            function=function,
-            user=request.user,
-            interval_days=data["interval_days"],
-            next_due=data["next_due"],
-            expected_version=data["version"],
-            **reason_of(form),
-        )
+    fields = ("interval_days", "next_due", *REASON)
+    save = save_with(
+        request,
+        exercises.schedule_set,
+        fields,
+        versioned=True,
+        plan=request.plan,
+        function=function,
+    )
 
     back = reverse("exercise_schedule", args=[request.plan.pk])
     return edit_page(
