@@ -104,9 +104,12 @@ class CategoryForm(VersionedFormMixin, ChangeReasonMixin):
         self.order_fields([*order, "reason", "ticket"])
         self.helper = submit_helper("Save scale" if not self.creating else "Add category", self)
 
-    def descriptions(self) -> list[str]:
-        return [self.cleaned_data[f"level_{i}"] for i in range(5)]
-
-    def amounts(self) -> list[float | None]:
-        values = [self.cleaned_data.get(f"amount_{i}") for i in range(5)]
-        return [float(v) if v is not None else None for v in values]
+    def clean(self) -> dict[str, Any]:
+        """Gather the five levels into the two lists the services take: ``descriptions``
+        and ``amounts`` (none where the category has no amounts)."""
+        cleaned = super().clean() or {}
+        if not self.errors:
+            cleaned["descriptions"] = [cleaned[f"level_{i}"] for i in range(5)]
+            amounts = [cleaned.get(f"amount_{i}") for i in range(5)]
+            cleaned["amounts"] = [float(v) if v is not None else None for v in amounts]
+        return cleaned

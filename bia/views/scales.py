@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bcp.editing import REASON, save_with
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
@@ -21,6 +22,9 @@ from bia.models import ImpactCategory
 from bia.selectors import scales as scale_selectors
 from bia.services import scales as scale_services
 from bia.views.common import bia_edit_page, plan_of, user_of
+
+# A category's levels as CategoryForm gathers them for the services.
+LEVELS = ("descriptions", "amounts")
 
 
 @plan_required(Capability.VIEW)
@@ -80,18 +84,9 @@ def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
     category = get_object_or_404(ImpactCategory, pk=category_pk, plan=plan)
     form = CategoryForm(request.POST or None, instance=category, currency=_currency(plan))
 
-    def save(data: dict[str, Any]) -> Any:
-        return scale_services.impact_category_update(
-            category=category,
-            user=user_of(request),
-            expected_version=data["version"],
-            name=data["name"],
-            descriptions=form.descriptions(),
-            amounts=form.amounts(),
-            reason=data["reason"],
-            ticket=data["ticket"],
-        )
-
+    fields = ("name", *LEVELS, *REASON)
+    update = scale_services.impact_category_update
+    save = save_with(request, update, fields, versioned=True, category=category)
     title, saved = f"Impact scale: {category.name}", "Scale “{0.name}” saved.".format
     return _scales_page(request, form, title, save, saved)
 
@@ -101,18 +96,8 @@ def category_add(request: PlanRequest) -> HttpResponse:
     plan = plan_of(request)
     form = CategoryForm(request.POST or None, currency=_currency(plan))
 
-    def save(data: dict[str, Any]) -> ImpactCategory:
-        return scale_services.impact_category_add(
-            plan=plan,
-            user=user_of(request),
-            name=data["name"],
-            key=data["key"],
-            is_financial=data["is_financial"],
-            descriptions=form.descriptions(),
-            amounts=form.amounts(),
-            reason=data["reason"],
-        )
-
+    fields = ("name", "key", "is_financial", *LEVELS, "reason")
+    save = save_with(request, scale_services.impact_category_add, fields, plan=plan)
     added = "Category “{0.name}” added.".format
     return _scales_page(request, form, "New impact category", save, added)
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from bcp.concurrency import EditConflict, parse_version
-from bcp.editing import add_service_errors
+from bcp.editing import add_service_errors, save_with
 from bcp.http import PlanRequest
 from bcp.permissions import Capability, plan_required
 from bia.durations import format_hours
@@ -36,17 +36,11 @@ def workshop_list(request: PlanRequest) -> HttpResponse:
 def workshop_create(request: PlanRequest) -> HttpResponse:
     plan = plan_of(request)
     form = WorkshopForm(request.POST or None, plan=plan)
+    fields = ("title", "held_on", "functions", "attendees")
+    create = save_with(request, workshop_services.workshop_create, fields, plan=plan)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            workshop = workshop_services.workshop_create(
-                plan=plan,
-                user=user_of(request),
-                title=data["title"],
-                held_on=data["held_on"],
-                functions=data["functions"],
-                attendees=data["attendees"],
-            )
+            workshop = create(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
