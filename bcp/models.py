@@ -92,6 +92,35 @@ class Plan(TrackedModel):
         return self.next_review < timezone.localdate()
 
 
+class NamedInPlan(TrackedModel):
+    """Planning data known by its name: listed by plan, then name, and shown as its name.
+
+    Each subclass declares its own ``plan`` foreign key (with its own related name) and
+    its ``name``, so a reader of the subclass still sees every column it has; this
+    declares only how such records are ordered and shown.
+    """
+
+    name: str
+
+    class Meta:
+        abstract = True
+        ordering = ["plan", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UniquelyNamedInPlan(NamedInPlan):
+    """A named record whose name is unique within its plan, so imports, exports and forms
+    can refer to it by name alone (constraint ``unique_<model>_name_per_plan``)."""
+
+    class Meta(NamedInPlan.Meta):
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_%(class)s_name_per_plan")
+        ]
+
+
 class Membership(TrackedModel):
     """A person's single role on one plan."""
 

@@ -19,10 +19,10 @@ from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Job, Plan
+from bcp.models import Job, NamedInPlan, Plan
 
 
-class Contact(TrackedModel):
+class Contact(NamedInPlan):
     """Someone to call during an incident: staff, on-call engineers, external parties."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="contacts")
@@ -37,12 +37,6 @@ class Contact(TrackedModel):
     notes = models.TextField(blank=True)
 
     history = tracked_history()
-
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CallTreeEntry(TrackedModel):
@@ -76,7 +70,7 @@ class CallTreeEntry(TrackedModel):
         return f"{self.contact}"
 
 
-class Vendor(TrackedModel):
+class Vendor(NamedInPlan):
     """A supplier whose support the recovery relies on."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="vendors")
@@ -94,12 +88,6 @@ class Vendor(TrackedModel):
     notes = models.TextField(blank=True)
 
     history = tracked_history()
-
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Phase(models.TextChoices):

@@ -20,7 +20,7 @@ from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Job, Plan
+from bcp.models import Job, Plan, UniquelyNamedInPlan
 
 
 class Kind(models.TextChoices):
@@ -55,7 +55,7 @@ def _one_of(*names: str) -> models.Q:
     return combined
 
 
-class Scenario(TrackedModel):
+class Scenario(UniquelyNamedInPlan):
     """A saved set of failures to declare in one go, e.g. "lose the head office SAN"."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="incident_scenarios")
@@ -63,15 +63,6 @@ class Scenario(TrackedModel):
     description = models.TextField(blank=True)
 
     history = tracked_history()
-
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="unique_scenario_name_per_plan")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ScenarioElement(TrackedModel):

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import NamedInPlan, Plan, UniquelyNamedInPlan
 
 
 class SiteKind(models.TextChoices):
@@ -77,7 +77,7 @@ class Level(models.IntegerChoices):
     VERY_HIGH = 5, "5 — very high"
 
 
-class Site(TrackedModel):
+class Site(UniquelyNamedInPlan):
     """A failure domain: everything in it can be lost together (fire, power, network)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sites")
@@ -105,22 +105,13 @@ class Site(TrackedModel):
 
     history = tracked_history()
 
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="unique_site_name_per_plan")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
     def get_absolute_url(self) -> str:
         return reverse(
             "inventory_site_detail", kwargs={"plan_pk": self.plan_id, "site_pk": self.pk}
         )
 
 
-class Technique(TrackedModel):
+class Technique(NamedInPlan):
     """An HA technique in the plan's catalogue, with what it typically achieves.
 
     Applying one to a component or group copies its figures as a starting point; the
@@ -153,17 +144,13 @@ class Technique(TrackedModel):
 
     history = tracked_history()
 
-    class Meta:
-        ordering = ["plan", "name", "pk"]
+    class Meta(NamedInPlan.Meta):
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="unique_technique_key_per_plan")
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Component(TrackedModel):
+class Component(UniquelyNamedInPlan):
     """Something that can fail on its own: a server, a SAN, a link, a database, a printer."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="components")
@@ -202,18 +189,11 @@ class Component(TrackedModel):
 
     history = tracked_history()
 
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="unique_component_name_per_plan")
-        ]
+    class Meta(UniquelyNamedInPlan.Meta):
         indexes = [
             models.Index(fields=["plan", "kind", "name"]),
             models.Index(fields=["plan", "site", "name"]),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -226,7 +206,7 @@ class Component(TrackedModel):
         return f"component:{self.pk}"
 
 
-class RedundancyGroup(TrackedModel):
+class RedundancyGroup(NamedInPlan):
     """Members that stand in for each other: up while at least ``k`` of them are up."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="redundancy_groups")
@@ -247,14 +227,11 @@ class RedundancyGroup(TrackedModel):
 
     history = tracked_history()
 
-    class Meta:
-        ordering = ["plan", "name", "pk"]
+    class Meta(NamedInPlan.Meta):
+        # Unique by name as UniquelyNamedInPlan's are, under the constraint name it was made with.
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="unique_group_name_per_plan")
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse(

@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Plan, UniquelyNamedInPlan
 
 DEFAULT_ABSENCE_DAYS = 30.0
 DEFAULT_HANDOVER_HOURS = 4.0
@@ -36,7 +36,7 @@ class SupportHours(models.TextChoices):
     BUSINESS = "business", "Business hours (Mon–Fri 08:00–18:00)"
 
 
-class Person(TrackedModel):
+class Person(UniquelyNamedInPlan):
     """A key person, or the holder of a key role, whose absence can stop a function."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="people")
@@ -65,12 +65,8 @@ class Person(TrackedModel):
 
     history = tracked_history()
 
-    class Meta:
-        ordering = ["plan", "name", "pk"]
+    class Meta(UniquelyNamedInPlan.Meta):
         verbose_name_plural = "people"
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="unique_person_name_per_plan")
-        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})" if self.role else self.name
@@ -102,7 +98,7 @@ class Deputy(TrackedModel):
         return f"{self.deputy} stands in for {self.person}"
 
 
-class Supplier(TrackedModel):
+class Supplier(UniquelyNamedInPlan):
     """A supplier and the contract the plan relies on (one contract per supplier)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="suppliers")
@@ -132,12 +128,6 @@ class Supplier(TrackedModel):
     notes = models.TextField(blank=True)
 
     history = tracked_history()
-
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="unique_supplier_name_per_plan")
-        ]
 
     def __str__(self) -> str:
         return f"{self.name} (contract {self.contract_reference})"
@@ -213,7 +203,7 @@ class SupplierDependency(TrackedModel):
         return f"{self.function} needs {self.supplier}"
 
 
-class Role(TrackedModel):
+class Role(UniquelyNamedInPlan):
     """A role held by several people: enough holders (``holders_needed``) must be
     reachable. To the engine it is a k-of-n cover group of its holders."""
 
@@ -227,12 +217,6 @@ class Role(TrackedModel):
     notes = models.TextField(blank=True)
 
     history = tracked_history()
-
-    class Meta:
-        ordering = ["plan", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="unique_role_name_per_plan")
-        ]
 
     def __str__(self) -> str:
         return f"{self.name} (role)"

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import NamedInPlan, Plan
 
 
 class Criticality(models.TextChoices):
@@ -17,7 +17,7 @@ class Criticality(models.TextChoices):
     LOW = "low", "Low"
 
 
-class BusinessFunction(TrackedModel):
+class BusinessFunction(NamedInPlan):
     """A business process the plan protects (e.g. "Student printing")."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="functions")
@@ -46,14 +46,11 @@ class BusinessFunction(TrackedModel):
 
     history = tracked_history()
 
-    class Meta:
-        ordering = ["plan", "name", "pk"]
+    class Meta(NamedInPlan.Meta):
+        # Unique by name as UniquelyNamedInPlan's are, under the constraint name it was made with.
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="unique_function_name_per_plan")
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("function_detail", kwargs={"plan_pk": self.plan_id, "function_pk": self.pk})
