@@ -17,7 +17,7 @@ from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.api_serializers import MAX_TEXT, NamesField, PlanRecordSerializer, resolve_named
 from inventory.people_models import (
-    NeedKind,
+    Need,
     Person,
     PersonDependency,
     Supplier,
@@ -63,8 +63,8 @@ class _NeedSerializer(PlanRecordSerializer):
     """A business function's need of a person or supplier, by names."""
 
     need = serializers.ChoiceField(
-        choices=NeedKind.choices,
-        default=NeedKind.FULL,
+        choices=Need.choices,
+        default=Need.FULL,
         help_text="full (needed fully) or degraded (needed only for degraded service).",
     )
     target = ""  # the field naming the person or supplier

@@ -15,8 +15,8 @@ from inventory.diagrams import DiagramUnavailable, function_diagram_svg
 from inventory.models import Component, GroupMember, RedundancyGroup, RunsOn, Site
 from inventory.people import contract_restore_hours
 from inventory.people_models import (
+    Need,
     NeededTo,
-    NeedKind,
     Person,
     PersonDependency,
     Role,
@@ -138,7 +138,7 @@ def _needs(rows: Iterable[PersonDependency | RoleDependency | SupplierDependency
 def _how(row: PersonDependency | RoleDependency | SupplierDependency) -> str:
     if getattr(row, "needed_to", None) == NeededTo.RECOVER:
         return " (to recover)"
-    return "" if row.need == NeedKind.FULL else " (degraded only)"
+    return "" if row.need == Need.FULL else " (degraded only)"
 
 
 def suppliers_part(plan: Plan) -> tuple[contract.Supplier, ...]:

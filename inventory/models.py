@@ -24,6 +24,18 @@ from django.urls import reverse
 from bcp.history import TrackedModel, tracked_history
 from bcp.models import NamedInPlan, Plan, UniquelyNamedInPlan
 
+# People and suppliers live in their own module; importing them here registers them.
+# Need is declared there once for every kind of dependency, these included.
+from inventory.people_models import (
+    Deputy,
+    Need,
+    Person,
+    PersonDependency,
+    Supplier,
+    SupplierDependency,
+    SupportHours,
+)
+
 
 class SiteKind(models.TextChoices):
     DATA_CENTRE = "data_centre", "Data centre"
@@ -60,11 +72,6 @@ class Replication(models.TextChoices):
 class GroupMode(models.TextChoices):
     ACTIVE_ACTIVE = "active_active", "Active/active (k of n)"
     ACTIVE_PASSIVE = "active_passive", "Active/passive (failover)"
-
-
-class Need(models.TextChoices):
-    FULL = "full", "Needed fully"
-    DEGRADED = "degraded", "Needed only for degraded service"
 
 
 class Level(models.IntegerChoices):
@@ -374,21 +381,12 @@ class Dependency(TrackedModel):
         return _the_one(self.component, self.group)
 
 
-# People and suppliers live in their own module; importing them here registers them.
-from inventory.people_models import (  # noqa: E402
-    Deputy,
-    Person,
-    PersonDependency,
-    Supplier,
-    SupplierDependency,
-    SupportHours,
-)
-
 __all__ = [
     "Component",
     "Dependency",
     "Deputy",
     "GroupMember",
+    "Need",
     "Person",
     "PersonDependency",
     "RedundancyGroup",

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 
 from bcp.history import change_context
 from inventory.people_models import (
+    Need,
     NeededTo,
-    NeedKind,
     Person,
     PersonDependency,
     Role,
@@ -32,21 +32,21 @@ User = AbstractBaseUser | AnonymousUser
 
 def check_need(need: str) -> None:
     """A need is full or degraded (people, roles and suppliers alike)."""
-    if need not in NeedKind.values:
+    if need not in Need.values:
         raise ValidationError({"need": "Need is full or degraded."})
 
 
 def default_needed_to(need: str) -> str:
     """New needs are to recover, except a need only in degraded service: that one can
     only be to operate."""
-    return NeededTo.OPERATE if need == NeedKind.DEGRADED else NeededTo.RECOVER
+    return NeededTo.OPERATE if need == Need.DEGRADED else NeededTo.RECOVER
 
 
 def check_needed_to(needed_to: str, need: str) -> None:
     """A person or role is needed to operate or to recover; recovering is all or nothing."""
     if needed_to not in NeededTo.values:
         raise ValidationError({"needed_to": "Needed to is operate or recover."})
-    if needed_to == NeededTo.RECOVER and need != NeedKind.FULL:
+    if needed_to == NeededTo.RECOVER and need != Need.FULL:
         raise ValidationError(
             {
                 "need": "A need to recover is not split into full or degraded service: "
@@ -75,7 +75,7 @@ def need_create(
     target: Person | Role,
     user: User,
     added: str,
-    need: str = NeedKind.FULL,
+    need: str = Need.FULL,
     needed_to: str | None = None,
     notes: str = "",
     reason: str = "",

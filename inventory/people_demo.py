@@ -21,8 +21,8 @@ from bcp.models import Plan
 from inventory import people_services as services
 from inventory import role_services
 from inventory.people_models import (
+    Need,
     NeededTo,
-    NeedKind,
     Person,
     PersonDependency,
     Role,
@@ -113,7 +113,7 @@ def load(plan: Plan, user: AbstractBaseUser, head_office_functions: list[Busines
                 function=function,
                 person=administrator,
                 user=user,
-                need=NeedKind.FULL,
+                need=Need.FULL,
                 needed_to=NeededTo.RECOVER,
                 reason=REASON,
             )
@@ -131,6 +131,6 @@ def load(plan: Plan, user: AbstractBaseUser, head_office_functions: list[Busines
                 function=function,
                 supplier=supplier,
                 user=user,
-                need=NeedKind.FULL,
+                need=Need.FULL,
                 reason=REASON,
             )

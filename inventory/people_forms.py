@@ -9,7 +9,7 @@ from django import forms
 from bcp.forms import ChangeReasonMixin
 from bcp.models import Plan
 from inventory.forms import NamesField, PlanRecordForm, _helper, no_such_names
-from inventory.people_models import NeededTo, NeedKind, Person, Role, Supplier
+from inventory.people_models import Need, NeededTo, Person, Role, Supplier
 from inventory.people_services import PERSON_FIELDS, SUPPLIER_FIELDS
 from inventory.role_services import ROLE_FIELDS
 from inventory.selectors import deputy_names, people_named
@@ -71,7 +71,7 @@ class PeopleNeedForm(ChangeReasonMixin):
         queryset=Supplier.objects.none(), required=False, label="Or a supplier needed"
     )
     need = forms.ChoiceField(
-        choices=NeedKind.choices, initial=NeedKind.FULL, label="Needed for full or degraded service"
+        choices=Need.choices, initial=Need.FULL, label="Needed for full or degraded service"
     )
     needed_to = forms.ChoiceField(
         choices=NeededTo.choices,

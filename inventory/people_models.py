@@ -36,6 +36,14 @@ class SupportHours(models.TextChoices):
     BUSINESS = "business", "Business hours (Mon–Fri 08:00–18:00)"
 
 
+class Need(models.TextChoices):
+    """How a business function needs what it depends on: a component or group, a person,
+    a role or a supplier."""
+
+    FULL = "full", "Needed fully"
+    DEGRADED = "degraded", "Needed only for degraded service"
+
+
 class Person(UniquelyNamedInPlan):
     """A key person, or the holder of a key role, whose absence can stop a function."""
 
@@ -138,11 +146,6 @@ class Supplier(UniquelyNamedInPlan):
         )
 
 
-class NeedKind(models.TextChoices):
-    FULL = "full", "Needed fully"
-    DEGRADED = "degraded", "Needed only for degraded service"
-
-
 class NeededTo(models.TextChoices):
     """How a function needs a person or role: to keep running, or to be recovered."""
 
@@ -160,7 +163,7 @@ class PersonDependency(TrackedModel):
         "bia.BusinessFunction", on_delete=models.CASCADE, related_name="person_dependencies"
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dependencies")
-    need = models.CharField(max_length=10, choices=NeedKind.choices, default=NeedKind.FULL)
+    need = models.CharField(max_length=10, choices=Need.choices, default=Need.FULL)
     needed_to = models.CharField(max_length=10, choices=NeededTo.choices, default=NeededTo.RECOVER)
     notes = models.CharField(max_length=300, blank=True)
 
@@ -185,7 +188,7 @@ class SupplierDependency(TrackedModel):
         "bia.BusinessFunction", on_delete=models.CASCADE, related_name="supplier_dependencies"
     )
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="dependencies")
-    need = models.CharField(max_length=10, choices=NeedKind.choices, default=NeedKind.FULL)
+    need = models.CharField(max_length=10, choices=Need.choices, default=Need.FULL)
     notes = models.CharField(max_length=300, blank=True)
 
     history = tracked_history()
@@ -254,7 +257,7 @@ class RoleDependency(TrackedModel):
         "bia.BusinessFunction", on_delete=models.CASCADE, related_name="role_dependencies"
     )
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="dependencies")
-    need = models.CharField(max_length=10, choices=NeedKind.choices, default=NeedKind.FULL)
+    need = models.CharField(max_length=10, choices=Need.choices, default=Need.FULL)
     needed_to = models.CharField(max_length=10, choices=NeededTo.choices, default=NeededTo.RECOVER)
     notes = models.CharField(max_length=300, blank=True)
 

@@ -17,8 +17,8 @@ from bia.models import BusinessFunction
 from inventory.exchange.records import Record
 from inventory.exchange.state import NEW_DEFAULTS, same
 from inventory.people_models import (
+    Need,
     NeededTo,
-    NeedKind,
     Person,
     PersonDependency,
     Role,
@@ -37,8 +37,8 @@ N = TypeVar("N", PersonDependency, RoleDependency, SupplierDependency)
 # order a name found in two lists is settled (the checks refuse that anyway).
 COLUMNS = {
     RECOVER: "needed_to_recover",
-    NeedKind.DEGRADED: "needed_when_degraded",
-    NeedKind.FULL: "needed_by",
+    Need.DEGRADED: "needed_when_degraded",
+    Need.FULL: "needed_by",
 }
 
 
@@ -75,7 +75,7 @@ def _changes(model: type[N], how: str) -> dict[str, str]:
     if model is SupplierDependency:
         return {"need": how}
     if how == RECOVER:
-        return {"need": NeedKind.FULL, "needed_to": NeededTo.RECOVER}
+        return {"need": Need.FULL, "needed_to": NeededTo.RECOVER}
     return {"need": how, "needed_to": NeededTo.OPERATE}
 
 

@@ -14,8 +14,8 @@ from bia.models import BusinessFunction
 from inventory.exchange.fields import PERSON_COLUMNS, ROLE_COLUMNS, SUPPLIER_COLUMNS
 from inventory.people_models import (
     Deputy,
+    Need,
     NeededTo,
-    NeedKind,
     Person,
     PersonDependency,
     Role,
@@ -29,8 +29,8 @@ LISTS = ("deputies", "holders", "needed_by", "needed_when_degraded", "needed_to_
 # Where a need is listed: by need (full / degraded) for needs to operate, apart for
 # needs to recover.
 NEED_COLUMN: dict[str, str] = {
-    NeedKind.FULL: "needed_by",
-    NeedKind.DEGRADED: "needed_when_degraded",
+    Need.FULL: "needed_by",
+    Need.DEGRADED: "needed_when_degraded",
     NeededTo.RECOVER: "needed_to_recover",
 }
 
