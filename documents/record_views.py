@@ -49,24 +49,24 @@ def _pages(
     url_name: str,
     *,
     noun: str,
+    create: Callable[..., models.Model],
+    update: Callable[..., models.Model],
+    delete: Callable[..., object],
     key: str = "",
-    writes: str = "",
     home: Callable[[models.Model], models.Model | str] | None = None,
 ) -> RecordPages[models.Model]:
     """A record's pages as these documents pages have always shown them: the shared record
-    templates, the "Delete" form, and "<Noun> “name” added." / "… deleted.". Its services
-    are ``services.<writes>_create``/``_update``/``_delete`` (``writes`` defaults to
-    ``url_name``), its URLs ``<url_name>_…`` with ``<key>_pk`` (``key`` defaults to
-    ``url_name``)."""
-    name = writes or url_name
+    templates, the "Delete" form, and "<Noun> “name” added." / "… deleted.". Its URLs are
+    ``<url_name>_…`` with ``<key>_pk`` (``key`` defaults to ``url_name``); its services are
+    named where each spec is declared, so a missing one fails on import."""
     return RecordPages(
         model=form._meta.model,
         form=form,
         key=key or url_name,
         noun=noun,
-        create=getattr(services, f"{name}_create"),
-        update=getattr(services, f"{name}_update"),
-        delete=getattr(services, f"{name}_delete"),
+        create=create,
+        update=update,
+        delete=delete,
         list_url=f"{url_name}_list",
         url_name=url_name,
         template=FORM,
@@ -79,18 +79,49 @@ def _pages(
     )
 
 
-CONTACTS = _pages(forms.ContactForm, "contact", noun="contact")
+CONTACTS = _pages(
+    forms.ContactForm,
+    "contact",
+    noun="contact",
+    create=services.contact_create,
+    update=services.contact_update,
+    delete=services.contact_delete,
+)
 CALL_TREE = _pages(
     forms.CallTreeEntryForm,
     "calltree",
     noun="call tree entry",
+    create=services.calltree_entry_create,
+    update=services.calltree_entry_update,
+    delete=services.calltree_entry_delete,
     key="entry",
-    writes="calltree_entry",
 )
-VENDORS = _pages(forms.VendorForm, "vendor", noun="vendor")
+VENDORS = _pages(
+    forms.VendorForm,
+    "vendor",
+    noun="vendor",
+    create=services.vendor_create,
+    update=services.vendor_update,
+    delete=services.vendor_delete,
+)
 # A saved procedure goes to its own page, where its steps are added.
-PROCEDURES = _pages(forms.ProcedureForm, "procedure", noun="recovery procedure", home=lambda p: p)
-EXERCISES = _pages(forms.ExerciseForm, "exercise", noun="exercise")
+PROCEDURES = _pages(
+    forms.ProcedureForm,
+    "procedure",
+    noun="recovery procedure",
+    create=services.procedure_create,
+    update=services.procedure_update,
+    delete=services.procedure_delete,
+    home=lambda p: p,
+)
+EXERCISES = _pages(
+    forms.ExerciseForm,
+    "exercise",
+    noun="exercise",
+    create=services.exercise_create,
+    update=services.exercise_update,
+    delete=services.exercise_delete,
+)
 
 
 def _list_page(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from types import ModuleType
 from typing import Generic, TypedDict, TypeVar
 
 from django import forms
@@ -44,22 +43,24 @@ def _conventions(
     model: type[R],
     form: Callable[..., forms.BaseForm],
     key: str,
-    services: ModuleType,
     *,
+    create: Callable[..., R],
+    update: Callable[..., R],
+    delete: Callable[..., object],
     list_url: str = "",
-    delete: Callable[..., object] | None = None,
 ) -> _Conventions[R]:
     """The spec's fields that follow from the record's ``key``: the noun is the key, the
-    services are ``<key>_create``/``_update``/``_delete`` of ``services``, the URLs are
-    named ``inventory_<key>_…`` and the list ``inventory_<key>_list`` (or ``list_url``)."""
+    URLs are named ``inventory_<key>_…`` and the list ``inventory_<key>_list`` (or
+    ``list_url``). The services are named where each spec is declared, so a missing one
+    fails on import and mypy sees each one's return type."""
     return {
         "model": model,
         "form": form,
         "key": key,
         "noun": key,
-        "create": getattr(services, f"{key}_create"),
-        "update": getattr(services, f"{key}_update"),
-        "delete": delete or getattr(services, f"{key}_delete"),
+        "create": create,
+        "update": update,
+        "delete": delete,
         "list_url": list_url or f"inventory_{key}_list",
         "url_name": f"inventory_{key}",
         "template": FORM,
@@ -72,26 +73,54 @@ def _technique_delete(*, technique: Technique, user: User, reason: str, ticket: 
 
 
 SITES = RecordPages(
-    **_conventions(Site, SiteForm, "site", sites),
+    **_conventions(
+        Site,
+        SiteForm,
+        "site",
+        create=sites.site_create,
+        update=sites.site_update,
+        delete=sites.site_delete,
+    ),
     added="Site “{name}” added.",
     removed="Site “{name}” removed.",
 )
 COMPONENTS = RecordPages(
-    **_conventions(Component, ComponentForm, "component", components),
+    **_conventions(
+        Component,
+        ComponentForm,
+        "component",
+        create=components.component_create,
+        update=components.component_update,
+        delete=components.component_delete,
+    ),
     changes=model_values("runs_on"),
     added="Component “{name}” added.",
     removed="Component “{name}” removed.",
     delete_warning="Its links (runs on, group memberships, function dependencies) go with it.",
 )
 GROUPS = RecordPages(
-    **_conventions(RedundancyGroup, GroupForm, "group", groups),
+    **_conventions(
+        RedundancyGroup,
+        GroupForm,
+        "group",
+        create=groups.group_create,
+        update=groups.group_update,
+        delete=groups.group_delete,
+    ),
     changes=model_values("members"),
     new_title="New redundancy group",
     added="Group “{name}” added.",
     removed="Group “{name}” removed; its members stay.",
 )
 TECHNIQUES = RecordPages(
-    **_conventions(Technique, TechniqueForm, "technique", techniques, delete=_technique_delete),
+    **_conventions(
+        Technique,
+        TechniqueForm,
+        "technique",
+        create=techniques.technique_create,
+        update=techniques.technique_update,
+        delete=_technique_delete,
+    ),
     # Techniques have no page of their own: their pages come back to the catalogue.
     home=None,
     new_title="New HA technique",
@@ -100,17 +129,41 @@ TECHNIQUES = RecordPages(
 )
 # People, roles and suppliers are called by their bare name (their ``str`` adds more).
 PEOPLE_PAGES = RecordPages(
-    **_conventions(Person, PersonForm, "person", people_services, list_url=PEOPLE),
+    **_conventions(
+        Person,
+        PersonForm,
+        "person",
+        create=people_services.person_create,
+        update=people_services.person_update,
+        delete=people_services.person_delete,
+        list_url=PEOPLE,
+    ),
     changes=model_values("deputies"),
     name=attrgetter("name"),
     new_title="New key person",
 )
 ROLES = RecordPages(
-    **_conventions(Role, RoleForm, "role", role_services, list_url=PEOPLE),
+    **_conventions(
+        Role,
+        RoleForm,
+        "role",
+        create=role_services.role_create,
+        update=role_services.role_update,
+        delete=role_services.role_delete,
+        list_url=PEOPLE,
+    ),
     changes=model_values("holders"),
     name=attrgetter("name"),
 )
 SUPPLIERS = RecordPages(
-    **_conventions(Supplier, SupplierForm, "supplier", people_services, list_url=PEOPLE),
+    **_conventions(
+        Supplier,
+        SupplierForm,
+        "supplier",
+        create=people_services.supplier_create,
+        update=people_services.supplier_update,
+        delete=people_services.supplier_delete,
+        list_url=PEOPLE,
+    ),
     name=attrgetter("name"),
 )
