@@ -763,6 +763,12 @@ def _database_url() -> str:
     return os.environ["DATABASE_URL"]
 
 
+def _seconds_between(
+    start: datetime.datetime | None, end: datetime.datetime | None
+) -> float | None:
+    return None if start is None or end is None else round((end - start).total_seconds(), 3)
+
+
 def through_job_path(
     plan: Plan, manager: Any, *, workers: list[Any], function: BusinessFunction | None
 ) -> dict[str, Any]:
@@ -789,6 +795,10 @@ def through_job_path(
         "status": job.status,
         "error": job.error[:500],
         "wall_s": round(wall, 3),
+        # The wall split at the claim: waiting for a worker to take the message, then the
+        # worker's own work (load, compute, store).
+        "queued_to_claimed_s": _seconds_between(job.queued_at, job.started_at),
+        "claimed_to_finished_s": _seconds_between(job.started_at, job.finished_at),
         "cpu_s_all_processes": round(cpu, 3),
         "load_average_before": load_before,
         "load_average_after": load_average(),
