@@ -2,7 +2,8 @@
 
 The run's own task (the coordinator) loads the inputs, prepares the run
 (:func:`analysis.compute.plan_prepare`), stores one :class:`AnalysisChunk` row per chunk
-of ``ANALYSIS_CHUNK_SIZE`` functions and sends one chunk task per row as a Celery group.
+of at most ``ANALYSIS_CHUNK_SIZE`` functions (smaller towards the end: :func:`chunk_parts`)
+and sends one chunk task per row as a Celery group.
 Every worker that takes a chunk message, and the coordinator itself while it waits,
 claims a chunk with a conditional update, computes its functions
 (:func:`analysis.compute.analyse_chunk`) and stores their outcomes with the claim token,
@@ -157,11 +158,31 @@ def analysis_chunk_compute(*, run_id: int, index: int) -> str:
     return "stored" if chunk_store(chunk=chunk, token=token, outcomes=outcomes) else "skipped"
 
 
+def chunk_parts(keys: list[str], size: int) -> list[list[str]]:
+    """``keys`` cut in order into chunks of ``size``, the last ones smaller.
+
+    Once no more than four full chunks are left, each chunk takes a quarter of what is
+    left (at least a fifth of ``size``): the workers then finish within a small chunk of
+    each other, where equal chunks left one worker computing a whole chunk alone at the
+    end while the others waited. Cut from the keys and the size alone, so an attempt run
+    again finds the chunks of the first one.
+    """
+    smallest = max(1, size // 5)
+    parts: list[list[str]] = []
+    start = 0
+    while start < len(keys):
+        left = len(keys) - start
+        take = min(size, max(smallest, -(-left // 4)))
+        parts.append(keys[start : start + take])
+        start += take
+    return parts
+
+
 def _chunks_create(
     run: AnalysisRun, digest: str, setup: PlanSetup, size: int
 ) -> list[AnalysisChunk]:
     """The run's chunks: those of an earlier attempt over the same inputs, else new ones."""
-    parts = [setup.keys[i : i + size] for i in range(0, len(setup.keys), size)]
+    parts = chunk_parts(setup.keys, size)
     existing = list(AnalysisChunk.objects.filter(run=run).order_by("index"))
     if (
         existing
@@ -217,6 +238,7 @@ def fanout_analyse(
     _prepared[(run.pk, digest)] = (inputs, setup)
     reported = (-1, 0.0)
     here = 0
+    idle = 0.0
     while True:
         rows = list(AnalysisChunk.objects.filter(run=run).order_by("index").defer("outcomes"))
         done = sum(1 for c in rows if c.status == AnalysisChunk.Status.DONE)
@@ -237,6 +259,7 @@ def fanout_analyse(
         ]
         if not waiting:
             time.sleep(POLL_SECONDS)
+            idle += POLL_SECONDS
             continue
         chunk = waiting[0]
         if analysis_chunk_compute(run_id=run.pk, index=chunk.index) == "stored":
@@ -247,6 +270,8 @@ def fanout_analyse(
         "chunks": total,
         "chunk_size": settings.ANALYSIS_CHUNK_SIZE,
         "chunks_computed_by_coordinator": here,
+        # Time the coordinator waited for other workers' chunks with none left to take.
+        "coordinator_idle_seconds": round(idle, 1),
         "workers_seen": len(live_workers()),
     }
     return analysis

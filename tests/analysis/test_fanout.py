@@ -19,7 +19,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from analysis.fanout import analysis_chunk_compute, fanout_wanted
+from analysis.fanout import analysis_chunk_compute, chunk_parts, fanout_wanted
 from analysis.models import AnalysisChunk, AnalysisRun
 from analysis.selectors import run_is_stale
 from analysis.services import analysis_run_execute, analysis_run_start
@@ -172,6 +172,15 @@ def test_with_one_worker_up_a_plan_is_analysed_in_process_and_with_two_it_is_fan
         assert not fanout_wanted(functions=10)  # one chunk: nothing to spread
     with override_settings(ANALYSIS_FANOUT="off"):
         assert not fanout_wanted(functions=100)
+
+
+def test_the_last_chunks_shrink_so_the_workers_finish_together() -> None:
+    keys = [f"f{n}" for n in range(250)]
+    parts = chunk_parts(keys, 25)
+    assert [key for part in parts for key in part] == keys  # every function once, in order
+    assert [len(part) for part in parts] == [25] * 7 + [19, 14, 11, 8, 6, 5, 5, 5, 2]
+    assert [len(part) for part in chunk_parts(keys[:5], 1)] == [1] * 5
+    assert [len(part) for part in chunk_parts(keys[:3], 25)] == [3]
 
 
 @pytest.mark.worker
