@@ -12,8 +12,8 @@ import tablib
 
 from bcp.models import Plan
 from bia.durations import format_hours
-from bia.models import Answer, Assessment, BusinessFunction, Campaign, QuestionType
-from bia.selectors.answers import answer_set, derive
+from bia.models import Assessment, BusinessFunction, Campaign, QuestionType
+from bia.selectors.answers import answer_set, answers_by_assessment, derive
 from bia.selectors.assessments import format_value
 from bia.selectors.scales import impact_scales
 from bia.services.common import cell_key
@@ -51,13 +51,7 @@ def answers_dataset(plan: Plan, campaign: Campaign | None = None) -> tablib.Data
     horizons = list(impact_settings.horizons_hours) if impact_settings else []
     rows = _rows(plan, campaign)
     assessments = [a for _, a in rows if a is not None]
-    answers: dict[int, list[Answer]] = {}
-    for answer in (
-        Answer.objects.filter(assessment__in=assessments)
-        .select_related("question", "question__section", "source_interview", "source_workshop")
-        .order_by("question__section__order", "question__order", "cell")
-    ):
-        answers.setdefault(answer.assessment_id, []).append(answer)
+    answers = answers_by_assessment([a.pk for a in assessments])
     # Columns: every question key met, in questionnaire order; the grid spread into cells.
     columns: dict[str, str] = {}
     for item in assessments:

@@ -260,6 +260,19 @@ def plan_impact_assessments(
     }
 
 
+def answers_by_assessment(assessment_ids: list[int]) -> dict[int, list[Answer]]:
+    """Every answer of the assessments, with what a page or export shows beside it (the
+    question, its section, where it came from), in questionnaire order."""
+    grouped: dict[int, list[Answer]] = {}
+    for a in (
+        Answer.objects.filter(assessment_id__in=assessment_ids)
+        .select_related("question", "question__section", "source_interview", "source_workshop")
+        .order_by("question__section__order", "question__order", "cell")
+    ):
+        grouped.setdefault(a.assessment_id, []).append(a)
+    return grouped
+
+
 def _role_answers_by_assessment(assessment_ids: list[int]) -> dict[int, list[Answer]]:
     """Only what :func:`answer_set` reads (role, cell, value): the analysis loads every
     reviewed answer of the plan, tens of thousands in a large organisation."""

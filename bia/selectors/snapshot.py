@@ -7,21 +7,15 @@ from typing import Any
 from bcp.models import Plan
 from bia.durations import format_hours
 from bia.models import Answer, Assessment, BusinessFunction, ImpactCategory, ImpactSettings
-from bia.selectors.answers import answer_set, derive, reviewed_by_function
+from bia.selectors.answers import (
+    answer_set,
+    answers_by_assessment,
+    derive,
+    reviewed_by_function,
+)
 from bia.selectors.assessments import format_value
 from bia.selectors.campaigns import campaigns_for_list
 from bia.selectors.scales import impact_scales
-
-
-def _answers_by_assessment(assessment_ids: list[int]) -> dict[int, list[Answer]]:
-    grouped: dict[int, list[Answer]] = {}
-    for a in (
-        Answer.objects.filter(assessment_id__in=assessment_ids)
-        .select_related("question", "question__section", "source_interview", "source_workshop")
-        .order_by("question__section__order", "question__order", "cell")
-    ):
-        grouped.setdefault(a.assessment_id, []).append(a)
-    return grouped
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
@@ -34,7 +28,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         .order_by("name", "pk")
     )
     reviewed = reviewed_by_function(plan)
-    grouped = _answers_by_assessment([a.pk for a in reviewed.values()])
+    grouped = answers_by_assessment([a.pk for a in reviewed.values()])
     function_rows = []
     for function in functions:
         row = _function_row(function)
