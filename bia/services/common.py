@@ -28,6 +28,15 @@ def cell_key(category_key: str, hours: float) -> str:
     return f"{category_key}@{hours:g}"
 
 
+def record_add(record: M, *, user: User, reason: str, ticket: str = "") -> M:
+    """Save the new ``record`` once its fields pass the model's checks; history names
+    ``user`` and ``reason``."""
+    with change_context(user=user, reason=reason, ticket=ticket):
+        record.full_clean()
+        record.save()
+    return record
+
+
 def record_edit(
     record: M,
     *,

@@ -14,7 +14,7 @@ from django.db import transaction
 from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import BusinessFunction, DependencyKind, FunctionDependency
-from bia.services.common import check_editable, record_edit
+from bia.services.common import check_editable, record_add, record_edit
 
 FUNCTION_EDITABLE_FIELDS = (
     "name",
@@ -69,20 +69,19 @@ def function_create(
 ) -> BusinessFunction:
     data: FunctionChanges = {"name": name, "workaround_hours": workaround_hours}
     _check_function_fields(plan, data, None)
-    with change_context(user=user, reason=reason or f"Function “{name}” added", ticket=ticket):
-        function = BusinessFunction(
-            plan=plan,
-            name=name.strip(),
-            description=description,
-            owner=owner,
-            criticality=criticality,
-            peak_periods=peak_periods,
-            workaround=workaround,
-            workaround_hours=workaround_hours,
-        )
-        function.full_clean()
-        function.save()
-    return function
+    function = BusinessFunction(
+        plan=plan,
+        name=name.strip(),
+        description=description,
+        owner=owner,
+        criticality=criticality,
+        peak_periods=peak_periods,
+        workaround=workaround,
+        workaround_hours=workaround_hours,
+    )
+    return record_add(
+        function, user=user, reason=reason or f"Function “{name}” added", ticket=ticket
+    )
 
 
 @transaction.atomic
@@ -130,13 +129,12 @@ def dependency_add(
         depends_on = None
         if not name.strip():
             raise ValidationError({"name": "Name the supplier, person or skill."})
-    with change_context(user=user, reason=reason or f"Dependency of “{function.name}” added"):
-        dependency = FunctionDependency(
-            function=function, kind=kind, depends_on=depends_on, name=name.strip(), notes=notes
-        )
-        dependency.full_clean()
-        dependency.save()
-    return dependency
+    dependency = FunctionDependency(
+        function=function, kind=kind, depends_on=depends_on, name=name.strip(), notes=notes
+    )
+    return record_add(
+        dependency, user=user, reason=reason or f"Dependency of “{function.name}” added"
+    )
 
 
 @transaction.atomic

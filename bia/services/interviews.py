@@ -12,10 +12,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import BusinessFunction, Interview
-from bia.services.common import check_editable, record_edit
+from bia.services.common import check_editable, record_add, record_edit
 
 INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "interviewer", "held_at", "notes")
 
@@ -44,18 +43,17 @@ def interview_create(
 ) -> Interview:
     if function.plan_id != plan.pk:
         raise ValidationError({"function": "Choose a function of this plan."})
-    with change_context(user=user, reason=reason or f"Interview with {interviewee} recorded"):
-        interview = Interview(
-            plan=plan,
-            function=function,
-            interviewee=interviewee.strip(),
-            interviewer=interviewer or user,
-            held_at=held_at,
-            notes=notes,
-        )
-        interview.full_clean()
-        interview.save()
-    return interview
+    interview = Interview(
+        plan=plan,
+        function=function,
+        interviewee=interviewee.strip(),
+        interviewer=interviewer or user,
+        held_at=held_at,
+        notes=notes,
+    )
+    return record_add(
+        interview, user=user, reason=reason or f"Interview with {interviewee} recorded"
+    )
 
 
 @transaction.atomic

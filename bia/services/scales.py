@@ -17,7 +17,7 @@ from bcp.models import Plan
 from bia import defaults
 from bia.durations import format_hours
 from bia.models import ImpactCategory, ImpactSettings
-from bia.services.common import record_edit
+from bia.services.common import record_add, record_edit
 
 LEVELS = range(0, 5)
 
@@ -152,19 +152,16 @@ def impact_category_add(
         raise ValidationError({"key": f"The plan already has a category “{key}”."})
     texts, numbers = _check_levels(descriptions, amounts, is_financial)
     last = ImpactCategory.objects.filter(plan=plan).order_by("-order").first()
-    with change_context(user=user, reason=reason or f"Impact category “{name}” added"):
-        category = ImpactCategory(
-            plan=plan,
-            key=key,
-            name=name.strip(),
-            is_financial=is_financial,
-            order=(last.order + 1) if last else 0,
-            level_descriptions=texts,
-            level_amounts=numbers,
-        )
-        category.full_clean()
-        category.save()
-    return category
+    category = ImpactCategory(
+        plan=plan,
+        key=key,
+        name=name.strip(),
+        is_financial=is_financial,
+        order=(last.order + 1) if last else 0,
+        level_descriptions=texts,
+        level_amounts=numbers,
+    )
+    return record_add(category, user=user, reason=reason or f"Impact category “{name}” added")
 
 
 def grid_cells(plan: Plan) -> tuple[list[ImpactCategory], list[float]]:
