@@ -142,6 +142,26 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
+def celery_worker_command(*, name: str, queue: str, loglevel: str = "INFO") -> list[str]:
+    """The command line of a ``celery worker`` taking one task at a time from ``queue``,
+    named ``name@host``; without gossip and mingle, so it starts alone and quickly."""
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    return [
+        celery,
+        "-A",
+        "config",
+        "worker",
+        f"--loglevel={loglevel}",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"{name}@%h",
+    ]
+
+
 def start_celery_worker(
     *, name: str, log_path: Path, env: dict[str, str] | None = None, new_session: bool = False
 ) -> subprocess.Popen[bytes]:
@@ -165,25 +185,9 @@ def start_celery_worker(
     )
     full_env.update(env or {})
     queue = full_env.get("CELERY_QUEUE", settings.CELERY_TASK_DEFAULT_QUEUE)
-    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     log = log_path.open("ab")
     process = subprocess.Popen(
-        [
-            celery,
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{name}@%h",
-            "--include",
-            "tests.bcp.slow_task",
-        ],
+        [*celery_worker_command(name=name, queue=queue), "--include", "tests.bcp.slow_task"],
         cwd=ROOT,
         env=full_env,
         stdout=log,

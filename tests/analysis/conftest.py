@@ -73,15 +73,20 @@ def manager_dashboard(demo: dict[str, Any]) -> str:
     return str(client_for(demo["users"]["manager"]).get(url).content.decode())
 
 
-def plan_run_started(plan: Plan, client: Client) -> tuple[Any, AnalysisRun]:
-    """Press "Run analysis" on the plan's dashboard (an htmx request) as ``client``: the
-    page's answer and the run it started."""
+def plan_run_finished(plan: Plan, client: Client, timeout: float = 120) -> tuple[Any, AnalysisRun]:
+    """Press "Run analysis" on the plan's dashboard (an htmx request) as ``client`` and
+    wait for a worker to finish the run, which must succeed: the page's answer and the run
+    with its results."""
     from django.urls import reverse
 
     from analysis.models import AnalysisRun
+    from tests.helpers import job_wait
 
     url = reverse("analysis_run_start", kwargs={"plan_pk": plan.pk})
     response = client.post(url, HTTP_HX_REQUEST="true")
     run = AnalysisRun.objects.filter(plan=plan).order_by("-created_at").first()
     assert run is not None
+    job = job_wait(run.job, timeout)
+    assert job.status == "succeeded", job.error
+    run.refresh_from_db()
     return response, run

@@ -127,6 +127,7 @@ from inventory.models import (  # noqa: E402
 )
 from inventory.services.techniques import technique_catalogue_seed  # noqa: E402
 from tests.benchmarks.machine import figures_write, load_average, machine  # noqa: E402
+from tests.conftest import celery_worker_command  # noqa: E402
 
 SEED = 20_240_611
 TARGET_FULL_S = 5.0
@@ -717,26 +718,13 @@ def start_workers(count: int, queue: str) -> list[Any]:
             "PYTHONPATH": str(ROOT),
         }
     )
-    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     processes = []
     for number in range(count):
         log = (WORK_DIR / f"worker{number}.log").open("ab")
+        name = f"bench{number}-{queue}"
         processes.append(
             subprocess.Popen(
-                [
-                    celery,
-                    "-A",
-                    "config",
-                    "worker",
-                    "--loglevel=WARNING",
-                    "--concurrency=1",
-                    "-Q",
-                    queue,
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-n",
-                    f"bench{number}-{queue}@%h",
-                ],
+                celery_worker_command(name=name, queue=queue, loglevel="WARNING"),
                 cwd=ROOT,
                 env=env,
                 stdout=log,

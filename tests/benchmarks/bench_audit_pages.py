@@ -38,7 +38,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -125,26 +124,16 @@ def _verify_as_job(env: dict[str, str], plan: Any, user: Any) -> dict[str, Any]:
     from audit.tasks import HISTORY_VERIFY_KIND, HISTORY_VERIFY_TASK
     from bcp.jobs import job_enqueue
     from bcp.models import Job
-    from tests.conftest import stop_process
+    from tests.conftest import celery_worker_command, stop_process
 
-    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     log = Path(tempfile.mkstemp(prefix="bench-audit-worker-", suffix=".log")[1])
     with log.open("wb") as output:
         worker = subprocess.Popen(
-            [
-                celery,
-                "-A",
-                "config",
-                "worker",
-                "--concurrency=1",
-                "--loglevel=WARNING",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"bench-audit-{os.getpid()}@%h",
-            ],
+            celery_worker_command(
+                name=f"bench-audit-{os.getpid()}",
+                queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+                loglevel="WARNING",
+            ),
             cwd=ROOT,
             env=env,
             stdout=output,
