@@ -82,13 +82,15 @@ class ComponentImportance:
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceAvailability:
-    """Availability of one service and where its risk comes from.
+class AvailabilityFigures:
+    """What every availability answer about one service states, however it was reached.
 
-    ``ci95_low``/``ci95_high``, ``samples`` and ``seed`` are set for Monte Carlo results
-    and ``None`` for exact ones; ``method_note`` says why a service that "auto" would
-    have solved exactly was estimated instead ("" otherwise). ``structural_availability``
-    leaves failover windows out (``None`` for Monte Carlo results that include them).
+    ``unavailability`` = 1 − ``availability``; ``downtime_seconds_per_year`` =
+    unavailability × year days × 86,400 s. ``ci95_low``/``ci95_high``, ``samples`` and
+    ``seed`` are set for Monte Carlo results and ``None`` for exact ones.
+
+    Example: an exact A = 0.9999 over a 365.2425-day year is 1.0e-4 unavailable, about
+    3,156 s (52 m 36 s) of downtime a year.
     """
 
     service_id: str
@@ -100,6 +102,17 @@ class ServiceAvailability:
     ci95_high: float | None
     samples: int | None
     seed: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAvailability(AvailabilityFigures):
+    """Availability of one service and where its risk comes from.
+
+    ``method_note`` says why a service that "auto" would have solved exactly was
+    estimated instead ("" otherwise). ``structural_availability`` leaves failover
+    windows out (``None`` for Monte Carlo results that include them).
+    """
+
     single_points_of_failure: tuple[str, ...]
     importance: tuple[ComponentImportance, ...]
     notes: tuple[str, ...]

@@ -34,7 +34,7 @@ from analysis.engine.achievable import (
 from analysis.engine.availability import (
     DEFAULT_NODE_LIMIT,
     AvailabilityAnalyzer,
-    ResultMethod,
+    AvailabilityFigures,
     ServiceAvailability,
 )
 from analysis.engine.budgets import SECONDS_PER_DAY
@@ -95,22 +95,13 @@ class AnalysisContext:
 
 
 @dataclass(frozen=True, slots=True)
-class FunctionFigures:
+class FunctionFigures(AvailabilityFigures):
     """One function's availability, RTO, RPO and single points of failure at one moment.
 
     ``rto_hours`` None = unknown; ``rpo_hours`` None = unknown when ``rpo_applicable``.
     ``objectives`` keeps what sets each recovery figure.
     """
 
-    service_id: str
-    availability: float
-    unavailability: float
-    downtime_seconds_per_year: float
-    method: ResultMethod
-    ci95_low: float | None
-    ci95_high: float | None
-    samples: int | None
-    seed: int | None
     bdd_nodes: int | None
     method_note: str
     single_points_of_failure: tuple[str, ...]
