@@ -8,7 +8,7 @@ the causes by enumerating every path.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 import pytest
@@ -16,7 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.engine.availability import service_availability
-from analysis.engine.impact import ImpactError, ServiceImpact, assess_impact, element_states
+from analysis.engine.impact import (
+    ImpactError,
+    ImpactReport,
+    ServiceImpact,
+    assess_impact,
+    element_states,
+)
 from analysis.engine.topology import Component, Group, GroupMode, Service, Site, Topology
 from tests.analysis.engine.strategies import Parts
 
@@ -105,9 +111,12 @@ def ref_state(t: Topology, service: str, needs: tuple[str, ...], failed: frozens
 
 # --- random topologies -------------------------------------------------------------------
 
+# A topology and the degraded needs of some of its services.
+Case = tuple[Topology, dict[str, tuple[str, ...]]]
+
 
 @st.composite
-def topologies(draw: st.DrawFn) -> tuple[Topology, dict[str, tuple[str, ...]]]:
+def topologies(draw: st.DrawFn) -> Case:
     n_sites = draw(st.integers(0, 2))
     n_components = draw(st.integers(2, 6 - n_sites))
     sites: list[Site] = []
@@ -145,6 +154,14 @@ def _subsets(items: list[str]) -> Iterable[frozenset[str]]:
             yield frozenset(combo)
 
 
+def _every_failure(case: Case) -> Iterator[tuple[frozenset[str], ImpactReport]]:
+    """Each subset of the failable elements with the engine's report of it (ids sorted so
+    that a report lists its failures the same way on every run)."""
+    t, degraded = case
+    for failed in _subsets(_failable(t)):
+        yield failed, assess_impact(t, sorted(failed), degraded_requires=degraded)
+
+
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -154,12 +171,9 @@ SETTINGS = settings(
 
 @SETTINGS
 @given(topologies())
-def test_every_subset_of_failures_gives_the_brute_force_states(
-    case: tuple[Topology, dict[str, tuple[str, ...]]],
-) -> None:
+def test_every_subset_of_failures_gives_the_brute_force_states(case: Case) -> None:
     t, degraded = case
-    for failed in _subsets(_failable(t)):
-        report = assess_impact(t, sorted(failed), degraded_requires=degraded)
+    for failed, report in _every_failure(case):
         for impact in report.services:
             needs = degraded.get(impact.service_id, ())
             assert impact.state == ref_state(t, impact.service_id, needs, failed), (
@@ -172,9 +186,7 @@ def test_every_subset_of_failures_gives_the_brute_force_states(
 
 @SETTINGS
 @given(topologies())
-def test_element_states_match_the_structure_function(
-    case: tuple[Topology, dict[str, tuple[str, ...]]],
-) -> None:
+def test_element_states_match_the_structure_function(case: Case) -> None:
     t, _ = case
     everything = list(_children(t))
     for failed in _subsets(_failable(t)):
@@ -195,11 +207,10 @@ def _check_down_causes(t: Topology, impact: ServiceImpact, failed: frozenset[str
 @SETTINGS
 @given(topologies())
 def test_the_causes_of_a_down_service_alone_stop_it_and_repairing_them_brings_it_back(
-    case: tuple[Topology, dict[str, tuple[str, ...]]],
+    case: Case,
 ) -> None:
-    t, degraded = case
-    for failed in _subsets(_failable(t)):
-        report = assess_impact(t, failed, degraded_requires=degraded)
+    t, _ = case
+    for failed, report in _every_failure(case):
         for impact in report.in_state("down"):
             _check_down_causes(t, impact, failed)
 
@@ -207,12 +218,11 @@ def test_the_causes_of_a_down_service_alone_stop_it_and_repairing_them_brings_it
 @SETTINGS
 @given(topologies())
 def test_the_causes_of_a_degraded_service_are_failures_behind_its_strain_or_degraded_needs(
-    case: tuple[Topology, dict[str, tuple[str, ...]]],
+    case: Case,
 ) -> None:
     t, degraded = case
     groups = {g.id: g for g in t.groups}
-    for failed in _subsets(_failable(t)):
-        report = assess_impact(t, failed, degraded_requires=degraded)
+    for failed, report in _every_failure(case):
         for impact in report.in_state("degraded"):
             needs = degraded.get(impact.service_id, ())
             expected: set[str] = set()
@@ -229,7 +239,7 @@ def test_the_causes_of_a_degraded_service_are_failures_behind_its_strain_or_degr
 @SETTINGS
 @given(topologies())
 def test_with_failed_components_at_zero_availability_the_exact_engine_agrees_on_down(
-    case: tuple[Topology, dict[str, tuple[str, ...]]],
+    case: Case,
 ) -> None:
     """A second, independent oracle: the BDD with availabilities of exactly 0 and 1."""
     t, _ = case
