@@ -32,23 +32,32 @@ def test_the_highest_impact_at_that_horizon_is_named_as_the_trigger():
     assert (result.category, result.level) == ("legal", 4)
 
 
-def test_peak_uplift_makes_the_mtpd_earlier():
-    assessment = replace(grid(operational=(1, 2, 3, 4, 4)), peak_uplift=1)
+@pytest.mark.parametrize(
+    ("assessment", "hours", "named"),
+    [
+        pytest.param(
+            replace(grid(operational=(1, 2, 3, 4, 4)), peak_uplift=1),
+            4.0,
+            "peak",
+            id="peak uplift makes the mtpd earlier",
+        ),
+        pytest.param(
+            replace(grid(operational=(1, 3, 4, 4, 4)), workaround_hours=8.0),
+            8.0,
+            "workaround",
+            id="a workaround holds the mtpd until it runs out",
+        ),
+    ],
+)
+def test_peak_uplift_and_workarounds_move_the_mtpd_and_say_why(assessment, hours, named):
     result = maximum_tolerable_period(assessment)
-    assert result.hours == 4.0
-    assert "peak" in result.reasoning
+    assert result.hours == hours
+    assert named in result.reasoning
 
 
 def test_peak_uplift_never_goes_above_level_four():
     assessment = replace(grid(operational=(4, 4, 4, 4, 4)), peak_uplift=3, threshold=4)
     assert maximum_tolerable_period(assessment).level == 4
-
-
-def test_a_workaround_holds_the_mtpd_until_it_runs_out():
-    assessment = replace(grid(operational=(1, 3, 4, 4, 4)), workaround_hours=8.0)
-    result = maximum_tolerable_period(assessment)
-    assert result.hours == 8.0
-    assert "workaround" in result.reasoning
 
 
 def test_a_workaround_shorter_than_the_trigger_changes_nothing():
