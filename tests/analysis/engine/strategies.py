@@ -55,14 +55,20 @@ class Parts:
         )
 
 
+def nested_sites(draw: st.DrawFn, count: int, availability: st.SearchStrategy[float]) -> list[Site]:
+    """``count`` sites ``s0``, ``s1``, …, each standing alone or inside one drawn before it."""
+    sites: list[Site] = []
+    for i in range(count):
+        parent = draw(st.sampled_from([None, *[s.id for s in sites]]))
+        sites.append(Site(f"s{i}", availability=draw(availability), parent=parent))
+    return sites
+
+
 @st.composite
 def structures(draw: st.DrawFn) -> Topology:
     n_sites = draw(st.integers(0, 3))
     n_components = draw(st.integers(2, 12 - n_sites))
-    sites: list[Site] = []
-    for i in range(n_sites):
-        parent = draw(st.sampled_from([None, *[s.id for s in sites]]))
-        sites.append(Site(f"s{i}", availability=draw(availabilities), parent=parent))
+    sites = nested_sites(draw, n_sites, availabilities)
     parts = Parts(draw)
 
     def mode(k: int) -> GroupMode:

@@ -23,8 +23,8 @@ from analysis.engine.impact import (
     assess_impact,
     element_states,
 )
-from analysis.engine.topology import Component, Group, GroupMode, Service, Site, Topology
-from tests.analysis.engine.strategies import Parts
+from analysis.engine.topology import Component, Group, GroupMode, Service, Topology
+from tests.analysis.engine.strategies import Parts, nested_sites
 
 # --- the reference -----------------------------------------------------------------------
 
@@ -119,10 +119,8 @@ Case = tuple[Topology, dict[str, tuple[str, ...]]]
 def topologies(draw: st.DrawFn) -> Case:
     n_sites = draw(st.integers(0, 2))
     n_components = draw(st.integers(2, 6 - n_sites))
-    sites: list[Site] = []
-    for i in range(n_sites):
-        parent = draw(st.sampled_from([None, *[s.id for s in sites]]))
-        sites.append(Site(f"s{i}", parent=parent))
+    # Blast radius reads only the structure, so every site is simply up (1.0).
+    sites = nested_sites(draw, n_sites, st.just(1.0))
     parts = Parts(draw)
 
     def mode(k: int) -> GroupMode:
