@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from analysis.engine.topology import Component, Group, GroupMode, Service, Site, Topology
+
+# Random estates are large and slow to draw by design: no deadline, and no health check
+# on drawing time or size. Each test adds how many examples it runs.
+LARGE_RANDOM_INPUTS = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 availabilities = st.one_of(
     st.floats(min_value=0.0, max_value=1.0),

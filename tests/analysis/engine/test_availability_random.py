@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from analysis.engine.availability import AvailabilityAnalyzer
-from tests.analysis.engine.strategies import structures
+from tests.analysis.engine.strategies import LARGE_RANDOM_INPUTS, structures
 
 TOL = 1e-12
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(LARGE_RANDOM_INPUTS, max_examples=150)
 @given(structures())
 def test_random_structures_match_brute_force(brute, topology):
     truth = brute(topology, "root")

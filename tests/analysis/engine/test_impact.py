@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.engine.availability import service_availability
@@ -24,7 +24,7 @@ from analysis.engine.impact import (
     element_states,
 )
 from analysis.engine.topology import Component, Group, GroupMode, Service, Topology
-from tests.analysis.engine.strategies import Parts, nested_sites
+from tests.analysis.engine.strategies import LARGE_RANDOM_INPUTS, Parts, nested_sites
 
 # --- the reference -----------------------------------------------------------------------
 
@@ -160,11 +160,7 @@ def _every_failure(case: Case) -> Iterator[tuple[frozenset[str], ImpactReport]]:
         yield failed, assess_impact(t, sorted(failed), degraded_requires=degraded)
 
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+SETTINGS = settings(LARGE_RANDOM_INPUTS, max_examples=60)
 
 
 @SETTINGS

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.engine.availability import AvailabilityAnalyzer
@@ -28,16 +28,12 @@ from analysis.engine.roadmap import roadmap
 from analysis.engine.techniques import DEFAULT_TECHNIQUES, changes_for
 from analysis.engine.topology import Topology, TopologyError
 from analysis.engine.whatif import apply_changes
-from tests.analysis.engine.strategies import structures
+from tests.analysis.engine.strategies import LARGE_RANDOM_INPUTS, structures
 
 KINDS = ("server", "application", "database", "storage", "network", "power", "printer", "vm")
 EXACT = AnalysisContext(method="exact", node_limit=None)
 # Each example runs the gap analysis (often twice): slow and large by Hypothesis' measure.
-GAP_RUNS = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+GAP_RUNS = settings(LARGE_RANDOM_INPUTS, max_examples=60)
 
 
 @st.composite

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
 from analysis.engine.spof import hidden_single_points_of_failure, single_points_of_failure
 from analysis.engine.structure import Model
 from analysis.engine.topology import Topology
-from tests.analysis.engine.strategies import structures
+from tests.analysis.engine.strategies import LARGE_RANDOM_INPUTS, structures
 
 
 def _index(t: Topology) -> dict[str, Any]:
@@ -64,22 +64,17 @@ def _brute_hidden(t: Topology, root: str) -> dict[str, set[str]]:
     return hidden
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+SETTINGS = settings(LARGE_RANDOM_INPUTS, max_examples=200)
+
+
+@SETTINGS
 @given(structures())
 def test_hidden_single_points_of_failure_match_brute_force(topology: Topology) -> None:
     found = hidden_single_points_of_failure(Model(topology), "root")
     assert {x: set(groups) for x, groups in found.items()} == _brute_hidden(topology, "root")
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@SETTINGS
 @given(structures())
 def test_single_points_of_failure_match_brute_force(topology: Topology) -> None:
     index = _index(topology)
