@@ -61,7 +61,7 @@ from analysis.engine.montecarlo import (
 )
 from analysis.engine.service_diagram import ServiceDiagram, compile_service
 from analysis.engine.structure import FailoverLoss, Model, sub_topology
-from analysis.engine.topology import METHODS, Method, Topology
+from analysis.engine.topology import METHODS, Method, Topology, service_result
 
 ResultMethod = Literal["exact_bdd", "monte_carlo"]
 # About a second of diagram building in the worst case; the largest service of the
@@ -134,10 +134,7 @@ class AvailabilityReport:
 
     def by_id(self, service_id: str) -> ServiceAvailability:
         """The result for ``service_id`` (``KeyError`` when it was not analysed)."""
-        for result in self.services:
-            if result.service_id == service_id:
-                return result
-        raise KeyError(service_id)
+        return service_result(self.services, service_id)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from analysis.engine.figures import AnalysisContext, FunctionFigures, WhatIfEvaluator
 from analysis.engine.structure import Model
-from analysis.engine.topology import Topology
+from analysis.engine.topology import Topology, service_result
 from analysis.engine.whatif import Change, ChangeSet, apply_changes
 
 
@@ -47,10 +47,7 @@ class WhatIfResult:
     changes: ChangeSet
 
     def by_id(self, service_id: str) -> ServiceDelta:
-        for delta in self.deltas:
-            if delta.service_id == service_id:
-                return delta
-        raise KeyError(service_id)
+        return service_result(self.deltas, service_id)
 
 
 def what_if(

@@ -56,7 +56,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from analysis.engine.topology import Topology
+from analysis.engine.topology import Topology, service_result
 
 ServiceState = Literal["up", "degraded", "down"]
 ElementKind = Literal["site", "component", "group", "service"]
@@ -132,10 +132,7 @@ class ImpactReport:
     down_elements: frozenset[str] = field(default_factory=frozenset)
 
     def service(self, service_id: str) -> ServiceImpact:
-        for impact in self.services:
-            if impact.service_id == service_id:
-                return impact
-        raise KeyError(service_id)
+        return service_result(self.services, service_id)
 
     def in_state(self, state: ServiceState) -> tuple[ServiceImpact, ...]:
         return tuple(s for s in self.services if s.state == state)

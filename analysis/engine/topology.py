@@ -17,9 +17,9 @@ fraction in [0, 1], given directly or derived from MTBF/(MTBF + MTTR).
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, Protocol, TypeVar
 
 from analysis.engine.budgets import GREGORIAN_YEAR_DAYS
 
@@ -113,6 +113,28 @@ class Service:
 
     id: str
     requires: tuple[str, ...]
+
+
+class AboutService(Protocol):
+    """Anything the engine works out for one service (its availability, impact, delta)."""
+
+    @property
+    def service_id(self) -> str: ...
+
+
+ServiceResult = TypeVar("ServiceResult", bound=AboutService)
+
+
+def service_result(results: Iterable[ServiceResult], service_id: str) -> ServiceResult:
+    """The first of ``results`` about ``service_id``; ``KeyError`` when none is.
+
+    Example: ``service_result(report.services, "print")`` is the result for printing;
+    asking for ``"fax"``, which was not analysed, raises ``KeyError('fax')``.
+    """
+    for result in results:
+        if result.service_id == service_id:
+            return result
+    raise KeyError(service_id)
 
 
 @dataclass(frozen=True, slots=True)
