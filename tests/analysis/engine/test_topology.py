@@ -104,14 +104,28 @@ def test_a_component_running_on_itself_is_refused():
     assert "'a' runs on itself" in error.message
 
 
-def test_k_larger_than_the_group_is_refused():
-    t = Topology(
-        components=(Component("a", 0.9), Component("b", 0.9)),
-        groups=(Group("pair", "active_active", ("a", "b"), k=3),),
-    )
+@pytest.mark.parametrize(
+    ("group", "code", "said"),
+    [
+        pytest.param(
+            Group("pair", "active_active", ("a", "b"), k=3),
+            "k_greater_than_n",
+            "needs 3 of 2 members",
+            id="k larger than the group",
+        ),
+        pytest.param(
+            Group("g", "active_passive", ("a", "b"), k=2),
+            "invalid_k",
+            "active_passive",
+            id="active_passive groups must have k one",
+        ),
+    ],
+)
+def test_a_k_a_pair_of_members_cannot_meet_is_refused(group, code, said):
+    t = Topology(components=(Component("a", 0.9), Component("b", 0.9)), groups=(group,))
     error = _error(t)
-    assert error.code == "k_greater_than_n"
-    assert "needs 3 of 2 members" in error.message
+    assert error.code == code
+    assert said in error.message
 
 
 def test_k_below_one_is_refused():
@@ -120,16 +134,6 @@ def test_k_below_one_is_refused():
     )
     error = _error(t)
     assert (error.code, error.path) == ("invalid_k", "groups[0].k")
-
-
-def test_active_passive_groups_must_have_k_one():
-    t = Topology(
-        components=(Component("a", 0.9), Component("b", 0.9)),
-        groups=(Group("g", "active_passive", ("a", "b"), k=2),),
-    )
-    error = _error(t)
-    assert error.code == "invalid_k"
-    assert "active_passive" in error.message
 
 
 @pytest.mark.parametrize("bad", [1.5, -0.01, 99.9])
