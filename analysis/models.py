@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Job, Plan
+from bcp.models import Job, Plan, named_person
 
 
 class YearConvention(models.TextChoices):
@@ -81,9 +81,7 @@ class AgreedObjective(TrackedModel):
     rpo_hours = models.FloatField("agreed RPO (hours)", null=True, blank=True)
     availability_percent = models.FloatField("agreed availability (%)", null=True, blank=True)
     reason = models.TextField(help_text="Why this figure was agreed, and with whom.")
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    agreed_by = named_person()
     agreed_at = models.DateTimeField()
 
     history = tracked_history()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bcp.history import TrackedModel, tracked_history
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models.expressions import Combinable
 
 
 class Role(models.TextChoices):
@@ -90,6 +94,36 @@ class Plan(TrackedModel):
     @property
     def review_overdue(self) -> bool:
         return self.next_review < timezone.localdate()
+
+
+@overload
+def named_person(
+    *, optional: Literal[False] = False
+) -> models.ForeignKey[User | Combinable, User]: ...
+@overload
+def named_person(
+    *, optional: Literal[True]
+) -> models.ForeignKey[User | Combinable | None, User | None]: ...
+def named_person(
+    *, optional: bool = False
+) -> (
+    models.ForeignKey[User | Combinable, User]
+    | models.ForeignKey[User | Combinable | None, User | None]
+):
+    """A person a record names: who declared, started, approved or owns it.
+
+    Nobody a record names can be deleted (deactivate the account instead), and people get
+    no reverse accessor for it (``related_name="+"``): pages find records by record.
+    """
+    if optional:
+        return models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name="+",
+        )
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
 
 class NamedInPlan(TrackedModel):

@@ -15,12 +15,11 @@ the hash-chained history with who and when.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Job, Plan, UniquelyNamedInPlan
+from bcp.models import Job, Plan, UniquelyNamedInPlan, named_person
 
 
 class Kind(models.TextChoices):
@@ -108,23 +107,17 @@ class Incident(TrackedModel):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INCIDENT)
     title = models.CharField(max_length=200)
     started_at = models.DateTimeField(help_text="When the disruption began (or the exercise).")
-    declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    declared_by = named_person()
     scenario_name = models.CharField(
         max_length=200, blank=True, help_text="The saved scenario declared, if one."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     call_tree_started_at = models.DateTimeField(null=True, blank=True)
-    call_tree_started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    call_tree_started_by = named_person(optional=True)
     summary = models.TextField(blank=True, help_text="What happened, in a few sentences.")
     lessons = models.TextField(blank=True, help_text="Lessons learned.")
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    closed_by = named_person(optional=True)
     budget_charged = models.BooleanField(
         default=False, help_text="Set when the downtime was charged to the downtime budgets."
     )
@@ -159,9 +152,7 @@ class IncidentElement(TrackedModel):
     kind = models.CharField(max_length=20, choices=ElementKind.choices)
     name = models.CharField(max_length=200)
     recovered_at = models.DateTimeField(null=True, blank=True)
-    recovered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    recovered_by = named_person(optional=True)
 
     history = tracked_history()
 
@@ -198,9 +189,7 @@ class IncidentFunction(TrackedModel):
     rpo_hours = models.FloatField(null=True, blank=True)
     back_at = models.DateTimeField(null=True, blank=True)
     restored_at = models.DateTimeField(null=True, blank=True)
-    restored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    restored_by = named_person(optional=True)
     data_lost_minutes = models.FloatField(null=True, blank=True)
 
     history = tracked_history()
@@ -231,17 +220,11 @@ class IncidentStep(TrackedModel):
     expected_minutes = models.PositiveIntegerField(null=True, blank=True)
     procedure_title = models.CharField(max_length=200, blank=True)
     added_during_incident = models.BooleanField(default=False)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    assignee = named_person(optional=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    started_by = named_person(optional=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    completed_by = named_person(optional=True)
 
     history = tracked_history()
 
@@ -286,7 +269,7 @@ class LogEntry(TrackedModel):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="log")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
     text = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = named_person()
     at = models.DateTimeField()
 
     history = tracked_history()
@@ -334,7 +317,7 @@ class FollowUpAction(TrackedModel):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = named_person()
     due_on = models.DateField()
 
     history = tracked_history()

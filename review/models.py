@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Plan, named_person
 
 
 class FunctionFigures(models.Model):
@@ -60,13 +60,7 @@ class ReviewTask(TrackedModel):
     changes = models.JSONField(
         default=list, help_text="Each change that moved the figures, in words, oldest first."
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = named_person(optional=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     history = tracked_history()

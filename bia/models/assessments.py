@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Plan, named_person
 from bia.models.campaigns import Campaign
 from bia.models.functions import BusinessFunction
 from bia.models.interviews import Interview
@@ -54,13 +53,9 @@ class Assessment(TrackedModel):
     due_date = models.DateField(null=True, blank=True)
     return_comment = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = named_person(optional=True)
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = named_person(optional=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     history = tracked_history()
@@ -99,9 +94,7 @@ class Answer(TrackedModel):
     source_workshop = models.ForeignKey(
         Workshop, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
     )
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    answered_by = named_person(optional=True)
 
     history = tracked_history()
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Plan, named_person
 from bia.models.questionnaires import QuestionnaireTemplate
 
 
@@ -25,9 +24,7 @@ class Campaign(TrackedModel):
     due_date = models.DateField()
     message = models.TextField(blank=True, help_text="Sent to every owner with the invitation.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = named_person(optional=True)
 
     history = tracked_history()
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Plan, named_person
 from bia.models.functions import BusinessFunction
 
 
@@ -18,9 +17,7 @@ class Interview(TrackedModel):
         BusinessFunction, on_delete=models.CASCADE, related_name="interviews"
     )
     interviewee = models.CharField(max_length=200, help_text="Name and role.")
-    interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    interviewer = named_person()
     held_at = models.DateTimeField()
     notes = models.TextField(blank=True)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from bcp.history import TrackedModel, tracked_history
-from bcp.models import Plan
+from bcp.models import Plan, named_person
 from bia.models.functions import BusinessFunction
 
 
@@ -16,9 +15,7 @@ class Workshop(TrackedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="bia_workshops")
     title = models.CharField(max_length=200)
     held_on = models.DateField()
-    facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    facilitator = named_person()
     attendees = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     decisions = models.TextField(blank=True)
@@ -55,9 +52,7 @@ class WorkshopFunction(TrackedModel):
 class ActionItem(TrackedModel):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="actions")
     text = models.CharField(max_length=500)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    owner = named_person(optional=True)
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
 
