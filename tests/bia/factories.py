@@ -168,3 +168,27 @@ def fill_required(world: BiaWorld, assessment: Assessment, user: Any, *, grid: i
             user=user,
             expected_version=seen_version(assessment, world.question(key, assessment)),
         )
+
+
+def manager_sends(
+    people: Any,
+    world: BiaWorld,
+    name: str,
+    *,
+    functions: list[BusinessFunction],
+    due_in_days: int = 0,
+    notify: bool = True,
+    base_url: str = "",
+) -> Campaign:
+    """The manager sends campaign ``name`` of the world's questionnaire for ``functions``,
+    due ``due_in_days`` from today."""
+    return campaign_send(
+        plan=world.plan,
+        user=people.manager,
+        name=name,
+        template=world.template,
+        due_date=timezone.localdate() + datetime.timedelta(days=due_in_days),
+        functions=functions,
+        notify=notify,
+        base_url=base_url,
+    )

@@ -12,15 +12,10 @@ from bia.models import Answer, Assessment
 from bia.services.assessments import assessment_submit
 from bia.services.common import cell_key
 from bia.services.scales import grid_cells
-from tests.bia.factories import BiaWorld, bia_world, fill_required
+from tests.bia.factories import BiaWorld, fill_required
 from tests.conftest import PlanPeople, bearer_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(people: PlanPeople) -> BiaWorld:
-    return bia_world(people)
 
 
 def _url(world: BiaWorld, assessment: Assessment) -> str:
@@ -29,6 +24,14 @@ def _url(world: BiaWorld, assessment: Assessment) -> str:
 
 def _put(client: Client, url: str, body: dict[str, Any], **headers: str) -> Any:
     return client.put(url, json.dumps(body), content_type="application/json", headers=headers)
+
+
+def _stakeholder_puts(
+    people: PlanPeople, world: BiaWorld, body: dict[str, Any], assessment: Assessment | None = None
+) -> Any:
+    """The stakeholder puts ``body`` to the answers of their own BIA (or of ``assessment``)."""
+    url = _url(world, assessment or world.own_assessment)
+    return _put(bearer_client(people.stakeholder), url, body)
 
 
 def test_the_owner_answers_their_functions_bia_and_history_names_the_token(
@@ -48,8 +51,9 @@ def test_the_owner_answers_their_functions_bia_and_history_names_the_token(
 def test_a_grid_cell_is_answered_by_its_cell_key(people: PlanPeople, world: BiaWorld) -> None:
     categories, horizons = grid_cells(world.plan)
     cell = cell_key(categories[0].key, horizons[0])
-    body = {"question": "impact_grid", "cell": cell, "value": 3}
-    response = _put(bearer_client(people.stakeholder), _url(world, world.own_assessment), body)
+    response = _stakeholder_puts(
+        people, world, {"question": "impact_grid", "cell": cell, "value": 3}
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["value"] == 3 and response.json()["cell"] == cell
 
@@ -57,8 +61,9 @@ def test_a_grid_cell_is_answered_by_its_cell_key(people: PlanPeople, world: BiaW
 def test_a_stakeholder_cannot_answer_another_owners_bia(
     people: PlanPeople, world: BiaWorld
 ) -> None:
-    body = {"question": "purpose", "value": "Not mine"}
-    response = _put(bearer_client(people.stakeholder), _url(world, world.other_assessment), body)
+    response = _stakeholder_puts(
+        people, world, {"question": "purpose", "value": "Not mine"}, world.other_assessment
+    )
     assert response.status_code == 403
     assert not Answer.objects.filter(assessment=world.other_assessment).exists()
 
@@ -94,8 +99,7 @@ def test_a_stale_if_match_is_a_412(people: PlanPeople, world: BiaWorld) -> None:
 def test_a_value_the_question_refuses_is_a_422_with_the_pages_message(
     people: PlanPeople, world: BiaWorld
 ) -> None:
-    body = {"question": "data_loss", "value": "whenever"}
-    response = _put(bearer_client(people.stakeholder), _url(world, world.own_assessment), body)
+    response = _stakeholder_puts(people, world, {"question": "data_loss", "value": "whenever"})
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert not Answer.objects.filter(question__key="data_loss").exists()
@@ -104,15 +108,15 @@ def test_a_value_the_question_refuses_is_a_422_with_the_pages_message(
 def test_a_submitted_bia_is_not_answered_any_more(people: PlanPeople, world: BiaWorld) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
     assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
-    body = {"question": "purpose", "value": "Too late", "version": 1}
-    response = _put(bearer_client(people.stakeholder), _url(world, world.own_assessment), body)
+    response = _stakeholder_puts(
+        people, world, {"question": "purpose", "value": "Too late", "version": 1}
+    )
     assert response.status_code == 422
     assert "submitted" in response.json()["detail"]
 
 
 def test_an_unknown_question_is_a_404(people: PlanPeople, world: BiaWorld) -> None:
-    body = {"question": "no-such-question", "value": "x"}
-    response = _put(bearer_client(people.stakeholder), _url(world, world.own_assessment), body)
+    response = _stakeholder_puts(people, world, {"question": "no-such-question", "value": "x"})
     assert response.status_code == 404
 
 

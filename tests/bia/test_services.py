@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from bcp.concurrency import EditConflict
 from bia.models import (
@@ -26,15 +24,15 @@ from bia.services.assessments import (
     assessment_revise,
     assessment_submit,
 )
-from bia.services.campaigns import assessment_remind, campaign_send
+from bia.services.campaigns import assessment_remind
 from bia.services.questionnaires import question_save, section_add
 from bia.services.scales import impact_scales_ensure, impact_settings_update
 from bia.services.workshops import workshop_update_field
 from tests.bia.factories import (
     BiaWorld,
     BusinessFunctionFactory,
-    bia_world,
     fill_required,
+    manager_sends,
     stakeholder_answers,
 )
 from tests.conftest import PlanPeople
@@ -83,8 +81,9 @@ def test_a_horizon_list_that_does_not_increase_is_a_field_error(people: PlanPeop
     assert "must increase" in excinfo.value.message_dict["horizons"][0]
 
 
-def test_an_out_of_range_severity_is_refused_with_a_clear_message(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_an_out_of_range_severity_is_refused_with_a_clear_message(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     with pytest.raises(ValidationError, match="Severity 7 is out of range"):
         answer_save(
             assessment=world.own_assessment,
@@ -96,20 +95,17 @@ def test_an_out_of_range_severity_is_refused_with_a_clear_message(people: PlanPe
         )
 
 
-def test_a_negative_duration_is_refused(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_negative_duration_is_refused(people: PlanPeople, world: BiaWorld) -> None:
     with pytest.raises(ValidationError, match="cannot be negative"):
         stakeholder_answers(people, world, "data_loss", "-4 h")
 
 
-def test_durations_are_stored_in_hours(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_durations_are_stored_in_hours(people: PlanPeople, world: BiaWorld) -> None:
     answer = stakeholder_answers(people, world, "data_loss", "1.5 d")
     assert answer.value == 36.0
 
 
-def test_the_first_answer_moves_the_bia_to_in_progress(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_the_first_answer_moves_the_bia_to_in_progress(people: PlanPeople, world: BiaWorld) -> None:
     assert world.own_assessment.state == AssessmentState.NOT_STARTED
     stakeholder_answers(people, world, "purpose", "Printing")
     world.own_assessment.refresh_from_db()
@@ -117,9 +113,8 @@ def test_the_first_answer_moves_the_bia_to_in_progress(people: PlanPeople) -> No
 
 
 def test_a_second_save_of_the_same_answer_from_a_stale_version_is_refused_with_both_values(
-    people: PlanPeople,
+    people: PlanPeople, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     question = world.question("purpose")
     first = answer_save(
         assessment=world.own_assessment,
@@ -144,8 +139,9 @@ def test_a_second_save_of_the_same_answer_from_a_stale_version_is_refused_with_b
     assert Answer.objects.get(pk=first.pk).value == "Theirs"
 
 
-def test_saving_the_value_already_stored_never_conflicts(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_saving_the_value_already_stored_never_conflicts(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     question = world.question("purpose")
     kwargs: dict[str, Any] = {
         "assessment": world.own_assessment,
@@ -158,9 +154,8 @@ def test_saving_the_value_already_stored_never_conflicts(people: PlanPeople) -> 
 
 
 def test_a_submission_missing_required_answers_names_them_and_keeps_the_rest(
-    people: PlanPeople,
+    people: PlanPeople, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     stakeholder_answers(people, world, "purpose", "Printing for students")
     with pytest.raises(MissingAnswers) as excinfo:
         assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
@@ -172,8 +167,7 @@ def test_a_submission_missing_required_answers_names_them_and_keeps_the_rest(
     assert Answer.objects.get(assessment=world.own_assessment).value == "Printing for students"
 
 
-def test_approved_answers_are_locked(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_approved_answers_are_locked(people: PlanPeople, world: BiaWorld) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
     submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     approved = assessment_approve(assessment=submitted, user=people.manager)
@@ -181,8 +175,9 @@ def test_approved_answers_are_locked(people: PlanPeople) -> None:
         stakeholder_answers(people, world, "purpose", "Changed", assessment=approved)
 
 
-def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
     submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     approved = assessment_approve(assessment=submitted, user=people.manager)
@@ -196,8 +191,9 @@ def test_a_new_revision_copies_the_answers_and_keeps_the_approved_one(people: Pl
     assert revision.history.latest().history_change_reason == "New print contract"
 
 
-def test_returning_a_bia_needs_a_comment_and_reopens_it(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_returning_a_bia_needs_a_comment_and_reopens_it(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
     submitted = assessment_submit(assessment=world.own_assessment, user=people.stakeholder)
     with pytest.raises(ValidationError):
@@ -212,9 +208,8 @@ def test_returning_a_bia_needs_a_comment_and_reopens_it(people: PlanPeople) -> N
 
 
 def test_editing_a_template_creates_a_new_revision_and_answers_keep_theirs(
-    people: PlanPeople,
+    people: PlanPeople, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     stakeholder_answers(people, world, "purpose", "Printing")
     new = question_save(
         template=world.template,
@@ -231,8 +226,9 @@ def test_editing_a_template_creates_a_new_revision_and_answers_keep_theirs(
     assert answer.question.text.startswith("What does this function deliver")
 
 
-def test_revising_a_template_from_a_stale_version_is_refused(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_revising_a_template_from_a_stale_version_is_refused(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     stale = world.template.version
     section_add(template=world.template, user=people.manager, expected_version=stale, title="Extra")
     latest = QuestionnaireTemplate.objects.get(family=world.template.family, is_latest=True)
@@ -241,18 +237,16 @@ def test_revising_a_template_from_a_stale_version_is_refused(people: PlanPeople)
 
 
 def test_a_campaign_emails_each_owner_a_link_to_their_bias(
-    people: PlanPeople, django_capture_on_commit_callbacks: Any
+    people: PlanPeople, django_capture_on_commit_callbacks: Any, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        campaign = campaign_send(
-            plan=people.plan,
-            user=people.manager,
-            name="Spring round",
-            template=world.template,
-            due_date=timezone.localdate() + datetime.timedelta(days=10),
+        campaign = manager_sends(
+            people,
+            world,
+            "Spring round",
             functions=[world.own, world.other],
+            due_in_days=10,
             base_url="http://continuity.example/",
         )
     assert campaign.assessments.count() == 2
@@ -262,22 +256,13 @@ def test_a_campaign_emails_each_owner_a_link_to_their_bias(
     assert len(mail.outbox) == 2
 
 
-def test_a_function_without_owner_cannot_be_sent(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_function_without_owner_cannot_be_sent(people: PlanPeople, world: BiaWorld) -> None:
     nobody = BusinessFunctionFactory.create(plan=people.plan, name="Unowned scanning")
     with pytest.raises(ValidationError, match="Unowned scanning"):
-        campaign_send(
-            plan=people.plan,
-            user=people.manager,
-            name="Round",
-            template=world.template,
-            due_date=timezone.localdate(),
-            functions=[nobody],
-        )
+        manager_sends(people, world, "Round", functions=[nobody])
 
 
-def test_reminders_go_to_unfinished_bias_only(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_reminders_go_to_unfinished_bias_only(people: PlanPeople, world: BiaWorld) -> None:
     fill_required(world, world.other_assessment, people.manager)
     assessment_submit(assessment=world.other_assessment, user=people.manager)
     mail.outbox.clear()
@@ -304,8 +289,9 @@ def _workshop_edit(world: BiaWorld, user: User, field: str, value: str, start: i
     )
 
 
-def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_workshop_edits_of_different_fields_do_not_collide(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     start = world.workshop.version
     _workshop_edit(world, people.manager, "notes", "Branch link fails monthly", start)
     updated = _workshop_edit(
@@ -315,8 +301,7 @@ def test_workshop_edits_of_different_fields_do_not_collide(people: PlanPeople) -
     assert updated.decisions == "Buy a second site server"
 
 
-def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople, world: BiaWorld) -> None:
     start = world.workshop.version
     _workshop_edit(world, people.manager, "notes", "Theirs", start)
     with pytest.raises(EditConflict):
@@ -324,8 +309,9 @@ def test_workshop_edits_of_the_same_field_conflict(people: PlanPeople) -> None:
     assert Workshop.objects.get(pk=world.workshop.pk).notes == "Theirs"
 
 
-def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_every_answer_change_records_its_user_and_reason(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     answer = answer_save(
         assessment=world.own_assessment,
         question=world.question("purpose"),
@@ -340,8 +326,7 @@ def test_every_answer_change_records_its_user_and_reason(people: PlanPeople) -> 
     assert answer.source_interview == world.interview
 
 
-def test_a_cleared_answer_counts_as_missing(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_cleared_answer_counts_as_missing(people: PlanPeople, world: BiaWorld) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
     stakeholder_answers(people, world, "data_loss", "")
     with pytest.raises(MissingAnswers) as excinfo:

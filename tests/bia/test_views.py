@@ -29,8 +29,8 @@ from bia.services.functions import dependency_add
 from tests.bia.factories import (
     BiaWorld,
     BusinessFunctionFactory,
-    bia_world,
     fill_required,
+    manager_sends,
     stakeholder_answers,
 )
 from tests.conftest import PlanPeople, client_for
@@ -66,15 +66,17 @@ def _shows(response: Any, status: int, *texts: str) -> None:
         assert text in body, text
 
 
-def test_my_bias_lists_only_the_functions_the_stakeholder_owns(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_my_bias_lists_only_the_functions_the_stakeholder_owns(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     body = client_for(people.stakeholder).get(_url("bia_my", world)).content.decode()
     assert "Student printing" in body
     assert "Print accounting" not in body
 
 
-def test_a_stakeholder_opening_another_owners_bia_gets_403(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_stakeholder_opening_another_owners_bia_gets_403(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     response = client_for(people.stakeholder).get(
         _url("bia_assessment", world, assessment_pk=world.other_assessment.pk)
     )
@@ -82,16 +84,16 @@ def test_a_stakeholder_opening_another_owners_bia_gets_403(people: PlanPeople) -
     assert b"belongs to another owner" in response.content
 
 
-def test_a_stakeholder_sees_only_their_functions_in_the_list(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_stakeholder_sees_only_their_functions_in_the_list(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     body = client_for(people.stakeholder).get(_url("bia_function_list", world)).content.decode()
     assert "Student printing" in body and "Print accounting" not in body
 
 
 def test_autosave_says_saved_and_asks_the_page_to_refresh_the_derived_figures(
-    people: PlanPeople,
+    people: PlanPeople, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     response = _save(
         people.stakeholder, world, world.question("data_loss"), value="4 h", version="0"
     )
@@ -110,9 +112,8 @@ def test_autosave_says_saved_and_asks_the_page_to_refresh_the_derived_figures(
     ids=["out-of-range-severity", "negative-duration"],
 )
 def test_an_invalid_answer_gets_a_field_error_and_nothing_is_saved(
-    people: PlanPeople, key: str, posted: dict[str, str], error: str
+    people: PlanPeople, key: str, posted: dict[str, str], error: str, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     response = _save(people.stakeholder, world, world.question(key), version="0", **posted)
     assert response.status_code == 422
     assert error in response.content.decode()
@@ -126,8 +127,9 @@ def _theirs_saved_first(people: PlanPeople, world: BiaWorld) -> Question:
     return question
 
 
-def test_a_stale_answer_is_refused_with_who_when_and_both_values(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_stale_answer_is_refused_with_who_when_and_both_values(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     question = _theirs_saved_first(people, world)
     response = _save(people.stakeholder, world, question, value="Mine", version="0")
     body = response.content.decode()
@@ -138,8 +140,7 @@ def test_a_stale_answer_is_refused_with_who_when_and_both_values(people: PlanPeo
     assert Answer.objects.get(assessment=world.own_assessment).value == "Theirs"
 
 
-def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople, world: BiaWorld) -> None:
     question = _theirs_saved_first(people, world)
     current = Answer.objects.get(assessment=world.own_assessment).version
     response = _save(
@@ -150,16 +151,16 @@ def test_choosing_mine_after_a_conflict_saves_it(people: PlanPeople) -> None:
     assert Answer.objects.get(assessment=world.own_assessment).value == "Mine"
 
 
-def test_submitting_with_required_answers_missing_names_them(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_submitting_with_required_answers_missing_names_them(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     response = _post_own(people.stakeholder, world, "bia_assessment_submit")
     _shows(
         response, 400, "required questions have no answer yet", "How much recent work could be lost"
     )
 
 
-def test_the_manager_approves_a_submitted_bia(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_the_manager_approves_a_submitted_bia(people: PlanPeople, world: BiaWorld) -> None:
     fill_required(world, world.own_assessment, people.stakeholder)
     _post_own(people.stakeholder, world, "bia_assessment_submit")
     response = _post_own(people.manager, world, "bia_assessment_review", decision="approve")
@@ -168,8 +169,9 @@ def test_the_manager_approves_a_submitted_bia(people: PlanPeople) -> None:
     assert world.own_assessment.state == AssessmentState.APPROVED
 
 
-def test_a_horizon_list_that_does_not_increase_gets_a_field_error(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_horizon_list_that_does_not_increase_gets_a_field_error(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     settings = ImpactSettings.objects.get(plan=world.plan)
     response = client_for(people.manager).post(
         _url("bia_settings_edit", world),
@@ -184,8 +186,7 @@ def test_a_horizon_list_that_does_not_increase_gets_a_field_error(people: PlanPe
     _shows(response, 400, "Horizons must increase: 4 h comes after 1 d.", "1 h, 1 d, 4 h")
 
 
-def test_the_remind_action_emails_the_owner(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_the_remind_action_emails_the_owner(people: PlanPeople, world: BiaWorld) -> None:
     mail.outbox.clear()
     response = client_for(people.manager).post(
         _url("bia_campaign_remind", world, campaign_pk=world.campaign.pk),
@@ -195,17 +196,8 @@ def test_the_remind_action_emails_the_owner(people: PlanPeople) -> None:
     assert [m.to for m in mail.outbox] == [[people.stakeholder.email]]
 
 
-def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople) -> None:
-    world = bia_world(people)
-    campaign_send(
-        plan=world.plan,
-        user=people.manager,
-        name="Overdue round",
-        template=world.template,
-        due_date=timezone.localdate(),
-        functions=[world.own],
-        notify=False,
-    )
+def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople, world: BiaWorld) -> None:
+    manager_sends(people, world, "Overdue round", functions=[world.own], notify=False)
     campaign = Campaign.objects.get(plan=world.plan, name="Overdue round")
     assessment = campaign.assessments.get()
     with change_context(user=people.manager, reason="Test: due yesterday"):
@@ -220,8 +212,9 @@ def test_the_campaign_page_shows_who_is_overdue(people: PlanPeople) -> None:
     assert "1 overdue" in body
 
 
-def test_the_csv_export_is_a_download_with_one_row_per_function(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_the_csv_export_is_a_download_with_one_row_per_function(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     response = client_for(people.auditor).get(
         _url("bia_campaign_export", world, campaign_pk=world.campaign.pk, fmt="csv")
     )
@@ -253,9 +246,8 @@ def _add_functions(world: BiaWorld, people: PlanPeople, count: int) -> None:
 
 @pytest.mark.parametrize("page", ["bia_function_list", "bia_campaign_detail"])
 def test_list_pages_keep_a_constant_query_count_as_rows_grow(
-    people: PlanPeople, page: str, django_assert_max_num_queries: Any
+    people: PlanPeople, page: str, django_assert_max_num_queries: Any, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     client = client_for(people.manager)
     kwargs = {"campaign_pk": world.campaign.pk} if page == "bia_campaign_detail" else {}
     url = _url(page, world, **kwargs)
@@ -273,9 +265,8 @@ def test_list_pages_keep_a_constant_query_count_as_rows_grow(
 
 
 def test_the_workshop_screen_keeps_a_constant_query_count_as_its_functions_grow(
-    people: PlanPeople, django_assert_max_num_queries: Any
+    people: PlanPeople, django_assert_max_num_queries: Any, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     fill_required(world, world.own_assessment, people.manager)
     client = client_for(people.manager)
     url = _url("bia_workshop", world, workshop_pk=world.workshop.pk)
@@ -293,8 +284,9 @@ def test_the_workshop_screen_keeps_a_constant_query_count_as_its_functions_grow(
     assert len(response.context["panels"]) == 4
 
 
-def test_the_auditor_sees_who_changed_an_answer_and_why(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_the_auditor_sees_who_changed_an_answer_and_why(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     stakeholder_answers(people, world, "data_loss", "4 h", reason="Agreed in the library interview")
     body = (
         client_for(people.auditor)
@@ -324,8 +316,9 @@ def _add_question(
     )
 
 
-def test_adding_a_question_saves_a_new_questionnaire_revision(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_adding_a_question_saves_a_new_questionnaire_revision(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     response = _add_question(
         people, world, section="4", key="backup_owner", text="Who restores the print database?"
     )
@@ -334,8 +327,9 @@ def test_adding_a_question_saves_a_new_questionnaire_revision(people: PlanPeople
     assert "Who restores the print database?" in body
 
 
-def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople) -> None:
-    world = bia_world(people)
+def test_a_choice_question_without_choices_gets_a_field_error(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     response = _add_question(
         people, world, section="0", key="site", text="Which site?", qtype="single"
     )
@@ -345,9 +339,10 @@ def test_a_choice_question_without_choices_gets_a_field_error(people: PlanPeople
     assert world.template.is_latest
 
 
-def test_the_function_page_shows_the_workaround_of_the_reviewed_bia(people: PlanPeople) -> None:
+def test_the_function_page_shows_the_workaround_of_the_reviewed_bia(
+    people: PlanPeople, world: BiaWorld
+) -> None:
     """The page reads the workaround as the analysis and the plan document do."""
-    world = bia_world(people)
     assessment = world.own_assessment
     fill_required(world, assessment, people.stakeholder)
     for key, value in (("workaround", "USB printing in the library"), ("workaround_hours", "8 h")):
@@ -371,9 +366,8 @@ def test_the_campaign_form_of_a_plan_without_questionnaires_links_to_creating_on
 
 
 def test_the_workshop_sends_the_facilitator_to_the_full_bia_for_the_other_questions(
-    people: PlanPeople,
+    people: PlanPeople, world: BiaWorld
 ) -> None:
-    world = bia_world(people)
     response = client_for(people.manager).get(
         _url("bia_workshop", world, workshop_pk=world.workshop.pk)
     )

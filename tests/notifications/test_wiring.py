@@ -9,10 +9,9 @@ import pytest
 from django.utils import timezone
 
 from bia.services.assessments import assessment_approve, assessment_return, assessment_submit
-from bia.services.campaigns import campaign_send
 from documents import signoff
 from notifications.models import Kind, Notification
-from tests.bia.factories import BiaWorld, bia_world, fill_required
+from tests.bia.factories import BiaWorld, bia_world, fill_required, manager_sends
 from tests.conftest import PlanPeople
 from tests.documents.helpers import name_approvers, publish_now
 from tests.incidents.factories import declare, print_estate
@@ -26,15 +25,7 @@ def _inbox(user: Any, kind: Kind) -> list[Notification]:
 
 def _campaign_send(people: PlanPeople, world: BiaWorld, name: str, *, notify: bool = True) -> None:
     """The manager sends a campaign, due in ten days, for the stakeholder's own function."""
-    campaign_send(
-        plan=people.plan,
-        user=people.manager,
-        name=name,
-        template=world.template,
-        due_date=timezone.localdate() + dt.timedelta(days=10),
-        functions=[world.own],
-        notify=notify,
-    )
+    manager_sends(people, world, name, functions=[world.own], due_in_days=10, notify=notify)
 
 
 def test_a_campaign_puts_one_invitation_in_each_owners_inbox(
