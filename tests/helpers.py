@@ -16,6 +16,7 @@ from html import unescape
 from typing import TypeVar
 from urllib.parse import urldefrag, urlparse
 
+import pytest
 from django.db import transaction
 from playwright.sync_api import Page, expect
 
@@ -23,6 +24,14 @@ from bcp.models import Job
 from tests.conftest import ROOT
 
 T = TypeVar("T")
+Test = TypeVar("Test", bound=Callable[..., object])
+
+
+def on_worker(test: Test) -> Test:
+    """Mark a test that a real Celery worker serves: it runs with the worker tests
+    (``-m worker``) on committed rows, because the worker is another process and sees
+    only what is committed."""
+    return pytest.mark.worker(pytest.mark.django_db(transaction=True)(test))
 
 
 def _finished(job: Job) -> bool:

@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import client_for
+from tests.helpers import on_worker
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 def test_health_is_ok_with_database_broker_and_a_live_worker(celery_worker_process: Any) -> None:
     import time
 

@@ -29,7 +29,7 @@ from config.celery import app as celery_app
 from config.settings.base import REDIS_VISIBILITY_TIMEOUT
 from tests.bcp.slow_task import SLOW_TASK, slow_job_enqueue
 from tests.conftest import PlanPeople, client_for, start_celery_worker
-from tests.helpers import job_wait
+from tests.helpers import job_wait, on_worker
 
 REDIS_URL = os.environ.get("CI_BROKER_URL", "redis://127.0.0.1:6379/0")
 if settings.CELERY_BROKER_URL.startswith("redis"):
@@ -83,8 +83,7 @@ def _kill_whole_worker(process: Any) -> None:
     process.wait(timeout=10)
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 @pytest.mark.parametrize("broker_url", ["filesystem://", REDIS_URL])
 def test_a_job_of_a_worker_killed_whole_finishes_once_after_a_worker_is_back(
     people: PlanPeople, broker_url: str, tmp_path: Path

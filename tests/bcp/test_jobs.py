@@ -18,7 +18,7 @@ from config.celery import app as celery_app
 from tests.bcp.slow_task import slow_job_enqueue
 from tests.bcp.test_job_recovery import broker
 from tests.conftest import PlanPeople, client_for, start_celery_worker
-from tests.helpers import job_wait
+from tests.helpers import job_wait, on_worker
 
 
 def _statistics_done(people: PlanPeople) -> Job:
@@ -32,8 +32,7 @@ def _statistics_done(people: PlanPeople) -> Job:
     return job_wait(job, 60)
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 def test_a_queued_job_completes_in_the_worker_and_its_status_stops_polling(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
@@ -49,8 +48,7 @@ def test_a_queued_job_completes_in_the_worker_and_its_status_stops_polling(
     assert "every 1s" not in fragment.content.decode()
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 def test_a_message_delivered_twice_does_its_work_once(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
@@ -154,8 +152,7 @@ def test_retry_after_the_broker_returns_queues_the_job(people: PlanPeople) -> No
     assert job.status in ("queued", "running", "succeeded")
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 def test_job_survives_its_worker_process_being_killed_and_finishes_once(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
@@ -184,8 +181,7 @@ def test_job_survives_its_worker_process_being_killed_and_finishes_once(
     assert job.result == {"counted": 24}
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 def test_an_idle_filesystem_worker_takes_a_queued_job_within_a_fraction_of_a_second(
     people: PlanPeople, tmp_path: Path
 ) -> None:

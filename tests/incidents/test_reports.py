@@ -17,7 +17,7 @@ from incidents.services.closing import action_add
 from incidents.services.recovery import function_restore
 from incidents.services.steps import step_complete, step_start
 from tests.conftest import PlanPeople, client_for
-from tests.helpers import job_wait
+from tests.helpers import job_wait, on_worker
 from tests.incidents.factories import Estate, close, declare, entry_for, first_step, print_estate
 
 
@@ -91,8 +91,7 @@ def test_a_report_of_an_open_incident_is_a_draft(people: PlanPeople) -> None:
     assert "not restored yet" in html
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@on_worker
 def test_the_worker_renders_a_draft_pdf_with_the_draft_and_exercise_marks(
     people: PlanPeople, celery_worker_process: Any
 ) -> None:
