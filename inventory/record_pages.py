@@ -31,9 +31,6 @@ class _Conventions(TypedDict, Generic[R]):
     form: Callable[..., forms.BaseForm]
     key: str
     noun: str
-    create: Callable[..., R]
-    update: Callable[..., R]
-    delete: Callable[..., object]
     list_url: str
     url_name: str
     template: str
@@ -44,23 +41,17 @@ def _conventions(
     form: Callable[..., forms.BaseForm],
     key: str,
     *,
-    create: Callable[..., R],
-    update: Callable[..., R],
-    delete: Callable[..., object],
     list_url: str = "",
 ) -> _Conventions[R]:
     """The spec's fields that follow from the record's ``key``: the noun is the key, the
     URLs are named ``inventory_<key>_…`` and the list ``inventory_<key>_list`` (or
-    ``list_url``). The services are named where each spec is declared, so a missing one
-    fails on import and mypy sees each one's return type."""
+    ``list_url``). The record's create, update and delete services are named where each
+    spec is declared, so a missing one fails on import and mypy sees each one's return type."""
     return {
         "model": model,
         "form": form,
         "key": key,
         "noun": key,
-        "create": create,
-        "update": update,
-        "delete": delete,
         "list_url": list_url or f"inventory_{key}_list",
         "url_name": f"inventory_{key}",
         "template": FORM,
@@ -73,54 +64,38 @@ def _technique_delete(*, technique: Technique, user: User, reason: str, ticket: 
 
 
 SITES = RecordPages(
-    **_conventions(
-        Site,
-        SiteForm,
-        "site",
-        create=sites.site_create,
-        update=sites.site_update,
-        delete=sites.site_delete,
-    ),
+    **_conventions(Site, SiteForm, "site"),
+    create=sites.site_create,
+    update=sites.site_update,
+    delete=sites.site_delete,
     added="Site “{name}” added.",
     removed="Site “{name}” removed.",
 )
 COMPONENTS = RecordPages(
-    **_conventions(
-        Component,
-        ComponentForm,
-        "component",
-        create=components.component_create,
-        update=components.component_update,
-        delete=components.component_delete,
-    ),
+    **_conventions(Component, ComponentForm, "component"),
+    create=components.component_create,
+    update=components.component_update,
+    delete=components.component_delete,
     changes=model_values("runs_on"),
     added="Component “{name}” added.",
     removed="Component “{name}” removed.",
     delete_warning="Its links (runs on, group memberships, function dependencies) go with it.",
 )
 GROUPS = RecordPages(
-    **_conventions(
-        RedundancyGroup,
-        GroupForm,
-        "group",
-        create=groups.group_create,
-        update=groups.group_update,
-        delete=groups.group_delete,
-    ),
+    **_conventions(RedundancyGroup, GroupForm, "group"),
+    create=groups.group_create,
+    update=groups.group_update,
+    delete=groups.group_delete,
     changes=model_values("members"),
     new_title="New redundancy group",
     added="Group “{name}” added.",
     removed="Group “{name}” removed; its members stay.",
 )
 TECHNIQUES = RecordPages(
-    **_conventions(
-        Technique,
-        TechniqueForm,
-        "technique",
-        create=techniques.technique_create,
-        update=techniques.technique_update,
-        delete=_technique_delete,
-    ),
+    **_conventions(Technique, TechniqueForm, "technique"),
+    create=techniques.technique_create,
+    update=techniques.technique_update,
+    delete=_technique_delete,
     # Techniques have no page of their own: their pages come back to the catalogue.
     home=None,
     new_title="New HA technique",
@@ -129,41 +104,26 @@ TECHNIQUES = RecordPages(
 )
 # People, roles and suppliers are called by their bare name (their ``str`` adds more).
 PEOPLE_PAGES = RecordPages(
-    **_conventions(
-        Person,
-        PersonForm,
-        "person",
-        create=people_services.person_create,
-        update=people_services.person_update,
-        delete=people_services.person_delete,
-        list_url=PEOPLE,
-    ),
+    **_conventions(Person, PersonForm, "person", list_url=PEOPLE),
+    create=people_services.person_create,
+    update=people_services.person_update,
+    delete=people_services.person_delete,
     changes=model_values("deputies"),
     name=attrgetter("name"),
     new_title="New key person",
 )
 ROLES = RecordPages(
-    **_conventions(
-        Role,
-        RoleForm,
-        "role",
-        create=role_services.role_create,
-        update=role_services.role_update,
-        delete=role_services.role_delete,
-        list_url=PEOPLE,
-    ),
+    **_conventions(Role, RoleForm, "role", list_url=PEOPLE),
+    create=role_services.role_create,
+    update=role_services.role_update,
+    delete=role_services.role_delete,
     changes=model_values("holders"),
     name=attrgetter("name"),
 )
 SUPPLIERS = RecordPages(
-    **_conventions(
-        Supplier,
-        SupplierForm,
-        "supplier",
-        create=people_services.supplier_create,
-        update=people_services.supplier_update,
-        delete=people_services.supplier_delete,
-        list_url=PEOPLE,
-    ),
+    **_conventions(Supplier, SupplierForm, "supplier", list_url=PEOPLE),
+    create=people_services.supplier_create,
+    update=people_services.supplier_update,
+    delete=people_services.supplier_delete,
     name=attrgetter("name"),
 )
