@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from analysis.engine.validation import first_cycle
 from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.models import Component, Dependency, GroupMember, RedundancyGroup, RunsOn, Site
@@ -96,32 +97,11 @@ def load_plan_graph(plan: Plan) -> PlanGraph:
 
 
 def find_cycle(edges: Mapping[str, Iterable[str]], start: str | None = None) -> list[str] | None:
-    """A loop in ``edges`` as [a, b, …, a], or None. Iterative, so deep chains are safe.
+    """A loop in ``edges`` as [a, b, …, a], or None: the engine's walk, so deep chains are safe.
 
     With ``start``, only loops reachable from it are looked for (enough after one change).
     """
-    state: dict[str, int] = {}
-    roots = [start] if start is not None else list(edges)
-    for root in roots:
-        if state.get(root):
-            continue
-        path = [root]
-        iterators = [iter(edges.get(root, ()))]
-        state[root] = 1
-        while iterators:
-            nxt = next(iterators[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                iterators.pop()
-                continue
-            mark = state.get(nxt)
-            if mark == 1:
-                return [*path[path.index(nxt) :], nxt]
-            if mark is None:
-                state[nxt] = 1
-                path.append(nxt)
-                iterators.append(iter(edges.get(nxt, ())))
-    return None
+    return first_cycle(edges, [start] if start is not None else edges)
 
 
 def reachable(edges: Mapping[str, Iterable[str]], start: str) -> list[str]:

@@ -8,7 +8,7 @@ Codes: ``unknown_id``, ``cycle``, ``k_greater_than_n``, ``availability_out_of_ra
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analysis.engine.budgets import YEAR_CONVENTIONS
 from analysis.engine.topology import (
@@ -265,7 +265,7 @@ class _Checker:
                 fields[owner] = field
         # A component running on itself has its own error, so it is not also a cycle.
         runs_on_owners = frozenset(o for o, f in fields.items() if f == "runs_on")
-        loop = _first_cycle(edges, edges, self_loops_allowed=runs_on_owners)
+        loop = first_cycle(edges, edges, self_loops_allowed=runs_on_owners)
         if loop is not None:
             owner = loop[-2]
             position = edges[owner].index(loop[-1])
@@ -310,14 +310,15 @@ def _by_id(topology: Topology) -> dict[str, object]:
     return found
 
 
-def _first_cycle(
+def first_cycle(
+    edges: Mapping[str, Iterable[str]],
     starts: Iterable[str],
-    edges: dict[str, tuple[str, ...]],
     *,
     self_loops_allowed: frozenset[str] = frozenset(),
 ) -> list[str] | None:
     """The first cycle a walk along ``edges`` from ``starts`` meets, spelled from the node
-    it returns to back to that node (``None`` when there is none).
+    it returns to back to that node (``None`` when there is none). Pure, so the
+    inventory's own graphs are checked with it too.
 
     Iterative depth-first search, each node entered once, so 20,000-deep chains do not
     hit the recursion limit. Ids without edges are leaves; an edge from a node in
@@ -396,8 +397,8 @@ def _change_is_valid(before: Topology, after: Topology) -> bool:
         **{s.id: s.requires for s in after.services},
     }
     return (
-        _first_cycle((i for i in fresh if i in parents), parents) is None
-        and _first_cycle((i for i in fresh if i not in parents), edges) is None
+        first_cycle(parents, (i for i in fresh if i in parents)) is None
+        and first_cycle(edges, (i for i in fresh if i not in parents)) is None
     )
 
 
