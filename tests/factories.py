@@ -69,6 +69,15 @@ MembershipFactory = plan_record_factory(
 )
 
 
+def plan_member(plan: Plan, username: str, full_name: str, role: Role) -> User:
+    """A user called ``full_name`` ("First Last") who signs in as ``username`` with the
+    test password and is a member of ``plan`` in ``role``."""
+    first_name, last_name = full_name.split(" ", 1)
+    user = UserFactory.create(username=username, first_name=first_name, last_name=last_name)
+    MembershipFactory.create(plan=plan, user=user, role=role)
+    return user
+
+
 def make_coordinator(user: User) -> User:
     """Grant ``user`` the coordinator permission (may create plans) and return it fresh."""
     from django.contrib.auth.models import Permission

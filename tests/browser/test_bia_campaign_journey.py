@@ -14,7 +14,7 @@ from bia.services.common import cell_key
 from bia.services.functions import function_create
 from bia.services.questionnaires import template_create_default
 from bia.services.scales import impact_scales_ensure, impact_settings_update
-from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.factories import PlanFactory, plan_member
 from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,10 +33,8 @@ LEVELS = {
 
 def _plan_with_three_functions() -> Any:
     plan = PlanFactory.create(name="Print service continuity")
-    maya = UserFactory.create(username="maya", first_name="Maya", last_name="Manager")
-    sam = UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder")
-    MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
-    MembershipFactory.create(plan=plan, user=sam, role=Role.STAKEHOLDER)
+    maya = plan_member(plan, "maya", "Maya Manager", Role.MANAGER)
+    sam = plan_member(plan, "sam", "Sam Stakeholder", Role.STAKEHOLDER)
     settings = impact_scales_ensure(plan=plan, user=maya)
     impact_settings_update(
         impact_settings=settings,

@@ -13,7 +13,7 @@ from bia.models import ActionItem, Answer, Assessment, Workshop
 from bia.services.functions import function_create
 from bia.services.questionnaires import template_create_default
 from bia.services.scales import impact_scales_ensure
-from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.factories import PlanFactory, plan_member
 from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,12 +24,9 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
     browser: Browser, live_server: Any
 ) -> None:
     plan = PlanFactory.create(name="Print service continuity")
-    maya = UserFactory.create(username="maya", first_name="Maya", last_name="Manager")
-    mo = UserFactory.create(username="mo", first_name="Mo", last_name="Cofacilitator")
-    sam = UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder")
-    MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
-    MembershipFactory.create(plan=plan, user=mo, role=Role.MANAGER)
-    MembershipFactory.create(plan=plan, user=sam, role=Role.STAKEHOLDER)
+    maya = plan_member(plan, "maya", "Maya Manager", Role.MANAGER)
+    plan_member(plan, "mo", "Mo Cofacilitator", Role.MANAGER)
+    sam = plan_member(plan, "sam", "Sam Stakeholder", Role.STAKEHOLDER)
     impact_scales_ensure(plan=plan, user=maya)
     template_create_default(plan=plan, user=maya)
     for name in ("Branch printing", "Staff printing"):

@@ -15,7 +15,7 @@ from bcp.models import Role
 from notifications.models import Kind
 from notifications.services import notification_send
 from tests.browser.test_accessibility import WCAG_TAGS, axe_source, describe, settle
-from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.factories import PlanFactory, plan_member
 from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,8 +46,7 @@ def test_the_unread_count_is_announced_read_and_cleared_and_the_pages_pass_axe(
     shots = Path(os.environ.get("INBOX_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     plan = PlanFactory.create(name="Print service continuity")
-    sam = UserFactory.create(username="sam", first_name="Sam", last_name="Stakeholder")
-    MembershipFactory.create(plan=plan, user=sam, role=Role.STAKEHOLDER)
+    sam = plan_member(plan, "sam", "Sam Stakeholder", Role.STAKEHOLDER)
     for title in ("Please sign off Print service continuity v2", "BIA of Printing approved"):
         notification_send(
             recipient=sam,

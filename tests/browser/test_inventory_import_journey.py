@@ -9,7 +9,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from bcp.models import Role
 from inventory.models import Component
-from tests.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.factories import PlanFactory, plan_member
 from tests.helpers import browser_sign_in
 from tests.inventory.factories import FunctionFactory, SiteFactory
 
@@ -34,8 +34,7 @@ def test_manager_fixes_bad_rows_imports_and_sees_the_diagram(
     page: Page, live_server: Any, celery_worker_process: Any
 ) -> None:
     plan = PlanFactory.create(name="Print service continuity")
-    maya = UserFactory.create(username="maya", first_name="Maya", last_name="Manager")
-    MembershipFactory.create(plan=plan, user=maya, role=Role.MANAGER)
+    plan_member(plan, "maya", "Maya Manager", Role.MANAGER)
     SiteFactory.create(plan=plan, name="Rack A1")
     function = FunctionFactory.create(plan=plan, name="Printing at head office")
     base = live_server.url
