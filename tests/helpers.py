@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 from django.db import transaction
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bcp.models import Job
 from tests.conftest import ROOT
@@ -76,6 +76,14 @@ def browser_sign_in(page: Page, base: str, username: str, password: str) -> None
     """Sign in through the real form and wait for the plan list a signed-in person lands on."""
     sign_in_at(page, base, username, password)
     expect(page.get_by_role("heading", name="Continuity plans")).to_be_visible()
+
+
+def signed_in_page(browser: Browser, base: str, username: str, password: str) -> Page:
+    """A page in a browser context of its own (its own cookies), signed in as ``username``;
+    close it with ``page.context.close()``."""
+    page = browser.new_context().new_page()
+    browser_sign_in(page, base, username, password)
+    return page
 
 
 def wait_until(found: Callable[[], T | None], what: str, seconds: float = 90) -> T:

@@ -15,7 +15,7 @@ from bia.services.functions import function_create
 from bia.services.questionnaires import template_create_default
 from bia.services.scales import impact_scales_ensure, impact_settings_update
 from tests.factories import PlanFactory, plan_member
-from tests.helpers import browser_sign_in
+from tests.helpers import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -57,9 +57,7 @@ def test_campaign_keyboard_answers_submission_and_approval(
 ) -> None:
     plan = _plan_with_three_functions()
     base = live_server.url
-    manager = browser.new_context()
-    page = manager.new_page()
-    browser_sign_in(page, base, "maya", PASSWORD)
+    page = signed_in_page(browser, base, "maya", PASSWORD)
     page.goto(f"{base}/plans/{plan.pk}/bia/")
     page.get_by_role("link", name="Send a BIA campaign").click()
     page.get_by_label("Name").fill("Spring BIA round")
@@ -70,9 +68,7 @@ def test_campaign_keyboard_answers_submission_and_approval(
     expect(status.locator("tbody tr")).to_have_count(3)
     expect(status).to_contain_text("Not started")
 
-    owner = browser.new_context()
-    sam = owner.new_page()
-    browser_sign_in(sam, base, "sam", PASSWORD)
+    sam = signed_in_page(browser, base, "sam", PASSWORD)
     sam.goto(f"{base}/plans/{plan.pk}/bia/mine/")
     expect(sam.locator("#my-bias a")).to_have_count(3)
     sam.get_by_role("link", name=re.compile("Student printing")).click()
@@ -126,5 +122,5 @@ def test_campaign_keyboard_answers_submission_and_approval(
     expect(page.get_by_text("approved; its answers are now locked")).to_be_visible()
     assert Assessment.objects.get(pk=pk).state == AssessmentState.APPROVED
     assert ImpactSettings.objects.get(plan=plan).horizons_hours == [1, 4, 24]
-    manager.close()
-    owner.close()
+    page.context.close()
+    sam.context.close()

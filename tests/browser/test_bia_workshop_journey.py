@@ -14,7 +14,7 @@ from bia.services.functions import function_create
 from bia.services.questionnaires import template_create_default
 from bia.services.scales import impact_scales_ensure
 from tests.factories import PlanFactory, plan_member
-from tests.helpers import browser_sign_in
+from tests.helpers import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -33,9 +33,7 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
         function_create(plan=plan, user=maya, name=name, owner=sam)
     base = live_server.url
 
-    first = browser.new_context()
-    a = first.new_page()
-    browser_sign_in(a, base, "maya", PASSWORD)
+    a = signed_in_page(browser, base, "maya", PASSWORD)
     a.goto(f"{base}/plans/{plan.pk}/bia/workshops/")
     a.get_by_role("link", name="New workshop").click()
     a.get_by_label("Title").fill("Branch printing workshop")
@@ -47,9 +45,7 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
     branch = Assessment.objects.get(function__name="Branch printing", is_current=True)
     cell = f"cell-operational-4-{branch.pk}"
 
-    second = browser.new_context()
-    b = second.new_page()
-    browser_sign_in(b, base, "mo", PASSWORD)
+    b = signed_in_page(browser, base, "mo", PASSWORD)
     b.goto(f"{base}/plans/{plan.pk}/bia/workshops/{workshop.pk}/")
     expect(b.locator(f"#{cell}")).to_be_visible()
 
@@ -101,5 +97,5 @@ def test_workshop_with_two_browsers_autosaves_and_shows_the_conflict(
     expect(a.locator("#action-table")).to_contain_text("Sam Stakeholder")
     action = ActionItem.objects.get(workshop=workshop)
     assert action.owner == sam and str(action.due_date) == "2030-01-31"
-    first.close()
-    second.close()
+    a.context.close()
+    b.context.close()

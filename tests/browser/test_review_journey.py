@@ -19,7 +19,7 @@ from review.models import FunctionFigures, ReviewTask
 from review.services import REVIEW_CHECK_KIND
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
-from tests.helpers import browser_sign_in, wait_until
+from tests.helpers import browser_sign_in, signed_in_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -86,8 +86,7 @@ def test_a_san_change_reaches_the_owner_who_confirms_and_the_portfolio_follows(
     expect(page.locator(f'tr[data-plan="{plan.pk}"] .figure-reviews')).to_contain_text("1 waiting")
 
     # The owner finds it on the plan's overview, reads the change and confirms.
-    owner = browser.new_context().new_page()
-    browser_sign_in(owner, base, sam.username, TEST_PASSWORD)
+    owner = signed_in_page(browser, base, sam.username, TEST_PASSWORD)
     owner.goto(f"{base}/plans/{plan.pk}/")
     owner.locator("#member-todos").get_by_role(
         "link", name="Confirm the BIA of Student printing still holds"
