@@ -1,4 +1,4 @@
-"""A business function's need of a key person or a role, checked alike for both.
+"""A business function's need of a key person, a role or a supplier, checked alike.
 
 A need is full or degraded; a person or role is needed to operate or to recover, and
 recovering is all or nothing. Suppliers share the need check (no "needed to").
@@ -21,6 +21,8 @@ from inventory.people_models import (
     PersonDependency,
     Role,
     RoleDependency,
+    Supplier,
+    SupplierDependency,
 )
 
 if TYPE_CHECKING:
@@ -28,6 +30,14 @@ if TYPE_CHECKING:
 
 # Pages pass ``request.user``; the plan decorators have already refused anonymous visitors.
 User = AbstractBaseUser | AnonymousUser
+
+
+# The field of a need's model that names what is needed.
+_FIELD: dict[type[Person | Role | Supplier], str] = {
+    Person: "person",
+    Role: "role",
+    Supplier: "supplier",
+}
 
 
 def check_need(need: str) -> None:
@@ -55,24 +65,30 @@ def check_needed_to(needed_to: str, need: str) -> None:
         )
 
 
-class NeedOptions(TypedDict, total=False):
-    """How a function needs a person or role, and why (the defaults of :func:`need_create`)."""
+class SupplierNeedOptions(TypedDict, total=False):
+    """How a function needs a supplier, and why (the defaults of :func:`need_create`)."""
 
     need: str
-    needed_to: str | None
     notes: str
     reason: str
     batch: uuid.UUID | None
 
 
-N = TypeVar("N", PersonDependency, RoleDependency)
+class NeedOptions(SupplierNeedOptions, total=False):
+    """How a function needs a person or role, and why: a supplier's options and what the
+    person or role is needed to do."""
+
+    needed_to: str | None
+
+
+N = TypeVar("N", PersonDependency, RoleDependency, SupplierDependency)
 
 
 def need_create(
     model: type[N],
     *,
     function: BusinessFunction,
-    target: Person | Role,
+    target: Person | Role | Supplier,
     user: User,
     added: str,
     need: str = Need.FULL,
@@ -81,16 +97,19 @@ def need_create(
     reason: str = "",
     batch: uuid.UUID | None = None,
 ) -> N:
-    """A need of a person or a role (named by the model's own field for it), checked alike:
-    same plan, a known need, to operate or to recover, not needed twice; ``added`` is the
-    reason history records when none is given. Not given, ``needed_to`` is to recover for a
-    full need and to operate for a degraded one."""
-    field = "person" if isinstance(target, Person) else "role"
+    """A need of a person, a role or a supplier (named by the model's own field for it),
+    checked alike: same plan, a known need, not needed twice; ``added`` is the reason
+    history records when none is given. A person or role is also needed to operate or to
+    recover: not given, to recover for a full need and to operate for a degraded one. A
+    supplier is needed for its contracted service only, with no "needed to"."""
+    field = _FIELD[type(target)]
     if target.plan_id != function.plan_id:
         raise ValidationError({field: f"“{target.name}” belongs to another plan."})
     check_need(need)
-    needed_to = needed_to or default_needed_to(need)
-    check_needed_to(needed_to, need)
+    how: dict[str, str] = {}
+    if not isinstance(target, Supplier):
+        how["needed_to"] = needed_to or default_needed_to(need)
+        check_needed_to(how["needed_to"], need)
     if model._default_manager.filter(function=function, **{field: target}).exists():
         raise ValidationError({field: f"“{function}” already needs “{target.name}”."})
     with change_context(user=user, reason=reason or added, batch=batch):
@@ -98,7 +117,7 @@ def need_create(
             plan_id=function.plan_id,
             function=function,
             need=need,
-            needed_to=needed_to,
             notes=notes,
+            **how,
             **{field: target},
         )

@@ -8,7 +8,6 @@ speak in names: a chain of deputies that loops is refused as
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -19,13 +18,12 @@ from django.db.models import Count
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
-from inventory.need_services import NeedOptions, User, check_need, need_create
+from inventory.need_services import NeedOptions, SupplierNeedOptions, User, need_create
 from inventory.people_models import (
     DEFAULT_ABSENCE_DAYS,
     DEFAULT_HANDOVER_HOURS,
     DEFAULT_RECALL_HOURS,
     Deputy,
-    Need,
     Person,
     PersonDependency,
     Role,
@@ -335,21 +333,17 @@ def supplier_dependency_create(
     function: BusinessFunction,
     supplier: Supplier,
     user: User,
-    need: str = Need.FULL,
-    notes: str = "",
-    reason: str = "",
-    batch: uuid.UUID | None = None,
+    **options: Unpack[SupplierNeedOptions],
 ) -> SupplierDependency:
     """``function`` (a ``bia.BusinessFunction``) needs ``supplier``'s contracted service."""
-    if supplier.plan_id != function.plan_id:
-        raise ValidationError({"supplier": f"“{supplier.name}” belongs to another plan."})
-    check_need(need)
-    if SupplierDependency.objects.filter(function=function, supplier=supplier).exists():
-        raise ValidationError({"supplier": f"“{function}” already needs “{supplier.name}”."})
-    with change_context(user=user, reason=reason or "Supplier needed", batch=batch):
-        return SupplierDependency.objects.create(
-            plan_id=function.plan_id, function=function, supplier=supplier, need=need, notes=notes
-        )
+    return need_create(
+        SupplierDependency,
+        function=function,
+        target=supplier,
+        user=user,
+        added="Supplier needed",
+        **options,
+    )
 
 
 @transaction.atomic

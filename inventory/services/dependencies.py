@@ -10,12 +10,8 @@ from django.db import transaction
 
 from bia.models import BusinessFunction
 from inventory.models import Component, Dependency, Need, RedundancyGroup
+from inventory.need_services import check_need
 from inventory.services.common import Node, Why, changing, edit_save, input_delete, inputs_changed
-
-
-def _check_need(need: str) -> None:
-    if need not in Need.values:
-        raise ValidationError({"need": "Need is full or degraded."})
 
 
 @transaction.atomic
@@ -30,7 +26,7 @@ def dependency_create(
 ) -> Dependency:
     if target.plan_id != function.plan_id:
         raise ValidationError({"target": f"“{target}” belongs to another plan."})
-    _check_need(need)
+    check_need(need)
     existing = Dependency.objects.filter(function=function)
     if isinstance(target, Component):
         existing = existing.filter(component=target)
@@ -60,7 +56,7 @@ def dependency_update(
     notes: str = "",
     **why: Unpack[Why],
 ) -> Dependency:
-    _check_need(need)
+    check_need(need)
     updated = edit_save(dependency, {"need": need, "notes": notes}, expected_version, user, why)
     inputs_changed(updated.plan, user)
     return updated
