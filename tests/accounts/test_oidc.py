@@ -122,14 +122,22 @@ def _sign_in_at_provider(client: Client, login: str) -> Any:
     return client.get(f"{back.path}?{back.query}")
 
 
+def _provider_sign_in(provider: str, people: PlanPeople, login: str) -> tuple[Client, Any]:
+    """A new browser signs in at the provider with the plan's settings: its client and the
+    answer of our callback."""
+    client = Client()
+    with override_settings(**_settings_for(provider, people.plan.pk)):
+        return client, _sign_in_at_provider(client, login)
+
+
 @pytest.mark.django_db
 def test_a_provider_user_signs_in_and_gets_the_plan_role_of_their_group(
     provider: str, people: PlanPeople
 ) -> None:
-    client = Client()
     with override_settings(**_settings_for(provider, people.plan.pk)):
-        assert "Sign in with Northbridge sign-in" in client.get(reverse("login")).content.decode()
-        response = _sign_in_at_provider(client, "carol")
+        sign_in_page = Client().get(reverse("login")).content.decode()
+    assert "Sign in with Northbridge sign-in" in sign_in_page
+    client, response = _provider_sign_in(provider, people, "carol")
     carol = ("carol", "carol@example.org", "Carol")
     assert_signed_in_member(client, response, people.plan, Role.MANAGER, carol)
 
@@ -138,9 +146,7 @@ def test_a_provider_user_signs_in_and_gets_the_plan_role_of_their_group(
 def test_the_staff_group_claim_makes_a_provider_user_staff(
     provider: str, people: PlanPeople
 ) -> None:
-    client = Client()
-    with override_settings(**_settings_for(provider, people.plan.pk)):
-        _sign_in_at_provider(client, "dave")
+    _provider_sign_in(provider, people, "dave")
     dave = member_as(people.plan, "dave", Role.AUDITOR)
     assert dave.is_staff and not dave.has_usable_password()
 
