@@ -148,6 +148,14 @@ def _check_template(template: QuestionnaireTemplate) -> None:
             raise ValidationError({"role": "Only an impact grid can mean “Impact over time”."})
 
 
+def _question(template: QuestionnaireTemplate, key: str) -> Question:
+    """The question ``key`` of ``template``; refused when the questionnaire has none."""
+    question = Question.objects.filter(section__template=template, key=key).first()
+    if question is None:
+        raise ValidationError(f"The questionnaire has no question “{key}”.")
+    return question
+
+
 def question_save(
     *,
     template: QuestionnaireTemplate,
@@ -170,9 +178,7 @@ def question_save(
                 section=section, order=(last.order + 1 if last else 0), **fields
             )
             return
-        question = Question.objects.filter(section__template=new, key=key).first()
-        if question is None:
-            raise ValidationError(f"The questionnaire has no question “{key}”.")
+        question = _question(new, key)
         for name, value in fields.items():
             setattr(question, name, value)
         question.section = section
@@ -194,10 +200,7 @@ def question_remove(
     *, template: QuestionnaireTemplate, user: User, expected_version: int | None, key: str
 ) -> QuestionnaireTemplate:
     def change(new: QuestionnaireTemplate) -> None:
-        question = Question.objects.filter(section__template=new, key=key).first()
-        if question is None:
-            raise ValidationError(f"The questionnaire has no question “{key}”.")
-        question.delete()
+        _question(new, key).delete()
 
     return template_revise(
         template=template,
