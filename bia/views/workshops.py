@@ -149,16 +149,11 @@ def action_add(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=workshop_pk, plan=plan)
     form = ActionForm(request.POST, plan=plan)
     status = 200
+    fields = ("text", "owner", "due_date")
+    add = save_with(request, workshop_services.action_add, fields, workshop=workshop)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            workshop_services.action_add(
-                workshop=workshop,
-                user=user_of(request),
-                text=data["text"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-            )
+            add(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             status = 400
