@@ -13,7 +13,7 @@ from bcp.models import Plan
 from bia.models import BusinessFunction
 from inventory.diagrams import DiagramUnavailable, function_diagram_svg
 from inventory.models import Component, GroupMember, RedundancyGroup, RunsOn, Site
-from inventory.people import contract_restore_hours
+from inventory.people import RECOVER, contract_restore_hours, row_how
 from inventory.people_models import (
     Need,
     NeededTo,
@@ -135,10 +135,12 @@ def _needs(rows: Iterable[PersonDependency | RoleDependency | SupplierDependency
     return [row.function.name + _how(row) for row in rows]
 
 
+# How a function needs a person, role or supplier, as the document words it.
+_HOW = {Need.FULL: "", Need.DEGRADED: " (degraded only)", RECOVER: " (to recover)"}
+
+
 def _how(row: PersonDependency | RoleDependency | SupplierDependency) -> str:
-    if getattr(row, "needed_to", None) == NeededTo.RECOVER:
-        return " (to recover)"
-    return "" if row.need == Need.FULL else " (degraded only)"
+    return _HOW[row_how(row)]
 
 
 def suppliers_part(plan: Plan) -> tuple[contract.Supplier, ...]:

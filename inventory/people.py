@@ -75,6 +75,19 @@ Need = PersonDependency | RoleDependency | SupplierDependency
 RECOVER = "recover"  # the needs bucket of what a function needs to recover only
 
 
+def how_needed(need: str, needed_to: str) -> str:
+    """How a function needs a person, role or supplier: its ``need`` (full or degraded), or
+    :data:`RECOVER`. A supplier is never needed to recover: it passes its need twice."""
+    return RECOVER if needed_to == NeededTo.RECOVER else need
+
+
+def row_how(row: Need) -> str:
+    """:func:`how_needed` of one need row."""
+    if isinstance(row, SupplierDependency):
+        return row.need
+    return how_needed(row.need, row.needed_to)
+
+
 def person_key(pk: int) -> str:
     return f"person:{pk}"
 
@@ -240,7 +253,7 @@ def _function_needs(
             .values_list("function_id", target, "need", needed_to_field)
         ):
             bucket = needs.setdefault(function_keys[function_id], {})
-            how = RECOVER if needed_to == NeededTo.RECOVER else need
+            how = how_needed(need, needed_to)
             bucket.setdefault(how, []).append(key_of(target_id))
     return needs
 

@@ -247,6 +247,8 @@ NEED_COLUMNS = (
     Column("needed_when_degraded", name_list),
     Column("needed_to_recover", name_list),
 )
+# The people, role and supplier columns that list names rather than hold a value of the row.
+NAME_LISTS = ("deputies", "holders", *(column.name for column in NEED_COLUMNS))
 PERSON_COLUMNS = (
     Column("name", required_text, required=True),
     Column("role", text),

@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 from bcp.concurrency import save_if_current
 from bcp.models import Plan
 from bia.models import BusinessFunction
+from inventory.exchange.fields import NAME_LISTS
 from inventory.exchange.records import Record
 from inventory.exchange.state import NEW_DEFAULTS, same
+from inventory.people import RECOVER, row_how
 from inventory.people_models import (
     Need,
     NeededTo,
@@ -29,8 +31,6 @@ from inventory.people_models import (
 from inventory.people_services import set_deputies
 from inventory.role_services import set_holders
 
-LISTS = ("deputies", "holders", "needed_by", "needed_when_degraded", "needed_to_recover")
-RECOVER = "recover"
 M = TypeVar("M", Person, Role, Supplier)
 N = TypeVar("N", PersonDependency, RoleDependency, SupplierDependency)
 # How a function needs the row (need, or "recover") → the list that names it, in the
@@ -54,20 +54,13 @@ def _upserted(model: type[M], plan: Plan, section: str, record: Record, named: d
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in LISTS}
+    return {k: v for k, v in values.items() if k not in NAME_LISTS}
 
 
 def _save(instance: Person | Role | Supplier, changes: dict[str, Any]) -> None:
     real = {k: v for k, v in changes.items() if not same(getattr(instance, k), v)}
     if real:
         save_if_current(instance, expected_version=instance.version, changes=real)
-
-
-def _how(row: PersonDependency | RoleDependency | SupplierDependency) -> str:
-    """How the row's function needs it: "full", "degraded" or "recover"."""
-    if not isinstance(row, SupplierDependency) and row.needed_to == NeededTo.RECOVER:
-        return RECOVER
-    return row.need
 
 
 def _changes(model: type[N], how: str) -> dict[str, str]:
@@ -103,14 +96,14 @@ def _sync_needs(
     """Make the needs of ``target`` (``model``'s rows naming it by ``field``) what the
     record's lists of needs say, when it gives any."""
     rows = list(model._default_manager.filter(**{field: target}).select_related("function"))
-    wanted = _wanted(record, {row.function.name: _how(row) for row in rows})
+    wanted = _wanted(record, {row.function.name: row_how(row) for row in rows})
     if wanted is None:
         return
     have = {row.function.name: row for row in rows}
     for name, row in have.items():
         if name not in wanted:
             row.delete()
-        elif _how(row) != wanted[name]:
+        elif row_how(row) != wanted[name]:
             changes = _changes(model, wanted[name])
             save_if_current(row, expected_version=row.version, changes=changes)
     for name, how in wanted.items():

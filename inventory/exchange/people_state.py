@@ -11,7 +11,13 @@ from typing import Any
 
 from bcp.models import Plan
 from bia.models import BusinessFunction
-from inventory.exchange.fields import PERSON_COLUMNS, ROLE_COLUMNS, SUPPLIER_COLUMNS
+from inventory.exchange.fields import (
+    NAME_LISTS,
+    PERSON_COLUMNS,
+    ROLE_COLUMNS,
+    SUPPLIER_COLUMNS,
+)
+from inventory.people import how_needed
 from inventory.people_models import (
     Deputy,
     Need,
@@ -25,7 +31,6 @@ from inventory.people_models import (
     SupplierDependency,
 )
 
-LISTS = ("deputies", "holders", "needed_by", "needed_when_degraded", "needed_to_recover")
 # Where a need is listed: by need (full / degraded) for needs to operate, apart for
 # needs to recover.
 NEED_COLUMN: dict[str, str] = {
@@ -36,7 +41,7 @@ NEED_COLUMN: dict[str, str] = {
 
 
 def _plain(columns: tuple[Any, ...]) -> list[str]:
-    return [c.name for c in columns if c.name not in LISTS]
+    return [c.name for c in columns if c.name not in NAME_LISTS]
 
 
 def _table(
@@ -64,7 +69,7 @@ def _add_needs(
     """List each need ``(function id, target id, need, needed to)`` of ``rows`` under its
     target in ``table``, then sort every list of needs."""
     for function_id, target_id, need, needed_to in rows:
-        column = NEED_COLUMN[NeededTo.RECOVER if needed_to == NeededTo.RECOVER else need]
+        column = NEED_COLUMN[how_needed(need, needed_to)]
         table[names[target_id]][column].append(function_names[function_id])
     for values in table.values():
         for column in NEED_COLUMN.values():

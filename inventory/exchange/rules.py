@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 
+from inventory.exchange import fields
 from inventory.models import Component, Dependency, RedundancyGroup, Site, Technique
 from inventory.people_models import Person, Role, Supplier
 from inventory.people_services import person_value_errors, supplier_value_errors
@@ -125,7 +126,7 @@ def check_supplier(values: Mapping[str, Any], report: Report) -> None:
         report(column, message)
 
 
-NEED_COLUMNS = ("needed_by", "needed_when_degraded", "needed_to_recover")
+NEED_COLUMNS = tuple(column.name for column in fields.NEED_COLUMNS)
 
 
 def check_needed_by(values: Mapping[str, Any], functions: set[str], report: Report) -> None:
