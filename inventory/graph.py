@@ -34,6 +34,16 @@ def function_key(pk: int) -> str:
     return f"function:{pk}"
 
 
+def target_key(component_id: int | None, group_id: int | None) -> str:
+    """The key of what a link names (what a component runs on, a group's member, what a
+    function depends on): its component or, when it names none, its group."""
+    if component_id:
+        return component_key(component_id)
+    if group_id:
+        return group_key(group_id)
+    raise ValueError("A link names neither a component nor a group.")
+
+
 @dataclass
 class PlanGraph:
     names: dict[str, str] = field(default_factory=dict)
@@ -79,20 +89,18 @@ def load_plan_graph(plan: Plan) -> PlanGraph:
     for source, on_c, on_g in RunsOn.objects.filter(component__plan=plan).values_list(
         "component_id", "on_component_id", "on_group_id"
     ):
-        target = component_key(on_c) if on_c else group_key(on_g)
+        target = target_key(on_c, on_g)
         graph.edges[component_key(source)].append(target)
     for group_id, comp, sub in (
         GroupMember.objects.filter(group__plan=plan)
         .order_by("group_id", "position", "pk")
         .values_list("group_id", "component_id", "member_group_id")
     ):
-        graph.edges[group_key(group_id)].append(component_key(comp) if comp else group_key(sub))
+        graph.edges[group_key(group_id)].append(target_key(comp, sub))
     for function_id, comp, grp in Dependency.objects.filter(plan=plan).values_list(
         "function_id", "component_id", "group_id"
     ):
-        graph.edges.setdefault(function_key(function_id), []).append(
-            component_key(comp) if comp else group_key(grp)
-        )
+        graph.edges.setdefault(function_key(function_id), []).append(target_key(comp, grp))
     return graph
 
 

@@ -187,13 +187,13 @@ def _down(keys: list[str]) -> list[str]:
     for on_c, on_g in RunsOn.objects.filter(component_id__in=_ids(keys, "component")).values_list(
         "on_component_id", "on_group_id"
     ):
-        found.append(g.component_key(on_c) if on_c else g.group_key(on_g))
+        found.append(g.target_key(on_c, on_g))
     for comp, sub in (
         GroupMember.objects.filter(group_id__in=_ids(keys, "group"))
         .order_by("group_id", "position")
         .values_list("component_id", "member_group_id")
     ):
-        found.append(g.component_key(comp) if comp else g.group_key(sub))
+        found.append(g.target_key(comp, sub))
     return found
 
 

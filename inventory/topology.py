@@ -12,6 +12,7 @@ with names and links.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -177,7 +178,7 @@ def plan_topology(plan: Plan) -> PlanTopology:
         .order_by("pk")
         .values_list("function_id", "component_id", "group_id", "need")
     ):
-        target = g.component_key(comp) if comp else g.group_key(grp)
+        target = g.target_key(comp, grp)
         (full if need == Need.FULL else degraded)[g.function_key(function_id)].append(target)
     extra = people_elements(plan, {f.pk: key for key, f in functions.items()})
     for key, needs in extra.needs.items():
@@ -218,7 +219,7 @@ def _function_needs(plan: Plan, function: BusinessFunction) -> tuple[list[str], 
         .order_by("pk")
         .values_list("component_id", "group_id", "need")
     ):
-        target = g.component_key(comp) if comp else g.group_key(grp)
+        target = g.target_key(comp, grp)
         (full if need == Need.FULL else degraded).append(target)
     return full, degraded
 
@@ -234,43 +235,43 @@ class _Part:
     def add_components(self, plan: Plan, pks: set[int]) -> tuple[set[int], set[int]]:
         """Load components ``pks`` and what they run on; return the components and groups
         found underneath."""
-        found_c: set[int] = set()
-        found_g: set[int] = set()
         for c in Component.objects.filter(plan=plan, pk__in=pks):
             self.components[c.pk] = c
             self.edges[g.component_key(c.pk)] = []
-        for source, on_c, on_g in (
+        return self._add_links(
+            g.component_key,
             RunsOn.objects.filter(component_id__in=pks)
             .order_by("pk")
-            .values_list("component_id", "on_component_id", "on_group_id")
-        ):
-            if on_c:
-                self.edges[g.component_key(source)].append(g.component_key(on_c))
-                found_c.add(on_c)
-            else:
-                self.edges[g.component_key(source)].append(g.group_key(on_g))
-                found_g.add(on_g)
-        return found_c, found_g
+            .values_list("component_id", "on_component_id", "on_group_id"),
+        )
 
     def add_groups(self, plan: Plan, pks: set[int]) -> tuple[set[int], set[int]]:
         """Load groups ``pks`` and their members in order; return the components and groups
         found as members."""
-        found_c: set[int] = set()
-        found_g: set[int] = set()
         for x in RedundancyGroup.objects.filter(plan=plan, pk__in=pks):
             self.groups[x.pk] = x
             self.edges[g.group_key(x.pk)] = []
-        for group_id, comp, sub in (
+        return self._add_links(
+            g.group_key,
             GroupMember.objects.filter(group_id__in=pks)
             .order_by("group_id", "position", "pk")
-            .values_list("group_id", "component_id", "member_group_id")
-        ):
+            .values_list("group_id", "component_id", "member_group_id"),
+        )
+
+    def _add_links(
+        self, source_key: Callable[[int], str], links: Iterable[tuple[int, int | None, int | None]]
+    ) -> tuple[set[int], set[int]]:
+        """An edge for each link ``(source, component, group)`` from its source (keyed by
+        ``source_key``) to the component or group it names; return the components and
+        groups named."""
+        found_c: set[int] = set()
+        found_g: set[int] = set()
+        for source, comp, grp in links:
+            self.edges[source_key(source)].append(g.target_key(comp, grp))
             if comp:
-                self.edges[g.group_key(group_id)].append(g.component_key(comp))
                 found_c.add(comp)
-            else:
-                self.edges[g.group_key(group_id)].append(g.group_key(sub))
-                found_g.add(sub)
+            elif grp:
+                found_g.add(grp)
         return found_c, found_g
 
 

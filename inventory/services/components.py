@@ -61,8 +61,7 @@ def _check_component(
 def set_runs_on(component: Component, runs_on: Sequence[Node]) -> None:
     wanted = {node_key(t): t for t in runs_on}
     for link in list(component.runs_on_links.all()):
-        key = g.component_key(link.on_component_id) if link.on_component_id else None
-        key = key or g.group_key(link.on_group_id or 0)
+        key = g.target_key(link.on_component_id, link.on_group_id)
         if key in wanted:
             del wanted[key]
         else:

@@ -53,12 +53,7 @@ def _check_group(
 def set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
     existing: dict[str, GroupMember] = {}
     for member in list(group.members.all()):
-        key = (
-            g.component_key(member.component_id)
-            if member.component_id
-            else g.group_key(member.member_group_id or 0)
-        )
-        existing[key] = member
+        existing[g.target_key(member.component_id, member.member_group_id)] = member
     wanted = [node_key(m) for m in members]
     for key, member in existing.items():
         if key not in wanted:
