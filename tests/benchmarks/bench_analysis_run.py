@@ -719,12 +719,14 @@ def start_workers(count: int, queue: str) -> list[Any]:
         }
     )
     processes = []
+    logs = [WORK_DIR / f"workers{count}-{number}.log" for number in range(count)]
     for number in range(count):
-        log = (WORK_DIR / f"worker{number}.log").open("ab")
+        log = logs[number].open("ab")
         name = f"bench{number}-{queue}"
         processes.append(
             subprocess.Popen(
-                celery_worker_command(name=name, queue=queue, loglevel="WARNING"),
+                # INFO for the "ready." line waited for below.
+                celery_worker_command(name=name, queue=queue, loglevel="INFO"),
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -738,7 +740,9 @@ def start_workers(count: int, queue: str) -> list[Any]:
             pid__in=[p.pid for p in processes],
             last_seen__gte=timezone.now() - datetime.timedelta(seconds=3),
         ).count()
-        if alive == count:
+        # A worker writes its first heartbeat before it consumes; its log says "ready." once
+        # it takes messages, or the first job timed waits for the worker's start-up too.
+        if alive == count and all(b" ready." in log.read_bytes() for log in logs):
             return processes
         time.sleep(0.5)
     raise RuntimeError(f"workers did not start; logs in {WORK_DIR}")
