@@ -42,6 +42,7 @@ import contextlib
 import cProfile
 import datetime
 import gc
+import hashlib
 import io
 import json
 import os
@@ -513,6 +514,24 @@ def profile_top(fn: Callable[[], object], limit: int = 25) -> list[str]:
     return lines[: limit + 8]
 
 
+def _sha256(value: object) -> str:
+    # Keys sorted, floats as Python's repr (exact to the last bit): any change in a
+    # figure, an option or their order changes the hash.
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def digest(plan: Plan) -> dict[str, Any]:
+    """The sha256 of every function's results (figures, gaps, options with their after
+    figures, combinations, roadmap) and of the whole plan's results, in canonical JSON.
+
+    A change meant to make the analysis faster, not different, leaves every one equal.
+    """
+    results = analyse_plan(load_inputs(plan)).results
+    functions = {entry["key"]: _sha256(entry) for entry in results["functions"]}
+    return {"plan": _sha256(results), "functions": functions}
+
+
 def new_run(plan: Plan, manager: Any, *, function: BusinessFunction | None) -> AnalysisRun:
     # The job is never sent to a broker: the benchmark calls the worker's function itself.
     job = Job.objects.create(
@@ -873,6 +892,12 @@ def main(argv: list[str] | None = None) -> int:
         "a list such as 1,2 measures each count in turn on the same built plan",
     )
     parser.add_argument(
+        "--digest",
+        action="store_true",
+        help="print the sha256 of every function's results and of the plan's, and stop "
+        "(compare before and after a change that must not alter any result)",
+    )
+    parser.add_argument(
         "--database-url",
         default="",
         help="an empty database of your own (e.g. PostgreSQL) instead of a temporary SQLite",
@@ -883,6 +908,14 @@ def main(argv: list[str] | None = None) -> int:
     (plan, manager, counts), build_s = timed(lambda: build(args.scale))
     build_rss = peak_rss_mb()
     print(f"built in {build_s:.1f} s: {counts}", flush=True)
+    if args.digest:
+        (hashes, seconds) = timed(lambda: digest(plan))
+        for key, sha in hashes["functions"].items():
+            print(f"{key} {sha}")
+        print(f"plan {hashes['plan']} ({len(hashes['functions'])} functions, {seconds:.1f} s)")
+        connection.close()
+        shutil.rmtree(WORK_DIR, ignore_errors=True)
+        return 0
     if args.workers:
         stages = {
             f"workers_{count}": measure_job_path(plan, manager, count) for count in args.workers
