@@ -251,35 +251,147 @@ def achievable_objectives(
     )
 
 
-def _element_outages(model: Model, service_id: str) -> tuple[list[ElementOutage], list[str]]:
+def _outage_of(
+    model: Model,
+    service_id: str,
+    variable: str,
+    affected: Sequence[str],
+    children: dict[str, tuple[str, ...]],
+) -> tuple[ElementOutage, bool]:
+    """One variable's outage in words, and whether it is a site loss not assessed."""
+    kind: Literal["component", "site"] = "site" if model.kind(variable) == "site" else "component"
+    hours, mechanism, via = _outage(model, service_id, variable, affected, children)
+    # Losing a whole site with no recorded rebuild time is a disaster-recovery question,
+    # reported on its own rather than making every RTO unknown.
+    not_assessed = (
+        kind == "site" and math.isinf(hours) and model.sites[variable].restore_hours is None
+    )
+    if mechanism == "restore":
+        text = f"losing '{variable}' stops the service until '{via}' is restored" + (
+            " (restore time unknown)" if math.isinf(hours) else f" ({hours_words(hours)})"
+        )
+    elif mechanism == "failover":
+        text = f"losing '{variable}' costs the failover of '{via}' ({duration(hours * 3600)})"
+    else:
+        text = f"losing '{variable}' does not interrupt the service"
+    outage = ElementOutage(
+        variable, kind, None if math.isinf(hours) else hours, mechanism, via, text
+    )
+    return outage, not_assessed
+
+
+@dataclass(frozen=True, slots=True)
+class OutageBasis:
+    """The single-failure outages of one service in ``model``, kept so that a changed copy
+    of the model (``analysis.engine.whatif``, which shares every element it leaves alone)
+    works out only the outages the change can reach.
+
+    A variable x's outage reads nothing but the nodes whose support holds x (its
+    ``affected`` nodes: what they need, group k, mode and failover, x's restore and
+    failover times). When no node that holds x in the changed model, nor one that held it
+    before, is a different element (not the same object), those nodes and their order are
+    the same and so is x's outage: it is copied. Every other variable is worked out afresh.
+
+    Example: a redundant peer for ``san`` replaces the two application servers that run
+    on it (they now run on the new pair) and adds the pair and the peer; only the
+    variables below those (the SAN, the servers, their rooms, buildings and campus) are
+    worked out again, the database and the network core are copied.
+    """
+
+    model: Model
+    service_id: str
+    outages: dict[str, tuple[ElementOutage, bool]]
+
+    @classmethod
+    def of(cls, model: Model, objectives: AchievableObjectives) -> OutageBasis:
+        """The basis of ``objectives``, which ``objectives_from_model`` made from ``model``."""
+        not_assessed = set(objectives.sites_not_assessed)
+        return cls(
+            model,
+            objectives.service_id,
+            {o.element_id: (o, o.element_id in not_assessed) for o in objectives.outages},
+        )
+
+
+def _element(model: Model, element_id: str) -> object | None:
+    """The element object ``element_id`` names in ``model`` (None when it has none)."""
+    if element_id in model.components:
+        return model.components[element_id]
+    if element_id in model.groups:
+        return model.groups[element_id]
+    if element_id in model.sites:
+        return model.sites[element_id]
+    return model.services.get(element_id)
+
+
+def _variables_below(model: Model, roots: Sequence[str]) -> set[str]:
+    """Every variable under ``roots`` in ``model``, the roots included when variables."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node in seen or not model.has(node):
+            continue
+        seen.add(node)
+        if model.is_variable(node):
+            found.add(node)
+        stack.extend(model.children(node))
+    return found
+
+
+def _changed_variables(basis: OutageBasis, model: Model, service_id: str) -> set[str]:
+    """Variables whose outage may differ from the basis's: those under a node of either
+    closure that is not the same element object in both models (see ``OutageBasis``)."""
+    before = basis.model
+    new = [n for n in model.closure(service_id) if _element(model, n) is not _element(before, n)]
+    old = [n for n in before.closure(service_id) if _element(model, n) is not _element(before, n)]
+    return _variables_below(model, new) | _variables_below(before, old)
+
+
+def _affected_of(
+    model: Model, service_id: str, children: dict[str, tuple[str, ...]], wanted: set[str]
+) -> dict[str, list[str]]:
+    """``_affected_nodes`` for the variables in ``wanted`` only."""
+    support: dict[str, frozenset[str]] = {}
+    affected: dict[str, list[str]] = {}
+    for node in model.closure(service_id):
+        acc: set[str] = {node} if node in wanted else set()
+        for child in children[node]:
+            acc.update(support[child])
+        support[node] = frozenset(acc)
+        for variable in acc:
+            affected.setdefault(variable, []).append(node)
+    return affected
+
+
+def _element_outages(
+    model: Model, service_id: str, basis: OutageBasis | None = None
+) -> tuple[list[ElementOutage], list[str]]:
     """Each variable's outage on its own failure (in ``Model.variables`` order), and the
-    sites whose loss is not assessed (no restore time recorded)."""
+    sites whose loss is not assessed (no restore time recorded). With a ``basis`` of the
+    same service, outages the change cannot reach are copied from it."""
     children = {node: model.children(node) for node in model.closure(service_id)}
-    affected = _affected_nodes(model, service_id, children)
+    variables = model.variables(service_id)
+    if basis is None or basis.service_id != service_id:
+        fresh = set(variables)
+        affected = _affected_nodes(model, service_id, children)
+    else:
+        fresh = _changed_variables(basis, model, service_id)
+        fresh.update(v for v in variables if v not in basis.outages)
+        affected = _affected_of(model, service_id, children, fresh)
     outages: list[ElementOutage] = []
     not_assessed: list[str] = []
-    for variable in model.variables(service_id):
-        kind: Literal["component", "site"] = (
-            "site" if model.kind(variable) == "site" else "component"
-        )
-        hours, mechanism, via = _outage(model, service_id, variable, affected[variable], children)
-        if kind == "site" and math.isinf(hours) and model.sites[variable].restore_hours is None:
-            # Losing a whole site with no recorded rebuild time is a disaster-recovery
-            # question, reported on its own rather than making every RTO unknown.
-            not_assessed.append(variable)
-        if mechanism == "restore":
-            text = f"losing '{variable}' stops the service until '{via}' is restored" + (
-                " (restore time unknown)" if math.isinf(hours) else f" ({hours_words(hours)})"
-            )
-        elif mechanism == "failover":
-            text = f"losing '{variable}' costs the failover of '{via}' ({duration(hours * 3600)})"
+    for variable in variables:
+        if basis is not None and variable not in fresh:
+            outage, unassessed = basis.outages[variable]
         else:
-            text = f"losing '{variable}' does not interrupt the service"
-        outages.append(
-            ElementOutage(
-                variable, kind, None if math.isinf(hours) else hours, mechanism, via, text
+            outage, unassessed = _outage_of(
+                model, service_id, variable, affected[variable], children
             )
-        )
+        outages.append(outage)
+        if unassessed:
+            not_assessed.append(variable)
     return outages, not_assessed
 
 
@@ -343,9 +455,12 @@ def objectives_from_model(
     availability: float,
     availability_method: str,
     single_points_of_failure: tuple[str, ...],
+    basis: OutageBasis | None = None,
 ) -> AchievableObjectives:
     """Achievable objectives of ``service_id`` from an indexed model, with the availability
     figures already computed (what-if reuses them when a change leaves them unchanged).
+    ``basis``: the outages of the model this one is a changed copy of (``OutageBasis``),
+    the same figures with less work.
 
     RTO = max over single failures x of the service's outage with x down (module
     docstring); RPO = max over data components of their best protection's window, both
@@ -353,7 +468,7 @@ def objectives_from_model(
     (``print-db``).
     """
     reasoning: list[str] = []
-    outages, not_assessed = _element_outages(model, service_id)
+    outages, not_assessed = _element_outages(model, service_id, basis)
     rto, rto_by, unknown = _achievable_rto(outages, not_assessed, reasoning)
     protections = data_protections(model, service_id)
     rpo, rpo_by, unprotected = _achievable_rpo(protections, reasoning)

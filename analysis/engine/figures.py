@@ -28,6 +28,7 @@ from typing import Final
 
 from analysis.engine.achievable import (
     AchievableObjectives,
+    OutageBasis,
     achievable_rpo,
     objectives_from_model,
 )
@@ -134,13 +135,19 @@ def figures_from(
     )
 
 
-def _objectives(model: Model, service_id: str, result: ServiceAvailability) -> AchievableObjectives:
+def _objectives(
+    model: Model,
+    service_id: str,
+    result: ServiceAvailability,
+    basis: OutageBasis | None = None,
+) -> AchievableObjectives:
     return objectives_from_model(
         model,
         service_id,
         availability=result.availability,
         availability_method=result.method,
         single_points_of_failure=result.single_points_of_failure,
+        basis=basis,
     )
 
 
@@ -192,6 +199,8 @@ class WhatIfEvaluator:
         self.analyzer = context.analyzer(part, keep_diagrams=True, model=model)
         self.model = self.analyzer.model
         self.before = function_figures(self.analyzer, service_id)
+        # A change reaches few single-failure outages: the rest are copied from these.
+        self._outages = OutageBasis.of(self.model, self.before.objectives)
         self._failover_members = _failover_active_members(self.model, service_id)
         self.fresh_runs = 0
         self.reused_runs = 0
@@ -220,7 +229,8 @@ class WhatIfEvaluator:
             model=model,
             diagrams=None if diagram is None else {self.service_id: diagram},
         )
-        return function_figures(analyzer, self.service_id)
+        result = analyzer.service(self.service_id)
+        return figures_from(result, _objectives(model, self.service_id, result, self._outages))
 
     def _recompiled(self, model: Model) -> ServiceDiagram | None:
         """The changed function's diagram compiled into the kept one's manager (the fresh
@@ -274,7 +284,12 @@ class WhatIfEvaluator:
             return rpo is not None and rpo <= required
         if items not in self._structural_rto:
             self._structural_rto[items] = objectives_from_model(
-                model, sid, availability=0.0, availability_method="", single_points_of_failure=()
+                model,
+                sid,
+                availability=0.0,
+                availability_method="",
+                single_points_of_failure=(),
+                basis=self._outages,
             ).rto_hours
         value = self._structural_rto[items]
         return value is not None and value <= required
@@ -284,7 +299,7 @@ class WhatIfEvaluator:
         sid = self.service_id
         if all(isinstance(change, RECOVERY_ONLY) for change in items):
             model = Model(changed, validate=False)
-            return figures_from(before, _objectives(model, sid, before))
+            return figures_from(before, _objectives(model, sid, before, self._outages))
         peers = [c for c in items if isinstance(c, AddRedundantPeer)]
         if peers and all(isinstance(c, (*RECOVERY_ONLY, AddRedundantPeer)) for c in items):
             composed = compose_peers(
@@ -299,7 +314,7 @@ class WhatIfEvaluator:
             if composed is None:
                 return None
             result, model = composed
-            return figures_from(result, _objectives(model, sid, result))
+            return figures_from(result, _objectives(model, sid, result, self._outages))
         if not all(isinstance(change, SetAvailability) for change in items):
             return None
         diagram = self.analyzer.diagram(sid)
@@ -325,7 +340,7 @@ class WhatIfEvaluator:
             notes=(f"exact: the diagram of {diagram.size()} nodes re-weighted for the change",),
             structural_availability=None,
         )
-        return figures_from(result, _objectives(model, sid, result))
+        return figures_from(result, _objectives(model, sid, result, self._outages))
 
 
 def moved(

@@ -7,10 +7,28 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.engine.achievable import _NONE, _group_outage, _restore, achievable_objectives
+from analysis.engine.achievable import (
+    _NONE,
+    OutageBasis,
+    _group_outage,
+    _restore,
+    achievable_objectives,
+    objectives_from_model,
+)
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
 from analysis.engine.structure import Model
-from analysis.engine.topology import Component, Group, Service, Site, Topology
+from analysis.engine.topology import Component, Group, Service, Site, Topology, TopologyError
+from analysis.engine.whatif import (
+    AddGroupMember,
+    AddRedundantPeer,
+    Change,
+    MoveToSite,
+    RemoveComponent,
+    SetBackup,
+    SetFailoverTime,
+    SetRestoreTime,
+    apply_changes,
+)
 from tests.analysis.engine.strategies import structures
 
 
@@ -187,3 +205,58 @@ def test_each_single_failure_outage_equals_the_reading_of_the_whole_closure(
         outage = by_element[variable]
         assert (outage.mechanism, outage.via) == (mechanism, via)
         assert outage.hours == (None if math.isinf(hours) else hours)
+
+
+def _change(topology: Topology, data: st.DataObject) -> Change:
+    """One what-if change of a component, a site or a group of ``topology``."""
+    component = data.draw(st.sampled_from([c.id for c in topology.components]))
+    options: list[Change] = [
+        AddRedundantPeer(component, failover_seconds=data.draw(st.sampled_from([0.0, 60.0]))),
+        SetRestoreTime(component, data.draw(st.sampled_from([None, 1.0, 48.0]))),
+        SetFailoverTime(component, data.draw(st.sampled_from([None, 5.0, 9_000.0]))),
+        SetBackup(component, 2.0, restore_hours=3.0),
+        RemoveComponent(component),
+    ]
+    if topology.sites:
+        site = data.draw(st.sampled_from([s.id for s in topology.sites]))
+        options += [SetRestoreTime(site, 12.0), MoveToSite(component, site)]
+    for group in topology.groups:
+        members = [m for m in group.members if m in {c.id for c in topology.components}]
+        if members:
+            options.append(AddGroupMember(group.id, members[0]))
+    return data.draw(st.sampled_from(options))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(structures(), st.data())
+def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
+    topology: Topology, data: st.DataObject
+) -> None:
+    restore = st.sampled_from([None, 0.5, 4.0, 24.0])
+    failover = st.sampled_from([None, 0.0, 30.0, 7_200.0])
+    topology = replace(
+        topology,
+        components=tuple(
+            replace(c, restore_hours=data.draw(restore), failover_seconds=data.draw(failover))
+            for c in topology.components
+        ),
+        sites=tuple(replace(s, restore_hours=data.draw(restore)) for s in topology.sites),
+    )
+    model = Model(topology)
+    basis = OutageBasis.of(model, achievable_objectives(topology, "root"))
+    try:
+        changed = Model(apply_changes(topology, [_change(topology, data)]), validate=False)
+    except TopologyError:
+        return
+    fresh, copied = (
+        objectives_from_model(
+            changed,
+            "root",
+            availability=0.5,
+            availability_method="",
+            single_points_of_failure=(),
+            basis=given_basis,
+        )
+        for given_basis in (None, basis)
+    )
+    assert copied == fresh
