@@ -105,23 +105,19 @@ def _restore(model: Model, element: str) -> _Out:
     return (math.inf if hours is None else float(hours), "restore", element)
 
 
-def _outage(
+def _fill_outages(
     model: Model,
-    service_id: str,
     failing: str,
-    affected: Sequence[str],
+    nodes: Sequence[str],
     children: dict[str, tuple[str, ...]],
-) -> _Out:
-    """The service's outage when ``failing`` alone fails.
-
-    ``affected`` lists, in closure order (children before parents), the nodes whose
-    support holds ``failing``; every other node is unaffected (``_NONE``), so only these
-    are visited. ``children`` holds each closure node's children (``Model.children``),
-    read once for all the variables of one service.
-    """
-    out: dict[str, _Out] = {}
+    out: dict[str, _Out],
+) -> None:
+    """Each of ``nodes`` (in closure order: children before parents) down how long when
+    ``failing`` alone fails, into ``out``; a node missing from ``out`` is unaffected
+    (``_NONE``). ``children`` holds each closure node's children (``Model.children``),
+    read once for all the variables of one service."""
     groups, get = model.groups, out.get
-    for node in affected:
+    for node in nodes:
         if node == failing:
             out[node] = _restore(model, node)
         elif node in groups:
@@ -134,26 +130,34 @@ def _outage(
                 if best is None or found[0] > best[0]:
                     best = found
             out[node] = best if best is not None else _NONE
-    return get(service_id, _NONE)
 
 
 def _hours(outage: _Out) -> float:
     return outage[0]
 
 
-def _affected_nodes(
+def _supports(
     model: Model, service_id: str, children: dict[str, tuple[str, ...]]
-) -> dict[str, list[str]]:
-    """For each variable, the nodes of the service's closure whose support (the variables
-    below them, themselves included) holds it, in closure order."""
+) -> dict[str, frozenset[str]]:
+    """For each node of the service's closure, its support: the variables below it, itself
+    included."""
     support: dict[str, frozenset[str]] = {}
-    affected: dict[str, list[str]] = {}
     for node in model.closure(service_id):
         acc: set[str] = {node} if model.is_variable(node) else set()
         for child in children[node]:
             acc.update(support[child])
         support[node] = frozenset(acc)
-        for variable in acc:
+    return support
+
+
+def _affected_nodes(
+    model: Model, service_id: str, children: dict[str, tuple[str, ...]]
+) -> dict[str, list[str]]:
+    """For each variable, the nodes of the service's closure whose support holds it, in
+    closure order."""
+    affected: dict[str, list[str]] = {}
+    for node, support in _supports(model, service_id, children).items():
+        for variable in support:
             affected.setdefault(variable, []).append(node)
     return affected
 
@@ -251,16 +255,10 @@ def achievable_objectives(
     )
 
 
-def _outage_of(
-    model: Model,
-    service_id: str,
-    variable: str,
-    affected: Sequence[str],
-    children: dict[str, tuple[str, ...]],
-) -> tuple[ElementOutage, bool]:
+def _describe(model: Model, variable: str, outage: _Out) -> tuple[ElementOutage, bool]:
     """One variable's outage in words, and whether it is a site loss not assessed."""
+    hours, mechanism, via = outage
     kind: Literal["component", "site"] = "site" if model.kind(variable) == "site" else "component"
-    hours, mechanism, via = _outage(model, service_id, variable, affected, children)
     # Losing a whole site with no recorded rebuild time is a disaster-recovery question,
     # reported on its own rather than making every RTO unknown.
     not_assessed = (
@@ -274,43 +272,73 @@ def _outage_of(
         text = f"losing '{variable}' costs the failover of '{via}' ({duration(hours * 3600)})"
     else:
         text = f"losing '{variable}' does not interrupt the service"
-    outage = ElementOutage(
+    element = ElementOutage(
         variable, kind, None if math.isinf(hours) else hours, mechanism, via, text
     )
-    return outage, not_assessed
+    return element, not_assessed
 
 
 @dataclass(frozen=True, slots=True)
 class OutageBasis:
-    """The single-failure outages of one service in ``model``, kept so that a changed copy
-    of the model (``analysis.engine.whatif``, which shares every element it leaves alone)
-    works out only the outages the change can reach.
+    """How long every node of one service's closure in ``model`` is down when each
+    variable alone fails, kept so that a changed copy of the model
+    (``analysis.engine.whatif`` shares every element it leaves alone) works out only the
+    nodes the change can reach.
 
-    A variable x's outage reads nothing but the nodes whose support holds x (its
-    ``affected`` nodes: what they need, group k, mode and failover, x's restore and
-    failover times). When no node that holds x in the changed model, nor one that held it
-    before, is a different element (not the same object), those nodes and their order are
-    the same and so is x's outage: it is copied. Every other variable is worked out afresh.
+    A node's outage reads only the nodes below it (what it needs, group k, mode and
+    failover) and the failing variable's restore and failover times. A node of the
+    changed closure that was in this closure, is the same element object, and has no
+    changed node below it has the same nodes below it, so the same outage for every
+    failing variable: it is copied. Only the changed nodes and those above them
+    (``tainted``, usually a short path up to the service) are worked out again, for each
+    variable; a variable new to the closure is worked out in full.
 
-    Example: a redundant peer for ``san`` replaces the two application servers that run
-    on it (they now run on the new pair) and adds the pair and the peer; only the
-    variables below those (the SAN, the servers, their rooms, buildings and campus) are
-    worked out again, the database and the network core are copied.
+    Example: a redundant peer for ``san`` replaces the application servers that run on
+    it (they now run on the new pair): for each variable only those servers, the group
+    of them, and what is above it up to the service are worked out again.
     """
 
     model: Model
     service_id: str
-    outages: dict[str, tuple[ElementOutage, bool]]
+    support: dict[str, frozenset[str]]
+    outs: dict[str, dict[str, _Out]]
 
     @classmethod
-    def of(cls, model: Model, objectives: AchievableObjectives) -> OutageBasis:
-        """The basis of ``objectives``, which ``objectives_from_model`` made from ``model``."""
-        not_assessed = set(objectives.sites_not_assessed)
-        return cls(
-            model,
-            objectives.service_id,
-            {o.element_id: (o, o.element_id in not_assessed) for o in objectives.outages},
-        )
+    def of(cls, model: Model, service_id: str) -> OutageBasis:
+        children = {node: model.children(node) for node in model.closure(service_id)}
+        support = _supports(model, service_id, children)
+        affected = _affected_nodes(model, service_id, children)
+        outs: dict[str, dict[str, _Out]] = {}
+        for variable in model.variables(service_id):
+            outs[variable] = {}
+            _fill_outages(model, variable, affected[variable], children, outs[variable])
+        return cls(model, service_id, support, outs)
+
+    def reach(
+        self, model: Model, children: dict[str, tuple[str, ...]]
+    ) -> tuple[list[str], dict[str, list[str]]]:
+        """The nodes of the service's closure in ``model`` whose outages may differ from
+        the basis's (new or different elements and all above them, in closure order), and
+        for each variable those of them whose support holds it."""
+        before, known = self.model, self.support
+        tainted: list[str] = []
+        fresh: dict[str, frozenset[str]] = {}
+        reach: dict[str, list[str]] = {}
+        for node in model.closure(self.service_id):
+            if (
+                node in known
+                and _element(model, node) is _element(before, node)
+                and not any(child in fresh for child in children[node])
+            ):
+                continue
+            acc: set[str] = {node} if model.is_variable(node) else set()
+            for child in children[node]:
+                acc.update(fresh[child] if child in fresh else known[child])
+            fresh[node] = frozenset(acc)
+            tainted.append(node)
+            for variable in acc:
+                reach.setdefault(variable, []).append(node)
+        return tainted, reach
 
 
 def _element(model: Model, element_id: str) -> object | None:
@@ -324,72 +352,31 @@ def _element(model: Model, element_id: str) -> object | None:
     return model.services.get(element_id)
 
 
-def _variables_below(model: Model, roots: Sequence[str]) -> set[str]:
-    """Every variable under ``roots`` in ``model``, the roots included when variables."""
-    found: set[str] = set()
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if node in seen or not model.has(node):
-            continue
-        seen.add(node)
-        if model.is_variable(node):
-            found.add(node)
-        stack.extend(model.children(node))
-    return found
-
-
-def _changed_variables(basis: OutageBasis, model: Model, service_id: str) -> set[str]:
-    """Variables whose outage may differ from the basis's: those under a node of either
-    closure that is not the same element object in both models (see ``OutageBasis``)."""
-    before = basis.model
-    new = [n for n in model.closure(service_id) if _element(model, n) is not _element(before, n)]
-    old = [n for n in before.closure(service_id) if _element(model, n) is not _element(before, n)]
-    return _variables_below(model, new) | _variables_below(before, old)
-
-
-def _affected_of(
-    model: Model, service_id: str, children: dict[str, tuple[str, ...]], wanted: set[str]
-) -> dict[str, list[str]]:
-    """``_affected_nodes`` for the variables in ``wanted`` only."""
-    support: dict[str, frozenset[str]] = {}
-    affected: dict[str, list[str]] = {}
-    for node in model.closure(service_id):
-        acc: set[str] = {node} if node in wanted else set()
-        for child in children[node]:
-            acc.update(support[child])
-        support[node] = frozenset(acc)
-        for variable in acc:
-            affected.setdefault(variable, []).append(node)
-    return affected
-
-
 def _element_outages(
     model: Model, service_id: str, basis: OutageBasis | None = None
 ) -> tuple[list[ElementOutage], list[str]]:
     """Each variable's outage on its own failure (in ``Model.variables`` order), and the
     sites whose loss is not assessed (no restore time recorded). With a ``basis`` of the
-    same service, outages the change cannot reach are copied from it."""
+    same service, only the nodes a change reaches are worked out (``OutageBasis``)."""
     children = {node: model.children(node) for node in model.closure(service_id)}
-    variables = model.variables(service_id)
+    known: dict[str, dict[str, _Out]] = {}
+    tainted: list[str] = []
     if basis is None or basis.service_id != service_id:
-        fresh = set(variables)
-        affected = _affected_nodes(model, service_id, children)
+        reach = _affected_nodes(model, service_id, children)
     else:
-        fresh = _changed_variables(basis, model, service_id)
-        fresh.update(v for v in variables if v not in basis.outages)
-        affected = _affected_of(model, service_id, children, fresh)
+        known = basis.outs
+        tainted, reach = basis.reach(model, children)
+    redo = set(tainted)
     outages: list[ElementOutage] = []
     not_assessed: list[str] = []
-    for variable in variables:
-        if basis is not None and variable not in fresh:
-            outage, unassessed = basis.outages[variable]
-        else:
-            outage, unassessed = _outage_of(
-                model, service_id, variable, affected[variable], children
-            )
-        outages.append(outage)
+    for variable in model.variables(service_id):
+        # The basis's outages, less those of the nodes worked out again.
+        out = dict(known.get(variable, {}))
+        for node in redo.intersection(out):
+            del out[node]
+        _fill_outages(model, variable, reach.get(variable, ()), children, out)
+        element, unassessed = _describe(model, variable, out.get(service_id, _NONE))
+        outages.append(element)
         if unassessed:
             not_assessed.append(variable)
     return outages, not_assessed

@@ -200,7 +200,7 @@ class WhatIfEvaluator:
         self.model = self.analyzer.model
         self.before = function_figures(self.analyzer, service_id)
         # A change reaches few single-failure outages: the rest are copied from these.
-        self._outages = OutageBasis.of(self.model, self.before.objectives)
+        self._outages = OutageBasis.of(self.model, service_id)
         self._failover_members = _failover_active_members(self.model, service_id)
         self.fresh_runs = 0
         self.reused_runs = 0

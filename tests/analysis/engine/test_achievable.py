@@ -243,7 +243,7 @@ def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
         sites=tuple(replace(s, restore_hours=data.draw(restore)) for s in topology.sites),
     )
     model = Model(topology)
-    basis = OutageBasis.of(model, achievable_objectives(topology, "root"))
+    basis = OutageBasis.of(model, "root")
     try:
         changed = Model(apply_changes(topology, [_change(topology, data)]), validate=False)
     except TopologyError:
@@ -260,3 +260,33 @@ def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
         for given_basis in (None, basis)
     )
     assert copied == fresh
+
+
+def test_a_site_new_to_the_function_is_worked_out_though_the_element_is_unchanged():
+    # Moving web-2 to room-b brings room-b (unchanged, but unused before) into the
+    # function: losing the campus still stops both members, through room-b for web-2.
+    sites = (
+        Site("campus", 0.999, restore_hours=72.0),
+        Site("room-a", 0.999, parent="campus", restore_hours=8.0),
+        Site("room-b", 0.999, parent="campus", restore_hours=8.0),
+    )
+    web_1, web_2 = _web().components[1:3]
+    topology = replace(
+        _web(**{"web-1": replace(web_1, site="room-a"), "web-2": replace(web_2, site="room-a")}),
+        sites=sites,
+    )
+    basis = OutageBasis.of(Model(topology), "svc")
+    changed = Model(apply_changes(topology, [MoveToSite("web-2", "room-b")]))
+    fresh, copied = (
+        objectives_from_model(
+            changed,
+            "svc",
+            availability=0.5,
+            availability_method="",
+            single_points_of_failure=(),
+            basis=given_basis,
+        )
+        for given_basis in (None, basis)
+    )
+    assert copied == fresh
+    assert (fresh.rto_hours, fresh.rto_set_by) == (72.0, "campus")
