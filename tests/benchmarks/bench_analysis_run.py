@@ -24,6 +24,10 @@ function. It writes the figures, the counts actually built, query counts and mac
 information as JSON and prints a table.
 Targets (product design): full analysis ≤ 5 s, one function's recompute ≤ 100 ms.
 
+``--digest`` instead analyses the whole plan once and prints the sha256 of every
+function's results and of the plan's (canonical JSON, floats to the last bit): a change
+meant to make the analysis faster must leave every line the same, e.g. at ``--scale 0.1``.
+
 ``--workers N`` (or a list, ``--workers 1,2``, each on the same built plan) starts N real
 ``celery worker`` processes (one pool process each, on a
 queue of their own, ``ANALYSIS_FANOUT=auto``: one worker computes in-process, two or more
