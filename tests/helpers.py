@@ -27,11 +27,18 @@ T = TypeVar("T")
 Test = TypeVar("Test", bound=Callable[..., object])
 
 
+# The marks of a test that a real Celery worker serves: it runs with the worker tests
+# (``-m worker``) on committed rows, because the worker is another process and sees only
+# what is committed. A module whose every test needs a worker sets
+# ``pytestmark = [*WORKER_MARKS]``; a single test takes ``@on_worker``.
+WORKER_MARKS = (pytest.mark.worker, pytest.mark.django_db(transaction=True))
+
+
 def on_worker(test: Test) -> Test:
-    """Mark a test that a real Celery worker serves: it runs with the worker tests
-    (``-m worker``) on committed rows, because the worker is another process and sees
-    only what is committed."""
-    return pytest.mark.worker(pytest.mark.django_db(transaction=True)(test))
+    """Mark one test that a real Celery worker serves (:data:`WORKER_MARKS`)."""
+    for mark in WORKER_MARKS:
+        test = mark(test)
+    return test
 
 
 def _finished(job: Job) -> bool:

@@ -10,13 +10,10 @@ from django.urls import reverse
 
 from tests.analysis.conftest import plan_run_finished
 from tests.conftest import client_for
+from tests.helpers import WORKER_MARKS
 
 # Every test here runs the analysis in a real worker process.
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("celery_worker_process"),
-]
+pytestmark = [*WORKER_MARKS, pytest.mark.usefixtures("celery_worker_process")]
 
 SUPPLIER = "PrintCare Ltd (contract MPS-2024-017)"
 ADMINISTRATOR = "Priya Shah (Print administrator)"

@@ -10,14 +10,10 @@ from django.urls import reverse
 from analysis.models import AnalysisRun
 from tests.analysis.conftest import plan_run_finished, printing_function
 from tests.conftest import client_for
-from tests.helpers import job_wait
+from tests.helpers import WORKER_MARKS, job_wait
 
 # Every test here runs the analysis in a real worker process.
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("celery_worker_process"),
-]
+pytestmark = [*WORKER_MARKS, pytest.mark.usefixtures("celery_worker_process")]
 
 
 def test_plan_analysis_started_from_the_page_completes_in_the_worker(demo: dict[str, Any]) -> None:

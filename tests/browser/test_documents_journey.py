@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, Page, expect
 from bcp.models import Role
 from tests.documents.factories import ContactFactory
 from tests.factories import MembershipFactory, PlanFactory, UserFactory
-from tests.helpers import browser_sign_in
+from tests.helpers import WORKER_MARKS, browser_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, *WORKER_MARKS]
 PASSWORD = "correct-horse-battery"
 
 

@@ -23,9 +23,9 @@ from bia.models import Assessment, AssessmentState
 from documents.models import PlanVersion
 from inventory.models import Dependency
 from tests.factories import UserFactory, make_coordinator
-from tests.helpers import sign_in_at
+from tests.helpers import WORKER_MARKS, sign_in_at
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, *WORKER_MARKS]
 PASSWORD = "correct-horse-battery"
 
 FUNCTIONS = {"Customer orders": "critical", "Payroll": "high", "Email": "medium"}

@@ -13,9 +13,9 @@ from analysis.models import AnalysisRun
 from bcp.demo import DEMO_PASSWORD, demo_load
 from tests.analysis.conftest import printing_function
 from tests.factories import component_edit
-from tests.helpers import browser_sign_in
+from tests.helpers import WORKER_MARKS, browser_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, *WORKER_MARKS]
 
 
 def test_a_recomputed_function_shows_its_new_figures_without_a_reload(

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from incidents.models import AfterActionReport, Incident
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
-from tests.helpers import browser_sign_in
+from tests.helpers import WORKER_MARKS, browser_sign_in
 from tests.incidents.factories import print_estate
 from tests.incidents.smtp import running_smtp_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, *WORKER_MARKS]
 # The live page polls every 5 s; a change made in another browser shows within two polls.
 LIVE = 12_000
 

@@ -19,9 +19,9 @@ from review.models import FunctionFigures, ReviewTask
 from review.services import REVIEW_CHECK_KIND
 from tests.conftest import PlanPeople
 from tests.factories import TEST_PASSWORD
-from tests.helpers import browser_sign_in, signed_in_page, wait_until
+from tests.helpers import WORKER_MARKS, browser_sign_in, signed_in_page, wait_until
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, *WORKER_MARKS]
 
 
 def _checks_done(plan_pk: int) -> bool:

@@ -6,7 +6,6 @@ import hashlib
 import time
 from typing import Any
 
-import pytest
 from django.urls import reverse
 
 from bcp.models import Job
@@ -14,9 +13,9 @@ from config.celery import app as celery_app
 from documents.models import PlanVersion
 from documents.publishing import PUBLISH_TASK, RENDER_DRAFT_KIND, RENDER_VERSION_KIND
 from tests.conftest import PlanPeople, client_for
-from tests.helpers import job_wait
+from tests.helpers import WORKER_MARKS, job_wait
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [*WORKER_MARKS]
 
 
 def test_publishing_from_the_page_freezes_and_renders_the_version_in_the_worker(

@@ -13,10 +13,10 @@ from django.urls import reverse
 from bcp.models import Job
 from inventory.models import Component
 from tests.conftest import PlanPeople, client_for
-from tests.helpers import job_wait
+from tests.helpers import WORKER_MARKS, job_wait
 from tests.inventory.factories import ComponentFactory
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [*WORKER_MARKS]
 
 ROWS = 400
 
