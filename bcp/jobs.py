@@ -43,7 +43,7 @@ from typing import Any
 
 from celery import Task, current_task, shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -318,6 +318,11 @@ def run_job(job_id: str, work: Callable[[Job, ProgressFn], JobResult]) -> str:
         result = work(job, progress)
     except Exception as exc:
         logger.exception("Job %s failed", job_id)
+        # A soft time limit raised inside a query leaves the connection mid-command (and
+        # Django unaware): the failure is written on a fresh one, or the job would stay
+        # "running" until its lease ends.
+        if not connection.is_usable():
+            connection.close()
         job_fail(job_id, token, f"{type(exc).__name__}: {exc}")
         return "failed"
     job_succeed(job_id, token, result)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from bcp.jobs import job_claim, job_enqueue, run_job
@@ -92,6 +93,24 @@ def test_failed_work_is_recorded_with_the_error(people: PlanPeople) -> None:
     assert run_job(str(job.pk), work) == "failed"
     job.refresh_from_db()
     assert job.status == "failed" and "inventory has a cycle" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_that_leaves_the_connection_broken_is_still_recorded_as_failed(
+    people: PlanPeople,
+) -> None:
+    """As a soft time limit raised in the middle of a query does."""
+    job = Job.objects.create(kind="x", task_name="x", plan=people.plan)
+
+    def work(job: Job, progress: Any) -> dict[str, Any]:
+        assert connection.connection is not None
+        connection.connection.close()  # behind Django's back, as a broken socket
+        Job.objects.count()  # fails, and Django notes that an error occurred
+        return {}
+
+    assert run_job(str(job.pk), work) == "failed"
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error
 
 
 @pytest.fixture
