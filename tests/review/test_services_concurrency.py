@@ -6,9 +6,11 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bcp.jobs import job_claim
-from review.services import review_check_request
+from bcp.models import Job
+from review.services import REVIEW_CHECK_KIND, REVIEW_CHECK_TASK, review_check_request
 from tests.review.conftest import SanPlan
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +20,17 @@ def test_a_waiting_check_cannot_be_claimed_until_the_change_relying_on_it_commit
     san_plan: SanPlan,
 ) -> None:
     manager = san_plan.people.manager
-    waiting = review_check_request(plan=san_plan.plan, user=manager)
-    assert waiting is not None
+    # A check waiting as job_enqueue leaves it, but with no message sent: a worker that
+    # earlier tests of this session started listens on the same queue and would claim a
+    # sent check before the claim this test makes, whatever the lock does.
+    waiting = Job.objects.create(
+        kind=REVIEW_CHECK_KIND,
+        task_name=REVIEW_CHECK_TASK,
+        plan=san_plan.plan,
+        created_by=manager,
+        queued_at=timezone.now(),
+    )
+    assert waiting.status == Job.Status.QUEUED
     claimed = threading.Event()
 
     def worker_claims() -> None:
