@@ -179,19 +179,33 @@ def _outage_over_the_whole_closure(model: Model, service_id: str, failing: str) 
     return out[service_id]
 
 
+RESTORE_HOURS = st.sampled_from([None, 0.5, 4.0, 24.0])
+FAILOVER_SECONDS = st.sampled_from([None, 0.0, 30.0, 7_200.0])
+
+
+def _with_drawn_recovery_times(topology: Topology, data: st.DataObject) -> Topology:
+    """``topology`` with each component's restore hours and failover seconds drawn."""
+    return replace(
+        topology,
+        components=tuple(
+            replace(
+                c,
+                restore_hours=data.draw(RESTORE_HOURS),
+                failover_seconds=data.draw(FAILOVER_SECONDS),
+            )
+            for c in topology.components
+        ),
+    )
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(structures(), st.data())
 def test_each_single_failure_outage_equals_the_reading_of_the_whole_closure(
     topology: Topology, data: st.DataObject
 ) -> None:
-    restore = st.sampled_from([None, 0.5, 4.0, 24.0])
-    failover = st.sampled_from([None, 0.0, 30.0, 7_200.0])
+    topology = _with_drawn_recovery_times(topology, data)
     topology = replace(
         topology,
-        components=tuple(
-            replace(c, restore_hours=data.draw(restore), failover_seconds=data.draw(failover))
-            for c in topology.components
-        ),
         groups=tuple(
             replace(g, mode="active_passive") if g.k == 1 and data.draw(st.booleans()) else g
             for g in topology.groups
@@ -232,15 +246,10 @@ def _change(topology: Topology, data: st.DataObject) -> Change:
 def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
     topology: Topology, data: st.DataObject
 ) -> None:
-    restore = st.sampled_from([None, 0.5, 4.0, 24.0])
-    failover = st.sampled_from([None, 0.0, 30.0, 7_200.0])
+    topology = _with_drawn_recovery_times(topology, data)
     topology = replace(
         topology,
-        components=tuple(
-            replace(c, restore_hours=data.draw(restore), failover_seconds=data.draw(failover))
-            for c in topology.components
-        ),
-        sites=tuple(replace(s, restore_hours=data.draw(restore)) for s in topology.sites),
+        sites=tuple(replace(s, restore_hours=data.draw(RESTORE_HOURS)) for s in topology.sites),
     )
     model = Model(topology)
     basis = OutageBasis.of(model, "root")
