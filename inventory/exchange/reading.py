@@ -255,6 +255,15 @@ def _read_xlsx(data: bytes, section: str, limits: ImportLimits) -> Parsed:
 # --- JSON and YAML ------------------------------------------------------------------------
 
 
+def _too_deep(limits: ImportLimits) -> ImportFileError:
+    """The refusal of a document nested deeper than ``limits`` allow, however it was
+    found (walking JSON, parsing YAML, or the JSON parser giving up)."""
+    return ImportFileError(
+        f"The document is nested more than {limits.max_depth} levels deep; "
+        "inventory as code needs four."
+    )
+
+
 def _measure(document: Any, limits: ImportLimits) -> None:
     """Walk the document once (aliases included), stopping at the depth or cell limit."""
     cells = 0
@@ -262,10 +271,7 @@ def _measure(document: Any, limits: ImportLimits) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > limits.max_depth:
-            raise ImportFileError(
-                f"The document is nested more than {limits.max_depth} levels deep; "
-                "inventory as code needs four."
-            )
+            raise _too_deep(limits)
         children: Iterable[Any] = ()
         if isinstance(node, dict):
             children = node.values()
@@ -289,10 +295,7 @@ def _load_json(data: bytes, limits: ImportLimits) -> Any:
             f"The JSON file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
         ) from None
     except RecursionError:
-        raise ImportFileError(
-            f"The document is nested more than {limits.max_depth} levels deep; "
-            "inventory as code needs four."
-        ) from None
+        raise _too_deep(limits) from None
 
 
 def _load_yaml(data: bytes, limits: ImportLimits) -> Any:
@@ -304,10 +307,7 @@ def _load_yaml(data: bytes, limits: ImportLimits) -> Any:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > limits.max_depth:
-                    raise ImportFileError(
-                        f"The document is nested more than {limits.max_depth} levels deep; "
-                        "inventory as code needs four."
-                    )
+                    raise _too_deep(limits)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
