@@ -185,13 +185,24 @@ def node_name_error(plan: Plan, values: RecordValues, node: Node | None, noun: s
     return name_taken(plan, name, exclude=node)
 
 
-def check_targets(plan: Plan, targets: Sequence[Node], field: str) -> None:
+def check_links(
+    plan: Plan, node: Node | None, targets: Sequence[Node], field: str, *, itself: str
+) -> None:
+    """Refuse the links in ``field`` from ``node`` (None while it is being created) to
+    ``targets`` when one is another plan's record, ``node`` itself (``itself`` says why,
+    after its name: "“SAN” cannot run on itself.") or closes a dependency cycle."""
     for target in targets:
         if target.plan_id != plan.pk:
             raise ValidationError({field: f"“{target}” belongs to another plan."})
+    if node is None:
+        return
+    key = node_key(node)
+    if any(node_key(target) == key for target in targets):
+        raise ValidationError({field: f"“{node}” {itself}"})
+    _check_no_cycle(plan, key, [node_key(target) for target in targets], field)
 
 
-def check_no_cycle(plan: Plan, key: str, new_edges: list[str], field: str) -> None:
+def _check_no_cycle(plan: Plan, key: str, new_edges: list[str], field: str) -> None:
     plan_graph = g.load_plan_graph(plan)
     plan_graph.edges[key] = new_edges
     cycle = g.find_cycle(plan_graph.edges, start=key)

@@ -18,8 +18,7 @@ from inventory.services.common import (
     RecordValues,
     Why,
     add_record,
-    check_no_cycle,
-    check_targets,
+    check_links,
     current_values,
     edit_save,
     editable_values,
@@ -31,15 +30,6 @@ from inventory.services.common import (
     text,
 )
 from inventory.validation import component_value_errors
-
-
-def _check_runs_on(plan: Plan, component: Component | None, runs_on: Sequence[Node]) -> None:
-    check_targets(plan, runs_on, "runs_on")
-    if component is None:
-        return
-    if any(isinstance(t, Component) and t.pk == component.pk for t in runs_on):
-        raise ValidationError({"runs_on": f"“{component}” cannot run on itself."})
-    check_no_cycle(plan, g.component_key(component.pk), [node_key(t) for t in runs_on], "runs_on")
 
 
 def _check_component(
@@ -55,7 +45,7 @@ def _check_component(
     if errors:
         raise ValidationError(errors)
     if runs_on is not None:
-        _check_runs_on(plan, component, runs_on)
+        check_links(plan, component, runs_on, "runs_on", itself="cannot run on itself.")
 
 
 def set_runs_on(component: Component, runs_on: Sequence[Node]) -> None:

@@ -19,8 +19,7 @@ from inventory.services.common import (
     RecordValues,
     Why,
     add_record,
-    check_no_cycle,
-    check_targets,
+    check_links,
     current_values,
     edit_save,
     editable_values,
@@ -43,11 +42,7 @@ def _check_group(
         errors["name"] = name_error
     if errors:
         raise ValidationError(errors)
-    check_targets(plan, members, "members")
-    if group is not None:
-        if any(isinstance(m, RedundancyGroup) and m.pk == group.pk for m in members):
-            raise ValidationError({"members": f"“{group}” cannot be a member of itself."})
-        check_no_cycle(plan, g.group_key(group.pk), [node_key(m) for m in members], "members")
+    check_links(plan, group, members, "members", itself="cannot be a member of itself.")
 
 
 def set_members(group: RedundancyGroup, members: Sequence[Node]) -> None:
