@@ -6,17 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bcp.models import Job, Plan
 from bia.models import BusinessFunction
 from bia.services.functions import function_create
 from inventory.models import Component
-from inventory.services.components import component_create, component_update
+from inventory.services.components import component_create
 from inventory.services.dependencies import dependency_create
 from review.models import ReviewTask
 from review.services import REVIEW_CHECK_KIND, review_check_execute, review_check_request
 from tests.conftest import PlanPeople
+from tests.factories import component_edit
 
 
 @dataclass
@@ -41,15 +43,9 @@ def run_check(plan: Plan, user: Any) -> dict[str, Any]:
     return result
 
 
-def set_san(san: Component, user: Any, **values: Any) -> Component:
-    san.refresh_from_db()
-    return component_update(
-        component=san,
-        user=user,
-        expected_version=san.version,
-        values=values,
-        reason="New SAN support contract",
-    )
+def set_san(san: Component, user: User, **values: object) -> Component:
+    """``user`` edits the SAN as a saved form would, for a new support contract."""
+    return component_edit(san.plan, san.name, user, reason="New SAN support contract", **values)
 
 
 def storage_add(
