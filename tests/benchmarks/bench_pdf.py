@@ -49,14 +49,17 @@ import django  # noqa: E402
 django.setup()
 
 from bcp import contract as c  # noqa: E402
-from documents.changes import ChangeSummary  # noqa: E402
-from documents.checklist import CHECKS, Checklist  # noqa: E402
 from documents.fetcher import base_url  # noqa: E402
 from documents.rendering import plan_html, render_html_to_pdf  # noqa: E402
-from documents.snapshot import SNAPSHOT_FORMAT, PlanSnapshot, VersionMeta  # noqa: E402
+from documents.snapshot import PlanSnapshot  # noqa: E402
 from tests.benchmarks.bench_engine import synthetic_organisation  # noqa: E402
 from tests.benchmarks.machine import figures_write  # noqa: E402
-from tests.documents.helpers import function_analysis  # noqa: E402
+from tests.documents.helpers import (  # noqa: E402
+    documents_part,
+    empty_analysis,
+    function_analysis,
+    snapshot_with,
+)
 
 REPEATS = 5
 TARGET_RATIO = 1.10
@@ -90,15 +93,11 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
         )
         # The documents tests' function, with this benchmark's gaps in place of its one.
         analysed.append(dataclasses.replace(function_analysis(name, rto), gaps=gaps, importance=()))
-    inputs = c.PlanInputs(
-        plan=c.PlanPart(
-            name="Synthetic organisation continuity",
-            organisation="Synthetic organisation",
-            scope="Every service of the synthetic estate.",
-            classification="Internal",
-            members=(c.Member(name="Maya Manager", role="Manager"),),
-        ),
-        documents=c.DocumentsPart(
+    # The documents tests' snapshot (their plan, version and checklist), holding this
+    # benchmark's functions, runbooks, contacts and inventory.
+    return snapshot_with(
+        number=1,
+        documents=documents_part(
             contacts=tuple(
                 c.Contact(
                     name=f"Contact {i}",
@@ -110,8 +109,6 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
                 )
                 for i in range(max(10, functions // 4))
             ),
-            call_tree=(),
-            vendors=(),
             procedures=tuple(
                 c.Procedure(
                     title=f"Restore {name}",
@@ -127,9 +124,6 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
                 )
                 for name in names
             ),
-            exercises=(),
-            approvers=c.Approvers(policy="Every business function's owner", people=("Sam",)),
-            paper_size="A4",
         ),
         bia=c.BiaPart(
             horizons_hours=(1.0, 4.0, 24.0, 72.0, 168.0),
@@ -174,41 +168,7 @@ def synthetic_snapshot(functions: int, components: int) -> PlanSnapshot:
             ),
             groups=(),
         ),
-        analysis=c.AnalysisPart(
-            year_convention="Gregorian mean year (365.2425 days)",
-            year_days=365.2425,
-            functions=tuple(analysed),
-            roadmap=(),
-            single_points=(),
-            inventory_errors=(),
-        ),
-    )
-    return PlanSnapshot(
-        format=SNAPSHOT_FORMAT,
-        inputs=inputs,
-        inputs_sha256="0" * 64,
-        diagrams=(),
-        checklist=Checklist(checks=CHECKS, open_items=()),
-        changes=ChangeSummary(
-            first_version=True,
-            previous_number=None,
-            since=None,
-            total=0,
-            first_entry=None,
-            last_entry=None,
-            rows=(),
-            more_rows=0,
-        ),
-        version=VersionMeta(
-            number=1,
-            previous_number=None,
-            published_by="Maya Manager",
-            published_at="2026-01-01T00:00:00+00:00",
-            note="",
-            history_checkpoint="1:" + "0" * 64,
-            analysis_run_on="2026-01-01T00:00:00+00:00",
-            limitations_reason="",
-        ),
+        analysis=dataclasses.replace(empty_analysis(), functions=tuple(analysed)),
     )
 
 
