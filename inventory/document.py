@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from bcp import contract
 from bcp.models import Plan
 from bia.models import BusinessFunction
@@ -39,13 +41,12 @@ def document_part(plan: Plan) -> contract.InventoryPart:
         )
         for site in Site.objects.filter(plan=plan).select_related("parent").order_by("name", "pk")
     ]
-    runs_on: dict[int, list[str]] = {}
-    for link in (
+    runs_on = _target_names(
         RunsOn.objects.filter(component__plan=plan)
         .select_related("on_component", "on_group")
-        .order_by("component_id", "pk")
-    ):
-        runs_on.setdefault(link.component_id, []).append(link.target.name)
+        .order_by("component_id", "pk"),
+        "component_id",
+    )
     components = [
         contract.Component(
             name=c.name,
@@ -64,13 +65,12 @@ def document_part(plan: Plan) -> contract.InventoryPart:
         .select_related("site", "technique")
         .order_by("name", "pk")
     ]
-    members: dict[int, list[str]] = {}
-    for member in (
+    members = _target_names(
         GroupMember.objects.filter(group__plan=plan)
         .select_related("component", "member_group")
-        .order_by("group_id", "position", "pk")
-    ):
-        members.setdefault(member.group_id, []).append(member.target.name)
+        .order_by("group_id", "position", "pk"),
+        "group_id",
+    )
     groups = [
         contract.RedundancyGroup(
             name=group.name,
@@ -89,6 +89,17 @@ def document_part(plan: Plan) -> contract.InventoryPart:
         suppliers=suppliers_part(plan),
         roles=roles_part(plan),
     )
+
+
+def _target_names(
+    links: QuerySet[RunsOn] | QuerySet[GroupMember], owner: str
+) -> dict[int, list[str]]:
+    """``{owner id: [names of its links' targets]}``, in the order of ``links``: what each
+    component runs on (``owner`` "component_id"), each group's members ("group_id")."""
+    names: dict[int, list[str]] = {}
+    for link in links:
+        names.setdefault(getattr(link, owner), []).append(link.target.name)
+    return names
 
 
 def people_part(plan: Plan) -> tuple[contract.KeyPerson, ...]:
