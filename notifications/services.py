@@ -6,6 +6,7 @@ import datetime
 import functools
 import logging
 from collections.abc import Iterable, Mapping
+from typing import NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -50,6 +51,20 @@ def delivery_for(user: AbstractBaseUser, kind: Kind) -> Delivery:
     return Delivery(chosen) if chosen else DEFAULT_DELIVERY
 
 
+class Message(TypedDict):
+    """What a notification says, the same for every recipient it is sent to.
+
+    ``link`` is a path on this site; ``site`` (the acting request's scheme and host)
+    makes the emailed link absolute, else SITE_URL does.
+    """
+
+    kind: Kind
+    title: str
+    body: str
+    link: str
+    site: NotRequired[str]
+
+
 def _validate(*, title: str, body: str, link: str) -> None:
     if not title.strip() or "\n" in title or len(title) > TITLE_MAX:
         raise ValidationError(f"A notification's title is one line of 1 to {TITLE_MAX} characters.")
@@ -61,22 +76,12 @@ def _validate(*, title: str, body: str, link: str) -> None:
 
 @transaction.atomic
 def notification_send(
-    *,
-    recipient: AbstractBaseUser,
-    kind: Kind,
-    title: str,
-    body: str,
-    link: str,
-    plan: Plan | None = None,
-    site: str = "",
+    *, recipient: AbstractBaseUser, plan: Plan | None = None, **message: Unpack[Message]
 ) -> Notification:
-    """Put a message in ``recipient``'s inbox; email it once the transaction commits,
-    unless they chose the daily digest or the inbox only for this kind.
-
-    ``link`` is a path on this site; ``site`` (the acting request's scheme and host)
-    makes the emailed link absolute, else SITE_URL does.
-    """
-    kind = Kind(kind)
+    """Put ``message`` in ``recipient``'s inbox; email it once the transaction commits,
+    unless they chose the daily digest or the inbox only for this kind."""
+    kind = Kind(message["kind"])
+    title, body, link = message["title"], message["body"], message["link"]
     _validate(title=title, body=body, link=link)
     delivery = delivery_for(recipient, kind)
     notification = Notification.objects.create(
@@ -89,6 +94,7 @@ def notification_send(
         delivery=delivery,
     )
     if delivery == Delivery.EMAIL and email_address(recipient) and recipient.is_active:
+        site = message.get("site", "")
         transaction.on_commit(functools.partial(_email_now, notification.pk, site))
     return notification
 
@@ -117,14 +123,10 @@ def plan_members_notify(
     *,
     plan: Plan,
     roles: Iterable[Role],
-    kind: Kind,
-    title: str,
-    body: str,
-    link: str,
     actor: AbstractBaseUser | None = None,
-    site: str = "",
+    **message: Unpack[Message],
 ) -> list[Notification]:
-    """Send one notification to each member of ``plan`` in ``roles``, except ``actor``."""
+    """Send ``message`` to each member of ``plan`` in ``roles``, except ``actor``."""
     memberships = (
         Membership.objects.filter(plan=plan, role__in=list(roles))
         .select_related("user")
@@ -133,9 +135,7 @@ def plan_members_notify(
     if actor is not None:
         memberships = memberships.exclude(user_id=actor.pk)
     return [
-        notification_send(
-            recipient=m.user, kind=kind, title=title, body=body, link=link, plan=plan, site=site
-        )
+        notification_send(recipient=m.user, plan=plan, **message)
         for m in memberships
         if m.user.is_active
     ]
