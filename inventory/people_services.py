@@ -19,6 +19,7 @@ from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
 from inventory.need_services import NeedOptions, SupplierNeedOptions, User, need_create
+from inventory.people import deputies_of
 from inventory.people_models import (
     DEFAULT_ABSENCE_DAYS,
     DEFAULT_HANDOVER_HOURS,
@@ -174,11 +175,7 @@ def check_deputies(plan: Plan, person: Person, deputies: Sequence[Person]) -> No
             raise ValidationError({"deputies": f"“{person.name}” cannot deputise for themself."})
     if len({d.pk for d in deputies}) != len(deputies):
         raise ValidationError({"deputies": "Each deputy can be named once."})
-    edges: dict[int, list[int]] = {}
-    for person_id, deputy_id in Deputy.objects.filter(person__plan=plan).values_list(
-        "person_id", "deputy_id"
-    ):
-        edges.setdefault(person_id, []).append(deputy_id)
+    edges = deputies_of(plan)
     edges[person.pk] = [d.pk for d in deputies]
     loop = deputy_loop(edges, person.pk)
     if loop:
