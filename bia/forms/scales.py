@@ -16,7 +16,7 @@ from bia.models import (
 
 
 class ImpactSettingsForm(VersionedFormMixin, ChangeReasonMixin):
-    horizons = forms.CharField(
+    horizons_hours = forms.CharField(
         label="Time horizons",
         help_text="Comma-separated and increasing, e.g. 1 h, 4 h, 1 d, 3 d, 1 w, 2 w, 1 mo.",
     )
@@ -40,7 +40,7 @@ class ImpactSettingsForm(VersionedFormMixin, ChangeReasonMixin):
         kwargs.setdefault(
             "initial",
             {
-                "horizons": format_horizons(list(instance.horizons_hours)),
+                "horizons_hours": format_horizons(list(instance.horizons_hours)),
                 "threshold": instance.threshold,
                 "peak_uplift": instance.peak_uplift,
                 "currency": instance.currency,
@@ -50,9 +50,9 @@ class ImpactSettingsForm(VersionedFormMixin, ChangeReasonMixin):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper("Save settings", self)
 
-    def clean_horizons(self) -> list[float]:
+    def clean_horizons_hours(self) -> list[float]:
         try:
-            return parse_horizons(self.cleaned_data["horizons"])
+            return parse_horizons(self.cleaned_data["horizons_hours"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
 

@@ -46,17 +46,14 @@ def impact_scales_ensure(*, plan: Plan, user: User) -> ImpactSettings:
 def _check_horizons(horizons: Sequence[float]) -> list[float]:
     values = [float(h) for h in horizons]
     if not values:
-        raise ValidationError({"horizons": "Give at least one time horizon."})
+        raise ValidationError({"horizons_hours": "Give at least one time horizon."})
     for previous, current in itertools.pairwise(values):
         if current <= previous:
-            raise ValidationError(
-                {
-                    "horizons": f"Horizons must increase: {format_hours(current)} comes after "
-                    f"{format_hours(previous)}."
-                }
-            )
+            later, earlier = format_hours(current), format_hours(previous)
+            message = f"Horizons must increase: {later} comes after {earlier}."
+            raise ValidationError({"horizons_hours": message})
     if values[0] <= 0:
-        raise ValidationError({"horizons": "Every horizon must be longer than zero."})
+        raise ValidationError({"horizons_hours": "Every horizon must be longer than zero."})
     return values
 
 

@@ -58,21 +58,9 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
     if impact_settings is None:
         impact_settings = scale_services.impact_scales_ensure(plan=plan, user=user_of(request))
     form = ImpactSettingsForm(request.POST or None, instance=impact_settings)
-    current = impact_settings
-
-    def save(data: dict[str, Any]) -> Any:
-        return scale_services.impact_settings_update(
-            impact_settings=current,
-            user=user_of(request),
-            expected_version=data["version"],
-            horizons_hours=data["horizons"],
-            threshold=data["threshold"],
-            peak_uplift=data["peak_uplift"],
-            currency=data["currency"],
-            reason=data["reason"],
-            ticket=data["ticket"],
-        )
-
+    fields = ("horizons_hours", "threshold", "peak_uplift", "currency", *REASON)
+    update = scale_services.impact_settings_update
+    save = save_with(request, update, fields, versioned=True, impact_settings=impact_settings)
     return _scales_page(
         request, form, "Horizons and tolerance threshold", save, "Impact settings saved."
     )

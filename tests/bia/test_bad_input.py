@@ -41,7 +41,7 @@ def _posts(world: BiaWorld) -> list[tuple[str, dict[str, Any], Callable[[str], d
             "bia_settings_edit",
             {},
             lambda v: {
-                "horizons": v,
+                "horizons_hours": v,
                 "threshold": v,
                 "peak_uplift": v,
                 "currency": v,

@@ -77,8 +77,8 @@ def test_a_horizon_list_that_does_not_increase_is_a_field_error(people: PlanPeop
             peak_uplift=1,
             currency="GBP",
         )
-    assert "horizons" in excinfo.value.message_dict
-    assert "must increase" in excinfo.value.message_dict["horizons"][0]
+    assert "horizons_hours" in excinfo.value.message_dict
+    assert "must increase" in excinfo.value.message_dict["horizons_hours"][0]
 
 
 def test_an_out_of_range_severity_is_refused_with_a_clear_message(

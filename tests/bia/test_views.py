@@ -176,7 +176,7 @@ def test_a_horizon_list_that_does_not_increase_gets_a_field_error(
     response = client_for(people.manager).post(
         _url("bia_settings_edit", world),
         {
-            "horizons": "1 h, 1 d, 4 h",
+            "horizons_hours": "1 h, 1 d, 4 h",
             "threshold": "3",
             "peak_uplift": "1",
             "currency": "GBP",
