@@ -14,9 +14,9 @@ Workload at scale ``s`` (×1 = 1,000,000 history entries):
 **This bypasses the application**: writing a million changes through the
 services would take hours, so historical rows are inserted with ``bulk_create``
 in chronological batches, each batch read back from the database and chained
-with the application's own hash functions (:mod:`audit.chain`), exactly as
-the append path hashes them; the live rows are inserted at the end with the
-state the last historical row of each record describes. The result verifies as
+by the append path's own entry builder (:mod:`audit.chain`), so its columns
+and hashes are exactly those the application writes; the live rows are inserted
+at the end with the state the last historical row of each record describes. The result verifies as
 intact — chain and live data — which the benchmark checks.
 """
 
@@ -30,7 +30,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from audit.chain import column_names, content_hash_of, content_of, entry_hash_of
+from audit.chain import _entry_values, column_names
 from audit.models import GENESIS_HASH, ChainEntry
 from audit.tracking import history_model
 from bcp.models import Plan
@@ -146,43 +146,22 @@ class _Builder:
             for record, row in made:
                 table = type(row)
                 values = stored[(table, row.pk)]
-                fields = list(values)
-                content_hash = content_hash_of(content_of(values, fields))
-                self.seq += 1
                 label = record.model._meta.label
-                object_id = str(values["id"])
-                object_repr = str(values.get("name") or f"{label} #{object_id}")[:200]
-                entry_hash = entry_hash_of(
-                    seq=self.seq,
-                    prev_hash=self.prev_hash,
-                    content_hash=content_hash,
-                    model_label=label,
-                    history_id=row.pk,
-                    object_id=object_id,
-                    plan_id=record.plan_id,
-                    object_repr=object_repr,
-                )
-                entries.append(
-                    ChainEntry(
-                        seq=self.seq,
-                        model_label=label,
-                        history_id=row.pk,
-                        object_id=object_id,
-                        object_repr=object_repr,
+                object_repr = str(values.get("name") or f"{label} #{values['id']}")[:200]
+                self.seq += 1
+                # The append path's own columns and hashes, so the chain verifies as written.
+                entry = ChainEntry(
+                    **_entry_values(
+                        history_model=table,
+                        row=values,
                         plan_id=record.plan_id,
-                        history_type=values["history_type"],
-                        history_date=values["history_date"],
-                        user_id=values["history_user_id"],
-                        reason=values["history_change_reason"] or "",
-                        ticket=values["history_ticket"] or "",
-                        batch=values["history_batch"],
-                        content_fields=",".join(fields),
-                        content_hash=content_hash,
+                        object_repr=object_repr,
+                        seq=self.seq,
                         prev_hash=self.prev_hash,
-                        entry_hash=entry_hash,
                     )
                 )
-                self.prev_hash = entry_hash
+                entries.append(entry)
+                self.prev_hash = entry.entry_hash
             ChainEntry.objects.bulk_create(entries, batch_size=1000)
         self.pending.clear()
 
