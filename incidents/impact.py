@@ -40,17 +40,14 @@ class Element:
 
 @dataclass(frozen=True)
 class StrainedGroup:
-    """A redundancy group running on fewer members than it has."""
+    """A redundancy group running on fewer members than it has: the engine's
+    :class:`~analysis.engine.impact.GroupStrain` in the plan's names."""
 
     name: str
     members_up: int
     members: int
     k: int
     down_members: tuple[str, ...]
-
-    @property
-    def spare(self) -> int:
-        return self.members_up - self.k
 
 
 @dataclass(frozen=True)
