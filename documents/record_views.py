@@ -14,7 +14,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from bcp.editing import edit_page
+from bcp.editing import REASON, edit_page, save_with
 from bcp.http import PlanRequest
 from bcp.models import Plan
 from bcp.permissions import Capability, plan_required
@@ -172,19 +172,12 @@ def _step_form_page(
         initial=None if step else {"position": procedure.steps.count() + 1},
     )
 
-    def save(data: dict[str, Any]) -> Any:
-        if step is None:
-            return services.step_create(
-                procedure=procedure, user=request.user, **reason_of(form), **form.changes()
-            )
-        return services.step_update(
-            step=step,
-            user=request.user,
-            expected_version=data["version"],
-            **reason_of(form),
-            **form.changes(),
-        )
-
+    fields = (*REASON, *forms.StepForm.Meta.fields)
+    save = (
+        save_with(request, services.step_create, fields, procedure=procedure)
+        if step is None
+        else save_with(request, services.step_update, fields, versioned=True, step=step)
+    )
     return edit_page(
         request,
         form,
