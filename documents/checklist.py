@@ -18,6 +18,7 @@ from django.utils import timezone
 from analysis.models import AnalysisRun
 from analysis.selectors import latest_run, run_is_stale
 from bcp.models import Plan, Role
+from bcp.words import counted
 from bia.models import Assessment, AssessmentState, BusinessFunction
 from documents.analysis_part import run_rto_hours
 from documents.formatting import minutes
@@ -71,10 +72,6 @@ def _open_if(found: Sequence[object], check: str, problem: str) -> list[CheckIte
     return [CheckItem(check, problem)] if found else []
 
 
-def _of(count: int, total: int, noun: str) -> str:
-    return f"{count} of {total} {noun}{'' if total == 1 else 's'}"
-
-
 @dataclass(frozen=True)
 class _Function:
     name: str
@@ -99,16 +96,28 @@ def _functions(plan: Plan) -> list[_Function]:
     ]
 
 
-def _bia(functions: list[_Function]) -> list[CheckItem]:
-    if not functions:
-        return [CheckItem("Business impact analysis", "The plan has no business functions.")]
-    missing = [f.name for f in functions if not f.reviewed]
+def _functions_lacking(
+    check: str, functions: list[_Function], missing: list[str], lacking: str
+) -> list[CheckItem]:
+    """The open item ``check`` naming the ``missing`` ones of ``functions``, which have no
+    ``lacking``; none when no function is missing."""
     verb = "has" if len(missing) == 1 else "have"
     return _open_if(
         missing,
+        check,
+        f"{len(missing)} of {counted(len(functions), 'function')} {verb} no {lacking}: "
+        f"{_names(missing)}.",
+    )
+
+
+def _bia(functions: list[_Function]) -> list[CheckItem]:
+    if not functions:
+        return [CheckItem("Business impact analysis", "The plan has no business functions.")]
+    return _functions_lacking(
         "Business impact analysis",
-        f"{_of(len(missing), len(functions), 'function')} {verb} no reviewed BIA (submitted "
-        f"or approved), so they have no recovery objectives: {_names(missing)}.",
+        functions,
+        [f.name for f in functions if not f.reviewed],
+        "reviewed BIA (submitted or approved), so they have no recovery objectives",
     )
 
 
@@ -128,13 +137,11 @@ def _analysis(run: AnalysisRun | None) -> list[CheckItem]:
 
 
 def _procedures(functions: list[_Function]) -> list[CheckItem]:
-    missing = [f.name for f in functions if not f.has_procedure]
-    verb = "has" if len(missing) == 1 else "have"
-    return _open_if(
-        missing,
+    return _functions_lacking(
         "Recovery procedures",
-        f"{_of(len(missing), len(functions), 'function')} {verb} no recovery procedure: "
-        f"{_names(missing)}.",
+        functions,
+        [f.name for f in functions if not f.has_procedure],
+        "recovery procedure",
     )
 
 
@@ -160,8 +167,8 @@ def _procedure_times(plan: Plan, run: AnalysisRun | None) -> list[CheckItem]:
     return _open_if(
         late,
         "Procedure times",
-        f"{len(late)} recovery procedure{' takes' if len(late) == 1 else 's take'} longer "
-        f"than the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
+        f"{counted(len(late), 'recovery procedure')} {'takes' if len(late) == 1 else 'take'} "
+        f"longer than the function's RTO: {'; '.join(late[:NAMES_SHOWN])}.",
     )
 
 
@@ -191,8 +198,7 @@ def _exercises(plan: Plan, today: dt.date) -> list[CheckItem]:
     return _open_if(
         overdue,
         "Exercises",
-        f"{len(overdue)} exercise{'' if len(overdue) == 1 else 's'} overdue with no "
-        f"result recorded: {listed}.",
+        f"{counted(len(overdue), 'exercise')} overdue with no result recorded: {listed}.",
     )
 
 
