@@ -161,17 +161,7 @@ def action_add(request: PlanRequest, workshop_pk: int) -> HttpResponse:
             form = ActionForm(plan=plan)
     else:
         status = 400
-    return render(
-        request,
-        "bia/_actions.html",
-        {
-            "workshop": workshop,
-            "actions": workshop.actions.select_related("owner"),
-            "action_form": form,
-            "editing": True,
-        },
-        status=status,
-    )
+    return _actions_fragment(request, workshop, form, status=status)
 
 
 @require_POST
@@ -189,16 +179,27 @@ def action_done(request: PlanRequest, action_pk: int) -> HttpResponse:
         )
     except EditConflict:
         status = 409
-    workshop = action.workshop
-    return render(
-        request,
-        "bia/_actions.html",
-        {
-            "workshop": workshop,
-            "actions": workshop.actions.select_related("owner"),
-            "action_form": ActionForm(plan=plan),
-            "editing": True,
-            "action_conflict": status == 409,
-        },
-        status=status,
+    form = ActionForm(plan=plan)
+    return _actions_fragment(
+        request, action.workshop, form, status=status, action_conflict=status == 409
     )
+
+
+def _actions_fragment(
+    request: PlanRequest,
+    workshop: Workshop,
+    form: ActionForm,
+    *,
+    status: int,
+    action_conflict: bool = False,
+) -> HttpResponse:
+    """The workshop's action items and the form to add one, as htmx swaps them in after
+    an action is added or ticked off."""
+    context = {
+        "workshop": workshop,
+        "actions": workshop.actions.select_related("owner"),
+        "action_form": form,
+        "editing": True,
+        "action_conflict": action_conflict,
+    }
+    return render(request, "bia/_actions.html", context, status=status)
