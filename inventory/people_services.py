@@ -283,8 +283,7 @@ def supplier_create(
     clean = named_values(values, SUPPLIER_FIELDS, creating=True)
     clean.setdefault("support_hours", SupportHours.ALWAYS)
     _check_supplier(plan, clean, None)
-    with changing(user, why, "Supplier added"):
-        return Supplier.objects.create(plan=plan, **clean)
+    return add_record(Supplier, plan, clean, user, why, otherwise="Supplier added")
 
 
 @transaction.atomic

@@ -21,14 +21,14 @@ from bcp.concurrency import save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
-from inventory.models import Component, Dependency, RedundancyGroup
-from inventory.people_models import Deputy, Person, Role, RoleHolder
+from inventory.models import Component, Dependency, RedundancyGroup, Site
+from inventory.people_models import Deputy, Person, Role, RoleHolder, Supplier
 from review.services import review_check_request
 
 Node = Component | RedundancyGroup
 M = TypeVar("M", bound=models.Model)
 L = TypeVar("L")
-P = TypeVar("P", Component, RedundancyGroup, Person, Role)
+P = TypeVar("P", Site, Component, RedundancyGroup, Person, Role, Supplier)
 
 RecordValues = Mapping[str, object]
 """A record's values by field name; the names are those of ``inventory.fields``
@@ -61,16 +61,18 @@ def add_record(
     values: dict[str, object],
     user: object,
     why: Why,
-    links: L,
-    set_links: Callable[[P, L], object],
+    links: L | None = None,
+    set_links: Callable[[P, L], object] | None = None,
     *,
     otherwise: str,
 ) -> P:
-    """A new record of ``plan`` with ``values``, and ``set_links`` of it and ``links``, in
-    the change context of ``why`` (reason ``otherwise`` when none is given)."""
+    """A new record of ``plan`` with ``values`` in the change context of ``why`` (reason
+    ``otherwise`` when none is given), then, when ``links`` are given, ``set_links`` of it
+    and them."""
     with changing(user, why, otherwise):
         record = model._default_manager.create(plan=plan, **values)
-        set_links(record, links)
+        if links is not None and set_links is not None:
+            set_links(record, links)
     return record
 
 

@@ -15,6 +15,7 @@ from inventory.models import Site
 from inventory.services.common import (
     RecordValues,
     Why,
+    add_record,
     changing,
     current_values,
     edit_save,
@@ -62,8 +63,7 @@ def site_create(*, plan: Plan, user: User, values: RecordValues, **why: Unpack[W
     clean = editable_values(values, SITE_FIELDS)
     clean["name"] = text(clean, "name")
     _check_site(plan, clean, None)
-    with changing(user, why, "Site added"):
-        return Site.objects.create(plan=plan, **clean)
+    return add_record(Site, plan, clean, user, why, otherwise="Site added")
 
 
 @transaction.atomic
