@@ -80,10 +80,18 @@ def _when(moment: datetime.datetime | None) -> str:
     return "" if moment is None else timezone.localtime(moment).strftime("%d %b %Y, %H:%M")
 
 
-def _names(names: list[str], total: int) -> str:
+def _names(names: list[str]) -> str:
     shown = ", ".join(f"“{name}”" for name in names[:NAMED])
-    more = total - min(len(names), NAMED)
+    more = len(names) - NAMED
     return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _some_not_yet(functions: list[FunctionRow], missing: list[str], done: str) -> str:
+    """How far a step over every function is: "2 of 5 functions ``done``; not yet: …"."""
+    return (
+        f"{len(functions) - len(missing)} of {len(functions)} functions {done}; "
+        f"not yet: {_names(missing)}."
+    )
 
 
 def first_run_checklist(plan: Plan) -> Checklist:
@@ -150,7 +158,7 @@ def _functions_step(functions: list[FunctionRow], url: Any) -> Step:
     elif ownerless:
         status = (
             f"{counted(len(functions), 'function', 'functions')}; without an owner: "
-            f"{_names(ownerless, len(ownerless))}."
+            f"{_names(ownerless)}."
         )
     else:
         status = f"{counted(len(functions), 'function', 'functions')}, each with an owner."
@@ -172,10 +180,7 @@ def _bia_step(functions: list[FunctionRow], url: Any) -> Step:
     if not functions:
         status = "Needs business functions first."
     elif missing:
-        status = (
-            f"{len(functions) - len(missing)} of {len(functions)} functions have a submitted "
-            f"or approved BIA; not yet: {_names(missing, len(missing))}."
-        )
+        status = _some_not_yet(functions, missing, "have a submitted or approved BIA")
     else:
         status = (
             "Every function has a submitted or approved BIA."
@@ -223,9 +228,8 @@ def _needs_step(functions: list[FunctionRow], url: Any) -> Step:
     if not functions:
         status = "Needs business functions first."
     elif unlinked:
-        status = (
-            f"{len(functions) - len(unlinked)} of {len(functions)} functions are linked to what "
-            f"they need; not yet: {_names([f.name for f in unlinked], len(unlinked))}."
+        status = _some_not_yet(
+            functions, [f.name for f in unlinked], "are linked to what they need"
         )
     else:
         status = "Every function is linked to the components it needs."
