@@ -202,7 +202,7 @@ def member_edit(request: PlanRequest, member_pk: int) -> HttpResponse:
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
 
-    fields = ("role", "reason", "ticket")
+    fields = ("role", *REASON)
     change_role = services.membership_change_role
     save = save_with(request, change_role, fields, versioned=True, membership=membership)
     return edit_page(
