@@ -144,11 +144,15 @@ def analyse_function(
     inputs: AnalysisInputs,
     key: str,
     *,
+    requires: tuple[str, ...],
     analyzer: AvailabilityAnalyzer | None,
     namer: shaping.Namer,
     rank_remedies: bool = True,
 ) -> _FunctionWork:
-    """One function: required (agreed or derived) versus achievable, gaps and remedies."""
+    """One function: required (agreed or derived) versus achievable, gaps and remedies.
+
+    ``requires`` is what the function's service needs (:attr:`PlanSetup.requires`).
+    """
     function = inputs.topology.functions[key]
     settings = inputs.settings
     context = settings.context()
@@ -158,7 +162,6 @@ def analyse_function(
         if assessment is not None
         else None
     )
-    requires = next(s.requires for s in inputs.topology.topology.services if s.id == key)
     missing = _missing(assessment is None, recommendation, bool(requires))
     required = shaping.required(recommendation, _agreed(inputs.agreed.get(key)))
     status: FunctionStatus
@@ -264,7 +267,9 @@ def _outcome(work: _FunctionWork, seconds: float, namer: shaping.Namer) -> Funct
 @dataclass
 class PlanSetup:
     """What every part of one run shares: the functions it covers, the validated model
-    (``analyzer`` None when the inventory has ``errors``) and whether remedies are ranked.
+    (``analyzer`` None when the inventory has ``errors``), whether remedies are ranked and
+    what each function's service requires (by function key: looked up once, not per
+    function among all services).
     """
 
     keys: list[str]
@@ -273,6 +278,7 @@ class PlanSetup:
     errors: list[str]
     analyzer: AvailabilityAnalyzer | None
     rank_remedies: bool
+    requires: dict[str, tuple[str, ...]]
 
 
 def plan_prepare(
@@ -291,7 +297,10 @@ def plan_prepare(
             analyzer = inputs.settings.context().analyzer(inputs.topology.topology)
         except TopologyError as error:
             errors = [namer.text(error.message)]
-    return PlanSetup(keys, only, namer, errors, analyzer, rank_remedies)
+    requires: dict[str, tuple[str, ...]] = {}
+    for service in inputs.topology.topology.services:
+        requires.setdefault(service.id, service.requires)  # the first, should ids repeat
+    return PlanSetup(keys, only, namer, errors, analyzer, rank_remedies, requires)
 
 
 def analyse_chunk(
@@ -307,6 +316,7 @@ def analyse_chunk(
             work = analyse_function(
                 inputs,
                 key,
+                requires=setup.requires[key],
                 analyzer=setup.analyzer,
                 namer=setup.namer,
                 rank_remedies=setup.rank_remedies,
@@ -363,9 +373,13 @@ def plan_merge(
     plan_steps: list[RoadmapStep] = []
     for order, (*_, step) in enumerate(rows, start=1):
         plan_steps.append({**step, "order": order})
+    # Each function's own steps, in plan order: one pass, not one scan of the plan's
+    # roadmap per function.
+    by_function: dict[int, list[RoadmapStep]] = {}
+    for plan_step in plan_steps:
+        by_function.setdefault(plan_step["function_pk"], []).append(plan_step)
     for outcome in outcomes:
-        pk = outcome["entry"]["pk"]
-        outcome["entry"]["roadmap"] = [s for s in plan_steps if s["function_pk"] == pk]
+        outcome["entry"]["roadmap"] = list(by_function.get(outcome["entry"]["pk"], []))
 
     settings = inputs.settings
     entries = [o["entry"] for o in outcomes]
