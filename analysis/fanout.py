@@ -1,15 +1,18 @@
 """A whole-plan analysis spread over the Celery workers in chunks of functions.
 
-The run's own task (the coordinator) loads the inputs, prepares the run
-(:func:`analysis.compute.plan_prepare`), stores one :class:`AnalysisChunk` row per chunk
-of at most ``ANALYSIS_CHUNK_SIZE`` functions (smaller towards the end: :func:`chunk_parts`)
-and sends one chunk task per row as a Celery group.
+The run's own task (the coordinator) loads the inputs, stores one :class:`AnalysisChunk`
+row per chunk of at most ``ANALYSIS_CHUNK_SIZE`` functions (smaller towards the end:
+:func:`chunk_parts`), sends one chunk task per row as a Celery group and only then
+prepares the run (:func:`analysis.compute.plan_prepare`), while the other workers prepare
+theirs.
 Every worker that takes a chunk message, and the coordinator itself while it waits,
 claims a chunk with a conditional update, computes its functions
 (:func:`analysis.compute.analyse_chunk`) and stores their outcomes with the claim token,
-so a chunk is stored once however often its message arrives. When every chunk is stored
-the coordinator merges them in function order (:func:`analysis.compute.plan_merge`):
-the very code an in-process run uses, so the figures are the same either way.
+so a chunk is stored once however often its message arrives. The coordinator keeps the
+outcomes of the chunks it computes and reads (and checks) each other chunk's once it sees
+it stored, between its own chunks; when every chunk is stored it merges them in function
+order (:func:`analysis.compute.plan_merge`): the very code an in-process run uses, so the
+figures are the same either way.
 
 Faults:
 
@@ -139,15 +142,20 @@ def analysis_chunk_compute(*, run_id: int, index: int) -> str:
 
     Returns what happened ("skipped", "stored", "handed back") for logging and tests.
     """
+    return _chunk_compute(run_id=run_id, index=index)[0]
+
+
+def _chunk_compute(*, run_id: int, index: int) -> tuple[str, list[FunctionOutcome]]:
+    """What :func:`analysis_chunk_compute` did, and the outcomes it stored (else none)."""
     token = chunk_claim(run_id=run_id, index=index)
     if token is None:
-        return "skipped"
+        return "skipped", []
     chunk = AnalysisChunk.objects.get(run_id=run_id, index=index)
     prepared = _prepare_for(chunk)
     if prepared is None:
         logger.info("Run %s chunk %s: the plan changed since the run read it", run_id, index)
         chunk_release(chunk=chunk, token=token)
-        return "handed back"
+        return "handed back", []
     inputs, setup = prepared
     try:
         outcomes = analyse_chunk(inputs, setup, list(chunk.function_keys))
@@ -155,7 +163,9 @@ def analysis_chunk_compute(*, run_id: int, index: int) -> str:
         # Hand it back: the coordinator computes it again, and fails the run if it fails.
         chunk_release(chunk=chunk, token=token)
         raise
-    return "stored" if chunk_store(chunk=chunk, token=token, outcomes=outcomes) else "skipped"
+    if chunk_store(chunk=chunk, token=token, outcomes=outcomes):
+        return "stored", outcomes
+    return "skipped", []
 
 
 def chunk_parts(keys: list[str], size: int) -> list[list[str]]:
@@ -179,10 +189,10 @@ def chunk_parts(keys: list[str], size: int) -> list[list[str]]:
 
 
 def _chunks_create(
-    run: AnalysisRun, digest: str, setup: PlanSetup, size: int
+    run: AnalysisRun, digest: str, keys: list[str], size: int
 ) -> list[AnalysisChunk]:
     """The run's chunks: those of an earlier attempt over the same inputs, else new ones."""
-    parts = chunk_parts(setup.keys, size)
+    parts = chunk_parts(keys, size)
     existing = list(AnalysisChunk.objects.filter(run=run).order_by("index"))
     if (
         existing
@@ -197,7 +207,7 @@ def _chunks_create(
             index=index,
             function_keys=keys,
             inputs_hash=digest,
-            rank_remedies=setup.rank_remedies,
+            rank_remedies=True,
         )
         for index, keys in enumerate(parts)
     )
@@ -216,13 +226,21 @@ def _chunks_send(run_id: int, indexes: list[int]) -> None:
         logger.warning("Run %s: chunks not sent (%s); computing them here", run_id, exc)
 
 
-def _load_outcomes(run: AnalysisRun) -> list[FunctionOutcome]:
-    outcomes: list[FunctionOutcome] = []
-    for chunk in AnalysisChunk.objects.filter(run=run).order_by("index"):
-        for position, outcome in enumerate(chunk.outcomes):
-            check(outcome, FunctionOutcome, path=f"chunks[{chunk.index}][{position}]")
-            outcomes.append(typing.cast(FunctionOutcome, outcome))
-    return outcomes
+def _gather(run: AnalysisRun, indexes: list[int], into: dict[int, list[FunctionOutcome]]) -> None:
+    """Read and check the outcomes of the stored chunks ``indexes`` into ``into``.
+
+    Called as chunks are stored, between the chunks the coordinator computes, so only
+    the last chunks are read after the last one is stored.
+    """
+    if not indexes:
+        return
+    stored = AnalysisChunk.objects.filter(run=run, index__in=indexes).values_list(
+        "index", "outcomes"
+    )
+    for index, outcomes in stored:
+        for position, outcome in enumerate(outcomes):
+            check(outcome, FunctionOutcome, path=f"chunks[{index}][{position}]")
+        into[index] = typing.cast(list[FunctionOutcome], outcomes)
 
 
 def fanout_analyse(
@@ -230,23 +248,30 @@ def fanout_analyse(
 ) -> PlanAnalysis:
     """Analyse the whole plan with its functions spread over the workers (see module)."""
     started = time.perf_counter()
-    setup = plan_prepare(inputs)
-    chunks = _chunks_create(run, digest, setup, settings.ANALYSIS_CHUNK_SIZE)
+    keys = inputs.function_ids()
+    chunks = _chunks_create(run, digest, keys, settings.ANALYSIS_CHUNK_SIZE)
     total = len(chunks)
     _chunks_send(run.pk, [c.index for c in chunks if c.status != AnalysisChunk.Status.DONE])
+    # Sent first: the other workers read and prepare the inputs while this one prepares.
+    setup = plan_prepare(inputs)
     _prepared.clear()
     _prepared[(run.pk, digest)] = (inputs, setup)
     reported = (-1, 0.0)
     here = 0
     idle = 0.0
+    # Each chunk's outcomes, by index: those computed here as they are stored, the others
+    # read once each as soon as they are seen stored.
+    gathered: dict[int, list[FunctionOutcome]] = {}
     while True:
         rows = list(AnalysisChunk.objects.filter(run=run).order_by("index").defer("outcomes"))
-        done = sum(1 for c in rows if c.status == AnalysisChunk.Status.DONE)
+        stored = [c.index for c in rows if c.status == AnalysisChunk.Status.DONE]
+        _gather(run, [index for index in stored if index not in gathered], gathered)
+        done = len(stored)
         if (done, int(time.monotonic())) != reported:
             reported = (done, int(time.monotonic()))
             progress(
                 5 + int(85 * done / total),
-                f"{done} of {total} chunks computed ({len(setup.keys)} functions)",
+                f"{done} of {total} chunks computed ({len(keys)} functions)",
             )
         if done == total:
             break
@@ -262,10 +287,13 @@ def fanout_analyse(
             idle += POLL_SECONDS
             continue
         chunk = waiting[0]
-        if analysis_chunk_compute(run_id=run.pk, index=chunk.index) == "stored":
+        status, outcomes = _chunk_compute(run_id=run.pk, index=chunk.index)
+        if status == "stored":
             here += 1
+            gathered[chunk.index] = outcomes
     progress(92, "Ordering the roadmap and ranking shared risks")
-    analysis = plan_merge(inputs, setup, _load_outcomes(run), seconds=time.perf_counter() - started)
+    merged = [outcome for index in sorted(gathered) for outcome in gathered[index]]
+    analysis = plan_merge(inputs, setup, merged, seconds=time.perf_counter() - started)
     analysis.timings["fanout"] = {
         "chunks": total,
         "chunk_size": settings.ANALYSIS_CHUNK_SIZE,
