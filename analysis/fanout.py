@@ -252,8 +252,10 @@ def fanout_analyse(
     chunks = _chunks_create(run, digest, keys, settings.ANALYSIS_CHUNK_SIZE)
     total = len(chunks)
     _chunks_send(run.pk, [c.index for c in chunks if c.status != AnalysisChunk.Status.DONE])
+    sent = time.perf_counter() - started
     # Sent first: the other workers read and prepare the inputs while this one prepares.
     setup = plan_prepare(inputs)
+    prepared = time.perf_counter() - started
     _prepared.clear()
     _prepared[(run.pk, digest)] = (inputs, setup)
     reported = (-1, 0.0)
@@ -293,6 +295,7 @@ def fanout_analyse(
             gathered[chunk.index] = outcomes
     progress(92, "Ordering the roadmap and ranking shared risks")
     merged = [outcome for index in sorted(gathered) for outcome in gathered[index]]
+    computed = time.perf_counter() - started
     analysis = plan_merge(inputs, setup, merged, seconds=time.perf_counter() - started)
     analysis.timings["fanout"] = {
         "chunks": total,
@@ -301,5 +304,11 @@ def fanout_analyse(
         # Time the coordinator waited for other workers' chunks with none left to take.
         "coordinator_idle_seconds": round(idle, 1),
         "workers_seen": len(live_workers()),
+        # Seconds since the coordinator began: chunks sent, its own preparation done, every
+        # chunk stored and read, plan-level results merged and checked (what is serial).
+        "sent_after_seconds": round(sent, 3),
+        "prepared_after_seconds": round(prepared, 3),
+        "computed_after_seconds": round(computed, 3),
+        "merged_after_seconds": round(time.perf_counter() - started, 3),
     }
     return analysis

@@ -134,6 +134,7 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> JobResult:
     # One function's run loads (and hashes) only that function's part of the plan.
     inputs = load_inputs(run.plan, function=run.function)
     digest = inputs_hash(inputs)
+    read = time.perf_counter() - started
     only = function_key(run.function_id) if run.function_id else None
     if only is None and fanout_wanted(functions=len(inputs.function_ids())):
         analysis = fanout_analyse(run=run, inputs=inputs, digest=digest, progress=progress)
@@ -141,6 +142,8 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> JobResult:
         analysis = analyse_plan(inputs, only=only, progress=progress)
     # plan_merge checked the results against their declared shape: not checked again.
     results = analysis.results
+    # Loading, hashing and the watermark, before any function is analysed.
+    analysis.timings["inputs_read_seconds"] = round(read, 3)
     AnalysisRun.objects.filter(pk=run.pk).update(
         inputs_hash=digest,
         inputs_watermark=watermark,
