@@ -18,7 +18,6 @@ from bia.selectors import assessments as assessment_selectors
 from bia.selectors import scales as scale_selectors
 from bia.services import answers as answer_services
 from bia.views.assessments import answer_sources, assessment_of
-from bia.views.common import user_of
 
 
 @require_POST
@@ -36,7 +35,7 @@ def answer_save(request: PlanRequest, assessment_pk: int) -> HttpResponse:
             question=posted.question,
             cell=posted.cell,
             raw=posted.raw,
-            user=user_of(request),
+            user=request.user,
             expected_version=posted.version,
             source_interview=posted.interview,
             source_workshop=posted.workshop,

@@ -21,12 +21,12 @@ from bia.selectors import answers as answer_selectors
 from bia.selectors import assessments as assessment_selectors
 from bia.selectors import scales as scale_selectors
 from bia.services import assessments as assessment_services
-from bia.views.common import base_url, can, check_owner, plan_of, user_of
+from bia.views.common import base_url, can, check_owner
 
 
 @plan_required(Capability.ANSWER)
 def my_bias(request: PlanRequest) -> HttpResponse:
-    assessments = list(assessment_selectors.my_assessments(plan_of(request), user_of(request)))
+    assessments = list(assessment_selectors.my_assessments(request.plan, request.user))
     return render(
         request, "bia/my_bias.html", {"assessments": assessments, "today": timezone.localdate()}
     )
@@ -38,7 +38,7 @@ def assessment_of(request: PlanRequest, assessment_pk: int) -> Assessment:
             "function", "function__owner", "template", "campaign", "plan"
         ),
         pk=assessment_pk,
-        plan=plan_of(request),
+        plan=request.plan,
     )
     check_owner(request, assessment.function)
     return assessment
@@ -110,7 +110,7 @@ def assessment_submit(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = assessment_of(request, assessment_pk)
     try:
         assessment_services.assessment_submit(
-            assessment=assessment, user=user_of(request), site=base_url(request)
+            assessment=assessment, user=request.user, site=base_url(request)
         )
     except assessment_services.MissingAnswers as exc:
         return assessment_page(request, assessment, missing=exc.questions, status=400)
@@ -129,13 +129,13 @@ def assessment_review(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            assessment_services.assessment_approve(assessment=assessment, user=user_of(request))
+            assessment_services.assessment_approve(assessment=assessment, user=request.user)
             messages.success(request, "BIA approved; its answers are now locked.")
         elif decision == "return":
             form = ReturnForm(request.POST)
             comment = form.data.get("comment", "")
             assessment_services.assessment_return(
-                assessment=assessment, user=user_of(request), comment=str(comment)
+                assessment=assessment, user=request.user, comment=str(comment)
             )
             messages.success(request, "BIA returned to its owner with your comment.")
         else:
@@ -155,7 +155,7 @@ def assessment_revise(request: PlanRequest, assessment_pk: int) -> HttpResponse:
     assessment = assessment_of(request, assessment_pk)
     try:
         new = assessment_services.assessment_revise(
-            assessment=assessment, user=user_of(request), reason=request.POST.get("reason", "")
+            assessment=assessment, user=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
         return assessment_page(request, assessment, submit_error=" ".join(exc.messages), status=400)

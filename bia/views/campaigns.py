@@ -21,19 +21,19 @@ from bia.models import Assessment, AssessmentState, Campaign
 from bia.selectors import campaigns as campaign_selectors
 from bia.selectors import questionnaires as questionnaire_selectors
 from bia.services import campaigns as campaign_services
-from bia.views.common import base_url, bia_edit_page, plan_of, require_sees_all, user_of
+from bia.views.common import base_url, bia_edit_page, require_sees_all
 
 
 @plan_required(Capability.VIEW)
 def campaign_list(request: PlanRequest) -> HttpResponse:
     require_sees_all(request)
-    campaigns = list(campaign_selectors.campaigns_for_list(plan_of(request)))
+    campaigns = list(campaign_selectors.campaigns_for_list(request.plan))
     return render(request, "bia/campaign_list.html", {"campaigns": campaigns})
 
 
 @plan_required(Capability.EDIT)
 def campaign_create(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     form = CampaignForm(request.POST or None, plan=plan)
     fields = ("name", "template", "due_date", "functions", "message")
     send = campaign_services.campaign_send
@@ -64,7 +64,7 @@ def campaign_create(request: PlanRequest) -> HttpResponse:
 @plan_required(Capability.VIEW)
 def campaign_detail(request: PlanRequest, campaign_pk: int) -> HttpResponse:
     require_sees_all(request)
-    plan = plan_of(request)
+    plan = request.plan
     campaign = get_object_or_404(
         Campaign.objects.select_related("template"), pk=campaign_pk, plan=plan
     )
@@ -87,7 +87,7 @@ def campaign_detail(request: PlanRequest, campaign_pk: int) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def campaign_remind(request: PlanRequest, campaign_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     campaign = get_object_or_404(Campaign, pk=campaign_pk, plan=plan)
     assessments = Assessment.objects.filter(campaign=campaign, is_current=True).select_related(
         "function__owner", "plan"
@@ -98,7 +98,7 @@ def campaign_remind(request: PlanRequest, campaign_pk: int) -> HttpResponse:
     elif request.POST.get("only") == "overdue":
         assessments = assessments.filter(due_date__lt=timezone.localdate())
     count = campaign_services.assessment_remind(
-        assessments=list(assessments), user=user_of(request), base_url=base_url(request)
+        assessments=list(assessments), user=request.user, base_url=base_url(request)
     )
     messages.success(request, f"Reminder emailed for {count} BIA{'s' if count != 1 else ''}.")
     return redirect("bia_campaign_detail", plan_pk=plan.pk, campaign_pk=campaign.pk)
@@ -122,12 +122,12 @@ def _export(plan: Any, campaign: Campaign | None, fmt: str) -> HttpResponse:
 @plan_required(Capability.VIEW)
 def plan_export(request: PlanRequest, fmt: str) -> HttpResponse:
     require_sees_all(request)
-    return _export(plan_of(request), None, fmt)
+    return _export(request.plan, None, fmt)
 
 
 @plan_required(Capability.VIEW)
 def campaign_export(request: PlanRequest, campaign_pk: int, fmt: str) -> HttpResponse:
     require_sees_all(request)
-    plan = plan_of(request)
+    plan = request.plan
     campaign = get_object_or_404(Campaign, pk=campaign_pk, plan=plan)
     return _export(plan, campaign, fmt)

@@ -1,11 +1,10 @@
-"""Helpers shared by the BIA pages: the plan and user of a request, who sees what, ids."""
+"""Helpers shared by the BIA pages: who sees what, and the BIA form pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpResponse
@@ -13,21 +12,10 @@ from django.http import HttpResponse
 from bcp.concurrency import EditConflict
 from bcp.editing import edit_page, form_page
 from bcp.http import PlanRequest
-from bcp.models import Plan
 from bcp.permissions import Capability
 from bia.models import BusinessFunction
 
 OWNER_ONLY = "Stakeholders see only the BIAs of the functions they own."
-
-
-def plan_of(request: PlanRequest) -> Plan:
-    return request.plan
-
-
-def user_of(request: PlanRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # plan_required lets only signed-in people through
-    return user
 
 
 def sees_all(request: PlanRequest) -> bool:

@@ -16,7 +16,7 @@ from bia.models import BusinessFunction, FunctionDependency
 from bia.selectors import answers as answer_selectors
 from bia.selectors import functions as function_selectors
 from bia.services import functions as function_services
-from bia.views.common import bia_edit_page, check_owner, plan_of, sees_all, user_of
+from bia.views.common import bia_edit_page, check_owner, sees_all
 from incidents.exercises import function_readiness
 
 # What a function's create and edit pages hand their service, beside the function itself.
@@ -25,15 +25,15 @@ FUNCTION_FIELDS = (*function_services.FUNCTION_EDITABLE_FIELDS, *REASON)
 
 @plan_required(Capability.VIEW)
 def function_list(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
-    owner = None if sees_all(request) else user_of(request)
+    plan = request.plan
+    owner = None if sees_all(request) else request.user
     functions = list(function_selectors.functions_for_list(plan, owner=owner))
     return render(request, "bia/function_list.html", {"functions": functions})
 
 
 @plan_required(Capability.EDIT)
 def function_create(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     form = FunctionForm(request.POST or None, plan=plan, submit_label="Add function")
     save = save_with(request, function_services.function_create, FUNCTION_FIELDS, plan=plan)
     added = "Function “{0.name}” added.".format
@@ -42,7 +42,7 @@ def function_create(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.VIEW)
 def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     function = get_object_or_404(
         BusinessFunction.objects.select_related("owner"), pk=function_pk, plan=plan
     )
@@ -70,7 +70,7 @@ def function_detail(request: PlanRequest, function_pk: int) -> HttpResponse:
 
 @plan_required(Capability.AUDIT)
 def function_history(request: PlanRequest, function_pk: int) -> HttpResponse:
-    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan_of(request))
+    function = get_object_or_404(BusinessFunction, pk=function_pk, plan=request.plan)
     records = function_selectors.function_history(function)
     rows = list(zip(records, record_changes(records), strict=True))
     return render(request, "bia/function_history.html", {"function": function, "rows": rows})
@@ -78,7 +78,7 @@ def function_history(request: PlanRequest, function_pk: int) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def function_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = FunctionForm(request.POST or None, instance=function, plan=plan)
     update = function_services.function_update
@@ -92,7 +92,7 @@ def function_edit(request: PlanRequest, function_pk: int) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     function = get_object_or_404(BusinessFunction, pk=function_pk, plan=plan)
     form = DependencyForm(request.POST, function=function)
     fields = ("kind", "depends_on", "name", "notes")
@@ -106,9 +106,9 @@ def dependency_add(request: PlanRequest, function_pk: int) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def dependency_remove(request: PlanRequest, dependency_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     dependency = get_object_or_404(FunctionDependency, pk=dependency_pk, function__plan=plan)
     function = dependency.function
-    function_services.dependency_remove(dependency=dependency, user=user_of(request))
+    function_services.dependency_remove(dependency=dependency, user=request.user)
     messages.success(request, "Dependency removed.")
     return redirect(function)

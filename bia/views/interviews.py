@@ -16,12 +16,12 @@ from bcp.permissions import Capability, plan_required
 from bia.forms.interviews import InterviewForm
 from bia.models import Interview
 from bia.services import interviews as interview_services
-from bia.views.common import bia_edit_page, plan_of, sees_all
+from bia.views.common import bia_edit_page, sees_all
 
 
 @plan_required(Capability.VIEW)
 def interview_list(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     interviews = Interview.objects.filter(plan=plan).select_related("function", "interviewer")
     if not sees_all(request):
         interviews = interviews.filter(function__owner_id=request.user.pk)
@@ -30,7 +30,7 @@ def interview_list(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def interview_create(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     form = InterviewForm(
         request.POST or None,
         plan=plan,
@@ -48,7 +48,7 @@ def interview_create(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def interview_edit(request: PlanRequest, interview_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     interview = get_object_or_404(Interview, pk=interview_pk, plan=plan)
     form = InterviewForm(
         request.POST or None,
@@ -78,7 +78,7 @@ def _interview_page(
     saved_message: str,
 ) -> HttpResponse:
     """An interview's form; once saved, the browser goes back to the plan's interviews."""
-    interviews = reverse("bia_interview_list", kwargs={"plan_pk": plan_of(request).pk})
+    interviews = reverse("bia_interview_list", kwargs={"plan_pk": request.plan.pk})
     return bia_edit_page(
         request, form, title, save=save, saved_message=saved_message, success_url=interviews
     )

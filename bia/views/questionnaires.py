@@ -18,12 +18,12 @@ from bcp.permissions import Capability, plan_required
 from bia.forms.questionnaires import QuestionForm, SectionForm
 from bia.models import Question, QuestionnaireTemplate
 from bia.services import questionnaires as questionnaire_services
-from bia.views.common import bia_edit_page, plan_of, user_of
+from bia.views.common import bia_edit_page
 
 
 @plan_required(Capability.VIEW)
 def template_list(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     templates = QuestionnaireTemplate.objects.filter(plan=plan).order_by("name", "-revision")
     return render(request, "bia/template_list.html", {"templates": templates})
 
@@ -31,10 +31,10 @@ def template_list(request: PlanRequest) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def template_create(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     name = (request.POST.get("name") or "").replace("\x00", "").strip()
     template = questionnaire_services.template_create_default(
-        plan=plan, user=user_of(request), name=(name or "Business impact analysis")[:200]
+        plan=plan, user=request.user, name=(name or "Business impact analysis")[:200]
     )
     messages.success(request, f"Questionnaire “{template.name}” created from the default.")
     return redirect("bia_template_detail", plan_pk=template.plan_id, template_pk=template.pk)
@@ -53,7 +53,7 @@ def template_detail(request: PlanRequest, template_pk: int) -> HttpResponse:
 
 
 def _template_of(request: PlanRequest, template_pk: int) -> QuestionnaireTemplate:
-    return get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=plan_of(request))
+    return get_object_or_404(QuestionnaireTemplate, pk=template_pk, plan=request.plan)
 
 
 def _template_change(
@@ -85,7 +85,7 @@ def _question_save_page(
     def call(data: dict[str, Any]) -> QuestionnaireTemplate:
         return questionnaire_services.question_save(
             template=template,
-            user=user_of(request),
+            user=request.user,
             expected_version=data["version"],
             key=key,
             section_order=data["section"],
@@ -133,7 +133,7 @@ def question_remove(request: PlanRequest, template_pk: int, key: str) -> HttpRes
     try:
         new = questionnaire_services.question_remove(
             template=template,
-            user=user_of(request),
+            user=request.user,
             expected_version=parse_version(request.POST.get("version")),
             key=key,
         )

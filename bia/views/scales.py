@@ -21,7 +21,7 @@ from bia.forms.scales import CategoryForm, ImpactSettingsForm
 from bia.models import ImpactCategory
 from bia.selectors import scales as scale_selectors
 from bia.services import scales as scale_services
-from bia.views.common import bia_edit_page, plan_of, user_of
+from bia.views.common import bia_edit_page
 
 # A category's levels as CategoryForm gathers them for the services.
 LEVELS = ("descriptions", "amounts")
@@ -29,7 +29,7 @@ LEVELS = ("descriptions", "amounts")
 
 @plan_required(Capability.VIEW)
 def scales(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     impact_settings, categories = scale_selectors.impact_scales(plan)
     horizons = list(impact_settings.horizons_hours) if impact_settings else []
     return render(
@@ -46,17 +46,17 @@ def scales(request: PlanRequest) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def scales_defaults(request: PlanRequest) -> HttpResponse:
-    scale_services.impact_scales_ensure(plan=plan_of(request), user=user_of(request))
+    scale_services.impact_scales_ensure(plan=request.plan, user=request.user)
     messages.success(request, "Default impact scales in place.")
-    return redirect("bia_scales", plan_pk=plan_of(request).pk)
+    return redirect("bia_scales", plan_pk=request.plan.pk)
 
 
 @plan_required(Capability.EDIT)
 def settings_edit(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     impact_settings, _ = scale_selectors.impact_scales(plan)
     if impact_settings is None:
-        impact_settings = scale_services.impact_scales_ensure(plan=plan, user=user_of(request))
+        impact_settings = scale_services.impact_scales_ensure(plan=plan, user=request.user)
     form = ImpactSettingsForm(request.POST or None, instance=impact_settings)
     fields = ("horizons_hours", "threshold", "peak_uplift", "currency", *REASON)
     update = scale_services.impact_settings_update
@@ -68,7 +68,7 @@ def settings_edit(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     category = get_object_or_404(ImpactCategory, pk=category_pk, plan=plan)
     form = CategoryForm(request.POST or None, instance=category, currency=_currency(plan))
 
@@ -81,7 +81,7 @@ def category_edit(request: PlanRequest, category_pk: int) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def category_add(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     form = CategoryForm(request.POST or None, currency=_currency(plan))
 
     fields = ("name", "key", "is_financial", *LEVELS, "reason")
@@ -104,7 +104,7 @@ def _scales_page(
     saved_message: str | Callable[[Any], str],
 ) -> HttpResponse:
     """A form of the impact scales; once saved, the browser goes back to the scales page."""
-    scales_url = reverse("bia_scales", kwargs={"plan_pk": plan_of(request).pk})
+    scales_url = reverse("bia_scales", kwargs={"plan_pk": request.plan.pk})
     return bia_edit_page(
         request, form, title, save=save, saved_message=saved_message, success_url=scales_url
     )

@@ -18,14 +18,14 @@ from bia.forms.workshops import ActionForm, WorkshopForm
 from bia.models import ActionItem, Workshop
 from bia.selectors import workshops as workshop_selectors
 from bia.services import workshops as workshop_services
-from bia.views.common import bia_form_page, can, plan_of, require_sees_all, user_of
+from bia.views.common import bia_form_page, can, require_sees_all
 
 
 @plan_required(Capability.VIEW)
 def workshop_list(request: PlanRequest) -> HttpResponse:
     require_sees_all(request)
     workshops = (
-        Workshop.objects.filter(plan=plan_of(request))
+        Workshop.objects.filter(plan=request.plan)
         .select_related("facilitator")
         .prefetch_related("covered__function")
     )
@@ -34,7 +34,7 @@ def workshop_list(request: PlanRequest) -> HttpResponse:
 
 @plan_required(Capability.EDIT)
 def workshop_create(request: PlanRequest) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     form = WorkshopForm(request.POST or None, plan=plan)
     fields = ("title", "held_on", "functions", "attendees")
     create = save_with(request, workshop_services.workshop_create, fields, plan=plan)
@@ -51,7 +51,7 @@ def workshop_create(request: PlanRequest) -> HttpResponse:
 @plan_required(Capability.VIEW)
 def workshop_detail(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     require_sees_all(request)
-    plan = plan_of(request)
+    plan = request.plan
     workshop = get_object_or_404(
         Workshop.objects.select_related("facilitator", "plan"), pk=workshop_pk, plan=plan
     )
@@ -84,7 +84,7 @@ def workshop_detail(request: PlanRequest, workshop_pk: int) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     workshop = get_object_or_404(Workshop, pk=workshop_pk, plan=plan)
     name = request.POST.get("field", "")
     if name not in workshop_services.WORKSHOP_AUTOSAVE_FIELDS:
@@ -95,7 +95,7 @@ def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
     try:
         workshop = workshop_services.workshop_update_field(
             workshop=workshop,
-            user=user_of(request),
+            user=request.user,
             field=name,
             value=value,
             expected_version=parse_version(request.POST.get("version")),
@@ -145,7 +145,7 @@ def workshop_field(request: PlanRequest, workshop_pk: int) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def action_add(request: PlanRequest, workshop_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     workshop = get_object_or_404(Workshop, pk=workshop_pk, plan=plan)
     form = ActionForm(request.POST, plan=plan)
     status = 200
@@ -167,13 +167,13 @@ def action_add(request: PlanRequest, workshop_pk: int) -> HttpResponse:
 @require_POST
 @plan_required(Capability.EDIT)
 def action_done(request: PlanRequest, action_pk: int) -> HttpResponse:
-    plan = plan_of(request)
+    plan = request.plan
     action = get_object_or_404(ActionItem, pk=action_pk, workshop__plan=plan)
     status = 200
     try:
         workshop_services.action_set_done(
             action=action,
-            user=user_of(request),
+            user=request.user,
             done=request.POST.get("done") == "1",
             expected_version=parse_version(request.POST.get("version")),
         )
