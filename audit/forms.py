@@ -9,6 +9,7 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ def end_of(day: dt.date) -> dt.datetime:
     return _aware(dt.datetime.combine(day, dt.time.max))
 
 
-def _person(user: Any) -> str:
+def _person(user: User) -> str:
     full_name = user.get_full_name()
     return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
@@ -274,7 +275,7 @@ def _apply(
 def object_rollback(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     model: type[models.Model],
     history_id: int,
     expected_version: int,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bcp.models import Plan
@@ -54,7 +55,7 @@ def _element_key(plan: Plan, kind: str, name: str) -> str | None:
     return component_key(component.pk) if component else None
 
 
-def _scenarios(plan: Plan, user: Any) -> None:
+def _scenarios(plan: Plan, user: User) -> None:
     for name, description, (kind, element) in SCENARIOS:
         if Scenario.objects.filter(plan=plan, name=name).exists():
             continue

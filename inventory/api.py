@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -103,7 +103,7 @@ class InventoryDocumentView(APIView):
                 detail="Send the document as application/json or application/yaml.",
             )
         user = request.user
-        assert isinstance(user, AbstractBaseUser)  # the permission let only members in
+        assert isinstance(user, User)  # the permission let only members in
         dry_run = query_flag(request, "dry_run")
         parsed = putting.read_document(bounded_body(request, putting.LIMITS.max_bytes), media_type)
         try:

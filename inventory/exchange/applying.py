@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from audit.chain import chain_batch
@@ -220,7 +221,7 @@ def inventory_import_apply(
     *,
     plan: Plan,
     parsed: Parsed,
-    user: Any,
+    user: User,
     reason: str = "",
     ticket: str = "",
     replace: bool = False,

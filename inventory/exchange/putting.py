@@ -21,7 +21,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from bcp.models import Plan
@@ -101,7 +101,7 @@ def read_document(data: bytes, media_type: str) -> Parsed:
 def inventory_document_put(
     *,
     plan: Plan,
-    user: AbstractBaseUser,
+    user: User,
     parsed: Parsed,
     dry_run: bool,
     if_match: str | None,

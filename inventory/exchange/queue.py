@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Unpack
+from typing import Unpack
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from bcp.jobs import job_enqueue
@@ -19,7 +20,7 @@ from inventory.tasks import INVENTORY_IMPORT_CHECK_TASK, INVENTORY_IMPORT_TASK
 
 
 @transaction.atomic
-def inventory_import_upload(*, plan: Plan, user: Any, **file: Unpack[UploadFile]) -> StoredUpload:
+def inventory_import_upload(*, plan: Plan, user: User, **file: Unpack[UploadFile]) -> StoredUpload:
     """Keep the file and queue its check (reading, limits, every problem) in the worker."""
     token = uuid.uuid4()
     job = job_enqueue(
@@ -34,7 +35,7 @@ def inventory_import_upload(*, plan: Plan, user: Any, **file: Unpack[UploadFile]
 
 
 @transaction.atomic
-def inventory_import_enqueue(*, plan: Plan, user: Any, upload: StoredUpload) -> Job:
+def inventory_import_enqueue(*, plan: Plan, user: User, upload: StoredUpload) -> Job:
     """Queue a checked upload to be applied by a worker; returns the job to watch."""
     job = job_enqueue(
         kind="inventory_import",

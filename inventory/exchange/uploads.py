@@ -11,10 +11,11 @@ import json
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, Unpack
+from typing import NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 
 class UploadMissing(LookupError):
@@ -26,7 +27,7 @@ class StoredUpload:
     token: uuid.UUID
     name: str
     section: str
-    user: Any
+    user: User
     reason: str
     ticket: str
     data: bytes
@@ -70,7 +71,7 @@ class UploadFile(TypedDict):
 
 
 def upload_store(
-    *, plan_pk: int, user: Any, token: uuid.UUID | None = None, **file: Unpack[UploadFile]
+    *, plan_pk: int, user: User, token: uuid.UUID | None = None, **file: Unpack[UploadFile]
 ) -> StoredUpload:
     upload = StoredUpload(
         token=token or uuid.uuid4(),
@@ -99,7 +100,7 @@ def upload_attach_jobs(
     return updated
 
 
-def upload_load(*, plan_pk: int, token: uuid.UUID | str, user: Any) -> StoredUpload:
+def upload_load(*, plan_pk: int, token: uuid.UUID | str, user: User) -> StoredUpload:
     token = uuid.UUID(str(token))
     folder = _folder(plan_pk)
     meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
