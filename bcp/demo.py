@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from audit.services import system_user
@@ -54,13 +54,21 @@ APP_DEMO_MODULES = (
 )
 
 
+class DemoData(TypedDict):
+    """What ``demo_load`` made: the demo plan, its users by username, their password."""
+
+    plan: Plan
+    users: dict[str, User]
+    password: str
+
+
 @transaction.atomic
-def demo_load() -> dict[str, Any]:
+def demo_load() -> DemoData:
     """Create (or find) the demo users and plan; return them with the passwords."""
     user_model = get_user_model()
 
     system = system_user()
-    users: dict[str, Any] = {}
+    users: dict[str, User] = {}
     for spec in DEMO_USERS:
         user = user_model.objects.filter(username=spec.username).first()
         if user is None:

@@ -10,9 +10,11 @@ Everything set up here is an ordinary record of the new plan, changed like any o
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -92,8 +94,24 @@ def copy_sources(user: Any) -> models.QuerySet[Plan]:
     return Plan.objects.filter(pk__in=member_of.values("plan_id")).order_by("status", "name", "pk")
 
 
+class PlanFields(TypedDict):
+    """What :func:`bcp.services.plan_create` takes besides the user, as the new-plan form
+    gives it: a name and organisation, the rest optional."""
+
+    name: str
+    organisation: str
+    scope: NotRequired[str]
+    classification: NotRequired[str]
+    review_interval_months: NotRequired[int]
+    next_review: NotRequired[datetime.date | None]
+    reason: NotRequired[str]
+    ticket: NotRequired[str]
+
+
 @transaction.atomic
-def plan_create_started(*, user: Any, start: StartingPoint, **fields: Any) -> tuple[Plan, SetUp]:
+def plan_create_started(
+    *, user: User, start: StartingPoint, **fields: Unpack[PlanFields]
+) -> tuple[Plan, SetUp]:
     """Create a plan (see :func:`bcp.services.plan_create`) and set it up in the same step."""
 
     plan = plan_create(user=user, **fields)
@@ -101,7 +119,7 @@ def plan_create_started(*, user: Any, start: StartingPoint, **fields: Any) -> tu
 
 
 @transaction.atomic
-def plan_start(*, plan: Plan, user: Any, start: StartingPoint) -> SetUp:
+def plan_start(*, plan: Plan, user: User, start: StartingPoint) -> SetUp:
     """Set up the new ``plan`` as ``start`` says and report what it was given."""
     if start.kind == Start.EMPTY:
         return SetUp()
@@ -111,7 +129,7 @@ def plan_start(*, plan: Plan, user: Any, start: StartingPoint) -> SetUp:
     return _copy(source=start.source, plan=plan, user=user)
 
 
-def _defaults(*, plan: Plan, user: Any) -> SetUp:
+def _defaults(*, plan: Plan, user: User) -> SetUp:
 
     impact_settings = impact_scales_ensure(plan=plan, user=user)
     template_create_default(plan=plan, user=user)
@@ -126,7 +144,7 @@ def _defaults(*, plan: Plan, user: Any) -> SetUp:
     )
 
 
-def _copy(*, source: Plan, plan: Plan, user: Any) -> SetUp:
+def _copy(*, source: Plan, plan: Plan, user: User) -> SetUp:
 
     if not copy_sources(user).filter(pk=source.pk).exists():
         raise ValidationError({"copy_from": "You can copy only from a plan you are a member of."})

@@ -8,8 +8,7 @@ edited like any other.
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -21,7 +20,7 @@ from bia.services.questionnaires import copy_sections
 
 
 @transaction.atomic
-def impact_scales_copy(*, source: Plan, target: Plan, user: Any) -> int:
+def impact_scales_copy(*, source: Plan, target: Plan, user: User) -> int:
     """Give ``target`` the horizons, threshold and categories of ``source``; return how many
     categories. Refused when ``target`` has impact scales already."""
     if ImpactCategory.objects.filter(plan=target).exists() or (
@@ -53,7 +52,7 @@ def impact_scales_copy(*, source: Plan, target: Plan, user: Any) -> int:
 
 
 @transaction.atomic
-def questionnaires_copy(*, source: Plan, target: Plan, user: Any) -> int:
+def questionnaires_copy(*, source: Plan, target: Plan, user: User) -> int:
     """Copy the latest revision of each of ``source``'s questionnaires into ``target`` as a
     revision 1 of its own; return how many."""
     if QuestionnaireTemplate.objects.filter(plan=target).exists():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -72,7 +73,7 @@ def _user_label(user: Any) -> str:
 
 
 @transaction.atomic
-def version_publish(*, plan: Plan, user: Any, note: str = "", limitations_reason: str = "") -> Job:
+def version_publish(*, plan: Plan, user: User, note: str = "", limitations_reason: str = "") -> Job:
     """Queue the publishing of the plan as it is now; the worker freezes and renders it.
 
     When the publish checklist has open items, ``limitations_reason`` must say why the
@@ -233,12 +234,12 @@ def _version_store(*, version: PlanVersion, pdf: bytes, pdfa: bytes, pages: int)
 
 
 @transaction.atomic
-def draft_export(*, plan: Plan, user: Any) -> Job:
+def draft_export(*, plan: Plan, user: User) -> Job:
     """Queue a DRAFT-watermarked PDF of the plan as it is now; nothing is published."""
     return job_enqueue(kind=RENDER_DRAFT_KIND, task_name=RENDER_DRAFT_TASK, user=user, plan=plan)
 
 
-def draft_snapshot(plan: Plan, *, user: Any, progress: ProgressFn) -> PlanSnapshot:
+def draft_snapshot(plan: Plan, *, user: User | None, progress: ProgressFn) -> PlanSnapshot:
     """What a draft shows: the plan's data now, with its checklist and changes so far."""
 
     progress(5, "Collecting the plan's data")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -96,7 +97,7 @@ class ApprovalState:
         return ""
 
 
-def _set_version_status(version: PlanVersion, status: str, *, user: Any, reason: str) -> None:
+def _set_version_status(version: PlanVersion, status: str, *, user: User, reason: str) -> None:
     with change_context(user=user, reason=reason):
         save_locked(version, changes={"status": status})
 
@@ -105,8 +106,8 @@ def _set_version_status(version: PlanVersion, status: str, *, user: Any, reason:
 def signoff_request(
     *,
     version: PlanVersion,
-    user: Any,
-    stakeholders: Iterable[Any],
+    user: User,
+    stakeholders: Iterable[User],
     due_date: dt.date,
     message: str = "",
     current_inputs_sha256: str | None = None,
@@ -182,7 +183,7 @@ def signoff_request(
 def signoff_decide(
     *,
     signoff: SignOffRequest,
-    user: Any,
+    user: User,
     approve: bool,
     comment: str,
     document_sha256: str,
@@ -250,7 +251,9 @@ def signoff_decide(
     return decided
 
 
-def _notify_decided(decided: SignOffRequest, version: PlanVersion, *, user: Any, site: str) -> None:
+def _notify_decided(
+    decided: SignOffRequest, version: PlanVersion, *, user: User, site: str
+) -> None:
     """Tell the plan's managers what was decided and where the version stands now."""
 
     version.refresh_from_db(fields=["status"])

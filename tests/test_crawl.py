@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import client_for
 from tests.helpers import local_links
+
+if TYPE_CHECKING:
+    from bcp.demo import DemoData
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +33,7 @@ def _links(html: str) -> list[str]:
 
 
 @pytest.fixture
-def demo_plan() -> dict[str, Any]:
+def demo_plan() -> DemoData:
     from bcp.demo import demo_load
 
     return demo_load()

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pyotp
@@ -32,6 +32,9 @@ import pytest
 
 from tests.conftest import ROOT, _database_url_for_worker, stop_process
 from tests.helpers import local_links, manage
+
+if TYPE_CHECKING:
+    from bcp.demo import DemoData
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,7 +149,7 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture
-def demo_with_real_passwords() -> dict[str, Any]:
+def demo_with_real_passwords() -> DemoData:
     """The demo plan, with passwords hashed so the production settings can check them."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 

@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlparse
 
 import pytest
@@ -29,6 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import client_for
+
+if TYPE_CHECKING:
+    from bcp.demo import DemoData
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +184,7 @@ def _values(form: Form) -> st.SearchStrategy[dict[str, Any]]:
 
 
 @pytest.fixture
-def demo() -> dict[str, Any]:
+def demo() -> DemoData:
     from bcp.demo import demo_load
 
     return demo_load()

@@ -13,6 +13,8 @@ import pytest
 if TYPE_CHECKING:
     from typing import Unpack
 
+    from bcp.demo import DemoData
+
     from django.contrib.auth.models import User
     from django.test import Client
 
@@ -25,7 +27,7 @@ PRINTING = "Staff and student printing"
 
 
 @pytest.fixture
-def demo(db: None) -> dict[str, Any]:
+def demo(db: None) -> DemoData:
     """The whitepaper's print-service plan with its inventory, users and first analysis."""
     from bcp.demo import demo_load
     from bia.models import BusinessFunction
