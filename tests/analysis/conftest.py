@@ -13,13 +13,12 @@ import pytest
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from bcp.demo import DemoData
-
     from django.contrib.auth.models import User
     from django.test import Client
 
     from analysis.models import AnalysisRun
     from analysis.services import SettingsChanges
+    from bcp.demo import DemoData
     from bcp.models import Plan
     from bia.models import BusinessFunction
 
