@@ -31,8 +31,8 @@ SAN are backed up every 24 h → achievable RPO 24 h, set by ``print-db`` (first
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from analysis.engine.availability import AvailabilityAnalyzer
@@ -255,8 +255,15 @@ def achievable_objectives(
     )
 
 
-def _describe(model: Model, variable: str, outage: _Out) -> tuple[ElementOutage, bool]:
-    """One variable's outage in words, and whether it is a site loss not assessed."""
+def _describe(
+    model: Model,
+    variable: str,
+    outage: _Out,
+    memo: dict[tuple[str, str, _Out], ElementOutage] | None = None,
+) -> tuple[ElementOutage, bool]:
+    """One variable's outage in words, and whether it is a site loss not assessed.
+    ``memo`` keeps the words already written for the same variable, kind and outage (a
+    what-if run repeats most of the outages before it)."""
     hours, mechanism, via = outage
     kind: Literal["component", "site"] = "site" if model.kind(variable) == "site" else "component"
     # Losing a whole site with no recorded rebuild time is a disaster-recovery question,
@@ -264,6 +271,9 @@ def _describe(model: Model, variable: str, outage: _Out) -> tuple[ElementOutage,
     not_assessed = (
         kind == "site" and math.isinf(hours) and model.sites[variable].restore_hours is None
     )
+    key = (variable, kind, outage)
+    if memo is not None and key in memo:
+        return memo[key], not_assessed
     if mechanism == "restore":
         text = f"losing '{variable}' stops the service until '{via}' is restored" + (
             " (restore time unknown)" if math.isinf(hours) else f" ({hours_words(hours)})"
@@ -275,6 +285,8 @@ def _describe(model: Model, variable: str, outage: _Out) -> tuple[ElementOutage,
     element = ElementOutage(
         variable, kind, None if math.isinf(hours) else hours, mechanism, via, text
     )
+    if memo is not None:
+        memo[key] = element
     return element, not_assessed
 
 
@@ -291,7 +303,9 @@ class OutageBasis:
     changed node below it has the same nodes below it, so the same outage for every
     failing variable: it is copied. Only the changed nodes and those above them
     (``tainted``, usually a short path up to the service) are worked out again, for each
-    variable; a variable new to the closure is worked out in full.
+    variable whose failure reaches them; a variable new to the closure is worked out in
+    full. ``described`` keeps each outage's words for the changed copies, which repeat
+    most outages.
 
     Example: a redundant peer for ``san`` replaces the application servers that run on
     it (they now run on the new pair): for each variable only those servers, the group
@@ -302,6 +316,7 @@ class OutageBasis:
     service_id: str
     support: dict[str, frozenset[str]]
     outs: dict[str, dict[str, _Out]]
+    described: dict[tuple[str, str, _Out], ElementOutage] = field(default_factory=dict)
 
     @classmethod
     def of(cls, model: Model, service_id: str) -> OutageBasis:
@@ -316,29 +331,27 @@ class OutageBasis:
 
     def reach(
         self, model: Model, children: dict[str, tuple[str, ...]]
-    ) -> tuple[list[str], dict[str, list[str]]]:
+    ) -> tuple[list[str], dict[str, frozenset[str]]]:
         """The nodes of the service's closure in ``model`` whose outages may differ from
-        the basis's (new or different elements and all above them, in closure order), and
-        for each variable those of them whose support holds it."""
+        the basis's (new or different elements and all above them, in closure order),
+        and the support of each of them in ``model``."""
         before, known = self.model, self.support
         tainted: list[str] = []
         fresh: dict[str, frozenset[str]] = {}
-        reach: dict[str, list[str]] = {}
         for node in model.closure(self.service_id):
+            kids = children[node]
             if (
                 node in known
                 and _element(model, node) is _element(before, node)
-                and not any(child in fresh for child in children[node])
+                and fresh.keys().isdisjoint(kids)
             ):
                 continue
             acc: set[str] = {node} if model.is_variable(node) else set()
-            for child in children[node]:
+            for child in kids:
                 acc.update(fresh[child] if child in fresh else known[child])
             fresh[node] = frozenset(acc)
             tainted.append(node)
-            for variable in acc:
-                reach.setdefault(variable, []).append(node)
-        return tainted, reach
+        return tainted, fresh
 
 
 def _element(model: Model, element_id: str) -> object | None:
@@ -352,34 +365,86 @@ def _element(model: Model, element_id: str) -> object | None:
     return model.services.get(element_id)
 
 
+def _outages(
+    model: Model,
+    service_id: str,
+    basis: OutageBasis | None,
+    variables: Iterable[str],
+) -> Iterator[tuple[str, _Out]]:
+    """The service's outage when each of ``variables`` (of the service) alone fails, one
+    at a time, so a reader that has seen enough stops the work. With a ``basis`` of the
+    same service, only the nodes a change reaches are worked out (``OutageBasis``)."""
+    children = {node: model.children(node) for node in model.closure(service_id)}
+    known: dict[str, dict[str, _Out]] = {}
+    if basis is None or basis.service_id != service_id:
+        tainted = list(model.closure(service_id))
+        supports = _supports(model, service_id, children)
+    else:
+        known = basis.outs
+        tainted, supports = basis.reach(model, children)
+    redo = set(tainted)
+    for variable in variables:
+        nodes = [node for node in tainted if variable in supports[node]]
+        # The basis's outages, less those of the nodes worked out again.
+        out = dict(known.get(variable, {}))
+        for node in redo.intersection(out):
+            del out[node]
+        _fill_outages(model, variable, nodes, children, out)
+        yield variable, out.get(service_id, _NONE)
+
+
 def _element_outages(
     model: Model, service_id: str, basis: OutageBasis | None = None
 ) -> tuple[list[ElementOutage], list[str]]:
     """Each variable's outage on its own failure (in ``Model.variables`` order), and the
     sites whose loss is not assessed (no restore time recorded). With a ``basis`` of the
     same service, only the nodes a change reaches are worked out (``OutageBasis``)."""
-    children = {node: model.children(node) for node in model.closure(service_id)}
-    known: dict[str, dict[str, _Out]] = {}
-    tainted: list[str] = []
-    if basis is None or basis.service_id != service_id:
-        reach = _affected_nodes(model, service_id, children)
-    else:
-        known = basis.outs
-        tainted, reach = basis.reach(model, children)
-    redo = set(tainted)
+    memo = basis.described if basis is not None and basis.service_id == service_id else None
     outages: list[ElementOutage] = []
     not_assessed: list[str] = []
-    for variable in model.variables(service_id):
-        # The basis's outages, less those of the nodes worked out again.
-        out = dict(known.get(variable, {}))
-        for node in redo.intersection(out):
-            del out[node]
-        _fill_outages(model, variable, reach.get(variable, ()), children, out)
-        element, unassessed = _describe(model, variable, out.get(service_id, _NONE))
+    for variable, outage in _outages(model, service_id, basis, model.variables(service_id)):
+        element, unassessed = _describe(model, variable, outage, memo)
         outages.append(element)
         if unassessed:
             not_assessed.append(variable)
     return outages, not_assessed
+
+
+def rto_within(
+    model: Model,
+    service_id: str,
+    required: float,
+    *,
+    basis: OutageBasis | None = None,
+    first: Sequence[str] = (),
+) -> bool:
+    """Whether the achievable RTO ``objectives_from_model`` gives is known and at most
+    ``required`` hours, reading single failures only until one is assessed and longer.
+
+    The RTO is the longest assessed outage (0 when none is assessed), unknown when one is
+    infinite, so it is known and ≤ required exactly when ``required`` ≥ 0 and no assessed
+    outage exceeds it. ``first``: variables to read before the others (those likely to
+    exceed it); the answer is the same in any order. Example: the print service at the
+    head office is within 24 h (the SAN's restore) and not within 12 h, which reading
+    ``san`` first shows without any other failure.
+    """
+    if not required >= 0.0:
+        return False
+    variables = model.variables(service_id)
+    present = set(variables)
+    leading = [v for v in dict.fromkeys(first) if v in present]
+    led = set(leading)
+    rest = [v for v in variables if v not in led]
+    for variable, (hours, _mechanism, _via) in _outages(
+        model, service_id, basis, [*leading, *rest]
+    ):
+        if hours > required and not (
+            model.kind(variable) == "site"
+            and math.isinf(hours)
+            and model.sites[variable].restore_hours is None
+        ):
+            return False
+    return True
 
 
 def _achievable_rto(

@@ -31,6 +31,7 @@ from analysis.engine.achievable import (
     OutageBasis,
     achievable_rpo,
     objectives_from_model,
+    rto_within,
 )
 from analysis.engine.availability import (
     DEFAULT_NODE_LIMIT,
@@ -205,7 +206,6 @@ class WhatIfEvaluator:
         self.fresh_runs = 0
         self.reused_runs = 0
         self._structures: dict[tuple[Change, ...], Model] = {}
-        self._structural_rto: dict[tuple[Change, ...], float | None] = {}
 
     def after(self, changes: ChangeSet | Iterable[Change]) -> FunctionFigures:
         items = changes.changes if isinstance(changes, ChangeSet) else tuple(changes)
@@ -260,8 +260,9 @@ class WhatIfEvaluator:
 
         Single points of failure are ``Model.necessary`` of the changed topology and the
         achievable RTO and RPO are read off its structure and recovery data
-        (``objectives_from_model`` never uses the availability it is given), so for
-        "spof", "rto" and "rpo" this equals ``meets(measure, self.after(changes), …)``
+        (``objectives_from_model`` never uses the availability it is given; the RTO is
+        read only until one single failure exceeds the requirement: ``rto_within``), so
+        for "spof", "rto" and "rpo" this equals ``meets(measure, self.after(changes), …)``
         whenever ``after`` returns (it may still raise ``ExactTooCostly``). Raises
         ``ValueError`` for "availability", and ``TopologyError`` as ``after`` does.
         """
@@ -282,17 +283,14 @@ class WhatIfEvaluator:
         if measure == "rpo":
             rpo = achievable_rpo(model, sid)
             return rpo is not None and rpo <= required
-        if items not in self._structural_rto:
-            self._structural_rto[items] = objectives_from_model(
-                model,
-                sid,
-                availability=0.0,
-                availability_method="",
-                single_points_of_failure=(),
-                basis=self._outages,
-            ).rto_hours
-        value = self._structural_rto[items]
-        return value is not None and value <= required
+        # The failures that exceed the requirement now are read first: a set that
+        # leaves one of them as it was fails at once.
+        exceeding = [
+            o.element_id
+            for o in self.before.objectives.outages
+            if o.hours is None or o.hours > required
+        ]
+        return rto_within(model, sid, required, basis=self._outages, first=exceeding)
 
     def _reuse(self, changed: Topology, items: Sequence[Change]) -> FunctionFigures | None:
         before = self.analyzer.service(self.service_id)

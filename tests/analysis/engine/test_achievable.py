@@ -14,6 +14,7 @@ from analysis.engine.achievable import (
     _restore,
     achievable_objectives,
     objectives_from_model,
+    rto_within,
 )
 from analysis.engine.examples import BRANCH_SERVICE, HEAD_OFFICE_SERVICE, print_service_topology
 from analysis.engine.structure import Model
@@ -269,6 +270,30 @@ def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
         for given_basis in (None, basis)
     )
     assert copied == fresh
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(structures(), st.data())
+def test_reading_outages_until_one_exceeds_the_requirement_agrees_with_the_achievable_rto(
+    topology: Topology, data: st.DataObject
+) -> None:
+    topology = _with_drawn_recovery_times(topology, data)
+    topology = replace(
+        topology,
+        sites=tuple(replace(s, restore_hours=data.draw(RESTORE_HOURS)) for s in topology.sites),
+    )
+    model = Model(topology)
+    basis = data.draw(st.sampled_from([None, OutageBasis.of(model, "root")]))
+    rto = objectives_from_model(
+        model, "root", availability=0.5, availability_method="", single_points_of_failure=()
+    ).rto_hours
+    variables = list(model.variables("root"))
+    first = data.draw(st.lists(st.sampled_from([*variables, "not-there"]), max_size=4))
+    # Every outage's own hours too: a requirement equal to the RTO is met.
+    hours = [o.hours for o in achievable_objectives(topology, "root").outages if o.hours]
+    for required in (-1.0, 0.0, 0.5, 4.0, 24.0, *hours):
+        expected = rto is not None and rto <= required
+        assert rto_within(model, "root", required, basis=basis, first=first) == expected
 
 
 def test_a_site_new_to_the_function_is_worked_out_though_the_element_is_unchanged():
