@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from analysis.engine.topology import Topology
+from analysis.engine.topology import Component, Group, Service, Site, Topology
 
 MAX_VARIABLES = 16
 
@@ -30,32 +30,25 @@ class Truth:
     spofs: frozenset[str]
 
 
-def _index(t: Topology) -> dict[str, tuple[str, object]]:
-    found: dict[str, tuple[str, object]] = {}
-    for s in t.sites:
-        found[s.id] = ("site", s)
-    for c in t.components:
-        found[c.id] = ("component", c)
-    for g in t.groups:
-        found[g.id] = ("group", g)
-    for v in t.services:
-        found[v.id] = ("service", v)
-    return found
+Element = Site | Component | Group | Service
 
 
-def _refs(kind: str, item: object) -> tuple[str, ...]:
-    if kind == "site":
-        parent = item.parent  # type: ignore[attr-defined]
-        return () if parent is None else (parent,)
-    if kind == "component":
-        site = item.site  # type: ignore[attr-defined]
-        return ((site,) if site else ()) + tuple(item.runs_on)  # type: ignore[attr-defined]
-    if kind == "group":
-        return tuple(item.members)  # type: ignore[attr-defined]
-    return tuple(item.requires)  # type: ignore[attr-defined]
+def _index(t: Topology) -> dict[str, Element]:
+    elements: list[Element] = [*t.sites, *t.components, *t.groups, *t.services]
+    return {element.id: element for element in elements}
 
 
-def _support(index: dict[str, tuple[str, object]], root: str) -> list[str]:
+def _refs(item: Element) -> tuple[str, ...]:
+    if isinstance(item, Site):
+        return () if item.parent is None else (item.parent,)
+    if isinstance(item, Component):
+        return ((item.site,) if item.site else ()) + tuple(item.runs_on)
+    if isinstance(item, Group):
+        return tuple(item.members)
+    return tuple(item.requires)
+
+
+def _support(index: dict[str, Element], root: str) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
 
@@ -63,43 +56,47 @@ def _support(index: dict[str, tuple[str, object]], root: str) -> list[str]:
         if node in seen:
             return
         seen.add(node)
-        kind, item = index[node]
-        if kind in ("site", "component"):
+        item = index[node]
+        if isinstance(item, Site | Component):
             found.append(node)
-        for ref in _refs(kind, item):
+        for ref in _refs(item):
             walk(ref)
 
     walk(root)
     return sorted(found)
 
 
-def _up_probability(kind: str, item: object) -> float:
-    if kind == "site":
-        return float(item.availability)  # type: ignore[attr-defined]
-    if item.availability is not None:  # type: ignore[attr-defined]
-        return float(item.availability)  # type: ignore[attr-defined]
-    mtbf = float(item.mtbf_hours)  # type: ignore[attr-defined]
-    mttr = float(item.mttr_hours)  # type: ignore[attr-defined]
+def _mtbf_mttr(item: Component) -> tuple[float, float]:
+    """MTBF and MTTR of a component without a given availability (a valid topology has both)."""
+    assert item.mtbf_hours is not None and item.mttr_hours is not None, item.id
+    return float(item.mtbf_hours), float(item.mttr_hours)
+
+
+def _up_probability(item: Element) -> float:
+    if isinstance(item, Site):
+        return float(item.availability)
+    assert isinstance(item, Component), f"{item.id} is not a variable"
+    if item.availability is not None:
+        return float(item.availability)
+    mtbf, mttr = _mtbf_mttr(item)
     return mtbf / (mtbf + mttr)
 
 
-def _down_probability(kind: str, item: object) -> float:
-    if kind == "component" and item.availability is None:  # type: ignore[attr-defined]
-        mtbf = float(item.mtbf_hours)  # type: ignore[attr-defined]
-        mttr = float(item.mttr_hours)  # type: ignore[attr-defined]
+def _down_probability(item: Element) -> float:
+    if isinstance(item, Component) and item.availability is None:
+        mtbf, mttr = _mtbf_mttr(item)
         return mttr / (mtbf + mttr)
-    return 1.0 - _up_probability(kind, item)
+    return 1.0 - _up_probability(item)
 
 
-def _is_up(index: dict[str, tuple[str, object]], node: str, state: dict[str, bool]) -> bool:
-    kind, item = index[node]
-    if kind in ("site", "component"):
-        return state[node] and all(_is_up(index, ref, state) for ref in _refs(kind, item))
-    if kind == "group":
-        members: tuple[str, ...] = item.members  # type: ignore[attr-defined]
-        alive = sum(1 for m in members if _is_up(index, m, state))
-        return alive >= item.k  # type: ignore[attr-defined]
-    return all(_is_up(index, ref, state) for ref in item.requires)  # type: ignore[attr-defined]
+def _is_up(index: dict[str, Element], node: str, state: dict[str, bool]) -> bool:
+    item = index[node]
+    if isinstance(item, Site | Component):
+        return state[node] and all(_is_up(index, ref, state) for ref in _refs(item))
+    if isinstance(item, Group):
+        alive = sum(1 for m in item.members if _is_up(index, m, state))
+        return alive >= item.k
+    return all(_is_up(index, ref, state) for ref in item.requires)
 
 
 def brute_force(t: Topology, service_id: str) -> Truth:
@@ -108,8 +105,8 @@ def brute_force(t: Topology, service_id: str) -> Truth:
     variables = _support(index, service_id)
     n = len(variables)
     assert n <= MAX_VARIABLES, f"{service_id} has {n} variables; brute force is capped at 16"
-    up_p = np.array([_up_probability(*index[v]) for v in variables])
-    down_p = np.array([_down_probability(*index[v]) for v in variables])
+    up_p = np.array([_up_probability(index[v]) for v in variables])
+    down_p = np.array([_down_probability(index[v]) for v in variables])
     states = np.array(list(itertools.product((False, True), repeat=n)), dtype=bool).reshape(-1, n)
     factors = np.where(states, up_p, down_p)
     weights = np.prod(factors, axis=1)
