@@ -11,13 +11,16 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterable
 from html import unescape
 from typing import TypeVar
 from urllib.parse import urldefrag, urlparse
 
 import pytest
 from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from playwright.sync_api import Browser, Page, expect
 
 from bcp.models import Job
@@ -91,6 +94,12 @@ def signed_in_page(browser: Browser, base: str, username: str, password: str) ->
     page = browser.new_context().new_page()
     browser_sign_in(page, base, username, password)
     return page
+
+
+def downloaded(response: HttpResponseBase) -> bytes:
+    """The whole body of a file download (a streamed response, as Django's FileResponse is)."""
+    assert isinstance(response, StreamingHttpResponse), type(response)
+    return b"".join(typing.cast(Iterable[bytes], response.streaming_content))
 
 
 def wait_until(found: Callable[[], T | None], what: str, seconds: float = 90) -> T:

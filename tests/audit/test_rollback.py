@@ -55,8 +55,9 @@ def test_a_manager_restores_an_earlier_version_as_a_recorded_change(people: Plan
     restored = _manager_restores(
         people, first.history_id, 2, reason="Handover cancelled", ticket="CHG-12"
     )
-    assert restored.owner == "Print team"  # type: ignore[attr-defined]
-    assert restored.version == 3  # type: ignore[attr-defined]
+    assert isinstance(restored, Component)
+    assert restored.owner == "Print team"
+    assert restored.version == 3
     entry = ChainEntry.objects.order_by("-seq").first()
     assert entry is not None
     assert entry.reason == (

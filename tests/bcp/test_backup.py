@@ -60,7 +60,9 @@ def test_a_backup_is_one_moment_even_while_someone_saves_during_it(
     assert get_user_model().objects.count() == users_before + 1
     assert manifest["counts"]["auth.User"] == users_before
     with tarfile.open(archive) as source:
-        data = source.extractfile("data.json").read()  # type: ignore[union-attr]
+        member = source.extractfile("data.json")
+        assert member is not None
+        data = member.read()
     assert b"late-user" not in data
 
 
@@ -98,7 +100,9 @@ def test_a_damaged_backup_is_refused_before_anything_is_loaded(tmp_path: Path) -
     damaged = tmp_path / "damaged.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
         for info in source.getmembers():
-            data = source.extractfile(info).read()  # type: ignore[union-attr]
+            member = source.extractfile(info)
+            assert member is not None
+            data = member.read()
             if info.name == "data.json":
                 data = data.replace(b"Print service", b"Print servicX")
             info.size = len(data)

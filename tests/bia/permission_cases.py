@@ -46,7 +46,9 @@ def _dependency(people: Any) -> dict[str, Any]:
 
 def _category(people: Any) -> dict[str, Any]:
     bia_world(people)
-    return {"category_pk": ImpactCategory.objects.filter(plan=people.plan).first().pk}  # type: ignore[union-attr]
+    category = ImpactCategory.objects.filter(plan=people.plan).first()
+    assert category is not None
+    return {"category_pk": category.pk}
 
 
 def _question(people: Any) -> dict[str, Any]:

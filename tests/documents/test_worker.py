@@ -13,7 +13,7 @@ from config.celery import app as celery_app
 from documents.models import PlanVersion
 from documents.publishing import PUBLISH_TASK, RENDER_DRAFT_KIND, RENDER_VERSION_KIND
 from tests.conftest import PlanPeople, client_for
-from tests.helpers import WORKER_MARKS, job_wait
+from tests.helpers import WORKER_MARKS, downloaded, job_wait
 
 pytestmark = [*WORKER_MARKS]
 
@@ -77,4 +77,4 @@ def test_a_draft_export_shows_progress_and_then_a_download_link(
     pdf = client.get(
         reverse("draft_download", kwargs={"plan_pk": people.plan.pk, "job_pk": job.pk})
     )
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+    assert downloaded(pdf).startswith(b"%PDF-")

@@ -200,9 +200,10 @@ def test_each_acknowledgement_is_chained_with_the_contact_named(
     entries = ChainEntry.objects.filter(
         model_label="incidents.Notification", object_id=str(maya.pk)
     ).order_by("seq")
-    assert entries.last() is not None
-    assert entries.last().reason == "Maya Manager acknowledged (email link)"  # type: ignore[union-attr]
-    assert entries.last().plan_id == estate.plan.pk  # type: ignore[union-attr]
+    last = entries.last()
+    assert last is not None
+    assert last.reason == "Maya Manager acknowledged (email link)"
+    assert last.plan_id == estate.plan.pk
 
 
 def test_the_manager_records_a_phone_call_for_someone_without_email(

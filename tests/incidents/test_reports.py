@@ -17,7 +17,7 @@ from incidents.services.closing import action_add
 from incidents.services.recovery import function_restore
 from incidents.services.steps import step_complete, step_start
 from tests.conftest import PlanPeople, client_for
-from tests.helpers import job_wait, on_worker
+from tests.helpers import downloaded, job_wait, on_worker
 from tests.incidents.factories import Estate, close, declare, entry_for, first_step, print_estate
 
 
@@ -106,7 +106,7 @@ def test_the_worker_renders_a_draft_pdf_with_the_draft_and_exercise_marks(
     report.refresh_from_db()
     download = client.get(f"{url}{report.pk}/download/")
     assert download["Content-Disposition"].endswith('-DRAFT.pdf"')
-    pdf = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    pdf = downloaded(download)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "DRAFT" in text
     assert "EXERCISE — nothing really failed" in text

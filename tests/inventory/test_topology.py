@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import models
 
 from inventory import demo
 from inventory.models import Component, Dependency, RedundancyGroup, Site
@@ -27,8 +28,8 @@ def demo_plan(people: PlanPeople) -> PlanPeople:
     return people
 
 
-def _key(prefix: str, obj: object) -> str:
-    return f"{prefix}:{obj.pk}"  # type: ignore[attr-defined]
+def _key(prefix: str, obj: models.Model) -> str:
+    return f"{prefix}:{obj.pk}"
 
 
 def test_topology_uses_prefixed_ids_and_fractions(people: PlanPeople) -> None:
