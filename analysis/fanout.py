@@ -8,11 +8,12 @@ theirs.
 Every worker that takes a chunk message, and the coordinator itself while it waits,
 claims a chunk with a conditional update, computes its functions
 (:func:`analysis.compute.analyse_chunk`) and stores their outcomes with the claim token,
-so a chunk is stored once however often its message arrives. The coordinator keeps the
-outcomes of the chunks it computes and reads (and checks) each other chunk's once it sees
-it stored, between its own chunks; when every chunk is stored it merges them in function
-order (:func:`analysis.compute.plan_merge`): the very code an in-process run uses, so the
-figures are the same either way.
+so a chunk is stored once however often its message arrives. The coordinator checks each
+chunk's outcomes as they come in, between its own chunks: those it computes as it stores
+them, each other chunk's once it sees it stored (read once). When every chunk is stored it
+merges them in function order (:func:`analysis.compute.plan_merge`, which then need not
+check the functions' entries again): the very code an in-process run uses, so the figures
+are the same either way.
 
 Faults:
 
@@ -238,9 +239,14 @@ def _gather(run: AnalysisRun, indexes: list[int], into: dict[int, list[FunctionO
         "index", "outcomes"
     )
     for index, outcomes in stored:
-        for position, outcome in enumerate(outcomes):
-            check(outcome, FunctionOutcome, path=f"chunks[{index}][{position}]")
-        into[index] = typing.cast(list[FunctionOutcome], outcomes)
+        into[index] = _checked(index, outcomes)
+
+
+def _checked(index: int, outcomes: object) -> list[FunctionOutcome]:
+    """Chunk ``index``'s outcomes, each checked as a ``FunctionOutcome`` (entry included),
+    so the merge need not check the functions' entries again."""
+    check(outcomes, list[FunctionOutcome], path=f"chunks[{index}]")
+    return typing.cast(list[FunctionOutcome], outcomes)
 
 
 def fanout_analyse(
@@ -292,11 +298,13 @@ def fanout_analyse(
         status, outcomes = _chunk_compute(run_id=run.pk, index=chunk.index)
         if status == "stored":
             here += 1
-            gathered[chunk.index] = outcomes
+            gathered[chunk.index] = _checked(chunk.index, outcomes)
     progress(92, "Ordering the roadmap and ranking shared risks")
     merged = [outcome for index in sorted(gathered) for outcome in gathered[index]]
     computed = time.perf_counter() - started
-    analysis = plan_merge(inputs, setup, merged, seconds=time.perf_counter() - started)
+    analysis = plan_merge(
+        inputs, setup, merged, seconds=time.perf_counter() - started, outcomes_checked=True
+    )
     analysis.timings["fanout"] = {
         "chunks": total,
         "chunk_size": settings.ANALYSIS_CHUNK_SIZE,
