@@ -19,8 +19,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from analysis.fanout import analysis_chunk_compute, chunk_parts, fanout_wanted
+from analysis.fanout import analysis_chunk_compute, chunk_parts, fanout_analyse, fanout_wanted
+from analysis.inputs import load_inputs
 from analysis.models import AnalysisChunk, AnalysisRun
+from analysis.results_check import ResultsInvalid
 from analysis.selectors import run_is_stale
 from analysis.services import analysis_run_execute, analysis_run_start
 from bcp.jobs import run_job
@@ -153,6 +155,31 @@ def test_a_chunk_read_from_changed_inputs_is_handed_back_to_the_run(
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "handed back"
     chunk = AnalysisChunk.objects.get(run=run, index=0)
     assert chunk.status == "pending" and chunk.claim_token is None and chunk.outcomes == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_chunk_of_another_shape_fails_the_merge_naming_the_chunk(
+    demo: dict[str, Any],
+) -> None:
+    plan, manager = demo["plan"], demo["users"]["manager"]
+    run = _run_in_process(plan, manager)
+    inputs = load_inputs(plan)
+    keys = inputs.function_ids()
+    entry = run.results["functions"][0]
+    # Every chunk stored already (as by an earlier attempt), the first one's outcome
+    # without its steps: the coordinator merges without computing anything itself.
+    with override_settings(ANALYSIS_CHUNK_SIZE=1):
+        for index, part in enumerate(chunk_parts(keys, 1)):
+            AnalysisChunk.objects.create(
+                run=run,
+                index=index,
+                function_keys=part,
+                inputs_hash=run.inputs_hash,
+                status="done",
+                outcomes=[{"entry": {**entry, "roadmap": []}, "recommended": True}],
+            )
+        with pytest.raises(ResultsInvalid, match=r"chunks\[0\]\[0\]: FunctionOutcome lacks"):
+            fanout_analyse(run=run, inputs=inputs, digest=run.inputs_hash, progress=lambda *_: None)
 
 
 def test_with_one_worker_up_a_plan_is_analysed_in_process_and_with_two_it_is_fanned_out(
