@@ -22,7 +22,7 @@ from analysis.inputs import engine_settings, input_watermark, inputs_hash, load_
 from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
 from analysis.summaries import WhatIfOutcome
 from analysis.whatif_specs import ChangeSpec, what_if_changes
-from bcp.concurrency import save_if_current
+from bcp.concurrency import check_editable, save_if_current
 from bcp.history import change_context
 from bcp.jobs import JobResult, ProgressFn, job_enqueue
 from bcp.models import Job, Plan
@@ -88,9 +88,7 @@ def analysis_settings_update(
     ticket: str = "",
     **changes: Unpack[SettingsChanges],
 ) -> AnalysisSettings:
-    unknown = set(changes) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(changes, SETTINGS_FIELDS)
     current = analysis_settings_for(plan=plan, user=user)
     with change_context(user=user, reason=reason, ticket=ticket):
         updated = save_if_current(current, expected_version=expected_version, changes=dict(changes))

@@ -15,6 +15,7 @@ reminders, imports that compare values themselves) use :func:`save_locked`.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,6 +104,13 @@ def parse_version(value: object) -> int | None:
 
 # Versions live in a positive integer column; anything larger was never issued.
 MAX_VERSION = 2**31 - 1
+
+
+def check_editable(changes: Mapping[str, object], editable: Collection[str]) -> None:
+    """Refuse, as a programming error, a change to a field the service does not edit."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
 
 
 def save_if_current(

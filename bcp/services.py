@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from bcp.concurrency import save_if_current, save_locked
+from bcp.concurrency import check_editable, save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import (
     DEFAULT_REVIEW_INTERVAL_MONTHS,
@@ -103,9 +103,7 @@ def plan_update(
     ticket: str = "",
     **changes: Unpack[PlanChanges],
 ) -> Plan:
-    unknown = set(changes) - set(PLAN_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(changes, PLAN_EDITABLE_FIELDS)
     check_review_schedule(
         interval_months=changes.get("review_interval_months", plan.review_interval_months),
         next_review=changes["next_review"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import TypeVar
 
 from django.contrib.auth.models import User
@@ -52,10 +52,3 @@ def record_edit(
         updated = save_if_current(record, expected_version=expected_version, changes=dict(changes))
     assert isinstance(updated, type(record))
     return updated
-
-
-def check_editable(changes: Mapping[str, object], editable: Collection[str]) -> None:
-    """Refuse, as a programming error, a change to a field the service does not edit."""
-    unknown = set(changes) - set(editable)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")

@@ -11,10 +11,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bcp.concurrency import check_editable
 from bcp.history import change_context
 from bcp.models import Plan
 from bia.models import BusinessFunction, DependencyKind, FunctionDependency
-from bia.services.common import check_editable, record_add, record_edit
+from bia.services.common import record_add, record_edit
 
 FUNCTION_EDITABLE_FIELDS = (
     "name",

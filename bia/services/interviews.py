@@ -12,9 +12,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bcp.concurrency import check_editable
 from bcp.models import Plan
 from bia.models import BusinessFunction, Interview
-from bia.services.common import check_editable, record_add, record_edit
+from bia.services.common import record_add, record_edit
 
 INTERVIEW_EDITABLE_FIELDS = ("function", "interviewee", "interviewer", "held_at", "notes")
 

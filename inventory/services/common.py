@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from bcp.concurrency import save_if_current, save_locked
+from bcp.concurrency import check_editable, save_if_current, save_locked
 from bcp.history import change_context
 from bcp.models import Plan
 from inventory import graph as g
@@ -122,9 +122,7 @@ def edit_save(
 
 def editable_values(values: RecordValues, allowed: Sequence[str]) -> dict[str, object]:
     """A copy of ``values``, refused (ValueError) when it names a field not in ``allowed``."""
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(values, allowed)
     return dict(values)
 
 
