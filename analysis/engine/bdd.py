@@ -61,9 +61,10 @@ class BDD:
         self._and: dict[int, int] = {}
         self._or: dict[int, int] = {}
         self._budget: int | None = None
-        # Probability of each node being TRUE and FALSE, filled lazily in id order.
-        self.p_true: list[float] = [0.0, 1.0]
-        self.p_false: list[float] = [1.0, 0.0]
+        # Probability of each node being TRUE and FALSE, filled lazily for the nodes a
+        # root reaches: most nodes are intermediate results no root ever reaches.
+        self.p_true: dict[int, float] = {FALSE: 0.0, TRUE: 1.0}
+        self.p_false: dict[int, float] = {FALSE: 1.0, TRUE: 0.0}
         # Probability that the variable at each level is up / down (down given directly).
         self._up: dict[int, float] = {}
         self._down: dict[int, float] = {}
@@ -251,22 +252,40 @@ class BDD:
                 row[c] = self.or_(row[c], self.and_(m, row[c - 1]))
         return row[k]
 
-    def _fill_probabilities(self) -> None:
-        up, down = self._up, self._down
-        lev, lo, hi = self.level, self.low, self.high
+    def _fill_probabilities(self, root: int) -> None:
+        """Compute the probabilities of ``root`` and of every node below it not yet known.
+
+        Only nodes some root reaches are filled: a recompiled what-if creates about ten
+        intermediate nodes (partial ANDs, threshold rows) for each node of its diagram.
+        Each node's sums are those of its children alone, so the figures are the same
+        whichever nodes were filled before.
+        """
         pt, pf = self.p_true, self.p_false
-        for node in range(len(pt), len(lev)):
+        if root in pt:
+            return
+        lev, lo, hi = self.level, self.low, self.high
+        missing = {root}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in (lo[node], hi[node]):
+                if child not in pt and child not in missing:
+                    missing.add(child)
+                    stack.append(child)
+        up, down = self._up, self._down
+        # Children always have smaller ids than their parents.
+        for node in sorted(missing):
             level = lev[node]
             p = up[level]
             q = down[level]
+            low, high = lo[node], hi[node]
             # Both sums have only non-negative terms: no cancellation even near 1.
-            pt.append(q * pt[lo[node]] + p * pt[hi[node]])
-            pf.append(q * pf[lo[node]] + p * pf[hi[node]])
+            pt[node] = q * pt[low] + p * pt[high]
+            pf[node] = q * pf[low] + p * pf[high]
 
     def probability(self, node: int) -> tuple[float, float]:
         """(P(node is TRUE), P(node is FALSE)), each computed from non-negative sums."""
-        if len(self.p_true) < len(self.level):
-            self._fill_probabilities()
+        self._fill_probabilities(node)
         return self.p_true[node], self.p_false[node]
 
     def probability_with(

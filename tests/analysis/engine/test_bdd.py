@@ -92,3 +92,31 @@ def test_an_inserted_level_sits_between_its_neighbours_and_is_never_given_twice(
     assert bdd.size(node) == 3
     assert bdd.probability(node)[0] == pytest.approx(0.9 * (1 - 0.2 * 0.3))
     assert bdd.insert_level(b_level, 0.5, 0.5) is None  # only after a level of add_level
+
+
+def _weighed_truth_table(probabilities: list[float], rows: list[bool]) -> float:
+    """P(TRUE) summed row by row over the truth table of independent variables."""
+    total = 0.0
+    states = itertools.product((False, True), repeat=len(probabilities))
+    for state, value in zip(states, rows, strict=True):
+        if value:
+            weight = 1.0
+            for up, p in zip(state, probabilities, strict=True):
+                weight *= p if up else 1 - p
+            total += weight
+    return total
+
+
+def test_a_node_built_after_another_was_weighed_has_its_truth_table_probability():
+    probabilities = [0.9, 0.8, 0.7, 0.6, 0.95]
+    bdd, (a, b, c, d, e) = _manager(*probabilities)
+    first = bdd.and_(a, bdd.or_(b, c))
+    bdd.probability(first)
+    # Shares first's nodes, and has nodes made since as well as intermediate ones no
+    # root reaches: each must still be weighed from its own children.
+    second = bdd.or_(bdd.and_(first, d), bdd.at_least(2, [b, d, e]))
+    for node in (second, first, bdd.at_least(1, [c, e])):
+        up, down = bdd.probability(node)
+        expected = _weighed_truth_table(probabilities, _truth_table(bdd, node, 5))
+        assert up == pytest.approx(expected, rel=1e-12)
+        assert down == pytest.approx(1 - expected, rel=1e-12)
