@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,3 +47,39 @@ def test_a_text_names_each_known_id_whole_and_leaves_unknown_ids_as_written(
     assert namer.text(text) == (
         f"{san.name} fails; {unknown} is not in the plan; {san.name}-dr runs in Backup hall."
     )
+
+
+def test_equal_pieces_of_a_run_are_kept_once(demo: dict[str, Any]) -> None:
+    namer = Namer(load_inputs(demo["plan"]).topology)
+    spofs = namer.shared(["SAN", "Room 1"])
+    first = namer.shared({"availability": 0.999, "single_points_of_failure": spofs})
+    again = {"availability": 0.999, "single_points_of_failure": namer.shared(["SAN", "Room 1"])}
+    assert namer.shared(again) is first
+    assert namer.shared({"availability": 0.998, "single_points_of_failure": spofs}) is not first
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(0.0, -0.0), (4, 4.0), (1, True)],
+    ids=["signed-zero", "int-float", "int-bool"],
+)
+def test_pieces_whose_json_differs_are_never_shared(
+    demo: dict[str, Any], one: object, other: object
+) -> None:
+    namer = Namer(load_inputs(demo["plan"]).topology)
+    namer.shared({"value": one})
+    namer.shared([one])
+    candidate = {"value": other}
+    assert namer.shared(candidate) is candidate
+    assert json.dumps(namer.shared([other])) == json.dumps([other])
+
+
+def test_a_nested_list_counts_as_equal_only_when_it_is_the_same_list(
+    demo: dict[str, Any],
+) -> None:
+    # Nested pieces are shared first; an unshared nested list may still change.
+    namer = Namer(load_inputs(demo["plan"]).topology)
+    first = namer.shared({"names": ["SAN"]})
+    candidate = {"names": ["SAN"]}
+    assert namer.shared(candidate) is candidate
+    assert namer.shared({"names": first["names"]}) is first
