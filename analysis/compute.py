@@ -322,6 +322,8 @@ def analyse_chunk(
                 rank_remedies=setup.rank_remedies,
             )
         outcomes.append(_outcome(work, time.perf_counter() - begun, setup.namer))
+    # Pieces are shared within a chunk only: a worker holds none once its chunk is stored.
+    setup.namer.forget_pieces()
     return outcomes
 
 

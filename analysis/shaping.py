@@ -82,11 +82,10 @@ class Namer:
         self._pieces: dict[Hashable, object] = {}
 
     def shared(self, piece: Piece) -> Piece:
-        """``piece``, or an equal one this namer handed out before (then ``piece`` is
-        dropped), so a run's results hold each distinct figure set, list of change words
-        or option once: at a quarter of the benchmark organisation 12,945 options carry
-        only 2,182 distinct after-figures and 2,841 distinct change sentences, and
-        sharing them takes the results from about 50 MB of objects to under 20 MB.
+        """``piece``, or an equal one this namer handed out since ``forget_pieces`` (then
+        ``piece`` is dropped), so a function's results hold each distinct figure set,
+        list of change words or option once: the same option is listed under several
+        gaps, and its after-figures and change words recur in roadmap steps.
 
         The results are read-only once shaped, and their JSON is the same to the last bit.
         Equal is shallow: each field by ``_exact``, a nested list or dict by identity,
@@ -100,6 +99,11 @@ class Namer:
         else:
             return piece
         return cast(Piece, self._pieces.setdefault(key, piece))
+
+    def forget_pieces(self) -> None:
+        """Share nothing more with the pieces handed out so far, so they are freed with
+        the results that hold them (a worker's stored chunk of functions)."""
+        self._pieces = {}
 
     def name(self, element_id: str) -> str:
         if element_id in self.extra:

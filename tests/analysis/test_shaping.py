@@ -83,3 +83,13 @@ def test_a_nested_list_counts_as_equal_only_when_it_is_the_same_list(
     candidate = {"names": ["SAN"]}
     assert namer.shared(candidate) is candidate
     assert namer.shared({"names": first["names"]}) is first
+
+
+def test_pieces_handed_out_before_forget_pieces_are_not_shared_again(
+    demo: dict[str, Any],
+) -> None:
+    namer = Namer(load_inputs(demo["plan"]).topology)
+    namer.shared({"availability": 0.999})
+    namer.forget_pieces()
+    candidate = {"availability": 0.999}
+    assert namer.shared(candidate) is candidate
