@@ -15,7 +15,7 @@ Carlo sampler and the SPOF search all use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,6 +31,7 @@ from analysis.engine.topology import (
 from analysis.engine.validation import validate_topology
 
 ElementKind = Literal["site", "component", "group", "service"]
+_VARIABLE_KINDS = frozenset(("site", "component"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +115,18 @@ class Model:
         cached = self._closure.get(root)
         if cached is not None:
             return cached
+        children = self.children
         order: list[str] = []
         seen: set[str] = {root}
-        stack: list[tuple[str, int]] = [(root, 0)]
+        # Each node with an iterator over its children, read once.
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(children(root)))]
         while stack:
-            node, index = stack[-1]
-            kids = self.children(node)
-            if index < len(kids):
-                stack[-1] = (node, index + 1)
-                child = kids[index]
+            node, kids = stack[-1]
+            for child in kids:
                 if child not in seen:
                     seen.add(child)
-                    stack.append((child, 0))
+                    stack.append((child, iter(children(child))))
+                    break
             else:
                 stack.pop()
                 order.append(node)
@@ -136,6 +137,7 @@ class Model:
 
     def variables(self, root: str) -> tuple[str, ...]:
         """Components and sites ``root`` depends on, in depth-first pre-order."""
+        children, kind = self.children, self._kind
         order: list[str] = []
         seen: set[str] = set()
         stack = [root]
@@ -144,9 +146,9 @@ class Model:
             if node in seen:
                 continue
             seen.add(node)
-            if self.is_variable(node):
+            if kind[node] in _VARIABLE_KINDS:
                 order.append(node)
-            stack.extend(reversed(self.children(node)))
+            stack.extend(reversed(children(node)))
         return tuple(order)
 
     def necessary(self, element_id: str) -> frozenset[str]:
