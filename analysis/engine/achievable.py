@@ -31,7 +31,7 @@ SAN are backed up every 24 h → achievable RPO 24 h, set by ``print-db`` (first
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -105,89 +105,108 @@ def _restore(model: Model, element: str) -> _Out:
     return (math.inf if hours is None else float(hours), "restore", element)
 
 
-def _fill_outages(
-    model: Model,
-    failing: str,
-    nodes: Sequence[str],
-    children: dict[str, tuple[str, ...]],
-    out: dict[str, _Out],
-) -> None:
-    """Each of ``nodes`` (in closure order: children before parents) down how long when
-    ``failing`` alone fails, into ``out``; a node missing from ``out`` is unaffected
-    (``_NONE``). ``children`` holds each closure node's children (``Model.children``),
-    read once for all the variables of one service."""
-    groups, get = model.groups, out.get
-    for node in nodes:
-        if node == failing:
-            out[node] = _restore(model, node)
-        elif node in groups:
-            out[node] = _group_outage(model, node, failing, out)
-        else:
-            # The first child with the longest outage, as max() would pick it.
-            best: _Out | None = None
-            for child in children[node]:
-                found = get(child, _NONE)
-                if best is None or found[0] > best[0]:
-                    best = found
-            out[node] = best if best is not None else _NONE
+# One node's outages: for each variable whose failure interrupts the node, how long it is
+# down; a variable it does not list leaves it up (``_NONE``).
+_Table = dict[str, _Out]
+
+
+def _group_outage(model: Model, group_id: str, failing: str, members: Sequence[_Out]) -> _Out:
+    """The group's outage when ``failing`` alone fails, from its members' outages (in
+    member order): the k-th shortest; when k members are untouched, the failover of an
+    affected member (only the active one in an active/passive group), at most as long
+    as that member's own outage."""
+    group = model.groups[group_id]
+    if group.k == 1:
+        # The first member with the shortest outage, as a stable sort puts first.
+        kth = _NONE
+        first = True
+        for found in members:
+            if first or found[0] < kth[0]:
+                kth, first = found, False
+    else:
+        kth = sorted(members, key=_hours)[group.k - 1]
+    if kth[0] > 0.0:
+        return kth
+    if group.mode == "active_passive":
+        affected = [members[0]] if members and members[0][0] > 0.0 else []
+    else:
+        affected = [m for m in members if m[0] > 0.0]
+    if not affected:
+        return _NONE
+    failing_comp = model.components.get(failing)
+    own = failing_comp.failover_seconds if failing_comp is not None else None
+    failover_hours = max(group.failover_seconds, own or 0.0) / 3600.0
+    # The first affected member with the longest outage, as max() picks it.
+    worst = max(affected, key=_hours)
+    if worst[0] <= failover_hours:
+        return worst
+    return (failover_hours, "failover", group_id)
 
 
 def _hours(outage: _Out) -> float:
     return outage[0]
 
 
-def _supports(
-    model: Model, service_id: str, children: dict[str, tuple[str, ...]]
-) -> dict[str, frozenset[str]]:
-    """For each node of the service's closure, its support: the variables below it, itself
-    included."""
-    support: dict[str, frozenset[str]] = {}
-    for node in model.closure(service_id):
-        acc: set[str] = {node} if model.is_variable(node) else set()
-        for child in children[node]:
-            acc.update(support[child])
-        support[node] = frozenset(acc)
-    return support
-
-
-def _affected_nodes(
-    model: Model, service_id: str, children: dict[str, tuple[str, ...]]
-) -> dict[str, list[str]]:
-    """For each variable, the nodes of the service's closure whose support holds it, in
-    closure order."""
-    affected: dict[str, list[str]] = {}
-    for node, support in _supports(model, service_id, children).items():
-        for variable in support:
-            affected.setdefault(variable, []).append(node)
-    return affected
-
-
-def _group_outage(model: Model, group_id: str, failing: str, out: dict[str, _Out]) -> _Out:
-    group = model.groups[group_id]
-    if group.k == 1:
-        # The first member with the shortest outage, as a stable sort puts first.
-        kth = _NONE
-        first = True
-        for member in group.members:
-            found = out.get(member, _NONE)
-            if first or found[0] < kth[0]:
-                kth, first = found, False
+def _node_table(model: Model, node: str, below: Sequence[_Table]) -> _Table:
+    """``node``'s outages from those of its children (``below``, in ``Model.children``
+    order): a group applies its k-of-n rule to each variable one of its members lists; any
+    other node is down as long as its first child with the longest outage, and a
+    component or site as long as its own restore when it fails itself."""
+    if node in model.groups:
+        table: _Table = {}
+        for variable in dict.fromkeys(v for member in below for v in member):
+            outage = _group_outage(
+                model, node, variable, [member.get(variable, _NONE) for member in below]
+            )
+            if outage != _NONE:
+                table[variable] = outage
+        return table
+    variable_node = model.is_variable(node)
+    if not below:
+        table = {}
+    elif len(below) == 1 and not variable_node:
+        return below[0]  # the same outages: shared, never changed
     else:
-        kth = sorted((out.get(m, _NONE) for m in group.members), key=_hours)[group.k - 1]
-    if kth[0] > 0.0:
-        return kth
-    affected = [m for m in group.members if out.get(m, _NONE)[0] > 0.0]
-    if group.mode == "active_passive":
-        affected = [m for m in affected if m == group.members[0]]
-    if not affected:
-        return _NONE
-    failing_comp = model.components.get(failing)
-    own = failing_comp.failover_seconds if failing_comp is not None else None
-    failover_hours = max(group.failover_seconds, own or 0.0) / 3600.0
-    worst = max(out[m][0] for m in affected)
-    if worst <= failover_hours:
-        return max((out[m] for m in affected), key=_hours)
-    return (failover_hours, "failover", group_id)
+        table = dict(below[0])
+        for child in below[1:]:
+            get = table.get
+            for variable, outage in child.items():
+                held = get(variable)
+                # An earlier child the variable leaves up holds 0 h, which only a longer
+                # outage replaces (the first child with the longest outage).
+                if held is None:
+                    if outage[0] > 0.0:
+                        table[variable] = outage
+                elif outage[0] > held[0]:
+                    table[variable] = outage
+    if variable_node:
+        table[node] = _restore(model, node)
+    return table
+
+
+def _tables(model: Model, service_id: str, basis: OutageBasis | None) -> dict[str, _Table]:
+    """The outages of every node of the service's closure, children before parents. With a
+    ``basis`` of the same service, a node that is the basis's element object and has no
+    worked-out node below it keeps the basis's outages (``OutageBasis``)."""
+    tables: dict[str, _Table] = {}
+    known: dict[str, _Table] = {}
+    before: Model | None = None
+    if basis is not None and basis.service_id == service_id:
+        known, before = basis.tables, basis.model
+    worked: set[str] = set()
+    for node in model.closure(service_id):
+        kids = model.children(node)
+        if (
+            before is not None
+            and node in known
+            and worked.isdisjoint(kids)
+            and _element(model, node) is _element(before, node)
+        ):
+            tables[node] = known[node]
+            continue
+        worked.add(node)
+        tables[node] = _node_table(model, node, [tables[child] for child in kids])
+    return tables
 
 
 def _protection(model: Model, component_id: str) -> DataProtection:
@@ -297,61 +316,27 @@ class OutageBasis:
     (``analysis.engine.whatif`` shares every element it leaves alone) works out only the
     nodes the change can reach.
 
-    A node's outage reads only the nodes below it (what it needs, group k, mode and
-    failover) and the failing variable's restore and failover times. A node of the
+    A node's outages read only the nodes below it (what it needs, group k, mode and
+    failover) and each failing variable's restore and failover times. A node of the
     changed closure that was in this closure, is the same element object, and has no
-    changed node below it has the same nodes below it, so the same outage for every
-    failing variable: it is copied. Only the changed nodes and those above them
-    (``tainted``, usually a short path up to the service) are worked out again, for each
-    variable whose failure reaches them; a variable new to the closure is worked out in
-    full. ``described`` keeps each outage's words for the changed copies, which repeat
-    most outages.
+    changed node below it has the same nodes below it, so the same outages: they are
+    kept. Only the changed nodes and those above them (usually a short path up to the
+    service) are worked out again, from their children's outages. ``described`` keeps
+    each outage's words for the changed copies, which repeat most outages.
 
     Example: a redundant peer for ``san`` replaces the application servers that run on
-    it (they now run on the new pair): for each variable only those servers, the group
-    of them, and what is above it up to the service are worked out again.
+    it (they now run on the new pair): only the new pair, those servers, the group of
+    them, and what is above it up to the service are worked out again.
     """
 
     model: Model
     service_id: str
-    support: dict[str, frozenset[str]]
-    outs: dict[str, dict[str, _Out]]
+    tables: dict[str, _Table]
     described: dict[tuple[str, str, _Out], ElementOutage] = field(default_factory=dict)
 
     @classmethod
     def of(cls, model: Model, service_id: str) -> OutageBasis:
-        children = {node: model.children(node) for node in model.closure(service_id)}
-        support = _supports(model, service_id, children)
-        affected = _affected_nodes(model, service_id, children)
-        outs: dict[str, dict[str, _Out]] = {}
-        for variable in model.variables(service_id):
-            outs[variable] = {}
-            _fill_outages(model, variable, affected[variable], children, outs[variable])
-        return cls(model, service_id, support, outs)
-
-    def reach(
-        self, model: Model, children: dict[str, tuple[str, ...]]
-    ) -> tuple[list[str], dict[str, frozenset[str]]]:
-        """The nodes of the service's closure in ``model`` whose outages may differ from
-        the basis's (new or different elements and all above them, in closure order),
-        and the support of each of them in ``model``."""
-        before, known = self.model, self.support
-        tainted: list[str] = []
-        fresh: dict[str, frozenset[str]] = {}
-        for node in model.closure(self.service_id):
-            kids = children[node]
-            if (
-                node in known
-                and _element(model, node) is _element(before, node)
-                and fresh.keys().isdisjoint(kids)
-            ):
-                continue
-            acc: set[str] = {node} if model.is_variable(node) else set()
-            for child in kids:
-                acc.update(fresh[child] if child in fresh else known[child])
-            fresh[node] = frozenset(acc)
-            tainted.append(node)
-        return tainted, fresh
+        return cls(model, service_id, _tables(model, service_id, None))
 
 
 def _element(model: Model, element_id: str) -> object | None:
@@ -365,34 +350,6 @@ def _element(model: Model, element_id: str) -> object | None:
     return model.services.get(element_id)
 
 
-def _outages(
-    model: Model,
-    service_id: str,
-    basis: OutageBasis | None,
-    variables: Iterable[str],
-) -> Iterator[tuple[str, _Out]]:
-    """The service's outage when each of ``variables`` (of the service) alone fails, one
-    at a time, so a reader that has seen enough stops the work. With a ``basis`` of the
-    same service, only the nodes a change reaches are worked out (``OutageBasis``)."""
-    children = {node: model.children(node) for node in model.closure(service_id)}
-    known: dict[str, dict[str, _Out]] = {}
-    if basis is None or basis.service_id != service_id:
-        tainted = list(model.closure(service_id))
-        supports = _supports(model, service_id, children)
-    else:
-        known = basis.outs
-        tainted, supports = basis.reach(model, children)
-    redo = set(tainted)
-    for variable in variables:
-        nodes = [node for node in tainted if variable in supports[node]]
-        # The basis's outages, less those of the nodes worked out again.
-        out = dict(known.get(variable, {}))
-        for node in redo.intersection(out):
-            del out[node]
-        _fill_outages(model, variable, nodes, children, out)
-        yield variable, out.get(service_id, _NONE)
-
-
 def _element_outages(
     model: Model, service_id: str, basis: OutageBasis | None = None
 ) -> tuple[list[ElementOutage], list[str]]:
@@ -400,10 +357,11 @@ def _element_outages(
     sites whose loss is not assessed (no restore time recorded). With a ``basis`` of the
     same service, only the nodes a change reaches are worked out (``OutageBasis``)."""
     memo = basis.described if basis is not None and basis.service_id == service_id else None
+    service = _tables(model, service_id, basis)[service_id]
     outages: list[ElementOutage] = []
     not_assessed: list[str] = []
-    for variable, outage in _outages(model, service_id, basis, model.variables(service_id)):
-        element, unassessed = _describe(model, variable, outage, memo)
+    for variable in model.variables(service_id):
+        element, unassessed = _describe(model, variable, service.get(variable, _NONE), memo)
         outages.append(element)
         if unassessed:
             not_assessed.append(variable)
@@ -411,33 +369,21 @@ def _element_outages(
 
 
 def rto_within(
-    model: Model,
-    service_id: str,
-    required: float,
-    *,
-    basis: OutageBasis | None = None,
-    first: Sequence[str] = (),
+    model: Model, service_id: str, required: float, *, basis: OutageBasis | None = None
 ) -> bool:
     """Whether the achievable RTO ``objectives_from_model`` gives is known and at most
-    ``required`` hours, reading single failures only until one is assessed and longer.
+    ``required`` hours, without putting any outage into words.
 
     The RTO is the longest assessed outage (0 when none is assessed), unknown when one is
     infinite, so it is known and ≤ required exactly when ``required`` ≥ 0 and no assessed
-    outage exceeds it. ``first``: variables to read before the others (those likely to
-    exceed it); the answer is the same in any order. Example: the print service at the
-    head office is within 24 h (the SAN's restore) and not within 12 h, which reading
-    ``san`` first shows without any other failure.
+    outage exceeds it. Example: the print service at the head office is within 24 h (the
+    SAN's restore) and not within 12 h.
     """
     if not required >= 0.0:
         return False
-    variables = model.variables(service_id)
-    present = set(variables)
-    leading = [v for v in dict.fromkeys(first) if v in present]
-    led = set(leading)
-    rest = [v for v in variables if v not in led]
-    for variable, (hours, _mechanism, _via) in _outages(
-        model, service_id, basis, [*leading, *rest]
-    ):
+    for variable, (hours, _mechanism, _via) in _tables(model, service_id, basis)[
+        service_id
+    ].items():
         if hours > required and not (
             model.kind(variable) == "site"
             and math.isinf(hours)

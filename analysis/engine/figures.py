@@ -261,8 +261,8 @@ class WhatIfEvaluator:
         Single points of failure are ``Model.necessary`` of the changed topology and the
         achievable RTO and RPO are read off its structure and recovery data
         (``objectives_from_model`` never uses the availability it is given; the RTO is
-        read only until one single failure exceeds the requirement: ``rto_within``), so
-        for "spof", "rto" and "rpo" this equals ``meets(measure, self.after(changes), …)``
+        compared without putting outages into words: ``rto_within``), so for "spof",
+        "rto" and "rpo" this equals ``meets(measure, self.after(changes), …)``
         whenever ``after`` returns (it may still raise ``ExactTooCostly``). Raises
         ``ValueError`` for "availability", and ``TopologyError`` as ``after`` does.
         """
@@ -283,14 +283,7 @@ class WhatIfEvaluator:
         if measure == "rpo":
             rpo = achievable_rpo(model, sid)
             return rpo is not None and rpo <= required
-        # The failures that exceed the requirement now are read first: a set that
-        # leaves one of them as it was fails at once.
-        exceeding = [
-            o.element_id
-            for o in self.before.objectives.outages
-            if o.hours is None or o.hours > required
-        ]
-        return rto_within(model, sid, required, basis=self._outages, first=exceeding)
+        return rto_within(model, sid, required, basis=self._outages)
 
     def _reuse(self, changed: Topology, items: Sequence[Change]) -> FunctionFigures | None:
         before = self.analyzer.service(self.service_id)
