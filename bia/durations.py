@@ -43,7 +43,8 @@ def parse_duration_hours(text: str) -> float:
     match = _PATTERN.match(text or "")
     if not match:
         raise ValueError(
-            f"“{text}” is not a duration. Write a number and a unit, e.g. 4 h, 2 d, 1 w."
+            f"“{(text or '').strip()}” is not a duration. Write a number and a unit, "
+            "e.g. 4 h, 2 d, 1 w."
         )
     number = float(match["number"].replace(",", "."))
     unit = match["unit"].lower() or "h"

@@ -33,6 +33,11 @@ def test_bad_durations_say_what_is_wrong(text: str, message: str) -> None:
         parse_duration_hours(text)
 
 
+def test_a_bad_horizon_is_quoted_without_the_spaces_after_its_comma() -> None:
+    with pytest.raises(ValueError, match="^“banana” is not a duration"):
+        parse_horizons("4 h, 24 h, banana")
+
+
 def test_the_default_horizons_read_back_as_their_labels() -> None:
     hours = parse_horizons("1 h, 4 h, 1 d, 3 d, 1 w, 2 w, 1 mo")
     assert [format_hours(h) for h in hours] == ["1 h", "4 h", "1 d", "3 d", "1 w", "2 w", "1 mo"]
