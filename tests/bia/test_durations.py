@@ -34,7 +34,7 @@ def test_bad_durations_say_what_is_wrong(text: str, message: str) -> None:
 
 
 def test_a_bad_horizon_is_quoted_without_the_spaces_after_its_comma() -> None:
-    with pytest.raises(ValueError, match="^“banana” is not a duration"):
+    with pytest.raises(ValueError, match=r"^“banana” is not a duration"):
         parse_horizons("4 h, 24 h, banana")
 
 
