@@ -200,6 +200,16 @@ def _with_drawn_recovery_times(topology: Topology, data: st.DataObject) -> Topol
     )
 
 
+def _with_drawn_site_and_component_recovery(topology: Topology, data: st.DataObject) -> Topology:
+    """``_with_drawn_recovery_times``, then each site's restore hours drawn too (in that
+    order, so a test's examples are the same whichever of the two it was written with)."""
+    topology = _with_drawn_recovery_times(topology, data)
+    return replace(
+        topology,
+        sites=tuple(replace(s, restore_hours=data.draw(RESTORE_HOURS)) for s in topology.sites),
+    )
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(structures(), st.data())
 def test_each_single_failure_outage_equals_the_reading_of_the_whole_closure(
@@ -248,11 +258,7 @@ def _change(topology: Topology, data: st.DataObject) -> Change:
 def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
     topology: Topology, data: st.DataObject
 ) -> None:
-    topology = _with_drawn_recovery_times(topology, data)
-    topology = replace(
-        topology,
-        sites=tuple(replace(s, restore_hours=data.draw(RESTORE_HOURS)) for s in topology.sites),
-    )
+    topology = _with_drawn_site_and_component_recovery(topology, data)
     model = Model(topology)
     basis = OutageBasis.of(model, "root")
     try:
@@ -278,11 +284,7 @@ def test_outages_copied_from_a_basis_equal_a_fresh_reading_after_any_change(
 def test_reading_outages_until_one_exceeds_the_requirement_agrees_with_the_achievable_rto(
     topology: Topology, data: st.DataObject
 ) -> None:
-    topology = _with_drawn_recovery_times(topology, data)
-    topology = replace(
-        topology,
-        sites=tuple(replace(s, restore_hours=data.draw(RESTORE_HOURS)) for s in topology.sites),
-    )
+    topology = _with_drawn_site_and_component_recovery(topology, data)
     model = Model(topology)
     basis = data.draw(st.sampled_from([None, OutageBasis.of(model, "root")]))
     rto = objectives_from_model(
