@@ -36,7 +36,13 @@ through the job path (queued, claimed, computed, stored), with the wall time, th
 of this process and of every worker process, and the load average before and after (the
 machine may be shared). Give ``--database-url postgres://...`` (an empty database of your
 own) to measure on PostgreSQL; the filesystem broker under the temporary directory is
-used unless ``CELERY_BROKER_URL`` is set.
+used unless ``CELERY_BROKER_URL`` is set. Each run also records the largest peak resident
+memory of any worker process.
+
+``--save-built FILE`` (with ``--database-url``) builds the plan, writes its ids and counts
+to FILE and stops; ``--from-built FILE`` with the same database measures that plan instead
+of building one. A ×4 build takes most of an hour, so the runs at ×2 and ×4 are timed on
+plans built once.
 """
 
 from __future__ import annotations
@@ -725,6 +731,26 @@ def _group_cpu_seconds(groups: list[int]) -> float:
     return total
 
 
+def _group_peak_rss_mb(groups: list[int]) -> float:
+    """The largest peak resident size (VmHWM) of any live process in ``groups``: what one
+    worker process needed at most, for the 1 GB-per-worker bound."""
+    peak = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) not in groups:
+                continue
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return round(peak / 1024, 1)
+
+
 def start_workers(count: int, queue: str) -> list[Any]:
     """``count`` worker processes against this benchmark's database, each in a group."""
     import subprocess
@@ -824,6 +850,8 @@ def through_job_path(
         "roadmap_steps": len(run.results.get("roadmap", [])),
         "fanout": run.timings.get("fanout"),
         "stale_after": run_is_stale(run),
+        # Peak since each worker started, so after a whole-plan run it is that run's.
+        "worker_peak_rss_mb": _group_peak_rss_mb(groups),
     }
 
 
@@ -839,6 +867,28 @@ def drain_plan_jobs(plan: Plan, *, timeout_s: float = 900) -> float:
             raise RuntimeError(f"jobs of the plan still queued or running after {timeout_s} s")
         time.sleep(0.5)
     return round(time.perf_counter() - started, 3)
+
+
+def stop_workers(workers: list[Any]) -> None:
+    import signal
+
+    for process in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in workers:
+        try:
+            process.wait(timeout=30)
+        except Exception:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def run_plan_jobs(plan: Plan) -> float:
+    """Start one worker, wait until it has done the plan's queued jobs, stop it."""
+    workers = start_workers(1, BENCH_QUEUE)
+    try:
+        return drain_plan_jobs(plan)
+    finally:
+        stop_workers(workers)
 
 
 def measure_job_path(plan: Plan, manager: Any, count: int) -> dict[str, Any]:
@@ -868,14 +918,59 @@ def measure_job_path(plan: Plan, manager: Any, count: int) -> dict[str, Any]:
         )
         return stages
     finally:
-        for process in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in workers:
-            try:
-                process.wait(timeout=30)
-            except Exception:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_workers(workers)
+
+
+def built_save(
+    path: Path,
+    *,
+    scale: float,
+    plan: Plan,
+    manager: Any,
+    counts: dict[str, Any],
+    migrate_s: float,
+    build_s: float,
+) -> None:
+    """Write where a built plan is (plan and manager ids) and what was built, for
+    ``--from-built``: builds at ×2 and ×4 take longer than the runs they are built for."""
+    record = {
+        "scale": scale,
+        "seed": SEED,
+        "plan_id": plan.pk,
+        "manager_id": manager.pk,
+        "counts": counts,
+        "migrate_seconds": round(migrate_s, 2),
+        "build_seconds": round(build_s, 2),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "built_by_commit": _commit(),
+    }
+    path.write_text(json.dumps(record, indent=1))
+
+
+def built_load(path: Path, scale: float) -> tuple[Plan, Any, dict[str, Any], float, float]:
+    """The plan a ``--save-built`` run left: refused when the scale or seed differ or the
+    plan is not in this database."""
+    record = json.loads(path.read_text())
+    if record["scale"] != scale or record["seed"] != SEED:
+        raise SystemExit(
+            f"{path} holds a plan built at scale {record['scale']} (seed {record['seed']}), "
+            f"not {scale} (seed {SEED})"
+        )
+    plan = Plan.objects.filter(pk=record["plan_id"]).first()
+    if plan is None:
+        raise SystemExit(f"plan {record['plan_id']} from {path} is not in this database")
+    manager = get_user_model().objects.get(pk=record["manager_id"])
+    counts = dict(record["counts"], built_by_commit=record["built_by_commit"])
+    return plan, manager, counts, record["migrate_seconds"], record["build_seconds"]
+
+
+def _commit() -> str:
+    import subprocess
+
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -917,16 +1012,53 @@ def main(argv: list[str] | None = None) -> int:
         "(compare before and after a change that must not alter any result)",
     )
     parser.add_argument(
+        "--save-built",
+        default="",
+        metavar="FILE",
+        help="with --database-url: build the plan, write where it is and what was built to "
+        "FILE, keep the database and stop (a ×4 build takes most of an hour on PostgreSQL)",
+    )
+    parser.add_argument(
+        "--from-built",
+        default="",
+        metavar="FILE",
+        help="with the same --database-url: measure the plan a --save-built run left instead "
+        "of migrating and building one (the code measured may be newer than the build's)",
+    )
+    parser.add_argument(
         "--database-url",
         default="",
         help="an empty database of your own (e.g. PostgreSQL) instead of a temporary SQLite",
     )
     args = parser.parse_args(argv)
+    if (args.save_built or args.from_built) and connection.vendor == "sqlite":
+        parser.error("--save-built and --from-built need --database-url (a database that stays)")
 
-    _, migrate_s = timed(lambda: call_command("migrate", verbosity=0, interactive=False))
-    (plan, manager, counts), build_s = timed(lambda: build(args.scale))
+    if args.from_built:
+        plan, manager, counts, migrate_s, build_s = built_load(Path(args.from_built), args.scale)
+    else:
+        _, migrate_s = timed(lambda: call_command("migrate", verbosity=0, interactive=False))
+        (plan, manager, counts), build_s = timed(lambda: build(args.scale))
     build_rss = peak_rss_mb()
     print(f"built in {build_s:.1f} s: {counts}", flush=True)
+    if args.save_built:
+        # The jobs the build queued (review checks) are sent to this process's queue, which
+        # no worker reads once it exits: done now, they cannot hold up a later run.
+        drained_s = run_plan_jobs(plan)
+        print(f"the plan's own queued jobs done after {drained_s} s", flush=True)
+        built_save(
+            Path(args.save_built),
+            scale=args.scale,
+            plan=plan,
+            manager=manager,
+            counts=counts,
+            migrate_s=migrate_s,
+            build_s=build_s,
+        )
+        print(f"plan {plan.pk} kept in the database; what was built is in {args.save_built}")
+        connection.close()
+        shutil.rmtree(WORK_DIR, ignore_errors=True)
+        return 0
     if args.digest:
         (hashes, seconds) = timed(lambda: digest(plan))
         for key, sha in hashes["functions"].items():
@@ -1005,7 +1137,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{whole['cpu_s_all_processes']:.2f} s CPU ({whole['status']}, {whole['functions']} "
             f"functions, {whole['gaps']} gaps, remedies ranked for "
             f"{whole['functions_with_remedies_ranked']}, fan-out {whole['fanout']}, load "
-            f"{whole['load_average_before']}); one function {one['wall_s_median']:.3f} s median"
+            f"{whole['load_average_before']}, worker peak {whole['worker_peak_rss_mb']} MB); "
+            f"one function {one['wall_s_median']:.3f} s median"
         )
     if args.profile:
         for name, lines in stages["profiles"].items():
