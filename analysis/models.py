@@ -113,6 +113,12 @@ class AnalysisRun(models.Model):
 
     Results are derived data, reproducible from the recorded inputs hash, so runs are
     not part of change history; the settings and inputs that produced them are.
+    ``results`` holds the plan-level part of ``analysis.results.PlanResults`` (everything
+    but ``functions``); each function's entry is a ``FunctionResultRow`` of its own, so no
+    value grows with the plan past what one column may hold (PostgreSQL refuses a jsonb
+    value over 256 MB, which a single document of 2,000 functions' results passes) and a
+    function's page reads its own row only. ``analysis.selectors.stored_results`` puts the
+    two back together.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="analysis_runs")
@@ -146,6 +152,30 @@ class AnalysisRun(models.Model):
     def __str__(self) -> str:
         scope = self.function.name if self.function is not None else "whole plan"
         return f"Analysis of {self.plan} ({scope}) {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FunctionResultRow(models.Model):
+    """One function's entry of a run's results (``analysis.results.FunctionResult``),
+    at its place in the run's list of functions. Derived data, not history: kept with
+    its run and deleted with it. ``function_pk`` is the entry's own ``pk`` (no foreign
+    key: a run's results keep naming a function deleted since)."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="function_rows")
+    position = models.PositiveIntegerField()
+    function_pk = models.IntegerField(null=True, blank=True)
+    entry = models.JSONField()
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "position"], name="analysis_function_result_once_per_place"
+            )
+        ]
+        indexes = [models.Index(fields=["run", "function_pk"])]
+
+    def __str__(self) -> str:
+        return f"Function {self.function_pk} in run {self.run_id}"
 
 
 class Incident(TrackedModel):

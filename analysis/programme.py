@@ -8,9 +8,9 @@ from datetime import datetime
 
 from analysis.engine.budgets import Period, allowed_downtime
 from analysis.models import AnalysisRun, AnalysisSettings, Incident
-from analysis.results import Coverage, FunctionResult, SeverityCounts
+from analysis.results import Coverage, SeverityCounts
 from analysis.results_check import ResultsInvalid, stored_part
-from analysis.selectors import _newest_finished_runs, period_bounds
+from analysis.selectors import newest_required, period_bounds
 from bcp.models import Job
 
 
@@ -26,22 +26,18 @@ class RequiredObjective:
 
 def required_objectives(plan_ids: list[int]) -> dict[int, list[RequiredObjective]]:
     """Per plan, every function's required RTO and RPO from the plan's latest finished run
-    (as :func:`required_rtos`, one query); a run whose results cannot be read adds nothing."""
+    (:func:`analysis.selectors.newest_required`, one query); a run whose results cannot be
+    read adds nothing."""
     found: dict[int, list[RequiredObjective]] = {pk: [] for pk in plan_ids}
-    rows = _newest_finished_runs(plan_ids).values_list("plan_id", "results__functions")
-    for plan_id, functions in rows:
-        try:
-            entries = stored_part(functions, list[FunctionResult], path="functions")
-        except ResultsInvalid:
-            continue
+    for plan_id, requirements in newest_required(plan_ids).items():
         found[plan_id] = [
             RequiredObjective(
-                entry["pk"],
-                None if entry["required"] is None else entry["required"]["rto_hours"],
-                None if entry["required"] is None else entry["required"]["rpo_hours"],
-                None if entry["required"] is None else entry["required"]["availability"],
+                function_pk,
+                None if required is None else required["rto_hours"],
+                None if required is None else required["rpo_hours"],
+                None if required is None else required["availability"],
             )
-            for entry in entries
+            for function_pk, required in requirements
         ]
     return found
 

@@ -1,9 +1,11 @@
 """What an analysis produces: the declared types pages, the API and the plan document read.
 
-An analysis run stores one :class:`PlanResults` (JSON) on its ``AnalysisRun``. It is
-checked against these types when it is written and again when it is read
-(:func:`check_plan_results`), so a missing or mistyped part fails loudly instead of
-showing up as a blank cell. Every figure here comes from an engine run; every element is
+An analysis run stores one :class:`PlanResults` (JSON): the plan-level part on its
+``AnalysisRun`` and each entry of ``functions`` as a ``FunctionResultRow`` of its own
+(``analysis.selectors.stored_results`` puts them back together). It is checked against
+these types when it is written and again when it is read (:func:`check_plan_results`),
+so a missing or mistyped part fails loudly instead of showing up as a blank cell. Every
+figure here comes from an engine run; every element is
 named as people named it. Gap ids (``"spof:component:12"``) are opaque references that
 tie a gap to its roadmap step and to ``also_closes``; do not parse them.
 

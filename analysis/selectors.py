@@ -15,7 +15,13 @@ from django.utils import timezone
 from analysis import formatting
 from analysis.engine.budgets import Period, allowed_downtime, budget_remaining
 from analysis.inputs import input_watermark, input_watermarks
-from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
+from analysis.models import (
+    AgreedObjective,
+    AnalysisRun,
+    AnalysisSettings,
+    FunctionResultRow,
+    Incident,
+)
 from analysis.results import (
     RESULTS_SCHEMA,
     Achievable,
@@ -49,11 +55,53 @@ class RunResults:
     problem: str | None
 
 
+def stored_results(run: AnalysisRun) -> object:
+    """A run's results as stored, put back together and not yet checked: the run's
+    plan-level part with ``functions``, its function rows in order (see ``AnalysisRun``).
+
+    A value that is not a JSON object (a run that never stored results) is returned as it
+    is, for the caller's check to name."""
+    part = run.results
+    if not isinstance(part, dict) or "functions" in part:
+        # Not an object, or stored before function rows and kept as it was (the first
+        # schema's functions are a dict by key, which the move to rows left in place).
+        return part
+    entries = list(
+        FunctionResultRow.objects.filter(run=run)
+        .order_by("position")
+        .values_list("entry", flat=True)
+    )
+    return {**part, "functions": entries}
+
+
 def run_results(run: AnalysisRun) -> RunResults:
+    """A finished run's whole results, checked (two queries: the run is given)."""
     try:
-        return RunResults(run, check_plan_results(run.results), None)
+        return RunResults(run, check_plan_results(stored_results(run)), None)
     except ResultsInvalid as error:
         return RunResults(run, None, f"These results cannot be read ({error}).")
+
+
+def _function_results(
+    run: AnalysisRun, function_pk: int
+) -> tuple[RunResults, FunctionResult | None]:
+    """The run's plan-level results with only ``function_pk``'s entry in ``functions``
+    (none when the run did not cover it), checked; one query for the entry's row, so a
+    function's page costs the same in a plan of 20 functions or 4,000."""
+    part = run.results
+    entries: list[object] = []
+    if isinstance(part, dict) and "functions" not in part:
+        entries = list(
+            FunctionResultRow.objects.filter(run=run, function_pk=function_pk)
+            .order_by("position")
+            .values_list("entry", flat=True)[:1]
+        )
+        part = {**part, "functions": entries}
+    try:
+        results = check_plan_results(part)
+    except ResultsInvalid as error:
+        return RunResults(run, None, f"These results cannot be read ({error})."), None
+    return RunResults(run, results, None), function_result(results, function_pk)
 
 
 def settings_for(plan: Plan) -> AnalysisSettings:
@@ -72,16 +120,17 @@ def latest_run(plan: Plan, *, finished: bool = True) -> AnalysisRun | None:
 def latest_function_result(
     plan: Plan, function_pk: int
 ) -> tuple[RunResults | None, FunctionResult | None]:
-    """The newest finished result for one function, from a plan run or a function run."""
+    """The newest finished result for one function, from a plan run or a function run.
+
+    The ``RunResults`` holds the run's plan-level results with this function's entry
+    alone in ``functions``: the other functions' rows are not read."""
     runs = AnalysisRun.objects.filter(
         Q(function__isnull=True) | Q(function_id=function_pk),
         plan=plan,
         job__status=Job.Status.SUCCEEDED,
     ).order_by("-created_at")
     for run in runs[:1]:
-        read = run_results(run)
-        entry = None if read.results is None else function_result(read.results, function_pk)
-        return read, entry
+        return _function_results(run, function_pk)
     return None, None
 
 
@@ -128,16 +177,41 @@ def required_rtos(plan_ids: list[int]) -> list[float | None]:
     required yet, e.g. no reviewed BIA); one query. Entries are checked against
     :class:`analysis.results.FunctionResult`; a run whose results cannot be read adds
     nothing."""
-    found: list[float | None] = []
-    for functions in _newest_finished_runs(plan_ids).values_list("results__functions", flat=True):
-        try:
-            entries = stored_part(functions, list[FunctionResult], path="functions")
-        except ResultsInvalid:
+    return [
+        None if required is None else required["rto_hours"]
+        for requirements in newest_required(plan_ids).values()
+        for _function_pk, required in requirements
+    ]
+
+
+def newest_required(plan_ids: list[int]) -> dict[int, list[tuple[int, Required | None]]]:
+    """Per plan, each function's pk and required objectives in the plan's latest finished
+    whole-plan run, in the run's order; one query reading only ``required`` of each entry
+    (checked against :class:`analysis.results.Required`). A run with any entry that cannot
+    be read adds nothing."""
+    rows = (
+        FunctionResultRow.objects.filter(run__in=_newest_finished_runs(plan_ids).values("pk"))
+        .order_by("run_id", "position")
+        .values_list("run__plan_id", "run_id", "function_pk", "entry__required")
+    )
+    found: dict[int, list[tuple[int, Required | None]]] = {}
+    unreadable: set[int] = set()
+    for plan_id, run_id, function_pk, required in rows:
+        if run_id in unreadable:
             continue
-        found.extend(
-            None if entry["required"] is None else entry["required"]["rto_hours"]
-            for entry in entries
-        )
+        try:
+            if function_pk is None:
+                raise ResultsInvalid("functions", "an entry without a function")
+            checked = (
+                None
+                if required is None
+                else stored_part(required, Required, path="functions.required")
+            )
+        except ResultsInvalid:
+            unreadable.add(run_id)
+            found.pop(plan_id, None)
+            continue
+        found.setdefault(plan_id, []).append((function_pk, checked))
     return found
 
 

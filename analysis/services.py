@@ -19,7 +19,14 @@ from analysis.engine.figures import WhatIfEvaluator
 from analysis.engine.topology import TopologyError
 from analysis.fanout import fanout_analyse, fanout_wanted
 from analysis.inputs import engine_settings, input_watermark, inputs_hash, load_inputs
-from analysis.models import AgreedObjective, AnalysisRun, AnalysisSettings, Incident
+from analysis.models import (
+    AgreedObjective,
+    AnalysisRun,
+    AnalysisSettings,
+    FunctionResultRow,
+    Incident,
+)
+from analysis.results import PlanResults
 from analysis.summaries import WhatIfOutcome
 from analysis.whatif_specs import ChangeSpec, what_if_changes
 from bcp.concurrency import check_editable, save_if_current
@@ -142,12 +149,12 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> JobResult:
     results = analysis.results
     # Loading, hashing and the watermark, before any function is analysed.
     analysis.timings["inputs_read_seconds"] = round(read, 3)
-    AnalysisRun.objects.filter(pk=run.pk).update(
+    analysis_results_store(
+        run=run,
+        results=results,
         inputs_hash=digest,
         inputs_watermark=watermark,
-        results=results,
         timings=analysis.timings,
-        finished_at=timezone.now(),
     )
     functions = results["functions"]
     return {
@@ -156,6 +163,43 @@ def analysis_run_execute(*, job: Job, progress: ProgressFn) -> JobResult:
         "gaps": sum(len(f["gaps"]) for f in functions),
         "seconds": round(time.perf_counter() - started, 3),
     }
+
+
+# Function rows per INSERT: at ×1 an entry is about 150 kB of JSON, so a batch stays
+# near 15 MB however large the plan.
+RESULT_ROWS_PER_INSERT = 100
+
+
+@transaction.atomic
+def analysis_results_store(
+    *,
+    run: AnalysisRun,
+    results: PlanResults,
+    inputs_hash: str,
+    inputs_watermark: dict[str, int],
+    timings: dict[str, object],
+) -> None:
+    """Store a finished run's results: the plan-level part on the run, each function's
+    entry as a row of its own (see ``AnalysisRun``), in one transaction.
+
+    Rows are written in batches, each serialised on its own, so storing never builds one
+    JSON text of the whole plan. A run's results are stored once.
+    """
+    plan_part = {key: value for key, value in results.items() if key != "functions"}
+    FunctionResultRow.objects.bulk_create(
+        (
+            FunctionResultRow(run=run, position=position, function_pk=entry["pk"], entry=entry)
+            for position, entry in enumerate(results["functions"])
+        ),
+        batch_size=RESULT_ROWS_PER_INSERT,
+    )
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        inputs_hash=inputs_hash,
+        inputs_watermark=inputs_watermark,
+        results=plan_part,
+        timings=timings,
+        finished_at=timezone.now(),
+    )
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from analysis.results import (
     check_plan_results,
 )
 from analysis.results_check import ResultsInvalid
-from analysis.selectors import RoadmapRow, latest_run, roadmap_rows, settings_for
+from analysis.selectors import RoadmapRow, latest_run, roadmap_rows, settings_for, stored_results
 from analysis.summaries import downtime_saved
 from bcp import contract
 from bcp.models import Plan
@@ -272,7 +272,7 @@ def document_part(
             ),
             None,
         )
-    return results_part(run.results, inventory), run.created_at.isoformat()
+    return results_part(stored_results(run), inventory), run.created_at.isoformat()
 
 
 def rto_hours_by_function(plan: Plan) -> dict[str, float]:
@@ -283,7 +283,7 @@ def rto_hours_by_function(plan: Plan) -> dict[str, float]:
 
 def run_rto_hours(run: AnalysisRun) -> dict[str, float]:
     """The RTO each function must meet in one run's results, by name."""
-    results = run.results
+    results = stored_results(run)
     if isinstance(results, dict) and results.get("schema") == V1_SCHEMA:
         return v1_rto_hours(results)
     try:

@@ -26,7 +26,7 @@ from analysis.engine.structure import sub_topology
 from analysis.inputs import input_watermark, load_inputs
 from analysis.results import check_plan_results
 from analysis.results_check import ResultsInvalid
-from analysis.selectors import latest_run
+from analysis.selectors import latest_run, stored_results
 from bcp.history import change_context
 from bcp.jobs import JobResult, ProgressFn, job_enqueue
 from bcp.models import Job, Membership, Plan, Role
@@ -103,7 +103,7 @@ def _baselines(plan: Plan) -> dict[int, _Baseline]:
     if run is not None:
         mark = _watermark(run.inputs_watermark)
         try:
-            results = check_plan_results(run.results)
+            results = check_plan_results(stored_results(run))
         except ResultsInvalid:
             results = None
         if mark is not None and results is not None:

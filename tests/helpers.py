@@ -23,6 +23,9 @@ from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from playwright.sync_api import Browser, Page, expect
 
+from analysis.models import AnalysisRun
+from analysis.results import PlanResults
+from analysis.selectors import run_results
 from bcp.models import Job
 from tests.conftest import ROOT
 
@@ -152,3 +155,11 @@ def manage(
         timeout=timeout,
         check=False,
     )
+
+
+def stored_plan_results(run: AnalysisRun) -> PlanResults:
+    """A finished run's stored results, put back together and checked; fails the test
+    when they cannot be read."""
+    read = run_results(run)
+    assert read.results is not None, read.problem
+    return read.results

@@ -30,7 +30,7 @@ from bcp.models import Job, WorkerHeartbeat
 from tests.analysis.conftest import settings_change
 from tests.bcp.test_job_recovery import REDIS_URL, broker
 from tests.conftest import start_celery_worker
-from tests.helpers import job_wait
+from tests.helpers import job_wait, stored_plan_results
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,12 +114,13 @@ def test_a_plan_fanned_out_over_two_worker_processes_stores_the_figures_of_an_in
     assert job.status == "succeeded", job.error
     fanned.refresh_from_db()
     chunks = list(AnalysisChunk.objects.filter(run=fanned))
-    functions = len(here.results["functions"])
+    expected = stored_plan_results(here)
+    functions = len(expected["functions"])
     assert functions >= 2 and len(chunks) == functions  # one function per chunk
     assert all(c.status == "done" and c.attempts == 1 for c in chunks)
     workers_used = {c.claimed_node.split("-")[0] for c in chunks}
     assert fanned.timings["fanout"]["chunks"] == functions
-    assert fanned.results == here.results, workers_used
+    assert stored_plan_results(fanned) == expected, workers_used
     assert fanned.inputs_hash == here.inputs_hash
 
 
@@ -130,14 +131,14 @@ def test_a_chunk_delivered_twice_is_stored_once(demo: dict[str, Any]) -> None:
     AnalysisChunk.objects.create(
         run=run,
         index=0,
-        function_keys=[f["key"] for f in run.results["functions"][:1]],
+        function_keys=[f["key"] for f in stored_plan_results(run)["functions"][:1]],
         inputs_hash=run.inputs_hash,
     )
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "stored"
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "skipped"
     chunk = AnalysisChunk.objects.get(run=run, index=0)
     assert chunk.attempts == 1 and len(chunk.outcomes) == 1
-    assert chunk.outcomes[0]["entry"]["pk"] == run.results["functions"][0]["pk"]
+    assert chunk.outcomes[0]["entry"]["pk"] == stored_plan_results(run)["functions"][0]["pk"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,7 +150,7 @@ def test_a_chunk_read_from_changed_inputs_is_handed_back_to_the_run(
     AnalysisChunk.objects.create(
         run=run,
         index=0,
-        function_keys=[run.results["functions"][0]["key"]],
+        function_keys=[stored_plan_results(run)["functions"][0]["key"]],
         inputs_hash="0" * 64,  # what the run read is not what the plan holds now
     )
     assert analysis_chunk_compute(run_id=run.pk, index=0) == "handed back"
@@ -165,7 +166,7 @@ def test_a_stored_chunk_of_another_shape_fails_the_merge_naming_the_chunk(
     run = _run_in_process(plan, manager)
     inputs = load_inputs(plan)
     keys = inputs.function_ids()
-    entry = run.results["functions"][0]
+    entry = stored_plan_results(run)["functions"][0]
     # Every chunk stored already (as by an earlier attempt), the first one's outcome
     # without its steps: the coordinator merges without computing anything itself.
     with override_settings(ANALYSIS_CHUNK_SIZE=1):
@@ -246,7 +247,7 @@ def test_a_chunk_whose_worker_is_killed_whole_is_computed_again_and_stored_once(
     assert victim.status == "done" and victim.attempts == 2
     assert not victim.claimed_node.startswith("doomed-")
     run.refresh_from_db()
-    pks = [f["pk"] for f in run.results["functions"]]
+    pks = [f["pk"] for f in stored_plan_results(run)["functions"]]
     assert len(pks) == len(set(pks)) == AnalysisChunk.objects.filter(run=run).count()
 
 

@@ -22,6 +22,7 @@ UNTRACKED = {
     "bcp.WorkerHeartbeat": "liveness signal for /health/",
     "analysis.AnalysisRun": "derived results, reproducible from the recorded inputs hash",
     "analysis.AnalysisChunk": "one chunk of a run's derived results, kept with its run",
+    "analysis.FunctionResultRow": "one function's part of a run's derived results",
     "audit.ChainEntry": "the hash chain over history itself; append-only and verified",
 }
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.models import AnalysisRun
+from analysis.models import AnalysisRun, FunctionResultRow
 from analysis.services import analysis_run_execute, analysis_run_start
 from bcp.concurrency import save_locked
 from bcp.models import Job, Plan, Role
@@ -206,12 +206,18 @@ def _plan_with_everything(user: Any, index: int, template_run: AnalysisRun) -> P
     function = _function(plan, user, f"Function {index}")
     _reviewed_bia(function, user, AssessmentState.SUBMITTED)
     job = Job.objects.create(kind="analysis", task_name="x", plan=plan, status=Job.Status.SUCCEEDED)
-    AnalysisRun.objects.create(
+    run = AnalysisRun.objects.create(
         plan=plan,
         job=job,
         results=template_run.results,
         inputs_watermark=template_run.inputs_watermark,
         finished_at=timezone.now(),
+    )
+    FunctionResultRow.objects.bulk_create(
+        FunctionResultRow(
+            run=run, position=row.position, function_pk=row.function_pk, entry=row.entry
+        )
+        for row in template_run.function_rows.all()
     )
     version = PlanVersionFactory.create(plan=plan, status=PlanVersion.Status.IN_REVIEW)
     SignOffRequestFactory.create(plan_version=version, stakeholder=user)

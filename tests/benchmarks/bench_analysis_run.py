@@ -105,7 +105,7 @@ from django.utils import timezone  # noqa: E402
 from analysis.compute import analyse_plan  # noqa: E402
 from analysis.inputs import AnalysisInputs, input_watermark, inputs_hash, load_inputs  # noqa: E402
 from analysis.models import AnalysisRun  # noqa: E402
-from analysis.selectors import run_is_stale  # noqa: E402
+from analysis.selectors import run_is_stale, run_results  # noqa: E402
 from analysis.services import ANALYSIS_TASK, analysis_run_execute, analysis_settings_for  # noqa: E402
 from bcp.history import change_context  # noqa: E402
 from bcp.models import Job, Plan  # noqa: E402
@@ -831,7 +831,8 @@ def through_job_path(
     wall = time.perf_counter() - started
     cpu = _group_cpu_seconds(groups) + time.process_time() - cpu_before
     run.refresh_from_db()
-    functions = run.results.get("functions", [])
+    stored = run_results(run).results if job.status == Job.Status.SUCCEEDED else None
+    functions = [] if stored is None else stored["functions"]
     return {
         "status": job.status,
         "error": job.error[:500],
@@ -847,7 +848,7 @@ def through_job_path(
         "functions": len(functions),
         "gaps": sum(len(f["gaps"]) for f in functions),
         "functions_with_remedies_ranked": sum(1 for f in functions if f["remedies_ranked"]),
-        "roadmap_steps": len(run.results.get("roadmap", [])),
+        "roadmap_steps": 0 if stored is None else len(stored["roadmap"]),
         "fanout": run.timings.get("fanout"),
         "stale_after": run_is_stale(run),
         # Peak since each worker started, so after a whole-plan run it is that run's.
@@ -1035,6 +1036,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--save-built and --from-built need --database-url (a database that stays)")
 
     if args.from_built:
+        # The code measured may carry migrations the build's did not have.
+        call_command("migrate", verbosity=0, interactive=False)
         plan, manager, counts, migrate_s, build_s = built_load(Path(args.from_built), args.scale)
     else:
         _, migrate_s = timed(lambda: call_command("migrate", verbosity=0, interactive=False))

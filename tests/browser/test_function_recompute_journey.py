@@ -13,7 +13,7 @@ from analysis.models import AnalysisRun
 from bcp.demo import DEMO_PASSWORD, demo_load
 from tests.analysis.conftest import printing_function
 from tests.factories import component_edit
-from tests.helpers import WORKER_MARKS, browser_sign_in
+from tests.helpers import WORKER_MARKS, browser_sign_in, stored_plan_results
 
 pytestmark = [pytest.mark.browser, *WORKER_MARKS]
 
@@ -48,4 +48,4 @@ def test_a_recomputed_function_shows_its_new_figures_without_a_reload(
     expect(figures).not_to_have_text(before)
     assert page.evaluate("window.notReloaded === true")
     run = AnalysisRun.objects.filter(plan=plan, function=function).latest("created_at")
-    assert [entry["pk"] for entry in run.results["functions"]] == [function.pk]
+    assert [entry["pk"] for entry in stored_plan_results(run)["functions"]] == [function.pk]
