@@ -178,11 +178,11 @@ INCIDENT_ACK_MAX_AGE_HOURS = env_int("INCIDENT_ACK_MAX_AGE_HOURS", 72, minimum=1
 # --- Celery -----------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 # Redis redelivers an unacknowledged message after this many seconds. Above the longest
-# hard time limit of any task (history verification, 1,260 s; a test checks every
+# hard time limit of any task (a whole-plan analysis, 1,860 s; a test checks every
 # registered task) so a slow task is not handed to a second worker while it still runs.
 # A dead worker's jobs do not wait for it: the sweeper in bcp.jobs queues them again
 # within 4 heartbeats.
-REDIS_VISIBILITY_TIMEOUT = 1500
+REDIS_VISIBILITY_TIMEOUT = 2100
 # How often a worker on the filesystem broker looks for a new message. Kombu's default is
 # a second, so every job, and every chunk of a run spread over the workers, waited half a
 # second on average before a worker saw it.

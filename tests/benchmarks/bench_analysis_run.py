@@ -764,6 +764,9 @@ def start_workers(count: int, queue: str) -> list[Any]:
             "CELERY_QUEUE": queue,
             "ANALYSIS_FANOUT": "auto",
             "WORKER_HEARTBEAT_SECONDS": "1",
+            # A pool process past the production limit (512 MB) is replaced once its task
+            # ends, taking its CPU time and peak memory with it: kept here so both are read.
+            "CELERY_WORKER_MAX_MEMORY_KB": "16000000",
             "PYTHONPATH": str(ROOT),
         }
     )
