@@ -23,18 +23,13 @@ def _move_functions_out(apps, schema_editor):
         results = dict(run.results)
         functions = results.pop("functions")
         if isinstance(functions, list):
-            FunctionResultRow.objects.bulk_create(
-                [
-                    FunctionResultRow(
-                        run_id=run_id,
-                        position=position,
-                        function_pk=_function_pk(entry),
-                        entry=entry,
-                    )
-                    for position, entry in enumerate(functions)
-                ],
-                batch_size=100,
-            )
+            # Row by row: a multi-row insert sends the entries as one text array that the
+            # PostgreSQL driver escapes in Python, several times slower (see
+            # analysis.services.analysis_results_store).
+            for position, entry in enumerate(functions):
+                FunctionResultRow(
+                    run_id=run_id, position=position, function_pk=_function_pk(entry), entry=entry
+                ).save()
         else:
             # Not a list: left where it was, so reading the run names the problem.
             results["functions"] = functions
