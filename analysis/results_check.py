@@ -153,30 +153,14 @@ Accepts = typing.Callable[[object], bool]
 _COMPILED: dict[object, Accepts] = {}
 
 
-_COMPILING: set[object] = set()
-
-
 def _accepts(tp: Any) -> Accepts:
-    """The compiled check of ``tp``, compiled once with its parts. A type that contains
-    itself gets, inside itself, a check that looks itself up when first called."""
+    """The compiled check of ``tp``, compiled once with its parts (the declared result
+    types contain no type within itself)."""
     compiled = _COMPILED.get(tp)
     if compiled is None:
-        if tp in _COMPILING:
-            return _later(tp)
-        _COMPILING.add(tp)
-        try:
-            compiled = _compile(tp)
-        finally:
-            _COMPILING.discard(tp)
+        compiled = _compile(tp)
         _COMPILED[tp] = compiled
     return compiled
-
-
-def _later(tp: Any) -> Accepts:
-    def accepts(value: object) -> bool:
-        return _COMPILED[tp](value)
-
-    return accepts
 
 
 def _compile(tp: Any) -> Accepts:

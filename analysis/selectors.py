@@ -61,23 +61,33 @@ def stored_results(run: AnalysisRun) -> object:
 
     A value that is not a JSON object (a run that never stored results) is returned as it
     is, for the caller's check to name."""
+    return _put_together(run, function_pk=None)
+
+
+def _put_together(run: AnalysisRun, *, function_pk: int | None) -> object:
+    """:func:`stored_results` with, when ``function_pk`` is given, that function's row
+    alone in ``functions`` (the other rows are not read)."""
     part = run.results
     if not isinstance(part, dict) or "functions" in part:
         # Not an object, or stored before function rows and kept as it was (the first
         # schema's functions are a dict by key, which the move to rows left in place).
         return part
-    entries = list(
-        FunctionResultRow.objects.filter(run=run)
-        .order_by("position")
-        .values_list("entry", flat=True)
-    )
-    return {**part, "functions": entries}
+    rows = FunctionResultRow.objects.filter(run=run).order_by("position")
+    if function_pk is not None:
+        rows = rows.filter(function_pk=function_pk)[:1]
+    return {**part, "functions": list(rows.values_list("entry", flat=True))}
 
 
 def run_results(run: AnalysisRun) -> RunResults:
     """A finished run's whole results, checked (two queries: the run is given)."""
+    return _read(run, function_pk=None)
+
+
+def _read(run: AnalysisRun, *, function_pk: int | None) -> RunResults:
     try:
-        return RunResults(run, check_plan_results(stored_results(run)), None)
+        return RunResults(
+            run, check_plan_results(_put_together(run, function_pk=function_pk)), None
+        )
     except ResultsInvalid as error:
         return RunResults(run, None, f"These results cannot be read ({error}).")
 
@@ -88,20 +98,9 @@ def _function_results(
     """The run's plan-level results with only ``function_pk``'s entry in ``functions``
     (none when the run did not cover it), checked; one query for the entry's row, so a
     function's page costs the same in a plan of 20 functions or 4,000."""
-    part = run.results
-    entries: list[object] = []
-    if isinstance(part, dict) and "functions" not in part:
-        entries = list(
-            FunctionResultRow.objects.filter(run=run, function_pk=function_pk)
-            .order_by("position")
-            .values_list("entry", flat=True)[:1]
-        )
-        part = {**part, "functions": entries}
-    try:
-        results = check_plan_results(part)
-    except ResultsInvalid as error:
-        return RunResults(run, None, f"These results cannot be read ({error})."), None
-    return RunResults(run, results, None), function_result(results, function_pk)
+    read = _read(run, function_pk=function_pk)
+    entry = None if read.results is None else function_result(read.results, function_pk)
+    return read, entry
 
 
 def settings_for(plan: Plan) -> AnalysisSettings:
@@ -174,9 +173,8 @@ def _newest_finished_runs(plan_ids: list[int]) -> QuerySet[AnalysisRun]:
 
 def required_rtos(plan_ids: list[int]) -> list[float | None]:
     """The required RTO in hours of every function in the plans' latest runs (None: none
-    required yet, e.g. no reviewed BIA); one query. Entries are checked against
-    :class:`analysis.results.FunctionResult`; a run whose results cannot be read adds
-    nothing."""
+    required yet, e.g. no reviewed BIA); one query (:func:`newest_required`). A run with
+    a requirement that cannot be read adds nothing."""
     return [
         None if required is None else required["rto_hours"]
         for requirements in newest_required(plan_ids).values()

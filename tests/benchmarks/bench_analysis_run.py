@@ -65,7 +65,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -716,9 +716,9 @@ def _methods(functions: list[Any]) -> dict[str, int]:
     return found
 
 
-def _group_cpu_seconds(groups: list[int]) -> float:
-    """CPU of every live process in the process groups ``groups`` (a worker and its pool)."""
-    total = 0.0
+def _group_processes(groups: list[int]) -> Iterator[tuple[Path, list[str]]]:
+    """The /proc entry and ``stat`` fields (after the name) of every live process in the
+    process groups ``groups`` (a worker and its pool)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -727,7 +727,14 @@ def _group_cpu_seconds(groups: list[int]) -> float:
         except OSError:
             continue
         if int(fields[2]) in groups:  # pgrp
-            total += sum(int(fields[i]) for i in (11, 12)) / os.sysconf("SC_CLK_TCK")
+            yield entry, fields
+
+
+def _group_cpu_seconds(groups: list[int]) -> float:
+    """CPU of every live process in the process groups ``groups``."""
+    total = 0.0
+    for _entry, fields in _group_processes(groups):
+        total += sum(int(fields[i]) for i in (11, 12)) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -735,13 +742,8 @@ def _group_peak_rss_mb(groups: list[int]) -> float:
     """The largest peak resident size (VmHWM) of any live process in ``groups``: what one
     worker process needed at most, for the 1 GB-per-worker bound."""
     peak = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry, _fields in _group_processes(groups):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) not in groups:
-                continue
             status = (entry / "status").read_text()
         except OSError:
             continue
